@@ -1,0 +1,230 @@
+/*
+ * arena.c - bump allocator over a chain of malloc'd blocks.
+ */
+#include "arena.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ARENA_ALIGN 16
+#define ARENA_MIN_BLOCK (16 * 1024)
+
+struct block {
+    struct block *next;
+    size_t size, used;
+    _Alignas(ARENA_ALIGN) unsigned char data[];
+};
+
+struct arena {
+    struct block *head;
+    size_t cap, total;
+    void *last;
+    size_t last_n;
+};
+
+struct arena *arena_new(size_t cap_bytes)
+{
+    struct arena *a = calloc(1, sizeof *a);
+    if (a)
+        a->cap = cap_bytes;
+    return a;
+}
+
+void arena_free(struct arena *a)
+{
+    if (!a)
+        return;
+    struct block *b = a->head;
+    while (b) {
+        struct block *next = b->next;
+        free(b);
+        b = next;
+    }
+    free(a);
+}
+
+void arena_reset(struct arena *a)
+{
+    if (!a || !a->head)
+        return;
+    struct block *keep = a->head;
+    while (keep->next) {
+        struct block *b = keep;
+        keep = keep->next;
+        free(b);
+    }
+    keep->used = 0;
+    a->head = keep;
+    a->total = keep->size;
+    a->last = NULL;
+    a->last_n = 0;
+}
+
+static size_t round_up(size_t n)
+{
+    return (n + (ARENA_ALIGN - 1)) & ~(size_t)(ARENA_ALIGN - 1);
+}
+
+void *arena_alloc(struct arena *a, size_t n)
+{
+    if (n == 0)
+        n = 1;
+    if (n > SIZE_MAX / 2)
+        return NULL;
+    size_t need = round_up(n);
+    struct block *b = a->head;
+    if (!b || b->size - b->used < need) {
+        size_t size = ARENA_MIN_BLOCK;
+        if (b && b->size < (SIZE_MAX / 4))
+            size = b->size * 2;
+        if (size < need)
+            size = need;
+        if (a->cap && a->total + size > a->cap) {
+            if (a->total + need > a->cap)
+                return NULL;
+            size = need;
+        }
+        struct block *nb = malloc(sizeof *nb + size);
+        if (!nb)
+            return NULL;
+        nb->next = b;
+        nb->size = size;
+        nb->used = 0;
+        a->head = nb;
+        a->total += size;
+        b = nb;
+    }
+    void *p = b->data + b->used;
+    b->used += need;
+    a->last = p;
+    a->last_n = need;
+    return p;
+}
+
+void *arena_calloc(struct arena *a, size_t count, size_t size)
+{
+    if (size && count > SIZE_MAX / size)
+        return NULL;
+    void *p = arena_alloc(a, count * size);
+    if (p)
+        memset(p, 0, count * size);
+    return p;
+}
+
+void *arena_realloc(struct arena *a, void *old, size_t old_n, size_t new_n)
+{
+    if (!old)
+        return arena_alloc(a, new_n);
+    if (new_n <= old_n)
+        return old;
+    struct block *b = a->head;
+    if (old == a->last && b) {
+        size_t need = round_up(new_n);
+        size_t start = (size_t)((unsigned char *)old - b->data);
+        if (start + need <= b->size) {
+            b->used = start + need;
+            a->last_n = need;
+            return old;
+        }
+    }
+    void *p = arena_alloc(a, new_n);
+    if (p)
+        memcpy(p, old, old_n);
+    return p;
+}
+
+char *arena_strndup(struct arena *a, const char *s, size_t n)
+{
+    char *p = arena_alloc(a, n + 1);
+    if (p) {
+        memcpy(p, s, n);
+        p[n] = '\0';
+    }
+    return p;
+}
+
+char *arena_strdup(struct arena *a, const char *s)
+{
+    return s ? arena_strndup(a, s, strlen(s)) : NULL;
+}
+
+char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
+{
+    va_list copy;
+    va_copy(copy, ap);
+    int n = vsnprintf(NULL, 0, fmt, copy);
+    va_end(copy);
+    if (n < 0)
+        return NULL;
+    char *p = arena_alloc(a, (size_t)n + 1);
+    if (p)
+        vsnprintf(p, (size_t)n + 1, fmt, ap);
+    return p;
+}
+
+char *arena_printf(struct arena *a, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *p = arena_vprintf(a, fmt, ap);
+    va_end(ap);
+    return p;
+}
+
+size_t arena_used(const struct arena *a)
+{
+    return a->total;
+}
+
+void abuf_init(struct abuf *b, struct arena *a, size_t max)
+{
+    b->arena = a;
+    b->data = NULL;
+    b->len = b->cap = 0;
+    b->max = max;
+}
+
+int abuf_append(struct abuf *b, const void *p, size_t n)
+{
+    if (n > b->max || b->len > b->max - n)
+        return -1;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 256;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        if (cap > b->max + 1)
+            cap = b->max + 1;
+        char *d = arena_realloc(b->arena, b->data, b->cap, cap);
+        if (!d)
+            return -1;
+        b->data = d;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+    return 0;
+}
+
+int abuf_puts(struct abuf *b, const char *s)
+{
+    return abuf_append(b, s, strlen(s));
+}
+
+int abuf_printf(struct abuf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = arena_vprintf(b->arena, fmt, ap);
+    va_end(ap);
+    return s ? abuf_puts(b, s) : -1;
+}
+
+const char *abuf_cstr(struct abuf *b)
+{
+    if (!b->data && abuf_append(b, "", 0) < 0)
+        return NULL;
+    return b->data;
+}

@@ -1,0 +1,51 @@
+/*
+ * arena.h - region allocator: one arena per request or job, freed at once.
+ *
+ * Every object a request or job produces is carved from its arena and the whole
+ * region is released by one arena_free(). An arena has a byte cap so a hostile
+ * input cannot make a request grow without bound; allocation past the cap
+ * returns NULL and callers turn that into a 413/500 rather than crashing.
+ */
+#ifndef TB_ARENA_H
+#define TB_ARENA_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+struct arena;
+
+/* cap_bytes == 0 means "no cap" (used by batch jobs that size their input first). */
+struct arena *arena_new(size_t cap_bytes);
+void arena_free(struct arena *a);
+/* Releases every allocation but keeps the first block for reuse. */
+void arena_reset(struct arena *a);
+
+/* Memory is aligned for any scalar type. Returns NULL past the cap or on OOM. */
+void *arena_alloc(struct arena *a, size_t n);
+void *arena_calloc(struct arena *a, size_t count, size_t size);
+/* Grows the most recent allocation in place when possible, else copies. */
+void *arena_realloc(struct arena *a, void *old, size_t old_n, size_t new_n);
+char *arena_strdup(struct arena *a, const char *s);
+char *arena_strndup(struct arena *a, const char *s, size_t n);
+char *arena_printf(struct arena *a, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+char *arena_vprintf(struct arena *a, const char *fmt, va_list ap);
+size_t arena_used(const struct arena *a);
+
+/*
+ * A growable byte buffer inside an arena, with its own maximum (curl's dynbuf
+ * habit): appending past max fails instead of growing forever.
+ */
+struct abuf {
+    struct arena *arena;
+    char *data;
+    size_t len, cap, max;
+};
+void abuf_init(struct abuf *b, struct arena *a, size_t max);
+int abuf_append(struct abuf *b, const void *p, size_t n);   /* 0 or -1 */
+int abuf_puts(struct abuf *b, const char *s);
+int abuf_printf(struct abuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* NUL-terminated view of the contents (the terminator is not counted in len). */
+const char *abuf_cstr(struct abuf *b);
+
+#endif
