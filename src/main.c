@@ -6,15 +6,35 @@
 
 #include "cli/cli.h"
 
+#ifndef TB_VERSION
+#define TB_VERSION "0.1.0"
+#endif
+
 struct subcommand {
     const char *name;
     int (*run)(int argc, char **argv);
     const char *summary;
 };
 
+static int version_main(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    printf("tradebridge %s\n", TB_VERSION);
+    return 0;
+}
+
 static const struct subcommand subcommands[] = {
+    {"serve", cli_serve_main, "run the HTTP server (JSON API and web UI)"},
+    {"demo", cli_demo_main, "build a demonstration database and serve it"},
+    {"migrate", cli_migrate_main, "apply database schema migrations"},
+    {"org", cli_org_main, "add or list organizations (foundation, operators)"},
+    {"user", cli_user_main, "add users, set passwords, list users"},
+    {"token", cli_token_main, "create API tokens for scripts"},
+    {"backup", cli_backup_main, "write a consistent copy of the database (online)"},
     {"match", cli_match_main, "solve assignment and stable-matching problems from files"},
     {"credential", cli_credential_main, "sign, verify and canonicalize credentials"},
+    {"version", version_main, "print the version"},
 };
 
 static void usage(FILE *f)
@@ -35,6 +55,8 @@ int main(int argc, char **argv)
         usage(stdout);
         return 0;
     }
+    if (!strcmp(argv[1], "--version"))
+        return version_main(argc - 1, argv + 1);
     for (size_t i = 0; i < sizeof subcommands / sizeof subcommands[0]; i++)
         if (!strcmp(argv[1], subcommands[i].name))
             return subcommands[i].run(argc - 1, argv + 1);

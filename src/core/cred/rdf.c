@@ -1,5 +1,12 @@
-#include "rdf.h"
+/*
+ * rdf.c - RDF dataset container: an arena-backed quad array that behaves as a
+ * set. Duplicate detection uses a hash index because the canonicalizer and the
+ * JSON-LD emitter add every quad through here and a signing server does this
+ * thousands of times a second.
+ */
+#include "core/cred/rdf.h"
 
+#include <stdint.h>
 #include <string.h>
 
 void rdf_dataset_init(struct rdf_dataset *d, struct arena *a)
@@ -10,8 +17,10 @@ void rdf_dataset_init(struct rdf_dataset *d, struct arena *a)
 
 static int str_eq(const char *a, const char *b)
 {
+    if (a == b)
+        return 1;
     if (!a || !b)
-        return a == b;
+        return 0;
     return strcmp(a, b) == 0;
 }
 
@@ -29,12 +38,63 @@ int rdf_quad_equal(const struct rdf_quad *a, const struct rdf_quad *b)
            rdf_term_equal(&a->graph, &b->graph);
 }
 
+/* FNV-1a over the strings of a term; enough to spread quads for the index. */
+static uint64_t mix_str(uint64_t h, const char *s)
+{
+    if (!s)
+        return (h ^ 0xff) * 1099511628211ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return (h ^ 0xfe) * 1099511628211ULL;
+}
+
+static uint64_t term_hash(uint64_t h, const struct rdf_term *t)
+{
+    h = (h ^ (uint64_t)t->kind) * 1099511628211ULL;
+    h = mix_str(h, t->value);
+    if (t->kind == RDF_LITERAL) {
+        h = mix_str(h, t->datatype);
+        h = mix_str(h, t->language);
+    }
+    return h;
+}
+
+static uint64_t quad_hash(const struct rdf_quad *q)
+{
+    uint64_t h = 14695981039346656037ULL;
+    h = term_hash(h, &q->subject);
+    h = term_hash(h, &q->predicate);
+    h = term_hash(h, &q->object);
+    return term_hash(h, &q->graph);
+}
+
+static int rebuild_index(struct rdf_dataset *d, size_t want)
+{
+    size_t cap = 64;
+    while (cap < want * 2)
+        cap *= 2;
+    size_t *ix = arena_calloc(d->arena, cap, sizeof *ix);
+    if (!ix)
+        return -1;
+    for (size_t i = 0; i < d->len; i++) {
+        size_t s = (size_t)quad_hash(&d->quads[i]) & (cap - 1);
+        while (ix[s])
+            s = (s + 1) & (cap - 1);
+        ix[s] = i + 1;
+    }
+    d->index = ix;
+    d->index_cap = cap;
+    return 0;
+}
+
 int rdf_dataset_add(struct rdf_dataset *d, const struct rdf_quad *q)
 {
-    /* Linear duplicate check: credentials hold tens of quads, not thousands;
-     * the canonicalizer sorts anyway, so a hash set would not pay here. */
-    for (size_t i = 0; i < d->len; i++)
-        if (rdf_quad_equal(&d->quads[i], q))
+    if ((d->len + 1) * 2 > d->index_cap && rebuild_index(d, d->len + 1))
+        return -1;
+    size_t mask = d->index_cap - 1;
+    size_t s = (size_t)quad_hash(q) & mask;
+    for (; d->index[s]; s = (s + 1) & mask)
+        if (rdf_quad_equal(&d->quads[d->index[s] - 1], q))
             return 0;
     if (d->len == d->cap) {
         size_t cap = d->cap ? d->cap * 2 : 32;
@@ -46,5 +106,20 @@ int rdf_dataset_add(struct rdf_dataset *d, const struct rdf_quad *q)
         d->cap = cap;
     }
     d->quads[d->len++] = *q;
+    d->index[s] = d->len;
+    return 0;
+}
+
+int rdf_dataset_dedup(struct rdf_dataset *d)
+{
+    struct rdf_quad *old = d->quads;
+    size_t n = d->len;
+    d->quads = NULL;
+    d->len = d->cap = 0;
+    d->index = NULL;
+    d->index_cap = 0;
+    for (size_t i = 0; i < n; i++)
+        if (rdf_dataset_add(d, &old[i]))
+            return -1;
     return 0;
 }

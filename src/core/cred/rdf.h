@@ -32,6 +32,10 @@ struct rdf_dataset {
     struct arena *arena;
     struct rdf_quad *quads;
     size_t len, cap;
+    /* Open-addressing index of quads (slot = quad index + 1, 0 = empty) so
+     * duplicate detection stays O(1) per add. Private to rdf.c. */
+    size_t *index;
+    size_t index_cap;
 };
 
 void rdf_dataset_init(struct rdf_dataset *d, struct arena *a);
@@ -41,5 +45,8 @@ void rdf_dataset_init(struct rdf_dataset *d, struct arena *a);
 int rdf_dataset_add(struct rdf_dataset *d, const struct rdf_quad *q);
 int rdf_term_equal(const struct rdf_term *a, const struct rdf_term *b);
 int rdf_quad_equal(const struct rdf_quad *a, const struct rdf_quad *b);
+/* Datasets built without rdf_dataset_add (quads filled by hand) can be
+ * deduplicated afterwards; returns 0 or -1 (arena exhausted). */
+int rdf_dataset_dedup(struct rdf_dataset *d);
 
 #endif

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs what building and testing TradeBridge needs on Debian 12, only
+# what is missing: Debian packages (as root, or through sudo) and the npm
+# packages pinned by package-lock.json. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_build=(meson ninja-build pkg-config gcc clang libmicrohttpd-dev libjansson-dev libsqlite3-dev
+  libsodium-dev libcurl4-openssl-dev zlib1g-dev libcmocka-dev libcsv-dev libxlsxwriter-dev
+  libqrencode-dev libcairo2-dev libpango1.0-dev fonts-dejavu-core nodejs npm sqlite3)
+want_test=(python3 python3-scipy python3-openpyxl chromium postgresql libpq-dev curl)
+
+mode=${1:-build}
+pkgs=("${want_build[@]}")
+[ "$mode" = test ] && pkgs+=("${want_test[@]}")
+
+missing=()
+for p in "${pkgs[@]}"; do
+  # nodejs/npm may come from elsewhere (e.g. NodeSource): a working command is enough.
+  case $p in
+    nodejs) command -v node >/dev/null && continue ;;
+    npm) command -v npm >/dev/null && continue ;;
+  esac
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# npm packages: the JSON-LD contexts the credential engine embeds, the
+# browser-test driver. Reinstalled only when package-lock.json changed.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "install-deps: npm ci"
+  npm ci --no-audit --no-fund --loglevel=error >/dev/null
+fi

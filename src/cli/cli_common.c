@@ -1,0 +1,59 @@
+/*
+ * cli_common.c - helpers every subcommand shares.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+const char *cli_db_path(const char *flag_value)
+{
+    if (flag_value)
+        return flag_value;
+    const char *env = getenv("TRADEBRIDGE_DB");
+    return env && *env ? env : "tradebridge.db";
+}
+
+struct store *cli_open_store(const char *cmd, const char *db_path)
+{
+    struct store *st;
+    struct tb_err err = {0};
+    int applied;
+    if (store_open(db_path, &st, &err) < 0) {
+        cli_fail(cmd, &err);
+        return NULL;
+    }
+    if (store_migrate(st, NULL, &applied, &err) < 0) {
+        cli_fail(cmd, &err);
+        store_close(st);
+        return NULL;
+    }
+    return st;
+}
+
+int cli_fail(const char *cmd, const struct tb_err *err)
+{
+    fprintf(stderr, "tradebridge %s: %s\n", cmd, err->message[0] ? err->message : "failed");
+    return EXIT_RUNTIME;
+}
+
+int cli_usage(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "tradebridge %s: ", cmd);
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, " (see 'tradebridge %s --help')\n", cmd);
+    va_end(ap);
+    return EXIT_USAGE;
+}
+
+int cli_read_secret(char *buf, size_t n)
+{
+    if (!fgets(buf, (int)n, stdin))
+        return -1;
+    buf[strcspn(buf, "\r\n")] = '\0';
+    return 0;
+}

@@ -1,0 +1,145 @@
+/*
+ * cli_demo.c - `tradebridge demo`: builds a demonstration database (the
+ * foundation, national operators, one login per role) and serves it.
+ * Demo passwords are printed and are for demonstration only.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "core/auth.h"
+
+#define DEMO_PASSWORD "TradeBridge-demo-2026"
+
+struct demo_org {
+    const char *name, *country;
+};
+
+static const struct demo_org operators[] = {
+    {"ITM Sweden", "SE"},
+    {"ITM Slovenia", "SI"},
+    {"ITM Estonia", "EE"},
+};
+
+struct demo_login {
+    const char *email, *name, *org, *role, *what;
+};
+
+static const struct demo_login logins[] = {
+    {"admin@demo.tradebridge.org", "Astrid Lindqvist", "Export Trainee Foundation", "admin",
+     "foundation admin: every operator"},
+    {"coordinator@demo.tradebridge.org", "Erik Johansson", "ITM Sweden", "coordinator",
+     "runs ITM Sweden"},
+    {"coordinator.si@demo.tradebridge.org", "Maja Novak", "ITM Slovenia", "coordinator",
+     "runs ITM Slovenia"},
+    {"company@demo.tradebridge.org", "Lars Berg", "ITM Sweden", "company", "an SME manager in Sweden"},
+    {"trainee@demo.tradebridge.org", "Sofia Andersson", "ITM Sweden", "trainee", "a graduate / trainee"},
+    {"mentor@demo.tradebridge.org", "Karin Holm", "ITM Sweden", "mentor", "an in-company mentor"},
+    {"viewer@demo.tradebridge.org", "Jonas Ek", "ITM Sweden", "viewer", "a funder reading reports"},
+};
+
+static int build(struct store *st, struct tb_err *err)
+{
+    struct tb_actor sys = actor_system();
+    int64_t foundation, id;
+    if (store_org_create(st, &sys, "foundation", "Export Trainee Foundation", NULL, 0, &foundation, err) < 0)
+        return -1;
+    for (size_t i = 0; i < sizeof operators / sizeof operators[0]; i++)
+        if (store_org_create(st, &sys, "operator", operators[i].name, operators[i].country, foundation, &id, err) < 0)
+            return -1;
+    char hash[PW_HASH_MAX];
+    if (auth_hash_password(DEMO_PASSWORD, hash, err) < 0)
+        return -1;
+    for (size_t i = 0; i < sizeof logins / sizeof logins[0]; i++) {
+        int64_t org, user;
+        enum tb_role role;
+        role_parse(logins[i].role, &role);
+        if (store_org_by_name(st, logins[i].org, &org, err) < 0)
+            return -1;
+        sys.tenant_id = org;
+        if (store_user_create(st, &sys, logins[i].email, logins[i].name, hash, "active", &user, err) < 0 ||
+            store_membership_add(st, &sys, user, org, role, NULL, 0, err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int cli_demo_main(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"db", required_argument, NULL, 'd'}, {"listen", required_argument, NULL, 'l'},
+        {"force", no_argument, NULL, 'f'}, {"no-serve", no_argument, NULL, 'n'},
+        {"help", no_argument, NULL, 'h'}, {0}};
+    const char *db = "demo.db", *listen = NULL;
+    int force = 0, serve = 1, c;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': db = optarg; break;
+        case 'l': listen = optarg; break;
+        case 'f': force = 1; break;
+        case 'n': serve = 0; break;
+        case 'h':
+            printf("usage: tradebridge demo [--db PATH] [--force] [--no-serve] [--listen HOST:PORT]\n\n"
+                   "Builds a demonstration database (default demo.db): the foundation, national\n"
+                   "operators in Sweden, Slovenia and Estonia, and one login per role, prints\n"
+                   "the logins, then serves it (like 'tradebridge serve'). --force replaces an\n"
+                   "existing file. The passwords are for demonstration only.\n");
+            return EXIT_OK;
+        default:
+            return cli_usage("demo", "unknown or incomplete option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return cli_usage("demo", "unexpected argument '%s'", argv[optind]);
+    if (access(db, F_OK) == 0) {
+        if (!force) {
+            fprintf(stderr, "tradebridge demo: %s already exists; pass --force to rebuild it\n", db);
+            return EXIT_RUNTIME;
+        }
+        char side[4096];
+        unlink(db);
+        snprintf(side, sizeof side, "%s-wal", db);
+        unlink(side);
+        snprintf(side, sizeof side, "%s-shm", db);
+        unlink(side);
+    }
+    if (auth_init() < 0)
+        return EXIT_RUNTIME;
+    struct store *st = cli_open_store("demo", db);
+    if (!st)
+        return EXIT_RUNTIME;
+    struct tb_err err = {0};
+    int rc = store_begin(st, &err);
+    if (rc == 0 && build(st, &err) == 0)
+        rc = store_commit(st, &err);
+    else if (rc == 0) {
+        store_rollback(st);
+        rc = -1;
+    }
+    store_close(st);
+    if (rc < 0)
+        return cli_fail("demo", &err);
+    printf("Demo database: %s\n\nDemo logins (password for all: %s; demonstration only):\n", db, DEMO_PASSWORD);
+    for (size_t i = 0; i < sizeof logins / sizeof logins[0]; i++)
+        printf("  %-12s %-38s %s\n", logins[i].role, logins[i].email, logins[i].what);
+    printf("\n");
+    fflush(stdout);
+    if (!serve)
+        return EXIT_OK;
+    char *serve_argv[8];
+    int n = 0;
+    serve_argv[n++] = "serve";
+    serve_argv[n++] = "--db";
+    serve_argv[n++] = (char *)db;
+    if (listen) {
+        serve_argv[n++] = "--listen";
+        serve_argv[n++] = (char *)listen;
+    }
+    serve_argv[n] = NULL;
+    return cli_serve_main(n, serve_argv);
+}

@@ -1,0 +1,298 @@
+/*
+ * dataint.c - Data Integrity proof creation and verification for
+ * eddsa-rdfc-2022 and eddsa-jcs-2022 (W3C vc-di-eddsa). The two suites share
+ * everything but the canonicalization step: hashData is
+ * SHA-256(canonical proof config) || SHA-256(canonical document), signed with
+ * Ed25519 over those 64 bytes.
+ */
+#include "core/cred/dataint.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/cred/jcs.h"
+#include "core/cred/jsonld.h"
+#include "core/cred/rdfc.h"
+
+#define CANON_MAX ((size_t)64 << 20)
+
+const char *di_suite_name(enum di_suite s)
+{
+    switch (s) {
+    case DI_EDDSA_RDFC_2022: return "eddsa-rdfc-2022";
+    case DI_EDDSA_JCS_2022: return "eddsa-jcs-2022";
+    default: return "unknown";
+    }
+}
+
+enum di_suite di_suite_parse(const char *name)
+{
+    if (!name)
+        return DI_SUITE_UNKNOWN;
+    if (!strcmp(name, "eddsa-rdfc-2022"))
+        return DI_EDDSA_RDFC_2022;
+    if (!strcmp(name, "eddsa-jcs-2022"))
+        return DI_EDDSA_JCS_2022;
+    return DI_SUITE_UNKNOWN;
+}
+
+static int days_from_civil(int y, int m, int d, long long *out)
+{
+    /* Days since 1970-01-01 in the proleptic Gregorian calendar, without
+     * timegm() so the core stays free of the TZ environment. */
+    y -= m <= 2;
+    long long era = (y >= 0 ? y : y - 399) / 400;
+    long long yoe = y - era * 400;
+    long long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    *out = era * 146097 + doe - 719468;
+    return 0;
+}
+
+int cred_parse_time(const char *s, long long *epoch)
+{
+    int Y, M, D, h, mi, sec, n = 0;
+    if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &Y, &M, &D, &h, &mi, &sec, &n) != 6 || n != 19)
+        return -1;
+    if (M < 1 || M > 12 || D < 1 || D > 31 || h > 24 || mi > 59 || sec > 60 || h < 0 || mi < 0 || sec < 0)
+        return -1;
+    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (D > mdays[M - 1])
+        return -1;
+    const char *p = s + 19;
+    if (*p == '.') {
+        p++;
+        if (*p < '0' || *p > '9')
+            return -1;
+        while (*p >= '0' && *p <= '9')
+            p++;
+    }
+    long long off = 0;
+    if (*p == 'Z' || *p == 'z') {
+        p++;
+    } else if (*p == '+' || *p == '-') {
+        int oh, om, k = 0;
+        if (sscanf(p + 1, "%2d:%2d%n", &oh, &om, &k) != 2 || k != 5 || oh > 14 || om > 59)
+            return -1;
+        off = (oh * 3600LL + om * 60LL) * (*p == '-' ? -1 : 1);
+        p += 6;
+    } else {
+        return -1;   /* VC 2.0 requires an explicit offset */
+    }
+    if (*p)
+        return -1;
+    long long days;
+    days_from_civil(Y, M, D, &days);
+    *epoch = days * 86400 + h * 3600LL + mi * 60LL + sec - off;
+    return 0;
+}
+
+void cred_format_time(long long epoch, char *buf, size_t size)
+{
+    time_t t = (time_t)epoch;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+int di_canonicalize(const json_t *doc, enum di_suite suite, struct jsonld_loader *loader,
+                    struct arena *a, const char **out, size_t *len, struct tb_err *err)
+{
+    if (suite == DI_EDDSA_JCS_2022) {
+        struct abuf b;
+        abuf_init(&b, a, CANON_MAX);
+        if (jcs_serialize(doc, &b, err))
+            return -1;
+        *out = abuf_cstr(&b);
+        *len = b.len;
+        return *out ? 0 : TB_INTERNAL(err, "out of memory");
+    }
+    struct rdf_dataset ds;
+    rdf_dataset_init(&ds, a);
+    if (jsonld_to_rdf(doc, loader ? loader : jsonld_loader_default(), &ds, err))
+        return -1;
+    struct rdfc_result r;
+    if (rdfc_canonicalize(&ds, NULL, a, &r, err))
+        return -1;
+    *out = r.nquads;
+    *len = r.len;
+    return 0;
+}
+
+/* hashData for a document (without proof) and a proof configuration. */
+static int hash_data(const json_t *doc, const json_t *config, enum di_suite suite,
+                     struct jsonld_loader *loader, struct arena *a, struct di_trace *t,
+                     struct tb_err *err)
+{
+    const char *cd, *cp;
+    size_t ld, lp;
+    if (di_canonicalize(config, suite, loader, a, &cp, &lp, err) ||
+        di_canonicalize(doc, suite, loader, a, &cd, &ld, err))
+        return -1;
+    t->canon_doc = cd;
+    t->canon_proof = cp;
+    crypto_hash_sha256(t->proof_hash, (const unsigned char *)cp, lp);
+    crypto_hash_sha256(t->doc_hash, (const unsigned char *)cd, ld);
+    return 0;
+}
+
+int di_sign(const json_t *doc, const struct cred_keypair *key, const struct di_options *opt,
+            struct arena *a, json_t **secured, struct di_trace *trace, struct tb_err *err)
+{
+    struct di_trace local;
+    struct di_options dflt = {0};
+    if (!trace)
+        trace = &local;
+    if (!opt)
+        opt = &dflt;
+    *secured = NULL;
+    if (!json_is_object(doc))
+        return tb_fail(err, 400, "invalid_credential", "", "credential must be a JSON object");
+    if (!key->has_secret)
+        return tb_fail(err, 400, "invalid_key", "secretKeyMultibase", "signing needs a secret key");
+    const json_t *ctx = json_object_get(doc, "@context");
+    if (!ctx)
+        return tb_fail(err, 400, "invalid_credential", "@context", "credential has no @context");
+    enum di_suite suite = opt->suite ? opt->suite : DI_EDDSA_RDFC_2022;
+    char now[32];
+    const char *created = opt->created;
+    long long ep;
+    if (!created) {
+        cred_format_time((long long)time(NULL), now, sizeof now);
+        created = now;
+    } else if (cred_parse_time(created, &ep)) {
+        return tb_fail(err, 400, "invalid_option", "created", "created is not an XML Schema dateTime");
+    }
+    const char *vm = opt->verification_method;
+    if (!vm && !(vm = did_key_vm_from_public(a, key->pk)))
+        return TB_INTERNAL(err, "out of memory");
+
+    json_t *proof = json_pack("{s:s, s:s, s:s, s:s, s:s}", "type", "DataIntegrityProof",
+                              "cryptosuite", di_suite_name(suite), "created", created,
+                              "verificationMethod", vm, "proofPurpose",
+                              opt->proof_purpose ? opt->proof_purpose : "assertionMethod");
+    json_t *unsecured = json_copy((json_t *)doc);
+    json_t *config = json_copy(proof);
+    int rc = -1;
+    if (!proof || !unsecured || !config) {
+        TB_INTERNAL(err, "out of memory");
+        goto out;
+    }
+    json_t *existing = json_incref(json_object_get(unsecured, "proof"));
+    json_object_del(unsecured, "proof");
+    json_object_set(config, "@context", (json_t *)ctx);
+    if (suite == DI_EDDSA_JCS_2022)   /* the JCS suite keeps @context in the proof */
+        json_object_set(proof, "@context", (json_t *)ctx);
+    if (hash_data(unsecured, config, suite, opt->loader, a, trace, err)) {
+        json_decref(existing);
+        goto out;
+    }
+    unsigned char msg[64];
+    memcpy(msg, trace->proof_hash, 32);
+    memcpy(msg + 32, trace->doc_hash, 32);
+    crypto_sign_detached(trace->sig, NULL, msg, sizeof msg, key->sk);
+    char *b58 = base58_encode(a, trace->sig, 64);
+    char *pv = b58 ? arena_printf(a, "z%s", b58) : NULL;
+    if (!pv) {
+        json_decref(existing);
+        TB_INTERNAL(err, "out of memory");
+        goto out;
+    }
+    json_object_set_new(proof, "proofValue", json_string(pv));
+    if (existing) {
+        json_t *set = json_is_array(existing) ? json_copy(existing) : json_pack("[O]", existing);
+        json_array_append(set, proof);
+        json_object_set_new(unsecured, "proof", set);
+        json_decref(existing);
+    } else {
+        json_object_set(unsecured, "proof", proof);
+    }
+    *secured = unsecured;
+    unsecured = NULL;
+    rc = 0;
+out:
+    json_decref(proof);
+    json_decref(config);
+    json_decref(unsecured);
+    return rc;
+}
+
+/* Does arr (or a single string) start with the elements of prefix, in order? */
+static int context_starts_with(const json_t *ctx, const json_t *prefix)
+{
+    if (json_equal((json_t *)ctx, (json_t *)prefix))
+        return 1;
+    if (!json_is_array(ctx))
+        return 0;
+    if (!json_is_array(prefix))
+        return json_array_size(ctx) >= 1 && json_equal(json_array_get(ctx, 0), (json_t *)prefix);
+    if (json_array_size(prefix) > json_array_size(ctx))
+        return 0;
+    for (size_t i = 0; i < json_array_size(prefix); i++)
+        if (!json_equal(json_array_get(ctx, i), json_array_get(prefix, i)))
+            return 0;
+    return 1;
+}
+
+int di_verify_proof(const json_t *secured, const json_t *proof, const unsigned char pk[32],
+                    struct jsonld_loader *loader, struct arena *a, struct di_trace *trace,
+                    struct tb_err *err)
+{
+    struct di_trace local;
+    if (!trace)
+        trace = &local;
+    if (!json_is_object(secured) || !json_is_object(proof))
+        return tb_fail(err, 400, "invalid_proof", "proof", "proof must be a JSON object");
+    const char *type = json_string_value(json_object_get(proof, "type"));
+    if (!type || strcmp(type, "DataIntegrityProof"))
+        return tb_fail(err, 400, "invalid_proof", "proof.type", "proof type is not DataIntegrityProof");
+    const char *cs = json_string_value(json_object_get(proof, "cryptosuite"));
+    enum di_suite suite = di_suite_parse(cs);
+    if (suite == DI_SUITE_UNKNOWN)
+        return tb_fail(err, 400, "invalid_proof", "proof.cryptosuite",
+                       "cryptosuite '%s' is not supported", cs ? cs : "(missing)");
+    const char *pv = json_string_value(json_object_get(proof, "proofValue"));
+    unsigned char sig[64];
+    if (!pv || pv[0] != 'z' || base58_decode(pv + 1, sig, sizeof sig) != 64)
+        return tb_fail(err, 400, "invalid_proof", "proof.proofValue",
+                       "proofValue is not a base58btc Ed25519 signature");
+    const json_t *doc_ctx = json_object_get(secured, "@context");
+    const json_t *proof_ctx = json_object_get(proof, "@context");
+    if (proof_ctx && (!doc_ctx || !context_starts_with(doc_ctx, proof_ctx)))
+        return tb_fail(err, 400, "invalid_proof", "proof.@context",
+                       "proof @context does not match the document's @context");
+
+    json_t *unsecured = json_copy((json_t *)secured);
+    json_t *config = json_copy((json_t *)proof);
+    int rc = -1;
+    if (!unsecured || !config) {
+        TB_INTERNAL(err, "out of memory");
+        goto out;
+    }
+    json_object_del(unsecured, "proof");
+    json_object_del(config, "proofValue");
+    if (suite == DI_EDDSA_RDFC_2022) {
+        if (proof_ctx)
+            json_object_set(unsecured, "@context", (json_t *)proof_ctx);
+        else if (doc_ctx)
+            json_object_set(config, "@context", (json_t *)doc_ctx);
+    }
+    if (hash_data(unsecured, config, suite, loader, a, trace, err))
+        goto out;
+    unsigned char msg[64];
+    memcpy(msg, trace->proof_hash, 32);
+    memcpy(msg + 32, trace->doc_hash, 32);
+    memcpy(trace->sig, sig, 64);
+    if (crypto_sign_verify_detached(sig, msg, sizeof msg, pk)) {
+        tb_fail(err, 400, "invalid_signature", "proof.proofValue",
+                "signature does not match the document and key");
+        goto out;
+    }
+    rc = 0;
+out:
+    json_decref(unsecured);
+    json_decref(config);
+    return rc;
+}

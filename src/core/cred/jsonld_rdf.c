@@ -1,0 +1,786 @@
+/*
+ * jsonld_rdf.c - from expanded JSON-LD to an RDF dataset: Node Map Generation
+ * (API section 7.2) and Deserialize JSON-LD to RDF (8.1), with literal
+ * conversion (canonical xsd:double, JCS for rdf:JSON, rdfDirection). Also the
+ * public entry points jsonld_expand*() and jsonld_to_rdf*().
+ */
+#include "jsonld_int.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define RDF_NS "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+#define XSD_NS "http://www.w3.org/2001/XMLSchema#"
+
+struct nm {
+    struct jl_state *st;
+    json_t *graphs;     /* graph name -> (id -> node) */
+    json_t *idmap;      /* old blank node id -> new */
+    unsigned long counter;
+};
+
+static const char *gen_bnode(struct nm *m, const char *old)
+{
+    if (old) {
+        json_t *x = json_object_get(m->idmap, old);
+        if (x)
+            return json_string_value(x);
+    }
+    char buf[32];
+    snprintf(buf, sizeof buf, "_:b%lu", m->counter++);
+    json_t *s = json_string(buf);
+    if (!s)
+        return NULL;
+    if (old) {
+        json_object_set_new(m->idmap, old, s);
+    } else {
+        /* Keep fresh labels alive in the map under a key no input can use. */
+        char key[40];
+        snprintf(key, sizeof key, "\x01%s", buf);
+        json_object_set_new(m->idmap, key, s);
+    }
+    return json_string_value(s);
+}
+
+static int is_bnode(const char *s)
+{
+    return s && s[0] == '_' && s[1] == ':';
+}
+
+static const char *relabel(struct nm *m, const char *id)
+{
+    return is_bnode(id) ? gen_bnode(m, id) : id;
+}
+
+static json_t *graph_of(struct nm *m, const char *name)
+{
+    json_t *g = json_object_get(m->graphs, name);
+    if (!g) {
+        g = json_object();
+        json_object_set_new(m->graphs, name, g);
+    }
+    return g;
+}
+
+/* Adds v (borrowed) to node[prop] unless an equal value is there already. */
+static void add_unique(json_t *node, const char *prop, json_t *v)
+{
+    json_t *arr = json_object_get(node, prop);
+    if (!arr) {
+        arr = json_array();
+        json_object_set_new(node, prop, arr);
+    }
+    size_t i;
+    json_t *e;
+    json_array_foreach(arr, i, e) if (json_equal(e, v)) return;
+    json_array_append(arr, v);
+}
+
+static void add_always(json_t *node, const char *prop, json_t *v)
+{
+    json_t *arr = json_object_get(node, prop);
+    if (!arr) {
+        arr = json_array();
+        json_object_set_new(node, prop, arr);
+    }
+    json_array_append(arr, v);
+}
+
+/* Node Map Generation (7.2.2). active_subject is an id, or (for reverse
+ * properties) ref is the node reference to add. list collects list items. */
+static int node_map(struct nm *m, json_t *element, const char *graph_name,
+                    const char *active_subject, json_t *ref, const char *prop, json_t *list)
+{
+    if (json_is_array(element)) {
+        size_t i;
+        json_t *e;
+        json_array_foreach(element, i, e) {
+            if (node_map(m, e, graph_name, active_subject, ref, prop, list))
+                return -1;
+        }
+        return 0;
+    }
+    if (!json_is_object(element))
+        return 0;
+    json_t *graph = graph_of(m, graph_name);
+    json_t *subject_node = active_subject ? json_object_get(graph, active_subject) : NULL;
+    json_t *types = json_object_get(element, "@type");
+    if (json_object_get(element, "@value")) {
+        json_t *el = element;
+        json_t *copy = NULL;
+        if (types && json_is_string(types) && is_bnode(json_string_value(types))) {
+            copy = json_copy(element);
+            json_object_set_new(copy, "@type", json_string(relabel(m, json_string_value(types))));
+            el = copy;
+        }
+        if (!list)
+            add_unique(subject_node, prop, el);
+        else
+            json_array_append(json_object_get(list, "@list"), el);
+        json_decref(copy);
+        return 0;
+    }
+    if (json_object_get(element, "@list")) {
+        json_t *res = json_pack("{s:[]}", "@list");
+        if (node_map(m, json_object_get(element, "@list"), graph_name, active_subject, ref, prop, res)) {
+            json_decref(res);
+            return -1;
+        }
+        if (!list)
+            add_always(subject_node, prop, res);
+        else
+            json_array_append(json_object_get(list, "@list"), res);
+        json_decref(res);
+        return 0;
+    }
+    /* node object */
+    const json_t *idv = json_object_get(element, "@id");
+    if (json_is_null(idv))
+        return 0;   /* @id expanded to null (keyword-like IRI): no node to state */
+    const char *id;
+    if (json_is_string(idv))
+        id = relabel(m, json_string_value(idv));
+    else
+        id = gen_bnode(m, NULL);
+    if (!id)
+        return jl_oom(m->st);
+    /* The id string lives in element or the id map; copy it since graphs
+     * outlive neither problem but keys are copied by jansson anyway. */
+    json_t *node = json_object_get(graph, id);
+    if (!node) {
+        node = json_pack("{s:s}", "@id", id);
+        json_object_set_new(graph, id, node);
+    }
+    if (ref) {
+        add_unique(node, prop, ref);
+    } else if (prop) {
+        json_t *r = json_pack("{s:s}", "@id", id);
+        if (!list)
+            add_unique(subject_node, prop, r);
+        else
+            json_array_append(json_object_get(list, "@list"), r);
+        json_decref(r);
+    }
+    if (types) {
+        size_t i;
+        json_t *t;
+        json_array_foreach(types, i, t) {
+            if (!json_is_string(t))
+                continue;
+            json_t *s = json_string(relabel(m, json_string_value(t)));
+            add_unique(node, "@type", s);
+            json_decref(s);
+        }
+    }
+    json_t *index = json_object_get(element, "@index");
+    if (index) {
+        json_t *old = json_object_get(node, "@index");
+        if (old && !json_equal(old, index))
+            return jl_fail(m->st, "conflicting indexes", "node %s has two indexes", id);
+        json_object_set(node, "@index", index);
+    }
+    json_t *rev = json_object_get(element, "@reverse");
+    if (rev) {
+        json_t *referenced = json_pack("{s:s}", "@id", id);
+        const char *p;
+        json_t *vals;
+        json_object_foreach(rev, p, vals) {
+            size_t i;
+            json_t *v;
+            json_array_foreach(vals, i, v) {
+                if (node_map(m, v, graph_name, NULL, referenced, p, NULL)) {
+                    json_decref(referenced);
+                    return -1;
+                }
+            }
+        }
+        json_decref(referenced);
+    }
+    json_t *g = json_object_get(element, "@graph");
+    if (g) {
+        char *gid = arena_strdup(m->st->a, id);
+        if (!gid || node_map(m, g, gid, NULL, NULL, NULL, NULL))
+            return -1;
+    }
+    json_t *inc = json_object_get(element, "@included");
+    if (inc && node_map(m, inc, graph_name, NULL, NULL, NULL, NULL))
+        return -1;
+    char *sid = arena_strdup(m->st->a, id);
+    if (!sid)
+        return jl_oom(m->st);
+    const char *p;
+    json_t *v;
+    json_object_foreach(element, p, v) {
+        if (!strcmp(p, "@id") || !strcmp(p, "@type") || !strcmp(p, "@index") ||
+            !strcmp(p, "@reverse") || !strcmp(p, "@graph") || !strcmp(p, "@included"))
+            continue;
+        if (p[0] == '@')
+            continue;
+        const char *prop2 = relabel(m, p);
+        node = json_object_get(graph_of(m, graph_name), sid);
+        if (!json_object_get(node, prop2))
+            json_object_set_new(node, prop2, json_array());
+        if (node_map(m, v, graph_name, sid, NULL, prop2, NULL))
+            return -1;
+    }
+    return 0;
+}
+
+/* ---- literals ---------------------------------------------------------- */
+
+static void fmt_double(char *buf, size_t n, double d)
+{
+    /* Canonical xsd:double: mantissa with trailing zeros trimmed (at least one
+     * fractional digit), "E", exponent without "+" or leading zeros. */
+    char tmp[64];
+    snprintf(tmp, sizeof tmp, "%.15E", d);
+    char *e = strchr(tmp, 'E');
+    if (!e) {
+        snprintf(buf, n, "%s", tmp);
+        return;
+    }
+    int ex = atoi(e + 1);
+    *e = 0;
+    char *end = e - 1;
+    while (end > tmp && *end == '0' && end[-1] != '.')
+        *end-- = 0;
+    snprintf(buf, n, "%.30sE%d", tmp, ex);
+}
+
+static int is_lang_tag(const char *s)
+{
+    size_t n = 0;
+    const char *p = s;
+    while (isalpha((unsigned char)*p)) {
+        p++;
+        n++;
+    }
+    if (n < 1 || n > 8)
+        return 0;
+    while (*p == '-') {
+        p++;
+        n = 0;
+        while (isalnum((unsigned char)*p)) {
+            p++;
+            n++;
+        }
+        if (n < 1 || n > 8)
+            return 0;
+    }
+    return *p == 0;
+}
+
+/* JSON Canonicalization Scheme (RFC 8785) for rdf:JSON literals. */
+static int cmp_utf16(const char *a, const char *b);
+static int jcs(struct abuf *b, const json_t *v);
+
+static void jcs_string(struct abuf *b, const char *s)
+{
+    abuf_puts(b, "\"");
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"': abuf_puts(b, "\\\""); break;
+        case '\\': abuf_puts(b, "\\\\"); break;
+        case '\b': abuf_puts(b, "\\b"); break;
+        case '\f': abuf_puts(b, "\\f"); break;
+        case '\n': abuf_puts(b, "\\n"); break;
+        case '\r': abuf_puts(b, "\\r"); break;
+        case '\t': abuf_puts(b, "\\t"); break;
+        default:
+            if (*p < 0x20)
+                abuf_printf(b, "\\u%04x", *p);
+            else
+                abuf_append(b, p, 1);
+        }
+    }
+    abuf_puts(b, "\"");
+}
+
+/* ECMAScript Number::toString for finite doubles. */
+static void es_number(char *out, size_t n, double d)
+{
+    if (d == 0) {
+        snprintf(out, n, "0");
+        return;
+    }
+    char tmp[40];
+    int prec;
+    for (prec = 1; prec <= 17; prec++) {
+        snprintf(tmp, sizeof tmp, "%.*e", prec - 1, d);
+        if (strtod(tmp, NULL) == d)
+            break;
+    }
+    /* tmp = [-]d.ddde[+-]XX; collect digits and exponent. */
+    int neg = tmp[0] == '-';
+    char digits[24];
+    size_t k = 0;
+    const char *p = tmp + neg;
+    for (; *p && *p != 'e'; p++)
+        if (isdigit((unsigned char)*p))
+            digits[k++] = *p;
+    digits[k] = 0;
+    int ex = atoi(p + 1) + 1;   /* value = 0.digits * 10^ex */
+    int kk = (int)k;
+    char *o = out;
+    size_t left = n;
+#define PUT(...) do { int w = snprintf(o, left, __VA_ARGS__); if (w < 0 || (size_t)w >= left) return; o += w; left -= (size_t)w; } while (0)
+    if (neg)
+        PUT("-");
+    if (kk <= ex && ex <= 21) {
+        PUT("%s", digits);
+        for (int i = 0; i < ex - kk; i++)
+            PUT("0");
+    } else if (0 < ex && ex <= 21) {
+        PUT("%.*s.%s", ex, digits, digits + ex);
+    } else if (-6 < ex && ex <= 0) {
+        PUT("0.");
+        for (int i = 0; i < -ex; i++)
+            PUT("0");
+        PUT("%s", digits);
+    } else {
+        int e = ex - 1;
+        if (kk == 1)
+            PUT("%se%c%d", digits, e < 0 ? '-' : '+', abs(e));
+        else
+            PUT("%c.%se%c%d", digits[0], digits + 1, e < 0 ? '-' : '+', abs(e));
+    }
+#undef PUT
+}
+
+static int cmp_utf16(const char *a, const char *b)
+{
+    /* Compare by UTF-16 code units: decode UTF-8 to code points and map
+     * supplementary ones to surrogates. */
+    const unsigned char *p = (const unsigned char *)a, *q = (const unsigned char *)b;
+    unsigned pend = 0, qend = 0;
+    for (;;) {
+        unsigned cp, cq;
+#define NEXT(s, pendv, out) do { \
+        if (pendv) { out = pendv; pendv = 0; } \
+        else if (!*s) out = 0; \
+        else { unsigned c = *s++; unsigned cpv; \
+            if (c < 0x80) cpv = c; \
+            else if (c < 0xE0) { cpv = ((c & 0x1F) << 6) | (*s++ & 0x3F); } \
+            else if (c < 0xF0) { cpv = ((c & 0x0F) << 12) | ((s[0] & 0x3F) << 6) | (s[1] & 0x3F); s += 2; } \
+            else { cpv = ((c & 0x07) << 18) | ((s[0] & 0x3F) << 12) | ((s[1] & 0x3F) << 6) | (s[2] & 0x3F); s += 3; } \
+            if (cpv >= 0x10000) { cpv -= 0x10000; out = 0xD800 + (cpv >> 10); pendv = 0xDC00 + (cpv & 0x3FF); } \
+            else out = cpv; } } while (0)
+        NEXT(p, pend, cp);
+        NEXT(q, qend, cq);
+#undef NEXT
+        if (cp != cq)
+            return cp < cq ? -1 : 1;
+        if (!cp)
+            return 0;
+    }
+}
+
+static int cmp_keys16(const void *a, const void *b)
+{
+    return cmp_utf16(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int jcs(struct abuf *b, const json_t *v)
+{
+    char num[64];
+    switch (json_typeof(v)) {
+    case JSON_NULL: return abuf_puts(b, "null");
+    case JSON_TRUE: return abuf_puts(b, "true");
+    case JSON_FALSE: return abuf_puts(b, "false");
+    case JSON_INTEGER:
+        snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+        return abuf_puts(b, num);
+    case JSON_REAL:
+        es_number(num, sizeof num, json_real_value(v));
+        return abuf_puts(b, num);
+    case JSON_STRING:
+        jcs_string(b, json_string_value(v));
+        return 0;
+    case JSON_ARRAY: {
+        abuf_puts(b, "[");
+        for (size_t i = 0; i < json_array_size(v); i++) {
+            if (i)
+                abuf_puts(b, ",");
+            jcs(b, json_array_get(v, i));
+        }
+        return abuf_puts(b, "]");
+    }
+    case JSON_OBJECT: {
+        size_t n = json_object_size(v), i = 0;
+        const char **keys = arena_alloc(b->arena, (n + 1) * sizeof *keys);
+        if (!keys)
+            return -1;
+        const char *k;
+        json_t *x;
+        json_object_foreach((json_t *)v, k, x) keys[i++] = k;
+        qsort(keys, n, sizeof *keys, cmp_keys16);
+        abuf_puts(b, "{");
+        for (i = 0; i < n; i++) {
+            if (i)
+                abuf_puts(b, ",");
+            jcs_string(b, keys[i]);
+            abuf_puts(b, ":");
+            jcs(b, json_object_get(v, keys[i]));
+        }
+        return abuf_puts(b, "}");
+    }
+    }
+    return 0;
+}
+
+/* ---- deserialization --------------------------------------------------- */
+
+struct rdfw {
+    struct jl_state *st;
+    struct nm *m;
+    struct rdf_dataset *out;
+    struct rdf_term graph;
+};
+
+static const char *keep(struct rdfw *w, const char *s)
+{
+    return arena_strdup(w->out->arena, s);
+}
+
+static int id_term(struct rdfw *w, const char *id, struct rdf_term *t)
+{
+    memset(t, 0, sizeof *t);
+    if (is_bnode(id)) {
+        t->kind = RDF_BLANK;
+        t->value = keep(w, id + 2);
+    } else if (jl_is_wellformed_iri(id)) {
+        t->kind = RDF_IRI;
+        t->value = keep(w, id);
+    } else {
+        return 0;   /* relative IRI: not well-formed, dropped */
+    }
+    return t->value ? 1 : -1;
+}
+
+static int emit(struct rdfw *w, const struct rdf_term *s, const struct rdf_term *p,
+                const struct rdf_term *o)
+{
+    struct rdf_quad q = {*s, *p, *o, w->graph};
+    if (rdf_dataset_add(w->out, &q))
+        return jl_oom(w->st);
+    return 0;
+}
+
+static struct rdf_term iri_term(const char *iri)
+{
+    struct rdf_term t = {RDF_IRI, iri, NULL, NULL};
+    return t;
+}
+
+static int object_to_rdf(struct rdfw *w, const json_t *item, struct rdf_term *o);
+
+static int list_to_rdf(struct rdfw *w, const json_t *list, struct rdf_term *o)
+{
+    size_t n = json_array_size(list);
+    if (n == 0) {
+        *o = iri_term(RDF_NS "nil");
+        return 1;
+    }
+    struct rdf_term *nodes = arena_alloc(w->st->a, n * sizeof *nodes);
+    if (!nodes)
+        return jl_oom(w->st);
+    for (size_t i = 0; i < n; i++) {
+        const char *b = gen_bnode(w->m, NULL);
+        if (!b)
+            return jl_oom(w->st);
+        nodes[i] = (struct rdf_term){RDF_BLANK, keep(w, b + 2), NULL, NULL};
+    }
+    struct rdf_term first = iri_term(RDF_NS "first"), rest = iri_term(RDF_NS "rest");
+    for (size_t i = 0; i < n; i++) {
+        struct rdf_term obj;
+        int r = object_to_rdf(w, json_array_get(list, i), &obj);
+        if (r < 0)
+            return -1;
+        if (r > 0 && emit(w, &nodes[i], &first, &obj))
+            return -1;
+        struct rdf_term next = i + 1 < n ? nodes[i + 1] : iri_term(RDF_NS "nil");
+        if (emit(w, &nodes[i], &rest, &next))
+            return -1;
+    }
+    *o = nodes[0];
+    return 1;
+}
+
+/* 1 with *o set, 0 when the item yields no object (ill-formed), -1 on error. */
+static int object_to_rdf(struct rdfw *w, const json_t *item, struct rdf_term *o)
+{
+    memset(o, 0, sizeof *o);
+    if (json_object_get(item, "@list"))
+        return list_to_rdf(w, json_object_get(item, "@list"), o);
+    const json_t *value = json_object_get(item, "@value");
+    if (!value) {
+        const char *id = json_string_value(json_object_get(item, "@id"));
+        return id ? id_term(w, id, o) : 0;
+    }
+    const char *dt = json_string_value(json_object_get(item, "@type"));
+    const char *lang = json_string_value(json_object_get(item, "@language"));
+    const char *dir = json_string_value(json_object_get(item, "@direction"));
+    if (dt && strcmp(dt, "@json") && !jl_is_wellformed_iri(dt))
+        return 0;
+    if (lang && !is_lang_tag(lang))
+        return 0;
+    char num[64];
+    const char *lex;
+    if (dt && !strcmp(dt, "@json")) {
+        struct abuf b;
+        abuf_init(&b, w->out->arena, JL_ABUF_MAX);
+        if (jcs(&b, value))
+            return jl_oom(w->st);
+        lex = abuf_cstr(&b);
+        dt = RDF_NS "JSON";
+    } else if (json_is_boolean(value)) {
+        lex = json_is_true(value) ? "true" : "false";
+        if (!dt)
+            dt = XSD_NS "boolean";
+    } else if (json_is_number(value)) {
+        double d = json_number_value(value);
+        int is_double = (json_is_real(value) && (d != floor(d) || fabs(d) >= 1e21)) ||
+                        (dt && !strcmp(dt, XSD_NS "double"));
+        if (is_double) {
+            fmt_double(num, sizeof num, d);
+            if (!dt)
+                dt = XSD_NS "double";
+        } else {
+            if (json_is_integer(value))
+                snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(value));
+            else
+                snprintf(num, sizeof num, "%.0f", d == 0 ? 0.0 : d);   /* no "-0" */
+            if (!dt)
+                dt = XSD_NS "integer";
+        }
+        lex = num;
+    } else if (json_is_string(value)) {
+        lex = json_string_value(value);
+    } else {
+        return 0;
+    }
+    const char *rd = w->st->opts->rdf_direction;
+    if (dir && rd) {
+        char *low = arena_strdup(w->st->a, lang ? lang : "");
+        for (char *p = low; p && *p; p++)
+            *p = (char)tolower((unsigned char)*p);
+        if (!strcmp(rd, "i18n-datatype")) {
+            o->kind = RDF_LITERAL;
+            o->value = keep(w, lex);
+            o->datatype = arena_printf(w->out->arena, "https://www.w3.org/ns/i18n#%s_%s", low, dir);
+            return 1;
+        }
+        if (!strcmp(rd, "compound-literal")) {
+            const char *b = gen_bnode(w->m, NULL);
+            struct rdf_term bn = {RDF_BLANK, keep(w, b + 2), NULL, NULL};
+            struct rdf_term p = iri_term(RDF_NS "value");
+            struct rdf_term lit = {RDF_LITERAL, keep(w, lex), NULL, NULL};
+            if (emit(w, &bn, &p, &lit))
+                return -1;
+            if (lang) {
+                p = iri_term(RDF_NS "language");
+                lit.value = keep(w, low);
+                if (emit(w, &bn, &p, &lit))
+                    return -1;
+            }
+            p = iri_term(RDF_NS "direction");
+            lit.value = keep(w, dir);
+            if (emit(w, &bn, &p, &lit))
+                return -1;
+            *o = bn;
+            return 1;
+        }
+    }
+    o->kind = RDF_LITERAL;
+    o->value = keep(w, lex);
+    if (lang && !(dt && strcmp(dt, RDF_NS "langString"))) {
+        o->language = keep(w, lang);
+        o->datatype = NULL;
+    } else if (dt && strcmp(dt, XSD_NS "string")) {
+        o->datatype = keep(w, dt);
+    }
+    return o->value ? 1 : jl_oom(w->st);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static const char **sorted_keys(struct jl_state *st, const json_t *o, size_t *n)
+{
+    *n = json_object_size(o);
+    const char **keys = arena_alloc(st->a, (*n + 1) * sizeof *keys);
+    if (!keys)
+        return NULL;
+    size_t i = 0;
+    const char *k;
+    json_t *v;
+    json_object_foreach((json_t *)o, k, v) keys[i++] = k;
+    qsort(keys, *n, sizeof *keys, cmp_str);
+    return keys;
+}
+
+static int to_rdf(struct rdfw *w)
+{
+    struct jl_state *st = w->st;
+    size_t ng;
+    const char **gnames = sorted_keys(st, w->m->graphs, &ng);
+    if (!gnames)
+        return jl_oom(st);
+    struct rdf_term type = iri_term(RDF_NS "type");
+    for (size_t gi = 0; gi < ng; gi++) {
+        const char *gname = gnames[gi];
+        if (!strcmp(gname, "@default")) {
+            memset(&w->graph, 0, sizeof w->graph);
+        } else {
+            int r = id_term(w, gname, &w->graph);
+            if (r <= 0) {
+                if (r < 0)
+                    return -1;
+                continue;
+            }
+        }
+        json_t *graph = json_object_get(w->m->graphs, gname);
+        size_t ns;
+        const char **subjects = sorted_keys(st, graph, &ns);
+        if (!subjects)
+            return jl_oom(st);
+        for (size_t si = 0; si < ns; si++) {
+            struct rdf_term s;
+            int r = id_term(w, subjects[si], &s);
+            if (r < 0)
+                return -1;
+            if (r == 0)
+                continue;
+            json_t *node = json_object_get(graph, subjects[si]);
+            size_t np;
+            const char **props = sorted_keys(st, node, &np);
+            if (!props)
+                return jl_oom(st);
+            for (size_t pi = 0; pi < np; pi++) {
+                const char *p = props[pi];
+                json_t *vals = json_object_get(node, p);
+                if (!strcmp(p, "@type")) {
+                    size_t i;
+                    json_t *t;
+                    json_array_foreach(vals, i, t) {
+                        struct rdf_term o;
+                        int r2 = id_term(w, json_string_value(t), &o);
+                        if (r2 < 0)
+                            return -1;
+                        if (r2 > 0 && emit(w, &s, &type, &o))
+                            return -1;
+                    }
+                    continue;
+                }
+                if (jl_is_keyword(p))
+                    continue;
+                if (is_bnode(p) && !st->opts->produce_generalized_rdf)
+                    continue;
+                struct rdf_term pt;
+                int r2 = id_term(w, p, &pt);
+                if (r2 < 0)
+                    return -1;
+                if (r2 == 0)
+                    continue;
+                size_t i;
+                json_t *item;
+                json_array_foreach(vals, i, item) {
+                    struct rdf_term o;
+                    int r3 = object_to_rdf(w, item, &o);
+                    if (r3 < 0)
+                        return -1;
+                    if (r3 > 0 && emit(w, &s, &pt, &o))
+                        return -1;
+                }
+            }
+        }
+    }
+    return 0;
+}
+
+/* ---- public API -------------------------------------------------------- */
+
+static const struct jsonld_opts no_opts;
+
+static int run_expand(const json_t *doc, struct jsonld_loader *loader,
+                      const struct jsonld_opts *opts, struct arena *a, json_t **out,
+                      struct tb_err *err)
+{
+    struct tb_err dummy;
+    if (!err)
+        err = &dummy;
+    tb_err_clear(err);
+    if (!loader)
+        loader = jsonld_loader_default();
+    if (!loader)
+        return tb_fail(err, 500, "internal_error", "", "JSON-LD contexts unavailable");
+    struct jl_state st = {0};
+    st.loader = loader;
+    st.a = a;
+    st.ca = a;
+    st.err = err;
+    st.opts = opts ? opts : &no_opts;
+    return jl_expand_document(&st, doc, out);
+}
+
+int jsonld_expand_opts(const json_t *doc, struct jsonld_loader *loader,
+                       const struct jsonld_opts *opts, struct arena *a, json_t **out,
+                       struct tb_err *err)
+{
+    *out = NULL;
+    return run_expand(doc, loader, opts, a, out, err);
+}
+
+int jsonld_expand(const json_t *doc, struct jsonld_loader *loader, struct arena *a,
+                  json_t **out, struct tb_err *err)
+{
+    return jsonld_expand_opts(doc, loader, NULL, a, out, err);
+}
+
+int jsonld_to_rdf_opts(const json_t *doc, struct jsonld_loader *loader,
+                       const struct jsonld_opts *opts, struct rdf_dataset *out,
+                       struct tb_err *err)
+{
+    struct tb_err dummy;
+    if (!err)
+        err = &dummy;
+    struct arena *a = arena_new(0);
+    if (!a)
+        return tb_fail(err, 500, "internal_error", "", "out of memory");
+    json_t *expanded = NULL;
+    int rc = run_expand(doc, loader, opts, a, &expanded, err);
+    if (rc == 0) {
+        struct jl_state st = {0};
+        st.loader = loader ? loader : jsonld_loader_default();
+        st.a = a;
+        st.ca = a;
+        st.err = err;
+        st.opts = opts ? opts : &no_opts;
+        struct nm m = {&st, json_object(), json_object(), 0};
+        rc = (!m.graphs || !m.idmap) ? jl_oom(&st) : 0;
+        if (rc == 0) {
+            graph_of(&m, "@default");
+            rc = node_map(&m, expanded, "@default", NULL, NULL, NULL, NULL);
+        }
+        if (rc == 0) {
+            struct rdfw w = {&st, &m, out, {0}};
+            rc = to_rdf(&w);
+        }
+        json_decref(m.graphs);
+        json_decref(m.idmap);
+    }
+    json_decref(expanded);
+    arena_free(a);
+    return rc;
+}
+
+int jsonld_to_rdf(const json_t *doc, struct jsonld_loader *loader, struct rdf_dataset *out,
+                  struct tb_err *err)
+{
+    return jsonld_to_rdf_opts(doc, loader, NULL, out, err);
+}

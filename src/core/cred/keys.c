@@ -1,0 +1,260 @@
+/*
+ * keys.c - Multikey / did:key encodings and the base58btc and base64url codecs.
+ * Written here rather than pulled in: each is a page of code, and the
+ * credential engine must not grow dependencies for byte shuffling.
+ */
+#include "core/cred/keys.h"
+
+#include <sodium.h>
+#include <string.h>
+
+static const char B58[] = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+
+char *base58_encode(struct arena *a, const unsigned char *p, size_t n)
+{
+    size_t zeros = 0;
+    while (zeros < n && p[zeros] == 0)
+        zeros++;
+    size_t cap = n * 138 / 100 + 2;
+    unsigned char *dig = arena_calloc(a, cap, 1);   /* base-58 digits, most significant last */
+    char *out = arena_alloc(a, zeros + cap + 1);
+    if (!dig || !out)
+        return NULL;
+    size_t len = 0;
+    for (size_t i = zeros; i < n; i++) {
+        unsigned carry = p[i];
+        for (size_t j = 0; j < len; j++) {
+            carry += (unsigned)dig[j] << 8;
+            dig[j] = (unsigned char)(carry % 58);
+            carry /= 58;
+        }
+        while (carry) {
+            dig[len++] = (unsigned char)(carry % 58);
+            carry /= 58;
+        }
+    }
+    size_t o = 0;
+    for (size_t i = 0; i < zeros; i++)
+        out[o++] = '1';
+    while (len)
+        out[o++] = B58[dig[--len]];
+    out[o] = 0;
+    return out;
+}
+
+long base58_decode(const char *s, unsigned char *out, size_t cap)
+{
+    size_t zeros = 0, len = 0;   /* out holds little-endian bytes while decoding */
+    unsigned char tmp[256];
+    while (s[zeros] == '1')
+        zeros++;
+    for (const char *c = s + zeros; *c; c++) {
+        const char *f = strchr(B58, *c);
+        if (!f || !*c)
+            return -1;
+        unsigned carry = (unsigned)(f - B58);
+        for (size_t j = 0; j < len; j++) {
+            carry += (unsigned)tmp[j] * 58;
+            tmp[j] = (unsigned char)(carry & 0xff);
+            carry >>= 8;
+        }
+        while (carry) {
+            if (len == sizeof tmp)
+                return -1;
+            tmp[len++] = (unsigned char)(carry & 0xff);
+            carry >>= 8;
+        }
+    }
+    if (zeros + len > cap)
+        return -1;
+    memset(out, 0, zeros);
+    for (size_t i = 0; i < len; i++)
+        out[zeros + i] = tmp[len - 1 - i];
+    return (long)(zeros + len);
+}
+
+static const char B64U[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+char *base64url_encode(struct arena *a, const unsigned char *p, size_t n)
+{
+    char *out = arena_alloc(a, (n + 2) / 3 * 4 + 1);
+    if (!out)
+        return NULL;
+    size_t o = 0, i = 0;
+    for (; i + 2 < n; i += 3) {
+        unsigned v = (unsigned)p[i] << 16 | (unsigned)p[i + 1] << 8 | p[i + 2];
+        out[o++] = B64U[v >> 18]; out[o++] = B64U[(v >> 12) & 63];
+        out[o++] = B64U[(v >> 6) & 63]; out[o++] = B64U[v & 63];
+    }
+    if (n - i == 1) {
+        unsigned v = (unsigned)p[i] << 16;
+        out[o++] = B64U[v >> 18]; out[o++] = B64U[(v >> 12) & 63];
+    } else if (n - i == 2) {
+        unsigned v = (unsigned)p[i] << 16 | (unsigned)p[i + 1] << 8;
+        out[o++] = B64U[v >> 18]; out[o++] = B64U[(v >> 12) & 63]; out[o++] = B64U[(v >> 6) & 63];
+    }
+    out[o] = 0;
+    return out;
+}
+
+long base64url_decode(const char *s, size_t slen, unsigned char *out, size_t cap)
+{
+    unsigned acc = 0;
+    int bits = 0;
+    size_t o = 0;
+    for (size_t i = 0; i < slen; i++) {
+        if (s[i] == '=')
+            break;
+        const char *f = s[i] ? strchr(B64U, s[i]) : NULL;
+        if (!f)
+            return -1;
+        acc = (acc << 6) | (unsigned)(f - B64U);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            if (o == cap)
+                return -1;
+            out[o++] = (unsigned char)(acc >> bits);
+            acc &= (1u << bits) - 1;
+        }
+    }
+    return (long)o;
+}
+
+static char *mb_encode(struct arena *a, unsigned char h0, unsigned char h1, const unsigned char k[32])
+{
+    unsigned char buf[34] = {h0, h1};
+    memcpy(buf + 2, k, 32);
+    char *b = base58_encode(a, buf, sizeof buf);
+    return b ? arena_printf(a, "z%s", b) : NULL;
+}
+
+static int mb_decode(const char *mb, unsigned char h0, unsigned char h1, unsigned char k[32],
+                     const char *what, struct tb_err *err)
+{
+    unsigned char buf[64];
+    if (!mb || mb[0] != 'z')
+        return tb_fail(err, 400, "invalid_key", what, "%s must be multibase base58btc ('z' prefix)", what);
+    long n = base58_decode(mb + 1, buf, sizeof buf);
+    if (n != 34 || buf[0] != h0 || buf[1] != h1)
+        return tb_fail(err, 400, "invalid_key", what, "%s is not an Ed25519 Multikey value", what);
+    memcpy(k, buf + 2, 32);
+    return 0;
+}
+
+char *multikey_encode_public(struct arena *a, const unsigned char pk[32])
+{
+    return mb_encode(a, 0xed, 0x01, pk);
+}
+
+int multikey_decode_public(const char *mb, unsigned char pk[32], struct tb_err *err)
+{
+    return mb_decode(mb, 0xed, 0x01, pk, "publicKeyMultibase", err);
+}
+
+char *multikey_encode_secret(struct arena *a, const unsigned char seed[32])
+{
+    return mb_encode(a, 0x80, 0x26, seed);
+}
+
+int multikey_decode_secret(const char *mb, unsigned char seed[32], struct tb_err *err)
+{
+    return mb_decode(mb, 0x80, 0x26, seed, "secretKeyMultibase", err);
+}
+
+void cred_keypair_from_seed(struct cred_keypair *k, const unsigned char seed[32])
+{
+    memcpy(k->seed, seed, 32);
+    crypto_sign_seed_keypair(k->pk, k->sk, k->seed);
+    k->has_secret = 1;
+}
+
+void cred_keypair_generate(struct cred_keypair *k)
+{
+    unsigned char seed[32];
+    randombytes_buf(seed, sizeof seed);
+    cred_keypair_from_seed(k, seed);
+    sodium_memzero(seed, sizeof seed);
+}
+
+int cred_keypair_from_json(const json_t *j, int need_secret, struct cred_keypair *k,
+                           struct tb_err *err)
+{
+    memset(k, 0, sizeof *k);
+    if (!json_is_object(j))
+        return tb_fail(err, 400, "invalid_key", "", "key file must hold a JSON object");
+    const char *pub = json_string_value(json_object_get(j, "publicKeyMultibase"));
+    const char *sec = json_string_value(json_object_get(j, "secretKeyMultibase"));
+    if (!sec)
+        sec = json_string_value(json_object_get(j, "privateKeyMultibase"));
+    if (!sec && need_secret)
+        return tb_fail(err, 400, "invalid_key", "secretKeyMultibase",
+                       "key has no secretKeyMultibase (or privateKeyMultibase)");
+    if (sec) {
+        unsigned char seed[32];
+        if (multikey_decode_secret(sec, seed, err))
+            return -1;
+        cred_keypair_from_seed(k, seed);
+        sodium_memzero(seed, sizeof seed);
+        if (pub) {
+            unsigned char pk[32];
+            if (multikey_decode_public(pub, pk, err))
+                return -1;
+            if (sodium_memcmp(pk, k->pk, 32))
+                return tb_fail(err, 400, "invalid_key", "publicKeyMultibase",
+                               "publicKeyMultibase does not belong to the secret key");
+        }
+        return 0;
+    }
+    if (!pub)
+        return tb_fail(err, 400, "invalid_key", "publicKeyMultibase", "key has no publicKeyMultibase");
+    return multikey_decode_public(pub, k->pk, err);
+}
+
+json_t *cred_keypair_to_json(const struct cred_keypair *k, int with_secret, struct arena *a)
+{
+    char *pub = multikey_encode_public(a, k->pk);
+    char *did = did_key_from_public(a, k->pk);
+    char *vm = did_key_vm_from_public(a, k->pk);
+    if (!pub || !did || !vm)
+        return NULL;
+    json_t *o = json_pack("{s:s, s:s, s:s, s:s}", "type", "Multikey", "id", vm,
+                          "controller", did, "publicKeyMultibase", pub);
+    if (o && with_secret && k->has_secret) {
+        char *sec = multikey_encode_secret(a, k->seed);
+        if (!sec || json_object_set_new(o, "secretKeyMultibase", json_string(sec))) {
+            json_decref(o);
+            return NULL;
+        }
+    }
+    return o;
+}
+
+char *did_key_from_public(struct arena *a, const unsigned char pk[32])
+{
+    char *mb = multikey_encode_public(a, pk);
+    return mb ? arena_printf(a, "did:key:%s", mb) : NULL;
+}
+
+char *did_key_vm_from_public(struct arena *a, const unsigned char pk[32])
+{
+    char *mb = multikey_encode_public(a, pk);
+    return mb ? arena_printf(a, "did:key:%s#%s", mb, mb) : NULL;
+}
+
+int did_key_resolve(const char *s, unsigned char pk[32], struct tb_err *err)
+{
+    if (!s || strncmp(s, "did:key:", 8))
+        return tb_fail(err, 400, "invalid_did", "verificationMethod", "not a did:key identifier");
+    char mb[128];
+    const char *hash = strchr(s + 8, '#');
+    size_t n = hash ? (size_t)(hash - s - 8) : strlen(s + 8);
+    if (n == 0 || n >= sizeof mb)
+        return tb_fail(err, 400, "invalid_did", "verificationMethod", "malformed did:key identifier");
+    memcpy(mb, s + 8, n);
+    mb[n] = 0;
+    if (hash && strcmp(hash + 1, mb))
+        return tb_fail(err, 400, "invalid_did", "verificationMethod",
+                       "did:key fragment does not match the key");
+    return multikey_decode_public(mb, pk, err);
+}

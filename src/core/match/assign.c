@@ -1,0 +1,605 @@
+/*
+ * assign.c - exact linear assignment: a LAPJV-style dense solver and a sparse
+ * shortest-augmenting-path solver (binary heap), both on integer costs with
+ * column potentials, plus the reductions that turn the three modes, maximising,
+ * thresholds and rectangular shapes into one internal min-cost problem.
+ */
+#include "core/match/assign.h"
+
+#include <stdbool.h>
+#include <string.h>
+
+#define LAP_INF ((int64_t)1 << 61)
+#define LAP_HALF ((int64_t)1 << 60)
+#define ROW_EXITED (-2)
+
+/*
+ * Internal problem: R <= C rows, min-cost, forbidden pairs absent. Optional
+ * per-row exit costs e[i] model "leave row i unassigned" as a private dummy
+ * column; it is never shared, so it needs no column of its own and its
+ * potential stays 0 (it can only ever be reached from row i itself).
+ */
+struct lap {
+    int32_t R, C;
+    const int64_t *e;
+    int64_t *v, *u, *xcost, *d;
+    int32_t *x, *y, *col, *pred, *free_rows;
+    int32_t n_free;
+    int64_t cap;
+    int64_t sap_rows, scans;
+};
+
+#define DCOST int32_t
+#define DFORB INT32_MAX
+#define DNAME(x) x##_32
+#include "assign_dense.inc.h"
+
+#define DCOST int64_t
+#define DFORB INT64_MAX
+#define DNAME(x) x##_64
+#include "assign_dense.inc.h"
+
+/* ------------------------------------------------------------------------ */
+/* Sparse solver: CSR rows; costs kept per edge. */
+
+struct csr {
+    int64_t *start;     /* R + 1 */
+    int32_t *col;
+    int64_t *cost;
+};
+
+struct heap_item {
+    int64_t key;
+    int32_t col;
+};
+
+static inline bool heap_less(const struct heap_item *a, const struct heap_item *b)
+{
+    return a->key < b->key || (a->key == b->key && a->col < b->col);
+}
+
+static void heap_push(struct heap_item *h, int64_t *n, int64_t key, int32_t col)
+{
+    int64_t k = (*n)++;
+    struct heap_item it = { key, col };
+    while (k > 0) {
+        int64_t p = (k - 1) / 2;
+        if (!heap_less(&it, &h[p]))
+            break;
+        h[k] = h[p];
+        k = p;
+    }
+    h[k] = it;
+}
+
+static struct heap_item heap_pop(struct heap_item *h, int64_t *n)
+{
+    struct heap_item top = h[0], last = h[--(*n)];
+    int64_t k = 0, m = *n;
+    for (;;) {
+        int64_t l = 2 * k + 1;
+        if (l >= m)
+            break;
+        if (l + 1 < m && heap_less(&h[l + 1], &h[l]))
+            l++;
+        if (!heap_less(&h[l], &last))
+            break;
+        h[k] = h[l];
+        k = l;
+    }
+    if (m > 0)
+        h[k] = last;
+    return top;
+}
+
+struct sparse_work {
+    struct heap_item *heap;
+    int64_t heap_cap;
+    int32_t *stamp;       /* scanned in search number stamp[j] */
+    int32_t *touched;
+    int64_t *predcost;
+    int32_t search;
+};
+
+/* Column reduction, transfer and augmenting row reduction over edges
+ * (square problems only); see the dense versions for the reasoning. */
+static int sparse_square_init(const struct csr *g, struct lap *L, int32_t *cnt)
+{
+    const int32_t n = L->C;
+    int64_t *v = L->v;
+    int32_t *x = L->x, *y = L->y;
+    for (int32_t j = 0; j < n; j++) {
+        v[j] = LAP_INF;
+        y[j] = -1;
+    }
+    for (int32_t i = 0; i < n; i++)
+        for (int64_t k = g->start[i]; k < g->start[i + 1]; k++) {
+            int32_t j = g->col[k];
+            if (g->cost[k] < v[j]) {
+                v[j] = g->cost[k];
+                y[j] = i;
+            }
+        }
+    for (int32_t i = 0; i < n; i++) {
+        cnt[i] = 0;
+        x[i] = -1;
+    }
+    for (int32_t j = n - 1; j >= 0; j--) {
+        int32_t i = y[j];
+        if (i < 0)
+            return -1;
+        if (++cnt[i] == 1) {
+            x[i] = j;
+        } else if (v[j] < v[x[i]]) {
+            y[x[i]] = -1;
+            x[i] = j;
+        } else {
+            y[j] = -1;
+        }
+    }
+    L->n_free = 0;
+    for (int32_t i = 0; i < n; i++) {
+        if (cnt[i] == 0) {
+            L->free_rows[L->n_free++] = i;
+            continue;
+        }
+        int32_t j1 = x[i];
+        L->xcost[i] = v[j1];
+        if (cnt[i] != 1)
+            continue;
+        int64_t m = LAP_INF;
+        for (int64_t k = g->start[i]; k < g->start[i + 1]; k++) {
+            if (g->col[k] == j1)
+                continue;
+            int64_t h = g->cost[k] - v[g->col[k]];
+            if (h < m)
+                m = h;
+        }
+        if (m > L->cap)
+            m = L->cap;
+        v[j1] -= m;
+    }
+
+    int32_t *fr = L->free_rows;
+    int64_t budget = 16 * (int64_t)n + 64;
+    for (int pass = 0; pass < 2; pass++) {
+        int32_t k = 0, prev = L->n_free, nf = 0;
+        while (k < prev) {
+            int32_t i = fr[k++];
+            int64_t u1 = LAP_INF, u2 = LAP_INF, c1 = 0, c2 = 0;
+            int32_t j1 = -1, j2 = -1;
+            for (int64_t e = g->start[i]; e < g->start[i + 1]; e++) {
+                int32_t j = g->col[e];
+                int64_t h = g->cost[e] - v[j];
+                if (h < u2) {
+                    if (h >= u1) {
+                        u2 = h;
+                        j2 = j;
+                        c2 = g->cost[e];
+                    } else {
+                        u2 = u1;
+                        j2 = j1;
+                        c2 = c1;
+                        u1 = h;
+                        j1 = j;
+                        c1 = g->cost[e];
+                    }
+                }
+            }
+            if (j1 < 0)
+                return -1;
+            int32_t i0 = y[j1];
+            if (u1 < u2) {
+                int64_t delta = u2 - u1;
+                if (delta > L->cap)
+                    delta = L->cap;
+                v[j1] -= delta;
+            } else if (i0 >= 0 && j2 >= 0 && j2 != j1) {
+                j1 = j2;
+                c1 = c2;
+                i0 = y[j2];
+            }
+            x[i] = j1;
+            y[j1] = i;
+            L->xcost[i] = c1;
+            if (i0 >= 0 && i0 != i) {
+                x[i0] = -1;
+                if (u1 < u2 && budget-- > 0)
+                    fr[--k] = i0;
+                else
+                    fr[nf++] = i0;
+            }
+        }
+        L->n_free = nf;
+    }
+    return 0;
+}
+
+static void sparse_greedy_init(const struct csr *g, struct lap *L)
+{
+    for (int32_t j = 0; j < L->C; j++) {
+        L->v[j] = 0;
+        L->y[j] = -1;
+    }
+    L->n_free = 0;
+    for (int32_t i = 0; i < L->R; i++) {
+        int64_t best = LAP_INF;
+        int32_t bj = -1;
+        for (int64_t k = g->start[i]; k < g->start[i + 1]; k++)
+            if (g->cost[k] < best) {
+                best = g->cost[k];
+                bj = g->col[k];
+            }
+        L->x[i] = -1;
+        int64_t ex = L->e ? L->e[i] : LAP_INF;
+        if (ex < best) {
+            L->x[i] = ROW_EXITED;
+        } else if (bj >= 0 && L->y[bj] < 0) {
+            L->x[i] = bj;
+            L->y[bj] = i;
+            L->xcost[i] = best;
+        } else {
+            L->free_rows[L->n_free++] = i;
+        }
+    }
+}
+
+/* Dijkstra with a lazy binary heap from free row f; same sinks and potential
+ * update as the dense version. */
+static int sparse_augment(const struct csr *g, struct lap *L, struct sparse_work *w, int32_t f)
+{
+    int64_t *v = L->v, *d = L->d;
+    int32_t *x = L->x, *y = L->y, *pred = L->pred;
+    int32_t s = ++w->search;
+    int64_t hn = 0, nt = 0;
+    int32_t n_scanned = 0;
+    int32_t *scanned = L->col;         /* reused: list of scanned columns */
+
+    for (int64_t k = g->start[f]; k < g->start[f + 1]; k++) {
+        int32_t j = g->col[k];
+        int64_t nd = g->cost[k] - v[j];
+        if (nd < d[j]) {
+            if (d[j] == LAP_INF)
+                w->touched[nt++] = j;
+            d[j] = nd;
+            pred[j] = f;
+            w->predcost[j] = g->cost[k];
+            heap_push(w->heap, &hn, nd, j);
+        }
+    }
+    int64_t best_exit = L->e ? L->e[f] : LAP_INF, dsink = 0;
+    int32_t exit_row = f, sink = -1;
+    while (hn > 0) {
+        struct heap_item it = heap_pop(w->heap, &hn);
+        int32_t j = it.col;
+        if (it.key != d[j] || w->stamp[j] == s)
+            continue;
+        if (best_exit <= it.key)
+            break;
+        if (y[j] < 0) {
+            sink = j;
+            dsink = it.key;
+            break;
+        }
+        w->stamp[j] = s;
+        scanned[n_scanned++] = j;
+        L->scans++;
+        int32_t i = y[j];
+        int64_t h = L->xcost[i] - v[j] - it.key;
+        if (L->e && L->e[i] < LAP_HALF) {
+            int64_t ex = L->e[i] - h;
+            if (ex < best_exit) {
+                best_exit = ex;
+                exit_row = i;
+            }
+        }
+        for (int64_t k = g->start[i]; k < g->start[i + 1]; k++) {
+            int32_t jj = g->col[k];
+            if (w->stamp[jj] == s)
+                continue;
+            int64_t nd = g->cost[k] - v[jj] - h;
+            if (nd < d[jj]) {
+                if (d[jj] == LAP_INF)
+                    w->touched[nt++] = jj;
+                d[jj] = nd;
+                pred[jj] = i;
+                w->predcost[jj] = g->cost[k];
+                heap_push(w->heap, &hn, nd, jj);
+            }
+        }
+    }
+    int rc = 0;
+    if (sink < 0) {
+        if (best_exit >= LAP_HALF) {
+            rc = -1;
+            goto reset;
+        }
+        dsink = best_exit;
+    }
+    for (int32_t k = 0; k < n_scanned; k++)
+        v[scanned[k]] += d[scanned[k]] - dsink;
+    if (sink >= 0) {
+        int32_t j = sink, i;
+        do {
+            i = pred[j];
+            y[j] = i;
+            int32_t jn = x[i];
+            x[i] = j;
+            L->xcost[i] = w->predcost[j];
+            j = jn;
+        } while (i != f);
+    } else {
+        int32_t i = exit_row, j = x[i];
+        x[i] = ROW_EXITED;
+        while (i != f) {
+            int32_t i2 = pred[j];
+            int32_t jn = x[i2];
+            y[j] = i2;
+            x[i2] = j;
+            L->xcost[i2] = w->predcost[j];
+            j = jn;
+            i = i2;
+        }
+    }
+reset:
+    for (int64_t k = 0; k < nt; k++)
+        d[w->touched[k]] = LAP_INF;
+    return rc;
+}
+
+static int sparse_solve(const struct csr *g, struct lap *L, int square_init, struct arena *a)
+{
+    struct sparse_work w = { 0 };
+    int64_t nnz = g->start[L->R];
+    w.heap_cap = nnz + 1;
+    w.heap = arena_alloc(a, (size_t)w.heap_cap * sizeof *w.heap);
+    w.stamp = arena_calloc(a, (size_t)L->C + 1, sizeof *w.stamp);
+    w.touched = arena_alloc(a, ((size_t)L->C + 1) * sizeof *w.touched);
+    w.predcost = arena_alloc(a, ((size_t)L->C + 1) * sizeof *w.predcost);
+    if (!w.heap || !w.stamp || !w.touched || !w.predcost)
+        return -2;
+    if (square_init) {
+        if (sparse_square_init(g, L, L->pred) < 0)
+            return -1;
+    } else {
+        sparse_greedy_init(g, L);
+    }
+    for (int32_t j = 0; j < L->C; j++)
+        L->d[j] = LAP_INF;
+    L->sap_rows = L->n_free;
+    for (int32_t k = 0; k < L->n_free; k++)
+        if (sparse_augment(g, L, &w, L->free_rows[k]) < 0)
+            return -1;
+    for (int32_t i = 0; i < L->R; i++) {
+        if (L->x[i] >= 0)
+            L->u[i] = L->xcost[i] - L->v[L->x[i]];
+        else
+            L->u[i] = L->e ? L->e[i] : 0;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Problem reduction. */
+
+const char *tb_assign_mode_name(enum tb_assign_mode m)
+{
+    switch (m) {
+    case TB_ASSIGN_FULL: return "full";
+    case TB_ASSIGN_PARTIAL: return "partial";
+    case TB_ASSIGN_MAXCARD: return "maxcard";
+    }
+    return "?";
+}
+
+/* Internal (min-form, shifted) cost of a value, or false when forbidden. */
+static inline bool internal_cost(const struct tb_assign_problem *p, int64_t value, int64_t shift,
+                                 int64_t *out)
+{
+    if (value == TB_ASSIGN_FORBIDDEN)
+        return false;
+    if (p->has_threshold) {
+        if (p->sense == TB_ASSIGN_MAX ? value < p->threshold : value > p->threshold)
+            return false;
+    }
+    *out = (p->sense == TB_ASSIGN_MAX ? -value : value) - shift;
+    return true;
+}
+
+#define OOM(err) tb_fail((err), 500, "internal_error", "", "out of memory")
+
+int tb_assign_solve(const struct tb_assign_problem *p, struct arena *a,
+                    struct tb_assign_result *r, struct tb_err *err)
+{
+    memset(r, 0, sizeof *r);
+    if (p->rows < 0 || p->cols < 0)
+        return TB_INVALID(err, "rows", "negative size");
+    if ((p->dense == NULL) == (p->edges == NULL) && (int64_t)p->rows * p->cols > 0)
+        return TB_INVALID(err, "", "exactly one of dense and edges must be given");
+    if (p->mode > TB_ASSIGN_MAXCARD || p->sense > TB_ASSIGN_MAX)
+        return TB_INVALID(err, "mode", "unknown mode or sense");
+    const bool tr = p->rows > p->cols;
+    const int32_t R = tr ? p->cols : p->rows, C = tr ? p->rows : p->cols;
+    const int64_t n_edges = p->dense ? (int64_t)p->rows * p->cols : p->n_edges;
+
+    r->row_to_col = arena_alloc(a, ((size_t)p->rows + 1) * sizeof(int32_t));
+    r->col_to_row = arena_alloc(a, ((size_t)p->cols + 1) * sizeof(int32_t));
+    if (!r->row_to_col || !r->col_to_row)
+        return OOM(err);
+    for (int32_t i = 0; i < p->rows; i++)
+        r->row_to_col[i] = -1;
+    for (int32_t j = 0; j < p->cols; j++)
+        r->col_to_row[j] = -1;
+    if (p->want_duals && p->mode != TB_ASSIGN_MAXCARD) {
+        r->row_dual = arena_calloc(a, (size_t)p->rows + 1, sizeof(int64_t));
+        r->col_dual = arena_calloc(a, (size_t)p->cols + 1, sizeof(int64_t));
+        if (!r->row_dual || !r->col_dual)
+            return OOM(err);
+    }
+
+    /* Value range over the allowed pairs: decides 32/64-bit costs, the
+     * maxcard shift and the overflow check. */
+    int64_t lo = INT64_MAX, hi = INT64_MIN, n_allowed = 0;
+    for (int64_t k = 0; k < n_edges; k++) {
+        int64_t val;
+        if (p->dense) {
+            val = p->dense[k];
+        } else {
+            const struct tb_assign_edge *e = &p->edges[k];
+            if (e->row < 0 || e->row >= p->rows || e->col < 0 || e->col >= p->cols)
+                return TB_INVALID(err, "edges", "edge %lld: pair (%d, %d) outside %d x %d",
+                                  (long long)k, e->row, e->col, p->rows, p->cols);
+            val = e->value;
+        }
+        if (val == TB_ASSIGN_FORBIDDEN)
+            continue;
+        if (val > TB_ASSIGN_VALUE_MAX || val < -TB_ASSIGN_VALUE_MAX)
+            return tb_fail(err, 413, "too_large", "value",
+                           "value %lld outside +-2^40", (long long)val);
+        int64_t c;
+        if (!internal_cost(p, val, 0, &c))
+            continue;
+        n_allowed++;
+        if (c < lo)
+            lo = c;
+        if (c > hi)
+            hi = c;
+    }
+    if (R == 0)
+        return 0;
+    if (n_allowed == 0) {
+        if (p->mode == TB_ASSIGN_FULL)
+            return tb_fail(err, 422, "infeasible", "",
+                           "infeasible: no allowed pair, so the %d %s cannot be assigned",
+                           R, tr ? "columns" : "rows");
+        lo = hi = 0;
+    }
+    const int64_t shift = p->mode == TB_ASSIGN_MAXCARD ? lo : 0;
+    const int64_t W = hi - lo;
+    const int64_t maxabs = (hi - shift > shift - lo ? hi - shift : shift - lo);
+    /* Exit cost for maxcard: larger than any total a same-size matching can
+     * save, so one more pair always wins (lexicographic objective). */
+    const double exit_d = (double)R * (double)W + 1.0;
+    const double bound = ((double)R + C + 16.0) * ((double)maxabs + exit_d + W + 1.0) * 64.0;
+    if (bound >= (double)((int64_t)1 << 59))
+        return tb_fail(err, 413, "too_large", "",
+                       "value range too large for exact int64 arithmetic at this size");
+    const int64_t exit_cost = p->mode == TB_ASSIGN_MAXCARD ? (int64_t)R * W + 1 : 0;
+
+    struct lap L = { 0 };
+    L.R = R;
+    L.C = C;
+    L.cap = W + 1;
+    L.v = arena_alloc(a, (size_t)C * sizeof(int64_t));
+    L.d = arena_alloc(a, (size_t)C * sizeof(int64_t));
+    L.u = arena_alloc(a, (size_t)R * sizeof(int64_t));
+    L.xcost = arena_alloc(a, (size_t)R * sizeof(int64_t));
+    L.x = arena_alloc(a, (size_t)C * sizeof(int32_t));   /* C >= R: cnt reuse */
+    L.y = arena_alloc(a, (size_t)C * sizeof(int32_t));
+    L.col = arena_alloc(a, (size_t)C * sizeof(int32_t));
+    L.pred = arena_alloc(a, (size_t)C * sizeof(int32_t));
+    L.free_rows = arena_alloc(a, (size_t)R * sizeof(int32_t));
+    if (!L.v || !L.d || !L.u || !L.xcost || !L.x || !L.y || !L.col || !L.pred || !L.free_rows)
+        return OOM(err);
+    if (p->mode != TB_ASSIGN_FULL) {
+        int64_t *e = arena_alloc(a, (size_t)R * sizeof(int64_t));
+        if (!e)
+            return OOM(err);
+        for (int32_t i = 0; i < R; i++)
+            e[i] = exit_cost;
+        L.e = e;
+    }
+    const bool square_init = (R == C && p->mode == TB_ASSIGN_FULL);
+
+    int rc;
+    if (p->dense) {
+        const bool narrow = hi - shift < INT32_MAX && lo - shift > INT32_MIN;
+        size_t cell = narrow ? sizeof(int32_t) : sizeof(int64_t);
+        void *m = arena_alloc(a, (size_t)R * (size_t)C * cell);
+        if (!m)
+            return OOM(err);
+        /* Transposing copy in blocks so neither side strides badly. */
+        const int32_t B = 64;
+        for (int32_t i0 = 0; i0 < R; i0 += B)
+            for (int32_t j0 = 0; j0 < C; j0 += B)
+                for (int32_t i = i0; i < i0 + B && i < R; i++)
+                    for (int32_t j = j0; j < j0 + B && j < C; j++) {
+                        size_t src = tr ? (size_t)j * (size_t)p->cols + (size_t)i
+                                        : (size_t)i * (size_t)p->cols + (size_t)j;
+                        int64_t c;
+                        bool ok = internal_cost(p, p->dense[src], shift, &c);
+                        size_t dst = (size_t)i * (size_t)C + (size_t)j;
+                        if (narrow)
+                            ((int32_t *)m)[dst] = ok ? (int32_t)c : INT32_MAX;
+                        else
+                            ((int64_t *)m)[dst] = ok ? c : INT64_MAX;
+                    }
+        rc = narrow ? dense_solve_32(m, &L, square_init) : dense_solve_64(m, &L, square_init);
+    } else {
+        struct csr g;
+        g.start = arena_calloc(a, (size_t)R + 1, sizeof(int64_t));
+        if (!g.start)
+            return OOM(err);
+        for (int64_t k = 0; k < p->n_edges; k++) {
+            int64_t c;
+            if (internal_cost(p, p->edges[k].value, shift, &c))
+                g.start[(tr ? p->edges[k].col : p->edges[k].row) + 1]++;
+        }
+        for (int32_t i = 0; i < R; i++)
+            g.start[i + 1] += g.start[i];
+        int64_t nnz = g.start[R];
+        g.col = arena_alloc(a, ((size_t)nnz + 1) * sizeof(int32_t));
+        g.cost = arena_alloc(a, ((size_t)nnz + 1) * sizeof(int64_t));
+        int64_t *fill = arena_alloc(a, ((size_t)R + 1) * sizeof(int64_t));
+        if (!g.col || !g.cost || !fill)
+            return OOM(err);
+        memcpy(fill, g.start, (size_t)R * sizeof(int64_t));
+        for (int64_t k = 0; k < p->n_edges; k++) {
+            int64_t c;
+            const struct tb_assign_edge *e = &p->edges[k];
+            if (!internal_cost(p, e->value, shift, &c))
+                continue;
+            int32_t i = tr ? e->col : e->row, j = tr ? e->row : e->col;
+            g.col[fill[i]] = j;
+            g.cost[fill[i]++] = c;
+        }
+        rc = sparse_solve(&g, &L, square_init, a);
+        if (rc == -2)
+            return OOM(err);
+    }
+    r->sap_rows = L.sap_rows;
+    r->scans = L.scans;
+    if (rc < 0)
+        return tb_fail(err, 422, "infeasible", "",
+                       "infeasible: no assignment covers all %d %s", R,
+                       tr ? "columns" : "rows");
+
+    int64_t total = 0;
+    for (int32_t i = 0; i < R; i++) {
+        int32_t j = L.x[i];
+        if (j < 0)
+            continue;
+        int64_t value = L.xcost[i] + shift;
+        total += p->sense == TB_ASSIGN_MAX ? -value : value;
+        r->assigned++;
+        if (tr) {
+            r->row_to_col[j] = i;
+            r->col_to_row[i] = j;
+        } else {
+            r->row_to_col[i] = j;
+            r->col_to_row[j] = i;
+        }
+    }
+    r->total = total;
+
+    if (r->row_dual) {
+        /* Internal v of a column left unassigned in a square problem may be
+         * anything; LP sign rules only bind on the larger side, which is
+         * never square-initialised unless R == C (where no column is free). */
+        for (int32_t i = 0; i < R; i++)
+            (tr ? r->col_dual : r->row_dual)[i] = L.u[i];
+        for (int32_t j = 0; j < C; j++)
+            (tr ? r->row_dual : r->col_dual)[j] = L.v[j];
+    }
+    return 0;
+}

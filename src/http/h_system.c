@@ -1,0 +1,25 @@
+/*
+ * h_system.c - operations endpoints: /healthz for load balancers and
+ * /metrics in Prometheus text format.
+ */
+#include "http/handlers.h"
+
+int h_healthz(struct request *r, struct response *res, struct tb_err *err)
+{
+    if (store_health(r->store, err) < 0)
+        return tb_fail(err, 503, "unavailable", "", "the database is not answering");
+    return respond_json(res, 200, json_pack("{s:s}", "status", "ok"));
+}
+
+int h_metrics(struct request *r, struct response *res, struct tb_err *err)
+{
+    (void)err;
+    struct abuf b;
+    abuf_init(&b, r->arena, 1 << 20);
+    http_metrics_text(&b);
+    res->status = 200;
+    res->content_type = "text/plain; version=0.0.4; charset=utf-8";
+    res->raw = abuf_cstr(&b);
+    res->raw_len = b.len;
+    return 0;
+}

@@ -1,0 +1,61 @@
+/*
+ * handlers.h - every handler and body declaration, one source file per
+ * resource; routes.c puts them in the single route table.
+ */
+#ifndef TB_HANDLERS_H
+#define TB_HANDLERS_H
+
+#include "http/http.h"
+
+#define HANDLER(name) int name(struct request *r, struct response *res, struct tb_err *err)
+
+/* h_auth.c */
+HANDLER(h_login);
+HANDLER(h_logout);
+HANDLER(h_me_get);
+HANDLER(h_me_update);
+HANDLER(h_me_password);
+HANDLER(h_accept_invitation);
+HANDLER(h_password_reset);
+HANDLER(h_password_reset_confirm);
+/* Creates a single-use link for user_id and queues the mail carrying it. */
+int queue_link_mail(struct request *r, int64_t user_id, int64_t org_id, const char *purpose,
+                    const char *to, const char *subject, const char *intro, struct tb_err *err);
+extern const struct field_spec login_fields[], me_update_fields[], me_password_fields[],
+    accept_invitation_fields[], password_reset_fields[], password_reset_confirm_fields[];
+
+/* h_orgs.c */
+HANDLER(h_org_list);
+HANDLER(h_org_get);
+HANDLER(h_org_create);
+HANDLER(h_org_update);
+HANDLER(h_org_delete);
+extern const struct field_spec org_create_fields[], org_update_fields[];
+
+/* h_users.c */
+HANDLER(h_user_list);
+HANDLER(h_user_get);
+HANDLER(h_user_update);
+extern const struct field_spec user_update_fields[];
+
+/* h_invitations.c */
+HANDLER(h_invitation_create);
+extern const struct field_spec invitation_fields[];
+
+/* h_tokens.c */
+HANDLER(h_token_list);
+HANDLER(h_token_create);
+HANDLER(h_token_revoke);
+extern const struct field_spec token_fields[];
+
+/* h_audit.c */
+HANDLER(h_audit_list);
+
+/* h_system.c */
+HANDLER(h_healthz);
+HANDLER(h_metrics);
+
+/* h_codes.c */
+HANDLER(h_codes_search);
+
+#endif

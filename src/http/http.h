@@ -1,0 +1,99 @@
+/*
+ * http.h - what handlers see: the request (already authenticated, its body
+ * parsed and validated against the route's declared fields) and the response
+ * they fill. Handlers never touch libmicrohttpd or SQL.
+ */
+#ifndef TB_HTTP_H
+#define TB_HTTP_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/auth.h"
+#include "core/config.h"
+#include "core/error.h"
+#include "core/validate.h"
+#include "store/store.h"
+
+struct MHD_Connection;
+
+struct request {
+    struct arena *arena;            /* freed when the response is sent */
+    const struct config *cfg;
+    struct store *store;            /* this worker thread's connection */
+    struct MHD_Connection *conn;
+    const char *method, *path;
+    int64_t ids[4];                 /* {id} segments of the path, in order */
+    int nids;
+    json_t *body;                   /* validated body (NULL when none) */
+    int authenticated;
+    int via_cookie;                 /* unsafe methods then need X-CSRF-Token */
+    struct tb_actor actor;
+    char session_hash[TOKEN_HASH_LEN + 1];
+    char csrf[64];
+    char client_addr[64];
+};
+
+struct response {
+    int status;
+    json_t *json;                   /* body; owned by the response */
+    const char *content_type;       /* for raw bodies */
+    const void *raw;                /* static or arena memory */
+    size_t raw_len;
+    const char *cache_control;
+    const char *etag;
+    const char *set_cookie;
+    const char *location;
+    const char *retry_after;
+    const char *allow;
+    const char *content_disposition;
+};
+
+typedef int (*handler_fn)(struct request *r, struct response *res, struct tb_err *err);
+
+enum route_flags {
+    ROUTE_PARTIAL = 1,    /* PATCH: declared fields optional */
+    ROUTE_NO_CSRF = 2,    /* login and token-link flows: no session yet */
+};
+
+struct route {
+    const char *method;
+    const char *pattern;            /* /api/v1/orgs/{id} */
+    handler_fn handler;
+    unsigned roles;                 /* ROLE_BIT mask allowed; ROLES_PUBLIC = no login */
+    const struct field_spec *body;  /* NULL: no body accepted */
+    unsigned flags;
+};
+
+extern const struct route routes[];
+extern const int routes_count;
+
+/* Responses. */
+int respond_json(struct response *res, int status, json_t *body);   /* steals body; returns 0 */
+int respond_page(struct response *res, struct list_page *page);     /* {"items","next_cursor"} */
+int respond_no_content(struct response *res);
+
+/* Request helpers. */
+const char *req_query(struct request *r, const char *name);
+const char *req_header(struct request *r, const char *name);
+/* Reads limit/cursor/sort/q and up to three named filters into q. */
+int req_list_query(struct request *r, struct list_query *q, const char *f1, const char *f2,
+                   const char *f3, struct tb_err *err);
+/* The record version the client edits, from If-Match ("v3" or "3") or the
+ * body's "version"; 428 when neither was sent. */
+int req_version(struct request *r, int64_t *version, struct tb_err *err);
+const char *req_etag(struct request *r, const json_t *record);
+
+/* Password hashing runs in a small bounded pool (Argon2id uses 64 MiB). */
+void http_pwhash_enter(void);
+void http_pwhash_leave(void);
+/* Process-wide login throttles. */
+struct throttle *http_throttle_account(void);
+struct throttle *http_throttle_address(void);
+/* Prometheus text of the process's request metrics. */
+void http_metrics_text(struct abuf *out);
+/* Wakes the mail delivery thread after something was queued. */
+void http_mail_wake(void);
+
+#endif

@@ -1,0 +1,169 @@
+/*
+ * stmts_sqlite.c - the closed set of SQL statements (SQLite dialect).
+ *
+ * Rule, checked by tests/unit/test_store.c: a statement that touches a
+ * tenant-owned table binds :tenant (with :all, which only the store sets, for
+ * the foundation admin), or is foundation-only (guarded by ":all = 1"), unless
+ * it carries a global_reason saying why it must see across tenants. Parameters are named; the store binds the actor.
+ */
+#include "store/store.h"
+#include "store/stmts.h"
+
+/* Visibility of a user: the admin sees all, a person sees themself, staff see
+ * people who hold a role in their operator. */
+#define USER_VISIBLE(u) \
+    "(:all = 1 OR " u ".id = :self OR EXISTS (SELECT 1 FROM memberships m " \
+    "WHERE m.user_id = " u ".id AND m.org_id = :tenant))"
+#define USER_COLUMNS "u.id, u.email, u.name, u.status, u.created_at, u.updated_at, u.version"
+#define USER_FILTERS \
+    " AND (:q IS NULL OR u.email LIKE '%' || :q || '%' OR u.name LIKE '%' || :q || '%')" \
+    " AND (:role IS NULL OR EXISTS (SELECT 1 FROM memberships m2 WHERE m2.user_id = u.id" \
+    " AND m2.role = :role AND (:all = 1 OR m2.org_id = :tenant)))" \
+    " AND (:status IS NULL OR u.status = :status)"
+#define ORG_COLUMNS "id, kind, name, country, parent_id, created_at, updated_at, version"
+#define ORG_FILTERS " AND (:all = 1 OR id = :tenant) AND (:kind IS NULL OR kind = :kind)" \
+    " AND (:q IS NULL OR name LIKE '%' || :q || '%')"
+#define AUDIT_COLUMNS "a.id, a.org_id, a.user_id, u.email AS user_email, a.action, a.entity, " \
+    "a.entity_id, a.changes, a.at, a.client_addr"
+#define AUDIT_FILTERS " AND (:all = 1 OR a.org_id = :tenant)" \
+    " AND (:entity IS NULL OR a.entity = :entity) AND (:action IS NULL OR a.action = :action)" \
+    " AND (:user_id IS NULL OR a.user_id = :user_id) AND (:entity_id IS NULL OR a.entity_id = :entity_id)"
+
+const char *const store_global_tables[] = {
+    "users", "sessions", "user_tokens", "schema_migrations", NULL,
+};
+
+static const struct store_stmt_info stmts[STMT__MAX] = {
+    [STMT_HEALTH] = {"HEALTH", "SELECT count(*) FROM schema_migrations", "reads no tenant data"},
+    [STMT_MIGRATIONS_LIST] = {"MIGRATIONS_LIST",
+        "SELECT version FROM schema_migrations ORDER BY version", "schema bookkeeping"},
+
+    [STMT_ORG_INSERT] = {"ORG_INSERT",
+        "INSERT INTO orgs (kind, name, country, parent_id, created_at, updated_at) "
+        "SELECT :kind, :name, :country, :parent_id, :now, :now WHERE :all = 1", NULL},
+    [STMT_ORG_GET] = {"ORG_GET",
+        "SELECT " ORG_COLUMNS " FROM orgs WHERE id = :id AND (:all = 1 OR id = :tenant)", NULL},
+    [STMT_ORG_LIST_ID] = {"ORG_LIST_ID",
+        "SELECT " ORG_COLUMNS " FROM orgs WHERE id > :after_id" ORG_FILTERS
+        " ORDER BY id LIMIT :limit", NULL},
+    [STMT_ORG_LIST_NAME] = {"ORG_LIST_NAME",
+        "SELECT " ORG_COLUMNS " FROM orgs WHERE (name > :after_key OR (name = :after_key AND id > :after_id))"
+        ORG_FILTERS " ORDER BY name, id LIMIT :limit", NULL},
+    [STMT_ORG_UPDATE] = {"ORG_UPDATE",
+        "UPDATE orgs SET name = :name, country = :country, updated_at = :now, version = version + 1 "
+        "WHERE id = :id AND version = :version AND (:all = 1 OR id = :tenant)", NULL},
+    [STMT_ORG_DELETE] = {"ORG_DELETE",
+        "DELETE FROM orgs WHERE id = :id AND :all = 1", NULL},
+    [STMT_ORG_REFS] = {"ORG_REFS",
+        "SELECT (SELECT count(*) FROM memberships WHERE org_id = :id), "
+        "(SELECT count(*) FROM orgs WHERE parent_id = :id), "
+        "(SELECT count(*) FROM api_tokens WHERE org_id = :id) "
+        "WHERE :all = 1 OR :id = :tenant", NULL},
+    [STMT_ORG_FOUNDATION] = {"ORG_FOUNDATION",
+        "SELECT id FROM orgs WHERE kind = 'foundation' ORDER BY id LIMIT 1",
+        "the foundation is the umbrella over all tenants; its id is public"},
+    [STMT_ORG_BY_NAME] = {"ORG_BY_NAME", "SELECT id FROM orgs WHERE name = :name",
+        "used by the CLI, which the server's operator runs across tenants"},
+
+    [STMT_USER_INSERT] = {"USER_INSERT",
+        "INSERT INTO users (email, name, password_hash, status, created_at, updated_at) "
+        "VALUES (:email, :name, :password_hash, :status, :now, :now)", NULL},
+    [STMT_USER_AUTH_BY_EMAIL] = {"USER_AUTH_BY_EMAIL",
+        "SELECT id, email, name, password_hash, status FROM users WHERE email = :email", NULL},
+    [STMT_USER_AUTH_BY_ID] = {"USER_AUTH_BY_ID",
+        "SELECT id, email, name, password_hash, status FROM users WHERE id = :id", NULL},
+    [STMT_USER_GET] = {"USER_GET",
+        "SELECT " USER_COLUMNS " FROM users u WHERE u.id = :id AND " USER_VISIBLE("u"), NULL},
+    [STMT_USER_LIST_ID] = {"USER_LIST_ID",
+        "SELECT " USER_COLUMNS " FROM users u WHERE u.id > :after_id AND " USER_VISIBLE("u")
+        USER_FILTERS " ORDER BY u.id LIMIT :limit", NULL},
+    [STMT_USER_LIST_EMAIL] = {"USER_LIST_EMAIL",
+        "SELECT " USER_COLUMNS " FROM users u WHERE (u.email > :after_key OR (u.email = :after_key AND u.id > :after_id)) AND "
+        USER_VISIBLE("u") USER_FILTERS " ORDER BY u.email, u.id LIMIT :limit", NULL},
+    [STMT_USER_UPDATE] = {"USER_UPDATE",
+        "UPDATE users SET name = :name, status = :status, updated_at = :now, version = version + 1 "
+        "WHERE id = :id AND version = :version AND " USER_VISIBLE("users"), NULL},
+    [STMT_USER_SET_PASSWORD] = {"USER_SET_PASSWORD",
+        "UPDATE users SET password_hash = :password_hash, status = 'active', updated_at = :now, "
+        "version = version + 1 WHERE id = :id", NULL},
+
+    [STMT_MEMBERSHIP_INSERT] = {"MEMBERSHIP_INSERT",
+        "INSERT INTO memberships (user_id, org_id, role, subject_type, subject_id, created_at) "
+        "SELECT :user_id, :org_id, :role, :subject_type, :subject_id, :now "
+        "WHERE :all = 1 OR :org_id = :tenant", NULL},
+    [STMT_MEMBERSHIPS_OF_USER] = {"MEMBERSHIPS_OF_USER",
+        "SELECT m.org_id, o.name AS org_name, o.kind AS org_kind, m.role, m.subject_type, m.subject_id "
+        "FROM memberships m JOIN orgs o ON o.id = m.org_id WHERE m.user_id = :user_id "
+        "ORDER BY CASE m.role WHEN 'admin' THEN 0 WHEN 'coordinator' THEN 1 ELSE 2 END, m.id",
+        "builds the signed-in user's own actor before any tenant is known"},
+    [STMT_MEMBERSHIPS_OF_USER_SCOPED] = {"MEMBERSHIPS_OF_USER_SCOPED",
+        "SELECT m.id, m.org_id, o.name AS org_name, m.role, m.subject_type, m.subject_id "
+        "FROM memberships m JOIN orgs o ON o.id = m.org_id WHERE m.user_id = :user_id "
+        "AND (:all = 1 OR m.org_id = :tenant) ORDER BY m.id", NULL},
+
+    [STMT_SESSION_INSERT] = {"SESSION_INSERT",
+        "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, client_addr) "
+        "VALUES (:token_hash, :user_id, :csrf, :now, :now, :client_addr)", NULL},
+    [STMT_SESSION_GET] = {"SESSION_GET",
+        "SELECT user_id, csrf_token, created_at, last_seen_at FROM sessions WHERE token_hash = :token_hash", NULL},
+    [STMT_SESSION_TOUCH] = {"SESSION_TOUCH",
+        "UPDATE sessions SET last_seen_at = :now WHERE token_hash = :token_hash", NULL},
+    [STMT_SESSION_DELETE] = {"SESSION_DELETE", "DELETE FROM sessions WHERE token_hash = :token_hash", NULL},
+    [STMT_SESSION_DELETE_USER] = {"SESSION_DELETE_USER", "DELETE FROM sessions WHERE user_id = :user_id", NULL},
+    [STMT_SESSION_PURGE] = {"SESSION_PURGE",
+        "DELETE FROM sessions WHERE last_seen_at < :idle_before OR created_at < :created_before", NULL},
+
+    [STMT_TOKEN_INSERT] = {"TOKEN_INSERT",
+        "INSERT INTO api_tokens (org_id, user_id, name, token_hash, prefix, created_at) "
+        "VALUES (:tenant, :self, :name, :token_hash, :prefix, :now)", NULL},
+    [STMT_TOKEN_LIST] = {"TOKEN_LIST",
+        "SELECT id, name, prefix, created_at, last_used_at, revoked_at FROM api_tokens "
+        "WHERE org_id = :tenant AND user_id = :self AND id > :after_id ORDER BY id LIMIT :limit", NULL},
+    [STMT_TOKEN_REVOKE] = {"TOKEN_REVOKE",
+        "UPDATE api_tokens SET revoked_at = :now WHERE id = :id AND org_id = :tenant "
+        "AND user_id = :self AND revoked_at IS NULL", NULL},
+    [STMT_TOKEN_LOOKUP] = {"TOKEN_LOOKUP",
+        "SELECT id, user_id FROM api_tokens WHERE token_hash = :token_hash AND revoked_at IS NULL",
+        "authentication: finds whose token this is before any tenant is known"},
+    [STMT_TOKEN_TOUCH] = {"TOKEN_TOUCH",
+        "UPDATE api_tokens SET last_used_at = :now WHERE id = :id",
+        "authentication bookkeeping on the token just looked up"},
+
+    [STMT_USER_TOKEN_INSERT] = {"USER_TOKEN_INSERT",
+        "INSERT INTO user_tokens (token_hash, user_id, purpose, expires_at) "
+        "VALUES (:token_hash, :user_id, :purpose, :expires_at)", NULL},
+    [STMT_USER_TOKEN_CONSUME] = {"USER_TOKEN_CONSUME",
+        "UPDATE user_tokens SET used_at = :now WHERE token_hash = :token_hash AND purpose = :purpose "
+        "AND used_at IS NULL AND expires_at > :now RETURNING user_id", NULL},
+
+    [STMT_OUTBOX_INSERT] = {"OUTBOX_INSERT",
+        "INSERT INTO outbox (org_id, to_addr, subject, body, created_at) "
+        "SELECT :org_id, :to_addr, :subject, :body, :now_text WHERE :all = 1 OR :org_id = :tenant", NULL},
+    [STMT_OUTBOX_NEXT] = {"OUTBOX_NEXT",
+        "SELECT id, to_addr, subject, body, attempts FROM outbox WHERE sent_at IS NULL "
+        "AND attempts < 20 AND next_attempt_at <= :now ORDER BY id LIMIT 1",
+        "the delivery thread sends every operator's mail"},
+    [STMT_OUTBOX_SENT] = {"OUTBOX_SENT",
+        "UPDATE outbox SET sent_at = :now_text, attempts = attempts + 1, last_error = NULL WHERE id = :id",
+        "the delivery thread sends every operator's mail"},
+    [STMT_OUTBOX_FAILED] = {"OUTBOX_FAILED",
+        "UPDATE outbox SET attempts = attempts + 1, last_error = :error, next_attempt_at = :retry_at WHERE id = :id",
+        "the delivery thread sends every operator's mail"},
+
+    [STMT_AUDIT_INSERT] = {"AUDIT_INSERT",
+        "INSERT INTO audit_log (org_id, user_id, action, entity, entity_id, changes, at, client_addr) "
+        "SELECT :org_id, NULLIF(:self, 0), :action, :entity, :entity_id, :changes, :now, :client_addr "
+        "WHERE :all = 1 OR :org_id = :tenant", NULL},
+    [STMT_AUDIT_LIST_DESC] = {"AUDIT_LIST_DESC",
+        "SELECT " AUDIT_COLUMNS " FROM audit_log a LEFT JOIN users u ON u.id = a.user_id "
+        "WHERE a.id < :before_id" AUDIT_FILTERS " ORDER BY a.id DESC LIMIT :limit", NULL},
+    [STMT_AUDIT_LIST_ASC] = {"AUDIT_LIST_ASC",
+        "SELECT " AUDIT_COLUMNS " FROM audit_log a LEFT JOIN users u ON u.id = a.user_id "
+        "WHERE a.id > :after_id" AUDIT_FILTERS " ORDER BY a.id LIMIT :limit", NULL},
+};
+
+const struct store_stmt_info *store_statements(int *count)
+{
+    *count = STMT__MAX;
+    return stmts;
+}

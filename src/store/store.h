@@ -1,0 +1,184 @@
+/*
+ * store.h - the only door to the database.
+ *
+ * Every SQL statement TradeBridge runs lives behind this API (src/store/
+ * stmts_sqlite.c holds the closed set). Functions take the acting principal
+ * (struct tb_actor) and bind its tenant into every statement on tenant-owned
+ * data, so a handler cannot read or change another operator's rows: such ids
+ * simply are not found (404). Records come back as JSON objects (jansson) in
+ * the shape the API shows, which keeps handlers thin and lets a PostgreSQL
+ * backend implement the same functions with its own statement set.
+ *
+ * All functions return 0 or -1 with *err filled (404 not found, 409 conflict,
+ * 412 version mismatch, 500 database error). The caller owns returned json_t.
+ */
+#ifndef TB_STORE_H
+#define TB_STORE_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "core/auth.h"
+#include "core/error.h"
+
+struct store;
+
+/* Opens (creating if needed), sets WAL, foreign keys, busy timeout,
+ * synchronous=NORMAL, and prepares every statement. Does not migrate. */
+int store_open(const char *path, struct store **out, struct tb_err *err);
+void store_close(struct store *st);
+/* Applies pending migrations (all, or up to and including `upto` if not NULL).
+ * *applied counts the files applied now. */
+int store_migrate(struct store *st, const char *upto, int *applied, struct tb_err *err);
+/* Names of applied migrations, oldest first, as a JSON array. */
+int store_migrations_applied(struct store *st, json_t **out, struct tb_err *err);
+int store_health(struct store *st, struct tb_err *err);
+/* Online copy to dest_path (SQLite backup API): safe while others write. */
+int store_backup(struct store *st, const char *dest_path, struct tb_err *err);
+/* The schema as text (sqlite_master), used by the migration tests. */
+int store_schema_dump(struct store *st, char **out, struct tb_err *err);
+/* Database errors seen by this process (for /metrics). */
+unsigned long store_db_errors(void);
+
+/* The statement set, exposed for the tenant-filter unit test. */
+struct store_stmt_info {
+    const char *name;
+    const char *sql;
+    const char *global_reason;   /* non-NULL: allowed without :tenant, and why */
+};
+const struct store_stmt_info *store_statements(int *count);
+/* Tables that hold no tenant data. */
+extern const char *const store_global_tables[];
+
+/* Lists: keyset pagination. */
+struct list_query {
+    int limit;                /* 1..200 */
+    const char *cursor;       /* opaque, from a previous next_cursor; NULL first page */
+    const char *sort;         /* documented per list; NULL = default */
+    const char *q;            /* free-text filter */
+    const char *f1, *f2, *f3; /* list-specific filters (documented at each function) */
+};
+struct list_page {
+    json_t *items;            /* array */
+    char *next_cursor;        /* malloc'd, NULL on the last page */
+};
+void list_page_free(struct list_page *p);
+
+/* ---- organizations ---- */
+int store_org_create(struct store *st, const struct tb_actor *a, const char *kind,
+                     const char *name, const char *country, int64_t parent_id,
+                     int64_t *id, struct tb_err *err);
+int store_org_get(struct store *st, const struct tb_actor *a, int64_t id, json_t **out,
+                  struct tb_err *err);
+/* sort: id (default), name; f1 = kind */
+int store_org_list(struct store *st, const struct tb_actor *a, const struct list_query *q,
+                   struct list_page *page, struct tb_err *err);
+/* changes: {"name":..,"country":..}; version must match (else 412). */
+int store_org_update(struct store *st, const struct tb_actor *a, int64_t id, int64_t version,
+                     const json_t *changes, json_t **out, struct tb_err *err);
+int store_org_delete(struct store *st, const struct tb_actor *a, int64_t id, struct tb_err *err);
+int store_org_foundation_id(struct store *st, int64_t *id, struct tb_err *err);
+int store_org_by_name(struct store *st, const char *name, int64_t *id, struct tb_err *err);
+
+/* ---- users and roles ---- */
+struct user_auth {
+    int64_t id;
+    char email[256];
+    char name[256];
+    char password_hash[128];
+    char status[16];
+};
+int store_user_create(struct store *st, const struct tb_actor *a, const char *email,
+                      const char *name, const char *password_hash, const char *status,
+                      int64_t *id, struct tb_err *err);
+int store_user_auth_by_email(struct store *st, const char *email, struct user_auth *out,
+                             struct tb_err *err);
+int store_user_auth_by_id(struct store *st, int64_t id, struct user_auth *out,
+                          struct tb_err *err);
+int store_user_get(struct store *st, const struct tb_actor *a, int64_t id, json_t **out,
+                   struct tb_err *err);
+/* sort: id (default), email; f1 = role, f2 = status */
+int store_user_list(struct store *st, const struct tb_actor *a, const struct list_query *q,
+                    struct list_page *page, struct tb_err *err);
+/* changes: {"name":..,"status":..} */
+int store_user_update(struct store *st, const struct tb_actor *a, int64_t id, int64_t version,
+                      const json_t *changes, json_t **out, struct tb_err *err);
+/* Sets the password and activates the account; ends the user's sessions. */
+int store_user_set_password(struct store *st, const struct tb_actor *a, int64_t id,
+                            const char *password_hash, struct tb_err *err);
+int store_membership_add(struct store *st, const struct tb_actor *a, int64_t user_id,
+                         int64_t org_id, enum tb_role role, const char *subject_type,
+                         int64_t subject_id, struct tb_err *err);
+/* Builds the actor for a logged-in user: the org it works in and its roles. */
+int store_actor_load(struct store *st, int64_t user_id, struct tb_actor *out,
+                     struct tb_err *err);
+/* The user's roles as [{"org_id","org_name","role","subject_type","subject_id"}]. */
+int store_user_roles(struct store *st, int64_t user_id, json_t **out, struct tb_err *err);
+
+/* ---- sessions ---- */
+struct session_row {
+    int64_t user_id;
+    char csrf_token[64];
+    int64_t created_at, last_seen_at;
+};
+int store_session_create(struct store *st, const char *token_hash, int64_t user_id,
+                         const char *csrf, int64_t now, const char *client_addr,
+                         struct tb_err *err);
+int store_session_get(struct store *st, const char *token_hash, struct session_row *out,
+                      struct tb_err *err);
+int store_session_touch(struct store *st, const char *token_hash, int64_t now,
+                        struct tb_err *err);
+int store_session_delete(struct store *st, const char *token_hash, struct tb_err *err);
+int store_session_purge(struct store *st, int64_t idle_before, int64_t created_before,
+                        struct tb_err *err);
+
+/* ---- API tokens ---- */
+int store_token_create(struct store *st, const struct tb_actor *a, const char *name,
+                       const char *token_hash, const char *prefix, int64_t *id,
+                       struct tb_err *err);
+int store_token_list(struct store *st, const struct tb_actor *a, const struct list_query *q,
+                     struct list_page *page, struct tb_err *err);
+int store_token_revoke(struct store *st, const struct tb_actor *a, int64_t id,
+                       struct tb_err *err);
+/* Authentication: the user behind a live token (404 when unknown/revoked). */
+int store_token_lookup(struct store *st, const char *token_hash, int64_t *user_id,
+                       struct tb_err *err);
+
+/* ---- single-use links (invitations, password resets) ---- */
+int store_user_token_create(struct store *st, int64_t user_id, const char *purpose,
+                            const char *token_hash, int64_t expires_at, struct tb_err *err);
+/* Marks the token used and returns its user; 404 when unknown, used or expired. */
+int store_user_token_consume(struct store *st, const char *purpose, const char *token_hash,
+                             int64_t now, int64_t *user_id, struct tb_err *err);
+
+/* ---- outbox ---- */
+int store_outbox_add(struct store *st, const struct tb_actor *a, int64_t org_id,
+                     const char *to, const char *subject, const char *body,
+                     struct tb_err *err);
+struct outbox_row {
+    int64_t id;
+    int attempts;
+    char *to, *subject, *body;   /* malloc'd; free with store_outbox_row_free */
+};
+/* The next message due at `now`; returns 0 with out->id == 0 when none. */
+int store_outbox_next(struct store *st, int64_t now, struct outbox_row *out, struct tb_err *err);
+void store_outbox_row_free(struct outbox_row *r);
+int store_outbox_mark(struct store *st, int64_t id, int ok, const char *error,
+                      int64_t retry_at, struct tb_err *err);
+
+/* ---- audit ---- */
+/* changes: {"field":{"old":..,"new":..}}; may be NULL for deletes. */
+int store_audit_add(struct store *st, const struct tb_actor *a, int64_t org_id,
+                    const char *action, const char *entity, int64_t entity_id,
+                    const json_t *changes, struct tb_err *err);
+/* sort: -id (default, newest first), id; f1 = entity, f2 = action, f3 = user_id;
+ * q = entity_id */
+int store_audit_list(struct store *st, const struct tb_actor *a, const struct list_query *q,
+                     struct list_page *page, struct tb_err *err);
+
+/* Transactions for callers composing several store calls. */
+int store_begin(struct store *st, struct tb_err *err);
+int store_commit(struct store *st, struct tb_err *err);
+void store_rollback(struct store *st);
+
+#endif

@@ -1,0 +1,69 @@
+/*
+ * tap.h - minimal TAP reporting for the conformance programs, which run a
+ * data-driven list of cases (one TAP line each) rather than cmocka groups.
+ */
+#ifndef TB_TEST_TAP_H
+#define TB_TEST_TAP_H
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static int tap_n, tap_pass;
+
+__attribute__((format(printf, 2, 3), unused))
+static void tap_ok(int ok, const char *fmt, ...)
+{
+    va_list ap;
+    tap_n++;
+    if (ok)
+        tap_pass++;
+    printf("%s %d - ", ok ? "ok" : "not ok", tap_n);
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    printf("\n");
+    fflush(stdout);
+}
+
+__attribute__((unused))
+static int tap_done(void)
+{
+    printf("1..%d\n# passed %d of %d\n", tap_n, tap_pass, tap_n);
+    return tap_pass == tap_n ? 0 : 1;
+}
+
+/* Reads a whole file into a malloc'd NUL-terminated buffer (NULL on error). */
+__attribute__((unused))
+static char *tap_slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 4096, n = 0;
+    char *b = malloc(cap);
+    for (;;) {
+        if (n + 4096 + 1 > cap) {
+            cap *= 2;
+            b = realloc(b, cap);
+        }
+        size_t r = fread(b + n, 1, cap - n - 1, f);
+        if (r == 0)
+            break;
+        n += r;
+    }
+    fclose(f);
+    b[n] = 0;
+    if (len)
+        *len = n;
+    return b;
+}
+
+__attribute__((unused))
+static const char *tap_shared(void)
+{
+    const char *s = getenv("TB_SHARED_DIR");
+    return s ? s : "../shared";
+}
+
+#endif

@@ -1,0 +1,199 @@
+/* Unit tests: validation of declared fields, passwords and tokens,
+ * configuration precedence, login throttling. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "core/auth.h"
+#include "core/config.h"
+#include "core/throttle.h"
+#include "core/validate.h"
+
+static const char *const colours[] = {"red", "green", NULL};
+static const struct field_spec item = {.type = FT_STRING, .min = 1, .max = 5};
+static const struct field_spec fields[] = {
+    {.name = "email", .type = FT_EMAIL, .required = 1, .min = 3, .max = 254},
+    {.name = "name", .type = FT_STRING, .min = 1, .max = 10},
+    {.name = "age", .type = FT_INT, .min = 16, .max = 99},
+    {.name = "start", .type = FT_DATE},
+    {.name = "colour", .type = FT_ENUM, .allowed = colours},
+    {.name = "country", .type = FT_CODE, .code_list = 7},
+    {.name = "tags", .type = FT_ARRAY, .max = 2, .items = &item},
+    {0},
+};
+
+static int only_se(int list, const char *code)
+{
+    return list == 7 && !strcmp(code, "SE");
+}
+
+static int check(const char *json, int partial, struct tb_err *err)
+{
+    json_error_t je;
+    json_t *o = json_loads(json, 0, &je);
+    assert_non_null(o);
+    int rc = validate_object(o, fields, partial, err);
+    json_decref(o);
+    return rc;
+}
+
+static void fields_are_checked_and_named(void **state)
+{
+    (void)state;
+    struct tb_err e;
+    validate_set_code_checker(only_se);
+    assert_int_equal(check("{\"email\":\"a@b.se\"}", 0, &e), 0);
+    assert_int_equal(check("{}", 0, &e), -1);
+    assert_string_equal(e.field, "email");
+    assert_string_equal(e.message, "email: is required");
+    assert_int_equal(check("{}", 1, &e), 0);   /* PATCH */
+    assert_int_equal(check("{\"email\":\"nope\"}", 0, &e), -1);
+    assert_string_equal(e.message, "email: not a valid address");
+    assert_int_equal(check("{\"email\":\"a@b.se\",\"name\":\"Åsa Öberg-Lindström\"}", 0, &e), -1);
+    assert_string_equal(e.field, "name");
+    assert_int_equal(check("{\"email\":\"a@b.se\",\"name\":\"Åsa Öberg\"}", 0, &e), 0);   /* 9 characters, 11 bytes */
+    assert_int_equal(check("{\"email\":\"a@b.se\",\"age\":12}", 0, &e), -1);
+    assert_string_equal(e.field, "age");
+    assert_int_equal(check("{\"email\":\"a@b.se\",\"age\":\"20\"}", 0, &e), -1);
+    assert_int_equal(check("{\"email\":\"a@b.se\",\"start\":\"2026-02-29\"}", 0, &e), -1);
+    assert_int_equal(check("{\"email\":\"a@b.se\",\"start\":\"2028-02-29\"}", 0, &e), 0);
+    assert_int_equal(check("{\"email\":\"a@b.se\",\"colour\":\"blue\"}", 0, &e), -1);
+    assert_string_equal(e.message, "colour: must be one of red, green");
+    assert_int_equal(check("{\"email\":\"a@b.se\",\"country\":\"XX\"}", 0, &e), -1);
+    assert_string_equal(e.field, "country");
+    assert_int_equal(check("{\"email\":\"a@b.se\",\"country\":\"SE\"}", 0, &e), 0);
+    assert_int_equal(check("{\"email\":\"a@b.se\",\"extra\":1}", 0, &e), -1);
+    assert_string_equal(e.message, "extra: unknown field");
+    assert_int_equal(check("{\"email\":\"a@b.se\",\"tags\":[\"a\",\"b\",\"c\"]}", 0, &e), -1);
+    assert_int_equal(check("{\"email\":\"a@b.se\",\"tags\":[\"a\",\"toolong\"]}", 0, &e), -1);
+    assert_string_equal(e.field, "tags[1]");
+    assert_int_equal(check("{\"email\":\"a@b.se\",\"name\":\"a\\u0001b\"}", 0, &e), -1);
+}
+
+static void utf8_is_strict(void **state)
+{
+    (void)state;
+    assert_true(valid_utf8("Škoda ÅÄÖ 日本", strlen("Škoda ÅÄÖ 日本")));
+    assert_false(valid_utf8("\xC0\xAF", 2));           /* overlong */
+    assert_false(valid_utf8("\xED\xA0\x80", 3));       /* surrogate */
+    assert_false(valid_utf8("\xF4\x90\x80\x80", 4));   /* above U+10FFFF */
+    assert_false(valid_utf8("abc\xE2\x82", 5));        /* truncated */
+    assert_int_equal(utf8_chars("Åsa"), 3);
+}
+
+static void passwords_hash_and_verify(void **state)
+{
+    (void)state;
+    struct tb_err e;
+    char hash[PW_HASH_MAX];
+    assert_int_equal(auth_init(), 0);
+    auth_set_pw_cost(PW_COST_MIN);
+    assert_int_equal(auth_hash_password("correct horse battery", hash, &e), 0);
+    assert_non_null(strstr(hash, "$argon2id$"));
+    assert_int_equal(auth_check_password(hash, "correct horse battery"), 0);
+    assert_int_equal(auth_check_password(hash, "correct horse batterx"), -1);
+    assert_int_equal(auth_check_password("", "x"), -1);
+    assert_int_equal(auth_password_policy("short", &e), -1);
+    assert_string_equal(e.field, "password");
+    assert_int_equal(auth_password_policy("long enough pw", &e), 0);
+}
+
+static void tokens_are_random_and_hashed(void **state)
+{
+    (void)state;
+    char a[TOKEN_LEN + 1], b[TOKEN_LEN + 1], ha[TOKEN_HASH_LEN + 1], ha2[TOKEN_HASH_LEN + 1];
+    auth_random_token(a);
+    auth_random_token(b);
+    assert_int_equal(strlen(a), TOKEN_LEN);
+    assert_string_not_equal(a, b);
+    auth_token_hash(a, ha);
+    auth_token_hash(a, ha2);
+    assert_string_equal(ha, ha2);
+    assert_string_not_equal(ha, a);
+    assert_true(auth_const_eq(a, a));
+    assert_false(auth_const_eq(a, b));
+    enum tb_role r;
+    assert_int_equal(role_parse("mentor", &r), 0);
+    assert_int_equal(r, ROLE_MENTOR);
+    assert_int_equal(role_parse("boss", &r), -1);
+}
+
+static const char *fake_env(const char *name)
+{
+    if (!strcmp(name, "TRADEBRIDGE_DB"))
+        return "/env.db";
+    if (!strcmp(name, "TRADEBRIDGE_THREADS"))
+        return "3";
+    return NULL;
+}
+
+static const char *bad_env(const char *name)
+{
+    return !strcmp(name, "TRADEBRIDGE_MAX_BODY") ? "lots" : NULL;
+}
+
+static void config_flags_beat_environment(void **state)
+{
+    (void)state;
+    struct config c;
+    struct tb_err e;
+    int help;
+    config_defaults(&c);
+    assert_string_equal(c.listen, "127.0.0.1:8080");
+    char *argv[] = {"serve", "--db", "/flag.db", "--listen=0.0.0.0:9000", NULL};
+    assert_int_equal(config_parse(&c, 4, argv, fake_env, &help, &e), 0);
+    assert_string_equal(c.db_path, "/flag.db");
+    assert_string_equal(c.listen, "0.0.0.0:9000");
+    assert_int_equal(c.threads, 3);
+    config_defaults(&c);
+    assert_int_equal(config_parse(&c, 1, argv, bad_env, &help, &e), -1);
+    assert_string_equal(e.field, "TRADEBRIDGE_MAX_BODY");
+    config_defaults(&c);
+    char *argv2[] = {"serve", "--bogus", NULL};
+    assert_int_equal(config_parse(&c, 2, argv2, NULL, &help, &e), -1);
+    char *argv3[] = {"serve", "--listen", "nowhere", NULL};
+    config_defaults(&c);
+    assert_int_equal(config_parse(&c, 3, argv3, NULL, &help, &e), -1);
+    assert_string_equal(e.field, "--listen");
+    char *argv4[] = {"serve", "--help", NULL};
+    assert_int_equal(config_parse(&c, 2, argv4, NULL, &help, &e), 0);
+    assert_true(help);
+}
+
+static void throttle_blocks_after_failures_and_forgets(void **state)
+{
+    (void)state;
+    struct throttle *t = throttle_new(3, 60);
+    assert_int_equal(throttle_check(t, "a:x", 1000), 0);
+    for (int i = 0; i < 3; i++)
+        throttle_fail(t, "a:x", 1000);
+    assert_int_equal(throttle_check(t, "a:x", 1010), 50);
+    assert_int_equal(throttle_check(t, "a:y", 1010), 0);
+    assert_int_equal(throttle_check(t, "a:x", 1061), 0);   /* window over */
+    throttle_fail(t, "a:z", 1000);
+    throttle_reset(t, "a:z");
+    assert_int_equal(throttle_check(t, "a:z", 1000), 0);
+    /* a flood of distinct keys cannot grow memory or evict a blocked key forever */
+    for (int i = 0; i < 100000; i++) {
+        char k[32];
+        snprintf(k, sizeof k, "i:%d", i);
+        throttle_fail(t, k, 2000);
+    }
+    throttle_free(t);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(fields_are_checked_and_named),
+        cmocka_unit_test(utf8_is_strict),
+        cmocka_unit_test(passwords_hash_and_verify),
+        cmocka_unit_test(tokens_are_random_and_hashed),
+        cmocka_unit_test(config_flags_beat_environment),
+        cmocka_unit_test(throttle_blocks_after_failures_and_forgets),
+    };
+    return cmocka_run_group_tests_name("core", tests, NULL, NULL);
+}

@@ -1,0 +1,319 @@
+/* Unit tests: the store - statement set rules, migrations, tenant isolation,
+ * versions, audit, pagination, backup. Each test uses a fresh database file. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/embedded.h"
+#include "store/store.h"
+
+extern const struct embedded_file sql_sqlite_files[];
+
+static char dbpath[256];
+
+static struct store *fresh(void)
+{
+    snprintf(dbpath, sizeof dbpath, "/tmp/tb-store-test-%d.db", (int)getpid());
+    unlink(dbpath);
+    char side[300];
+    snprintf(side, sizeof side, "%s-wal", dbpath);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-shm", dbpath);
+    unlink(side);
+    struct store *st;
+    struct tb_err err;
+    int applied;
+    assert_int_equal(store_open(dbpath, &st, &err), 0);
+    assert_int_equal(store_migrate(st, NULL, &applied, &err), 0);
+    return st;
+}
+
+static void done(struct store *st)
+{
+    store_close(st);
+    unlink(dbpath);
+}
+
+/* Table names a statement touches: the word after FROM, JOIN, INTO, UPDATE. */
+static int touches_tenant_table(const char *sql, char *which, size_t n)
+{
+    static const char *const kw[] = {"FROM ", "JOIN ", "INTO ", "UPDATE ", NULL};
+    for (int k = 0; kw[k]; k++) {
+        for (const char *p = strstr(sql, kw[k]); p; p = strstr(p + 1, kw[k])) {
+            const char *t = p + strlen(kw[k]);
+            char name[64];
+            size_t i = 0;
+            while ((isalnum((unsigned char)t[i]) || t[i] == '_') && i < sizeof name - 1) {
+                name[i] = t[i];
+                i++;
+            }
+            name[i] = '\0';
+            if (!i)
+                continue;
+            int global = 0;
+            for (int g = 0; store_global_tables[g]; g++)
+                global |= !strcmp(name, store_global_tables[g]);
+            if (!global) {
+                snprintf(which, n, "%s", name);
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
+static void every_tenant_statement_filters_by_tenant(void **state)
+{
+    (void)state;
+    int n;
+    const struct store_stmt_info *s = store_statements(&n);
+    int checked = 0;
+    for (int i = 0; i < n; i++) {
+        assert_non_null(s[i].sql);
+        char table[64];
+        if (!touches_tenant_table(s[i].sql, table, sizeof table))
+            continue;
+        checked++;
+        int filtered = strstr(s[i].sql, ":tenant") != NULL || strstr(s[i].sql, ":all = 1") != NULL;
+        if (!filtered && !s[i].global_reason)
+            fail_msg("statement %s touches tenant table %s without :tenant and has no global_reason",
+                     s[i].name, table);
+    }
+    assert_true(checked > 10);
+}
+
+static void migrations_at_once_equal_one_by_one(void **state)
+{
+    (void)state;
+    struct store *all = fresh();
+    char *schema_all;
+    struct tb_err err;
+    assert_int_equal(store_schema_dump(all, &schema_all, &err), 0);
+    done(all);
+
+    struct store *st = fresh();   /* fresh() migrates everything: start from an empty file */
+    done(st);
+    assert_int_equal(store_open(dbpath, &st, &err), 0);
+    int count = 0;
+    for (const struct embedded_file *f = sql_sqlite_files; f->name; f++) {
+        char version[128];
+        snprintf(version, sizeof version, "%s", f->name);
+        *strrchr(version, '.') = '\0';
+        int applied;
+        assert_int_equal(store_migrate(st, version, &applied, &err), 0);
+        assert_int_equal(applied, 1);
+        count++;
+    }
+    int applied;
+    assert_int_equal(store_migrate(st, NULL, &applied, &err), 0);
+    assert_int_equal(applied, 0);   /* idempotent */
+    char *schema_steps;
+    assert_int_equal(store_schema_dump(st, &schema_steps, &err), 0);
+    assert_string_equal(schema_all, schema_steps);
+    assert_true(count >= 1);
+    free(schema_all);
+    free(schema_steps);
+    done(st);
+}
+
+struct fixture {
+    struct store *st;
+    int64_t foundation, se, si;
+    struct tb_actor sys, coord_se, coord_si;
+};
+
+static void setup_orgs(struct fixture *f)
+{
+    struct tb_err err;
+    f->st = fresh();
+    f->sys = actor_system();
+    assert_int_equal(store_org_create(f->st, &f->sys, "foundation", "Foundation", NULL, 0, &f->foundation, &err), 0);
+    assert_int_equal(store_org_create(f->st, &f->sys, "operator", "ITM Sweden", "SE", f->foundation, &f->se, &err), 0);
+    assert_int_equal(store_org_create(f->st, &f->sys, "operator", "ITM Slovenia", "SI", f->foundation, &f->si, &err), 0);
+    int64_t u1, u2;
+    f->sys.tenant_id = f->se;
+    assert_int_equal(store_user_create(f->st, &f->sys, "a@se.example", "A", "x", "active", &u1, &err), 0);
+    assert_int_equal(store_membership_add(f->st, &f->sys, u1, f->se, ROLE_COORDINATOR, NULL, 0, &err), 0);
+    f->sys.tenant_id = f->si;
+    assert_int_equal(store_user_create(f->st, &f->sys, "b@si.example", "B", "x", "active", &u2, &err), 0);
+    assert_int_equal(store_membership_add(f->st, &f->sys, u2, f->si, ROLE_COORDINATOR, NULL, 0, &err), 0);
+    assert_int_equal(store_actor_load(f->st, u1, &f->coord_se, &err), 0);
+    assert_int_equal(store_actor_load(f->st, u2, &f->coord_si, &err), 0);
+    f->sys.tenant_id = 0;
+}
+
+static void tenants_do_not_see_each_other(void **state)
+{
+    (void)state;
+    struct fixture f;
+    setup_orgs(&f);
+    struct tb_err err;
+    json_t *o;
+    assert_int_equal(f.coord_se.tenant_id, f.se);
+    assert_false(f.coord_se.all_tenants);
+    assert_int_equal(store_org_get(f.st, &f.coord_se, f.se, &o, &err), 0);
+    json_decref(o);
+    assert_int_equal(store_org_get(f.st, &f.coord_se, f.si, &o, &err), -1);
+    assert_int_equal(err.status, 404);
+    /* users of the other operator are invisible too */
+    assert_int_equal(store_user_get(f.st, &f.coord_se, 2, &o, &err), -1);
+    assert_int_equal(err.status, 404);
+    struct list_query q = {.limit = 50};
+    struct list_page page;
+    assert_int_equal(store_org_list(f.st, &f.coord_se, &q, &page, &err), 0);
+    assert_int_equal(json_array_size(page.items), 1);
+    list_page_free(&page);
+    assert_int_equal(store_audit_list(f.st, &f.coord_si, &q, &page, &err), 0);
+    size_t i;
+    json_t *row;
+    json_array_foreach(page.items, i, row)
+        assert_int_equal(json_integer_value(json_object_get(row, "org_id")), f.si);
+    list_page_free(&page);
+    /* the coordinator cannot add roles in another operator */
+    assert_int_equal(store_membership_add(f.st, &f.coord_se, 2, f.si, ROLE_VIEWER, NULL, 0, &err), -1);
+    assert_int_equal(err.status, 404);
+    done(f.st);
+}
+
+static void stale_versions_are_refused_and_changes_audited(void **state)
+{
+    (void)state;
+    struct fixture f;
+    setup_orgs(&f);
+    struct tb_err err;
+    json_t *out, *changes = json_pack("{s:s}", "name", "ITM Sverige");
+    assert_int_equal(store_org_update(f.st, &f.coord_se, f.se, 1, changes, &out, &err), 0);
+    assert_int_equal(json_integer_value(json_object_get(out, "version")), 2);
+    json_decref(out);
+    assert_int_equal(store_org_update(f.st, &f.coord_se, f.se, 1, changes, &out, &err), -1);
+    assert_int_equal(err.status, 412);
+    json_decref(changes);
+    struct list_query q = {.limit = 1, .f1 = "organization", .f2 = "update"};
+    struct list_page page;
+    assert_int_equal(store_audit_list(f.st, &f.coord_se, &q, &page, &err), 0);
+    json_t *entry = json_array_get(page.items, 0);
+    json_t *name = json_object_get(json_object_get(entry, "changes"), "name");
+    assert_string_equal(json_string_value(json_object_get(name, "old")), "ITM Sweden");
+    assert_string_equal(json_string_value(json_object_get(name, "new")), "ITM Sverige");
+    list_page_free(&page);
+    done(f.st);
+}
+
+static void referenced_org_cannot_be_deleted(void **state)
+{
+    (void)state;
+    struct fixture f;
+    setup_orgs(&f);
+    struct tb_err err;
+    assert_int_equal(store_org_delete(f.st, &f.sys, f.se, &err), -1);
+    assert_int_equal(err.status, 409);
+    int64_t empty;
+    assert_int_equal(store_org_create(f.st, &f.sys, "operator", "Empty", "EE", f.foundation, &empty, &err), 0);
+    assert_int_equal(store_org_delete(f.st, &f.coord_se, empty, &err), -1);
+    assert_int_equal(err.status, 404);   /* not even visible to a coordinator */
+    assert_int_equal(store_org_delete(f.st, &f.sys, empty, &err), 0);
+    done(f.st);
+}
+
+static void pages_cover_every_row_once(void **state)
+{
+    (void)state;
+    struct fixture f;
+    setup_orgs(&f);
+    struct tb_err err;
+    for (int i = 0; i < 23; i++) {
+        char name[32];
+        int64_t id;
+        snprintf(name, sizeof name, "Operator %02d", 22 - i);
+        assert_int_equal(store_org_create(f.st, &f.sys, "operator", name, "FI", f.foundation, &id, &err), 0);
+    }
+    for (int sort = 0; sort < 2; sort++) {
+        struct list_query q = {.limit = 5, .sort = sort ? "name" : "id"};
+        struct list_page page;
+        int seen = 0;
+        char last[64] = "";
+        char *cursor = NULL;
+        do {
+            q.cursor = cursor;
+            assert_int_equal(store_org_list(f.st, &f.sys, &q, &page, &err), 0);
+            size_t i;
+            json_t *row;
+            json_array_foreach(page.items, i, row) {
+                const char *name = json_string_value(json_object_get(row, "name"));
+                if (sort)
+                    assert_true(strcmp(last, name) < 0);
+                snprintf(last, sizeof last, "%s", name);
+                seen++;
+            }
+            free(cursor);
+            cursor = page.next_cursor ? strdup(page.next_cursor) : NULL;
+            list_page_free(&page);
+        } while (cursor);
+        assert_int_equal(seen, 26);
+    }
+    struct list_query bad = {.limit = 5, .cursor = "!!!"};
+    struct list_page page;
+    assert_int_equal(store_org_list(f.st, &f.sys, &bad, &page, &err), -1);
+    assert_string_equal(err.field, "cursor");
+    done(f.st);
+}
+
+static void single_use_links_work_once(void **state)
+{
+    (void)state;
+    struct fixture f;
+    setup_orgs(&f);
+    struct tb_err err;
+    int64_t user;
+    assert_int_equal(store_user_token_create(f.st, 1, "invite", "h1", 4102444800LL, &err), 0);
+    assert_int_equal(store_user_token_consume(f.st, "reset", "h1", 1000, &user, &err), -1);
+    assert_int_equal(store_user_token_consume(f.st, "invite", "h1", 1000, &user, &err), 0);
+    assert_int_equal(user, 1);
+    assert_int_equal(store_user_token_consume(f.st, "invite", "h1", 1000, &user, &err), -1);
+    assert_int_equal(store_user_token_create(f.st, 1, "reset", "h2", 500, &err), 0);
+    assert_int_equal(store_user_token_consume(f.st, "reset", "h2", 1000, &user, &err), -1);   /* expired */
+    done(f.st);
+}
+
+static void backup_is_a_complete_copy(void **state)
+{
+    (void)state;
+    struct fixture f;
+    setup_orgs(&f);
+    struct tb_err err;
+    char copy[300];
+    snprintf(copy, sizeof copy, "%s.copy", dbpath);
+    assert_int_equal(store_backup(f.st, copy, &err), 0);
+    struct store *c;
+    assert_int_equal(store_open(copy, &c, &err), 0);
+    json_t *o;
+    struct tb_actor sys = actor_system();
+    assert_int_equal(store_org_get(c, &sys, f.si, &o, &err), 0);
+    assert_string_equal(json_string_value(json_object_get(o, "name")), "ITM Slovenia");
+    json_decref(o);
+    store_close(c);
+    unlink(copy);
+    done(f.st);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(every_tenant_statement_filters_by_tenant),
+        cmocka_unit_test(migrations_at_once_equal_one_by_one),
+        cmocka_unit_test(tenants_do_not_see_each_other),
+        cmocka_unit_test(stale_versions_are_refused_and_changes_audited),
+        cmocka_unit_test(referenced_org_cannot_be_deleted),
+        cmocka_unit_test(pages_cover_every_row_once),
+        cmocka_unit_test(single_use_links_work_once),
+        cmocka_unit_test(backup_is_a_complete_copy),
+    };
+    return cmocka_run_group_tests_name("store", tests, NULL, NULL);
+}
