@@ -1,6 +1,6 @@
 /*
- * cli_credential.c - `tradebridge credential ...`: sign, verify, canon and
- * keygen over files, fully offline. Exit codes: 0 ok, 1 failed (not verified,
+ * cli_credential.c - `tradebridge credential ...`: sign, verify, canon,
+ * keygen and status-list over files, fully offline. Exit codes: 0 ok, 1 failed (not verified,
  * work limit, runtime error), 2 bad usage or unreadable input; one-line
  * reasons on stderr. (issue/revoke/keys over the store are added later.)
  */
@@ -22,6 +22,7 @@
 #include "core/cred/keys.h"
 #include "core/cred/nquads.h"
 #include "core/cred/rdfc.h"
+#include "core/cred/statuslist.h"
 #include "core/cred/verify.h"
 
 #define CRED_MAX_INPUT ((size_t)64 << 20)
@@ -33,7 +34,8 @@ static const char USAGE[] =
     "  sign     add a Data Integrity proof (eddsa-rdfc-2022 or eddsa-jcs-2022)\n"
     "  verify   verify a credential's proof, issuer, status and dates\n"
     "  canon    print the canonical form (RDFC-1.0 N-Quads or JCS)\n"
-    "  keygen   print a new Ed25519 Multikey key pair (KEY.json)\n\n"
+    "  keygen   print a new Ed25519 Multikey key pair (KEY.json)\n"
+    "  status-list  create a Bitstring Status List credential, set/clear/read its bits\n\n"
     "Run 'tradebridge credential COMMAND --help' for a command's options.\n";
 
 static const char SIGN_USAGE[] =
@@ -57,15 +59,26 @@ static const char VERIFY_USAGE[] =
 
 static const char CANON_USAGE[] =
     "usage: tradebridge credential canon (--rdfc | --jcs | --nquads) [--hash-algorithm SHA256|SHA384]\n"
-    "         [--context URL=FILE]... FILE\n\n"
+    "         [--work-limit STEPS] [--context URL=FILE]... FILE\n\n"
     "--rdfc: RDFC-1.0 canonical N-Quads of a JSON-LD document; --jcs: RFC 8785 JSON;\n"
     "--nquads: canonicalize an N-Quads file. A graph beyond the canonicalization work\n"
-    "limit is refused with exit 1.\n";
+    "limit (default 25000 steps) is refused with exit 1.\n";
 
 static const char KEYGEN_USAGE[] =
     "usage: tradebridge credential keygen\n\n"
     "Prints a new Ed25519 key as JSON (Multikey: id, controller, publicKeyMultibase,\n"
     "secretKeyMultibase). Keep the secret key file private (chmod 600).\n";
+
+static const char STATUS_USAGE[] =
+    "usage: tradebridge credential status-list new --id URL --issuer DID\n"
+    "         [--purpose revocation|suspension] [--size BITS] [--valid-from TIME]\n"
+    "       tradebridge credential status-list set|clear LIST.json INDEX...\n"
+    "       tradebridge credential status-list get LIST.json INDEX\n\n"
+    "new prints an unsigned BitstringStatusListCredential (at least 131072 entries);\n"
+    "set/clear print the list with those entries changed and its proof removed (sign it\n"
+    "again with 'credential sign'); get prints 1 if the entry is set, else 0.\n";
+
+static int parse_index(const char *s, size_t *out);
 
 static int is_help(const char *s)
 {
@@ -400,6 +413,13 @@ static int cmd_canon(int argc, char **argv)
             if (!strcmp(v, "SHA256") || !strcmp(v, "SHA-256")) ro.hash = CRED_SHA256;
             else if (!strcmp(v, "SHA384") || !strcmp(v, "SHA-384")) ro.hash = CRED_SHA384;
             else return usage_err("canon", "unknown hash algorithm '%s' (SHA256 or SHA384)", v);
+        } else if (!strcmp(a, "--work-limit")) {
+            size_t w;
+            if (!(v = optval(argc, argv, &i)))
+                return usage_err("canon", "%s needs a value", a);
+            if (parse_index(v, &w) || w == 0)
+                return usage_err("canon", "--work-limit wants a positive number, got '%s'", v);
+            ro.work_limit = (unsigned long)w;
         } else if (!strcmp(a, "--context")) {
             if (!(v = optval(argc, argv, &i)))
                 return usage_err("canon", "%s needs a value", a);
@@ -468,6 +488,119 @@ static int cmd_canon(int argc, char **argv)
     return rc < 0 ? 0 : rc;
 }
 
+static int parse_index(const char *s, size_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (!*s || *end || errno || s[0] == '-')
+        return -1;
+    *out = (size_t)v;
+    return 0;
+}
+
+static int print_json(const json_t *j)
+{
+    char *s = json_dumps(j, JSON_INDENT(2));
+    if (!s)
+        return 1;
+    printf("%s\n", s);
+    free(s);
+    return 0;
+}
+
+static int cmd_status_list(int argc, char **argv)
+{
+    if (argc < 2 || is_help(argv[1])) {
+        fputs(STATUS_USAGE, argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    const char *op = argv[1];
+    struct arena *ar = arena_new(0);
+    struct tb_err e = {0};
+    int rc = 2;
+    if (!ar)
+        return 1;
+    if (!strcmp(op, "new")) {
+        const char *id = NULL, *issuer = NULL, *purpose = "revocation", *from = NULL;
+        size_t size = 0;
+        for (int i = 2; i < argc; i++) {
+            const char *a = argv[i], *v = optval(argc, argv, &i);
+            if (is_help(a)) {
+                fputs(STATUS_USAGE, stdout);
+                arena_free(ar);
+                return 0;
+            }
+            if (!v) { rc = usage_err("status-list", "%s needs a value", a); goto out; }
+            if (!strcmp(a, "--id")) id = v;
+            else if (!strcmp(a, "--issuer")) issuer = v;
+            else if (!strcmp(a, "--purpose")) purpose = v;
+            else if (!strcmp(a, "--valid-from")) from = v;
+            else if (!strcmp(a, "--size")) {
+                if (parse_index(v, &size)) { rc = usage_err("status-list", "bad --size '%s'", v); goto out; }
+            } else { rc = usage_err("status-list", "unknown option '%s'", a); goto out; }
+        }
+        long long t;
+        if (!id || !issuer) { rc = usage_err("status-list", "new needs --id and --issuer%s", ""); goto out; }
+        if (from && cred_parse_time(from, &t)) { rc = usage_err("status-list", "bad --valid-from '%s'", from); goto out; }
+        struct status_list l;
+        json_t *c = NULL;
+        if (status_list_new(&l, size, ar, &e) ||
+            !(c = status_list_credential(id, issuer, purpose, &l, from, ar, &e))) {
+            fprintf(stderr, "tradebridge credential status-list: %s\n", e.message);
+            rc = e.status == 400 ? 2 : 1;
+            goto out;
+        }
+        rc = print_json(c);
+        json_decref(c);
+    } else if (!strcmp(op, "set") || !strcmp(op, "clear") || !strcmp(op, "get")) {
+        if (argc < 4 || (!strcmp(op, "get") && argc != 4)) {
+            rc = usage_err("status-list", "%s needs LIST.json and INDEX", op);
+            goto out;
+        }
+        json_t *c = read_json("status-list", argv[2]);
+        if (!c)
+            goto out;
+        json_t *subj = json_object_get(c, "credentialSubject");
+        struct status_list l;
+        if (status_list_decode(json_string_value(json_object_get(subj, "encodedList")), ar, &l, &e)) {
+            fprintf(stderr, "tradebridge credential status-list: %s: %s\n", argv[2], e.message);
+            json_decref(c);
+            goto out;
+        }
+        rc = 0;
+        for (int i = 3; i < argc && !rc; i++) {
+            size_t idx;
+            if (parse_index(argv[i], &idx) || idx >= l.nbits) {
+                fprintf(stderr, "tradebridge credential status-list: index '%s' is not in 0..%zu\n",
+                        argv[i], l.nbits - 1);
+                rc = 2;
+            } else if (!strcmp(op, "get")) {
+                printf("%d\n", status_list_get(&l, idx));
+            } else {
+                status_list_set(&l, idx, !strcmp(op, "set"), &e);
+            }
+        }
+        if (!rc && strcmp(op, "get")) {
+            char *enc;
+            if (status_list_encode(&l, ar, &enc, &e)) {
+                fprintf(stderr, "tradebridge credential status-list: %s\n", e.message);
+                rc = 1;
+            } else {
+                json_object_set_new(subj, "encodedList", json_string(enc));
+                json_object_del(c, "proof");   /* the old proof no longer matches */
+                rc = print_json(c);
+            }
+        }
+        json_decref(c);
+    } else {
+        rc = usage_err("status-list", "unknown operation '%s' (new, set, clear, get)", op);
+    }
+out:
+    arena_free(ar);
+    return rc;
+}
+
 int cli_credential_main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -491,6 +624,8 @@ int cli_credential_main(int argc, char **argv)
         return cmd_canon(argc - 1, argv + 1);
     if (!strcmp(c, "keygen"))
         return cmd_keygen(argc - 1, argv + 1);
+    if (!strcmp(c, "status-list"))
+        return cmd_status_list(argc - 1, argv + 1);
     /* issue / revoke / keys (stored credentials) are added by the server work. */
     fprintf(stderr, "tradebridge credential: unknown command '%s' (try --help)\n", c);
     return 2;

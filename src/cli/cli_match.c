@@ -76,9 +76,11 @@ static char *read_input(const char *path, size_t *len_out)
     }
     if (!gz) {
         fprintf(stderr, "match: cannot open %s: %s\n", path, errno ? strerror(errno) : "error");
+        *len_out = 0;
         return NULL;
     }
     gzbuffer(gz, 1 << 17);
+    *len_out = 1;
     size_t cap = 1 << 20, len = 0;
     char *buf = malloc(cap);
     for (;;) {
@@ -261,7 +263,7 @@ static int run_assign(struct opts *o)
     size_t len;
     char *buf = read_input(o->file, &len);
     if (!buf)
-        return 1;
+        return len == 0 ? 2 : 1;   /* cannot open: a usage error */
     struct arena *a = arena_new(0);
     struct tb_err err = { 0 };
     struct tb_match_input in;
@@ -380,7 +382,7 @@ static int run_stable(struct opts *o)
     size_t len;
     char *buf = read_input(o->file, &len);
     if (!buf)
-        return 1;
+        return len == 0 ? 2 : 1;   /* cannot open: a usage error */
     struct arena *a = arena_new(0);
     struct tb_err err = { 0 };
     struct tb_match_input in;

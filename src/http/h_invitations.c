@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "http/handlers.h"
+#include "store/entity.h"
 
 static const char *const invitable_roles[] = {"admin", "coordinator", "company", "trainee",
                                               "mentor", "viewer", NULL};
@@ -50,6 +51,35 @@ int h_invitation_create(struct request *r, struct response *res, struct tb_err *
     if (role != ROLE_ADMIN && foundation)
         return TB_INVALID(err, "org_id", "org_id: operator roles belong to a national operator, not the foundation");
 
+    /* What a company or trainee role is about must be a record of this operator. */
+    enum entity subject_entity = ENT__MAX;
+    if (subject_type) {
+        static const struct { const char *type; enum entity e; enum tb_role role; } bindings[] = {
+            {"company", ENT_COMPANY, ROLE_COMPANY}, {"graduate", ENT_GRADUATE, ROLE_TRAINEE},
+            {"placement", ENT_PLACEMENT, ROLE_MENTOR}};
+        for (size_t i = 0; i < sizeof bindings / sizeof bindings[0]; i++)
+            if (!strcmp(bindings[i].type, subject_type)) {
+                subject_entity = bindings[i].e;
+                if (bindings[i].role != role)
+                    return TB_INVALID(err, "subject_type", "subject_type: a %s is what a %s role is about, not %s",
+                                      subject_type, role_name(bindings[i].role), role_text);
+            }
+        json_t *subject;
+        if (store_entity_get(r->store, &r->actor, subject_entity, subject_id, &subject, err) < 0) {
+            if (err->status == 404)
+                TB_INVALID(err, "subject_id", "subject_id: no %s with id %lld in this operator", subject_type,
+                           (long long)subject_id);
+            return -1;
+        }
+        int64_t subject_org = json_integer_value(json_object_get(subject, "org_id"));
+        json_decref(subject);
+        if (subject_org != org_id)
+            return TB_INVALID(err, "subject_id", "subject_id: belongs to another operator than org_id");
+    } else if (role == ROLE_COMPANY || role == ROLE_TRAINEE) {
+        return TB_INVALID(err, "subject_type", "subject_type: a %s role needs the %s it is about (subject_type and subject_id)",
+                          role_text, role == ROLE_COMPANY ? "company" : "graduate");
+    }
+
     if (store_begin(r->store, err) < 0)
         return -1;
     struct user_auth u;
@@ -68,6 +98,21 @@ int h_invitation_create(struct request *r, struct response *res, struct tb_err *
     }
     if (store_membership_add(r->store, &r->actor, user_id, org_id, role, subject_type, subject_id, err) < 0)
         goto fail;
+    if (subject_entity == ENT_GRADUATE) {
+        /* The graduate record now has a login: the trainee edits it themself. */
+        json_t *g, *out, *changes = json_pack("{s:I}", "user_id", (json_int_t)user_id);
+        int rc = store_entity_get(r->store, &r->actor, ENT_GRADUATE, subject_id, &g, err);
+        if (rc == 0) {
+            rc = store_entity_update(r->store, &r->actor, ENT_GRADUATE, subject_id,
+                                     json_integer_value(json_object_get(g, "version")), changes, &out, err);
+            json_decref(g);
+            if (rc == 0)
+                json_decref(out);
+        }
+        json_decref(changes);
+        if (rc < 0)
+            goto fail;
+    }
     struct user_auth inviter;
     if (store_user_auth_by_id(r->store, r->actor.user_id, &inviter, err) < 0)
         goto fail;

@@ -3,6 +3,7 @@
  * /metrics in Prometheus text format.
  */
 #include "http/handlers.h"
+#include "store/entity.h"
 
 int h_healthz(struct request *r, struct response *res, struct tb_err *err)
 {
@@ -22,4 +23,17 @@ int h_metrics(struct request *r, struct response *res, struct tb_err *err)
     res->raw = abuf_cstr(&b);
     res->raw_len = b.len;
     return 0;
+}
+
+/* Counts per stage and status for the home pages. Funders (viewers) see the
+ * operator-wide counts: aggregates, never individual records. */
+int h_dashboard(struct request *r, struct response *res, struct tb_err *err)
+{
+    struct tb_actor a = r->actor;
+    if (actor_has(&a, ROLE_BIT(ROLE_VIEWER)) && !actor_has(&a, ROLES_STAFF))
+        a.roles = ROLE_BIT(ROLE_COORDINATOR);
+    json_t *counts;
+    if (store_programme_counts(r->store, &a, &counts, err) < 0)
+        return -1;
+    return respond_json(res, 200, counts);
 }

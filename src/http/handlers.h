@@ -51,6 +51,31 @@ extern const struct field_spec token_fields[];
 /* h_audit.c */
 HANDLER(h_audit_list);
 
+/* programme resources: h_companies.c, h_graduates.c, h_cohorts.c,
+ * h_positions.c, h_applications.c, h_placements.c */
+#define CRUD_HANDLERS(x) HANDLER(h_##x##_list); HANDLER(h_##x##_get); HANDLER(h_##x##_create); \
+    HANDLER(h_##x##_update); HANDLER(h_##x##_delete); \
+    extern const struct field_spec x##_create_fields[], x##_update_fields[];
+CRUD_HANDLERS(company)
+CRUD_HANDLERS(graduate)
+CRUD_HANDLERS(cohort)
+CRUD_HANDLERS(position)
+CRUD_HANDLERS(application)
+CRUD_HANDLERS(placement)
+HANDLER(h_graduate_consent);
+HANDLER(h_graduate_consent_withdraw);
+HANDLER(h_graduate_cv_put);
+HANDLER(h_graduate_cv_get);
+HANDLER(h_graduate_export);
+HANDLER(h_graduate_erase);
+HANDLER(h_position_status);
+HANDLER(h_application_stage);
+HANDLER(h_placement_accept);
+HANDLER(h_placement_status);
+HANDLER(h_dashboard);
+extern const struct field_spec consent_fields[], position_status_fields[], application_stage_fields[],
+    placement_accept_fields[], placement_status_fields[];
+
 /* h_system.c */
 HANDLER(h_healthz);
 HANDLER(h_metrics);

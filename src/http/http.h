@@ -27,6 +27,8 @@ struct request {
     int64_t ids[4];                 /* {id} segments of the path, in order */
     int nids;
     json_t *body;                   /* validated body (NULL when none) */
+    const char *raw_body;           /* ROUTE_RAW routes: the bytes as sent */
+    size_t raw_len;
     int authenticated;
     int via_cookie;                 /* unsafe methods then need X-CSRF-Token */
     struct tb_actor actor;
@@ -55,6 +57,7 @@ typedef int (*handler_fn)(struct request *r, struct response *res, struct tb_err
 enum route_flags {
     ROUTE_PARTIAL = 1,    /* PATCH: declared fields optional */
     ROUTE_NO_CSRF = 2,    /* login and token-link flows: no session yet */
+    ROUTE_RAW = 4,        /* body is not JSON (PDF, CSV): the handler checks its type */
 };
 
 struct route {
@@ -64,6 +67,7 @@ struct route {
     unsigned roles;                 /* ROLE_BIT mask allowed; ROLES_PUBLIC = no login */
     const struct field_spec *body;  /* NULL: no body accepted */
     unsigned flags;
+    long max_body;                  /* bytes; 0 = the configured default */
 };
 
 extern const struct route routes[];

@@ -9,45 +9,96 @@
 #define ADMIN ROLE_BIT(ROLE_ADMIN)
 #define ANY ROLES_ANY
 #define PUBLIC ROLES_PUBLIC
+#define COMPANY ROLE_BIT(ROLE_COMPANY)
+#define TRAINEE ROLE_BIT(ROLE_TRAINEE)
+#define MENTOR ROLE_BIT(ROLE_MENTOR)
 
 const struct route routes[] = {
     /* operations */
-    {"GET", "/healthz", h_healthz, PUBLIC, NULL, 0},
-    {"GET", "/metrics", h_metrics, PUBLIC, NULL, 0},
+    {"GET", "/healthz", h_healthz, PUBLIC, NULL, 0, 0},
+    {"GET", "/metrics", h_metrics, PUBLIC, NULL, 0, 0},
 
     /* sessions and the signed-in user */
-    {"POST", "/api/v1/auth/login", h_login, PUBLIC, login_fields, ROUTE_NO_CSRF},
-    {"POST", "/api/v1/auth/logout", h_logout, ANY, NULL, 0},
-    {"POST", "/api/v1/auth/accept-invitation", h_accept_invitation, PUBLIC, accept_invitation_fields, ROUTE_NO_CSRF},
-    {"POST", "/api/v1/auth/password-reset", h_password_reset, PUBLIC, password_reset_fields, ROUTE_NO_CSRF},
-    {"POST", "/api/v1/auth/password-reset/confirm", h_password_reset_confirm, PUBLIC, password_reset_confirm_fields, ROUTE_NO_CSRF},
-    {"GET", "/api/v1/me", h_me_get, ANY, NULL, 0},
-    {"PATCH", "/api/v1/me", h_me_update, ANY, me_update_fields, 0},
-    {"POST", "/api/v1/me/password", h_me_password, ANY, me_password_fields, 0},
+    {"POST", "/api/v1/auth/login", h_login, PUBLIC, login_fields, ROUTE_NO_CSRF, 0},
+    {"POST", "/api/v1/auth/logout", h_logout, ANY, NULL, 0, 0},
+    {"POST", "/api/v1/auth/accept-invitation", h_accept_invitation, PUBLIC, accept_invitation_fields, ROUTE_NO_CSRF, 0},
+    {"POST", "/api/v1/auth/password-reset", h_password_reset, PUBLIC, password_reset_fields, ROUTE_NO_CSRF, 0},
+    {"POST", "/api/v1/auth/password-reset/confirm", h_password_reset_confirm, PUBLIC, password_reset_confirm_fields, ROUTE_NO_CSRF, 0},
+    {"GET", "/api/v1/me", h_me_get, ANY, NULL, 0, 0},
+    {"PATCH", "/api/v1/me", h_me_update, ANY, me_update_fields, 0, 0},
+    {"POST", "/api/v1/me/password", h_me_password, ANY, me_password_fields, 0, 0},
 
     /* organizations */
-    {"GET", "/api/v1/orgs", h_org_list, ANY, NULL, 0},
-    {"POST", "/api/v1/orgs", h_org_create, ADMIN, org_create_fields, 0},
-    {"GET", "/api/v1/orgs/{id}", h_org_get, ANY, NULL, 0},
-    {"PATCH", "/api/v1/orgs/{id}", h_org_update, STAFF, org_update_fields, ROUTE_PARTIAL},
-    {"DELETE", "/api/v1/orgs/{id}", h_org_delete, ADMIN, NULL, 0},
+    {"GET", "/api/v1/orgs", h_org_list, ANY, NULL, 0, 0},
+    {"POST", "/api/v1/orgs", h_org_create, ADMIN, org_create_fields, 0, 0},
+    {"GET", "/api/v1/orgs/{id}", h_org_get, ANY, NULL, 0, 0},
+    {"PATCH", "/api/v1/orgs/{id}", h_org_update, STAFF, org_update_fields, ROUTE_PARTIAL, 0},
+    {"DELETE", "/api/v1/orgs/{id}", h_org_delete, ADMIN, NULL, 0, 0},
 
     /* people */
-    {"GET", "/api/v1/users", h_user_list, STAFF, NULL, 0},
-    {"GET", "/api/v1/users/{id}", h_user_get, ANY, NULL, 0},
-    {"PATCH", "/api/v1/users/{id}", h_user_update, STAFF, user_update_fields, ROUTE_PARTIAL},
-    {"POST", "/api/v1/invitations", h_invitation_create, STAFF, invitation_fields, 0},
+    {"GET", "/api/v1/users", h_user_list, STAFF, NULL, 0, 0},
+    {"GET", "/api/v1/users/{id}", h_user_get, ANY, NULL, 0, 0},
+    {"PATCH", "/api/v1/users/{id}", h_user_update, STAFF, user_update_fields, ROUTE_PARTIAL, 0},
+    {"POST", "/api/v1/invitations", h_invitation_create, STAFF, invitation_fields, 0, 0},
 
     /* API tokens */
-    {"GET", "/api/v1/tokens", h_token_list, ANY, NULL, 0},
-    {"POST", "/api/v1/tokens", h_token_create, ANY, token_fields, 0},
-    {"DELETE", "/api/v1/tokens/{id}", h_token_revoke, ANY, NULL, 0},
+    {"GET", "/api/v1/tokens", h_token_list, ANY, NULL, 0, 0},
+    {"POST", "/api/v1/tokens", h_token_create, ANY, token_fields, 0, 0},
+    {"DELETE", "/api/v1/tokens/{id}", h_token_revoke, ANY, NULL, 0, 0},
 
     /* audit */
-    {"GET", "/api/v1/audit", h_audit_list, STAFF, NULL, 0},
+    {"GET", "/api/v1/audit", h_audit_list, STAFF, NULL, 0, 0},
+
+    /* the programme (issue: companies, graduates, positions, applications, cohorts, placements) */
+    {"GET", "/api/v1/dashboard", h_dashboard, ANY, NULL, 0, 0},
+    {"GET", "/api/v1/companies", h_company_list, STAFF | COMPANY | MENTOR, NULL, 0, 0},
+    {"POST", "/api/v1/companies", h_company_create, STAFF, company_create_fields, 0, 0},
+    {"GET", "/api/v1/companies/{id}", h_company_get, STAFF | COMPANY | MENTOR | TRAINEE, NULL, 0, 0},
+    {"PATCH", "/api/v1/companies/{id}", h_company_update, STAFF | COMPANY, company_update_fields, ROUTE_PARTIAL, 0},
+    {"DELETE", "/api/v1/companies/{id}", h_company_delete, STAFF, NULL, 0, 0},
+
+    {"GET", "/api/v1/graduates", h_graduate_list, STAFF | COMPANY | MENTOR | TRAINEE, NULL, 0, 0},
+    {"POST", "/api/v1/graduates", h_graduate_create, STAFF, graduate_create_fields, 0, 0},
+    {"GET", "/api/v1/graduates/{id}", h_graduate_get, STAFF | COMPANY | MENTOR | TRAINEE, NULL, 0, 0},
+    {"PATCH", "/api/v1/graduates/{id}", h_graduate_update, STAFF | TRAINEE, graduate_update_fields, ROUTE_PARTIAL, 0},
+    {"DELETE", "/api/v1/graduates/{id}", h_graduate_delete, STAFF, NULL, 0, 0},
+    {"POST", "/api/v1/graduates/{id}/consent", h_graduate_consent, STAFF | TRAINEE, consent_fields, 0, 0},
+    {"DELETE", "/api/v1/graduates/{id}/consent", h_graduate_consent_withdraw, STAFF | TRAINEE, NULL, 0, 0},
+    {"PUT", "/api/v1/graduates/{id}/cv", h_graduate_cv_put, STAFF | TRAINEE, NULL, ROUTE_RAW, 5L * 1024 * 1024},
+    {"GET", "/api/v1/graduates/{id}/cv", h_graduate_cv_get, STAFF | COMPANY | TRAINEE, NULL, 0, 0},
+    {"GET", "/api/v1/graduates/{id}/export", h_graduate_export, STAFF | TRAINEE, NULL, 0, 0},
+    {"POST", "/api/v1/graduates/{id}/erase", h_graduate_erase, STAFF, NULL, 0, 0},
+
+    {"GET", "/api/v1/cohorts", h_cohort_list, ANY, NULL, 0, 0},
+    {"POST", "/api/v1/cohorts", h_cohort_create, STAFF, cohort_create_fields, 0, 0},
+    {"GET", "/api/v1/cohorts/{id}", h_cohort_get, ANY, NULL, 0, 0},
+    {"PATCH", "/api/v1/cohorts/{id}", h_cohort_update, STAFF, cohort_update_fields, ROUTE_PARTIAL, 0},
+    {"DELETE", "/api/v1/cohorts/{id}", h_cohort_delete, STAFF, NULL, 0, 0},
+
+    {"GET", "/api/v1/positions", h_position_list, STAFF | COMPANY | MENTOR | TRAINEE, NULL, 0, 0},
+    {"POST", "/api/v1/positions", h_position_create, STAFF | COMPANY, position_create_fields, 0, 0},
+    {"GET", "/api/v1/positions/{id}", h_position_get, STAFF | COMPANY | MENTOR | TRAINEE, NULL, 0, 0},
+    {"PATCH", "/api/v1/positions/{id}", h_position_update, STAFF | COMPANY, position_update_fields, ROUTE_PARTIAL, 0},
+    {"DELETE", "/api/v1/positions/{id}", h_position_delete, STAFF | COMPANY, NULL, 0, 0},
+    {"POST", "/api/v1/positions/{id}/status", h_position_status, STAFF | COMPANY, position_status_fields, 0, 0},
+
+    {"GET", "/api/v1/applications", h_application_list, STAFF | COMPANY | MENTOR | TRAINEE, NULL, 0, 0},
+    {"POST", "/api/v1/applications", h_application_create, STAFF | TRAINEE, application_create_fields, 0, 0},
+    {"GET", "/api/v1/applications/{id}", h_application_get, STAFF | COMPANY | MENTOR | TRAINEE, NULL, 0, 0},
+    {"PATCH", "/api/v1/applications/{id}", h_application_update, STAFF | COMPANY | TRAINEE, application_update_fields, ROUTE_PARTIAL, 0},
+    {"DELETE", "/api/v1/applications/{id}", h_application_delete, STAFF, NULL, 0, 0},
+    {"POST", "/api/v1/applications/{id}/stage", h_application_stage, STAFF | COMPANY | TRAINEE, application_stage_fields, 0, 0},
+
+    {"GET", "/api/v1/placements", h_placement_list, STAFF | COMPANY | MENTOR | TRAINEE, NULL, 0, 0},
+    {"POST", "/api/v1/placements", h_placement_create, STAFF, placement_create_fields, 0, 0},
+    {"GET", "/api/v1/placements/{id}", h_placement_get, STAFF | COMPANY | MENTOR | TRAINEE, NULL, 0, 0},
+    {"PATCH", "/api/v1/placements/{id}", h_placement_update, STAFF, placement_update_fields, ROUTE_PARTIAL, 0},
+    {"DELETE", "/api/v1/placements/{id}", h_placement_delete, STAFF, NULL, 0, 0},
+    {"POST", "/api/v1/placements/{id}/accept", h_placement_accept, STAFF | COMPANY | TRAINEE, placement_accept_fields, 0, 0},
+    {"POST", "/api/v1/placements/{id}/status", h_placement_status, STAFF, placement_status_fields, 0, 0},
 
     /* code lists */
-    {"GET", "/api/v1/codes/{list}", h_codes_search, PUBLIC, NULL, 0},
+    {"GET", "/api/v1/codes/{list}", h_codes_search, PUBLIC, NULL, 0, 0},
 };
 
 const int routes_count = (int)(sizeof routes / sizeof routes[0]);

@@ -466,6 +466,19 @@ static int serve_static(struct request *r, struct response *res, struct tb_err *
     return 0;
 }
 
+/* Routes that take files may accept more than the JSON default. */
+static long route_body_limit(const char *method, const char *path)
+{
+    for (int i = 0; i < routes_count; i++) {
+        int64_t ids[4];
+        int nids;
+        if (routes[i].max_body && !strcmp(routes[i].method, method) &&
+            route_match(routes[i].pattern, path, ids, &nids))
+            return routes[i].max_body;
+    }
+    return cfg->max_body;
+}
+
 static int is_unsafe(const char *method)
 {
     return strcmp(method, "GET") && strcmp(method, "HEAD") && strcmp(method, "OPTIONS");
@@ -537,7 +550,10 @@ static int dispatch(struct request *r, struct response *res, const struct abuf *
             return index;
         }
     }
-    if (body->len > 0) {
+    if (route->flags & ROUTE_RAW) {
+        r->raw_body = body->data ? body->data : "";
+        r->raw_len = body->len;
+    } else if (body->len > 0) {
         if (!route->body) {
             TB_INVALID(err, "", "body: this endpoint takes no request body");
             return index;
@@ -662,7 +678,7 @@ static enum MHD_Result finish(struct MHD_Connection *conn, struct ctx *c, const 
         tb_fail(&err, early_status, early_status == 413 ? "payload_too_large" : "bad_request", "",
                 "%s", early_msg);
     } else if (c->too_large) {
-        tb_fail(&err, 413, "payload_too_large", "", "body: larger than the %ld-byte limit", cfg->max_body);
+        tb_fail(&err, 413, "payload_too_large", "", "body: larger than the %zu-byte limit", c->body.max);
     } else {
         index = dispatch(&r, &res, &c->body, &err);
     }
@@ -697,9 +713,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         c = calloc(1, sizeof *c);
         if (!c)
             return MHD_NO;
-        c->arena = arena_new(16u << 20);
         clock_gettime(CLOCK_MONOTONIC, &c->start);
-        abuf_init(&c->body, c->arena, (size_t)cfg->max_body);
+        long max = route_body_limit(method, url);
+        c->arena = arena_new((size_t)max + (16u << 20));
+        abuf_init(&c->body, c->arena, (size_t)max);
         *con_cls = c;
         struct framing f = {0};
         MHD_get_connection_values(conn, MHD_HEADER_KIND, count_framing, &f);
@@ -711,7 +728,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             long long n = strtoll(f.first_length, &end, 10);
             if (*end || n < 0)
                 return finish(conn, c, url, method, 400, "Content-Length is not a number");
-            if (n > cfg->max_body)
+            if (n > (long long)c->body.max)
                 return finish(conn, c, url, method, 413, "body: larger than the server accepts");
         }
         if (strlen(url) > 2048)

@@ -160,6 +160,54 @@ static const struct store_stmt_info stmts[STMT__MAX] = {
     [STMT_AUDIT_LIST_ASC] = {"AUDIT_LIST_ASC",
         "SELECT " AUDIT_COLUMNS " FROM audit_log a LEFT JOIN users u ON u.id = a.user_id "
         "WHERE a.id > :after_id" AUDIT_FILTERS " ORDER BY a.id LIMIT :limit", NULL},
+
+#include "store/stmts_entities.inc"
+
+    [STMT_APP_EVENT_INSERT] = {"APP_EVENT_INSERT",
+        "INSERT INTO application_events (org_id, application_id, from_stage, to_stage, user_id, note, at) "
+        "SELECT :org_id, :application_id, :from_stage, :to_stage, NULLIF(:self, 0), :note, :now "
+        "WHERE :all = 1 OR :org_id = :tenant", NULL},
+    [STMT_APP_EVENTS_LIST] = {"APP_EVENTS_LIST",
+        "SELECT e.id, e.from_stage, e.to_stage, e.user_id, u.name AS user_name, e.note, e.at "
+        "FROM application_events e LEFT JOIN users u ON u.id = e.user_id "
+        "WHERE e.application_id = :id AND (:all = 1 OR e.org_id = :tenant) ORDER BY e.id", NULL},
+    [STMT_AGREEMENT_INSERT] = {"AGREEMENT_INSERT",
+        "INSERT INTO agreement_acceptances (org_id, placement_id, party, user_id, terms_hash, at, client_addr) "
+        "SELECT :org_id, :placement_id, :party, :self, :terms_hash, :now, :client_addr "
+        "WHERE :all = 1 OR :org_id = :tenant", NULL},
+    [STMT_AGREEMENT_LIST] = {"AGREEMENT_LIST",
+        "SELECT x.party, x.user_id, u.name AS user_name, x.terms_hash, x.at, x.client_addr "
+        "FROM agreement_acceptances x LEFT JOIN users u ON u.id = x.user_id "
+        "WHERE x.placement_id = :id AND (:all = 1 OR x.org_id = :tenant) ORDER BY x.id", NULL},
+    [STMT_AGREEMENT_CLEAR] = {"AGREEMENT_CLEAR",
+        "DELETE FROM agreement_acceptances WHERE placement_id = :id AND (:all = 1 OR org_id = :tenant)", NULL},
+    [STMT_CV_PUT] = {"CV_PUT",
+        "INSERT INTO cv_files (graduate_id, org_id, content, sha256, uploaded_at) "
+        "SELECT :graduate_id, :org_id, :content, :sha256, :now WHERE :all = 1 OR :org_id = :tenant "
+        "ON CONFLICT (graduate_id) DO UPDATE SET content = excluded.content, sha256 = excluded.sha256, "
+        "uploaded_at = excluded.uploaded_at", NULL},
+    [STMT_CV_GET] = {"CV_GET",
+        "SELECT content, sha256 FROM cv_files WHERE graduate_id = :graduate_id AND (:all = 1 OR org_id = :tenant)", NULL},
+    [STMT_GRADUATE_ERASE] = {"GRADUATE_ERASE",
+        "UPDATE graduates SET name = 'Erased graduate ' || id, email = NULL, phone = NULL, residence = NULL, "
+        "university = NULL, countries = '[]', skills = '[]', mobility = '[]', available_from = NULL, "
+        "consent = NULL, cv_sha256 = NULL, cv_size = NULL, cv_name = NULL, user_id = NULL, erased_at = :now, "
+        "updated_at = :now, version = version + 1 WHERE id = :id AND (:all = 1 OR org_id = :tenant)", NULL},
+    [STMT_USER_ERASE] = {"USER_ERASE",
+        "UPDATE users SET email = 'erased-' || id || '@erased.invalid', name = 'Erased user', "
+        "password_hash = NULL, status = 'disabled', updated_at = :now, version = version + 1 "
+        "WHERE id = :id AND (:all = 1 OR EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = users.id "
+        "AND m.org_id = :tenant))", NULL},
+    [STMT_AUDIT_SCRUB] = {"AUDIT_SCRUB",
+        "UPDATE audit_log SET changes = '{\"erased\":true}' WHERE entity = :entity AND entity_id = :id "
+        "AND (:all = 1 OR org_id = :tenant)", NULL},
+    [STMT_APP_NOTES_SCRUB] = {"APP_NOTES_SCRUB",
+        "UPDATE applications SET notes = NULL WHERE graduate_id = :id AND (:all = 1 OR org_id = :tenant)", NULL},
+    [STMT_APP_EVENT_NOTES_SCRUB] = {"APP_EVENT_NOTES_SCRUB",
+        "UPDATE application_events SET note = NULL WHERE application_id IN "
+        "(SELECT id FROM applications WHERE graduate_id = :id) AND (:all = 1 OR org_id = :tenant)", NULL},
+    [STMT_CV_DELETE] = {"CV_DELETE",
+        "DELETE FROM cv_files WHERE graduate_id = :graduate_id AND (:all = 1 OR org_id = :tenant)", NULL},
 };
 
 const struct store_stmt_info *store_statements(int *count)

@@ -21,13 +21,10 @@
 
 #include "core/embedded.h"
 #include "store/stmts.h"
+#include "store/store_int.h"
 
 extern const struct embedded_file sql_sqlite_files[];
 
-struct store {
-    sqlite3 *db;
-    sqlite3_stmt *stmts[STMT__MAX];
-};
 
 static atomic_ulong db_errors;
 
@@ -36,7 +33,7 @@ unsigned long store_db_errors(void)
     return atomic_load(&db_errors);
 }
 
-static int db_fail(struct store *st, struct tb_err *err, const char *what)
+int st_db_fail(struct store *st, struct tb_err *err, const char *what)
 {
     atomic_fetch_add(&db_errors, 1);
     /* The detail goes to the server log only; clients get a plain 500. */
@@ -44,7 +41,7 @@ static int db_fail(struct store *st, struct tb_err *err, const char *what)
     return TB_INTERNAL(err, "the database could not complete the request");
 }
 
-static void now_text(char buf[32])
+void st_now_text(char buf[32])
 {
     time_t t = time(NULL);
     struct tm tm;
@@ -54,14 +51,14 @@ static void now_text(char buf[32])
 
 /* ---- statements and binding ------------------------------------------- */
 
-static sqlite3_stmt *S(struct store *st, enum stmt id, struct tb_err *err)
+sqlite3_stmt *st_stmt(struct store *st, enum stmt id, struct tb_err *err)
 {
     int n;
     const struct store_stmt_info *info = store_statements(&n);
     if (!st->stmts[id]) {
         if (sqlite3_prepare_v3(st->db, info[id].sql, -1, SQLITE_PREPARE_PERSISTENT,
                                &st->stmts[id], NULL) != SQLITE_OK) {
-            db_fail(st, err, info[id].name);
+            st_db_fail(st, err, info[id].name);
             return NULL;
         }
     }
@@ -73,14 +70,14 @@ static sqlite3_stmt *S(struct store *st, enum stmt id, struct tb_err *err)
 
 /* Binding by name; a statement that does not use the name ignores it, so the
  * actor can be bound to every statement the same way. */
-static void b_i64(sqlite3_stmt *s, const char *name, int64_t v)
+void st_bind_i64(sqlite3_stmt *s, const char *name, int64_t v)
 {
     int i = sqlite3_bind_parameter_index(s, name);
     if (i)
         sqlite3_bind_int64(s, i, v);
 }
 
-static void b_text(sqlite3_stmt *s, const char *name, const char *v)
+void st_bind_text(sqlite3_stmt *s, const char *name, const char *v)
 {
     int i = sqlite3_bind_parameter_index(s, name);
     if (i) {
@@ -91,7 +88,7 @@ static void b_text(sqlite3_stmt *s, const char *name, const char *v)
     }
 }
 
-static void b_opt_i64(sqlite3_stmt *s, const char *name, int64_t v)
+void st_bind_opt_i64(sqlite3_stmt *s, const char *name, int64_t v)
 {
     int i = sqlite3_bind_parameter_index(s, name);
     if (i) {
@@ -102,18 +99,18 @@ static void b_opt_i64(sqlite3_stmt *s, const char *name, int64_t v)
     }
 }
 
-static void b_actor(sqlite3_stmt *s, const struct tb_actor *a)
+void st_bind_actor(sqlite3_stmt *s, const struct tb_actor *a)
 {
-    b_i64(s, ":tenant", a->tenant_id);
-    b_i64(s, ":all", a->all_tenants ? 1 : 0);
-    b_i64(s, ":self", a->user_id);
-    b_text(s, ":client_addr", a->client_addr);
+    st_bind_i64(s, ":tenant", a->tenant_id);
+    st_bind_i64(s, ":all", a->all_tenants ? 1 : 0);
+    st_bind_i64(s, ":self", a->user_id);
+    st_bind_text(s, ":client_addr", a->client_addr);
     char now[32];
-    now_text(now);
-    b_text(s, ":now", now);
+    st_now_text(now);
+    st_bind_text(s, ":now", now);
 }
 
-static json_t *row_to_json(sqlite3_stmt *s)
+json_t *st_row_json(sqlite3_stmt *s)
 {
     json_t *o = json_object();
     int n = sqlite3_column_count(s);
@@ -147,7 +144,7 @@ static json_t *row_to_json(sqlite3_stmt *s)
     return o;
 }
 
-static int step_done(struct store *st, sqlite3_stmt *s, const char *what, struct tb_err *err)
+int st_step_done(struct store *st, sqlite3_stmt *s, const char *what, struct tb_err *err)
 {
     int rc = sqlite3_step(s);
     sqlite3_reset(s);
@@ -155,23 +152,23 @@ static int step_done(struct store *st, sqlite3_stmt *s, const char *what, struct
         return 0;
     if (rc == SQLITE_CONSTRAINT)
         return tb_fail(err, 409, "conflict", "", "%s: already exists or still referenced", what);
-    return db_fail(st, err, what);
+    return st_db_fail(st, err, what);
 }
 
 /* One row as JSON; 404 when there is none. */
-static int get_one(struct store *st, sqlite3_stmt *s, const char *what, json_t **out,
+int st_get_one(struct store *st, sqlite3_stmt *s, const char *what, json_t **out,
                    struct tb_err *err)
 {
     int rc = sqlite3_step(s);
     if (rc == SQLITE_ROW) {
-        *out = row_to_json(s);
+        *out = st_row_json(s);
         sqlite3_reset(s);
         return 0;
     }
     sqlite3_reset(s);
     if (rc == SQLITE_DONE)
         return TB_NOT_FOUND(err, "%s not found", what);
-    return db_fail(st, err, what);
+    return st_db_fail(st, err, what);
 }
 
 /* ---- transactions -------------------------------------------------------- */
@@ -181,14 +178,14 @@ int store_begin(struct store *st, struct tb_err *err)
     /* IMMEDIATE takes the write lock now, so a transaction never fails half
      * way with SQLITE_BUSY on its first write; the busy timeout waits. */
     if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-        return db_fail(st, err, "begin");
+        return st_db_fail(st, err, "begin");
     return 0;
 }
 
 int store_commit(struct store *st, struct tb_err *err)
 {
     if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-        db_fail(st, err, "commit");
+        st_db_fail(st, err, "commit");
         store_rollback(st);
         return -1;
     }
@@ -203,13 +200,13 @@ void store_rollback(struct store *st)
 
 /* Starts a transaction unless the caller already holds one; *owned says
  * whether tx_end must commit it. */
-static int tx_begin(struct store *st, int *owned, struct tb_err *err)
+int st_tx_begin(struct store *st, int *owned, struct tb_err *err)
 {
     *owned = sqlite3_get_autocommit(st->db);
     return *owned ? store_begin(st, err) : 0;
 }
 
-static int tx_end(struct store *st, int owned, int rc, struct tb_err *err)
+int st_tx_end(struct store *st, int owned, int rc, struct tb_err *err)
 {
     if (!owned)
         return rc;
@@ -269,12 +266,12 @@ static int migration_applied(struct store *st, const char *version, int *yes, st
     sqlite3_stmt *s;
     if (sqlite3_prepare_v2(st->db, "SELECT 1 FROM schema_migrations WHERE version = ?1", -1, &s,
                            NULL) != SQLITE_OK)
-        return db_fail(st, err, "migrations");
+        return st_db_fail(st, err, "migrations");
     sqlite3_bind_text(s, 1, version, -1, SQLITE_TRANSIENT);
     int rc = sqlite3_step(s);
     *yes = rc == SQLITE_ROW;
     sqlite3_finalize(s);
-    return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? 0 : db_fail(st, err, "migrations");
+    return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? 0 : st_db_fail(st, err, "migrations");
 }
 
 int store_migrate(struct store *st, const char *upto, int *applied, struct tb_err *err)
@@ -284,7 +281,7 @@ int store_migrate(struct store *st, const char *upto, int *applied, struct tb_er
                      "CREATE TABLE IF NOT EXISTS schema_migrations ("
                      "version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)",
                      NULL, NULL, NULL) != SQLITE_OK)
-        return db_fail(st, err, "migrations");
+        return st_db_fail(st, err, "migrations");
     for (const struct embedded_file *f = sql_sqlite_files; f->name; f++) {
         char version[128];
         snprintf(version, sizeof version, "%s", f->name);
@@ -310,11 +307,11 @@ int store_migrate(struct store *st, const char *upto, int *applied, struct tb_er
         }
         sqlite3_stmt *s;
         char now[32];
-        now_text(now);
+        st_now_text(now);
         if (sqlite3_prepare_v2(st->db, "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)",
                                -1, &s, NULL) != SQLITE_OK) {
             store_rollback(st);
-            return db_fail(st, err, "migrations");
+            return st_db_fail(st, err, "migrations");
         }
         sqlite3_bind_text(s, 1, version, -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(s, 2, now, -1, SQLITE_TRANSIENT);
@@ -322,7 +319,7 @@ int store_migrate(struct store *st, const char *upto, int *applied, struct tb_er
         sqlite3_finalize(s);
         if (rc != SQLITE_DONE) {
             store_rollback(st);
-            return db_fail(st, err, "migrations");
+            return st_db_fail(st, err, "migrations");
         }
         if (store_commit(st, err) < 0)
             return -1;
@@ -333,7 +330,7 @@ int store_migrate(struct store *st, const char *upto, int *applied, struct tb_er
 
 int store_migrations_applied(struct store *st, json_t **out, struct tb_err *err)
 {
-    sqlite3_stmt *s = S(st, STMT_MIGRATIONS_LIST, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_MIGRATIONS_LIST, err);
     if (!s)
         return -1;
     json_t *arr = json_array();
@@ -343,7 +340,7 @@ int store_migrations_applied(struct store *st, json_t **out, struct tb_err *err)
     sqlite3_reset(s);
     if (rc != SQLITE_DONE) {
         json_decref(arr);
-        return db_fail(st, err, "migrations");
+        return st_db_fail(st, err, "migrations");
     }
     *out = arr;
     return 0;
@@ -351,12 +348,12 @@ int store_migrations_applied(struct store *st, json_t **out, struct tb_err *err)
 
 int store_health(struct store *st, struct tb_err *err)
 {
-    sqlite3_stmt *s = S(st, STMT_HEALTH, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_HEALTH, err);
     if (!s)
         return -1;
     int rc = sqlite3_step(s);
     sqlite3_reset(s);
-    return rc == SQLITE_ROW ? 0 : db_fail(st, err, "health");
+    return rc == SQLITE_ROW ? 0 : st_db_fail(st, err, "health");
 }
 
 int store_backup(struct store *st, const char *dest_path, struct tb_err *err)
@@ -409,7 +406,7 @@ int store_schema_dump(struct store *st, char **out, struct tb_err *err)
                            "SELECT type || ' ' || name || ': ' || IFNULL(sql, '') FROM sqlite_master "
                            "WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name",
                            -1, &s, NULL) != SQLITE_OK)
-        return db_fail(st, err, "schema");
+        return st_db_fail(st, err, "schema");
     size_t len = 0, cap = 4096;
     char *buf = malloc(cap);
     buf[0] = '\0';
@@ -476,7 +473,7 @@ static int cursor_parse(const char *cursor, char key[512], int64_t *id, struct t
 
 /* Binds the paging parameters; key_column names the sort key in each row
  * (NULL: sort by id only). Runs the statement, fills page. */
-static int list_run(struct store *st, sqlite3_stmt *s, const struct list_query *q,
+int st_list_run(struct store *st, sqlite3_stmt *s, const struct list_query *q,
                     const char *key_column, int descending, struct list_page *page,
                     struct tb_err *err)
 {
@@ -485,19 +482,19 @@ static int list_run(struct store *st, sqlite3_stmt *s, const struct list_query *
     int64_t id = descending ? INT64_MAX : 0;
     if (q->cursor && cursor_parse(q->cursor, key, &id, err) < 0)
         return -1;
-    b_i64(s, ":after_id", id);
-    b_i64(s, ":before_id", id);
-    b_text(s, ":after_key", key);
-    b_i64(s, ":limit", limit + 1);
+    st_bind_i64(s, ":after_id", id);
+    st_bind_i64(s, ":before_id", id);
+    st_bind_text(s, ":after_key", key);
+    st_bind_i64(s, ":limit", limit + 1);
     page->items = json_array();
     page->next_cursor = NULL;
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-        json_array_append_new(page->items, row_to_json(s));
+        json_array_append_new(page->items, st_row_json(s));
     sqlite3_reset(s);
     if (rc != SQLITE_DONE) {
         list_page_free(page);
-        return db_fail(st, err, "list");
+        return st_db_fail(st, err, "list");
     }
     size_t n = json_array_size(page->items);
     if (n > (size_t)limit) {
@@ -509,7 +506,7 @@ static int list_run(struct store *st, sqlite3_stmt *s, const struct list_query *
     return 0;
 }
 
-static int sort_check(const char *sort, const char *const *allowed, struct tb_err *err)
+int st_sort_check(const char *sort, const char *const *allowed, struct tb_err *err)
 {
     if (!sort)
         return 0;
@@ -530,25 +527,25 @@ int store_audit_add(struct store *st, const struct tb_actor *a, int64_t org_id,
                     const char *action, const char *entity, int64_t entity_id,
                     const json_t *changes, struct tb_err *err)
 {
-    sqlite3_stmt *s = S(st, STMT_AUDIT_INSERT, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_AUDIT_INSERT, err);
     if (!s)
         return -1;
-    b_actor(s, a);
-    b_i64(s, ":org_id", org_id);
-    b_text(s, ":action", action);
-    b_text(s, ":entity", entity);
-    b_i64(s, ":entity_id", entity_id);
+    st_bind_actor(s, a);
+    st_bind_i64(s, ":org_id", org_id);
+    st_bind_text(s, ":action", action);
+    st_bind_text(s, ":entity", entity);
+    st_bind_i64(s, ":entity_id", entity_id);
     char *text = json_dumps(changes ? changes : json_object(), JSON_COMPACT | JSON_SORT_KEYS);
-    b_text(s, ":changes", text ? text : "{}");
+    st_bind_text(s, ":changes", text ? text : "{}");
     free(text);
-    int rc = step_done(st, s, "audit", err);
+    int rc = st_step_done(st, s, "audit", err);
     if (rc == 0 && sqlite3_changes(st->db) != 1)
         return tb_fail(err, 404, "not_found", "", "%s not found", entity);
     return rc;
 }
 
 /* {"field":{"old":x,"new":y}} for each field in `changes` whose value differs. */
-static json_t *diff(const json_t *old, const json_t *changes)
+json_t *st_diff(const json_t *old, const json_t *changes)
 {
     json_t *d = json_object();
     const char *k;
@@ -570,18 +567,18 @@ int store_audit_list(struct store *st, const struct tb_actor *a, const struct li
                      struct list_page *page, struct tb_err *err)
 {
     static const char *const sorts[] = {"-id", "id", NULL};
-    int sort = sort_check(q->sort, sorts, err);
+    int sort = st_sort_check(q->sort, sorts, err);
     if (sort < 0)
         return -1;
-    sqlite3_stmt *s = S(st, sort == 1 ? STMT_AUDIT_LIST_ASC : STMT_AUDIT_LIST_DESC, err);
+    sqlite3_stmt *s = st_stmt(st, sort == 1 ? STMT_AUDIT_LIST_ASC : STMT_AUDIT_LIST_DESC, err);
     if (!s)
         return -1;
-    b_actor(s, a);
-    b_text(s, ":entity", q->f1);
-    b_text(s, ":action", q->f2);
-    b_text(s, ":user_id", q->f3);
-    b_text(s, ":entity_id", q->q);
-    return list_run(st, s, q, NULL, sort != 1, page, err);
+    st_bind_actor(s, a);
+    st_bind_text(s, ":entity", q->f1);
+    st_bind_text(s, ":action", q->f2);
+    st_bind_text(s, ":user_id", q->f3);
+    st_bind_text(s, ":entity_id", q->q);
+    return st_list_run(st, s, q, NULL, sort != 1, page, err);
 }
 
 /* ---- organizations -------------------------------------------------------- */
@@ -591,18 +588,18 @@ int store_org_create(struct store *st, const struct tb_actor *a, const char *kin
                      int64_t *id, struct tb_err *err)
 {
     int owned;
-    if (tx_begin(st, &owned, err) < 0)
+    if (st_tx_begin(st, &owned, err) < 0)
         return -1;
     int rc = -1;
-    sqlite3_stmt *s = S(st, STMT_ORG_INSERT, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_ORG_INSERT, err);
     if (!s)
         goto out;
-    b_actor(s, a);
-    b_text(s, ":kind", kind);
-    b_text(s, ":name", name);
-    b_text(s, ":country", country);
-    b_opt_i64(s, ":parent_id", parent_id);
-    if (step_done(st, s, "organization", err) < 0) {
+    st_bind_actor(s, a);
+    st_bind_text(s, ":kind", kind);
+    st_bind_text(s, ":name", name);
+    st_bind_text(s, ":country", country);
+    st_bind_opt_i64(s, ":parent_id", parent_id);
+    if (st_step_done(st, s, "organization", err) < 0) {
         if (err->status == 409)
             tb_fail(err, 409, "conflict", "name", "name: an organization called '%s' already exists", name);
         goto out;
@@ -613,42 +610,42 @@ int store_org_create(struct store *st, const struct tb_actor *a, const char *kin
     }
     *id = sqlite3_last_insert_rowid(st->db);
     json_t *fields = json_pack("{s:s, s:s, s:s?}", "kind", kind, "name", name, "country", country);
-    rc = store_audit_add(st, a, *id, "create", "organization", *id, diff(NULL, fields), err);
+    rc = store_audit_add(st, a, *id, "create", "organization", *id, st_diff(NULL, fields), err);
     json_decref(fields);
 out:
-    return tx_end(st, owned, rc, err);
+    return st_tx_end(st, owned, rc, err);
 }
 
 int store_org_get(struct store *st, const struct tb_actor *a, int64_t id, json_t **out,
                   struct tb_err *err)
 {
-    sqlite3_stmt *s = S(st, STMT_ORG_GET, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_ORG_GET, err);
     if (!s)
         return -1;
-    b_actor(s, a);
-    b_i64(s, ":id", id);
-    return get_one(st, s, "organization", out, err);
+    st_bind_actor(s, a);
+    st_bind_i64(s, ":id", id);
+    return st_get_one(st, s, "organization", out, err);
 }
 
 int store_org_list(struct store *st, const struct tb_actor *a, const struct list_query *q,
                    struct list_page *page, struct tb_err *err)
 {
     static const char *const sorts[] = {"id", "name", NULL};
-    int sort = sort_check(q->sort, sorts, err);
+    int sort = st_sort_check(q->sort, sorts, err);
     if (sort < 0)
         return -1;
-    sqlite3_stmt *s = S(st, sort == 1 ? STMT_ORG_LIST_NAME : STMT_ORG_LIST_ID, err);
+    sqlite3_stmt *s = st_stmt(st, sort == 1 ? STMT_ORG_LIST_NAME : STMT_ORG_LIST_ID, err);
     if (!s)
         return -1;
-    b_actor(s, a);
-    b_text(s, ":kind", q->f1);
-    b_text(s, ":q", q->q);
-    return list_run(st, s, q, sort == 1 ? "name" : NULL, 0, page, err);
+    st_bind_actor(s, a);
+    st_bind_text(s, ":kind", q->f1);
+    st_bind_text(s, ":q", q->q);
+    return st_list_run(st, s, q, sort == 1 ? "name" : NULL, 0, page, err);
 }
 
 /* Shared shape of versioned updates: read the row, check the version, write,
  * audit the difference, return the new row. */
-static int version_mismatch(const json_t *row, int64_t version, struct tb_err *err)
+int st_version_mismatch(const json_t *row, int64_t version, struct tb_err *err)
 {
     int64_t current = json_integer_value(json_object_get(row, "version"));
     if (version && version != current)
@@ -662,27 +659,27 @@ int store_org_update(struct store *st, const struct tb_actor *a, int64_t id, int
                      const json_t *changes, json_t **out, struct tb_err *err)
 {
     int owned;
-    if (tx_begin(st, &owned, err) < 0)
+    if (st_tx_begin(st, &owned, err) < 0)
         return -1;
     json_t *old = NULL;
     int rc = -1;
-    if (store_org_get(st, a, id, &old, err) < 0 || version_mismatch(old, version, err) < 0)
+    if (store_org_get(st, a, id, &old, err) < 0 || st_version_mismatch(old, version, err) < 0)
         goto out;
     if (!actor_has(a, ROLES_STAFF)) {
         tb_fail(err, 403, "forbidden", "", "only coordinators and admins can change an organization");
         goto out;
     }
-    sqlite3_stmt *s = S(st, STMT_ORG_UPDATE, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_ORG_UPDATE, err);
     if (!s)
         goto out;
-    b_actor(s, a);
-    b_i64(s, ":id", id);
-    b_i64(s, ":version", json_integer_value(json_object_get(old, "version")));
+    st_bind_actor(s, a);
+    st_bind_i64(s, ":id", id);
+    st_bind_i64(s, ":version", json_integer_value(json_object_get(old, "version")));
     json_t *name = json_object_get(changes, "name"), *country = json_object_get(changes, "country");
-    b_text(s, ":name", name ? json_string_value(name) : json_string_value(json_object_get(old, "name")));
-    b_text(s, ":country", country ? json_string_value(country)
+    st_bind_text(s, ":name", name ? json_string_value(name) : json_string_value(json_object_get(old, "name")));
+    st_bind_text(s, ":country", country ? json_string_value(country)
                                   : json_string_value(json_object_get(old, "country")));
-    if (step_done(st, s, "organization", err) < 0) {
+    if (st_step_done(st, s, "organization", err) < 0) {
         if (err->status == 409)
             tb_fail(err, 409, "conflict", "name", "name: another organization already has this name");
         goto out;
@@ -691,20 +688,20 @@ int store_org_update(struct store *st, const struct tb_actor *a, int64_t id, int
         tb_fail(err, 412, "version_mismatch", "version", "version: the record was changed by someone else");
         goto out;
     }
-    json_t *d = diff(old, changes);
+    json_t *d = st_diff(old, changes);
     rc = store_audit_add(st, a, id, "update", "organization", id, d, err);
     json_decref(d);
     if (rc == 0)
         rc = store_org_get(st, a, id, out, err);
 out:
     json_decref(old);
-    return tx_end(st, owned, rc, err);
+    return st_tx_end(st, owned, rc, err);
 }
 
 int store_org_delete(struct store *st, const struct tb_actor *a, int64_t id, struct tb_err *err)
 {
     int owned;
-    if (tx_begin(st, &owned, err) < 0)
+    if (st_tx_begin(st, &owned, err) < 0)
         return -1;
     json_t *old = NULL;
     int rc = -1;
@@ -714,11 +711,11 @@ int store_org_delete(struct store *st, const struct tb_actor *a, int64_t id, str
         tb_fail(err, 403, "forbidden", "", "only the foundation can delete organizations");
         goto out;
     }
-    sqlite3_stmt *s = S(st, STMT_ORG_REFS, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_ORG_REFS, err);
     if (!s)
         goto out;
-    b_actor(s, a);
-    b_i64(s, ":id", id);
+    st_bind_actor(s, a);
+    st_bind_i64(s, ":id", id);
     if (sqlite3_step(s) == SQLITE_ROW) {
         int64_t members = sqlite3_column_int64(s, 0), children = sqlite3_column_int64(s, 1);
         sqlite3_reset(s);
@@ -741,20 +738,20 @@ int store_org_delete(struct store *st, const struct tb_actor *a, int64_t id, str
     if (rc < 0)
         goto out;
     rc = -1;
-    s = S(st, STMT_ORG_DELETE, err);
+    s = st_stmt(st, STMT_ORG_DELETE, err);
     if (!s)
         goto out;
-    b_actor(s, a);
-    b_i64(s, ":id", id);
-    rc = step_done(st, s, "organization", err);
+    st_bind_actor(s, a);
+    st_bind_i64(s, ":id", id);
+    rc = st_step_done(st, s, "organization", err);
 out:
     json_decref(old);
-    return tx_end(st, owned, rc, err);
+    return st_tx_end(st, owned, rc, err);
 }
 
 int store_org_foundation_id(struct store *st, int64_t *id, struct tb_err *err)
 {
-    sqlite3_stmt *s = S(st, STMT_ORG_FOUNDATION, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_ORG_FOUNDATION, err);
     if (!s)
         return -1;
     int rc = sqlite3_step(s);
@@ -764,15 +761,15 @@ int store_org_foundation_id(struct store *st, int64_t *id, struct tb_err *err)
         return 0;
     if (rc == SQLITE_DONE)
         return TB_NOT_FOUND(err, "no foundation organization exists yet (run 'tradebridge org add --foundation')");
-    return db_fail(st, err, "organization");
+    return st_db_fail(st, err, "organization");
 }
 
 int store_org_by_name(struct store *st, const char *name, int64_t *id, struct tb_err *err)
 {
-    sqlite3_stmt *s = S(st, STMT_ORG_BY_NAME, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_ORG_BY_NAME, err);
     if (!s)
         return -1;
-    b_text(s, ":name", name);
+    st_bind_text(s, ":name", name);
     int rc = sqlite3_step(s);
     *id = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
     sqlite3_reset(s);
@@ -780,7 +777,7 @@ int store_org_by_name(struct store *st, const char *name, int64_t *id, struct tb
         return 0;
     if (rc == SQLITE_DONE)
         return TB_NOT_FOUND(err, "no organization called '%s'", name);
-    return db_fail(st, err, "organization");
+    return st_db_fail(st, err, "organization");
 }
 
 /* ---- users and roles ------------------------------------------------------ */
@@ -790,18 +787,18 @@ int store_user_create(struct store *st, const struct tb_actor *a, const char *em
                       int64_t *id, struct tb_err *err)
 {
     int owned;
-    if (tx_begin(st, &owned, err) < 0)
+    if (st_tx_begin(st, &owned, err) < 0)
         return -1;
     int rc = -1;
-    sqlite3_stmt *s = S(st, STMT_USER_INSERT, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_USER_INSERT, err);
     if (!s)
         goto out;
-    b_actor(s, a);
-    b_text(s, ":email", email);
-    b_text(s, ":name", name);
-    b_text(s, ":password_hash", password_hash);
-    b_text(s, ":status", status);
-    if (step_done(st, s, "user", err) < 0) {
+    st_bind_actor(s, a);
+    st_bind_text(s, ":email", email);
+    st_bind_text(s, ":name", name);
+    st_bind_text(s, ":password_hash", password_hash);
+    st_bind_text(s, ":status", status);
+    if (st_step_done(st, s, "user", err) < 0) {
         if (err->status == 409)
             tb_fail(err, 409, "conflict", "email", "email: a user with this address already exists");
         goto out;
@@ -809,12 +806,12 @@ int store_user_create(struct store *st, const struct tb_actor *a, const char *em
     *id = sqlite3_last_insert_rowid(st->db);
     /* Audited under the actor's tenant; the password hash is never logged. */
     json_t *fields = json_pack("{s:s, s:s, s:s}", "email", email, "name", name, "status", status);
-    json_t *d = diff(NULL, fields);
+    json_t *d = st_diff(NULL, fields);
     rc = store_audit_add(st, a, a->tenant_id, "create", "user", *id, d, err);
     json_decref(d);
     json_decref(fields);
 out:
-    return tx_end(st, owned, rc, err);
+    return st_tx_end(st, owned, rc, err);
 }
 
 static int user_auth_row(struct store *st, sqlite3_stmt *s, struct user_auth *out,
@@ -835,45 +832,45 @@ static int user_auth_row(struct store *st, sqlite3_stmt *s, struct user_auth *ou
         return 0;
     if (rc == SQLITE_DONE)
         return TB_NOT_FOUND(err, "user not found");
-    return db_fail(st, err, "user");
+    return st_db_fail(st, err, "user");
 }
 
 int store_user_auth_by_email(struct store *st, const char *email, struct user_auth *out,
                              struct tb_err *err)
 {
-    sqlite3_stmt *s = S(st, STMT_USER_AUTH_BY_EMAIL, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_USER_AUTH_BY_EMAIL, err);
     if (!s)
         return -1;
-    b_text(s, ":email", email);
+    st_bind_text(s, ":email", email);
     return user_auth_row(st, s, out, err);
 }
 
 int store_user_auth_by_id(struct store *st, int64_t id, struct user_auth *out,
                           struct tb_err *err)
 {
-    sqlite3_stmt *s = S(st, STMT_USER_AUTH_BY_ID, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_USER_AUTH_BY_ID, err);
     if (!s)
         return -1;
-    b_i64(s, ":id", id);
+    st_bind_i64(s, ":id", id);
     return user_auth_row(st, s, out, err);
 }
 
 static int user_roles_scoped(struct store *st, const struct tb_actor *a, int64_t user_id,
                              json_t **out, struct tb_err *err)
 {
-    sqlite3_stmt *s = S(st, STMT_MEMBERSHIPS_OF_USER_SCOPED, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_MEMBERSHIPS_OF_USER_SCOPED, err);
     if (!s)
         return -1;
-    b_actor(s, a);
-    b_i64(s, ":user_id", user_id);
+    st_bind_actor(s, a);
+    st_bind_i64(s, ":user_id", user_id);
     json_t *arr = json_array();
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-        json_array_append_new(arr, row_to_json(s));
+        json_array_append_new(arr, st_row_json(s));
     sqlite3_reset(s);
     if (rc != SQLITE_DONE) {
         json_decref(arr);
-        return db_fail(st, err, "roles");
+        return st_db_fail(st, err, "roles");
     }
     *out = arr;
     return 0;
@@ -882,12 +879,12 @@ static int user_roles_scoped(struct store *st, const struct tb_actor *a, int64_t
 int store_user_get(struct store *st, const struct tb_actor *a, int64_t id, json_t **out,
                    struct tb_err *err)
 {
-    sqlite3_stmt *s = S(st, STMT_USER_GET, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_USER_GET, err);
     if (!s)
         return -1;
-    b_actor(s, a);
-    b_i64(s, ":id", id);
-    if (get_one(st, s, "user", out, err) < 0)
+    st_bind_actor(s, a);
+    st_bind_i64(s, ":id", id);
+    if (st_get_one(st, s, "user", out, err) < 0)
         return -1;
     json_t *roles = NULL;
     if (user_roles_scoped(st, a, id, &roles, err) < 0) {
@@ -902,28 +899,28 @@ int store_user_list(struct store *st, const struct tb_actor *a, const struct lis
                     struct list_page *page, struct tb_err *err)
 {
     static const char *const sorts[] = {"id", "email", NULL};
-    int sort = sort_check(q->sort, sorts, err);
+    int sort = st_sort_check(q->sort, sorts, err);
     if (sort < 0)
         return -1;
-    sqlite3_stmt *s = S(st, sort == 1 ? STMT_USER_LIST_EMAIL : STMT_USER_LIST_ID, err);
+    sqlite3_stmt *s = st_stmt(st, sort == 1 ? STMT_USER_LIST_EMAIL : STMT_USER_LIST_ID, err);
     if (!s)
         return -1;
-    b_actor(s, a);
-    b_text(s, ":q", q->q);
-    b_text(s, ":role", q->f1);
-    b_text(s, ":status", q->f2);
-    return list_run(st, s, q, sort == 1 ? "email" : NULL, 0, page, err);
+    st_bind_actor(s, a);
+    st_bind_text(s, ":q", q->q);
+    st_bind_text(s, ":role", q->f1);
+    st_bind_text(s, ":status", q->f2);
+    return st_list_run(st, s, q, sort == 1 ? "email" : NULL, 0, page, err);
 }
 
 int store_user_update(struct store *st, const struct tb_actor *a, int64_t id, int64_t version,
                       const json_t *changes, json_t **out, struct tb_err *err)
 {
     int owned;
-    if (tx_begin(st, &owned, err) < 0)
+    if (st_tx_begin(st, &owned, err) < 0)
         return -1;
     json_t *old = NULL;
     int rc = -1;
-    if (store_user_get(st, a, id, &old, err) < 0 || version_mismatch(old, version, err) < 0)
+    if (store_user_get(st, a, id, &old, err) < 0 || st_version_mismatch(old, version, err) < 0)
         goto out;
     json_t *status = json_object_get(changes, "status");
     if (status && !actor_has(a, ROLES_STAFF)) {
@@ -938,16 +935,16 @@ int store_user_update(struct store *st, const struct tb_actor *a, int64_t id, in
         tb_fail(err, 422, "unprocessable", "status", "status: you cannot disable your own account");
         goto out;
     }
-    sqlite3_stmt *s = S(st, STMT_USER_UPDATE, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_USER_UPDATE, err);
     if (!s)
         goto out;
-    b_actor(s, a);
-    b_i64(s, ":id", id);
-    b_i64(s, ":version", json_integer_value(json_object_get(old, "version")));
+    st_bind_actor(s, a);
+    st_bind_i64(s, ":id", id);
+    st_bind_i64(s, ":version", json_integer_value(json_object_get(old, "version")));
     json_t *name = json_object_get(changes, "name");
-    b_text(s, ":name", json_string_value(name ? name : json_object_get(old, "name")));
-    b_text(s, ":status", json_string_value(status ? status : json_object_get(old, "status")));
-    if (step_done(st, s, "user", err) < 0)
+    st_bind_text(s, ":name", json_string_value(name ? name : json_object_get(old, "name")));
+    st_bind_text(s, ":status", json_string_value(status ? status : json_object_get(old, "status")));
+    if (st_step_done(st, s, "user", err) < 0)
         goto out;
     if (sqlite3_changes(st->db) != 1) {
         tb_fail(err, 412, "version_mismatch", "version", "version: the record was changed by someone else");
@@ -955,47 +952,47 @@ int store_user_update(struct store *st, const struct tb_actor *a, int64_t id, in
     }
     if (status && strcmp(json_string_value(status), "active")) {
         /* A disabled account loses its sessions at once. */
-        sqlite3_stmt *d = S(st, STMT_SESSION_DELETE_USER, err);
+        sqlite3_stmt *d = st_stmt(st, STMT_SESSION_DELETE_USER, err);
         if (!d)
             goto out;
-        b_i64(d, ":user_id", id);
-        if (step_done(st, d, "session", err) < 0)
+        st_bind_i64(d, ":user_id", id);
+        if (st_step_done(st, d, "session", err) < 0)
             goto out;
     }
-    json_t *d = diff(old, changes);
+    json_t *d = st_diff(old, changes);
     rc = store_audit_add(st, a, a->tenant_id, "update", "user", id, d, err);
     json_decref(d);
     if (rc == 0)
         rc = store_user_get(st, a, id, out, err);
 out:
     json_decref(old);
-    return tx_end(st, owned, rc, err);
+    return st_tx_end(st, owned, rc, err);
 }
 
 int store_user_set_password(struct store *st, const struct tb_actor *a, int64_t id,
                             const char *password_hash, struct tb_err *err)
 {
     int owned;
-    if (tx_begin(st, &owned, err) < 0)
+    if (st_tx_begin(st, &owned, err) < 0)
         return -1;
     int rc = -1;
-    sqlite3_stmt *s = S(st, STMT_USER_SET_PASSWORD, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_USER_SET_PASSWORD, err);
     if (!s)
         goto out;
-    b_actor(s, a);
-    b_i64(s, ":id", id);
-    b_text(s, ":password_hash", password_hash);
-    if (step_done(st, s, "user", err) < 0)
+    st_bind_actor(s, a);
+    st_bind_i64(s, ":id", id);
+    st_bind_text(s, ":password_hash", password_hash);
+    if (st_step_done(st, s, "user", err) < 0)
         goto out;
     if (sqlite3_changes(st->db) != 1) {
         TB_NOT_FOUND(err, "user not found");
         goto out;
     }
-    s = S(st, STMT_SESSION_DELETE_USER, err);
+    s = st_stmt(st, STMT_SESSION_DELETE_USER, err);
     if (!s)
         goto out;
-    b_i64(s, ":user_id", id);
-    if (step_done(st, s, "session", err) < 0)
+    st_bind_i64(s, ":user_id", id);
+    if (st_step_done(st, s, "session", err) < 0)
         goto out;
     /* Record that it changed, never the value. */
     json_t *d = json_pack("{s:{s:s}}", "password", "new", "(changed)");
@@ -1010,7 +1007,7 @@ int store_user_set_password(struct store *st, const struct tb_actor *a, int64_t 
     rc = self.tenant_id ? store_audit_add(st, &self, self.tenant_id, "update", "user", id, d, err) : 0;
     json_decref(d);
 out:
-    return tx_end(st, owned, rc, err);
+    return st_tx_end(st, owned, rc, err);
 }
 
 int store_membership_add(struct store *st, const struct tb_actor *a, int64_t user_id,
@@ -1018,19 +1015,19 @@ int store_membership_add(struct store *st, const struct tb_actor *a, int64_t use
                          int64_t subject_id, struct tb_err *err)
 {
     int owned;
-    if (tx_begin(st, &owned, err) < 0)
+    if (st_tx_begin(st, &owned, err) < 0)
         return -1;
     int rc = -1;
-    sqlite3_stmt *s = S(st, STMT_MEMBERSHIP_INSERT, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_MEMBERSHIP_INSERT, err);
     if (!s)
         goto out;
-    b_actor(s, a);
-    b_i64(s, ":user_id", user_id);
-    b_i64(s, ":org_id", org_id);
-    b_text(s, ":role", role_name(role));
-    b_text(s, ":subject_type", subject_type);
-    b_opt_i64(s, ":subject_id", subject_id);
-    if (step_done(st, s, "role", err) < 0) {
+    st_bind_actor(s, a);
+    st_bind_i64(s, ":user_id", user_id);
+    st_bind_i64(s, ":org_id", org_id);
+    st_bind_text(s, ":role", role_name(role));
+    st_bind_text(s, ":subject_type", subject_type);
+    st_bind_opt_i64(s, ":subject_id", subject_id);
+    if (st_step_done(st, s, "role", err) < 0) {
         if (err->status == 409)
             tb_fail(err, 409, "conflict", "role", "role: the user already holds this role there");
         goto out;
@@ -1044,15 +1041,15 @@ int store_membership_add(struct store *st, const struct tb_actor *a, int64_t use
     rc = store_audit_add(st, a, org_id, "create", "membership", sqlite3_last_insert_rowid(st->db), d, err);
     json_decref(d);
 out:
-    return tx_end(st, owned, rc, err);
+    return st_tx_end(st, owned, rc, err);
 }
 
 int store_actor_load(struct store *st, int64_t user_id, struct tb_actor *out, struct tb_err *err)
 {
-    sqlite3_stmt *s = S(st, STMT_MEMBERSHIPS_OF_USER, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_MEMBERSHIPS_OF_USER, err);
     if (!s)
         return -1;
-    b_i64(s, ":user_id", user_id);
+    st_bind_i64(s, ":user_id", user_id);
     memset(out, 0, sizeof *out);
     out->user_id = user_id;
     int rc;
@@ -1077,24 +1074,24 @@ int store_actor_load(struct store *st, int64_t user_id, struct tb_actor *out, st
     }
     sqlite3_reset(s);
     if (rc != SQLITE_DONE)
-        return db_fail(st, err, "roles");
+        return st_db_fail(st, err, "roles");
     return 0;
 }
 
 int store_user_roles(struct store *st, int64_t user_id, json_t **out, struct tb_err *err)
 {
-    sqlite3_stmt *s = S(st, STMT_MEMBERSHIPS_OF_USER, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_MEMBERSHIPS_OF_USER, err);
     if (!s)
         return -1;
-    b_i64(s, ":user_id", user_id);
+    st_bind_i64(s, ":user_id", user_id);
     json_t *arr = json_array();
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-        json_array_append_new(arr, row_to_json(s));
+        json_array_append_new(arr, st_row_json(s));
     sqlite3_reset(s);
     if (rc != SQLITE_DONE) {
         json_decref(arr);
-        return db_fail(st, err, "roles");
+        return st_db_fail(st, err, "roles");
     }
     *out = arr;
     return 0;
@@ -1106,24 +1103,24 @@ int store_session_create(struct store *st, const char *token_hash, int64_t user_
                          const char *csrf, int64_t now, const char *client_addr,
                          struct tb_err *err)
 {
-    sqlite3_stmt *s = S(st, STMT_SESSION_INSERT, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_SESSION_INSERT, err);
     if (!s)
         return -1;
-    b_text(s, ":token_hash", token_hash);
-    b_i64(s, ":user_id", user_id);
-    b_text(s, ":csrf", csrf);
-    b_i64(s, ":now", now);
-    b_text(s, ":client_addr", client_addr);
-    return step_done(st, s, "session", err);
+    st_bind_text(s, ":token_hash", token_hash);
+    st_bind_i64(s, ":user_id", user_id);
+    st_bind_text(s, ":csrf", csrf);
+    st_bind_i64(s, ":now", now);
+    st_bind_text(s, ":client_addr", client_addr);
+    return st_step_done(st, s, "session", err);
 }
 
 int store_session_get(struct store *st, const char *token_hash, struct session_row *out,
                       struct tb_err *err)
 {
-    sqlite3_stmt *s = S(st, STMT_SESSION_GET, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_SESSION_GET, err);
     if (!s)
         return -1;
-    b_text(s, ":token_hash", token_hash);
+    st_bind_text(s, ":token_hash", token_hash);
     int rc = sqlite3_step(s);
     if (rc == SQLITE_ROW) {
         out->user_id = sqlite3_column_int64(s, 0);
@@ -1136,37 +1133,37 @@ int store_session_get(struct store *st, const char *token_hash, struct session_r
         return 0;
     if (rc == SQLITE_DONE)
         return TB_NOT_FOUND(err, "session not found");
-    return db_fail(st, err, "session");
+    return st_db_fail(st, err, "session");
 }
 
 int store_session_touch(struct store *st, const char *token_hash, int64_t now, struct tb_err *err)
 {
-    sqlite3_stmt *s = S(st, STMT_SESSION_TOUCH, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_SESSION_TOUCH, err);
     if (!s)
         return -1;
-    b_text(s, ":token_hash", token_hash);
-    b_i64(s, ":now", now);
-    return step_done(st, s, "session", err);
+    st_bind_text(s, ":token_hash", token_hash);
+    st_bind_i64(s, ":now", now);
+    return st_step_done(st, s, "session", err);
 }
 
 int store_session_delete(struct store *st, const char *token_hash, struct tb_err *err)
 {
-    sqlite3_stmt *s = S(st, STMT_SESSION_DELETE, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_SESSION_DELETE, err);
     if (!s)
         return -1;
-    b_text(s, ":token_hash", token_hash);
-    return step_done(st, s, "session", err);
+    st_bind_text(s, ":token_hash", token_hash);
+    return st_step_done(st, s, "session", err);
 }
 
 int store_session_purge(struct store *st, int64_t idle_before, int64_t created_before,
                         struct tb_err *err)
 {
-    sqlite3_stmt *s = S(st, STMT_SESSION_PURGE, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_SESSION_PURGE, err);
     if (!s)
         return -1;
-    b_i64(s, ":idle_before", idle_before);
-    b_i64(s, ":created_before", created_before);
-    return step_done(st, s, "session", err);
+    st_bind_i64(s, ":idle_before", idle_before);
+    st_bind_i64(s, ":created_before", created_before);
+    return st_step_done(st, s, "session", err);
 }
 
 /* ---- API tokens ------------------------------------------------------------ */
@@ -1176,48 +1173,48 @@ int store_token_create(struct store *st, const struct tb_actor *a, const char *n
                        struct tb_err *err)
 {
     int owned;
-    if (tx_begin(st, &owned, err) < 0)
+    if (st_tx_begin(st, &owned, err) < 0)
         return -1;
     int rc = -1;
-    sqlite3_stmt *s = S(st, STMT_TOKEN_INSERT, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_TOKEN_INSERT, err);
     if (!s)
         goto out;
-    b_actor(s, a);
-    b_text(s, ":name", name);
-    b_text(s, ":token_hash", token_hash);
-    b_text(s, ":prefix", prefix);
-    if (step_done(st, s, "token", err) < 0)
+    st_bind_actor(s, a);
+    st_bind_text(s, ":name", name);
+    st_bind_text(s, ":token_hash", token_hash);
+    st_bind_text(s, ":prefix", prefix);
+    if (st_step_done(st, s, "token", err) < 0)
         goto out;
     *id = sqlite3_last_insert_rowid(st->db);
     json_t *d = json_pack("{s:{s:s}, s:{s:s}}", "name", "new", name, "prefix", "new", prefix);
     rc = store_audit_add(st, a, a->tenant_id, "create", "api_token", *id, d, err);
     json_decref(d);
 out:
-    return tx_end(st, owned, rc, err);
+    return st_tx_end(st, owned, rc, err);
 }
 
 int store_token_list(struct store *st, const struct tb_actor *a, const struct list_query *q,
                      struct list_page *page, struct tb_err *err)
 {
-    sqlite3_stmt *s = S(st, STMT_TOKEN_LIST, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_TOKEN_LIST, err);
     if (!s)
         return -1;
-    b_actor(s, a);
-    return list_run(st, s, q, NULL, 0, page, err);
+    st_bind_actor(s, a);
+    return st_list_run(st, s, q, NULL, 0, page, err);
 }
 
 int store_token_revoke(struct store *st, const struct tb_actor *a, int64_t id, struct tb_err *err)
 {
     int owned;
-    if (tx_begin(st, &owned, err) < 0)
+    if (st_tx_begin(st, &owned, err) < 0)
         return -1;
     int rc = -1;
-    sqlite3_stmt *s = S(st, STMT_TOKEN_REVOKE, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_TOKEN_REVOKE, err);
     if (!s)
         goto out;
-    b_actor(s, a);
-    b_i64(s, ":id", id);
-    if (step_done(st, s, "token", err) < 0)
+    st_bind_actor(s, a);
+    st_bind_i64(s, ":id", id);
+    if (st_step_done(st, s, "token", err) < 0)
         goto out;
     if (sqlite3_changes(st->db) != 1) {
         TB_NOT_FOUND(err, "token not found (or already revoked)");
@@ -1227,16 +1224,16 @@ int store_token_revoke(struct store *st, const struct tb_actor *a, int64_t id, s
     rc = store_audit_add(st, a, a->tenant_id, "update", "api_token", id, d, err);
     json_decref(d);
 out:
-    return tx_end(st, owned, rc, err);
+    return st_tx_end(st, owned, rc, err);
 }
 
 int store_token_lookup(struct store *st, const char *token_hash, int64_t *user_id,
                        struct tb_err *err)
 {
-    sqlite3_stmt *s = S(st, STMT_TOKEN_LOOKUP, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_TOKEN_LOOKUP, err);
     if (!s)
         return -1;
-    b_text(s, ":token_hash", token_hash);
+    st_bind_text(s, ":token_hash", token_hash);
     int rc = sqlite3_step(s);
     int64_t id = 0;
     if (rc == SQLITE_ROW) {
@@ -1247,15 +1244,15 @@ int store_token_lookup(struct store *st, const char *token_hash, int64_t *user_i
     if (rc == SQLITE_DONE)
         return TB_NOT_FOUND(err, "token not found");
     if (rc != SQLITE_ROW)
-        return db_fail(st, err, "token");
-    s = S(st, STMT_TOKEN_TOUCH, err);
+        return st_db_fail(st, err, "token");
+    s = st_stmt(st, STMT_TOKEN_TOUCH, err);
     if (!s)
         return -1;
     char now[32];
-    now_text(now);
-    b_text(s, ":now", now);
-    b_i64(s, ":id", id);
-    return step_done(st, s, "token", err);
+    st_now_text(now);
+    st_bind_text(s, ":now", now);
+    st_bind_i64(s, ":id", id);
+    return st_step_done(st, s, "token", err);
 }
 
 /* ---- single-use links ------------------------------------------------------ */
@@ -1263,25 +1260,25 @@ int store_token_lookup(struct store *st, const char *token_hash, int64_t *user_i
 int store_user_token_create(struct store *st, int64_t user_id, const char *purpose,
                             const char *token_hash, int64_t expires_at, struct tb_err *err)
 {
-    sqlite3_stmt *s = S(st, STMT_USER_TOKEN_INSERT, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_USER_TOKEN_INSERT, err);
     if (!s)
         return -1;
-    b_i64(s, ":user_id", user_id);
-    b_text(s, ":purpose", purpose);
-    b_text(s, ":token_hash", token_hash);
-    b_i64(s, ":expires_at", expires_at);
-    return step_done(st, s, "link", err);
+    st_bind_i64(s, ":user_id", user_id);
+    st_bind_text(s, ":purpose", purpose);
+    st_bind_text(s, ":token_hash", token_hash);
+    st_bind_i64(s, ":expires_at", expires_at);
+    return st_step_done(st, s, "link", err);
 }
 
 int store_user_token_consume(struct store *st, const char *purpose, const char *token_hash,
                              int64_t now, int64_t *user_id, struct tb_err *err)
 {
-    sqlite3_stmt *s = S(st, STMT_USER_TOKEN_CONSUME, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_USER_TOKEN_CONSUME, err);
     if (!s)
         return -1;
-    b_text(s, ":purpose", purpose);
-    b_text(s, ":token_hash", token_hash);
-    b_i64(s, ":now", now);
+    st_bind_text(s, ":purpose", purpose);
+    st_bind_text(s, ":token_hash", token_hash);
+    st_bind_i64(s, ":now", now);
     int rc = sqlite3_step(s);
     if (rc == SQLITE_ROW)
         *user_id = sqlite3_column_int64(s, 0);
@@ -1289,7 +1286,7 @@ int store_user_token_consume(struct store *st, const char *purpose, const char *
         rc = sqlite3_step(s);
     sqlite3_reset(s);
     if (rc != SQLITE_DONE)
-        return db_fail(st, err, "link");
+        return st_db_fail(st, err, "link");
     if (sqlite3_changes(st->db) != 1)
         return tb_fail(err, 404, "not_found", "token",
                        "token: this link is unknown, already used or expired; ask for a new one");
@@ -1301,18 +1298,18 @@ int store_user_token_consume(struct store *st, const char *purpose, const char *
 int store_outbox_add(struct store *st, const struct tb_actor *a, int64_t org_id,
                      const char *to, const char *subject, const char *body, struct tb_err *err)
 {
-    sqlite3_stmt *s = S(st, STMT_OUTBOX_INSERT, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_OUTBOX_INSERT, err);
     if (!s)
         return -1;
-    b_actor(s, a);
+    st_bind_actor(s, a);
     char now[32];
-    now_text(now);
-    b_text(s, ":now_text", now);
-    b_i64(s, ":org_id", org_id);
-    b_text(s, ":to_addr", to);
-    b_text(s, ":subject", subject);
-    b_text(s, ":body", body);
-    if (step_done(st, s, "mail", err) < 0)
+    st_now_text(now);
+    st_bind_text(s, ":now_text", now);
+    st_bind_i64(s, ":org_id", org_id);
+    st_bind_text(s, ":to_addr", to);
+    st_bind_text(s, ":subject", subject);
+    st_bind_text(s, ":body", body);
+    if (st_step_done(st, s, "mail", err) < 0)
         return -1;
     if (sqlite3_changes(st->db) != 1)
         return TB_NOT_FOUND(err, "organization not found");
@@ -1322,10 +1319,10 @@ int store_outbox_add(struct store *st, const struct tb_actor *a, int64_t org_id,
 int store_outbox_next(struct store *st, int64_t now, struct outbox_row *out, struct tb_err *err)
 {
     memset(out, 0, sizeof *out);
-    sqlite3_stmt *s = S(st, STMT_OUTBOX_NEXT, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_OUTBOX_NEXT, err);
     if (!s)
         return -1;
-    b_i64(s, ":now", now);
+    st_bind_i64(s, ":now", now);
     int rc = sqlite3_step(s);
     if (rc == SQLITE_ROW) {
         out->id = sqlite3_column_int64(s, 0);
@@ -1335,7 +1332,7 @@ int store_outbox_next(struct store *st, int64_t now, struct outbox_row *out, str
         out->attempts = sqlite3_column_int(s, 4);
     }
     sqlite3_reset(s);
-    return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? 0 : db_fail(st, err, "mail");
+    return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? 0 : st_db_fail(st, err, "mail");
 }
 
 void store_outbox_row_free(struct outbox_row *r)
@@ -1349,14 +1346,14 @@ void store_outbox_row_free(struct outbox_row *r)
 int store_outbox_mark(struct store *st, int64_t id, int ok, const char *error, int64_t retry_at,
                       struct tb_err *err)
 {
-    sqlite3_stmt *s = S(st, ok ? STMT_OUTBOX_SENT : STMT_OUTBOX_FAILED, err);
+    sqlite3_stmt *s = st_stmt(st, ok ? STMT_OUTBOX_SENT : STMT_OUTBOX_FAILED, err);
     if (!s)
         return -1;
     char now[32];
-    now_text(now);
-    b_text(s, ":now_text", now);
-    b_i64(s, ":id", id);
-    b_text(s, ":error", error);
-    b_i64(s, ":retry_at", retry_at);
-    return step_done(st, s, "mail", err);
+    st_now_text(now);
+    st_bind_text(s, ":now_text", now);
+    st_bind_i64(s, ":id", id);
+    st_bind_text(s, ":error", error);
+    st_bind_i64(s, ":retry_at", retry_at);
+    return st_step_done(st, s, "mail", err);
 }

@@ -17,8 +17,32 @@
 
 struct cquad {
     const char *str[4];   /* serialized non-blank terms (s, p, o, g); g NULL = default graph */
+    size_t len[4];
     int blank[4];         /* blank node index per position, -1 when not blank (p always -1) */
 };
+
+/* One N-Quads line from pieces, allocated at its exact size: canonicalization
+ * builds a line per quad (and per quad per blank node), so this is the hot path. */
+static char *join_line(struct arena *w, const char *const *str, const size_t *len, size_t *outlen)
+{
+    size_t n = 3;   /* " .\n" */
+    int k;
+    for (k = 0; k < 4 && str[k]; k++)
+        n += len[k] + (k ? 1 : 0);
+    char *o = arena_alloc(w, n + 1), *p = o;
+    if (!o)
+        return NULL;
+    for (int i = 0; i < k; i++) {
+        if (i)
+            *p++ = ' ';
+        memcpy(p, str[i], len[i]);
+        p += len[i];
+    }
+    memcpy(p, " .\n", 4);
+    if (outlen)
+        *outlen = n;
+    return o;
+}
 
 struct bnode {
     const char *label;
@@ -93,27 +117,22 @@ static int hash_first_degree(struct ctx *c, int node)
     const char **lines = arena_alloc(c->w, sizeof *lines * (bn->nquads + 1));
     if (!lines)
         return -1;
-    size_t total = 0;
     for (size_t i = 0; i < bn->nquads; i++) {
         const struct cquad *q = &c->q[bn->quads[i]];
-        struct abuf b;
-        abuf_init(&b, c->w, (size_t)1 << 30);
-        for (int k = 0; k < 4; k++) {
-            if (k == 3 && !q->str[3] && q->blank[3] < 0)
-                break;
-            if (k && abuf_append(&b, " ", 1))
-                return -1;
+        const char *str[4];
+        size_t len[4];
+        int k;
+        for (k = 0; k < 4; k++) {
             if (q->blank[k] >= 0) {
-                if (abuf_puts(&b, q->blank[k] == node ? "_:a" : "_:z"))
-                    return -1;
-            } else if (abuf_puts(&b, q->str[k])) {
-                return -1;
+                str[k] = q->blank[k] == node ? "_:a" : "_:z";
+                len[k] = 3;
+            } else {
+                str[k] = q->str[k];
+                len[k] = q->len[k];
             }
         }
-        if (abuf_append(&b, " .\n", 3))
+        if (!(lines[i] = join_line(c->w, str, len, NULL)))
             return -1;
-        lines[i] = b.data;
-        total += b.len;
     }
     qsort(lines, bn->nquads, sizeof *lines, cmp_str);
     struct cred_hash h;
@@ -123,7 +142,6 @@ static int hash_first_degree(struct ctx *c, int node)
     unsigned char d[CRED_HASH_MAX];
     cred_hash_final(&h, d);
     cred_hex(d, cred_hash_len(c->alg), bn->hash);
-    (void)total;
     return 0;
 }
 
@@ -362,13 +380,25 @@ static int node_add_quad(struct ctx *c, int node, int qi)
     return 0;
 }
 
-static const char *term_str(struct ctx *c, const struct rdf_term *t)
+static const char *term_str(struct ctx *c, struct abuf *scratch, const struct rdf_term *t, size_t *len)
 {
-    struct abuf b;
-    abuf_init(&b, c->w, (size_t)1 << 30);
-    if (nquads_write_term(&b, t))
+    if (t->kind == RDF_IRI) {   /* the common case, without the scratch copy */
+        size_t n = strlen(t->value);
+        char *o = arena_alloc(c->w, n + 3);
+        if (!o)
+            return NULL;
+        o[0] = '<';
+        memcpy(o + 1, t->value, n);
+        o[n + 1] = '>';
+        o[n + 2] = 0;
+        *len = n + 2;
+        return o;
+    }
+    scratch->len = 0;
+    if (nquads_write_term(scratch, t))
         return NULL;
-    return abuf_cstr(&b);
+    *len = scratch->len;
+    return arena_strndup(c->w, abuf_cstr(scratch), scratch->len);
 }
 
 static int fail_c(struct ctx *c)
@@ -407,6 +437,8 @@ int rdfc_canonicalize(const struct rdf_dataset *in, const struct rdfc_options *o
         goto oom;
 
     /* 1-2: number blank nodes in order of appearance, map them to quads. */
+    struct abuf scratch;
+    abuf_init(&scratch, c.w, (size_t)1 << 30);
     for (size_t i = 0; i < in->len; i++) {
         const struct rdf_quad *q = &in->quads[i];
         const struct rdf_term *t[4] = {&q->subject, &q->predicate, &q->object, &q->graph};
@@ -420,7 +452,7 @@ int rdfc_canonicalize(const struct rdf_dataset *in, const struct rdfc_options *o
                     goto oom;
                 cq->blank[k] = n;
             } else if (t[k]->kind != RDF_NONE) {
-                if (!(cq->str[k] = term_str(&c, t[k])))
+                if (!(cq->str[k] = term_str(&c, &scratch, t[k], &cq->len[k])))
                     goto oom;
             }
         }
@@ -494,21 +526,22 @@ int rdfc_canonicalize(const struct rdf_dataset *in, const struct rdfc_options *o
             if (!(clabel[i] = arena_printf(c.w, "_:c14n%d", c.canon.id[i])))
                 goto oom;
         size_t total = 0;
+        size_t *clen = arena_alloc(c.w, sizeof *clen * (size_t)(c.nb + 1));
+        if (!clen)
+            goto oom;
+        for (int i = 0; i < c.nb; i++)
+            clen[i] = strlen(clabel[i]);
         for (size_t i = 0; i < c.nq; i++) {
             const struct cquad *q = &c.q[i];
-            struct abuf b;
-            abuf_init(&b, c.w, (size_t)1 << 30);
+            const char *str[4];
+            size_t len[4], n;
             for (int k = 0; k < 4; k++) {
-                const char *s = q->blank[k] >= 0 ? clabel[q->blank[k]] : q->str[k];
-                if (!s)
-                    continue;
-                if ((k && abuf_append(&b, " ", 1)) || abuf_puts(&b, s))
-                    goto oom;
+                str[k] = q->blank[k] >= 0 ? clabel[q->blank[k]] : q->str[k];
+                len[k] = q->blank[k] >= 0 ? clen[q->blank[k]] : q->len[k];
             }
-            if (abuf_append(&b, " .\n", 3))
+            if (!(lines[i] = join_line(c.w, str, len, &n)))
                 goto oom;
-            lines[i] = b.data;
-            total += b.len;
+            total += n;
         }
         qsort(lines, c.nq, sizeof *lines, cmp_str);
         char *o = arena_alloc(a, total + 1);

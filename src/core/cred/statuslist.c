@@ -4,6 +4,7 @@
  */
 #include "core/cred/statuslist.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -140,6 +141,17 @@ json_t *status_list_credential(const char *list_id, const char *issuer, const ch
         json_object_set_new(c, "credentialSubject", subj);
     }
     return c;
+}
+
+json_t *status_list_entry(const char *list_id, size_t index, const char *purpose)
+{
+    char id[2048], idx[32];
+    if (!list_id || !purpose)
+        return NULL;
+    snprintf(idx, sizeof idx, "%zu", index);
+    snprintf(id, sizeof id, "%s#%s", list_id, idx);
+    return json_pack("{s:s, s:s, s:s, s:s, s:s}", "id", id, "type", "BitstringStatusListEntry",
+                     "statusPurpose", purpose, "statusListIndex", idx, "statusListCredential", list_id);
 }
 
 static int parse_index(const json_t *v, size_t *out)

@@ -40,6 +40,10 @@ json_t *status_list_credential(const char *list_id, const char *issuer, const ch
                                const struct status_list *l, const char *valid_from,
                                struct arena *a, struct tb_err *err);
 
+/* The credentialStatus entry a credential carries for entry `index` of the
+ * list (new reference): id = list_id + "#" + index, statusListIndex as a string. */
+json_t *status_list_entry(const char *list_id, size_t index, const char *purpose);
+
 /*
  * Looks a credential's status entry (one BitstringStatusListEntry object)
  * up in a list credential: checks that statusListCredential names the list,

@@ -246,7 +246,8 @@ static void check_status(const json_t *vc, const struct verify_options *opt, lon
         struct verify_check lc = {0};
         struct verify_report tmp;
         memset(&tmp, 0, sizeof tmp);
-        check_proofs(list, opt, now, &tmp, &lc, "status list", NULL, a);
+        const char *lvm = NULL;
+        check_proofs(list, opt, now, &tmp, &lc, "status list", &lvm, a);
         for (size_t k = 0; k < tmp.nerrors; k++)
             set_check(r, &r->status, CHECK_FAILED, tmp.errors[k]);
         struct verify_check dc = {0};
@@ -259,6 +260,9 @@ static void check_status(const json_t *vc, const struct verify_options *opt, lon
             set_check(r, &r->status, CHECK_FAILED,
                       arena_printf(a, "status list was issued by %s, not by the credential's issuer",
                                    li ? li : "(nobody)"));
+        else if (!opt->no_issuer_binding && lvm && strcmp(did_of(a, lvm) ? did_of(a, lvm) : "", li))
+            set_check(r, &r->status, CHECK_FAILED,
+                      arena_printf(a, "status list is signed by %s, not by its issuer %s", lvm, li));
         struct tb_err err = {0};
         int set = 0;
         if (status_list_check(e, list, a, &set, &err)) {

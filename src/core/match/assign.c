@@ -92,12 +92,18 @@ static struct heap_item heap_pop(struct heap_item *h, int64_t *n)
     return top;
 }
 
+/* Per-column search state packed in one 32-byte record: a relaxation then
+ * touches one cache line instead of five scattered arrays. */
+struct col_state {
+    int64_t d, v, predcost;
+    int32_t pred, stamp;   /* stamp: number of the search that scanned it */
+};
+
 struct sparse_work {
     struct heap_item *heap;
     int64_t heap_cap;
-    int32_t *stamp;       /* scanned in search number stamp[j] */
+    struct col_state *cs;
     int32_t *touched;
-    int64_t *predcost;
     int32_t search;
 };
 
@@ -244,48 +250,64 @@ static void sparse_greedy_init(const struct csr *g, struct lap *L)
     }
 }
 
-/* Dijkstra with a lazy binary heap from free row f; same sinks and potential
- * update as the dense version. */
+/*
+ * Dijkstra with a lazy binary heap from free row f; same sinks and potential
+ * update as the dense version. Free columns are never queued: the best one
+ * seen so far (and the best exit) bound the search, so labels at or beyond
+ * that bound are not pushed and the search stops as soon as the heap minimum
+ * reaches it.
+ */
 static int sparse_augment(const struct csr *g, struct lap *L, struct sparse_work *w, int32_t f)
 {
-    int64_t *v = L->v, *d = L->d;
-    int32_t *x = L->x, *y = L->y, *pred = L->pred;
+    struct col_state *cs = w->cs;
+    int32_t *x = L->x, *y = L->y;
     int32_t s = ++w->search;
     int64_t hn = 0, nt = 0;
     int32_t n_scanned = 0;
     int32_t *scanned = L->col;         /* reused: list of scanned columns */
+    int64_t best_exit = L->e ? L->e[f] : LAP_INF, best_free = LAP_INF;
+    int32_t exit_row = f, free_col = -1;
 
-    for (int64_t k = g->start[f]; k < g->start[f + 1]; k++) {
-        int32_t j = g->col[k];
-        int64_t nd = g->cost[k] - v[j];
-        if (nd < d[j]) {
-            if (d[j] == LAP_INF)
-                w->touched[nt++] = j;
-            d[j] = nd;
-            pred[j] = f;
-            w->predcost[j] = g->cost[k];
-            heap_push(w->heap, &hn, nd, j);
+    int32_t i = f;
+    int64_t h = 0;                     /* u_i - d(i): 0 for the start row */
+    for (;;) {
+        int64_t bound = best_free < best_exit ? best_free : best_exit;
+        for (int64_t k = g->start[i]; k < g->start[i + 1]; k++) {
+            int32_t jj = g->col[k];
+            struct col_state *c = &cs[jj];
+            int64_t nd = g->cost[k] - c->v - h;
+            if (nd >= c->d || nd >= bound || c->stamp == s)
+                continue;
+            if (c->d == LAP_INF)
+                w->touched[nt++] = jj;
+            c->d = nd;
+            c->pred = i;
+            c->predcost = g->cost[k];
+            if (y[jj] < 0) {
+                best_free = nd;
+                free_col = jj;
+                bound = best_free < best_exit ? best_free : best_exit;
+            } else {
+                heap_push(w->heap, &hn, nd, jj);
+            }
         }
-    }
-    int64_t best_exit = L->e ? L->e[f] : LAP_INF, dsink = 0;
-    int32_t exit_row = f, sink = -1;
-    while (hn > 0) {
-        struct heap_item it = heap_pop(w->heap, &hn);
+        /* next column to scan */
+        struct heap_item it = { LAP_INF, -1 };
+        while (hn > 0) {
+            it = heap_pop(w->heap, &hn);
+            if (it.key == cs[it.col].d && cs[it.col].stamp != s)
+                break;
+            it.key = LAP_INF;
+        }
+        bound = best_free < best_exit ? best_free : best_exit;
+        if (it.key >= bound || it.key >= LAP_HALF)
+            break;
         int32_t j = it.col;
-        if (it.key != d[j] || w->stamp[j] == s)
-            continue;
-        if (best_exit <= it.key)
-            break;
-        if (y[j] < 0) {
-            sink = j;
-            dsink = it.key;
-            break;
-        }
-        w->stamp[j] = s;
+        cs[j].stamp = s;
         scanned[n_scanned++] = j;
         L->scans++;
-        int32_t i = y[j];
-        int64_t h = L->xcost[i] - v[j] - it.key;
+        i = y[j];
+        h = L->xcost[i] - cs[j].v - it.key;
         if (L->e && L->e[i] < LAP_HALF) {
             int64_t ex = L->e[i] - h;
             if (ex < best_exit) {
@@ -293,57 +315,46 @@ static int sparse_augment(const struct csr *g, struct lap *L, struct sparse_work
                 exit_row = i;
             }
         }
-        for (int64_t k = g->start[i]; k < g->start[i + 1]; k++) {
-            int32_t jj = g->col[k];
-            if (w->stamp[jj] == s)
-                continue;
-            int64_t nd = g->cost[k] - v[jj] - h;
-            if (nd < d[jj]) {
-                if (d[jj] == LAP_INF)
-                    w->touched[nt++] = jj;
-                d[jj] = nd;
-                pred[jj] = i;
-                w->predcost[jj] = g->cost[k];
-                heap_push(w->heap, &hn, nd, jj);
-            }
-        }
     }
     int rc = 0;
-    if (sink < 0) {
-        if (best_exit >= LAP_HALF) {
-            rc = -1;
-            goto reset;
-        }
+    int64_t dsink;
+    if (free_col >= 0 && best_free <= best_exit) {
+        dsink = best_free;
+    } else if (best_exit < LAP_HALF) {
         dsink = best_exit;
+        free_col = -1;
+    } else {
+        rc = -1;
+        goto reset;
     }
     for (int32_t k = 0; k < n_scanned; k++)
-        v[scanned[k]] += d[scanned[k]] - dsink;
-    if (sink >= 0) {
-        int32_t j = sink, i;
+        cs[scanned[k]].v += cs[scanned[k]].d - dsink;
+    if (free_col >= 0) {
+        int32_t j = free_col, r;
         do {
-            i = pred[j];
-            y[j] = i;
-            int32_t jn = x[i];
-            x[i] = j;
-            L->xcost[i] = w->predcost[j];
+            r = cs[j].pred;
+            y[j] = r;
+            int32_t jn = x[r];
+            x[r] = j;
+            L->xcost[r] = cs[j].predcost;
             j = jn;
-        } while (i != f);
+        } while (r != f);
     } else {
-        int32_t i = exit_row, j = x[i];
-        x[i] = ROW_EXITED;
-        while (i != f) {
-            int32_t i2 = pred[j];
-            int32_t jn = x[i2];
-            y[j] = i2;
-            x[i2] = j;
-            L->xcost[i2] = w->predcost[j];
+        int32_t r = exit_row, j = x[r];
+        x[r] = ROW_EXITED;
+        while (r != f) {
+            int32_t r2 = cs[j].pred;
+            int32_t jn = x[r2];
+            y[j] = r2;
+            x[r2] = j;
+            L->xcost[r2] = cs[j].predcost;
             j = jn;
-            i = i2;
+            r = r2;
         }
     }
 reset:
     for (int64_t k = 0; k < nt; k++)
-        d[w->touched[k]] = LAP_INF;
+        cs[w->touched[k]].d = LAP_INF;
     return rc;
 }
 
@@ -353,10 +364,9 @@ static int sparse_solve(const struct csr *g, struct lap *L, int square_init, str
     int64_t nnz = g->start[L->R];
     w.heap_cap = nnz + 1;
     w.heap = arena_alloc(a, (size_t)w.heap_cap * sizeof *w.heap);
-    w.stamp = arena_calloc(a, (size_t)L->C + 1, sizeof *w.stamp);
+    w.cs = arena_alloc(a, ((size_t)L->C + 1) * sizeof *w.cs);
     w.touched = arena_alloc(a, ((size_t)L->C + 1) * sizeof *w.touched);
-    w.predcost = arena_alloc(a, ((size_t)L->C + 1) * sizeof *w.predcost);
-    if (!w.heap || !w.stamp || !w.touched || !w.predcost)
+    if (!w.heap || !w.cs || !w.touched)
         return -2;
     if (square_init) {
         if (sparse_square_init(g, L, L->pred) < 0)
@@ -364,12 +374,18 @@ static int sparse_solve(const struct csr *g, struct lap *L, int square_init, str
     } else {
         sparse_greedy_init(g, L);
     }
-    for (int32_t j = 0; j < L->C; j++)
-        L->d[j] = LAP_INF;
+    for (int32_t j = 0; j < L->C; j++) {
+        w.cs[j].d = LAP_INF;
+        w.cs[j].v = L->v[j];
+        w.cs[j].stamp = 0;
+        w.cs[j].pred = -1;
+    }
     L->sap_rows = L->n_free;
     for (int32_t k = 0; k < L->n_free; k++)
         if (sparse_augment(g, L, &w, L->free_rows[k]) < 0)
             return -1;
+    for (int32_t j = 0; j < L->C; j++)
+        L->v[j] = w.cs[j].v;
     for (int32_t i = 0; i < L->R; i++) {
         if (L->x[i] >= 0)
             L->u[i] = L->xcost[i] - L->v[L->x[i]];

@@ -249,18 +249,19 @@ static int DNAME(dense_augment)(const DCOST *c, struct lap *L, int32_t f)
             if (cij == DFORB)
                 continue;
             int64_t v2 = (int64_t)cij - v[j] - h;
-            if (v2 < d[j]) {
-                pred[j] = i;
-                if (v2 == dmin) {
-                    if (y[j] < 0) {
-                        sink = j;
-                        dsink = dmin;
-                        goto to_column;
-                    }
-                    col[k] = col[up];
-                    col[up++] = j;
+            int64_t old = d[j];
+            if (v2 >= old)
+                continue;
+            d[j] = v2;
+            pred[j] = i;
+            if (v2 == dmin) {
+                if (y[j] < 0) {
+                    sink = j;
+                    dsink = dmin;
+                    goto to_column;
                 }
-                d[j] = v2;
+                col[k] = col[up];
+                col[up++] = j;
             }
         }
     }

@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static int tap_n, tap_pass;
+static int tap_n, tap_pass, tap_todo_open;
 
 __attribute__((format(printf, 2, 3), unused))
 static void tap_ok(int ok, const char *fmt, ...)
@@ -26,11 +26,35 @@ static void tap_ok(int ok, const char *fmt, ...)
     fflush(stdout);
 }
 
+/* A known gap: "not ok ... # TODO reason" while it fails (TAP does not count
+ * it as a failure), plain "ok" once it works. */
+__attribute__((format(printf, 3, 4), unused))
+static void tap_todo(int ok, const char *reason, const char *fmt, ...)
+{
+    va_list ap;
+    tap_n++;
+    if (ok)
+        tap_pass++;
+    else
+        tap_todo_open++;
+    printf("%s %d - ", ok ? "ok" : "not ok", tap_n);
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    if (!ok)
+        printf(" # TODO %s", reason);
+    printf("\n");
+    fflush(stdout);
+}
+
 __attribute__((unused))
 static int tap_done(void)
 {
-    printf("1..%d\n# passed %d of %d\n", tap_n, tap_pass, tap_n);
-    return tap_pass == tap_n ? 0 : 1;
+    printf("1..%d\n# passed %d of %d", tap_n, tap_pass, tap_n);
+    if (tap_todo_open)
+        printf(" (%d known gaps marked TODO)", tap_todo_open);
+    printf("\n");
+    return tap_pass + tap_todo_open == tap_n ? 0 : 1;
 }
 
 /* Reads a whole file into a malloc'd NUL-terminated buffer (NULL on error). */

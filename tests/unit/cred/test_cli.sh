@@ -24,7 +24,7 @@ checkout() { # checkout NAME GREP-PATTERN: last command's stdout matches
 }
 lines() { n=$((n + 1)); c=$(wc -l <"$T/err"); if [ "$c" -le 1 ]; then pass=$((pass + 1)); echo "ok $n - $1"; else echo "not ok $n - $1 ($c lines)"; fi; }
 
-for c in "" sign verify canon keygen; do
+for c in "" sign verify canon keygen status-list; do
     check "credential $c --help" 0 $B credential $c --help
 done
 check "no subcommand is a usage error" 2 $B credential
@@ -68,6 +68,28 @@ for suite in eddsa-rdfc-2022 eddsa-jcs-2022; do
     check "tampered OB3 $suite not verified" 1 $B credential verify "$T/tampered.json" --now 2027-01-01T00:00:00Z
     check "verify OB3 $suite wrong --expect-issuer" 1 $B credential verify "$T/signed.json" --expect-issuer did:web:else.example --now 2027-01-01T00:00:00Z
 done
+# status lists: create, revoke 94567 (the sample's index), sign, verify against it
+L=https://academy.tradebridge.example/status/1
+check "status-list new" 0 $B credential status-list new --id $L --issuer "$did" --valid-from 2026-01-01T00:00:00Z
+cp "$T/out" "$T/list0.json"
+check "status-list set 94567" 0 $B credential status-list set "$T/list0.json" 94567
+cp "$T/out" "$T/list1.json"
+check "status-list get 94567" 0 $B credential status-list get "$T/list1.json" 94567
+checkout "entry 94567 is set" '^1$'
+check "status-list index out of range" 2 $B credential status-list get "$T/list1.json" 131072
+check "sign the revocation list" 0 $B credential sign --key "$T/key.json" "$T/list1.json"
+cp "$T/out" "$T/list1s.json"
+check "revoked credential not verified" 1 $B credential verify "$T/signed.json" --status-list "$T/list1s.json" --now 2027-01-01T00:00:00Z
+checkout "status check says revoked" '"status":{"result":"failed","message":"credential has been revoked by its issuer"}'
+check "status-list clear 94567 (re-sign needed)" 0 $B credential status-list clear "$T/list1s.json" 94567
+cp "$T/out" "$T/list2.json"
+check "unsigned list is not trusted" 1 $B credential verify "$T/signed.json" --status-list "$T/list2.json" --now 2027-01-01T00:00:00Z
+check "sign the cleared list" 0 $B credential sign --key "$T/key.json" "$T/list2.json"
+cp "$T/out" "$T/list2s.json"
+check "reinstated credential verified" 0 $B credential verify "$T/signed.json" --status-list "$T/list2s.json" --require-status --now 2027-01-01T00:00:00Z
+checkout "status check passed" '"status":{"result":"passed"'
+check "--require-status without list" 1 $B credential verify "$T/signed.json" --require-status --now 2027-01-01T00:00:00Z
+
 check "sign with an empty key file refused" 2 $B credential sign --key /dev/null "$T/ob3.json"
 
 check "canon --jcs of the vector" 0 $B credential canon --jcs "$V/unsigned.json"

@@ -193,10 +193,10 @@ int main(void)
 
         json_t *lc = status_list_credential("https://example.com/status/3", "did:example:issuer",
                                             "revocation", &l, "2024-01-01T00:00:00Z", a, &e);
-        json_t *entry = json_pack("{s:s, s:s, s:s, s:s, s:s}", "id", "https://example.com/status/3#94567",
-                                  "type", "BitstringStatusListEntry", "statusPurpose", "revocation",
-                                  "statusListIndex", "94567", "statusListCredential",
-                                  "https://example.com/status/3");
+        json_t *entry = status_list_entry("https://example.com/status/3", 94567, "revocation");
+        tap_ok(entry && !strcmp(json_string_value(json_object_get(entry, "id")), "https://example.com/status/3#94567") &&
+               !strcmp(json_string_value(json_object_get(entry, "statusListIndex")), "94567"),
+               "status_list_entry builds the credentialStatus entry");
         int set = -1;
         rc = status_list_check(entry, lc, a, &set, &e);
         tap_ok(rc == 0 && set == 1, "entry 94567 is revoked");
@@ -215,6 +215,43 @@ int main(void)
         tap_ok(status_list_check(entry, lc, a, &set, &e) < 0, "negative index refused");
         json_decref(entry);
         json_decref(lc);
+    }
+    /* Robustness: mutated N-Quads must parse or fail cleanly (ASan watches). */
+    {
+        const char *seed_doc = "<urn:a> <urn:p> \"x\\u0041\\n\"@en .\n_:b0 <urn:p> _:b1 <urn:g> .\n"
+                               "_:b1 <urn:p> \"1\"^^<urn:t> _:b0 .\n_:b1 <urn:q> _:b0 .\n";
+        size_t n = strlen(seed_doc);
+        char buf[256];
+        int parsed = 0, refused = 0;
+        unsigned r = 12345;
+        for (int i = 0; i < 3000; i++) {
+            memcpy(buf, seed_doc, n);
+            for (int k = 0; k < 1 + i % 4; k++) {
+                r = r * 1103515245u + 12345u;
+                size_t at = (r >> 8) % n;
+                r = r * 1103515245u + 12345u;
+                buf[at] = "<>\"_:.@^\\ \nu0#\x80\xff"[(r >> 8) % 17];
+            }
+            struct arena *fa = arena_new(1 << 20);
+            struct rdf_dataset ds;
+            rdf_dataset_init(&ds, fa);
+            struct rdfc_result res;
+            if (nquads_parse(buf, n, &ds, &e) == 0) {
+                parsed++;
+                if (rdfc_canonicalize(&ds, NULL, fa, &res, &e) == 0) {
+                    struct rdf_dataset again;
+                    rdf_dataset_init(&again, fa);
+                    /* canonical output parses back to the same number of quads */
+                    if (nquads_parse(res.nquads, res.len, &again, &e) || again.len != ds.len)
+                        refused += 100000;
+                }
+            } else {
+                refused++;
+            }
+            arena_free(fa);
+        }
+        tap_ok(parsed > 0 && refused > 0 && refused < 100000,
+               "3000 mutated N-Quads documents: %d parsed and round-tripped, %d refused cleanly", parsed, refused);
     }
     arena_free(a);
     return tap_done();

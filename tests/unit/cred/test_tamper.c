@@ -131,6 +131,28 @@ static void suite_tests(const json_t *unsigned_doc, enum di_suite s, const json_
     json_object_set_new(copy, "description", json_string("added later"));
     tap_ok(!verified(copy, &o, NULL), "%s: adding a description breaks verification", name);
     json_decref(copy);
+    /* adding a member no context defines: RDFC would drop it, so it would go
+     * unsigned; JSON-LD safe mode must refuse it (JCS signs it anyway) */
+    const char *where[] = {"", "credentialSubject", "credentialSubject.achievement", "issuer",
+                           "credentialStatus"};
+    for (int w = 0; w < 5; w++) {
+        copy = json_deep_copy(vc);
+        json_t *at = copy;
+        if (w == 1 || w == 2) at = json_object_get(copy, "credentialSubject");
+        if (w == 2) at = json_object_get(at, "achievement");
+        if (w == 3) at = json_object_get(copy, "issuer");
+        if (w == 4) at = json_object_get(copy, "credentialStatus");
+        json_object_set_new(at, "undefinedTerm", json_string("added later"));
+        int refused = !verified(copy, &o, NULL);
+        if (s == DI_EDDSA_JCS_2022)
+            tap_ok(refused, "%s: adding an undefined term at %s breaks verification", name,
+                   *where[w] ? where[w] : "top level");
+        else
+            tap_todo(refused, "needs JSON-LD safe mode (undefined terms are dropped by toRdf)",
+                     "%s: adding an undefined term at %s breaks verification", name,
+                     *where[w] ? where[w] : "top level");
+        json_decref(copy);
+    }
 
     /* the proof */
     const char *pf[] = {"type", "cryptosuite", "created", "verificationMethod", "proofPurpose", "proofValue"};
@@ -310,6 +332,35 @@ int main(void)
            "accreditation hook gets issuer and validFrom, says yes: verified");
     json_decref(pvc);
     json_decref(plain);
+
+    /* Random byte edits of the signed JSON text: whatever still parses must be
+     * refused (or be a no-op edit such as whitespace), never crash. */
+    {
+        json_t *svc = sign_with(doc, &key, DI_EDDSA_RDFC_2022, NULL, NULL);
+        char *text = json_dumps(svc, JSON_COMPACT);
+        size_t n = strlen(text);
+        unsigned r = 777;
+        int parsed = 0, wrong = 0;
+        for (int i = 0; i < 400; i++) {
+            char *m = strdup(text);
+            r = r * 1103515245u + 12345u;
+            size_t at = (r >> 8) % n;
+            r = r * 1103515245u + 12345u;
+            m[at] = "\"{}[],:0a\\ #zZ"[(r >> 8) % 15];
+            json_t *j = json_loads(m, 0, NULL);
+            if (j) {
+                parsed++;
+                if (!json_equal(j, svc) && verified(j, &o, NULL))
+                    wrong++;
+                json_decref(j);
+            }
+            free(m);
+        }
+        tap_ok(parsed > 50 && wrong == 0, "400 random edits of a signed credential: %d still JSON, %d wrongly verified",
+               parsed, wrong);
+        free(text);
+        json_decref(svc);
+    }
 
     json_decref(lc);
     json_decref(lcs);

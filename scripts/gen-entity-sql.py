@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+"""Writes the SQL of the programme's entities (src/store/stmts_entities.inc)
+and their column lists (src/store/entity_columns.inc) from one table, so the
+literal statements and the C descriptors cannot drift apart. The outputs are
+committed; tests/unit/test_store.c checks the statements' tenant filters and
+`scripts/gen-entity-sql.py --check` that the files are up to date."""
+import sys
+
+ENTS = {
+ 'COMPANY': dict(table='companies', cols='legal_name registration_number country region city nace employees currency turnover export_turnover balance_sheet products export_markets target_markets contacts website'.split(),
+   name='legal_name', extra='',
+   scope="(:scope_company IS NULL OR t.id = :scope_company) AND (:scope_graduate IS NULL OR t.id IN (SELECT company_id FROM positions WHERE status = 'open')) AND (:scope_mentor IS NULL OR t.id IN (SELECT company_id FROM placements WHERE mentor_user_id = :scope_mentor))",
+   q="t.legal_name LIKE '%' || :q || '%' OR t.city LIKE '%' || :q || '%' OR t.registration_number = :q",
+   filters={'country': "t.country = :f_country", 'nace': "(t.nace = :f_nace OR t.nace LIKE :f_nace || '%')",
+            'target_market': "EXISTS (SELECT 1 FROM json_each(t.target_markets) j WHERE j.value = :f_target_market)"},
+   refs="(SELECT count(*) FROM positions WHERE company_id = :id) AS positions, (SELECT count(*) FROM placements WHERE company_id = :id) AS placements, (SELECT count(*) FROM memberships WHERE subject_type = 'company' AND subject_id = :id) AS company_logins"),
+ 'GRADUATE': dict(table='graduates', cols='user_id name email phone nationality residence eqf_level field university graduation_year languages countries skills mobility available_from consent cv_sha256 cv_size cv_name erased_at'.split(),
+   name='name', extra='',
+   scope="(:scope_graduate IS NULL OR t.id = :scope_graduate) AND (:scope_company IS NULL OR t.id IN (SELECT a.graduate_id FROM applications a JOIN positions p ON p.id = a.position_id WHERE p.company_id = :scope_company AND a.stage IN ('shortlisted', 'offered', 'accepted')) OR t.id IN (SELECT graduate_id FROM placements WHERE company_id = :scope_company)) AND (:scope_mentor IS NULL OR t.id IN (SELECT graduate_id FROM placements WHERE mentor_user_id = :scope_mentor))",
+   q="t.name LIKE '%' || :q || '%' OR t.email LIKE '%' || :q || '%' OR t.university LIKE '%' || :q || '%'",
+   filters={'language': "EXISTS (SELECT 1 FROM json_each(t.languages) j WHERE json_extract(j.value, '$.code') = :f_language)",
+            'nationality': "t.nationality = :f_nationality", 'field': "t.field LIKE :f_field || '%'", 'eqf_level': "t.eqf_level = :f_eqf_level",
+            'erased': "(CASE WHEN t.erased_at IS NULL THEN 'false' ELSE 'true' END) = :f_erased"},
+   refs="(SELECT count(*) FROM applications WHERE graduate_id = :id) AS applications, (SELECT count(*) FROM placements WHERE graduate_id = :id) AS placements"),
+ 'COHORT': dict(table='cohorts', cols='name start_date end_date curriculum_version'.split(),
+   name='name', extra=", (SELECT count(*) FROM placements pl WHERE pl.cohort_id = t.id) AS placement_count",
+   scope="1",
+   q="t.name LIKE '%' || :q || '%'",
+   filters={},
+   refs="(SELECT count(*) FROM positions WHERE cohort_id = :id) AS positions, (SELECT count(*) FROM placements WHERE cohort_id = :id) AS placements"),
+ 'POSITION': dict(table='positions', cols='company_id cohort_id title description target_markets products languages fields location_country location_city start_date duration_months currency pay places status'.split(),
+   name='title', extra=", (SELECT c.legal_name FROM companies c WHERE c.id = t.company_id) AS company_name",
+   scope="(:scope_company IS NULL OR t.company_id = :scope_company) AND (:open_only = 0 OR t.status = 'open' OR t.id IN (SELECT position_id FROM applications WHERE graduate_id = :scope_graduate)) AND (:scope_mentor IS NULL OR t.id IN (SELECT position_id FROM placements WHERE mentor_user_id = :scope_mentor))",
+   q="t.title LIKE '%' || :q || '%' OR t.description LIKE '%' || :q || '%' OR t.location_city LIKE '%' || :q || '%'",
+   filters={'status': "t.status = :f_status", 'company_id': "t.company_id = :f_company_id", 'cohort_id': "t.cohort_id = :f_cohort_id",
+            'target_market': "EXISTS (SELECT 1 FROM json_each(t.target_markets) j WHERE j.value = :f_target_market)",
+            'language': "EXISTS (SELECT 1 FROM json_each(t.languages) j WHERE json_extract(j.value, '$.code') = :f_language)"},
+   refs="(SELECT count(*) FROM applications WHERE position_id = :id) AS applications, (SELECT count(*) FROM placements WHERE position_id = :id) AS placements"),
+ 'APPLICATION': dict(table='applications', cols='graduate_id position_id stage graduate_rank company_rank notes'.split(),
+   name=None, extra=", (SELECT g.name FROM graduates g WHERE g.id = t.graduate_id) AS graduate_name, (SELECT p.title FROM positions p WHERE p.id = t.position_id) AS position_title, (SELECT p.company_id FROM positions p WHERE p.id = t.position_id) AS company_id, (SELECT c.legal_name FROM positions p JOIN companies c ON c.id = p.company_id WHERE p.id = t.position_id) AS company_name",
+   scope="(:scope_graduate IS NULL OR t.graduate_id = :scope_graduate) AND (:scope_company IS NULL OR (t.position_id IN (SELECT id FROM positions WHERE company_id = :scope_company) AND t.stage IN ('shortlisted', 'offered', 'accepted', 'declined'))) AND (:scope_mentor IS NULL OR t.graduate_id IN (SELECT graduate_id FROM placements WHERE mentor_user_id = :scope_mentor))",
+   q="t.graduate_id IN (SELECT id FROM graduates WHERE name LIKE '%' || :q || '%') OR t.position_id IN (SELECT id FROM positions WHERE title LIKE '%' || :q || '%')",
+   filters={'stage': "t.stage = :f_stage", 'position_id': "t.position_id = :f_position_id", 'graduate_id': "t.graduate_id = :f_graduate_id",
+            'company_id': "t.position_id IN (SELECT id FROM positions WHERE company_id = :f_company_id)",
+            'cohort_id': "t.position_id IN (SELECT id FROM positions WHERE cohort_id = :f_cohort_id)"},
+   refs="0 AS nothing"),
+ 'PLACEMENT': dict(table='placements', cols='graduate_id company_id cohort_id position_id mentor_user_id start_date end_date currency stipend objectives learning_plan status agreement_hash locked_at'.split(),
+   name=None, extra=", (SELECT g.name FROM graduates g WHERE g.id = t.graduate_id) AS graduate_name, (SELECT c.legal_name FROM companies c WHERE c.id = t.company_id) AS company_name, (SELECT h.name FROM cohorts h WHERE h.id = t.cohort_id) AS cohort_name, (SELECT u.name FROM users u WHERE u.id = t.mentor_user_id) AS mentor_name, (SELECT count(*) FROM agreement_acceptances x WHERE x.placement_id = t.id) AS acceptance_count",
+   scope="(:scope_graduate IS NULL OR t.graduate_id = :scope_graduate) AND (:scope_company IS NULL OR t.company_id = :scope_company) AND (:scope_mentor IS NULL OR t.mentor_user_id = :scope_mentor)",
+   q="t.graduate_id IN (SELECT id FROM graduates WHERE name LIKE '%' || :q || '%') OR t.company_id IN (SELECT id FROM companies WHERE legal_name LIKE '%' || :q || '%')",
+   filters={'status': "t.status = :f_status", 'cohort_id': "t.cohort_id = :f_cohort_id", 'company_id': "t.company_id = :f_company_id", 'graduate_id': "t.graduate_id = :f_graduate_id"},
+   refs="(SELECT count(*) FROM agreement_acceptances WHERE placement_id = :id) AS acceptances"),
+}
+
+REFS_REASON = "counts references to a row the caller has just read through its tenant-filtered GET"
+
+
+def generate():
+    out = ["/* generated by scripts/gen-entity-sql.py from its table of columns - do not edit */"]
+    cols_out = ["/* generated by scripts/gen-entity-sql.py - do not edit */"]
+    for E, d in ENTS.items():
+        t, cols = d['table'], d['cols']
+        sel = "t.id, t.org_id, " + ", ".join("t." + c for c in cols) + ", t.created_at, t.updated_at, t.version" + d['extra']
+        filt = "".join(f" AND (:f_{k} IS NULL OR {v})" for k, v in d['filters'].items())
+        where = f"(:all = 1 OR t.org_id = :tenant) AND {d['scope']} AND (:q IS NULL OR {d['q']}){filt}"
+        out.append(f'[STMT_{E}_INSERT] = {{"{E}_INSERT",\n    "INSERT INTO {t} (org_id, {", ".join(cols)}, created_at, updated_at) "\n'
+                   f'    "SELECT :org_id, {", ".join(":" + c for c in cols)}, :now, :now WHERE :all = 1 OR :org_id = :tenant", NULL}},')
+        out.append(f'[STMT_{E}_GET] = {{"{E}_GET",\n    "SELECT {sel} FROM {t} t WHERE t.id = :id AND (:all = 1 OR t.org_id = :tenant) AND {d["scope"]}", NULL}},')
+        out.append(f'[STMT_{E}_LIST_ID] = {{"{E}_LIST_ID",\n    "SELECT {sel} FROM {t} t WHERE t.id > :after_id AND {where} ORDER BY t.id LIMIT :limit", NULL}},')
+        if d['name']:
+            n = d['name']
+            out.append(f'[STMT_{E}_LIST_NAME] = {{"{E}_LIST_NAME",\n    "SELECT {sel} FROM {t} t WHERE (t.{n} > :after_key OR (t.{n} = :after_key AND t.id > :after_id)) AND {where} ORDER BY t.{n}, t.id LIMIT :limit", NULL}},')
+        else:
+            out.append(f'[STMT_{E}_LIST_NAME] = {{"{E}_LIST_NAME",\n    "SELECT {sel} FROM {t} t WHERE t.id < :before_id AND {where} ORDER BY t.id DESC LIMIT :limit", NULL}},')
+        sets = ", ".join(f"{c} = :{c}" for c in cols)
+        out.append(f'[STMT_{E}_UPDATE] = {{"{E}_UPDATE",\n    "UPDATE {t} SET {sets}, updated_at = :now, version = version + 1 "\n'
+                   f'    "WHERE id = :id AND version = :version AND (:all = 1 OR org_id = :tenant)", NULL}},')
+        out.append(f'[STMT_{E}_DELETE] = {{"{E}_DELETE",\n    "DELETE FROM {t} WHERE id = :id AND (:all = 1 OR org_id = :tenant)", NULL}},')
+        out.append(f'[STMT_{E}_REFS] = {{"{E}_REFS",\n    "SELECT {d["refs"]}", "{REFS_REASON}"}},')
+        group = {'POSITION': 'status', 'APPLICATION': 'stage', 'PLACEMENT': 'status'}.get(E, "'all'")
+        group_expr = 't.' + group if not group.startswith("'") else group
+        out.append(f'[STMT_{E}_COUNTS] = {{"{E}_COUNTS",\n    "SELECT {group_expr}, count(*) FROM {t} t WHERE (:all = 1 OR t.org_id = :tenant) AND {d["scope"]} GROUP BY 1", NULL}},')
+        low = E.lower()
+        cols_out.append(f"static const char *const {low}_columns[] = {{" + ", ".join(f'"{c}"' for c in cols) + ", NULL};")
+        cols_out.append(f"static const char *const {low}_filters[] = {{" + "".join(f'"{k}", ' for k in d['filters']) + "NULL};")
+        name_c = '"%s"' % d['name'] if d['name'] else 'NULL'
+        cols_out.append(f'static const char *const {low}_name_column = {name_c};')
+    return "\n".join(out) + "\n", "\n".join(cols_out) + "\n"
+
+
+if __name__ == '__main__':
+    stmts, cols = generate()
+    targets = {'src/store/stmts_entities.inc': stmts, 'src/store/entity_columns.inc': cols}
+    if '--check' in sys.argv:
+        stale = [p for p, text in targets.items() if open(p).read() != text]
+        if stale:
+            print('gen-entity-sql: out of date: ' + ', '.join(stale) + ' (run scripts/gen-entity-sql.py)')
+            sys.exit(1)
+        sys.exit(0)
+    for p, text in targets.items():
+        open(p, 'w').write(text)

@@ -1,0 +1,92 @@
+/*
+ * entity_http.c - list/read/create/update/delete shared by h_companies.c,
+ * h_graduates.c, h_cohorts.c, h_positions.c, h_applications.c and
+ * h_placements.c. Rules particular to a resource stay in its file.
+ */
+#include "http/entity_http.h"
+
+#include <string.h>
+
+int is_staff(const struct request *r)
+{
+    return r->actor.all_tenants || actor_has(&r->actor, ROLES_STAFF);
+}
+
+int entity_list(struct request *r, struct response *res, enum entity e, entity_decorate_fn decorate,
+                struct tb_err *err)
+{
+    struct list_query q;
+    if (req_list_query(r, &q, NULL, NULL, NULL, err) < 0)
+        return -1;
+    json_t *filters = json_object();
+    for (const char *const *f = entity_filters(e); *f; f++) {
+        const char *v = req_query(r, *f);
+        if (!v || !*v)
+            continue;
+        if (strlen(v) > 100 || !valid_utf8(v, strlen(v))) {
+            json_decref(filters);
+            return TB_INVALID(err, *f, "%s: must be UTF-8 text of at most 100 bytes", *f);
+        }
+        json_object_set_new(filters, *f, json_string(v));
+    }
+    struct list_page page;
+    int rc = store_entity_list(r->store, &r->actor, e, &q, filters, &page, err);
+    json_decref(filters);
+    if (rc < 0)
+        return -1;
+    size_t i;
+    json_t *row;
+    if (decorate)
+        json_array_foreach(page.items, i, row)
+            decorate(r, row);
+    return respond_page(res, &page);
+}
+
+int entity_load(struct request *r, enum entity e, json_t **out, struct tb_err *err)
+{
+    return store_entity_get(r->store, &r->actor, e, r->ids[0], out, err);
+}
+
+int entity_reply(struct request *r, struct response *res, int status, json_t *record)
+{
+    res->etag = req_etag(r, record);
+    return respond_json(res, status, record);
+}
+
+int entity_create(struct request *r, struct response *res, enum entity e, const json_t *fields,
+                  const char *collection, entity_decorate_fn decorate, struct tb_err *err)
+{
+    int64_t id;
+    json_t *record;
+    if (store_entity_create(r->store, &r->actor, e, fields, &id, err) < 0 ||
+        store_entity_get(r->store, &r->actor, e, id, &record, err) < 0)
+        return -1;
+    if (decorate)
+        decorate(r, record);
+    res->location = arena_printf(r->arena, "/api/v1/%s/%lld", collection, (long long)id);
+    return entity_reply(r, res, 201, record);
+}
+
+int entity_update(struct request *r, struct response *res, enum entity e, const json_t *changes,
+                  entity_decorate_fn decorate, struct tb_err *err)
+{
+    int64_t version;
+    if (req_version(r, &version, err) < 0)
+        return -1;
+    json_t *c = json_deep_copy(changes), *record;
+    json_object_del(c, "version");
+    int rc = store_entity_update(r->store, &r->actor, e, r->ids[0], version, c, &record, err);
+    json_decref(c);
+    if (rc < 0)
+        return -1;
+    if (decorate)
+        decorate(r, record);
+    return entity_reply(r, res, 200, record);
+}
+
+int entity_delete(struct request *r, struct response *res, enum entity e, struct tb_err *err)
+{
+    if (store_entity_delete(r->store, &r->actor, e, r->ids[0], err) < 0)
+        return -1;
+    return respond_no_content(res);
+}

@@ -1,0 +1,29 @@
+/*
+ * entity_http.h - the shared shape of the programme's resource handlers:
+ * list with documented filters, read with ETag, create with Location,
+ * versioned update, delete refused while referenced.
+ */
+#ifndef TB_ENTITY_HTTP_H
+#define TB_ENTITY_HTTP_H
+
+#include "http/http.h"
+#include "store/entity.h"
+
+/* Decorates a record before it is sent (computed fields); may be NULL. */
+typedef void (*entity_decorate_fn)(struct request *r, json_t *record);
+
+int entity_list(struct request *r, struct response *res, enum entity e, entity_decorate_fn decorate,
+                struct tb_err *err);
+/* Reads the record named by the path's first {id}; the caller owns *out. */
+int entity_load(struct request *r, enum entity e, json_t **out, struct tb_err *err);
+int entity_reply(struct request *r, struct response *res, int status, json_t *record);
+int entity_create(struct request *r, struct response *res, enum entity e, const json_t *fields,
+                  const char *collection, entity_decorate_fn decorate, struct tb_err *err);
+/* changes: the body minus "version" unless given. */
+int entity_update(struct request *r, struct response *res, enum entity e, const json_t *changes,
+                  entity_decorate_fn decorate, struct tb_err *err);
+int entity_delete(struct request *r, struct response *res, enum entity e, struct tb_err *err);
+
+int is_staff(const struct request *r);
+
+#endif

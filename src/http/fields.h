@@ -1,0 +1,17 @@
+/*
+ * fields.h - field declarations shared by several resources.
+ */
+#ifndef TB_FIELDS_H
+#define TB_FIELDS_H
+
+#include "core/codes.h"
+#include "core/validate.h"
+
+#define MONEY_MAX 1000000000000000LL   /* 10^15 minor units */
+#define ID_MAX (1LL << 53)
+
+extern const struct field_spec country_item, hs_item, isced_item;
+extern const struct field_spec language_level_item, language_requirement_item;
+extern const struct field_spec contact_item, country_experience_item, skill_item;
+
+#endif

@@ -1,0 +1,93 @@
+/*
+ * h_companies.c - SMEs: the exporting companies that host trainees.
+ * Staff manage them; a company user sees and edits its own company.
+ */
+#include "core/sme.h"
+#include "http/entity_http.h"
+#include "http/fields.h"
+#include "http/handlers.h"
+
+#define COMPANY_FIELDS(req)                                                               \
+    {.name = "legal_name", .type = FT_STRING, .required = req, .min = 2, .max = 200},      \
+    {.name = "registration_number", .type = FT_STRING, .max = 60},                              \
+    {.name = "country", .type = FT_CODE, .required = req, .code_list = CODES_COUNTRY},     \
+    {.name = "region", .type = FT_STRING, .max = 100},                                          \
+    {.name = "city", .type = FT_STRING, .max = 100},                                            \
+    {.name = "nace", .type = FT_CODE, .code_list = CODES_NACE},                                 \
+    {.name = "employees", .type = FT_INT, .min = 0, .max = 10000000},                           \
+    {.name = "currency", .type = FT_CODE, .code_list = CODES_CURRENCY},                         \
+    {.name = "turnover", .type = FT_INT, .min = 0, .max = MONEY_MAX},                           \
+    {.name = "export_turnover", .type = FT_INT, .min = 0, .max = MONEY_MAX},                    \
+    {.name = "balance_sheet", .type = FT_INT, .min = 0, .max = MONEY_MAX},                      \
+    {.name = "products", .type = FT_ARRAY, .max = 50, .items = &hs_item},                      \
+    {.name = "export_markets", .type = FT_ARRAY, .max = 250, .items = &country_item},          \
+    {.name = "target_markets", .type = FT_ARRAY, .max = 250, .items = &country_item},          \
+    {.name = "contacts", .type = FT_ARRAY, .max = 20, .items = &contact_item},                 \
+    {.name = "website", .type = FT_URL, .max = 300}
+
+const struct field_spec company_create_fields[] = {
+    COMPANY_FIELDS(1),
+    {.name = "org_id", .type = FT_INT, .min = 1, .max = ID_MAX},
+    {0},
+};
+const struct field_spec company_update_fields[] = {
+    COMPANY_FIELDS(0),
+    {.name = "version", .type = FT_INT, .min = 1, .max = ID_MAX},
+    {0},
+};
+
+static void decorate_company(struct request *r, json_t *company)
+{
+    (void)r;
+    json_object_set_new(company, "sme_check", sme_check(company));
+}
+
+static int money_needs_currency(const json_t *body, const json_t *old, struct tb_err *err)
+{
+    static const char *const money[] = {"turnover", "export_turnover", "balance_sheet", NULL};
+    json_t *cur = json_object_get(body, "currency");
+    if (!cur && old)
+        cur = json_object_get(old, "currency");
+    for (int i = 0; money[i]; i++) {
+        json_t *v = json_object_get(body, money[i]);
+        if (v && !json_is_null(v) && (!cur || json_is_null(cur)))
+            return TB_INVALID(err, "currency", "currency: required with %s (amounts are in minor units of it)", money[i]);
+    }
+    return 0;
+}
+
+int h_company_list(struct request *r, struct response *res, struct tb_err *err)
+{
+    return entity_list(r, res, ENT_COMPANY, decorate_company, err);
+}
+
+int h_company_get(struct request *r, struct response *res, struct tb_err *err)
+{
+    json_t *c;
+    if (entity_load(r, ENT_COMPANY, &c, err) < 0)
+        return -1;
+    decorate_company(r, c);
+    return entity_reply(r, res, 200, c);
+}
+
+int h_company_create(struct request *r, struct response *res, struct tb_err *err)
+{
+    if (money_needs_currency(r->body, NULL, err) < 0)
+        return -1;
+    return entity_create(r, res, ENT_COMPANY, r->body, "companies", decorate_company, err);
+}
+
+int h_company_update(struct request *r, struct response *res, struct tb_err *err)
+{
+    json_t *old;
+    if (entity_load(r, ENT_COMPANY, &old, err) < 0)
+        return -1;
+    int rc = money_needs_currency(r->body, old, err);
+    json_decref(old);
+    return rc < 0 ? -1 : entity_update(r, res, ENT_COMPANY, r->body, decorate_company, err);
+}
+
+int h_company_delete(struct request *r, struct response *res, struct tb_err *err)
+{
+    return entity_delete(r, res, ENT_COMPANY, err);
+}

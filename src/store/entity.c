@@ -1,0 +1,601 @@
+/*
+ * entity.c - generic create/read/list/update/delete for the programme's
+ * records, over the literal statements of stmts_entities.inc.
+ */
+#include "store/entity.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store_int.h"
+
+#include "store/entity_columns.inc"
+
+struct foreign_key {
+    const char *column;
+    enum entity target;
+};
+
+struct entity_desc {
+    const char *name;
+    const char *const *columns;
+    const char *const *filters;
+    const char *name_column;
+    const char *const *json_columns;
+    const struct foreign_key *fks;
+};
+
+static const char *const company_json[] = {"products", "export_markets", "target_markets", "contacts", NULL};
+static const char *const graduate_json[] = {"languages", "countries", "skills", "mobility", "consent", NULL};
+static const char *const position_json[] = {"target_markets", "products", "languages", "fields", NULL};
+static const char *const none[] = {NULL};
+
+static const struct foreign_key position_fks[] = {
+    {"company_id", ENT_COMPANY}, {"cohort_id", ENT_COHORT}, {NULL, 0}};
+static const struct foreign_key application_fks[] = {
+    {"graduate_id", ENT_GRADUATE}, {"position_id", ENT_POSITION}, {NULL, 0}};
+static const struct foreign_key placement_fks[] = {
+    {"graduate_id", ENT_GRADUATE}, {"company_id", ENT_COMPANY}, {"cohort_id", ENT_COHORT},
+    {"position_id", ENT_POSITION}, {NULL, 0}};
+static const struct foreign_key no_fks[] = {{NULL, 0}};
+
+static const struct entity_desc entities[ENT__MAX] = {
+    [ENT_COMPANY] = {"company", company_columns, company_filters, company_name_column, company_json, no_fks},
+    [ENT_GRADUATE] = {"graduate", graduate_columns, graduate_filters, graduate_name_column, graduate_json, no_fks},
+    [ENT_COHORT] = {"cohort", cohort_columns, cohort_filters, cohort_name_column, none, no_fks},
+    [ENT_POSITION] = {"position", position_columns, position_filters, position_name_column, position_json, position_fks},
+    [ENT_APPLICATION] = {"application", application_columns, application_filters, application_name_column, none, application_fks},
+    [ENT_PLACEMENT] = {"placement", placement_columns, placement_filters, placement_name_column, none, placement_fks},
+};
+
+const char *entity_name(enum entity e)
+{
+    return (e >= 0 && e < ENT__MAX) ? entities[e].name : "record";
+}
+
+const char *const *entity_filters(enum entity e)
+{
+    return entities[e].filters;
+}
+
+static enum stmt stmt_of(enum entity e, enum entity_op op)
+{
+    return (enum stmt)(STMT_COMPANY_INSERT + (int)e * ENT_OP__MAX + (int)op);
+}
+
+static int is_json_column(enum entity e, const char *col)
+{
+    for (const char *const *c = entities[e].json_columns; *c; c++)
+        if (!strcmp(*c, col))
+            return 1;
+    return 0;
+}
+
+/* The row scope beyond the tenant, from the actor's role: staff see the
+ * whole operator; a company user its own company's records; a trainee their
+ * own record and open positions; a mentor the placements they supervise;
+ * anyone else (a funder) none of the individual records. */
+static void bind_scope(sqlite3_stmt *s, const struct tb_actor *a)
+{
+    st_bind_i64(s, ":open_only", 0);
+    if (a->all_tenants || actor_has(a, ROLES_STAFF))
+        return;
+    if (actor_has(a, ROLE_BIT(ROLE_COMPANY))) {
+        st_bind_i64(s, ":scope_company", a->subject_id ? a->subject_id : -1);
+    } else if (actor_has(a, ROLE_BIT(ROLE_TRAINEE))) {
+        st_bind_i64(s, ":scope_graduate", a->subject_id ? a->subject_id : -1);
+        st_bind_i64(s, ":open_only", 1);
+    } else if (actor_has(a, ROLE_BIT(ROLE_MENTOR))) {
+        st_bind_i64(s, ":scope_mentor", a->user_id);
+    } else {
+        st_bind_i64(s, ":scope_company", -1);
+        st_bind_i64(s, ":scope_graduate", -1);
+        st_bind_i64(s, ":scope_mentor", -1);
+    }
+}
+
+/* JSON columns are stored as text and returned as structure. */
+static void decode_json_columns(enum entity e, json_t *row)
+{
+    for (const char *const *c = entities[e].json_columns; *c; c++) {
+        json_t *v = json_object_get(row, *c);
+        if (json_is_string(v)) {
+            json_t *parsed = json_loads(json_string_value(v), JSON_DECODE_ANY, NULL);
+            json_object_set_new(row, *c, parsed ? parsed : json_null());
+        }
+    }
+}
+
+static void bind_column(sqlite3_stmt *s, enum entity e, const char *col, json_t *v)
+{
+    char name[80];
+    snprintf(name, sizeof name, ":%s", col);
+    if (!v || json_is_null(v)) {
+        st_bind_text(s, name, is_json_column(e, col) && strcmp(col, "consent") ? "[]" : NULL);
+    } else if (json_is_integer(v)) {
+        st_bind_i64(s, name, json_integer_value(v));
+    } else if (json_is_boolean(v)) {
+        st_bind_i64(s, name, json_is_true(v));
+    } else if (json_is_string(v)) {
+        st_bind_text(s, name, json_string_value(v));
+    } else {
+        char *text = json_dumps(v, JSON_COMPACT);
+        st_bind_text(s, name, text);
+        free(text);
+    }
+}
+
+int store_entity_get(struct store *st, const struct tb_actor *a, enum entity e, int64_t id,
+                     json_t **out, struct tb_err *err)
+{
+    sqlite3_stmt *s = st_stmt(st, stmt_of(e, ENT_OP_GET), err);
+    if (!s)
+        return -1;
+    st_bind_actor(s, a);
+    bind_scope(s, a);
+    st_bind_i64(s, ":id", id);
+    if (st_get_one(st, s, entities[e].name, out, err) < 0)
+        return -1;
+    decode_json_columns(e, *out);
+    return 0;
+}
+
+/* A referenced record must exist, be visible to the actor, and belong to the
+ * same operator; otherwise the field is named in a 400. */
+static int check_foreign_keys(struct store *st, const struct tb_actor *a, enum entity e,
+                              const json_t *fields, int64_t org_id, struct tb_err *err)
+{
+    for (const struct foreign_key *fk = entities[e].fks; fk->column; fk++) {
+        json_t *v = json_object_get(fields, fk->column);
+        if (!json_is_integer(v))
+            continue;
+        json_t *row;
+        struct tb_err e2;
+        if (store_entity_get(st, a, fk->target, json_integer_value(v), &row, &e2) < 0) {
+            if (e2.status != 404) {
+                *err = e2;
+                return -1;
+            }
+            return TB_INVALID(err, fk->column, "%s: no %s with id %lld here", fk->column,
+                              entities[fk->target].name, (long long)json_integer_value(v));
+        }
+        int64_t row_org = json_integer_value(json_object_get(row, "org_id"));
+        json_decref(row);
+        if (row_org != org_id)
+            return TB_INVALID(err, fk->column, "%s: the %s belongs to another operator", fk->column,
+                              entities[fk->target].name);
+    }
+    return 0;
+}
+
+static int resolve_org(struct store *st, const struct tb_actor *a, const json_t *fields,
+                       int64_t *org_id, struct tb_err *err)
+{
+    json_t *v = json_object_get(fields, "org_id");
+    if (!a->all_tenants) {
+        if (v && json_integer_value(v) != a->tenant_id)
+            return TB_INVALID(err, "org_id", "org_id: you can only add records to your own operator");
+        *org_id = a->tenant_id;
+        return 0;
+    }
+    if (!json_is_integer(v))
+        return TB_INVALID(err, "org_id", "org_id: is required (which operator does this belong to?)");
+    json_t *org;
+    if (store_org_get(st, a, json_integer_value(v), &org, err) < 0) {
+        snprintf(err->field, sizeof err->field, "org_id");
+        err->status = 400;
+        return -1;
+    }
+    int operator = !strcmp(json_string_value(json_object_get(org, "kind")), "operator");
+    json_decref(org);
+    if (!operator)
+        return TB_INVALID(err, "org_id", "org_id: must be a national operator, not the foundation");
+    *org_id = json_integer_value(v);
+    return 0;
+}
+
+int store_entity_create(struct store *st, const struct tb_actor *a, enum entity e,
+                        const json_t *fields, int64_t *id, struct tb_err *err)
+{
+    int64_t org_id = 0;
+    int owned;
+    if (resolve_org(st, a, fields, &org_id, err) < 0)
+        return -1;
+    if (st_tx_begin(st, &owned, err) < 0)
+        return -1;
+    int rc = -1;
+    if (check_foreign_keys(st, a, e, fields, org_id, err) < 0)
+        goto out;
+    sqlite3_stmt *s = st_stmt(st, stmt_of(e, ENT_OP_INSERT), err);
+    if (!s)
+        goto out;
+    st_bind_actor(s, a);
+    st_bind_i64(s, ":org_id", org_id);
+    for (const char *const *c = entities[e].columns; *c; c++)
+        bind_column(s, e, *c, json_object_get(fields, *c));
+    if (st_step_done(st, s, entities[e].name, err) < 0)
+        goto out;
+    if (sqlite3_changes(st->db) != 1) {
+        tb_fail(err, 403, "forbidden", "org_id", "org_id: not an operator you work for");
+        goto out;
+    }
+    *id = sqlite3_last_insert_rowid(st->db);
+    json_t *shown = json_deep_copy(fields);
+    json_object_del(shown, "org_id");
+    json_t *d = st_diff(NULL, shown);
+    rc = store_audit_add(st, a, org_id, "create", entities[e].name, *id, d, err);
+    json_decref(d);
+    json_decref(shown);
+out:
+    return st_tx_end(st, owned, rc, err);
+}
+
+int store_entity_list(struct store *st, const struct tb_actor *a, enum entity e,
+                      const struct list_query *q, const json_t *filters, struct list_page *page,
+                      struct tb_err *err)
+{
+    const char *sorts_named[] = {"id", "name", NULL}, *sorts_plain[] = {"id", "-id", NULL};
+    int sort = st_sort_check(q->sort, entities[e].name_column ? sorts_named : sorts_plain, err);
+    if (sort < 0)
+        return -1;
+    sqlite3_stmt *s = st_stmt(st, stmt_of(e, sort == 1 ? ENT_OP_LIST_NAME : ENT_OP_LIST_ID), err);
+    if (!s)
+        return -1;
+    st_bind_actor(s, a);
+    bind_scope(s, a);
+    st_bind_text(s, ":q", q->q);
+    const char *key;
+    json_t *v;
+    json_object_foreach((json_t *)filters, key, v) {
+        char name[80];
+        snprintf(name, sizeof name, ":f_%s", key);
+        st_bind_text(s, name, json_string_value(v));
+    }
+    const char *key_column = sort == 1 ? entities[e].name_column : NULL;
+    if (st_list_run(st, s, q, key_column, sort == 1 && !entities[e].name_column, page, err) < 0)
+        return -1;
+    size_t i;
+    json_t *row;
+    json_array_foreach(page->items, i, row)
+        decode_json_columns(e, row);
+    return 0;
+}
+
+int store_entity_update(struct store *st, const struct tb_actor *a, enum entity e, int64_t id,
+                        int64_t version, const json_t *changes, json_t **out, struct tb_err *err)
+{
+    int owned;
+    if (st_tx_begin(st, &owned, err) < 0)
+        return -1;
+    json_t *old = NULL;
+    int rc = -1;
+    if (store_entity_get(st, a, e, id, &old, err) < 0 || st_version_mismatch(old, version, err) < 0)
+        goto out;
+    int64_t org_id = json_integer_value(json_object_get(old, "org_id"));
+    if (check_foreign_keys(st, a, e, changes, org_id, err) < 0)
+        goto out;
+    sqlite3_stmt *s = st_stmt(st, stmt_of(e, ENT_OP_UPDATE), err);
+    if (!s)
+        goto out;
+    st_bind_actor(s, a);
+    st_bind_i64(s, ":id", id);
+    st_bind_i64(s, ":version", json_integer_value(json_object_get(old, "version")));
+    for (const char *const *c = entities[e].columns; *c; c++) {
+        json_t *v = json_object_get(changes, *c);
+        bind_column(s, e, *c, v ? v : json_object_get(old, *c));
+    }
+    if (st_step_done(st, s, entities[e].name, err) < 0)
+        goto out;
+    if (sqlite3_changes(st->db) != 1) {
+        tb_fail(err, 412, "version_mismatch", "version", "version: the record was changed by someone else");
+        goto out;
+    }
+    json_t *d = st_diff(old, changes);
+    rc = json_object_size(d) ? store_audit_add(st, a, org_id, "update", entities[e].name, id, d, err) : 0;
+    json_decref(d);
+    if (rc == 0)
+        rc = store_entity_get(st, a, e, id, out, err);
+out:
+    json_decref(old);
+    return st_tx_end(st, owned, rc, err);
+}
+
+int store_entity_delete(struct store *st, const struct tb_actor *a, enum entity e, int64_t id,
+                        struct tb_err *err)
+{
+    int owned;
+    if (st_tx_begin(st, &owned, err) < 0)
+        return -1;
+    json_t *old = NULL, *refs = NULL;
+    int rc = -1;
+    if (store_entity_get(st, a, e, id, &old, err) < 0)
+        goto out;
+    sqlite3_stmt *s = st_stmt(st, stmt_of(e, ENT_OP_REFS), err);
+    if (!s)
+        goto out;
+    st_bind_actor(s, a);
+    st_bind_i64(s, ":id", id);
+    if (st_get_one(st, s, entities[e].name, &refs, err) < 0)
+        goto out;
+    char why[200] = "";
+    const char *k;
+    json_t *v;
+    json_object_foreach(refs, k, v) {
+        json_int_t n = json_integer_value(v);
+        if (n > 0 && strlen(why) < sizeof why - 40)
+            snprintf(why + strlen(why), sizeof why - strlen(why), "%s%lld %s", why[0] ? ", " : "",
+                     (long long)n, k);
+    }
+    if (why[0]) {
+        tb_fail(err, 409, "still_referenced", "", "this %s is still referenced by %s", entities[e].name, why);
+        goto out;
+    }
+    int64_t org_id = json_integer_value(json_object_get(old, "org_id"));
+    s = st_stmt(st, stmt_of(e, ENT_OP_DELETE), err);
+    if (!s)
+        goto out;
+    st_bind_actor(s, a);
+    st_bind_i64(s, ":id", id);
+    if (st_step_done(st, s, entities[e].name, err) < 0)
+        goto out;
+    /* The audit keeps what was deleted (less bookkeeping columns). */
+    json_t *gone = json_object();
+    for (const char *const *c = entities[e].columns; *c; c++) {
+        json_t *val = json_object_get(old, *c);
+        if (val && !json_is_null(val))
+            json_object_set_new(gone, *c, json_pack("{s:O}", "old", val));
+    }
+    rc = store_audit_add(st, a, org_id, "delete", entities[e].name, id, gone, err);
+    json_decref(gone);
+out:
+    json_decref(old);
+    json_decref(refs);
+    return st_tx_end(st, owned, rc, err);
+}
+
+/* ---- application history ---- */
+
+int store_application_event(struct store *st, const struct tb_actor *a, int64_t org_id,
+                            int64_t application_id, const char *from, const char *to,
+                            const char *note, struct tb_err *err)
+{
+    sqlite3_stmt *s = st_stmt(st, STMT_APP_EVENT_INSERT, err);
+    if (!s)
+        return -1;
+    st_bind_actor(s, a);
+    st_bind_i64(s, ":org_id", org_id);
+    st_bind_i64(s, ":application_id", application_id);
+    st_bind_text(s, ":from_stage", from);
+    st_bind_text(s, ":to_stage", to);
+    st_bind_text(s, ":note", note);
+    return st_step_done(st, s, "application history", err);
+}
+
+static int rows(struct store *st, sqlite3_stmt *s, json_t **out, struct tb_err *err)
+{
+    json_t *arr = json_array();
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        json_array_append_new(arr, st_row_json(s));
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE) {
+        json_decref(arr);
+        return st_db_fail(st, err, "list");
+    }
+    *out = arr;
+    return 0;
+}
+
+int store_application_events(struct store *st, const struct tb_actor *a, int64_t application_id,
+                             json_t **out, struct tb_err *err)
+{
+    sqlite3_stmt *s = st_stmt(st, STMT_APP_EVENTS_LIST, err);
+    if (!s)
+        return -1;
+    st_bind_actor(s, a);
+    st_bind_i64(s, ":id", application_id);
+    return rows(st, s, out, err);
+}
+
+/* ---- agreement ---- */
+
+int store_agreement_accept(struct store *st, const struct tb_actor *a, int64_t org_id,
+                           int64_t placement_id, const char *party, const char *terms_hash,
+                           struct tb_err *err)
+{
+    sqlite3_stmt *s = st_stmt(st, STMT_AGREEMENT_INSERT, err);
+    if (!s)
+        return -1;
+    st_bind_actor(s, a);
+    st_bind_i64(s, ":org_id", org_id);
+    st_bind_i64(s, ":placement_id", placement_id);
+    st_bind_text(s, ":party", party);
+    st_bind_text(s, ":terms_hash", terms_hash);
+    if (st_step_done(st, s, "agreement", err) < 0) {
+        if (err->status == 409)
+            tb_fail(err, 409, "already_accepted", "", "the %s has already accepted this agreement", party);
+        return -1;
+    }
+    json_t *d = json_pack("{s:{s:s}, s:{s:s}}", "accepted_by", "new", party, "terms_hash", "new", terms_hash);
+    int rc = store_audit_add(st, a, org_id, "update", "placement", placement_id, d, err);
+    json_decref(d);
+    return rc;
+}
+
+int store_agreement_list(struct store *st, const struct tb_actor *a, int64_t placement_id,
+                         json_t **out, struct tb_err *err)
+{
+    sqlite3_stmt *s = st_stmt(st, STMT_AGREEMENT_LIST, err);
+    if (!s)
+        return -1;
+    st_bind_actor(s, a);
+    st_bind_i64(s, ":id", placement_id);
+    return rows(st, s, out, err);
+}
+
+int store_agreement_clear(struct store *st, const struct tb_actor *a, int64_t placement_id,
+                          struct tb_err *err)
+{
+    sqlite3_stmt *s = st_stmt(st, STMT_AGREEMENT_CLEAR, err);
+    if (!s)
+        return -1;
+    st_bind_actor(s, a);
+    st_bind_i64(s, ":id", placement_id);
+    return st_step_done(st, s, "agreement", err);
+}
+
+/* ---- CV files ---- */
+
+int store_cv_put(struct store *st, const struct tb_actor *a, int64_t graduate_id, const void *data,
+                 size_t len, const char *sha256, struct tb_err *err)
+{
+    json_t *g;
+    if (store_entity_get(st, a, ENT_GRADUATE, graduate_id, &g, err) < 0)
+        return -1;
+    int64_t org_id = json_integer_value(json_object_get(g, "org_id"));
+    json_decref(g);
+    sqlite3_stmt *s = st_stmt(st, STMT_CV_PUT, err);
+    if (!s)
+        return -1;
+    st_bind_actor(s, a);
+    st_bind_i64(s, ":graduate_id", graduate_id);
+    st_bind_i64(s, ":org_id", org_id);
+    st_bind_text(s, ":sha256", sha256);
+    sqlite3_bind_blob(s, sqlite3_bind_parameter_index(s, ":content"), data, (int)len, SQLITE_TRANSIENT);
+    return st_step_done(st, s, "CV", err);
+}
+
+int store_cv_get(struct store *st, const struct tb_actor *a, int64_t graduate_id, void **data,
+                 size_t *len, char sha256[65], struct tb_err *err)
+{
+    json_t *g;
+    if (store_entity_get(st, a, ENT_GRADUATE, graduate_id, &g, err) < 0)
+        return -1;
+    json_decref(g);
+    sqlite3_stmt *s = st_stmt(st, STMT_CV_GET, err);
+    if (!s)
+        return -1;
+    st_bind_actor(s, a);
+    st_bind_i64(s, ":graduate_id", graduate_id);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        *len = (size_t)sqlite3_column_bytes(s, 0);
+        *data = malloc(*len ? *len : 1);
+        memcpy(*data, sqlite3_column_blob(s, 0), *len);
+        snprintf(sha256, 65, "%s", (const char *)sqlite3_column_text(s, 1));
+    }
+    sqlite3_reset(s);
+    if (rc == SQLITE_DONE)
+        return TB_NOT_FOUND(err, "no CV uploaded for this graduate");
+    return rc == SQLITE_ROW ? 0 : st_db_fail(st, err, "CV");
+}
+
+int store_cv_delete(struct store *st, const struct tb_actor *a, int64_t graduate_id,
+                    struct tb_err *err)
+{
+    sqlite3_stmt *s = st_stmt(st, STMT_CV_DELETE, err);
+    if (!s)
+        return -1;
+    st_bind_actor(s, a);
+    st_bind_i64(s, ":graduate_id", graduate_id);
+    return st_step_done(st, s, "CV", err);
+}
+
+/* ---- dashboard counts ---- */
+
+int store_programme_counts(struct store *st, const struct tb_actor *a, json_t **out,
+                           struct tb_err *err)
+{
+    static const struct { enum entity e; const char *key; } sets[] = {
+        {ENT_POSITION, "positions"}, {ENT_APPLICATION, "applications"}, {ENT_PLACEMENT, "placements"},
+        {ENT_COMPANY, "companies"}, {ENT_GRADUATE, "graduates"}, {ENT_COHORT, "cohorts"},
+    };
+    json_t *result = json_object();
+    for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++) {
+        sqlite3_stmt *s = st_stmt(st, stmt_of(sets[i].e, ENT_OP_COUNTS), err);
+        if (!s) {
+            json_decref(result);
+            return -1;
+        }
+        st_bind_actor(s, a);
+        bind_scope(s, a);
+        json_t *counts = json_object();
+        int rc;
+        while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+            json_object_set_new(counts, (const char *)sqlite3_column_text(s, 0),
+                                json_integer(sqlite3_column_int64(s, 1)));
+        sqlite3_reset(s);
+        if (rc != SQLITE_DONE) {
+            json_decref(counts);
+            json_decref(result);
+            return st_db_fail(st, err, "counts");
+        }
+        json_t *all = json_object_get(counts, "all");
+        json_object_set_new(result, sets[i].key, all ? json_incref(all) : counts);
+        if (all)
+            json_decref(counts);
+    }
+    *out = result;
+    return 0;
+}
+
+/* ---- GDPR erasure ---- */
+
+static int run_by_id(struct store *st, const struct tb_actor *a, enum stmt id_stmt, const char *entity,
+                     int64_t id, struct tb_err *err)
+{
+    sqlite3_stmt *s = st_stmt(st, id_stmt, err);
+    if (!s)
+        return -1;
+    st_bind_actor(s, a);
+    st_bind_i64(s, ":id", id);
+    st_bind_i64(s, ":graduate_id", id);
+    st_bind_text(s, ":entity", entity);
+    return st_step_done(st, s, "erasure", err);
+}
+
+int store_graduate_erase(struct store *st, const struct tb_actor *a, int64_t id, struct tb_err *err)
+{
+    int owned;
+    if (st_tx_begin(st, &owned, err) < 0)
+        return -1;
+    json_t *g = NULL;
+    int rc = -1;
+    if (store_entity_get(st, a, ENT_GRADUATE, id, &g, err) < 0)
+        goto out;
+    if (!json_is_null(json_object_get(g, "erased_at"))) {
+        tb_fail(err, 409, "already_erased", "", "this graduate's personal data was already erased");
+        goto out;
+    }
+    int64_t org_id = json_integer_value(json_object_get(g, "org_id"));
+    json_t *user = json_object_get(g, "user_id");
+    if (json_is_integer(user)) {
+        int64_t uid = json_integer_value(user);
+        sqlite3_stmt *s = st_stmt(st, STMT_USER_ERASE, err);
+        if (!s)
+            goto out;
+        st_bind_actor(s, a);
+        st_bind_i64(s, ":id", uid);
+        if (st_step_done(st, s, "erasure", err) < 0)
+            goto out;
+        s = st_stmt(st, STMT_SESSION_DELETE_USER, err);
+        if (!s)
+            goto out;
+        st_bind_i64(s, ":user_id", uid);
+        if (st_step_done(st, s, "erasure", err) < 0 || run_by_id(st, a, STMT_AUDIT_SCRUB, "user", uid, err) < 0)
+            goto out;
+    }
+    if (run_by_id(st, a, STMT_CV_DELETE, "graduate", id, err) < 0 ||
+        run_by_id(st, a, STMT_APP_EVENT_NOTES_SCRUB, "graduate", id, err) < 0 ||
+        run_by_id(st, a, STMT_APP_NOTES_SCRUB, "graduate", id, err) < 0 ||
+        run_by_id(st, a, STMT_AUDIT_SCRUB, "graduate", id, err) < 0 ||
+        run_by_id(st, a, STMT_GRADUATE_ERASE, "graduate", id, err) < 0)
+        goto out;
+    json_t *d = json_pack("{s:{s:b}}", "erased", "new", 1);
+    rc = store_audit_add(st, a, org_id, "update", "graduate", id, d, err);
+    json_decref(d);
+out:
+    json_decref(g);
+    return st_tx_end(st, owned, rc, err);
+}

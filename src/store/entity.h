@@ -1,0 +1,86 @@
+/*
+ * entity.h - the programme's records (companies, graduates, cohorts,
+ * positions, applications, placements) through one generic store API.
+ *
+ * Each entity is described once (entity.c: its table, columns and which
+ * columns hold JSON arrays); its SQL is literal in stmts_sqlite.c. The
+ * store binds the tenant AND the actor's row scope (a company user sees its
+ * own company's rows, a trainee their own record and open positions, a
+ * mentor the placements they supervise), so handlers cannot forget either.
+ * Every create, update and delete is audited with old and new values.
+ */
+#ifndef TB_ENTITY_H
+#define TB_ENTITY_H
+
+#include "store/store.h"
+
+enum entity {
+    ENT_COMPANY,
+    ENT_GRADUATE,
+    ENT_COHORT,
+    ENT_POSITION,
+    ENT_APPLICATION,
+    ENT_PLACEMENT,
+    ENT__MAX
+};
+
+const char *entity_name(enum entity e);   /* "company" ... (audit, messages) */
+
+/* fields: the columns to set (already validated). For the foundation admin,
+ * fields must carry "org_id" (which operator the record belongs to). */
+int store_entity_create(struct store *st, const struct tb_actor *a, enum entity e,
+                        const json_t *fields, int64_t *id, struct tb_err *err);
+int store_entity_get(struct store *st, const struct tb_actor *a, enum entity e, int64_t id,
+                     json_t **out, struct tb_err *err);
+/* filters: {"name": "value"} for the filters the entity documents (see
+ * entity_filters()); q: free text; sort: "id" | "name" (or the entity's
+ * name column); all validated here. */
+int store_entity_list(struct store *st, const struct tb_actor *a, enum entity e,
+                      const struct list_query *q, const json_t *filters, struct list_page *page,
+                      struct tb_err *err);
+/* Applies changes (only declared columns) if version matches (else 412). */
+int store_entity_update(struct store *st, const struct tb_actor *a, enum entity e, int64_t id,
+                        int64_t version, const json_t *changes, json_t **out, struct tb_err *err);
+/* Refused with 409 while other records refer to it; the message says by what. */
+int store_entity_delete(struct store *st, const struct tb_actor *a, enum entity e, int64_t id,
+                        struct tb_err *err);
+/* Names of list filters an entity accepts, NULL-terminated. */
+const char *const *entity_filters(enum entity e);
+
+/* Application history. */
+int store_application_event(struct store *st, const struct tb_actor *a, int64_t org_id,
+                            int64_t application_id, const char *from, const char *to,
+                            const char *note, struct tb_err *err);
+int store_application_events(struct store *st, const struct tb_actor *a, int64_t application_id,
+                             json_t **out, struct tb_err *err);
+
+/* The three-party agreement. */
+int store_agreement_accept(struct store *st, const struct tb_actor *a, int64_t org_id,
+                           int64_t placement_id, const char *party, const char *terms_hash,
+                           struct tb_err *err);
+int store_agreement_list(struct store *st, const struct tb_actor *a, int64_t placement_id,
+                         json_t **out, struct tb_err *err);
+int store_agreement_clear(struct store *st, const struct tb_actor *a, int64_t placement_id,
+                          struct tb_err *err);
+
+/* CV files (PDF), kept out of the graduate row. */
+int store_cv_put(struct store *st, const struct tb_actor *a, int64_t graduate_id,
+                 const void *data, size_t len, const char *sha256, struct tb_err *err);
+/* *data is malloc'd; the caller frees it. */
+int store_cv_get(struct store *st, const struct tb_actor *a, int64_t graduate_id, void **data,
+                 size_t *len, char sha256[65], struct tb_err *err);
+int store_cv_delete(struct store *st, const struct tb_actor *a, int64_t graduate_id,
+                    struct tb_err *err);
+
+/* GDPR erasure: empties the graduate's personal fields, deletes the CV,
+ * anonymises and disables their login, scrubs notes and the audit entries
+ * about them; keeps the pseudonymous record (EQF level, field, graduation
+ * year, languages, nationality) and the programme history for statistics. */
+int store_graduate_erase(struct store *st, const struct tb_actor *a, int64_t id, struct tb_err *err);
+
+/* Counts for dashboards: {"applications":{"applied":n,...},"positions":{...},"placements":{...}}
+ * within the actor's tenant and scope. */
+int store_programme_counts(struct store *st, const struct tb_actor *a, json_t **out,
+                           struct tb_err *err);
+
+#endif
