@@ -6,6 +6,9 @@ committed; tests/unit/test_store.c checks the statements' tenant filters and
 `scripts/gen-entity-sql.py --check` that the files are up to date."""
 import sys
 
+# Records only staff see: every role scope must be unset.
+STAFF_ONLY = "(:scope_company IS NULL AND :scope_graduate IS NULL AND :scope_mentor IS NULL)"
+
 ENTS = {
  'COMPANY': dict(table='companies', cols='legal_name registration_number country region city nace employees currency turnover export_turnover balance_sheet products export_markets target_markets contacts website'.split(),
    name='legal_name', extra='',
@@ -21,13 +24,13 @@ ENTS = {
    filters={'language': "EXISTS (SELECT 1 FROM json_each(t.languages) j WHERE json_extract(j.value, '$.code') = :f_language)",
             'nationality': "t.nationality = :f_nationality", 'field': "t.field LIKE :f_field || '%'", 'eqf_level': "t.eqf_level = :f_eqf_level",
             'erased': "(CASE WHEN t.erased_at IS NULL THEN 'false' ELSE 'true' END) = :f_erased"},
-   refs="(SELECT count(*) FROM applications WHERE graduate_id = :id) AS applications, (SELECT count(*) FROM placements WHERE graduate_id = :id) AS placements"),
+   refs="(SELECT count(*) FROM applications WHERE graduate_id = :id) AS applications, (SELECT count(*) FROM placements WHERE graduate_id = :id) AS placements, (SELECT count(*) FROM match_constraints WHERE graduate_id = :id) AS match_constraints"),
  'COHORT': dict(table='cohorts', cols='name start_date end_date curriculum_version'.split(),
    name='name', extra=", (SELECT count(*) FROM placements pl WHERE pl.cohort_id = t.id) AS placement_count",
    scope="1",
    q="t.name LIKE '%' || :q || '%'",
    filters={},
-   refs="(SELECT count(*) FROM positions WHERE cohort_id = :id) AS positions, (SELECT count(*) FROM placements WHERE cohort_id = :id) AS placements"),
+   refs="(SELECT count(*) FROM positions WHERE cohort_id = :id) AS positions, (SELECT count(*) FROM placements WHERE cohort_id = :id) AS placements, (SELECT count(*) FROM match_runs WHERE cohort_id = :id) AS match_runs, (SELECT count(*) FROM match_constraints WHERE cohort_id = :id) AS match_constraints"),
  'POSITION': dict(table='positions', cols='company_id cohort_id title description target_markets products languages fields location_country location_city start_date duration_months currency pay places status'.split(),
    name='title', extra=", (SELECT c.legal_name FROM companies c WHERE c.id = t.company_id) AS company_name",
    scope="(:scope_company IS NULL OR t.company_id = :scope_company) AND (:open_only = 0 OR t.status = 'open' OR t.id IN (SELECT position_id FROM applications WHERE graduate_id = :scope_graduate)) AND (:scope_mentor IS NULL OR t.id IN (SELECT position_id FROM placements WHERE mentor_user_id = :scope_mentor))",
@@ -35,7 +38,7 @@ ENTS = {
    filters={'status': "t.status = :f_status", 'company_id': "t.company_id = :f_company_id", 'cohort_id': "t.cohort_id = :f_cohort_id",
             'target_market': "EXISTS (SELECT 1 FROM json_each(t.target_markets) j WHERE j.value = :f_target_market)",
             'language': "EXISTS (SELECT 1 FROM json_each(t.languages) j WHERE json_extract(j.value, '$.code') = :f_language)"},
-   refs="(SELECT count(*) FROM applications WHERE position_id = :id) AS applications, (SELECT count(*) FROM placements WHERE position_id = :id) AS placements"),
+   refs="(SELECT count(*) FROM applications WHERE position_id = :id) AS applications, (SELECT count(*) FROM placements WHERE position_id = :id) AS placements, (SELECT count(*) FROM match_constraints WHERE position_id = :id) AS match_constraints"),
  'APPLICATION': dict(table='applications', cols='graduate_id position_id stage graduate_rank company_rank notes'.split(),
    name=None, extra=", (SELECT g.name FROM graduates g WHERE g.id = t.graduate_id) AS graduate_name, (SELECT p.title FROM positions p WHERE p.id = t.position_id) AS position_title, (SELECT p.company_id FROM positions p WHERE p.id = t.position_id) AS company_id, (SELECT c.legal_name FROM positions p JOIN companies c ON c.id = p.company_id WHERE p.id = t.position_id) AS company_name",
    scope="(:scope_graduate IS NULL OR t.graduate_id = :scope_graduate) AND (:scope_company IS NULL OR (t.position_id IN (SELECT id FROM positions WHERE company_id = :scope_company) AND t.stage IN ('shortlisted', 'offered', 'accepted', 'declined'))) AND (:scope_mentor IS NULL OR t.graduate_id IN (SELECT graduate_id FROM placements WHERE mentor_user_id = :scope_mentor))",
@@ -50,6 +53,18 @@ ENTS = {
    q="t.graduate_id IN (SELECT id FROM graduates WHERE name LIKE '%' || :q || '%') OR t.company_id IN (SELECT id FROM companies WHERE legal_name LIKE '%' || :q || '%')",
    filters={'status': "t.status = :f_status", 'cohort_id': "t.cohort_id = :f_cohort_id", 'company_id': "t.company_id = :f_company_id", 'graduate_id': "t.graduate_id = :f_graduate_id"},
    refs="(SELECT count(*) FROM agreement_acceptances WHERE placement_id = :id) AS acceptances"),
+ 'MATCH_RUN': dict(table='match_runs', cols='cohort_id engine options input_hash result status created_by approved_at approved_by'.split(),
+   name=None, extra=", (SELECT h.name FROM cohorts h WHERE h.id = t.cohort_id) AS cohort_name, (SELECT u.name FROM users u WHERE u.id = t.created_by) AS created_by_name",
+   scope=STAFF_ONLY,
+   q="t.engine = :q",
+   filters={'cohort_id': "t.cohort_id = :f_cohort_id", 'status': "t.status = :f_status", 'engine': "t.engine = :f_engine"},
+   refs="0 AS nothing"),
+ 'MATCH_CONSTRAINT': dict(table='match_constraints', cols='cohort_id graduate_id position_id kind note created_by'.split(),
+   name=None, extra=", (SELECT g.name FROM graduates g WHERE g.id = t.graduate_id) AS graduate_name, (SELECT p.title FROM positions p WHERE p.id = t.position_id) AS position_title",
+   scope=STAFF_ONLY,
+   q="t.note LIKE '%' || :q || '%'",
+   filters={'cohort_id': "t.cohort_id = :f_cohort_id", 'kind': "t.kind = :f_kind"},
+   refs="0 AS nothing"),
 }
 
 REFS_REASON = "counts references to a row the caller has just read through its tenant-filtered GET"

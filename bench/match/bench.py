@@ -68,7 +68,7 @@ def dense_lowrank(rng, n):
     a = rng.random((n, 3))
     b = rng.random((n, 3))
     return (np.rint(a @ b.T * 30000).astype(np.int64)
-            + rng.integers(0, 1000, size=(n, n), dtype=np.int64))
+            + rng.integers(0, 10000, size=(n, n), dtype=np.int64))
 
 
 def sparse_instance(rng, n, deg):

@@ -4,6 +4,7 @@
  * h_placements.c. Rules particular to a resource stay in its file.
  */
 #include "http/entity_http.h"
+#include "http/export.h"
 
 #include <string.h>
 
@@ -16,7 +17,8 @@ int entity_list(struct request *r, struct response *res, enum entity e, entity_d
                 struct tb_err *err)
 {
     struct list_query q;
-    if (req_list_query(r, &q, NULL, NULL, NULL, err) < 0)
+    enum export_format fmt;
+    if (req_list_query(r, &q, NULL, NULL, NULL, err) < 0 || export_format_of(r, &fmt, err) < 0)
         return -1;
     json_t *filters = json_object();
     for (const char *const *f = entity_filters(e); *f; f++) {
@@ -28,6 +30,11 @@ int entity_list(struct request *r, struct response *res, enum entity e, entity_d
             return TB_INVALID(err, *f, "%s: must be UTF-8 text of at most 100 bytes", *f);
         }
         json_object_set_new(filters, *f, json_string(v));
+    }
+    if (fmt) {   /* ?format=csv|xlsx: every page as a download (export.c) */
+        int rc = export_entity_list(r, res, fmt, e, &q, filters, decorate, err);
+        json_decref(filters);
+        return rc;
     }
     struct list_page page;
     int rc = store_entity_list(r->store, &r->actor, e, &q, filters, &page, err);

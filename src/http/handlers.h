@@ -73,6 +73,19 @@ HANDLER(h_application_stage);
 HANDLER(h_placement_accept);
 HANDLER(h_placement_status);
 HANDLER(h_dashboard);
+
+/* h_matching.c */
+HANDLER(h_match_weights_get);
+HANDLER(h_match_weights_put);
+HANDLER(h_match_constraint_list);
+HANDLER(h_match_constraint_create);
+HANDLER(h_match_constraint_delete);
+HANDLER(h_match_run_list);
+HANDLER(h_match_run_get);
+HANDLER(h_match_run_create);
+HANDLER(h_match_run_approve);
+HANDLER(h_match_run_discard);
+extern const struct field_spec match_run_fields[], match_constraint_fields[], match_weight_fields[];
 extern const struct field_spec consent_fields[], position_status_fields[], application_stage_fields[],
     placement_accept_fields[], placement_status_fields[];
 

@@ -97,6 +97,18 @@ const struct route routes[] = {
     {"POST", "/api/v1/placements/{id}/accept", h_placement_accept, STAFF | COMPANY | TRAINEE, placement_accept_fields, 0, 0},
     {"POST", "/api/v1/placements/{id}/status", h_placement_status, STAFF, placement_status_fields, 0, 0},
 
+    /* matching (issue: matching graduates to SMEs) */
+    {"GET", "/api/v1/match-weights", h_match_weights_get, STAFF, NULL, 0, 0},
+    {"PUT", "/api/v1/match-weights", h_match_weights_put, STAFF, match_weight_fields, 0, 0},
+    {"GET", "/api/v1/match-constraints", h_match_constraint_list, STAFF, NULL, 0, 0},
+    {"POST", "/api/v1/match-constraints", h_match_constraint_create, STAFF, match_constraint_fields, 0, 0},
+    {"DELETE", "/api/v1/match-constraints/{id}", h_match_constraint_delete, STAFF, NULL, 0, 0},
+    {"GET", "/api/v1/match-runs", h_match_run_list, STAFF, NULL, 0, 0},
+    {"POST", "/api/v1/match-runs", h_match_run_create, STAFF, match_run_fields, 0, 0},
+    {"GET", "/api/v1/match-runs/{id}", h_match_run_get, STAFF, NULL, 0, 0},
+    {"POST", "/api/v1/match-runs/{id}/approve", h_match_run_approve, STAFF, NULL, 0, 0},
+    {"POST", "/api/v1/match-runs/{id}/discard", h_match_run_discard, STAFF, NULL, 0, 0},
+
     /* code lists */
     {"GET", "/api/v1/codes/{list}", h_codes_search, PUBLIC, NULL, 0, 0},
 };

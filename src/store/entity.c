@@ -29,6 +29,7 @@ struct entity_desc {
 static const char *const company_json[] = {"products", "export_markets", "target_markets", "contacts", NULL};
 static const char *const graduate_json[] = {"languages", "countries", "skills", "mobility", "consent", NULL};
 static const char *const position_json[] = {"target_markets", "products", "languages", "fields", NULL};
+static const char *const match_run_json[] = {"options", "result", NULL};
 static const char *const none[] = {NULL};
 
 static const struct foreign_key position_fks[] = {
@@ -38,6 +39,9 @@ static const struct foreign_key application_fks[] = {
 static const struct foreign_key placement_fks[] = {
     {"graduate_id", ENT_GRADUATE}, {"company_id", ENT_COMPANY}, {"cohort_id", ENT_COHORT},
     {"position_id", ENT_POSITION}, {NULL, 0}};
+static const struct foreign_key match_run_fks[] = {{"cohort_id", ENT_COHORT}, {NULL, 0}};
+static const struct foreign_key match_constraint_fks[] = {
+    {"cohort_id", ENT_COHORT}, {"graduate_id", ENT_GRADUATE}, {"position_id", ENT_POSITION}, {NULL, 0}};
 static const struct foreign_key no_fks[] = {{NULL, 0}};
 
 static const struct entity_desc entities[ENT__MAX] = {
@@ -47,7 +51,16 @@ static const struct entity_desc entities[ENT__MAX] = {
     [ENT_POSITION] = {"position", position_columns, position_filters, position_name_column, position_json, position_fks},
     [ENT_APPLICATION] = {"application", application_columns, application_filters, application_name_column, none, application_fks},
     [ENT_PLACEMENT] = {"placement", placement_columns, placement_filters, placement_name_column, none, placement_fks},
+    [ENT_MATCH_RUN] = {"match_run", match_run_columns, match_run_filters, match_run_name_column, match_run_json, match_run_fks},
+    [ENT_MATCH_CONSTRAINT] = {"match_constraint", match_constraint_columns, match_constraint_filters,
+                              match_constraint_name_column, none, match_constraint_fks},
 };
+
+/* Columns too large for the audit log: it records that they changed. */
+static int quiet_column(const char *col)
+{
+    return !strcmp(col, "result");
+}
 
 const char *entity_name(enum entity e)
 {
@@ -223,6 +236,8 @@ int store_entity_create(struct store *st, const struct tb_actor *a, enum entity 
     *id = sqlite3_last_insert_rowid(st->db);
     json_t *shown = json_deep_copy(fields);
     json_object_del(shown, "org_id");
+    if (json_object_get(shown, "result"))
+        json_object_set_new(shown, "result", json_string("(stored)"));
     json_t *d = st_diff(NULL, shown);
     rc = store_audit_add(st, a, org_id, "create", entities[e].name, *id, d, err);
     json_decref(d);
@@ -292,6 +307,11 @@ int store_entity_update(struct store *st, const struct tb_actor *a, enum entity 
         goto out;
     }
     json_t *d = st_diff(old, changes);
+    const char *k;
+    json_t *v;
+    json_object_foreach(d, k, v)
+        if (quiet_column(k))
+            json_object_set_new(d, k, json_pack("{s:s}", "new", "(stored)"));
     rc = json_object_size(d) ? store_audit_add(st, a, org_id, "update", entities[e].name, id, d, err) : 0;
     json_decref(d);
     if (rc == 0)
@@ -597,5 +617,53 @@ int store_graduate_erase(struct store *st, const struct tb_actor *a, int64_t id,
     json_decref(d);
 out:
     json_decref(g);
+    return st_tx_end(st, owned, rc, err);
+}
+
+/* ---- matching settings ---- */
+
+int store_match_settings_get(struct store *st, const struct tb_actor *a, int64_t org_id,
+                             json_t **out, struct tb_err *err)
+{
+    sqlite3_stmt *s = st_stmt(st, STMT_MATCH_SETTINGS_GET, err);
+    if (!s)
+        return -1;
+    st_bind_actor(s, a);
+    st_bind_i64(s, ":org_id", org_id);
+    int rc = sqlite3_step(s);
+    *out = NULL;
+    if (rc == SQLITE_ROW)
+        *out = json_loads((const char *)sqlite3_column_text(s, 0), 0, NULL);
+    sqlite3_reset(s);
+    return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? 0 : st_db_fail(st, err, "settings");
+}
+
+int store_match_settings_put(struct store *st, const struct tb_actor *a, int64_t org_id,
+                             const json_t *weights, struct tb_err *err)
+{
+    int owned;
+    if (st_tx_begin(st, &owned, err) < 0)
+        return -1;
+    json_t *old = NULL;
+    int rc = store_match_settings_get(st, a, org_id, &old, err);
+    sqlite3_stmt *s = rc == 0 ? st_stmt(st, STMT_MATCH_SETTINGS_PUT, err) : NULL;
+    if (s) {
+        st_bind_actor(s, a);
+        st_bind_i64(s, ":org_id", org_id);
+        char *text = json_dumps(weights, JSON_COMPACT | JSON_SORT_KEYS);
+        st_bind_text(s, ":weights", text);
+        free(text);
+        rc = st_step_done(st, s, "settings", err);
+        if (rc == 0 && sqlite3_changes(st->db) != 1)
+            rc = TB_NOT_FOUND(err, "organization not found");
+        if (rc == 0) {
+            json_t *d = json_pack("{s:{s:O, s:O}}", "weights", "old", old ? old : json_null(), "new", weights);
+            rc = store_audit_add(st, a, org_id, "update", "match_settings", org_id, d, err);
+            json_decref(d);
+        }
+    } else {
+        rc = -1;
+    }
+    json_decref(old);
     return st_tx_end(st, owned, rc, err);
 }

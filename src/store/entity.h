@@ -21,6 +21,8 @@ enum entity {
     ENT_POSITION,
     ENT_APPLICATION,
     ENT_PLACEMENT,
+    ENT_MATCH_RUN,
+    ENT_MATCH_CONSTRAINT,
     ENT__MAX
 };
 
@@ -77,6 +79,13 @@ int store_cv_delete(struct store *st, const struct tb_actor *a, int64_t graduate
  * about them; keeps the pseudonymous record (EQF level, field, graduation
  * year, languages, nationality) and the programme history for statistics. */
 int store_graduate_erase(struct store *st, const struct tb_actor *a, int64_t id, struct tb_err *err);
+
+/* The operator's score weights as stored ({"criterion": weight, ...}), or
+ * *out = NULL when the operator never set them (defaults apply). */
+int store_match_settings_get(struct store *st, const struct tb_actor *a, int64_t org_id,
+                             json_t **out, struct tb_err *err);
+int store_match_settings_put(struct store *st, const struct tb_actor *a, int64_t org_id,
+                             const json_t *weights, struct tb_err *err);
 
 /* Counts for dashboards: {"applications":{"applied":n,...},"positions":{...},"placements":{...}}
  * within the actor's tenant and scope. */

@@ -188,6 +188,12 @@ static const struct store_stmt_info stmts[STMT__MAX] = {
         "uploaded_at = excluded.uploaded_at", NULL},
     [STMT_CV_GET] = {"CV_GET",
         "SELECT content, sha256 FROM cv_files WHERE graduate_id = :graduate_id AND (:all = 1 OR org_id = :tenant)", NULL},
+    [STMT_MATCH_SETTINGS_GET] = {"MATCH_SETTINGS_GET",
+        "SELECT weights, updated_at FROM match_settings WHERE org_id = :org_id AND (:all = 1 OR org_id = :tenant)", NULL},
+    [STMT_MATCH_SETTINGS_PUT] = {"MATCH_SETTINGS_PUT",
+        "INSERT INTO match_settings (org_id, weights, updated_at) SELECT :org_id, :weights, :now "
+        "WHERE :all = 1 OR :org_id = :tenant "
+        "ON CONFLICT (org_id) DO UPDATE SET weights = excluded.weights, updated_at = excluded.updated_at", NULL},
     [STMT_GRADUATE_ERASE] = {"GRADUATE_ERASE",
         "UPDATE graduates SET name = 'Erased graduate ' || id, email = NULL, phone = NULL, residence = NULL, "
         "university = NULL, countries = '[]', skills = '[]', mobility = '[]', available_from = NULL, "

@@ -610,7 +610,9 @@ int store_org_create(struct store *st, const struct tb_actor *a, const char *kin
     }
     *id = sqlite3_last_insert_rowid(st->db);
     json_t *fields = json_pack("{s:s, s:s, s:s?}", "kind", kind, "name", name, "country", country);
-    rc = store_audit_add(st, a, *id, "create", "organization", *id, st_diff(NULL, fields), err);
+    json_t *d = st_diff(NULL, fields);
+    rc = store_audit_add(st, a, *id, "create", "organization", *id, d, err);
+    json_decref(d);
     json_decref(fields);
 out:
     return st_tx_end(st, owned, rc, err);
@@ -733,8 +735,9 @@ int store_org_delete(struct store *st, const struct tb_actor *a, int64_t id, str
     int64_t foundation;
     if (store_org_foundation_id(st, &foundation, err) < 0)
         goto out;
-    rc = store_audit_add(st, a, foundation, "delete", "organization", id,
-                         json_pack("{s:{s:O}}", "name", "old", json_object_get(old, "name")), err);
+    json_t *gone = json_pack("{s:{s:O}}", "name", "old", json_object_get(old, "name"));
+    rc = store_audit_add(st, a, foundation, "delete", "organization", id, gone, err);
+    json_decref(gone);
     if (rc < 0)
         goto out;
     rc = -1;

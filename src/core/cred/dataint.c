@@ -204,6 +204,18 @@ static const char *relative_iri(const json_t *v, const char **what)
     return NULL;
 }
 
+static int is_keyword(const char *k)
+{
+    static const char *const kw[] = {
+        "@base", "@container", "@context", "@direction", "@graph", "@id", "@import", "@included",
+        "@index", "@json", "@language", "@list", "@nest", "@none", "@prefix", "@propagate",
+        "@protected", "@reverse", "@set", "@type", "@value", "@version", "@vocab", NULL};
+    for (int i = 0; kw[i]; i++)
+        if (!strcmp(k, kw[i]))
+            return 1;
+    return 0;
+}
+
 /*
  * On failure only: name the dropped key. Removing a key whose values were
  * dropped leaves the expansion's count unchanged; removing any other lowers it.
@@ -220,15 +232,24 @@ static const char *find_dropped_key(json_t *root, json_t *v, struct jsonld_loade
         }
         return NULL;
     }
-    if (!json_is_object(v))
-        return NULL;
+    if (!json_is_object(v) || json_object_get(v, "@value"))
+        return NULL;   /* a value object's members are modifiers, not data */
+    /* Snapshot the keys: deleting and re-adding one moves it to the end. */
+    size_t nk = json_object_size(v), i = 0;
+    const char **keys = arena_alloc(a, sizeof *keys * (nk + 1));
     const char *k;
     json_t *c;
-    void *it;
-    json_object_foreach_safe(v, it, k, c) {
-        if (!strcmp(k, "@context") || count_leaves(c, 0) == 0)
+    if (!keys)
+        return NULL;
+    json_object_foreach(v, k, c)
+        keys[i++] = arena_strdup(a, k);
+    for (i = 0; i < nk; i++) {
+        if (!keys[i] || !(c = json_object_get(v, keys[i])))
             continue;
-        char *key = arena_strdup(a, k);
+        k = keys[i];
+        if (is_keyword(k) || count_leaves(c, 0) == 0)
+            continue;
+        const char *key = k;
         json_t *keep = json_incref(c);
         json_object_del(v, key);
         json_t *exp = NULL;

@@ -92,11 +92,17 @@ static struct heap_item heap_pop(struct heap_item *h, int64_t *n)
     return top;
 }
 
-/* Per-column search state packed in one 32-byte record: a relaxation then
- * touches one cache line instead of five scattered arrays. */
+/*
+ * Per-column search state in one 32-byte record, so that relaxing an edge or
+ * scanning a column touches one cache line: label d (COL_SCANNED once
+ * scanned), potential v, the row holding the column and the cost of that
+ * pair (which gives the row's dual u = ycost - v without another lookup).
+ */
+#define COL_SCANNED (-LAP_INF)
+
 struct col_state {
-    int64_t d, v, predcost;
-    int32_t pred, stamp;   /* stamp: number of the search that scanned it */
+    int64_t d, v, ycost;
+    int32_t pred, y;
 };
 
 struct sparse_work {
@@ -104,7 +110,7 @@ struct sparse_work {
     int64_t heap_cap;
     struct col_state *cs;
     int32_t *touched;
-    int32_t search;
+    int64_t *scanned_d;
 };
 
 /* Column reduction, transfer and augmenting row reduction over edges
@@ -250,6 +256,16 @@ static void sparse_greedy_init(const struct csr *g, struct lap *L)
     }
 }
 
+/* Cheapest edge (r, j): the one a search used to label j from r. */
+static int64_t edge_cost(const struct csr *g, int32_t r, int32_t j)
+{
+    int64_t best = LAP_INF;
+    for (int64_t k = g->start[r]; k < g->start[r + 1]; k++)
+        if (g->col[k] == j && g->cost[k] < best)
+            best = g->cost[k];
+    return best;
+}
+
 /*
  * Dijkstra with a lazy binary heap from free row f; same sinks and potential
  * update as the dense version. Free columns are never queued: the best one
@@ -260,8 +276,7 @@ static void sparse_greedy_init(const struct csr *g, struct lap *L)
 static int sparse_augment(const struct csr *g, struct lap *L, struct sparse_work *w, int32_t f)
 {
     struct col_state *cs = w->cs;
-    int32_t *x = L->x, *y = L->y;
-    int32_t s = ++w->search;
+    int32_t *x = L->x;
     int64_t hn = 0, nt = 0;
     int32_t n_scanned = 0;
     int32_t *scanned = L->col;         /* reused: list of scanned columns */
@@ -276,14 +291,14 @@ static int sparse_augment(const struct csr *g, struct lap *L, struct sparse_work
             int32_t jj = g->col[k];
             struct col_state *c = &cs[jj];
             int64_t nd = g->cost[k] - c->v - h;
-            if (nd >= c->d || nd >= bound || c->stamp == s)
+            /* a scanned column has d = COL_SCANNED, so it fails this test */
+            if (nd >= c->d || nd >= bound || c->d == COL_SCANNED)
                 continue;
             if (c->d == LAP_INF)
                 w->touched[nt++] = jj;
             c->d = nd;
             c->pred = i;
-            c->predcost = g->cost[k];
-            if (y[jj] < 0) {
+            if (c->y < 0) {
                 best_free = nd;
                 free_col = jj;
                 bound = best_free < best_exit ? best_free : best_exit;
@@ -291,23 +306,31 @@ static int sparse_augment(const struct csr *g, struct lap *L, struct sparse_work
                 heap_push(w->heap, &hn, nd, jj);
             }
         }
-        /* next column to scan */
         struct heap_item it = { LAP_INF, -1 };
         while (hn > 0) {
             it = heap_pop(w->heap, &hn);
-            if (it.key == cs[it.col].d && cs[it.col].stamp != s)
+            if (it.key == cs[it.col].d)
                 break;
             it.key = LAP_INF;
         }
         bound = best_free < best_exit ? best_free : best_exit;
         if (it.key >= bound || it.key >= LAP_HALF)
             break;
-        int32_t j = it.col;
-        cs[j].stamp = s;
-        scanned[n_scanned++] = j;
+        /* Rows are scattered in memory: start fetching the row of the
+         * column most likely to be scanned next while this one is relaxed. */
+        if (hn > 0) {
+            int32_t ny = cs[w->heap[0].col].y;
+            __builtin_prefetch(&g->start[ny]);
+        }
+        struct col_state *c = &cs[it.col];
+        __builtin_prefetch(&g->col[g->start[c->y]]);
+        __builtin_prefetch(&g->cost[g->start[c->y]]);
+        w->scanned_d[n_scanned] = it.key;
+        scanned[n_scanned++] = it.col;
+        c->d = COL_SCANNED;
         L->scans++;
-        i = y[j];
-        h = L->xcost[i] - cs[j].v - it.key;
+        i = c->y;
+        h = c->ycost - c->v - it.key;
         if (L->e && L->e[i] < LAP_HALF) {
             int64_t ex = L->e[i] - h;
             if (ex < best_exit) {
@@ -328,15 +351,15 @@ static int sparse_augment(const struct csr *g, struct lap *L, struct sparse_work
         goto reset;
     }
     for (int32_t k = 0; k < n_scanned; k++)
-        cs[scanned[k]].v += cs[scanned[k]].d - dsink;
+        cs[scanned[k]].v += w->scanned_d[k] - dsink;
     if (free_col >= 0) {
         int32_t j = free_col, r;
         do {
             r = cs[j].pred;
-            y[j] = r;
+            cs[j].y = r;
+            cs[j].ycost = edge_cost(g, r, j);
             int32_t jn = x[r];
             x[r] = j;
-            L->xcost[r] = cs[j].predcost;
             j = jn;
         } while (r != f);
     } else {
@@ -345,9 +368,9 @@ static int sparse_augment(const struct csr *g, struct lap *L, struct sparse_work
         while (r != f) {
             int32_t r2 = cs[j].pred;
             int32_t jn = x[r2];
-            y[j] = r2;
+            cs[j].y = r2;
+            cs[j].ycost = edge_cost(g, r2, j);
             x[r2] = j;
-            L->xcost[r2] = cs[j].predcost;
             j = jn;
             r = r2;
         }
@@ -366,7 +389,8 @@ static int sparse_solve(const struct csr *g, struct lap *L, int square_init, str
     w.heap = arena_alloc(a, (size_t)w.heap_cap * sizeof *w.heap);
     w.cs = arena_alloc(a, ((size_t)L->C + 1) * sizeof *w.cs);
     w.touched = arena_alloc(a, ((size_t)L->C + 1) * sizeof *w.touched);
-    if (!w.heap || !w.cs || !w.touched)
+    w.scanned_d = arena_alloc(a, ((size_t)L->C + 1) * sizeof *w.scanned_d);
+    if (!w.heap || !w.cs || !w.touched || !w.scanned_d)
         return -2;
     if (square_init) {
         if (sparse_square_init(g, L, L->pred) < 0)
@@ -375,17 +399,19 @@ static int sparse_solve(const struct csr *g, struct lap *L, int square_init, str
         sparse_greedy_init(g, L);
     }
     for (int32_t j = 0; j < L->C; j++) {
-        w.cs[j].d = LAP_INF;
-        w.cs[j].v = L->v[j];
-        w.cs[j].stamp = 0;
-        w.cs[j].pred = -1;
+        int32_t r = L->y[j];
+        w.cs[j] = (struct col_state){ LAP_INF, L->v[j], r >= 0 ? L->xcost[r] : 0, -1, r };
     }
     L->sap_rows = L->n_free;
     for (int32_t k = 0; k < L->n_free; k++)
         if (sparse_augment(g, L, &w, L->free_rows[k]) < 0)
             return -1;
-    for (int32_t j = 0; j < L->C; j++)
+    for (int32_t j = 0; j < L->C; j++) {
         L->v[j] = w.cs[j].v;
+        L->y[j] = w.cs[j].y;
+        if (w.cs[j].y >= 0)
+            L->xcost[w.cs[j].y] = w.cs[j].ycost;
+    }
     for (int32_t i = 0; i < L->R; i++) {
         if (L->x[i] >= 0)
             L->u[i] = L->xcost[i] - L->v[L->x[i]];

@@ -131,11 +131,11 @@ static int build_state(const struct tb_hr_problem *p, const struct tb_stable_opt
         return OOM(err);
     memcpy(s->cl, p->cand_list, (size_t)cn * sizeof(int32_t));
     memcpy(s->pl, p->pos_list, (size_t)pn * sizeof(int32_t));
-    for (int64_t k = 0; k < cn; k++)
-        s->cg[k] = p->cand_rank ? p->cand_rank[k] : (int32_t)(k - 0);
-    for (int64_t k = 0; k < pn; k++)
-        s->pg[k] = p->pos_rank ? p->pos_rank[k] : (int32_t)k;
-    if (!p->cand_rank)    /* no ties: make groups distinct within each list */
+    if (p->cand_rank)
+        memcpy(s->cg, p->cand_rank, (size_t)cn * sizeof(int32_t));
+    if (p->pos_rank)
+        memcpy(s->pg, p->pos_rank, (size_t)pn * sizeof(int32_t));
+    if (!p->cand_rank)    /* no ties: every entry its own group */
         for (int32_t c = 0; c < nc; c++)
             for (int64_t k = p->cand_start[c]; k < p->cand_start[c + 1]; k++)
                 s->cg[k] = (int32_t)(k - p->cand_start[c]);

@@ -90,6 +90,18 @@ check "reinstated credential verified" 0 $B credential verify "$T/signed.json" -
 checkout "status check passed" '"status":{"result":"passed"'
 check "--require-status without list" 1 $B credential verify "$T/signed.json" --require-status --now 2027-01-01T00:00:00Z
 
+# a feature-rich OB3 badge (images, alignment, result descriptions, evidence) passes safe mode
+sed "s|did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2|$did|" "$SRC/tests/unit/cred/data/ob3-rich-unsigned.json" >"$T/rich.json"
+check "sign a feature-rich OB3 badge" 0 $B credential sign --key "$T/key.json" "$T/rich.json"
+cp "$T/out" "$T/rich-signed.json"
+check "verify the feature-rich OB3 badge" 0 $B credential verify "$T/rich-signed.json"
+
+# JSON-LD safe mode: an undefined term would go unsigned with RDFC
+sed 's/"name": "Export Readiness Certificate",/"name": "Export Readiness Certificate", "unsignedExtra": "x",/' "$T/ob3.json" >"$T/extra.json"
+check "sign refuses an undefined term (safe mode)" 2 $B credential sign --key "$T/key.json" "$T/extra.json"
+grep -q "'unsignedExtra' is not defined" "$T/err"; n=$((n + 1)); if [ $? = 0 ]; then pass=$((pass + 1)); echo "ok $n - safe-mode reason names the key"; else echo "not ok $n - safe-mode reason names the key"; fi
+check "eddsa-jcs-2022 signs it (JCS signs every byte)" 0 $B credential sign --key "$T/key.json" --suite eddsa-jcs-2022 "$T/extra.json"
+
 check "sign with an empty key file refused" 2 $B credential sign --key /dev/null "$T/ob3.json"
 
 check "canon --jcs of the vector" 0 $B credential canon --jcs "$V/unsigned.json"

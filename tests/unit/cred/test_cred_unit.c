@@ -9,6 +9,7 @@
 
 #include "core/cred/dataint.h"
 #include "core/cred/hash.h"
+#include "core/cred/jsonld.h"
 #include "core/cred/keys.h"
 #include "core/cred/nquads.h"
 #include "core/cred/rdfc.h"
@@ -216,6 +217,43 @@ int main(void)
         json_decref(entry);
         json_decref(lc);
     }
+    /* JSON-LD safe mode (dataint.c): data no context defines is refused for
+     * eddsa-rdfc-2022; legitimate JSON-LD features are not. */
+    {
+        static const char *ok_docs[] = {
+            "{\"@context\":[\"https://www.w3.org/ns/credentials/v2\",{\"ex\":\"https://ex.example/#\","
+            "\"label\":{\"@id\":\"ex:label\",\"@container\":\"@language\"},"
+            "\"data\":{\"@id\":\"ex:data\",\"@type\":\"@json\"},"
+            "\"ref\":{\"@id\":\"ex:ref\",\"@type\":\"@id\"},"
+            "\"seq\":{\"@id\":\"ex:seq\",\"@container\":\"@list\"},"
+            "\"byIdx\":{\"@id\":\"ex:byIdx\",\"@container\":\"@index\"},"
+            "\"n\":\"ex:n\",\"note\":{\"@id\":\"ex:note\",\"@language\":\"en\"}}],"
+            "\"id\":\"urn:x:1\",\"type\":[\"VerifiableCredential\"],\"issuer\":\"did:example:i\","
+            "\"label\":{\"en\":\"Hello\",\"fr\":\"Bonjour\"},\"data\":{\"a\":[1,2,{\"b\":null}]},"
+            "\"ref\":\"https://ex.example/r\",\"seq\":[3,\"x\",true],\"byIdx\":{\"i1\":\"one\"},"
+            "\"n\":[1.5,{\"@value\":\"2\",\"@type\":\"ex:t\"},{\"@value\":\"hi\",\"@language\":\"de\"}],"
+            "\"note\":\"plain\",\"name\":null,"
+            "\"credentialSubject\":{\"@context\":{\"inner\":\"ex:inner\"},\"inner\":\"v\"}}",
+        };
+        struct arena *sa = arena_new(0);
+        for (size_t i = 0; i < sizeof ok_docs / sizeof *ok_docs; i++) {
+            json_t *d = json_loads(ok_docs[i], 0, NULL);
+            const char *out;
+            size_t len;
+            int rc = d ? di_canonicalize(d, DI_EDDSA_RDFC_2022, NULL, sa, &out, &len, &e) : -1;
+            tap_ok(rc == 0, "safe mode accepts language/index/list/@json/@id containers, typed values, "
+                   "scoped contexts, nulls%s%s", rc ? ": " : "", rc ? e.message : "");
+            /* the same document with one undefined key nested two levels down */
+            json_object_set_new(json_object_get(d, "credentialSubject"), "undefinedKey",
+                                json_pack("{s:s}", "deeper", "value"));
+            rc = di_canonicalize(d, DI_EDDSA_RDFC_2022, NULL, sa, &out, &len, &e);
+            tap_ok(rc < 0 && !strcmp(e.code, "safe_mode") && strstr(e.message, "'undefinedKey'"),
+                   "safe mode refuses an undefined key and names it (%s)", rc ? e.message : "accepted");
+            json_decref(d);
+        }
+        arena_free(sa);
+    }
+
     /* Robustness: mutated N-Quads must parse or fail cleanly (ASan watches). */
     {
         const char *seed_doc = "<urn:a> <urn:p> \"x\\u0041\\n\"@en .\n_:b0 <urn:p> _:b1 <urn:g> .\n"

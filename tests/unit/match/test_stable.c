@@ -384,6 +384,14 @@ static void explanations(void)
     tap_ok(rc == 0 && count_blocking(&p, r.cand_pos, &valid) == 0 && valid,
            "positions proposing on the hand-made case is stable");
 
+    /* Without rank arrays every list is strict. */
+    struct tb_hr_problem strict = p;
+    strict.cand_rank = NULL;
+    strict.pos_rank = NULL;
+    rc = tb_stable_solve(&strict, NULL, a, &r, &err);
+    tap_ok(rc == 0 && r.blocking_pairs == 0 && r.cand_pos[1] == 1 && r.cand_pos[2] == -1,
+           "strict lists (no rank arrays) and default options");
+
     /* Malformed problems are refused. */
     static const int32_t bad_cl[] = { 1, 1, 0, 1, 1, 0, 2 };
     struct tb_hr_problem q = p;

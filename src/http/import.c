@@ -1,0 +1,75 @@
+/*
+ * import.c - writes checked CSV rows all or nothing: every valid row is
+ * inserted in one transaction (so duplicates against the database surface
+ * with their row), then committed only for a clean, non-dry run.
+ */
+#include "http/import.h"
+
+#include <string.h>
+
+#include "http/handlers.h"
+#include "store/entity.h"
+
+int import_run(struct store *st, const struct tb_actor *a, enum csv_import_kind kind,
+               const char *data, size_t len, int64_t org_id, int dry_run, json_t **report,
+               json_t **ids, struct tb_err *err)
+{
+    const struct field_spec *fields =
+        kind == CSV_IMPORT_COMPANIES ? company_create_fields : graduate_create_fields;
+    enum entity e = kind == CSV_IMPORT_COMPANIES ? ENT_COMPANY : ENT_GRADUATE;
+    struct csv_import imp;
+    *report = *ids = NULL;
+    if (a->all_tenants && org_id <= 0)
+        return TB_INVALID(err, "org_id", "org_id: is required (which operator do the records belong to?)");
+    if (csv_import_parse(kind, fields, data, len, &imp, err) < 0) {
+        csv_import_free(&imp);
+        return -1;
+    }
+    json_t *created = json_array();
+    size_t n = json_array_size(imp.records);
+    if (n > 0) {
+        if (store_begin(st, err) < 0)
+            goto fail;
+        /* Every row is tried even after one failed, so the report names all
+         * duplicates; a failed INSERT leaves the transaction usable. */
+        for (size_t i = 0; i < n; i++) {
+            json_t *rec = json_array_get(imp.records, i);
+            json_t *f = json_deep_copy(json_object_get(rec, "fields"));
+            if (org_id > 0)
+                json_object_set_new(f, "org_id", json_integer(org_id));
+            int64_t id;
+            struct tb_err e2 = {0};
+            int rc = store_entity_create(st, a, e, f, &id, &e2);
+            json_decref(f);
+            if (rc == 0) {
+                json_array_append_new(created, json_integer(id));
+                continue;
+            }
+            if (e2.status == 409 && kind == CSV_IMPORT_GRADUATES) {
+                csv_import_fail_record(&imp, i, "email", "email",
+                                       "email: a graduate with this address is already registered");
+            } else if (e2.status == 409) {
+                csv_import_fail_record(&imp, i, "", e2.field, "%s", e2.message);
+            } else {
+                /* Not about a row (org_id, the database): the request fails. */
+                *err = e2;
+                store_rollback(st);
+                goto fail;
+            }
+        }
+        if (dry_run || imp.error_count) {
+            store_rollback(st);
+            json_array_clear(created);
+        } else if (store_commit(st, err) < 0) {
+            goto fail;
+        }
+    }
+    *report = csv_import_report(&imp);
+    *ids = created;
+    csv_import_free(&imp);
+    return 0;
+fail:
+    json_decref(created);
+    csv_import_free(&imp);
+    return -1;
+}

@@ -1,0 +1,390 @@
+// lib.mjs - shared harness for the API tests: starts the real
+// `tradebridge serve` on a free port against a fresh demo database, an SMTP
+// sink that records what the server mails, and a small HTTP client that keeps
+// a session cookie and the CSRF token per signed-in user.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import net from 'node:net';
+import http from 'node:http';
+import assert from 'node:assert/strict';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+export const PASSWORD = 'TradeBridge-demo-2026';
+export const BINARY = process.env.TB_BINARY || resolve(here, '../../build/tradebridge');
+
+// Demo logins (user ids 1..7 in this order).
+export const USERS = {
+  admin: { id: 1, email: 'admin@demo.tradebridge.org' },
+  coordinator: { id: 2, email: 'coordinator@demo.tradebridge.org' },
+  coordinatorSi: { id: 3, email: 'coordinator.si@demo.tradebridge.org' },
+  company: { id: 4, email: 'company@demo.tradebridge.org' },
+  trainee: { id: 5, email: 'trainee@demo.tradebridge.org' },
+  mentor: { id: 6, email: 'mentor@demo.tradebridge.org' },
+  viewer: { id: 7, email: 'viewer@demo.tradebridge.org' },
+};
+export const ORGS = { foundation: 1, sweden: 2, slovenia: 3, estonia: 4 };
+
+// Sanitizer builds are slow; everything that waits waits generously.
+export const SLOW_MS = 60_000;
+
+/** The environment for child processes: no TRADEBRIDGE_* settings leak in. */
+export function childEnv(extra = {}) {
+  const env = {};
+  for (const [k, v] of Object.entries(process.env))
+    if (!k.startsWith('TRADEBRIDGE_')) env[k] = v;
+  return { ...env, ...extra };
+}
+
+/** Runs the binary to completion: {status, stdout, stderr}. */
+export function runCli(args, { input, cwd, timeout = SLOW_MS, env = {} } = {}) {
+  const r = spawnSync(BINARY, args, { input, cwd, env: childEnv(env), encoding: 'utf8', timeout });
+  if (r.error) throw r.error;
+  return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Same as runCli but asynchronous (the event loop keeps serving sockets). */
+export function runCliAsync(args, { input, cwd, timeout = SLOW_MS } = {}) {
+  return new Promise((resolveP, reject) => {
+    const p = spawn(BINARY, args, { cwd, env: childEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '';
+    p.stdout.setEncoding('utf8').on('data', (d) => { stdout += d; });
+    p.stderr.setEncoding('utf8').on('data', (d) => { stderr += d; });
+    const timer = setTimeout(() => p.kill('SIGKILL'), timeout);
+    p.on('error', reject);
+    p.on('close', (status, signal) => { clearTimeout(timer); resolveP({ status, signal, stdout, stderr }); });
+    p.stdin.end(input ?? '');
+  });
+}
+
+/** ASAN_OPTIONS as given, plus detect_leaks=0. */
+export function noLeakOptions() {
+  const given = process.env.ASAN_OPTIONS;
+  return given ? `${given}:detect_leaks=0` : 'detect_leaks=0';
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// ---- SMTP sink --------------------------------------------------------------
+
+/** A tiny SMTP server that records every message: {from, to[], data}. */
+export async function startSmtpSink() {
+  const messages = [];
+  const waiters = new Set();
+  const sockets = new Set();
+  const notify = () => {
+    for (const w of [...waiters]) {
+      const m = messages.find(w.predicate);
+      if (m) { waiters.delete(w); clearTimeout(w.timer); w.resolve(m); }
+    }
+  };
+  const server = net.createServer((sock) => {
+    sockets.add(sock);
+    sock.on('close', () => sockets.delete(sock));
+    sock.on('error', () => {});
+    sock.setEncoding('latin1');
+    let buf = '';
+    let inData = false;
+    let cur = { from: null, to: [], data: '' };
+    let dataLines = [];
+    sock.write('220 sink.test ESMTP ready\r\n');
+    sock.on('data', (chunk) => {
+      buf += chunk;
+      let i;
+      while ((i = buf.indexOf('\r\n')) >= 0) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 2);
+        if (inData) {
+          if (line === '.') {
+            inData = false;
+            const data = Buffer.from(dataLines.join('\r\n'), 'latin1').toString('utf8');
+            messages.push({ from: cur.from, to: cur.to, data });
+            cur = { from: null, to: [], data: '' };
+            dataLines = [];
+            sock.write('250 OK: queued\r\n');
+            notify();
+          } else {
+            dataLines.push(line.startsWith('.') ? line.slice(1) : line);
+          }
+          continue;
+        }
+        const verb = line.slice(0, 4).toUpperCase();
+        if (verb === 'EHLO') sock.write('250-sink.test\r\n250 8BITMIME\r\n');
+        else if (verb === 'HELO') sock.write('250 sink.test\r\n');
+        else if (verb === 'MAIL') {
+          cur.from = (line.match(/<([^>]*)>/) || [])[1] ?? null;
+          sock.write('250 OK\r\n');
+        } else if (verb === 'RCPT') {
+          cur.to.push((line.match(/<([^>]*)>/) || [])[1] ?? line.slice(8).trim());
+          sock.write('250 OK\r\n');
+        } else if (verb === 'DATA') {
+          inData = true;
+          sock.write('354 End data with <CR><LF>.<CR><LF>\r\n');
+        } else if (verb === 'QUIT') {
+          sock.end('221 Bye\r\n');
+        } else if (verb === 'RSET') {
+          cur = { from: null, to: [], data: '' };
+          sock.write('250 OK\r\n');
+        } else if (verb === 'NOOP') sock.write('250 OK\r\n');
+        else sock.write('502 Command not implemented\r\n');
+      }
+    });
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    port: server.address().port,
+    messages,
+    /** Resolves with the first recorded message matching predicate. */
+    waitForMail(predicate, timeoutMs = 20_000) {
+      const m = messages.find(predicate);
+      if (m) return Promise.resolve(m);
+      return new Promise((resolveP, reject) => {
+        const w = { predicate, resolve: resolveP };
+        w.timer = setTimeout(() => {
+          waiters.delete(w);
+          reject(new Error(`no matching mail within ${timeoutMs} ms; got ${messages.length} message(s) to ` +
+            JSON.stringify(messages.map((x) => x.to))));
+        }, timeoutMs);
+        waiters.add(w);
+      });
+    },
+    close() {
+      for (const s of sockets) s.destroy();
+      return new Promise((r) => server.close(() => r()));
+    },
+  };
+}
+
+/** The single-use link token in a mail body: #/<page>?token=TOKEN */
+export function linkToken(mail, page) {
+  const m = mail.data.match(new RegExp(`http://test\\.local/#/${page}\\?token=([A-Za-z0-9_-]+)`));
+  assert.ok(m, `mail has no ${page} link:\n${mail.data}`);
+  return m[1];
+}
+
+// ---- the server ---------------------------------------------------------------
+
+/**
+ * Builds a fresh demo database in a temp dir and starts `tradebridge serve`
+ * on a free port. opts.smtp: also start an SMTP sink and deliver mail to it.
+ * Returns {base, port, db, dir, smtp, stderr(), stop(), kill(sig), exited}.
+ */
+export async function startServer(opts = {}) {
+  assert.ok(existsSync(BINARY), `TB_BINARY ${BINARY} does not exist; build it first`);
+  const dir = mkdtempSync(join(tmpdir(), 'tb-api-'));
+  const db = join(dir, 't.db');
+  // Setup only: the demo build runs without LeakSanitizer so that a leak in
+  // the CLI cannot mask the server tests; cli.test.mjs checks the demo
+  // command itself with leak detection on.
+  const demo = runCli(['demo', '--db', db, '--no-serve', '--force'], { cwd: dir, env: { ASAN_OPTIONS: noLeakOptions() } });
+  assert.equal(demo.status, 0, `demo failed (${demo.status}):\n${demo.stdout}\n${demo.stderr}`);
+  assert.match(demo.stdout, /admin@demo\.tradebridge\.org/);
+
+  const smtp = opts.smtp ? await startSmtpSink() : null;
+  const args = ['serve', '--db', db, '--listen', '127.0.0.1:0', '--log-level', opts.logLevel || 'warn'];
+  if (smtp) args.push('--smtp-url', `smtp://127.0.0.1:${smtp.port}`, '--public-url', 'http://test.local');
+  if (opts.args) args.push(...opts.args);
+  const proc = spawn(BINARY, args, { cwd: dir, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '', stdout = '';
+  proc.stderr.setEncoding('utf8').on('data', (d) => { stderr += d; });
+  const exited = new Promise((r) => proc.on('exit', (code, signal) => r({ code, signal })));
+  let exitInfo = null;
+  exited.then((e) => { exitInfo = e; });
+
+  const port = await new Promise((resolveP, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start within ${SLOW_MS} ms:\n${stderr}`)), SLOW_MS);
+    proc.stdout.setEncoding('utf8').on('data', (d) => {
+      stdout += d;
+      const m = stdout.match(/^tradebridge: listening on http:\/\/127\.0\.0\.1:(\d+) \(/m);
+      if (m) { clearTimeout(timer); resolveP(Number(m[1])); }
+    });
+    exited.then((e) => { clearTimeout(timer); reject(new Error(`server exited early (${JSON.stringify(e)}):\n${stderr}`)); });
+  });
+
+  let stopped = null;
+  const srv = {
+    base: `http://127.0.0.1:${port}`,
+    port, db, dir, smtp, proc, exited,
+    stderr: () => stderr,
+    stdout: () => stdout,
+    /** SIGTERM, wait for the exit, assert status 0 (a leak under ASan makes it non-zero). */
+    async stop({ keepDir = false } = {}) {
+      if (!stopped) {
+        stopped = (async () => {
+          if (!exitInfo) proc.kill('SIGTERM');
+          let timer;
+          const timeout = new Promise((r) => { timer = setTimeout(() => r(null), SLOW_MS); });
+          let e = await Promise.race([exited, timeout]);
+          clearTimeout(timer);
+          if (!e) { proc.kill('SIGKILL'); e = await exited; e.timedOut = true; }
+          if (smtp) await smtp.close();
+          return e;
+        })();
+      }
+      const e = await stopped;
+      if (!keepDir && e.code === 0) rmSync(dir, { recursive: true, force: true });
+      assert.ok(!e.timedOut, `server did not exit within ${SLOW_MS} ms of SIGTERM; stderr:\n${stderr}`);
+      assert.deepEqual({ code: e.code, signal: e.signal }, { code: 0, signal: null },
+        `server exit after SIGTERM: ${JSON.stringify(e)}; stderr:\n${stderr}`);
+      return e;
+    },
+  };
+  return srv;
+}
+
+// ---- HTTP client -----------------------------------------------------------------
+
+/**
+ * One request. body: an object (sent as JSON) or a string/Buffer (sent as is).
+ * Returns {status, headers, json, text}.
+ */
+export async function request(base, method, path, body, { headers = {}, signal } = {}) {
+  const h = { ...headers };
+  let payload;
+  if (body !== undefined && body !== null) {
+    if (typeof body === 'string' || body instanceof Uint8Array) payload = body;
+    else payload = JSON.stringify(body);
+    if (!Object.keys(h).some((k) => k.toLowerCase() === 'content-type')) h['Content-Type'] = 'application/json';
+  }
+  const res = await fetch(base + path, { method, headers: h, body: payload, redirect: 'manual', signal });
+  const text = await res.text();
+  let json = null;
+  if ((res.headers.get('content-type') || '').startsWith('application/json') && text) json = JSON.parse(text);
+  return { status: res.status, headers: res.headers, json, text };
+}
+
+/** A client bound to a base URL with optional session cookie, CSRF token or bearer token. */
+export class Client {
+  constructor(base, { cookie = null, csrf = null, bearer = null, me = null } = {}) {
+    Object.assign(this, { base, cookie, csrf, bearer, me });
+  }
+
+  /** opts.headers; opts.csrf === false: do not send X-CSRF-Token; opts.cookie === false: no cookie. */
+  send(method, path, body, opts = {}) {
+    const headers = {};
+    if (this.cookie && opts.cookie !== false) headers.Cookie = `tb_session=${this.cookie}`;
+    if (this.csrf && opts.csrf !== false && method !== 'GET' && method !== 'HEAD') headers['X-CSRF-Token'] = this.csrf;
+    if (this.bearer) headers.Authorization = `Bearer ${this.bearer}`;
+    Object.assign(headers, opts.headers || {});
+    return request(this.base, method, path, body, { headers });
+  }
+
+  get(path, opts) { return this.send('GET', path, undefined, opts); }
+  post(path, body, opts) { return this.send('POST', path, body, opts); }
+  patch(path, body, opts) { return this.send('PATCH', path, body, opts); }
+  put(path, body, opts) { return this.send('PUT', path, body, opts); }
+  del(path, body, opts) { return this.send('DELETE', path, body, opts); }
+
+  /** Walks every page of a list (?limit=), asserting the page shape; returns all items. */
+  async all(path, limit = 2) {
+    const items = [];
+    let cursor = null;
+    for (let pages = 0; pages < 1000; pages++) {
+      const sep = path.includes('?') ? '&' : '?';
+      const r = await this.get(`${path}${sep}limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      assert.equal(r.status, 200, `${path}: ${r.text}`);
+      assert.ok(Array.isArray(r.json.items));
+      assert.ok(r.json.items.length <= limit);
+      items.push(...r.json.items);
+      cursor = r.json.next_cursor;
+      if (cursor === null) return items;
+      assert.equal(typeof cursor, 'string');
+    }
+    throw new Error('pagination did not end');
+  }
+}
+
+export function sessionCookie(headers) {
+  const all = headers.getSetCookie ? headers.getSetCookie() : [headers.get('set-cookie')].filter(Boolean);
+  for (const c of all) {
+    const m = c.match(/^tb_session=([^;]*)/);
+    if (m) return { value: m[1], header: c };
+  }
+  return null;
+}
+
+/** Signs in; throws unless 200. Returns a Client with the session cookie and CSRF token. */
+export async function login(base, email, password = PASSWORD) {
+  const r = await request(base, 'POST', '/api/v1/auth/login', { email, password });
+  if (r.status !== 200) throw new Error(`login ${email} -> ${r.status} ${r.text}`);
+  const c = sessionCookie(r.headers);
+  assert.ok(c && c.value, 'login sets the tb_session cookie');
+  return new Client(base, { cookie: c.value, csrf: r.json.csrf_token, me: r.json });
+}
+
+export function bearer(base, token) {
+  return new Client(base, { bearer: token });
+}
+
+/** Asserts an error response: status, error.code and (optionally) field and message. */
+export function assertError(r, status, code, { field, message } = {}) {
+  assert.equal(r.status, status, `expected ${status} ${code}, got ${r.status}: ${r.text}`);
+  assert.ok(r.json && r.json.error, `error body is JSON {"error":...}: ${r.text}`);
+  assert.equal(r.json.error.code, code, r.text);
+  assert.equal(typeof r.json.error.message, 'string');
+  assert.ok(r.json.error.message.length > 0);
+  if (field !== undefined) assert.equal(r.json.error.field, field, r.text);
+  if (message instanceof RegExp) assert.match(r.json.error.message, message);
+  else if (message !== undefined) assert.equal(r.json.error.message, message);
+}
+
+// ---- raw sockets ---------------------------------------------------------------------
+
+/** Sends raw bytes, collects everything the server answers until it closes or timeoutMs. */
+export function rawExchange(port, bytes, { timeoutMs = 15_000 } = {}) {
+  return new Promise((resolveP, reject) => {
+    const sock = net.connect(port, '127.0.0.1');
+    let data = '';
+    const timer = setTimeout(() => { sock.destroy(); resolveP(data); }, timeoutMs);
+    sock.setEncoding('latin1');
+    sock.on('data', (d) => {
+      data += d;
+    });
+    sock.on('error', (e) => { if (!data) { clearTimeout(timer); reject(e); } });
+    sock.on('close', () => { clearTimeout(timer); resolveP(data); });
+    sock.on('connect', () => sock.write(bytes));
+  });
+}
+
+export function parseRawResponse(text) {
+  const end = text.indexOf('\r\n\r\n');
+  const head = end >= 0 ? text.slice(0, end) : text;
+  const [statusLine, ...lines] = head.split('\r\n');
+  const headers = {};
+  for (const l of lines) {
+    const i = l.indexOf(':');
+    if (i > 0) headers[l.slice(0, i).trim().toLowerCase()] = l.slice(i + 1).trim();
+  }
+  const status = Number((statusLine.match(/^HTTP\/1\.[01] (\d{3})/) || [])[1]);
+  const body = end >= 0 ? text.slice(end + 4) : '';
+  let json = null;
+  try { json = JSON.parse(body); } catch { /* not JSON */ }
+  return { status, headers, body, json };
+}
+
+/** A request through node:http (for chunked bodies). chunks: Buffers written one by one. */
+export function httpChunked(port, method, path, chunks, headers = {}) {
+  return new Promise((resolveP, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, method, path, headers: { 'Content-Type': 'application/json', ...headers } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => { text += d; });
+      res.on('end', () => {
+        let json = null;
+        try { json = JSON.parse(text); } catch { /* not JSON */ }
+        resolveP({ status: res.statusCode, headers: res.headers, text, json });
+      });
+    });
+    req.on('error', reject);
+    (async () => {
+      for (const c of chunks) {
+        if (req.destroyed) return;
+        if (!req.write(c)) await new Promise((r) => req.once('drain', r));
+      }
+      req.end();
+    })().catch(reject);
+  });
+}

@@ -1,0 +1,155 @@
+// users.test.mjs - people: who sees whom, filters, sorting, paging, renaming and disabling.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, login, request, assertError, USERS, PASSWORD } from './lib.mjs';
+
+let srv, admin, coord, coordSi, viewer;
+
+before(async () => {
+  srv = await startServer();
+  admin = await login(srv.base, USERS.admin.email);
+  coord = await login(srv.base, USERS.coordinator.email);
+  coordSi = await login(srv.base, USERS.coordinatorSi.email);
+  viewer = await login(srv.base, USERS.viewer.email);
+});
+after(async () => { if (srv) await srv.stop(); });
+
+test('the admin lists all seven demo users', async () => {
+  const r = await admin.get('/api/v1/users');
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.json.items.map((u) => u.id), [1, 2, 3, 4, 5, 6, 7]);
+  assert.equal(r.json.next_cursor, null);
+  for (const u of r.json.items) {
+    assert.ok(!('password_hash' in u), 'no password hash in listings');
+    assert.equal(u.status, 'active');
+  }
+  assert.ok(!r.text.includes('$argon2'));
+});
+
+test('a coordinator lists only people holding a role in their operator', async () => {
+  const r = await coord.get('/api/v1/users');
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.json.items.map((u) => u.email), [
+    USERS.coordinator.email, USERS.company.email, USERS.trainee.email, USERS.mentor.email, USERS.viewer.email]);
+  const si = await coordSi.get('/api/v1/users');
+  assert.deepEqual(si.json.items.map((u) => u.id), [3]);
+});
+
+test('listing users is for staff only: a viewer gets 403', async () => {
+  assertError(await viewer.get('/api/v1/users'), 403, 'forbidden');
+});
+
+test('filters: role, status and q (email or name)', async () => {
+  const t = await coord.get('/api/v1/users?role=trainee');
+  assert.deepEqual(t.json.items.map((u) => u.id), [USERS.trainee.id]);
+  const coords = await admin.get('/api/v1/users?role=coordinator');
+  assert.deepEqual(coords.json.items.map((u) => u.id), [2, 3]);
+  const coordsSe = await coord.get('/api/v1/users?role=coordinator');
+  assert.deepEqual(coordsSe.json.items.map((u) => u.id), [2], 'role filter stays inside the tenant');
+  const q = await coord.get('/api/v1/users?q=mentor');
+  assert.deepEqual(q.json.items.map((u) => u.id), [USERS.mentor.id]);
+  const qn = await coord.get('/api/v1/users?q=Sofia');
+  assert.deepEqual(qn.json.items.map((u) => u.id), [USERS.trainee.id], 'q matches names');
+  const qsi = await coord.get('/api/v1/users?q=coordinator.si');
+  assert.deepEqual(qsi.json.items, [], 'q never finds people of other operators');
+  const dis = await coord.get('/api/v1/users?status=disabled');
+  assert.deepEqual(dis.json.items, []);
+  assertError(await coord.get('/api/v1/users?role=boss'), 400, 'validation_failed', { field: 'role' });
+});
+
+test('sort=email orders by address; an unknown sort is 400', async () => {
+  const r = await admin.get('/api/v1/users?sort=email');
+  const emails = r.json.items.map((u) => u.email);
+  assert.deepEqual(emails, [...emails].sort());
+  assertError(await admin.get('/api/v1/users?sort=name'), 400, 'validation_failed', { field: 'sort', message: 'sort: must be one of id, email' });
+});
+
+test('walking the pages (limit=2) yields every user exactly once, by id and by email', async () => {
+  const byId = await admin.all('/api/v1/users', 2);
+  assert.deepEqual(byId.map((u) => u.id), [1, 2, 3, 4, 5, 6, 7]);
+  const byEmail = await admin.all('/api/v1/users?sort=email', 2);
+  const all = (await admin.get('/api/v1/users?sort=email&limit=200')).json.items;
+  assert.deepEqual(byEmail.map((u) => u.id), all.map((u) => u.id));
+  const coordAll = await coord.all('/api/v1/users', 1);
+  assert.deepEqual(coordAll.map((u) => u.id), [2, 4, 5, 6, 7]);
+});
+
+test('GET /users/{id}: a user of the own operator is 200 with roles and ETag; another operator\'s is 404', async () => {
+  const r = await coord.get(`/api/v1/users/${USERS.trainee.id}`);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.email, USERS.trainee.email);
+  assert.deepEqual(r.json.roles.map((x) => [x.role, x.org_id]), [['trainee', 2]]);
+  assert.equal(r.headers.get('etag'), `"v${r.json.version}"`);
+  assertError(await coord.get(`/api/v1/users/${USERS.coordinatorSi.id}`), 404, 'not_found');
+  assertError(await coord.get(`/api/v1/users/${USERS.admin.id}`), 404, 'not_found');
+  assertError(await coord.get('/api/v1/users/999'), 404, 'not_found');
+  assertError(await coordSi.get(`/api/v1/users/${USERS.trainee.id}`), 404, 'not_found');
+});
+
+test('anyone can read their own user record', async () => {
+  const r = await viewer.get(`/api/v1/users/${USERS.viewer.id}`);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.email, USERS.viewer.email);
+});
+
+test('a coordinator renames a user of their operator with the version; stale is 412, none is 428', async () => {
+  const u = await coord.get(`/api/v1/users/${USERS.mentor.id}`);
+  const v = u.json.version;
+  assertError(await coord.patch(`/api/v1/users/${USERS.mentor.id}`, { name: 'Karin Holmberg' }), 428, 'precondition_required');
+  const r = await coord.patch(`/api/v1/users/${USERS.mentor.id}`, { name: 'Karin Holmberg', version: v });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.name, 'Karin Holmberg');
+  assert.equal(r.json.version, v + 1);
+  assert.equal(r.headers.get('etag'), `"v${v + 1}"`);
+  assertError(await coord.patch(`/api/v1/users/${USERS.mentor.id}`, { name: 'Lost Update', version: v }), 412, 'version_mismatch');
+  assert.equal((await admin.get(`/api/v1/users/${USERS.mentor.id}`)).json.name, 'Karin Holmberg');
+});
+
+test('PATCH /users validates: status must be active or disabled; email cannot be changed here', async () => {
+  const u = await coord.get(`/api/v1/users/${USERS.mentor.id}`);
+  assertError(await coord.patch(`/api/v1/users/${USERS.mentor.id}`, { status: 'banned', version: u.json.version }), 400, 'validation_failed',
+    { field: 'status', message: 'status: must be one of active, disabled' });
+  assertError(await coord.patch(`/api/v1/users/${USERS.mentor.id}`, { email: 'x@y.zz', version: u.json.version }), 400, 'validation_failed',
+    { field: 'email', message: 'email: unknown field' });
+});
+
+test('a coordinator cannot change people of another operator (404), a viewer cannot change anyone (403)', async () => {
+  assertError(await coord.patch(`/api/v1/users/${USERS.coordinatorSi.id}`, { name: 'X', version: 1 }), 404, 'not_found');
+  assertError(await viewer.patch(`/api/v1/users/${USERS.viewer.id}`, { name: 'Self Promoted', version: 1 }), 403, 'forbidden');
+  assert.equal((await admin.get(`/api/v1/users/${USERS.coordinatorSi.id}`)).json.name, 'Maja Novak');
+});
+
+test('staff cannot disable their own account', async () => {
+  const u = await coord.get(`/api/v1/users/${USERS.coordinator.id}`);
+  const r = await coord.patch(`/api/v1/users/${USERS.coordinator.id}`, { status: 'disabled', version: u.json.version });
+  assert.equal(r.status, 422, r.text);
+  assert.equal(r.json.error.field, 'status');
+  assert.equal((await coord.get('/api/v1/me')).status, 200);
+});
+
+test('disabling a user ends their sessions and blocks login; re-enabling lets them back in', async () => {
+  const u = await coord.get(`/api/v1/users/${USERS.viewer.id}`);
+  const r = await coord.patch(`/api/v1/users/${USERS.viewer.id}`, { status: 'disabled', version: u.json.version });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.status, 'disabled');
+  assertError(await viewer.get('/api/v1/me'), 401, 'unauthenticated');
+  const l = await request(srv.base, 'POST', '/api/v1/auth/login', { email: USERS.viewer.email, password: PASSWORD });
+  assertError(l, 401, 'invalid_credentials');
+  const list = await coord.get('/api/v1/users?status=disabled');
+  assert.deepEqual(list.json.items.map((x) => x.id), [USERS.viewer.id]);
+  const e = await coord.patch(`/api/v1/users/${USERS.viewer.id}`, { status: 'active', version: r.json.version });
+  assert.equal(e.status, 200, e.text);
+  viewer = await login(srv.base, USERS.viewer.email);
+  assert.equal((await viewer.get('/api/v1/me')).status, 200);
+});
+
+test('the admin can rename a user of any operator', async () => {
+  const u = await admin.get(`/api/v1/users/${USERS.coordinatorSi.id}`);
+  const r = await admin.patch(`/api/v1/users/${USERS.coordinatorSi.id}`, { name: 'Maja Novak-Horvat' }, { headers: { 'If-Match': `"v${u.json.version}"` } });
+  assert.equal(r.status, 200, r.text);
+  assert.equal((await coordSi.get('/api/v1/me')).json.user.name, 'Maja Novak-Horvat');
+});
+
+test('the server exits with status 0 on SIGTERM', async () => {
+  await srv.stop();
+});

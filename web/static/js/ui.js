@@ -1,0 +1,134 @@
+// ui.js - shared pieces of pages: headings, messages, badges, dialogs, paged tables.
+import { h, clear, append, $ } from './dom.js';
+import { t, tv } from './i18n.js';
+import { get, qs } from './api.js';
+
+/** Announces a message in the aria-live region (kind: info, success, error). */
+export function notify(text, kind = 'info') {
+  const box = $('#messages');
+  clear(box);
+  const close = h('button', { type: 'button', class: 'msg-close', aria: { label: t('common.dismiss') }, onclick: () => clear(box) }, '×');
+  box.append(h('div', { class: `msg msg-${kind}` }, h('span', null, text), close));
+  if (kind !== 'error') setTimeout(() => { if (box.contains(close)) clear(box); }, 6000);
+}
+export const clearMessages = () => clear($('#messages'));
+
+export function pageHeader(title, { actions = [], sub = null, back = null } = {}) {
+  document.title = `${title} · TradeBridge`;
+  return h('div', { class: 'page-header' },
+    back ? h('a', { class: 'back-link', href: back[0] }, `← ${back[1]}`) : null,
+    h('div', { class: 'page-header-row' },
+      h('div', null, h('h1', { id: 'page-title', tabindex: '-1' }, title), sub ? h('p', { class: 'page-sub' }, sub) : null),
+      actions.length ? h('div', { class: 'page-actions' }, actions) : null));
+}
+
+export function badge(prefix, value) {
+  if (!value) return null;
+  return h('span', { class: `badge badge-${value}` }, tv(prefix, value));
+}
+
+export const section = (title, ...content) => h('section', { class: 'card', aria: { labelledby: null } },
+  title ? h('h2', { class: 'card-title' }, title) : null, content);
+
+export function linkBtn(href, label, cls = 'btn') { return h('a', { class: cls, href }, label); }
+export function button(label, onclick, cls = 'btn') { return h('button', { type: 'button', class: cls, onclick }, label); }
+
+/** The message for an ApiError (404 -> not found, 403 -> forbidden, network). */
+export function errorText(e) {
+  if (!e) return t('error.generic');
+  if (e.status === 404) return t('error.notFound');
+  if (e.status === 403) return e.message || t('error.forbidden');
+  if (e.status === 0) return t('error.network');
+  return e.message || t('error.generic');
+}
+
+/** A page-level error (e.g. a record that does not exist or is hidden). */
+export function errorPage(e, back) {
+  const title = e && e.status === 404 ? t('error.notFoundTitle') : t('error.title');
+  return h('div', { class: 'error-page' },
+    pageHeader(title),
+    h('p', { class: 'error-text', role: 'alert' }, errorText(e)),
+    back ? h('p', null, h('a', { href: back }, t('common.backHome'))) : h('p', null, h('a', { href: '#/' }, t('common.backHome'))));
+}
+
+/**
+ * A modal confirmation (native <dialog>): resolves true when confirmed.
+ * message names the consequence; confirmLabel the action ("Erase personal data").
+ */
+export function confirmDialog({ title, message, confirmLabel, danger = false }) {
+  return new Promise((resolve) => {
+    const dlg = h('dialog', { class: 'dialog', aria: { labelledby: 'dlg-title', describedby: 'dlg-msg' } },
+      h('h2', { id: 'dlg-title' }, title),
+      h('p', { id: 'dlg-msg' }, message),
+      h('form', { method: 'dialog', class: 'dialog-actions' },
+        h('button', { value: 'cancel', class: 'btn btn-ghost', autofocus: true }, t('form.cancel')),
+        h('button', { value: 'ok', class: danger ? 'btn btn-danger' : 'btn btn-primary' }, confirmLabel)));
+    document.body.append(dlg);
+    dlg.addEventListener('close', () => { resolve(dlg.returnValue === 'ok'); dlg.remove(); });
+    dlg.showModal();
+  });
+}
+
+/**
+ * A paged table: columns [{label, cell(item) -> node|string, cls}], fetches `path + qs(params)`,
+ * "load more" follows next_cursor. Returns {el, reload(params)}.
+ */
+export function pagedTable({ path, params = {}, columns, empty = 'list.empty', rowHref, caption, limit = 25 }) {
+  const tbody = h('tbody');
+  const status = h('p', { class: 'list-status', aria: { live: 'polite' } });
+  const more = h('button', { type: 'button', class: 'btn btn-ghost', hidden: true }, t('list.loadMore'));
+  const table = h('table', { class: 'table' },
+    caption ? h('caption', { class: 'sr-only' }, caption) : null,
+    h('thead', null, h('tr', null, columns.map((c) => h('th', { scope: 'col', class: c.cls }, t(c.label))))), tbody);
+  const el = h('div', { class: 'list' }, h('div', { class: 'table-wrap' }, table), status, h('div', { class: 'list-more' }, more));
+  let cursor = null;
+  let cur = params;
+  let seq = 0;
+  let count = 0;
+  async function load(reset) {
+    const my = ++seq;
+    if (reset) { cursor = null; count = 0; }
+    more.disabled = true;
+    status.textContent = t('common.loading');
+    try {
+      const r = await get(path + qs({ ...cur, limit, cursor }));
+      if (my !== seq) return;
+      if (reset) clear(tbody);
+      for (const it of r.items) {
+        const tr = h('tr', null, columns.map((c, i) => {
+          let v = c.cell(it);
+          if (i === 0 && rowHref) v = h('a', { href: rowHref(it) }, v || `#${it.id}`);
+          return h(i === 0 ? 'th' : 'td', { scope: i === 0 ? 'row' : null, class: c.cls, dataset: { label: t(c.label) } }, v ?? '');
+        }));
+        tbody.append(tr);
+      }
+      count += r.items.length;
+      cursor = r.next_cursor;
+      more.hidden = !cursor;
+      status.textContent = count ? t('list.shown', { n: count }) : t(empty);
+    } catch (e) {
+      if (my !== seq) return;
+      status.textContent = errorText(e);
+      status.classList.add('error-text');
+    } finally {
+      more.disabled = false;
+    }
+  }
+  more.addEventListener('click', () => load(false));
+  load(true);
+  return { el, reload(p) { cur = p; load(true); } };
+}
+
+/** Fetches every page of a list (for boards and pickers), up to max items. */
+export async function fetchAll(path, params = {}, max = 1000) {
+  const items = [];
+  let cursor = null;
+  do {
+    const r = await get(path + qs({ ...params, limit: 200, cursor }));
+    items.push(...r.items);
+    cursor = r.next_cursor;
+  } while (cursor && items.length < max);
+  return items;
+}
+
+export { h, clear, append };
