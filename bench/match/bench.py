@@ -47,15 +47,27 @@ def write_sparse(path, n, rows, cols, vals):
             f.write("\n")
 
 
-def run_tb(binary, args):
-    t = time.perf_counter()
-    p = subprocess.run([binary, "match"] + args + ["--json"], capture_output=True, text=True)
-    wall = time.perf_counter() - t
-    if p.returncode != 0:
-        sys.exit(f"tradebridge failed ({p.returncode}): {p.stderr.strip()}")
-    d = json.loads(p.stdout)
-    d["wall"] = wall
-    return d
+def run_tb(binary, args, repeat=1):
+    """Best of `repeat` runs (by solve_seconds): the machine is shared."""
+    best = None
+    for _ in range(repeat):
+        p = subprocess.run([binary, "match"] + args + ["--json"], capture_output=True, text=True)
+        if p.returncode != 0:
+            sys.exit(f"tradebridge failed ({p.returncode}): {p.stderr.strip()}")
+        d = json.loads(p.stdout)
+        if best is None or d["solve_seconds"] < best["solve_seconds"]:
+            best = d
+    return best
+
+
+def time_best(fn, repeat):
+    best, out = None, None
+    for _ in range(repeat):
+        t = time.perf_counter()
+        out = fn()
+        t = time.perf_counter() - t
+        best = t if best is None or t < best else best
+    return best, out
 
 
 def dense_random(rng, n):
@@ -127,7 +139,8 @@ def main():
     rng = np.random.default_rng(SEED)
     print(f"SciPy {scipy.__version__}, NumPy {np.__version__}, seed {SEED}, binary {args.bin}")
     print("Compared: tradebridge solve_seconds (inside the binary, after parsing) vs the")
-    print("SciPy call on an in-memory array; generation and file I/O excluded on both sides.\n")
+    print("SciPy call on an in-memory array; generation and file I/O excluded on both sides.")
+    print("Best of 3 runs on both sides for n <= 2000 and the sparse instance, 1 run for n = 5000.\n")
     hdr = f"{'instance':<28}{'tb solve':>10}{'tb parse':>10}{'scipy':>10}{'ratio':>8}  total (identical?)"
     print(hdr)
     print("-" * len(hdr))
@@ -139,10 +152,9 @@ def main():
             c = gen(rng, n)
             path = os.path.join(args.dir, f"{kind.replace(' ', '_')}_{n}.txt")
             write_dense(path, c)
-            d = run_tb(args.bin, ["assign", path])
-            t = time.perf_counter()
-            r, cc = scipy.optimize.linear_sum_assignment(c)
-            ts = time.perf_counter() - t
+            rep = 3 if n <= 2000 else 1
+            d = run_tb(args.bin, ["assign", path], rep)
+            ts, (r, cc) = time_best(lambda: scipy.optimize.linear_sum_assignment(c), rep)
             st = int(c[r, cc].sum())
             same = int(d["total"]) == st
             ok &= same
@@ -156,11 +168,9 @@ def main():
     rows, cols, vals = sparse_instance(rng, n, deg)
     path = os.path.join(args.dir, f"sparse_{n}_{deg}.txt")
     write_sparse(path, n, rows, cols, vals)
-    d = run_tb(args.bin, ["assign", path])
+    d = run_tb(args.bin, ["assign", path], 3)
     m = scipy.sparse.csr_matrix((vals.astype(np.float64), (rows, cols)), shape=(n, n))
-    t = time.perf_counter()
-    r, cc = scipy.sparse.csgraph.min_weight_full_bipartite_matching(m)
-    ts = time.perf_counter() - t
+    ts, (r, cc) = time_best(lambda: scipy.sparse.csgraph.min_weight_full_bipartite_matching(m), 3)
     st = int(round(m[r, cc].sum()))
     same = int(d["total"]) == st
     ok &= same
@@ -173,7 +183,7 @@ def main():
     write_hr(path, rng, nc, npos, 20)
     print()
     for side in ("candidates", "positions"):
-        d = run_tb(args.bin, ["stable", path, "--proposing", side])
+        d = run_tb(args.bin, ["stable", path, "--proposing", side], 3)
         ok &= d["blocking_pairs"] == 0
         print(f"stable {nc} x {npos}, lists of 20, {side} proposing: solve {d['solve_seconds']:.3f} s, "
               f"parse {d['parse_seconds']:.3f} s, matched {d['matched']}, "

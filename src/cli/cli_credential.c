@@ -41,11 +41,12 @@ static const char USAGE[] =
 static const char SIGN_USAGE[] =
     "usage: tradebridge credential sign --key KEY.json [--suite eddsa-rdfc-2022|eddsa-jcs-2022]\n"
     "         [--created TIME] [--verification-method ID] [--purpose PURPOSE]\n"
-    "         [--context URL=FILE]... FILE\n\n"
+    "         [--proof-id ID] [--previous-proof ID]... [--context URL=FILE]... FILE\n\n"
     "Signs the VC 2.0 document in FILE ('-' for stdin) and prints it with its proof.\n"
     "KEY.json holds publicKeyMultibase and secretKeyMultibase (or privateKeyMultibase).\n"
-    "The default verification method is the key's did:key. --context maps a context URL\n"
-    "to a local JSON-LD file (no network is ever used).\n";
+    "The default verification method is the key's did:key. A document with proofs gets\n"
+    "one more (a proof set); --previous-proof chains the new proof to existing ones by\n"
+    "their ids. --context maps a context URL to a local JSON-LD file (no network).\n";
 
 static const char VERIFY_USAGE[] =
     "usage: tradebridge credential verify FILE [--status-list FILE]... [--did-doc FILE]...\n"
@@ -220,11 +221,16 @@ static int cmd_keygen(int argc, char **argv)
     return rc;
 }
 
+static int cmd_sign_run(const char *keyfile, const char *file, struct di_options *op,
+                        const struct ctxopts *cop);
+
 static int cmd_sign(int argc, char **argv)
 {
     const char *keyfile = NULL, *file = NULL;
     struct di_options o = {0};
     struct ctxopts co = {0};
+    const char *prev_ids[MAX_MULTI];
+    int nprev = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (is_help(a)) {
@@ -233,11 +239,18 @@ static int cmd_sign(int argc, char **argv)
         }
         const char *v = NULL;
         if (!strcmp(a, "--key") || !strcmp(a, "--suite") || !strcmp(a, "--created") ||
-            !strcmp(a, "--verification-method") || !strcmp(a, "--context") || !strcmp(a, "--purpose")) {
+            !strcmp(a, "--verification-method") || !strcmp(a, "--context") || !strcmp(a, "--purpose") ||
+            !strcmp(a, "--proof-id") || !strcmp(a, "--previous-proof")) {
             if (!(v = optval(argc, argv, &i)))
                 return usage_err("sign", "%s needs a value", a);
         }
         if (!strcmp(a, "--key")) keyfile = v;
+        else if (!strcmp(a, "--proof-id")) o.proof_id = v;
+        else if (!strcmp(a, "--previous-proof")) {
+            if (nprev == MAX_MULTI)
+                return usage_err("sign", "too many --previous-proof options%s", "");
+            prev_ids[nprev++] = v;
+        }
         else if (!strcmp(a, "--suite")) {
             if (!(o.suite = di_suite_parse(v)))
                 return usage_err("sign", "unknown suite '%s' (eddsa-rdfc-2022 or eddsa-jcs-2022)", v);
@@ -256,10 +269,28 @@ static int cmd_sign(int argc, char **argv)
         else if (file) return usage_err("sign", "unexpected argument '%s'", a);
         else file = a;
     }
-    if (!keyfile)
-        return usage_err("sign", "--key KEY.json is required%s", "");
-    if (!file)
-        return usage_err("sign", "FILE is required%s", "");
+    if (!keyfile || !file)
+        return usage_err("sign", "%s is required", !keyfile ? "--key KEY.json" : "FILE");
+    /* one id: a string, as in the W3C vectors; several: an array */
+    json_t *prev = NULL;
+    if (nprev == 1) {
+        prev = json_string(prev_ids[0]);
+    } else if (nprev > 1) {
+        prev = json_array();
+        for (int i = 0; i < nprev; i++)
+            json_array_append_new(prev, json_string(prev_ids[i]));
+    }
+    o.previous_proof = prev;
+    int src = cmd_sign_run(keyfile, file, &o, &co);
+    json_decref(prev);
+    return src;
+}
+
+static int cmd_sign_run(const char *keyfile, const char *file, struct di_options *op,
+                        const struct ctxopts *cop)
+{
+    struct di_options o = *op;
+    struct ctxopts co = *cop;
     json_t *kj = read_json("sign", keyfile);
     if (!kj)
         return 2;

@@ -1,8 +1,10 @@
 /*
  * cli_demo.c - `tradebridge demo`: builds a demonstration database (the
- * foundation, national operators, one login per role) and serves it.
+ * foundation, national operators, one login per role, and a programme
+ * generated from a seed by demo_programme.c) and serves it.
  * Demo passwords are printed and are for demonstration only.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/demo.h"
 #include "core/auth.h"
 
 #define DEMO_PASSWORD "TradeBridge-demo-2026"
@@ -35,24 +38,33 @@ static const struct demo_login logins[] = {
      "runs ITM Sweden"},
     {"coordinator.si@demo.tradebridge.org", "Maja Novak", "ITM Slovenia", "coordinator",
      "runs ITM Slovenia"},
-    {"company@demo.tradebridge.org", "Lars Berg", "ITM Sweden", "company", "an SME manager in Sweden"},
-    {"trainee@demo.tradebridge.org", "Sofia Andersson", "ITM Sweden", "trainee", "a graduate / trainee"},
-    {"mentor@demo.tradebridge.org", "Karin Holm", "ITM Sweden", "mentor", "an in-company mentor"},
+    {"coordinator.ee@demo.tradebridge.org", "Kristel Raudsepp", "ITM Estonia", "coordinator",
+     "runs ITM Estonia"},
+    {"company@demo.tradebridge.org", "Lars Berg", "ITM Sweden", "company",
+     "manages Norrland Pumpteknik AB (Sundsvall)"},
+    {"trainee@demo.tradebridge.org", "Sofia Andersson", "ITM Sweden", "trainee",
+     "a graduate; her placement awaits her signature"},
+    {"mentor@demo.tradebridge.org", "Karin Holm", "ITM Sweden", "mentor",
+     "in-company mentor at Norrland Pumpteknik AB"},
     {"viewer@demo.tradebridge.org", "Jonas Ek", "ITM Sweden", "viewer", "a funder reading reports"},
 };
 
-static int build(struct store *st, struct tb_err *err)
+int demo_build(struct store *st, uint64_t seed, struct demo_counts *counts, struct tb_err *err)
 {
     struct tb_actor sys = actor_system();
-    int64_t foundation, id;
+    struct demo_people people = {0};
+    int64_t foundation;
+    memset(counts, 0, sizeof *counts);
     if (store_org_create(st, &sys, "foundation", "Export Trainee Foundation", NULL, 0, &foundation, err) < 0)
         return -1;
     for (size_t i = 0; i < sizeof operators / sizeof operators[0]; i++)
-        if (store_org_create(st, &sys, "operator", operators[i].name, operators[i].country, foundation, &id, err) < 0)
+        if (store_org_create(st, &sys, "operator", operators[i].name, operators[i].country, foundation,
+                             &people.operators[i], err) < 0)
             return -1;
     char hash[PW_HASH_MAX];
     if (auth_hash_password(DEMO_PASSWORD, hash, err) < 0)
         return -1;
+    people.password_hash = hash;
     for (size_t i = 0; i < sizeof logins / sizeof logins[0]; i++) {
         int64_t org, user;
         enum tb_role role;
@@ -60,11 +72,23 @@ static int build(struct store *st, struct tb_err *err)
         if (store_org_by_name(st, logins[i].org, &org, err) < 0)
             return -1;
         sys.tenant_id = org;
-        if (store_user_create(st, &sys, logins[i].email, logins[i].name, hash, "active", &user, err) < 0 ||
-            store_membership_add(st, &sys, user, org, role, NULL, 0, err) < 0)
+        if (store_user_create(st, &sys, logins[i].email, logins[i].name, hash, "active", &user, err) < 0)
             return -1;
+        counts->users++;
+        /* The company and trainee roles are bound to their records by the programme. */
+        if (role == ROLE_COMPANY)
+            people.company_user = user;
+        else if (role == ROLE_TRAINEE)
+            people.trainee_user = user;
+        else if (store_membership_add(st, &sys, user, org, role, NULL, 0, err) < 0)
+            return -1;
+        if (role == ROLE_MENTOR)
+            people.mentor_user = user;
+        for (size_t k = 0; role == ROLE_COORDINATOR && k < sizeof operators / sizeof operators[0]; k++)
+            if (org == people.operators[k] && !people.coordinators[k])
+                people.coordinators[k] = user;
     }
-    return 0;
+    return demo_programme_build(st, &people, seed, counts, err);
 }
 
 int cli_demo_main(int argc, char **argv)
@@ -72,9 +96,10 @@ int cli_demo_main(int argc, char **argv)
     static const struct option opts[] = {
         {"db", required_argument, NULL, 'd'}, {"listen", required_argument, NULL, 'l'},
         {"force", no_argument, NULL, 'f'}, {"no-serve", no_argument, NULL, 'n'},
-        {"help", no_argument, NULL, 'h'}, {0}};
+        {"seed", required_argument, NULL, 's'}, {"help", no_argument, NULL, 'h'}, {0}};
     const char *db = "demo.db", *listen = NULL;
     int force = 0, serve = 1, c;
+    uint64_t seed = DEMO_DEFAULT_SEED;
     opterr = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -83,12 +108,23 @@ int cli_demo_main(int argc, char **argv)
         case 'l': listen = optarg; break;
         case 'f': force = 1; break;
         case 'n': serve = 0; break;
+        case 's': {
+            char *end;
+            errno = 0;
+            unsigned long long v = strtoull(optarg, &end, 10);
+            if (errno || end == optarg || *end || optarg[0] == '-')
+                return cli_usage("demo", "--seed: expected a non-negative integer, got '%s'", optarg);
+            seed = v;
+            break;
+        }
         case 'h':
-            printf("usage: tradebridge demo [--db PATH] [--force] [--no-serve] [--listen HOST:PORT]\n\n"
+            printf("usage: tradebridge demo [--db PATH] [--force] [--seed N] [--no-serve] [--listen HOST:PORT]\n\n"
                    "Builds a demonstration database (default demo.db): the foundation, national\n"
-                   "operators in Sweden, Slovenia and Estonia, and one login per role, prints\n"
+                   "operators in Sweden, Slovenia and Estonia, one login per role, and a programme\n"
+                   "generated from --seed (default %u; the same seed gives the same data): about\n"
+                   "60 SMEs, 200 graduates, cohorts, positions, applications and placements. Prints\n"
                    "the logins, then serves it (like 'tradebridge serve'). --force replaces an\n"
-                   "existing file. The passwords are for demonstration only.\n");
+                   "existing file. The passwords are for demonstration only.\n", DEMO_DEFAULT_SEED);
             return EXIT_OK;
         default:
             return cli_usage("demo", "unknown or incomplete option '%s'", argv[optind - 1]);
@@ -114,8 +150,9 @@ int cli_demo_main(int argc, char **argv)
     if (!st)
         return EXIT_RUNTIME;
     struct tb_err err = {0};
+    struct demo_counts counts;
     int rc = store_begin(st, &err);
-    if (rc == 0 && build(st, &err) == 0)
+    if (rc == 0 && demo_build(st, seed, &counts, &err) == 0)
         rc = store_commit(st, &err);
     else if (rc == 0) {
         store_rollback(st);
@@ -127,7 +164,10 @@ int cli_demo_main(int argc, char **argv)
     printf("Demo database: %s\n\nDemo logins (password for all: %s; demonstration only):\n", db, DEMO_PASSWORD);
     for (size_t i = 0; i < sizeof logins / sizeof logins[0]; i++)
         printf("  %-12s %-38s %s\n", logins[i].role, logins[i].email, logins[i].what);
-    printf("\n");
+    printf("\nProgramme (seed %llu): %d companies, %d graduates, %d cohorts, %d positions, %d applications,\n"
+           "%d placements; %d users (the company managers, mentors and placed trainees share the password).\n\n",
+           (unsigned long long)seed, counts.companies, counts.graduates, counts.cohorts, counts.positions,
+           counts.applications, counts.placements, counts.users);
     fflush(stdout);
     if (!serve)
         return EXIT_OK;

@@ -12,6 +12,7 @@ enum { HOME_SE, HOME_SI, HOME_EE, HOME__MAX };
 
 struct demo_place {
     const char *region, *city;
+    const char *local[3];   /* local names for company names, NULL-padded */
 };
 
 struct demo_home {
@@ -25,57 +26,103 @@ struct demo_home {
     int pay_min, pay_max;                /* trainee pay per month, major units */
 };
 
-static const char *const se_prefixes[] = {
-    "Norrland", "Göta", "Svea", "Bergslagens", "Vänern", "Mälardalens", "Dala", "Kust", "Fjäll",
-    "Öresunds", "Småland", "Vättern", "Tornedalens", "Hälsinge", "Roslagens", "Ljusnan", "Klarälv",
-    "Höga Kusten", "Västkust", "Skåne", "Ådalens", "Siljan", "Gästrike", "Blekinge", NULL};
-static const char *const si_prefixes[] = {
-    "Kokra", "Sora", "Savinja", "Pohorje", "Kras", "Bohinj", "Dravinja", "Vipava", "Mura", "Kolpa",
-    "Sotla", "Lipa", "Javor", "Nanos", "Snežnik", "Polzela", "Meža", "Krpan", "Idrijca", "Paka",
-    "Dolenjka", "Gorjanci", NULL};
-static const char *const ee_prefixes[] = {
-    "Balti", "Läänemere", "Peipsi", "Saaremaa", "Hiiumaa", "Emajõe", "Põhjaranna", "Lõunamaa",
-    "Virumaa", "Pärnu Lahe", "Toom", "Kõrvemaa", "Sakala", "Ugandi", "Alutaguse", "Soomaa", "Otepää",
-    "Muhu", "Vooremaa", "Rävala", NULL};
+/* Company names start with a local name (of the region, a river, a landscape)
+ * or, less often, a neutral one. */
+static const char *const se_prefixes[] = {"Svea", "Nordic", "Norden", "Birka", "Polar", "Scandia", NULL};
+static const char *const si_prefixes[] = {"Javor", "Lipa", "Breza", "Macesen", "Krpan", NULL};
+static const char *const ee_prefixes[] = {"Balti", "Läänemere", "Nord", "Metsa", "Põhjala", NULL};
 
 static const struct demo_place se_places[] = {
-    {"Stockholms län", "Stockholm"}, {"Stockholms län", "Södertälje"}, {"Stockholms län", "Norrtälje"},
-    {"Västra Götalands län", "Göteborg"}, {"Västra Götalands län", "Borås"},
-    {"Västra Götalands län", "Trollhättan"}, {"Västra Götalands län", "Skövde"},
-    {"Skåne län", "Malmö"}, {"Skåne län", "Helsingborg"}, {"Skåne län", "Lund"},
-    {"Östergötlands län", "Linköping"}, {"Östergötlands län", "Norrköping"},
-    {"Jönköpings län", "Jönköping"}, {"Jönköpings län", "Värnamo"}, {"Jönköpings län", "Gislaved"},
-    {"Västernorrlands län", "Sundsvall"}, {"Västernorrlands län", "Örnsköldsvik"},
-    {"Norrbottens län", "Luleå"}, {"Västerbottens län", "Umeå"}, {"Västerbottens län", "Skellefteå"},
-    {"Dalarnas län", "Falun"}, {"Dalarnas län", "Borlänge"}, {"Uppsala län", "Uppsala"},
-    {"Värmlands län", "Karlstad"}, {"Örebro län", "Örebro"}, {"Kronobergs län", "Växjö"},
-    {"Kronobergs län", "Älmhult"}, {"Hallands län", "Halmstad"}, {"Hallands län", "Varberg"},
-    {"Västmanlands län", "Västerås"}, {"Gävleborgs län", "Gävle"}, {"Gävleborgs län", "Sandviken"},
-    {"Kalmar län", "Kalmar"}, {"Blekinge län", "Karlskrona"}, {NULL, NULL}};
+    {"Stockholms län", "Stockholm", {"Mälardalens", "Stockholms", NULL}},
+    {"Stockholms län", "Södertälje", {"Mälardalens", "Södertälje", NULL}},
+    {"Stockholms län", "Norrtälje", {"Roslagens", NULL, NULL}},
+    {"Västra Götalands län", "Göteborg", {"Göta", "Västkust", "Hisingens"}},
+    {"Västra Götalands län", "Borås", {"Sjuhärads", "Borås", NULL}},
+    {"Västra Götalands län", "Trollhättan", {"Göta Älv", "Trollhätte", NULL}},
+    {"Västra Götalands län", "Skövde", {"Skaraborgs", "Billingens", NULL}},
+    {"Skåne län", "Malmö", {"Öresunds", "Skåne", NULL}},
+    {"Skåne län", "Helsingborg", {"Öresunds", "Kullabygdens", NULL}},
+    {"Skåne län", "Lund", {"Skåne", NULL, NULL}},
+    {"Östergötlands län", "Linköping", {"Östgöta", "Linköpings", NULL}},
+    {"Östergötlands län", "Norrköping", {"Östgöta", "Bråvikens", NULL}},
+    {"Jönköpings län", "Jönköping", {"Vättern", "Småland", NULL}},
+    {"Jönköpings län", "Värnamo", {"Småland", "Värnamo", NULL}},
+    {"Jönköpings län", "Gislaved", {"Småland", "Nissadalens", NULL}},
+    {"Västernorrlands län", "Sundsvall", {"Norrland", "Medelpads", NULL}},
+    {"Västernorrlands län", "Örnsköldsvik", {"Höga Kusten", "Ådalens", NULL}},
+    {"Norrbottens län", "Luleå", {"Norrbottens", "Luleå", NULL}},
+    {"Västerbottens län", "Umeå", {"Västerbottens", "Umeälvens", NULL}},
+    {"Västerbottens län", "Skellefteå", {"Västerbottens", "Skellefte", NULL}},
+    {"Dalarnas län", "Falun", {"Dala", "Kopparbergs", NULL}},
+    {"Dalarnas län", "Borlänge", {"Dala", "Dalälvens", NULL}},
+    {"Uppsala län", "Uppsala", {"Upplands", "Fyrisåns", NULL}},
+    {"Värmlands län", "Karlstad", {"Klarälv", "Vänern", "Värmlands"}},
+    {"Örebro län", "Örebro", {"Bergslagens", "Närkes", NULL}},
+    {"Kronobergs län", "Växjö", {"Småland", "Kronobergs", NULL}},
+    {"Kronobergs län", "Älmhult", {"Småland", "Älmhults", NULL}},
+    {"Hallands län", "Halmstad", {"Hallands", "Nissans", NULL}},
+    {"Hallands län", "Varberg", {"Hallands", "Västkust", NULL}},
+    {"Västmanlands län", "Västerås", {"Mälardalens", "Västmanlands", NULL}},
+    {"Gävleborgs län", "Gävle", {"Gästrike", "Gävle", NULL}},
+    {"Gävleborgs län", "Sandviken", {"Gästrike", "Storsjö", NULL}},
+    {"Kalmar län", "Kalmar", {"Kalmarsunds", NULL, NULL}},
+    {"Blekinge län", "Karlskrona", {"Blekinge", NULL, NULL}},
+    {NULL, NULL, {NULL, NULL, NULL}}};
 static const struct demo_place si_places[] = {
-    {"Osrednjeslovenska", "Ljubljana"}, {"Osrednjeslovenska", "Domžale"}, {"Osrednjeslovenska", "Vrhnika"},
-    {"Osrednjeslovenska", "Grosuplje"}, {"Podravska", "Maribor"}, {"Podravska", "Ptuj"},
-    {"Podravska", "Slovenska Bistrica"}, {"Savinjska", "Celje"}, {"Savinjska", "Velenje"},
-    {"Savinjska", "Žalec"}, {"Gorenjska", "Kranj"}, {"Gorenjska", "Škofja Loka"},
-    {"Gorenjska", "Jesenice"}, {"Goriška", "Nova Gorica"}, {"Goriška", "Ajdovščina"},
-    {"Goriška", "Idrija"}, {"Jugovzhodna Slovenija", "Novo mesto"}, {"Jugovzhodna Slovenija", "Kočevje"},
-    {"Obalno-kraška", "Koper"}, {"Obalno-kraška", "Sežana"}, {"Pomurska", "Murska Sobota"},
-    {"Koroška", "Slovenj Gradec"}, {"Koroška", "Ravne na Koroškem"}, {"Posavska", "Krško"},
-    {"Posavska", "Brežice"}, {"Primorsko-notranjska", "Postojna"}, {NULL, NULL}};
+    {"Osrednjeslovenska", "Ljubljana", {"Ljubljanica", "Emona", NULL}},
+    {"Osrednjeslovenska", "Domžale", {"Bistrica", "Kamnik", NULL}},
+    {"Osrednjeslovenska", "Vrhnika", {"Ljubljanica", "Barje", NULL}},
+    {"Osrednjeslovenska", "Grosuplje", {"Krka", "Višnja", NULL}},
+    {"Podravska", "Maribor", {"Pohorje", "Drava", NULL}},
+    {"Podravska", "Ptuj", {"Drava", "Haloze", NULL}},
+    {"Podravska", "Slovenska Bistrica", {"Pohorje", "Dravinja", NULL}},
+    {"Savinjska", "Celje", {"Savinja", "Celeia", NULL}},
+    {"Savinjska", "Velenje", {"Paka", "Šalek", NULL}},
+    {"Savinjska", "Žalec", {"Savinja", "Polzela", NULL}},
+    {"Gorenjska", "Kranj", {"Kokra", "Karavanke", NULL}},
+    {"Gorenjska", "Škofja Loka", {"Sora", "Blegoš", NULL}},
+    {"Gorenjska", "Jesenice", {"Karavanke", "Bohinj", NULL}},
+    {"Goriška", "Nova Gorica", {"Soča", "Vipava", NULL}},
+    {"Goriška", "Ajdovščina", {"Vipava", "Nanos", NULL}},
+    {"Goriška", "Idrija", {"Idrijca", NULL, NULL}},
+    {"Jugovzhodna Slovenija", "Novo mesto", {"Krka", "Gorjanci", NULL}},
+    {"Jugovzhodna Slovenija", "Kočevje", {"Kolpa", "Rog", NULL}},
+    {"Obalno-kraška", "Koper", {"Istra", "Rižana", NULL}},
+    {"Obalno-kraška", "Sežana", {"Kras", NULL, NULL}},
+    {"Pomurska", "Murska Sobota", {"Mura", "Goričko", NULL}},
+    {"Koroška", "Slovenj Gradec", {"Mislinja", "Uršlja", NULL}},
+    {"Koroška", "Ravne na Koroškem", {"Meža", "Peca", NULL}},
+    {"Posavska", "Krško", {"Sava", "Gorjanci", NULL}},
+    {"Posavska", "Brežice", {"Sotla", "Sava", NULL}},
+    {"Primorsko-notranjska", "Postojna", {"Snežnik", "Nanos", NULL}},
+    {NULL, NULL, {NULL, NULL, NULL}}};
 static const struct demo_place ee_places[] = {
-    {"Harju maakond", "Tallinn"}, {"Harju maakond", "Tallinn"}, {"Harju maakond", "Maardu"},
-    {"Harju maakond", "Saue"}, {"Harju maakond", "Keila"}, {"Tartu maakond", "Tartu"},
-    {"Tartu maakond", "Elva"}, {"Pärnu maakond", "Pärnu"}, {"Ida-Viru maakond", "Narva"},
-    {"Ida-Viru maakond", "Jõhvi"}, {"Lääne-Viru maakond", "Rakvere"}, {"Viljandi maakond", "Viljandi"},
-    {"Järva maakond", "Paide"}, {"Saare maakond", "Kuressaare"}, {"Võru maakond", "Võru"},
-    {"Valga maakond", "Valga"}, {"Jõgeva maakond", "Jõgeva"}, {"Rapla maakond", "Rapla"},
-    {NULL, NULL}};
+    {"Harju maakond", "Tallinn", {"Rävala", "Toompea", "Põhjaranna"}},
+    {"Harju maakond", "Tallinn", {"Rävala", "Kadrioru", NULL}},
+    {"Harju maakond", "Maardu", {"Rävala", "Põhjaranna", NULL}},
+    {"Harju maakond", "Saue", {"Harju", "Rävala", NULL}},
+    {"Harju maakond", "Keila", {"Harju", "Keila", NULL}},
+    {"Tartu maakond", "Tartu", {"Emajõe", "Ugandi", NULL}},
+    {"Tartu maakond", "Elva", {"Emajõe", "Elva", NULL}},
+    {"Pärnu maakond", "Pärnu", {"Pärnu Lahe", "Soomaa", NULL}},
+    {"Ida-Viru maakond", "Narva", {"Alutaguse", "Narva", NULL}},
+    {"Ida-Viru maakond", "Jõhvi", {"Alutaguse", "Virumaa", NULL}},
+    {"Lääne-Viru maakond", "Rakvere", {"Virumaa", NULL, NULL}},
+    {"Viljandi maakond", "Viljandi", {"Sakala", NULL, NULL}},
+    {"Järva maakond", "Paide", {"Järva", "Kõrvemaa", NULL}},
+    {"Saare maakond", "Kuressaare", {"Saaremaa", "Muhu", NULL}},
+    {"Hiiu maakond", "Kärdla", {"Hiiumaa", NULL, NULL}},
+    {"Võru maakond", "Võru", {"Võrumaa", "Haanja", NULL}},
+    {"Valga maakond", "Valga", {"Otepää", "Valga", NULL}},
+    {"Jõgeva maakond", "Jõgeva", {"Vooremaa", "Peipsi", NULL}},
+    {"Rapla maakond", "Rapla", {"Rapla", "Kõrvemaa", NULL}},
+    {NULL, NULL, {NULL, NULL, NULL}}};
 
 static const struct demo_home homes[HOME__MAX] = {
     [HOME_SE] = {"SE", "SEK", "AB", se_prefixes, se_places, "NO DK FI DE GB NL PL EE US",
-                 "DE AT FR ES IT PL CZ NL JP KR CN US GB", "55####-####", 1143, 27000, 33000},
+                 "DE AT FR ES IT PL CZ NL JP KR CN US GB", "556###-####", 1143, 27000, 33000},
     [HOME_SI] = {"SI", "EUR", "d.o.o.", si_prefixes, si_places, "AT DE IT HR RS BA HU",
-                 "FR ES PL CZ SE NL GB US CN DE AT IT", "6#######000", 100, 1300, 1750},
+                 "FR ES PL CZ SE NL GB US CN DE AT IT", "6######000", 100, 1300, 1750},
     [HOME_EE] = {"EE", "EUR", "OÜ", ee_prefixes, ee_places, "FI LV LT SE NO DE",
                  "DE FR NL PL DK GB JP US NO ES IT UA", "1#######", 100, 1400, 1900},
 };
@@ -321,6 +368,26 @@ static const struct demo_field fields_[] = {
 static const char *const common_skills[] = {
     "Incoterms 2020", "customs documentation", "negotiation", "trade fair preparation", "Salesforce",
     "distributor management", "presentation skills", "Microsoft Excel", "tender writing", "SAP SD", NULL};
+
+/* People in companies (contacts, mentors, logins): managers are a generation
+ * older than the graduates, so their first names differ. */
+struct demo_elders {
+    const char *const *male, *const *female;
+};
+static const struct demo_elders elders[HOME__MAX] = {
+    [HOME_SE] = {L("Anders", "Mats", "Peter", "Magnus", "Per", "Johan", "Stefan", "Fredrik", "Henrik", "Mikael",
+                   "Tomas", "Ulf", "Jonas", "Patrik"),
+                 L("Anna", "Eva", "Maria", "Lena", "Helena", "Camilla", "Annika", "Susanne", "Malin", "Ulrika",
+                   "Cecilia", "Jenny", "Åsa", "Johanna")},
+    [HOME_SI] = {L("Marko", "Boštjan", "Andrej", "Aleš", "Gregor", "Janez", "Tomaž", "Matjaž", "Primož", "Uroš",
+                   "Robert", "Damjan"),
+                 L("Mojca", "Barbara", "Nataša", "Alenka", "Irena", "Tanja", "Darja", "Mateja", "Polona", "Simona",
+                   "Vesna", "Andreja")},
+    [HOME_EE] = {L("Andres", "Toomas", "Jaan", "Rein", "Margus", "Priit", "Urmas", "Tarmo", "Indrek", "Raivo",
+                   "Meelis", "Aivar"),
+                 L("Tiina", "Kristiina", "Katrin", "Piret", "Marika", "Ene", "Reet", "Külli", "Eve", "Merike",
+                   "Signe", "Anneli")},
+};
 
 /* People in companies (contacts, mentors, logins). */
 static const char *const contact_roles[] = {"Managing Director", "Export Manager", "Head of Sales",

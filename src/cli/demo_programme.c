@@ -449,10 +449,11 @@ static void person_name(struct rng *r, const struct demo_nat *n, int male, char 
 
 static void person_email(const char *first, const char *surname, const char *domain, char *out, size_t n)
 {
-    char f[64], s[64];
+    char f[40], s[40];
     fold_ascii(first, f, sizeof f, 0);
     fold_ascii(surname, s, sizeof s, 0);
-    snprintf(out, n, "%s.%s@%s", f, s, domain);
+    if (snprintf(out, n, "%s.%s@%s", f, s, domain) >= (int)n)
+        out[0] = '\0';
 }
 
 static int company_name_taken(const struct demo *d, const char *name)
@@ -485,9 +486,21 @@ static void gen_company(struct demo *d, int home, int showcase)
             if (!strcmp(p->city, "Sundsvall"))
                 c->place = p;
     } else {
+        int np = 0;
+        while (h->places[np].city)
+            np++;
         for (int tries = 0;; tries++) {
             c->sector = weighted_sector(r, home);
-            const char *word = sectors[c->sector].word[home], *prefix = pick(r, h->prefixes);
+            c->place = &h->places[rnd(r, 0, np - 1)];
+            const char *word = sectors[c->sector].word[home], *prefix;
+            if (chance(r, 0.8)) {
+                int nl = 0;
+                while (nl < 3 && c->place->local[nl])
+                    nl++;
+                prefix = c->place->local[rnd(r, 0, nl - 1)];
+            } else {
+                prefix = pick(r, h->prefixes);
+            }
             if (home == HOME_SI)
                 snprintf(c->name, sizeof c->name, "%s %s %s", word, prefix, h->suffix);
             else
@@ -495,8 +508,6 @@ static void gen_company(struct demo *d, int home, int showcase)
             if (!company_name_taken(d, c->name) || tries > 50)
                 break;
         }
-        c->place = &h->places[rnd(r, 0, (int)(sizeof se_places / sizeof se_places[0]))
-                              % (home == HOME_SE ? 34 : home == HOME_SI ? 26 : 18)];
     }
     const struct demo_sector *s = &sectors[c->sector];
     /* The slug: the name without the legal form. */
@@ -511,6 +522,8 @@ static void gen_company(struct demo *d, int home, int showcase)
     double u = unit(r);
     c->employees = showcase ? 64 : 8 + (int)(232.0 * u * u);
     double keur = c->employees * s->keur_per_employee * (0.75 + 0.5 * unit(r));
+    if (keur > 44000)   /* an SME: under EUR 50 million turnover */
+        keur = 38000 + 6000 * unit(r);
     /* In the home currency, rounded to thousands, then minor units. */
     int64_t major = (int64_t)(keur * (double)h->rate_per_eur / 100.0 + 0.5) * 1000;
     c->turnover = major * 100;
@@ -568,9 +581,14 @@ static void gen_company(struct demo *d, int home, int showcase)
             snprintf(c->contact[k], sizeof c->contact[k], "%s %s", fixed[k][0], fixed[k][1]);
             snprintf(c->contact_email[k], sizeof c->contact_email[k], "%s", fixed[k][2]);
         } else {
-            person_name(r, n, rnd(r, 0, 1), first_name, sizeof first_name, c->contact[k], sizeof c->contact[k],
-                        surname, sizeof surname);
-            person_email(first_name, surname, domain, c->contact_email[k], sizeof c->contact_email[k]);
+            do {
+                struct demo_nat older = *n;
+                older.male = elders[home].male;
+                older.female = elders[home].female;
+                person_name(r, &older, rnd(r, 0, 1), first_name, sizeof first_name, c->contact[k],
+                            sizeof c->contact[k], surname, sizeof surname);
+                person_email(first_name, surname, domain, c->contact_email[k], sizeof c->contact_email[k]);
+            } while (k == 1 && !strcmp(c->contact_email[0], c->contact_email[1]));
         }
         c->contact_role[k] = k == 0 ? "Managing Director" : pick(r, contact_roles + 1);
         fill_digits(r, n->phone, c->phone[k], sizeof c->phone[k]);
@@ -669,8 +687,10 @@ static int level_for_months(struct rng *r, int months, const char *kind)
         return (months >= 48 && !strcmp(kind, "lived")) ? rnd(r, C1, C2) : rnd(r, B2, C1);
     if (months >= 12)
         return rnd(r, B2, C1);
-    if (months >= 6)
+    if (months >= 9)
         return rnd(r, B1, B2);
+    if (months >= 6)
+        return B1;
     return rnd(r, A2, B1);
 }
 
@@ -688,7 +708,7 @@ static void derive_languages(struct rng *r, struct graduate *g)
     /* Stays: months per first official language. */
     for (int i = 0; i < g->nstay; i++) {
         const char *l = primary_language(g->stay[i].country, buf);
-        if (!l || find_lang(g, l) && find_lang(g, l)->rank == NATIVE || !strcmp(l, "en"))
+        if (!l || (find_lang(g, l) && find_lang(g, l)->rank == NATIVE) || !strcmp(l, "en"))
             continue;
         int months = 0;
         const char *kind = g->stay[i].kind;
@@ -763,6 +783,27 @@ static const char *exchange_destination(struct rng *r, const struct graduate *g,
     return NULL;
 }
 
+/* A university that teaches the field: no languages at business schools or
+ * technical universities, no engineering at business schools. */
+static const char *university_for(struct rng *r, const struct demo_nat *n, const char *field)
+{
+    const char *u = NULL;
+    for (int tries = 0; tries < 20; tries++) {
+        u = pick(r, n->universities);
+        int business = strstr(u, "Economics") || strstr(u, "Business") || strstr(u, "Bocconi") ||
+                       strstr(u, "Sciences Po") || strstr(u, "Foreign Trade");
+        int technical = strstr(u, "Technology") || strstr(u, "Technical") || strstr(u, "Polytechnic") ||
+                        strstr(u, "Aalto") || strstr(u, "Life Sciences");
+        int language = field[0] == '0' && field[1] == '2';
+        int engineering = field[0] == '0' && field[1] == '7';
+        if ((language && (business || technical)) || (engineering && business) ||
+            (!strcmp(field, "0421") && (business || technical)))
+            continue;
+        break;
+    }
+    return u;
+}
+
 static void gen_graduate(struct demo *d, int home, int showcase)
 {
     struct rng *r = &d->r;
@@ -811,14 +852,12 @@ static void gen_graduate(struct demo *d, int home, int showcase)
         if (!graduate_name_taken(d, g->name))
             break;
     }
-    char local[64];
     person_email(g->first, surname, "mail.example", g->email, sizeof g->email);
     for (int k = 2; email_taken(d, g->email); k++) {
-        char f[64], s[64];
+        char f[40], s[40];
         fold_ascii(g->first, f, sizeof f, 0);
         fold_ascii(surname, s, sizeof s, 0);
-        snprintf(local, sizeof local, "%s.%s%d", f, s, k);
-        snprintf(g->email, sizeof g->email, "%s@mail.example", local);
+        snprintf(g->email, sizeof g->email, "%s.%s%d@mail.example", f, s, k);
     }
     g->eqf = chance(r, 0.55) ? 7 : 6;
     g->field = weighted_field(r);
@@ -826,15 +865,15 @@ static void gen_graduate(struct demo *d, int home, int showcase)
     g->grad_year = chance(r, 0.75) ? 2026 : 2025;
     int national = !strcmp(n->country, home_country);
     if (national) {
-        g->university = pick(r, n->universities);
+        g->university = university_for(r, n, g->field);
         g->residence = country_code(home_country);
-    } else if (chance(r, 0.5)) {
+    } else if (chance(r, 0.35)) {
         /* Came for the degree: a master's or bachelor's in the operator's country. */
-        g->university = pick(r, nats[home].universities);
+        g->university = university_for(r, &nats[home], g->field);
         g->residence = country_code(home_country);
         add_stay(g, country_code(home_country), g->eqf == 7 ? 24 : 36, "studied");
     } else {
-        g->university = pick(r, n->universities);
+        g->university = university_for(r, n, g->field);
         if (chance(r, 0.6)) {
             g->residence = country_code(home_country);
             add_stay(g, country_code(home_country), chance(r, 0.5) ? rnd(r, 5, 10) : rnd(r, 12, 20),
@@ -845,11 +884,11 @@ static void gen_graduate(struct demo *d, int home, int showcase)
                 add_stay(g, country_code(home_country), rnd(r, 5, 6), "studied");
         }
     }
-    if (language_major || chance(r, 0.45)) {
+    if (language_major || chance(r, national ? 0.45 : 0.2)) {
         static const int months[] = {5, 6, 10, 12};
         add_stay(g, exchange_destination(r, g, language_major), months[rnd(r, 0, 3)], "studied");
     }
-    if (chance(r, 0.2)) {
+    if (chance(r, national ? 0.2 : 0.08) && g->nstay < 3) {
         const char *c = pick_code(r, work_in);
         if (strcmp(c, home_country))
             add_stay(g, c, rnd(r, 6, 18), "worked");
@@ -944,6 +983,35 @@ static const char *partner_market(const char *m)
     return NULL;
 }
 
+/* Title and description from the company, markets and languages. */
+static void describe_position(struct demo *d, struct position *p)
+{
+    struct rng *r = &d->r;
+    const struct company *c = &d->co[p->company];
+    const struct demo_sector *s = &sectors[c->sector];
+    char where[120] = "";
+    for (int i = 0; i < p->nm; i++)
+        cat(where, sizeof where, "%s%s", i ? " and " : "", country_name(p->markets[i]));
+    static const char *const titles[] = {"Export Sales Trainee – %s", "Export Market Developer – %s",
+                                         "International Sales Trainee – %s", "Business Development Trainee, %s",
+                                         NULL};
+    char title_where[120] = "";
+    for (int i = 0; i < p->nm; i++) {
+        const char *name = country_name(p->markets[i]);
+        cat(title_where, sizeof title_where, "%s%s", i ? " and " : "", strncmp(name, "the ", 4) ? name : name + 4);
+    }
+    snprintf(p->title, sizeof p->title, titles[rnd(r, 0, 3)], title_where);
+    char langs[160] = "";
+    for (int i = 0; i < p->nreq; i++)
+        cat(langs, sizeof langs, "%s%s %s", i ? ", " : "", language_name(p->req[i].code), levels[p->req[i].rank]);
+    snprintf(p->description, sizeof p->description,
+             "%s in %s makes %s and exports to %d countries. As our export trainee you build our "
+             "presence in %s: map distributors and key accounts, qualify leads, prepare %s and follow "
+             "up until the first orders. You work with the export manager and report to the managing "
+             "director. Languages: %s or better.",
+             c->name, c->place->city, s->noun, c->nexp, where, s->fair, langs);
+}
+
 static void gen_position(struct demo *d, int company, int cohort, int status)
 {
     struct rng *r = &d->r;
@@ -956,7 +1024,7 @@ static void gen_position(struct demo *d, int company, int cohort, int status)
     p->status = status;
     p->winner = -1;
     const char *m = servable_market(d, c, c->tgt, c->ntgt);
-    if (!m || cohort < 2 && chance(r, 0.3))
+    if (!m || (cohort < 2 && chance(r, 0.3)))
         m = servable_market(d, c, c->exp, c->nexp) ? servable_market(d, c, c->exp, c->nexp) : m;
     if (!m) {
         /* No speakers for any of its markets: take one of the sector's and make it a target. */
@@ -1001,31 +1069,13 @@ static void gen_position(struct demo *d, int company, int cohort, int status)
     if (cohort == 2 && chance(r, 0.35))
         mo = 3;
     p->start = days_from_civil(y, mo, 1);
+    p->start += (7 - (p->start + 3) % 7) % 7; /* the first Monday (1970-01-01 was a Thursday) */
     p->months = cohort == 0 ? rnd(r, 6, 8) : cohort == 1 ? rnd(r, 9, 12) : rnd(r, 6, 10);
     const struct demo_home *h = &homes[c->home];
     int step = c->home == HOME_SE ? 500 : 50;
     p->pay = (int64_t)(rnd(r, h->pay_min / step, h->pay_max / step) * step) * 100;
 
-    char where[120] = "";
-    for (int i = 0; i < p->nm; i++)
-        cat(where, sizeof where, "%s%s", i ? " and " : "", country_name(p->markets[i]));
-    static const char *const titles[] = {"Export Sales Trainee – %s", "Export Market Developer – %s",
-                                         "International Sales Trainee – %s", "Business Development Trainee, %s",
-                                         NULL};
-    char title_where[120];
-    snprintf(title_where, sizeof title_where, "%s", where);
-    if (!strncmp(title_where, "the ", 4))
-        title_where[0] = 'T';
-    snprintf(p->title, sizeof p->title, titles[rnd(r, 0, 3)], title_where);
-    char langs[160] = "";
-    for (int i = 0; i < p->nreq; i++)
-        cat(langs, sizeof langs, "%s%s %s", i ? ", " : "", language_name(p->req[i].code), levels[p->req[i].rank]);
-    snprintf(p->description, sizeof p->description,
-             "%s in %s makes %s and sells them in %d countries. As our export trainee you build our "
-             "presence in %s: map distributors and key accounts, qualify leads, prepare %s and follow "
-             "up until the first orders. You work with the export manager and report to the managing "
-             "director. Languages: %s or better.",
-             c->name, c->place->city, s->noun, c->nexp + 1, where, s->fair, langs);
+    describe_position(d, p);
     d->npos++;
 }
 
@@ -1061,7 +1111,9 @@ static int candidate(struct demo *d, int p, int want_fit, int exclude)
     int home = d->co[pos->company].home, found[MAX_GRADUATES], n = 0;
     for (int i = 0; i < d->ngr; i++) {
         const struct graduate *g = &d->gr[i];
-        if (g->home != home || g->placed || g->napps >= 4 || i == exclude || applied_to(d, i, p))
+        /* graduate 0 is the showcase trainee: her applications are set by hand */
+        if (i == 0 || g->home != home || g->placed || !g->consent || g->napps >= 4 || i == exclude ||
+            applied_to(d, i, p))
             continue;
         if (want_fit >= 0 && fits(g, pos) != want_fit)
             continue;
@@ -1070,7 +1122,44 @@ static int candidate(struct demo *d, int p, int want_fit, int exclude)
     return n ? found[rnd(&d->r, 0, n - 1)] : -1;
 }
 
-static const char *stage_note(struct rng *r, int stage)
+/* Points a position at a market whose language `g` speaks (B2+), when no free
+ * graduate fits the one first chosen; -1 if `g` speaks none that fits. */
+static int retarget(struct demo *d, struct position *p, const struct graduate *g)
+{
+    const struct company *c = &d->co[p->company];
+    char sect[16][4], buf[4];
+    int ns = split_codes(sectors[c->sector].markets, sect, 16);
+    const char *home_lang = primary_language(homes[c->home].country, buf);
+    for (int i = 0; i < g->nlang; i++) {
+        const char *l = g->lang[i].code;
+        if (g->lang[i].rank < B2 || !strcmp(l, home_lang) || !strcmp(l, "en"))
+            continue;
+        for (int k = 0; k < ns; k++) {
+            char b2[4];
+            const char *ml = primary_language(sect[k], b2);
+            if (!ml || strcmp(ml, l) || !strcmp(sect[k], homes[c->home].country))
+                continue;
+            p->nm = 0;
+            p->markets[p->nm++] = country_code(sect[k]);
+            p->nreq = 0;
+            p->req[p->nreq].code = l;
+            p->req[p->nreq++].rank = B2;
+            p->req[p->nreq].code = "en";
+            p->req[p->nreq++].rank = B2;
+            if (fits(g, p)) {
+                struct company *cm = &d->co[p->company];
+                if (!has_code(cm->exp, cm->nexp, p->markets[0]) && !has_code(cm->tgt, cm->ntgt, p->markets[0]) &&
+                    cm->ntgt < 4)
+                    cm->tgt[cm->ntgt++] = p->markets[0];
+                describe_position(d, p);
+                return 0;
+            }
+        }
+    }
+    return -1;
+}
+
+static const char *stage_note(struct rng *r, int stage, int fit)
 {
     static const char *const rejected[] = {
         "Language level below what the company needs for this market.",
@@ -1085,7 +1174,10 @@ static const char *stage_note(struct rng *r, int stage)
                                            "Good references from the exchange semester.",
                                            "Company asked for a second interview with the export manager.", NULL};
     switch (stage) {
-    case S_REJECTED: return chance(r, 0.6) ? pick(r, rejected) : NULL;
+    case S_REJECTED:
+        if (!fit)
+            return rejected[0];
+        return chance(r, 0.6) ? pick(r, rejected + 1) : NULL;
     case S_WITHDRAWN: return chance(r, 0.6) ? pick(r, withdrawn) : NULL;
     case S_DECLINED: return pick(r, declined);
     case S_SHORTLISTED:
@@ -1101,24 +1193,25 @@ static void gen_applications(struct demo *d, int p, int showcase_grad)
     struct position *pos = &d->pos[p];
     if (pos->status == P_FILLED) {
         int w = showcase_grad >= 0 ? showcase_grad : candidate(d, p, 1, -1);
-        if (w < 0)
+        if (w < 0) {
             w = candidate(d, p, -1, -1);
-        if (w < 0)
-            return;
+            if (w < 0 || retarget(d, pos, &d->gr[w]) < 0)
+                return;
+        }
         pos->winner = w;
         struct graduate *g = &d->gr[w];
         g->placed = 1;
         /* A placed graduate was available by the start and graduated before. */
         if (g->available > pos->start)
             g->available = snap_half_month(pos->start - rnd(r, 10, 90));
-        if (g->grad_year * 10000 + 630 > 0 && pos->cohort < 2 && g->grad_year > 2025)
+        if (pos->cohort == 0 && g->grad_year > 2025)
             g->grad_year = 2025;
-        if (pos->cohort == 0 && g->consent_day > pos->start - 60)
-            g->consent_day = pos->start - rnd(r, 60, 150);
+        if (g->consent_day > pos->start - 30)
+            g->consent_day = pos->start - rnd(r, 30, 120);
         struct application *a = add_app(d, w, p, S_ACCEPTED, S_OFFERED);
         if (a) {
             a->crank = 1;
-            a->note = stage_note(r, S_ACCEPTED);
+            a->note = stage_note(r, S_ACCEPTED, 1);
         }
         int others = rnd(r, 2, 4);
         for (int k = 0; k < others; k++) {
@@ -1129,7 +1222,7 @@ static void gen_applications(struct demo *d, int p, int showcase_grad)
             int reached = stage == S_DECLINED ? S_OFFERED : rnd(r, S_APPLIED, fit ? S_SHORTLISTED : S_SCREENED);
             a = add_app(d, c, p, stage, reached);
             if (a) {
-                a->note = stage_note(r, stage);
+                a->note = stage_note(r, stage, fit);
                 if (reached >= S_SHORTLISTED)
                     a->crank = k + 2;
             }
@@ -1144,7 +1237,7 @@ static void gen_applications(struct demo *d, int p, int showcase_grad)
             int reached = stage == S_DECLINED ? S_OFFERED : rnd(r, S_APPLIED, S_INTERVIEW);
             struct application *a = add_app(d, c, p, stage, reached);
             if (a)
-                a->note = stage == S_DECLINED ? stage_note(r, stage)
+                a->note = stage == S_DECLINED ? stage_note(r, stage, fit)
                                               : "Position closed: the company postponed the recruitment.";
         }
     } else if (pos->status == P_OPEN) {
@@ -1159,7 +1252,7 @@ static void gen_applications(struct demo *d, int p, int showcase_grad)
             int stage = late[(off + k) % 6];
             struct application *a = add_app(d, c, p, stage, stage == S_DECLINED ? S_OFFERED : stage);
             if (a) {
-                a->note = stage_note(r, stage);
+                a->note = stage_note(r, stage, 1);
                 if (stage >= S_SHORTLISTED)
                     a->crank = crank++;
             }
@@ -1172,7 +1265,7 @@ static void gen_applications(struct demo *d, int p, int showcase_grad)
             int reached = stage == S_REJECTED || stage == S_WITHDRAWN ? rnd(r, S_APPLIED, S_SCREENED) : stage;
             struct application *a = add_app(d, c, p, stage, reached);
             if (a)
-                a->note = stage_note(r, stage);
+                a->note = stage_note(r, stage, fits(&d->gr[c], pos));
         }
     }
 }
@@ -1513,7 +1606,7 @@ static int compose(struct demo *d)
                 int company = showcase ? 0 : order[next++ % n];
                 gen_position(d, company, plan[k].cohort, plan[k].status);
                 int pidx = d->npos - 1;
-                if (showcase) {
+                if (showcase && plan[k].cohort == 2) {
                     /* The showcase trainee's position asks for German: she has B2. */
                     struct position *p = &d->pos[pidx];
                     p->nm = 0;

@@ -295,6 +295,7 @@ struct ctx {
     char **header;            /* names as written */
     size_t nheader;
     int have_header, fatal, too_many;
+    int missing_required;     /* the header lacks a required column: no row is valid */
     json_t *emails;           /* graduates: e-mail -> first row, to name in-file duplicates */
     /* the record being read */
     char **cells;
@@ -626,12 +627,13 @@ static void one_row(struct ctx *c)
             json_object_set_new(c->emails, email, json_integer(row));
     }
     if (imp->error_count == before) {
-        /* Belt and braces: the whole row as the API would see it. */
+        /* Belt and braces: the whole row as the API would see it (presence
+         * was checked above, where a missing column is said once). */
         struct tb_err e = {0};
-        if (validate_object(fields, c->fields, 0, &e) < 0)
+        if (validate_object(fields, c->fields, 1, &e) < 0)
             add_error(imp, row, column_of(c, e.field, NULL), e.field, "%s", e.message);
     }
-    if (imp->error_count == before) {
+    if (imp->error_count == before && !c->missing_required) {
         imp->valid++;
         json_array_append_new(imp->records, json_pack("{s:I, s:O}", "row", (json_int_t)row, "fields", fields));
     }
@@ -695,8 +697,10 @@ static void read_header(struct ctx *c)
         for (size_t i = 0; i < c->nheader; i++)
             if (c->map[i] >= 0 && !strcmp(c->cols[c->map[i]].field, f->name))
                 present = 1;
-        if (!present)
+        if (!present) {
             add_error(imp, 1, column_of(c, f->name, NULL), f->name, "%s: the column is required", f->name);
+            c->missing_required = 1;
+        }
     }
     c->have_header = 1;
 }

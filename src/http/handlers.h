@@ -89,6 +89,24 @@ extern const struct field_spec match_run_fields[], match_constraint_fields[], ma
 extern const struct field_spec consent_fields[], position_status_fields[], application_stage_fields[],
     placement_accept_fields[], placement_status_fields[];
 
+/* h_credentials.c */
+CRUD_HANDLERS(achievement)
+HANDLER(h_accreditation_list);
+HANDLER(h_accreditation_create);
+HANDLER(h_accreditation_delete);
+HANDLER(h_issuer_keys_get);
+HANDLER(h_issuer_keys_rotate);
+HANDLER(h_status_list_public);
+HANDLER(h_did_document);
+HANDLER(h_credential_list);
+HANDLER(h_credential_get);
+HANDLER(h_credential_issue);
+HANDLER(h_credential_revoke);
+HANDLER(h_credential_suspend);
+HANDLER(h_credential_reinstate);
+HANDLER(h_public_verify);
+extern const struct field_spec accreditation_create_fields[], credential_issue_fields[], credential_status_fields[];
+
 /* h_system.c */
 HANDLER(h_healthz);
 HANDLER(h_metrics);

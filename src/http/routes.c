@@ -109,6 +109,27 @@ const struct route routes[] = {
     {"POST", "/api/v1/match-runs/{id}/approve", h_match_run_approve, STAFF, NULL, 0, 0},
     {"POST", "/api/v1/match-runs/{id}/discard", h_match_run_discard, STAFF, NULL, 0, 0},
 
+    /* the qualification (issue: Open Badges 3.0 credentials) */
+    {"GET", "/api/v1/achievements", h_achievement_list, ANY, NULL, 0, 0},
+    {"POST", "/api/v1/achievements", h_achievement_create, STAFF, achievement_create_fields, 0, 0},
+    {"GET", "/api/v1/achievements/{id}", h_achievement_get, ANY, NULL, 0, 0},
+    {"PATCH", "/api/v1/achievements/{id}", h_achievement_update, STAFF, achievement_update_fields, ROUTE_PARTIAL, 0},
+    {"DELETE", "/api/v1/achievements/{id}", h_achievement_delete, STAFF, NULL, 0, 0},
+    {"GET", "/api/v1/accreditations", h_accreditation_list, STAFF, NULL, 0, 0},
+    {"POST", "/api/v1/accreditations", h_accreditation_create, ADMIN, accreditation_create_fields, 0, 0},
+    {"DELETE", "/api/v1/accreditations/{id}", h_accreditation_delete, ADMIN, NULL, 0, 0},
+    {"GET", "/api/v1/issuer-keys", h_issuer_keys_get, STAFF, NULL, 0, 0},
+    {"POST", "/api/v1/issuer-keys/rotate", h_issuer_keys_rotate, STAFF, NULL, 0, 0},
+    {"GET", "/api/v1/credentials", h_credential_list, STAFF | COMPANY | MENTOR | TRAINEE, NULL, 0, 0},
+    {"POST", "/api/v1/credentials", h_credential_issue, STAFF, credential_issue_fields, 0, 0},
+    {"GET", "/api/v1/credentials/{id}", h_credential_get, STAFF | COMPANY | MENTOR | TRAINEE, NULL, 0, 0},
+    {"POST", "/api/v1/credentials/{id}/revoke", h_credential_revoke, STAFF, credential_status_fields, 0, 0},
+    {"POST", "/api/v1/credentials/{id}/suspend", h_credential_suspend, STAFF, credential_status_fields, 0, 0},
+    {"POST", "/api/v1/credentials/{id}/reinstate", h_credential_reinstate, STAFF, credential_status_fields, 0, 0},
+    {"POST", "/api/v1/public/verify", h_public_verify, PUBLIC, NULL, ROUTE_RAW | ROUTE_NO_CSRF, 1L << 20},
+    {"GET", "/issuers/{id}/did.json", h_did_document, PUBLIC, NULL, 0, 0},
+    {"GET", "/status/{id}/{purpose}", h_status_list_public, PUBLIC, NULL, 0, 0},
+
     /* code lists */
     {"GET", "/api/v1/codes/{list}", h_codes_search, PUBLIC, NULL, 0, 0},
 };

@@ -576,10 +576,9 @@ static int dispatch(struct request *r, struct response *res, const struct abuf *
         }
     }
     if (route->body) {
-        if (!r->body) {
-            TB_INVALID(err, "", "body: expected a JSON object");
-            return index;
-        }
+        /* No body is an empty object: a missing required field is then named. */
+        if (!r->body)
+            r->body = json_object();
         if (validate_object(r->body, route->body, route->flags & ROUTE_PARTIAL, err) < 0)
             return index;
     }

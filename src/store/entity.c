@@ -30,6 +30,8 @@ static const char *const company_json[] = {"products", "export_markets", "target
 static const char *const graduate_json[] = {"languages", "countries", "skills", "mobility", "consent", NULL};
 static const char *const position_json[] = {"target_markets", "products", "languages", "fields", NULL};
 static const char *const match_run_json[] = {"options", "result", NULL};
+static const char *const achievement_json[] = {"alignments", NULL};
+static const char *const credential_json[] = {"document", NULL};
 static const char *const none[] = {NULL};
 
 static const struct foreign_key position_fks[] = {
@@ -42,6 +44,8 @@ static const struct foreign_key placement_fks[] = {
 static const struct foreign_key match_run_fks[] = {{"cohort_id", ENT_COHORT}, {NULL, 0}};
 static const struct foreign_key match_constraint_fks[] = {
     {"cohort_id", ENT_COHORT}, {"graduate_id", ENT_GRADUATE}, {"position_id", ENT_POSITION}, {NULL, 0}};
+static const struct foreign_key credential_fks[] = {
+    {"achievement_id", ENT_ACHIEVEMENT}, {"graduate_id", ENT_GRADUATE}, {"placement_id", ENT_PLACEMENT}, {NULL, 0}};
 static const struct foreign_key no_fks[] = {{NULL, 0}};
 
 static const struct entity_desc entities[ENT__MAX] = {
@@ -54,12 +58,18 @@ static const struct entity_desc entities[ENT__MAX] = {
     [ENT_MATCH_RUN] = {"match_run", match_run_columns, match_run_filters, match_run_name_column, match_run_json, match_run_fks},
     [ENT_MATCH_CONSTRAINT] = {"match_constraint", match_constraint_columns, match_constraint_filters,
                               match_constraint_name_column, none, match_constraint_fks},
+    [ENT_ACHIEVEMENT] = {"achievement", achievement_columns, achievement_filters, achievement_name_column,
+                         achievement_json, no_fks},
+    [ENT_ACCREDITATION] = {"accreditation", accreditation_columns, accreditation_filters,
+                           accreditation_name_column, none, no_fks},
+    [ENT_CREDENTIAL] = {"credential", credential_columns, credential_filters, credential_name_column,
+                        credential_json, credential_fks},
 };
 
 /* Columns too large for the audit log: it records that they changed. */
 static int quiet_column(const char *col)
 {
-    return !strcmp(col, "result");
+    return !strcmp(col, "result") || !strcmp(col, "document") || !strcmp(col, "image");
 }
 
 const char *entity_name(enum entity e)
@@ -236,8 +246,12 @@ int store_entity_create(struct store *st, const struct tb_actor *a, enum entity 
     *id = sqlite3_last_insert_rowid(st->db);
     json_t *shown = json_deep_copy(fields);
     json_object_del(shown, "org_id");
-    if (json_object_get(shown, "result"))
-        json_object_set_new(shown, "result", json_string("(stored)"));
+    const char *qk;
+    json_t *qv;
+    void *tmp;
+    json_object_foreach_safe(shown, tmp, qk, qv)
+        if (quiet_column(qk))
+            json_object_set_new(shown, qk, json_string("(stored)"));
     json_t *d = st_diff(NULL, shown);
     rc = store_audit_add(st, a, org_id, "create", entities[e].name, *id, d, err);
     json_decref(d);
@@ -664,6 +678,180 @@ int store_match_settings_put(struct store *st, const struct tb_actor *a, int64_t
     } else {
         rc = -1;
     }
+    json_decref(old);
+    return st_tx_end(st, owned, rc, err);
+}
+
+/* ---- issuing credentials ---- */
+
+int store_issuer_key_current(struct store *st, const struct tb_actor *a, int64_t org_id,
+                             struct issuer_key *out, int *found, struct tb_err *err)
+{
+    sqlite3_stmt *s = st_stmt(st, STMT_ISSUER_KEY_CURRENT, err);
+    if (!s)
+        return -1;
+    st_bind_actor(s, a);
+    st_bind_i64(s, ":org_id", org_id);
+    int rc = sqlite3_step(s);
+    *found = rc == SQLITE_ROW;
+    if (*found) {
+        out->id = sqlite3_column_int64(s, 0);
+        snprintf(out->public_key, sizeof out->public_key, "%s", (const char *)sqlite3_column_text(s, 1));
+        snprintf(out->sealed_secret, sizeof out->sealed_secret, "%s", (const char *)sqlite3_column_text(s, 2));
+    }
+    sqlite3_reset(s);
+    return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? 0 : st_db_fail(st, err, "keys");
+}
+
+int store_issuer_key_rotate(struct store *st, const struct tb_actor *a, int64_t org_id,
+                            const char *public_key, const char *sealed_secret, struct tb_err *err)
+{
+    int owned;
+    if (st_tx_begin(st, &owned, err) < 0)
+        return -1;
+    int rc = -1;
+    sqlite3_stmt *s = st_stmt(st, STMT_ISSUER_KEY_RETIRE, err);
+    if (!s)
+        goto out;
+    st_bind_actor(s, a);
+    st_bind_i64(s, ":org_id", org_id);
+    if (st_step_done(st, s, "keys", err) < 0)
+        goto out;
+    s = st_stmt(st, STMT_ISSUER_KEY_INSERT, err);
+    if (!s)
+        goto out;
+    st_bind_actor(s, a);
+    st_bind_i64(s, ":org_id", org_id);
+    st_bind_text(s, ":public_key", public_key);
+    st_bind_text(s, ":sealed_secret", sealed_secret);
+    if (st_step_done(st, s, "keys", err) < 0)
+        goto out;
+    if (sqlite3_changes(st->db) != 1) {
+        TB_NOT_FOUND(err, "organization not found");
+        goto out;
+    }
+    /* The public key is logged; the sealed secret never is. */
+    json_t *d = json_pack("{s:{s:s}}", "public_key", "new", public_key);
+    rc = store_audit_add(st, a, org_id, "create", "issuer_key", sqlite3_last_insert_rowid(st->db), d, err);
+    json_decref(d);
+out:
+    return st_tx_end(st, owned, rc, err);
+}
+
+int store_issuer_keys_public(struct store *st, int64_t org_id, json_t **out, struct tb_err *err)
+{
+    sqlite3_stmt *s = st_stmt(st, STMT_ISSUER_KEYS_PUBLIC, err);
+    if (!s)
+        return -1;
+    st_bind_i64(s, ":org_id", org_id);
+    return rows(st, s, out, err);
+}
+
+int store_status_list_get(struct store *st, const struct tb_actor *a, int64_t org_id,
+                          const char *purpose, char **encoded, int *found, struct tb_err *err)
+{
+    sqlite3_stmt *s = st_stmt(st, STMT_STATUS_LIST_GET, err);
+    if (!s)
+        return -1;
+    st_bind_actor(s, a);
+    st_bind_i64(s, ":org_id", org_id);
+    st_bind_text(s, ":purpose", purpose);
+    int rc = sqlite3_step(s);
+    *found = rc == SQLITE_ROW;
+    *encoded = *found ? strdup((const char *)sqlite3_column_text(s, 0)) : NULL;
+    sqlite3_reset(s);
+    return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? 0 : st_db_fail(st, err, "status list");
+}
+
+int store_status_list_put(struct store *st, const struct tb_actor *a, int64_t org_id,
+                          const char *purpose, const char *encoded, const json_t *credential,
+                          struct tb_err *err)
+{
+    sqlite3_stmt *s = st_stmt(st, STMT_STATUS_LIST_PUT, err);
+    if (!s)
+        return -1;
+    st_bind_actor(s, a);
+    st_bind_i64(s, ":org_id", org_id);
+    st_bind_text(s, ":purpose", purpose);
+    st_bind_text(s, ":encoded", encoded);
+    char *text = credential ? json_dumps(credential, JSON_COMPACT) : NULL;
+    st_bind_text(s, ":credential", text);
+    free(text);
+    if (st_step_done(st, s, "status list", err) < 0)
+        return -1;
+    return sqlite3_changes(st->db) == 1 ? 0 : TB_NOT_FOUND(err, "organization not found");
+}
+
+int store_status_list_public(struct store *st, int64_t org_id, const char *purpose, json_t **out,
+                             struct tb_err *err)
+{
+    sqlite3_stmt *s = st_stmt(st, STMT_STATUS_LIST_PUBLIC, err);
+    if (!s)
+        return -1;
+    st_bind_i64(s, ":org_id", org_id);
+    st_bind_text(s, ":purpose", purpose);
+    int rc = sqlite3_step(s);
+    *out = NULL;
+    if (rc == SQLITE_ROW && sqlite3_column_type(s, 0) == SQLITE_TEXT)
+        *out = json_loads((const char *)sqlite3_column_text(s, 0), 0, NULL);
+    sqlite3_reset(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return st_db_fail(st, err, "status list");
+    return *out ? 0 : TB_NOT_FOUND(err, "no %s list has been published by this issuer", purpose);
+}
+
+int store_credential_next_index(struct store *st, const struct tb_actor *a, int64_t org_id,
+                                int64_t *index, struct tb_err *err)
+{
+    sqlite3_stmt *s = st_stmt(st, STMT_CREDENTIAL_NEXT_INDEX, err);
+    if (!s)
+        return -1;
+    st_bind_actor(s, a);
+    st_bind_i64(s, ":org_id", org_id);
+    int rc = sqlite3_step(s);
+    *index = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    sqlite3_reset(s);
+    return rc == SQLITE_ROW ? 0 : st_db_fail(st, err, "credentials");
+}
+
+int store_accredited_on(struct store *st, int64_t org_id, const char *date, int *yes,
+                        struct tb_err *err)
+{
+    sqlite3_stmt *s = st_stmt(st, STMT_ACCREDITED_ON, err);
+    if (!s)
+        return -1;
+    st_bind_i64(s, ":org_id", org_id);
+    st_bind_text(s, ":date", date);
+    int rc = sqlite3_step(s);
+    *yes = rc == SQLITE_ROW && sqlite3_column_int64(s, 0) > 0;
+    sqlite3_reset(s);
+    return rc == SQLITE_ROW ? 0 : st_db_fail(st, err, "accreditation");
+}
+
+int store_credential_set_status(struct store *st, const struct tb_actor *a, int64_t id,
+                                const char *status, const char *reason, struct tb_err *err)
+{
+    int owned;
+    if (st_tx_begin(st, &owned, err) < 0)
+        return -1;
+    json_t *old = NULL;
+    int rc = -1;
+    if (store_entity_get(st, a, ENT_CREDENTIAL, id, &old, err) < 0)
+        goto out;
+    sqlite3_stmt *s = st_stmt(st, STMT_CREDENTIAL_SET_STATUS, err);
+    if (!s)
+        goto out;
+    st_bind_actor(s, a);
+    st_bind_i64(s, ":id", id);
+    st_bind_text(s, ":status", status);
+    st_bind_text(s, ":reason", reason);
+    if (st_step_done(st, s, "credential", err) < 0)
+        goto out;
+    json_t *d = json_pack("{s:{s:O, s:s}, s:{s:s?}}", "status", "old", json_object_get(old, "status"), "new",
+                          status, "status_reason", "new", reason);
+    rc = store_audit_add(st, a, json_integer_value(json_object_get(old, "org_id")), "update", "credential", id, d, err);
+    json_decref(d);
+out:
     json_decref(old);
     return st_tx_end(st, owned, rc, err);
 }

@@ -23,6 +23,9 @@ enum entity {
     ENT_PLACEMENT,
     ENT_MATCH_RUN,
     ENT_MATCH_CONSTRAINT,
+    ENT_ACHIEVEMENT,
+    ENT_ACCREDITATION,
+    ENT_CREDENTIAL,
     ENT__MAX
 };
 
@@ -86,6 +89,36 @@ int store_match_settings_get(struct store *st, const struct tb_actor *a, int64_t
                              json_t **out, struct tb_err *err);
 int store_match_settings_put(struct store *st, const struct tb_actor *a, int64_t org_id,
                              const json_t *weights, struct tb_err *err);
+
+/* ---- issuing credentials ---- */
+struct issuer_key {
+    int64_t id;
+    char public_key[128];     /* publicKeyMultibase */
+    char sealed_secret[256];  /* base64(nonce || secretbox(seed)) */
+};
+/* The operator's current signing key; *found = 0 when it has none yet. */
+int store_issuer_key_current(struct store *st, const struct tb_actor *a, int64_t org_id,
+                             struct issuer_key *out, int *found, struct tb_err *err);
+/* Retires the current key (kept for verifying older credentials) and adds a new one. */
+int store_issuer_key_rotate(struct store *st, const struct tb_actor *a, int64_t org_id,
+                            const char *public_key, const char *sealed_secret, struct tb_err *err);
+/* Every key an operator ever had, for its DID document (public). */
+int store_issuer_keys_public(struct store *st, int64_t org_id, json_t **out, struct tb_err *err);
+int store_status_list_get(struct store *st, const struct tb_actor *a, int64_t org_id,
+                          const char *purpose, char **encoded, int *found, struct tb_err *err);
+int store_status_list_put(struct store *st, const struct tb_actor *a, int64_t org_id,
+                          const char *purpose, const char *encoded, const json_t *credential,
+                          struct tb_err *err);
+/* The signed status list credential, public; 404 when none was issued. */
+int store_status_list_public(struct store *st, int64_t org_id, const char *purpose, json_t **out,
+                             struct tb_err *err);
+int store_credential_next_index(struct store *st, const struct tb_actor *a, int64_t org_id,
+                                int64_t *index, struct tb_err *err);
+/* Whether the foundation accredited org_id on `date` (YYYY-MM-DD); public. */
+int store_accredited_on(struct store *st, int64_t org_id, const char *date, int *yes,
+                        struct tb_err *err);
+int store_credential_set_status(struct store *st, const struct tb_actor *a, int64_t id,
+                                const char *status, const char *reason, struct tb_err *err);
 
 /* Counts for dashboards: {"applications":{"applied":n,...},"positions":{...},"placements":{...}}
  * within the actor's tenant and scope. */

@@ -194,6 +194,39 @@ static const struct store_stmt_info stmts[STMT__MAX] = {
         "INSERT INTO match_settings (org_id, weights, updated_at) SELECT :org_id, :weights, :now "
         "WHERE :all = 1 OR :org_id = :tenant "
         "ON CONFLICT (org_id) DO UPDATE SET weights = excluded.weights, updated_at = excluded.updated_at", NULL},
+    [STMT_ISSUER_KEY_INSERT] = {"ISSUER_KEY_INSERT",
+        "INSERT INTO issuer_keys (org_id, public_key, sealed_secret, created_at) "
+        "SELECT :org_id, :public_key, :sealed_secret, :now WHERE :all = 1 OR :org_id = :tenant", NULL},
+    [STMT_ISSUER_KEYS_PUBLIC] = {"ISSUER_KEYS_PUBLIC",
+        "SELECT id, public_key, created_at, retired_at FROM issuer_keys WHERE org_id = :org_id ORDER BY id",
+        "public keys of issuers are published in their DID documents"},
+    [STMT_ISSUER_KEY_CURRENT] = {"ISSUER_KEY_CURRENT",
+        "SELECT id, public_key, sealed_secret FROM issuer_keys WHERE org_id = :org_id "
+        "AND (:all = 1 OR org_id = :tenant) AND retired_at IS NULL ORDER BY id DESC LIMIT 1", NULL},
+    [STMT_ISSUER_KEY_RETIRE] = {"ISSUER_KEY_RETIRE",
+        "UPDATE issuer_keys SET retired_at = :now WHERE org_id = :org_id AND (:all = 1 OR org_id = :tenant) "
+        "AND retired_at IS NULL", NULL},
+    [STMT_STATUS_LIST_GET] = {"STATUS_LIST_GET",
+        "SELECT encoded, credential FROM status_lists WHERE org_id = :org_id AND purpose = :purpose "
+        "AND (:all = 1 OR org_id = :tenant)", NULL},
+    [STMT_STATUS_LIST_PUT] = {"STATUS_LIST_PUT",
+        "INSERT INTO status_lists (org_id, purpose, encoded, credential, updated_at) "
+        "SELECT :org_id, :purpose, :encoded, :credential, :now WHERE :all = 1 OR :org_id = :tenant "
+        "ON CONFLICT (org_id, purpose) DO UPDATE SET encoded = excluded.encoded, "
+        "credential = excluded.credential, updated_at = excluded.updated_at", NULL},
+    [STMT_STATUS_LIST_PUBLIC] = {"STATUS_LIST_PUBLIC",
+        "SELECT credential FROM status_lists WHERE org_id = :org_id AND purpose = :purpose",
+        "status lists are public by design: anyone checks revocation"},
+    [STMT_CREDENTIAL_NEXT_INDEX] = {"CREDENTIAL_NEXT_INDEX",
+        "SELECT COALESCE(MAX(status_index) + 1, 0) FROM credentials WHERE org_id = :org_id "
+        "AND (:all = 1 OR org_id = :tenant)", NULL},
+    [STMT_ACCREDITED_ON] = {"ACCREDITED_ON",
+        "SELECT count(*) FROM accreditations WHERE org_id = :org_id AND valid_from <= :date "
+        "AND (valid_until IS NULL OR valid_until >= :date)",
+        "the trust registry is public: verifiers check any issuer's accreditation"},
+    [STMT_CREDENTIAL_SET_STATUS] = {"CREDENTIAL_SET_STATUS",
+        "UPDATE credentials SET status = :status, status_reason = :reason, updated_at = :now, "
+        "version = version + 1 WHERE id = :id AND (:all = 1 OR org_id = :tenant)", NULL},
     [STMT_GRADUATE_ERASE] = {"GRADUATE_ERASE",
         "UPDATE graduates SET name = 'Erased graduate ' || id, email = NULL, phone = NULL, residence = NULL, "
         "university = NULL, countries = '[]', skills = '[]', mobility = '[]', available_from = NULL, "

@@ -1,7 +1,7 @@
 // audit.test.mjs - the audit log: who changed what, tenant isolation, filters, paging.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, login, assertError, USERS } from './lib.mjs';
+import { startServer, login, assertError, USERS, resolveUserIds } from './lib.mjs';
 
 let srv, admin, coord, coordSi, viewer, trainee;
 
@@ -12,6 +12,7 @@ before(async () => {
   coordSi = await login(srv.base, USERS.coordinatorSi.email);
   viewer = await login(srv.base, USERS.viewer.email);
   trainee = await login(srv.base, USERS.trainee.email);
+  await resolveUserIds(admin);
   // Some history: each coordinator renames their operator, a mentor changes their password.
   let r = await coord.patch('/api/v1/orgs/2', { name: 'ITM Sverige', version: 1 });
   assert.equal(r.status, 200, r.text);
@@ -103,21 +104,25 @@ test('filters are validated: action, user_id, entity_id, sort', async () => {
   assertError(await admin.get('/api/v1/audit?sort=at'), 400, 'validation_failed', { field: 'sort' });
 });
 
-test('sort=id lists oldest first', async () => {
-  const r = await admin.get('/api/v1/audit?sort=id&limit=200');
-  const ids = r.json.items.map((e) => e.id);
-  assert.deepEqual(ids, [...ids].sort((a, b) => a - b));
-  const desc = await admin.get('/api/v1/audit?sort=-id&limit=200');
-  assert.deepEqual(desc.json.items.map((e) => e.id), [...ids].reverse());
+test('sort=id lists oldest first, sort=-id newest first', async () => {
+  const asc = (await admin.all('/api/v1/audit?entity=organization&sort=id', 200)).map((e) => e.id);
+  assert.ok(asc.length >= 6);
+  assert.deepEqual(asc, [...asc].sort((a, b) => a - b));
+  const desc = (await admin.all('/api/v1/audit?entity=organization&sort=-id', 200)).map((e) => e.id);
+  assert.deepEqual(desc, [...asc].reverse());
 });
 
 test('walking the pages yields every entry exactly once, in both directions', async () => {
-  const full = (await admin.get('/api/v1/audit?limit=200')).json.items.map((e) => e.id);
+  const full = (await admin.all('/api/v1/audit', 200)).map((e) => e.id);
   assert.ok(full.length > 10, `enough entries to page: ${full.length}`);
-  assert.deepEqual((await admin.all('/api/v1/audit', 3)).map((e) => e.id), full);
-  assert.deepEqual((await admin.all('/api/v1/audit?sort=id', 4)).map((e) => e.id), [...full].reverse());
-  const se = (await coord.get('/api/v1/audit?limit=200')).json.items.map((e) => e.id);
-  assert.deepEqual((await coord.all('/api/v1/audit', 1)).map((e) => e.id), se);
+  assert.equal(new Set(full).size, full.length, 'no duplicates');
+  assert.deepEqual(full, [...full].sort((a, b) => b - a), 'newest first across pages');
+  assert.deepEqual((await admin.all('/api/v1/audit', 37)).map((e) => e.id), full);
+  assert.deepEqual((await admin.all('/api/v1/audit?sort=id', 41)).map((e) => e.id), [...full].reverse());
+  const orgs = (await admin.all('/api/v1/audit?entity=organization', 200)).map((e) => e.id);
+  assert.deepEqual((await admin.all('/api/v1/audit?entity=organization', 1)).map((e) => e.id), orgs);
+  const se = (await coord.all('/api/v1/audit', 200)).map((e) => e.id);
+  assert.deepEqual((await coord.all('/api/v1/audit', 23)).map((e) => e.id), se);
 });
 
 test('a failed change leaves no audit entry', async () => {

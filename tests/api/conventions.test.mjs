@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, login, request, assertError, rawExchange, parseRawResponse, httpChunked, USERS,
+  startServer, login, request, assertError, rawExchange, parseRawResponse, httpChunked, USERS, resolveUserIds,
 } from './lib.mjs';
 
 let srv, coord, admin;
@@ -13,6 +13,7 @@ before(async () => {
   srv = await startServer();
   coord = await login(srv.base, USERS.coordinator.email);
   admin = await login(srv.base, USERS.admin.email);
+  await resolveUserIds(admin);
 });
 after(async () => { if (srv) await srv.stop(); });
 

@@ -1,7 +1,7 @@
 // csrf_tokens.test.mjs - CSRF protection of cookie sessions, and API tokens (Bearer).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, login, bearer, request, assertError, USERS } from './lib.mjs';
+import { startServer, login, bearer, request, assertError, USERS, resolveUserIds } from './lib.mjs';
 
 let srv, coord, admin, viewer;
 let created;   // {id, name, prefix, token} made by the coordinator
@@ -11,6 +11,7 @@ before(async () => {
   coord = await login(srv.base, USERS.coordinator.email);
   admin = await login(srv.base, USERS.admin.email);
   viewer = await login(srv.base, USERS.viewer.email);
+  await resolveUserIds(admin);
 });
 after(async () => { if (srv) await srv.stop(); });
 

@@ -2,7 +2,7 @@
 // and resetting a forgotten password (mail through an SMTP sink).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, login, request, assertError, linkToken, sleep, USERS, PASSWORD } from './lib.mjs';
+import { startServer, login, request, assertError, linkToken, sleep, USERS, PASSWORD, resolveUserIds } from './lib.mjs';
 
 let srv, admin, coord, viewer;
 
@@ -11,6 +11,7 @@ before(async () => {
   admin = await login(srv.base, USERS.admin.email);
   coord = await login(srv.base, USERS.coordinator.email);
   viewer = await login(srv.base, USERS.viewer.email);
+  await resolveUserIds(admin);
 });
 after(async () => { if (srv) await srv.stop(); });
 

@@ -16,16 +16,29 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const PASSWORD = 'TradeBridge-demo-2026';
 export const BINARY = process.env.TB_BINARY || resolve(here, '../../build/tradebridge');
 
-// Demo logins (user ids 1..7 in this order).
+// Demo logins (password PASSWORD). Their ids depend on what else the demo
+// seeds, so resolveUserIds() fills in `id` from the API at start-up.
 export const USERS = {
-  admin: { id: 1, email: 'admin@demo.tradebridge.org' },
-  coordinator: { id: 2, email: 'coordinator@demo.tradebridge.org' },
-  coordinatorSi: { id: 3, email: 'coordinator.si@demo.tradebridge.org' },
-  company: { id: 4, email: 'company@demo.tradebridge.org' },
-  trainee: { id: 5, email: 'trainee@demo.tradebridge.org' },
-  mentor: { id: 6, email: 'mentor@demo.tradebridge.org' },
-  viewer: { id: 7, email: 'viewer@demo.tradebridge.org' },
+  admin: { email: 'admin@demo.tradebridge.org' },
+  coordinator: { email: 'coordinator@demo.tradebridge.org' },
+  coordinatorSi: { email: 'coordinator.si@demo.tradebridge.org' },
+  company: { email: 'company@demo.tradebridge.org' },
+  trainee: { email: 'trainee@demo.tradebridge.org' },
+  mentor: { email: 'mentor@demo.tradebridge.org' },
+  viewer: { email: 'viewer@demo.tradebridge.org' },
 };
+
+/** Looks up the demo users' ids with a client that sees every tenant (the admin). */
+export async function resolveUserIds(admin) {
+  for (const u of Object.values(USERS)) {
+    const r = await admin.get(`/api/v1/users?q=${encodeURIComponent(u.email)}&limit=200`);
+    assert.equal(r.status, 200, r.text);
+    const hit = r.json.items.find((x) => x.email === u.email);
+    assert.ok(hit, `demo user ${u.email} exists`);
+    u.id = hit.id;
+  }
+  return USERS;
+}
 export const ORGS = { foundation: 1, sweden: 2, slovenia: 3, estonia: 4 };
 
 // Sanitizer builds are slow; everything that waits waits generously.
@@ -212,7 +225,8 @@ export async function startServer(opts = {}) {
     stdout: () => stdout,
     /** SIGTERM, wait for the exit, assert status 0 (a leak under ASan makes it non-zero). */
     async stop({ keepDir = false } = {}) {
-      if (!stopped) {
+      if (stopped) { await stopped; return null; }   // checked (and reported) by the first call
+      {
         stopped = (async () => {
           if (!exitInfo) proc.kill('SIGTERM');
           let timer;

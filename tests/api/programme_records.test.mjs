@@ -100,7 +100,7 @@ test('companies: a nested validation error names its path (contacts[1].email)', 
 
 test('companies: list filters (country, nace prefix, target_market), q, sort, pagination', async () => {
   const tag = uniq('Filt');
-  const a = await mkCompany(coord, { legal_name: `${tag} Alpha`, country: 'SE', nace: '46.19', target_markets: ['JP', 'US'], city: 'Umeå' });
+  const a = await mkCompany(coord, { legal_name: `${tag} Alpha`, country: 'SE', nace: '46.19', target_markets: ['JP', 'US'], city: `${tag}-Umeå` });
   const b = await mkCompany(coord, { legal_name: `${tag} Charlie`, country: 'FI', nace: '16.10', target_markets: ['US'] });
   const c = await mkCompany(coord, { legal_name: `${tag} Bravo`, country: 'SE', nace: '46.90', target_markets: [] });
   const q = `q=${encodeURIComponent(tag)}`;
@@ -111,7 +111,7 @@ test('companies: list filters (country, nace prefix, target_market), q, sort, pa
   assert.deepEqual(ids(await listAll(coord, `/api/v1/companies?${q}&nace=16.10`)), [b.id]);
   assert.deepEqual(ids(await listAll(coord, `/api/v1/companies?${q}&target_market=US`)), [a.id, b.id]);
   assert.deepEqual(ids(await listAll(coord, `/api/v1/companies?${q}&target_market=JP&country=SE`)), [a.id]);
-  assert.deepEqual(ids(await listAll(coord, '/api/v1/companies?q=Ume%C3%A5')), [a.id], 'q matches the city');
+  assert.deepEqual(ids(await listAll(coord, `/api/v1/companies?q=${encodeURIComponent(tag + '-Umeå')}`)), [a.id], 'q matches the city');
   assert.deepEqual(ids(await listAll(coord, `/api/v1/companies?${q}&sort=name`)), [a.id, c.id, b.id]);
   assert.deepEqual(ids(await listAll(coord, `/api/v1/companies?${q}&sort=id`)), [a.id, b.id, c.id]);
   // pagination: one per page, cursor carries on, sorted by name

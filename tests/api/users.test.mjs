@@ -1,7 +1,7 @@
 // users.test.mjs - people: who sees whom, filters, sorting, paging, renaming and disabling.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, login, request, assertError, USERS, PASSWORD } from './lib.mjs';
+import { startServer, login, request, assertError, USERS, PASSWORD, resolveUserIds } from './lib.mjs';
 
 let srv, admin, coord, coordSi, viewer;
 
@@ -11,28 +11,35 @@ before(async () => {
   coord = await login(srv.base, USERS.coordinator.email);
   coordSi = await login(srv.base, USERS.coordinatorSi.email);
   viewer = await login(srv.base, USERS.viewer.email);
+  await resolveUserIds(admin);
 });
 after(async () => { if (srv) await srv.stop(); });
 
-test('the admin lists all seven demo users', async () => {
-  const r = await admin.get('/api/v1/users');
-  assert.equal(r.status, 200, r.text);
-  assert.deepEqual(r.json.items.map((u) => u.id), [1, 2, 3, 4, 5, 6, 7]);
-  assert.equal(r.json.next_cursor, null);
-  for (const u of r.json.items) {
-    assert.ok(!('password_hash' in u), 'no password hash in listings');
-    assert.equal(u.status, 'active');
-  }
-  assert.ok(!r.text.includes('$argon2'));
+const idsOf = (items) => items.map((u) => u.id);
+
+test('the admin lists every user, the demo logins included, without password hashes', async () => {
+  const all = await admin.all('/api/v1/users', 200);
+  const ids = idsOf(all);
+  for (const u of Object.values(USERS)) assert.ok(ids.includes(u.id), u.email);
+  assert.deepEqual(ids, [...ids].sort((a, b) => a - b), 'ordered by id');
+  assert.equal(new Set(ids).size, ids.length, 'no duplicates');
+  for (const u of all) assert.ok(!('password_hash' in u), 'no password hash in listings');
+  assert.ok(!JSON.stringify(all).includes('$argon2'));
 });
 
 test('a coordinator lists only people holding a role in their operator', async () => {
-  const r = await coord.get('/api/v1/users');
-  assert.equal(r.status, 200, r.text);
-  assert.deepEqual(r.json.items.map((u) => u.email), [
-    USERS.coordinator.email, USERS.company.email, USERS.trainee.email, USERS.mentor.email, USERS.viewer.email]);
-  const si = await coordSi.get('/api/v1/users');
-  assert.deepEqual(si.json.items.map((u) => u.id), [3]);
+  const se = idsOf(await coord.all('/api/v1/users', 200));
+  for (const k of ['coordinator', 'company', 'trainee', 'mentor', 'viewer']) assert.ok(se.includes(USERS[k].id), k);
+  assert.ok(!se.includes(USERS.admin.id), 'not the foundation admin');
+  assert.ok(!se.includes(USERS.coordinatorSi.id), 'not ITM Slovenia\'s coordinator');
+  const si = idsOf(await coordSi.all('/api/v1/users', 200));
+  assert.ok(si.includes(USERS.coordinatorSi.id));
+  assert.deepEqual(se.filter((id) => si.includes(id)), [], 'the two operators\' lists do not overlap');
+  for (const id of se) {
+    const u = await coord.get(`/api/v1/users/${id}`);
+    assert.equal(u.status, 200, u.text);
+    assert.ok(u.json.roles.length > 0 && u.json.roles.every((x) => x.org_id === 2), `${u.json.email}: roles ${JSON.stringify(u.json.roles)}`);
+  }
 });
 
 test('listing users is for staff only: a viewer gets 403', async () => {
@@ -40,38 +47,44 @@ test('listing users is for staff only: a viewer gets 403', async () => {
 });
 
 test('filters: role, status and q (email or name)', async () => {
-  const t = await coord.get('/api/v1/users?role=trainee');
-  assert.deepEqual(t.json.items.map((u) => u.id), [USERS.trainee.id]);
-  const coords = await admin.get('/api/v1/users?role=coordinator');
-  assert.deepEqual(coords.json.items.map((u) => u.id), [2, 3]);
-  const coordsSe = await coord.get('/api/v1/users?role=coordinator');
-  assert.deepEqual(coordsSe.json.items.map((u) => u.id), [2], 'role filter stays inside the tenant');
-  const q = await coord.get('/api/v1/users?q=mentor');
-  assert.deepEqual(q.json.items.map((u) => u.id), [USERS.mentor.id]);
+  const t = idsOf(await coord.all('/api/v1/users?role=trainee', 200));
+  assert.ok(t.includes(USERS.trainee.id));
+  for (const k of ['coordinator', 'mentor', 'viewer', 'company']) assert.ok(!t.includes(USERS[k].id), k);
+  const tSi = idsOf(await coordSi.all('/api/v1/users?role=trainee', 200));
+  assert.deepEqual(t.filter((id) => tSi.includes(id)), [], 'role filter stays inside the tenant');
+  const coords = idsOf(await admin.all('/api/v1/users?role=coordinator', 200));
+  assert.ok(coords.includes(USERS.coordinator.id) && coords.includes(USERS.coordinatorSi.id));
+  assert.ok(!coords.includes(USERS.admin.id));
+  const coordsSe = idsOf(await coord.all('/api/v1/users?role=coordinator', 200));
+  assert.deepEqual(coordsSe, [USERS.coordinator.id], 'ITM Sweden has one coordinator');
+  const q = await coord.get(`/api/v1/users?q=${encodeURIComponent(USERS.mentor.email)}`);
+  assert.deepEqual(idsOf(q.json.items), [USERS.mentor.id]);
   const qn = await coord.get('/api/v1/users?q=Sofia');
-  assert.deepEqual(qn.json.items.map((u) => u.id), [USERS.trainee.id], 'q matches names');
+  assert.ok(idsOf(qn.json.items).includes(USERS.trainee.id), 'q matches names');
+  assert.ok(qn.json.items.every((u) => /sofia/i.test(u.name) || /sofia/i.test(u.email)));
   const qsi = await coord.get('/api/v1/users?q=coordinator.si');
   assert.deepEqual(qsi.json.items, [], 'q never finds people of other operators');
   const dis = await coord.get('/api/v1/users?status=disabled');
   assert.deepEqual(dis.json.items, []);
+  const act = await coord.all('/api/v1/users?status=active', 200);
+  assert.ok(act.every((u) => u.status === 'active'));
   assertError(await coord.get('/api/v1/users?role=boss'), 400, 'validation_failed', { field: 'role' });
 });
 
 test('sort=email orders by address; an unknown sort is 400', async () => {
-  const r = await admin.get('/api/v1/users?sort=email');
-  const emails = r.json.items.map((u) => u.email);
+  const emails = (await admin.all('/api/v1/users?sort=email', 200)).map((u) => u.email.toLowerCase());
   assert.deepEqual(emails, [...emails].sort());
   assertError(await admin.get('/api/v1/users?sort=name'), 400, 'validation_failed', { field: 'sort', message: 'sort: must be one of id, email' });
 });
 
-test('walking the pages (limit=2) yields every user exactly once, by id and by email', async () => {
-  const byId = await admin.all('/api/v1/users', 2);
-  assert.deepEqual(byId.map((u) => u.id), [1, 2, 3, 4, 5, 6, 7]);
-  const byEmail = await admin.all('/api/v1/users?sort=email', 2);
-  const all = (await admin.get('/api/v1/users?sort=email&limit=200')).json.items;
-  assert.deepEqual(byEmail.map((u) => u.id), all.map((u) => u.id));
-  const coordAll = await coord.all('/api/v1/users', 1);
-  assert.deepEqual(coordAll.map((u) => u.id), [2, 4, 5, 6, 7]);
+test('walking small pages yields every user exactly once, by id and by email', async () => {
+  const full = idsOf(await admin.all('/api/v1/users', 200));
+  assert.deepEqual(idsOf(await admin.all('/api/v1/users', 7)), full);
+  const fullEmail = idsOf(await admin.all('/api/v1/users?sort=email', 200));
+  assert.deepEqual(idsOf(await admin.all('/api/v1/users?sort=email', 6)), fullEmail);
+  assert.deepEqual([...fullEmail].sort((a, b) => a - b), full, 'same people either way');
+  const se = idsOf(await coord.all('/api/v1/users', 200));
+  assert.deepEqual(idsOf(await coord.all('/api/v1/users', 2)), se);
 });
 
 test('GET /users/{id}: a user of the own operator is 200 with roles and ETag; another operator\'s is 404', async () => {

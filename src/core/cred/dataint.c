@@ -219,14 +219,14 @@ static int is_keyword(const char *k)
 /*
  * On failure only: name the dropped key. Removing a key whose values were
  * dropped leaves the expansion's count unchanged; removing any other lowers it.
- * One expansion per key, acceptable on this error path.
+ * One expansion per key, on this error path only, and at most 64 of them.
  */
 static const char *find_dropped_key(json_t *root, json_t *v, struct jsonld_loader *loader,
-                                    struct arena *a, size_t full)
+                                    struct arena *a, size_t full, int *budget)
 {
     if (json_is_array(v)) {
         for (size_t i = 0; i < json_array_size(v); i++) {
-            const char *r = find_dropped_key(root, json_array_get(v, i), loader, a, full);
+            const char *r = find_dropped_key(root, json_array_get(v, i), loader, a, full, budget);
             if (r)
                 return r;
         }
@@ -249,6 +249,8 @@ static const char *find_dropped_key(json_t *root, json_t *v, struct jsonld_loade
         k = keys[i];
         if (is_keyword(k) || count_leaves(c, 0) == 0)
             continue;
+        if (--*budget < 0)   /* a hostile document must not buy quadratic work */
+            return NULL;
         const char *key = k;
         json_t *keep = json_incref(c);
         json_object_del(v, key);
@@ -259,7 +261,7 @@ static const char *find_dropped_key(json_t *root, json_t *v, struct jsonld_loade
         json_object_set_new(v, key, keep);
         if (same)
             return key;
-        const char *r = find_dropped_key(root, keep, loader, a, full);
+        const char *r = find_dropped_key(root, keep, loader, a, full, budget);
         if (r)
             return r;
     }
@@ -280,7 +282,8 @@ static int safe_check(const json_t *doc, struct jsonld_loader *loader, struct ar
                      "so it would not be signed", what, rel);
     } else if (count_leaves(exp, 1) < count_leaves(doc, 0)) {
         json_t *copy = json_deep_copy(doc);
-        const char *k = copy ? find_dropped_key(copy, copy, loader, a, count_leaves(exp, 1)) : NULL;
+        int budget = 64;
+        const char *k = copy ? find_dropped_key(copy, copy, loader, a, count_leaves(exp, 1), &budget) : NULL;
         rc = tb_fail(err, 400, "safe_mode", k ? k : "",
                      "JSON-LD safe mode: %s%s%s is not defined by any @context, so it would not be "
                      "signed", k ? "'" : "some data", k ? k : "", k ? "'" : "");
@@ -288,6 +291,46 @@ static int safe_check(const json_t *doc, struct jsonld_loader *loader, struct ar
     }
     json_decref(exp);
     return rc;
+}
+
+/*
+ * A proof configuration of the usual shape under the VC 2.0 context cannot
+ * lose data: every member is a protected term of the context's
+ * DataIntegrityProof definition, so the safe-mode expansion is skipped for it
+ * (it is run once per sign and per verify). Anything else takes the full check.
+ */
+static int proof_config_is_safe(const json_t *c)
+{
+    static const char *const purposes[] = {"assertionMethod", "authentication", "capabilityInvocation",
+                                           "capabilityDelegation", "keyAgreement", NULL};
+    static const char *const plain[] = {"cryptosuite", "created", "expires", "nonce", "domain",
+                                        "challenge", NULL};
+    const json_t *ctx = json_object_get(c, "@context");
+    const json_t *first = json_is_array(ctx) ? json_array_get(ctx, 0) : ctx;
+    if (!json_is_string(first) || strcmp(json_string_value(first), "https://www.w3.org/ns/credentials/v2"))
+        return 0;
+    const char *type = json_string_value(json_object_get(c, "type"));
+    if (!type || strcmp(type, "DataIntegrityProof"))
+        return 0;
+    const char *k;
+    const json_t *v;
+    json_object_foreach((json_t *)c, k, v) {
+        if (!strcmp(k, "@context") || !strcmp(k, "type"))
+            continue;
+        if (!json_is_string(v))
+            return 0;
+        int ok = 0;
+        for (int i = 0; plain[i] && !ok; i++)
+            ok = !strcmp(k, plain[i]);
+        if (!strcmp(k, "verificationMethod"))
+            ok = absolute_iri(json_string_value(v)) && strncmp(json_string_value(v), "_:", 2);
+        if (!strcmp(k, "proofPurpose"))
+            for (int i = 0; purposes[i] && !ok; i++)
+                ok = !strcmp(json_string_value(v), purposes[i]);
+        if (!ok)
+            return 0;
+    }
+    return 1;
 }
 
 int di_canonicalize(const json_t *doc, enum di_suite suite, struct jsonld_loader *loader,
@@ -304,7 +347,7 @@ int di_canonicalize(const json_t *doc, enum di_suite suite, struct jsonld_loader
     }
     if (!loader)
         loader = jsonld_loader_default();
-    if (safe_check(doc, loader, a, err))
+    if (!proof_config_is_safe(doc) && safe_check(doc, loader, a, err))
         return -1;
     struct rdf_dataset ds;
     rdf_dataset_init(&ds, a);
@@ -333,6 +376,36 @@ static int hash_data(const json_t *doc, const json_t *config, enum di_suite suit
     crypto_hash_sha256(t->proof_hash, (const unsigned char *)cp, lp);
     crypto_hash_sha256(t->doc_hash, (const unsigned char *)cd, ld);
     return 0;
+}
+
+/*
+ * For a proof chain: the proofs of `all` (object or array) whose "id" is
+ * listed in `prev` (a string or an array of strings), as a new array; NULL with
+ * *err filled when one is missing.
+ */
+static json_t *previous_proofs(const json_t *all, const json_t *prev, struct tb_err *err)
+{
+    size_t n = json_is_array(prev) ? json_array_size(prev) : 1;
+    json_t *out = json_array();
+    for (size_t i = 0; out && i < n; i++) {
+        const char *want = json_string_value(json_is_array(prev) ? json_array_get(prev, i) : prev);
+        const json_t *hit = NULL;
+        size_t m = json_is_array(all) ? json_array_size(all) : all ? 1 : 0;
+        for (size_t k = 0; want && k < m && !hit; k++) {
+            const json_t *p = json_is_array(all) ? json_array_get(all, k) : all;
+            const char *id = json_string_value(json_object_get(p, "id"));
+            if (id && !strcmp(id, want))
+                hit = p;
+        }
+        if (!hit) {
+            tb_fail(err, 400, "invalid_proof", "proof.previousProof",
+                    "previous proof '%s' is not among the document's proofs", want ? want : "(not a string)");
+            json_decref(out);
+            return NULL;
+        }
+        json_array_append(out, (json_t *)hit);
+    }
+    return out;
 }
 
 int di_sign(const json_t *doc, const struct cred_keypair *key, const struct di_options *opt,
@@ -366,10 +439,19 @@ int di_sign(const json_t *doc, const struct cred_keypair *key, const struct di_o
     if (!vm && !(vm = did_key_vm_from_public(a, key->pk)))
         return TB_INTERNAL(err, "out of memory");
 
-    json_t *proof = json_pack("{s:s, s:s, s:s, s:s, s:s}", "type", "DataIntegrityProof",
-                              "cryptosuite", di_suite_name(suite), "created", created,
-                              "verificationMethod", vm, "proofPurpose",
-                              opt->proof_purpose ? opt->proof_purpose : "assertionMethod");
+    /* Member order as in the W3C vectors: type, id, cryptosuite, created, ... */
+    json_t *proof = json_pack("{s:s}", "type", "DataIntegrityProof");
+    if (proof && opt->proof_id)
+        json_object_set_new(proof, "id", json_string(opt->proof_id));
+    if (proof) {
+        json_object_set_new(proof, "cryptosuite", json_string(di_suite_name(suite)));
+        json_object_set_new(proof, "created", json_string(created));
+        json_object_set_new(proof, "verificationMethod", json_string(vm));
+        json_object_set_new(proof, "proofPurpose",
+                            json_string(opt->proof_purpose ? opt->proof_purpose : "assertionMethod"));
+        if (opt->previous_proof)
+            json_object_set(proof, "previousProof", (json_t *)opt->previous_proof);
+    }
     json_t *unsecured = json_copy((json_t *)doc);
     json_t *config = json_copy(proof);
     int rc = -1;
@@ -379,6 +461,14 @@ int di_sign(const json_t *doc, const struct cred_keypair *key, const struct di_o
     }
     json_t *existing = json_incref(json_object_get(unsecured, "proof"));
     json_object_del(unsecured, "proof");
+    if (opt->previous_proof) {
+        json_t *prev = previous_proofs(existing, opt->previous_proof, err);
+        if (!prev) {
+            json_decref(existing);
+            goto out;
+        }
+        json_object_set_new(unsecured, "proof", prev);
+    }
     json_object_set(config, "@context", (json_t *)ctx);
     if (suite == DI_EDDSA_JCS_2022)   /* the JCS suite keeps @context in the proof */
         json_object_set(proof, "@context", (json_t *)ctx);
@@ -404,6 +494,7 @@ int di_sign(const json_t *doc, const struct cred_keypair *key, const struct di_o
         json_object_set_new(unsecured, "proof", set);
         json_decref(existing);
     } else {
+        json_object_del(unsecured, "proof");
         json_object_set(unsecured, "proof", proof);
     }
     *secured = unsecured;
@@ -470,6 +561,13 @@ int di_verify_proof(const json_t *secured, const json_t *proof, const unsigned c
     }
     json_object_del(unsecured, "proof");
     json_object_del(config, "proofValue");
+    const json_t *prev_ids = json_object_get(proof, "previousProof");
+    if (prev_ids) {   /* proof chain: the referenced proofs are part of what was signed */
+        json_t *prev = previous_proofs(json_object_get(secured, "proof"), prev_ids, err);
+        if (!prev)
+            goto out;
+        json_object_set_new(unsecured, "proof", prev);
+    }
     if (suite == DI_EDDSA_RDFC_2022) {
         if (proof_ctx)
             json_object_set(unsecured, "@context", (json_t *)proof_ctx);

@@ -25,6 +25,9 @@ struct di_options {
     const char *verification_method;  /* NULL = did:key:<mb>#<mb> of the key */
     const char *proof_purpose;        /* NULL = "assertionMethod" */
     struct jsonld_loader *loader;     /* NULL = jsonld_loader_default() */
+    const char *proof_id;             /* optional proof "id" (needed to be referenced in a chain) */
+    const json_t *previous_proof;     /* optional: id or array of ids of existing proofs this one
+                                         chains to (proof chain); those proofs are signed along */
 };
 
 /* Intermediate values of one proof computation (all in the caller's arena). */
@@ -37,15 +40,17 @@ struct di_trace {
 
 /*
  * Adds a proof to a copy of doc (which must be a JSON object; an existing
- * "proof" is kept and the new one appended, forming a proof set) and returns
- * it in *secured (new reference). trace may be NULL.
+ * "proof" is kept and the new one appended, forming a proof set, or a proof
+ * chain with opt->previous_proof) and returns it in *secured (new reference).
+ * trace may be NULL.
  */
 int di_sign(const json_t *doc, const struct cred_keypair *key, const struct di_options *opt,
             struct arena *a, json_t **secured, struct di_trace *trace, struct tb_err *err);
 
 /*
  * Checks one proof (an element of secured["proof"]) against the Ed25519
- * public key pk: structure, cryptosuite, canonical hashes, signature.
+ * public key pk: structure, cryptosuite, canonical hashes, signature; a proof
+ * with previousProof is checked over the document carrying those proofs.
  * Returns 0 when the signature is valid; -1 with err->code one of
  * "invalid_proof" (malformed/unsupported proof), "invalid_signature",
  * a JSON-LD/canonicalization error code, or "internal_error".

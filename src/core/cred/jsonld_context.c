@@ -51,11 +51,19 @@ int jl_is_wellformed_iri(const char *s)
 {
     if (!jl_is_absolute_iri(s))
         return 0;
+    /* A table, not strchr per byte: this runs for every IRI of every quad. */
+    static const unsigned char bad[256] = {
+        [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1, [0x07] = 1,
+        [0x08] = 1, [0x09] = 1, [0x0a] = 1, [0x0b] = 1, [0x0c] = 1, [0x0d] = 1, [0x0e] = 1,
+        [0x0f] = 1, [0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1, [0x14] = 1, [0x15] = 1,
+        [0x16] = 1, [0x17] = 1, [0x18] = 1, [0x19] = 1, [0x1a] = 1, [0x1b] = 1, [0x1c] = 1,
+        [0x1d] = 1, [0x1e] = 1, [0x1f] = 1, [' '] = 1, ['<'] = 1, ['>'] = 1, ['"'] = 1,
+        ['{'] = 1, ['}'] = 1, ['|'] = 1, ['\\'] = 1, ['^'] = 1, ['`'] = 1, ['#'] = 2};
     int hashes = 0;
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p <= 0x20 || strchr("<>\"{}|\\^`", *p))
+        if (bad[*p] == 1)
             return 0;
-        if (*p == '#' && ++hashes > 1)
+        if (bad[*p] == 2 && ++hashes > 1)
             return 0;
     }
     return 1;
@@ -1063,11 +1071,28 @@ int jl_process_context(struct jl_state *st, const struct jl_ctx *active, const j
     if (active->cached) {
         struct abuf kb;
         abuf_init(&kb, st->a, JL_ABUF_MAX);
-        abuf_printf(&kb, "%p|%d%d%d|%s|", (const void *)active, override_protected, propagate,
-                    validate_scoped, base_url ? base_url : "");
+        /* Hand-rolled hex: printf here showed up in profiles. */
+        char head[64];
+        size_t hn = 0;
+        uintptr_t pv = (uintptr_t)active;
+        for (int i = 0; i < (int)sizeof pv * 2; i++, pv >>= 4)
+            head[hn++] = "0123456789abcdef"[pv & 15];
+        head[hn++] = (char)('0' + override_protected * 4 + propagate * 2 + validate_scoped);
+        head[hn++] = '|';
+        if (cacheable_value) {
+            head[hn++] = 'j';
+            pv = (uintptr_t)local;
+            for (int i = 0; i < (int)sizeof pv * 2; i++, pv >>= 4)
+                head[hn++] = "0123456789abcdef"[pv & 15];
+            head[hn++] = '|';
+        }
+        abuf_append(&kb, head, hn);
+        if (base_url)
+            abuf_puts(&kb, base_url);
+        abuf_puts(&kb, "|");
         int ok = 1;
         if (cacheable_value) {
-            abuf_printf(&kb, "j%p", (const void *)local);
+            /* identified by pointer above */
         } else if (json_is_string(local)) {
             abuf_puts(&kb, json_string_value(local));
         } else if (json_is_array(local)) {

@@ -649,17 +649,36 @@ static int expand(struct jl_state *st, const struct jl_ctx *active, const char *
     const struct jl_ctx *type_scoped = active;
     const char *input_type = NULL;
     {
-        size_t n;
-        const char **keys = sorted_keys(st, element, &n);
-        if (!keys) {
-            jl_oom(st);
-            goto done;
-        }
-        int first = 1;
-        for (size_t i = 0; i < n; i++) {
-            const char *e = exp_iri(st, active, keys[i], 0, 1, &failed);
+        /* Only the keys expanding to @type matter here, and there is nearly
+         * always at most one: collect them, sort only when there are more. */
+        const char *tk[8];
+        const char **keys = tk;
+        size_t n = 0, cap = 8;
+        const char *k0;
+        json_t *v0;
+        json_object_foreach((json_t *)element, k0, v0) {
+            if (k0[0] == '@' ? strcmp(k0, "@type") != 0 : jl_term_get(active, k0) == NULL &&
+                                                              !strchr(k0, ':'))
+                continue;   /* cannot expand to @type */
+            const char *e = exp_iri(st, active, k0, 0, 1, &failed);
             if (!e || strcmp(e, "@type"))
                 continue;
+            if (n == cap) {
+                const char **nk = arena_alloc(st->a, cap * 2 * sizeof *nk);
+                if (!nk) {
+                    jl_oom(st);
+                    goto done;
+                }
+                memcpy(nk, keys, n * sizeof *nk);
+                keys = nk;
+                cap *= 2;
+            }
+            keys[n++] = k0;
+        }
+        if (n > 1)
+            qsort(keys, n, sizeof *keys, cmp_str);
+        int first = 1;
+        for (size_t i = 0; i < n; i++) {
             const json_t *tv = json_object_get(element, keys[i]);
             size_t m = json_is_array(tv) ? json_array_size(tv) : 1;
             const char **terms = arena_alloc(st->a, (m + 1) * sizeof *terms);

@@ -17,7 +17,6 @@
 
 struct nm {
     struct jl_state *st;
-    json_t *graphs;     /* graph name -> (id -> node) */
     json_t *idmap;      /* old blank node id -> new */
     unsigned long counter;
 };
@@ -52,181 +51,7 @@ static int is_bnode(const char *s)
 
 static const char *relabel(struct nm *m, const char *id)
 {
-    return is_bnode(id) ? gen_bnode(m, id) : id;
-}
-
-static json_t *graph_of(struct nm *m, const char *name)
-{
-    json_t *g = json_object_get(m->graphs, name);
-    if (!g) {
-        g = json_object();
-        json_object_set_new(m->graphs, name, g);
-    }
-    return g;
-}
-
-/* Adds v (borrowed) to node[prop] unless an equal value is there already. */
-static void add_unique(json_t *node, const char *prop, json_t *v)
-{
-    json_t *arr = json_object_get(node, prop);
-    if (!arr) {
-        arr = json_array();
-        json_object_set_new(node, prop, arr);
-    }
-    size_t i;
-    json_t *e;
-    json_array_foreach(arr, i, e) if (json_equal(e, v)) return;
-    json_array_append(arr, v);
-}
-
-static void add_always(json_t *node, const char *prop, json_t *v)
-{
-    json_t *arr = json_object_get(node, prop);
-    if (!arr) {
-        arr = json_array();
-        json_object_set_new(node, prop, arr);
-    }
-    json_array_append(arr, v);
-}
-
-/* Node Map Generation (7.2.2). active_subject is an id, or (for reverse
- * properties) ref is the node reference to add. list collects list items. */
-static int node_map(struct nm *m, json_t *element, const char *graph_name,
-                    const char *active_subject, json_t *ref, const char *prop, json_t *list)
-{
-    if (json_is_array(element)) {
-        size_t i;
-        json_t *e;
-        json_array_foreach(element, i, e) {
-            if (node_map(m, e, graph_name, active_subject, ref, prop, list))
-                return -1;
-        }
-        return 0;
-    }
-    if (!json_is_object(element))
-        return 0;
-    json_t *graph = graph_of(m, graph_name);
-    json_t *subject_node = active_subject ? json_object_get(graph, active_subject) : NULL;
-    json_t *types = json_object_get(element, "@type");
-    if (json_object_get(element, "@value")) {
-        json_t *el = element;
-        json_t *copy = NULL;
-        if (types && json_is_string(types) && is_bnode(json_string_value(types))) {
-            copy = json_copy(element);
-            json_object_set_new(copy, "@type", json_string(relabel(m, json_string_value(types))));
-            el = copy;
-        }
-        if (!list)
-            add_unique(subject_node, prop, el);
-        else
-            json_array_append(json_object_get(list, "@list"), el);
-        json_decref(copy);
-        return 0;
-    }
-    if (json_object_get(element, "@list")) {
-        json_t *res = json_pack("{s:[]}", "@list");
-        if (node_map(m, json_object_get(element, "@list"), graph_name, active_subject, ref, prop, res)) {
-            json_decref(res);
-            return -1;
-        }
-        if (!list)
-            add_always(subject_node, prop, res);
-        else
-            json_array_append(json_object_get(list, "@list"), res);
-        json_decref(res);
-        return 0;
-    }
-    /* node object */
-    const json_t *idv = json_object_get(element, "@id");
-    if (json_is_null(idv))
-        return 0;   /* @id expanded to null (keyword-like IRI): no node to state */
-    const char *id;
-    if (json_is_string(idv))
-        id = relabel(m, json_string_value(idv));
-    else
-        id = gen_bnode(m, NULL);
-    if (!id)
-        return jl_oom(m->st);
-    /* The id string lives in element or the id map; copy it since graphs
-     * outlive neither problem but keys are copied by jansson anyway. */
-    json_t *node = json_object_get(graph, id);
-    if (!node) {
-        node = json_pack("{s:s}", "@id", id);
-        json_object_set_new(graph, id, node);
-    }
-    if (ref) {
-        add_unique(node, prop, ref);
-    } else if (prop) {
-        json_t *r = json_pack("{s:s}", "@id", id);
-        if (!list)
-            add_unique(subject_node, prop, r);
-        else
-            json_array_append(json_object_get(list, "@list"), r);
-        json_decref(r);
-    }
-    if (types) {
-        size_t i;
-        json_t *t;
-        json_array_foreach(types, i, t) {
-            if (!json_is_string(t))
-                continue;
-            json_t *s = json_string(relabel(m, json_string_value(t)));
-            add_unique(node, "@type", s);
-            json_decref(s);
-        }
-    }
-    json_t *index = json_object_get(element, "@index");
-    if (index) {
-        json_t *old = json_object_get(node, "@index");
-        if (old && !json_equal(old, index))
-            return jl_fail(m->st, "conflicting indexes", "node %s has two indexes", id);
-        json_object_set(node, "@index", index);
-    }
-    json_t *rev = json_object_get(element, "@reverse");
-    if (rev) {
-        json_t *referenced = json_pack("{s:s}", "@id", id);
-        const char *p;
-        json_t *vals;
-        json_object_foreach(rev, p, vals) {
-            size_t i;
-            json_t *v;
-            json_array_foreach(vals, i, v) {
-                if (node_map(m, v, graph_name, NULL, referenced, p, NULL)) {
-                    json_decref(referenced);
-                    return -1;
-                }
-            }
-        }
-        json_decref(referenced);
-    }
-    json_t *g = json_object_get(element, "@graph");
-    if (g) {
-        char *gid = arena_strdup(m->st->a, id);
-        if (!gid || node_map(m, g, gid, NULL, NULL, NULL, NULL))
-            return -1;
-    }
-    json_t *inc = json_object_get(element, "@included");
-    if (inc && node_map(m, inc, graph_name, NULL, NULL, NULL, NULL))
-        return -1;
-    char *sid = arena_strdup(m->st->a, id);
-    if (!sid)
-        return jl_oom(m->st);
-    const char *p;
-    json_t *v;
-    json_object_foreach(element, p, v) {
-        if (!strcmp(p, "@id") || !strcmp(p, "@type") || !strcmp(p, "@index") ||
-            !strcmp(p, "@reverse") || !strcmp(p, "@graph") || !strcmp(p, "@included"))
-            continue;
-        if (p[0] == '@')
-            continue;
-        const char *prop2 = relabel(m, p);
-        node = json_object_get(graph_of(m, graph_name), sid);
-        if (!json_object_get(node, prop2))
-            json_object_set_new(node, prop2, json_array());
-        if (node_map(m, v, graph_name, sid, NULL, prop2, NULL))
-            return -1;
-    }
-    return 0;
+    return (id && is_bnode(id)) ? gen_bnode(m, id) : id;
 }
 
 /* ---- literals ---------------------------------------------------------- */
@@ -438,6 +263,7 @@ struct rdfw {
     struct nm *m;
     struct rdf_dataset *out;
     struct rdf_term graph;
+    int suppress;   /* > 0: inside an ill-formed subject/predicate/graph, emit nothing */
 };
 
 static const char *keep(struct rdfw *w, const char *s)
@@ -463,6 +289,8 @@ static int id_term(struct rdfw *w, const char *id, struct rdf_term *t)
 static int emit(struct rdfw *w, const struct rdf_term *s, const struct rdf_term *p,
                 const struct rdf_term *o)
 {
+    if (w->suppress)
+        return 0;
     struct rdf_quad q = {*s, *p, *o, w->graph};
     if (rdf_dataset_add(w->out, &q))
         return jl_oom(w->st);
@@ -476,6 +304,7 @@ static struct rdf_term iri_term(const char *iri)
 }
 
 static int object_to_rdf(struct rdfw *w, const json_t *item, struct rdf_term *o);
+static int node_to_rdf(struct rdfw *w, const json_t *node, struct rdf_term *subj);
 
 static int list_to_rdf(struct rdfw *w, const json_t *list, struct rdf_term *o)
 {
@@ -516,10 +345,8 @@ static int object_to_rdf(struct rdfw *w, const json_t *item, struct rdf_term *o)
     if (json_object_get(item, "@list"))
         return list_to_rdf(w, json_object_get(item, "@list"), o);
     const json_t *value = json_object_get(item, "@value");
-    if (!value) {
-        const char *id = json_string_value(json_object_get(item, "@id"));
-        return id ? id_term(w, id, o) : 0;
-    }
+    if (!value)
+        return node_to_rdf(w, item, o);
     const char *dt = json_string_value(json_object_get(item, "@type"));
     const char *lang = json_string_value(json_object_get(item, "@language"));
     const char *dir = json_string_value(json_object_get(item, "@direction"));
@@ -605,100 +432,137 @@ static int object_to_rdf(struct rdfw *w, const json_t *item, struct rdf_term *o)
     return o->value ? 1 : jl_oom(w->st);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
+static int node_to_rdf(struct rdfw *w, const json_t *node, struct rdf_term *subj);
 
-static const char **sorted_keys(struct jl_state *st, const json_t *o, size_t *n)
-{
-    *n = json_object_size(o);
-    const char **keys = arena_alloc(st->a, (*n + 1) * sizeof *keys);
-    if (!keys)
-        return NULL;
-    size_t i = 0;
-    const char *k;
-    json_t *v;
-    json_object_foreach((json_t *)o, k, v) keys[i++] = k;
-    qsort(keys, *n, sizeof *keys, cmp_str);
-    return keys;
-}
-
-static int to_rdf(struct rdfw *w)
+/* Emits the node's statements; *subj gets its subject (0 when the node has
+ * no usable one). Nested nodes are walked even when this node's subject or a
+ * predicate is not well-formed, as node-map flattening would keep them. This
+ * walks the expanded tree directly instead of building the node map: merging
+ * nodes by @id only removes duplicate statements, which the dataset does. */
+static int node_to_rdf(struct rdfw *w, const json_t *node, struct rdf_term *subj)
 {
     struct jl_state *st = w->st;
-    size_t ng;
-    const char **gnames = sorted_keys(st, w->m->graphs, &ng);
-    if (!gnames)
-        return jl_oom(st);
-    struct rdf_term type = iri_term(RDF_NS "type");
-    for (size_t gi = 0; gi < ng; gi++) {
-        const char *gname = gnames[gi];
-        if (!strcmp(gname, "@default")) {
-            memset(&w->graph, 0, sizeof w->graph);
-        } else {
-            int r = id_term(w, gname, &w->graph);
-            if (r <= 0) {
-                if (r < 0)
-                    return -1;
-                continue;
-            }
-        }
-        json_t *graph = json_object_get(w->m->graphs, gname);
-        size_t ns;
-        const char **subjects = sorted_keys(st, graph, &ns);
-        if (!subjects)
+    const json_t *idv = json_object_get(node, "@id");
+    struct rdf_term s;
+    int sv;
+    memset(subj, 0, sizeof *subj);
+    if (json_is_null(idv))
+        return 0;   /* @id expanded to null (keyword-like IRI): nothing to state */
+    if (json_is_string(idv)) {
+        const char *id = relabel(w->m, json_string_value(idv));
+        if (!id)
             return jl_oom(st);
-        for (size_t si = 0; si < ns; si++) {
-            struct rdf_term s;
-            int r = id_term(w, subjects[si], &s);
-            if (r < 0)
-                return -1;
-            if (r == 0)
-                continue;
-            json_t *node = json_object_get(graph, subjects[si]);
-            size_t np;
-            const char **props = sorted_keys(st, node, &np);
-            if (!props)
-                return jl_oom(st);
-            for (size_t pi = 0; pi < np; pi++) {
-                const char *p = props[pi];
-                json_t *vals = json_object_get(node, p);
-                if (!strcmp(p, "@type")) {
-                    size_t i;
-                    json_t *t;
-                    json_array_foreach(vals, i, t) {
-                        struct rdf_term o;
-                        int r2 = id_term(w, json_string_value(t), &o);
-                        if (r2 < 0)
-                            return -1;
-                        if (r2 > 0 && emit(w, &s, &type, &o))
-                            return -1;
-                    }
-                    continue;
-                }
-                if (jl_is_keyword(p))
-                    continue;
-                if (is_bnode(p) && !st->opts->produce_generalized_rdf)
-                    continue;
-                struct rdf_term pt;
-                int r2 = id_term(w, p, &pt);
-                if (r2 < 0)
-                    return -1;
-                if (r2 == 0)
-                    continue;
-                size_t i;
-                json_t *item;
-                json_array_foreach(vals, i, item) {
-                    struct rdf_term o;
-                    int r3 = object_to_rdf(w, item, &o);
-                    if (r3 < 0)
-                        return -1;
-                    if (r3 > 0 && emit(w, &s, &pt, &o))
-                        return -1;
-                }
+        sv = id_term(w, id, &s);
+    } else {
+        const char *b = gen_bnode(w->m, NULL);
+        if (!b)
+            return jl_oom(st);
+        s = (struct rdf_term){RDF_BLANK, keep(w, b + 2), NULL, NULL};
+        sv = s.value ? 1 : -1;
+    }
+    if (sv < 0)
+        return -1;
+    if (!sv)
+        w->suppress++;
+    int rc = -1;
+    const json_t *types = json_object_get(node, "@type");
+    size_t i;
+    const json_t *v;
+    struct rdf_term type = iri_term(RDF_NS "type");
+    json_array_foreach(types, i, v) {
+        struct rdf_term o;
+        const char *t = relabel(w->m, json_string_value(v));
+        int r = t ? id_term(w, t, &o) : 0;
+        if (r < 0 || (r > 0 && emit(w, &s, &type, &o)))
+            goto out;
+    }
+    const char *p;
+    const json_t *vals;
+    json_object_foreach((json_t *)node, p, vals) {
+        if (p[0] == '@')
+            continue;
+        struct rdf_term pt;
+        int pv;
+        if (is_bnode(p) && !st->opts->produce_generalized_rdf) {
+            pv = 0;
+        } else {
+            const char *pl = relabel(w->m, p);
+            pv = pl ? id_term(w, pl, &pt) : -1;
+            if (pv < 0)
+                goto out;
+        }
+        if (!pv)
+            w->suppress++;
+        json_array_foreach(vals, i, v) {
+            struct rdf_term o;
+            int r = object_to_rdf(w, v, &o);
+            if (r < 0 || (r > 0 && emit(w, &s, &pt, &o))) {
+                if (!pv)
+                    w->suppress--;
+                goto out;
             }
         }
+        if (!pv)
+            w->suppress--;
+    }
+    const json_t *rev = json_object_get(node, "@reverse");
+    json_object_foreach((json_t *)rev, p, vals) {
+        struct rdf_term pt;
+        int pv;
+        if (is_bnode(p) && !st->opts->produce_generalized_rdf) {
+            pv = 0;
+        } else {
+            const char *pl = relabel(w->m, p);
+            pv = pl ? id_term(w, pl, &pt) : -1;
+            if (pv < 0)
+                goto out;
+        }
+        json_array_foreach(vals, i, v) {
+            struct rdf_term s2;
+            int r = node_to_rdf(w, v, &s2);
+            if (r < 0)
+                goto out;
+            if (r > 0 && pv && sv && emit(w, &s2, &pt, &s))
+                goto out;
+        }
+    }
+    const json_t *g = json_object_get(node, "@graph");
+    if (g) {
+        struct rdf_term saved = w->graph;
+        w->graph = s;
+        json_array_foreach(g, i, v) {
+            struct rdf_term ignored;
+            if (node_to_rdf(w, v, &ignored) < 0) {
+                w->graph = saved;
+                goto out;
+            }
+        }
+        w->graph = saved;
+    }
+    const json_t *inc = json_object_get(node, "@included");
+    json_array_foreach(inc, i, v) {
+        struct rdf_term ignored;
+        if (node_to_rdf(w, v, &ignored) < 0)
+            goto out;
+    }
+    rc = sv;
+    if (sv)
+        *subj = s;
+out:
+    if (!sv)
+        w->suppress--;
+    return rc;
+}
+
+static int to_rdf(struct rdfw *w, const json_t *expanded)
+{
+    size_t i;
+    const json_t *v;
+    json_array_foreach(expanded, i, v) {
+        struct rdf_term ignored;
+        if (json_is_object(v) && !json_object_get(v, "@value") && !json_object_get(v, "@list") &&
+            node_to_rdf(w, v, &ignored) < 0)
+            return -1;
     }
     return 0;
 }
@@ -761,17 +625,12 @@ int jsonld_to_rdf_opts(const json_t *doc, struct jsonld_loader *loader,
         st.ca = a;
         st.err = err;
         st.opts = opts ? opts : &no_opts;
-        struct nm m = {&st, json_object(), json_object(), 0};
-        rc = (!m.graphs || !m.idmap) ? jl_oom(&st) : 0;
+        struct nm m = {&st, NULL, json_object(), 0};
+        rc = !m.idmap ? jl_oom(&st) : 0;
         if (rc == 0) {
-            graph_of(&m, "@default");
-            rc = node_map(&m, expanded, "@default", NULL, NULL, NULL, NULL);
+            struct rdfw w = {&st, &m, out, {0}, 0};
+            rc = to_rdf(&w, expanded);
         }
-        if (rc == 0) {
-            struct rdfw w = {&st, &m, out, {0}};
-            rc = to_rdf(&w);
-        }
-        json_decref(m.graphs);
         json_decref(m.idmap);
     }
     json_decref(expanded);

@@ -137,6 +137,11 @@ static void check_proofs(const json_t *vc, const struct verify_options *opt, lon
         set_check(r, c, CHECK_FAILED, arena_printf(a, "%s has an empty proof set", what));
         return;
     }
+    if (n > VERIFY_MAX_PROOFS) {   /* each proof costs a canonicalization: bound the work */
+        set_check(r, c, CHECK_FAILED, arena_printf(a, "%s has %zu proofs, more than the %d accepted",
+                                                   what, n, VERIFY_MAX_PROOFS));
+        return;
+    }
     for (size_t i = 0; i < n; i++) {
         const json_t *p = json_is_array(proofs) ? json_array_get(proofs, i) : proofs;
         struct tb_err e = {0};
@@ -230,6 +235,12 @@ static void check_status(const json_t *vc, const struct verify_options *opt, lon
     }
     size_t n = json_is_array(cs) ? json_array_size(cs) : 1;
     int checked = 0;
+    if (n > VERIFY_MAX_STATUS) {
+        set_check(r, &r->status, CHECK_FAILED,
+                  arena_printf(a, "credential has %zu status entries, more than the %d accepted", n,
+                               VERIFY_MAX_STATUS));
+        return;
+    }
     for (size_t i = 0; i < n; i++) {
         const json_t *e = json_is_array(cs) ? json_array_get(cs, i) : cs;
         const char *lid = json_string_value(json_object_get(e, "statusListCredential"));
@@ -318,11 +329,20 @@ int credential_verify(const json_t *vc, const struct verify_options *opt,
             set_check(r, &r->issuer, CHECK_FAILED,
                       arena_printf(a, "issuer is %s, expected %s", r->issuer_id, opt->expected_issuer));
         if (!opt->no_issuer_binding && vm) {
-            char *ctrl = did_of(a, vm);
-            if (ctrl && strcmp(ctrl, r->issuer_id))
+            /* In a proof set (issuer plus co-signers) one proof must be the issuer's. */
+            const json_t *proofs = json_object_get(vc, "proof");
+            size_t np = json_is_array(proofs) ? json_array_size(proofs) : 1, i;
+            int bound = 0;
+            for (i = 0; i < np && !bound; i++) {
+                const json_t *p = json_is_array(proofs) ? json_array_get(proofs, i) : proofs;
+                const char *pvm = json_string_value(json_object_get(p, "verificationMethod"));
+                char *ctrl = pvm ? did_of(a, pvm) : NULL;
+                bound = ctrl && !strcmp(ctrl, r->issuer_id);
+            }
+            if (!bound)
                 set_check(r, &r->issuer, CHECK_FAILED,
-                          arena_printf(a, "signing key belongs to %s, not to the issuer %s", ctrl,
-                                       r->issuer_id));
+                          arena_printf(a, "signing key belongs to %s, not to the issuer %s",
+                                       did_of(a, vm) ? did_of(a, vm) : vm, r->issuer_id));
         }
         if (r->issuer.state != CHECK_FAILED)
             set_check(r, &r->issuer, CHECK_PASSED,

@@ -46,6 +46,8 @@ struct verify_options {
 };
 
 #define VERIFY_MAX_ERRORS 16
+#define VERIFY_MAX_PROOFS 8     /* proof sets larger than this are refused */
+#define VERIFY_MAX_STATUS 8     /* credentialStatus entries checked at most */
 
 struct verify_report {
     int verified;                      /* all non-skipped checks passed */

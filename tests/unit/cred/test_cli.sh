@@ -96,6 +96,16 @@ check "sign a feature-rich OB3 badge" 0 $B credential sign --key "$T/key.json" "
 cp "$T/out" "$T/rich-signed.json"
 check "verify the feature-rich OB3 badge" 0 $B credential verify "$T/rich-signed.json"
 
+# proof set: the issuer signs, a co-signer (another key, other suite) adds a proof
+check "keygen (co-signer)" 0 $B credential keygen
+cp "$T/out" "$T/key2.json"
+check "co-sign the rich badge" 0 $B credential sign --key "$T/key2.json" --suite eddsa-jcs-2022 "$T/rich-signed.json"
+cp "$T/out" "$T/cosigned.json"
+check "proof set verifies (one proof is the issuer's)" 0 $B credential verify "$T/cosigned.json"
+sed 's/"proofPurpose": "assertionMethod",\(.*\)/"proofPurpose": "assertionMethod",\1/' "$T/cosigned.json" | \
+    awk '/"created":/ && !done { sub(/"created": "[^"]*"/, "\"created\": \"2020-01-01T00:00:00Z\""); done=1 } { print }' >"$T/cosigned-bad.json"
+check "proof set with one altered proof fails" 1 $B credential verify "$T/cosigned-bad.json"
+
 # JSON-LD safe mode: an undefined term would go unsigned with RDFC
 sed 's/"name": "Export Readiness Certificate",/"name": "Export Readiness Certificate", "unsignedExtra": "x",/' "$T/ob3.json" >"$T/extra.json"
 check "sign refuses an undefined term (safe mode)" 2 $B credential sign --key "$T/key.json" "$T/extra.json"

@@ -176,6 +176,13 @@ static void suite_tests(const json_t *unsigned_doc, enum di_suite s, const json_
         tap_ok(!verified(copy, &o, &rep), "%s: proof.%s removed: refused (%s)", name, pf[i], lasterr);
         json_decref(copy);
     }
+    const char *extra[] = {"nonce", "extraUndefinedField"};
+    for (int i = 0; i < 2; i++) {
+        copy = json_deep_copy(vc);
+        json_object_set_new(json_object_get(copy, "proof"), extra[i], json_string("added"));
+        tap_ok(!verified(copy, &o, &rep), "%s: proof.%s added: refused (%s)", name, extra[i], lasterr);
+        json_decref(copy);
+    }
     copy = json_deep_copy(vc);
     json_object_del(copy, "proof");
     tap_ok(!verified(copy, &o, &rep), "%s: no proof: refused (%s)", name, lasterr);

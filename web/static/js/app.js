@@ -86,7 +86,7 @@ async function route() {
   } catch (e) {
     if (my !== renderSeq) return;
     if (e && e.status === 401) return;
-    console.error(e);
+    if (!e || e.status !== 404) console.error(e);
     replace(main, errorPage(e));
   }
   if (my === renderSeq) {
@@ -106,7 +106,7 @@ function navItems() {
       ['#/positions', 'nav.positions'], ['#/board', 'nav.pipeline'], ['#/applications', 'nav.applications'],
       ['#/placements', 'nav.placements']);
     if (role === 'admin') items.push(['#/admin/orgs', 'nav.orgs']);
-    items.push(['#/admin/users', 'nav.users'], ['#/admin/invite', 'nav.invite'], ['#/admin/audit', 'nav.audit']);
+    items.push(['#/admin/users', 'nav.users'], ['#/admin/audit', 'nav.audit']);
   } else if (role === 'company') {
     const s = subjectOf('company');
     if (s) items.push([`#/companies/${s.id}`, 'nav.myCompany']);

@@ -97,6 +97,7 @@ function fieldShell(spec, control, id, { hintId, errId, compact } = {}) {
 }
 
 function withError(comp, err, focusEl) {
+  if (focusEl && comp.spec && comp.spec.required) focusEl.setAttribute('aria-required', 'true');
   comp.setError = (msg) => {
     err.hidden = !msg;
     err.textContent = msg || '';

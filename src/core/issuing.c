@@ -1,0 +1,184 @@
+/*
+ * issuing.c - keys at rest, did:web identities and OB3 documents.
+ */
+#include "core/issuing.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int kek_parse(const char *base64, unsigned char kek[KEK_BYTES], struct tb_err *err)
+{
+    size_t n = 0;
+    if (!base64 || !*base64)
+        return tb_fail(err, 409, "keys_unavailable", "TRADEBRIDGE_KEK",
+                       "TRADEBRIDGE_KEK: not set; the server cannot keep signing keys without a key-encryption key");
+    if (sodium_base642bin(kek, KEK_BYTES, base64, strlen(base64), " \n", &n, NULL,
+                          sodium_base64_VARIANT_ORIGINAL) != 0 || n != KEK_BYTES)
+        return tb_fail(err, 400, "usage", "TRADEBRIDGE_KEK",
+                       "TRADEBRIDGE_KEK: expected 32 bytes in base64 (e.g. from 'head -c 32 /dev/urandom | base64')");
+    return 0;
+}
+
+int issuer_seal(const unsigned char kek[KEK_BYTES], const unsigned char seed[32], char *out, size_t outlen)
+{
+    unsigned char box[crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + 32];
+    randombytes_buf(box, crypto_secretbox_NONCEBYTES);
+    crypto_secretbox_easy(box + crypto_secretbox_NONCEBYTES, seed, 32, box, kek);
+    if (sodium_base64_encoded_len(sizeof box, sodium_base64_VARIANT_ORIGINAL) > outlen)
+        return -1;
+    sodium_bin2base64(out, outlen, box, sizeof box, sodium_base64_VARIANT_ORIGINAL);
+    sodium_memzero(box, sizeof box);
+    return 0;
+}
+
+int issuer_unseal(const unsigned char kek[KEK_BYTES], const char *sealed, unsigned char seed[32],
+                  struct tb_err *err)
+{
+    unsigned char box[crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + 32];
+    size_t n = 0;
+    if (sodium_base642bin(box, sizeof box, sealed, strlen(sealed), NULL, &n, NULL,
+                          sodium_base64_VARIANT_ORIGINAL) != 0 || n != sizeof box ||
+        crypto_secretbox_open_easy(seed, box + crypto_secretbox_NONCEBYTES, sizeof box - crypto_secretbox_NONCEBYTES,
+                                   box, kek) != 0)
+        return tb_fail(err, 500, "keys_unavailable", "",
+                       "the signing key cannot be opened with this TRADEBRIDGE_KEK (was the key-encryption key changed?)");
+    return 0;
+}
+
+char *issuer_did(struct arena *a, const char *public_url, int64_t org_id)
+{
+    const char *host = strstr(public_url, "://");
+    host = host ? host + 3 : public_url;
+    size_t len = strcspn(host, "/");
+    struct abuf b;
+    abuf_init(&b, a, 1024);
+    abuf_puts(&b, "did:web:");
+    for (size_t i = 0; i < len; i++) {
+        if (host[i] == ':')
+            abuf_puts(&b, "%3A");   /* did:web encodes the port's colon */
+        else
+            abuf_append(&b, &host[i], 1);
+    }
+    abuf_printf(&b, ":issuers:%lld", (long long)org_id);
+    return (char *)abuf_cstr(&b);
+}
+
+int64_t issuer_did_org(const char *did, const char *public_url)
+{
+    if (!did)
+        return 0;
+    struct arena *a = arena_new(0);
+    char *prefix = issuer_did(a, public_url, 0);
+    prefix[strlen(prefix) - 1] = '\0';   /* drop the "0" */
+    int64_t org = 0;
+    size_t pl = strlen(prefix);
+    if (!strncmp(did, prefix, pl)) {
+        char *end;
+        long long v = strtoll(did + pl, &end, 10);
+        if (v > 0 && (*end == '\0' || *end == '#'))
+            org = v;
+    }
+    arena_free(a);
+    return org;
+}
+
+char *issuer_key_vm(struct arena *a, const char *did, int64_t key_id)
+{
+    return arena_printf(a, "%s#key-%lld", did, (long long)key_id);
+}
+
+json_t *issuer_did_document(const char *did, const json_t *keys)
+{
+    struct arena *a = arena_new(0);
+    json_t *vms = json_array(), *assert_ids = json_array();
+    size_t i;
+    json_t *k;
+    json_array_foreach(keys, i, k) {
+        char *vm = issuer_key_vm(a, did, json_integer_value(json_object_get(k, "id")));
+        json_array_append_new(vms, json_pack("{s:s, s:s, s:s, s:O}", "id", vm, "type", "Multikey", "controller",
+                                             did, "publicKeyMultibase", json_object_get(k, "public_key")));
+        json_array_append_new(assert_ids, json_string(vm));
+    }
+    arena_free(a);
+    return json_pack("{s:[s,s], s:s, s:o, s:o}", "@context", "https://www.w3.org/ns/did/v1",
+                     "https://w3id.org/security/multikey/v1", "id", did, "verificationMethod", vms,
+                     "assertionMethod", assert_ids);
+}
+
+void urn_uuid(char out[46])
+{
+    unsigned char u[16];
+    randombytes_buf(u, sizeof u);
+    u[6] = (unsigned char)((u[6] & 0x0F) | 0x40);
+    u[8] = (unsigned char)((u[8] & 0x3F) | 0x80);
+    snprintf(out, 46, "urn:uuid:%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+             u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
+}
+
+json_t *ob3_credential(const struct ob3_input *in)
+{
+    const json_t *ach = in->achievement;
+    json_t *alignments = json_array();
+    const char *eqf = json_string_value(json_object_get(ach, "eqf_level"));
+    if (eqf) {
+        char url[80], name[40];
+        snprintf(url, sizeof url, "http://data.europa.eu/snb/eqf/%s", eqf);
+        snprintf(name, sizeof name, "EQF level %s", eqf);
+        json_array_append_new(alignments, json_pack("{s:[s], s:s, s:s, s:s}", "type", "Alignment", "targetName",
+                                                    name, "targetUrl", url, "targetType", "ext:EQFLevel"));
+    }
+    size_t i;
+    json_t *al;
+    json_array_foreach(json_object_get(ach, "alignments"), i, al)
+        json_array_append_new(alignments, json_pack("{s:[s], s:O, s:O, s:s}", "type", "Alignment", "targetName",
+                                                    json_object_get(al, "name"), "targetUrl",
+                                                    json_object_get(al, "url"), "targetType", "ceasn:Competency"));
+    json_t *achievement = json_pack("{s:s, s:[s], s:O, s:O, s:{s:O}, s:s}", "id", in->achievement_url, "type",
+                                    "Achievement", "name", json_object_get(ach, "name"), "description",
+                                    json_object_get(ach, "description"), "criteria", "narrative",
+                                    json_object_get(ach, "criteria"), "achievementType", "Certificate");
+    if (json_array_size(alignments))
+        json_object_set(achievement, "alignment", alignments);
+    json_decref(alignments);
+    json_t *credits = json_object_get(ach, "credits");
+    if (json_is_integer(credits))
+        json_object_set_new(achievement, "creditsAvailable", json_real((double)json_integer_value(credits)));
+    const char *image = json_string_value(json_object_get(ach, "image"));
+    if (image)
+        json_object_set_new(achievement, "image", json_pack("{s:s, s:s}", "id", image, "type", "Image"));
+
+    json_t *subject = json_pack("{s:[s], s:o}", "type", "AchievementSubject", "achievement", achievement);
+    if (in->email && *in->email) {
+        /* Salted hash: an employer who is told the address can check it;
+         * nobody can read the address out of the credential. */
+        size_t n = strlen(in->email) + strlen(in->salt);
+        char *text = malloc(n + 1);
+        snprintf(text, n + 1, "%s%s", in->email, in->salt);
+        unsigned char h[crypto_hash_sha256_BYTES];
+        crypto_hash_sha256(h, (const unsigned char *)text, n);
+        free(text);
+        char hex[65], hash[80];
+        sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+        snprintf(hash, sizeof hash, "sha256$%s", hex);
+        json_object_set_new(subject, "identifier",
+                            json_pack("[{s:s, s:s, s:s, s:b, s:s}]", "type", "IdentityObject", "identityHash", hash,
+                                      "identityType", "emailAddress", "hashed", 1, "salt", in->salt));
+    }
+    json_t *issuer = json_pack("{s:s, s:[s], s:s}", "id", in->issuer_did, "type", "Profile", "name", in->issuer_name);
+    if (in->issuer_url)
+        json_object_set_new(issuer, "url", json_string(in->issuer_url));
+    json_t *vc = json_pack("{s:[s,s], s:s, s:[s,s], s:o, s:s, s:O, s:o}", "@context",
+                           "https://www.w3.org/ns/credentials/v2",
+                           "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json", "id", in->credential_id,
+                           "type", "VerifiableCredential", "OpenBadgeCredential", "issuer", issuer, "validFrom",
+                           in->valid_from, "name", json_object_get(ach, "name"), "credentialSubject", subject);
+    if (in->evidence_name)
+        json_object_set_new(vc, "evidence", json_pack("[{s:[s], s:s, s:s}]", "type", "Evidence", "name",
+                                                      in->evidence_name, "description",
+                                                      in->evidence_description ? in->evidence_description : ""));
+    if (in->status)
+        json_object_set_new(vc, "credentialStatus", in->status);
+    return vc;
+}

@@ -1,0 +1,54 @@
+/*
+ * issuing.h - what an operator needs to issue Open Badges 3.0 credentials:
+ * its signing key sealed at rest with the key-encryption key (libsodium
+ * secretbox), its did:web identity and DID document, and the credential
+ * document itself. Signing is the credential engine's (core/cred/dataint.h).
+ */
+#ifndef TB_ISSUING_H
+#define TB_ISSUING_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/error.h"
+
+#define KEK_BYTES 32
+
+/* TRADEBRIDGE_KEK: 32 bytes, standard base64. */
+int kek_parse(const char *base64, unsigned char kek[KEK_BYTES], struct tb_err *err);
+/* base64(nonce || secretbox(seed)); out needs 128 bytes. */
+int issuer_seal(const unsigned char kek[KEK_BYTES], const unsigned char seed[32], char *out, size_t outlen);
+int issuer_unseal(const unsigned char kek[KEK_BYTES], const char *sealed, unsigned char seed[32],
+                  struct tb_err *err);
+
+/* did:web:HOST[%3APORT]:issuers:ORG for a public URL like https://host:port. */
+char *issuer_did(struct arena *a, const char *public_url, int64_t org_id);
+/* The operator whose DID this is, or 0 when the DID is not one of ours. */
+int64_t issuer_did_org(const char *did, const char *public_url);
+/* DID document: every key (current and retired) as a Multikey verification
+ * method and assertion method; keys = [{"id","public_key",...}]. */
+json_t *issuer_did_document(const char *did, const json_t *keys);
+/* The verification method id of key `key_id`. */
+char *issuer_key_vm(struct arena *a, const char *did, int64_t key_id);
+
+struct ob3_input {
+    const char *credential_id;     /* urn:uuid:... */
+    const char *issuer_did;
+    const char *issuer_name;
+    const char *issuer_url;
+    const char *achievement_url;   /* stable id of the achievement */
+    const json_t *achievement;     /* name, description, criteria, eqf_level, credits, alignments, image */
+    const char *email;             /* hashed with salt into the subject identifier; may be NULL */
+    const char *salt;
+    const char *evidence_name, *evidence_description;   /* may be NULL */
+    const char *valid_from;        /* dateTime */
+    json_t *status;                /* array of credentialStatus entries (stolen) */
+};
+/* An unsigned OpenBadgeCredential (VC 2.0 + OB 3.0.3 contexts). */
+json_t *ob3_credential(const struct ob3_input *in);
+
+/* A random RFC 4122 version 4 UUID as "urn:uuid:...". */
+void urn_uuid(char out[46]);
+
+#endif

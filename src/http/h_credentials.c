@@ -1,0 +1,554 @@
+/*
+ * h_credentials.c - the qualification: achievements an operator awards,
+ * Open Badges 3.0 credentials issued and signed with the operator's key,
+ * revocation and suspension through Bitstring Status Lists, the
+ * foundation's trust registry, and public verification for anyone.
+ */
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/cred/dataint.h"
+#include "core/cred/keys.h"
+#include "core/cred/statuslist.h"
+#include "core/cred/verify.h"
+#include "core/issuing.h"
+#include "http/entity_http.h"
+#include "http/fields.h"
+#include "http/handlers.h"
+
+static const struct field_spec alignment_fields[] = {
+    {.name = "name", .type = FT_STRING, .required = 1, .min = 1, .max = 200},
+    {.name = "url", .type = FT_URL, .required = 1, .max = 500},
+    {0},
+};
+static const struct field_spec alignment_item = {.type = FT_OBJECT, .items = alignment_fields};
+
+#define ACHIEVEMENT_FIELDS(req)                                                                \
+    {.name = "name", .type = FT_STRING, .required = req, .min = 2, .max = 200},                 \
+    {.name = "description", .type = FT_TEXT, .required = req, .min = 1, .max = 5000},           \
+    {.name = "criteria", .type = FT_TEXT, .required = req, .min = 1, .max = 10000},             \
+    {.name = "eqf_level", .type = FT_CODE, .code_list = CODES_EQF},                             \
+    {.name = "credits", .type = FT_INT, .min = 0, .max = 400},                                  \
+    {.name = "alignments", .type = FT_ARRAY, .max = 50, .items = &alignment_item},             \
+    {.name = "image", .type = FT_STRING, .max = 200000}
+
+const struct field_spec achievement_create_fields[] = {
+    ACHIEVEMENT_FIELDS(1),
+    {.name = "org_id", .type = FT_INT, .min = 1, .max = ID_MAX},
+    {0},
+};
+const struct field_spec achievement_update_fields[] = {
+    ACHIEVEMENT_FIELDS(0),
+    {.name = "version", .type = FT_INT, .min = 1, .max = ID_MAX},
+    {0},
+};
+const struct field_spec accreditation_create_fields[] = {
+    {.name = "org_id", .type = FT_INT, .required = 1, .min = 1, .max = ID_MAX},
+    {.name = "valid_from", .type = FT_DATE, .required = 1},
+    {.name = "valid_until", .type = FT_DATE},
+    {.name = "note", .type = FT_TEXT, .max = 2000},
+    {0},
+};
+const struct field_spec credential_issue_fields[] = {
+    {.name = "graduate_id", .type = FT_INT, .required = 1, .min = 1, .max = ID_MAX},
+    {.name = "achievement_id", .type = FT_INT, .required = 1, .min = 1, .max = ID_MAX},
+    {.name = "placement_id", .type = FT_INT, .required = 1, .min = 1, .max = ID_MAX},
+    {0},
+};
+const struct field_spec credential_status_fields[] = {
+    {.name = "reason", .type = FT_STRING, .max = 500},
+    {0},
+};
+
+static int image_ok(const json_t *body, struct tb_err *err)
+{
+    const char *img = json_string_value(json_object_get(body, "image"));
+    if (img && strncmp(img, "data:image/png;base64,", 22) && strncmp(img, "data:image/svg+xml;base64,", 26))
+        return TB_INVALID(err, "image", "image: a PNG or SVG as a data: URI (data:image/png;base64,...)");
+    return 0;
+}
+
+int h_achievement_list(struct request *r, struct response *res, struct tb_err *err)
+{
+    return entity_list(r, res, ENT_ACHIEVEMENT, NULL, err);
+}
+
+int h_achievement_get(struct request *r, struct response *res, struct tb_err *err)
+{
+    json_t *a;
+    return entity_load(r, ENT_ACHIEVEMENT, &a, err) < 0 ? -1 : entity_reply(r, res, 200, a);
+}
+
+int h_achievement_create(struct request *r, struct response *res, struct tb_err *err)
+{
+    if (image_ok(r->body, err) < 0)
+        return -1;
+    int rc = entity_create(r, res, ENT_ACHIEVEMENT, r->body, "achievements", NULL, err);
+    if (rc < 0 && err->status == 409)
+        tb_fail(err, 409, "conflict", "name", "name: this operator already has an achievement with that name");
+    return rc;
+}
+
+int h_achievement_update(struct request *r, struct response *res, struct tb_err *err)
+{
+    if (image_ok(r->body, err) < 0)
+        return -1;
+    return entity_update(r, res, ENT_ACHIEVEMENT, r->body, NULL, err);
+}
+
+int h_achievement_delete(struct request *r, struct response *res, struct tb_err *err)
+{
+    return entity_delete(r, res, ENT_ACHIEVEMENT, err);
+}
+
+int h_accreditation_list(struct request *r, struct response *res, struct tb_err *err)
+{
+    return entity_list(r, res, ENT_ACCREDITATION, NULL, err);
+}
+
+int h_accreditation_create(struct request *r, struct response *res, struct tb_err *err)
+{
+    json_t *from = json_object_get(r->body, "valid_from"), *until = json_object_get(r->body, "valid_until");
+    if (json_is_string(until) && strcmp(json_string_value(from), json_string_value(until)) > 0)
+        return TB_INVALID(err, "valid_until", "valid_until: must not be before valid_from");
+    return entity_create(r, res, ENT_ACCREDITATION, r->body, "accreditations", NULL, err);
+}
+
+int h_accreditation_delete(struct request *r, struct response *res, struct tb_err *err)
+{
+    return entity_delete(r, res, ENT_ACCREDITATION, err);
+}
+
+/* ---- keys ---- */
+
+static int operator_org(struct request *r, int64_t *org, struct tb_err *err)
+{
+    const char *q = req_query(r, "org_id");
+    if (!q) {
+        if (r->actor.all_tenants)
+            return TB_INVALID(err, "org_id", "org_id: the foundation must say which operator (?org_id=)");
+        *org = r->actor.tenant_id;
+        return 0;
+    }
+    char *end;
+    long long v = strtoll(q, &end, 10);
+    json_t *o;
+    if (*end || v <= 0)
+        return TB_INVALID(err, "org_id", "org_id: expected an operator id");
+    if (store_org_get(r->store, &r->actor, v, &o, err) < 0)
+        return -1;
+    json_decref(o);
+    *org = v;
+    return 0;
+}
+
+/* The operator's signing key, created the first time it is needed. */
+static int operator_key(struct request *r, int64_t org, struct cred_keypair *key, int64_t *key_id,
+                        struct tb_err *err)
+{
+    unsigned char kek[KEK_BYTES];
+    if (kek_parse(r->cfg->key_encryption_key, kek, err) < 0)
+        return -1;
+    struct issuer_key k;
+    int found, rc = -1;
+    if (store_issuer_key_current(r->store, &r->actor, org, &k, &found, err) < 0)
+        goto out;
+    if (!found) {
+        cred_keypair_generate(key);
+        char *pub = multikey_encode_public(r->arena, key->pk);
+        char sealed[256];
+        if (issuer_seal(kek, key->seed, sealed, sizeof sealed) < 0 ||
+            store_issuer_key_rotate(r->store, &r->actor, org, pub, sealed, err) < 0 ||
+            store_issuer_key_current(r->store, &r->actor, org, &k, &found, err) < 0)
+            goto out;
+    }
+    unsigned char seed[32];
+    if (issuer_unseal(kek, k.sealed_secret, seed, err) < 0)
+        goto out;
+    cred_keypair_from_seed(key, seed);
+    sodium_memzero(seed, sizeof seed);
+    *key_id = k.id;
+    rc = 0;
+out:
+    sodium_memzero(kek, sizeof kek);
+    return rc;
+}
+
+static int sign_as_operator(struct request *r, int64_t org, const json_t *doc, json_t **signed_doc,
+                            struct tb_err *err)
+{
+    struct cred_keypair key;
+    int64_t key_id;
+    if (operator_key(r, org, &key, &key_id, err) < 0)
+        return -1;
+    char *did = issuer_did(r->arena, r->cfg->public_url, org);
+    struct di_options opt = {0};
+    opt.suite = DI_EDDSA_RDFC_2022;
+    opt.verification_method = issuer_key_vm(r->arena, did, key_id);
+    int rc = di_sign(doc, &key, &opt, r->arena, signed_doc, NULL, err);
+    sodium_memzero(&key, sizeof key);
+    return rc;
+}
+
+int h_issuer_keys_get(struct request *r, struct response *res, struct tb_err *err)
+{
+    int64_t org;
+    json_t *keys;
+    if (operator_org(r, &org, err) < 0 || store_issuer_keys_public(r->store, org, &keys, err) < 0)
+        return -1;
+    char *did = issuer_did(r->arena, r->cfg->public_url, org);
+    return respond_json(res, 200, json_pack("{s:I, s:s, s:s, s:o}", "org_id", (json_int_t)org, "did", did,
+                                            "did_document_url",
+                                            arena_printf(r->arena, "%s/issuers/%lld/did.json", r->cfg->public_url, (long long)org),
+                                            "keys", keys));
+}
+
+int h_issuer_keys_rotate(struct request *r, struct response *res, struct tb_err *err)
+{
+    int64_t org;
+    unsigned char kek[KEK_BYTES];
+    if (operator_org(r, &org, err) < 0 || kek_parse(r->cfg->key_encryption_key, kek, err) < 0)
+        return -1;
+    struct cred_keypair key;
+    cred_keypair_generate(&key);
+    char sealed[256];
+    int rc = issuer_seal(kek, key.seed, sealed, sizeof sealed);
+    sodium_memzero(kek, sizeof kek);
+    char *pub = multikey_encode_public(r->arena, key.pk);
+    sodium_memzero(&key, sizeof key);
+    if (rc < 0)
+        return TB_INTERNAL(err, "could not seal the new key");
+    if (store_issuer_key_rotate(r->store, &r->actor, org, pub, sealed, err) < 0)
+        return -1;
+    return h_issuer_keys_get(r, res, err);
+}
+
+/* ---- status lists ---- */
+
+static const char *const purposes[] = {"revocation", "suspension"};
+
+static char *list_url(struct request *r, int64_t org, const char *purpose)
+{
+    return arena_printf(r->arena, "%s/status/%lld/%s", r->cfg->public_url, (long long)org, purpose);
+}
+
+/* Reads the list (or a new empty one), sets or clears one bit, re-signs
+ * the list credential and stores both. index < 0 just publishes. */
+static int update_status_list(struct request *r, int64_t org, const char *purpose, int64_t index, int value,
+                              struct tb_err *err)
+{
+    char *encoded = NULL;
+    int found;
+    struct status_list list;
+    if (store_status_list_get(r->store, &r->actor, org, purpose, &encoded, &found, err) < 0)
+        return -1;
+    int rc = found ? status_list_decode(encoded, r->arena, &list, err) : status_list_new(&list, 0, r->arena, err);
+    free(encoded);
+    if (rc < 0)
+        return -1;
+    if (index >= 0 && status_list_set(&list, (size_t)index, value, err) < 0)
+        return -1;
+    char *out;
+    if (status_list_encode(&list, r->arena, &out, err) < 0)
+        return -1;
+    char now[32];
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    char *did = issuer_did(r->arena, r->cfg->public_url, org);
+    json_t *vc = status_list_credential(list_url(r, org, purpose), did, purpose, &list, now, r->arena, err);
+    if (!vc)
+        return -1;
+    json_t *signed_vc = NULL;
+    rc = sign_as_operator(r, org, vc, &signed_vc, err);
+    json_decref(vc);
+    if (rc == 0)
+        rc = store_status_list_put(r->store, &r->actor, org, purpose, out, signed_vc, err);
+    json_decref(signed_vc);
+    return rc;
+}
+
+int h_status_list_public(struct request *r, struct response *res, struct tb_err *err)
+{
+    const char *purpose = strrchr(r->path, '/') + 1;
+    if (strcmp(purpose, "revocation") && strcmp(purpose, "suspension"))
+        return TB_NOT_FOUND(err, "no status list '%s' (revocation or suspension)", purpose);
+    json_t *vc;
+    if (store_status_list_public(r->store, r->ids[0], purpose, &vc, err) < 0)
+        return -1;
+    res->cache_control = "public, max-age=60";
+    return respond_json(res, 200, vc);
+}
+
+int h_did_document(struct request *r, struct response *res, struct tb_err *err)
+{
+    json_t *keys;
+    if (store_issuer_keys_public(r->store, r->ids[0], &keys, err) < 0)
+        return -1;
+    if (json_array_size(keys) == 0) {
+        json_decref(keys);
+        return TB_NOT_FOUND(err, "no issuer %lld here", (long long)r->ids[0]);
+    }
+    char *did = issuer_did(r->arena, r->cfg->public_url, r->ids[0]);
+    json_t *doc = issuer_did_document(did, keys);
+    json_decref(keys);
+    res->cache_control = "public, max-age=300";
+    return respond_json(res, 200, doc);
+}
+
+/* ---- credentials ---- */
+
+int h_credential_list(struct request *r, struct response *res, struct tb_err *err)
+{
+    return entity_list(r, res, ENT_CREDENTIAL, NULL, err);
+}
+
+int h_credential_get(struct request *r, struct response *res, struct tb_err *err)
+{
+    json_t *c;
+    if (entity_load(r, ENT_CREDENTIAL, &c, err) < 0)
+        return -1;
+    json_object_set_new(c, "verify_url", json_string(arena_printf(r->arena, "%s/#/verify?credential=%lld",
+                                                                   r->cfg->public_url, (long long)r->ids[0])));
+    return entity_reply(r, res, 200, c);
+}
+
+int h_credential_issue(struct request *r, struct response *res, struct tb_err *err)
+{
+    int64_t gid = json_integer_value(json_object_get(r->body, "graduate_id"));
+    int64_t aid = json_integer_value(json_object_get(r->body, "achievement_id"));
+    int64_t pid = json_integer_value(json_object_get(r->body, "placement_id"));
+    json_t *g = NULL, *ach = NULL, *pl = NULL, *org = NULL, *vc = NULL, *signed_vc = NULL, *fields = NULL;
+    int rc = -1;
+    if (store_entity_get(r->store, &r->actor, ENT_GRADUATE, gid, &g, err) < 0) {
+        TB_INVALID(err, "graduate_id", "graduate_id: no such graduate");
+        goto out;
+    }
+    if (store_entity_get(r->store, &r->actor, ENT_ACHIEVEMENT, aid, &ach, err) < 0) {
+        TB_INVALID(err, "achievement_id", "achievement_id: no such achievement");
+        goto out;
+    }
+    if (store_entity_get(r->store, &r->actor, ENT_PLACEMENT, pid, &pl, err) < 0) {
+        TB_INVALID(err, "placement_id", "placement_id: no such placement");
+        goto out;
+    }
+    int64_t org_id = json_integer_value(json_object_get(g, "org_id"));
+    if (json_integer_value(json_object_get(pl, "graduate_id")) != gid) {
+        TB_INVALID(err, "placement_id", "placement_id: that placement is not this graduate's");
+        goto out;
+    }
+    if (strcmp(json_string_value(json_object_get(pl, "status")), "completed")) {
+        tb_fail(err, 409, "placement_not_complete", "placement_id",
+                "placement_id: the qualification is awarded once the placement is completed");
+        goto out;
+    }
+    if (json_integer_value(json_object_get(ach, "org_id")) != org_id) {
+        TB_INVALID(err, "achievement_id", "achievement_id: belongs to another operator");
+        goto out;
+    }
+    if (!json_is_null(json_object_get(g, "erased_at"))) {
+        tb_fail(err, 409, "erased", "graduate_id", "graduate_id: this graduate's personal data was erased");
+        goto out;
+    }
+    if (store_org_get(r->store, &r->actor, org_id, &org, err) < 0 || store_begin(r->store, err) < 0)
+        goto out;
+    int64_t index;
+    if (store_credential_next_index(r->store, &r->actor, org_id, &index, err) < 0)
+        goto fail;
+    char uuid[46], now[32], salt[33];
+    urn_uuid(uuid);
+    unsigned char rnd[16];
+    randombytes_buf(rnd, sizeof rnd);
+    sodium_bin2hex(salt, sizeof salt, rnd, sizeof rnd);
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    json_t *status = json_array();
+    for (int i = 0; i < 2; i++)
+        json_array_append_new(status, status_list_entry(list_url(r, org_id, purposes[i]), (size_t)index, purposes[i]));
+    const char *objectives = json_string_value(json_object_get(pl, "objectives"));
+    struct ob3_input in = {
+        .credential_id = uuid,
+        .issuer_did = issuer_did(r->arena, r->cfg->public_url, org_id),
+        .issuer_name = json_string_value(json_object_get(org, "name")),
+        .issuer_url = r->cfg->public_url,
+        .achievement_url = arena_printf(r->arena, "%s/achievements/%lld/%lld", r->cfg->public_url,
+                                        (long long)org_id, (long long)aid),
+        .achievement = ach,
+        .email = json_string_value(json_object_get(g, "email")),
+        .salt = salt,
+        .evidence_name = arena_printf(r->arena, "Export project at %s",
+                                      json_string_value(json_object_get(pl, "company_name"))),
+        .evidence_description = objectives,
+        .valid_from = now,
+        .status = status,
+    };
+    vc = ob3_credential(&in);
+    if (sign_as_operator(r, org_id, vc, &signed_vc, err) < 0)
+        goto fail;
+    /* Make sure both lists are published before anyone looks the entry up. */
+    for (int i = 0; i < 2; i++) {
+        int found;
+        char *enc = NULL;
+        if (store_status_list_get(r->store, &r->actor, org_id, purposes[i], &enc, &found, err) < 0)
+            goto fail;
+        free(enc);
+        if (!found && update_status_list(r, org_id, purposes[i], -1, 0, err) < 0)
+            goto fail;
+    }
+    fields = json_pack("{s:I, s:I, s:I, s:s, s:I, s:O, s:s, s:s}", "achievement_id", (json_int_t)aid,
+                       "graduate_id", (json_int_t)gid, "placement_id", (json_int_t)pid, "credential_id", uuid,
+                       "status_index", (json_int_t)index, "document", signed_vc, "issued_at", now, "status",
+                       "active");
+    if (r->actor.all_tenants)
+        json_object_set_new(fields, "org_id", json_integer(org_id));
+    int64_t id;
+    json_t *record;
+    if (store_entity_create(r->store, &r->actor, ENT_CREDENTIAL, fields, &id, err) < 0 ||
+        store_commit(r->store, err) < 0)
+        goto fail;
+    if (store_entity_get(r->store, &r->actor, ENT_CREDENTIAL, id, &record, err) < 0)
+        goto out;
+    res->location = arena_printf(r->arena, "/api/v1/credentials/%lld", (long long)id);
+    rc = entity_reply(r, res, 201, record);
+    goto out;
+fail:
+    store_rollback(r->store);
+out:
+    json_decref(g);
+    json_decref(ach);
+    json_decref(pl);
+    json_decref(org);
+    json_decref(vc);
+    json_decref(signed_vc);
+    json_decref(fields);
+    return rc;
+}
+
+static int change_status(struct request *r, struct response *res, const char *to, struct tb_err *err)
+{
+    json_t *c, *out;
+    if (entity_load(r, ENT_CREDENTIAL, &c, err) < 0)
+        return -1;
+    const char *from = arena_strdup(r->arena, json_string_value(json_object_get(c, "status")));
+    int64_t org = json_integer_value(json_object_get(c, "org_id"));
+    int64_t index = json_integer_value(json_object_get(c, "status_index"));
+    json_decref(c);
+    if (!strcmp(from, "revoked"))
+        return tb_fail(err, 409, "invalid_transition", "status", "status: a revoked credential stays revoked");
+    if (!strcmp(from, to))
+        return tb_fail(err, 409, "invalid_transition", "status", "status: the credential is already %s", to);
+    if (!strcmp(to, "active") && strcmp(from, "suspended"))
+        return tb_fail(err, 409, "invalid_transition", "status", "status: only a suspended credential can be reinstated");
+    const char *reason = json_string_value(json_object_get(r->body, "reason"));
+    if (store_begin(r->store, err) < 0)
+        return -1;
+    int rc = 0;
+    if (!strcmp(to, "revoked"))
+        rc = update_status_list(r, org, "revocation", index, 1, err);
+    if (rc == 0 && (!strcmp(to, "suspended") || !strcmp(from, "suspended")))
+        rc = update_status_list(r, org, "suspension", index, !strcmp(to, "suspended"), err);
+    if (rc < 0 || store_credential_set_status(r->store, &r->actor, r->ids[0], to, reason, err) < 0 ||
+        store_commit(r->store, err) < 0) {
+        store_rollback(r->store);
+        return -1;
+    }
+    if (entity_load(r, ENT_CREDENTIAL, &out, err) < 0)
+        return -1;
+    return entity_reply(r, res, 200, out);
+}
+
+int h_credential_revoke(struct request *r, struct response *res, struct tb_err *err)
+{
+    return change_status(r, res, "revoked", err);
+}
+
+int h_credential_suspend(struct request *r, struct response *res, struct tb_err *err)
+{
+    return change_status(r, res, "suspended", err);
+}
+
+int h_credential_reinstate(struct request *r, struct response *res, struct tb_err *err)
+{
+    return change_status(r, res, "active", err);
+}
+
+/* ---- public verification ---- */
+
+struct accreditation_ctx {
+    struct request *r;
+};
+
+static int accredited(void *user, const char *issuer, long long issued_at, const char **message)
+{
+    struct accreditation_ctx *ctx = user;
+    int64_t org = issuer_did_org(issuer, ctx->r->cfg->public_url);
+    if (!org) {
+        *message = "the issuer is not in this trust registry";
+        return -1;
+    }
+    char date[32];
+    cred_format_time(issued_at, date, sizeof date);
+    date[10] = '\0';
+    int yes;
+    struct tb_err err;
+    if (store_accredited_on(ctx->r->store, org, date, &yes, &err) < 0)
+        return -1;
+    *message = yes ? arena_printf(ctx->r->arena, "the foundation accredited this issuer on %s, when it issued", date)
+                   : arena_printf(ctx->r->arena, "the issuer was not accredited by the foundation on %s", date);
+    return yes;
+}
+
+int h_public_verify(struct request *r, struct response *res, struct tb_err *err)
+{
+    const char *ct = req_header(r, "Content-Type");
+    if (!ct || (strncasecmp(ct, "application/json", 16) && strncasecmp(ct, "application/vc", 14) &&
+                strncasecmp(ct, "application/ld+json", 19)))
+        return tb_fail(err, 415, "unsupported_media_type", "Content-Type", "Content-Type: send the credential as application/json");
+    json_error_t je;
+    json_t *vc = json_loadb(r->raw_body, r->raw_len, JSON_REJECT_DUPLICATES, &je);
+    if (!vc)
+        return TB_INVALID(err, "credential", "credential: not valid JSON (line %d: %s)", je.line, je.text);
+    if (!json_is_object(vc)) {
+        json_decref(vc);
+        return TB_INVALID(err, "credential", "credential: expected a JSON object");
+    }
+    json_t *issuer = json_object_get(vc, "issuer");
+    const char *issuer_id = json_is_string(issuer) ? json_string_value(issuer)
+                                                   : json_string_value(json_object_get(issuer, "id"));
+    int64_t org = issuer_did_org(issuer_id, r->cfg->public_url);
+    json_t *did_docs = NULL, *lists = json_array(), *keys = NULL;
+    if (org && store_issuer_keys_public(r->store, org, &keys, err) == 0 && json_array_size(keys)) {
+        did_docs = issuer_did_document(issuer_did(r->arena, r->cfg->public_url, org), keys);
+        for (int i = 0; i < 2; i++) {
+            json_t *list;
+            struct tb_err e2;
+            if (store_status_list_public(r->store, org, purposes[i], &list, &e2) == 0)
+                json_array_append_new(lists, list);
+        }
+    }
+    struct accreditation_ctx actx = {r};
+    struct verify_options opt = {0};
+    opt.did_documents = did_docs;
+    opt.status_lists = lists;
+    opt.accredited = accredited;
+    opt.accredited_user = &actx;
+    opt.clock_skew = 300;
+    struct verify_report rep;
+    int rc = credential_verify(vc, &opt, &rep, r->arena, err);
+    json_decref(vc);
+    json_decref(did_docs);
+    json_decref(lists);
+    json_decref(keys);
+    if (rc < 0)
+        return -1;
+    json_t *out = verify_report_json(&rep);
+    json_object_set_new(out, "summary", json_string(rep.verified
+        ? "Verified: the signature is valid, the issuer is who it says, and the credential is neither revoked nor expired."
+        : "Not verified: see the reasons below."));
+    return respond_json(res, 200, out);
+}
