@@ -976,7 +976,7 @@ static const char *servable_market(struct demo *d, const struct company *c, cons
 static const char *partner_market(const char *m)
 {
     static const char *const pairs[][2] = {{"DE", "AT"}, {"AT", "DE"}, {"CH", "DE"}, {"GB", "IE"},
-                                           {"US", "CA"}, {"FR", "BE"}, {"ES", "MX"}, {"NO", "DK"}};
+                                           {"US", "CA"}, {"FR", "BE"}, {"ES", "MX"}};
     for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++)
         if (!strcmp(pairs[i][0], m))
             return country_code(pairs[i][1]);
@@ -1193,12 +1193,20 @@ static void gen_applications(struct demo *d, int p, int showcase_grad)
     struct position *pos = &d->pos[p];
     if (pos->status == P_FILLED) {
         int w = showcase_grad >= 0 ? showcase_grad : candidate(d, p, 1, -1);
-        if (w < 0) {
-            w = candidate(d, p, -1, -1);
-            if (w < 0 || retarget(d, pos, &d->gr[w]) < 0)
-                return;
+        /* Nobody free fits: point the position at a market someone free can serve. */
+        for (int tries = 0; w < 0 && tries < 40; tries++) {
+            int c = candidate(d, p, -1, -1);
+            if (c < 0)
+                break;
+            if (retarget(d, pos, &d->gr[c]) == 0)
+                w = c;
         }
+        if (w < 0)
+            pos->status = P_CLOSED; /* recruitment failed: the position closed unfilled */
         pos->winner = w;
+    }
+    if (pos->status == P_FILLED) {
+        int w = pos->winner;
         struct graduate *g = &d->gr[w];
         g->placed = 1;
         /* A placed graduate was available by the start and graduated before. */

@@ -13,6 +13,7 @@
 #include "core/cred/keys.h"
 #include "core/cred/statuslist.h"
 #include "core/cred/verify.h"
+#include "core/certificate.h"
 #include "core/issuing.h"
 #include "http/entity_http.h"
 #include "http/fields.h"
@@ -311,8 +312,9 @@ int h_credential_get(struct request *r, struct response *res, struct tb_err *err
     json_t *c;
     if (entity_load(r, ENT_CREDENTIAL, &c, err) < 0)
         return -1;
-    json_object_set_new(c, "verify_url", json_string(arena_printf(r->arena, "%s/#/verify?credential=%lld",
-                                                                   r->cfg->public_url, (long long)r->ids[0])));
+    const char *uuid = json_string_value(json_object_get(c, "credential_id"));
+    json_object_set_new(c, "verify_url", json_string(arena_printf(r->arena, "%s/verify?id=%s", r->cfg->public_url,
+                                                                   uuid + strlen("urn:uuid:"))));
     return entity_reply(r, res, 200, c);
 }
 
@@ -551,4 +553,68 @@ int h_public_verify(struct request *r, struct response *res, struct tb_err *err)
         ? "Verified: the signature is valid, the issuer is who it says, and the credential is neither revoked nor expired."
         : "Not verified: see the reasons below."));
     return respond_json(res, 200, out);
+}
+
+int h_credential_certificate(struct request *r, struct response *res, struct tb_err *err)
+{
+    json_t *c, *g = NULL, *ach = NULL, *org = NULL;
+    if (entity_load(r, ENT_CREDENTIAL, &c, err) < 0)
+        return -1;
+    int rc = -1;
+    const json_t *doc = json_object_get(c, "document");
+    if (store_entity_get(r->store, &r->actor, ENT_GRADUATE, json_integer_value(json_object_get(c, "graduate_id")), &g,
+                         err) < 0 ||
+        store_entity_get(r->store, &r->actor, ENT_ACHIEVEMENT,
+                         json_integer_value(json_object_get(c, "achievement_id")), &ach, err) < 0 ||
+        store_org_get(r->store, &r->actor, json_integer_value(json_object_get(c, "org_id")), &org, err) < 0)
+        goto out;
+    const char *uuid = json_string_value(json_object_get(c, "credential_id"));
+    char issued[11];
+    snprintf(issued, sizeof issued, "%s", json_string_value(json_object_get(c, "issued_at")));
+    json_t *credits = json_object_get(ach, "credits");
+    struct certificate cert = {
+        .holder = json_string_value(json_object_get(g, "name")),
+        .qualification = json_string_value(json_object_get(ach, "name")),
+        .description = json_string_value(json_object_get(ach, "description")),
+        .eqf_level = json_string_value(json_object_get(ach, "eqf_level")),
+        .credits = json_is_integer(credits) ? (int)json_integer_value(credits) : -1,
+        .issuer = json_string_value(json_object_get(org, "name")),
+        .issued_on = issued,
+        .credential_id = uuid,
+        .verify_url = arena_printf(r->arena, "%s/verify?id=%s", r->cfg->public_url, uuid + strlen("urn:uuid:")),
+    };
+    (void)doc;
+    unsigned char *pdf;
+    size_t len;
+    if (certificate_pdf(&cert, &pdf, &len, err) < 0)
+        goto out;
+    void *copy = arena_alloc(r->arena, len);
+    memcpy(copy, pdf, len);
+    free(pdf);
+    res->status = 200;
+    res->raw = copy;
+    res->raw_len = len;
+    res->content_type = "application/pdf";
+    res->content_disposition = arena_printf(r->arena, "attachment; filename=\"certificate-%lld.pdf\"", (long long)r->ids[0]);
+    res->cache_control = "private, no-store";
+    rc = 0;
+out:
+    json_decref(c);
+    json_decref(g);
+    json_decref(ach);
+    json_decref(org);
+    return rc;
+}
+
+/* The document a holder shared, with its verification, for the public page. */
+int h_public_credential(struct request *r, struct response *res, struct tb_err *err)
+{
+    const char *uuid = strrchr(r->path, '/') + 1;
+    json_t *doc;
+    if (strlen(uuid) != 36)
+        return TB_NOT_FOUND(err, "no credential with this id");
+    if (store_credential_public(r->store, arena_printf(r->arena, "urn:uuid:%s", uuid), &doc, err) < 0)
+        return -1;
+    res->cache_control = "no-store";
+    return respond_json(res, 200, json_pack("{s:o}", "credential", doc));
 }

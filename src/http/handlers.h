@@ -105,6 +105,8 @@ HANDLER(h_credential_revoke);
 HANDLER(h_credential_suspend);
 HANDLER(h_credential_reinstate);
 HANDLER(h_public_verify);
+HANDLER(h_credential_certificate);
+HANDLER(h_public_credential);
 extern const struct field_spec accreditation_create_fields[], credential_issue_fields[], credential_status_fields[];
 
 /* h_system.c */

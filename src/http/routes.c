@@ -126,6 +126,8 @@ const struct route routes[] = {
     {"POST", "/api/v1/credentials/{id}/revoke", h_credential_revoke, STAFF, credential_status_fields, 0, 0},
     {"POST", "/api/v1/credentials/{id}/suspend", h_credential_suspend, STAFF, credential_status_fields, 0, 0},
     {"POST", "/api/v1/credentials/{id}/reinstate", h_credential_reinstate, STAFF, credential_status_fields, 0, 0},
+    {"GET", "/api/v1/credentials/{id}/certificate.pdf", h_credential_certificate, STAFF | TRAINEE, NULL, 0, 0},
+    {"GET", "/api/v1/public/credentials/{uuid}", h_public_credential, PUBLIC, NULL, 0, 0},
     {"POST", "/api/v1/public/verify", h_public_verify, PUBLIC, NULL, ROUTE_RAW | ROUTE_NO_CSRF, 1L << 20},
     {"GET", "/issuers/{id}/did.json", h_did_document, PUBLIC, NULL, 0, 0},
     {"GET", "/status/{id}/{purpose}", h_status_list_public, PUBLIC, NULL, 0, 0},

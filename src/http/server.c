@@ -444,7 +444,11 @@ static int serve_static(struct request *r, struct response *res, struct tb_err *
         return TB_NOT_FOUND(err, "no such page");
     const void *data;
     size_t size;
-    if (static_file_get(cfg->web_dir, name, r->arena, &data, &size) < 0) {
+    /* A page without an extension may be a file of its own (/verify). */
+    const char *page = strchr(name, '.') ? NULL : arena_printf(r->arena, "%s.html", name);
+    if (page && static_file_get(cfg->web_dir, page, r->arena, &data, &size) == 0)
+        name = page;
+    else if (static_file_get(cfg->web_dir, name, r->arena, &data, &size) < 0) {
         /* Paths without an extension are pages of the single-page UI. */
         if (strchr(name, '.') || static_file_get(cfg->web_dir, "index.html", r->arena, &data, &size) < 0)
             return TB_NOT_FOUND(err, "no such page: /%s", name);

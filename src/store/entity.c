@@ -855,3 +855,18 @@ out:
     json_decref(old);
     return st_tx_end(st, owned, rc, err);
 }
+
+int store_credential_public(struct store *st, const char *credential_id, json_t **document,
+                            struct tb_err *err)
+{
+    sqlite3_stmt *s = st_stmt(st, STMT_CREDENTIAL_PUBLIC, err);
+    if (!s)
+        return -1;
+    st_bind_text(s, ":credential_id", credential_id);
+    int rc = sqlite3_step(s);
+    *document = rc == SQLITE_ROW ? json_loads((const char *)sqlite3_column_text(s, 0), 0, NULL) : NULL;
+    sqlite3_reset(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return st_db_fail(st, err, "credential");
+    return *document ? 0 : TB_NOT_FOUND(err, "no credential with this id");
+}

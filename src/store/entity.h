@@ -120,6 +120,11 @@ int store_accredited_on(struct store *st, int64_t org_id, const char *date, int 
 int store_credential_set_status(struct store *st, const struct tb_actor *a, int64_t id,
                                 const char *status, const char *reason, struct tb_err *err);
 
+/* A credential's signed document by its id (urn:uuid:...), for anyone the
+ * holder shared it with; 404 when unknown. */
+int store_credential_public(struct store *st, const char *credential_id, json_t **document,
+                            struct tb_err *err);
+
 /* Counts for dashboards: {"applications":{"applied":n,...},"positions":{...},"placements":{...}}
  * within the actor's tenant and scope. */
 int store_programme_counts(struct store *st, const struct tb_actor *a, json_t **out,

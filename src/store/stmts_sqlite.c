@@ -227,6 +227,9 @@ static const struct store_stmt_info stmts[STMT__MAX] = {
     [STMT_CREDENTIAL_SET_STATUS] = {"CREDENTIAL_SET_STATUS",
         "UPDATE credentials SET status = :status, status_reason = :reason, updated_at = :now, "
         "version = version + 1 WHERE id = :id AND (:all = 1 OR org_id = :tenant)", NULL},
+    [STMT_CREDENTIAL_PUBLIC] = {"CREDENTIAL_PUBLIC",
+        "SELECT document, status, org_id FROM credentials WHERE credential_id = :credential_id",
+        "holders share the unguessable credential id; the document holds no personal data in clear"},
     [STMT_GRADUATE_ERASE] = {"GRADUATE_ERASE",
         "UPDATE graduates SET name = 'Erased graduate ' || id, email = NULL, phone = NULL, residence = NULL, "
         "university = NULL, countries = '[]', skills = '[]', mobility = '[]', available_from = NULL, "

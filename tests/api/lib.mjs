@@ -239,6 +239,8 @@ export async function startServer(opts = {}) {
         })();
       }
       const e = await stopped;
+      const unusual = stderr.split('\n').filter((l) => l && !/^tradebridge: (SIGTERM received|stopped cleanly)/.test(l));
+      if (unusual.length) process.stderr.write(`--- server stderr (${BINARY}):\n${stderr}\n---\n`);
       if (!keepDir && e.code === 0) rmSync(dir, { recursive: true, force: true });
       assert.ok(!e.timedOut, `server did not exit within ${SLOW_MS} ms of SIGTERM; stderr:\n${stderr}`);
       assert.deepEqual({ code: e.code, signal: e.signal }, { code: 0, signal: null },

@@ -127,6 +127,7 @@ export async function startServer() {
       await smtp.close();
       rmSync(dir, { recursive: true, force: true });
       assert.equal(r.code, 0, `server exit after SIGTERM: ${JSON.stringify(r)}\n${stderr.slice(-4000)}`);
+      assert.ok(!/AddressSanitizer|LeakSanitizer|runtime error:/.test(stderr), `sanitizer report in the server log:\n${stderr.slice(-6000)}`);
     },
   };
 }

@@ -284,6 +284,25 @@ test('applications: the company rejects from its shortlist (shortlisted -> rejec
   expectError(await trainee.post(`/api/v1/applications/${app.id}/stage`, { stage: 'withdrawn' }), 404, {}, 'not the trainee\'s application');
 });
 
+test('applications: the trainee withdraws one application and declines an offer', async () => {
+  const p1 = await mkOpenPosition(coord, compB.id, { title: uniq('Withdraw me') });
+  const p2 = await mkOpenPosition(coord, compB.id, { title: uniq('Decline me') });
+  const a1 = expect(await trainee.post('/api/v1/applications', { position_id: p1.id }), 201);
+  const w = expect(await trainee.post(`/api/v1/applications/${a1.id}/stage`, { stage: 'withdrawn', note: 'found something else' }), 200, 'trainee withdraws');
+  assert.equal(w.stage, 'withdrawn');
+  assert.equal(w.history.at(-1).user_id, trainee.userId);
+  assert.equal(w.history.at(-1).note, 'found something else');
+  expectError(await trainee.post(`/api/v1/applications/${a1.id}/stage`, { stage: 'applied' }), 409, { code: 'invalid_transition' });
+  const a2 = expect(await trainee.post('/api/v1/applications', { position_id: p2.id }), 201);
+  expectError(await trainee.post(`/api/v1/applications/${a2.id}/stage`, { stage: 'declined' }), 409, { code: 'invalid_transition' }, 'nothing to decline yet');
+  for (const s of ['screened', 'interview', 'shortlisted', 'offered']) expect(await coord.post(`/api/v1/applications/${a2.id}/stage`, { stage: s }), 200);
+  const d = expect(await trainee.post(`/api/v1/applications/${a2.id}/stage`, { stage: 'declined' }), 200, 'trainee declines');
+  assert.equal(d.stage, 'declined');
+  const mine = await listAll(trainee, '/api/v1/applications');
+  assert.ok(ids(mine).includes(a1.id) && ids(mine).includes(a2.id));
+  assert.ok(mine.every((a) => a.graduate_id === gradT.id));
+});
+
 test('applications: list filters (stage, position_id, graduate_id, company_id, cohort_id), sort -id, q', async () => {
   const h = await mkCohort(coord);
   const pa = await mkOpenPosition(coord, compA.id, { title: uniq('Lf A'), cohort_id: h.id });

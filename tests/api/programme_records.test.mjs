@@ -246,6 +246,8 @@ test('cohorts: create, dates in order, unique name, update, delete while referen
   assert.equal(u.end_date, '2027-07-31');
   expectError(await coord.patch(`/api/v1/cohorts/${h.id}`, { curriculum_version: 'v4', version: 1 }), 412);
   expectError(await coord.patch(`/api/v1/cohorts/${h.id}`, { curriculum_version: 'v4' }), 428);
+  const twin = await mkCohort(coord);
+  expectError(await coord.patch(`/api/v1/cohorts/${twin.id}`, { name, version: 1 }), 409, { field: 'name' }, 'rename onto an existing name');
   // sort by name
   const tag = uniq('Hsort');
   const h2 = await mkCohort(coord, { name: `${tag} B` });

@@ -196,10 +196,9 @@ static int count_where(json_t *rows, const char *key, const char *value)
     return n;
 }
 
-static void counts_in_range(void **state)
+static void counts_for_seed(uint64_t seed)
 {
-    (void)state;
-    struct store *st = build(DEMO_DEFAULT_SEED, NULL);
+    struct store *st = build(seed, NULL);
     json_t *companies = all_of(st, ENT_COMPANY), *graduates = all_of(st, ENT_GRADUATE),
            *cohorts = all_of(st, ENT_COHORT), *positions = all_of(st, ENT_POSITION),
            *apps = all_of(st, ENT_APPLICATION), *placements = all_of(st, ENT_PLACEMENT);
@@ -260,7 +259,23 @@ static void counts_in_range(void **state)
         assert_true(strlen(json_string_value(json_object_get(row, "learning_plan"))) > 100);
         json_decref(acc);
     }
-    /* Every accepted application has its placement; every history walks in order. */
+    /* A filled position has its one accepted application and its placement. */
+    json_array_foreach(positions, i, row) {
+        if (strcmp(json_string_value(json_object_get(row, "status")), "filled"))
+            continue;
+        json_int_t id = json_integer_value(json_object_get(row, "id"));
+        int accepted = 0, placed = 0;
+        size_t j;
+        json_t *x;
+        json_array_foreach(apps, j, x)
+            accepted += json_integer_value(json_object_get(x, "position_id")) == id &&
+                        !strcmp(json_string_value(json_object_get(x, "stage")), "accepted");
+        json_array_foreach(placements, j, x)
+            placed += json_integer_value(json_object_get(x, "position_id")) == id;
+        assert_int_equal(accepted, 1);
+        assert_int_equal(placed, 1);
+    }
+    /* Every history walks through the stages in order. */
     json_array_foreach(apps, i, row) {
         json_t *events;
         assert_int_equal(store_application_events(st, &sys, json_integer_value(json_object_get(row, "id")), &events,
@@ -289,6 +304,14 @@ static void counts_in_range(void **state)
     json_decref(apps);
     json_decref(placements);
     done(st);
+}
+
+static void counts_in_range(void **state)
+{
+    (void)state;
+    static const uint64_t seeds[] = {DEMO_DEFAULT_SEED, 1, 2, 99, 12345};
+    for (size_t i = 0; i < sizeof seeds / sizeof seeds[0]; i++)
+        counts_for_seed(seeds[i]);
 }
 
 static int in_list(enum code_list l, json_t *arr, int need_level)

@@ -85,6 +85,19 @@ static const char *exp_iri(struct jl_state *st, const struct jl_ctx *c, const ch
     return jl_expand_iri(st, c, v, docrel, vocab, failed);
 }
 
+/* {key: v} stealing v; json_pack parses its format each call, which showed
+ * in profiles of the hot path. NULL on OOM. */
+static json_t *obj1(const char *key, json_t *v)
+{
+    json_t *o = json_object();
+    if (!o || !v || json_object_set_new_nocheck(o, key, v)) {
+        json_decref(o);
+        json_decref(v);
+        return NULL;
+    }
+    return o;
+}
+
 /* Value Expansion (5.3.2). */
 static int expand_value(struct jl_state *st, const struct jl_ctx *active, const char *prop,
                         const json_t *value, json_t **out)
@@ -97,10 +110,10 @@ static int expand_value(struct jl_state *st, const struct jl_ctx *active, const 
                                   !strcmp(t->type, "@vocab"), &failed);
         if (failed)
             return -1;
-        *out = iri ? json_pack("{s:s}", "@id", iri) : json_pack("{s:n}", "@id");
+        *out = obj1("@id", iri ? json_string(iri) : json_null());
         return *out ? 0 : jl_oom(st);
     }
-    json_t *r = json_pack("{s:O}", "@value", (json_t *)value);
+    json_t *r = obj1("@value", json_incref((json_t *)value));
     if (!r)
         return jl_oom(st);
     if (t && t->type && strcmp(t->type, "@id") && strcmp(t->type, "@vocab") &&
@@ -355,7 +368,7 @@ static int expand_entry(struct jl_state *st, const struct obj_ctx *oc, const cha
                     json_decref(ev);
                     return jl_fail(st, "invalid language map value", "language map values must be strings");
                 }
-                json_t *vo = json_pack("{s:O}", "@value", (json_t *)item);
+                json_t *vo = obj1("@value", json_incref((json_t *)item));
                 if (strcmp(keys[i], "@none") && !(le && !strcmp(le, "@none")))
                     json_object_set_new(vo, "@language", json_string(keys[i]));
                 if (dir)

@@ -625,7 +625,7 @@ int jsonld_to_rdf_opts(const json_t *doc, struct jsonld_loader *loader,
         st.ca = a;
         st.err = err;
         st.opts = opts ? opts : &no_opts;
-        struct nm m = {&st, NULL, json_object(), 0};
+        struct nm m = {&st, json_object(), 0};
         rc = !m.idmap ? jl_oom(&st) : 0;
         if (rc == 0) {
             struct rdfw w = {&st, &m, out, {0}, 0};

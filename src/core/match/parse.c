@@ -292,7 +292,8 @@ static int parse_dense(struct rd *r, size_t len, struct arena *a, struct tb_matc
     if (!vals)
         return tb_fail(err, 413, "too_large", "", "out of memory for %lld x %lld",
                        (long long)rows, (long long)cols);
-    for (int64_t i = 0; i < rows; i++) {
+    /* With 0 columns the rows are empty lines, which are skipped like blanks. */
+    for (int64_t i = 0; i < rows && cols > 0; i++) {
         if (!next_line(r))
             return perr(err, r->line + 1, "expected %lld rows of values, got %lld",
                         (long long)rows, (long long)i);

@@ -2,7 +2,8 @@
  * test_eddsa_vectors.c - the W3C vc-di-eddsa test vectors reproduced byte for
  * byte for eddsa-rdfc-2022 and eddsa-jcs-2022: key encodings, canonical
  * document, canonical proof configuration, both hashes, combined hash,
- * signature (hex and proofValue), the signed credential, and its verification.
+ * signature (hex and proofValue), the signed credential, and its verification;
+ * plus the proof set and proof chain vectors.
  */
 #include <jansson.h>
 #include <sodium.h>
@@ -129,6 +130,75 @@ static void suite(const char *name, enum di_suite s, const char *sub, const char
     arena_free(a);
 }
 
+/* proof-set-chain/: two proofs in a set, then two chained proofs
+ * (previousProof), each signed file reproduced byte for byte and verified. */
+static void sets_and_chains(struct jsonld_loader *l)
+{
+    static const struct {
+        const char *key, *config, *input, *want, *prev[2];
+    } steps[] = {
+        {"keyPair1", "proofSetConfig1.json", "unsigned.json", "signedProofSet1.json", {NULL, NULL}},
+        {"keyPair2", "proofSetConfig2.json", "signedProofSet1.json", "signedProofSet2.json", {NULL, NULL}},
+        {"keyPair3", "proofChainConfig1.json", "signedProofSet2.json", "signedProofChain1.json",
+         {"urn:uuid:26329423-bec9-4b2e-88cb-a7c7d9dc4544", "urn:uuid:8cc9022b-6b14-4cf3-8571-74972c5feb54"}},
+        {"keyPair4", "proofChainConfig2.json", "signedProofChain1.json", "signedProofChain2.json",
+         {"urn:uuid:d94f792a-c546-4d06-b38a-da070ab56c23", NULL}},
+    };
+    json_t *keys = vecj("proof-set-chain/multiKeyPairs.json");
+    for (size_t i = 0; i < sizeof steps / sizeof *steps; i++) {
+        char f[256];
+        struct arena *a = arena_new(0);
+        struct tb_err err = {0};
+        struct cred_keypair k;
+        cred_keypair_from_json(json_object_get(keys, steps[i].key), 1, &k, &err);
+        snprintf(f, sizeof f, "proof-set-chain/%s", steps[i].config);
+        json_t *cfg = vecj(f);
+        snprintf(f, sizeof f, "proof-set-chain/%s", steps[i].input);
+        json_t *in = vecj(f);
+        json_t *prev = NULL;
+        if (steps[i].prev[1])
+            prev = json_pack("[s,s]", steps[i].prev[0], steps[i].prev[1]);
+        else if (steps[i].prev[0])
+            prev = json_string(steps[i].prev[0]);
+        struct di_options o = {.suite = DI_EDDSA_RDFC_2022, .loader = l, .previous_proof = prev,
+                               .created = json_string_value(json_object_get(cfg, "created")),
+                               .proof_id = json_string_value(json_object_get(cfg, "id"))};
+        json_t *out = NULL;
+        int rc = di_sign(in, &k, &o, a, &out, NULL, &err);
+        char *got = out ? json_dumps(out, JSON_INDENT(2)) : NULL;
+        snprintf(f, sizeof f, "proof-set-chain/%s", steps[i].want);
+        char *want = vec(f);
+        tap_ok(rc == 0 && got && !strcmp(got, want), "%s reproduced byte for byte%s%s", steps[i].want,
+               rc ? ": " : "", rc ? err.message : "");
+        json_t *wj = json_loads(want, 0, NULL);
+        struct verify_options vo = {.loader = l, .no_issuer_binding = 1};
+        struct verify_report rep;
+        credential_verify(wj, &vo, &rep, a, &err);
+        tap_ok(rep.verified, "%s verifies (every proof of the set/chain)", steps[i].want);
+        free(got);
+        free(want);
+        json_decref(wj);
+        json_decref(out);
+        json_decref(prev);
+        json_decref(in);
+        json_decref(cfg);
+        arena_free(a);
+    }
+    /* a chain whose previous proof was removed no longer verifies */
+    json_t *chain = vecj("proof-set-chain/signedProofChain1.json");
+    json_array_remove(json_object_get(chain, "proof"), 0);
+    struct arena *a = arena_new(0);
+    struct verify_options vo = {.loader = l, .no_issuer_binding = 1};
+    struct verify_report rep;
+    struct tb_err err = {0};
+    credential_verify(chain, &vo, &rep, a, &err);
+    tap_ok(!rep.verified, "chain with a referenced proof removed is refused (%s)",
+           rep.nerrors ? rep.errors[0] : "verified");
+    arena_free(a);
+    json_decref(chain);
+    json_decref(keys);
+}
+
 int main(void)
 {
     if (sodium_init() < 0)
@@ -165,6 +235,7 @@ int main(void)
     tap_ok(rc == 0, "examples context added to a loader");
     suite("eddsa-rdfc-2022", DI_EDDSA_RDFC_2022, "eddsa-rdfc-2022", "DataInt", &key, l);
     suite("eddsa-jcs-2022", DI_EDDSA_JCS_2022, "eddsa-jcs-2022", "JCS", &key, l);
+    sets_and_chains(l);
     jsonld_loader_free(l);
     json_decref(kp);
     arena_free(a);

@@ -253,7 +253,7 @@ int main(int argc, char **argv)
                     if (!ok)
                         snprintf(detail, sizeof detail, "quads differ (%zu vs %zu)", ds.len, want.len);
                 } else {
-                    snprintf(detail, sizeof detail, "cannot read expected %s", epath);
+                    snprintf(detail, sizeof detail, "cannot read expected %.700s", epath);
                 }
                 free(text);
             } else {

@@ -163,7 +163,7 @@ export async function detail({ params }) {
   return h('div', null, head,
     h('div', { class: 'detail-grid' },
       h('div', { class: 'detail-main' }, extra.top || null, section(t('detail.details'), dl(props)), extra.more || null),
-      extra.side ? h('aside', { class: 'detail-side', aria: { label: t('detail.related') } }, extra.side) : null),
+      extra.side && [].concat(extra.side).some(Boolean) ? h('aside', { class: 'detail-side', aria: { label: t('detail.related') } }, extra.side) : null),
     h('p', { class: 'muted small' }, t('detail.meta', { created: fmtDateTime(rec.created_at), updated: fmtDateTime(rec.updated_at), version: rec.version })));
 }
 
