@@ -17,8 +17,7 @@
  *  - any other language L at most B1, unless the graduate spent M months in
  *    countries where L is official: M >= 6 allows B2, M >= 12 C1, M >= 24 C2;
  *  - a stay of 6+ months in a country whose first official language is not
- *    native nor English shows: that language is listed, at least B1 (B2 from
- *    12 months).
+ *    native nor English shows: that language is listed, at least B1.
  */
 #ifndef TB_DEMO_H
 #define TB_DEMO_H

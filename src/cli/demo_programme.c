@@ -683,15 +683,19 @@ static int english_speaking(const char *country)
 /* The level a stay of `months` gives (demo.h states the rule). */
 static int level_for_months(struct rng *r, int months, const char *kind)
 {
-    if (months >= 24)
-        return (months >= 48 && !strcmp(kind, "lived")) ? rnd(r, C1, C2) : rnd(r, B2, C1);
+    double u = unit(r);
+    if (months >= 24) {
+        if (months >= 48 && !strcmp(kind, "lived"))
+            return u < 0.5 ? C1 : C2;
+        return u < 0.5 ? B2 : C1;
+    }
     if (months >= 12)
-        return rnd(r, B2, C1);
+        return u < 0.2 ? B1 : u < 0.75 ? B2 : C1;
     if (months >= 9)
-        return rnd(r, B1, B2);
+        return u < 0.6 ? B1 : B2;
     if (months >= 6)
         return B1;
-    return rnd(r, A2, B1);
+    return u < 0.5 ? A2 : B1;
 }
 
 static void derive_languages(struct rng *r, struct graduate *g)

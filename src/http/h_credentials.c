@@ -551,7 +551,7 @@ int h_public_verify(struct request *r, struct response *res, struct tb_err *err)
     json_t *out = verify_report_json(&rep);
     json_object_set_new(out, "summary", json_string(rep.verified
         ? "Verified: the signature is valid, the issuer is who it says, and the credential is neither revoked nor expired."
-        : "Not verified: see the reasons below."));
+        : arena_printf(r->arena, "Not verified: %s.", rep.nerrors ? rep.errors[0] : "see the checks below")));
     return respond_json(res, 200, out);
 }
 

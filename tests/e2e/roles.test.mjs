@@ -86,12 +86,13 @@ test('phone size: the menu collapses behind a button, pages fit 375 px', async (
   const toggle = page.getByRole('button', { name: 'Menu' });
   await toggle.waitFor();
   assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
-  assert.equal(await page.getByRole('link', { name: 'Companies' }).isVisible(), false, 'the menu is collapsed');
+  const nav = page.locator('#nav');
+  assert.equal(await nav.getByRole('link', { name: 'Companies' }).isVisible(), false, 'the menu is collapsed');
   await toggle.click();
   assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
-  await page.getByRole('link', { name: 'Positions' }).click();
+  await nav.getByRole('link', { name: 'Positions' }).click();
   await page.locator('h1', { hasText: 'Positions' }).waitFor();
-  assert.equal(await page.getByRole('link', { name: 'Companies' }).isVisible(), false, 'the menu closes after navigating');
+  assert.equal(await nav.getByRole('link', { name: 'Companies' }).isVisible(), false, 'the menu closes after navigating');
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `no horizontal scrolling (overflow ${overflow}px)`);
   await page.screenshot({ path: shotPath('screenshot-phone.png'), fullPage: true });

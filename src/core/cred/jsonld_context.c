@@ -1008,12 +1008,20 @@ static int process_one(struct jl_state *st, struct jl_ctx **resultp, const struc
 out:
     if (merged) {
         /* Term definitions may point into the merged map (scoped contexts,
-         * strings): keep it alive as long as the loader. */
-        pthread_mutex_lock(&st->loader->mu);
-        char key[48];
-        snprintf(key, sizeof key, "\x02merged%p", (void *)merged);
-        json_object_set_new(st->loader->docs, key, merged);
-        pthread_mutex_unlock(&st->loader->mu);
+         * strings): keep it as long as the context can live - the loader's
+         * life for a cached context, else this call's. */
+        if (st->ca == st->loader->arena) {
+            pthread_mutex_lock(&st->loader->mu);
+            char key[48];
+            snprintf(key, sizeof key, "\x02merged%p", (void *)merged);
+            json_object_set_new(st->loader->docs, key, merged);
+            pthread_mutex_unlock(&st->loader->mu);
+        } else {
+            if (!st->keep)
+                st->keep = json_array();
+            if (!st->keep || json_array_append_new(st->keep, merged))
+                rc = jl_oom(st);
+        }
     }
     return rc;
 }

@@ -72,6 +72,7 @@ struct jl_state {
     const struct jsonld_opts *opts;
     unsigned long bnode_counter;
     int depth;
+    json_t *keep;             /* per-call JSON that contexts point into (@import merges) */
 };
 
 /* loader */

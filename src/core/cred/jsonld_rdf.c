@@ -589,7 +589,9 @@ static int run_expand(const json_t *doc, struct jsonld_loader *loader,
     st.ca = a;
     st.err = err;
     st.opts = opts ? opts : &no_opts;
-    return jl_expand_document(&st, doc, out);
+    int rc = jl_expand_document(&st, doc, out);
+    json_decref(st.keep);   /* the expanded output does not point into it */
+    return rc;
 }
 
 int jsonld_expand_opts(const json_t *doc, struct jsonld_loader *loader,

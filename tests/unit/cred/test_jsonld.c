@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <pthread.h>
 
 #include <cmocka.h>
 
@@ -302,6 +303,61 @@ static void test_ob3_timing(void **state)
     arena_free(a);
 }
 
+/* The default loader is shared by all request threads: several threads
+ * converting at once (the first ones racing to fill the context cache) must
+ * all get the same statements. */
+struct thread_arg {
+    struct jsonld_loader *loader;
+    size_t count;
+};
+
+static void *convert_many(void *arg)
+{
+    struct thread_arg *ta = arg;
+    size_t *count = &ta->count;
+    json_t *doc = json_loads(OB3, 0, NULL);
+    struct arena *a = arena_new(0);
+    for (int i = 0; i < 200 && doc && a; i++) {
+        struct rdf_dataset ds;
+        rdf_dataset_init(&ds, a);
+        struct tb_err err;
+        if (jsonld_to_rdf(doc, ta->loader, &ds, &err)) {
+            *count = 0;
+            break;
+        }
+        if (i == 0)
+            *count = ds.len;
+        else if (ds.len != *count)
+            *count = 0;
+        arena_reset(a);
+    }
+    arena_free(a);
+    json_decref(doc);
+    return NULL;
+}
+
+static void test_threads(void **state)
+{
+    (void)state;
+    pthread_t th[4];
+    struct thread_arg args[4];
+    /* A fresh loader, so the threads race to fill its empty cache. */
+    struct jsonld_loader *l = jsonld_loader_new();
+    assert_non_null(l);
+    for (int i = 0; i < 4; i++) {
+        args[i].loader = l;
+        args[i].count = 0;
+        assert_int_equal(pthread_create(&th[i], NULL, convert_many, &args[i]), 0);
+    }
+    for (int i = 0; i < 4; i++)
+        pthread_join(th[i], NULL);
+    for (int i = 0; i < 4; i++) {
+        assert_true(args[i].count > 0);
+        assert_int_equal(args[i].count, args[0].count);
+    }
+    jsonld_loader_free(l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -312,6 +368,7 @@ int main(void)
         cmocka_unit_test(test_embedded_contexts_all_load),
         cmocka_unit_test(test_error_codes),
         cmocka_unit_test(test_loader_add_json),
+        cmocka_unit_test(test_threads),
         cmocka_unit_test(test_ob3_timing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

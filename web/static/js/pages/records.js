@@ -33,6 +33,7 @@ export function list({ params, query }) {
   const apply = () => { syncUrl(); table.reload({ ...state }); };
 
   const controls = [];
+  const filterEls = [];
   if (!R.noSearch) {
     const sid = 'list-search';
     const input = h('input', { id: sid, type: 'search', class: 'input', value: state.q || '', placeholder: t('list.searchPlaceholder') });
@@ -48,14 +49,17 @@ export function list({ params, query }) {
       // clearing a picker removes the filter
       comp.el.querySelector('input').addEventListener('change', (e) => { if (!e.target.value.trim()) { state[f.name] = undefined; apply(); } });
     }
-    controls.push(comp.el);
+    filterEls.push(comp.el);
   }
   const sortId = 'list-sort';
   const sortSel = h('select', { id: sortId, class: 'input' }, R.sorts.map((s) => h('option', { value: s }, t(`sort.${s}`))));
   sortSel.value = state.sort;
   sortSel.addEventListener('change', () => { state.sort = sortSel.value; apply(); });
-  controls.push(h('div', { class: 'field field-compact' }, h('label', { for: sortId, class: 'label' }, t('list.sort')), sortSel));
+  filterEls.push(h('div', { class: 'field field-compact' }, h('label', { for: sortId, class: 'label' }, t('list.sort')), sortSel));
   const hasFilters = Object.keys(query).some((k) => k !== 'sort');
+  // On a phone the filters fold away behind "Filters" (open when some are set).
+  const open = hasFilters || !window.matchMedia('(max-width: 600px)').matches;
+  controls.push(h('details', { class: 'toolbar-filters', open }, h('summary', null, t('list.filters')), h('div', { class: 'toolbar-filters-body' }, filterEls)));
   const actions = [];
   if (res === 'applications' && isStaff()) actions.push(linkBtn('#/board', t('nav.pipeline')));
   if (can(role, 'create', res)) actions.push(linkBtn(`#/${res}/new`, t(`${res}.new`), 'btn btn-primary'));
