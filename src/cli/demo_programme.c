@@ -1046,8 +1046,13 @@ static void gen_position(struct demo *d, int company, int cohort, int status)
     }
     p->markets[p->nm++] = m;
     const char *partner = partner_market(m);
-    if (partner && strcmp(partner, homes[c->home].country) && chance(r, 0.5))
-        p->markets[p->nm++] = partner;
+    if (partner && strcmp(partner, homes[c->home].country) && chance(r, 0.5)) {
+        /* Sold to together: the company targets it too. */
+        if (!has_code(c->exp, c->nexp, partner) && !has_code(c->tgt, c->ntgt, partner) && c->ntgt < 4)
+            c->tgt[c->ntgt++] = partner;
+        if (has_code(c->exp, c->nexp, partner) || has_code(c->tgt, c->ntgt, partner))
+            p->markets[p->nm++] = partner;
+    }
     char buf[4];
     const char *l = primary_language(m, buf);
     int english = !strcmp(l, "en");

@@ -357,7 +357,7 @@ int store_entity_delete(struct store *st, const struct tb_actor *a, enum entity 
     json_t *v;
     json_object_foreach(refs, k, v) {
         json_int_t n = json_integer_value(v);
-        if (n > 0 && strlen(why) < sizeof why - 40)
+        if (n > 0 && strcmp(k, "unreferenced") && strlen(why) < sizeof why - 40)
             snprintf(why + strlen(why), sizeof why - strlen(why), "%s%lld %s", why[0] ? ", " : "",
                      (long long)n, k);
     }

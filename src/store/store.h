@@ -47,6 +47,9 @@ struct store_stmt_info {
     const char *global_reason;   /* non-NULL: allowed without :tenant, and why */
 };
 const struct store_stmt_info *store_statements(int *count);
+/* Prepares every statement once; fails naming the first that does not
+ * compile against the migrated schema (tests, start-up self-check). */
+int store_prepare_all(struct store *st, struct tb_err *err);
 /* Tables that hold no tenant data. */
 extern const char *const store_global_tables[];
 

@@ -217,6 +217,16 @@ int st_tx_end(struct store *st, int owned, int rc, struct tb_err *err)
     return store_commit(st, err);
 }
 
+int store_prepare_all(struct store *st, struct tb_err *err)
+{
+    int n;
+    const struct store_stmt_info *info = store_statements(&n);
+    for (int i = 0; i < n; i++)
+        if (!st_stmt(st, (enum stmt)i, err))
+            return tb_fail(err, 500, "internal_error", "", "statement %s does not compile", info[i].name);
+    return 0;
+}
+
 /* ---- open, migrate, backup ---------------------------------------------- */
 
 int store_open(const char *path, struct store **out, struct tb_err *err)

@@ -204,12 +204,17 @@ export async function signIn(page, email, password = PASSWORD) {
   await page.locator('[data-field="email"] input').fill(email);
   await page.locator('[data-field="password"] input').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.locator('h1', { hasText: /^Hello, / }).waitFor();
+  await page.locator('#main[data-route="#/"] h1', { hasText: /^Hello, / }).waitFor();
 }
 
 /** Goes to a hash route and waits for its heading. */
 export async function open(page, hash, heading) {
-  await page.goto(`/${hash}`);
+  const same = await page.evaluate((x) => location.hash === x, hash).catch(() => false);
+  if (same) await page.reload(); else await page.goto(`/${hash}`);
+  await page.waitForFunction((x) => {
+    const m = document.querySelector('#main');
+    return m && m.getAttribute('aria-busy') === 'false' && m.dataset.route === x;
+  }, hash);
   if (heading) await page.locator('h1', { hasText: heading }).waitFor();
   else await page.locator('#main h1').first().waitFor();
 }

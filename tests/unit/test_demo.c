@@ -371,14 +371,32 @@ static void codes_are_real(void **state)
             assert_true(ascii_only(json_string_value(json_object_get(p, "email"))));
     }
     json_array_foreach(positions, i, c) {
+        /* A position's markets are the company's: where it sells or wants to. */
+        json_t *co = NULL;
+        size_t j;
+        json_t *m, *x;
+        json_array_foreach(companies, j, x)
+            if (json_equal(json_object_get(x, "id"), json_object_get(c, "company_id")))
+                co = x;
+        assert_non_null(co);
+        json_array_foreach(json_object_get(c, "target_markets"), j, m) {
+            int known = 0;
+            size_t k;
+            json_t *y;
+            json_array_foreach(json_object_get(co, "export_markets"), k, y)
+                known |= json_equal(y, m);
+            json_array_foreach(json_object_get(co, "target_markets"), k, y)
+                known |= json_equal(y, m);
+            if (!known)
+                fail_msg("position %lld: market %s is not one of %s's", (long long)json_integer_value(json_object_get(c, "id")),
+                         json_string_value(m), json_string_value(json_object_get(co, "legal_name")));
+        }
         assert_true(in_list(CODES_HS, json_object_get(c, "products"), 6));
         assert_true(in_list(CODES_COUNTRY, json_object_get(c, "target_markets"), 0));
         assert_true(in_list(CODES_ISCED_F, json_object_get(c, "fields"), 0));
         json_int_t months = json_integer_value(json_object_get(c, "duration_months"));
         assert_in_range(months, 6, 12);
         /* Each target market's first language is required. */
-        size_t j;
-        json_t *m;
         json_array_foreach(json_object_get(c, "target_markets"), j, m) {
             char first[4] = "";
             const char *langs = codes_country_languages(json_string_value(m));

@@ -89,6 +89,16 @@ static void every_tenant_statement_filters_by_tenant(void **state)
     assert_true(checked > 10);
 }
 
+static void every_statement_compiles_against_the_schema(void **state)
+{
+    (void)state;
+    struct store *st = fresh();
+    struct tb_err err = {0};
+    if (store_prepare_all(st, &err) < 0)
+        fail_msg("%s", err.message);
+    done(st);
+}
+
 static void migrations_at_once_equal_one_by_one(void **state)
 {
     (void)state;
@@ -307,6 +317,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_tenant_statement_filters_by_tenant),
+        cmocka_unit_test(every_statement_compiles_against_the_schema),
         cmocka_unit_test(migrations_at_once_equal_one_by_one),
         cmocka_unit_test(tenants_do_not_see_each_other),
         cmocka_unit_test(stale_versions_are_refused_and_changes_audited),

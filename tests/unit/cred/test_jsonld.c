@@ -289,16 +289,16 @@ static void test_ob3_timing(void **state)
     struct tb_err err;
     int n = 2000;
     struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);   /* CPU time: CI machines are shared */
     for (int i = 0; i < n; i++) {
         struct rdf_dataset ds;
         rdf_dataset_init(&ds, a);
         assert_int_equal(jsonld_to_rdf(doc, NULL, &ds, &err), 0);
         arena_reset(a);
     }
-    clock_gettime(CLOCK_MONOTONIC, &t1);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
     double us = ((double)(t1.tv_sec - t0.tv_sec) * 1e9 + (double)(t1.tv_nsec - t0.tv_nsec)) / 1e3 / n;
-    printf("# jsonld_to_rdf on the OB3 credential: %.1f us per document\n", us);
+    printf("# jsonld_to_rdf on the OB3 credential: %.1f us CPU per document\n", us);
     json_decref(doc);
     arena_free(a);
 }

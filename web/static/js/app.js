@@ -77,6 +77,7 @@ async function route() {
   const my = ++renderSeq;
   closeNav();
   clear(main);
+  main.setAttribute('aria-busy', 'true');
   main.append(h('p', { class: 'loading' }, t('common.loading')));
   try {
     if (!match) throw Object.assign(new Error(t('error.notFound')), { status: 404 });
@@ -90,6 +91,8 @@ async function route() {
     replace(main, errorPage(e));
   }
   if (my === renderSeq) {
+    main.setAttribute('aria-busy', 'false');
+    main.dataset.route = location.hash || '#/';
     const title = $('#page-title', main);
     (title || main).focus({ preventScroll: true });
     window.scrollTo(0, 0);
