@@ -10,6 +10,7 @@
 #include "core/auth.h"
 #include "core/codes.h"
 #include "core/config.h"
+#include "core/issuing.h"
 #include "core/validate.h"
 #include "http/server.h"
 
@@ -47,7 +48,18 @@ int cli_serve_main(int argc, char **argv)
     struct store *st = cli_open_store("serve", cfg.db_path);
     if (!st)
         return EXIT_RUNTIME;
+    /* Every statement compiles against this schema, or we say so now. */
+    int ok = store_prepare_all(st, &err);
     store_close(st);
+    if (ok < 0)
+        return cli_fail("serve", &err);
+    if (cfg.key_encryption_key && *cfg.key_encryption_key) {
+        unsigned char kek[KEK_BYTES];
+        if (kek_parse(cfg.key_encryption_key, kek, &err) < 0) {
+            fprintf(stderr, "tradebridge serve: %s\n", err.message);
+            return EXIT_USAGE;
+        }
+    }
     return http_serve(&cfg);
 }
 

@@ -20,8 +20,10 @@ int jl_is_keyword(const char *s)
 {
     if (!s || s[0] != '@')
         return 0;
+    /* Hot (every key, every expanded IRI): compare only against keywords
+     * sharing the second character. */
     for (const char *const *k = keywords; *k; k++)
-        if (strcmp(*k, s) == 0)
+        if ((*k)[1] == s[1] && strcmp(*k, s) == 0)
             return 1;
     return 0;
 }

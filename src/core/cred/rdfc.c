@@ -66,6 +66,7 @@ struct ctx {
     enum cred_hash_alg alg;
     struct issuer canon;
     unsigned long work, limit;
+    int depth;            /* recursion depth of Hash N-Degree Quads */
     int exceeded, oom;
     struct tb_err *err;
 };
@@ -216,7 +217,25 @@ static int spend(struct ctx *c)
 }
 
 /* 4.8 Hash N-Degree Quads: *iss is the issuer in, and the chosen issuer out. */
+static int hash_n_degree_rec(struct ctx *c, int node, struct issuer *iss, char *out_hex);
+
+/* Recursion is bounded too, so a hostile chain of look-alike blank nodes
+ * cannot exhaust a server thread's stack before the work limit trips. */
+#define RDFC_MAX_DEPTH 512
+
 static int hash_n_degree(struct ctx *c, int node, struct issuer *iss, char *out_hex)
+{
+    if (c->depth >= RDFC_MAX_DEPTH) {
+        c->exceeded = 1;
+        return -1;
+    }
+    c->depth++;
+    int rc = hash_n_degree_rec(c, node, iss, out_hex);
+    c->depth--;
+    return rc;
+}
+
+static int hash_n_degree_rec(struct ctx *c, int node, struct issuer *iss, char *out_hex)
 {
     if (spend(c))
         return -1;
