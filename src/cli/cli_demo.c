@@ -15,6 +15,8 @@
 #include "cli/demo.h"
 #include "core/auth.h"
 
+/* base64 of 32 fixed bytes; demonstration only. */
+#define DEMO_KEK "VHJhZGVCcmlkZ2UtZGVtby1vbmx5LWtleS1lbmNyeXA="
 #define DEMO_PASSWORD "TradeBridge-demo-2026"
 
 struct demo_org {
@@ -158,6 +160,20 @@ int cli_demo_main(int argc, char **argv)
         store_rollback(st);
         rc = -1;
     }
+    /* Credentials need a key-encryption key; the demo brings its own,
+     * used only when none is configured, and says so. */
+    const char *kek = getenv("TRADEBRIDGE_KEK");
+    int demo_kek = !kek || !*kek;
+    if (demo_kek) {
+        setenv("TRADEBRIDGE_KEK", DEMO_KEK, 1);
+        kek = DEMO_KEK;
+    }
+    const char *public_url = getenv("TRADEBRIDGE_PUBLIC_URL");
+    if (!public_url || !*public_url)
+        public_url = "http://127.0.0.1:8080";
+    int issued = 0;
+    if (rc == 0)
+        rc = demo_credentials(st, public_url, kek, &issued, &err);
     store_close(st);
     if (rc < 0)
         return cli_fail("demo", &err);
@@ -168,6 +184,11 @@ int cli_demo_main(int argc, char **argv)
            "%d placements; %d users (the company managers, mentors and placed trainees share the password).\n\n",
            (unsigned long long)seed, counts.companies, counts.graduates, counts.cohorts, counts.positions,
            counts.applications, counts.placements, counts.users);
+    printf("Qualification: every operator accredited; %d signed credentials issued for completed placements.\n"
+           "Verify one at %s/verify (Qualifications page, or the QR code on its PDF certificate).\n", issued, public_url);
+    if (demo_kek)
+        printf("Signing keys are sealed with a built-in demo key-encryption key: set TRADEBRIDGE_KEK for real use.\n");
+    printf("\n");
     fflush(stdout);
     if (!serve)
         return EXIT_OK;

@@ -157,10 +157,13 @@ int cli_import_main(int argc, char **argv)
                errors == 1 ? "" : "s");
     else if (dry_run)
         printf("%s: %lld rows, all valid (dry run: nothing was imported)\n", args[0], rows);
+    else if (json_array_size(ids) == 0)
+        printf("%s: the file has no rows; nothing was imported\n", args[0]);
     else
-        printf("%s: imported %zu of %lld rows (ids %lld-%lld)\n", args[0], json_array_size(ids), rows,
-               json_array_size(ids) ? (long long)json_integer_value(json_array_get(ids, 0)) : 0LL,
-               json_array_size(ids) ? (long long)json_integer_value(json_array_get(ids, json_array_size(ids) - 1)) : 0LL);
+        printf("%s: imported %zu row%s (ids %lld to %lld)\n", args[0], json_array_size(ids),
+               json_array_size(ids) == 1 ? "" : "s",
+               (long long)json_integer_value(json_array_get(ids, 0)),
+               (long long)json_integer_value(json_array_get(ids, json_array_size(ids) - 1)));
     json_decref(report);
     json_decref(ids);
     return errors ? EXIT_RUNTIME : EXIT_OK;

@@ -47,6 +47,12 @@ struct demo_counts {
 /* Everything, in the caller's transaction (cli_demo.c). */
 int demo_build(struct store *st, uint64_t seed, struct demo_counts *counts, struct tb_err *err);
 
+/* The qualification part (demo_credentials.c): accreditations, the
+ * achievement, signed credentials for completed placements. Runs after the
+ * programme is committed (issuing manages its own transactions). */
+int demo_credentials(struct store *st, const char *public_url, const char *kek, int *issued,
+                     struct tb_err *err);
+
 /* The programme part (demo_programme.c). */
 int demo_programme_build(struct store *st, const struct demo_people *people, uint64_t seed,
                          struct demo_counts *counts, struct tb_err *err);

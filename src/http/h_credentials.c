@@ -18,6 +18,7 @@
 #include "http/entity_http.h"
 #include "http/fields.h"
 #include "http/handlers.h"
+#include "service/issuing_service.h"
 
 static const struct field_spec alignment_fields[] = {
     {.name = "name", .type = FT_STRING, .required = 1, .min = 1, .max = 200},
@@ -145,52 +146,10 @@ static int operator_org(struct request *r, int64_t *org, struct tb_err *err)
     return 0;
 }
 
-/* The operator's signing key, created the first time it is needed. */
-static int operator_key(struct request *r, int64_t org, struct cred_keypair *key, int64_t *key_id,
-                        struct tb_err *err)
+static struct issuing_ctx ctx_of(struct request *r)
 {
-    unsigned char kek[KEK_BYTES];
-    if (kek_parse(r->cfg->key_encryption_key, kek, err) < 0)
-        return -1;
-    struct issuer_key k;
-    int found, rc = -1;
-    if (store_issuer_key_current(r->store, &r->actor, org, &k, &found, err) < 0)
-        goto out;
-    if (!found) {
-        cred_keypair_generate(key);
-        char *pub = multikey_encode_public(r->arena, key->pk);
-        char sealed[256];
-        if (issuer_seal(kek, key->seed, sealed, sizeof sealed) < 0 ||
-            store_issuer_key_rotate(r->store, &r->actor, org, pub, sealed, err) < 0 ||
-            store_issuer_key_current(r->store, &r->actor, org, &k, &found, err) < 0)
-            goto out;
-    }
-    unsigned char seed[32];
-    if (issuer_unseal(kek, k.sealed_secret, seed, err) < 0)
-        goto out;
-    cred_keypair_from_seed(key, seed);
-    sodium_memzero(seed, sizeof seed);
-    *key_id = k.id;
-    rc = 0;
-out:
-    sodium_memzero(kek, sizeof kek);
-    return rc;
-}
-
-static int sign_as_operator(struct request *r, int64_t org, const json_t *doc, json_t **signed_doc,
-                            struct tb_err *err)
-{
-    struct cred_keypair key;
-    int64_t key_id;
-    if (operator_key(r, org, &key, &key_id, err) < 0)
-        return -1;
-    char *did = issuer_did(r->arena, r->cfg->public_url, org);
-    struct di_options opt = {0};
-    opt.suite = DI_EDDSA_RDFC_2022;
-    opt.verification_method = issuer_key_vm(r->arena, did, key_id);
-    int rc = di_sign(doc, &key, &opt, r->arena, signed_doc, NULL, err);
-    sodium_memzero(&key, sizeof key);
-    return rc;
+    struct issuing_ctx c = {r->store, &r->actor, r->cfg->public_url, r->cfg->key_encryption_key, r->arena};
+    return c;
 }
 
 int h_issuer_keys_get(struct request *r, struct response *res, struct tb_err *err)
@@ -209,19 +168,8 @@ int h_issuer_keys_get(struct request *r, struct response *res, struct tb_err *er
 int h_issuer_keys_rotate(struct request *r, struct response *res, struct tb_err *err)
 {
     int64_t org;
-    unsigned char kek[KEK_BYTES];
-    if (operator_org(r, &org, err) < 0 || kek_parse(r->cfg->key_encryption_key, kek, err) < 0)
-        return -1;
-    struct cred_keypair key;
-    cred_keypair_generate(&key);
-    char sealed[256];
-    int rc = issuer_seal(kek, key.seed, sealed, sizeof sealed);
-    sodium_memzero(kek, sizeof kek);
-    char *pub = multikey_encode_public(r->arena, key.pk);
-    sodium_memzero(&key, sizeof key);
-    if (rc < 0)
-        return TB_INTERNAL(err, "could not seal the new key");
-    if (store_issuer_key_rotate(r->store, &r->actor, org, pub, sealed, err) < 0)
+    struct issuing_ctx c = ctx_of(r);
+    if (operator_org(r, &org, err) < 0 || issuing_rotate_key(&c, org, err) < 0)
         return -1;
     return h_issuer_keys_get(r, res, err);
 }
@@ -229,48 +177,6 @@ int h_issuer_keys_rotate(struct request *r, struct response *res, struct tb_err 
 /* ---- status lists ---- */
 
 static const char *const purposes[] = {"revocation", "suspension"};
-
-static char *list_url(struct request *r, int64_t org, const char *purpose)
-{
-    return arena_printf(r->arena, "%s/status/%lld/%s", r->cfg->public_url, (long long)org, purpose);
-}
-
-/* Reads the list (or a new empty one), sets or clears one bit, re-signs
- * the list credential and stores both. index < 0 just publishes. */
-static int update_status_list(struct request *r, int64_t org, const char *purpose, int64_t index, int value,
-                              struct tb_err *err)
-{
-    char *encoded = NULL;
-    int found;
-    struct status_list list;
-    if (store_status_list_get(r->store, &r->actor, org, purpose, &encoded, &found, err) < 0)
-        return -1;
-    int rc = found ? status_list_decode(encoded, r->arena, &list, err) : status_list_new(&list, 0, r->arena, err);
-    free(encoded);
-    if (rc < 0)
-        return -1;
-    if (index >= 0 && status_list_set(&list, (size_t)index, value, err) < 0)
-        return -1;
-    char *out;
-    if (status_list_encode(&list, r->arena, &out, err) < 0)
-        return -1;
-    char now[32];
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    char *did = issuer_did(r->arena, r->cfg->public_url, org);
-    json_t *vc = status_list_credential(list_url(r, org, purpose), did, purpose, &list, now, r->arena, err);
-    if (!vc)
-        return -1;
-    json_t *signed_vc = NULL;
-    rc = sign_as_operator(r, org, vc, &signed_vc, err);
-    json_decref(vc);
-    if (rc == 0)
-        rc = store_status_list_put(r->store, &r->actor, org, purpose, out, signed_vc, err);
-    json_decref(signed_vc);
-    return rc;
-}
 
 int h_status_list_public(struct request *r, struct response *res, struct tb_err *err)
 {
@@ -320,146 +226,24 @@ int h_credential_get(struct request *r, struct response *res, struct tb_err *err
 
 int h_credential_issue(struct request *r, struct response *res, struct tb_err *err)
 {
-    int64_t gid = json_integer_value(json_object_get(r->body, "graduate_id"));
-    int64_t aid = json_integer_value(json_object_get(r->body, "achievement_id"));
-    int64_t pid = json_integer_value(json_object_get(r->body, "placement_id"));
-    json_t *g = NULL, *ach = NULL, *pl = NULL, *org = NULL, *vc = NULL, *signed_vc = NULL, *fields = NULL;
-    int rc = -1;
-    if (store_entity_get(r->store, &r->actor, ENT_GRADUATE, gid, &g, err) < 0) {
-        TB_INVALID(err, "graduate_id", "graduate_id: no such graduate");
-        goto out;
-    }
-    if (store_entity_get(r->store, &r->actor, ENT_ACHIEVEMENT, aid, &ach, err) < 0) {
-        TB_INVALID(err, "achievement_id", "achievement_id: no such achievement");
-        goto out;
-    }
-    if (store_entity_get(r->store, &r->actor, ENT_PLACEMENT, pid, &pl, err) < 0) {
-        TB_INVALID(err, "placement_id", "placement_id: no such placement");
-        goto out;
-    }
-    int64_t org_id = json_integer_value(json_object_get(g, "org_id"));
-    if (json_integer_value(json_object_get(pl, "graduate_id")) != gid) {
-        TB_INVALID(err, "placement_id", "placement_id: that placement is not this graduate's");
-        goto out;
-    }
-    if (strcmp(json_string_value(json_object_get(pl, "status")), "completed")) {
-        tb_fail(err, 409, "placement_not_complete", "placement_id",
-                "placement_id: the qualification is awarded once the placement is completed");
-        goto out;
-    }
-    if (json_integer_value(json_object_get(ach, "org_id")) != org_id) {
-        TB_INVALID(err, "achievement_id", "achievement_id: belongs to another operator");
-        goto out;
-    }
-    if (!json_is_null(json_object_get(g, "erased_at"))) {
-        tb_fail(err, 409, "erased", "graduate_id", "graduate_id: this graduate's personal data was erased");
-        goto out;
-    }
-    if (store_org_get(r->store, &r->actor, org_id, &org, err) < 0 || store_begin(r->store, err) < 0)
-        goto out;
-    int64_t index;
-    if (store_credential_next_index(r->store, &r->actor, org_id, &index, err) < 0)
-        goto fail;
-    char uuid[46], now[32], salt[33];
-    urn_uuid(uuid);
-    unsigned char rnd[16];
-    randombytes_buf(rnd, sizeof rnd);
-    sodium_bin2hex(salt, sizeof salt, rnd, sizeof rnd);
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    json_t *status = json_array();
-    for (int i = 0; i < 2; i++)
-        json_array_append_new(status, status_list_entry(list_url(r, org_id, purposes[i]), (size_t)index, purposes[i]));
-    const char *objectives = json_string_value(json_object_get(pl, "objectives"));
-    struct ob3_input in = {
-        .credential_id = uuid,
-        .issuer_did = issuer_did(r->arena, r->cfg->public_url, org_id),
-        .issuer_name = json_string_value(json_object_get(org, "name")),
-        .issuer_url = r->cfg->public_url,
-        .achievement_url = arena_printf(r->arena, "%s/achievements/%lld/%lld", r->cfg->public_url,
-                                        (long long)org_id, (long long)aid),
-        .achievement = ach,
-        .email = json_string_value(json_object_get(g, "email")),
-        .salt = salt,
-        .evidence_name = arena_printf(r->arena, "Export project at %s",
-                                      json_string_value(json_object_get(pl, "company_name"))),
-        .evidence_description = objectives,
-        .valid_from = now,
-        .status = status,
-    };
-    vc = ob3_credential(&in);
-    if (sign_as_operator(r, org_id, vc, &signed_vc, err) < 0)
-        goto fail;
-    /* Make sure both lists are published before anyone looks the entry up. */
-    for (int i = 0; i < 2; i++) {
-        int found;
-        char *enc = NULL;
-        if (store_status_list_get(r->store, &r->actor, org_id, purposes[i], &enc, &found, err) < 0)
-            goto fail;
-        free(enc);
-        if (!found && update_status_list(r, org_id, purposes[i], -1, 0, err) < 0)
-            goto fail;
-    }
-    fields = json_pack("{s:I, s:I, s:I, s:s, s:I, s:O, s:s, s:s}", "achievement_id", (json_int_t)aid,
-                       "graduate_id", (json_int_t)gid, "placement_id", (json_int_t)pid, "credential_id", uuid,
-                       "status_index", (json_int_t)index, "document", signed_vc, "issued_at", now, "status",
-                       "active");
-    if (r->actor.all_tenants)
-        json_object_set_new(fields, "org_id", json_integer(org_id));
+    struct issuing_ctx c = ctx_of(r);
     int64_t id;
     json_t *record;
-    if (store_entity_create(r->store, &r->actor, ENT_CREDENTIAL, fields, &id, err) < 0 ||
-        store_commit(r->store, err) < 0)
-        goto fail;
-    if (store_entity_get(r->store, &r->actor, ENT_CREDENTIAL, id, &record, err) < 0)
-        goto out;
+    if (issuing_issue(&c, json_integer_value(json_object_get(r->body, "graduate_id")),
+                      json_integer_value(json_object_get(r->body, "achievement_id")),
+                      json_integer_value(json_object_get(r->body, "placement_id")), NULL, &id, err) < 0 ||
+        store_entity_get(r->store, &r->actor, ENT_CREDENTIAL, id, &record, err) < 0)
+        return -1;
     res->location = arena_printf(r->arena, "/api/v1/credentials/%lld", (long long)id);
-    rc = entity_reply(r, res, 201, record);
-    goto out;
-fail:
-    store_rollback(r->store);
-out:
-    json_decref(g);
-    json_decref(ach);
-    json_decref(pl);
-    json_decref(org);
-    json_decref(vc);
-    json_decref(signed_vc);
-    json_decref(fields);
-    return rc;
+    return entity_reply(r, res, 201, record);
 }
 
 static int change_status(struct request *r, struct response *res, const char *to, struct tb_err *err)
 {
-    json_t *c, *out;
-    if (entity_load(r, ENT_CREDENTIAL, &c, err) < 0)
-        return -1;
-    const char *from = arena_strdup(r->arena, json_string_value(json_object_get(c, "status")));
-    int64_t org = json_integer_value(json_object_get(c, "org_id"));
-    int64_t index = json_integer_value(json_object_get(c, "status_index"));
-    json_decref(c);
-    if (!strcmp(from, "revoked"))
-        return tb_fail(err, 409, "invalid_transition", "status", "status: a revoked credential stays revoked");
-    if (!strcmp(from, to))
-        return tb_fail(err, 409, "invalid_transition", "status", "status: the credential is already %s", to);
-    if (!strcmp(to, "active") && strcmp(from, "suspended"))
-        return tb_fail(err, 409, "invalid_transition", "status", "status: only a suspended credential can be reinstated");
-    const char *reason = json_string_value(json_object_get(r->body, "reason"));
-    if (store_begin(r->store, err) < 0)
-        return -1;
-    int rc = 0;
-    if (!strcmp(to, "revoked"))
-        rc = update_status_list(r, org, "revocation", index, 1, err);
-    if (rc == 0 && (!strcmp(to, "suspended") || !strcmp(from, "suspended")))
-        rc = update_status_list(r, org, "suspension", index, !strcmp(to, "suspended"), err);
-    if (rc < 0 || store_credential_set_status(r->store, &r->actor, r->ids[0], to, reason, err) < 0 ||
-        store_commit(r->store, err) < 0) {
-        store_rollback(r->store);
-        return -1;
-    }
-    if (entity_load(r, ENT_CREDENTIAL, &out, err) < 0)
+    struct issuing_ctx c = ctx_of(r);
+    json_t *out;
+    if (issuing_change_status(&c, r->ids[0], to, json_string_value(json_object_get(r->body, "reason")), err) < 0 ||
+        entity_load(r, ENT_CREDENTIAL, &out, err) < 0)
         return -1;
     return entity_reply(r, res, 200, out);
 }

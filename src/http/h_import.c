@@ -3,6 +3,7 @@
  * (Content-Type: text/csv, raw body) checked in full and written all or
  * nothing. dry_run (the default) only reports; staff only.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -68,9 +69,10 @@ int h_import(struct request *r, struct response *res, struct tb_err *err)
     if (errors) {
         json_decref(ids);
         /* The usual error shape too, so generic clients show something. */
-        json_object_set_new(report, "error",
-                            json_pack("{s:s, s:s}", "code", "import_rejected", "message",
-                                      "some rows have errors; nothing was imported"));
+        char msg[160];
+        snprintf(msg, sizeof msg, "%lld error%s in the file; nothing was imported", (long long)errors,
+                 errors == 1 ? "" : "s");
+        json_object_set_new(report, "error", json_pack("{s:s, s:s}", "code", "import_rejected", "message", msg));
         return respond_json(res, 422, report);
     }
     json_t *out = json_pack("{s:I, s:o, s:I}", "created", (json_int_t)json_array_size(ids), "ids", ids,

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/agreement.h"
 #include "http/entity_http.h"
 #include "http/fields.h"
 #include "http/handlers.h"
@@ -46,33 +47,12 @@ const struct field_spec placement_status_fields[] = {
     {0},
 };
 
-static const char *const term_fields[] = {"graduate_id", "company_id", "cohort_id", "position_id",
-                                          "mentor_user_id", "start_date", "end_date", "currency",
-                                          "stipend", "objectives", "learning_plan", NULL};
 static const char *const parties[] = {"trainee", "company", "operator", NULL};
-
-/* The terms each party accepts, and their SHA-256 over sorted compact JSON:
- * accepting names the exact text accepted, so a later edit cannot be
- * passed off as agreed. */
-static json_t *terms_of(const json_t *p, char hash[65])
-{
-    json_t *t = json_object();
-    for (int i = 0; term_fields[i]; i++) {
-        json_t *v = json_object_get(p, term_fields[i]);
-        json_object_set(t, term_fields[i], v ? v : json_null());
-    }
-    char *text = json_dumps(t, JSON_COMPACT | JSON_SORT_KEYS);
-    unsigned char h[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256(h, (const unsigned char *)text, strlen(text));
-    sodium_bin2hex(hash, 65, h, sizeof h);
-    free(text);
-    return t;
-}
 
 static int terms_changed(const json_t *body)
 {
-    for (int i = 0; term_fields[i]; i++)
-        if (json_object_get(body, term_fields[i]))
+    for (int i = 0; agreement_term_fields[i]; i++)
+        if (json_object_get(body, agreement_term_fields[i]))
             return 1;
     return 0;
 }
@@ -80,7 +60,8 @@ static int terms_changed(const json_t *body)
 static int decorate_agreement(struct request *r, json_t *p, struct tb_err *err)
 {
     char hash[65];
-    json_t *terms = terms_of(p, hash), *acceptances;
+    json_t *terms = agreement_terms(p), *acceptances;
+    agreement_terms_hash(p, hash);
     if (store_agreement_list(r->store, &r->actor, json_integer_value(json_object_get(p, "id")), &acceptances, err) < 0) {
         json_decref(terms);
         return -1;
@@ -235,7 +216,7 @@ int h_placement_accept(struct request *r, struct response *res, struct tb_err *e
     if (entity_load(r, ENT_PLACEMENT, &p, err) < 0)
         goto fail;
     char hash[65];
-    json_decref(terms_of(p, hash));
+    agreement_terms_hash(p, hash);
     const char *party = party_of(r, p);
     int64_t org_id = json_integer_value(json_object_get(p, "org_id"));
     int64_t version = json_integer_value(json_object_get(p, "version"));

@@ -101,10 +101,14 @@ test('a backup taken while the API writes exits 0 and is a consistent, usable co
     const failures = [];
     const writer = (async () => {
       for (let i = 0; !stop; i++) {
-        const o = await admin.post('/api/v1/orgs', { name: `Backup Operator ${i}`, country: 'NO' });
-        const t = await admin.post('/api/v1/tokens', { name: `backup token ${i}` });
-        if (o.status !== 201) failures.push(o.text);
-        if (t.status !== 201) failures.push(t.text);
+        try {
+          const o = await admin.post('/api/v1/orgs', { name: `Backup Operator ${i}`, country: 'NO' });
+          const t = await admin.post('/api/v1/tokens', { name: `backup token ${i}` });
+          if (o.status !== 201) failures.push(`org ${i}: ${o.status} ${o.text}`);
+          if (t.status !== 201) failures.push(`token ${i}: ${t.status} ${t.text}`);
+        } catch (e) {
+          failures.push(`write ${i}: ${e.message}: ${e.cause?.code || ''} ${e.cause?.message || ''}`);
+        }
         writes++;
       }
     })();

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { startServer, login, USERS, ORGS, assertError } from './lib.mjs';
+import { startServer, login, runCli, USERS, ORGS, assertError } from './lib.mjs';
 
 let srv, coord, admin;
 
@@ -252,4 +252,24 @@ test('users and audit export too (staff lists with their own filters)', async ()
     assert.equal(r.status, 200, `${list}: ${r.text}`);
     assert.match(r.headers.get('content-disposition'), new RegExp(`filename="${list}-`));
   }
+});
+
+test('CLI: tradebridge import prints one line per error; exit 1 on errors, 0 when clean, 2 on usage', async () => {
+  const bad = join(srv.dir, 'bad.csv');
+  writeFileSync(bad, `name,nationality\nOk ${unique},SE\nBad ${unique},XX\n`);
+  const r = runCli(['import', 'graduates', bad, '--org', String(ORGS.sweden), '--db', srv.db, '--dry-run']);
+  assert.equal(r.status, 1, r.stdout + r.stderr);
+  assert.match(r.stdout, /^row 3, column nationality: nationality: 'XX' is not a known code$/m);
+  const good = join(srv.dir, 'good.csv');
+  writeFileSync(good, `name,email\nCli ${unique},cli.${unique}@example.se\n`);
+  const dry = runCli(['import', 'graduates', good, '--org', 'ITM Sweden', '--db', srv.db, '--dry-run']);
+  assert.equal(dry.status, 0, dry.stdout + dry.stderr);
+  assert.match(dry.stdout, /dry run/);
+  const ok = runCli(['import', 'graduates', good, '--org', String(ORGS.sweden), '--db', srv.db]);
+  assert.equal(ok.status, 0, ok.stdout + ok.stderr);
+  assert.match(ok.stdout, /imported 1 row \(/);
+  const list = await coord.get(`/api/v1/graduates?q=${encodeURIComponent(`Cli ${unique}`)}`);
+  assert.equal(list.json.items.length, 1);
+  assert.equal(runCli(['import', 'graduates', good, '--db', srv.db]).status, 2);       // no --org
+  assert.equal(runCli(['import', 'people', good, '--org', '2', '--db', srv.db]).status, 2);
 });

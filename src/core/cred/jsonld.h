@@ -47,8 +47,16 @@ struct jsonld_opts {
     int produce_generalized_rdf;     /* keep blank-node predicates */
     const char *rdf_direction;       /* NULL, "i18n-datatype" or "compound-literal" */
     const json_t *expand_context;    /* expandContext option (a context or {"@context":..}) */
+    /* Safe mode (as Data Integrity requires): fail with code
+     * "safe mode validation error" instead of silently dropping data - a key
+     * no context defines, a relative or keyword-like @id/@type, an IRI or
+     * language tag toRdf would drop. tb_err.field names the key or value. */
+    int safe;
 };
 
+/* Appends doc's statements to out. loader NULL = jsonld_loader_default().
+ * Strings and this call's temporaries are allocated in out->arena (a few KB
+ * for a credential), so the arena's cap also bounds the work. */
 int jsonld_to_rdf(const json_t *doc, struct jsonld_loader *loader, struct rdf_dataset *out,
                   struct tb_err *err);
 int jsonld_to_rdf_opts(const json_t *doc, struct jsonld_loader *loader,

@@ -49,6 +49,11 @@ int jl_is_absolute_iri(const char *s)
     return *p == ':';
 }
 
+int jl_is_iri_or_bnode(const char *s)
+{
+    return s && ((s[0] == '_' && s[1] == ':') || jl_is_absolute_iri(s));
+}
+
 int jl_is_wellformed_iri(const char *s)
 {
     if (!jl_is_absolute_iri(s))

@@ -173,6 +173,8 @@ static int expand_keyword(struct jl_state *st, const struct obj_ctx *oc, const c
         const char *iri = exp_iri(st, active, json_string_value(value), 1, 0, &failed);
         if (failed)
             return -1;
+        if (st->opts->safe && !jl_is_iri_or_bnode(iri))
+            return jl_unsafe(st, json_string_value(value), "is not an absolute IRI (@id)");
         ev = iri ? json_string(iri) : json_null();
     } else if (!strcmp(ep, "@type")) {
         int ok = json_is_string(value);
@@ -189,6 +191,10 @@ static int expand_keyword(struct jl_state *st, const struct obj_ctx *oc, const c
         for (size_t i = 0; i < n; i++) {
             const json_t *e = json_is_array(value) ? json_array_get(value, i) : value;
             const char *iri = exp_iri(st, oc->type_scoped, json_string_value(e), 1, 1, &failed);
+            if (!failed && st->opts->safe && !jl_is_iri_or_bnode(iri)) {
+                jl_unsafe(st, json_string_value(e), "is not an absolute IRI (@type)");
+                failed = 1;
+            }
             if (failed) {
                 json_decref(ev);
                 return -1;
@@ -308,8 +314,9 @@ static int expand_keyword(struct jl_state *st, const struct obj_ctx *oc, const c
             json_t *it;
             json_array_foreach(items, i, it) {
                 if (is_value_obj(it) || is_list_obj(it)) {
-                    json_decref(ev);
-                    return jl_fail(st, "invalid reverse property value", "reverse property %s holds a value or list", p);
+                    jl_fail(st, "invalid reverse property value", "reverse property %s holds a value or list", p);
+                    json_decref(ev);   /* after the message: p lives in ev */
+                    return -1;
                 }
             }
             add_value(rmap, p, json_incref(items));
@@ -339,8 +346,11 @@ static int expand_entry(struct jl_state *st, const struct obj_ctx *oc, const cha
     const char *ep = exp_iri(st, active, key, 0, 1, &failed);
     if (failed)
         return -1;
-    if (!ep || (!strchr(ep, ':') && !jl_is_keyword(ep)))
+    if (!ep || (!strchr(ep, ':') && !jl_is_keyword(ep))) {
+        if (st->opts->safe)
+            return jl_unsafe(st, key, "is not defined by any @context");
         return 0;
+    }
     if (jl_is_keyword(ep))
         return expand_keyword(st, oc, key, ep, value, result, nests);
 
@@ -735,8 +745,8 @@ static int expand(struct jl_state *st, const struct jl_ctx *active, const char *
         json_object_foreach(result, k, v) {
             if (strcmp(k, "@direction") && strcmp(k, "@index") && strcmp(k, "@language") &&
                 strcmp(k, "@type") && strcmp(k, "@value")) {
-                json_decref(result);
                 jl_fail(st, "invalid value object", "unexpected %s in a value object", k);
+                json_decref(result);   /* after the message: k lives in result */
                 goto done;
             }
         }

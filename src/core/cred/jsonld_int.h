@@ -108,6 +108,10 @@ int jl_expand_document(struct jl_state *st, const json_t *doc, json_t **out);
 
 int jl_fail(struct jl_state *st, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Safe-mode refusal: what is the key/value that would be lost. */
+int jl_unsafe(struct jl_state *st, const char *what, const char *why);
+/* 1 when s is an absolute IRI or a blank node identifier. */
+int jl_is_iri_or_bnode(const char *s);
 int jl_oom(struct jl_state *st);
 
 #endif

@@ -122,6 +122,12 @@ int jl_fail(struct jl_state *st, const char *code, const char *fmt, ...)
     return tb_fail(st->err, 400, code, "@context", "%s", msg);
 }
 
+int jl_unsafe(struct jl_state *st, const char *what, const char *why)
+{
+    return tb_fail(st->err, 400, "safe mode validation error", what,
+                   "JSON-LD safe mode: '%.120s' %s, so it would not be signed", what, why);
+}
+
 int jl_oom(struct jl_state *st)
 {
     return tb_fail(st->err, 500, "internal_error", "", "out of memory in JSON-LD processing");

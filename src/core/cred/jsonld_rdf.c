@@ -280,6 +280,8 @@ static int id_term(struct rdfw *w, const char *id, struct rdf_term *t)
     } else if (jl_is_wellformed_iri(id)) {
         t->kind = RDF_IRI;
         t->value = keep(w, id);
+    } else if (w->st->opts->safe) {
+        return jl_unsafe(w->st, id, "is not a well-formed absolute IRI");
     } else {
         return 0;   /* relative IRI: not well-formed, dropped */
     }
@@ -351,9 +353,9 @@ static int object_to_rdf(struct rdfw *w, const json_t *item, struct rdf_term *o)
     const char *lang = json_string_value(json_object_get(item, "@language"));
     const char *dir = json_string_value(json_object_get(item, "@direction"));
     if (dt && strcmp(dt, "@json") && !jl_is_wellformed_iri(dt))
-        return 0;
+        return w->st->opts->safe ? jl_unsafe(w->st, dt, "is not a well-formed datatype IRI") : 0;
     if (lang && !is_lang_tag(lang))
-        return 0;
+        return w->st->opts->safe ? jl_unsafe(w->st, lang, "is not a well-formed language tag") : 0;
     char num[64];
     const char *lex;
     if (dt && !strcmp(dt, "@json")) {
@@ -484,6 +486,10 @@ static int node_to_rdf(struct rdfw *w, const json_t *node, struct rdf_term *subj
         struct rdf_term pt;
         int pv;
         if (is_bnode(p) && !st->opts->produce_generalized_rdf) {
+            if (st->opts->safe) {
+                jl_unsafe(st, p, "is a blank node predicate");
+                goto out;
+            }
             pv = 0;
         } else {
             const char *pl = relabel(w->m, p);
@@ -510,6 +516,10 @@ static int node_to_rdf(struct rdfw *w, const json_t *node, struct rdf_term *subj
         struct rdf_term pt;
         int pv;
         if (is_bnode(p) && !st->opts->produce_generalized_rdf) {
+            if (st->opts->safe) {
+                jl_unsafe(st, p, "is a blank node predicate");
+                goto out;
+            }
             pv = 0;
         } else {
             const char *pl = relabel(w->m, p);
@@ -615,9 +625,10 @@ int jsonld_to_rdf_opts(const json_t *doc, struct jsonld_loader *loader,
     struct tb_err dummy;
     if (!err)
         err = &dummy;
-    struct arena *a = arena_new(0);
-    if (!a)
-        return tb_fail(err, 500, "internal_error", "", "out of memory");
+    /* Temporaries go into the dataset's arena: they are small next to the
+     * quads, and a fresh arena per call (malloc + free of its first block)
+     * showed up in profiles of the signing loop. */
+    struct arena *a = out->arena;
     json_t *expanded = NULL;
     int rc = run_expand(doc, loader, opts, a, &expanded, err);
     if (rc == 0) {
@@ -636,7 +647,6 @@ int jsonld_to_rdf_opts(const json_t *doc, struct jsonld_loader *loader,
         json_decref(m.idmap);
     }
     json_decref(expanded);
-    arena_free(a);
     return rc;
 }
 

@@ -254,6 +254,23 @@ int main(void)
         arena_free(sa);
     }
 
+    /* A ring of 3000 look-alike blank nodes: deep N-degree recursion must be
+     * refused by the limits, not overflow the stack. */
+    {
+        struct arena *ra = arena_new(0);
+        struct abuf b;
+        abuf_init(&b, ra, 1 << 22);
+        for (int i = 0; i < 3000; i++)
+            abuf_printf(&b, "_:n%d <urn:p> _:n%d .\n", i, (i + 1) % 3000);
+        struct rdf_dataset ds;
+        rdf_dataset_init(&ds, ra);
+        struct rdfc_result res;
+        int rc = nquads_parse(b.data, b.len, &ds, &e);
+        rc = rc ? rc : rdfc_canonicalize(&ds, NULL, ra, &res, &e);
+        tap_ok(rc < 0 && !strcmp(e.code, "canon_work_limit"), "3000-node blank ring refused by the work/depth limit");
+        arena_free(ra);
+    }
+
     /* Robustness: mutated N-Quads must parse or fail cleanly (ASan watches). */
     {
         const char *seed_doc = "<urn:a> <urn:p> \"x\\u0041\\n\"@en .\n_:b0 <urn:p> _:b1 <urn:g> .\n"

@@ -28,7 +28,8 @@ static const char *shared(void)
 
 static const char OB3[] =
     "{\"@context\":[\"https://www.w3.org/ns/credentials/v2\","
-    "\"https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json\"],"
+    "\"https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json\","
+    "\"https://purl.imsglobal.org/spec/ob/v3p0/extensions.json\"],"
     "\"id\":\"urn:uuid:a63a60be-f4af-491c-87fc-2c8fd3007a58\","
     "\"type\":[\"VerifiableCredential\",\"OpenBadgeCredential\"],"
     "\"name\":\"Export Readiness - Level 1\","
@@ -303,6 +304,47 @@ static void test_ob3_timing(void **state)
     arena_free(a);
 }
 
+/* Safe mode: what toRdf would silently drop (so a signature would not cover
+ * it) is refused instead, naming the key. */
+static void test_safe_mode(void **state)
+{
+    (void)state;
+    static const struct { const char *patch, *field; } bad[] = {
+        {"{\"credentialSubject\":{\"id\":\"did:example:trainee42\",\"type\":[\"AchievementSubject\"],\"yyy\":1}}", "yyy"},
+        {"{\"unknownTop\":\"x\"}", "unknownTop"},
+        {"{\"id\":\"relative/id\"}", "relative/id"},
+        {"{\"type\":[\"VerifiableCredential\",\"NoSuchType\"]}", "NoSuchType"},
+        {"{\"@foo\":\"x\"}", "@foo"},
+    };
+    struct jsonld_opts safe = {.safe = 1};
+    struct arena *a = arena_new(0);
+    struct tb_err err;
+    json_t *doc = parse(OB3);
+    struct rdf_dataset ds;
+    rdf_dataset_init(&ds, a);
+    if (jsonld_to_rdf_opts(doc, NULL, &safe, &ds, &err))
+        fail_msg("clean OB3 refused: %s", err.message);
+    size_t clean = ds.len;
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        json_t *d = json_deep_copy(doc);
+        json_t *patch = parse(bad[i].patch);
+        json_object_update(d, patch);
+        rdf_dataset_init(&ds, a);
+        assert_int_equal(jsonld_to_rdf_opts(d, NULL, &safe, &ds, &err), -1);
+        assert_string_equal(err.code, "safe mode validation error");
+        if (strcmp(err.field, bad[i].field))
+            fail_msg("case %zu: field '%s', message %s", i, err.field, err.message);
+        /* Without safe mode the same document converts (dropping data). */
+        rdf_dataset_init(&ds, a);
+        assert_int_equal(jsonld_to_rdf(d, NULL, &ds, &err), 0);
+        assert_true(ds.len <= clean + 2);
+        json_decref(patch);
+        json_decref(d);
+    }
+    json_decref(doc);
+    arena_free(a);
+}
+
 /* The default loader is shared by all request threads: several threads
  * converting at once (the first ones racing to fill the context cache) must
  * all get the same statements. */
@@ -368,6 +410,7 @@ int main(void)
         cmocka_unit_test(test_embedded_contexts_all_load),
         cmocka_unit_test(test_error_codes),
         cmocka_unit_test(test_loader_add_json),
+        cmocka_unit_test(test_safe_mode),
         cmocka_unit_test(test_threads),
         cmocka_unit_test(test_ob3_timing),
     };

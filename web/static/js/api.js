@@ -41,7 +41,7 @@ export async function api(method, path, body, { raw = false, headers = {}, quiet
 }
 
 export const get = (p, o) => api('GET', p, undefined, o);
-export const post = (p, b, o) => api('POST', p, b === undefined ? {} : b, o);
+export const post = (p, b, o) => api('POST', p, b, o);
 export const patch = (p, b, o) => api('PATCH', p, b, o);
 export const put = (p, b, o) => api('PUT', p, b, o);
 export const del = (p, o) => api('DELETE', p, undefined, o);
