@@ -113,7 +113,8 @@ int config_parse(struct config *c, int argc, char **argv,
     *help_wanted = 0;
     for (size_t i = 0; config_options[i].env; i++) {
         const char *v = getenv_fn ? getenv_fn(config_options[i].env) : NULL;
-        if (v && set_value(c, i, v, config_options[i].env, err) < 0)
+        /* An empty variable is an unset one (VAR= in a unit file or shell). */
+        if (v && *v && set_value(c, i, v, config_options[i].env, err) < 0)
             return -1;
     }
     for (int a = 1; a < argc; a++) {

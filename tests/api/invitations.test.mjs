@@ -145,7 +145,7 @@ test('inviting an existing person from another operator gives a coordinator no p
     const cur = await admin.get(`/api/v1/users/${si.id}`);
     await admin.patch(`/api/v1/users/${si.id}`, { status: 'active', version: cur.json.version });
   }
-  assert.equal(disabled, null, `ITM Sweden's coordinator disabled ITM Slovenia's coordinator: ${disabled && disabled.text}`);
+  assert.ok(!disabled, `ITM Sweden's coordinator disabled ITM Slovenia's coordinator: ${disabled && disabled.text}`);
   assert.equal(r.status, 200, `ITM Slovenia's coordinator can still sign in: ${r.text}`);
 });
 
@@ -200,6 +200,20 @@ test('a reset link does not bring back an account that was disabled after the li
   assert.equal(after.json.status, 'disabled', 'the account stays disabled');
   const l = await request(srv.base, 'POST', '/api/v1/auth/login', { email: USERS.mentor.email, password: 'Mentor-back-again-1' });
   assertError(l, 401, 'invalid_credentials');
+});
+
+test('an invitation link does not activate an invitee whom staff disabled meanwhile', async () => {
+  const inv = await coord.post('/api/v1/invitations', { email: 'withdrawn@example.org', name: 'Withdrawn Invitee', role: 'mentor' });
+  assert.equal(inv.status, 201, inv.text);
+  const token = linkToken(await srv.smtp.waitForMail(mailTo('withdrawn@example.org')), 'accept-invitation');
+  const u = await coord.get(`/api/v1/users/${inv.json.user_id}`);
+  const d = await coord.patch(`/api/v1/users/${inv.json.user_id}`, { status: 'disabled', version: u.json.version });
+  assert.equal(d.status, 200, d.text);
+  await request(srv.base, 'POST', '/api/v1/auth/accept-invitation', { token, password: 'Withdrawn-password-1' });
+  const after = await coord.get(`/api/v1/users/${inv.json.user_id}`);
+  assert.equal(after.json.status, 'disabled', 'the invitee stays disabled');
+  assertError(await request(srv.base, 'POST', '/api/v1/auth/login', { email: 'withdrawn@example.org', password: 'Withdrawn-password-1' }),
+    401, 'invalid_credentials');
 });
 
 test('password reset validates the address', async () => {

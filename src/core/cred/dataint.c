@@ -9,7 +9,6 @@
 
 #include <sodium.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -98,241 +97,6 @@ void cred_format_time(long long epoch, char *buf, size_t size)
     strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-/*
- * JSON-LD "safe mode", checked from outside the JSON-LD processor.
- *
- * Why: toRdf silently drops what no context defines (the npm VC 2.0 context has
- * no @vocab) and triples whose IRIs are relative. Dropped data is not covered
- * by an eddsa-rdfc-2022 signature, so anyone could add it to a signed
- * credential. Data Integrity requires refusing such documents (jsonld.js
- * `safe: true`). Until the JSON-LD engine offers that itself, we expand the
- * document and check that (1) every value of the input survives expansion
- * (counting scalar values on both sides) and (2) every IRI toRdf would emit
- * is absolute. Costs one expansion (about a third of a toRdf call).
- */
-static size_t count_leaves(const json_t *v, int expanded);
-
-static size_t count_object(const json_t *o, int expanded)
-{
-    size_t n = 0;
-    const char *k;
-    const json_t *c;
-    int value_object = json_object_get(o, "@value") != NULL;
-    json_object_foreach((json_t *)o, k, c) {
-        if (!strcmp(k, "@context"))
-            continue;
-        /* Modifiers of a value object are not values of their own (and the
-         * expanded form adds coerced @type / default @language there). */
-        if (value_object && strcmp(k, "@value"))
-            continue;
-        n += count_leaves(c, expanded);
-    }
-    return n;
-}
-
-static size_t count_leaves(const json_t *v, int expanded)
-{
-    if (json_is_object(v))
-        return count_object(v, expanded);
-    if (json_is_array(v)) {
-        size_t n = 0;
-        for (size_t i = 0; i < json_array_size(v); i++)
-            n += count_leaves(json_array_get(v, i), expanded);
-        return n;
-    }
-    return json_is_null(v) ? 0 : 1;
-}
-
-static int absolute_iri(const char *s)
-{
-    if (!s)
-        return 0;
-    if (!strncmp(s, "_:", 2))
-        return s[2] != 0;
-    const char *p = s;
-    if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
-        return 0;
-    while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-           *p == '+' || *p == '-' || *p == '.')
-        p++;
-    if (*p != ':')
-        return 0;
-    for (; *p; p++)
-        if ((unsigned char)*p <= 0x20 || strchr("<>\"{}|\\^`", *p))
-            return 0;
-    return 1;
-}
-
-/* Returns the first IRI toRdf would drop, or NULL. */
-static const char *relative_iri(const json_t *v, const char **what)
-{
-    if (json_is_array(v)) {
-        for (size_t i = 0; i < json_array_size(v); i++) {
-            const char *r = relative_iri(json_array_get(v, i), what);
-            if (r)
-                return r;
-        }
-        return NULL;
-    }
-    if (!json_is_object(v))
-        return NULL;
-    const char *k;
-    const json_t *c;
-    int value_object = json_object_get(v, "@value") != NULL;
-    json_object_foreach((json_t *)v, k, c) {
-        if (value_object) {
-            if (!strcmp(k, "@type") && json_is_string(c) && strcmp(json_string_value(c), "@json") &&
-                !absolute_iri(json_string_value(c)))
-                return *what = "datatype", json_string_value(c);
-            continue;
-        }
-        if (!strcmp(k, "@id")) {
-            if (!absolute_iri(json_string_value(c)))
-                return *what = "identifier", json_string_value(c) ? json_string_value(c) : "?";
-        } else if (!strcmp(k, "@type")) {
-            for (size_t i = 0; i < json_array_size(c); i++)
-                if (!absolute_iri(json_string_value(json_array_get(c, i))))
-                    return *what = "type", json_string_value(json_array_get(c, i)) ? json_string_value(json_array_get(c, i)) : "?";
-        } else if (k[0] != '@' && (!absolute_iri(k) || !strncmp(k, "_:", 2))) {
-            return *what = "property", k;
-        } else {
-            const char *r = relative_iri(c, what);
-            if (r)
-                return r;
-        }
-    }
-    return NULL;
-}
-
-static int is_keyword(const char *k)
-{
-    static const char *const kw[] = {
-        "@base", "@container", "@context", "@direction", "@graph", "@id", "@import", "@included",
-        "@index", "@json", "@language", "@list", "@nest", "@none", "@prefix", "@propagate",
-        "@protected", "@reverse", "@set", "@type", "@value", "@version", "@vocab", NULL};
-    for (int i = 0; kw[i]; i++)
-        if (!strcmp(k, kw[i]))
-            return 1;
-    return 0;
-}
-
-/*
- * On failure only: name the dropped key. Removing a key whose values were
- * dropped leaves the expansion's count unchanged; removing any other lowers it.
- * One expansion per key, on this error path only, and at most 64 of them.
- */
-static const char *find_dropped_key(json_t *root, json_t *v, struct jsonld_loader *loader,
-                                    struct arena *a, size_t full, int *budget)
-{
-    if (json_is_array(v)) {
-        for (size_t i = 0; i < json_array_size(v); i++) {
-            const char *r = find_dropped_key(root, json_array_get(v, i), loader, a, full, budget);
-            if (r)
-                return r;
-        }
-        return NULL;
-    }
-    if (!json_is_object(v) || json_object_get(v, "@value"))
-        return NULL;   /* a value object's members are modifiers, not data */
-    /* Snapshot the keys: deleting and re-adding one moves it to the end. */
-    size_t nk = json_object_size(v), i = 0;
-    const char **keys = arena_alloc(a, sizeof *keys * (nk + 1));
-    const char *k;
-    json_t *c;
-    if (!keys)
-        return NULL;
-    json_object_foreach(v, k, c)
-        keys[i++] = arena_strdup(a, k);
-    for (i = 0; i < nk; i++) {
-        if (!keys[i] || !(c = json_object_get(v, keys[i])))
-            continue;
-        k = keys[i];
-        if (is_keyword(k) || count_leaves(c, 0) == 0)
-            continue;
-        if (--*budget < 0)   /* a hostile document must not buy quadratic work */
-            return NULL;
-        const char *key = k;
-        json_t *keep = json_incref(c);
-        json_object_del(v, key);
-        json_t *exp = NULL;
-        struct tb_err e;
-        int same = !jsonld_expand(root, loader, a, &exp, &e) && count_leaves(exp, 1) == full;
-        json_decref(exp);
-        json_object_set_new(v, key, keep);
-        if (same)
-            return key;
-        const char *r = find_dropped_key(root, keep, loader, a, full, budget);
-        if (r)
-            return r;
-    }
-    return NULL;
-}
-
-static int safe_check(const json_t *doc, struct jsonld_loader *loader, struct arena *a,
-                      struct tb_err *err)
-{
-    json_t *exp = NULL;
-    if (jsonld_expand(doc, loader, a, &exp, err))
-        return -1;
-    int rc = 0;
-    const char *what = NULL;
-    const char *rel = relative_iri(exp, &what);
-    if (rel) {
-        rc = tb_fail(err, 400, "safe_mode", "", "JSON-LD safe mode: %s '%s' is not an absolute IRI, "
-                     "so it would not be signed", what, rel);
-    } else if (count_leaves(exp, 1) < count_leaves(doc, 0)) {
-        json_t *copy = json_deep_copy(doc);
-        int budget = 64;
-        const char *k = copy ? find_dropped_key(copy, copy, loader, a, count_leaves(exp, 1), &budget) : NULL;
-        rc = tb_fail(err, 400, "safe_mode", k ? k : "",
-                     "JSON-LD safe mode: %s%s%s is not defined by any @context, so it would not be "
-                     "signed", k ? "'" : "some data", k ? k : "", k ? "'" : "");
-        json_decref(copy);
-    }
-    json_decref(exp);
-    return rc;
-}
-
-/*
- * A proof configuration of the usual shape under the VC 2.0 context cannot
- * lose data: every member is a protected term of the context's
- * DataIntegrityProof definition, so the safe-mode expansion is skipped for it
- * (it is run once per sign and per verify). Anything else takes the full check.
- */
-static int proof_config_is_safe(const json_t *c)
-{
-    static const char *const purposes[] = {"assertionMethod", "authentication", "capabilityInvocation",
-                                           "capabilityDelegation", "keyAgreement", NULL};
-    static const char *const plain[] = {"cryptosuite", "created", "expires", "nonce", "domain",
-                                        "challenge", NULL};
-    const json_t *ctx = json_object_get(c, "@context");
-    const json_t *first = json_is_array(ctx) ? json_array_get(ctx, 0) : ctx;
-    if (!json_is_string(first) || strcmp(json_string_value(first), "https://www.w3.org/ns/credentials/v2"))
-        return 0;
-    const char *type = json_string_value(json_object_get(c, "type"));
-    if (!type || strcmp(type, "DataIntegrityProof"))
-        return 0;
-    const char *k;
-    const json_t *v;
-    json_object_foreach((json_t *)c, k, v) {
-        if (!strcmp(k, "@context") || !strcmp(k, "type"))
-            continue;
-        if (!json_is_string(v))
-            return 0;
-        int ok = 0;
-        for (int i = 0; plain[i] && !ok; i++)
-            ok = !strcmp(k, plain[i]);
-        if (!strcmp(k, "verificationMethod"))
-            ok = absolute_iri(json_string_value(v)) && strncmp(json_string_value(v), "_:", 2);
-        if (!strcmp(k, "proofPurpose"))
-            for (int i = 0; purposes[i] && !ok; i++)
-                ok = !strcmp(json_string_value(v), purposes[i]);
-        if (!ok)
-            return 0;
-    }
-    return 1;
-}
-
 int di_canonicalize(const json_t *doc, enum di_suite suite, struct jsonld_loader *loader,
                     struct arena *a, const char **out, size_t *len, struct tb_err *err)
 {
@@ -345,13 +109,14 @@ int di_canonicalize(const json_t *doc, enum di_suite suite, struct jsonld_loader
         *len = b.len;
         return *out ? 0 : TB_INTERNAL(err, "out of memory");
     }
-    if (!loader)
-        loader = jsonld_loader_default();
-    if (!proof_config_is_safe(doc) && safe_check(doc, loader, a, err))
-        return -1;
+    /* JSON-LD safe mode: toRdf silently drops what no context defines (the
+     * npm VC 2.0 context has no @vocab) and relative IRIs; dropped data would
+     * not be signed, so anyone could add it later. Data Integrity requires
+     * refusing such documents, for signing and verifying alike. */
+    struct jsonld_opts jo = {.safe = 1};
     struct rdf_dataset ds;
     rdf_dataset_init(&ds, a);
-    if (jsonld_to_rdf(doc, loader, &ds, err))
+    if (jsonld_to_rdf_opts(doc, loader ? loader : jsonld_loader_default(), &jo, &ds, err))
         return -1;
     struct rdfc_result r;
     if (rdfc_canonicalize(&ds, NULL, a, &r, err))

@@ -27,13 +27,13 @@ static int add_value(json_t *obj, const char *key, json_t *value)
     json_t *arr = json_object_get(obj, key);
     if (!arr) {
         arr = json_array();
-        if (!arr || json_object_set_new(obj, key, arr)) {
+        if (!arr || json_object_set_new_nocheck(obj, key, arr)) {
             json_decref(value);
             return -1;
         }
     } else if (!json_is_array(arr)) {
         json_t *a2 = json_array();
-        if (!a2 || json_array_append(a2, arr) || json_object_set_new(obj, key, a2)) {
+        if (!a2 || json_array_append(a2, arr) || json_object_set_new_nocheck(obj, key, a2)) {
             json_decref(value);
             return -1;
         }
@@ -110,7 +110,7 @@ static int expand_value(struct jl_state *st, const struct jl_ctx *active, const 
                                   !strcmp(t->type, "@vocab"), &failed);
         if (failed)
             return -1;
-        *out = obj1("@id", iri ? json_string(iri) : json_null());
+        *out = obj1("@id", iri ? json_string_nocheck(iri) : json_null());
         return *out ? 0 : jl_oom(st);
     }
     json_t *r = obj1("@value", json_incref((json_t *)value));
@@ -118,14 +118,14 @@ static int expand_value(struct jl_state *st, const struct jl_ctx *active, const 
         return jl_oom(st);
     if (t && t->type && strcmp(t->type, "@id") && strcmp(t->type, "@vocab") &&
         strcmp(t->type, "@none")) {
-        json_object_set_new(r, "@type", json_string(t->type));
+        json_object_set_new_nocheck(r, "@type", json_string_nocheck(t->type));
     } else if (json_is_string(value)) {
         const char *lang = (t && t->has_language) ? t->language : active->language;
         const char *dir = (t && t->has_direction) ? t->direction : active->direction;
         if (lang)
-            json_object_set_new(r, "@language", json_string(lang));
+            json_object_set_new_nocheck(r, "@language", json_string_nocheck(lang));
         if (dir)
-            json_object_set_new(r, "@direction", json_string(dir));
+            json_object_set_new_nocheck(r, "@direction", json_string_nocheck(dir));
     }
     *out = r;
     return 0;
@@ -175,7 +175,7 @@ static int expand_keyword(struct jl_state *st, const struct obj_ctx *oc, const c
             return -1;
         if (st->opts->safe && !jl_is_iri_or_bnode(iri))
             return jl_unsafe(st, json_string_value(value), "is not an absolute IRI (@id)");
-        ev = iri ? json_string(iri) : json_null();
+        ev = iri ? json_string_nocheck(iri) : json_null();
     } else if (!strcmp(ep, "@type")) {
         int ok = json_is_string(value);
         if (json_is_array(value)) {
@@ -199,7 +199,7 @@ static int expand_keyword(struct jl_state *st, const struct obj_ctx *oc, const c
                 json_decref(ev);
                 return -1;
             }
-            json_array_append_new(ev, iri ? json_string(iri) : json_null());
+            json_array_append_new(ev, iri ? json_string_nocheck(iri) : json_null());
         }
         if (!json_is_array(value)) {
             json_t *one = json_incref(json_array_get(ev, 0));
@@ -308,7 +308,7 @@ static int expand_keyword(struct jl_state *st, const struct obj_ctx *oc, const c
             json_t *rmap = json_object_get(result, "@reverse");
             if (!rmap) {
                 rmap = json_object();
-                json_object_set_new(result, "@reverse", rmap);
+                json_object_set_new_nocheck(result, "@reverse", rmap);
             }
             size_t i;
             json_t *it;
@@ -324,14 +324,14 @@ static int expand_keyword(struct jl_state *st, const struct obj_ctx *oc, const c
         json_decref(ev);
         return 0;
     } else if (!strcmp(ep, "@nest")) {
-        json_object_set_new(nests, key, json_true());
+        json_object_set_new_nocheck(nests, key, json_true());
         return 0;
     } else {
         return 0;   /* framing keywords and @context-like leftovers: nothing to keep */
     }
     if (!ev)
         return jl_oom(st);
-    if (json_object_set_new(result, ep, ev))
+    if (json_object_set_new_nocheck(result, ep, ev))
         return jl_oom(st);
     return 0;
 }
@@ -380,9 +380,9 @@ static int expand_entry(struct jl_state *st, const struct obj_ctx *oc, const cha
                 }
                 json_t *vo = obj1("@value", json_incref((json_t *)item));
                 if (strcmp(keys[i], "@none") && !(le && !strcmp(le, "@none")))
-                    json_object_set_new(vo, "@language", json_string(keys[i]));
+                    json_object_set_new_nocheck(vo, "@language", json_string_nocheck(keys[i]));
                 if (dir)
-                    json_object_set_new(vo, "@direction", json_string(dir));
+                    json_object_set_new_nocheck(vo, "@direction", json_string_nocheck(dir));
                 json_array_append_new(ev, vo);
             }
         }
@@ -431,12 +431,12 @@ static int expand_entry(struct jl_state *st, const struct obj_ctx *oc, const cha
                 json_t *use = json_incref(item);
                 if ((container & JC_GRAPH) && !is_graph_obj(use)) {
                     json_t *g = json_object();
-                    json_object_set_new(g, "@graph", as_array(use));
+                    json_object_set_new_nocheck(g, "@graph", as_array(use));
                     use = g;
                 }
                 if ((container & JC_INDEX) && strcmp(index_key, "@index") && !is_none) {
                     json_t *re;
-                    json_t *ix = json_string(index);
+                    json_t *ix = json_string_nocheck(index);
                     int r2 = expand_value(st, active, index_key, ix, &re);
                     json_decref(ix);
                     if (r2) {
@@ -462,15 +462,15 @@ static int expand_entry(struct jl_state *st, const struct obj_ctx *oc, const cha
                         else
                             json_array_append(vals, old);
                     }
-                    json_object_set_new(use, eik, vals);
+                    json_object_set_new_nocheck(use, eik, vals);
                 } else if ((container & JC_INDEX) && !has_key(use, "@index") && !is_none) {
-                    json_object_set_new(use, "@index", json_string(index));
+                    json_object_set_new_nocheck(use, "@index", json_string_nocheck(index));
                 } else if ((container & JC_ID) && !has_key(use, "@id") && !is_none) {
                     const char *id = exp_iri(st, active, index, 1, 0, &failed);
-                    json_object_set_new(use, "@id", id ? json_string(id) : json_null());
+                    json_object_set_new_nocheck(use, "@id", id ? json_string_nocheck(id) : json_null());
                 } else if ((container & JC_TYPE) && !is_none) {
                     json_t *types = json_array();
-                    json_array_append_new(types, json_string(ei));
+                    json_array_append_new(types, json_string_nocheck(ei));
                     json_t *old = json_object_get(use, "@type");
                     if (old) {
                         if (json_is_array(old))
@@ -478,7 +478,7 @@ static int expand_entry(struct jl_state *st, const struct obj_ctx *oc, const cha
                         else
                             json_array_append(types, old);
                     }
-                    json_object_set_new(use, "@type", types);
+                    json_object_set_new_nocheck(use, "@type", types);
                 }
                 json_array_append_new(ev, use);
             }
@@ -494,7 +494,7 @@ static int expand_entry(struct jl_state *st, const struct obj_ctx *oc, const cha
     }
     if ((container & JC_LIST) && !is_list_obj(ev)) {
         json_t *l = json_object();
-        json_object_set_new(l, "@list", as_array(ev));
+        json_object_set_new_nocheck(l, "@list", as_array(ev));
         ev = l;
     }
     if ((container & JC_GRAPH) && !(container & (JC_ID | JC_INDEX))) {
@@ -504,7 +504,7 @@ static int expand_entry(struct jl_state *st, const struct obj_ctx *oc, const cha
         json_t *e;
         json_array_foreach(ev, i, e) {
             json_t *g = json_object();
-            json_object_set_new(g, "@graph", as_array(json_incref(e)));
+            json_object_set_new_nocheck(g, "@graph", as_array(json_incref(e)));
             json_array_append_new(wrapped, g);
         }
         json_decref(ev);
@@ -514,7 +514,7 @@ static int expand_entry(struct jl_state *st, const struct obj_ctx *oc, const cha
         json_t *rmap = json_object_get(result, "@reverse");
         if (!rmap) {
             rmap = json_object();
-            json_object_set_new(result, "@reverse", rmap);
+            json_object_set_new_nocheck(result, "@reverse", rmap);
         }
         ev = as_array(ev);
         size_t i;
@@ -529,6 +529,8 @@ static int expand_entry(struct jl_state *st, const struct obj_ctx *oc, const cha
             return jl_oom(st);
         return 0;
     }
+    if (json_is_array(ev) && !json_object_get(result, ep))   /* common case: no copy */
+        return json_object_set_new_nocheck(result, ep, ev) ? jl_oom(st) : 0;
     if (add_value(result, ep, as_array(ev)))
         return jl_oom(st);
     return 0;
@@ -632,7 +634,7 @@ static int expand(struct jl_state *st, const struct jl_ctx *active, const char *
             }
             if (pt && (pt->container & JC_LIST) && json_is_array(e)) {
                 json_t *l = json_object();
-                json_object_set_new(l, "@list", e);
+                json_object_set_new_nocheck(l, "@list", e);
                 e = l;
             }
             if (json_is_array(e)) {
@@ -773,7 +775,7 @@ static int expand(struct jl_state *st, const struct jl_ctx *active, const char *
             goto done;
         }
     } else if (has_key(result, "@type") && !json_is_array(json_object_get(result, "@type"))) {
-        json_object_set_new(result, "@type", as_array(json_incref(json_object_get(result, "@type"))));
+        json_object_set_new_nocheck(result, "@type", as_array(json_incref(json_object_get(result, "@type"))));
     } else if (has_key(result, "@set") || has_key(result, "@list")) {
         size_t n = json_object_size(result);
         if (n > 2 || (n == 2 && !has_key(result, "@index"))) {
