@@ -26,7 +26,12 @@ def main(logs):
         for line in lines:
             if not line.strip():
                 continue
-            t = json.loads(line)
+            try:
+                t = json.loads(line)
+            except ValueError:
+                problems.append(f'{log}: an unreadable line (two test runs wrote the log at once?)')
+                failed += 1
+                continue
             out = t.get('stdout') or ''
             p = f = s = 0
             for l in out.splitlines():

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cli_import.h"
 
 #ifndef TB_VERSION
 #define TB_VERSION "0.1.0"
@@ -31,6 +32,7 @@ static const struct subcommand subcommands[] = {
     {"org", cli_org_main, "add or list organizations (foundation, operators)"},
     {"user", cli_user_main, "add users, set passwords, list users"},
     {"token", cli_token_main, "create API tokens for scripts"},
+    {"import", cli_import_main, "import companies or graduates from a CSV file (checked, all or nothing)"},
     {"backup", cli_backup_main, "write a consistent copy of the database (online)"},
     {"match", cli_match_main, "solve assignment and stable-matching problems from files"},
     {"credential", cli_credential_main, "sign, verify and canonicalize credentials"},

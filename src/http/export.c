@@ -559,16 +559,10 @@ typedef int (*page_fn)(struct request *r, const void *ctx, const struct list_que
 static int send_file(struct request *r, struct response *res, enum export_format fmt,
                      const char *collection, char *data, size_t len, struct tb_err *err)
 {
-    /* The server sends from request memory; the copy is bounded by the
-     * request arena's cap, beyond which the export is refused, not cut. */
-    void *copy = arena_alloc(r->arena, len ? len : 1);
-    if (!copy) {
-        free(data);
-        return tb_fail(err, 400, "export_too_large", "format",
-                       "format: the file would be too large to send at once; narrow the list with filters");
-    }
-    memcpy(copy, data, len);
-    free(data);
+    (void)err;
+    /* The response owns the buffer and frees it once it is sent. */
+    void *copy = data;
+    res->raw_owned = data;
     char day[16];
     time_t t = time(NULL);
     struct tm tm;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "http/export.h"
 #include "http/handlers.h"
 
 int h_audit_list(struct request *r, struct response *res, struct tb_err *err)
@@ -22,6 +23,11 @@ int h_audit_list(struct request *r, struct response *res, struct tb_err *err)
     if (q.f2 && strcmp(q.f2, "create") && strcmp(q.f2, "update") && strcmp(q.f2, "delete"))
         return TB_INVALID(err, "action", "action: must be one of create, update, delete");
     q.q = entity_id;
+    enum export_format fmt;
+    if (export_format_of(r, &fmt, err) < 0)
+        return -1;
+    if (fmt)
+        return export_store_list(r, res, fmt, "audit", store_audit_list, &q, err);
     if (store_audit_list(r->store, &r->actor, &q, &page, err) < 0)
         return -1;
     return respond_page(res, &page);

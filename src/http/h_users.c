@@ -2,6 +2,7 @@
  * h_users.c - people and their roles. New people arrive by invitation
  * (h_invitations.c); here staff list, read, rename and disable them.
  */
+#include "http/export.h"
 #include "http/handlers.h"
 
 static const char *const user_statuses[] = {"active", "disabled", NULL};
@@ -22,6 +23,11 @@ int h_user_list(struct request *r, struct response *res, struct tb_err *err)
     enum tb_role role;
     if (q.f1 && role_parse(q.f1, &role) < 0)
         return TB_INVALID(err, "role", "role: must be one of admin, coordinator, company, trainee, mentor, viewer");
+    enum export_format fmt;
+    if (export_format_of(r, &fmt, err) < 0)
+        return -1;
+    if (fmt)
+        return export_store_list(r, res, fmt, "users", store_user_list, &q, err);
     if (store_user_list(r->store, &r->actor, &q, &page, err) < 0)
         return -1;
     return respond_page(res, &page);

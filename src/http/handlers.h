@@ -109,6 +109,9 @@ HANDLER(h_credential_certificate);
 HANDLER(h_public_credential);
 extern const struct field_spec accreditation_create_fields[], credential_issue_fields[], credential_status_fields[];
 
+/* h_import.c */
+HANDLER(h_import);
+
 /* h_system.c */
 HANDLER(h_healthz);
 HANDLER(h_metrics);

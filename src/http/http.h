@@ -43,6 +43,7 @@ struct response {
     const char *content_type;       /* for raw bodies */
     const void *raw;                /* static or arena memory */
     size_t raw_len;
+    void *raw_owned;                /* malloc'd body freed after sending (large files) */
     const char *cache_control;
     const char *etag;
     const char *set_cookie;

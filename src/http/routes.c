@@ -68,6 +68,7 @@ const struct route routes[] = {
     {"GET", "/api/v1/graduates/{id}/cv", h_graduate_cv_get, STAFF | COMPANY | TRAINEE, NULL, 0, 0},
     {"GET", "/api/v1/graduates/{id}/export", h_graduate_export, STAFF | TRAINEE, NULL, 0, 0},
     {"POST", "/api/v1/graduates/{id}/erase", h_graduate_erase, STAFF, NULL, 0, 0},
+    {"POST", "/api/v1/import/{kind}", h_import, STAFF, NULL, ROUTE_RAW, 5L * 1024 * 1024},
 
     {"GET", "/api/v1/cohorts", h_cohort_list, ANY, NULL, 0, 0},
     {"POST", "/api/v1/cohorts", h_cohort_create, STAFF, cohort_create_fields, 0, 0},

@@ -702,6 +702,7 @@ static enum MHD_Result finish(struct MHD_Connection *conn, struct ctx *c, const 
     access_log(&r, route_name, res.status, secs);
     json_decref(res.json);
     json_decref(r.body);
+    free(res.raw_owned);
     return ret;
 }
 

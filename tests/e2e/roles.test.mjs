@@ -95,7 +95,7 @@ test('phone size: the menu collapses behind a button, pages fit 375 px', async (
   assert.equal(await nav.getByRole('link', { name: 'Companies' }).isVisible(), false, 'the menu closes after navigating');
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `no horizontal scrolling (overflow ${overflow}px)`);
-  await page.screenshot({ path: shotPath('screenshot-phone.png'), fullPage: true });
+  await page.screenshot({ path: shotPath('screenshot-phone.png') });
   noProblems(page);
   await page.context().close();
 });

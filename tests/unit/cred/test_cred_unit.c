@@ -247,7 +247,8 @@ int main(void)
             json_object_set_new(json_object_get(d, "credentialSubject"), "undefinedKey",
                                 json_pack("{s:s}", "deeper", "value"));
             rc = di_canonicalize(d, DI_EDDSA_RDFC_2022, NULL, sa, &out, &len, &e);
-            tap_ok(rc < 0 && !strcmp(e.code, "safe mode validation error") && strstr(e.message, "'undefinedKey'"),
+            tap_ok(rc < 0 && !strcmp(e.code, "safe mode validation error") &&
+                   strstr(e.message, "'undefinedKey'"),
                    "safe mode refuses an undefined key and names it (%s)", rc ? e.message : "accepted");
             json_decref(d);
         }

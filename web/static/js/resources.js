@@ -5,6 +5,7 @@ import { t, tv } from './i18n.js';
 import { fmtDate, fmtMoney, fmtNumber, fmtDateTime } from './fmt.js';
 import { codeText } from './forms.js';
 import { badge } from './ui.js';
+import { get } from './api.js';
 
 export const CEFR = ['A1', 'A2', 'B1', 'B2', 'C1', 'C2', 'native'];
 export const EQF = ['1', '2', '3', '4', '5', '6', '7', '8'];
@@ -26,7 +27,20 @@ const codes = (list) => (v) => (v && v.length ? h('span', { class: 'code-list' }
 const code = (list) => (v) => (v ? codeText(list, v) : null);
 const money = (field) => (v, r) => (v === null || v === undefined ? null : fmtMoney(v, r.currency));
 const langs = (lvlField) => (v) => (v && v.length ? v.map((l, i) => [i ? ', ' : '', codeText('languages', l.code), ` ${l[lvlField]}`]) : null);
-const link = (base, nameField) => (v, r) => (v ? h('a', { href: `#/${base}/${v}` }, r[nameField] || `#${v}`) : null);
+// A link to a related record; its name is fetched when the record at hand does not carry it.
+const TITLE = { companies: (x) => x.legal_name, graduates: (x) => x.name, cohorts: (x) => x.name, positions: (x) => x.title };
+const nameCache = new Map();
+export function recordLink(base, id, known) {
+  if (!id) return null;
+  const a = h('a', { href: `#/${base}/${id}` }, known || `#${id}`);
+  if (!known && TITLE[base]) {
+    const key = `${base}/${id}`;
+    if (!nameCache.has(key)) nameCache.set(key, get(`/${key}`).then(TITLE[base]).catch(() => null));
+    nameCache.get(key).then((n) => { if (n) a.textContent = n; });
+  }
+  return a;
+}
+const link = (base, nameField) => (v, r) => recordLink(base, v, r[nameField]);
 
 export const RESOURCES = {
   companies: {
@@ -210,6 +224,10 @@ export const RESOURCES = {
       { name: 'notes', label: 'applications.notes', type: 'textarea', staffOnly: true, wide: true },
       { name: 'graduate_rank', label: 'applications.graduate_rank', type: 'int', editOnly: true, roles: ['admin', 'coordinator', 'trainee'] },
       { name: 'company_rank', label: 'applications.company_rank', type: 'int', editOnly: true, roles: ['admin', 'coordinator', 'company'] },
+    ],
+    detailFields: [
+      { name: 'graduate_id', label: 'res.graduate' }, { name: 'position_id', label: 'res.position' },
+      { name: 'company_id', label: 'res.company' }, { name: 'stage', label: 'applications.stage' },
     ],
     show: {
       graduate_id: link('graduates', 'graduate_name'), position_id: link('positions', 'position_title'),

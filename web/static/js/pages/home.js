@@ -68,12 +68,14 @@ export async function render() {
             { label: 'common.name', cell: (u) => u.name }, { label: 'common.email', cell: (u) => u.email }, { label: 'common.status', cell: (u) => badge('ustatus', u.status) }] }).el,
           h('p', null, h('a', { href: '#/admin/users' }, t('home.allUsers'))))));
     }
-    parts.push(dashboardView(d));
+    const dv = dashboardView(d);
+    parts.push(dv[0]);
     parts.push(h('div', { class: 'grid-2' },
       h('section', { class: 'card', aria: { labelledby: 'h-await' } }, h('h2', { class: 'card-title', id: 'h-await' }, t('home.awaitingApproval')),
         table('positions', { status: 'submitted' }, [R.positions.columns[0], R.positions.columns[1]], 'home.noneAwaiting').el),
       h('section', { class: 'card', aria: { labelledby: 'h-sign' } }, h('h2', { class: 'card-title', id: 'h-sign' }, t('home.awaitingSignatures')),
         table('placements', { status: 'draft' }, [R.placements.columns[0], R.placements.columns[1], R.placements.columns[5]], 'home.noneAwaiting').el)));
+    parts.push(dv.slice(1));
     return h('div', null, parts);
   }
   if (role === 'company') {

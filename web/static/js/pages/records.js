@@ -7,7 +7,7 @@ import { get, post, patch, del, put, api, qs, mainRole, isStaff, subjectOf, hasR
 import { fmtDateTime, fmtDate, fmtBytes, fmtMoney } from '../fmt.js';
 import { buildForm, makeField, dl, codeText } from '../forms.js';
 import { pageHeader, section, pagedTable, badge, linkBtn, button, notify, errorText, errorPage, confirmDialog } from '../ui.js';
-import { RESOURCES, can, smeBadge, OPEN_STAGES, REF } from '../resources.js';
+import { RESOURCES, can, smeBadge, OPEN_STAGES, REF, recordLink } from '../resources.js';
 import { go } from '../app.js';
 import { debounce } from '../dom.js';
 
@@ -158,7 +158,7 @@ export async function detail({ params }) {
   }
   const statusBadge = rec.status ? badge(res === 'placements' ? 'pstatus' : 'status', rec.status) : rec.stage ? badge('stage', rec.stage) : null;
   const head = pageHeader(R.title(rec), { actions, back: [`#/${res}`, t(R.plural)], sub: statusBadge });
-  const props = R.fields.filter((f) => visible(f, role, 'detail') || f.editOnly).map((f) => {
+  const props = [...(R.detailFields || []), ...R.fields.filter((f) => (visible(f, role, 'detail') || f.editOnly) && !(R.detailFields || []).some((d) => d.name === f.name))].map((f) => {
     const v = rec[f.name];
     const show = R.show[f.name];
     return [f.label, show ? show(v, rec) : v];
@@ -388,7 +388,7 @@ function placementExtras(rec, role, reload) {
       ['res.graduate', rec.graduate_name], ['res.company', rec.company_name],
       ['placements.period', `${fmtDate(terms.start_date)} – ${fmtDate(terms.end_date)}`],
       ['placements.stipend', terms.stipend === null || terms.stipend === undefined ? null : fmtMoney(terms.stipend, terms.currency)],
-      ['placements.mentor', rec.mentor_name], ['res.cohort', rec.cohort_name], ['res.position', terms.position_id ? `#${terms.position_id}` : null],
+      ['placements.mentor', rec.mentor_name], ['res.cohort', rec.cohort_name], ['res.position', recordLink('positions', terms.position_id)],
       ['placements.objectives', terms.objectives], ['placements.learning_plan', terms.learning_plan],
     ]),
     h('p', { class: 'small' }, t('placements.termsHash'), ' ', h('code', { class: 'hash', id: `hash-${rec.id}` }, a.terms_hash || '')),
