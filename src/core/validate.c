@@ -106,6 +106,8 @@ int valid_url(const char *s)
 
 static int check_value(const json_t *v, const struct field_spec *f, const char *path,
                        struct tb_err *err);
+static int validate_at(const json_t *obj, const struct field_spec *fields, int partial, const char *prefix,
+                       struct tb_err *err);
 
 static int check_string(const json_t *v, const struct field_spec *f, const char *path,
                         struct tb_err *err)
@@ -205,35 +207,49 @@ static int check_value(const json_t *v, const struct field_spec *f, const char *
     case FT_OBJECT:
         if (!json_is_object(v))
             return TB_INVALID(err, path, "%s: expected an object", path);
-        return validate_object(v, f->items, 0, err) < 0 ? -1 : 0;
+        return validate_at(v, f->items, 0, path, err) < 0 ? -1 : 0;
     default:
         return check_string(v, f, path, err);
     }
 }
 
-int validate_object(const json_t *obj, const struct field_spec *fields, int partial,
-                    struct tb_err *err)
+/* prefix names where a nested object sits ("languages[1]"), so errors name
+ * the exact place: "languages[1].level: ..." */
+static int validate_at(const json_t *obj, const struct field_spec *fields, int partial, const char *prefix,
+                       struct tb_err *err)
 {
+    char path[128];
+#define PATH(name) (prefix ? (snprintf(path, sizeof path, "%s.%s", prefix, name), path) : name)
     if (!json_is_object(obj))
-        return TB_INVALID(err, "", "body: expected a JSON object");
+        return TB_INVALID(err, prefix ? prefix : "", "%s: expected a JSON object", prefix ? prefix : "body");
     const char *key;
     json_t *v;
     json_object_foreach((json_t *)obj, key, v) {
         const struct field_spec *f = fields;
         while (f && f->name && strcmp(f->name, key))
             f++;
-        if (!f || !f->name)
-            return TB_INVALID(err, key, "%s: unknown field", key);
+        if (!f || !f->name) {
+            const char *p = PATH(key);
+            return TB_INVALID(err, p, "%s: unknown field", p);
+        }
     }
     for (const struct field_spec *f = fields; f && f->name; f++) {
         v = json_object_get(obj, f->name);
+        const char *p = PATH(f->name);
         if (!v || json_is_null(v)) {
             if (f->required && (!partial || v))
-                return TB_INVALID(err, f->name, "%s: is required", f->name);
+                return TB_INVALID(err, p, "%s: is required", p);
             continue;
         }
-        if (check_value(v, f, f->name, err) < 0)
+        if (check_value(v, f, p, err) < 0)
             return -1;
     }
+#undef PATH
     return 0;
+}
+
+int validate_object(const json_t *obj, const struct field_spec *fields, int partial,
+                    struct tb_err *err)
+{
+    return validate_at(obj, fields, partial, NULL, err);
 }

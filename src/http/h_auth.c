@@ -229,7 +229,16 @@ static int link_flow(struct request *r, struct response *res, const char *purpos
     if (store_begin(r->store, err) < 0)
         return -1;
     int64_t user_id = 0;
-    if (consume_link(r, purpose, &user_id, err) < 0 || set_new_password(r, user_id, password, err) < 0) {
+    struct user_auth who;
+    if (consume_link(r, purpose, &user_id, err) < 0 || store_user_auth_by_id(r->store, user_id, &who, err) < 0) {
+        store_rollback(r->store);
+        return -1;
+    }
+    if (!strcmp(who.status, "disabled")) {
+        store_rollback(r->store);
+        return tb_fail(err, 403, "account_disabled", "token", "token: this account is disabled; ask your coordinator");
+    }
+    if (set_new_password(r, user_id, password, err) < 0) {
         store_rollback(r->store);
         return -1;
     }

@@ -16,9 +16,9 @@ const struct field_spec cohort_create_fields[] = {
     {0},
 };
 const struct field_spec cohort_update_fields[] = {
-    {.name = "name", .type = FT_STRING, .min = 2, .max = 120},
-    {.name = "start_date", .type = FT_DATE},
-    {.name = "end_date", .type = FT_DATE},
+    {.name = "name", .type = FT_STRING, .required = 1, .min = 2, .max = 120},
+    {.name = "start_date", .type = FT_DATE, .required = 1},
+    {.name = "end_date", .type = FT_DATE, .required = 1},
     {.name = "curriculum_version", .type = FT_STRING, .max = 60},
     {.name = "version", .type = FT_INT, .min = 1, .max = ID_MAX},
     {0},

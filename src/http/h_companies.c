@@ -31,7 +31,7 @@ const struct field_spec company_create_fields[] = {
     {0},
 };
 const struct field_spec company_update_fields[] = {
-    COMPANY_FIELDS(0),
+    COMPANY_FIELDS(1),
     {.name = "version", .type = FT_INT, .min = 1, .max = ID_MAX},
     {0},
 };

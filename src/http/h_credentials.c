@@ -42,7 +42,7 @@ const struct field_spec achievement_create_fields[] = {
     {0},
 };
 const struct field_spec achievement_update_fields[] = {
-    ACHIEVEMENT_FIELDS(0),
+    ACHIEVEMENT_FIELDS(1),
     {.name = "version", .type = FT_INT, .min = 1, .max = ID_MAX},
     {0},
 };

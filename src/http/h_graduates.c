@@ -36,7 +36,7 @@ const struct field_spec graduate_create_fields[] = {
     {0},
 };
 const struct field_spec graduate_update_fields[] = {
-    GRADUATE_FIELDS(0),
+    GRADUATE_FIELDS(1),
     {.name = "version", .type = FT_INT, .min = 1, .max = ID_MAX},
     {0},
 };

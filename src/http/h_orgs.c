@@ -15,9 +15,10 @@ const struct field_spec org_create_fields[] = {
     {0},
 };
 
+/* In a PATCH, required means "may be left out, may not be emptied". */
 const struct field_spec org_update_fields[] = {
-    {.name = "name", .type = FT_STRING, .min = 2, .max = 120},
-    {.name = "country", .type = FT_CODE, .code_list = CODES_COUNTRY},
+    {.name = "name", .type = FT_STRING, .required = 1, .min = 2, .max = 120},
+    {.name = "country", .type = FT_CODE, .required = 1, .code_list = CODES_COUNTRY},
     {.name = "version", .type = FT_INT, .min = 1, .max = 1000000000},
     {0},
 };

@@ -33,7 +33,7 @@ const struct field_spec placement_create_fields[] = {
     {0},
 };
 const struct field_spec placement_update_fields[] = {
-    PLACEMENT_FIELDS(0),
+    PLACEMENT_FIELDS(1),
     {.name = "version", .type = FT_INT, .min = 1, .max = ID_MAX},
     {0},
 };

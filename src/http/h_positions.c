@@ -32,7 +32,7 @@ const struct field_spec position_create_fields[] = {
     {0},
 };
 const struct field_spec position_update_fields[] = {
-    POSITION_FIELDS(0),
+    POSITION_FIELDS(1),
     {.name = "version", .type = FT_INT, .min = 1, .max = ID_MAX},
     {0},
 };

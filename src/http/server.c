@@ -534,8 +534,15 @@ static int dispatch(struct request *r, struct response *res, const struct abuf *
     }
     if (!(r->store = thread_store(err)))
         return index;
-    if (authenticate(r, err) < 0)
-        return index;
+    if (authenticate(r, err) < 0) {
+        /* A stale token or cookie does not stop what anyone may do. */
+        if (route->roles != ROLES_PUBLIC)
+            return index;
+        tb_err_clear(err);
+        r->authenticated = 0;
+        memset(&r->actor, 0, sizeof r->actor);
+        r->actor.client_addr = r->client_addr;
+    }
     if (route->roles != ROLES_PUBLIC) {
         if (!r->authenticated) {
             tb_fail(err, 401, "unauthenticated", "", "please sign in");

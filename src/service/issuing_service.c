@@ -200,14 +200,24 @@ int issuing_issue(const struct issuing_ctx *c, int64_t gid, int64_t aid, int64_t
     vc = ob3_credential(&in);
     if (issuing_sign(c, org_id, vc, &signed_vc, err) < 0)
         goto out;
-    /* Both lists are published before anyone can look the entry up. */
+    /* Both lists are published, at this server's current address, before
+     * anyone can look the entry up (a list signed under an earlier public
+     * URL is signed again). */
     for (int i = 0; i < 2; i++) {
         int found;
         char *enc = NULL;
         if (store_status_list_get(c->st, c->actor, org_id, purposes[i], &enc, &found, err) < 0)
             goto out;
         free(enc);
-        if (!found && update_status_list(c, org_id, purposes[i], -1, 0, err) < 0)
+        int current = 0;
+        json_t *published = NULL;
+        struct tb_err ignored;
+        if (found && store_status_list_public(c->st, org_id, purposes[i], &published, &ignored) == 0) {
+            const char *lid = json_string_value(json_object_get(published, "id"));
+            current = lid && !strcmp(lid, issuing_list_url(c, org_id, purposes[i]));
+            json_decref(published);
+        }
+        if (!current && update_status_list(c, org_id, purposes[i], -1, 0, err) < 0)
             goto out;
     }
     fields = json_pack("{s:I, s:I, s:I, s:s, s:I, s:O, s:s, s:s}", "achievement_id", (json_int_t)aid, "graduate_id",

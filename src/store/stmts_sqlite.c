@@ -84,7 +84,8 @@ static const struct store_stmt_info stmts[STMT__MAX] = {
         "UPDATE users SET name = :name, status = :status, updated_at = :now, version = version + 1 "
         "WHERE id = :id AND version = :version AND " USER_VISIBLE("users"), NULL},
     [STMT_USER_SET_PASSWORD] = {"USER_SET_PASSWORD",
-        "UPDATE users SET password_hash = :password_hash, status = 'active', updated_at = :now, "
+        "UPDATE users SET password_hash = :password_hash, "
+        "status = CASE status WHEN 'invited' THEN 'active' ELSE status END, updated_at = :now, "
         "version = version + 1 WHERE id = :id", NULL},
 
     [STMT_MEMBERSHIP_INSERT] = {"MEMBERSHIP_INSERT",
@@ -136,6 +137,8 @@ static const struct store_stmt_info stmts[STMT__MAX] = {
         "UPDATE user_tokens SET used_at = :now WHERE token_hash = :token_hash AND purpose = :purpose "
         "AND used_at IS NULL AND expires_at > :now RETURNING user_id", NULL},
 
+    [STMT_USER_TOKENS_DELETE_USER] = {"USER_TOKENS_DELETE_USER",
+        "DELETE FROM user_tokens WHERE user_id = :user_id", NULL},
     [STMT_OUTBOX_INSERT] = {"OUTBOX_INSERT",
         "INSERT INTO outbox (org_id, to_addr, subject, body, created_at) "
         "SELECT :org_id, :to_addr, :subject, :body, :now_text WHERE :all = 1 OR :org_id = :tenant", NULL},

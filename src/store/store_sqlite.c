@@ -944,6 +944,24 @@ int store_user_update(struct store *st, const struct tb_actor *a, int64_t id, in
         tb_fail(err, 403, "forbidden", "", "you can only change your own account");
         goto out;
     }
+    /* An account is shared by every organization it has roles in: only the
+     * foundation may change one that reaches beyond the actor's operator. */
+    if (!a->all_tenants && id != a->user_id) {
+        json_t *roles = NULL;
+        if (store_user_roles(st, id, &roles, err) < 0)
+            goto out;
+        size_t i;
+        json_t *role;
+        int elsewhere = 0;
+        json_array_foreach(roles, i, role)
+            elsewhere |= json_integer_value(json_object_get(role, "org_id")) != a->tenant_id;
+        json_decref(roles);
+        if (elsewhere) {
+            tb_fail(err, 403, "forbidden", "", "this person also holds roles in other organizations; "
+                    "only the foundation can change their account");
+            goto out;
+        }
+    }
     if (status && id == a->user_id && strcmp(json_string_value(status), "active")) {
         tb_fail(err, 422, "unprocessable", "status", "status: you cannot disable your own account");
         goto out;

@@ -80,11 +80,13 @@ test('a coordinator invites a company manager bound to a company picked by type-
 });
 
 test('the audit log lists changes newest first and filters by record type and action', async () => {
+  const o = await admin.post('/orgs', { name: 'ITM Lietuva', country: 'LT' });
+  await admin.patch(`/orgs/${o.id}`, { name: 'ITM Lithuania', version: o.version });
   await open(page, '#/admin/audit', 'Audit log');
-  await field(page, 'entity').locator('select').selectOption('org');
+  await field(page, 'entity').locator('select').selectOption('organization');
   await field(page, 'action').locator('select').selectOption('update');
   const first = page.locator('tbody tr').first();
-  await first.getByText('Organization #').waitFor();
+  await first.getByText(`Organization #${o.id}`).waitFor();
   await first.getByText('name').first().waitFor();
   assert.equal(await page.locator('tbody tr', { hasText: 'Created' }).count(), 0);
 });

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/cred/hash.h"
 #include "core/cred/jcs.h"
 #include "core/cred/jsonld.h"
 #include "core/cred/rdfc.h"
@@ -138,8 +139,8 @@ static int hash_data(const json_t *doc, const json_t *config, enum di_suite suit
         return -1;
     t->canon_doc = cd;
     t->canon_proof = cp;
-    crypto_hash_sha256(t->proof_hash, (const unsigned char *)cp, lp);
-    crypto_hash_sha256(t->doc_hash, (const unsigned char *)cd, ld);
+    cred_hash_buf(CRED_SHA256, cp, lp, t->proof_hash);
+    cred_hash_buf(CRED_SHA256, cd, ld, t->doc_hash);
     return 0;
 }
 

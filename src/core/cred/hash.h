@@ -22,10 +22,17 @@ struct sha384_state {
     size_t buflen;
 };
 
+struct sha256_state {
+    uint32_t h[8];
+    uint64_t count;
+    unsigned char buf[64];
+    size_t buflen;
+};
+
 struct cred_hash {
     enum cred_hash_alg alg;
     union {
-        crypto_hash_sha256_state s256;
+        struct sha256_state s256;
         struct sha384_state s384;
     } u;
 };
@@ -38,6 +45,15 @@ void cred_hash_final(struct cred_hash *h, unsigned char *out);
 void cred_hash_buf(enum cred_hash_alg alg, const void *p, size_t n, unsigned char *out);
 /* Lower-case hex of n bytes into out (2n+1 bytes). */
 void cred_hex(const unsigned char *p, size_t n, char *out);
+
+/* SHA-256 (FIPS 180-4): the x86 SHA extensions when the CPU has them, else
+ * portable C. Exposed for tests, which compare it with libsodium's. */
+void sha256_init(struct sha256_state *s);
+void sha256_update(struct sha256_state *s, const void *p, size_t n);
+void sha256_final(struct sha256_state *s, unsigned char out[32]);
+int sha256_uses_shani(void);
+/* Tests only: switch the SHA extensions off (0) or back on; returns the old state. */
+int sha256_set_shani(int on);
 
 /* SHA-384 alone (FIPS 180-4), exposed for its known-answer tests. */
 void sha384_init(struct sha384_state *s);

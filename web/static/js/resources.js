@@ -262,8 +262,8 @@ export const RESOURCES = {
       { name: 'end_date', label: 'placements.end_date', type: 'date', required: true },
       { name: 'currency', label: 'common.currency', type: 'code', list: 'currencies' },
       { name: 'stipend', label: 'placements.stipend', type: 'money', hint: 'positions.payHint' },
-      { name: 'objectives', label: 'placements.objectives', type: 'textarea', wide: true },
-      { name: 'learning_plan', label: 'placements.learning_plan', type: 'textarea', wide: true },
+      { name: 'objectives', label: 'placements.objectives', type: 'textarea', wide: true, hideInDetail: true },
+      { name: 'learning_plan', label: 'placements.learning_plan', type: 'textarea', wide: true, hideInDetail: true },
     ],
     show: {
       graduate_id: link('graduates', 'graduate_name'), company_id: link('companies', 'company_name'),

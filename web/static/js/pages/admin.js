@@ -130,7 +130,7 @@ export async function invite() {
 }
 
 // ---- audit
-const ENTITIES = ['org', 'user', 'membership', 'company', 'graduate', 'cohort', 'position', 'application', 'placement', 'token'];
+const ENTITIES = ['organization', 'user', 'membership', 'api_token', 'company', 'graduate', 'cohort', 'position', 'application', 'placement'];
 
 export function audit({ query }) {
   const state = { entity: query.entity, action: query.action, entity_id: query.entity_id };

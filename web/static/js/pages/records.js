@@ -158,7 +158,7 @@ export async function detail({ params }) {
   }
   const statusBadge = rec.status ? badge(res === 'placements' ? 'pstatus' : 'status', rec.status) : rec.stage ? badge('stage', rec.stage) : null;
   const head = pageHeader(R.title(rec), { actions, back: [`#/${res}`, t(R.plural)], sub: statusBadge });
-  const props = [...(R.detailFields || []), ...R.fields.filter((f) => (visible(f, role, 'detail') || f.editOnly) && !(R.detailFields || []).some((d) => d.name === f.name))].map((f) => {
+  const props = [...(R.detailFields || []), ...R.fields.filter((f) => (visible(f, role, 'detail') || f.editOnly) && !f.hideInDetail && !(R.detailFields || []).some((d) => d.name === f.name))].map((f) => {
     const v = rec[f.name];
     const show = R.show[f.name];
     return [f.label, show ? show(v, rec) : v];
