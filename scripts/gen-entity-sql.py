@@ -24,7 +24,7 @@ ENTS = {
    filters={'language': "EXISTS (SELECT 1 FROM json_each(t.languages) j WHERE json_extract(j.value, '$.code') = :f_language)",
             'nationality': "t.nationality = :f_nationality", 'field': "t.field LIKE :f_field || '%'", 'eqf_level': "t.eqf_level = :f_eqf_level",
             'erased': "(CASE WHEN t.erased_at IS NULL THEN 'false' ELSE 'true' END) = :f_erased"},
-   refs="(SELECT count(*) FROM applications WHERE graduate_id = :id) AS applications, (SELECT count(*) FROM placements WHERE graduate_id = :id) AS placements, (SELECT count(*) FROM match_constraints WHERE graduate_id = :id) AS match_constraints, (SELECT count(*) FROM credentials WHERE graduate_id = :id) AS credentials"),
+   refs="(SELECT count(*) FROM applications WHERE graduate_id = :id) AS applications, (SELECT count(*) FROM placements WHERE graduate_id = :id) AS placements, (SELECT count(*) FROM match_constraints WHERE graduate_id = :id) AS match_constraints, (SELECT count(*) FROM credentials WHERE graduate_id = :id) AS credentials, (SELECT count(*) FROM memberships WHERE subject_type = 'graduate' AND subject_id = :id) AS trainee_logins"),
  'COHORT': dict(table='cohorts', cols='name start_date end_date curriculum_version'.split(),
    name='name', extra=", (SELECT count(*) FROM placements pl WHERE pl.cohort_id = t.id) AS placement_count",
    scope="1",

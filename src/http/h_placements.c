@@ -174,10 +174,10 @@ int h_placement_update(struct request *r, struct response *res, struct tb_err *e
         return -1;
     }
     /* New terms need new acceptances: earlier ones were for other text. */
-    rc = store_entity_update(r->store, &r->actor, ENT_PLACEMENT, r->ids[0], version, changes, &out, err);
+    rc = terms_changed(r->body) ? store_agreement_clear(r->store, &r->actor, r->ids[0], err) : 0;
+    if (rc == 0)
+        rc = store_entity_update(r->store, &r->actor, ENT_PLACEMENT, r->ids[0], version, changes, &out, err);
     json_decref(changes);
-    if (rc == 0 && terms_changed(r->body))
-        rc = store_agreement_clear(r->store, &r->actor, r->ids[0], err);
     if (rc < 0 || store_commit(r->store, err) < 0) {
         if (rc == 0)
             json_decref(out);

@@ -70,9 +70,9 @@ const struct route routes[] = {
     {"POST", "/api/v1/graduates/{id}/erase", h_graduate_erase, STAFF, NULL, 0, 0},
     {"POST", "/api/v1/import/{kind}", h_import, STAFF, NULL, ROUTE_RAW, 5L * 1024 * 1024},
 
-    {"GET", "/api/v1/cohorts", h_cohort_list, ANY, NULL, 0, 0},
+    {"GET", "/api/v1/cohorts", h_cohort_list, STAFF | COMPANY | MENTOR | TRAINEE, NULL, 0, 0},
     {"POST", "/api/v1/cohorts", h_cohort_create, STAFF, cohort_create_fields, 0, 0},
-    {"GET", "/api/v1/cohorts/{id}", h_cohort_get, ANY, NULL, 0, 0},
+    {"GET", "/api/v1/cohorts/{id}", h_cohort_get, STAFF | COMPANY | MENTOR | TRAINEE, NULL, 0, 0},
     {"PATCH", "/api/v1/cohorts/{id}", h_cohort_update, STAFF, cohort_update_fields, ROUTE_PARTIAL, 0},
     {"DELETE", "/api/v1/cohorts/{id}", h_cohort_delete, STAFF, NULL, 0, 0},
 

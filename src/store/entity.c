@@ -565,10 +565,15 @@ int store_programme_counts(struct store *st, const struct tb_actor *a, json_t **
             json_decref(result);
             return st_db_fail(st, err, "counts");
         }
+        /* Whole-table counts are numbers (0 when nothing is visible);
+         * counts per status or stage are objects. */
+        int scalar = sets[i].e == ENT_COMPANY || sets[i].e == ENT_GRADUATE || sets[i].e == ENT_COHORT;
         json_t *all = json_object_get(counts, "all");
-        json_object_set_new(result, sets[i].key, all ? json_incref(all) : counts);
-        if (all)
-            json_decref(counts);
+        if (scalar)
+            json_object_set_new(result, sets[i].key, json_integer(all ? json_integer_value(all) : 0));
+        else
+            json_object_set(result, sets[i].key, counts);
+        json_decref(counts);
     }
     *out = result;
     return 0;
@@ -624,6 +629,7 @@ int store_graduate_erase(struct store *st, const struct tb_actor *a, int64_t id,
         run_by_id(st, a, STMT_APP_EVENT_NOTES_SCRUB, "graduate", id, err) < 0 ||
         run_by_id(st, a, STMT_APP_NOTES_SCRUB, "graduate", id, err) < 0 ||
         run_by_id(st, a, STMT_AUDIT_SCRUB, "graduate", id, err) < 0 ||
+        run_by_id(st, a, STMT_AUDIT_SCRUB_APPLICATIONS, "application", id, err) < 0 ||
         run_by_id(st, a, STMT_GRADUATE_ERASE, "graduate", id, err) < 0)
         goto out;
     json_t *d = json_pack("{s:{s:b}}", "erased", "new", 1);

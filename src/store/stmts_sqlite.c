@@ -246,6 +246,9 @@ static const struct store_stmt_info stmts[STMT__MAX] = {
     [STMT_AUDIT_SCRUB] = {"AUDIT_SCRUB",
         "UPDATE audit_log SET changes = '{\"erased\":true}' WHERE entity = :entity AND entity_id = :id "
         "AND (:all = 1 OR org_id = :tenant)", NULL},
+    [STMT_AUDIT_SCRUB_APPLICATIONS] = {"AUDIT_SCRUB_APPLICATIONS",
+        "UPDATE audit_log SET changes = '{\"erased\":true}' WHERE entity = 'application' AND entity_id IN "
+        "(SELECT id FROM applications WHERE graduate_id = :id) AND (:all = 1 OR org_id = :tenant)", NULL},
     [STMT_APP_NOTES_SCRUB] = {"APP_NOTES_SCRUB",
         "UPDATE applications SET notes = NULL WHERE graduate_id = :id AND (:all = 1 OR org_id = :tenant)", NULL},
     [STMT_APP_EVENT_NOTES_SCRUB] = {"APP_EVENT_NOTES_SCRUB",
