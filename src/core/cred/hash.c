@@ -16,6 +16,7 @@
  */
 #include "core/cred/hash.h"
 
+#include <stdatomic.h>
 #include <string.h>
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -107,9 +108,9 @@ static void sha256_blocks_shani(uint32_t h[8], const unsigned char *p, size_t nb
 static int cpu_has_shani(void)
 {
     /* CPUID: leaf 7 EBX bit 29 = SHA; leaf 1 ECX bit 19 = SSE4.1, bit 9 = SSSE3
-     * (clang 14 has no "sha" for __builtin_cpu_supports). Racy but idempotent
-     * cache: every thread computes the same value. */
-    static int cached = -1;
+     * (clang 14 has no "sha" for __builtin_cpu_supports). Atomic cache: any
+     * thread may fill it, all compute the same value. */
+    static _Atomic int cached = -1;
     if (cached < 0) {
         unsigned a, b, c, d;
         int sha = __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b >> 29 & 1);
@@ -119,7 +120,7 @@ static int cpu_has_shani(void)
     return cached;
 }
 
-static int shani_off;   /* tests only */
+static _Atomic int shani_off;   /* tests only */
 #endif
 
 int sha256_set_shani(int on)
