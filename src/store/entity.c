@@ -406,21 +406,6 @@ int store_application_event(struct store *st, const struct tb_actor *a, int64_t 
     return st_step_done(st, s, "application history", err);
 }
 
-static int rows(struct store *st, sqlite3_stmt *s, json_t **out, struct tb_err *err)
-{
-    json_t *arr = json_array();
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-        json_array_append_new(arr, st_row_json(s));
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE) {
-        json_decref(arr);
-        return st_db_fail(st, err, "list");
-    }
-    *out = arr;
-    return 0;
-}
-
 int store_application_events(struct store *st, const struct tb_actor *a, int64_t application_id,
                              json_t **out, struct tb_err *err)
 {
@@ -429,7 +414,7 @@ int store_application_events(struct store *st, const struct tb_actor *a, int64_t
         return -1;
     st_bind_actor(s, a);
     st_bind_i64(s, ":id", application_id);
-    return rows(st, s, out, err);
+    return st_rows(st, s, out, err);
 }
 
 /* ---- agreement ---- */
@@ -465,7 +450,7 @@ int store_agreement_list(struct store *st, const struct tb_actor *a, int64_t pla
         return -1;
     st_bind_actor(s, a);
     st_bind_i64(s, ":id", placement_id);
-    return rows(st, s, out, err);
+    return st_rows(st, s, out, err);
 }
 
 int store_agreement_clear(struct store *st, const struct tb_actor *a, int64_t placement_id,
@@ -750,7 +735,7 @@ int store_issuer_keys_public(struct store *st, int64_t org_id, json_t **out, str
     if (!s)
         return -1;
     st_bind_i64(s, ":org_id", org_id);
-    return rows(st, s, out, err);
+    return st_rows(st, s, out, err);
 }
 
 int store_status_list_get(struct store *st, const struct tb_actor *a, int64_t org_id,

@@ -25,6 +25,8 @@ void st_bind_opt_i64(sqlite3_stmt *s, const char *name, int64_t v);   /* 0 binds
 void st_bind_actor(sqlite3_stmt *s, const struct tb_actor *a);
 json_t *st_row_json(sqlite3_stmt *s);
 int st_step_done(struct store *st, sqlite3_stmt *s, const char *what, struct tb_err *err);
+/* Every row of s as a JSON array. */
+int st_rows(struct store *st, sqlite3_stmt *s, json_t **out, struct tb_err *err);
 int st_get_one(struct store *st, sqlite3_stmt *s, const char *what, json_t **out, struct tb_err *err);
 int st_tx_begin(struct store *st, int *owned, struct tb_err *err);
 int st_tx_end(struct store *st, int owned, int rc, struct tb_err *err);

@@ -171,6 +171,21 @@ int st_get_one(struct store *st, sqlite3_stmt *s, const char *what, json_t **out
     return st_db_fail(st, err, what);
 }
 
+int st_rows(struct store *st, sqlite3_stmt *s, json_t **out, struct tb_err *err)
+{
+    json_t *arr = json_array();
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        json_array_append_new(arr, st_row_json(s));
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE) {
+        json_decref(arr);
+        return st_db_fail(st, err, "list");
+    }
+    *out = arr;
+    return 0;
+}
+
 /* ---- transactions -------------------------------------------------------- */
 
 int store_begin(struct store *st, struct tb_err *err)
@@ -876,17 +891,7 @@ static int user_roles_scoped(struct store *st, const struct tb_actor *a, int64_t
         return -1;
     st_bind_actor(s, a);
     st_bind_i64(s, ":user_id", user_id);
-    json_t *arr = json_array();
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-        json_array_append_new(arr, st_row_json(s));
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE) {
-        json_decref(arr);
-        return st_db_fail(st, err, "roles");
-    }
-    *out = arr;
-    return 0;
+    return st_rows(st, s, out, err);
 }
 
 int store_user_get(struct store *st, const struct tb_actor *a, int64_t id, json_t **out,
@@ -1115,17 +1120,7 @@ int store_user_roles(struct store *st, int64_t user_id, json_t **out, struct tb_
     if (!s)
         return -1;
     st_bind_i64(s, ":user_id", user_id);
-    json_t *arr = json_array();
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-        json_array_append_new(arr, st_row_json(s));
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE) {
-        json_decref(arr);
-        return st_db_fail(st, err, "roles");
-    }
-    *out = arr;
-    return 0;
+    return st_rows(st, s, out, err);
 }
 
 /* ---- sessions ------------------------------------------------------------ */
