@@ -63,7 +63,8 @@ static const char CANON_USAGE[] =
     "         [--work-limit STEPS] [--context URL=FILE]... FILE\n\n"
     "--rdfc: RDFC-1.0 canonical N-Quads of a JSON-LD document; --jcs: RFC 8785 JSON;\n"
     "--nquads: canonicalize an N-Quads file. A graph beyond the canonicalization work\n"
-    "limit (default 25000 steps) is refused with exit 1.\n";
+    "limit (default 25000 steps) is refused with exit 1. JSON-LD input is read in\n"
+    "safe mode, as when signing: a term no context defines is an error.\n";
 
 static const char KEYGEN_USAGE[] =
     "usage: tradebridge credential keygen\n\n"
@@ -142,7 +143,9 @@ static json_t *read_json(const char *cmd, const char *path)
         return NULL;
     }
     json_error_t je;
-    json_t *j = json_loadb(text, len, JSON_ALLOW_NUL, &je);
+    /* Duplicate member names are refused (which one a verifier sees would be
+     * ambiguous), and so is U+0000: C strings would cut a JSON-LD value there. */
+    json_t *j = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
     free(text);
     if (!j)
         fprintf(stderr, "tradebridge credential %s: %s: not JSON (line %d: %s)\n", cmd, path, je.line,
@@ -500,7 +503,9 @@ static int cmd_canon(int argc, char **argv)
                 rc = -1;   /* done, nothing more to print */
             }
         } else if ((rc = make_loader("canon", &co, &l)) == 0 &&
-                   jsonld_to_rdf(doc, l ? l : jsonld_loader_default(), &ds, &e)) {
+                   /* safe mode, as when signing: show exactly what would be signed */
+                   jsonld_to_rdf_opts(doc, l ? l : jsonld_loader_default(),
+                                      &(struct jsonld_opts){.safe = 1}, &ds, &e)) {
             fprintf(stderr, "tradebridge credential canon: %s: %s\n", file, e.message);
             rc = 1;
         }

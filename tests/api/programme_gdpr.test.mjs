@@ -51,6 +51,9 @@ test('consent: recorded with the server time and who gave it; withdrawn', async 
   const again = expect(await coord.post(`/api/v1/graduates/${grad.id}/consent`, { purpose: 'matching with host companies', text_version: '2026-2' }), 200);
   assert.equal(again.consent.given_by, coord.me.user.id);
   const audit = await auditOf(coord, 'graduate', grad.id);
+  const bound = audit.find((a) => a.changes && a.changes.user_id);
+  assert.ok(bound, 'the invitation binding the login is audited');
+  assert.deepEqual(bound.changes.user_id, { old: null, new: trainee.userId });
   const consentChanges = audit.filter((a) => a.changes && a.changes.consent);
   assert.ok(consentChanges.length >= 3, JSON.stringify(audit));
   assert.equal(consentChanges[1].changes.consent.new, null, 'the withdrawal shows the old consent -> null');

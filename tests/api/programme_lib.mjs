@@ -108,15 +108,20 @@ export async function startServer() {
   let stderr = '';
   child.stderr.on('data', (d) => { stderr += d; });
   const exited = new Promise((res) => child.on('exit', (code, signal) => res({ code, signal })));
+  let out = '';
   const base = await new Promise((res, rej) => {
-    let out = '';
-    const t = setTimeout(() => rej(new Error(`server did not start: ${stderr}`)), 30000);
+    const t = setTimeout(() => rej(new Error(`server did not start within 60 s: stdout ${out} stderr ${stderr}`)), 60000);
     child.stdout.on('data', (d) => {
       out += d;
       const m = out.match(/listening on (http:\/\/[\d.]+:\d+)/);
       if (m) { clearTimeout(t); res(m[1]); }
     });
-    child.on('exit', (code) => { clearTimeout(t); rej(new Error(`server exited ${code}: ${stderr}`)); });
+    child.on('exit', (code, signal) => { clearTimeout(t); rej(new Error(`server exited ${code} ${signal}: ${stderr}`)); });
+  }).catch(async (e) => {
+    child.kill('SIGKILL');
+    await smtp.close();
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
   });
   return {
     base, smtp, db, child,

@@ -326,6 +326,10 @@ test('applications: list filters (stage, position_id, graduate_id, company_id, c
   assert.deepEqual(ids(p2.items), [a1.id]);
   expectError(await coord.get('/api/v1/applications?sort=name'), 400, { field: 'sort' });
   expectError(await coordSi.get(`/api/v1/applications/${a1.id}`), 404);
+  expectError(await coordSi.post(`/api/v1/applications/${a1.id}/stage`, { stage: 'screened' }), 404);
+  expectError(await coordSi.post('/api/v1/applications', { position_id: pa.id, graduate_id: g1.id }), 400, { field: 'position_id' });
+  const siGrad = await mkGraduate(coordSi);
+  expectError(await coord.post('/api/v1/applications', { position_id: pb.id, graduate_id: siGrad.id }), 400, { field: 'graduate_id' });
   assert.ok(!ids(await listAll(coordSi, '/api/v1/applications')).includes(a1.id));
 });
 
@@ -383,4 +387,6 @@ test('dashboard: scalar counts are numbers even when nothing is visible', async 
   assert.equal(d.graduates, 0, `graduates: ${JSON.stringify(d)}`);
   assert.deepEqual(d.positions, {});
   assert.deepEqual(d.applications, {});
+  // a company with a login is still referenced by it
+  expectError(await coord.del(`/api/v1/companies/${co.id}`), 409, { code: 'still_referenced', message: /login/ });
 });

@@ -129,6 +129,31 @@ test('companies: list filters (country, nace prefix, target_market), q, sort, pa
   expectError(await coord.get('/api/v1/companies?sort=turnover'), 400, { field: 'sort' });
 });
 
+test('companies: PATCH cannot null a required field; weak If-Match; malformed If-Match 400', async () => {
+  const c = await mkCompany(coord);
+  expectError(await coord.patch(`/api/v1/companies/${c.id}`, { legal_name: null, version: 1 }), 400, { field: 'legal_name' });
+  expectError(await coord.patch(`/api/v1/companies/${c.id}`, { country: null, version: 1 }), 400, { field: 'country' });
+  const u = expect(await coord.patch(`/api/v1/companies/${c.id}`, { city: 'Visby', region: null }, { 'If-Match': 'W/"v1"' }), 200, 'weak ETag');
+  assert.equal(u.version, 2);
+  assert.equal(expect(await coord.get(`/api/v1/companies/${c.id}`), 200).region, null);
+  expectError(await coord.patch(`/api/v1/companies/${c.id}`, { city: 'Kalmar' }, { 'If-Match': 'garbage' }), 400, { field: 'If-Match' });
+});
+
+test('companies: name-sorted pages do not skip or repeat records with equal names', async () => {
+  const name = uniq('Same Name AB');
+  const made = [];
+  for (let i = 0; i < 3; i++) made.push((await mkCompany(coord, { legal_name: name })).id);
+  const seen = [];
+  let cursor = null;
+  for (let i = 0; i < 5; i++) {
+    const page = expect(await coord.get(`/api/v1/companies?q=${encodeURIComponent(name)}&sort=name&limit=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`), 200);
+    seen.push(...ids(page.items));
+    if (!page.next_cursor) break;
+    cursor = page.next_cursor;
+  }
+  assert.deepEqual(seen, made);
+});
+
 test('companies: delete refused while referenced (409 naming positions), 204 when free', async () => {
   const c = await mkCompany(coord);
   const p = await mkPosition(coord, c.id);

@@ -8,9 +8,18 @@ export const LANGS = ['en'];
 export async function loadStrings() {
   const wanted = (localStorage.getItem('tb.lang') || navigator.language || 'en').slice(0, 2);
   lang = LANGS.includes(wanted) ? wanted : 'en';
-  fallback = await (await fetch('/i18n/en.json')).json();
-  strings = lang === 'en' ? fallback : await (await fetch(`/i18n/${lang}.json`)).json();
+  fallback = await loadLang('en');
+  strings = lang === 'en' ? fallback : await loadLang(lang);
   document.documentElement.lang = lang;
+}
+
+// <lang>.json, plus <lang>.extra.json when present (strings of screens added later).
+async function loadLang(code) {
+  const [main, extra] = await Promise.all([
+    fetch(`/i18n/${code}.json`).then((r) => (r.ok ? r.json() : {})).catch(() => ({})),
+    fetch(`/i18n/${code}.extra.json`).then((r) => (r.ok ? r.json() : {})).catch(() => ({})),
+  ]);
+  return { ...main, ...extra };
 }
 
 /** t('key.path', {name: 'x'}) -> string with {name} replaced; the key itself when unknown. */
