@@ -43,6 +43,7 @@ check: deps-test $(BUILD)/build.ninja $(BUILD_ASAN)/build.ninja $(BUILD_CLANG)/b
 	ninja -C $(BUILD_ASAN)
 	-meson test -C $(BUILD) --no-rebuild --print-errorlogs --num-processes 2
 	-ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	  TB_SANITIZED=1 meson test -C $(BUILD_ASAN) --no-rebuild --print-errorlogs --num-processes 2 \
 	  --suite unit --suite api --timeout-multiplier 4
 	@scripts/test-summary.py $(BUILD)/meson-logs/testlog.json $(BUILD_ASAN)/meson-logs/testlog.json

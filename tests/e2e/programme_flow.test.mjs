@@ -122,3 +122,14 @@ test("a company user cannot open another company's position", async () => {
   // its own position is fine
   await open(page, `#/positions/${seed.position.id}`, seed.position.title);
 });
+
+test('a card can also be dragged to the next stage column', async () => {
+  const g2 = await coord.post('/graduates', { name: 'Dora Dragdrop', email: 'dora@example.org' });
+  const app = await coord.post('/applications', { position_id: seed.position.id, graduate_id: g2.id });
+  const page = pages.coordinator;
+  await open(page, `#/board?position_id=${seed.position.id}`, 'Pipeline');
+  const card = page.locator(`.board-col[data-stage="applied"] [data-app="${app.id}"]`);
+  await card.dragTo(page.locator('.board-col[data-stage="screened"]'));
+  await page.locator(`.board-col[data-stage="screened"] [data-app="${app.id}"]`).waitFor();
+  assert.equal((await coord.get(`/applications/${app.id}`)).stage, 'screened');
+});

@@ -17,6 +17,7 @@ let onUnauthorized = () => {};
 export function setUnauthorizedHandler(fn) { onUnauthorized = fn; }
 
 export async function api(method, path, body, { raw = false, headers = {}, quiet401 = false } = {}) {
+  if (path.startsWith('/api/v1/')) path = path.slice(7); // callers may pass full API paths
   const h = { Accept: 'application/json', ...headers };
   let payload;
   if (body instanceof Blob || body instanceof ArrayBuffer) payload = body;
