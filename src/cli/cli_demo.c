@@ -187,7 +187,8 @@ int cli_demo_main(int argc, char **argv)
     printf("Qualification: every operator accredited; %d signed credentials issued for completed placements.\n"
            "Verify one at %s/verify (Qualifications page, or the QR code on its PDF certificate).\n", issued, public_url);
     if (demo_kek)
-        printf("Signing keys are sealed with a built-in demo key-encryption key: set TRADEBRIDGE_KEK for real use.\n");
+        printf("Signing keys are sealed with the demo's key-encryption key TRADEBRIDGE_KEK=%s\n"
+               "(demonstration only: set your own for real use; serve this database again with it).\n", DEMO_KEK);
     printf("\n");
     fflush(stdout);
     if (!serve)

@@ -458,8 +458,9 @@ static int serve_static(struct request *r, struct response *res, struct tb_err *
     res->raw = data;
     res->raw_len = size;
     res->content_type = content_type_of(name);
-    /* HTML must revalidate so a deploy shows at once; assets may be cached. */
-    res->cache_control = strstr(name, ".html") ? "no-cache" : "public, max-age=3600";
+    /* Everything revalidates (cheap: 304 by ETag), so a deploy never mixes
+     * a new page with modules cached from the old one. */
+    res->cache_control = "no-cache";
     res->etag = static_file_etag(r->arena, data, size);
     const char *inm = req_header(r, "If-None-Match");
     if (inm && res->etag && !strcmp(inm, res->etag)) {
@@ -566,8 +567,16 @@ static int dispatch(struct request *r, struct response *res, const struct abuf *
         r->raw_len = body->len;
     } else if (body->len > 0) {
         if (!route->body) {
-            TB_INVALID(err, "", "body: this endpoint takes no request body");
-            return index;
+            /* Clients often send {} with a POST that takes nothing; accept
+             * exactly that, refuse anything else. */
+            json_t *empty = json_loadb(body->data, body->len, 0, NULL);
+            int ok = json_is_object(empty) && json_object_size(empty) == 0;
+            json_decref(empty);
+            if (!ok) {
+                TB_INVALID(err, "", "body: this endpoint takes no request body");
+                return index;
+            }
+            goto run;
         }
         const char *ct = req_header(r, "Content-Type");
         if (!ct || strncasecmp(ct, "application/json", 16)) {
@@ -593,6 +602,7 @@ static int dispatch(struct request *r, struct response *res, const struct abuf *
         if (validate_object(r->body, route->body, route->flags & ROUTE_PARTIAL, err) < 0)
             return index;
     }
+run:
     route->handler(r, res, err);
     return index;
 }

