@@ -35,7 +35,9 @@ static const char USAGE[] =
     "  verify   verify a credential's proof, issuer, status and dates\n"
     "  canon    print the canonical form (RDFC-1.0 N-Quads or JCS)\n"
     "  keygen   print a new Ed25519 Multikey key pair (KEY.json)\n"
-    "  status-list  create a Bitstring Status List credential, set/clear/read its bits\n\n"
+    "  status-list  create a Bitstring Status List credential, set/clear/read its bits\n"
+    "  issue, revoke, suspend, reinstate, show, keys\n"
+    "           the credentials stored in the database (see 'credential issue --help')\n\n"
     "Run 'tradebridge credential COMMAND --help' for a command's options.\n";
 
 static const char SIGN_USAGE[] =
@@ -637,6 +639,8 @@ out:
     return rc;
 }
 
+int cli_credential_stored(int argc, char **argv);
+
 int cli_credential_main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -662,7 +666,9 @@ int cli_credential_main(int argc, char **argv)
         return cmd_keygen(argc - 1, argv + 1);
     if (!strcmp(c, "status-list"))
         return cmd_status_list(argc - 1, argv + 1);
-    /* issue / revoke / keys (stored credentials) are added by the server work. */
+    if (!strcmp(c, "issue") || !strcmp(c, "revoke") || !strcmp(c, "suspend") || !strcmp(c, "reinstate") ||
+        !strcmp(c, "show") || !strcmp(c, "keys"))
+        return cli_credential_stored(argc - 1, argv + 1);
     fprintf(stderr, "tradebridge credential: unknown command '%s' (try --help)\n", c);
     return 2;
 }
