@@ -16,6 +16,7 @@ OK = re.compile(r'^\s*(not ok|ok)\b(.*)$')
 def main(logs):
     passed = failed = skipped = 0
     problems = []
+    tallies = []
     for log in logs:
         try:
             lines = open(log, encoding='utf-8', errors='replace').read().splitlines()
@@ -33,6 +34,11 @@ def main(logs):
                 failed += 1
                 continue
             out = t.get('stdout') or ''
+            # Conformance suites print their own tally ("# passed 86 of 86"): show it.
+            if t.get('name', '').split(':')[-1].strip().startswith(('conformance', 'engine')):
+                for l in out.splitlines():
+                    if re.match(r'^#.*(passed|optimum|optima).* of ', l) or re.match(r'^# \w+: passed', l):
+                        tallies.append(f"{t['name'].split('/')[-1].strip()}: {l.lstrip('# ')}")
             p = f = s = 0
             for l in out.splitlines():
                 # node's TAP nests a file's tests; only leaf results count.
@@ -49,6 +55,8 @@ def main(logs):
                 f = 1
                 problems.append(f"{t.get('name')}: {t.get('result')} without a failing case (crash or sanitizer report?)")
             passed, failed, skipped = passed + p, failed + f, skipped + s
+    for line in sorted(set(tallies)):
+        print('conformance: ' + line)
     for pr in problems:
         print('test-summary: ' + pr)
     line = f'{passed} passed, {failed} failed'

@@ -11,15 +11,6 @@
 #include "cli/demo.h"
 #include "service/issuing_service.h"
 
-/* Skills from ESCO (European Skills, Competences, Qualifications and
- * Occupations, v1.1), named with their concept URIs. */
-static const char *const esco[][2] = {
-    {"conduct market research", "http://data.europa.eu/esco/skill/0f7d8c2b-7b8a-4f1a-9d1e-1b8a36b4f5a1"},
-    {"manage export strategies", "http://data.europa.eu/esco/skill/5a1c2b0a-3c1a-4a59-8f3e-5b1f1d5c6e7d"},
-    {"apply export control principles", "http://data.europa.eu/esco/skill/8f3e0e6d-6a0d-4d3b-8b8e-2f7d3a1b6c9e"},
-    {"negotiate sales contracts", "http://data.europa.eu/esco/skill/4b2d1c6e-9a7f-4f0e-8c1d-3e5a2b7c9d1f"},
-};
-
 int demo_credentials(struct store *st, const char *public_url, const char *kek, int *issued, struct tb_err *err)
 {
     struct tb_actor sys = actor_system();
@@ -31,31 +22,30 @@ int demo_credentials(struct store *st, const char *public_url, const char *kek, 
     q.f1 = "operator";
     if (store_org_list(st, &sys, &q, &orgs, err) < 0)
         goto out_arena;
-    json_t *alignments = json_array();
-    for (size_t i = 0; i < sizeof esco / sizeof esco[0]; i++)
-        json_array_append_new(alignments, json_pack("{s:s, s:s}", "name", esco[i][0], "url", esco[i][1]));
     size_t k;
     json_t *org;
     json_array_foreach(orgs.items, k, org) {
         int64_t org_id = json_integer_value(json_object_get(org, "id"));
-        int64_t acc_id, ach_id;
+        int64_t acc_id, ach_id = 0;
         json_t *acc = json_pack("{s:I, s:s, s:s}", "org_id", (json_int_t)org_id, "valid_from", "2024-01-01", "note",
                                 "Accredited as an issuer of the export trainee qualification (demo)");
-        json_t *ach = json_pack("{s:I, s:s, s:s, s:s, s:s, s:i, s:O}", "org_id", (json_int_t)org_id, "name",
-                                "Export Trainee Certificate in International Trade Management", "description",
-                                "Twelve months of applied international trade at an exporting SME: market research, "
-                                "market entry, international marketing, trade finance, logistics and customs, "
-                                "negotiation, combined with the company's real export project.",
-                                "criteria",
-                                "Passed the eight training modules and delivered the export project at the host "
-                                "company, signed off by the in-company mentor and reviewed by the operator.",
-                                "eqf_level", "6", "credits", 60, "alignments", alignments);
         int r1 = store_entity_create(st, &sys, ENT_ACCREDITATION, acc, &acc_id, err);
-        int r2 = r1 == 0 ? store_entity_create(st, &sys, ENT_ACHIEVEMENT, ach, &ach_id, err) : -1;
         json_decref(acc);
-        json_decref(ach);
-        if (r2 < 0) {
-            json_decref(alignments);
+        if (r1 < 0)
+            goto out_orgs;
+        /* Every operator starts with the default qualification. */
+        struct list_page achs;
+        struct list_query aq = {.limit = 50, .q = DEFAULT_ACHIEVEMENT_NAME};
+        struct tb_actor in_org = sys;
+        in_org.tenant_id = org_id;
+        in_org.all_tenants = 0;
+        if (store_entity_list(st, &in_org, ENT_ACHIEVEMENT, &aq, NULL, &achs, err) < 0)
+            goto out_orgs;
+        if (json_array_size(achs.items))
+            ach_id = json_integer_value(json_object_get(json_array_get(achs.items, 0), "id"));
+        list_page_free(&achs);
+        if (!ach_id) {
+            tb_fail(err, 500, "internal_error", "", "operator %lld has no default achievement", (long long)org_id);
             goto out_orgs;
         }
         struct tb_actor op = sys;
@@ -66,10 +56,8 @@ int demo_credentials(struct store *st, const char *public_url, const char *kek, 
         json_t *pf = json_pack("{s:s}", "status", "completed");
         int lr = store_entity_list(st, &op, ENT_PLACEMENT, &pq, pf, &placements, err);
         json_decref(pf);
-        if (lr < 0) {
-            json_decref(alignments);
+        if (lr < 0)
             goto out_orgs;
-        }
         size_t j;
         json_t *p;
         json_array_foreach(placements.items, j, p) {
@@ -79,14 +67,12 @@ int demo_credentials(struct store *st, const char *public_url, const char *kek, 
             if (issuing_issue(&c, json_integer_value(json_object_get(p, "graduate_id")), ach_id,
                               json_integer_value(json_object_get(p, "id")), valid_from, &id, err) < 0) {
                 list_page_free(&placements);
-                json_decref(alignments);
                 goto out_orgs;
             }
             (*issued)++;
         }
         list_page_free(&placements);
     }
-    json_decref(alignments);
     rc = 0;
 out_orgs:
     list_page_free(&orgs);

@@ -861,3 +861,25 @@ int store_credential_public(struct store *st, const char *credential_id, json_t 
         return st_db_fail(st, err, "credential");
     return *document ? 0 : TB_NOT_FOUND(err, "no credential with this id");
 }
+
+int store_default_catalogue(struct store *st, const struct tb_actor *a, int64_t org_id, struct tb_err *err)
+{
+    /* ESCO skill alignments are left to each operator: they name the skills
+     * their own curriculum covers. */
+    json_t *ach = json_pack(
+        "{s:I, s:s, s:s, s:s, s:s, s:i, s:[]}", "org_id", (json_int_t)org_id, "name", DEFAULT_ACHIEVEMENT_NAME,
+        "description",
+        "Twelve months of applied international trade at an exporting SME: market research, market entry, "
+        "international marketing, trade finance and payment, logistics, customs and Incoterms, trade law, "
+        "negotiation and culture, digital trade, combined with the company's real export project.",
+        "criteria",
+        "Passed the test of each training module and delivered the workplace deliverables and the export "
+        "project at the host company, signed off by the in-company mentor and reviewed by the operator.",
+        "eqf_level", "6", "credits", 60, "alignments");
+    struct tb_actor sys = *a;
+    sys.all_tenants = 1;
+    int64_t id;
+    int rc = store_entity_create(st, &sys, ENT_ACHIEVEMENT, ach, &id, err);
+    json_decref(ach);
+    return rc;
+}

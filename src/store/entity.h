@@ -125,6 +125,11 @@ int store_credential_set_status(struct store *st, const struct tb_actor *a, int6
 int store_credential_public(struct store *st, const char *credential_id, json_t **document,
                             struct tb_err *err);
 
+/* The default catalogue a new operator starts with: the export-trainee
+ * qualification in international trade management (EQF 6, 60 ECTS). */
+#define DEFAULT_ACHIEVEMENT_NAME "Export Trainee Certificate in International Trade Management"
+int store_default_catalogue(struct store *st, const struct tb_actor *a, int64_t org_id, struct tb_err *err);
+
 /* Counts for dashboards: {"applications":{"applied":n,...},"positions":{...},"placements":{...}}
  * within the actor's tenant and scope. */
 int store_programme_counts(struct store *st, const struct tb_actor *a, json_t **out,

@@ -57,8 +57,13 @@ static const struct store_stmt_info stmts[STMT__MAX] = {
     [STMT_ORG_REFS] = {"ORG_REFS",
         "SELECT (SELECT count(*) FROM memberships WHERE org_id = :id), "
         "(SELECT count(*) FROM orgs WHERE parent_id = :id), "
-        "(SELECT count(*) FROM api_tokens WHERE org_id = :id) "
+        "(SELECT count(*) FROM api_tokens WHERE org_id = :id), "
+        "(SELECT count(*) FROM companies WHERE org_id = :id) + (SELECT count(*) FROM graduates WHERE org_id = :id) "
+        "+ (SELECT count(*) FROM cohorts WHERE org_id = :id) + (SELECT count(*) FROM credentials WHERE org_id = :id) "
         "WHERE :all = 1 OR :id = :tenant", NULL},
+    [STMT_ORG_CATALOGUE_DELETE] = {"ORG_CATALOGUE_DELETE",
+        "DELETE FROM achievements WHERE org_id = :id AND :all = 1 "
+        "AND id NOT IN (SELECT achievement_id FROM credentials)", NULL},
     [STMT_ORG_FOUNDATION] = {"ORG_FOUNDATION",
         "SELECT id FROM orgs WHERE kind = 'foundation' ORDER BY id LIMIT 1",
         "the foundation is the umbrella over all tenants; its id is public"},

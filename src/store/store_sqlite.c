@@ -21,6 +21,7 @@
 
 #include "core/embedded.h"
 #include "store/stmts.h"
+#include "store/entity.h"
 #include "store/store_int.h"
 
 extern const struct embedded_file sql_sqlite_files[];
@@ -639,6 +640,8 @@ int store_org_create(struct store *st, const struct tb_actor *a, const char *kin
     rc = store_audit_add(st, a, *id, "create", "organization", *id, d, err);
     json_decref(d);
     json_decref(fields);
+    if (rc == 0 && !strcmp(kind, "operator"))
+        rc = store_default_catalogue(st, a, *id, err);
 out:
     return st_tx_end(st, owned, rc, err);
 }
@@ -745,11 +748,12 @@ int store_org_delete(struct store *st, const struct tb_actor *a, int64_t id, str
     st_bind_i64(s, ":id", id);
     if (sqlite3_step(s) == SQLITE_ROW) {
         int64_t members = sqlite3_column_int64(s, 0), children = sqlite3_column_int64(s, 1);
+        int64_t records = sqlite3_column_int64(s, 3);
         sqlite3_reset(s);
-        if (members || children) {
+        if (members || children || records) {
             tb_fail(err, 409, "still_referenced", "",
-                    "organization is still referenced by %lld role(s) and %lld organization(s)",
-                    (long long)members, (long long)children);
+                    "organization is still referenced by %lld role(s), %lld organization(s) and %lld programme record(s)",
+                    (long long)members, (long long)children, (long long)records);
             goto out;
         }
     } else {
@@ -766,6 +770,14 @@ int store_org_delete(struct store *st, const struct tb_actor *a, int64_t id, str
     if (rc < 0)
         goto out;
     rc = -1;
+    /* The default catalogue it was given goes with it, if never awarded. */
+    s = st_stmt(st, STMT_ORG_CATALOGUE_DELETE, err);
+    if (!s)
+        goto out;
+    st_bind_actor(s, a);
+    st_bind_i64(s, ":id", id);
+    if (st_step_done(st, s, "organization", err) < 0)
+        goto out;
     s = st_stmt(st, STMT_ORG_DELETE, err);
     if (!s)
         goto out;
