@@ -65,6 +65,33 @@ static int resolve_org(struct store *st, const char *org, int64_t *id, struct tb
     return store_org_by_name(st, org, id, err);
 }
 
+
+typedef int (*list_fn)(struct store *, const struct tb_actor *, const struct list_query *, struct list_page *,
+                       struct tb_err *);
+
+/* Every page of a list, as one array. */
+static int all_pages(struct store *st, const struct tb_actor *a, list_fn list, json_t **out, struct tb_err *err)
+{
+    struct list_query q = {.limit = 200};
+    struct list_page page;
+    char *cursor = NULL;
+    json_t *all = json_array();
+    do {
+        q.cursor = cursor;
+        if (list(st, a, &q, &page, err) < 0) {
+            free(cursor);
+            json_decref(all);
+            return -1;
+        }
+        json_array_extend(all, page.items);
+        free(cursor);
+        cursor = page.next_cursor ? strdup(page.next_cursor) : NULL;
+        list_page_free(&page);
+    } while (cursor);
+    *out = all;
+    return 0;
+}
+
 static const char org_help[] =
     "usage: tradebridge org add NAME --country CC [--db PATH]\n"
     "       tradebridge org add NAME --foundation [--db PATH]\n"
@@ -121,22 +148,10 @@ int cli_org_main(int argc, char **argv)
         if (!st)
             return EXIT_RUNTIME;
         struct tb_actor sys = actor_system();
-        struct list_query q = {.limit = 200};
-        struct list_page page;
         int rc = EXIT_OK;
-        json_t *all = json_array();
-        do {
-            if (store_org_list(st, &sys, &q, &page, &err) < 0) {
-                rc = cli_fail("org list", &err);
-                break;
-            }
-            json_array_extend(all, page.items);
-            char *next = page.next_cursor ? strdup(page.next_cursor) : NULL;
-            list_page_free(&page);
-            free((char *)q.cursor);
-            q.cursor = next;
-        } while (q.cursor);
-        free((char *)q.cursor);
+        json_t *all = NULL;
+        if (all_pages(st, &sys, store_org_list, &all, &err) < 0)
+            rc = cli_fail("org list", &err);
         if (rc == EXIT_OK) {
             if (o.json) {
                 json_dumpf(all, stdout, JSON_INDENT(2));
@@ -269,21 +284,9 @@ int cli_user_main(int argc, char **argv)
             }
             sys.all_tenants = 0;
         }
-        struct list_query q = {.limit = 200};
-        struct list_page page;
-        json_t *all = json_array();
-        do {
-            if (store_user_list(st, &sys, &q, &page, &err) < 0) {
-                rc = cli_fail("user list", &err);
-                break;
-            }
-            json_array_extend(all, page.items);
-            char *next = page.next_cursor ? strdup(page.next_cursor) : NULL;
-            list_page_free(&page);
-            free((char *)q.cursor);
-            q.cursor = next;
-        } while (q.cursor);
-        free((char *)q.cursor);
+        json_t *all = NULL;
+        if (all_pages(st, &sys, store_user_list, &all, &err) < 0)
+            rc = cli_fail("user list", &err);
         size_t i;
         json_t *row;
         if (rc == EXIT_OK && o.json) {

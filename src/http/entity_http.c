@@ -6,6 +6,7 @@
 #include "http/entity_http.h"
 #include "http/export.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 int is_staff(const struct request *r)
@@ -96,4 +97,25 @@ int entity_delete(struct request *r, struct response *res, enum entity e, struct
     if (store_entity_delete(r->store, &r->actor, e, r->ids[0], err) < 0)
         return -1;
     return respond_no_content(res);
+}
+
+int req_operator(struct request *r, int64_t *org, struct tb_err *err)
+{
+    const char *q = req_query(r, "org_id");
+    if (!q) {
+        if (r->actor.all_tenants)
+            return TB_INVALID(err, "org_id", "org_id: the foundation must say which operator (?org_id=)");
+        *org = r->actor.tenant_id;
+        return 0;
+    }
+    char *end;
+    long long v = strtoll(q, &end, 10);
+    if (*end || v <= 0)
+        return TB_INVALID(err, "org_id", "org_id: expected an operator id");
+    json_t *o;
+    if (store_org_get(r->store, &r->actor, v, &o, err) < 0)
+        return -1;
+    json_decref(o);
+    *org = v;
+    return 0;
 }

@@ -25,5 +25,8 @@ int entity_update(struct request *r, struct response *res, enum entity e, const 
 int entity_delete(struct request *r, struct response *res, enum entity e, struct tb_err *err);
 
 int is_staff(const struct request *r);
+/* The operator a request acts for: ?org_id= (any the actor may see), else the
+ * actor's own; the foundation must name one. */
+int req_operator(struct request *r, int64_t *org, struct tb_err *err);
 
 #endif

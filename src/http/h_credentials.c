@@ -125,27 +125,6 @@ int h_accreditation_delete(struct request *r, struct response *res, struct tb_er
 
 /* ---- keys ---- */
 
-static int operator_org(struct request *r, int64_t *org, struct tb_err *err)
-{
-    const char *q = req_query(r, "org_id");
-    if (!q) {
-        if (r->actor.all_tenants)
-            return TB_INVALID(err, "org_id", "org_id: the foundation must say which operator (?org_id=)");
-        *org = r->actor.tenant_id;
-        return 0;
-    }
-    char *end;
-    long long v = strtoll(q, &end, 10);
-    json_t *o;
-    if (*end || v <= 0)
-        return TB_INVALID(err, "org_id", "org_id: expected an operator id");
-    if (store_org_get(r->store, &r->actor, v, &o, err) < 0)
-        return -1;
-    json_decref(o);
-    *org = v;
-    return 0;
-}
-
 static struct issuing_ctx ctx_of(struct request *r)
 {
     struct issuing_ctx c = {r->store, &r->actor, r->cfg->public_url, r->cfg->key_encryption_key, r->arena};
@@ -156,7 +135,7 @@ int h_issuer_keys_get(struct request *r, struct response *res, struct tb_err *er
 {
     int64_t org;
     json_t *keys;
-    if (operator_org(r, &org, err) < 0 || store_issuer_keys_public(r->store, org, &keys, err) < 0)
+    if (req_operator(r, &org, err) < 0 || store_issuer_keys_public(r->store, org, &keys, err) < 0)
         return -1;
     char *did = issuer_did(r->arena, r->cfg->public_url, org);
     return respond_json(res, 200, json_pack("{s:I, s:s, s:s, s:o}", "org_id", (json_int_t)org, "did", did,
@@ -169,7 +148,7 @@ int h_issuer_keys_rotate(struct request *r, struct response *res, struct tb_err 
 {
     int64_t org;
     struct issuing_ctx c = ctx_of(r);
-    if (operator_org(r, &org, err) < 0 || issuing_rotate_key(&c, org, err) < 0)
+    if (req_operator(r, &org, err) < 0 || issuing_rotate_key(&c, org, err) < 0)
         return -1;
     return h_issuer_keys_get(r, res, err);
 }

@@ -80,32 +80,11 @@ static void strip(json_t *items)
     }
 }
 
-static int operator_of(struct request *r, int64_t *org_id, struct tb_err *err)
-{
-    const char *q = req_query(r, "org_id");
-    if (!q) {
-        if (r->actor.all_tenants)
-            return TB_INVALID(err, "org_id", "org_id: the foundation must say which operator (?org_id=)");
-        *org_id = r->actor.tenant_id;
-        return 0;
-    }
-    char *end;
-    long long v = strtoll(q, &end, 10);
-    if (*end || v <= 0)
-        return TB_INVALID(err, "org_id", "org_id: expected an operator id");
-    json_t *org;
-    if (store_org_get(r->store, &r->actor, v, &org, err) < 0)
-        return -1;
-    json_decref(org);
-    *org_id = v;
-    return 0;
-}
-
 int h_match_weights_get(struct request *r, struct response *res, struct tb_err *err)
 {
     int64_t org_id;
     json_t *stored;
-    if (operator_of(r, &org_id, err) < 0 || store_match_settings_get(r->store, &r->actor, org_id, &stored, err) < 0)
+    if (req_operator(r, &org_id, err) < 0 || store_match_settings_get(r->store, &r->actor, org_id, &stored, err) < 0)
         return -1;
     json_t *out = json_pack("{s:I, s:o, s:b}", "org_id", (json_int_t)org_id, "weights",
                             match_weights_effective(stored), "defaults", stored == NULL);
@@ -116,7 +95,7 @@ int h_match_weights_get(struct request *r, struct response *res, struct tb_err *
 int h_match_weights_put(struct request *r, struct response *res, struct tb_err *err)
 {
     int64_t org_id;
-    if (match_weights_validate(r->body, err) < 0 || operator_of(r, &org_id, err) < 0 ||
+    if (match_weights_validate(r->body, err) < 0 || req_operator(r, &org_id, err) < 0 ||
         store_match_settings_put(r->store, &r->actor, org_id, r->body, err) < 0)
         return -1;
     return h_match_weights_get(r, res, err);
