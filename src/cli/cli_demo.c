@@ -168,9 +168,18 @@ int cli_demo_main(int argc, char **argv)
         setenv("TRADEBRIDGE_KEK", DEMO_KEK, 1);
         kek = DEMO_KEK;
     }
+    /* Credentials name the server's address: the one it will listen on,
+     * unless a public URL is configured. */
     const char *public_url = getenv("TRADEBRIDGE_PUBLIC_URL");
-    if (!public_url || !*public_url)
-        public_url = "http://127.0.0.1:8080";
+    char listen_url[300];
+    if (!public_url || !*public_url) {
+        size_t n = listen ? strlen(listen) : 0;
+        int fixed_port = n > 2 && strcmp(listen + n - 2, ":0");   /* port 0 is not known yet */
+        snprintf(listen_url, sizeof listen_url, "http://%s", fixed_port ? listen : "127.0.0.1:8080");
+        public_url = listen_url;
+        if (fixed_port)
+            setenv("TRADEBRIDGE_PUBLIC_URL", listen_url, 1);
+    }
     int issued = 0;
     if (rc == 0)
         rc = demo_credentials(st, public_url, kek, &issued, &err);
