@@ -273,7 +273,7 @@ int store_entity_list(struct store *st, const struct tb_actor *a, enum entity e,
         return -1;
     st_bind_actor(s, a);
     bind_scope(s, a);
-    st_bind_text(s, ":q", q->q);
+    st_bind_q(s, q->q);
     const char *key;
     json_t *v;
     json_object_foreach((json_t *)filters, key, v) {

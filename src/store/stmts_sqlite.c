@@ -16,13 +16,13 @@
     "WHERE m.user_id = " u ".id AND m.org_id = :tenant))"
 #define USER_COLUMNS "u.id, u.email, u.name, u.status, u.created_at, u.updated_at, u.version"
 #define USER_FILTERS \
-    " AND (:q IS NULL OR u.email LIKE '%' || :q || '%' OR u.name LIKE '%' || :q || '%')" \
+    " AND (:q IS NULL OR u.email LIKE '%' || :q_like || '%' ESCAPE '!' OR u.name LIKE '%' || :q_like || '%' ESCAPE '!')" \
     " AND (:role IS NULL OR EXISTS (SELECT 1 FROM memberships m2 WHERE m2.user_id = u.id" \
     " AND m2.role = :role AND (:all = 1 OR m2.org_id = :tenant)))" \
     " AND (:status IS NULL OR u.status = :status)"
 #define ORG_COLUMNS "id, kind, name, country, parent_id, created_at, updated_at, version"
 #define ORG_FILTERS " AND (:all = 1 OR id = :tenant) AND (:kind IS NULL OR kind = :kind)" \
-    " AND (:q IS NULL OR name LIKE '%' || :q || '%')"
+    " AND (:q IS NULL OR name LIKE '%' || :q_like || '%' ESCAPE '!')"
 #define AUDIT_COLUMNS "a.id, a.org_id, a.user_id, u.email AS user_email, a.action, a.entity, " \
     "a.entity_id, a.changes, a.at, a.client_addr"
 #define AUDIT_FILTERS " AND (:all = 1 OR a.org_id = :tenant)" \

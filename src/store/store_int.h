@@ -20,6 +20,9 @@ sqlite3_stmt *st_stmt(struct store *st, enum stmt id, struct tb_err *err);
 /* Binding by name; names a statement does not use are ignored. */
 void st_bind_i64(sqlite3_stmt *s, const char *name, int64_t v);
 void st_bind_text(sqlite3_stmt *s, const char *name, const char *v);
+/* Binds :q (as given) and :q_like (with LIKE's wildcards escaped by '!'),
+ * so free text matches literally: "50%" finds "50%", not everything. */
+void st_bind_q(sqlite3_stmt *s, const char *q);
 void st_bind_opt_i64(sqlite3_stmt *s, const char *name, int64_t v);   /* 0 binds NULL */
 /* :tenant, :all, :self, :client_addr and :now from the actor. */
 void st_bind_actor(sqlite3_stmt *s, const struct tb_actor *a);

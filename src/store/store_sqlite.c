@@ -100,6 +100,27 @@ void st_bind_opt_i64(sqlite3_stmt *s, const char *name, int64_t v)
     }
 }
 
+void st_bind_q(sqlite3_stmt *s, const char *q)
+{
+    st_bind_text(s, ":q", q);
+    int i = sqlite3_bind_parameter_index(s, ":q_like");
+    if (!i)
+        return;
+    if (!q) {
+        sqlite3_bind_null(s, i);
+        return;
+    }
+    size_t n = strlen(q);
+    char *esc = malloc(2 * n + 1), *o = esc;
+    for (const char *p = q; *p; p++) {
+        if (*p == '%' || *p == '_' || *p == '!')
+            *o++ = '!';
+        *o++ = *p;
+    }
+    *o = '\0';
+    sqlite3_bind_text(s, i, esc, -1, free);
+}
+
 void st_bind_actor(sqlite3_stmt *s, const struct tb_actor *a)
 {
     st_bind_i64(s, ":tenant", a->tenant_id);
@@ -669,7 +690,7 @@ int store_org_list(struct store *st, const struct tb_actor *a, const struct list
         return -1;
     st_bind_actor(s, a);
     st_bind_text(s, ":kind", q->f1);
-    st_bind_text(s, ":q", q->q);
+    st_bind_q(s, q->q);
     return st_list_run(st, s, q, sort == 1 ? "name" : NULL, 0, page, err);
 }
 
@@ -936,7 +957,7 @@ int store_user_list(struct store *st, const struct tb_actor *a, const struct lis
     if (!s)
         return -1;
     st_bind_actor(s, a);
-    st_bind_text(s, ":q", q->q);
+    st_bind_q(s, q->q);
     st_bind_text(s, ":role", q->f1);
     st_bind_text(s, ":status", q->f2);
     return st_list_run(st, s, q, sort == 1 ? "email" : NULL, 0, page, err);

@@ -275,6 +275,28 @@ static void pages_cover_every_row_once(void **state)
     done(f.st);
 }
 
+static void free_text_matches_literally(void **state)
+{
+    (void)state;
+    struct fixture f;
+    setup_orgs(&f);
+    struct tb_err err;
+    int64_t id;
+    assert_int_equal(store_org_create(f.st, &f.sys, "operator", "Export 50% Club", "FI", f.foundation, &id, &err), 0);
+    assert_int_equal(store_org_create(f.st, &f.sys, "operator", "Export 500 Club", "FI", f.foundation, &id, &err), 0);
+    assert_int_equal(store_org_create(f.st, &f.sys, "operator", "Export_Nordic", "FI", f.foundation, &id, &err), 0);
+    const char *queries[] = {"50%", "_", "Export"};
+    size_t want[] = {1, 1, 3};
+    for (int i = 0; i < 3; i++) {
+        struct list_query q = {.limit = 50, .q = queries[i]};
+        struct list_page page;
+        assert_int_equal(store_org_list(f.st, &f.sys, &q, &page, &err), 0);
+        assert_int_equal(json_array_size(page.items), want[i]);
+        list_page_free(&page);
+    }
+    done(f.st);
+}
+
 static void single_use_links_work_once(void **state)
 {
     (void)state;
@@ -323,6 +345,7 @@ int main(void)
         cmocka_unit_test(stale_versions_are_refused_and_changes_audited),
         cmocka_unit_test(referenced_org_cannot_be_deleted),
         cmocka_unit_test(pages_cover_every_row_once),
+        cmocka_unit_test(free_text_matches_literally),
         cmocka_unit_test(single_use_links_work_once),
         cmocka_unit_test(backup_is_a_complete_copy),
     };
