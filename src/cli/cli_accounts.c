@@ -92,6 +92,27 @@ static int all_pages(struct store *st, const struct tb_actor *a, list_fn list, j
     return 0;
 }
 
+/* The shared front of `org` and `user`: help, the verb, then its options.
+ * Returns -1 with *rc set when that already answered the command. */
+static int verb_front(const char *cmd, int argc, char **argv, const char *help, struct common *o,
+                      const char **verb, char ***args, int *nargs, int *rc)
+{
+    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        fputs(help, argc < 2 ? stderr : stdout);
+        *rc = argc < 2 ? EXIT_USAGE : EXIT_OK;
+        return -1;
+    }
+    *verb = argv[1];
+    int first = parse(cmd, argc - 1, argv + 1, o, help);
+    if (first < 0) {
+        *rc = first == -2 ? EXIT_OK : EXIT_USAGE;
+        return -1;
+    }
+    *nargs = argc - 1 - first;
+    *args = argv + 1 + first;
+    return 0;
+}
+
 static const char org_help[] =
     "usage: tradebridge org add NAME --country CC [--db PATH]\n"
     "       tradebridge org add NAME --foundation [--db PATH]\n"
@@ -101,19 +122,12 @@ static const char org_help[] =
 
 int cli_org_main(int argc, char **argv)
 {
-    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-        fputs(org_help, argc < 2 ? stderr : stdout);
-        return argc < 2 ? EXIT_USAGE : EXIT_OK;
-    }
-    const char *verb = argv[1];
+    const char *verb;
     struct common o;
-    int first = parse("org", argc - 1, argv + 1, &o, org_help);
-    if (first == -2)
-        return EXIT_OK;
-    if (first < 0)
-        return EXIT_USAGE;
-    int nargs = argc - 1 - first;
-    char **args = argv + 1 + first;
+    char **args;
+    int nargs, rc_front;
+    if (verb_front("org", argc, argv, org_help, &o, &verb, &args, &nargs, &rc_front) < 0)
+        return rc_front;
     struct tb_err err = {0};
     if (!strcmp(verb, "add")) {
         if (nargs != 1)
@@ -198,19 +212,12 @@ static int obtain_password(const struct common *o, char *buf, size_t n, int *gen
 
 int cli_user_main(int argc, char **argv)
 {
-    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-        fputs(user_help, argc < 2 ? stderr : stdout);
-        return argc < 2 ? EXIT_USAGE : EXIT_OK;
-    }
-    const char *verb = argv[1];
+    const char *verb;
     struct common o;
-    int first = parse("user", argc - 1, argv + 1, &o, user_help);
-    if (first == -2)
-        return EXIT_OK;
-    if (first < 0)
-        return EXIT_USAGE;
-    int nargs = argc - 1 - first;
-    char **args = argv + 1 + first;
+    char **args;
+    int nargs, rc_front;
+    if (verb_front("user", argc, argv, user_help, &o, &verb, &args, &nargs, &rc_front) < 0)
+        return rc_front;
     struct tb_err err = {0};
     if (auth_init() < 0)
         return EXIT_RUNTIME;
