@@ -45,16 +45,26 @@ void arena_free(struct arena *a)
     free(a);
 }
 
+/* Keeps the newest block, the largest, when it is not huge: a loop that
+ * resets between jobs of the same size then allocates nothing after the first
+ * job, where keeping the oldest (16 KB) block made every job malloc and free
+ * the same large blocks again (glibc consolidates its heap on such frees). */
+#define ARENA_KEEP_MAX ((size_t)1 << 20)
+
 void arena_reset(struct arena *a)
 {
     if (!a || !a->head)
         return;
     struct block *keep = a->head;
-    while (keep->next) {
-        struct block *b = keep;
-        keep = keep->next;
-        free(b);
+    if (keep->size > ARENA_KEEP_MAX)
+        while (keep->next)
+            keep = keep->next;
+    for (struct block *b = a->head, *next; b; b = next) {
+        next = b->next;
+        if (b != keep)
+            free(b);
     }
+    keep->next = NULL;
     keep->used = 0;
     a->head = keep;
     a->total = keep->size;
@@ -176,6 +186,15 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
 size_t arena_used(const struct arena *a)
 {
     return a->total;
+}
+
+int arena_owns(const struct arena *a, const void *p)
+{
+    uintptr_t q = (uintptr_t)p;   /* integers: comparing unrelated pointers is undefined */
+    for (const struct block *b = a->head; b; b = b->next)
+        if (q >= (uintptr_t)b->data && q - (uintptr_t)b->data < b->size)
+            return 1;
+    return 0;
 }
 
 void abuf_init(struct abuf *b, struct arena *a, size_t max)

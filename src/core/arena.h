@@ -17,7 +17,7 @@ struct arena;
 /* cap_bytes == 0 means "no cap" (used by batch jobs that size their input first). */
 struct arena *arena_new(size_t cap_bytes);
 void arena_free(struct arena *a);
-/* Releases every allocation but keeps the first block for reuse. */
+/* Releases every allocation but keeps one block (the largest, up to 1 MB) for reuse. */
 void arena_reset(struct arena *a);
 
 /* Memory is aligned for any scalar type. Returns NULL past the cap or on OOM. */
@@ -31,6 +31,8 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 char *arena_vprintf(struct arena *a, const char *fmt, va_list ap);
 size_t arena_used(const struct arena *a);
+/* 1 when p points into one of a's blocks (a has few: they double in size). */
+int arena_owns(const struct arena *a, const void *p);
 
 /*
  * A growable byte buffer inside an arena, with its own maximum (curl's dynbuf

@@ -6,6 +6,8 @@
  */
 #include "jsonld_int.h"
 
+#include "core/json_arena.h"
+
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -68,9 +70,8 @@ int jl_is_wellformed_iri(const char *s)
         ['{'] = 1, ['}'] = 1, ['|'] = 1, ['\\'] = 1, ['^'] = 1, ['`'] = 1, ['#'] = 2};
     int hashes = 0;
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (bad[*p] == 1)
-            return 0;
-        if (bad[*p] == 2 && ++hashes > 1)
+        unsigned char b = bad[*p];
+        if (__builtin_expect(b != 0, 0) && (b == 1 || ++hashes > 1))
             return 0;
     }
     return 1;
@@ -1130,8 +1131,12 @@ int jl_process_context(struct jl_state *st, const struct jl_ctx *active, const j
     if (!key) {
         struct arena *save = st->ca;
         st->ca = st->a;
+        /* Contexts may add documents to the loader (@import, fetch hooks):
+         * their JSON must come from the heap, not a caller's JSON arena. */
+        struct json_arena_window win = json_arena_suspend();
         int rc = process_context(st, active, local, base_url, NULL, override_protected, propagate,
                                  validate_scoped, out);
+        json_arena_resume(win);
         st->ca = save;
         return rc;
     }
@@ -1145,8 +1150,10 @@ int jl_process_context(struct jl_state *st, const struct jl_ctx *active, const j
     struct arena *save = st->ca;
     st->ca = l->arena;
     const struct jl_ctx *r;
+    struct json_arena_window win = json_arena_suspend();   /* as above: cached for good */
     int rc = process_context(st, active, local, base_url, NULL, override_protected, propagate,
                              validate_scoped, &r);
+    json_arena_resume(win);
     st->ca = save;
     if (rc == 0) {
         if (r != active) {

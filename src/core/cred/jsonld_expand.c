@@ -10,6 +10,10 @@
 
 static int expand(struct jl_state *st, const struct jl_ctx *active, const char *prop,
                   const json_t *element, const char *base_url, int from_map, json_t **out);
+/* expand() with prop's definition in active already looked up (pt). */
+static int expand_t(struct jl_state *st, const struct jl_ctx *active, const char *prop,
+                    const struct jl_term *pt, const json_t *element, const char *base_url,
+                    int from_map, json_t **out);
 
 static const struct jl_term *term_of(const struct jl_ctx *c, const char *prop)
 {
@@ -85,6 +89,14 @@ static const char *exp_iri(struct jl_state *st, const struct jl_ctx *c, const ch
     return jl_expand_iri(st, c, v, docrel, vocab, failed);
 }
 
+/* A copy of an input value for the expanded form. The expanded form never
+ * shares values with the input, so when it is built in a JSON arena window
+ * (toRdf) the arena owns every node of it and it needs no releasing. */
+static json_t *own(const json_t *v)
+{
+    return (json_is_object(v) || json_is_array(v)) ? json_deep_copy(v) : json_copy((json_t *)v);
+}
+
 /* {key: v} stealing v; json_pack parses its format each call, which showed
  * in profiles of the hot path. NULL on OOM. */
 static json_t *obj1(const char *key, json_t *v)
@@ -99,10 +111,9 @@ static json_t *obj1(const char *key, json_t *v)
 }
 
 /* Value Expansion (5.3.2). */
-static int expand_value(struct jl_state *st, const struct jl_ctx *active, const char *prop,
-                        const json_t *value, json_t **out)
+static int expand_value_t(struct jl_state *st, const struct jl_ctx *active,
+                          const struct jl_term *t, const json_t *value, json_t **out)
 {
-    const struct jl_term *t = term_of(active, prop);
     int failed = 0;
     if (t && t->type && json_is_string(value) &&
         (!strcmp(t->type, "@id") || !strcmp(t->type, "@vocab"))) {
@@ -113,7 +124,7 @@ static int expand_value(struct jl_state *st, const struct jl_ctx *active, const 
         *out = obj1("@id", iri ? json_string_nocheck(iri) : json_null());
         return *out ? 0 : jl_oom(st);
     }
-    json_t *r = obj1("@value", json_incref((json_t *)value));
+    json_t *r = obj1("@value", own(value));
     if (!r)
         return jl_oom(st);
     if (t && t->type && strcmp(t->type, "@id") && strcmp(t->type, "@vocab") &&
@@ -129,6 +140,12 @@ static int expand_value(struct jl_state *st, const struct jl_ctx *active, const 
     }
     *out = r;
     return 0;
+}
+
+static int expand_value(struct jl_state *st, const struct jl_ctx *active, const char *prop,
+                        const json_t *value, json_t **out)
+{
+    return expand_value_t(st, active, term_of(active, prop), value, out);
 }
 
 static int is_value_obj(const json_t *v) { return json_is_object(v) && has_key(v, "@value"); }
@@ -250,27 +267,27 @@ static int expand_keyword(struct jl_state *st, const struct obj_ctx *oc, const c
         if (oc->input_type && !strcmp(oc->input_type, "@json")) {
             if (active->mode10)
                 return jl_fail(st, "invalid value object value", "@json needs JSON-LD 1.1");
-            ev = json_incref((json_t *)value);
+            ev = own(value);
         } else if (!json_is_null(value) && (json_is_object(value) || json_is_array(value))) {
             return jl_fail(st, "invalid value object value", "@value must be a scalar");
         } else {
-            ev = json_incref((json_t *)value);
+            ev = own(value);
         }
     } else if (!strcmp(ep, "@language")) {
         if (!json_is_string(value))
             return jl_fail(st, "invalid language-tagged string", "@language must be a string");
-        ev = json_incref((json_t *)value);
+        ev = own(value);
     } else if (!strcmp(ep, "@direction")) {
         if (active->mode10)
             return 0;
         const char *s = json_string_value(value);
         if (!s || (strcmp(s, "ltr") && strcmp(s, "rtl")))
             return jl_fail(st, "invalid base direction", "@direction must be ltr or rtl");
-        ev = json_incref((json_t *)value);
+        ev = own(value);
     } else if (!strcmp(ep, "@index")) {
         if (!json_is_string(value))
             return jl_fail(st, "invalid @index value", "@index must be a string");
-        ev = json_incref((json_t *)value);
+        ev = own(value);
     } else if (!strcmp(ep, "@list")) {
         if (!oc->prop || !strcmp(oc->prop, "@graph"))
             return 0;
@@ -343,7 +360,10 @@ static int expand_entry(struct jl_state *st, const struct obj_ctx *oc, const cha
     int failed = 0;
     if (!strcmp(key, "@context"))
         return 0;
-    const char *ep = exp_iri(st, active, key, 0, 1, &failed);
+    /* One term lookup serves both the key's IRI (a defined term expands to
+     * its mapping) and its definition below. */
+    const struct jl_term *t = jl_is_keyword(key) ? NULL : jl_term_get(active, key);
+    const char *ep = t ? t->iri : exp_iri(st, active, key, 0, 1, &failed);
     if (failed)
         return -1;
     if (!ep || (!strchr(ep, ':') && !jl_is_keyword(ep))) {
@@ -354,11 +374,10 @@ static int expand_entry(struct jl_state *st, const struct obj_ctx *oc, const cha
     if (jl_is_keyword(ep))
         return expand_keyword(st, oc, key, ep, value, result, nests);
 
-    const struct jl_term *t = jl_term_get(active, key);
     unsigned container = t ? t->container : 0;
     json_t *ev = NULL;
     if (t && t->type && !strcmp(t->type, "@json")) {
-        ev = json_pack("{s:O,s:s}", "@value", (json_t *)value, "@type", "@json");
+        ev = json_pack("{s:o,s:s}", "@value", own(value), "@type", "@json");
     } else if ((container & JC_LANGUAGE) && json_is_object(value)) {
         ev = json_array();
         const char *dir = (t && t->has_direction) ? t->direction : active->direction;
@@ -378,7 +397,7 @@ static int expand_entry(struct jl_state *st, const struct obj_ctx *oc, const cha
                     json_decref(ev);
                     return jl_fail(st, "invalid language map value", "language map values must be strings");
                 }
-                json_t *vo = obj1("@value", json_incref((json_t *)item));
+                json_t *vo = obj1("@value", own(item));
                 if (strcmp(keys[i], "@none") && !(le && !strcmp(le, "@none")))
                     json_object_set_new_nocheck(vo, "@language", json_string_nocheck(keys[i]));
                 if (dir)
@@ -485,7 +504,7 @@ static int expand_entry(struct jl_state *st, const struct obj_ctx *oc, const cha
             json_decref(iv);
         }
     } else {
-        if (expand(st, active, key, value, oc->base_url, 0, &ev))
+        if (expand_t(st, active, key, t, value, oc->base_url, 0, &ev))
             return -1;
     }
     if (!ev || json_is_null(ev)) {
@@ -597,6 +616,13 @@ static int only_key(const json_t *o, const char *k)
 static int expand(struct jl_state *st, const struct jl_ctx *active, const char *prop,
                   const json_t *element, const char *base_url, int from_map, json_t **out)
 {
+    return expand_t(st, active, prop, term_of(active, prop), element, base_url, from_map, out);
+}
+
+static int expand_t(struct jl_state *st, const struct jl_ctx *active, const char *prop,
+                    const struct jl_term *pt, const json_t *element, const char *base_url,
+                    int from_map, json_t **out)
+{
     *out = NULL;
     if (!element || json_is_null(element))
         return 0;
@@ -605,17 +631,19 @@ static int expand(struct jl_state *st, const struct jl_ctx *active, const char *
         return jl_fail(st, "invalid JSON-LD syntax", "document nests too deeply");
     }
     int rc = -1;
-    const struct jl_term *pt = term_of(active, prop);
     int failed = 0;
     if (!json_is_object(element) && !json_is_array(element)) {
         if (!prop || !strcmp(prop, "@graph")) {
             rc = 0;
             goto done;
         }
-        if (pt && pt->has_context &&
-            jl_process_context(st, active, pt->context, pt->base_url, 1, 1, 1, pt->cacheable, &active))
-            goto done;
-        rc = expand_value(st, active, prop, element, out);
+        if (pt && pt->has_context) {
+            if (jl_process_context(st, active, pt->context, pt->base_url, 1, 1, 1, pt->cacheable, &active))
+                goto done;
+            rc = expand_value(st, active, prop, element, out);   /* prop's definition may differ there */
+        } else {
+            rc = expand_value_t(st, active, pt, element, out);
+        }
         goto done;
     }
     if (json_is_array(element)) {
@@ -628,7 +656,7 @@ static int expand(struct jl_state *st, const struct jl_ctx *active, const char *
         json_t *item;
         json_array_foreach(element, i, item) {
             json_t *e;
-            if (expand(st, active, prop, item, base_url, from_map, &e)) {
+            if (expand_t(st, active, prop, pt, item, base_url, from_map, &e)) {
                 json_decref(res);
                 goto done;
             }
@@ -652,15 +680,24 @@ static int expand(struct jl_state *st, const struct jl_ctx *active, const char *
     }
     /* element is a map */
     if (active->previous && !from_map) {
+        /* Only a key expanding to @value (or a lone @id) keeps the context.
+         * Keywords expand to themselves; any other key reaches a keyword only
+         * through its term definition (vocabulary and compact IRIs give IRIs),
+         * so a term lookup answers without building every key's IRI. */
         int revert = 1;
         const char *k;
         json_t *v;
         json_object_foreach((json_t *)element, k, v) {
-            const char *e = exp_iri(st, active, k, 0, 1, &failed);
-            if (e && !strcmp(e, "@value"))
+            const char *e = k;
+            if (k[0] != '@') {
+                const struct jl_term *kt = jl_term_get(active, k);
+                e = kt ? kt->iri : NULL;
+            }
+            if (e && e[0] == '@' && (!strcmp(e, "@value") ||
+                                     (!strcmp(e, "@id") && json_object_size(element) == 1))) {
                 revert = 0;
-            if (e && !strcmp(e, "@id") && json_object_size(element) == 1)
-                revert = 0;
+                break;
+            }
         }
         if (revert)
             active = active->previous;
@@ -682,12 +719,24 @@ static int expand(struct jl_state *st, const struct jl_ctx *active, const char *
         const char *k0;
         json_t *v0;
         json_object_foreach((json_t *)element, k0, v0) {
-            if (k0[0] == '@' ? strcmp(k0, "@type") != 0 : jl_term_get(active, k0) == NULL &&
-                                                              !strchr(k0, ':'))
-                continue;   /* cannot expand to @type */
-            const char *e = exp_iri(st, active, k0, 0, 1, &failed);
-            if (!e || strcmp(e, "@type"))
-                continue;
+            /* A defined term expands (vocabulary-relative) to its IRI mapping;
+             * only an undefined compact IRI needs the full IRI expansion. */
+            if (k0[0] == '@') {
+                if (strcmp(k0, "@type"))
+                    continue;
+            } else {
+                const struct jl_term *kt = jl_term_get(active, k0);
+                if (kt) {
+                    if (!kt->iri || strcmp(kt->iri, "@type"))
+                        continue;
+                } else {
+                    if (!strchr(k0, ':'))
+                        continue;   /* vocabulary IRI or dropped: never @type */
+                    const char *e = exp_iri(st, active, k0, 0, 1, &failed);
+                    if (!e || strcmp(e, "@type"))
+                        continue;
+                }
+            }
             if (n == cap) {
                 const char **nk = arena_alloc(st->a, cap * 2 * sizeof *nk);
                 if (!nk) {

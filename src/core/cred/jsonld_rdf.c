@@ -6,6 +6,8 @@
  */
 #include "jsonld_int.h"
 
+#include "core/json_arena.h"
+
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
@@ -266,9 +268,48 @@ struct rdfw {
     int suppress;   /* > 0: inside an ill-formed subject/predicate/graph, emit nothing */
 };
 
+/* Strings of the expanded form already live in the dataset's arena (it is
+ * built in a JSON arena window on that arena): only others are copied. */
 static const char *keep(struct rdfw *w, const char *s)
 {
-    return arena_strdup(w->out->arena, s);
+    return arena_owns(w->out->arena, s) ? s : arena_strdup(w->out->arena, s);
+}
+
+/* The keyword entries of an expanded object, found in one pass over its keys
+ * (a value object has at most five, and a lookup by name hashes the key). */
+struct kw {
+    const json_t *id, *type, *value, *list, *language, *direction, *reverse, *graph, *included;
+};
+
+static void keywords_of(const json_t *o, struct kw *k)
+{
+    memset(k, 0, sizeof *k);
+    const char *key;
+    const json_t *v;
+    json_object_foreach((json_t *)o, key, v) {
+        if (key[0] != '@')
+            continue;
+        switch (key[1]) {
+        case 'i':
+            if (!strcmp(key, "@id"))
+                k->id = v;
+            else if (!strcmp(key, "@included"))
+                k->included = v;
+            break;
+        case 't': if (!strcmp(key, "@type")) k->type = v; break;
+        case 'v': if (!strcmp(key, "@value")) k->value = v; break;
+        case 'l':
+            if (!strcmp(key, "@list"))
+                k->list = v;
+            else if (!strcmp(key, "@language"))
+                k->language = v;
+            break;
+        case 'd': if (!strcmp(key, "@direction")) k->direction = v; break;
+        case 'r': if (!strcmp(key, "@reverse")) k->reverse = v; break;
+        case 'g': if (!strcmp(key, "@graph")) k->graph = v; break;
+        default: break;
+        }
+    }
 }
 
 static int id_term(struct rdfw *w, const char *id, struct rdf_term *t)
@@ -306,6 +347,8 @@ static struct rdf_term iri_term(const char *iri)
 }
 
 static int object_to_rdf(struct rdfw *w, const json_t *item, struct rdf_term *o);
+static int node_to_rdf_kw(struct rdfw *w, const json_t *node, const struct kw *k,
+                          struct rdf_term *subj);
 static int node_to_rdf(struct rdfw *w, const json_t *node, struct rdf_term *subj);
 
 static int list_to_rdf(struct rdfw *w, const json_t *list, struct rdf_term *o)
@@ -344,14 +387,16 @@ static int list_to_rdf(struct rdfw *w, const json_t *list, struct rdf_term *o)
 static int object_to_rdf(struct rdfw *w, const json_t *item, struct rdf_term *o)
 {
     memset(o, 0, sizeof *o);
-    if (json_object_get(item, "@list"))
-        return list_to_rdf(w, json_object_get(item, "@list"), o);
-    const json_t *value = json_object_get(item, "@value");
+    struct kw k;
+    keywords_of(item, &k);
+    if (k.list)
+        return list_to_rdf(w, k.list, o);
+    const json_t *value = k.value;
     if (!value)
-        return node_to_rdf(w, item, o);
-    const char *dt = json_string_value(json_object_get(item, "@type"));
-    const char *lang = json_string_value(json_object_get(item, "@language"));
-    const char *dir = json_string_value(json_object_get(item, "@direction"));
+        return node_to_rdf_kw(w, item, &k, o);
+    const char *dt = json_string_value(k.type);
+    const char *lang = json_string_value(k.language);
+    const char *dir = json_string_value(k.direction);
     if (dt && strcmp(dt, "@json") && !jl_is_wellformed_iri(dt))
         return w->st->opts->safe ? jl_unsafe(w->st, dt, "is not a well-formed datatype IRI") : 0;
     if (lang && !is_lang_tag(lang))
@@ -434,17 +479,16 @@ static int object_to_rdf(struct rdfw *w, const json_t *item, struct rdf_term *o)
     return o->value ? 1 : jl_oom(w->st);
 }
 
-static int node_to_rdf(struct rdfw *w, const json_t *node, struct rdf_term *subj);
-
 /* Emits the node's statements; *subj gets its subject (0 when the node has
  * no usable one). Nested nodes are walked even when this node's subject or a
  * predicate is not well-formed, as node-map flattening would keep them. This
  * walks the expanded tree directly instead of building the node map: merging
  * nodes by @id only removes duplicate statements, which the dataset does. */
-static int node_to_rdf(struct rdfw *w, const json_t *node, struct rdf_term *subj)
+static int node_to_rdf_kw(struct rdfw *w, const json_t *node, const struct kw *k,
+                          struct rdf_term *subj)
 {
     struct jl_state *st = w->st;
-    const json_t *idv = json_object_get(node, "@id");
+    const json_t *idv = k->id;
     struct rdf_term s;
     int sv;
     memset(subj, 0, sizeof *subj);
@@ -467,7 +511,7 @@ static int node_to_rdf(struct rdfw *w, const json_t *node, struct rdf_term *subj
     if (!sv)
         w->suppress++;
     int rc = -1;
-    const json_t *types = json_object_get(node, "@type");
+    const json_t *types = k->type;
     size_t i;
     const json_t *v;
     struct rdf_term type = iri_term(RDF_NS "type");
@@ -511,8 +555,7 @@ static int node_to_rdf(struct rdfw *w, const json_t *node, struct rdf_term *subj
         if (!pv)
             w->suppress--;
     }
-    const json_t *rev = json_object_get(node, "@reverse");
-    json_object_foreach((json_t *)rev, p, vals) {
+    json_object_foreach((json_t *)k->reverse, p, vals) {
         struct rdf_term pt;
         int pv;
         if (is_bnode(p) && !st->opts->produce_generalized_rdf) {
@@ -536,7 +579,7 @@ static int node_to_rdf(struct rdfw *w, const json_t *node, struct rdf_term *subj
                 goto out;
         }
     }
-    const json_t *g = json_object_get(node, "@graph");
+    const json_t *g = k->graph;
     if (g) {
         struct rdf_term saved = w->graph;
         w->graph = s;
@@ -549,8 +592,7 @@ static int node_to_rdf(struct rdfw *w, const json_t *node, struct rdf_term *subj
         }
         w->graph = saved;
     }
-    const json_t *inc = json_object_get(node, "@included");
-    json_array_foreach(inc, i, v) {
+    json_array_foreach(k->included, i, v) {
         struct rdf_term ignored;
         if (node_to_rdf(w, v, &ignored) < 0)
             goto out;
@@ -564,14 +606,24 @@ out:
     return rc;
 }
 
+static int node_to_rdf(struct rdfw *w, const json_t *node, struct rdf_term *subj)
+{
+    struct kw k;
+    keywords_of(node, &k);
+    return node_to_rdf_kw(w, node, &k, subj);
+}
+
 static int to_rdf(struct rdfw *w, const json_t *expanded)
 {
     size_t i;
     const json_t *v;
     json_array_foreach(expanded, i, v) {
         struct rdf_term ignored;
-        if (json_is_object(v) && !json_object_get(v, "@value") && !json_object_get(v, "@list") &&
-            node_to_rdf(w, v, &ignored) < 0)
+        if (!json_is_object(v))
+            continue;
+        struct kw k;
+        keywords_of(v, &k);
+        if (!k.value && !k.list && node_to_rdf_kw(w, v, &k, &ignored) < 0)
             return -1;
     }
     return 0;
@@ -629,6 +681,9 @@ int jsonld_to_rdf_opts(const json_t *doc, struct jsonld_loader *loader,
      * quads, and a fresh arena per call (malloc + free of its first block)
      * showed up in profiles of the signing loop. */
     struct arena *a = out->arena;
+    /* The expanded form and the node map live only in this call: their JSON
+     * goes into the arena too (json_arena.h). */
+    struct json_arena_window win = json_arena_push(a);
     json_t *expanded = NULL;
     int rc = run_expand(doc, loader, opts, a, &expanded, err);
     if (rc == 0) {
@@ -644,9 +699,11 @@ int jsonld_to_rdf_opts(const json_t *doc, struct jsonld_loader *loader,
             struct rdfw w = {&st, &m, out, {0}, 0};
             rc = to_rdf(&w, expanded);
         }
-        json_decref(m.idmap);
     }
-    json_decref(expanded);
+    /* No decref of the expanded form and the node map: every node of them was
+     * made in this window and shares nothing with the input (see own() in
+     * jsonld_expand.c), so the arena releases them. */
+    json_arena_pop(win);
     return rc;
 }
 

@@ -26,16 +26,110 @@ struct lap {
     int32_t *x, *y, *col, *pred, *free_rows;
     int32_t n_free;
     int64_t cap;
+    int64_t cmin, span;              /* least allowed cost, max - min */
+    bool forb;                       /* the dense matrix has forbidden pairs */
+    /* Dense search state (see dense_augment): encoded potentials, the
+     * distances of the scanned columns, and 32-bit copies for searches whose
+     * values provably fit. */
+    int64_t *vv, *dsave;
+    int32_t *vv32, *d32;
     int64_t sap_rows, scans;
 };
 
+/* The two cheapest columns of a row, (value, index) order: j2 < 0 if none. */
+struct lap_top2 {
+    int64_t u1, u2;
+    int32_t j1, j2;
+};
+
+/* The unscanned column with the smallest key (ties: lowest index). */
+struct lap_pick {
+    uint64_t key;
+    int32_t col;
+};
+
+/*
+ * The dense kernels use GCC/Clang vector extensions, which every target
+ * lowers to what it has (SSE2, NEON, ...), so the build needs no -march flag
+ * and every machine gets the same results. On x86-64 faster forms are picked
+ * at run time: the 32-bit kernels get a second, AVX2 instantiation with
+ * twice the lanes (one width cannot serve both: 32-byte vectors spill on
+ * SSE2, 16-byte ones leave half of AVX2 unused), the 64-bit one target
+ * clones (SSE4.2 brings the 64-bit compare SSE2 lacks).
+ */
+#if defined(__x86_64__) && defined(__GNUC__)
+#define LAP_X86 1
+#define LAP_CLONES __attribute__((target_clones("avx2", "sse4.2", "default")))
+#else
+#define LAP_X86 0
+#define LAP_CLONES
+#endif
+
+/* Lane-wise m ? a : b for a mask m of all-ones or zero lanes (C has no
+ * vector ?:). */
+#define LAP_SEL(m, a, b) (((a) & (m)) | ((b) & ~(m)))
+
+/* Software prefetch distance in a cost row (elements): the rows a search
+ * visits are scattered, and the hardware prefetcher starts too late. Never
+ * past the row's end: the next row in memory is not the next one needed. */
+#define LAP_PF 256
+static inline int32_t lap_pf(int32_t j, int32_t C)
+{
+    return C - j > LAP_PF ? j + LAP_PF : C - 1;
+}
+
+/* Keeps (a, ja) <= (b, jb) in (value, index) order, an index < 0 last. */
+static inline bool lap_before(int64_t a, int32_t ja, int64_t b, int32_t jb)
+{
+    return jb < 0 || (ja >= 0 && (a < b || (a == b && ja < jb)));
+}
+
+#define KW 4
+#define KNAME(x) x##_4
+#define KTARGET
+#include "assign_narrow.inc.h"
+#if LAP_X86
+#define KW 8
+#define KNAME(x) x##_8
+#define KTARGET __attribute__((target("avx2")))
+#include "assign_narrow.inc.h"
+#endif
+
+/* The widest instantiation this CPU runs; both give the same results. */
+static struct lap_pick relax_narrow(const int32_t *ri, const int32_t *vv, int32_t *d,
+                                    int32_t *pred, int32_t C, uint32_t h2, int32_t i, bool forb)
+{
+#if LAP_X86
+    if (__builtin_cpu_supports("avx2"))
+        return relax_narrow_8(ri, vv, d, pred, C, h2, i, forb);
+#endif
+    return relax_narrow_4(ri, vv, d, pred, C, h2, i, forb);
+}
+
+static struct lap_top2 top2_narrow(const int32_t *row, const int32_t *v32, int32_t C, bool forb)
+{
+#if LAP_X86
+    if (__builtin_cpu_supports("avx2"))
+        return top2_narrow_8(row, v32, C, forb);
+#endif
+    return top2_narrow_4(row, v32, C, forb);
+}
+
+/* Vectors of the 64-bit kernel (relax_wide): two lanes, as more would not
+ * gain on AVX2 (the sweep is bound by memory) and would spill on SSE2. */
+typedef int64_t lap_q2 __attribute__((vector_size(16)));
+typedef uint64_t lap_uq2 __attribute__((vector_size(16)));
+typedef int32_t lap_d2 __attribute__((vector_size(8)));
+
 #define DCOST int32_t
 #define DFORB INT32_MAX
+#define DNARROW 1
 #define DNAME(x) x##_32
 #include "assign_dense.inc.h"
 
 #define DCOST int64_t
 #define DFORB INT64_MAX
+#define DNARROW 0
 #define DNAME(x) x##_64
 #include "assign_dense.inc.h"
 
@@ -450,6 +544,14 @@ static inline bool internal_cost(const struct tb_assign_problem *p, int64_t valu
 
 #define OOM(err) tb_fail((err), 500, "internal_error", "", "out of memory")
 
+/* Arena memory at a cache-line boundary, for the arrays the dense sweeps
+ * stream through: unaligned 32-byte accesses would split lines. */
+static void *alloc_line(struct arena *a, size_t n)
+{
+    unsigned char *p = arena_alloc(a, n + 48);
+    return p ? p + ((64 - (uintptr_t)p % 64) % 64) : NULL;
+}
+
 int tb_assign_solve(const struct tb_assign_problem *p, struct arena *a,
                     struct tb_assign_result *r, struct tb_err *err)
 {
@@ -532,17 +634,27 @@ int tb_assign_solve(const struct tb_assign_problem *p, struct arena *a,
     L.R = R;
     L.C = C;
     L.cap = W + 1;
-    L.v = arena_alloc(a, (size_t)C * sizeof(int64_t));
-    L.d = arena_alloc(a, (size_t)C * sizeof(int64_t));
+    L.v = alloc_line(a, (size_t)C * sizeof(int64_t));
+    L.d = alloc_line(a, (size_t)C * sizeof(int64_t));
     L.u = arena_alloc(a, (size_t)R * sizeof(int64_t));
     L.xcost = arena_alloc(a, (size_t)R * sizeof(int64_t));
     L.x = arena_alloc(a, (size_t)C * sizeof(int32_t));   /* C >= R: cnt reuse */
     L.y = arena_alloc(a, (size_t)C * sizeof(int32_t));
     L.col = arena_alloc(a, (size_t)C * sizeof(int32_t));
-    L.pred = arena_alloc(a, (size_t)C * sizeof(int32_t));
+    L.pred = alloc_line(a, (size_t)C * sizeof(int32_t));
     L.free_rows = arena_alloc(a, (size_t)R * sizeof(int32_t));
     if (!L.v || !L.d || !L.u || !L.xcost || !L.x || !L.y || !L.col || !L.pred || !L.free_rows)
         return OOM(err);
+    L.cmin = lo - shift;
+    L.span = W;
+    if (p->dense) {
+        L.vv = alloc_line(a, (size_t)C * sizeof(int64_t));
+        L.dsave = arena_alloc(a, (size_t)C * sizeof(int64_t));
+        L.vv32 = alloc_line(a, (size_t)C * sizeof(int32_t));
+        L.d32 = alloc_line(a, (size_t)C * sizeof(int32_t));
+        if (!L.vv || !L.dsave || !L.vv32 || !L.d32)
+            return OOM(err);
+    }
     if (p->mode != TB_ASSIGN_FULL) {
         int64_t *e = arena_alloc(a, (size_t)R * sizeof(int64_t));
         if (!e)
@@ -557,7 +669,7 @@ int tb_assign_solve(const struct tb_assign_problem *p, struct arena *a,
     if (p->dense) {
         const bool narrow = hi - shift < INT32_MAX && lo - shift > INT32_MIN;
         size_t cell = narrow ? sizeof(int32_t) : sizeof(int64_t);
-        void *m = arena_alloc(a, (size_t)R * (size_t)C * cell);
+        void *m = alloc_line(a, (size_t)R * (size_t)C * cell);
         if (!m)
             return OOM(err);
         /* Transposing copy in blocks so neither side strides badly. */
@@ -571,6 +683,7 @@ int tb_assign_solve(const struct tb_assign_problem *p, struct arena *a,
                         int64_t c;
                         bool ok = internal_cost(p, p->dense[src], shift, &c);
                         size_t dst = (size_t)i * (size_t)C + (size_t)j;
+                        L.forb |= !ok;
                         if (narrow)
                             ((int32_t *)m)[dst] = ok ? (int32_t)c : INT32_MAX;
                         else

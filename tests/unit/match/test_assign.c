@@ -93,7 +93,12 @@ static bool consistent(const struct tb_assign_problem *p, const int64_t *dense,
     return total == r->total && *card == r->assigned;
 }
 
-static void small_random(void)
+/*
+ * scale multiplies every value: 1 keeps the dense solver on its 32-bit keys,
+ * 2^26 gives 32-bit costs whose keys may not fit in 32 bits (the 64-bit key
+ * path), 2^34 needs 64-bit costs.
+ */
+static void small_random(int64_t scale)
 {
     unsigned long long seed = 12345;
     int instances = 0, solves = 0, bad = 0, infeasible_ok = 0, cert_ok = 0;
@@ -105,7 +110,7 @@ static void small_random(void)
         int64_t dense[64];
         for (int k = 0; k < R * C; k++)
             dense[k] = (int)tap_range(&seed, 0, 99) < forbid_pct ? TB_ASSIGN_FORBIDDEN
-                                                                  : tap_range(&seed, lo, hi);
+                                                                  : tap_range(&seed, lo, hi) * scale;
         struct tb_assign_edge edges[200];
         int ne = 0;
         for (int k = 0; k < R * C; k++) {
@@ -130,7 +135,7 @@ static void small_random(void)
                         p.want_duals = mode != TB_ASSIGN_MAXCARD;
                         if (thr) {
                             p.has_threshold = 1;
-                            p.threshold = (lo + hi) / 2;
+                            p.threshold = (lo + hi) / 2 * scale;
                         }
                         struct tb_assign_edge e2[200];
                         int n2 = 0;
@@ -190,14 +195,14 @@ static void small_random(void)
                     }
     }
     arena_free(a);
-    tap_ok(bad == 0, "brute force: %d random instances, %d solves (%d infeasible as expected, "
-                     "%d dual certificates), %d mismatches",
-           instances, solves, infeasible_ok, cert_ok, bad);
+    tap_ok(bad == 0, "brute force, values x %lld: %d random instances, %d solves (%d infeasible "
+                     "as expected, %d dual certificates), %d mismatches",
+           (long long)scale, instances, solves, infeasible_ok, cert_ok, bad);
 }
 
 /* Larger instances: duality certificate and dense == sparse. */
-static void large_checked(const char *name, int R, int C, int kind, int mode, int sense,
-                          int forbid_pct, unsigned long long seed)
+static void large_checked_scaled(const char *name, int R, int C, int kind, int mode, int sense,
+                                 int forbid_pct, unsigned long long seed, int64_t scale)
 {
     int64_t *m = malloc((size_t)R * C * sizeof *m);
     int rank = 3;
@@ -221,7 +226,7 @@ static void large_checked(const char *name, int R, int C, int kind, int mode, in
             }
             if (tap_range(&seed, 0, 99) < forbid_pct)
                 v = TB_ASSIGN_FORBIDDEN;
-            m[(size_t)i * C + j] = v;
+            m[(size_t)i * C + j] = v == TB_ASSIGN_FORBIDDEN ? v : v * scale;
         }
     struct tb_assign_problem p = { 0 };
     p.rows = R;
@@ -250,12 +255,19 @@ static void large_checked(const char *name, int R, int C, int kind, int mode, in
     int cert2 = rc2 == 0 && (!q.want_duals || check_assign_certificate(&q, &r2, why2, sizeof why2) == 0);
     tap_ok(rc1 == 0 && rc2 == 0 && cert && cert2 && r1.total == r2.total &&
                r1.assigned == r2.assigned,
-           "%s %dx%d mode %s %s: dense total %lld, sparse total %lld, certificates %s%s%s",
-           name, R, C, tb_assign_mode_name(p.mode), sense ? "max" : "min", (long long)r1.total,
-           (long long)r2.total, cert && cert2 ? "ok" : "FAILED ", why, why2);
+           "%s %dx%d mode %s %s, values x %lld: dense total %lld, sparse total %lld, "
+           "certificates %s%s%s",
+           name, R, C, tb_assign_mode_name(p.mode), sense ? "max" : "min", (long long)scale,
+           (long long)r1.total, (long long)r2.total, cert && cert2 ? "ok" : "FAILED ", why, why2);
     arena_free(a);
     free(m);
     free(e);
+}
+
+static void large_checked(const char *name, int R, int C, int kind, int mode, int sense,
+                          int forbid_pct, unsigned long long seed)
+{
+    large_checked_scaled(name, R, C, kind, mode, sense, forbid_pct, seed, 1);
 }
 
 static void sparse_large(int n, int deg, unsigned long long seed)
@@ -311,7 +323,9 @@ static void infeasible_message(void)
 
 int main(void)
 {
-    small_random();
+    small_random(1);
+    small_random((int64_t)1 << 26);
+    small_random((int64_t)1 << 34);
     infeasible_message();
     large_checked("random", 300, 300, 0, TB_ASSIGN_FULL, 0, 0, 1);
     large_checked("random", 300, 300, 0, TB_ASSIGN_FULL, 1, 0, 2);
@@ -323,6 +337,17 @@ int main(void)
     large_checked("low-rank", 260, 200, 1, TB_ASSIGN_PARTIAL, 0, 10, 8);
     large_checked("sparse-ish", 200, 200, 0, TB_ASSIGN_MAXCARD, 1, 97, 9);
     large_checked("sparse-ish", 180, 240, 0, TB_ASSIGN_MAXCARD, 0, 98, 10);
+    /* The dense solver's other widths on sizes that fill its vector blocks
+     * and leave tails: 32-bit costs too far apart for 32-bit keys (first
+     * factor), then 64-bit costs. */
+    for (int k = 0; k < 2; k++) {
+        large_checked_scaled("random", 203, 203, 0, TB_ASSIGN_FULL, 0, 0, 12,
+                             (int64_t)1 << (k ? 24 : 20));
+        large_checked_scaled("low-rank", 130, 197, 1, TB_ASSIGN_FULL, 1, 10, 13,
+                             (int64_t)1 << (k ? 24 : 19));
+        large_checked_scaled("low-rank", 150, 150, 1, TB_ASSIGN_PARTIAL, 1, 5, 14,
+                             (int64_t)1 << (k ? 24 : 19));
+    }
     sparse_large(5000, 8, 11);
     return tap_done();
 }
