@@ -79,6 +79,22 @@ static inline int32_t lap_pf(int32_t j, int32_t C)
 }
 
 /* Keeps (a, ja) <= (b, jb) in (value, index) order, an index < 0 last. */
+/* Scalar step of the best/second-best search: row value h at column j. */
+static inline void lap_top2_push(struct lap_top2 *t, int64_t h, int32_t j)
+{
+    if (h >= t->u2)
+        return;
+    if (h >= t->u1) {
+        t->u2 = h;
+        t->j2 = j;
+    } else {
+        t->u2 = t->u1;
+        t->j2 = t->j1;
+        t->u1 = h;
+        t->j1 = j;
+    }
+}
+
 static inline bool lap_before(int64_t a, int32_t ja, int64_t b, int32_t jb)
 {
     return jb < 0 || (ja >= 0 && (a < b || (a == b && ja < jb)));

@@ -133,18 +133,7 @@ static int DNAME(dense_arr)(const DCOST *c, struct lap *L)
                 for (int32_t j = 0; j < n; j++) {
                     if (row[j] == DFORB)
                         continue;
-                    int64_t h = (int64_t)row[j] - v[j];
-                    if (h < t.u2) {
-                        if (h >= t.u1) {
-                            t.u2 = h;
-                            t.j2 = j;
-                        } else {
-                            t.u2 = t.u1;
-                            t.j2 = t.j1;
-                            t.u1 = h;
-                            t.j1 = j;
-                        }
-                    }
+                    lap_top2_push(&t, (int64_t)row[j] - v[j], j);
                 }
             }
             int64_t u1 = t.u1, u2 = t.u2;

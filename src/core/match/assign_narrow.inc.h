@@ -137,17 +137,7 @@ KTARGET static struct lap_top2 KNAME(top2_narrow)(const int32_t *row, const int3
         if (row[j] == INT32_MAX)
             continue;
         int64_t h = (int32_t)((uint32_t)row[j] - (uint32_t)v32[j]);
-        if (h < t.u2) {
-            if (h >= t.u1) {
-                t.u2 = h;
-                t.j2 = j;
-            } else {
-                t.u2 = t.u1;
-                t.j2 = t.j1;
-                t.u1 = h;
-                t.j1 = j;
-            }
-        }
+        lap_top2_push(&t, h, j);
     }
     return t;
 }
