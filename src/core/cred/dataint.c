@@ -52,12 +52,28 @@ static int days_from_civil(int y, int m, int d, long long *out)
     return 0;
 }
 
+/* The number in s[0..n), which must be n ASCII digits; -1 otherwise. */
+static int digits(const char *s, int n)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
 int cred_parse_time(const char *s, long long *epoch)
 {
-    int Y, M, D, h, mi, sec, n = 0;
-    if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &Y, &M, &D, &h, &mi, &sec, &n) != 6 || n != 19)
+    /* YYYY-MM-DDThh:mm:ss, digits exactly where the pattern has them
+     * (sscanf's %d would also take signs and spaces, and showed in profiles). */
+    if (!s || strnlen(s, 19) < 19 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
+        s[16] != ':')
         return -1;
-    if (M < 1 || M > 12 || D < 1 || D > 31 || h > 24 || mi > 59 || sec > 60 || h < 0 || mi < 0 || sec < 0)
+    int Y = digits(s, 4), M = digits(s + 5, 2), D = digits(s + 8, 2), h = digits(s + 11, 2),
+        mi = digits(s + 14, 2), sec = digits(s + 17, 2);
+    if (Y < 0 || M < 1 || M > 12 || D < 1 || D > 31 || h > 24 || mi > 59 || sec > 60 || h < 0 || mi < 0 || sec < 0)
         return -1;
     static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (D > mdays[M - 1])
@@ -74,8 +90,10 @@ int cred_parse_time(const char *s, long long *epoch)
     if (*p == 'Z' || *p == 'z') {
         p++;
     } else if (*p == '+' || *p == '-') {
-        int oh, om, k = 0;
-        if (sscanf(p + 1, "%2d:%2d%n", &oh, &om, &k) != 2 || k != 5 || oh > 14 || om > 59)
+        if (strnlen(p + 1, 5) < 5 || p[3] != ':')
+            return -1;
+        int oh = digits(p + 1, 2), om = digits(p + 4, 2);
+        if (oh < 0 || om < 0 || oh > 14 || om > 59)
             return -1;
         off = (oh * 3600LL + om * 60LL) * (*p == '-' ? -1 : 1);
         p += 6;
@@ -246,8 +264,7 @@ int di_sign(const json_t *doc, const struct cred_keypair *key, const struct di_o
     memcpy(msg, trace->proof_hash, 32);
     memcpy(msg + 32, trace->doc_hash, 32);
     crypto_sign_detached(trace->sig, NULL, msg, sizeof msg, key->sk);
-    char *b58 = base58_encode(a, trace->sig, 64);
-    char *pv = b58 ? arena_printf(a, "z%s", b58) : NULL;
+    char *pv = multibase_base58btc(a, trace->sig, 64);
     if (!pv) {
         json_decref(existing);
         TB_INTERNAL(err, "out of memory");

@@ -168,6 +168,7 @@ struct obj_ctx {
     const char *prop;
     const char *input_type;
     const char *base_url;
+    const uint32_t *key_hashes;   /* jl_key_hash of the element's keys in order, or NULL */
 };
 
 static int expand_object(struct jl_state *st, const struct obj_ctx *oc, const json_t *element,
@@ -175,7 +176,7 @@ static int expand_object(struct jl_state *st, const struct obj_ctx *oc, const js
 
 /* Handles one keyword entry (13.4). Returns 1 to mean "entry consumed". */
 static int expand_keyword(struct jl_state *st, const struct obj_ctx *oc, const char *key,
-                          const char *ep, const json_t *value, json_t *result, json_t *nests)
+                          const char *ep, const json_t *value, json_t *result, json_t **nests)
 {
     const struct jl_ctx *active = oc->active;
     int failed = 0;
@@ -341,7 +342,9 @@ static int expand_keyword(struct jl_state *st, const struct obj_ctx *oc, const c
         json_decref(ev);
         return 0;
     } else if (!strcmp(ep, "@nest")) {
-        json_object_set_new_nocheck(nests, key, json_true());
+        if (!*nests && !(*nests = json_object()))   /* made on first use: @nest is rare */
+            return jl_oom(st);
+        json_object_set_new_nocheck(*nests, key, json_true());
         return 0;
     } else {
         return 0;   /* framing keywords and @context-like leftovers: nothing to keep */
@@ -354,7 +357,7 @@ static int expand_keyword(struct jl_state *st, const struct obj_ctx *oc, const c
 }
 
 static int expand_entry(struct jl_state *st, const struct obj_ctx *oc, const char *key,
-                        const json_t *value, json_t *result, json_t *nests)
+                        const uint32_t *key_hash, const json_t *value, json_t *result, json_t **nests)
 {
     const struct jl_ctx *active = oc->active;
     int failed = 0;
@@ -362,7 +365,9 @@ static int expand_entry(struct jl_state *st, const struct obj_ctx *oc, const cha
         return 0;
     /* One term lookup serves both the key's IRI (a defined term expands to
      * its mapping) and its definition below. */
-    const struct jl_term *t = jl_is_keyword(key) ? NULL : jl_term_get(active, key);
+    const struct jl_term *t = jl_is_keyword(key) ? NULL
+                              : key_hash     ? jl_term_get_h(active, key, *key_hash)
+                                             : jl_term_get(active, key);
     const char *ep = t ? t->iri : exp_iri(st, active, key, 0, 1, &failed);
     if (failed)
         return -1;
@@ -548,8 +553,10 @@ static int expand_entry(struct jl_state *st, const struct obj_ctx *oc, const cha
             return jl_oom(st);
         return 0;
     }
-    if (json_is_array(ev) && !json_object_get(result, ep))   /* common case: no copy */
-        return json_object_set_new_nocheck(result, ep, ev) ? jl_oom(st) : 0;
+    if (!json_object_get(result, ep)) {   /* common case: the property's first values */
+        ev = as_array(ev);
+        return ev && !json_object_set_new_nocheck(result, ep, ev) ? 0 : jl_oom(st);
+    }
     if (add_value(result, ep, as_array(ev)))
         return jl_oom(st);
     return 0;
@@ -558,17 +565,19 @@ static int expand_entry(struct jl_state *st, const struct obj_ctx *oc, const cha
 static int expand_object(struct jl_state *st, const struct obj_ctx *oc, const json_t *element,
                          json_t *result)
 {
-    json_t *nests = json_object();
-    if (!nests)
-        return jl_oom(st);
+    json_t *nests = NULL;
     const char *k;
     const json_t *v;
+    size_t ki = 0;
     json_object_foreach((json_t *)element, k, v) {
-        if (expand_entry(st, oc, k, v, result, nests)) {
+        const uint32_t *kh = oc->key_hashes ? &oc->key_hashes[ki++] : NULL;
+        if (expand_entry(st, oc, k, kh, v, result, &nests)) {
             json_decref(nests);
             return -1;
         }
     }
+    if (!nests)
+        return 0;
     size_t n;
     const char **keys = sorted_keys(st, nests, &n);
     for (size_t i = 0; keys && i < n; i++) {
@@ -591,6 +600,7 @@ static int expand_object(struct jl_state *st, const struct obj_ctx *oc, const js
                 }
             }
             struct obj_ctx noc = *oc;
+            noc.key_hashes = NULL;   /* another object's keys */
             const struct jl_term *nt = jl_term_get(oc->active, keys[i]);
             if (nt && nt->has_context &&
                 jl_process_context(st, oc->active, nt->context, nt->base_url, 1, 1, 1,
@@ -611,6 +621,49 @@ static int expand_object(struct jl_state *st, const struct obj_ctx *oc, const js
 static int only_key(const json_t *o, const char *k)
 {
     return json_object_size(o) == 1 && has_key(o, k);
+}
+
+/* The keyword entries of an expanded object, found in one pass: the checks
+ * at the end of expansion asked for them one lookup (one key hash) each. */
+struct result_keys {
+    json_t *value, *type, *language, *direction, *index, *set, *list, *id;
+    const char *unexpected;   /* first key a value object cannot have */
+    size_t n;
+};
+
+static void result_keys_of(json_t *o, struct result_keys *r)
+{
+    memset(r, 0, sizeof *r);
+    if (!json_is_object(o))
+        return;
+    const char *k;
+    json_t *v;
+    json_object_foreach(o, k, v) {
+        r->n++;
+        json_t **slot = NULL;
+        int value_ok = 0;
+        if (k[0] == '@') {
+            switch (k[1]) {
+            case 'v': if (!strcmp(k, "@value")) { slot = &r->value; value_ok = 1; } break;
+            case 't': if (!strcmp(k, "@type")) { slot = &r->type; value_ok = 1; } break;
+            case 'l':
+                if (!strcmp(k, "@language")) { slot = &r->language; value_ok = 1; }
+                else if (!strcmp(k, "@list")) slot = &r->list;
+                break;
+            case 'd': if (!strcmp(k, "@direction")) { slot = &r->direction; value_ok = 1; } break;
+            case 'i':
+                if (!strcmp(k, "@index")) { slot = &r->index; value_ok = 1; }
+                else if (!strcmp(k, "@id")) slot = &r->id;
+                break;
+            case 's': if (!strcmp(k, "@set")) slot = &r->set; break;
+            default: break;
+            }
+        }
+        if (slot)
+            *slot = v;
+        if (!value_ok && !r->unexpected)
+            r->unexpected = k;
+    }
 }
 
 static int expand(struct jl_state *st, const struct jl_ctx *active, const char *prop,
@@ -678,7 +731,24 @@ static int expand_t(struct jl_state *st, const struct jl_ctx *active, const char
         rc = 0;
         goto done;
     }
-    /* element is a map */
+    /* element is a map: hash its keys once for the lookups below */
+    uint32_t kh_small[16], *kh = kh_small;
+    size_t nkeys = json_object_size(element);
+    if (nkeys > 16 && !(kh = arena_alloc(st->a, nkeys * sizeof *kh))) {
+        jl_oom(st);
+        goto done;
+    }
+    const json_t *lc = NULL;   /* the element's own @context */
+    {
+        size_t i = 0;
+        const char *k;
+        json_t *v;
+        json_object_foreach((json_t *)element, k, v) {
+            kh[i++] = jl_key_hash(k);
+            if (k[0] == '@' && !strcmp(k, "@context"))
+                lc = v;
+        }
+    }
     if (active->previous && !from_map) {
         /* Only a key expanding to @value (or a lone @id) keeps the context.
          * Keywords expand to themselves; any other key reaches a keyword only
@@ -687,10 +757,12 @@ static int expand_t(struct jl_state *st, const struct jl_ctx *active, const char
         int revert = 1;
         const char *k;
         json_t *v;
+        size_t i = 0;
         json_object_foreach((json_t *)element, k, v) {
             const char *e = k;
+            uint32_t h = kh[i++];
             if (k[0] != '@') {
-                const struct jl_term *kt = jl_term_get(active, k);
+                const struct jl_term *kt = jl_term_get_h(active, k, h);
                 e = kt ? kt->iri : NULL;
             }
             if (e && e[0] == '@' && (!strcmp(e, "@value") ||
@@ -705,7 +777,6 @@ static int expand_t(struct jl_state *st, const struct jl_ctx *active, const char
     if (pt && pt->has_context &&
         jl_process_context(st, active, pt->context, pt->base_url, 1, 1, 1, pt->cacheable, &active))
         goto done;
-    const json_t *lc = json_object_get(element, "@context");
     if (lc && jl_process_context(st, active, lc, base_url, 0, 1, 1, 0, &active))
         goto done;
     const struct jl_ctx *type_scoped = active;
@@ -718,14 +789,16 @@ static int expand_t(struct jl_state *st, const struct jl_ctx *active, const char
         size_t n = 0, cap = 8;
         const char *k0;
         json_t *v0;
+        size_t i0 = 0;
         json_object_foreach((json_t *)element, k0, v0) {
+            uint32_t h = kh[i0++];
             /* A defined term expands (vocabulary-relative) to its IRI mapping;
              * only an undefined compact IRI needs the full IRI expansion. */
             if (k0[0] == '@') {
                 if (strcmp(k0, "@type"))
                     continue;
             } else {
-                const struct jl_term *kt = jl_term_get(active, k0);
+                const struct jl_term *kt = jl_term_get_h(active, k0, h);
                 if (kt) {
                     if (!kt->iri || strcmp(kt->iri, "@type"))
                         continue;
@@ -784,25 +857,22 @@ static int expand_t(struct jl_state *st, const struct jl_ctx *active, const char
         jl_oom(st);
         goto done;
     }
-    struct obj_ctx oc = {active, type_scoped, prop, input_type, base_url};
+    struct obj_ctx oc = {active, type_scoped, prop, input_type, base_url, kh};
     if (expand_object(st, &oc, element, result)) {
         json_decref(result);
         goto done;
     }
-    json_t *val = json_object_get(result, "@value");
+    struct result_keys rk;
+    result_keys_of(result, &rk);
+    json_t *val = rk.value;
     if (val) {
-        const char *k;
-        json_t *v;
-        json_object_foreach(result, k, v) {
-            if (strcmp(k, "@direction") && strcmp(k, "@index") && strcmp(k, "@language") &&
-                strcmp(k, "@type") && strcmp(k, "@value")) {
-                jl_fail(st, "invalid value object", "unexpected %s in a value object", k);
-                json_decref(result);   /* after the message: k lives in result */
-                goto done;
-            }
+        if (rk.unexpected) {
+            jl_fail(st, "invalid value object", "unexpected %s in a value object", rk.unexpected);
+            json_decref(result);   /* after the message: the key lives in result */
+            goto done;
         }
-        json_t *ty = json_object_get(result, "@type");
-        if (ty && (has_key(result, "@language") || has_key(result, "@direction"))) {
+        json_t *ty = rk.type;
+        if (ty && (rk.language || rk.direction)) {
             json_decref(result);
             jl_fail(st, "invalid value object", "value object with both @type and @language");
             goto done;
@@ -813,7 +883,7 @@ static int expand_t(struct jl_state *st, const struct jl_ctx *active, const char
             json_decref(result);
             rc = 0;
             goto done;
-        } else if (!json_is_string(val) && has_key(result, "@language")) {
+        } else if (!json_is_string(val) && rk.language) {
             json_decref(result);
             jl_fail(st, "invalid language-tagged value", "@language on a non-string value");
             goto done;
@@ -823,29 +893,28 @@ static int expand_t(struct jl_state *st, const struct jl_ctx *active, const char
             jl_fail(st, "invalid typed value", "@type of a value must be an IRI");
             goto done;
         }
-    } else if (has_key(result, "@type") && !json_is_array(json_object_get(result, "@type"))) {
-        json_object_set_new_nocheck(result, "@type", as_array(json_incref(json_object_get(result, "@type"))));
-    } else if (has_key(result, "@set") || has_key(result, "@list")) {
-        size_t n = json_object_size(result);
-        if (n > 2 || (n == 2 && !has_key(result, "@index"))) {
+    } else if (rk.type && !json_is_array(rk.type)) {
+        json_object_set_new_nocheck(result, "@type", as_array(json_incref(rk.type)));
+    } else if (rk.set || rk.list) {
+        if (rk.n > 2 || (rk.n == 2 && !rk.index)) {
             json_decref(result);
             jl_fail(st, "invalid set or list object", "@set/@list objects take only @index besides");
             goto done;
         }
-        if (has_key(result, "@set")) {
-            json_t *s = json_incref(json_object_get(result, "@set"));
+        if (rk.set) {
+            json_t *s = json_incref(rk.set);
             json_decref(result);
             result = s;
+            result_keys_of(result, &rk);
         }
     }
-    if (json_is_object(result) && only_key(result, "@language")) {
+    if (json_is_object(result) && rk.n == 1 && rk.language) {   /* only @language */
         json_decref(result);
         rc = 0;
         goto done;
     }
     if (json_is_object(result) && (!prop || !strcmp(prop, "@graph"))) {
-        if (json_object_size(result) == 0 || has_key(result, "@value") || has_key(result, "@list") ||
-            only_key(result, "@id")) {
+        if (rk.n == 0 || rk.value || rk.list || (rk.n == 1 && rk.id)) {
             json_decref(result);
             rc = 0;
             goto done;

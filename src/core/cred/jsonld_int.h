@@ -24,6 +24,10 @@ struct jl_map {
     size_t cap, len;
 };
 void *jl_map_get(const struct jl_map *m, const char *key);
+/* The same with key's jl_key_hash() already computed: expansion looks one key
+ * up in several contexts (scoped-context revert, @type scan, the entry). */
+uint32_t jl_key_hash(const char *key);
+void *jl_map_get_h(const struct jl_map *m, const char *key, uint32_t hash);
 int jl_map_put(struct jl_map *m, struct arena *a, const char *key, void *val);
 int jl_map_copy(struct jl_map *dst, const struct jl_map *src, struct arena *a);
 
@@ -53,11 +57,21 @@ struct jl_ctx {
     unsigned mode10 : 1, cached : 1, has_protected : 1;
 };
 
+/* Derived-context cache entry for a context value identified by address. */
+struct jl_pslot {
+    const void *active, *local;
+    const char *base_url;
+    unsigned flags;
+    const struct jl_ctx *result;
+};
+
 struct jsonld_loader {
     pthread_mutex_t mu;          /* recursive: context processing re-enters */
     struct arena *arena;         /* cached contexts live here */
     json_t *docs;                /* url -> parsed document */
     struct jl_map cache;         /* derived-context cache */
+    struct jl_pslot *pcache;     /* the same results, keyed by pointers (see jl_process_context) */
+    size_t pcache_cap, pcache_len;
     const struct jsonld_loader *fallback;   /* the default loader, or NULL */
     jsonld_fetch_fn fetch;
     void *fetch_user;
@@ -79,12 +93,20 @@ struct jl_state {
 const json_t *jl_loader_get(struct jl_state *st, const char *url);
 void *jl_cache_get(struct jsonld_loader *l, const char *key);
 void jl_cache_put(struct jsonld_loader *l, const char *key, void *val);
+/* Callers hold l->mu. */
+const struct jl_ctx *jl_pcache_get(const struct jsonld_loader *l, const struct jl_pslot *key);
+void jl_pcache_put(struct jsonld_loader *l, const struct jl_pslot *entry);
 
 /* iri helpers */
 int jl_is_absolute_iri(const char *s);
 /* Absolute, and free of characters IRIs cannot hold (spaces, <>"{}|\^`, controls). */
 int jl_is_wellformed_iri(const char *s);
-int jl_is_keyword(const char *s);
+int jl_is_keyword_at(const char *s);   /* s starts with '@' */
+/* Hot (every key, every expanded IRI), and nearly always false at the first byte. */
+static inline int jl_is_keyword(const char *s)
+{
+    return s && s[0] == '@' && jl_is_keyword_at(s);
+}
 int jl_looks_like_keyword(const char *s);
 char *jl_resolve(struct arena *a, const char *base, const char *ref);
 
@@ -101,6 +123,10 @@ const char *jl_expand_iri(struct jl_state *st, const struct jl_ctx *ctx, const c
 static inline const struct jl_term *jl_term_get(const struct jl_ctx *c, const char *k)
 {
     return jl_map_get(&c->terms, k);
+}
+static inline const struct jl_term *jl_term_get_h(const struct jl_ctx *c, const char *k, uint32_t h)
+{
+    return jl_map_get_h(&c->terms, k, h);
 }
 
 /* expansion */

@@ -43,7 +43,7 @@ static const struct { const char *url, *file; } embedded_map[] = {
 /* Keys are terms and IRIs; IRIs share long prefixes and differ at the end.
  * Hashing length + first/middle/last 8 bytes is a few instructions instead of
  * a byte loop (lookups showed in profiles); equal hashes still strcmp. */
-static uint32_t str_hash(const char *s)
+uint32_t jl_key_hash(const char *s)
 {
     size_t n = strlen(s);
     uint64_t a = 0, b = 0, c = 0;
@@ -62,9 +62,13 @@ static uint32_t str_hash(const char *s)
 
 void *jl_map_get(const struct jl_map *m, const char *key)
 {
+    return m->cap ? jl_map_get_h(m, key, jl_key_hash(key)) : NULL;
+}
+
+void *jl_map_get_h(const struct jl_map *m, const char *key, uint32_t h)
+{
     if (!m->cap)
         return NULL;
-    uint32_t h = str_hash(key);
     size_t mask = m->cap - 1;
     for (size_t i = h & mask;; i = (i + 1) & mask) {
         const struct jl_slot *s = &m->slots[i];
@@ -90,7 +94,7 @@ static void map_insert(struct jl_slot *slots, size_t cap, const char *key, void 
 
 int jl_map_put(struct jl_map *m, struct arena *a, const char *key, void *val)
 {
-    uint32_t h = str_hash(key);
+    uint32_t h = jl_key_hash(key);
     if ((m->len + 1) * 4 > m->cap * 3) {   /* keep load under 3/4 */
         size_t ncap = m->cap ? m->cap * 2 : 16;
         struct jl_slot *ns = arena_calloc(a, ncap, sizeof *ns);
@@ -330,4 +334,65 @@ void jl_cache_put(struct jsonld_loader *l, const char *key, void *val)
     char *k = arena_strdup(l->arena, key);
     if (k && jl_map_put(&l->cache, l->arena, k, val) == 0)
         l->cache_entries++;
+}
+
+/* Scoped contexts (a term's or a type's) are JSON owned by a loader document,
+ * so their address names them for the loader's life. Every typed node of a
+ * credential looks one up; keying those by four words instead of a string of
+ * hex, base URL and flags took the key building and string hashing out of
+ * the profile. Misses fall back to the string-keyed cache. */
+static size_t pslot_hash(const struct jl_pslot *k)
+{
+    uint64_t h = (uint64_t)(uintptr_t)k->active * 0x9E3779B97F4A7C15ull;
+    h ^= (uint64_t)(uintptr_t)k->local * 0xC2B2AE3D27D4EB4Full;
+    h ^= (uint64_t)(uintptr_t)k->base_url * 0x165667B19E3779F9ull;
+    h ^= k->flags;
+    h ^= h >> 31;
+    h *= 0xBF58476D1CE4E5B9ull;
+    return (size_t)(h ^ (h >> 29));
+}
+
+static int pslot_same(const struct jl_pslot *a, const struct jl_pslot *b)
+{
+    return a->active == b->active && a->local == b->local && a->base_url == b->base_url &&
+           a->flags == b->flags;
+}
+
+const struct jl_ctx *jl_pcache_get(const struct jsonld_loader *l, const struct jl_pslot *key)
+{
+    if (!l->pcache_cap)
+        return NULL;
+    size_t mask = l->pcache_cap - 1;
+    for (size_t i = pslot_hash(key) & mask; l->pcache[i].result; i = (i + 1) & mask)
+        if (pslot_same(&l->pcache[i], key))
+            return l->pcache[i].result;
+    return NULL;
+}
+
+static void pslot_insert(struct jl_pslot *slots, size_t cap, const struct jl_pslot *e)
+{
+    size_t mask = cap - 1;
+    size_t i = pslot_hash(e) & mask;
+    while (slots[i].result && !pslot_same(&slots[i], e))
+        i = (i + 1) & mask;
+    slots[i] = *e;
+}
+
+void jl_pcache_put(struct jsonld_loader *l, const struct jl_pslot *entry)
+{
+    if (l->pcache_len >= CACHE_MAX || jl_pcache_get(l, entry))
+        return;
+    if ((l->pcache_len + 1) * 2 > l->pcache_cap) {   /* keep load under 1/2 */
+        size_t ncap = l->pcache_cap ? l->pcache_cap * 2 : 64;
+        struct jl_pslot *ns = arena_calloc(l->arena, ncap, sizeof *ns);
+        if (!ns)
+            return;   /* not cached: the string-keyed cache still answers */
+        for (size_t i = 0; i < l->pcache_cap; i++)
+            if (l->pcache[i].result)
+                pslot_insert(ns, ncap, &l->pcache[i]);
+        l->pcache = ns;
+        l->pcache_cap = ncap;
+    }
+    pslot_insert(l->pcache, l->pcache_cap, entry);
+    l->pcache_len++;
 }

@@ -30,19 +30,26 @@ static const char *gen_bnode(struct nm *m, const char *old)
         if (x)
             return json_string_value(x);
     }
-    char buf[32];
-    snprintf(buf, sizeof buf, "_:b%lu", m->counter++);
-    json_t *s = json_string(buf);
+    /* key = "\x01" label: fresh labels stay alive in the map under a key no
+     * input can use. Formatted by hand: snprintf showed in profiles. */
+    char key[32], digits[24];
+    size_t nd = 0;
+    unsigned long c = m->counter++;
+    do
+        digits[nd++] = (char)('0' + c % 10);
+    while ((c /= 10) != 0);
+    char *buf = key + 1, *p = buf;
+    *p++ = '_';
+    *p++ = ':';
+    *p++ = 'b';
+    while (nd)
+        *p++ = digits[--nd];
+    *p = 0;
+    json_t *s = json_stringn_nocheck(buf, (size_t)(p - buf));
     if (!s)
         return NULL;
-    if (old) {
-        json_object_set_new(m->idmap, old, s);
-    } else {
-        /* Keep fresh labels alive in the map under a key no input can use. */
-        char key[40];
-        snprintf(key, sizeof key, "\x01%s", buf);
-        json_object_set_new(m->idmap, key, s);
-    }
+    key[0] = '\x01';
+    json_object_set_new_nocheck(m->idmap, old ? old : key, s);
     return json_string_value(s);
 }
 

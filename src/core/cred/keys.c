@@ -6,49 +6,59 @@
 #include "core/cred/keys.h"
 
 #include <sodium.h>
+#include <stdint.h>
 #include <string.h>
 
 static const char B58[] = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 
-/* Limbs hold 9 base-58 digits each (58^9 < 2^63 / 256), so a 64-byte
- * signature takes ~10 limb updates per input byte instead of ~88. */
-#define B58_LIMB 7427658739644928ULL   /* 58^9 */
+/* Limbs hold 5 base-58 digits each (58^5 < 2^30) and take the input four
+ * bytes at a time (limb * 2^32 + carry stays below 2^63), so a 64-byte
+ * signature costs ~150 limb updates instead of ~5,600 digit updates. */
+#define B58_LIMB 656356768ULL   /* 58^5 */
 
-char *base58_encode(struct arena *a, const unsigned char *p, size_t n)
+/* base58btc of p[0..n), after the prefix (a multibase header or ""). */
+static char *b58_encode(struct arena *a, const char *prefix, const unsigned char *p, size_t n)
 {
-    size_t zeros = 0;
+    size_t zeros = 0, plen = strlen(prefix);
     while (zeros < n && p[zeros] == 0)
         zeros++;
     size_t cap = n * 138 / 100 + 2;
-    size_t nlimbs = cap / 9 + 2, len = 0;
-    unsigned long long *limb = arena_alloc(a, nlimbs * sizeof *limb);   /* least significant first */
-    char *out = arena_alloc(a, zeros + nlimbs * 9 + 1);
+    size_t nlimbs = cap / 5 + 2, len = 0;
+    uint32_t *limb = arena_alloc(a, nlimbs * sizeof *limb);   /* least significant first */
+    char *out = arena_alloc(a, plen + zeros + nlimbs * 5 + 1);
     if (!limb || !out)
         return NULL;
-    for (size_t i = zeros; i < n; i++) {
-        unsigned long long carry = p[i];
+    memcpy(out, prefix, plen);
+    size_t i = zeros, head = (n - zeros) % 4;
+    while (i < n) {
+        size_t take = head ? head : 4;   /* a short first chunk, then whole words */
+        head = 0;
+        uint64_t carry = 0;
+        for (size_t k = 0; k < take; k++)
+            carry = carry << 8 | p[i + k];
+        i += take;
         for (size_t j = 0; j < len; j++) {
-            carry += limb[j] << 8;
-            limb[j] = carry % B58_LIMB;
+            carry += (uint64_t)limb[j] << (8 * take);
+            limb[j] = (uint32_t)(carry % B58_LIMB);
             carry /= B58_LIMB;
         }
         while (carry) {
-            limb[len++] = carry % B58_LIMB;
+            limb[len++] = (uint32_t)(carry % B58_LIMB);
             carry /= B58_LIMB;
         }
     }
-    size_t o = 0;
-    for (size_t i = 0; i < zeros; i++)
+    size_t o = plen;
+    for (size_t z = 0; z < zeros; z++)
         out[o++] = '1';
     int started = 0;
     for (size_t j = len; j-- > 0;) {
-        char d[9];
-        unsigned long long v = limb[j];
-        for (int k = 8; k >= 0; k--) {
+        char d[5];
+        uint32_t v = limb[j];
+        for (int k = 4; k >= 0; k--) {
             d[k] = B58[v % 58];
             v /= 58;
         }
-        for (int k = 0; k < 9; k++) {
+        for (int k = 0; k < 5; k++) {
             if (!started && d[k] == '1')   /* leading zero digits of the top limb */
                 continue;
             started = 1;
@@ -57,6 +67,16 @@ char *base58_encode(struct arena *a, const unsigned char *p, size_t n)
     }
     out[o] = 0;
     return out;
+}
+
+char *base58_encode(struct arena *a, const unsigned char *p, size_t n)
+{
+    return b58_encode(a, "", p, n);
+}
+
+char *multibase_base58btc(struct arena *a, const unsigned char *p, size_t n)
+{
+    return b58_encode(a, "z", p, n);
 }
 
 static int b58_value(unsigned char c)
@@ -155,8 +175,7 @@ static char *mb_encode(struct arena *a, unsigned char h0, unsigned char h1, cons
 {
     unsigned char buf[34] = {h0, h1};
     memcpy(buf + 2, k, 32);
-    char *b = base58_encode(a, buf, sizeof buf);
-    return b ? arena_printf(a, "z%s", b) : NULL;
+    return multibase_base58btc(a, buf, sizeof buf);
 }
 
 static int mb_decode(const char *mb, unsigned char h0, unsigned char h1, unsigned char k[32],
@@ -268,8 +287,17 @@ char *did_key_from_public(struct arena *a, const unsigned char pk[32])
 
 char *did_key_vm_from_public(struct arena *a, const unsigned char pk[32])
 {
+    /* Concatenated by hand: every signature builds this, and printf showed. */
     char *mb = multikey_encode_public(a, pk);
-    return mb ? arena_printf(a, "did:key:%s#%s", mb, mb) : NULL;
+    size_t n = mb ? strlen(mb) : 0;
+    char *vm = mb ? arena_alloc(a, 8 + 2 * n + 2) : NULL;
+    if (!vm)
+        return NULL;
+    memcpy(vm, "did:key:", 8);
+    memcpy(vm + 8, mb, n);
+    vm[8 + n] = '#';
+    memcpy(vm + 9 + n, mb, n + 1);
+    return vm;
 }
 
 int did_key_resolve(const char *s, unsigned char pk[32], struct tb_err *err)

@@ -23,6 +23,8 @@ struct cred_keypair {
 /* base58btc (Bitcoin alphabet). encode returns an arena string; decode writes
  * at most cap bytes and returns the length, or -1 on a bad character/overflow. */
 char *base58_encode(struct arena *a, const unsigned char *p, size_t n);
+/* "z" + base58btc: the multibase form of proofValue and Multikey values. */
+char *multibase_base58btc(struct arena *a, const unsigned char *p, size_t n);
 long base58_decode(const char *s, unsigned char *out, size_t cap);
 /* base64url without padding. */
 char *base64url_encode(struct arena *a, const unsigned char *p, size_t n);

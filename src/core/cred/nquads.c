@@ -313,13 +313,25 @@ int nquads_parse(const char *text, size_t len, struct rdf_dataset *out, struct t
     return 0;
 }
 
+/* Bytes that end a run of literal text written as it is: the string's NUL,
+ * controls, '"', '\\', DEL, and 0xC0, which may start C0 80 (U+0000, see
+ * put_utf8). One lookup per byte: canonicalization writes every literal. */
+static const unsigned char run_end[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    ['"'] = 1, ['\\'] = 1, [0x7f] = 1, [0xc0] = 1,
+};
+
 int nquads_write_escaped(struct abuf *b, const char *s)
 {
     const char *run = s;
-    for (; *s; s++) {
+    for (;; s++) {
+        while (!run_end[(unsigned char)*s])
+            s++;
         unsigned char c = (unsigned char)*s;
-        if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f &&
-            !(c == 0xc0 && (unsigned char)s[1] == 0x80))
+        if (!c)
+            break;
+        if (c == 0xc0 && (unsigned char)s[1] != 0x80)
             continue;
         if (s > run && abuf_append(b, run, (size_t)(s - run)))
             return -1;

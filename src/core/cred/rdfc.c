@@ -2,8 +2,17 @@
  * rdfc.c - RDFC-1.0 (https://www.w3.org/TR/rdf-canon/): first-degree hashes,
  * N-degree hashes over permutations of related blank nodes with issuer
  * copying, then canonical labelling. Blank nodes are numbered once so that an
- * identifier issuer is two int arrays that copy with memcpy; scratch memory
- * lives in a private arena freed on return.
+ * identifier issuer is two int arrays that copy with memcpy.
+ *
+ * Signing a credential canonicalizes a few dozen quads whose blank nodes all
+ * have distinct first-degree hashes, and that path is kept lean: each quad is
+ * serialized once, into a line template with a "_:z" slot per blank node;
+ * first-degree hashing patches the slots of the node being hashed to "_:a" in
+ * place (and back), and the final pass copies the template with canonical
+ * labels in the slots. Scratch memory for all that grows with the input, so
+ * it comes from the caller's arena, which outlives the call anyway; only
+ * N-degree hashing, whose memory use the input size does not bound, gets a
+ * private capped arena, created when first needed and freed on return.
  */
 #include "core/cred/rdfc.h"
 
@@ -16,39 +25,20 @@
 #define HEXMAX (2 * CRED_HASH_MAX + 1)
 
 struct cquad {
-    const char *str[4];   /* serialized non-blank terms (s, p, o, g); g NULL = default graph */
-    size_t len[4];
-    int blank[4];         /* blank node index per position, -1 when not blank (p always -1) */
+    size_t off, len;      /* line template at ctx.tpl + off, " .\n" included */
+    size_t poff, plen;    /* the predicate within the line, for Hash Related Blank Node */
+    size_t slot[4];       /* offset in the line of the "_:z" standing for blank[k] */
+    int blank[4];         /* blank node index per position, -1 when not blank */
+    int nblank;           /* blank positions */
 };
-
-/* One N-Quads line from pieces, allocated at its exact size: canonicalization
- * builds a line per quad (and per quad per blank node), so this is the hot path. */
-static char *join_line(struct arena *w, const char *const *str, const size_t *len, size_t *outlen)
-{
-    size_t n = 3;   /* " .\n" */
-    int k;
-    for (k = 0; k < 4 && str[k]; k++)
-        n += len[k] + (k ? 1 : 0);
-    char *o = arena_alloc(w, n + 1), *p = o;
-    if (!o)
-        return NULL;
-    for (int i = 0; i < k; i++) {
-        if (i)
-            *p++ = ' ';
-        memcpy(p, str[i], len[i]);
-        p += len[i];
-    }
-    memcpy(p, " .\n", 4);
-    if (outlen)
-        *outlen = n;
-    return o;
-}
 
 struct bnode {
     const char *label;
-    int *quads;           /* indices of quads mentioning it, each once */
-    size_t nquads, capq;
-    char hash[HEXMAX];    /* first-degree hash, hex */
+    int *quads;           /* indices of quads mentioning it, each once, ascending */
+    size_t nquads;
+    /* First-degree hash, zero-padded: nodes sort by it with one memcmp of
+     * CRED_HASH_MAX bytes whatever the algorithm, in the order of its hex. */
+    unsigned char digest[CRED_HASH_MAX];
 };
 
 struct issuer {
@@ -58,7 +48,9 @@ struct issuer {
 };
 
 struct ctx {
-    struct arena *w;      /* scratch */
+    struct arena *a;      /* the caller's: output and scratch linear in the input */
+    struct arena *w;      /* N-degree scratch, NULL until needed */
+    char *tpl;            /* line templates, writable for the "_:a" patching */
     struct cquad *q;
     size_t nq;
     struct bnode *b;
@@ -71,10 +63,10 @@ struct ctx {
     struct tb_err *err;
 };
 
-static int issuer_init(struct ctx *c, struct issuer *s)
+static int issuer_init(struct ctx *c, struct arena *ar, struct issuer *s)
 {
-    s->id = arena_alloc(c->w, sizeof(int) * (size_t)(c->nb + 1));
-    s->order = arena_alloc(c->w, sizeof(int) * (size_t)(c->nb + 1));
+    s->id = arena_alloc(ar, sizeof(int) * (size_t)(c->nb + 1));
+    s->order = arena_alloc(ar, sizeof(int) * (size_t)(c->nb + 1));
     if (!s->id || !s->order)
         return -1;
     for (int i = 0; i < c->nb; i++)
@@ -106,44 +98,78 @@ static void hash_hex(struct ctx *c, const char *s, size_t n, char *hex)
     cred_hex(d, cred_hash_len(c->alg), hex);
 }
 
-static int cmp_str(const void *a, const void *b)
+/* A line that is not NUL-terminated (templates sit back to back). */
+struct line {
+    const char *s;
+    size_t n;
+};
+
+/* strcmp's order: lines hold no NUL (U+0000 is written escaped). */
+static int cmp_line(const struct line *p, const struct line *q)
 {
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
+    int r = memcmp(p->s, q->s, p->n < q->n ? p->n : q->n);
+    return r ? r : (p->n > q->n) - (p->n < q->n);
 }
 
-/* 4.6 Hash First Degree Quads. */
-static int hash_first_degree(struct ctx *c, int node)
+/* Merge sort with insertion-sorted runs; qsort's indirect calls and element
+ * copies cost more than the comparisons at credential sizes. tmp has room
+ * for n / 2 lines. */
+static void sort_lines(struct line *v, size_t n, struct line *tmp)
 {
-    struct bnode *bn = &c->b[node];
-    const char **lines = arena_alloc(c->w, sizeof *lines * (bn->nquads + 1));
-    if (!lines)
-        return -1;
+    if (n <= 8) {
+        for (size_t i = 1; i < n; i++) {
+            struct line x = v[i];
+            size_t j = i;
+            for (; j > 0 && cmp_line(&v[j - 1], &x) > 0; j--)
+                v[j] = v[j - 1];
+            v[j] = x;
+        }
+        return;
+    }
+    size_t h = n / 2;
+    sort_lines(v, h, tmp);
+    sort_lines(v + h, n - h, tmp);
+    if (cmp_line(&v[h - 1], &v[h]) <= 0)
+        return;
+    memcpy(tmp, v, sizeof *v * h);
+    size_t i = 0, j = h, k = 0;
+    while (i < h && j < n)
+        v[k++] = cmp_line(&v[j], &tmp[i]) < 0 ? v[j++] : tmp[i++];
+    while (i < h)
+        v[k++] = tmp[i++];
+}
+
+/* Sets the slots of node in its quads' templates to "_:a" (ch 'a') or back to "_:z". */
+static void patch_slots(struct ctx *c, int node, char ch)
+{
+    const struct bnode *bn = &c->b[node];
     for (size_t i = 0; i < bn->nquads; i++) {
         const struct cquad *q = &c->q[bn->quads[i]];
-        const char *str[4];
-        size_t len[4];
-        int k;
-        for (k = 0; k < 4; k++) {
-            if (q->blank[k] >= 0) {
-                str[k] = q->blank[k] == node ? "_:a" : "_:z";
-                len[k] = 3;
-            } else {
-                str[k] = q->str[k];
-                len[k] = q->len[k];
-            }
-        }
-        if (!(lines[i] = join_line(c->w, str, len, NULL)))
-            return -1;
+        for (int k = 0; k < 4; k++)
+            if (q->blank[k] == node)
+                c->tpl[q->off + q->slot[k] + 2] = ch;
     }
-    qsort(lines, bn->nquads, sizeof *lines, cmp_str);
+}
+
+/* 4.6 Hash First Degree Quads; lines has room for the node's quads, and
+ * tmp for half as many. */
+static void hash_first_degree(struct ctx *c, int node, struct line *lines, struct line *tmp)
+{
+    struct bnode *bn = &c->b[node];
+    patch_slots(c, node, 'a');
+    for (size_t i = 0; i < bn->nquads; i++) {
+        const struct cquad *q = &c->q[bn->quads[i]];
+        lines[i].s = c->tpl + q->off;
+        lines[i].n = q->len;
+    }
+    sort_lines(lines, bn->nquads, tmp);
     struct cred_hash h;
     cred_hash_init(&h, c->alg);
     for (size_t i = 0; i < bn->nquads; i++)
-        cred_hash_update(&h, lines[i], strlen(lines[i]));
-    unsigned char d[CRED_HASH_MAX];
-    cred_hash_final(&h, d);
-    cred_hex(d, cred_hash_len(c->alg), bn->hash);
-    return 0;
+        cred_hash_update(&h, lines[i].s, lines[i].n);
+    memset(bn->digest, 0, sizeof bn->digest);
+    cred_hash_final(&h, bn->digest);
+    patch_slots(c, node, 'z');
 }
 
 struct related {
@@ -163,7 +189,7 @@ static int cmp_related(const void *a, const void *b)
 static void hash_related(struct ctx *c, int related, const struct cquad *q, int pos,
                          const struct issuer *iss, char *hex)
 {
-    char buf[64];
+    char buf[HEXMAX];
     const char *id;
     if (c->canon.id[related] >= 0) {
         snprintf(buf, sizeof buf, "_:c14n%d", c->canon.id[related]);
@@ -172,13 +198,14 @@ static void hash_related(struct ctx *c, int related, const struct cquad *q, int 
         snprintf(buf, sizeof buf, "_:b%d", iss->id[related]);
         id = buf;
     } else {
-        id = c->b[related].hash;
+        cred_hex(c->b[related].digest, cred_hash_len(c->alg), buf);
+        id = buf;
     }
     struct cred_hash h;
     cred_hash_init(&h, c->alg);
     cred_hash_update(&h, pos == 0 ? "s" : pos == 2 ? "o" : "g", 1);
     if (pos != 3)
-        cred_hash_update(&h, q->str[1], strlen(q->str[1]));   /* "<predicate>" */
+        cred_hash_update(&h, c->tpl + q->off + q->poff, q->plen);   /* "<predicate>" */
     cred_hash_update(&h, id, strlen(id));
     unsigned char d[CRED_HASH_MAX];
     cred_hash_final(&h, d);
@@ -271,7 +298,7 @@ static int hash_n_degree_rec(struct ctx *c, int node, struct issuer *iss, char *
     struct issuer cur, best;
     int *perm = arena_alloc(c->w, sizeof(int) * (nrel + 1));
     int *recur = arena_alloc(c->w, sizeof(int) * (nrel + 1));
-    if (!perm || !recur || issuer_init(c, &cur) || issuer_init(c, &best))
+    if (!perm || !recur || issuer_init(c, c->w, &cur) || issuer_init(c, c->w, &best))
         return c->oom = 1, -1;
 
     for (size_t g = 0; g < nrel;) {
@@ -345,10 +372,21 @@ static int cmp_hashed(const void *a, const void *b)
     return r ? r : x->seq - y->seq;
 }
 
-/* Blank label -> index, open addressing over the scratch arena. */
+static int cmp_digest(const void *a, const void *b)
+{
+    const struct bnode *const *x = a, *const *y = b;
+    int r = memcmp((*x)->digest, (*y)->digest, CRED_HASH_MAX);
+    return r ? r : (*x > *y) - (*x < *y);   /* ties in node order, as before */
+}
+
+/* Blank label -> index, open addressing; cap is a power of two. */
+struct slotent {
+    const char *key;
+    int val;
+};
+
 struct labels {
-    const char **key;
-    int *val;
+    struct slotent *e;
     size_t cap;
 };
 
@@ -360,64 +398,17 @@ static size_t str_hash(const char *s)
     return h;
 }
 
-static int add_node(struct ctx *c, struct labels *L, const char *label, int *capb)
+/* c->b has room for every blank occurrence, so it never grows. */
+static int add_node(struct ctx *c, struct labels *L, const char *label)
 {
     size_t m = L->cap - 1, s = str_hash(label) & m;
-    for (; L->key[s]; s = (s + 1) & m)
-        if (!strcmp(L->key[s], label))
-            return L->val[s];
-    if (c->nb == *capb) {
-        int nc = *capb * 2;
-        struct bnode *nbp = arena_realloc(c->w, c->b, sizeof *nbp * (size_t)*capb, sizeof *nbp * (size_t)nc);
-        if (!nbp)
-            return -1;
-        c->b = nbp;
-        *capb = nc;
-    }
-    struct bnode *b = &c->b[c->nb];
-    memset(b, 0, sizeof *b);
-    b->label = label;
-    L->key[s] = label;
-    L->val[s] = c->nb;
+    for (; L->e[s].key; s = (s + 1) & m)
+        if (!strcmp(L->e[s].key, label))
+            return L->e[s].val;
+    c->b[c->nb].label = label;
+    L->e[s].key = label;
+    L->e[s].val = c->nb;
     return c->nb++;
-}
-
-static int node_add_quad(struct ctx *c, int node, int qi)
-{
-    struct bnode *b = &c->b[node];
-    if (b->nquads && b->quads[b->nquads - 1] == qi)
-        return 0;
-    if (b->nquads == b->capq) {
-        size_t nc = b->capq ? b->capq * 2 : 4;
-        int *nqs = arena_realloc(c->w, b->quads, sizeof(int) * b->capq, sizeof(int) * nc);
-        if (!nqs)
-            return -1;
-        b->quads = nqs;
-        b->capq = nc;
-    }
-    b->quads[b->nquads++] = qi;
-    return 0;
-}
-
-static const char *term_str(struct ctx *c, struct abuf *scratch, const struct rdf_term *t, size_t *len)
-{
-    if (t->kind == RDF_IRI) {   /* the common case, without the scratch copy */
-        size_t n = strlen(t->value);
-        char *o = arena_alloc(c->w, n + 3);
-        if (!o)
-            return NULL;
-        o[0] = '<';
-        memcpy(o + 1, t->value, n);
-        o[n + 1] = '>';
-        o[n + 2] = 0;
-        *len = n + 2;
-        return o;
-    }
-    scratch->len = 0;
-    if (nquads_write_term(scratch, t))
-        return NULL;
-    *len = scratch->len;
-    return arena_strndup(c->w, abuf_cstr(scratch), scratch->len);
 }
 
 static int fail_c(struct ctx *c)
@@ -429,6 +420,154 @@ static int fail_c(struct ctx *c)
     return tb_fail(c->err, 413, "too_large", "", "dataset too large to canonicalize");
 }
 
+/* A growable byte buffer without abuf's per-call overhead: templates are
+ * written a term at a time, after one capacity check per term. */
+struct tbuf {
+    struct arena *a;
+    char *p;
+    size_t len, cap;
+};
+
+static int tb_room(struct tbuf *b, size_t n)
+{
+    if (b->cap - b->len >= n)
+        return 0;
+    if (n > ((size_t)1 << 40) || b->cap > ((size_t)1 << 40))
+        return -1;
+    size_t cap = 2 * b->cap + n;
+    char *p = arena_realloc(b->a, b->p, b->cap, cap);
+    if (!p)
+        return -1;
+    b->p = p;
+    b->cap = cap;
+    return 0;
+}
+
+/* 1-2: numbers blank nodes in order of appearance, serializes each quad once
+ * into its template and lists the quads each blank node appears in. */
+static int load_quads(struct ctx *c, const struct rdf_dataset *in)
+{
+    size_t nocc = 0;
+    for (size_t i = 0; i < in->len; i++) {
+        const struct rdf_quad *q = &in->quads[i];
+        nocc += (q->subject.kind == RDF_BLANK) + (q->predicate.kind == RDF_BLANK) +
+                (q->object.kind == RDF_BLANK) + (q->graph.kind == RDF_BLANK);
+    }
+    struct labels L = {NULL, 16};
+    while (L.cap < 2 * nocc)
+        L.cap *= 2;
+    c->q = arena_alloc(c->a, sizeof *c->q * (in->len + 1));
+    c->b = arena_calloc(c->a, nocc + 1, sizeof *c->b);
+    int *count = arena_calloc(c->a, nocc + 1, sizeof *count);   /* quads per node */
+    L.e = arena_calloc(c->a, L.cap, sizeof *L.e);
+    if (!c->q || !c->b || !count || !L.e)
+        return -1;
+
+    /* Typical lines are well under 160 bytes, so the buffer rarely moves;
+     * lit serializes literals, whose escaped length is not known up front. */
+    struct tbuf tpl = {c->a, NULL, 0, 160 * in->len + 256};
+    struct abuf lit;
+    abuf_init(&lit, c->a, (size_t)1 << 30);
+    if (!abuf_cstr(&lit) || !(tpl.p = arena_alloc(c->a, tpl.cap)))
+        return -1;
+    for (size_t i = 0; i < in->len; i++) {
+        const struct rdf_quad *q = &in->quads[i];
+        const struct rdf_term *t[4] = {&q->subject, &q->predicate, &q->object, &q->graph};
+        struct cquad *cq = &c->q[i];
+        cq->off = tpl.len;
+        cq->poff = cq->plen = 0;
+        cq->nblank = 0;
+        for (int k = 0; k < 4; k++)
+            cq->blank[k] = -1;
+        for (int k = 0; k < 4 && t[k]->kind != RDF_NONE; k++) {
+            const char *v = t[k]->value;
+            size_t n = 3;
+            if (t[k]->kind == RDF_IRI) {
+                n = strlen(v) + 2;
+            } else if (t[k]->kind == RDF_LITERAL) {
+                lit.len = 0;
+                if (nquads_write_term(&lit, t[k]))
+                    return -1;
+                n = lit.len;
+            }
+            if (tb_room(&tpl, n + 1))
+                return -1;
+            char *o = tpl.p + tpl.len;
+            if (k)
+                *o++ = ' ';
+            size_t at = (size_t)(o - tpl.p) - cq->off;
+            tpl.len = (size_t)(o - tpl.p) + n;
+            if (k == 1) {
+                cq->poff = at;
+                cq->plen = n;
+            }
+            if (t[k]->kind == RDF_IRI) {
+                o[0] = '<';
+                memcpy(o + 1, v, n - 2);
+                o[n - 1] = '>';
+            } else if (t[k]->kind == RDF_LITERAL) {
+                memcpy(o, lit.data, n);
+            } else {
+                int bn = add_node(c, &L, v), seen = 0;
+                for (int j = 0; j < k; j++)
+                    seen |= cq->blank[j] == bn;
+                count[bn] += !seen;
+                cq->nblank++;
+                cq->blank[k] = bn;
+                cq->slot[k] = at;
+                memcpy(o, "_:z", 3);
+            }
+        }
+        if (tb_room(&tpl, 3))
+            return -1;
+        memcpy(tpl.p + tpl.len, " .\n", 3);
+        tpl.len += 3;
+        cq->len = tpl.len - cq->off;
+    }
+    c->tpl = tpl.p;
+    c->nq = in->len;
+
+    /* The quad lists, one array cut by node. */
+    int *all = arena_alloc(c->a, sizeof *all * (nocc + 1));
+    if (!all)
+        return -1;
+    size_t at = 0;
+    for (int n = 0; n < c->nb; n++) {
+        c->b[n].quads = all + at;
+        at += (size_t)count[n];
+    }
+    for (size_t i = 0; i < c->nq; i++) {
+        const struct cquad *cq = &c->q[i];
+        for (int k = 0; k < 4 && cq->nblank; k++) {
+            int n = cq->blank[k], seen = 0;
+            if (n < 0)
+                continue;
+            for (int j = 0; j < k; j++)
+                seen |= cq->blank[j] == n;
+            if (!seen) {
+                struct bnode *bn = &c->b[n];
+                bn->quads[bn->nquads++] = (int)i;
+            }
+        }
+    }
+    return 0;
+}
+
+/* "_:c14n" and the decimal n, NUL-terminated; returns the length. */
+static size_t canon_label(char *o, int n)
+{
+    char d[16];
+    size_t k = 0;
+    do
+        d[k++] = (char)('0' + n % 10);
+    while ((n /= 10) > 0);
+    memcpy(o, "_:c14n", 6);
+    for (size_t i = 0; i < k; i++)
+        o[6 + i] = d[k - 1 - i];
+    o[6 + k] = 0;
+    return 6 + k;
+}
+
 int rdfc_canonicalize(const struct rdf_dataset *in, const struct rdfc_options *opt,
                       struct arena *a, struct rdfc_result *out, struct tb_err *err)
 {
@@ -436,75 +575,44 @@ int rdfc_canonicalize(const struct rdf_dataset *in, const struct rdfc_options *o
     memset(&c, 0, sizeof c);
     memset(out, 0, sizeof *out);
     c.err = err;
+    c.a = a;
     c.alg = opt ? opt->hash : CRED_SHA256;
     c.limit = opt && opt->work_limit ? opt->work_limit : RDFC_WORK_LIMIT_DEFAULT;
-    c.w = arena_new(RDFC_MEMORY_LIMIT_DEFAULT);
-    if (!c.w)
-        return TB_INTERNAL(err, "out of memory");
     int rc = -1;
-    c.nq = in->len;
-    c.q = arena_alloc(c.w, sizeof *c.q * (in->len + 1));
-    int capb = 16;
-    c.b = arena_alloc(c.w, sizeof *c.b * (size_t)capb);
-    struct labels L = {0};
-    L.cap = 64;
-    while (L.cap < in->len * 6 + 8)
-        L.cap *= 2;
-    L.key = arena_calloc(c.w, L.cap, sizeof *L.key);
-    L.val = arena_calloc(c.w, L.cap, sizeof *L.val);
-    if (!c.q || !c.b || !L.key || !L.val)
+    struct line *lines = NULL, *tmp;   /* tmp: sort_lines' scratch */
+    if (load_quads(&c, in) || issuer_init(&c, a, &c.canon) ||
+        !(lines = arena_alloc(a, sizeof *lines * (c.nq + c.nq / 2 + 1))))
         goto oom;
+    tmp = lines + c.nq;
 
-    /* 1-2: number blank nodes in order of appearance, map them to quads. */
-    struct abuf scratch;
-    abuf_init(&scratch, c.w, (size_t)1 << 30);
-    for (size_t i = 0; i < in->len; i++) {
-        const struct rdf_quad *q = &in->quads[i];
-        const struct rdf_term *t[4] = {&q->subject, &q->predicate, &q->object, &q->graph};
-        struct cquad *cq = &c.q[i];
-        for (int k = 0; k < 4; k++) {
-            cq->blank[k] = -1;
-            cq->str[k] = NULL;
-            if (t[k]->kind == RDF_BLANK) {
-                int n = add_node(&c, &L, t[k]->value, &capb);
-                if (n < 0 || node_add_quad(&c, n, (int)i))
-                    goto oom;
-                cq->blank[k] = n;
-            } else if (t[k]->kind != RDF_NONE) {
-                if (!(cq->str[k] = term_str(&c, &scratch, t[k], &cq->len[k])))
-                    goto oom;
-            }
-        }
-    }
-    if (issuer_init(&c, &c.canon))
-        goto oom;
-
-    /* 3-4: first-degree hashes; nodes with a unique hash get labels first. */
-    struct hashed *hs = arena_alloc(c.w, sizeof *hs * (size_t)(c.nb + 1));
+    /* 3-4: first-degree hashes; nodes with a unique hash get labels first.
+     * A lone blank node's hash is unique whatever it is, and hashes only
+     * order nodes, so it is not computed. */
+    struct bnode **hs = arena_alloc(a, sizeof *hs * (size_t)(c.nb + 1));
     if (!hs)
         goto oom;
     for (int i = 0; i < c.nb; i++) {
-        if (hash_first_degree(&c, i))
-            goto oom;
-        hs[i].hash = c.b[i].hash;
-        hs[i].node = i;
-        hs[i].seq = i;
+        if (c.nb > 1)
+            hash_first_degree(&c, i, lines, tmp);
+        hs[i] = &c.b[i];
     }
-    qsort(hs, (size_t)c.nb, sizeof *hs, cmp_hashed);
+    qsort(hs, (size_t)c.nb, sizeof *hs, cmp_digest);
     for (int i = 0; i < c.nb;) {
-        int j = i;
-        while (j < c.nb && !strcmp(hs[j].hash, hs[i].hash))
+        int j = i + 1;
+        while (j < c.nb && !memcmp(hs[j]->digest, hs[i]->digest, CRED_HASH_MAX))
             j++;
         if (j - i == 1)
-            issue(&c.canon, hs[i].node);
+            issue(&c.canon, (int)(hs[i] - c.b));
         i = j;
     }
     /* 5: shared first-degree hashes, resolved by N-degree hashes. */
     for (int i = 0; i < c.nb;) {
-        int j = i;
-        while (j < c.nb && !strcmp(hs[j].hash, hs[i].hash))
+        int j = i + 1;
+        while (j < c.nb && !memcmp(hs[j]->digest, hs[i]->digest, CRED_HASH_MAX))
             j++;
         if (j - i > 1) {
+            if (!c.w && !(c.w = arena_new(RDFC_MEMORY_LIMIT_DEFAULT)))
+                goto oom;
             int m = j - i, np = 0;
             struct hashed *res = arena_alloc(c.w, sizeof *res * (size_t)m);
             struct issuer *iss = arena_alloc(c.w, sizeof *iss * (size_t)m);
@@ -512,10 +620,10 @@ int rdfc_canonicalize(const struct rdf_dataset *in, const struct rdfc_options *o
             if (!res || !iss || !hx)
                 goto oom;
             for (int k = i; k < j; k++) {
-                int n = hs[k].node;
+                int n = (int)(hs[k] - c.b);
                 if (c.canon.id[n] >= 0)
                     continue;
-                if (issuer_init(&c, &iss[np]))
+                if (issuer_init(&c, c.w, &iss[np]))
                     goto oom;
                 issue(&iss[np], n);
                 if (hash_n_degree(&c, n, &iss[np], hx + (size_t)np * HEXMAX))
@@ -537,32 +645,54 @@ int rdfc_canonicalize(const struct rdf_dataset *in, const struct rdfc_options *o
 
     /* 6: relabel, serialize, sort. */
     {
-        const char **lines = arena_alloc(c.w, sizeof *lines * (c.nq + 1));
-        const char **clabel = arena_alloc(c.w, sizeof *clabel * (size_t)(c.nb + 1));
-        if (!lines || !clabel)
+        enum { LABMAX = 24 };   /* "_:c14n" and an int, with room to spare */
+        char *clabel = arena_alloc(a, (size_t)c.nb * LABMAX + 1);
+        size_t *clen = arena_alloc(a, sizeof *clen * (size_t)(c.nb + 1));
+        if (!clabel || !clen)
             goto oom;
         for (int i = 0; i < c.nb; i++)
-            if (!(clabel[i] = arena_printf(c.w, "_:c14n%d", c.canon.id[i])))
-                goto oom;
-        size_t total = 0;
-        size_t *clen = arena_alloc(c.w, sizeof *clen * (size_t)(c.nb + 1));
-        if (!clen)
-            goto oom;
-        for (int i = 0; i < c.nb; i++)
-            clen[i] = strlen(clabel[i]);
+            clen[i] = canon_label(clabel + (size_t)i * LABMAX, c.canon.id[i]);
+        /* Quads without blank nodes are final already; the others are
+         * copied into fin with their labels. */
+        size_t total = 0, nfin = 0;
         for (size_t i = 0; i < c.nq; i++) {
             const struct cquad *q = &c.q[i];
-            const char *str[4];
-            size_t len[4], n;
-            for (int k = 0; k < 4; k++) {
-                str[k] = q->blank[k] >= 0 ? clabel[q->blank[k]] : q->str[k];
-                len[k] = q->blank[k] >= 0 ? clen[q->blank[k]] : q->len[k];
-            }
-            if (!(lines[i] = join_line(c.w, str, len, &n)))
-                goto oom;
+            size_t n = q->len;
+            for (int k = 0; k < 4 && q->nblank; k++)
+                if (q->blank[k] >= 0)
+                    n += clen[q->blank[k]] - 3;
             total += n;
+            if (q->nblank)
+                nfin += n;
         }
-        qsort(lines, c.nq, sizeof *lines, cmp_str);
+        char *fin = arena_alloc(a, nfin + 1), *p = fin;
+        if (!fin)
+            goto oom;
+        for (size_t i = 0; i < c.nq; i++) {
+            const struct cquad *q = &c.q[i];
+            const char *s = c.tpl + q->off;
+            if (!q->nblank) {
+                lines[i].s = s;
+                lines[i].n = q->len;
+                continue;
+            }
+            lines[i].s = p;
+            size_t from = 0;
+            for (int k = 0; k < 4; k++) {
+                int n = q->blank[k];
+                if (n < 0)
+                    continue;
+                memcpy(p, s + from, q->slot[k] - from);
+                p += q->slot[k] - from;
+                memcpy(p, clabel + (size_t)n * LABMAX, clen[n]);
+                p += clen[n];
+                from = q->slot[k] + 3;
+            }
+            memcpy(p, s + from, q->len - from);
+            p += q->len - from;
+            lines[i].n = (size_t)(p - lines[i].s);
+        }
+        sort_lines(lines, c.nq, tmp);
         char *o = arena_alloc(a, total + 1);
         out->input_labels = arena_alloc(a, sizeof(char *) * (size_t)(c.nb + 1));
         out->canon_labels = arena_alloc(a, sizeof(char *) * (size_t)(c.nb + 1));
@@ -570,9 +700,8 @@ int rdfc_canonicalize(const struct rdf_dataset *in, const struct rdfc_options *o
             goto oom;
         size_t off = 0;
         for (size_t i = 0; i < c.nq; i++) {
-            size_t n = strlen(lines[i]);
-            memcpy(o + off, lines[i], n);
-            off += n;
+            memcpy(o + off, lines[i].s, lines[i].n);
+            off += lines[i].n;
         }
         o[off] = 0;
         out->nquads = o;
@@ -580,8 +709,8 @@ int rdfc_canonicalize(const struct rdf_dataset *in, const struct rdfc_options *o
         out->nblank = (size_t)c.nb;
         for (int i = 0; i < c.nb; i++) {
             out->input_labels[i] = arena_strdup(a, c.b[i].label);
-            out->canon_labels[i] = arena_strdup(a, clabel[i] + 2);
-            if (!out->input_labels[i] || !out->canon_labels[i])
+            out->canon_labels[i] = clabel + (size_t)i * LABMAX + 2;
+            if (!out->input_labels[i])
                 goto oom;
         }
         out->work = c.work;

@@ -20,7 +20,8 @@
  * needs billions. The default refuses such inputs in milliseconds.
  */
 #define RDFC_WORK_LIMIT_DEFAULT 25000UL
-/* Bytes of scratch memory canonicalization may use beyond its output. */
+/* Bytes of scratch memory N-degree hashing may use; the rest of the scratch,
+ * linear in the input, comes from the caller's arena. */
 #define RDFC_MEMORY_LIMIT_DEFAULT (256u << 20)
 
 struct rdfc_options {

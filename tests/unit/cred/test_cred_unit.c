@@ -129,6 +129,45 @@ int main(void)
         tap_ok(base58_decode("0OIl", out, sizeof out) < 0, "base58btc refuses 0 O I l");
     }
     {
+        /* The encoder works on 4-byte words and 5-digit limbs: check it against
+         * the textbook digit-at-a-time conversion for every length and
+         * alignment up to 100 bytes, with zero and 0xff runs. */
+        static const char alphabet[] = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+        int bad = 0;
+        for (int round = 0; round < 3; round++) {
+            for (size_t n = 0; n <= 100; n++) {
+                unsigned char in[100], digits[160];
+                randombytes_buf(in, n);
+                for (size_t i = 0; i < n; i++)
+                    if ((i + (size_t)round) % 7 == 0)
+                        in[i] = round == 1 ? 0xff : 0;
+                size_t zeros = 0, len = 0;
+                while (zeros < n && !in[zeros])
+                    zeros++;
+                for (size_t i = zeros; i < n; i++) {
+                    unsigned c = in[i];
+                    for (size_t j = 0; j < len; j++) {
+                        c += digits[j] * 256u;
+                        digits[j] = (unsigned char)(c % 58);
+                        c /= 58;
+                    }
+                    for (; c; c /= 58)
+                        digits[len++] = (unsigned char)(c % 58);
+                }
+                char want[200];
+                size_t o = 0;
+                for (size_t i = 0; i < zeros; i++)
+                    want[o++] = '1';
+                while (len)
+                    want[o++] = alphabet[digits[--len]];
+                want[o] = 0;
+                const char *got = base58_encode(a, in, n), *mb = multibase_base58btc(a, in, n);
+                bad += strcmp(got, want) != 0 || mb[0] != 'z' || strcmp(mb + 1, want) != 0;
+            }
+        }
+        tap_ok(bad == 0, "base58btc and multibase equal the digit-at-a-time conversion, 0..100 bytes (%d bad)", bad);
+    }
+    {
         unsigned char pk[32];
         tap_ok(multikey_decode_public("z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2", pk, &e) == 0,
                "Multikey public key decodes");
@@ -180,6 +219,12 @@ int main(void)
                "fraction and offset");
         tap_ok(cred_parse_time("2024-02-30T12:00:00Z", &t) < 0 && cred_parse_time("2024-01-01T00:00:00", &t) < 0 &&
                cred_parse_time("2024-01-01", &t) < 0, "bad dates refused (day 30 Feb, no offset, no time)");
+        tap_ok(cred_parse_time(" 024-01-01T00:00:00Z", &t) < 0 && cred_parse_time("+024-01-01T00:00:00Z", &t) < 0 &&
+                   cred_parse_time("2024-1-01T00:00:00Z", &t) < 0 && cred_parse_time("2024-01-01T00:00:00+1:00", &t) < 0 &&
+                   cred_parse_time("2024-01-01T00:00:00+01", &t) < 0 && cred_parse_time("2024-01-01T00:00:00+15:00", &t) < 0 &&
+                   cred_parse_time("2024-01-01T00:00:00.Z", &t) < 0,
+               "digits exactly where dateTime has them (no signs, spaces or short fields)");
+        tap_ok(cred_parse_time("2024-01-01T00:00:00-05:30", &t) == 0 && t == 1704087000, "negative offset");
         char buf[32];
         cred_format_time(1709208000, buf, sizeof buf);
         tap_ok(!strcmp(buf, "2024-02-29T12:00:00Z"), "format time");

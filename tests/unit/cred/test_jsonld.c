@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "core/cred/jsonld.h"
+#include "core/cred/jsonld_int.h"
 #include "core/cred/nquads.h"
 #include "core/cred/rdfc.h"
 
@@ -400,6 +401,55 @@ static void test_threads(void **state)
     jsonld_loader_free(l);
 }
 
+/* The byte-at-a-time definition the sixteen-bytes-a-step scan must agree with. */
+static int wellformed_reference(const char *s)
+{
+    if (!jl_is_absolute_iri(s))
+        return 0;
+    int hashes = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p <= 0x20 || strchr("<>\"{}|\\^`", *p))
+            return 0;
+        if (*p == '#' && ++hashes > 1)
+            return 0;
+    }
+    return 1;
+}
+
+/* toRdf keeps only well-formed IRIs (safe mode refuses the rest): each bad
+ * character and a second '#', at every offset of strings from 1 to 80 bytes,
+ * so both the vector steps and the tail see them. */
+static void test_wellformed_iri(void **state)
+{
+    (void)state;
+    static const char bad[] = " <>\"{}|\\^`\x01\x1f#";
+    char s[96];
+    int mismatches = 0, checked = 0;
+    for (size_t len = 1; len <= 80; len++) {
+        for (size_t pos = 0; pos < len; pos++) {
+            for (const char *b = bad; *b; b++) {
+                memcpy(s, "https:", 6);
+                for (size_t i = 6; i < len + 6; i++)
+                    s[i] = (char)('a' + (i % 26));
+                s[len + 6] = 0;
+                s[6 + pos] = *b;
+                if (*b == '#' && pos > 0)
+                    s[6 + pos / 2] = '#';   /* two fragments */
+                mismatches += jl_is_wellformed_iri(s) != wellformed_reference(s);
+                checked++;
+            }
+            s[6 + pos] = (char)0xc3;   /* UTF-8 is allowed */
+            mismatches += jl_is_wellformed_iri(s) != wellformed_reference(s);
+        }
+    }
+    assert_int_equal(mismatches, 0);
+    assert_true(checked > 30000);
+    assert_true(jl_is_wellformed_iri("https://example.org/a-rather-long-path/with/segments#frag"));
+    assert_false(jl_is_wellformed_iri("https://example.org/a-rather-long-path/with/seg ments"));
+    assert_false(jl_is_wellformed_iri("https://example.org/a-rather-long-path#with#two"));
+    assert_false(jl_is_wellformed_iri("relative/path/that/is/longer/than/sixteen"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -413,6 +463,7 @@ int main(void)
         cmocka_unit_test(test_safe_mode),
         cmocka_unit_test(test_threads),
         cmocka_unit_test(test_ob3_timing),
+        cmocka_unit_test(test_wellformed_iri),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
