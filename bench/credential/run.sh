@@ -8,6 +8,6 @@ if [ ! -x "$exe" ]; then
     ninja -C "$root/build" libtbcore.a >/dev/null
     exe=$root/build/bench_credential
     ${CC:-cc} -std=c17 -O2 -D_GNU_SOURCE -I"$root/src" "$root/bench/credential/bench_credential.c" \
-        "$root/build/libtbcore.a" $(pkg-config --libs jansson libsodium zlib) -lm -lpthread -o "$exe"
+        "$root/build/libtbcore.a" $(pkg-config --libs jansson libsodium libcrypto zlib) -lm -lpthread -o "$exe"
 fi
 exec "$exe" "$@"

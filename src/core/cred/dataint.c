@@ -157,8 +157,9 @@ static int hash_data(const json_t *doc, const json_t *config, enum di_suite suit
         return -1;
     t->canon_doc = cd;
     t->canon_proof = cp;
-    cred_hash_buf(CRED_SHA256, cp, lp, t->proof_hash);
-    cred_hash_buf(CRED_SHA256, cd, ld, t->doc_hash);
+    if (cred_hash_buf(CRED_SHA256, cp, lp, t->proof_hash) ||
+        cred_hash_buf(CRED_SHA256, cd, ld, t->doc_hash))
+        return TB_INTERNAL(err, "out of memory");
     return 0;
 }
 

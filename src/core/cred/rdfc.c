@@ -91,11 +91,14 @@ static int issue(struct issuer *s, int node)
     return s->id[node];
 }
 
-static void hash_hex(struct ctx *c, const char *s, size_t n, char *hex)
+/* 0, or -1 with c->oom set (the digest library could not allocate). */
+static int hash_hex(struct ctx *c, const char *s, size_t n, char *hex)
 {
     unsigned char d[CRED_HASH_MAX];
-    cred_hash_buf(c->alg, s, n, d);
+    if (cred_hash_buf(c->alg, s, n, d))
+        return c->oom = 1, -1;
     cred_hex(d, cred_hash_len(c->alg), hex);
+    return 0;
 }
 
 /* A line that is not NUL-terminated (templates sit back to back). */
@@ -153,7 +156,7 @@ static void patch_slots(struct ctx *c, int node, char ch)
 
 /* 4.6 Hash First Degree Quads; lines has room for the node's quads, and
  * tmp for half as many. */
-static void hash_first_degree(struct ctx *c, int node, struct line *lines, struct line *tmp)
+static int hash_first_degree(struct ctx *c, int node, struct line *lines, struct line *tmp)
 {
     struct bnode *bn = &c->b[node];
     patch_slots(c, node, 'a');
@@ -164,12 +167,15 @@ static void hash_first_degree(struct ctx *c, int node, struct line *lines, struc
     }
     sort_lines(lines, bn->nquads, tmp);
     struct cred_hash h;
-    cred_hash_init(&h, c->alg);
-    for (size_t i = 0; i < bn->nquads; i++)
-        cred_hash_update(&h, lines[i].s, lines[i].n);
-    memset(bn->digest, 0, sizeof bn->digest);
-    cred_hash_final(&h, bn->digest);
+    int rc = cred_hash_init(&h, c->alg);
+    if (rc == 0) {
+        for (size_t i = 0; i < bn->nquads; i++)
+            cred_hash_update(&h, lines[i].s, lines[i].n);
+        memset(bn->digest, 0, sizeof bn->digest);
+        rc = cred_hash_final(&h, bn->digest);
+    }
     patch_slots(c, node, 'z');
+    return rc;
 }
 
 struct related {
@@ -186,8 +192,8 @@ static int cmp_related(const void *a, const void *b)
 }
 
 /* 4.7 Hash Related Blank Node. */
-static void hash_related(struct ctx *c, int related, const struct cquad *q, int pos,
-                         const struct issuer *iss, char *hex)
+static int hash_related(struct ctx *c, int related, const struct cquad *q, int pos,
+                        const struct issuer *iss, char *hex)
 {
     char buf[HEXMAX];
     const char *id;
@@ -202,14 +208,17 @@ static void hash_related(struct ctx *c, int related, const struct cquad *q, int 
         id = buf;
     }
     struct cred_hash h;
-    cred_hash_init(&h, c->alg);
+    if (cred_hash_init(&h, c->alg))
+        return c->oom = 1, -1;
     cred_hash_update(&h, pos == 0 ? "s" : pos == 2 ? "o" : "g", 1);
     if (pos != 3)
         cred_hash_update(&h, c->tpl + q->off + q->poff, q->plen);   /* "<predicate>" */
     cred_hash_update(&h, id, strlen(id));
     unsigned char d[CRED_HASH_MAX];
-    cred_hash_final(&h, d);
+    if (cred_hash_final(&h, d))
+        return c->oom = 1, -1;
     cred_hex(d, cred_hash_len(c->alg), hex);
+    return 0;
 }
 
 static int next_permutation(int *p, int n)
@@ -283,7 +292,8 @@ static int hash_n_degree_rec(struct ctx *c, int node, struct issuer *iss, char *
                     return c->oom = 1, -1;
                 caprel *= 2;
             }
-            hash_related(c, r, q, pos, iss, rel[nrel].hash);
+            if (hash_related(c, r, q, pos, iss, rel[nrel].hash))
+                return -1;
             rel[nrel].node = r;
             rel[nrel].seq = (int)nrel;
             nrel++;
@@ -355,8 +365,7 @@ static int hash_n_degree_rec(struct ctx *c, int node, struct issuer *iss, char *
         issuer_copy(c, iss, &best);
         g = ge;
     }
-    hash_hex(c, data.data ? data.data : "", data.len, out_hex);
-    return 0;
+    return hash_hex(c, data.data ? data.data : "", data.len, out_hex);
 }
 
 struct hashed {
@@ -592,8 +601,8 @@ int rdfc_canonicalize(const struct rdf_dataset *in, const struct rdfc_options *o
     if (!hs)
         goto oom;
     for (int i = 0; i < c.nb; i++) {
-        if (c.nb > 1)
-            hash_first_degree(&c, i, lines, tmp);
+        if (c.nb > 1 && hash_first_degree(&c, i, lines, tmp))
+            goto oom;
         hs[i] = &c.b[i];
     }
     qsort(hs, (size_t)c.nb, sizeof *hs, cmp_digest);
