@@ -27,7 +27,8 @@ void jsonld_loader_free(struct jsonld_loader *l);
 /* Maps url to the JSON document in the local file at path (read now). */
 int jsonld_loader_add_file(struct jsonld_loader *l, const char *url, const char *path,
                            struct tb_err *err);
-/* Maps url to a copy of doc. */
+/* Maps url to a copy of doc. A url already mapped keeps its document: the
+ * same document again is accepted, another one refused ("context_conflict"). */
 int jsonld_loader_add_json(struct jsonld_loader *l, const char *url, const json_t *doc,
                            struct tb_err *err);
 /*

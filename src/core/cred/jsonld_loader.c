@@ -263,11 +263,20 @@ int jsonld_loader_add_json(struct jsonld_loader *l, const char *url, const json_
 {
     if (!l || l == &default_loader)
         return tb_fail(err, 500, "internal_error", "", "the default JSON-LD loader is read-only");
-    json_t *copy = json_deep_copy(doc);
-    if (!copy)
-        return tb_fail(err, 500, "internal_error", "", "out of memory");
     pthread_mutex_lock(&l->mu);
-    int rc = json_object_set_new(l->docs, url, copy);
+    /* Processed contexts are cached and point into the document they came
+     * from, so a URL's document cannot change once added: the same one again
+     * is fine, another one is refused (replacing it would leave the caches
+     * answering with the old one, and pointing into freed memory). */
+    const json_t *old = json_object_get(l->docs, url);
+    if (old) {
+        int same = json_equal((json_t *)old, (json_t *)doc);
+        pthread_mutex_unlock(&l->mu);
+        return same ? 0 : tb_fail(err, 409, "context_conflict", "@context",
+                                  "context %s was already given another document", url);
+    }
+    json_t *copy = json_deep_copy(doc);
+    int rc = !copy || json_object_set_new(l->docs, url, copy);   /* takes copy */
     pthread_mutex_unlock(&l->mu);
     return rc ? tb_fail(err, 500, "internal_error", "", "out of memory") : 0;
 }

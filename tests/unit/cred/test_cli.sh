@@ -52,6 +52,9 @@ check "W3C vector with issuer binding: not verified" 1 $B credential verify "$V/
 checkout "verify prints verified:false" '"verified":false'
 lines "one-line reason when not verified"
 check "vector needs the examples context (unknown context = not verified)" 1 $B credential verify "$V/eddsa-rdfc-2022/signedDataInt.json" --no-issuer-binding
+printf '{"@context":{"@vocab":"https://other.example/#"}}' >"$T/other-ctx.json"
+check "one context URL given two different documents is bad input" 2 $B credential verify "$V/eddsa-rdfc-2022/signedDataInt.json" $EX --context "https://www.w3.org/ns/credentials/examples/v2=$T/other-ctx.json" --no-issuer-binding
+check "the same context document twice is fine" 0 $B credential verify "$V/eddsa-rdfc-2022/signedDataInt.json" $EX $EX --no-issuer-binding
 
 check "sign the vector (rdfc)" 0 $B credential sign --key "$V/keyPair.json" --created 2023-02-24T23:36:38Z $EX "$V/unsigned.json"
 checkout "rdfc proofValue equals the vector" "$(cat "$V/eddsa-rdfc-2022/sigBTC58DataInt.txt")"

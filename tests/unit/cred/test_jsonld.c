@@ -274,6 +274,20 @@ static void test_loader_add_json(void **state)
         assert_int_equal(jsonld_to_rdf(doc, l, &ds, &err), 0);
     assert_int_equal(ds.len, 1);
     assert_true(has_quad(&ds, "urn:x", "https://tb.example/v#hs", "0901"));
+    /* A URL keeps the document it was given once contexts are built from it:
+     * the same document again is accepted, another one refused by name. */
+    json_t *same = parse("{\"@context\":{\"@vocab\":\"https://tb.example/v#\"}}");
+    json_t *other = parse("{\"@context\":{\"@vocab\":\"https://other.example/v#\"}}");
+    assert_int_equal(jsonld_loader_add_json(l, "https://tb.example/ctx", same, &err), 0);
+    assert_int_equal(jsonld_loader_add_json(l, "https://tb.example/ctx", other, &err), -1);
+    assert_string_equal(err.code, "context_conflict");
+    assert_non_null(strstr(err.message, "https://tb.example/ctx"));
+    json_decref(same);
+    json_decref(other);
+    struct rdf_dataset again;
+    rdf_dataset_init(&again, a);
+    assert_int_equal(jsonld_to_rdf(doc, l, &again, &err), 0);
+    assert_true(has_quad(&again, "urn:x", "https://tb.example/v#hs", "0901"));
     /* The default loader is read-only. */
     assert_int_equal(jsonld_loader_add_json(jsonld_loader_default(), "https://x", doc, &err), -1);
     json_decref(doc);
