@@ -84,10 +84,10 @@ static char *tap_slurp(const char *path, size_t *len)
 }
 
 __attribute__((unused))
-static const char *tap_shared(void)
+static const char *tap_vendor(void)
 {
-    const char *s = getenv("TB_SHARED_DIR");
-    return s ? s : "../shared";
+    const char *s = getenv("TB_VENDOR_DIR");
+    return s ? s : "tests/vendor";
 }
 
 #endif

@@ -3,7 +3,7 @@
 # JSON line from verify, sign -> verify round trips for both suites, canon of
 # N-Quads with SHA-384, the work-limit refusal, keygen, --help everywhere.
 B=${TB_BINARY:?}
-S=${TB_SHARED_DIR:?}
+S=${TB_VENDOR_DIR:?}
 SRC=${TB_SOURCE_DIR:?}
 V=$S/vc-di-eddsa-test-vectors
 EX="--context https://www.w3.org/ns/credentials/examples/v2=$S/standards/contexts/credentials-examples-v2.json"

@@ -203,7 +203,7 @@ int main(void)
 {
     if (sodium_init() < 0)
         return 1;
-    snprintf(dir, sizeof dir, "%s/vc-di-eddsa-test-vectors", tap_shared());
+    snprintf(dir, sizeof dir, "%s/vc-di-eddsa-test-vectors", tap_vendor());
     json_t *kp = vecj("keyPair.json");
     struct cred_keypair key;
     struct tb_err err = {0};
@@ -229,7 +229,7 @@ int main(void)
            "did:key verification method of the vector key");
 
     char ctx[1200];
-    snprintf(ctx, sizeof ctx, "%s/standards/contexts/credentials-examples-v2.json", tap_shared());
+    snprintf(ctx, sizeof ctx, "%s/standards/contexts/credentials-examples-v2.json", tap_vendor());
     struct jsonld_loader *l = jsonld_loader_new();
     rc = l ? jsonld_loader_add_file(l, "https://www.w3.org/ns/credentials/examples/v2", ctx, &err) : -1;
     tap_ok(rc == 0, "examples context added to a loader");

@@ -23,8 +23,8 @@
 
 static const char *shared(void)
 {
-    const char *s = getenv("TB_SHARED_DIR");
-    return s ? s : "../shared";
+    const char *s = getenv("TB_VENDOR_DIR");
+    return s ? s : "tests/vendor";
 }
 
 static const char OB3[] =

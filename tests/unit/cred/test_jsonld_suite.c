@@ -136,8 +136,8 @@ int main(int argc, char **argv)
     const char *suite = argc > 1 ? argv[1] : "toRdf";
     const char *only = argc > 2 ? argv[2] : NULL;
     int is_rdf = !strcmp(suite, "toRdf");
-    const char *shared = getenv("TB_SHARED_DIR");
-    snprintf(suite_dir, sizeof suite_dir, "%s/standards/json-ld-api", shared ? shared : "../shared");
+    const char *shared = getenv("TB_VENDOR_DIR");
+    snprintf(suite_dir, sizeof suite_dir, "%s/standards/json-ld-api", shared ? shared : "tests/vendor");
     char mpath[1200];
     snprintf(mpath, sizeof mpath, "%s/%s-manifest.jsonld", suite_dir, suite);
     json_t *manifest = json_load_file(mpath, 0, NULL);

@@ -76,7 +76,7 @@ static int run(const char *dir, json_t *e)
 int main(void)
 {
     char dir[900], path[1024];
-    snprintf(dir, sizeof dir, "%s/standards/rdf-canon", tap_shared());
+    snprintf(dir, sizeof dir, "%s/standards/rdf-canon", tap_vendor());
     snprintf(path, sizeof path, "%s/manifest.jsonld", dir);
     json_error_t je;
     json_t *m = json_load_file(path, 0, &je);

@@ -4,7 +4,7 @@
 set -u
 BIN=${TB_BINARY:?TB_BINARY not set}
 DATA=${TB_SOURCE_DIR:?TB_SOURCE_DIR not set}/tests/unit/match/data
-SHARED=${TB_SHARED_DIR:-}
+VENDOR=${TB_VENDOR_DIR:-}
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 n=0
@@ -125,8 +125,8 @@ else
 fi
 check "assign --help" 0 "*" -- "$BIN" match assign --help
 check "stable --help" 0 "*" -- "$BIN" match stable --help
-if [ -n "$SHARED" ] && [ -r "$SHARED/orlib-assign/assign100.txt" ]; then
-    out=$("$BIN" match assign "$SHARED/orlib-assign/assign100.txt" | tail -1)
+if [ -n "$VENDOR" ] && [ -r "$VENDOR/orlib-assign/assign100.txt" ]; then
+    out=$("$BIN" match assign "$VENDOR/orlib-assign/assign100.txt" | tail -1)
     n=$((n + 1))
     if [ "$out" = "total 305" ]; then echo "ok $n - OR-Library assign100 through the CLI: 305"
     else echo "not ok $n - assign100: $out"; failed=$((failed + 1)); fi

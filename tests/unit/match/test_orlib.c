@@ -37,9 +37,9 @@ static char *slurp(const char *path, size_t *n)
 
 int main(void)
 {
-    const char *dir = getenv("TB_SHARED_DIR");
+    const char *dir = getenv("TB_VENDOR_DIR");
     if (!dir)
-        dir = "../shared";
+        dir = "tests/vendor";
     for (size_t k = 0; k < sizeof problems / sizeof problems[0]; k++) {
         char path[1024];
         snprintf(path, sizeof path, "%s/orlib-assign/%s", dir, problems[k].file);
