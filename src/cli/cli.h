@@ -24,7 +24,12 @@ int cli_credential_main(int argc, char **argv);
 /* Shared by the subcommands (cli_common.c). */
 const char *cli_db_path(const char *flag_value);   /* --db, else TRADEBRIDGE_DB, else default */
 /* Opens and migrates; prints the reason and returns NULL on failure. */
+/* Opens and migrates an existing database; a missing file is an error. */
 struct store *cli_open_store(const char *cmd, const char *db_path);
+/* The same, creating the file when missing (commands that start an installation). */
+struct store *cli_create_store(const char *cmd, const char *db_path);
+/* 0 when the database file exists; else prints why and returns -1. */
+int cli_db_must_exist(const char *cmd, const char *db_path);
 int cli_fail(const char *cmd, const struct tb_err *err);   /* prints, returns EXIT_RUNTIME */
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Reads one line (a password) from stdin without the newline. */

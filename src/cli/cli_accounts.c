@@ -138,7 +138,7 @@ int cli_org_main(int argc, char **argv)
             return cli_usage("org add", "--country: '%s' is not an ISO 3166-1 alpha-2 code", o.country);
         if (utf8_chars(args[0]) < 2 || utf8_chars(args[0]) > 120)
             return cli_usage("org add", "NAME must be 2 to 120 characters");
-        struct store *st = cli_open_store("org add", cli_db_path(o.db));
+        struct store *st = cli_create_store("org add", cli_db_path(o.db));
         if (!st)
             return EXIT_RUNTIME;
         struct tb_actor sys = actor_system();

@@ -1,10 +1,12 @@
 /*
  * cli_common.c - helpers every subcommand shares.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 
@@ -16,7 +18,7 @@ const char *cli_db_path(const char *flag_value)
     return env && *env ? env : "tradebridge.db";
 }
 
-struct store *cli_open_store(const char *cmd, const char *db_path)
+static struct store *open_and_migrate(const char *cmd, const char *db_path)
 {
     struct store *st;
     struct tb_err err = {0};
@@ -31,6 +33,33 @@ struct store *cli_open_store(const char *cmd, const char *db_path)
         return NULL;
     }
     return st;
+}
+
+/* A mistyped --db must not leave an empty database behind and then report
+ * "no such organization": only the commands that start an installation
+ * (serve, migrate, demo, org add) create the file. */
+int cli_db_must_exist(const char *cmd, const char *db_path)
+{
+    struct stat sb;
+    if (stat(db_path, &sb) == 0)
+        return 0;
+    int e = errno;
+    fprintf(stderr, "tradebridge %s: cannot open database %s: %s%s\n", cmd, db_path, strerror(e),
+            e == ENOENT ? " (a new database is made by 'tradebridge migrate --db PATH' or 'tradebridge org add')"
+                        : "");
+    return -1;
+}
+
+struct store *cli_open_store(const char *cmd, const char *db_path)
+{
+    if (cli_db_must_exist(cmd, db_path) < 0)
+        return NULL;
+    return open_and_migrate(cmd, db_path);
+}
+
+struct store *cli_create_store(const char *cmd, const char *db_path)
+{
+    return open_and_migrate(cmd, db_path);
 }
 
 int cli_fail(const char *cmd, const struct tb_err *err)

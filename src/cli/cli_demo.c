@@ -148,7 +148,7 @@ int cli_demo_main(int argc, char **argv)
     }
     if (auth_init() < 0)
         return EXIT_RUNTIME;
-    struct store *st = cli_open_store("demo", db);
+    struct store *st = cli_create_store("demo", db);
     if (!st)
         return EXIT_RUNTIME;
     struct tb_err err = {0};

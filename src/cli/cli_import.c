@@ -4,6 +4,7 @@
  * all-or-nothing write as POST /api/v1/import/{kind} (src/http/import.c).
  */
 #include <getopt.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,7 +48,7 @@ static char *read_file(const char *path, size_t *len, struct tb_err *err)
 {
     FILE *f = !strcmp(path, "-") ? stdin : fopen(path, "rb");
     if (!f) {
-        tb_fail(err, 400, "not_found", "FILE", "cannot open %s", path);
+        tb_fail(err, 400, "not_found", "FILE", "cannot open %s: %s", path, strerror(errno));
         return NULL;
     }
     size_t cap = (size_t)CSV_IMPORT_MAX_BYTES + 1;

@@ -45,7 +45,7 @@ int cli_serve_main(int argc, char **argv)
     validate_set_code_checker(code_known);
     auth_set_pw_cost(!strcmp(cfg.password_cost, "min") ? PW_COST_MIN
                      : !strcmp(cfg.password_cost, "moderate") ? PW_COST_MODERATE : PW_COST_INTERACTIVE);
-    struct store *st = cli_open_store("serve", cfg.db_path);
+    struct store *st = cli_create_store("serve", cfg.db_path);
     if (!st)
         return EXIT_RUNTIME;
     /* Every statement compiles against this schema, or we say so now. */
@@ -91,6 +91,8 @@ int cli_migrate_main(int argc, char **argv)
         return cli_usage("migrate", "unexpected argument '%s'", argv[optind]);
     struct store *st;
     struct tb_err err = {0};
+    if (status_only && cli_db_must_exist("migrate", cli_db_path(db)) < 0)
+        return EXIT_RUNTIME;
     if (store_open(cli_db_path(db), &st, &err) < 0)
         return cli_fail("migrate", &err);
     int applied = 0, rc = EXIT_OK;
@@ -134,6 +136,8 @@ int cli_backup_main(int argc, char **argv)
         return cli_usage("backup", "expected exactly one FILE to write");
     struct store *st;
     struct tb_err err = {0};
+    if (cli_db_must_exist("backup", cli_db_path(db)) < 0)
+        return EXIT_RUNTIME;
     if (store_open(cli_db_path(db), &st, &err) < 0)
         return cli_fail("backup", &err);
     int rc = store_backup(st, argv[optind], &err);

@@ -176,3 +176,22 @@ test('SIGTERM while a request is in flight: the request completes, new connectio
   await srv.stop();
   assert.match(srv.stderr(), /stopped cleanly/);
 });
+
+test('commands that need data refuse a mistyped --db instead of creating an empty database', () => {
+  const typo = join(dir, 'typo.db');
+  for (const args of [['org', 'list'], ['user', 'list'], ['migrate', '--status'], ['backup', join(dir, 'copy.db')],
+    ['token', 'add', 'x@y.zz', '--name', 'n']]) {
+    const r = runCli([...args, '--db', typo], { cwd: dir });
+    assert.equal(r.status, 1, `${args.join(' ')}: ${r.stderr}`);
+    assert.ok(oneLine(r.stderr), r.stderr);
+    assert.match(r.stderr, /cannot open database .*typo\.db: No such file or directory/);
+    assert.ok(!existsSync(typo), `${args.join(' ')} created ${typo}`);
+  }
+});
+
+test('`import` of a missing file says why', () => {
+  const r = runCli(['import', 'companies', join(dir, 'nope.csv'), '--org', 'ITM Sweden', '--db', join(dir, 'demo.db')],
+    { cwd: dir });
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, /cannot open .*nope\.csv: No such file or directory/);
+});
