@@ -11,12 +11,6 @@
 #define TB_VERSION "0.1.0"
 #endif
 
-struct subcommand {
-    const char *name;
-    int (*run)(int argc, char **argv);
-    const char *summary;
-};
-
 static int version_main(int argc, char **argv)
 {
     (void)argc;
@@ -25,7 +19,7 @@ static int version_main(int argc, char **argv)
     return 0;
 }
 
-static const struct subcommand subcommands[] = {
+static const struct cli_subcommand subcommands[] = {
     {"serve", cli_serve_main, "run the HTTP server (JSON API and web UI)"},
     {"demo", cli_demo_main, "build a demonstration database and serve it"},
     {"migrate", cli_migrate_main, "apply database schema migrations"},
@@ -55,6 +49,10 @@ int main(int argc, char **argv)
     }
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
         usage(stdout);
+        return 0;
+    }
+    if (!strcmp(argv[1], "man")) {   /* used by the build to make tradebridge.1 */
+        cli_print_man(stdout, subcommands, sizeof subcommands / sizeof subcommands[0], TB_VERSION);
         return 0;
     }
     if (!strcmp(argv[1], "--version"))

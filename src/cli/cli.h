@@ -6,6 +6,9 @@
 #ifndef TB_CLI_H
 #define TB_CLI_H
 
+#include <stddef.h>
+#include <stdio.h>
+
 #include "core/error.h"
 #include "store/store.h"
 
@@ -21,9 +24,18 @@ int cli_backup_main(int argc, char **argv);
 int cli_match_main(int argc, char **argv);
 int cli_credential_main(int argc, char **argv);
 
+/* The binary's subcommands, listed once in main.c for usage and the man page. */
+struct cli_subcommand {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+};
+/* Writes the tradebridge(1) man page (roff) from the subcommand table and the
+ * server's option table, so the page, --help and the README cannot drift. */
+void cli_print_man(FILE *f, const struct cli_subcommand *cmds, size_t n, const char *version);
+
 /* Shared by the subcommands (cli_common.c). */
 const char *cli_db_path(const char *flag_value);   /* --db, else TRADEBRIDGE_DB, else default */
-/* Opens and migrates; prints the reason and returns NULL on failure. */
 /* Opens and migrates an existing database; a missing file is an error. */
 struct store *cli_open_store(const char *cmd, const char *db_path);
 /* The same, creating the file when missing (commands that start an installation). */
