@@ -30,6 +30,7 @@ static const struct cli_subcommand subcommands[] = {
     {"backup", cli_backup_main, "write a consistent copy of the database (online)"},
     {"match", cli_match_main, "solve assignment and stable-matching problems from files"},
     {"credential", cli_credential_main, "sign, verify and canonicalize credentials"},
+    {"impact", cli_impact_main, "impact estimators on files: difference-in-differences, bootstrap intervals"},
     {"version", version_main, "print the version"},
 };
 

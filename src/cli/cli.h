@@ -23,6 +23,7 @@ int cli_token_main(int argc, char **argv);
 int cli_backup_main(int argc, char **argv);
 int cli_match_main(int argc, char **argv);
 int cli_credential_main(int argc, char **argv);
+int cli_impact_main(int argc, char **argv);
 
 /* The binary's subcommands, listed once in main.c for usage and the man page. */
 struct cli_subcommand {
@@ -45,6 +46,9 @@ int cli_db_must_exist(const char *cmd, const char *db_path);
 int cli_fail(const char *cmd, const struct tb_err *err);   /* prints, returns EXIT_RUNTIME */
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Reads one line (a password) from stdin without the newline. */
+/* FILE, or stdin for "-", whole and NUL-terminated (malloc'd); NULL with errno
+ * set (EFBIG past max bytes). */
+char *cli_read_file(const char *path, size_t max, size_t *len);
 int cli_read_secret(char *buf, size_t n);
 
 #endif

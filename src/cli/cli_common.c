@@ -86,3 +86,47 @@ int cli_read_secret(char *buf, size_t n)
     buf[strcspn(buf, "\r\n")] = '\0';
     return 0;
 }
+
+char *cli_read_file(const char *path, size_t max, size_t *len)
+{
+    FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+    if (!f)
+        return NULL;
+    size_t cap = 65536, n = 0;
+    char *b = malloc(cap + 1);
+    while (b) {
+        size_t r = fread(b + n, 1, cap - n, f);
+        n += r;
+        if (r == 0)
+            break;
+        if (n == cap) {
+            if (cap >= max) {
+                free(b);
+                b = NULL;
+                errno = EFBIG;
+                break;
+            }
+            char *nb = realloc(b, cap * 2 + 1);
+            if (!nb) {
+                free(b);
+                b = NULL;
+                break;
+            }
+            b = nb;
+            cap *= 2;
+        }
+    }
+    int bad = b && ferror(f);
+    if (f != stdin)
+        fclose(f);
+    if (bad) {
+        free(b);
+        errno = EIO;
+        return NULL;
+    }
+    if (b) {
+        b[n] = 0;
+        *len = n;
+    }
+    return b;
+}

@@ -97,49 +97,10 @@ static int usage_err(const char *cmd, const char *fmt, const char *arg)
     return 2;
 }
 
-/* Reads FILE or stdin ("-") into a malloc'd buffer; NULL + message on failure. */
-static char *read_input(const char *path, size_t *len)
-{
-    FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-    if (!f)
-        return NULL;
-    size_t cap = 65536, n = 0;
-    char *b = malloc(cap + 1);
-    while (b) {
-        size_t r = fread(b + n, 1, cap - n, f);
-        n += r;
-        if (r == 0)
-            break;
-        if (n == cap) {
-            if (cap >= CRED_MAX_INPUT) {
-                free(b);
-                b = NULL;
-                errno = EFBIG;
-                break;
-            }
-            char *nb = realloc(b, cap * 2 + 1);
-            if (!nb) {
-                free(b);
-                b = NULL;
-                break;
-            }
-            b = nb;
-            cap *= 2;
-        }
-    }
-    if (f != stdin)
-        fclose(f);
-    if (b) {
-        b[n] = 0;
-        *len = n;
-    }
-    return b;
-}
-
 static json_t *read_json(const char *cmd, const char *path)
 {
     size_t len;
-    char *text = read_input(path, &len);
+    char *text = cli_read_file(path, CRED_MAX_INPUT, &len);
     if (!text) {
         fprintf(stderr, "tradebridge credential %s: cannot read %s: %s\n", cmd, path, strerror(errno));
         return NULL;
@@ -480,7 +441,7 @@ static int cmd_canon(int argc, char **argv)
     struct rdfc_result res;
     if (!strcmp(mode, "--nquads")) {
         size_t len;
-        char *text = read_input(file, &len);
+        char *text = cli_read_file(file, CRED_MAX_INPUT, &len);
         if (!text) {
             fprintf(stderr, "tradebridge credential canon: cannot read %s: %s\n", file, strerror(errno));
             rc = 2;

@@ -1,0 +1,9 @@
+#!/bin/sh
+# bench/impact/run.sh - impact estimators against NumPy/statsmodels (Debian's
+# python3-statsmodels, hence /usr/bin/python3). Builds first; extra arguments
+# go to bench.py (--repeat N, --firms N).
+set -e
+root=$(cd "$(dirname "$0")/../.." && pwd)
+[ -f "$root/build/build.ninja" ] || meson setup "$root/build" -Dbuildtype=debugoptimized >/dev/null
+ninja -C "$root/build" tradebridge >/dev/null
+exec /usr/bin/python3 "$root/bench/impact/bench.py" --bin "$root/build/tradebridge" "$@"
