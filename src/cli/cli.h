@@ -25,6 +25,10 @@ int cli_credential_main(int argc, char **argv);
 const char *cli_db_path(const char *flag_value);   /* --db, else TRADEBRIDGE_DB, else default */
 /* Opens and migrates; prints the reason and returns NULL on failure. */
 struct store *cli_open_store(const char *cmd, const char *db_path);
+/* Takes DB.lock for the rest of the process: one server (or demo build) per
+ * database file. Other commands (backup, org list, ...) do not take it.
+ * Prints a one-line reason and returns -1 when another process holds it. */
+int cli_lock_db(const char *cmd, const char *db_path);
 int cli_fail(const char *cmd, const struct tb_err *err);   /* prints, returns EXIT_RUNTIME */
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Reads one line (a password) from stdin without the newline. */
