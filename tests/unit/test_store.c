@@ -351,19 +351,21 @@ static void outbox_mail_is_claimed_by_one_sender(void **state)
     assert_int_equal(store_outbox_claim(f.st, "one", 1000, 120, &m1, &err), 0);
     assert_true(m1.id > 0);
     assert_string_equal(m1.to, "a@example.org");
+    int64_t id = m1.id;
+    store_outbox_row_free(&m1);
     assert_int_equal(store_outbox_claim(other, "two", 1000, 120, &m2, &err), 0);
     assert_int_equal(m2.id, 0);   /* already claimed */
     /* "one" died holding it: after the lease, "two" takes it over. */
     assert_int_equal(store_outbox_claim(other, "two", 1120, 120, &m2, &err), 0);
-    assert_int_equal(m2.id, m1.id);
-    assert_int_equal(store_outbox_mark(f.st, m1.id, "one", 1, NULL, 0, &err), 0);   /* stale owner: no-op */
+    assert_int_equal(m2.id, id);
+    store_outbox_row_free(&m2);
+    assert_int_equal(store_outbox_mark(f.st, id, "one", 1, NULL, 0, &err), 0);   /* stale owner: no-op */
     assert_int_equal(store_outbox_claim(f.st, "one", 1300, 120, &m1, &err), 0);
-    assert_int_equal(m1.id, m2.id);   /* still unsent: "two"'s lease lapsed too */
-    assert_int_equal(store_outbox_mark(f.st, m1.id, "one", 1, NULL, 0, &err), 0);
+    assert_int_equal(m1.id, id);   /* still unsent: "two"'s lease lapsed too */
     store_outbox_row_free(&m1);
+    assert_int_equal(store_outbox_mark(f.st, id, "one", 1, NULL, 0, &err), 0);
     assert_int_equal(store_outbox_claim(other, "two", 9999, 120, &m1, &err), 0);
     assert_int_equal(m1.id, 0);   /* sent once, never again */
-    store_outbox_row_free(&m2);
     store_close(other);
     done(f.st);
 }
