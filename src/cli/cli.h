@@ -43,6 +43,10 @@ struct store *cli_open_store(const char *cmd, const char *db_path);
 struct store *cli_create_store(const char *cmd, const char *db_path);
 /* 0 when the database file exists; else prints why and returns -1. */
 int cli_db_must_exist(const char *cmd, const char *db_path);
+/* Takes DB.lock for the rest of the process: one server (or demo build) per
+ * database file. Other commands (backup, org list, ...) do not take it.
+ * Prints a one-line reason and returns -1 when another process holds it. */
+int cli_lock_db(const char *cmd, const char *db_path);
 int cli_fail(const char *cmd, const struct tb_err *err);   /* prints, returns EXIT_RUNTIME */
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Reads one line (a password) from stdin without the newline. */

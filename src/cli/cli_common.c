@@ -2,11 +2,13 @@
  * cli_common.c - helpers every subcommand shares.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 
@@ -60,6 +62,44 @@ struct store *cli_open_store(const char *cmd, const char *db_path)
 struct store *cli_create_store(const char *cmd, const char *db_path)
 {
     return open_and_migrate(cmd, db_path);
+}
+
+int cli_lock_db(const char *cmd, const char *db_path)
+{
+    static int held_fd = -1;
+    if (held_fd >= 0 || !strcmp(db_path, ":memory:"))
+        return 0;
+    char path[4096];
+    if (snprintf(path, sizeof path, "%s.lock", db_path) >= (int)sizeof path) {
+        fprintf(stderr, "tradebridge %s: database path too long: %s\n", cmd, db_path);
+        return -1;
+    }
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        fprintf(stderr, "tradebridge %s: cannot open the lock file %s: %s\n", cmd, path, strerror(errno));
+        return -1;
+    }
+    /* A POSIX record lock: the kernel drops it when the process ends, however
+     * it ends (kill -9 included), so a stale lock file never blocks a start.
+     * SQLite locks the database file itself; this file is ours alone, so
+     * closing SQLite connections cannot release it. */
+    struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+    if (fcntl(fd, F_SETLK, &fl) == 0) {
+        held_fd = fd;
+        return 0;
+    }
+    int e = errno;
+    struct flock who = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+    char holder[48] = "";
+    if ((e == EACCES || e == EAGAIN) && fcntl(fd, F_GETLK, &who) == 0 && who.l_type != F_UNLCK)
+        snprintf(holder, sizeof holder, " (pid %ld)", (long)who.l_pid);
+    close(fd);
+    if (e == EACCES || e == EAGAIN)
+        fprintf(stderr, "tradebridge %s: another TradeBridge server%s already serves %s; "
+                        "stop it first (one server per database file)\n", cmd, holder, db_path);
+    else
+        fprintf(stderr, "tradebridge %s: cannot lock %s: %s\n", cmd, path, strerror(e));
+    return -1;
 }
 
 int cli_fail(const char *cmd, const struct tb_err *err)

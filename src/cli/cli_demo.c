@@ -134,6 +134,8 @@ int cli_demo_main(int argc, char **argv)
     }
     if (optind < argc)
         return cli_usage("demo", "unexpected argument '%s'", argv[optind]);
+    if (cli_lock_db("demo", db) < 0)   /* never rebuild a file a server is serving */
+        return EXIT_RUNTIME;
     if (access(db, F_OK) == 0) {
         if (!force) {
             fprintf(stderr, "tradebridge demo: %s already exists; pass --force to rebuild it\n", db);

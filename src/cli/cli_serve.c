@@ -45,6 +45,8 @@ int cli_serve_main(int argc, char **argv)
     validate_set_code_checker(code_known);
     auth_set_pw_cost(!strcmp(cfg.password_cost, "min") ? PW_COST_MIN
                      : !strcmp(cfg.password_cost, "moderate") ? PW_COST_MODERATE : PW_COST_INTERACTIVE);
+    if (cli_lock_db("serve", cfg.db_path) < 0)
+        return EXIT_RUNTIME;
     struct store *st = cli_create_store("serve", cfg.db_path);
     if (!st)
         return EXIT_RUNTIME;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/arena.h"
 
@@ -100,16 +101,24 @@ static int send_one(const struct config *cfg, const struct outbox_row *m, char *
     return rc == CURLE_OK ? 0 : -1;
 }
 
+/* A message is claimed before it is sent, so another sender (another
+ * process on the same database) never sends it too. The claim outlasts the
+ * 30 s SMTP timeout; if this process dies holding it, it lapses. */
+enum { CLAIM_LEASE = 120 };
+
 int mailer_deliver_due(const struct config *cfg, struct store *st)
 {
     int sent = 0;
     if (!cfg->smtp_url || !*cfg->smtp_url)
         return 0;
+    static char owner[48];
+    if (!owner[0])
+        snprintf(owner, sizeof owner, "pid %ld/%08x", (long)getpid(), (unsigned)randombytes_random());
     for (int i = 0; i < 100; i++) {
         struct outbox_row m;
         struct tb_err err;
         int64_t now = time(NULL);
-        if (store_outbox_next(st, now, &m, &err) < 0 || m.id == 0)
+        if (store_outbox_claim(st, owner, now, CLAIM_LEASE, &m, &err) < 0 || m.id == 0)
             break;
         char error[256] = "";
         int ok = send_one(cfg, &m, error, sizeof error) == 0;
@@ -117,7 +126,7 @@ int mailer_deliver_due(const struct config *cfg, struct store *st)
         if (!ok)
             fprintf(stderr, "mail: delivery of message %lld failed (%s); retrying later\n",
                     (long long)m.id, error);
-        store_outbox_mark(st, m.id, ok, ok ? NULL : error, retry, &err);
+        store_outbox_mark(st, m.id, owner, ok, ok ? NULL : error, retry, &err);
         store_outbox_row_free(&m);
         if (!ok)
             break;

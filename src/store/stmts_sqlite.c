@@ -147,15 +147,20 @@ static const struct store_stmt_info stmts[STMT__MAX] = {
     [STMT_OUTBOX_INSERT] = {"OUTBOX_INSERT",
         "INSERT INTO outbox (org_id, to_addr, subject, body, created_at) "
         "SELECT :org_id, :to_addr, :subject, :body, :now_text WHERE :all = 1 OR :org_id = :tenant", NULL},
-    [STMT_OUTBOX_NEXT] = {"OUTBOX_NEXT",
-        "SELECT id, to_addr, subject, body, attempts FROM outbox WHERE sent_at IS NULL "
-        "AND attempts < 20 AND next_attempt_at <= :now ORDER BY id LIMIT 1",
+    [STMT_OUTBOX_CLAIM] = {"OUTBOX_CLAIM",
+        "UPDATE outbox SET claimed_by = :owner, claimed_until = :now + :lease "
+        "WHERE id = (SELECT id FROM outbox WHERE sent_at IS NULL AND attempts < 20 AND next_attempt_at <= :now "
+        "AND (claimed_until IS NULL OR claimed_until <= :now) ORDER BY id LIMIT 1) "
+        "AND sent_at IS NULL AND (claimed_until IS NULL OR claimed_until <= :now) "
+        "RETURNING id, to_addr, subject, body, attempts",
         "the delivery thread sends every operator's mail"},
     [STMT_OUTBOX_SENT] = {"OUTBOX_SENT",
-        "UPDATE outbox SET sent_at = :now_text, attempts = attempts + 1, last_error = NULL WHERE id = :id",
+        "UPDATE outbox SET sent_at = :now_text, attempts = attempts + 1, last_error = NULL, "
+        "claimed_by = NULL, claimed_until = NULL WHERE id = :id AND claimed_by = :owner",
         "the delivery thread sends every operator's mail"},
     [STMT_OUTBOX_FAILED] = {"OUTBOX_FAILED",
-        "UPDATE outbox SET attempts = attempts + 1, last_error = :error, next_attempt_at = :retry_at WHERE id = :id",
+        "UPDATE outbox SET attempts = attempts + 1, last_error = :error, next_attempt_at = :retry_at, "
+        "claimed_by = NULL, claimed_until = NULL WHERE id = :id AND claimed_by = :owner",
         "the delivery thread sends every operator's mail"},
 
     [STMT_AUDIT_INSERT] = {"AUDIT_INSERT",

@@ -163,10 +163,16 @@ struct outbox_row {
     int attempts;
     char *to, *subject, *body;   /* malloc'd; free with store_outbox_row_free */
 };
-/* The next message due at `now`; returns 0 with out->id == 0 when none. */
-int store_outbox_next(struct store *st, int64_t now, struct outbox_row *out, struct tb_err *err);
+/* Claims the next message due at `now` for `owner` (a name unique to the
+ * sending process) until now + lease seconds, in one UPDATE: two senders,
+ * even in two processes, never claim one message. Returns 0 with
+ * out->id == 0 when none is due and unclaimed. */
+int store_outbox_claim(struct store *st, const char *owner, int64_t now, int64_t lease,
+                       struct outbox_row *out, struct tb_err *err);
 void store_outbox_row_free(struct outbox_row *r);
-int store_outbox_mark(struct store *st, int64_t id, int ok, const char *error,
+/* Records the outcome and releases the claim; a no-op unless `owner` still
+ * holds it. */
+int store_outbox_mark(struct store *st, int64_t id, const char *owner, int ok, const char *error,
                       int64_t retry_at, struct tb_err *err);
 
 /* ---- audit ---- */

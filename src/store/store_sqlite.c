@@ -1375,13 +1375,16 @@ int store_outbox_add(struct store *st, const struct tb_actor *a, int64_t org_id,
     return 0;
 }
 
-int store_outbox_next(struct store *st, int64_t now, struct outbox_row *out, struct tb_err *err)
+int store_outbox_claim(struct store *st, const char *owner, int64_t now, int64_t lease,
+                       struct outbox_row *out, struct tb_err *err)
 {
     memset(out, 0, sizeof *out);
-    sqlite3_stmt *s = st_stmt(st, STMT_OUTBOX_NEXT, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_OUTBOX_CLAIM, err);
     if (!s)
         return -1;
+    st_bind_text(s, ":owner", owner);
     st_bind_i64(s, ":now", now);
+    st_bind_i64(s, ":lease", lease);
     int rc = sqlite3_step(s);
     if (rc == SQLITE_ROW) {
         out->id = sqlite3_column_int64(s, 0);
@@ -1402,8 +1405,8 @@ void store_outbox_row_free(struct outbox_row *r)
     memset(r, 0, sizeof *r);
 }
 
-int store_outbox_mark(struct store *st, int64_t id, int ok, const char *error, int64_t retry_at,
-                      struct tb_err *err)
+int store_outbox_mark(struct store *st, int64_t id, const char *owner, int ok, const char *error,
+                      int64_t retry_at, struct tb_err *err)
 {
     sqlite3_stmt *s = st_stmt(st, ok ? STMT_OUTBOX_SENT : STMT_OUTBOX_FAILED, err);
     if (!s)
@@ -1412,6 +1415,7 @@ int store_outbox_mark(struct store *st, int64_t id, int ok, const char *error, i
     st_now_text(now);
     st_bind_text(s, ":now_text", now);
     st_bind_i64(s, ":id", id);
+    st_bind_text(s, ":owner", owner);
     st_bind_text(s, ":error", error);
     st_bind_i64(s, ":retry_at", retry_at);
     return st_step_done(st, s, "mail", err);

@@ -147,6 +147,30 @@ test('a backup taken while the API writes exits 0 and is a consistent, usable co
   }
 });
 
+test('a second server (or `demo --force`) on a database already served exits 1 naming the holder; CLI commands still work', async () => {
+  const srv = await startServer();
+  try {
+    const second = await runCliAsync(['serve', '--db', srv.db, '--listen', '127.0.0.1:0'], { cwd: srv.dir });
+    assert.equal(second.status, 1, `second server: ${second.status} ${second.signal}; ${second.stderr}`);
+    assert.ok(oneLine(second.stderr), `one line: ${JSON.stringify(second.stderr)}`);
+    assert.match(second.stderr, new RegExp(`^tradebridge serve: another TradeBridge server \\(pid ${srv.proc.pid}\\) already serves `));
+    const demo = runCli(['demo', '--db', srv.db, '--no-serve', '--force'], { cwd: srv.dir });
+    assert.equal(demo.status, 1, demo.stderr);
+    assert.match(demo.stderr, /already serves/);
+    const list = runCli(['org', 'list', '--db', srv.db], { cwd: srv.dir });
+    assert.equal(list.status, 0, list.stderr);
+    assert.match(list.stdout, /ITM Sweden/, 'the served database was not rebuilt');
+    const b = await runCliAsync(['backup', join(srv.dir, 'copy.db'), '--db', srv.db], { cwd: srv.dir });
+    assert.equal(b.status, 0, b.stderr);
+    assert.equal((await request(srv.base, 'GET', '/healthz')).status, 200, 'the first server keeps serving');
+  } finally {
+    await srv.stop({ keepDir: true });
+  }
+  // Once it has stopped, the database can be served again.
+  const again = await startServer({ db: srv.db });
+  await again.stop();
+});
+
 test('SIGTERM while a request is in flight: the request completes, new connections are refused, exit 0', async () => {
   const srv = await startServer();
   const body = JSON.stringify({ email: USERS.company.email });

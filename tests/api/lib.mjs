@@ -183,18 +183,21 @@ export function linkToken(mail, page) {
 /**
  * Builds a fresh demo database in a temp dir and starts `tradebridge serve`
  * on a free port. opts.smtp: also start an SMTP sink and deliver mail to it.
+ * opts.db: serve this existing database instead (a restart; no demo build).
  * Returns {base, port, db, dir, smtp, stderr(), stop(), kill(sig), exited}.
  */
 export async function startServer(opts = {}) {
   assert.ok(existsSync(BINARY), `TB_BINARY ${BINARY} does not exist; build it first`);
-  const dir = mkdtempSync(join(tmpdir(), 'tb-api-'));
-  const db = join(dir, 't.db');
-  // Setup only: the demo build runs without LeakSanitizer so that a leak in
-  // the CLI cannot mask the server tests; cli.test.mjs checks the demo
-  // command itself with leak detection on.
-  const demo = runCli(['demo', '--db', db, '--no-serve', '--force'], { cwd: dir, env: { ASAN_OPTIONS: noLeakOptions() } });
-  assert.equal(demo.status, 0, `demo failed (${demo.status}):\n${demo.stdout}\n${demo.stderr}`);
-  assert.match(demo.stdout, /admin@demo\.tradebridge\.org/);
+  const dir = opts.db ? dirname(opts.db) : mkdtempSync(join(tmpdir(), 'tb-api-'));
+  const db = opts.db || join(dir, 't.db');
+  if (!opts.db) {
+    // Setup only: the demo build runs without LeakSanitizer so that a leak in
+    // the CLI cannot mask the server tests; cli.test.mjs checks the demo
+    // command itself with leak detection on.
+    const demo = runCli(['demo', '--db', db, '--no-serve', '--force'], { cwd: dir, env: { ASAN_OPTIONS: noLeakOptions() } });
+    assert.equal(demo.status, 0, `demo failed (${demo.status}):\n${demo.stdout}\n${demo.stderr}`);
+    assert.match(demo.stdout, /admin@demo\.tradebridge\.org/);
+  }
 
   const smtp = opts.smtp ? await startSmtpSink() : null;
   const args = ['serve', '--db', db, '--listen', '127.0.0.1:0', '--log-level', opts.logLevel || 'warn'];

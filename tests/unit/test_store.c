@@ -335,6 +335,41 @@ static void backup_is_a_complete_copy(void **state)
     done(f.st);
 }
 
+/* Two senders on one database file (two processes in real life): a message
+ * is claimed by one of them only, the other cannot record an outcome for it,
+ * and a claim left by a sender that died lapses after its lease. */
+static void outbox_mail_is_claimed_by_one_sender(void **state)
+{
+    (void)state;
+    struct fixture f;
+    setup_orgs(&f);
+    struct tb_err err;
+    struct store *other;
+    assert_int_equal(store_open(dbpath, &other, &err), 0);
+    assert_int_equal(store_outbox_add(f.st, &f.sys, f.se, "a@example.org", "S", "B", &err), 0);
+    struct outbox_row m1, m2;
+    assert_int_equal(store_outbox_claim(f.st, "one", 1000, 120, &m1, &err), 0);
+    assert_true(m1.id > 0);
+    assert_string_equal(m1.to, "a@example.org");
+    int64_t id = m1.id;
+    store_outbox_row_free(&m1);
+    assert_int_equal(store_outbox_claim(other, "two", 1000, 120, &m2, &err), 0);
+    assert_int_equal(m2.id, 0);   /* already claimed */
+    /* "one" died holding it: after the lease, "two" takes it over. */
+    assert_int_equal(store_outbox_claim(other, "two", 1120, 120, &m2, &err), 0);
+    assert_int_equal(m2.id, id);
+    store_outbox_row_free(&m2);
+    assert_int_equal(store_outbox_mark(f.st, id, "one", 1, NULL, 0, &err), 0);   /* stale owner: no-op */
+    assert_int_equal(store_outbox_claim(f.st, "one", 1300, 120, &m1, &err), 0);
+    assert_int_equal(m1.id, id);   /* still unsent: "two"'s lease lapsed too */
+    store_outbox_row_free(&m1);
+    assert_int_equal(store_outbox_mark(f.st, id, "one", 1, NULL, 0, &err), 0);
+    assert_int_equal(store_outbox_claim(other, "two", 9999, 120, &m1, &err), 0);
+    assert_int_equal(m1.id, 0);   /* sent once, never again */
+    store_close(other);
+    done(f.st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -348,6 +383,7 @@ int main(void)
         cmocka_unit_test(free_text_matches_literally),
         cmocka_unit_test(single_use_links_work_once),
         cmocka_unit_test(backup_is_a_complete_copy),
+        cmocka_unit_test(outbox_mail_is_claimed_by_one_sender),
     };
     return cmocka_run_group_tests_name("store", tests, NULL, NULL);
 }
