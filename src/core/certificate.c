@@ -90,7 +90,7 @@ int certificate_from_credential(const json_t *vc, struct certificate *c, struct 
 /* ---- layout ------------------------------------------------------------------------------------ */
 
 #define QR_X 60.0
-#define QR_Y 660.0
+#define QR_Y 650.0
 #define QR_SIZE 120.0
 #define TOP 90.0
 
@@ -99,16 +99,24 @@ struct page {
     int draw;
     struct certificate_box *boxes;
     size_t n;
-    int tight;              /* 0..2: fewer lines for long names, smaller gaps */
+    int tight;              /* index into scales */
     double top_end, room;   /* set by lay_out: below the blocks above the description, and its room */
 };
 
-/* Lines allowed for the issuer, holder and qualification, and the gaps, at
- * each tightness. */
-static const struct {
-    int issuer, holder, qualification;
-    double big, gap;
-} tightness[3] = {{3, 3, 4, 40, 14}, {2, 2, 3, 28, 10}, {1, 1, 2, 20, 8}};
+/* Long names are set smaller rather than cut: the page above the
+ * description is laid out at the first of these scales at which it fits.
+ * The smallest fits any name validation lets in (200 characters) when the
+ * fonts have its glyphs; the last resort, for text drawn as boxes of hex
+ * digits (no font for the script, which do not shrink), gives each name
+ * only a few lines, ending in an ellipsis. */
+static const double scales[] = {1.0, 0.85, 0.72, 0.6, 0.5, 0.42, 0.72};
+#define NSCALES (sizeof scales / sizeof scales[0])
+
+static const char *font(char buf[48], const char *face, double size)
+{
+    snprintf(buf, 48, "DejaVu %s %.1f", face, size);
+    return buf;
+}
 
 /* Lays out s at (x, y) in a column of width points, wrapped at words (or
  * anywhere in a word longer than the line), at most max_lines lines or, if
@@ -134,9 +142,10 @@ static double block(struct page *p, const char *what, const char *s, const char 
         cairo_move_to(p->cr, x, y);
         pango_cairo_show_layout(p->cr, layout);
     }
-    g_object_unref(layout);
     if (p->boxes && p->n < CERTIFICATE_BOXES)
-        p->boxes[p->n++] = (struct certificate_box){what, x + logical.x, y + logical.y, logical.width, logical.height};
+        p->boxes[p->n++] = (struct certificate_box){what, x + logical.x, y + logical.y, logical.width, logical.height,
+                                                    pango_layout_is_ellipsized(layout)};
+    g_object_unref(layout);
     return logical.height;
 }
 
@@ -174,26 +183,28 @@ static int lay_out(struct page *p, const struct certificate *c)
     const PangoAlignment centre = PANGO_ALIGN_CENTER;
     /* The bottom first: the footer and the "Issued by" line above it are
      * fixed, the description gets what the blocks above leave free. */
+    const double s = scales[p->tight];
+    const int last = p->tight == NSCALES - 1, names = last ? 2 : 12;
+    char f[48];
     char *issued = g_strdup_printf("Issued by %s on %s", c->issuer, c->issued_on);
     struct page measure = {p->cr, 0, NULL, 0, 0, 0, 0};
-    double issued_h = block(&measure, "", issued, "DejaVu Sans 11", x, 0, w, centre, 3, 0, black);
+    double issued_h = block(&measure, "", issued, font(f, "Sans", 11 * s), x, 0, w, centre, names, 0, black);
     double issued_y = QR_Y - 14 - issued_h;
 
-    const int t = p->tight;
-    const double gap = tightness[t].gap;
+    const double gap = 14 * s;
     double y = TOP;
-    y += block(p, "issuer", c->issuer, "DejaVu Sans Bold 14", x, y, w, centre, tightness[t].issuer, 0, navy) +
-         tightness[t].big;
-    y += block(p, "title", "CERTIFICATE", "DejaVu Serif Bold 30", x, y, w, centre, 1, 0, navy) + 2 * gap;
-    y += block(p, "certifies", "This certifies that", "DejaVu Serif Italic 13", x, y, w, centre, 1, 0, grey) + gap;
+    y += block(p, "issuer", c->issuer, font(f, "Sans Bold", 14 * s), x, y, w, centre, names, 0, navy) + 40 * s;
+    y += block(p, "title", "CERTIFICATE", font(f, "Serif Bold", 30 * s), x, y, w, centre, 1, 0, navy) + 2 * gap;
+    y += block(p, "certifies", "This certifies that", font(f, "Serif Italic", 13 * s), x, y, w, centre, 1, 0, grey) +
+         gap;
     if (c->holder)
-        y += block(p, "holder", c->holder, "DejaVu Serif Bold 24", x, y, w, centre, tightness[t].holder, 0, black) +
-             gap;
+        y += block(p, "holder", c->holder, font(f, "Serif Bold", 24 * s), x, y, w, centre, names, 0, black) + gap;
     else
-        y += block(p, "holder", CERTIFICATE_NO_HOLDER, "DejaVu Serif Italic 14", x, y, w, centre, 2, 0, grey) + gap;
-    y += block(p, "awarded", "has been awarded", "DejaVu Serif Italic 13", x, y, w, centre, 1, 0, grey) + gap;
-    y += block(p, "qualification", c->qualification, "DejaVu Serif Bold 18", x, y, w, centre,
-               tightness[t].qualification, 0, navy) + gap;
+        y += block(p, "holder", CERTIFICATE_NO_HOLDER, font(f, "Serif Italic", 14 * s), x, y, w, centre, 2, 0, grey) +
+             gap;
+    y += block(p, "awarded", "has been awarded", font(f, "Serif Italic", 13 * s), x, y, w, centre, 1, 0, grey) + gap;
+    y += block(p, "qualification", c->qualification, font(f, "Serif Bold", 18 * s), x, y, w, centre, last ? 3 : 12, 0, navy) +
+         gap;
     char *level = NULL;
     if (c->eqf_level && c->credits >= 0)
         level = g_strdup_printf("European Qualifications Framework level %s  ·  %d ECTS credits", c->eqf_level,
@@ -203,44 +214,43 @@ static int lay_out(struct page *p, const struct certificate *c)
     else if (c->credits >= 0)
         level = g_strdup_printf("%d ECTS credits", c->credits);
     if (level)
-        y += block(p, "level", level, "DejaVu Sans 11", x, y, w, centre, 2, 0, dark) + gap;
+        y += block(p, "level", level, font(f, "Sans", 11 * s), x, y, w, centre, 2, 0, dark) + gap;
     g_free(level);
     double room = issued_y - 12 - y;
     p->top_end = y;
     p->room = room;
-    if (c->description && *c->description && room >= line_height(p->cr, "DejaVu Sans 10"))
-        block(p, "description", c->description, "DejaVu Sans 10", x + 20, y, w - 40, centre, 0, room, mid);
-    block(p, "issued", issued, "DejaVu Sans 11", x, issued_y, w, centre, 3, 0, black);
+    if (c->description && *c->description && room >= line_height(p->cr, font(f, "Sans", 10 * s)))
+        block(p, "description", c->description, f, x + 20, y, w - 40, centre, 0, room, mid);
+    block(p, "issued", issued, font(f, "Sans", 11 * s), x, issued_y, w, centre, names, 0, black);
     g_free(issued);
 
     if (p->draw && draw_qr(p->cr, c->verify_url, QR_X, QR_Y, QR_SIZE) < 0)
         return -1;
     if (p->boxes && p->n < CERTIFICATE_BOXES)
-        p->boxes[p->n++] = (struct certificate_box){"qr", QR_X, QR_Y, QR_SIZE, QR_SIZE};
+        p->boxes[p->n++] = (struct certificate_box){"qr", QR_X, QR_Y, QR_SIZE, QR_SIZE, 0};
     char *foot = g_strdup_printf(
         "This certificate is a copy of a digitally signed Open Badges 3.0 credential.\n"
         "Scan the code or open the address below to check that it is genuine, "
-        "who issued it, and that it has not been revoked.\n\n%s\n\nCredential id: %s",
+        "who issued it, and that it has not been revoked.\n\n%s\n\nCredential id:\n%s",
         c->verify_url, c->credential_id);
-    double fx = QR_X + QR_SIZE + 20, fy = QR_Y + 12;
-    block(p, "footer", foot, "DejaVu Sans 8.5", fx, fy, A4_W - CERTIFICATE_FRAME - 20 - fx, PANGO_ALIGN_LEFT, 0,
+    double fx = QR_X + QR_SIZE + 14, fy = QR_Y;
+    block(p, "footer", foot, "DejaVu Sans 8", fx, fy, A4_W - CERTIFICATE_FRAME - 12 - fx, PANGO_ALIGN_LEFT, 0,
           A4_H - CERTIFICATE_FRAME - 8 - fy, grey);
     g_free(foot);
     return 0;
 }
 
-/* The first tightness at which the blocks above the description end above
- * the "Issued by" line with room for two lines of the description (the
- * last one always fits: its blocks are bounded). */
+/* The first scale at which the blocks above the description end above the
+ * "Issued by" line. Names come first: the description gets what room is
+ * left, if any. */
 static int tightness_for(cairo_t *cr, const struct certificate *c)
 {
-    double want = c->description && *c->description ? 2 * line_height(cr, "DejaVu Sans 10") : 0;
-    for (int t = 0; t < 2; t++) {
+    for (int t = 0; t < (int)NSCALES - 1; t++) {
         struct page probe = {cr, 0, NULL, 0, t, 0, 0};
-        if (lay_out(&probe, c) == 0 && probe.room >= want)
+        if (lay_out(&probe, c) == 0 && probe.room >= 0)
             return t;
     }
-    return 2;
+    return NSCALES - 1;
 }
 
 static void frame(cairo_t *cr)

@@ -44,6 +44,7 @@ int certificate_pdf(const struct certificate *c, unsigned char **pdf, size_t *le
 struct certificate_box {
     const char *what;
     double x, y, w, h;
+    int cut;   /* the text did not fit its lines and ends in an ellipsis */
 };
 #define CERTIFICATE_BOXES 16
 #define CERTIFICATE_FRAME 36.0   /* inner frame, points from each edge */
