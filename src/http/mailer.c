@@ -97,7 +97,7 @@ static int send_one(const struct config *cfg, const struct outbox_row *m, char *
     CURLcode rc = curl_easy_perform(curl);
     if (rc == CURLE_USE_SSL_FAILED && credentials)
         snprintf(error, errlen, "the SMTP server did not offer STARTTLS, and the SMTP password is only sent "
-                                "over TLS (use an smtps:// URL or a server with STARTTLS)");
+                                "over TLS; use an smtps:// URL or a relay that offers STARTTLS");
     else if (rc != CURLE_OK)
         snprintf(error, errlen, "%s", curl_easy_strerror(rc));
     curl_slist_free_all(rcpt);
