@@ -100,7 +100,7 @@ struct page {
     struct certificate_box *boxes;
     size_t n;
     int tight;              /* index into scales */
-    double top_end, room;   /* set by lay_out: below the blocks above the description, and its room */
+    double room;            /* set by lay_out: the description's room (< 0: the blocks above do not fit) */
 };
 
 /* Long names are set smaller rather than cut: the page above the
@@ -135,8 +135,8 @@ static double block(struct page *p, const char *what, const char *s, const char 
     pango_layout_set_ellipsize(layout, PANGO_ELLIPSIZE_END);
     pango_layout_set_height(layout, max_lines ? -max_lines : (int)(max_height * PANGO_SCALE));
     pango_layout_set_text(layout, s, -1);
-    PangoRectangle ink, logical;
-    pango_layout_get_pixel_extents(layout, &ink, &logical);
+    PangoRectangle logical;
+    pango_layout_get_pixel_extents(layout, NULL, &logical);
     if (p->draw) {
         cairo_set_source_rgb(p->cr, rgb[0], rgb[1], rgb[2]);
         cairo_move_to(p->cr, x, y);
@@ -152,7 +152,7 @@ static double block(struct page *p, const char *what, const char *s, const char 
 /* One line's height in a font. */
 static double line_height(cairo_t *cr, const char *font)
 {
-    struct page probe = {cr, 0, NULL, 0, 0, 0, 0};
+    struct page probe = {cr, 0, NULL, 0, 0, 0};
     return block(&probe, "", "X", font, 0, 0, 100, PANGO_ALIGN_LEFT, 1, 0, (const double[3]){0, 0, 0});
 }
 
@@ -187,7 +187,7 @@ static int lay_out(struct page *p, const struct certificate *c)
     const int last = p->tight == NSCALES - 1, names = last ? 2 : 12;
     char f[48];
     char *issued = g_strdup_printf("Issued by %s on %s", c->issuer, c->issued_on);
-    struct page measure = {p->cr, 0, NULL, 0, 0, 0, 0};
+    struct page measure = {p->cr, 0, NULL, 0, 0, 0};
     double issued_h = block(&measure, "", issued, font(f, "Sans", 11 * s), x, 0, w, centre, names, 0, black);
     double issued_y = QR_Y - 14 - issued_h;
 
@@ -217,7 +217,6 @@ static int lay_out(struct page *p, const struct certificate *c)
         y += block(p, "level", level, font(f, "Sans", 11 * s), x, y, w, centre, 2, 0, dark) + gap;
     g_free(level);
     double room = issued_y - 12 - y;
-    p->top_end = y;
     p->room = room;
     if (c->description && *c->description && room >= line_height(p->cr, font(f, "Sans", 10 * s)))
         block(p, "description", c->description, f, x + 20, y, w - 40, centre, 0, room, mid);
@@ -246,7 +245,7 @@ static int lay_out(struct page *p, const struct certificate *c)
 static int tightness_for(cairo_t *cr, const struct certificate *c)
 {
     for (int t = 0; t < (int)NSCALES - 1; t++) {
-        struct page probe = {cr, 0, NULL, 0, t, 0, 0};
+        struct page probe = {cr, 0, NULL, 0, t, 0};
         if (lay_out(&probe, c) == 0 && probe.room >= 0)
             return t;
     }
@@ -270,7 +269,7 @@ int certificate_layout(const struct certificate *c, struct certificate_box boxes
 {
     cairo_surface_t *surface = cairo_recording_surface_create(CAIRO_CONTENT_COLOR, NULL);
     cairo_t *cr = cairo_create(surface);
-    struct page p = {cr, 0, boxes, 0, tightness_for(cr, c), 0, 0};
+    struct page p = {cr, 0, boxes, 0, tightness_for(cr, c), 0};
     int rc = lay_out(&p, c);
     cairo_destroy(cr);
     cairo_surface_destroy(surface);
@@ -286,7 +285,7 @@ int certificate_pdf(const struct certificate *c, unsigned char **pdf, size_t *le
     cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_AUTHOR, c->issuer);
     cairo_t *cr = cairo_create(surface);
     frame(cr);
-    struct page p = {cr, 1, NULL, 0, tightness_for(cr, c), 0, 0};
+    struct page p = {cr, 1, NULL, 0, tightness_for(cr, c), 0};
     if (lay_out(&p, c) < 0) {
         cairo_destroy(cr);
         cairo_surface_destroy(surface);
