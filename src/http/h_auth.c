@@ -206,9 +206,9 @@ int h_me_password(struct request *r, struct response *res, struct tb_err *err)
     if (!ok)
         return tb_fail(err, 400, "validation_failed", "current_password", "current_password: is wrong");
     if (auth_password_policy(next, err) < 0) {
-        char msg[sizeof err->message];
-        snprintf(msg, sizeof msg, "%s", err->message);
-        return tb_fail(err, err->status, err->code, "new_password", "new_%s", msg);
+        /* the policy names "password"; this form calls it "new_password" */
+        struct tb_err policy = *err;
+        return tb_fail(err, policy.status, policy.code, "new_password", "new_%s", policy.message);
     }
     if (set_new_password(r, u.id, next, err) < 0)
         return -1;
