@@ -231,6 +231,8 @@ int cli_user_main(int argc, char **argv)
         enum tb_role role = ROLE_VIEWER;
         if (add && (!o.name || !o.org || !o.role))
             return cli_usage(cmd, "--name, --org and --role are required");
+        if (add && (!valid_utf8(o.name, strlen(o.name)) || !*o.name || utf8_chars(o.name) > USER_NAME_MAX))
+            return cli_usage(cmd, "--name: must be UTF-8 text of 1 to %d characters", USER_NAME_MAX);
         if (add && role_parse(o.role, &role) < 0)
             return cli_usage(cmd, "--role: '%s' is not one of admin, coordinator, company, trainee, mentor, viewer", o.role);
         char password[PW_MAX_LEN + 2];

@@ -25,6 +25,10 @@ enum tb_role {
 #define ROLES_STAFF (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_COORDINATOR))
 #define ROLES_PUBLIC 0u   /* route needs no login */
 
+/* A person's name on an account, in characters (validated as such); in bytes
+ * of UTF-8 at most USER_NAME_MAX * 4. */
+#define USER_NAME_MAX 200
+
 const char *role_name(enum tb_role r);
 int role_parse(const char *s, enum tb_role *out);   /* 0 or -1 */
 

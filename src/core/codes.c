@@ -7,6 +7,7 @@
 #include "codes.h"
 
 #include "embedded.h"
+#include "validate.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -360,7 +361,7 @@ static void query_parse(const char *q, struct query *out)
     char tmp[MAX_Q];
     size_t n = strlen(q);
     if (n >= MAX_Q)
-        n = MAX_Q - 1; /* a picker query longer than this is not a search */
+        n = utf8_cut(q, MAX_Q - 1); /* a picker query longer than this is not a search */
     memcpy(tmp, q, n);
     tmp[n] = '\0';
     fold(tmp, out->full);

@@ -24,7 +24,7 @@ const struct config_option config_options[] = {
     {"--public-url", "TRADEBRIDGE_PUBLIC_URL", "URL", "http://127.0.0.1:8080", "base URL used in links sent by mail"},
     {"--smtp-url", "TRADEBRIDGE_SMTP_URL", "URL", "", "SMTP relay, e.g. smtp://127.0.0.1:25; empty keeps mail in the outbox"},
     {"--smtp-from", "TRADEBRIDGE_SMTP_FROM", "ADDR", "tradebridge@localhost", "sender address of outgoing mail"},
-    {"--smtp-user", "TRADEBRIDGE_SMTP_USER", "NAME", "", "SMTP user name (password only via TRADEBRIDGE_SMTP_PASSWORD)"},
+    {"--smtp-user", "TRADEBRIDGE_SMTP_USER", "NAME", "", "SMTP user name (password only via TRADEBRIDGE_SMTP_PASSWORD); set, mail goes only over TLS"},
     {NULL, "TRADEBRIDGE_SMTP_PASSWORD", "SECRET", "", "SMTP password (environment only, never a flag)"},
     {"--secure-cookies", "TRADEBRIDGE_SECURE_COOKIES", "0|1", "0", "mark cookies Secure; set when served over TLS"},
     {"--max-body", "TRADEBRIDGE_MAX_BODY", "BYTES", "1048576", "largest request body accepted (413 above)"},

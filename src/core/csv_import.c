@@ -119,7 +119,7 @@ static void add_error_v(struct csv_import *imp, long row, const char *column, co
     if (json_array_size(imp->errors) >= CSV_IMPORT_MAX_ERRORS)
         return;
     char msg[512];
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    utf8_vsnprintf(msg, sizeof msg, fmt, ap);
     /* One line per error: CLI output and logs stay readable. */
     for (char *p = msg; *p; p++)
         if (*p == '\n' || *p == '\r')
@@ -192,9 +192,9 @@ int csv_money_parse(const char *text, int digits, long long *out, char *why, siz
             if (*p == '-')
                 snprintf(why, why_len, "must not be negative");
             else if (*p == ',' || *p == ' ' || *p == '\'')
-                snprintf(why, why_len, "'%s': write digits with a decimal point, without thousands separators", text);
+                utf8_snprintf(why, why_len, "'%s': write digits with a decimal point, without thousands separators", text);
             else
-                snprintf(why, why_len, "'%s' is not an amount (digits with an optional decimal point)", text);
+                utf8_snprintf(why, why_len, "'%s' is not an amount (digits with an optional decimal point)", text);
             return -1;
         }
         if (seen_point) {
@@ -447,7 +447,7 @@ static int convert_cell(struct ctx *c, long row, const struct column *col, const
             continue;
         }
         char copy[512], *sub[4];
-        snprintf(copy, sizeof copy, "%s", parts[i]);
+        utf8_snprintf(copy, sizeof copy, "%s", parts[i]);
         size_t k = split(copy, ':', sub, 4, 1);
         if (col->kind == C_LANGUAGES) {
             if (k != 2 || !*sub[0] || !*sub[1]) {

@@ -1,5 +1,7 @@
 #include "error.h"
 
+#include "validate.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,10 +13,11 @@ int tb_fail(struct tb_err *e, int status, const char *code, const char *field,
         return -1;
     e->status = status;
     snprintf(e->code, sizeof e->code, "%s", code ? code : "error");
-    snprintf(e->field, sizeof e->field, "%s", field ? field : "");
+    /* field and message may quote user text: cut at a character boundary */
+    utf8_snprintf(e->field, sizeof e->field, "%s", field ? field : "");
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(e->message, sizeof e->message, fmt, ap);
+    utf8_vsnprintf(e->message, sizeof e->message, fmt, ap);
     va_end(ap);
     /* Messages are one line: a newline would break log lines and CLI output. */
     for (char *p = e->message; *p; p++)

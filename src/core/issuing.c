@@ -150,6 +150,7 @@ json_t *ob3_credential(const struct ob3_input *in)
         json_object_set_new(achievement, "image", json_pack("{s:s, s:s}", "id", image, "type", "Image"));
 
     json_t *subject = json_pack("{s:[s], s:o}", "type", "AchievementSubject", "achievement", achievement);
+    json_t *identifiers = json_array();
     if (in->email && *in->email) {
         /* Salted hash: an employer who is told the address can check it;
          * nobody can read the address out of the credential. */
@@ -162,10 +163,19 @@ json_t *ob3_credential(const struct ob3_input *in)
         char hex[65], hash[80];
         sodium_bin2hex(hex, sizeof hex, h, sizeof h);
         snprintf(hash, sizeof hash, "sha256$%s", hex);
-        json_object_set_new(subject, "identifier",
-                            json_pack("[{s:s, s:s, s:s, s:b, s:s}]", "type", "IdentityObject", "identityHash", hash,
-                                      "identityType", "emailAddress", "hashed", 1, "salt", in->salt));
+        json_array_append_new(identifiers, json_pack("{s:s, s:s, s:s, s:b, s:s}", "type", "IdentityObject",
+                                                     "identityHash", hash, "identityType", "emailAddress", "hashed",
+                                                     1, "salt", in->salt));
     }
+    /* The name the certificate prints, signed with the rest (OB 3.0
+     * IdentityObject, identityType "name", not hashed). */
+    if (in->holder_name && *in->holder_name)
+        json_array_append_new(identifiers, json_pack("{s:s, s:s, s:s, s:b}", "type", "IdentityObject",
+                                                     "identityHash", in->holder_name, "identityType", "name",
+                                                     "hashed", 0));
+    if (json_array_size(identifiers))
+        json_object_set(subject, "identifier", identifiers);
+    json_decref(identifiers);
     json_t *issuer = json_pack("{s:s, s:[s], s:s}", "id", in->issuer_did, "type", "Profile", "name", in->issuer_name);
     if (in->issuer_url)
         json_object_set_new(issuer, "url", json_string(in->issuer_url));

@@ -41,6 +41,7 @@ struct ob3_input {
     const json_t *achievement;     /* name, description, criteria, eqf_level, credits, alignments, image */
     const char *email;             /* hashed with salt into the subject identifier; may be NULL */
     const char *salt;
+    const char *holder_name;       /* in clear (printed on the certificate); may be NULL */
     const char *evidence_name, *evidence_description;   /* may be NULL */
     const char *valid_from;        /* dateTime */
     json_t *status;                /* array of credentialStatus entries (stolen) */

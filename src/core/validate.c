@@ -48,6 +48,37 @@ size_t utf8_chars(const char *s)
     return n;
 }
 
+size_t utf8_cut(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t lead = len;
+    /* back over at most three continuation bytes to the last lead byte */
+    while (lead > 0 && len - lead < 4 && (p[lead - 1] & 0xC0) == 0x80)
+        lead--;
+    if (lead == 0)
+        return 0;   /* nothing but continuation bytes */
+    unsigned c = p[lead - 1];
+    size_t need = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 1;
+    return len - (lead - 1) >= need ? len : lead - 1;
+}
+
+int utf8_vsnprintf(char *buf, size_t cap, const char *fmt, va_list ap)
+{
+    int n = vsnprintf(buf, cap, fmt, ap);
+    if (cap && n >= 0 && (size_t)n >= cap)
+        buf[utf8_cut(buf, cap - 1)] = '\0';
+    return n;
+}
+
+int utf8_snprintf(char *buf, size_t cap, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = utf8_vsnprintf(buf, cap, fmt, ap);
+    va_end(ap);
+    return n;
+}
+
 int valid_email(const char *s)
 {
     size_t len = strlen(s);
@@ -198,7 +229,7 @@ static int check_value(const json_t *v, const struct field_spec *f, const char *
         json_t *item;
         json_array_foreach(v, i, item) {
             char sub[64];
-            snprintf(sub, sizeof sub, "%s[%zu]", path, i);
+            utf8_snprintf(sub, sizeof sub, "%s[%zu]", path, i);
             if (f->items && check_value(item, f->items, sub, err) < 0)
                 return -1;
         }
@@ -219,7 +250,7 @@ static int validate_at(const json_t *obj, const struct field_spec *fields, int p
                        struct tb_err *err)
 {
     char path[128];
-#define PATH(name) (prefix ? (snprintf(path, sizeof path, "%s.%s", prefix, name), path) : name)
+#define PATH(name) (prefix ? (utf8_snprintf(path, sizeof path, "%s.%s", prefix, name), path) : name)
     if (!json_is_object(obj))
         return TB_INVALID(err, prefix ? prefix : "", "%s: expected a JSON object", prefix ? prefix : "body");
     const char *key;

@@ -11,6 +11,7 @@
 #define TB_VALIDATE_H
 
 #include <jansson.h>
+#include <stdarg.h>
 #include <stddef.h>
 
 #include "core/error.h"
@@ -51,6 +52,14 @@ int validate_object(const json_t *obj, const struct field_spec *fields, int part
 /* Building blocks, also used by query-string parsing. */
 int valid_utf8(const char *s, size_t len);
 size_t utf8_chars(const char *s);
+/* The longest prefix of s[0..len) that does not end inside a UTF-8
+ * character: every cut of text to a byte count goes through it, because a
+ * split character makes the text invalid (jansson refuses it). */
+size_t utf8_cut(const char *s, size_t len);
+/* snprintf/vsnprintf that, when the text does not fit, drop the partial
+ * character at the end. Return what snprintf returns. */
+int utf8_snprintf(char *buf, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int utf8_vsnprintf(char *buf, size_t cap, const char *fmt, va_list ap) __attribute__((format(printf, 3, 0)));
 int valid_email(const char *s);
 int valid_date(const char *s);    /* YYYY-MM-DD, a real calendar day */
 int valid_url(const char *s);

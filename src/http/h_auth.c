@@ -3,6 +3,7 @@
  * single-use links: accepting an invitation, resetting a password.
  */
 #include <pthread.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -108,10 +109,15 @@ int h_login(struct request *r, struct response *res, struct tb_err *err)
 {
     const char *email = json_string_value(json_object_get(r->body, "email"));
     const char *password = json_string_value(json_object_get(r->body, "password"));
-    char acct_key[300], addr_key[80];
-    char low[260];
-    lower(low, sizeof low, email);
-    snprintf(acct_key, sizeof acct_key, "a:%s", low);
+    /* The account's throttle key is a hash of the lower-cased address: an
+     * address of 254 characters does not fit the throttle's key, and a cut one
+     * would share its counter with other addresses. */
+    char acct_key[80], addr_key[80], *low = arena_alloc(r->arena, strlen(email) + 1);
+    lower(low, strlen(email) + 1, email);
+    unsigned char h[32];
+    crypto_generichash(h, sizeof h, (const unsigned char *)low, strlen(low), NULL, 0);
+    memcpy(acct_key, "a:", 2);
+    sodium_bin2hex(acct_key + 2, sizeof acct_key - 2, h, sizeof h);
     snprintf(addr_key, sizeof addr_key, "i:%s", r->client_addr);
     if (throttled(r, res, acct_key, addr_key, err) < 0)
         return -1;
@@ -200,10 +206,9 @@ int h_me_password(struct request *r, struct response *res, struct tb_err *err)
     if (!ok)
         return tb_fail(err, 400, "validation_failed", "current_password", "current_password: is wrong");
     if (auth_password_policy(next, err) < 0) {
-        snprintf(err->field, sizeof err->field, "new_password");
-        memmove(err->message + 4, err->message, strlen(err->message) + 1);
-        memcpy(err->message, "new_", 4);
-        return -1;
+        /* the policy names "password"; this form calls it "new_password" */
+        struct tb_err policy = *err;
+        return tb_fail(err, policy.status, policy.code, "new_password", "new_%s", policy.message);
     }
     if (set_new_password(r, u.id, next, err) < 0)
         return -1;

@@ -318,35 +318,21 @@ int h_public_verify(struct request *r, struct response *res, struct tb_err *err)
     return respond_json(res, 200, out);
 }
 
+/* The certificate prints the signed document, never today's records: a
+ * renamed graduate or achievement does not change what was certified. */
 int h_credential_certificate(struct request *r, struct response *res, struct tb_err *err)
 {
-    json_t *c, *g = NULL, *ach = NULL, *org = NULL;
+    json_t *c;
     if (entity_load(r, ENT_CREDENTIAL, &c, err) < 0)
         return -1;
     int rc = -1;
-    const json_t *doc = json_object_get(c, "document");
-    if (store_entity_get(r->store, &r->actor, ENT_GRADUATE, json_integer_value(json_object_get(c, "graduate_id")), &g,
-                         err) < 0 ||
-        store_entity_get(r->store, &r->actor, ENT_ACHIEVEMENT,
-                         json_integer_value(json_object_get(c, "achievement_id")), &ach, err) < 0 ||
-        store_org_get(r->store, &r->actor, json_integer_value(json_object_get(c, "org_id")), &org, err) < 0)
+    struct certificate cert;
+    if (certificate_from_credential(json_object_get(c, "document"), &cert, err) < 0)
         goto out;
-    const char *uuid = json_string_value(json_object_get(c, "credential_id"));
-    char issued[11];
-    snprintf(issued, sizeof issued, "%s", json_string_value(json_object_get(c, "issued_at")));
-    json_t *credits = json_object_get(ach, "credits");
-    struct certificate cert = {
-        .holder = json_string_value(json_object_get(g, "name")),
-        .qualification = json_string_value(json_object_get(ach, "name")),
-        .description = json_string_value(json_object_get(ach, "description")),
-        .eqf_level = json_string_value(json_object_get(ach, "eqf_level")),
-        .credits = json_is_integer(credits) ? (int)json_integer_value(credits) : -1,
-        .issuer = json_string_value(json_object_get(org, "name")),
-        .issued_on = issued,
-        .credential_id = uuid,
-        .verify_url = arena_printf(r->arena, "%s/verify?id=%s", r->cfg->public_url, uuid + strlen("urn:uuid:")),
-    };
-    (void)doc;
+    const char *uuid = cert.credential_id;
+    if (!strncmp(uuid, "urn:uuid:", 9))
+        uuid += 9;
+    cert.verify_url = arena_printf(r->arena, "%s/verify?id=%s", r->cfg->public_url, uuid);
     unsigned char *pdf;
     size_t len;
     if (certificate_pdf(&cert, &pdf, &len, err) < 0)
@@ -363,9 +349,6 @@ int h_credential_certificate(struct request *r, struct response *res, struct tb_
     rc = 0;
 out:
     json_decref(c);
-    json_decref(g);
-    json_decref(ach);
-    json_decref(org);
     return rc;
 }
 

@@ -13,7 +13,7 @@ static const char *const subject_types[] = {"company", "graduate", "placement", 
 
 const struct field_spec invitation_fields[] = {
     {.name = "email", .type = FT_EMAIL, .required = 1, .min = 3, .max = 254},
-    {.name = "name", .type = FT_STRING, .required = 1, .min = 1, .max = 200},
+    {.name = "name", .type = FT_STRING, .required = 1, .min = 1, .max = USER_NAME_MAX},
     {.name = "role", .type = FT_ENUM, .required = 1, .allowed = invitable_roles},
     {.name = "org_id", .type = FT_INT, .min = 1, .max = 1LL << 53},
     {.name = "subject_type", .type = FT_ENUM, .allowed = subject_types},

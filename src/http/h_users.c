@@ -8,7 +8,7 @@
 static const char *const user_statuses[] = {"active", "disabled", NULL};
 
 const struct field_spec user_update_fields[] = {
-    {.name = "name", .type = FT_STRING, .required = 1, .min = 1, .max = 200},
+    {.name = "name", .type = FT_STRING, .required = 1, .min = 1, .max = USER_NAME_MAX},
     {.name = "status", .type = FT_ENUM, .required = 1, .allowed = user_statuses},
     {.name = "version", .type = FT_INT, .min = 1, .max = 1000000000},
     {0},

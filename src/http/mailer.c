@@ -87,13 +87,19 @@ static int send_one(const struct config *cfg, const struct outbox_row *m, char *
     curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
     curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    if (cfg->smtp_user && *cfg->smtp_user) {
+    int credentials = cfg->smtp_user && *cfg->smtp_user;
+    if (credentials) {
         curl_easy_setopt(curl, CURLOPT_USERNAME, cfg->smtp_user);
         curl_easy_setopt(curl, CURLOPT_PASSWORD, cfg->smtp_password ? cfg->smtp_password : "");
-        curl_easy_setopt(curl, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
+        /* Credentials only over TLS: with STARTTLS merely tried, a man in the
+         * middle who strips it from the server's answer gets the password. */
+        curl_easy_setopt(curl, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
     }
     CURLcode rc = curl_easy_perform(curl);
-    if (rc != CURLE_OK)
+    if (rc == CURLE_USE_SSL_FAILED && credentials)
+        snprintf(error, errlen, "the SMTP server did not offer STARTTLS, and the SMTP password is only sent "
+                                "over TLS; use an smtps:// URL or a relay that offers STARTTLS");
+    else if (rc != CURLE_OK)
         snprintf(error, errlen, "%s", curl_easy_strerror(rc));
     curl_slist_free_all(rcpt);
     curl_easy_cleanup(curl);

@@ -181,14 +181,14 @@ const char *req_header(struct request *r, const char *name)
     return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
 }
 
-static int query_text(struct request *r, const char *name, const char **out, struct tb_err *err)
+static int query_text(struct request *r, const char *name, size_t max, const char **out, struct tb_err *err)
 {
     const char *v = req_query(r, name);
     *out = NULL;
     if (!v || !*v)
         return 0;
-    if (strlen(v) > 500 || !valid_utf8(v, strlen(v)))
-        return TB_INVALID(err, name, "%s: must be UTF-8 text of at most 500 bytes", name);
+    if (strlen(v) > max || !valid_utf8(v, strlen(v)))
+        return TB_INVALID(err, name, "%s: must be UTF-8 text of at most %zu bytes", name, max);
     *out = v;
     return 0;
 }
@@ -206,11 +206,11 @@ int req_list_query(struct request *r, struct list_query *q, const char *f1, cons
             return TB_INVALID(err, "limit", "limit: must be a whole number from 1 to 200");
         q->limit = (int)n;
     }
-    if (query_text(r, "cursor", &q->cursor, err) < 0 || query_text(r, "sort", &q->sort, err) < 0 ||
-        query_text(r, "q", &q->q, err) < 0)
+    if (query_text(r, "cursor", CURSOR_MAX, &q->cursor, err) < 0 || query_text(r, "sort", 500, &q->sort, err) < 0 ||
+        query_text(r, "q", 500, &q->q, err) < 0)
         return -1;
-    if ((f1 && query_text(r, f1, &q->f1, err) < 0) || (f2 && query_text(r, f2, &q->f2, err) < 0) ||
-        (f3 && query_text(r, f3, &q->f3, err) < 0))
+    if ((f1 && query_text(r, f1, 500, &q->f1, err) < 0) || (f2 && query_text(r, f2, 500, &q->f2, err) < 0) ||
+        (f3 && query_text(r, f3, 500, &q->f3, err) < 0))
         return -1;
     return 0;
 }

@@ -191,6 +191,7 @@ int issuing_issue(const struct issuing_ctx *c, int64_t gid, int64_t aid, int64_t
         .achievement = ach,
         .email = json_string_value(json_object_get(g, "email")),
         .salt = salt,
+        .holder_name = json_string_value(json_object_get(g, "name")),
         .evidence_name = arena_printf(c->arena, "Export project at %s",
                                       json_string_value(json_object_get(pl, "company_name"))),
         .evidence_description = json_string_value(json_object_get(pl, "objectives")),

@@ -242,7 +242,8 @@ static const struct store_stmt_info stmts[STMT__MAX] = {
         "version = version + 1 WHERE id = :id AND (:all = 1 OR org_id = :tenant)", NULL},
     [STMT_CREDENTIAL_PUBLIC] = {"CREDENTIAL_PUBLIC",
         "SELECT document, status, org_id FROM credentials WHERE credential_id = :credential_id",
-        "holders share the unguessable credential id; the document holds no personal data in clear"},
+        "holders share the unguessable credential id; the document names its holder (as the printed "
+        "certificate does) and holds their e-mail address only as a salted hash"},
     [STMT_GRADUATE_ERASE] = {"GRADUATE_ERASE",
         "UPDATE graduates SET name = 'Erased graduate ' || id, email = NULL, phone = NULL, residence = NULL, "
         "university = NULL, countries = '[]', skills = '[]', mobility = '[]', available_from = NULL, "

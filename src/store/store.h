@@ -53,7 +53,10 @@ int store_prepare_all(struct store *st, struct tb_err *err);
 /* Tables that hold no tenant data. */
 extern const char *const store_global_tables[];
 
-/* Lists: keyset pagination. */
+/* Lists: keyset pagination. A cursor carries a whole sort key (a name of up
+ * to 500 characters is 2,000 bytes of UTF-8, about 2,700 in base64); this
+ * bounds only what a client can make the server decode. */
+#define CURSOR_MAX 16384
 struct list_query {
     int limit;                /* 1..200 */
     const char *cursor;       /* opaque, from a previous next_cursor; NULL first page */
@@ -87,7 +90,7 @@ int store_org_by_name(struct store *st, const char *name, int64_t *id, struct tb
 struct user_auth {
     int64_t id;
     char email[256];
-    char name[256];
+    char name[USER_NAME_MAX * 4 + 1];   /* every name validation lets in */
     char password_hash[128];
     char status[16];
 };

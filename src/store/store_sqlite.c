@@ -482,38 +482,52 @@ void list_page_free(struct list_page *p)
     p->next_cursor = NULL;
 }
 
-/* Cursors are opaque to clients: base64url of "sortkey\x1fid". */
+/* Cursors are opaque to clients: base64url of "sortkey\x1fid". The sort
+ * key is a whole field value, so neither side has a fixed buffer. */
+
 static char *cursor_make(const char *key, int64_t id)
 {
-    char raw[600];
-    int n = snprintf(raw, sizeof raw, "%s\x1f%lld", key ? key : "", (long long)id);
-    if (n < 0 || (size_t)n >= sizeof raw)
+    char *raw = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&raw, &n);
+    if (!f)
         return NULL;
-    size_t outlen = sodium_base64_encoded_len((size_t)n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-    char *out = malloc(outlen);
-    sodium_bin2base64(out, outlen, (unsigned char *)raw, (size_t)n,
-                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    fprintf(f, "%s\x1f%lld", key ? key : "", (long long)id);
+    if (fclose(f) != 0) {
+        free(raw);
+        return NULL;
+    }
+    size_t outlen = sodium_base64_encoded_len(n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    char *out = outlen <= CURSOR_MAX + 1 ? malloc(outlen) : NULL;
+    if (out)
+        sodium_bin2base64(out, outlen, (unsigned char *)raw, n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    free(raw);
     return out;
 }
 
-static int cursor_parse(const char *cursor, char key[512], int64_t *id, struct tb_err *err)
+/* *key is malloc'd; the caller frees it. */
+static int cursor_parse(const char *cursor, char **key, int64_t *id, struct tb_err *err)
 {
-    unsigned char raw[600];
-    size_t n;
-    if (strlen(cursor) > 780 ||
-        sodium_base642bin(raw, sizeof raw - 1, cursor, strlen(cursor), NULL, &n, NULL,
-                          sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
+    size_t clen = strlen(cursor), n;
+    unsigned char *raw = clen <= CURSOR_MAX ? malloc(clen + 1) : NULL;
+    if (!raw || sodium_base642bin(raw, clen, cursor, clen, NULL, &n, NULL,
+                                  sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0) {
+        free(raw);
         return TB_INVALID(err, "cursor", "cursor: not a cursor this server issued");
+    }
     raw[n] = '\0';
     char *sep = memchr(raw, '\x1f', n);
-    char *end;
-    if (!sep || (size_t)(sep - (char *)raw) >= 512)
+    char *end = NULL;
+    long long v = -1;
+    if (sep) {
+        *sep = '\0';
+        v = strtoll(sep + 1, &end, 10);
+    }
+    if (!sep || *end || v < 0 || strlen((char *)raw) != (size_t)(sep - (char *)raw)) {
+        free(raw);
         return TB_INVALID(err, "cursor", "cursor: not a cursor this server issued");
-    *sep = '\0';
-    long long v = strtoll(sep + 1, &end, 10);
-    if (*end || v < 0)
-        return TB_INVALID(err, "cursor", "cursor: not a cursor this server issued");
-    memcpy(key, raw, (size_t)(sep - (char *)raw) + 1);
+    }
+    *key = (char *)raw;
     *id = v;
     return 0;
 }
@@ -525,13 +539,14 @@ int st_list_run(struct store *st, sqlite3_stmt *s, const struct list_query *q,
                     struct tb_err *err)
 {
     int limit = q->limit > 0 ? q->limit : 50;
-    char key[512] = "";
+    char *key = NULL;
     int64_t id = descending ? INT64_MAX : 0;
-    if (q->cursor && cursor_parse(q->cursor, key, &id, err) < 0)
+    if (q->cursor && cursor_parse(q->cursor, &key, &id, err) < 0)
         return -1;
     st_bind_i64(s, ":after_id", id);
     st_bind_i64(s, ":before_id", id);
-    st_bind_text(s, ":after_key", key);
+    st_bind_text(s, ":after_key", key ? key : "");
+    free(key);
     st_bind_i64(s, ":limit", limit + 1);
     page->items = json_array();
     page->next_cursor = NULL;

@@ -84,6 +84,32 @@ static void utf8_is_strict(void **state)
     assert_int_equal(utf8_chars("Åsa"), 3);
 }
 
+/* Text cut to a byte count never ends inside a character. */
+static void utf8_cuts_at_character_boundaries(void **state)
+{
+    (void)state;
+    const char *s = "a\xC3\xA9\xE6\x97\xA5\xF0\x9F\x98\x80";   /* a é 日 😀: 1+2+3+4 bytes */
+    static const size_t want[] = {0, 1, 1, 3, 3, 3, 6, 6, 6, 6, 10};
+    for (size_t len = 0; len <= 10; len++)
+        assert_int_equal(utf8_cut(s, len), want[len]);
+    char buf[8];
+    assert_int_equal(utf8_snprintf(buf, sizeof buf, "%s", s), 10);
+    assert_string_equal(buf, "a\xC3\xA9\xE6\x97\xA5");   /* 6 bytes: 😀 would need 4 more */
+    assert_true(valid_utf8(buf, strlen(buf)));
+    assert_int_equal(utf8_snprintf(buf, sizeof buf, "ab"), 2);
+    assert_string_equal(buf, "ab");
+    /* an error naming an unknown field of 128 'é' stays valid UTF-8 */
+    char field[257] = "";
+    for (int i = 0; i < 128; i++)
+        strcat(field, "\xC3\xA9");
+    struct tb_err e;
+    TB_INVALID(&e, field, "%s: unknown field", field);
+    assert_true(valid_utf8(e.field, strlen(e.field)));
+    assert_true(valid_utf8(e.message, strlen(e.message)));
+    assert_int_equal(strlen(e.field), 62);
+    assert_int_equal(strlen(e.message), 254);
+}
+
 static void passwords_hash_and_verify(void **state)
 {
     (void)state;
@@ -190,6 +216,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(fields_are_checked_and_named),
         cmocka_unit_test(utf8_is_strict),
+        cmocka_unit_test(utf8_cuts_at_character_boundaries),
         cmocka_unit_test(passwords_hash_and_verify),
         cmocka_unit_test(tokens_are_random_and_hashed),
         cmocka_unit_test(config_flags_beat_environment),

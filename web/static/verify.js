@@ -29,6 +29,14 @@ function show(report, credential) {
     const issuer = credential.issuer && (credential.issuer.name || credential.issuer.id || credential.issuer);
     what.textContent = `${credential.name || 'Credential'}, issued by ${issuer} on ${(credential.validFrom || '').slice(0, 10)}.`;
     box.append(what);
+    // the holder's name, when the credential carries it in clear (OB 3.0 IdentityObject)
+    const subject = [].concat(credential.credentialSubject || [])[0] || {};
+    const named = [].concat(subject.identifier || []).find((i) => i && i.identityType === 'name' && i.hashed === false);
+    if (named && typeof named.identityHash === 'string') {
+      const who = document.createElement('p');
+      who.textContent = `Awarded to ${named.identityHash}.`;
+      box.append(who);
+    }
   }
   const list = document.createElement('dl');
   for (const [key, check] of Object.entries(report.checks || {})) {

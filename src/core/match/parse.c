@@ -5,6 +5,7 @@
  * hostile file cannot ask for gigabytes. Also the fuzzing entry point's target.
  */
 #include "core/match/parse.h"
+#include "core/validate.h"
 
 #include <stdarg.h>
 #include <stdbool.h>
@@ -29,7 +30,7 @@ static int perr(struct tb_err *e, int64_t line, const char *fmt, ...)
     char msg[200];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    utf8_vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     if (line > 0)
         return tb_fail(e, 400, "malformed_input", "", "line %lld: %s", (long long)line, msg);
@@ -216,14 +217,14 @@ static int read_value(struct rd *r, struct vctx *v, const char *s, size_t n, boo
     if (!v->is_float) {
         if (!parse_int(s, n, &x))
             return perr(err, r->line, "expected an integer value, got '%.*s'",
-                        (int)(n > 24 ? 24 : n), s);
+                        (int)utf8_cut(s, n > 24 ? 24 : n), s);
         if (x > TB_ASSIGN_VALUE_MAX || x < -TB_ASSIGN_VALUE_MAX)
             return perr(err, r->line, "value %lld outside +-2^40", (long long)x);
     } else {
         int d;
         if (!parse_fixed(s, n, &x, &d))
             return perr(err, r->line, "expected a number, got '%.*s'",
-                        (int)(n > 24 ? 24 : n), s);
+                        (int)utf8_cut(s, n > 24 ? 24 : n), s);
         if (x > TB_ASSIGN_VALUE_MAX * 1000000 || x < -TB_ASSIGN_VALUE_MAX * 1000000)
             return perr(err, r->line, "value out of range");
         if (d > v->max_dec)
@@ -256,14 +257,14 @@ static int parse_type_sense(struct rd *r, const char *ts, size_t tn, const char 
         v->is_float = true;
     else
         return perr(err, r->line, "expected 'int' or 'float', got '%.*s'",
-                    (int)(tn > 16 ? 16 : tn), ts);
+                    (int)utf8_cut(ts, tn > 16 ? 16 : tn), ts);
     if (tok_is(ss, sn, "max"))
         out->assign.sense = TB_ASSIGN_MAX;
     else if (tok_is(ss, sn, "min"))
         out->assign.sense = TB_ASSIGN_MIN;
     else
         return perr(err, r->line, "expected 'max' or 'min', got '%.*s'",
-                    (int)(sn > 16 ? 16 : sn), ss);
+                    (int)utf8_cut(ss, sn > 16 ? 16 : sn), ss);
     out->is_float = v->is_float;
     return 0;
 }
@@ -699,5 +700,5 @@ int tb_match_parse(const char *buf, size_t len, struct arena *a, struct tb_match
     if (parse_count(s, n, INT32_MAX, &orlib_n))
         return parse_orlib(&r, orlib_n, len, a, out, err);
     return perr(err, r.line, "expected a header 'dense', 'sparse', 'hr' or an OR-Library size, "
-                             "got '%.*s'", (int)(n > 16 ? 16 : n), s);
+                             "got '%.*s'", (int)utf8_cut(s, n > 16 ? 16 : n), s);
 }

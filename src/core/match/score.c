@@ -5,6 +5,7 @@
  * Integer arithmetic only, so scores feed the exact assignment engine.
  */
 #include "core/match/score.h"
+#include "core/validate.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -154,7 +155,7 @@ static void addf(char *buf, size_t n, const char *fmt, ...)
         return;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(buf + len, n - len, fmt, ap);
+    utf8_vsnprintf(buf + len, n - len, fmt, ap);
     va_end(ap);
 }
 
