@@ -198,8 +198,11 @@ int h_credential_get(struct request *r, struct response *res, struct tb_err *err
     if (entity_load(r, ENT_CREDENTIAL, &c, err) < 0)
         return -1;
     const char *uuid = json_string_value(json_object_get(c, "credential_id"));
-    json_object_set_new(c, "verify_url", json_string(arena_printf(r->arena, "%s/verify?id=%s", r->cfg->public_url,
-                                                                   uuid + strlen("urn:uuid:"))));
+    const char *url = arena_printf(r->arena, "%s/verify?id=%s", r->cfg->public_url, uuid + strlen("urn:uuid:"));
+    if (!url || json_object_set_new(c, "verify_url", json_string(url))) {
+        json_decref(c);
+        return TB_INTERNAL(err, "out of memory");
+    }
     return entity_reply(r, res, 200, c);
 }
 
@@ -360,11 +363,20 @@ int h_credential_certificate(struct request *r, struct response *res, struct tb_
     (void)doc;
     unsigned char *pdf;
     size_t len;
+    if (!cert.verify_url) {
+        TB_INTERNAL(err, "out of memory");
+        goto out;
+    }
     if (certificate_pdf(&cert, &pdf, &len, err) < 0)
         goto out;
     void *copy = arena_alloc(r->arena, len);
-    memcpy(copy, pdf, len);
+    if (copy)
+        memcpy(copy, pdf, len);
     free(pdf);
+    if (!copy) {
+        TB_INTERNAL(err, "out of memory");
+        goto out;
+    }
     res->status = 200;
     res->raw = copy;
     res->raw_len = len;
@@ -387,7 +399,10 @@ int h_public_credential(struct request *r, struct response *res, struct tb_err *
     json_t *doc;
     if (strlen(uuid) != 36)
         return TB_NOT_FOUND(err, "no credential with this id");
-    if (store_credential_public(r->store, arena_printf(r->arena, "urn:uuid:%s", uuid), &doc, err) < 0)
+    const char *urn = arena_printf(r->arena, "urn:uuid:%s", uuid);
+    if (!urn)
+        return TB_INTERNAL(err, "out of memory");
+    if (store_credential_public(r->store, urn, &doc, err) < 0)
         return -1;
     res->cache_control = "no-store";
     return respond_json(res, 200, json_pack("{s:o}", "credential", doc));

@@ -41,7 +41,8 @@ function points(count) {
 }
 
 function assertWellFormed(r, what) {
-  assert.ok(r.json, `${what}: JSON body (status ${r.status}): ${r.text.slice(0, 300)}`);
+  const pdf = r.status === 200 && r.headers.get('content-type') === 'application/pdf';
+  assert.ok(r.json || pdf, `${what}: JSON body (status ${r.status}): ${r.text.slice(0, 300)}`);
   if (r.status >= 400) {
     assert.equal(typeof r.json.error?.code, 'string', `${what}: ${r.text}`);
     assert.ok(r.json.error.message.length > 0, `${what}: ${r.text}`);
@@ -117,7 +118,7 @@ test('public verification under a lowered arena cap', async () => {
   }
 });
 
-test('authenticated routes: create company, list companies, issue and suspend a credential', async () => {
+test('authenticated routes: create and list companies, issue, read, print and suspend a credential', async () => {
   const headers = (fault) => ({ headers: { 'X-TB-Fault': fault } });
   let seq = 0;
   await sweep('create company', (fault) => coord.post('/api/v1/companies',
@@ -143,8 +144,12 @@ test('authenticated routes: create company, list companies, issue and suspend a 
         assert.equal(await issued(), expected, `a failed issue leaves nothing behind (${r.status})`);
       },
     });
-  // Suspending re-signs the status list; each success is undone before the next try.
   const id = rec.id;
+  await sweep('get credential', (fault) => coord.get(`/api/v1/credentials/${id}`, headers(fault)),
+    (r, b) => r.status === 200 && r.text === b.text);
+  await sweep('certificate PDF', (fault) => coord.get(`/api/v1/credentials/${id}/certificate.pdf`, headers(fault)),
+    (r, b) => r.status === 200 && r.text.length === b.text.length);
+  // Suspending re-signs the status list; each success is undone before the next try.
   await sweep('suspend credential', async (fault) => {
     const r = await coord.post(`/api/v1/credentials/${id}/suspend`, { reason: 'fault injection test' }, headers(fault));
     if (r.status === 200) {

@@ -14,7 +14,7 @@
 #include "core/cred/statuslist.h"
 
 /* Sized for Open Badges 3.0 credentials with room to spare: the demo's have
- * 2 contexts, depth 6, ~110 values, ~15 nodes, ~70 quads, ~12 blank nodes. */
+ * 2 contexts, depth 6, ~70 values, ~12 nodes, ~50 quads, ~7 blank nodes. */
 const struct jsonld_limits verify_public_limits = {
     .contexts = 16, .depth = 32, .values = 10000, .nodes = 1000, .quads = 5000,
     .blank_nodes = 1000,
