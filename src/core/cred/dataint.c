@@ -120,37 +120,41 @@ int di_canonicalize(const json_t *doc, enum di_suite suite, struct jsonld_loader
                     const struct jsonld_limits *limits, struct arena *a, const char **out,
                     size_t *len, struct tb_err *err)
 {
+    /* Every allocation here comes from a (jansson's too, in the JSON arena
+     * window of toRdf): one that failed may have dropped data silently, so
+     * the result, or its error ("not defined by any context", say), cannot
+     * be trusted. */
+    size_t failures = arena_failures(a);
+    int rc;
+    *out = NULL;
     if (suite == DI_EDDSA_JCS_2022) {
         struct abuf b;
         abuf_init(&b, a, CANON_MAX);
-        if (jcs_serialize(doc, &b, err))
-            return -1;
-        *out = abuf_cstr(&b);
-        *len = b.len;
-        return *out ? 0 : TB_INTERNAL(err, "out of memory");
+        rc = jcs_serialize(doc, &b, err);
+        if (rc == 0) {
+            *out = abuf_cstr(&b);
+            *len = b.len;
+        }
+    } else {
+        /* JSON-LD safe mode: toRdf silently drops what no context defines (the
+         * npm VC 2.0 context has no @vocab) and relative IRIs; dropped data would
+         * not be signed, so anyone could add it later. Data Integrity requires
+         * refusing such documents, for signing and verifying alike. */
+        struct jsonld_opts jo = {.safe = 1, .limits = limits};
+        struct rdf_dataset ds;
+        rdf_dataset_init(&ds, a);
+        struct rdfc_result r;
+        rc = jsonld_to_rdf_opts(doc, loader ? loader : jsonld_loader_default(), &jo, &ds, err);
+        if (rc == 0)
+            rc = rdfc_canonicalize(&ds, NULL, a, &r, err);
+        if (rc == 0) {
+            *out = r.nquads;
+            *len = r.len;
+        }
     }
-    /* JSON-LD safe mode: toRdf silently drops what no context defines (the
-     * npm VC 2.0 context has no @vocab) and relative IRIs; dropped data would
-     * not be signed, so anyone could add it later. Data Integrity requires
-     * refusing such documents, for signing and verifying alike. */
-    struct jsonld_opts jo = {.safe = 1, .limits = limits};
-    struct rdf_dataset ds;
-    rdf_dataset_init(&ds, a);
-    /* jansson's and the engine's allocations come from a: any that failed
-     * may have dropped data silently, so the result (or its error, "not
-     * defined by any context" say) cannot be trusted. */
-    size_t failures = arena_failures(a);
-    int rc = jsonld_to_rdf_opts(doc, loader ? loader : jsonld_loader_default(), &jo, &ds, err);
-    struct rdfc_result r;
-    if (rc == 0)
-        rc = rdfc_canonicalize(&ds, NULL, a, &r, err);
-    if (arena_failures(a) != failures)
+    if (arena_failures(a) != failures || (rc == 0 && !*out))
         return tb_fail(err, 500, "internal_error", "", "out of memory while canonicalizing");
-    if (rc)
-        return -1;
-    *out = r.nquads;
-    *len = r.len;
-    return 0;
+    return rc ? -1 : 0;
 }
 
 /* hashData for a document (without proof) and a proof configuration. */
