@@ -697,6 +697,7 @@ static int fault_from_header(struct MHD_Connection *conn, struct arena *a, struc
     if (!h)
         return 0;
     for (const char *p = h; *p; p += strcspn(p, ","), p += *p == ',') {
+        p += strspn(p, " ");
         if (!strncmp(p, "alloc=", 6))
             f->fail_at = strtoul(p + 6, NULL, 10);
         else if (!strncmp(p, "persist", 7))
