@@ -1,5 +1,14 @@
 /*
  * arena.c - bump allocator over a chain of malloc'd blocks.
+ *
+ * Fault injection (tests): with TB_FAULT_INJECTION compiled in, a thread may
+ * arm a struct arena_fault (arena_fault_arm); its arena_new and arena_alloc
+ * calls then count, and the chosen one fails as if the cap were reached. The
+ * server arms one per request from the X-TB-Fault header ("alloc=N",
+ * "alloc=N,persist", "cap=BYTES") when started with TB_FAULT_INJECTION=1,
+ * and tests/api/fault_injection.test.mjs sweeps N over representative routes:
+ * every failure point must answer a JSON error, never crash or leak. Disarmed,
+ * the cost is one thread-local load and branch per allocation.
  */
 #include "arena.h"
 
@@ -19,13 +28,57 @@ struct block {
 
 struct arena {
     struct block *head;
-    size_t cap, total;
+    size_t cap, total, failures;
     void *last;
     size_t last_n;
 };
 
+#ifdef TB_FAULT_INJECTION
+static _Thread_local struct arena_fault *fault;
+
+static int fault_fails(void)
+{
+    struct arena_fault *f = fault;
+    f->count++;
+    if (f->fail_at && (f->count == f->fail_at || (f->persist && f->count > f->fail_at))) {
+        f->hit = 1;
+        return 1;
+    }
+    return 0;
+}
+
+#define FAULT_POINT()                                                  \
+    do {                                                               \
+        if (__builtin_expect(fault != NULL, 0) && fault_fails())       \
+            return NULL;                                               \
+    } while (0)
+
+int arena_fault_arm(struct arena_fault *f)
+{
+    fault = f;
+    return 0;
+}
+#else
+#define FAULT_POINT() ((void)0)
+
+int arena_fault_arm(struct arena_fault *f)
+{
+    (void)f;
+    return -1;
+}
+#endif
+
+void arena_set_cap(struct arena *a, size_t cap_bytes)
+{
+    if (cap_bytes < a->total || !cap_bytes)
+        cap_bytes = a->total ? a->total : 1;   /* 0 would mean "no cap" */
+    if (!a->cap || cap_bytes < a->cap)
+        a->cap = cap_bytes;
+}
+
 struct arena *arena_new(size_t cap_bytes)
 {
+    FAULT_POINT();
     struct arena *a = calloc(1, sizeof *a);
     if (a)
         a->cap = cap_bytes;
@@ -77,12 +130,22 @@ static size_t round_up(size_t n)
     return (n + (ARENA_ALIGN - 1)) & ~(size_t)(ARENA_ALIGN - 1);
 }
 
+static void *failed(struct arena *a)
+{
+    a->failures++;
+    return NULL;
+}
+
 void *arena_alloc(struct arena *a, size_t n)
 {
+#ifdef TB_FAULT_INJECTION
+    if (__builtin_expect(fault != NULL, 0) && fault_fails())
+        return failed(a);
+#endif
     if (n == 0)
         n = 1;
     if (n > SIZE_MAX / 2)
-        return NULL;
+        return failed(a);
     size_t need = round_up(n);
     struct block *b = a->head;
     if (!b || b->size - b->used < need) {
@@ -93,12 +156,12 @@ void *arena_alloc(struct arena *a, size_t n)
             size = need;
         if (a->cap && a->total + size > a->cap) {
             if (a->total + need > a->cap)
-                return NULL;
+                return failed(a);
             size = need;
         }
         struct block *nb = malloc(sizeof *nb + size);
         if (!nb)
-            return NULL;
+            return failed(a);
         nb->next = b;
         nb->size = size;
         nb->used = 0;
@@ -116,7 +179,7 @@ void *arena_alloc(struct arena *a, size_t n)
 void *arena_calloc(struct arena *a, size_t count, size_t size)
 {
     if (size && count > SIZE_MAX / size)
-        return NULL;
+        return failed(a);
     void *p = arena_alloc(a, count * size);
     if (p)
         memset(p, 0, count * size);
@@ -186,6 +249,11 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
 size_t arena_used(const struct arena *a)
 {
     return a->total;
+}
+
+size_t arena_failures(const struct arena *a)
+{
+    return a->failures;
 }
 
 int arena_owns(const struct arena *a, const void *p)

@@ -31,8 +31,34 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 char *arena_vprintf(struct arena *a, const char *fmt, va_list ap);
 size_t arena_used(const struct arena *a);
+/* How many allocations from a have failed (past the cap, OOM): code that
+ * cannot check every allocation of a library it drives (jansson in a JSON
+ * arena window) compares this before and after instead. */
+size_t arena_failures(const struct arena *a);
 /* 1 when p points into one of a's blocks (a has few: they double in size). */
 int arena_owns(const struct arena *a, const void *p);
+
+/* Lowers a's cap to cap_bytes (never below what it already holds, never
+ * raises it); used by fault injection. */
+void arena_set_cap(struct arena *a, size_t cap_bytes);
+
+/*
+ * Fault injection, in the manner of SQLite's test harness: while a thread has
+ * a struct arena_fault armed, its arena_new/arena_alloc calls are counted and
+ * the fail_at-th one (1-based) returns NULL, as on exhaustion; with persist,
+ * every one after it too. Compiled in only with TB_FAULT_INJECTION (meson
+ * option fault_injection: every build type but release); the server arms it
+ * per request only when started with TB_FAULT_INJECTION=1 (see README,
+ * "Testing"). Costs one thread-local test per allocation.
+ */
+struct arena_fault {
+    unsigned long fail_at;   /* 0 = fail nothing, only count */
+    int persist;
+    unsigned long count;     /* allocations seen while armed */
+    int hit;                 /* 1 once an allocation was failed */
+};
+/* Arms f on this thread (NULL disarms); returns 0, or -1 when compiled out. */
+int arena_fault_arm(struct arena_fault *f);
 
 /*
  * A growable byte buffer inside an arena, with its own maximum (curl's dynbuf

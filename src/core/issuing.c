@@ -54,34 +54,41 @@ char *issuer_did(struct arena *a, const char *public_url, int64_t org_id)
     size_t len = strcspn(host, "/");
     struct abuf b;
     abuf_init(&b, a, 1024);
-    abuf_puts(&b, "did:web:");
+    int bad = abuf_puts(&b, "did:web:");
     for (size_t i = 0; i < len; i++) {
         if (host[i] == ':')
-            abuf_puts(&b, "%3A");   /* did:web encodes the port's colon */
+            bad |= abuf_puts(&b, "%3A");   /* did:web encodes the port's colon */
         else
-            abuf_append(&b, &host[i], 1);
+            bad |= abuf_append(&b, &host[i], 1);
     }
-    abuf_printf(&b, ":issuers:%lld", (long long)org_id);
-    return (char *)abuf_cstr(&b);
+    bad |= abuf_printf(&b, ":issuers:%lld", (long long)org_id);
+    return bad ? NULL : (char *)abuf_cstr(&b);   /* NULL: out of memory, never a partial DID */
 }
 
 int64_t issuer_did_org(const char *did, const char *public_url)
 {
-    if (!did)
+    /* Compared in place (no allocation that could fail): did:web:HOST:issuers:N
+     * with the port's colon of public_url's host written %3A. */
+    if (!did || strncmp(did, "did:web:", 8))
         return 0;
-    struct arena *a = arena_new(0);
-    char *prefix = issuer_did(a, public_url, 0);
-    prefix[strlen(prefix) - 1] = '\0';   /* drop the "0" */
-    int64_t org = 0;
-    size_t pl = strlen(prefix);
-    if (!strncmp(did, prefix, pl)) {
-        char *end;
-        long long v = strtoll(did + pl, &end, 10);
-        if (v > 0 && (*end == '\0' || *end == '#'))
-            org = v;
+    const char *host = strstr(public_url, "://");
+    host = host ? host + 3 : public_url;
+    size_t len = strcspn(host, "/");
+    const char *p = did + 8;
+    for (size_t i = 0; i < len; i++) {
+        if (host[i] == ':') {
+            if (strncmp(p, "%3A", 3))
+                return 0;
+            p += 3;
+        } else if (*p++ != host[i]) {
+            return 0;
+        }
     }
-    arena_free(a);
-    return org;
+    if (strncmp(p, ":issuers:", 9))
+        return 0;
+    char *end;
+    long long v = strtoll(p + 9, &end, 10);
+    return v > 0 && (*end == '\0' || *end == '#') ? v : 0;
 }
 
 char *issuer_key_vm(struct arena *a, const char *did, int64_t key_id)
@@ -91,17 +98,27 @@ char *issuer_key_vm(struct arena *a, const char *did, int64_t key_id)
 
 json_t *issuer_did_document(const char *did, const json_t *keys)
 {
+    if (!did)
+        return NULL;
     struct arena *a = arena_new(0);
     json_t *vms = json_array(), *assert_ids = json_array();
+    int bad = !a || !vms || !assert_ids;
     size_t i;
     json_t *k;
     json_array_foreach(keys, i, k) {
-        char *vm = issuer_key_vm(a, did, json_integer_value(json_object_get(k, "id")));
-        json_array_append_new(vms, json_pack("{s:s, s:s, s:s, s:O}", "id", vm, "type", "Multikey", "controller",
-                                             did, "publicKeyMultibase", json_object_get(k, "public_key")));
-        json_array_append_new(assert_ids, json_string(vm));
+        char *vm = bad ? NULL : issuer_key_vm(a, did, json_integer_value(json_object_get(k, "id")));
+        bad = bad || !vm ||
+              json_array_append_new(vms, json_pack("{s:s, s:s, s:s, s:O}", "id", vm, "type", "Multikey",
+                                                   "controller", did, "publicKeyMultibase",
+                                                   json_object_get(k, "public_key"))) ||
+              json_array_append_new(assert_ids, json_string(vm));
     }
     arena_free(a);
+    if (bad) {   /* out of memory: no document rather than one missing keys */
+        json_decref(vms);
+        json_decref(assert_ids);
+        return NULL;
+    }
     return json_pack("{s:[s,s], s:s, s:o, s:o}", "@context", "https://www.w3.org/ns/did/v1",
                      "https://w3id.org/security/multikey/v1", "id", did, "verificationMethod", vms,
                      "assertionMethod", assert_ids);

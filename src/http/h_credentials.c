@@ -198,8 +198,11 @@ int h_credential_get(struct request *r, struct response *res, struct tb_err *err
     if (entity_load(r, ENT_CREDENTIAL, &c, err) < 0)
         return -1;
     const char *uuid = json_string_value(json_object_get(c, "credential_id"));
-    json_object_set_new(c, "verify_url", json_string(arena_printf(r->arena, "%s/verify?id=%s", r->cfg->public_url,
-                                                                   uuid + strlen("urn:uuid:"))));
+    const char *url = arena_printf(r->arena, "%s/verify?id=%s", r->cfg->public_url, uuid + strlen("urn:uuid:"));
+    if (!url || json_object_set_new(c, "verify_url", json_string(url))) {
+        json_decref(c);
+        return TB_INTERNAL(err, "out of memory");
+    }
     return entity_reply(r, res, 200, c);
 }
 
@@ -265,7 +268,7 @@ static int accredited(void *user, const char *issuer, long long issued_at, const
         return -1;
     *message = yes ? arena_printf(ctx->r->arena, "the foundation accredited this issuer on %s, when it issued", date)
                    : arena_printf(ctx->r->arena, "the issuer was not accredited by the foundation on %s", date);
-    return yes;
+    return *message ? yes : -2;
 }
 
 int h_public_verify(struct request *r, struct response *res, struct tb_err *err)
@@ -289,6 +292,12 @@ int h_public_verify(struct request *r, struct response *res, struct tb_err *err)
     json_t *did_docs = NULL, *lists = json_array(), *keys = NULL;
     if (org && store_issuer_keys_public(r->store, org, &keys, err) == 0 && json_array_size(keys)) {
         did_docs = issuer_did_document(issuer_did(r->arena, r->cfg->public_url, org), keys);
+        if (!did_docs) {
+            json_decref(vc);
+            json_decref(lists);
+            json_decref(keys);
+            return TB_INTERNAL(err, "out of memory");
+        }
         for (int i = 0; i < 2; i++) {
             json_t *list;
             struct tb_err e2;
@@ -303,6 +312,7 @@ int h_public_verify(struct request *r, struct response *res, struct tb_err *err)
     opt.accredited = accredited;
     opt.accredited_user = &actx;
     opt.clock_skew = 300;
+    opt.limits = &verify_public_limits;   /* anyone may call this: bound the work */
     struct verify_report rep;
     int rc = credential_verify(vc, &opt, &rep, r->arena, err);
     json_decref(vc);
@@ -311,10 +321,14 @@ int h_public_verify(struct request *r, struct response *res, struct tb_err *err)
     json_decref(keys);
     if (rc < 0)
         return -1;
-    json_t *out = verify_report_json(&rep);
-    json_object_set_new(out, "summary", json_string(rep.verified
+    const char *summary = rep.verified
         ? "Verified: the signature is valid, the issuer is who it says, and the credential is neither revoked nor expired."
-        : arena_printf(r->arena, "Not verified: %s.", rep.nerrors ? rep.errors[0] : "see the checks below")));
+        : arena_printf(r->arena, "Not verified: %s.", rep.nerrors ? rep.errors[0] : "see the checks below");
+    json_t *out = summary ? verify_report_json(&rep) : NULL;
+    if (!out || json_object_set_new(out, "summary", json_string(summary))) {
+        json_decref(out);
+        return TB_INTERNAL(err, "out of memory");
+    }
     return respond_json(res, 200, out);
 }
 
@@ -335,11 +349,20 @@ int h_credential_certificate(struct request *r, struct response *res, struct tb_
     cert.verify_url = arena_printf(r->arena, "%s/verify?id=%s", r->cfg->public_url, uuid);
     unsigned char *pdf;
     size_t len;
+    if (!cert.verify_url) {
+        TB_INTERNAL(err, "out of memory");
+        goto out;
+    }
     if (certificate_pdf(&cert, &pdf, &len, err) < 0)
         goto out;
     void *copy = arena_alloc(r->arena, len);
-    memcpy(copy, pdf, len);
+    if (copy)
+        memcpy(copy, pdf, len);
     free(pdf);
+    if (!copy) {
+        TB_INTERNAL(err, "out of memory");
+        goto out;
+    }
     res->status = 200;
     res->raw = copy;
     res->raw_len = len;
@@ -359,7 +382,10 @@ int h_public_credential(struct request *r, struct response *res, struct tb_err *
     json_t *doc;
     if (strlen(uuid) != 36)
         return TB_NOT_FOUND(err, "no credential with this id");
-    if (store_credential_public(r->store, arena_printf(r->arena, "urn:uuid:%s", uuid), &doc, err) < 0)
+    const char *urn = arena_printf(r->arena, "urn:uuid:%s", uuid);
+    if (!urn)
+        return TB_INTERNAL(err, "out of memory");
+    if (store_credential_public(r->store, urn, &doc, err) < 0)
         return -1;
     res->cache_control = "no-store";
     return respond_json(res, 200, json_pack("{s:o}", "credential", doc));

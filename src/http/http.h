@@ -51,6 +51,7 @@ struct response {
     const char *retry_after;
     const char *allow;
     const char *content_disposition;
+    const char *fault;              /* X-TB-Fault answer (fault injection, tests only) */
 };
 
 typedef int (*handler_fn)(struct request *r, struct response *res, struct tb_err *err);

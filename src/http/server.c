@@ -37,6 +37,7 @@
 #define LATENCY_BUCKETS 10
 
 static const struct config *cfg;
+static int fault_injection;   /* TB_FAULT_INJECTION=1 in a build that has it (tests only) */
 static pthread_key_t store_key;
 static sem_t pwhash_slots;
 static struct throttle *throttle_account, *throttle_address;
@@ -148,9 +149,14 @@ void http_mail_wake(void)
 
 int respond_json(struct response *res, int status, json_t *body)
 {
-    res->status = status;
     json_decref(res->json);
     res->json = body;
+    res->status = status;
+    if (!body) {   /* building the answer ran out of memory: say so, never send an empty 200 */
+        res->status = 500;
+        res->json = json_pack("{s:{s:s, s:s}}", "error", "code", "internal_error", "message", "out of memory");
+        return -1;
+    }
     return 0;
 }
 
@@ -652,6 +658,8 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, struct request
         MHD_add_response_header(resp, "Content-Disposition", res->content_disposition);
     if (close)
         MHD_add_response_header(resp, "Connection", "close");
+    if (res->fault)
+        MHD_add_response_header(resp, "X-TB-Fault", res->fault);
     (void)r;
     enum MHD_Result ret = MHD_queue_response(conn, (unsigned)res->status, resp);
     MHD_destroy_response(resp);
@@ -680,12 +688,33 @@ static void access_log(const struct request *r, const char *route, int status, d
             seconds * 1000.0, (long long)r->actor.user_id, r->client_addr);
 }
 
+/* Fault injection (tests only): "X-TB-Fault: alloc=N[,persist][,cap=BYTES]"
+ * fails the request's Nth arena allocation (alloc=0 only counts them) and
+ * may lower its arena's cap. Returns 1 when the request asks for it. */
+static int fault_from_header(struct MHD_Connection *conn, struct arena *a, struct arena_fault *f)
+{
+    const char *h = fault_injection ? MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-TB-Fault") : NULL;
+    if (!h)
+        return 0;
+    for (const char *p = h; *p; p += strcspn(p, ","), p += *p == ',') {
+        p += strspn(p, " ");
+        if (!strncmp(p, "alloc=", 6))
+            f->fail_at = strtoul(p + 6, NULL, 10);
+        else if (!strncmp(p, "persist", 7))
+            f->persist = 1;
+        else if (!strncmp(p, "cap=", 4))
+            arena_set_cap(a, (size_t)strtoull(p + 4, NULL, 10));
+    }
+    return 1;
+}
+
 static enum MHD_Result finish(struct MHD_Connection *conn, struct ctx *c, const char *url,
                               const char *method, int early_status, const char *early_msg)
 {
     struct request r = {0};
     struct response res = {0};
     struct tb_err err = {0};
+    char fault_answer[64] = "";
     r.arena = c->arena;
     r.cfg = cfg;
     r.conn = conn;
@@ -700,12 +729,24 @@ static enum MHD_Result finish(struct MHD_Connection *conn, struct ctx *c, const 
     } else if (c->too_large) {
         tb_fail(&err, 413, "payload_too_large", "", "body: larger than the %zu-byte limit", c->body.max);
     } else {
+        struct arena_fault fault = {0};
+        int armed = fault_from_header(conn, c->arena, &fault);
+        if (armed)
+            arena_fault_arm(&fault);
         index = dispatch(&r, &res, &c->body, &err);
+        if (armed) {
+            arena_fault_arm(NULL);
+            snprintf(fault_answer, sizeof fault_answer, "hit=%d, count=%lu", fault.hit, fault.count);
+        }
     }
+    if (!err.status && !res.status)
+        TB_INTERNAL(&err, "the request could not be completed");
     if (err.status)
         error_to_response(&res, &err);
     if (!res.status)
         res.status = 500;
+    if (fault_answer[0])
+        res.fault = fault_answer;
     if (!strcmp(method, "HEAD")) {
         json_decref(res.json);
         res.json = NULL;
@@ -841,6 +882,11 @@ int http_serve(const struct config *config)
 {
     cfg = config;
     struct tb_err err = {0};
+    const char *fi = getenv("TB_FAULT_INJECTION");
+    if (fi && !strcmp(fi, "1") && arena_fault_arm(NULL) == 0) {
+        fault_injection = 1;
+        fprintf(stderr, "tradebridge: TB_FAULT_INJECTION=1: requests may ask for allocation failures (tests only)\n");
+    }
     int threads = cfg->threads > 0 ? cfg->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
     if (threads < 1)
         threads = 1;

@@ -35,6 +35,10 @@ static int operator_key(const struct issuing_ctx *c, int64_t org, struct cred_ke
         cred_keypair_generate(key);
         char *pub = multikey_encode_public(c->arena, key->pk);
         char sealed[256];
+        if (!pub) {
+            TB_INTERNAL(err, "out of memory");
+            goto out;
+        }
         if (issuer_seal(kek, key->seed, sealed, sizeof sealed) < 0 ||
             store_issuer_key_rotate(c->st, c->actor, org, pub, sealed, err) < 0 ||
             store_issuer_key_current(c->st, c->actor, org, &k, &found, err) < 0)
@@ -62,7 +66,11 @@ int issuing_sign(const struct issuing_ctx *c, int64_t org, const json_t *doc, js
     char *did = issuer_did(c->arena, c->public_url, org);
     struct di_options opt = {0};
     opt.suite = DI_EDDSA_RDFC_2022;
-    opt.verification_method = issuer_key_vm(c->arena, did, key_id);
+    opt.verification_method = did ? issuer_key_vm(c->arena, did, key_id) : NULL;
+    if (!opt.verification_method) {
+        sodium_memzero(&key, sizeof key);
+        return TB_INTERNAL(err, "out of memory");
+    }
     int rc = di_sign(doc, &key, &opt, c->arena, signed_doc, NULL, err);
     sodium_memzero(&key, sizeof key);
     return rc;
@@ -82,6 +90,8 @@ int issuing_rotate_key(const struct issuing_ctx *c, int64_t org, struct tb_err *
     sodium_memzero(&key, sizeof key);
     if (rc < 0)
         return TB_INTERNAL(err, "could not seal the new key");
+    if (!pub)
+        return TB_INTERNAL(err, "out of memory");
     return store_issuer_key_rotate(c->st, c->actor, org, pub, sealed, err);
 }
 
@@ -115,7 +125,10 @@ static int update_status_list(const struct issuing_ctx *c, int64_t org, const ch
     char now[32];
     now_text(now);
     char *did = issuer_did(c->arena, c->public_url, org);
-    json_t *vc = status_list_credential(issuing_list_url(c, org, purpose), did, purpose, &list, now, c->arena, err);
+    char *url = issuing_list_url(c, org, purpose);
+    if (!did || !url)
+        return TB_INTERNAL(err, "out of memory");
+    json_t *vc = status_list_credential(url, did, purpose, &list, now, c->arena, err);
     if (!vc)
         return -1;
     json_t *signed_vc = NULL;
@@ -179,8 +192,11 @@ int issuing_issue(const struct issuing_ctx *c, int64_t gid, int64_t aid, int64_t
     sodium_bin2hex(salt, sizeof salt, rnd, sizeof rnd);
     now_text(now);
     json_t *status = json_array();
-    for (int i = 0; i < 2; i++)
-        json_array_append_new(status, status_list_entry(issuing_list_url(c, org_id, purposes[i]), (size_t)index, purposes[i]));
+    int oom = !status;
+    for (int i = 0; i < 2; i++) {
+        const char *url = issuing_list_url(c, org_id, purposes[i]);
+        oom = oom || !url || json_array_append_new(status, status_list_entry(url, (size_t)index, purposes[i]));
+    }
     struct ob3_input in = {
         .credential_id = uuid,
         .issuer_did = issuer_did(c->arena, c->public_url, org_id),
@@ -198,7 +214,16 @@ int issuing_issue(const struct issuing_ctx *c, int64_t gid, int64_t aid, int64_t
         .valid_from = valid_from ? valid_from : now,
         .status = status,
     };
-    vc = ob3_credential(&in);
+    /* Out of memory anywhere above would issue a credential missing a part. */
+    if (oom || !in.issuer_did || !in.achievement_url || !in.evidence_name) {
+        json_decref(status);
+        TB_INTERNAL(err, "out of memory");
+        goto out;
+    }
+    if (!(vc = ob3_credential(&in))) {   /* took status */
+        TB_INTERNAL(err, "out of memory");
+        goto out;
+    }
     if (issuing_sign(c, org_id, vc, &signed_vc, err) < 0)
         goto out;
     /* Both lists are published, at this server's current address, before
@@ -215,7 +240,8 @@ int issuing_issue(const struct issuing_ctx *c, int64_t gid, int64_t aid, int64_t
         struct tb_err ignored;
         if (found && store_status_list_public(c->st, org_id, purposes[i], &published, &ignored) == 0) {
             const char *lid = json_string_value(json_object_get(published, "id"));
-            current = lid && !strcmp(lid, issuing_list_url(c, org_id, purposes[i]));
+            const char *url = issuing_list_url(c, org_id, purposes[i]);
+            current = lid && url && !strcmp(lid, url);
             json_decref(published);
         }
         if (!current && update_status_list(c, org_id, purposes[i], -1, 0, err) < 0)

@@ -184,6 +184,7 @@ export function linkToken(mail, page) {
  * Builds a fresh demo database in a temp dir and starts `tradebridge serve`
  * on a free port. opts.smtp: also start an SMTP sink and deliver mail to it.
  * opts.db: serve this existing database instead (a restart; no demo build).
+ * opts.env: extra environment for the server (TRADEBRIDGE_* included).
  * Returns {base, port, db, dir, smtp, stderr(), stop(), kill(sig), exited}.
  */
 export async function startServer(opts = {}) {
@@ -203,7 +204,7 @@ export async function startServer(opts = {}) {
   const args = ['serve', '--db', db, '--listen', '127.0.0.1:0', '--log-level', opts.logLevel || 'warn'];
   if (smtp) args.push('--smtp-url', `smtp://127.0.0.1:${smtp.port}`, '--public-url', 'http://test.local');
   if (opts.args) args.push(...opts.args);
-  const proc = spawn(BINARY, args, { cwd: dir, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(BINARY, args, { cwd: dir, env: childEnv(opts.env), stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '', stdout = '';
   proc.stderr.setEncoding('utf8').on('data', (d) => { stderr += d; });
   const exited = new Promise((r) => proc.on('exit', (code, signal) => r({ code, signal })));
@@ -242,7 +243,7 @@ export async function startServer(opts = {}) {
         })();
       }
       const e = await stopped;
-      const unusual = stderr.split('\n').filter((l) => l && !/^tradebridge: (SIGTERM received|stopped cleanly)/.test(l));
+      const unusual = stderr.split('\n').filter((l) => l && !/^tradebridge: (SIGTERM received|stopped cleanly|TB_FAULT_INJECTION=1)/.test(l));
       if (unusual.length) process.stderr.write(`--- server stderr (${BINARY}):\n${stderr}\n---\n`);
       if (!keepDir && e.code === 0) rmSync(dir, { recursive: true, force: true });
       assert.ok(!e.timedOut, `server did not exit within ${SLOW_MS} ms of SIGTERM; stderr:\n${stderr}`);

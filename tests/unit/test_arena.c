@@ -117,6 +117,37 @@ static void json_window_allocates_from_the_arena(void **state)
     arena_free(a);
 }
 
+/* Fault injection fails exactly the chosen allocation (or every later one
+ * with persist), arena_new included, and failures are counted per arena;
+ * a lowered cap holds. */
+static void injected_failures_are_counted(void **state)
+{
+    (void)state;
+    struct arena_fault f = {.fail_at = 3};
+    if (arena_fault_arm(&f) < 0)
+        skip();   /* compiled out (release build) */
+    struct arena *a = arena_new(0);          /* 1 */
+    assert_non_null(arena_alloc(a, 8));      /* 2 */
+    assert_null(arena_alloc(a, 8));          /* 3 fails */
+    assert_non_null(arena_alloc(a, 8));      /* 4 */
+    arena_fault_arm(NULL);
+    assert_int_equal(f.count, 4);
+    assert_true(f.hit);
+    assert_int_equal(arena_failures(a), 1);
+    struct arena_fault p = {.fail_at = 1, .persist = 1};
+    arena_fault_arm(&p);
+    assert_null(arena_new(0));
+    assert_null(arena_alloc(a, 1));
+    assert_null(arena_alloc(a, 1));
+    arena_fault_arm(NULL);
+    assert_int_equal(arena_failures(a), 3);
+    assert_non_null(arena_alloc(a, 1));
+    arena_set_cap(a, 1);                     /* never below what it holds */
+    assert_null(arena_alloc(a, 64 * 1024));
+    assert_int_equal(arena_failures(a), 4);
+    arena_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -127,6 +158,7 @@ int main(void)
         cmocka_unit_test(errors_are_one_line),
         cmocka_unit_test(reset_keeps_the_largest_block),
         cmocka_unit_test(json_window_allocates_from_the_arena),
+        cmocka_unit_test(injected_failures_are_counted),
     };
     return cmocka_run_group_tests_name("arena", tests, NULL, NULL);
 }

@@ -117,43 +117,55 @@ void cred_format_time(long long epoch, char *buf, size_t size)
 }
 
 int di_canonicalize(const json_t *doc, enum di_suite suite, struct jsonld_loader *loader,
-                    struct arena *a, const char **out, size_t *len, struct tb_err *err)
+                    const struct jsonld_limits *limits, struct arena *a, const char **out,
+                    size_t *len, struct tb_err *err)
 {
+    /* Every allocation here comes from a (jansson's too, in the JSON arena
+     * window of toRdf): one that failed may have dropped data silently, so
+     * the result, or its error ("not defined by any context", say), cannot
+     * be trusted. */
+    size_t failures = arena_failures(a);
+    int rc;
+    *out = NULL;
     if (suite == DI_EDDSA_JCS_2022) {
         struct abuf b;
         abuf_init(&b, a, CANON_MAX);
-        if (jcs_serialize(doc, &b, err))
-            return -1;
-        *out = abuf_cstr(&b);
-        *len = b.len;
-        return *out ? 0 : TB_INTERNAL(err, "out of memory");
+        rc = jcs_serialize(doc, &b, err);
+        if (rc == 0) {
+            *out = abuf_cstr(&b);
+            *len = b.len;
+        }
+    } else {
+        /* JSON-LD safe mode: toRdf silently drops what no context defines (the
+         * npm VC 2.0 context has no @vocab) and relative IRIs; dropped data would
+         * not be signed, so anyone could add it later. Data Integrity requires
+         * refusing such documents, for signing and verifying alike. */
+        struct jsonld_opts jo = {.safe = 1, .limits = limits};
+        struct rdf_dataset ds;
+        rdf_dataset_init(&ds, a);
+        struct rdfc_result r;
+        rc = jsonld_to_rdf_opts(doc, loader ? loader : jsonld_loader_default(), &jo, &ds, err);
+        if (rc == 0)
+            rc = rdfc_canonicalize(&ds, NULL, a, &r, err);
+        if (rc == 0) {
+            *out = r.nquads;
+            *len = r.len;
+        }
     }
-    /* JSON-LD safe mode: toRdf silently drops what no context defines (the
-     * npm VC 2.0 context has no @vocab) and relative IRIs; dropped data would
-     * not be signed, so anyone could add it later. Data Integrity requires
-     * refusing such documents, for signing and verifying alike. */
-    struct jsonld_opts jo = {.safe = 1};
-    struct rdf_dataset ds;
-    rdf_dataset_init(&ds, a);
-    if (jsonld_to_rdf_opts(doc, loader ? loader : jsonld_loader_default(), &jo, &ds, err))
-        return -1;
-    struct rdfc_result r;
-    if (rdfc_canonicalize(&ds, NULL, a, &r, err))
-        return -1;
-    *out = r.nquads;
-    *len = r.len;
-    return 0;
+    if (arena_failures(a) != failures || (rc == 0 && !*out))
+        return tb_fail(err, 500, "internal_error", "", "out of memory while canonicalizing");
+    return rc ? -1 : 0;
 }
 
 /* hashData for a document (without proof) and a proof configuration. */
 static int hash_data(const json_t *doc, const json_t *config, enum di_suite suite,
-                     struct jsonld_loader *loader, struct arena *a, struct di_trace *t,
-                     struct tb_err *err)
+                     struct jsonld_loader *loader, const struct jsonld_limits *limits,
+                     struct arena *a, struct di_trace *t, struct tb_err *err)
 {
     const char *cd, *cp;
     size_t ld, lp;
-    if (di_canonicalize(config, suite, loader, a, &cp, &lp, err) ||
-        di_canonicalize(doc, suite, loader, a, &cd, &ld, err))
+    if (di_canonicalize(config, suite, loader, limits, a, &cp, &lp, err) ||
+        di_canonicalize(doc, suite, loader, limits, a, &cd, &ld, err))
         return -1;
     t->canon_doc = cd;
     t->canon_proof = cp;
@@ -257,7 +269,7 @@ int di_sign(const json_t *doc, const struct cred_keypair *key, const struct di_o
     json_object_set(config, "@context", (json_t *)ctx);
     if (suite == DI_EDDSA_JCS_2022)   /* the JCS suite keeps @context in the proof */
         json_object_set(proof, "@context", (json_t *)ctx);
-    if (hash_data(unsecured, config, suite, opt->loader, a, trace, err)) {
+    if (hash_data(unsecured, config, suite, opt->loader, NULL, a, trace, err)) {
         json_decref(existing);
         goto out;
     }
@@ -309,8 +321,8 @@ static int context_starts_with(const json_t *ctx, const json_t *prefix)
 }
 
 int di_verify_proof(const json_t *secured, const json_t *proof, const unsigned char pk[32],
-                    struct jsonld_loader *loader, struct arena *a, struct di_trace *trace,
-                    struct tb_err *err)
+                    struct jsonld_loader *loader, const struct jsonld_limits *limits,
+                    struct arena *a, struct di_trace *trace, struct tb_err *err)
 {
     struct di_trace local;
     if (!trace)
@@ -358,7 +370,7 @@ int di_verify_proof(const json_t *secured, const json_t *proof, const unsigned c
         else if (doc_ctx)
             json_object_set(config, "@context", (json_t *)doc_ctx);
     }
-    if (hash_data(unsecured, config, suite, loader, a, trace, err))
+    if (hash_data(unsecured, config, suite, loader, limits, a, trace, err))
         goto out;
     unsigned char msg[64];
     memcpy(msg, trace->proof_hash, 32);

@@ -55,13 +55,16 @@ int di_sign(const json_t *doc, const struct cred_keypair *key, const struct di_o
  * "invalid_proof" (malformed/unsupported proof), "invalid_signature",
  * a JSON-LD/canonicalization error code, or "internal_error".
  */
+struct jsonld_limits;
+/* limits (NULL = none) bound the JSON-LD work of each canonicalization. */
 int di_verify_proof(const json_t *secured, const json_t *proof, const unsigned char pk[32],
-                    struct jsonld_loader *loader, struct arena *a, struct di_trace *trace,
-                    struct tb_err *err);
+                    struct jsonld_loader *loader, const struct jsonld_limits *limits,
+                    struct arena *a, struct di_trace *trace, struct tb_err *err);
 
 /* Canonical form of a JSON-LD document: RDFC-1.0 N-Quads (rdfc) or JCS. */
 int di_canonicalize(const json_t *doc, enum di_suite suite, struct jsonld_loader *loader,
-                    struct arena *a, const char **out, size_t *len, struct tb_err *err);
+                    const struct jsonld_limits *limits, struct arena *a, const char **out,
+                    size_t *len, struct tb_err *err);
 
 /* XML Schema dateTime ("2024-01-02T03:04:05Z", optional fraction, offset)
  * to seconds since the epoch; -1 if malformed. */

@@ -41,6 +41,24 @@ void jsonld_loader_set_fetch(struct jsonld_loader *l, jsonld_fetch_fn fn, void *
 /* Names of the embedded context URLs, NULL-terminated (for docs and tests). */
 const char *const *jsonld_embedded_urls(void);
 
+/*
+ * Work one call may do, for input nobody vouches for (public verification).
+ * 0 = no limit. Exceeding one fails with status 422, code "limit_exceeded",
+ * tb_err.field naming the limit ("@context", "depth", "values", "nodes",
+ * "quads", "blank_nodes").
+ */
+struct jsonld_limits {
+    size_t contexts;      /* @context entries anywhere in the input (array elements count one each) */
+    size_t depth;         /* nesting of the input's arrays and objects */
+    size_t values;        /* JSON values in the input */
+    size_t nodes;         /* node objects after expansion */
+    size_t quads;         /* RDF statements produced */
+    size_t blank_nodes;   /* blank nodes produced */
+};
+/* Checks the input-side limits (contexts, depth, values) by one walk over doc,
+ * before any JSON-LD work. 0 when within them (or lim is NULL). */
+int jsonld_check_input(const json_t *doc, const struct jsonld_limits *lim, struct tb_err *err);
+
 /* Options of the JSON-LD API that the test suites exercise. Zero = defaults. */
 struct jsonld_opts {
     const char *base;                /* document base IRI, NULL for none */
@@ -53,6 +71,7 @@ struct jsonld_opts {
      * no context defines, a relative or keyword-like @id/@type, an IRI or
      * language tag toRdf would drop. tb_err.field names the key or value. */
     int safe;
+    const struct jsonld_limits *limits;   /* NULL = none (toRdf checks them all) */
 };
 
 /* Appends doc's statements to out. loader NULL = jsonld_loader_default().

@@ -1105,6 +1105,23 @@ static int process_context(struct jl_state *st, const struct jl_ctx *active, con
     return 0;
 }
 
+/* A context built for this call only, in its arena. */
+static int process_uncached(struct jl_state *st, const struct jl_ctx *active, const json_t *local,
+                            const char *base_url, int override_protected, int propagate,
+                            int validate_scoped, const struct jl_ctx **out)
+{
+    struct arena *save = st->ca;
+    st->ca = st->a;
+    /* Contexts may add documents to the loader (@import, fetch hooks):
+     * their JSON must come from the heap, not a caller's JSON arena. */
+    struct json_arena_window win = json_arena_suspend();
+    int rc = process_context(st, active, local, base_url, NULL, override_protected, propagate,
+                             validate_scoped, out);
+    json_arena_resume(win);
+    st->ca = save;
+    return rc;
+}
+
 int jl_process_context(struct jl_state *st, const struct jl_ctx *active, const json_t *local,
                        const char *base_url, int override_protected, int propagate,
                        int validate_scoped, int cacheable_value, const struct jl_ctx **out)
@@ -1171,18 +1188,9 @@ int jl_process_context(struct jl_state *st, const struct jl_ctx *active, const j
         if (ok)
             key = abuf_cstr(&kb);
     }
-    if (!key) {
-        struct arena *save = st->ca;
-        st->ca = st->a;
-        /* Contexts may add documents to the loader (@import, fetch hooks):
-         * their JSON must come from the heap, not a caller's JSON arena. */
-        struct json_arena_window win = json_arena_suspend();
-        int rc = process_context(st, active, local, base_url, NULL, override_protected, propagate,
-                                 validate_scoped, out);
-        json_arena_resume(win);
-        st->ca = save;
-        return rc;
-    }
+    if (!key)
+        return process_uncached(st, active, local, base_url, override_protected, propagate,
+                                validate_scoped, out);
     pthread_mutex_lock(&l->mu);
     struct jl_ctx *hit = jl_cache_get(l, key);
     if (hit) {
@@ -1194,14 +1202,31 @@ int jl_process_context(struct jl_state *st, const struct jl_ctx *active, const j
         *out = hit;
         return 0;
     }
+    if (!jl_cache_room(l)) {
+        /* The cache is full (its entries live as long as the process, and
+         * each new sequence of context URLs would add one): build this one
+         * for this call only. */
+        pthread_mutex_unlock(&l->mu);
+        return process_uncached(st, active, local, base_url, override_protected, propagate,
+                                validate_scoped, out);
+    }
     struct arena *save = st->ca;
     st->ca = l->arena;
     const struct jl_ctx *r;
+    size_t failures = arena_failures(l->arena) + arena_failures(st->a);
     struct json_arena_window win = json_arena_suspend();   /* as above: cached for good */
     int rc = process_context(st, active, local, base_url, NULL, override_protected, propagate,
                              validate_scoped, &r);
     json_arena_resume(win);
     st->ca = save;
+    if (arena_failures(l->arena) + arena_failures(st->a) != failures) {
+        /* An allocation failed: the context may lack a term, and must not
+         * be cached (or used) that way. */
+        pthread_mutex_unlock(&l->mu);
+        if (st->err)
+            st->err->status = 0;   /* whatever it caused is not the cause */
+        return jl_oom(st);
+    }
     if (rc == 0) {
         if (r != active) {
             ((struct jl_ctx *)r)->cached = 1;

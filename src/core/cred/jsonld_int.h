@@ -93,6 +93,8 @@ struct jl_state {
 const json_t *jl_loader_get(struct jl_state *st, const char *url);
 void *jl_cache_get(struct jsonld_loader *l, const char *key);
 void jl_cache_put(struct jsonld_loader *l, const char *key, void *val);
+/* 1 while the cache may grow (callers hold l->mu). */
+int jl_cache_room(const struct jsonld_loader *l);
 /* Callers hold l->mu. */
 const struct jl_ctx *jl_pcache_get(const struct jsonld_loader *l, const struct jl_pslot *key);
 void jl_pcache_put(struct jsonld_loader *l, const struct jl_pslot *entry);

@@ -148,6 +148,8 @@ int jl_unsafe(struct jl_state *st, const char *what, const char *why)
 
 int jl_oom(struct jl_state *st)
 {
+    if (st->err && st->err->status)
+        return -1;   /* the first error stands (a limit reached, say) */
     return tb_fail(st->err, 500, "internal_error", "", "out of memory in JSON-LD processing");
 }
 
@@ -328,9 +330,19 @@ const json_t *jl_loader_get(struct jl_state *st, const char *url)
     return doc;
 }
 
-/* The cache is bounded: past this many entries new contexts are simply not
- * cached (they are then built per call), so odd inputs cannot grow it forever. */
+/* The cache is bounded: past this many entries, or this many bytes, new
+ * contexts are simply not cached (they are then built per call), so odd
+ * inputs cannot grow it forever. Entries are never evicted (other threads may
+ * be using them). The credentials this server signs and verifies need about
+ * 2 MB; every new sequence of context URLs a caller sends adds one entry (a
+ * copy of the term definitions, ~50 KB per context in the sequence). */
 #define CACHE_MAX 4096
+#define CACHE_BYTES_MAX ((size_t)32 << 20)
+
+int jl_cache_room(const struct jsonld_loader *l)
+{
+    return arena_used(l->arena) < CACHE_BYTES_MAX;
+}
 
 void *jl_cache_get(struct jsonld_loader *l, const char *key)
 {
@@ -339,7 +351,7 @@ void *jl_cache_get(struct jsonld_loader *l, const char *key)
 
 void jl_cache_put(struct jsonld_loader *l, const char *key, void *val)
 {
-    if (l->cache_entries >= CACHE_MAX)
+    if (l->cache_entries >= CACHE_MAX || !jl_cache_room(l))
         return;
     char *k = arena_strdup(l->arena, key);
     if (k && jl_map_put(&l->cache, l->arena, k, val) == 0)
@@ -390,7 +402,7 @@ static void pslot_insert(struct jl_pslot *slots, size_t cap, const struct jl_psl
 
 void jl_pcache_put(struct jsonld_loader *l, const struct jl_pslot *entry)
 {
-    if (l->pcache_len >= CACHE_MAX || jl_pcache_get(l, entry))
+    if (l->pcache_len >= CACHE_MAX || !jl_cache_room(l) || jl_pcache_get(l, entry))
         return;
     if ((l->pcache_len + 1) * 2 > l->pcache_cap) {   /* keep load under 1/2 */
         size_t ncap = l->pcache_cap ? l->pcache_cap * 2 : 64;

@@ -23,12 +23,23 @@ struct nm {
     unsigned long counter;
 };
 
+static int over_limit(struct jl_state *st, const char *field, size_t limit)
+{
+    return tb_fail(st->err, 422, "limit_exceeded", field,
+                   "credential: more %s than the %zu accepted", field, limit);
+}
+
 static const char *gen_bnode(struct nm *m, const char *old)
 {
     if (old) {
         json_t *x = json_object_get(m->idmap, old);
         if (x)
             return json_string_value(x);
+    }
+    const struct jsonld_limits *lim = m->st->opts->limits;
+    if (lim && lim->blank_nodes && m->counter >= lim->blank_nodes) {
+        over_limit(m->st, "blank_nodes", lim->blank_nodes);
+        return NULL;
     }
     /* key = "\x01" label: fresh labels stay alive in the map under a key no
      * input can use. Formatted by hand: snprintf showed in profiles. */
@@ -273,13 +284,21 @@ struct rdfw {
     struct rdf_dataset *out;
     struct rdf_term graph;
     int suppress;   /* > 0: inside an ill-formed subject/predicate/graph, emit nothing */
+    int oom;        /* a copy failed: the next statement fails the call */
+    size_t nodes, quads;
 };
 
 /* Strings of the expanded form already live in the dataset's arena (it is
- * built in a JSON arena window on that arena): only others are copied. */
+ * built in a JSON arena window on that arena): only others are copied. A
+ * failed copy is remembered, so no statement goes out with a missing part. */
 static const char *keep(struct rdfw *w, const char *s)
 {
-    return arena_owns(w->out->arena, s) ? s : arena_strdup(w->out->arena, s);
+    if (!s || arena_owns(w->out->arena, s))
+        return s;
+    const char *c = arena_strdup(w->out->arena, s);
+    if (!c)
+        w->oom = 1;
+    return c;
 }
 
 /* The keyword entries of an expanded object, found in one pass over its keys
@@ -341,6 +360,11 @@ static int emit(struct rdfw *w, const struct rdf_term *s, const struct rdf_term 
 {
     if (w->suppress)
         return 0;
+    if (w->oom || !s->value || !p->value || !o->value)
+        return jl_oom(w->st);
+    const struct jsonld_limits *lim = w->st->opts->limits;
+    if (lim && lim->quads && ++w->quads > lim->quads)
+        return over_limit(w->st, "quads", lim->quads);
     struct rdf_quad q = {*s, *p, *o, w->graph};
     if (rdf_dataset_add(w->out, &q))
         return jl_oom(w->st);
@@ -499,6 +523,9 @@ static int node_to_rdf_kw(struct rdfw *w, const json_t *node, const struct kw *k
     struct rdf_term s;
     int sv;
     memset(subj, 0, sizeof *subj);
+    const struct jsonld_limits *lim = st->opts->limits;
+    if (lim && lim->nodes && ++w->nodes > lim->nodes)
+        return over_limit(st, "nodes", lim->nodes);
     if (json_is_null(idv))
         return 0;   /* @id expanded to null (keyword-like IRI): nothing to state */
     if (json_is_string(idv)) {
@@ -638,6 +665,51 @@ static int to_rdf(struct rdfw *w, const json_t *expanded)
 
 /* ---- public API -------------------------------------------------------- */
 
+struct input_count {
+    const struct jsonld_limits *lim;
+    size_t contexts, values;
+    struct tb_err *err;
+};
+
+static int count_input(struct input_count *c, const json_t *v, size_t depth)
+{
+    const struct jsonld_limits *lim = c->lim;
+    if (lim->values && ++c->values > lim->values)
+        return tb_fail(c->err, 422, "limit_exceeded", "values",
+                       "credential: more than %zu JSON values", lim->values);
+    if (!json_is_object(v) && !json_is_array(v))
+        return 0;
+    if (lim->depth && depth >= lim->depth)
+        return tb_fail(c->err, 422, "limit_exceeded", "depth",
+                       "credential: nested more than %zu levels deep", lim->depth);
+    const char *k;
+    const json_t *e;
+    size_t i;
+    if (json_is_array(v)) {
+        json_array_foreach(v, i, e)
+            if (count_input(c, e, depth + 1))
+                return -1;
+        return 0;
+    }
+    json_object_foreach((json_t *)v, k, e) {
+        if (!strcmp(k, "@context")) {
+            c->contexts += json_is_array(e) ? json_array_size(e) : 1;
+            if (lim->contexts && c->contexts > lim->contexts)
+                return tb_fail(c->err, 422, "limit_exceeded", "@context",
+                               "credential: more than %zu @context entries", lim->contexts);
+        }
+        if (count_input(c, e, depth + 1))
+            return -1;
+    }
+    return 0;
+}
+
+int jsonld_check_input(const json_t *doc, const struct jsonld_limits *lim, struct tb_err *err)
+{
+    struct input_count c = {lim, 0, 0, err};
+    return lim ? count_input(&c, doc, 0) : 0;
+}
+
 static const struct jsonld_opts no_opts;
 
 static int run_expand(const json_t *doc, struct jsonld_loader *loader,
@@ -690,6 +762,8 @@ int jsonld_to_rdf_opts(const json_t *doc, struct jsonld_loader *loader,
     struct arena *a = out->arena;
     /* The expanded form and the node map live only in this call: their JSON
      * goes into the arena too (json_arena.h). */
+    if (opts && jsonld_check_input(doc, opts->limits, err))
+        return -1;
     struct json_arena_window win = json_arena_push(a);
     json_t *expanded = NULL;
     int rc = run_expand(doc, loader, opts, a, &expanded, err);
@@ -703,8 +777,10 @@ int jsonld_to_rdf_opts(const json_t *doc, struct jsonld_loader *loader,
         struct nm m = {&st, json_object(), 0};
         rc = !m.idmap ? jl_oom(&st) : 0;
         if (rc == 0) {
-            struct rdfw w = {&st, &m, out, {0}, 0};
+            struct rdfw w = {&st, &m, out, {0}, 0, 0, 0, 0};
             rc = to_rdf(&w, expanded);
+            if (rc == 0 && w.oom)
+                rc = jl_oom(&st);
         }
     }
     /* No decref of the expanded form and the node map: every node of them was

@@ -122,12 +122,16 @@ json_t *status_list_credential(const char *list_id, const char *issuer, const ch
     if (status_list_encode(l, a, &enc, err))
         return NULL;
     char *sid = arena_printf(a, "%s#list", list_id);
+    if (!sid) {
+        TB_INTERNAL(err, "out of memory");
+        return NULL;
+    }
     json_t *c = json_pack("{s:[s], s:s, s:[s,s], s:s, s:{s:s, s:s, s:s, s:s}}",
                           "@context", "https://www.w3.org/ns/credentials/v2",
                           "id", list_id,
                           "type", "VerifiableCredential", "BitstringStatusListCredential",
                           "issuer", issuer,
-                          "credentialSubject", "id", sid ? sid : "", "type", "BitstringStatusList",
+                          "credentialSubject", "id", sid, "type", "BitstringStatusList",
                           "statusPurpose", purpose, "encodedList", enc);
     if (!c) {
         TB_INTERNAL(err, "out of memory");

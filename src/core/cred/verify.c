@@ -13,9 +13,25 @@
 #include "core/cred/keys.h"
 #include "core/cred/statuslist.h"
 
+/* Sized for Open Badges 3.0 credentials with room to spare: the demo's have
+ * 2 contexts, depth 6, ~70 values, ~12 nodes, ~50 quads, ~7 blank nodes. */
+const struct jsonld_limits verify_public_limits = {
+    .contexts = 16, .depth = 32, .values = 10000, .nodes = 1000, .quads = 5000,
+    .blank_nodes = 1000,
+};
+
+/* Errors that refuse the whole request instead of failing one check. */
+static int is_limit(const struct tb_err *e)
+{
+    return !strcmp(e->code, "limit_exceeded") || !strcmp(e->code, "canon_work_limit") ||
+           !strcmp(e->code, "too_large");
+}
+
 static void set_check(struct verify_report *r, struct verify_check *c, enum check_state st,
                       const char *msg)
 {
+    if (!msg)
+        r->oom = 1;   /* credential_verify answers out of memory */
     /* The first failure of a check is its message; later ones only go to errors. */
     if (c->state != CHECK_FAILED) {
         c->state = st;
@@ -125,7 +141,7 @@ int verify_resolve_key(const char *vm, const json_t *docs, const char *rel, unsi
  * one through *vm_out. Failures go to check c. */
 static void check_proofs(const json_t *vc, const struct verify_options *opt, long long now,
                          struct verify_report *r, struct verify_check *c, const char *what,
-                         const char **vm_out, struct arena *a)
+                         const char **vm_out, struct arena *a, struct tb_err *stop)
 {
     const json_t *proofs = json_object_get(vc, "proof");
     if (!proofs) {
@@ -142,7 +158,7 @@ static void check_proofs(const json_t *vc, const struct verify_options *opt, lon
                                                    what, n, VERIFY_MAX_PROOFS));
         return;
     }
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n && !stop->status; i++) {
         const json_t *p = json_is_array(proofs) ? json_array_get(proofs, i) : proofs;
         struct tb_err e = {0};
         const char *vm = json_string_value(json_object_get(p, "verificationMethod"));
@@ -171,10 +187,18 @@ static void check_proofs(const json_t *vc, const struct verify_options *opt, lon
             set_check(r, c, CHECK_FAILED, arena_printf(a, "%s: proof expired (%s)", what, expires));
         unsigned char pk[32];
         if (verify_resolve_key(vm, opt->did_documents, "assertionMethod", pk, a, &e)) {
+            if (e.status >= 500) {
+                *stop = e;
+                return;
+            }
             set_check(r, c, CHECK_FAILED, arena_printf(a, "%s: %s", what, e.message));
             continue;
         }
-        if (di_verify_proof(vc, p, pk, opt->loader, a, NULL, &e)) {
+        if (di_verify_proof(vc, p, pk, opt->loader, opt->limits, a, NULL, &e)) {
+            if ((opt->limits && is_limit(&e)) || e.status >= 500) {
+                *stop = e;   /* refused as a whole, or out of memory */
+                return;
+            }
             const char *msg = !strcmp(e.code, "invalid_signature")
                 ? arena_printf(a, "%s: signature is not valid (the credential or its proof was changed, "
                                   "or it was signed with another key)", what)
@@ -226,7 +250,7 @@ static const json_t *find_list(const json_t *lists, const char *id)
 }
 
 static void check_status(const json_t *vc, const struct verify_options *opt, long long now,
-                         struct verify_report *r, struct arena *a)
+                         struct verify_report *r, struct arena *a, struct tb_err *stop)
 {
     const json_t *cs = json_object_get(vc, "credentialStatus");
     if (!cs) {
@@ -258,12 +282,16 @@ static void check_status(const json_t *vc, const struct verify_options *opt, lon
         struct verify_report tmp;
         memset(&tmp, 0, sizeof tmp);
         const char *lvm = NULL;
-        check_proofs(list, opt, now, &tmp, &lc, "status list", &lvm, a);
+        check_proofs(list, opt, now, &tmp, &lc, "status list", &lvm, a, stop);
+        if (stop->status)
+            return;
+        r->oom |= tmp.oom;
         for (size_t k = 0; k < tmp.nerrors; k++)
             set_check(r, &r->status, CHECK_FAILED, tmp.errors[k]);
         struct verify_check dc = {0};
         memset(&tmp, 0, sizeof tmp);
         check_dates(list, now, opt->clock_skew, &tmp, &dc, "status list", a);
+        r->oom |= tmp.oom;
         for (size_t k = 0; k < tmp.nerrors; k++)
             set_check(r, &r->status, CHECK_FAILED, tmp.errors[k]);
         const char *li = str_or_id(json_object_get(list, "issuer"));
@@ -271,12 +299,21 @@ static void check_status(const json_t *vc, const struct verify_options *opt, lon
             set_check(r, &r->status, CHECK_FAILED,
                       arena_printf(a, "status list was issued by %s, not by the credential's issuer",
                                    li ? li : "(nobody)"));
-        else if (!opt->no_issuer_binding && lvm && strcmp(did_of(a, lvm) ? did_of(a, lvm) : "", li))
-            set_check(r, &r->status, CHECK_FAILED,
-                      arena_printf(a, "status list is signed by %s, not by its issuer %s", lvm, li));
+        else if (!opt->no_issuer_binding && lvm) {
+            const char *signer = did_of(a, lvm);
+            if (!signer)
+                r->oom = 1;
+            else if (strcmp(signer, li))
+                set_check(r, &r->status, CHECK_FAILED,
+                          arena_printf(a, "status list is signed by %s, not by its issuer %s", lvm, li));
+        }
         struct tb_err err = {0};
         int set = 0;
         if (status_list_check(e, list, a, &set, &err)) {
+            if (err.status >= 500) {
+                *stop = err;
+                return;
+            }
             set_check(r, &r->status, CHECK_FAILED, arena_printf(a, "status: %s", err.message));
             continue;
         }
@@ -314,12 +351,20 @@ int credential_verify(const json_t *vc, const struct verify_options *opt,
         set_check(r, &r->signature, CHECK_FAILED, "credential is not a JSON object");
         return 0;
     }
+    /* Refuse oversized input before any JSON-LD work. */
+    if (jsonld_check_input(vc, opt->limits, err))
+        return -1;
+    struct tb_err stop = {0};
     r->issuer_id = str_or_id(json_object_get(vc, "issuer"));
 
     /* signature */
     const char *vm = NULL;
-    check_proofs(vc, opt, now, r, &r->signature, "credential", &vm, a);
+    check_proofs(vc, opt, now, r, &r->signature, "credential", &vm, a, &stop);
     r->verification_method = vm;
+    if (stop.status) {
+        *err = stop;
+        return -1;
+    }
 
     /* issuer */
     if (!r->issuer_id) {
@@ -337,12 +382,15 @@ int credential_verify(const json_t *vc, const struct verify_options *opt,
                 const json_t *p = json_is_array(proofs) ? json_array_get(proofs, i) : proofs;
                 const char *pvm = json_string_value(json_object_get(p, "verificationMethod"));
                 char *ctrl = pvm ? did_of(a, pvm) : NULL;
+                if (pvm && !ctrl)
+                    r->oom = 1;
                 bound = ctrl && !strcmp(ctrl, r->issuer_id);
             }
+            const char *signer = bound ? NULL : did_of(a, vm);
             if (!bound)
                 set_check(r, &r->issuer, CHECK_FAILED,
-                          arena_printf(a, "signing key belongs to %s, not to the issuer %s",
-                                       did_of(a, vm) ? did_of(a, vm) : vm, r->issuer_id));
+                          signer ? arena_printf(a, "signing key belongs to %s, not to the issuer %s",
+                                                signer, r->issuer_id) : NULL);
         }
         if (r->issuer.state != CHECK_FAILED)
             set_check(r, &r->issuer, CHECK_PASSED,
@@ -351,7 +399,11 @@ int credential_verify(const json_t *vc, const struct verify_options *opt,
                                           : "issued by %s", r->issuer_id));
     }
 
-    check_status(vc, opt, now, r, a);
+    check_status(vc, opt, now, r, a, &stop);
+    if (stop.status) {
+        *err = stop;
+        return -1;
+    }
     check_dates(vc, now, opt->clock_skew, r, &r->validity, "credential", a);
 
     /* accreditation hook */
@@ -367,7 +419,9 @@ int credential_verify(const json_t *vc, const struct verify_options *opt,
         }
         const char *msg = NULL;
         int ok = opt->accredited(opt->accredited_user, r->issuer_id, at, &msg);
-        if (ok == 1)
+        if (ok == -2)
+            r->oom = 1;
+        else if (ok == 1)
             set_check(r, &r->accreditation, CHECK_PASSED, msg ? msg : "issuer was accredited at issuance");
         else
             set_check(r, &r->accreditation, CHECK_FAILED,
@@ -377,9 +431,8 @@ int credential_verify(const json_t *vc, const struct verify_options *opt,
         set_check(r, &r->accreditation, CHECK_SKIPPED, "accreditation not checked");
     }
 
-    for (size_t i = 0; i < r->nerrors; i++)
-        if (!r->errors[i])
-            return TB_INTERNAL(err, "out of memory");
+    if (r->oom)
+        return TB_INTERNAL(err, "out of memory");
     r->verified = r->nerrors == 0 && r->signature.state == CHECK_PASSED;
     return 0;
 }

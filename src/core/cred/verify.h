@@ -15,6 +15,7 @@
 #include "core/error.h"
 
 struct jsonld_loader;
+struct jsonld_limits;
 
 enum check_state { CHECK_SKIPPED = 0, CHECK_PASSED = 1, CHECK_FAILED = 2 };
 
@@ -25,7 +26,8 @@ struct verify_check {
 
 /*
  * Accreditation hook: was `issuer` accredited at `issued_at` (epoch seconds,
- * from validFrom, else the proof's created)? Return 1 yes, 0 no, -1 unknown;
+ * from validFrom, else the proof's created)? Return 1 yes, 0 no, -1 unknown,
+ * -2 internal error (credential_verify then fails with out of memory);
  * may set *message (static or arena string) to explain.
  */
 typedef int (*verify_accredited_fn)(void *user, const char *issuer, long long issued_at,
@@ -43,7 +45,14 @@ struct verify_options {
     long long clock_skew;             /* seconds of tolerance on "created"/validFrom (0 = none) */
     verify_accredited_fn accredited;  /* NULL = accreditation check skipped */
     void *accredited_user;
+    /* NULL = no limits; else a credential beyond them is refused (credential_verify
+     * returns -1 with status 422, code "limit_exceeded" or "canon_work_limit"). */
+    const struct jsonld_limits *limits;
 };
+
+/* The limits of public verification (POST /api/v1/public/verify): a real
+ * credential needs a few of each; README's qualification section lists them. */
+extern const struct jsonld_limits verify_public_limits;
 
 #define VERIFY_MAX_ERRORS 16
 #define VERIFY_MAX_PROOFS 8     /* proof sets larger than this are refused */
@@ -62,11 +71,13 @@ struct verify_report {
     const char *verification_method;
     const char *cryptosuite;
     int revoked, suspended;
+    int oom;                           /* a message could not be allocated */
 };
 
 /*
  * Fills *rep. Returns 0 when the checks ran (rep->verified tells the outcome,
- * even for malformed credentials), -1 only on internal errors (out of memory).
+ * even for malformed credentials), -1 on internal errors (out of memory) and
+ * when the credential exceeds opt->limits (422).
  */
 int credential_verify(const json_t *vc, const struct verify_options *opt,
                       struct verify_report *rep, struct arena *a, struct tb_err *err);

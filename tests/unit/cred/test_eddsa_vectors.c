@@ -110,7 +110,7 @@ static void suite(const char *name, enum di_suite s, const char *sub, const char
     /* The vector verifies, with trace equal to the published values. */
     struct di_trace vt;
     struct tb_err e2 = {0};
-    rc = di_verify_proof(want, json_object_get(want, "proof"), key->pk, l, a, &vt, &e2);
+    rc = di_verify_proof(want, json_object_get(want, "proof"), key->pk, l, NULL, a, &vt, &e2);
     tap_ok(rc == 0, "%s: published signed credential verifies%s%s", name, rc ? ": " : "",
            rc ? e2.message : "");
     tap_ok(rc == 0 && same_text(vt.canon_doc, f[0]) && same_text(vt.canon_proof, f[1]),
