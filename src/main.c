@@ -36,6 +36,7 @@ static const struct subcommand subcommands[] = {
     {"backup", cli_backup_main, "write a consistent copy of the database (online)"},
     {"match", cli_match_main, "solve assignment and stable-matching problems from files"},
     {"credential", cli_credential_main, "sign, verify and canonicalize credentials"},
+    {"routes", cli_routes_main, "print the HTTP route table with the roles each route admits"},
     {"version", version_main, "print the version"},
 };
 
