@@ -286,6 +286,16 @@ static const struct store_stmt_info stmts[STMT__MAX] = {
     [STMT_APP_EVENT_NOTES_SCRUB] = {"APP_EVENT_NOTES_SCRUB",
         "UPDATE application_events SET note = NULL WHERE application_id IN "
         "(SELECT id FROM applications WHERE graduate_id = :id) AND (:all = 1 OR org_id = :tenant)", NULL},
+    /* Invitations about an erased graduate (bound to the record, or to its address). */
+#define INVITATIONS_OF_GRADUATE "((subject_type = 'graduate' AND subject_id = :id) OR email = " \
+    "(SELECT g.email FROM graduates g WHERE g.id = :id AND (:all = 1 OR g.org_id = :tenant)))"
+    [STMT_AUDIT_SCRUB_INVITATIONS] = {"AUDIT_SCRUB_INVITATIONS",
+        "UPDATE audit_log SET changes = '{\"erased\":true}' WHERE entity = 'invitation' AND entity_id IN "
+        "(SELECT id FROM invitations WHERE " INVITATIONS_OF_GRADUATE ") AND (:all = 1 OR org_id = :tenant)", NULL},
+    [STMT_INVITATIONS_ERASE] = {"INVITATIONS_ERASE",
+        "UPDATE invitations SET email = 'erased-' || id || '@erased.invalid', name = 'Erased invitee', "
+        "withdrawn_at = CASE WHEN accepted_at IS NULL THEN COALESCE(withdrawn_at, :now) ELSE withdrawn_at END "
+        "WHERE " INVITATIONS_OF_GRADUATE " AND (:all = 1 OR org_id = :tenant)", NULL},
     [STMT_CV_DELETE] = {"CV_DELETE",
         "DELETE FROM cv_files WHERE graduate_id = :graduate_id AND (:all = 1 OR org_id = :tenant)", NULL},
 };
