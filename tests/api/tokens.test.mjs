@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { startServer, login, bearer, assertError, USERS, PASSWORD } from './lib.mjs';
+import { startServer, login, bearer, assertError, runCli, USERS, PASSWORD } from './lib.mjs';
 
 let srv, coord, viewer;
 
@@ -84,6 +84,23 @@ test('changing the password revokes every token of the account', async () => {
   const again = await login(srv.base, USERS.viewer.email, 'Viewer-new-pass-2026');
   const list = await again.get('/api/v1/tokens');
   assert.ok(list.json.items.filter((x) => ['one', 'two'].includes(x.name)).every((x) => x.revoked_at), list.text);
+});
+
+test('`tradebridge token add` takes --scope and --expires-in-days; bad values exit 2 with a one-line reason', async () => {
+  const r = runCli(['token', 'add', USERS.coordinator.email, '--name', 'cli report', '--scope', 'read', '--expires-in-days', '3', '--db', srv.db]);
+  assert.equal(r.status, 0, r.stderr);
+  const [id, token] = r.stdout.trim().split('\t');
+  const b = bearer(srv.base, token);
+  assert.equal((await b.get('/api/v1/me')).status, 200);
+  assertError(await b.patch('/api/v1/me', { name: 'x' }), 403, 'forbidden');
+  const t = (await coord.get('/api/v1/tokens?limit=200')).json.items.find((x) => x.id === Number(id));
+  assert.equal(t.scope, 'read');
+  assert.ok(Math.abs(daysFromNow(t.expires_at) - 3) < 0.1, t.expires_at);
+  for (const bad of [['--scope', 'all'], ['--expires-in-days', '0'], ['--expires-in-days', '400'], ['--expires-in-days', '7x']]) {
+    const e = runCli(['token', 'add', USERS.coordinator.email, '--name', 'bad', ...bad, '--db', srv.db]);
+    assert.equal(e.status, 2, `${bad}: ${e.stderr}`);
+    assert.equal(e.stderr.trim().split('\n').length, 1);
+  }
 });
 
 test('the server exits with status 0 on SIGTERM', async () => {
