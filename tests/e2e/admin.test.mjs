@@ -75,6 +75,10 @@ test('a coordinator invites a company manager bound to a company picked by type-
   const invitations = await coord.get('/invitations?limit=200');
   const inv = invitations.items.find((x) => x.email === 'amber.manager@example.org');
   assert.deepEqual([inv.role, inv.subject_type, inv.subject_id, inv.status], ['company', 'company', company.id, 'pending']);
+  const row = p.locator('tr', { hasText: 'amber.manager@example.org' });
+  await row.locator('.badge', { hasText: 'Pending' }).waitFor();
+  await row.getByRole('button', { name: 'Withdraw' }).click();
+  await row.locator('.badge', { hasText: 'Withdrawn' }).waitFor();
   noProblems(p);
   await p.context().close();
 });
