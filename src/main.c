@@ -31,6 +31,7 @@ static const struct cli_subcommand subcommands[] = {
     {"match", cli_match_main, "solve assignment and stable-matching problems from files"},
     {"credential", cli_credential_main, "sign, verify and canonicalize credentials"},
     {"impact", cli_impact_main, "impact estimators on files: difference-in-differences, bootstrap intervals"},
+    {"routes", cli_routes_main, "print the HTTP route table with the roles each route admits"},
     {"version", version_main, "print the version"},
 };
 

@@ -34,6 +34,7 @@ struct cli_subcommand {
 /* Writes the tradebridge(1) man page (roff) from the subcommand table and the
  * server's option table, so the page, --help and the README cannot drift. */
 void cli_print_man(FILE *f, const struct cli_subcommand *cmds, size_t n, const char *version);
+int cli_routes_main(int argc, char **argv);
 
 /* Shared by the subcommands (cli_common.c). */
 const char *cli_db_path(const char *flag_value);   /* --db, else TRADEBRIDGE_DB, else default */

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/cli.h"
 #include "core/auth.h"
@@ -14,7 +15,7 @@
 #include "core/validate.h"
 
 struct common {
-    const char *db, *name, *country, *org, *role;
+    const char *db, *name, *country, *org, *role, *scope, *days;
     int foundation, password_stdin, json;
 };
 
@@ -25,6 +26,7 @@ static int parse(const char *cmd, int argc, char **argv, struct common *o, const
         {"country", required_argument, NULL, 'c'}, {"org", required_argument, NULL, 'o'},
         {"role", required_argument, NULL, 'r'}, {"foundation", no_argument, NULL, 'F'},
         {"password-stdin", no_argument, NULL, 'p'}, {"json", no_argument, NULL, 'j'},
+        {"scope", required_argument, NULL, 's'}, {"expires-in-days", required_argument, NULL, 'e'},
         {"help", no_argument, NULL, 'h'}, {0}};
     memset(o, 0, sizeof *o);
     int c;
@@ -40,6 +42,8 @@ static int parse(const char *cmd, int argc, char **argv, struct common *o, const
         case 'F': o->foundation = 1; break;
         case 'p': o->password_stdin = 1; break;
         case 'j': o->json = 1; break;
+        case 's': o->scope = optarg; break;
+        case 'e': o->days = optarg; break;
         case 'h': fputs(help, stdout); return -2;
         default:
             cli_usage(cmd, "unknown or incomplete option '%s'", argv[optind - 1]);
@@ -326,10 +330,12 @@ int cli_user_main(int argc, char **argv)
 }
 
 static const char token_help[] =
-    "usage: tradebridge token add EMAIL --name NAME [--db PATH]\n\n"
+    "usage: tradebridge token add EMAIL --name NAME [--scope read|read_write]\n"
+    "                             [--expires-in-days N] [--db PATH]\n\n"
     "Creates an API token for the user (for scripts: Authorization: Bearer TOKEN)\n"
-    "and prints it once; only its hash is stored. Revoke it with\n"
-    "DELETE /api/v1/tokens/{id}.\n";
+    "and prints it once; only its hash is stored. Scope read_write (default) or\n"
+    "read (GET only); it expires after N days (1-365, default 90) and when the\n"
+    "user's password changes. Revoke it with DELETE /api/v1/tokens/{id}.\n";
 
 int cli_token_main(int argc, char **argv)
 {
@@ -347,6 +353,18 @@ int cli_token_main(int argc, char **argv)
         return EXIT_USAGE;
     if (argc - 1 - first != 1 || !o.name)
         return cli_usage("token add", "expected EMAIL and --name NAME");
+    const char *scope = o.scope ? o.scope : "read_write";
+    if (strcmp(scope, "read") && strcmp(scope, "read_write"))
+        return cli_usage("token add", "--scope: must be read or read_write");
+    char *end = NULL;
+    long days = o.days ? strtol(o.days, &end, 10) : 90;
+    if ((o.days && (!*o.days || *end)) || days < 1 || days > 365)
+        return cli_usage("token add", "--expires-in-days: must be a number of days from 1 to 365");
+    time_t until = time(NULL) + (time_t)days * 86400;
+    struct tm tm;
+    gmtime_r(&until, &tm);
+    char expires_at[32];
+    strftime(expires_at, sizeof expires_at, "%Y-%m-%dT%H:%M:%SZ", &tm);
     const char *email = argv[1 + first];
     struct tb_err err = {0};
     if (auth_init() < 0)
@@ -369,7 +387,7 @@ int cli_token_main(int argc, char **argv)
         snprintf(prefix, sizeof prefix, "%.10s", token);
         auth_token_hash(token, hash);
         actor.client_addr = "cli";
-        rc = store_token_create(st, &actor, o.name, hash, prefix, &id, &err);
+        rc = store_token_create(st, &actor, o.name, hash, prefix, scope, expires_at, &id, &err);
     }
     store_close(st);
     if (rc < 0)

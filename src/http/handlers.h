@@ -40,6 +40,12 @@ extern const struct field_spec user_update_fields[];
 
 /* h_invitations.c */
 HANDLER(h_invitation_create);
+HANDLER(h_invitation_list);
+HANDLER(h_invitation_get);
+HANDLER(h_invitation_withdraw);
+/* Accepts the invitation the body's token names (POST /auth/accept-invitation);
+ * 1 when the token names none, so the caller can try an older kind of link. */
+HANDLER(invitation_accept);
 extern const struct field_spec invitation_fields[];
 
 /* h_tokens.c */

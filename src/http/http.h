@@ -31,6 +31,8 @@ struct request {
     size_t raw_len;
     int authenticated;
     int via_cookie;                 /* unsafe methods then need X-CSRF-Token */
+    int via_token;                  /* Authorization: Bearer (an API token) */
+    int token_read_only;            /* ... whose scope is "read": GET only */
     struct tb_actor actor;
     char session_hash[TOKEN_HASH_LEN + 1];
     char csrf[64];

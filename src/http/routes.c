@@ -39,7 +39,10 @@ const struct route routes[] = {
     {"GET", "/api/v1/users", h_user_list, STAFF, NULL, 0, 0},
     {"GET", "/api/v1/users/{id}", h_user_get, ANY, NULL, 0, 0},
     {"PATCH", "/api/v1/users/{id}", h_user_update, STAFF, user_update_fields, ROUTE_PARTIAL, 0},
+    {"GET", "/api/v1/invitations", h_invitation_list, STAFF, NULL, 0, 0},
     {"POST", "/api/v1/invitations", h_invitation_create, STAFF, invitation_fields, 0, 0},
+    {"GET", "/api/v1/invitations/{id}", h_invitation_get, STAFF, NULL, 0, 0},
+    {"DELETE", "/api/v1/invitations/{id}", h_invitation_withdraw, STAFF, NULL, 0, 0},
 
     /* API tokens */
     {"GET", "/api/v1/tokens", h_token_list, ANY, NULL, 0, 0},

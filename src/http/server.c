@@ -339,12 +339,13 @@ static int authenticate(struct request *r, struct tb_err *err)
             return tb_fail(err, 401, "unauthenticated", "", "the API token is not valid");
         auth_token_hash(token, hash);
         struct tb_err e;
-        if (store_token_lookup(r->store, hash, &user_id, &e) < 0) {
+        if (store_token_lookup(r->store, hash, &user_id, &r->token_read_only, &e) < 0) {
             if (e.status == 404)
-                return tb_fail(err, 401, "unauthenticated", "", "the API token is not valid or was revoked");
+                return tb_fail(err, 401, "unauthenticated", "", "the API token is not valid, expired or was revoked");
             *err = e;
             return -1;
         }
+        r->via_token = 1;
     } else {
         const char *cookie = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, SESSION_COOKIE);
         if (!cookie || strlen(cookie) > 200)
@@ -557,6 +558,10 @@ static int dispatch(struct request *r, struct response *res, const struct abuf *
         }
         if (!actor_has(&r->actor, route->roles)) {
             tb_fail(err, 403, "forbidden", "", "your role does not allow this");
+            return index;
+        }
+        if (r->token_read_only && is_unsafe(r->method)) {
+            tb_fail(err, 403, "forbidden", "Authorization", "Authorization: this API token is read-only");
             return index;
         }
     }

@@ -9,11 +9,12 @@
 #include "store/store.h"
 #include "store/stmts.h"
 
-/* Visibility of a user: the admin sees all, a person sees themself, staff see
- * people who hold a role in their operator. */
+/* Visibility of a user: the admin sees all, a person sees themself, staff
+ * (:staff, bound from the actor's roles) see people who hold a role in their
+ * operator; nobody else sees other people's accounts. */
 #define USER_VISIBLE(u) \
-    "(:all = 1 OR " u ".id = :self OR EXISTS (SELECT 1 FROM memberships m " \
-    "WHERE m.user_id = " u ".id AND m.org_id = :tenant))"
+    "(:all = 1 OR " u ".id = :self OR (:staff = 1 AND EXISTS (SELECT 1 FROM memberships m " \
+    "WHERE m.user_id = " u ".id AND m.org_id = :tenant)))"
 #define USER_COLUMNS "u.id, u.email, u.name, u.status, u.created_at, u.updated_at, u.version"
 #define USER_FILTERS \
     " AND (:q IS NULL OR u.email LIKE '%' || :q_like || '%' ESCAPE '!' OR u.name LIKE '%' || :q_like || '%' ESCAPE '!')" \
@@ -120,20 +121,46 @@ static const struct store_stmt_info stmts[STMT__MAX] = {
         "DELETE FROM sessions WHERE last_seen_at < :idle_before OR created_at < :created_before", NULL},
 
     [STMT_TOKEN_INSERT] = {"TOKEN_INSERT",
-        "INSERT INTO api_tokens (org_id, user_id, name, token_hash, prefix, created_at) "
-        "VALUES (:tenant, :self, :name, :token_hash, :prefix, :now)", NULL},
+        "INSERT INTO api_tokens (org_id, user_id, name, token_hash, prefix, scope, created_at, expires_at) "
+        "VALUES (:tenant, :self, :name, :token_hash, :prefix, :scope, :now, :expires_at)", NULL},
     [STMT_TOKEN_LIST] = {"TOKEN_LIST",
-        "SELECT id, name, prefix, created_at, last_used_at, revoked_at FROM api_tokens "
+        "SELECT id, name, prefix, scope, created_at, expires_at, last_used_at, revoked_at FROM api_tokens "
         "WHERE org_id = :tenant AND user_id = :self AND id > :after_id ORDER BY id LIMIT :limit", NULL},
     [STMT_TOKEN_REVOKE] = {"TOKEN_REVOKE",
         "UPDATE api_tokens SET revoked_at = :now WHERE id = :id AND org_id = :tenant "
         "AND user_id = :self AND revoked_at IS NULL", NULL},
     [STMT_TOKEN_LOOKUP] = {"TOKEN_LOOKUP",
-        "SELECT id, user_id FROM api_tokens WHERE token_hash = :token_hash AND revoked_at IS NULL",
+        "SELECT id, user_id, scope FROM api_tokens WHERE token_hash = :token_hash AND revoked_at IS NULL "
+        "AND expires_at > :now",
         "authentication: finds whose token this is before any tenant is known"},
     [STMT_TOKEN_TOUCH] = {"TOKEN_TOUCH",
         "UPDATE api_tokens SET last_used_at = :now WHERE id = :id",
         "authentication bookkeeping on the token just looked up"},
+    [STMT_TOKENS_REVOKE_USER] = {"TOKENS_REVOKE_USER",
+        "UPDATE api_tokens SET revoked_at = :now WHERE user_id = :user_id AND revoked_at IS NULL",
+        "a new password ends every credential of the account, in every organization"},
+
+#define INVITATION_COLUMNS "id, org_id, email, name, role, subject_type, subject_id, invited_by, created_at, " \
+    "strftime('%Y-%m-%dT%H:%M:%SZ', expires_at, 'unixepoch') AS expires_at, accepted_at, withdrawn_at, " \
+    "CASE WHEN accepted_at IS NOT NULL THEN 'accepted' WHEN withdrawn_at IS NOT NULL THEN 'withdrawn' " \
+    "WHEN expires_at <= :now_unix THEN 'expired' ELSE 'pending' END AS status"
+    [STMT_INVITATION_INSERT] = {"INVITATION_INSERT",
+        "INSERT INTO invitations (org_id, email, name, role, subject_type, subject_id, invited_by, token_hash, "
+        "created_at, expires_at) SELECT :org_id, :email, :name, :role, :subject_type, :subject_id, NULLIF(:self, 0), "
+        ":token_hash, :now, :expires_at WHERE :all = 1 OR :org_id = :tenant", NULL},
+    [STMT_INVITATION_GET] = {"INVITATION_GET",
+        "SELECT " INVITATION_COLUMNS " FROM invitations WHERE id = :id AND (:all = 1 OR org_id = :tenant)", NULL},
+    [STMT_INVITATION_LIST] = {"INVITATION_LIST",
+        "SELECT " INVITATION_COLUMNS " FROM invitations WHERE id < :before_id AND (:all = 1 OR org_id = :tenant) "
+        "ORDER BY id DESC LIMIT :limit", NULL},
+    [STMT_INVITATION_WITHDRAW] = {"INVITATION_WITHDRAW",
+        "UPDATE invitations SET withdrawn_at = :now WHERE id = :id AND (:all = 1 OR org_id = :tenant) "
+        "AND accepted_at IS NULL AND withdrawn_at IS NULL AND expires_at > :now_unix", NULL},
+    [STMT_INVITATION_CLAIM] = {"INVITATION_CLAIM",
+        "UPDATE invitations SET accepted_at = :now WHERE token_hash = :token_hash AND accepted_at IS NULL "
+        "AND withdrawn_at IS NULL AND expires_at > :now_unix "
+        "RETURNING id, org_id, email, name, role, subject_type, subject_id",
+        "the invited person accepts before any tenant is known; the unguessable link names the row"},
 
     [STMT_USER_TOKEN_INSERT] = {"USER_TOKEN_INSERT",
         "INSERT INTO user_tokens (token_hash, user_id, purpose, expires_at) "
@@ -265,6 +292,16 @@ static const struct store_stmt_info stmts[STMT__MAX] = {
     [STMT_APP_EVENT_NOTES_SCRUB] = {"APP_EVENT_NOTES_SCRUB",
         "UPDATE application_events SET note = NULL WHERE application_id IN "
         "(SELECT id FROM applications WHERE graduate_id = :id) AND (:all = 1 OR org_id = :tenant)", NULL},
+    /* Invitations about an erased graduate (bound to the record, or to its address). */
+#define INVITATIONS_OF_GRADUATE "((subject_type = 'graduate' AND subject_id = :id) OR email = " \
+    "(SELECT g.email FROM graduates g WHERE g.id = :id AND (:all = 1 OR g.org_id = :tenant)))"
+    [STMT_AUDIT_SCRUB_INVITATIONS] = {"AUDIT_SCRUB_INVITATIONS",
+        "UPDATE audit_log SET changes = '{\"erased\":true}' WHERE entity = 'invitation' AND entity_id IN "
+        "(SELECT id FROM invitations WHERE " INVITATIONS_OF_GRADUATE ") AND (:all = 1 OR org_id = :tenant)", NULL},
+    [STMT_INVITATIONS_ERASE] = {"INVITATIONS_ERASE",
+        "UPDATE invitations SET email = 'erased-' || id || '@erased.invalid', name = 'Erased invitee', "
+        "withdrawn_at = CASE WHEN accepted_at IS NULL THEN COALESCE(withdrawn_at, :now) ELSE withdrawn_at END "
+        "WHERE " INVITATIONS_OF_GRADUATE " AND (:all = 1 OR org_id = :tenant)", NULL},
     [STMT_CV_DELETE] = {"CV_DELETE",
         "DELETE FROM cv_files WHERE graduate_id = :graduate_id AND (:all = 1 OR org_id = :tenant)", NULL},
 };

@@ -139,16 +139,44 @@ int store_session_purge(struct store *st, int64_t idle_before, int64_t created_b
                         struct tb_err *err);
 
 /* ---- API tokens ---- */
+/* scope: "read" or "read_write"; expires_at: ISO 8601 UTC. */
 int store_token_create(struct store *st, const struct tb_actor *a, const char *name,
-                       const char *token_hash, const char *prefix, int64_t *id,
-                       struct tb_err *err);
+                       const char *token_hash, const char *prefix, const char *scope,
+                       const char *expires_at, int64_t *id, struct tb_err *err);
 int store_token_list(struct store *st, const struct tb_actor *a, const struct list_query *q,
                      struct list_page *page, struct tb_err *err);
 int store_token_revoke(struct store *st, const struct tb_actor *a, int64_t id,
                        struct tb_err *err);
-/* Authentication: the user behind a live token (404 when unknown/revoked). */
+/* Authentication: the user behind a live token and whether the token is
+ * read-only (404 when unknown, revoked or expired). A new password
+ * (store_user_set_password) revokes every token of the user. */
 int store_token_lookup(struct store *st, const char *token_hash, int64_t *user_id,
-                       struct tb_err *err);
+                       int *read_only, struct tb_err *err);
+
+/* ---- invitations ---- */
+struct invitation_new {
+    int64_t org_id;
+    const char *email, *name, *role;
+    const char *subject_type;     /* NULL when the role is org-wide */
+    int64_t subject_id;
+    const char *token_hash;       /* of the link mailed to the address */
+    int64_t expires_at;           /* unix seconds */
+};
+int store_invitation_create(struct store *st, const struct tb_actor *a, const struct invitation_new *inv,
+                            int64_t *id, struct tb_err *err);
+/* {id, org_id, email, name, role, subject_type, subject_id, invited_by, created_at,
+ *  expires_at, accepted_at, withdrawn_at, status: pending|accepted|withdrawn|expired} */
+int store_invitation_get(struct store *st, const struct tb_actor *a, int64_t id, json_t **out,
+                         struct tb_err *err);
+/* Newest first. */
+int store_invitation_list(struct store *st, const struct tb_actor *a, const struct list_query *q,
+                          struct list_page *page, struct tb_err *err);
+/* 409 invalid_transition unless pending. */
+int store_invitation_withdraw(struct store *st, const struct tb_actor *a, int64_t id, struct tb_err *err);
+/* Marks the pending invitation behind the link accepted and returns
+ * {id, org_id, email, name, role, subject_type, subject_id}; 404 on "token"
+ * when unknown, used, withdrawn or expired. Call inside a transaction. */
+int store_invitation_claim(struct store *st, const char *token_hash, json_t **out, struct tb_err *err);
 
 /* ---- single-use links (invitations, password resets) ---- */
 int store_user_token_create(struct store *st, int64_t user_id, const char *purpose,

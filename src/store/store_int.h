@@ -24,7 +24,7 @@ void st_bind_text(sqlite3_stmt *s, const char *name, const char *v);
  * so free text matches literally: "50%" finds "50%", not everything. */
 void st_bind_q(sqlite3_stmt *s, const char *q);
 void st_bind_opt_i64(sqlite3_stmt *s, const char *name, int64_t v);   /* 0 binds NULL */
-/* :tenant, :all, :self, :client_addr and :now from the actor. */
+/* :tenant, :all, :self, :staff, :client_addr, :now and :now_unix from the actor. */
 void st_bind_actor(sqlite3_stmt *s, const struct tb_actor *a);
 json_t *st_row_json(sqlite3_stmt *s);
 int st_step_done(struct store *st, sqlite3_stmt *s, const char *what, struct tb_err *err);

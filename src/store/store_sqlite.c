@@ -126,6 +126,8 @@ void st_bind_actor(sqlite3_stmt *s, const struct tb_actor *a)
     st_bind_i64(s, ":tenant", a->tenant_id);
     st_bind_i64(s, ":all", a->all_tenants ? 1 : 0);
     st_bind_i64(s, ":self", a->user_id);
+    st_bind_i64(s, ":staff", actor_has(a, ROLES_STAFF));
+    st_bind_i64(s, ":now_unix", (int64_t)time(NULL));
     st_bind_text(s, ":client_addr", a->client_addr);
     char now[32];
     st_now_text(now);
@@ -1078,6 +1080,16 @@ int store_user_set_password(struct store *st, const struct tb_actor *a, int64_t 
     st_bind_i64(s, ":user_id", id);
     if (st_step_done(st, s, "session", err) < 0)
         goto out;
+    /* ... and its API tokens: a leaked token must not outlive the new password. */
+    s = st_stmt(st, STMT_TOKENS_REVOKE_USER, err);
+    if (!s)
+        goto out;
+    st_bind_i64(s, ":user_id", id);
+    char now[32];
+    st_now_text(now);
+    st_bind_text(s, ":now", now);
+    if (st_step_done(st, s, "token", err) < 0)
+        goto out;
     /* Record that it changed, never the value. */
     json_t *d = json_pack("{s:{s:s}}", "password", "new", "(changed)");
     struct tb_actor self = *a;
@@ -1243,8 +1255,8 @@ int store_session_purge(struct store *st, int64_t idle_before, int64_t created_b
 /* ---- API tokens ------------------------------------------------------------ */
 
 int store_token_create(struct store *st, const struct tb_actor *a, const char *name,
-                       const char *token_hash, const char *prefix, int64_t *id,
-                       struct tb_err *err)
+                       const char *token_hash, const char *prefix, const char *scope,
+                       const char *expires_at, int64_t *id, struct tb_err *err)
 {
     int owned;
     if (st_tx_begin(st, &owned, err) < 0)
@@ -1257,10 +1269,13 @@ int store_token_create(struct store *st, const struct tb_actor *a, const char *n
     st_bind_text(s, ":name", name);
     st_bind_text(s, ":token_hash", token_hash);
     st_bind_text(s, ":prefix", prefix);
+    st_bind_text(s, ":scope", scope);
+    st_bind_text(s, ":expires_at", expires_at);
     if (st_step_done(st, s, "token", err) < 0)
         goto out;
     *id = sqlite3_last_insert_rowid(st->db);
-    json_t *d = json_pack("{s:{s:s}, s:{s:s}}", "name", "new", name, "prefix", "new", prefix);
+    json_t *d = json_pack("{s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}}", "name", "new", name, "prefix", "new", prefix,
+                          "scope", "new", scope, "expires_at", "new", expires_at);
     rc = store_audit_add(st, a, a->tenant_id, "create", "api_token", *id, d, err);
     json_decref(d);
 out:
@@ -1302,17 +1317,21 @@ out:
 }
 
 int store_token_lookup(struct store *st, const char *token_hash, int64_t *user_id,
-                       struct tb_err *err)
+                       int *read_only, struct tb_err *err)
 {
     sqlite3_stmt *s = st_stmt(st, STMT_TOKEN_LOOKUP, err);
     if (!s)
         return -1;
+    char now[32];
+    st_now_text(now);
     st_bind_text(s, ":token_hash", token_hash);
+    st_bind_text(s, ":now", now);
     int rc = sqlite3_step(s);
     int64_t id = 0;
     if (rc == SQLITE_ROW) {
         id = sqlite3_column_int64(s, 0);
         *user_id = sqlite3_column_int64(s, 1);
+        *read_only = strcmp((const char *)sqlite3_column_text(s, 2), "read_write") != 0;
     }
     sqlite3_reset(s);
     if (rc == SQLITE_DONE)
@@ -1322,8 +1341,6 @@ int store_token_lookup(struct store *st, const char *token_hash, int64_t *user_i
     s = st_stmt(st, STMT_TOKEN_TOUCH, err);
     if (!s)
         return -1;
-    char now[32];
-    st_now_text(now);
     st_bind_text(s, ":now", now);
     st_bind_i64(s, ":id", id);
     return st_step_done(st, s, "token", err);

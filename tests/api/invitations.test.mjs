@@ -2,7 +2,7 @@
 // and resetting a forgotten password (mail through an SMTP sink).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, login, request, assertError, linkToken, sleep, USERS, PASSWORD, resolveUserIds } from './lib.mjs';
+import { startServer, login, bearer, request, assertError, linkToken, sleep, USERS, PASSWORD, resolveUserIds } from './lib.mjs';
 
 let srv, admin, coord, viewer;
 
@@ -18,25 +18,33 @@ after(async () => { if (srv) await srv.stop(); });
 const mailTo = (addr) => (m) => m.to.some((t) => t.toLowerCase() === addr.toLowerCase());
 let inviteToken;   // the first invitation's link token
 
-test('a coordinator invites a new mentor: 201 with status "invited" and a mail with a single-use link', async () => {
+const INVITATION_KEYS = ['accepted_at', 'created_at', 'email', 'expires_at', 'id', 'invited_by', 'name', 'org_id', 'role',
+  'status', 'subject_id', 'subject_type', 'withdrawn_at'];
+
+test('a coordinator invites a new mentor: 201 with a pending invitation and a mail with a single-use link', async () => {
   const r = await coord.post('/api/v1/invitations', { email: 'new.mentor@example.org', name: 'Nils Mentor', role: 'mentor' });
   assert.equal(r.status, 201, r.text);
+  assert.deepEqual(Object.keys(r.json).sort(), INVITATION_KEYS);
   assert.equal(r.json.email, 'new.mentor@example.org');
   assert.equal(r.json.role, 'mentor');
   assert.equal(r.json.org_id, 2);
-  assert.equal(r.json.status, 'invited');
-  assert.ok(Number.isInteger(r.json.user_id) && r.json.user_id > 7);
-  assert.equal(r.headers.get('location'), `/api/v1/users/${r.json.user_id}`);
+  assert.equal(r.json.status, 'pending');
+  assert.ok(Math.abs(Date.parse(r.json.expires_at) - Date.now() - 72 * 3600e3) < 600e3, r.json.expires_at);
+  assert.equal(r.headers.get('location'), `/api/v1/invitations/${r.json.id}`);
   const mail = await srv.smtp.waitForMail(mailTo('new.mentor@example.org'));
   assert.match(mail.data, /^Subject: You are invited to ITM Sweden on TradeBridge\r?$/m);
   assert.match(mail.data, /Erik Johansson invited you to join ITM Sweden on TradeBridge as mentor/);
+  assert.match(mail.data, /Choose your password/);
   inviteToken = linkToken(mail, 'accept-invitation');
   assert.ok(inviteToken.length >= 20);
 });
 
-test('the invited person is listed as "invited" and cannot sign in yet', async () => {
-  const list = await coord.get('/api/v1/users?status=invited');
-  assert.deepEqual(list.json.items.map((u) => u.email), ['new.mentor@example.org']);
+test('the invitation is listed as pending; no account exists before it is accepted', async () => {
+  const list = await coord.get('/api/v1/invitations');
+  assert.equal(list.status, 200, list.text);
+  assert.ok(list.json.items.some((i) => i.email === 'new.mentor@example.org' && i.status === 'pending'));
+  const users = await admin.get('/api/v1/users?q=new.mentor');
+  assert.deepEqual(users.json.items, []);
   const r = await request(srv.base, 'POST', '/api/v1/auth/login', { email: 'new.mentor@example.org', password: 'Whatever-password-1' });
   assertError(r, 401, 'invalid_credentials');
 });
@@ -163,14 +171,17 @@ test('password reset answers 202 with the same body whether or not the address i
 
 function sessionless(r) { return !r.headers.get('set-cookie'); }
 
-test('password reset: the mailed link sets a new password; the old one fails, the new one works, sessions end', async () => {
+test('password reset: the mailed link sets a new password; the old one fails, the new one works, sessions and tokens end', async () => {
   const before = await login(srv.base, USERS.company.email);
+  const tok = await before.post('/api/v1/tokens', { name: 'company script' });
+  assert.equal(tok.status, 201, tok.text);
   const mail = await srv.smtp.waitForMail(mailTo(USERS.company.email));
   assert.match(mail.data, /^Subject: Reset your TradeBridge password\r?$/m);
   const token = linkToken(mail, 'reset-password');
   const r = await request(srv.base, 'POST', '/api/v1/auth/password-reset/confirm', { token, password: 'Company-new-pass-11' });
   assert.equal(r.status, 200, r.text);
   assertError(await before.get('/api/v1/me'), 401, 'unauthenticated');
+  assertError(await bearer(srv.base, tok.json.token).get('/api/v1/me'), 401, 'unauthenticated');
   assertError(await request(srv.base, 'POST', '/api/v1/auth/login', { email: USERS.company.email, password: PASSWORD }), 401, 'invalid_credentials');
   const c = await login(srv.base, USERS.company.email, 'Company-new-pass-11');
   assert.equal(c.me.user.id, USERS.company.id);
@@ -202,18 +213,92 @@ test('a reset link does not bring back an account that was disabled after the li
   assertError(l, 401, 'invalid_credentials');
 });
 
-test('an invitation link does not activate an invitee whom staff disabled meanwhile', async () => {
+test('staff withdraw a pending invitation: its link then fails and it cannot be withdrawn twice', async () => {
   const inv = await coord.post('/api/v1/invitations', { email: 'withdrawn@example.org', name: 'Withdrawn Invitee', role: 'mentor' });
   assert.equal(inv.status, 201, inv.text);
   const token = linkToken(await srv.smtp.waitForMail(mailTo('withdrawn@example.org')), 'accept-invitation');
-  const u = await coord.get(`/api/v1/users/${inv.json.user_id}`);
-  const d = await coord.patch(`/api/v1/users/${inv.json.user_id}`, { status: 'disabled', version: u.json.version });
-  assert.equal(d.status, 200, d.text);
-  await request(srv.base, 'POST', '/api/v1/auth/accept-invitation', { token, password: 'Withdrawn-password-1' });
-  const after = await coord.get(`/api/v1/users/${inv.json.user_id}`);
-  assert.equal(after.json.status, 'disabled', 'the invitee stays disabled');
+  assert.equal((await coord.del(`/api/v1/invitations/${inv.json.id}`)).status, 204);
+  assertError(await request(srv.base, 'POST', '/api/v1/auth/accept-invitation', { token, password: 'Withdrawn-password-1' }),
+    404, 'not_found', { field: 'token' });
+  assert.equal((await coord.get(`/api/v1/invitations/${inv.json.id}`)).json.status, 'withdrawn');
+  assertError(await coord.del(`/api/v1/invitations/${inv.json.id}`), 409, 'invalid_transition');
   assertError(await request(srv.base, 'POST', '/api/v1/auth/login', { email: 'withdrawn@example.org', password: 'Withdrawn-password-1' }),
     401, 'invalid_credentials');
+});
+
+test('invitations are staff business of their own operator: a viewer gets 403, another operator 404', async () => {
+  const inv = await coord.post('/api/v1/invitations', { email: 'private.invite@example.org', name: 'P', role: 'viewer' });
+  assertError(await viewer.get('/api/v1/invitations'), 403, 'forbidden');
+  const si = await login(srv.base, USERS.coordinatorSi.email);
+  assertError(await si.get(`/api/v1/invitations/${inv.json.id}`), 404, 'not_found');
+  assertError(await si.del(`/api/v1/invitations/${inv.json.id}`), 404, 'not_found');
+  assert.ok(!(await si.get('/api/v1/invitations?limit=200')).json.items.some((i) => i.id === inv.json.id));
+});
+
+const EE = 'coordinator.ee@demo.tradebridge.org';
+
+test('inviting an existing address answers exactly like a new one and changes nothing until its owner accepts', async () => {
+  const known = await coord.post('/api/v1/invitations', { email: EE, name: 'Anybody', role: 'viewer' });
+  const unknown = await coord.post('/api/v1/invitations', { email: 'nobody.yet@example.org', name: 'Anybody', role: 'viewer' });
+  assert.equal(known.status, 201, known.text);
+  assert.equal(unknown.status, 201, unknown.text);
+  assert.deepEqual(Object.keys(known.json).sort(), Object.keys(unknown.json).sort());
+  for (const k of ['status', 'role', 'org_id', 'name', 'subject_type', 'subject_id', 'invited_by'])
+    assert.equal(known.json[k], unknown.json[k], k);
+  const ee = (await admin.get(`/api/v1/users?q=${encodeURIComponent(EE)}`)).json.items[0];
+  const roles = async () => (await admin.get(`/api/v1/users/${ee.id}`)).json.roles.map((m) => [m.role, m.org_id]);
+  assert.deepEqual(await roles(), [['coordinator', 4]], 'no role before acceptance');
+  assertError(await coord.get(`/api/v1/users/${ee.id}`), 404, 'not_found');
+  const mail = await srv.smtp.waitForMail(mailTo(EE));
+  assert.match(mail.data, /Nothing changes in your account unless you accept/);
+  assert.match(mail.data, /current TradeBridge password/);
+  const token = linkToken(mail, 'accept-invitation');
+  assertError(await request(srv.base, 'POST', '/api/v1/auth/accept-invitation', { token, password: 'Not-her-password-1' }),
+    401, 'invalid_credentials', { field: 'password' });
+  assert.deepEqual(await roles(), [['coordinator', 4]], 'a wrong password accepts nothing');
+  const ok = await request(srv.base, 'POST', '/api/v1/auth/accept-invitation', { token, password: PASSWORD });
+  assert.equal(ok.status, 200, ok.text);
+  assert.deepEqual(await roles(), [['coordinator', 4], ['viewer', 2]]);
+  const again = await login(srv.base, EE, PASSWORD);
+  assert.equal(again.me.tenant_id, 4, 'the password is unchanged and she still works in ITM Estonia');
+});
+
+test('a trainee bound to a graduate record of another operator cannot be moved by an invitation', async () => {
+  const si = await login(srv.base, USERS.coordinatorSi.email);
+  const inv = await si.post('/api/v1/invitations', { email: USERS.trainee.email, name: 'Trainee', role: 'coordinator' });
+  assert.equal(inv.status, 201, inv.text);
+  const mail = await srv.smtp.waitForMail((m) => mailTo(USERS.trainee.email)(m) && /ITM Slovenia/.test(m.data));
+  const token = linkToken(mail, 'accept-invitation');
+  const r = await request(srv.base, 'POST', '/api/v1/auth/accept-invitation', { token, password: PASSWORD });
+  assertError(r, 409, 'conflict', { field: 'token' });
+  const t = await login(srv.base, USERS.trainee.email);
+  assert.equal(t.me.tenant_id, 2);
+  assert.deepEqual(t.me.roles.map((m) => [m.role, m.org_id]), [['trainee', 2]]);
+  const g = await t.get(`/api/v1/graduates/${t.me.roles[0].subject_id}`);
+  assert.equal(g.status, 200, 'the trainee still reaches their own record');
+  assert.equal(g.json.user_id, USERS.trainee.id);
+});
+
+test('a graduate record that already has its login cannot be given to another address (409 on subject_id)', async () => {
+  const t = await login(srv.base, USERS.trainee.email);
+  const gid = t.me.roles[0].subject_id;
+  assertError(await coord.post('/api/v1/invitations', { email: 'impostor@example.org', name: 'I', role: 'trainee',
+    subject_type: 'graduate', subject_id: gid }), 409, 'conflict', { field: 'subject_id' });
+});
+
+test('accepting a trainee invitation binds the new account to its graduate record', async () => {
+  const free = (await coord.all('/api/v1/graduates', 200)).find((g) => g.user_id === null && g.email);
+  const inv = await coord.post('/api/v1/invitations', { email: 'fresh.trainee@example.org', name: 'Fresh Trainee', role: 'trainee',
+    subject_type: 'graduate', subject_id: free.id });
+  assert.equal(inv.status, 201, inv.text);
+  const token = linkToken(await srv.smtp.waitForMail(mailTo('fresh.trainee@example.org')), 'accept-invitation');
+  const ok = await request(srv.base, 'POST', '/api/v1/auth/accept-invitation', { token, password: 'Fresh-trainee-pw-1' });
+  assert.equal(ok.status, 200, ok.text);
+  const t = await login(srv.base, 'fresh.trainee@example.org', 'Fresh-trainee-pw-1');
+  assert.deepEqual(t.me.roles.map((m) => [m.role, m.org_id, m.subject_type, m.subject_id]), [['trainee', 2, 'graduate', free.id]]);
+  const g = await t.get(`/api/v1/graduates/${free.id}`);
+  assert.equal(g.status, 200, g.text);
+  assert.equal(g.json.user_id, t.me.user.id);
 });
 
 test('password reset validates the address', async () => {

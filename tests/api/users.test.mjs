@@ -105,6 +105,20 @@ test('anyone can read their own user record', async () => {
   assert.equal(r.json.email, USERS.viewer.email);
 });
 
+test('GET /users/{id} is for staff or self: viewers, trainees, company users and mentors get 404 on every other account', async () => {
+  const all = await admin.all('/api/v1/users?role=coordinator', 200);
+  const others = [USERS.coordinator, USERS.trainee, USERS.company, USERS.mentor, USERS.viewer];
+  for (const who of ['viewer', 'trainee', 'company', 'mentor']) {
+    const c = await login(srv.base, USERS[who].email);
+    assert.equal((await c.get(`/api/v1/users/${USERS[who].id}`)).status, 200, `${who} reads themself`);
+    for (const u of others.filter((x) => x !== USERS[who]))
+      assertError(await c.get(`/api/v1/users/${u.id}`), 404, 'not_found');
+    let seen = 0;
+    for (const u of all) seen += (await c.get(`/api/v1/users/${u.id}`)).status === 200;
+    assert.equal(seen, 0, `${who} reads no coordinator's account`);
+  }
+});
+
 test('a coordinator renames a user of their operator with the version; stale is 412, none is 428', async () => {
   const u = await coord.get(`/api/v1/users/${USERS.mentor.id}`);
   const v = u.json.version;

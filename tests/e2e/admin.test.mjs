@@ -71,10 +71,14 @@ test('a coordinator invites a company manager bound to a company picked by type-
   await pick.press('Enter');
   await p.getByRole('button', { name: 'Send the invitation' }).click();
   await p.getByText('Invitation sent to amber.manager@example.org (Company).').waitFor();
-  const users = await coord.get('/users?role=company&limit=200');
-  const u = users.items.find((x) => x.email === 'amber.manager@example.org');
-  const full = await coord.get(`/users/${u.id}`);
-  assert.deepEqual(full.roles.map((r) => [r.role, r.subject_type, r.subject_id]), [['company', 'company', company.id]]);
+  // The role waits for the invited person to accept.
+  const invitations = await coord.get('/invitations?limit=200');
+  const inv = invitations.items.find((x) => x.email === 'amber.manager@example.org');
+  assert.deepEqual([inv.role, inv.subject_type, inv.subject_id, inv.status], ['company', 'company', company.id, 'pending']);
+  const row = p.locator('tr', { hasText: 'amber.manager@example.org' });
+  await row.locator('.badge', { hasText: 'Pending' }).waitFor();
+  await row.getByRole('button', { name: 'Withdraw' }).click();
+  await row.locator('.badge', { hasText: 'Withdrawn' }).waitFor();
   noProblems(p);
   await p.context().close();
 });

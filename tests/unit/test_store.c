@@ -314,6 +314,65 @@ static void single_use_links_work_once(void **state)
     done(f.st);
 }
 
+static void invitations_are_claimed_once_and_stay_in_their_operator(void **state)
+{
+    (void)state;
+    struct fixture f;
+    setup_orgs(&f);
+    struct tb_err err;
+    int64_t id, gone;
+    struct invitation_new inv = {f.se, "new@x.example", "New", "viewer", NULL, 0, "ih1", 4102444800LL};
+    assert_int_equal(store_invitation_create(f.st, &f.coord_se, &inv, &id, &err), 0);
+    inv.org_id = f.si;   /* a coordinator invites only into their own operator */
+    assert_int_equal(store_invitation_create(f.st, &f.coord_se, &inv, &gone, &err), -1);
+    assert_int_equal(err.status, 404);
+    json_t *o;
+    assert_int_equal(store_invitation_get(f.st, &f.coord_si, id, &o, &err), -1);
+    assert_int_equal(err.status, 404);
+    assert_int_equal(store_invitation_get(f.st, &f.coord_se, id, &o, &err), 0);
+    assert_string_equal(json_string_value(json_object_get(o, "status")), "pending");
+    json_decref(o);
+    assert_int_equal(store_invitation_withdraw(f.st, &f.coord_si, id, &err), -1);
+    assert_int_equal(err.status, 404);
+    assert_int_equal(store_begin(f.st, &err), 0);
+    assert_int_equal(store_invitation_claim(f.st, "ih1", &o, &err), 0);
+    assert_string_equal(json_string_value(json_object_get(o, "email")), "new@x.example");
+    json_decref(o);
+    assert_int_equal(store_invitation_claim(f.st, "ih1", &o, &err), -1);   /* once */
+    assert_int_equal(err.status, 404);
+    assert_int_equal(store_commit(f.st, &err), 0);
+    assert_int_equal(store_invitation_withdraw(f.st, &f.coord_se, id, &err), -1);   /* accepted already */
+    assert_int_equal(err.status, 409);
+    struct invitation_new old = {f.se, "late@x.example", "Late", "viewer", NULL, 0, "ih2", 1000};
+    assert_int_equal(store_invitation_create(f.st, &f.coord_se, &old, &id, &err), 0);
+    assert_int_equal(store_invitation_claim(f.st, "ih2", &o, &err), -1);   /* expired */
+    done(f.st);
+}
+
+static void tokens_expire_and_end_with_a_new_password(void **state)
+{
+    (void)state;
+    struct fixture f;
+    setup_orgs(&f);
+    struct tb_err err;
+    int64_t id, user;
+    int read_only;
+    assert_int_equal(store_token_create(f.st, &f.coord_se, "r", "th1", "tb_1", "read", "2999-01-01T00:00:00Z", &id, &err), 0);
+    assert_int_equal(store_token_create(f.st, &f.coord_se, "w", "th2", "tb_2", "read_write", "2999-01-01T00:00:00Z", &id, &err), 0);
+    assert_int_equal(store_token_create(f.st, &f.coord_se, "old", "th3", "tb_3", "read_write", "2001-01-01T00:00:00Z", &id, &err), 0);
+    assert_int_equal(store_token_lookup(f.st, "th1", &user, &read_only, &err), 0);
+    assert_int_equal(user, f.coord_se.user_id);
+    assert_true(read_only);
+    assert_int_equal(store_token_lookup(f.st, "th2", &user, &read_only, &err), 0);
+    assert_false(read_only);
+    assert_int_equal(store_token_lookup(f.st, "th3", &user, &read_only, &err), -1);   /* expired */
+    assert_int_equal(err.status, 404);
+    assert_int_equal(store_user_set_password(f.st, &f.coord_se, f.coord_se.user_id, "y", &err), 0);
+    assert_int_equal(store_token_lookup(f.st, "th1", &user, &read_only, &err), -1);
+    assert_int_equal(store_token_lookup(f.st, "th2", &user, &read_only, &err), -1);
+    done(f.st);
+}
+
 static void backup_is_a_complete_copy(void **state)
 {
     (void)state;
@@ -382,6 +441,8 @@ int main(void)
         cmocka_unit_test(pages_cover_every_row_once),
         cmocka_unit_test(free_text_matches_literally),
         cmocka_unit_test(single_use_links_work_once),
+        cmocka_unit_test(invitations_are_claimed_once_and_stay_in_their_operator),
+        cmocka_unit_test(tokens_expire_and_end_with_a_new_password),
         cmocka_unit_test(backup_is_a_complete_copy),
         cmocka_unit_test(outbox_mail_is_claimed_by_one_sender),
     };

@@ -1,6 +1,6 @@
 // account.js - my account: name, password, API tokens.
 import { h, clear } from '../dom.js';
-import { t } from '../i18n.js';
+import { t, tv } from '../i18n.js';
 import { get, post, patch, del, session, setSession } from '../api.js';
 import { buildForm } from '../forms.js';
 import { pageHeader, section, notify, button, errorText, confirmDialog } from '../ui.js';
@@ -41,10 +41,10 @@ export async function render() {
       const r = await get('/tokens?limit=200');
       if (!r.items.length) { tokenList.append(h('p', { class: 'muted' }, t('account.noTokens'))); return; }
       tokenList.append(h('table', { class: 'table table-compact' },
-        h('thead', null, h('tr', null, ['common.name', 'account.prefix', 'account.created', 'account.lastUsed', 'account.actions'].map((k) => h('th', { scope: 'col' }, t(k))))),
+        h('thead', null, h('tr', null, ['common.name', 'account.prefix', 'account.scope', 'account.created', 'account.expires', 'account.lastUsed', 'account.actions'].map((k) => h('th', { scope: 'col' }, t(k))))),
         h('tbody', null, r.items.map((tk) => h('tr', null,
-          h('th', { scope: 'row' }, tk.name), h('td', null, h('code', null, `${tk.prefix}…`)),
-          h('td', null, fmtDateTime(tk.created_at)), h('td', null, fmtDateTime(tk.last_used_at) || '—'),
+          h('th', { scope: 'row' }, tk.name), h('td', null, h('code', null, `${tk.prefix}…`)), h('td', null, tv('tokenscope', tk.scope)),
+          h('td', null, fmtDateTime(tk.created_at)), h('td', null, fmtDateTime(tk.expires_at) || '—'), h('td', null, fmtDateTime(tk.last_used_at) || '—'),
           h('td', null, tk.revoked_at ? t('account.revoked') : button(t('account.revoke'), async () => {
             if (!(await confirmDialog({ title: t('account.revokeTitle', { name: tk.name }), message: t('account.revokeMsg'), confirmLabel: t('account.revoke'), danger: true }))) return;
             try { await del(`/tokens/${tk.id}`); notify(t('account.tokenRevoked'), 'success'); loadTokens(); } catch (e) { notify(errorText(e), 'error'); }
@@ -52,10 +52,15 @@ export async function render() {
     } catch (e) { tokenList.append(h('p', { class: 'error-text' }, errorText(e))); }
   }
   const tokenForm = buildForm({
-    fields: [{ name: 'name', label: 'account.tokenName', required: true, hint: 'account.tokenNameHint' }],
+    fields: [{ name: 'name', label: 'account.tokenName', required: true, hint: 'account.tokenNameHint' },
+      { name: 'scope', label: 'account.scope', type: 'select', options: ['read_write', 'read'], optionPrefix: 'tokenscope', required: true },
+      { name: 'expires_in_days', label: 'account.expiresInDays', type: 'int', hint: 'account.expiresHint' }],
+    record: { scope: 'read_write' },
     submitLabel: 'account.createToken',
     async onSubmit(v, f) {
-      const r = await post('/tokens', { name: v.name || '' });
+      const body = { name: v.name || '', scope: v.scope || 'read_write' };
+      if (v.expires_in_days !== undefined && v.expires_in_days !== null && v.expires_in_days !== '') body.expires_in_days = v.expires_in_days;
+      const r = await post('/tokens', body);
       clear(shown).append(h('div', { class: 'msg msg-success token-once' },
         h('p', null, h('strong', null, t('account.tokenOnce'))),
         h('code', { class: 'token-value', tabindex: '0' }, r.token)));

@@ -1,7 +1,7 @@
 // admin.js - organizations, people, invitations and the audit log.
 import { h, clear, debounce } from '../dom.js';
 import { t, tv } from '../i18n.js';
-import { get, post, patch, mainRole, qs, session } from '../api.js';
+import { get, post, patch, del, mainRole, qs, session } from '../api.js';
 import { buildForm, makeField } from '../forms.js';
 import { pageHeader, pagedTable, badge, linkBtn, button, notify, errorText, confirmDialog, section } from '../ui.js';
 import { fmtDateTime } from '../fmt.js';
@@ -114,6 +114,7 @@ export async function invite() {
         notify(t('invite.sent', { email: r.email, role: tv('role', r.role) }), 'success');
         role = 'coordinator';
         mount({});
+        sent.reload({});
       },
     });
     const roleSel = form.comps.find((c) => c.spec.name === 'role').control;
@@ -125,8 +126,19 @@ export async function invite() {
     });
     clear(wrap).append(h('p', { class: 'muted' }, t('invite.help')), form.el);
   };
+  // Invitations wait for the invited person; a pending one can be withdrawn.
+  const sent = pagedTable({ path: '/invitations', caption: t('invite.list'), columns: [
+    { label: 'common.email', cell: (i) => i.email },
+    { label: 'users.role', cell: (i) => tv('role', i.role) },
+    { label: 'common.status', cell: (i) => badge('istatus', i.status) },
+    { label: 'invite.expires', cell: (i) => fmtDateTime(i.expires_at) },
+    { label: 'account.actions', cell: (i) => (i.status !== 'pending' ? '' : button(t('invite.withdraw'), async () => {
+      try { await del(`/invitations/${i.id}`); notify(t('invite.withdrawn', { email: i.email }), 'success'); sent.reload({}); } catch (e) { notify(errorText(e), 'error'); }
+    }, 'btn btn-small btn-danger-ghost')) },
+  ] });
   mount();
-  return h('div', null, pageHeader(t('invite.title'), { back: ['#/admin/users', t('users.title')] }), wrap);
+  return h('div', null, pageHeader(t('invite.title'), { back: ['#/admin/users', t('users.title')] }), wrap,
+    section(t('invite.list'), sent.el));
 }
 
 // ---- audit
