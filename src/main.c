@@ -36,6 +36,7 @@ static const struct subcommand subcommands[] = {
     {"backup", cli_backup_main, "write a consistent copy of the database (online)"},
     {"match", cli_match_main, "solve assignment and stable-matching problems from files"},
     {"credential", cli_credential_main, "sign, verify and canonicalize credentials"},
+    {"trade", cli_trade_main, "import trade statistics (CEPII BACI) and rank export markets"},
     {"version", version_main, "print the version"},
 };
 

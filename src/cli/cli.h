@@ -20,6 +20,7 @@ int cli_token_main(int argc, char **argv);
 int cli_backup_main(int argc, char **argv);
 int cli_match_main(int argc, char **argv);
 int cli_credential_main(int argc, char **argv);
+int cli_trade_main(int argc, char **argv);
 
 /* Shared by the subcommands (cli_common.c). */
 const char *cli_db_path(const char *flag_value);   /* --db, else TRADEBRIDGE_DB, else default */

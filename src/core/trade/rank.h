@@ -1,0 +1,73 @@
+/*
+ * rank.h - ranking target markets for (home country, product): every
+ * indicator raw, the export-potential estimate with its three components
+ * (supply, demand, ease of trade), and a weighted score of percentile ranks
+ * with the reasons in words. Method: docs/market-selection.md.
+ */
+#ifndef TB_TRADE_RANK_H
+#define TB_TRADE_RANK_H
+
+#include "core/arena.h"
+#include "core/trade/trade.h"
+
+/* Score weights (any non-negative numbers; they are normalised). */
+struct trade_weights {
+    double size;            /* import value, higher is better */
+    double growth;          /* import CAGR */
+    double untapped;        /* untapped potential */
+    double share;           /* home's share already held */
+    double distance;        /* population-weighted distance, lower is better */
+    double concentration;   /* supplier HHI, lower is better */
+    double gdp_growth;      /* GDP per capita growth */
+};
+void trade_weights_default(struct trade_weights *w);
+/* "size=0.4,distance=0" -> changes only the weights named. */
+int trade_weights_parse(struct trade_weights *w, const char *spec, struct tb_err *err);
+
+enum trade_sort { TRADE_SORT_SCORE, TRADE_SORT_IMPORT, TRADE_SORT_UNTAPPED, TRADE_SORT_POTENTIAL };
+
+struct trade_range {
+    uint32_t lo, hi;        /* HS6 codes, inclusive: 30617-30617 or 30600-30699 (HS4) */
+};
+
+struct trade_query {
+    const struct trade_year *const *years;   /* one HS revision, ascending years */
+    int n_years;
+    const char *home;                        /* ISO alpha-2 or alpha-3 */
+    const struct trade_range *ranges;
+    int n_ranges;
+    int per_product;                         /* one row per (market, HS6) */
+    enum trade_sort sort;
+    const struct trade_geo *geo;             /* optional */
+    const struct trade_wdi *wdi;             /* optional */
+    struct trade_weights weights;
+};
+
+struct trade_market {
+    int rank, code;
+    char iso2[3], iso3[4];
+    uint32_t hs6;                            /* per-product rows only */
+    double import_value;                     /* average over the years, kUSD */
+    double import_cagr;                      /* NAN with one year */
+    double home_exports, home_share;
+    int suppliers;
+    double hhi, distw_km, gdp, gdp_pc_growth, unit_value;   /* NAN when unknown */
+    double supply, demand, ease, potential, untapped;
+    int reexport_hub;
+    double score;                            /* 0-100 */
+    char explanation[200];
+};
+
+struct trade_result {
+    int n;
+    struct trade_market *m;
+    char home_iso3[4];
+    int home_code, first_year, last_year;
+    double home_supply;                      /* home's share of world exports of the product */
+    double world_value;                      /* average world trade of the product, kUSD */
+};
+
+int trade_rank(const struct trade_query *q, struct arena *a, struct trade_result *out,
+               struct tb_err *err);
+
+#endif
