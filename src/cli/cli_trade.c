@@ -90,6 +90,16 @@ static long src_read(struct src *s, char *buf, size_t n)
     return r;
 }
 
+/* 1 when the stream ended on an error (a gzip member cut short, a damaged zip entry). */
+static int src_failed(struct src *s)
+{
+    if (s->zf)
+        return 0;                   /* zip_fread reports errors itself (-1, CRC checked) */
+    int e;
+    gzerror(s->gz, &e);
+    return e != Z_OK && e != Z_STREAM_END;
+}
+
 static const char *src_error(struct src *s)
 {
     if (s->zf)
@@ -208,7 +218,7 @@ static int import_stream(const struct import_opts *o, struct src *s, int revisio
     int rc = EXIT_OK, header_seen = 0, eof = 0;
     while (!eof && rc == EXIT_OK) {
         long r = src_read(s, buf + have, cap - have);
-        if (r < 0) {
+        if (r < 0 || (r == 0 && src_failed(s))) {
             rc = fail("%s: cannot read: %s", s->name, src_error(s));
             break;
         }
