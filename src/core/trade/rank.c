@@ -127,17 +127,22 @@ static int hx_cmp(const void *a, const void *b)
     return (x->hs6 > y->hs6) - (x->hs6 < y->hs6);
 }
 
+/* H_hj += s_hk * M_jk over the importers of product p in year y. */
+static void add_demand(struct qctx *c, int y, long p, double share, double *H)
+{
+    const struct trade_year *yr = c->q->years[y];
+    const uint16_t *map = c->ymap[y];
+    for (uint64_t t = yr->m_off[p]; t < yr->m_off[p + 1]; t++)
+        H[map[yr->m_imp[t]]] += share * (double)yr->m_val[t];
+}
+
 static int ease_of_trade(struct qctx *c, struct tb_err *err)
 {
     const struct trade_query *q = c->q;
     int nq = c->nq;
     double *A = arena_calloc(c->a, (size_t)nq, sizeof *A);
     double *H = arena_calloc(c->a, (size_t)nq, sizeof *H);
-    double *m = arena_calloc(c->a, (size_t)nq, sizeof *m);
     c->ease = arena_calloc(c->a, (size_t)nq, sizeof *c->ease);
-    size_t nx = 0;
-    for (int y = 0; y < q->n_years; y++)
-        nx += q->years[y]->n_x;        /* upper bound, refined below */
     size_t cap = 0;
     for (int y = 0; y < q->n_years; y++) {
         const struct trade_year *yr = q->years[y];
@@ -145,9 +150,8 @@ static int ease_of_trade(struct qctx *c, struct tb_err *err)
             if (c->ymap[y][i] == c->home)
                 cap += yr->x_off[i + 1] - yr->x_off[i];
     }
-    (void)nx;
     struct hx *list = arena_alloc(c->a, (cap + 1) * sizeof *list);
-    if (!A || !H || !m || !c->ease || !list)
+    if (!A || !H || !c->ease || !list)
         return TB_INTERNAL(err, "out of memory");
     size_t n = 0;
     for (int y = 0; y < q->n_years; y++) {
@@ -158,30 +162,31 @@ static int ease_of_trade(struct qctx *c, struct tb_err *err)
                 continue;
             for (uint32_t j = 0; j < nc; j++)
                 A[c->ymap[y][j]] += (double)yr->bilat[(size_t)i * nc + j];
-            for (uint64_t t = yr->x_off[i]; t < yr->x_off[i + 1]; t++)
-                list[n++] = (struct hx){yr->products[yr->x_prod[t]], (double)yr->x_val[t]};
+            for (uint64_t t = yr->x_off[i]; t < yr->x_off[i + 1]; t++) {
+                if (q->n_years == 1)    /* one year: the share is at hand */
+                    add_demand(c, 0, yr->x_prod[t],
+                               (double)yr->x_val[t] / (double)yr->world[yr->x_prod[t]], H);
+                else
+                    list[n++] = (struct hx){yr->products[yr->x_prod[t]], (double)yr->x_val[t]};
+            }
         }
     }
+    /* several years: pool X_hk and W_k over the years first, then spread */
     qsort(list, n, sizeof *list, hx_cmp);
     for (size_t s = 0; s < n;) {
         uint32_t k = list[s].hs6;
         double x = 0, w = 0;
+        long at[64];
         for (; s < n && list[s].hs6 == k; s++)
             x += list[s].x;
-        for (int y = 0; y < q->n_years; y++) {
-            const struct trade_year *yr = q->years[y];
-            long p = trade_year_product(yr, k);
-            if (p < 0)
-                continue;
-            w += (double)yr->world[p];
-            for (uint64_t t = yr->m_off[p]; t < yr->m_off[p + 1]; t++)
-                m[c->ymap[y][yr->m_imp[t]]] += (double)yr->m_val[t];
+        for (int y = 0; y < q->n_years && y < 64; y++) {
+            at[y] = trade_year_product(q->years[y], k);
+            if (at[y] >= 0)
+                w += (double)q->years[y]->world[at[y]];
         }
-        double share = w > 0 ? x / w : 0;
-        for (int j = 0; j < nq; j++) {
-            H[j] += share * m[j];
-            m[j] = 0;
-        }
+        for (int y = 0; y < q->n_years && y < 64 && w > 0; y++)
+            if (at[y] >= 0)
+                add_demand(c, y, at[y], x / w, H);
     }
     for (int j = 0; j < nq; j++)
         c->ease[j] = H[j] > 0 ? A[j] / H[j] : 0;
