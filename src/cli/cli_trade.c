@@ -589,89 +589,15 @@ static int import_wdi_main(int argc, char **argv)
 }
 
 /* ---- reading the store ---------------------------------------------------- */
-struct loaded {
-    char dir[4096];
-    int n;
-    struct trade_mapped m[64];
-    const struct trade_year *y[64];
-    struct trade_geo geo;
-    struct trade_wdi wdi;
-};
-
-static int parse_years(const char *s, int *y1, int *y2)
-{
-    char *e;
-    *y1 = (int)strtol(s, &e, 10);
-    if (e == s)
-        return -1;
-    *y2 = *y1;
-    if (*e == '-') {
-        const char *t = e + 1;
-        *y2 = (int)strtol(t, &e, 10);
-        if (e == t)
-            return -1;
-    }
-    return *e || *y1 < 1900 || *y2 < *y1 || *y2 > 2200 ? -1 : 0;
-}
-
-static int load(struct loaded *L, const char *db, int y1, int y2, int extras)
+static int load(struct trade_set *L, const char *db, int y1, int y2, int extras)
 {
     struct tb_err err = {0};
+    char dir[4096];
     memset(L, 0, sizeof *L);
-    if (trade_dir(L->dir, sizeof L->dir, cli_db_path(db), 0, &err) < 0)
-        return cli_fail(CMD, &err);
-    struct trade_stored st[64];
-    int ns = trade_list(L->dir, st, 64, &err);
-    if (ns < 0)
-        return cli_fail(CMD, &err);
-    for (int i = 0; i < ns; i++) {
-        if (st[i].year < y1 || st[i].year > y2)
-            continue;
-        if (trade_open_year(L->dir, st[i].revision, st[i].year, &L->m[L->n], &err) < 0)
-            return cli_fail(CMD, &err);
-        L->y[L->n] = &L->m[L->n].y;
-        L->n++;
-    }
-    if (!L->n)
-        return fail("no trade data stored for %d-%d in %s (run 'tradebridge trade import')", y1,
-                    y2, L->dir);
-    if (extras && (trade_read_geo(L->dir, &L->geo, &err) < 0 ||
-                   trade_read_wdi(L->dir, &L->wdi, &err) < 0))
+    if (trade_dir(dir, sizeof dir, cli_db_path(db), 0, &err) < 0 ||
+        trade_set_open(dir, y1, y2, extras, L, &err) < 0)
         return cli_fail(CMD, &err);
     return 0;
-}
-
-static void unload(struct loaded *L)
-{
-    for (int i = 0; i < L->n; i++)
-        trade_close_year(&L->m[i]);
-    trade_geo_free(&L->geo);
-    trade_wdi_free(&L->wdi);
-}
-
-/* "030617,0306,16" -> HS6 or prefix ranges; a dropped leading zero is put back. */
-static int parse_products(const char *s, struct trade_range *r, int max)
-{
-    int n = 0;
-    while (*s && n < max) {
-        char code[8];
-        size_t len = strcspn(s, ",");
-        if (len == 0 || len > 6)
-            return -1;
-        for (size_t i = 0; i < len; i++)
-            if (!isdigit((unsigned char)s[i]))
-                return -1;
-        size_t digits = len % 2 ? len + 1 : len;
-        snprintf(code, sizeof code, "%s%.*s", len % 2 ? "0" : "", (int)len, s);
-        uint32_t v = (uint32_t)strtoul(code, NULL, 10), scale = 1;
-        for (size_t i = digits; i < 6; i++)
-            scale *= 10;
-        r[n++] = (struct trade_range){v * scale, v * scale + scale - 1};
-        s += len;
-        if (*s == ',')
-            s++;
-    }
-    return *s ? -1 : n;
 }
 
 /* ---- rank output -------------------------------------------------------- */
@@ -785,34 +711,16 @@ static int rank_main(int argc, char **argv)
     }
     if (!home || !product)
         return cli_usage(CMD, "rank needs --home CC and --product HS");
-    char cc[4] = "";
-    size_t hl = strlen(home);
-    for (size_t i = 0; i < hl && i < 3; i++)
-        cc[i] = (char)toupper((unsigned char)home[i]);
-    if ((hl != 2 && hl != 3) || !isalpha((unsigned char)cc[0]) || !isalpha((unsigned char)cc[1]) ||
-        (hl == 3 && !isalpha((unsigned char)cc[2])))
-        return cli_usage(CMD, "--home wants an ISO alpha-2 or alpha-3 code, not '%s'", home);
-    struct trade_query q = {0};
-    struct trade_range ranges[64];
-    q.n_ranges = parse_products(product, ranges, 64);
-    if (q.n_ranges <= 0)
-        return cli_usage(CMD, "--product wants HS codes of 2, 4 or 6 digits, not '%s'", product);
-    int y1 = 1900, y2 = 2200;
-    if (years && parse_years(years, &y1, &y2) < 0)
-        return cli_usage(CMD, "--years wants Y or Y1-Y2, not '%s'", years);
+    struct tb_err err = {0};
+    struct trade_request in = {home, product, years, sort, weights};
+    static struct trade_params par;
+    if (trade_params_parse(&in, &par, &err) < 0)
+        return cli_usage(CMD, "%s%s", strcmp(err.field, "weights") ? "--" : "", err.message);
     int json = !strcmp(format, "json");
     if (!json && strcmp(format, "csv"))
         return cli_usage(CMD, "--format is csv or json");
-    q.sort = !strcmp(sort, "score") ? TRADE_SORT_SCORE
-             : !strcmp(sort, "import_value") ? TRADE_SORT_IMPORT
-             : !strcmp(sort, "untapped") ? TRADE_SORT_UNTAPPED
-             : !strcmp(sort, "potential") ? TRADE_SORT_POTENTIAL : (enum trade_sort)-1;
-    if ((int)q.sort < 0)
-        return cli_usage(CMD, "--sort is score, import_value, untapped or potential");
-    struct tb_err err = {0};
-    trade_weights_default(&q.weights);
-    if (weights && trade_weights_parse(&q.weights, weights, &err) < 0)
-        return cli_usage(CMD, "%s", err.message);
+    struct trade_query q = {.sort = par.sort, .weights = par.weights, .ranges = par.ranges,
+                            .n_ranges = par.n_ranges};
     const struct column *sel[N_COLUMNS * 2];
     int nsel = 0;
     for (const char *p = cols; *p && nsel < N_COLUMNS * 2;) {
@@ -830,15 +738,14 @@ static int rank_main(int argc, char **argv)
             p++;
     }
 
-    static struct loaded L;
-    if (load(&L, db, y1, y2, 1) != 0) {
-        unload(&L);
+    static struct trade_set L;
+    if (load(&L, db, par.y1, par.y2, 1) != 0) {
+        trade_set_close(&L);
         return EXIT_RUNTIME;
     }
     q.years = L.y;
     q.n_years = L.n;
-    q.home = cc;
-    q.ranges = ranges;
+    q.home = par.home;
     q.per_product = per_product;
     q.geo = &L.geo;
     q.wdi = &L.wdi;
@@ -850,20 +757,26 @@ static int rank_main(int argc, char **argv)
     } else {
         int n = limit >= 0 && limit < r.n ? (int)limit : r.n;
         if (json) {
-            printf("{\"home\":\"%s\",\"product\":\"%s\",\"years\":[%d,%d],\"revision\":\"HS%02d\","
-                   "\"home_supply\":%.6f,\"world_value\":%.3f,\"markets\":[",
-                   r.home_iso3, product, r.first_year, r.last_year, L.y[0]->revision,
-                   r.home_supply, r.world_value);
-            for (int i = 0; i < n; i++) {
-                printf(i ? ",{" : "{");
-                for (int c = 0; c < nsel; c++) {
-                    printf("%s\"%s\":", c ? "," : "", sel[c]->name);
-                    print_value(stdout, sel[c], &r.m[i], 1);
+            json_t *doc = trade_result_json(&r, product, L.y[0]->revision, n);
+            if (cols != default_columns) {       /* --columns: keep only those keys */
+                size_t i;
+                json_t *mk;
+                json_array_foreach(json_object_get(doc, "markets"), i, mk) {
+                    const char *key;
+                    json_t *v, *keep = json_object();
+                    json_object_foreach(mk, key, v) {
+                        for (int c = 0; c < nsel; c++)
+                            if (!strcmp(sel[c]->name, key))
+                                json_object_set(keep, key, v);
+                    }
+                    json_object_clear(mk);
+                    json_object_update(mk, keep);
+                    json_decref(keep);
                 }
-                printf("}");
             }
-            printf("],\"sources\":\"CEPII BACI (Etalab 2.0), CEPII GeoDist, World Bank WDI "
-                   "(CC BY 4.0); potential computed by TradeBridge, not ITC figures\"}\n");
+            json_dumpf(doc, stdout, JSON_COMPACT | JSON_REAL_PRECISION(15));
+            putchar('\n');
+            json_decref(doc);
         } else {
             for (int c = 0; c < nsel; c++)
                 printf("%s%s", c ? "," : "", sel[c]->name);
@@ -879,7 +792,7 @@ static int rank_main(int argc, char **argv)
         }
     }
     arena_free(a);
-    unload(&L);
+    trade_set_close(&L);
     return rc;
 }
 
@@ -917,16 +830,16 @@ static int years_main(int argc, char **argv)
     int rc = common_opts(argc, argv, &db, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
     if (rc)
         return rc;
-    static struct loaded L;
+    static struct trade_set L;
     if (load(&L, db, 1900, 2200, 0) != 0) {
-        unload(&L);
+        trade_set_close(&L);
         return EXIT_RUNTIME;
     }
     printf("revision,year,flows,countries,products\n");
     for (int i = 0; i < L.n; i++)
         printf("HS%02d,%d,%" PRIu64 ",%u,%u\n", L.y[i]->revision, L.y[i]->year, L.y[i]->n_flows,
                L.y[i]->n_countries, L.y[i]->n_products);
-    unload(&L);
+    trade_set_close(&L);
     return EXIT_OK;
 }
 
@@ -952,13 +865,13 @@ static int top_main(int argc, char **argv)
     if (rc)
         return rc;
     struct trade_range rg[64];
-    int nr = product ? parse_products(product, rg, 64) : -1;
+    int nr = product ? trade_parse_products(product, rg, 64) : -1;
     int exporters = !strcmp(side, "exporters");
     if (nr <= 0 || (!exporters && strcmp(side, "importers")))
         return cli_usage(CMD, "top needs --product HS and --side importers|exporters");
-    static struct loaded L;
+    static struct trade_set L;
     if (load(&L, db, year ? year : 1900, year ? year : 2200, 0) != 0) {
-        unload(&L);
+        trade_set_close(&L);
         return EXIT_RUNTIME;
     }
     const struct trade_year *y = L.y[L.n - 1];     /* the latest year asked for */
@@ -983,7 +896,7 @@ static int top_main(int argc, char **argv)
                c->iso3[0] ? c->iso3 : "N/A", t[i].v / 1000, t[i].v % 1000,
                world ? (double)t[i].v / (double)world : 0);
     }
-    unload(&L);
+    trade_set_close(&L);
     return EXIT_OK;
 }
 
@@ -994,9 +907,9 @@ static int products_main(int argc, char **argv)
     int rc = common_opts(argc, argv, &db, NULL, NULL, &year, NULL, NULL, NULL, NULL, NULL);
     if (rc)
         return rc;
-    static struct loaded L;
+    static struct trade_set L;
     if (load(&L, db, year ? year : 1900, year ? year : 2200, 0) != 0) {
-        unload(&L);
+        trade_set_close(&L);
         return EXIT_RUNTIME;
     }
     const struct trade_year *y = L.y[L.n - 1];
@@ -1011,7 +924,7 @@ static int products_main(int argc, char **argv)
                (unsigned)y->products[p], y->flow_off[p + 1] - y->flow_off[p],
                y->m_off[p + 1] - y->m_off[p], nex, y->world[p] / 1000, y->world[p] % 1000);
     }
-    unload(&L);
+    trade_set_close(&L);
     return EXIT_OK;
 }
 

@@ -343,3 +343,40 @@ int trade_read_wdi(const char *dir, struct trade_wdi *wd, struct tb_err *err)
     free(buf);
     return 0;
 }
+
+int trade_set_open(const char *dir, int y1, int y2, int extras, struct trade_set *s,
+                   struct tb_err *err)
+{
+    memset(s, 0, sizeof *s);
+    struct trade_stored st[TRADE_MAX_YEARS];
+    int ns = trade_list(dir, st, TRADE_MAX_YEARS, err);
+    if (ns < 0)
+        return -1;
+    for (int i = 0; i < ns; i++) {
+        if (st[i].year < y1 || st[i].year > y2)
+            continue;
+        if (trade_open_year(dir, st[i].revision, st[i].year, &s->m[s->n], err) < 0) {
+            trade_set_close(s);
+            return -1;
+        }
+        s->y[s->n] = &s->m[s->n].y;
+        s->n++;
+    }
+    if (!s->n)
+        return TB_NOT_FOUND(err, "no trade data stored for %d-%d (import BACI years first)", y1,
+                            y2);
+    if (extras && (trade_read_geo(dir, &s->geo, err) < 0 || trade_read_wdi(dir, &s->wdi, err) < 0)) {
+        trade_set_close(s);
+        return -1;
+    }
+    return 0;
+}
+
+void trade_set_close(struct trade_set *s)
+{
+    for (int i = 0; i < s->n; i++)
+        trade_close_year(&s->m[i]);
+    s->n = 0;
+    trade_geo_free(&s->geo);
+    trade_wdi_free(&s->wdi);
+}

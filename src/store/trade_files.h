@@ -34,6 +34,20 @@ int trade_open_year(const char *dir, int revision, int year, struct trade_mapped
                     struct tb_err *err);
 void trade_close_year(struct trade_mapped *m);
 
+/* The stored years within [y1, y2] (with GeoDist and World Bank tables when
+ * `extras`), mapped; 404 when there is none. */
+#define TRADE_MAX_YEARS 64
+struct trade_set {
+    int n;
+    struct trade_mapped m[TRADE_MAX_YEARS];
+    const struct trade_year *y[TRADE_MAX_YEARS];
+    struct trade_geo geo;
+    struct trade_wdi wdi;
+};
+int trade_set_open(const char *dir, int y1, int y2, int extras, struct trade_set *s,
+                   struct tb_err *err);
+void trade_set_close(struct trade_set *s);
+
 int trade_write_geo(const char *dir, const struct trade_geo *g, struct tb_err *err);
 /* 0 and an empty table when none was imported. */
 int trade_read_geo(const char *dir, struct trade_geo *g, struct tb_err *err);

@@ -10,6 +10,7 @@
  *   potential = s_hP M_jP b_hj, untapped = max(potential - x_hjP, 0)
  * so the potential over all products adds up to A_hj, home's actual exports to j.
  */
+#include <ctype.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -57,6 +58,79 @@ int trade_weights_parse(struct trade_weights *w, const char *spec, struct tb_err
         p = *e ? e + 1 : e;
     }
     return 0;
+}
+
+/* "2018" or "2016-2020" */
+int trade_parse_years(const char *s, int *y1, int *y2)
+{
+    char *e;
+    *y1 = (int)strtol(s, &e, 10);
+    if (e == s)
+        return -1;
+    *y2 = *y1;
+    if (*e == '-') {
+        const char *t = e + 1;
+        *y2 = (int)strtol(t, &e, 10);
+        if (e == t)
+            return -1;
+    }
+    return *e || *y1 < 1900 || *y2 < *y1 || *y2 > 2200 ? -1 : 0;
+}
+
+/* "030617,0306,16" -> HS6 or prefix ranges; a dropped leading zero is put back. */
+int trade_parse_products(const char *s, struct trade_range *r, int max)
+{
+    int n = 0;
+    while (*s && n < max) {
+        char code[8];
+        size_t len = strcspn(s, ",");
+        if (len == 0 || len > 6)
+            return -1;
+        for (size_t i = 0; i < len; i++)
+            if (!isdigit((unsigned char)s[i]))
+                return -1;
+        size_t digits = len % 2 ? len + 1 : len;
+        snprintf(code, sizeof code, "%s%.*s", len % 2 ? "0" : "", (int)len, s);
+        uint32_t v = (uint32_t)strtoul(code, NULL, 10), scale = 1;
+        for (size_t i = digits; i < 6; i++)
+            scale *= 10;
+        r[n++] = (struct trade_range){v * scale, v * scale + scale - 1};
+        s += len;
+        if (*s == ',')
+            s++;
+    }
+    return *s ? -1 : n;
+}
+
+int trade_params_parse(const struct trade_request *in, struct trade_params *out,
+                       struct tb_err *err)
+{
+    memset(out, 0, sizeof *out);
+    const char *h = in->home ? in->home : "";
+    size_t hl = strlen(h);
+    for (size_t i = 0; i < hl && i < 3; i++)
+        out->home[i] = (char)toupper((unsigned char)h[i]);
+    if ((hl != 2 && hl != 3) || !isalpha((unsigned char)h[0]) || !isalpha((unsigned char)h[1]) ||
+        (hl == 3 && !isalpha((unsigned char)h[2])))
+        return TB_INVALID(err, "home", "home wants an ISO alpha-2 or alpha-3 code, not '%.20s'", h);
+    out->n_ranges = in->product ? trade_parse_products(in->product, out->ranges, TRADE_MAX_RANGES)
+                                : -1;
+    if (out->n_ranges <= 0)
+        return TB_INVALID(err, "product", "product wants HS codes of 2, 4 or 6 digits, not '%.40s'",
+                          in->product ? in->product : "");
+    out->y1 = 1900;
+    out->y2 = 2200;
+    if (in->years && trade_parse_years(in->years, &out->y1, &out->y2) < 0)
+        return TB_INVALID(err, "years", "years wants Y or Y1-Y2, not '%.20s'", in->years);
+    const char *s = in->sort ? in->sort : "score";
+    out->sort = !strcmp(s, "score") ? TRADE_SORT_SCORE
+                : !strcmp(s, "import_value") ? TRADE_SORT_IMPORT
+                : !strcmp(s, "untapped") ? TRADE_SORT_UNTAPPED
+                : !strcmp(s, "potential") ? TRADE_SORT_POTENTIAL : (enum trade_sort)-1;
+    if ((int)out->sort < 0)
+        return TB_INVALID(err, "sort", "sort is score, import_value, untapped or potential");
+    trade_weights_default(&out->weights);
+    return in->weights ? trade_weights_parse(&out->weights, in->weights, err) : 0;
 }
 
 /* ---- countries across years ------------------------------------------ */

@@ -70,4 +70,34 @@ struct trade_result {
 int trade_rank(const struct trade_query *q, struct arena *a, struct trade_result *out,
                struct tb_err *err);
 
+/* "030617,0306,16": HS6 codes or HS4/HS2 prefixes into ranges (a dropped
+ * leading zero is put back); returns how many, -1 when malformed. */
+int trade_parse_products(const char *s, struct trade_range *r, int max);
+/* "2018" or "2016-2020"; 0 or -1. */
+int trade_parse_years(const char *s, int *y1, int *y2);
+
+/* Request parameters as text (command line or query string) checked into a
+ * query's parts; errors name the field (home, product, years, sort, weights). */
+#define TRADE_MAX_RANGES 64
+struct trade_request {
+    const char *home, *product, *years, *sort, *weights;
+};
+struct trade_params {
+    char home[4];
+    struct trade_range ranges[TRADE_MAX_RANGES];
+    int n_ranges, y1, y2;
+    enum trade_sort sort;
+    struct trade_weights weights;
+};
+int trade_params_parse(const struct trade_request *in, struct trade_params *out,
+                       struct tb_err *err);
+
+/* The result as JSON: {"home","product","years":[first,last],"revision","home_supply",
+ * "world_value","markets":[{rank, code, iso3, iso2, [hs6,] import_value, ...,
+ * explanation}], "sources"}; unknown figures are null. At most `limit` markets
+ * (negative = all). */
+#include <jansson.h>
+json_t *trade_result_json(const struct trade_result *r, const char *product, int revision,
+                          int limit);
+
 #endif
