@@ -601,77 +601,43 @@ static int load(struct trade_set *L, const char *db, int y1, int y2, int extras)
 }
 
 /* ---- rank output -------------------------------------------------------- */
-enum col_kind { C_INT, C_MONEY, C_FRAC, C_KM, C_BIG, C_HS6, C_TEXT };
-struct column {
-    const char *name;
-    enum col_kind kind;
-    size_t off;
-};
-#define COL(n, k, f) {n, k, offsetof(struct trade_market, f)}
-static const struct column columns[] = {
-    COL("rank", C_INT, rank),
-    COL("code", C_INT, code),
-    COL("iso3", C_TEXT, iso3),
-    COL("hs6", C_HS6, hs6),
-    COL("import_value", C_MONEY, import_value),
-    COL("import_cagr", C_FRAC, import_cagr),
-    COL("home_exports", C_MONEY, home_exports),
-    COL("actual", C_MONEY, home_exports),
-    COL("home_share", C_FRAC, home_share),
-    COL("suppliers", C_INT, suppliers),
-    COL("hhi", C_FRAC, hhi),
-    COL("distw_km", C_KM, distw_km),
-    COL("gdp", C_BIG, gdp),
-    COL("gdp_pc_growth", C_FRAC, gdp_pc_growth),
-    COL("unit_value", C_MONEY, unit_value),
-    COL("supply", C_FRAC, supply),
-    COL("demand", C_MONEY, demand),
-    COL("ease", C_FRAC, ease),
-    COL("potential", C_MONEY, potential),
-    COL("untapped", C_MONEY, untapped),
-    COL("reexport_hub", C_INT, reexport_hub),
-    COL("score", C_MONEY, score),
-    COL("explanation", C_TEXT, explanation),
-};
-enum { N_COLUMNS = sizeof columns / sizeof columns[0] };
 static const char default_columns[] =
     "rank,code,iso3,import_value,import_cagr,home_exports,home_share,suppliers,hhi,distw_km,gdp,"
     "gdp_pc_growth,unit_value,supply,demand,ease,potential,untapped,reexport_hub,score,explanation";
 
-static void print_value(FILE *f, const struct column *c, const struct trade_market *m, int json)
+/* One CSV cell: money with 3 decimals, fractions with 6, distances as GeoDist writes them. */
+static void print_value(FILE *f, const struct trade_column *c, const struct trade_market *m)
 {
     const char *p = (const char *)m + c->off;
     double d = 0;
-    if (c->kind != C_INT && c->kind != C_TEXT && c->kind != C_HS6) {
+    if (c->kind != TRADE_COL_INT && c->kind != TRADE_COL_TEXT && c->kind != TRADE_COL_HS6) {
         memcpy(&d, p, sizeof d);
-        if (isnan(d)) {
-            fputs(json ? "null" : "", f);
-            return;
-        }
+        if (isnan(d))
+            return;                 /* unknown: empty cell */
     }
     switch (c->kind) {
-    case C_INT: {
+    case TRADE_COL_INT: {
         int v;
         memcpy(&v, p, sizeof v);
         fprintf(f, "%d", v);
         break;
     }
-    case C_HS6: {
+    case TRADE_COL_HS6: {
         uint32_t v;
         memcpy(&v, p, sizeof v);
-        fprintf(f, json ? "\"%06u\"" : "%06u", (unsigned)v);
+        fprintf(f, "%06u", (unsigned)v);
         break;
     }
-    case C_MONEY: fprintf(f, "%.3f", d); break;
-    case C_FRAC: fprintf(f, "%.6f", d); break;
-    case C_KM: fprintf(f, "%.7g", d); break;
-    case C_BIG: fprintf(f, "%.0f", d); break;
-    case C_TEXT:
-        if (json || strchr(p, ',') || strchr(p, '"')) {
+    case TRADE_COL_MONEY: fprintf(f, "%.3f", d); break;
+    case TRADE_COL_FRAC: fprintf(f, "%.6f", d); break;
+    case TRADE_COL_KM: fprintf(f, "%.7g", d); break;
+    case TRADE_COL_BIG: fprintf(f, "%.0f", d); break;
+    case TRADE_COL_TEXT:
+        if (strchr(p, ',') || strchr(p, '"')) {
             fputc('"', f);
             for (; *p; p++) {
                 if (*p == '"')
-                    fputs(json ? "\\\"" : "\"\"", f);
+                    fputs("\"\"", f);
                 else
                     fputc(*p, f);
             }
@@ -721,14 +687,14 @@ static int rank_main(int argc, char **argv)
         return cli_usage(CMD, "--format is csv or json");
     struct trade_query q = {.sort = par.sort, .weights = par.weights, .ranges = par.ranges,
                             .n_ranges = par.n_ranges};
-    const struct column *sel[N_COLUMNS * 2];
+    const struct trade_column *sel[TRADE_N_COLUMNS * 2];
     int nsel = 0;
-    for (const char *p = cols; *p && nsel < N_COLUMNS * 2;) {
+    for (const char *p = cols; *p && nsel < TRADE_N_COLUMNS * 2;) {
         size_t len = strcspn(p, ",");
         int found = 0;
-        for (int c = 0; c < N_COLUMNS; c++)
-            if (strlen(columns[c].name) == len && !strncmp(columns[c].name, p, len)) {
-                sel[nsel++] = &columns[c];
+        for (int c = 0; c < TRADE_N_COLUMNS; c++)
+            if (strlen(trade_columns[c].name) == len && !strncmp(trade_columns[c].name, p, len)) {
+                sel[nsel++] = &trade_columns[c];
                 found = 1;
             }
         if (!found)
@@ -785,7 +751,7 @@ static int rank_main(int argc, char **argv)
                 for (int c = 0; c < nsel; c++) {
                     if (c)
                         putchar(',');
-                    print_value(stdout, sel[c], &r.m[i], 0);
+                    print_value(stdout, sel[c], &r.m[i]);
                 }
                 putchar('\n');
             }

@@ -76,6 +76,17 @@ int trade_parse_products(const char *s, struct trade_range *r, int max);
 /* "2018" or "2016-2020"; 0 or -1. */
 int trade_parse_years(const char *s, int *y1, int *y2);
 
+/* The columns of a ranking row, in output order ("actual" = home_exports). */
+enum trade_col_kind { TRADE_COL_INT, TRADE_COL_MONEY, TRADE_COL_FRAC, TRADE_COL_KM, TRADE_COL_BIG,
+                      TRADE_COL_HS6, TRADE_COL_TEXT };
+struct trade_column {
+    const char *name;
+    enum trade_col_kind kind;
+    size_t off;                              /* in struct trade_market */
+};
+#define TRADE_N_COLUMNS 23
+extern const struct trade_column trade_columns[TRADE_N_COLUMNS];
+
 /* Request parameters as text (command line or query string) checked into a
  * query's parts; errors name the field (home, product, years, sort, weights). */
 #define TRADE_MAX_RANGES 64

@@ -2,13 +2,62 @@
  * rank_json.c - a ranking as JSON, for `trade rank --format json` and the API.
  */
 #include <math.h>
+#include <stddef.h>
+#include <string.h>
 #include <stdio.h>
 
 #include "core/trade/rank.h"
 
+#define COL(n, k, f) {n, TRADE_COL_##k, offsetof(struct trade_market, f)}
+const struct trade_column trade_columns[TRADE_N_COLUMNS] = {
+    COL("rank", INT, rank),
+    COL("code", INT, code),
+    COL("iso3", TEXT, iso3),
+    COL("hs6", HS6, hs6),
+    COL("import_value", MONEY, import_value),
+    COL("import_cagr", FRAC, import_cagr),
+    COL("home_exports", MONEY, home_exports),
+    COL("actual", MONEY, home_exports),
+    COL("home_share", FRAC, home_share),
+    COL("suppliers", INT, suppliers),
+    COL("hhi", FRAC, hhi),
+    COL("distw_km", KM, distw_km),
+    COL("gdp", BIG, gdp),
+    COL("gdp_pc_growth", FRAC, gdp_pc_growth),
+    COL("unit_value", MONEY, unit_value),
+    COL("supply", FRAC, supply),
+    COL("demand", MONEY, demand),
+    COL("ease", FRAC, ease),
+    COL("potential", MONEY, potential),
+    COL("untapped", MONEY, untapped),
+    COL("reexport_hub", INT, reexport_hub),
+    COL("score", MONEY, score),
+    COL("explanation", TEXT, explanation),
+};
+
 static json_t *num(double v, double scale)
 {
     return isnan(v) ? json_null() : json_real(round(v * scale) / scale);
+}
+
+static json_t *value(const struct trade_column *c, const struct trade_market *m)
+{
+    const char *p = (const char *)m + c->off;
+    double d;
+    int i;
+    uint32_t u;
+    char hs[16];
+    switch (c->kind) {
+    case TRADE_COL_INT: memcpy(&i, p, sizeof i); return json_integer(i);
+    case TRADE_COL_TEXT: return json_string(p);
+    case TRADE_COL_HS6:
+        memcpy(&u, p, sizeof u);
+        snprintf(hs, sizeof hs, "%06u", (unsigned)u);
+        return u ? json_string(hs) : NULL;
+    default: break;
+    }
+    memcpy(&d, p, sizeof d);
+    return num(d, c->kind == TRADE_COL_FRAC ? 1e6 : c->kind == TRADE_COL_BIG ? 1 : 1e3);
 }
 
 json_t *trade_result_json(const struct trade_result *r, const char *product, int revision,
@@ -17,35 +66,14 @@ json_t *trade_result_json(const struct trade_result *r, const char *product, int
     json_t *markets = json_array();
     int n = limit >= 0 && limit < r->n ? limit : r->n;
     for (int i = 0; i < n; i++) {
-        const struct trade_market *m = &r->m[i];
         json_t *o = json_object();
-        json_object_set_new(o, "rank", json_integer(m->rank));
-        json_object_set_new(o, "code", json_integer(m->code));
-        json_object_set_new(o, "iso3", json_string(m->iso3));
-        json_object_set_new(o, "iso2", json_string(m->iso2));
-        if (m->hs6) {
-            char hs[16];
-            snprintf(hs, sizeof hs, "%06u", (unsigned)m->hs6);
-            json_object_set_new(o, "hs6", json_string(hs));
+        for (int c = 0; c < TRADE_N_COLUMNS; c++) {
+            json_t *v = strcmp(trade_columns[c].name, "actual") ? value(&trade_columns[c], &r->m[i])
+                                                                 : NULL;
+            if (v)
+                json_object_set_new(o, trade_columns[c].name, v);
         }
-        json_object_set_new(o, "import_value", num(m->import_value, 1e3));
-        json_object_set_new(o, "import_cagr", num(m->import_cagr, 1e6));
-        json_object_set_new(o, "home_exports", num(m->home_exports, 1e3));
-        json_object_set_new(o, "home_share", num(m->home_share, 1e6));
-        json_object_set_new(o, "suppliers", json_integer(m->suppliers));
-        json_object_set_new(o, "hhi", num(m->hhi, 1e6));
-        json_object_set_new(o, "distw_km", num(m->distw_km, 1e3));
-        json_object_set_new(o, "gdp", num(m->gdp, 1));
-        json_object_set_new(o, "gdp_pc_growth", num(m->gdp_pc_growth, 1e6));
-        json_object_set_new(o, "unit_value", num(m->unit_value, 1e3));
-        json_object_set_new(o, "supply", num(m->supply, 1e6));
-        json_object_set_new(o, "demand", num(m->demand, 1e3));
-        json_object_set_new(o, "ease", num(m->ease, 1e6));
-        json_object_set_new(o, "potential", num(m->potential, 1e3));
-        json_object_set_new(o, "untapped", num(m->untapped, 1e3));
-        json_object_set_new(o, "reexport_hub", json_boolean(m->reexport_hub));
-        json_object_set_new(o, "score", num(m->score, 1e3));
-        json_object_set_new(o, "explanation", json_string(m->explanation));
+        json_object_set_new(o, "iso2", json_string(r->m[i].iso2));
         json_array_append_new(markets, o);
     }
     char rev[8];
