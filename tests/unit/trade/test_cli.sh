@@ -159,6 +159,23 @@ if "$BIN" trade products "${T[@]}" | grep -q '^030627,1389,171,113,908710.841$';
 "$BIN" trade products "${T[@]}" >"$TMP/p2"
 same "and back" "$TMP/p2" "$TMP/p"
 
+# --- several years: averages and import CAGR --------------------------------------
+awk -F, 'BEGIN{OFS=","} NR==1{print; next} {$1=2019; $5=sprintf("%.3f", $5*1.1); print}' "$BACI" >"$TMP/BACI_HS12_Y2019_s.csv"
+"$BIN" trade import "${T[@]}" --quiet "$TMP/BACI_HS12_Y2019_s.csv" >/dev/null
+"$BIN" trade rank "${T[@]}" --home VNM --product 030617 --sort import_value --columns iso3,import_value,import_cagr --limit 1 >"$TMP/y2"
+"$BIN" trade rank "${T[@]}" --home VNM --product 030617 --years 2018 --sort import_value --columns iso3,import_value,import_cagr --limit 1 >"$TMP/y1"
+if [ "$(tail -1 "$TMP/y2")" = "USA,4902552.832,0.100000" ] && [ "$(tail -1 "$TMP/y1")" = "USA,4669097.935," ] &&
+    "$BIN" trade years "${T[@]}" | grep -q '^HS12,2019,8750,220,6$'; then
+    ok "two years: average import value, CAGR 10 %, --years picks one"
+else bad "years: $(cat "$TMP/y2" "$TMP/y1")"; fi
+
+# --- a product dictionary rejects codes outside it ------------------------------------
+printf 'code,description\n030616,a\n030617,b\n030626,c\n030627,d\n160521,e\n' >"$TMP/products.csv"
+line=$(grep -n ',160529,' "$BACI" | head -1 | cut -d: -f1)
+fails "--products: a code outside the dictionary names the line" 1 \
+    "tradebridge trade: $BACI:$line: product 160529 is not an HS12 code of the product dictionary (nothing was stored; --skip-bad skips such rows)" -- \
+    "$BIN" trade import --db "$TMP/pd.db" --quiet --products "$TMP/products.csv" "$BACI"
+
 # --- usage -------------------------------------------------------------------------
 fails "rank without --home" 2 "tradebridge trade: rank needs --home CC and --product HS (see 'tradebridge trade --help')" -- \
     "$BIN" trade rank "${T[@]}" --product 030617
