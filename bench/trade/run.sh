@@ -1,6 +1,7 @@
 #!/bin/sh
 # run.sh - trade import and ranking benchmark, side by side with DuckDB.
 # usage: bench/trade/run.sh [ROWS] [RANKINGS]   (default 11000000 rows, 200 rankings)
+# TB_BENCH_GZ=1 also times the import of the same file as .csv.gz.
 # Generates a BACI-shaped year (gen_baci.c), times `tradebridge trade import`
 # end to end (read, parse, build the aggregates, write the year file), the
 # hand parser against libcsv (bench_parse.c), R rankings (bench_rank.c), and
@@ -30,5 +31,12 @@ t0=$(date +%s.%N)
 "$root/build/tradebridge" trade import --db "$work/bench.db" --quiet "$csv"
 t1=$(date +%s.%N)
 echo "tradebridge import: $(echo "$t1 - $t0" | bc) s wall, $(echo "$rows / ($t1 - $t0) / 1000000" | bc -l | cut -c1-4) M rows/s end to end"
+if [ -n "${TB_BENCH_GZ:-}" ]; then     # the same file gzip-compressed (inflate on the way)
+    [ -s "$csv.gz" ] || gzip -1 -c "$csv" >"$csv.gz"
+    t0=$(date +%s.%N)
+    "$root/build/tradebridge" trade import --db "$work/bench.db" --quiet "$csv.gz"
+    t1=$(date +%s.%N)
+    echo "tradebridge import .csv.gz: $(echo "$t1 - $t0" | bc) s wall, $(echo "$rows / ($t1 - $t0) / 1000000" | bc -l | cut -c1-4) M rows/s"
+fi
 "$work/bench_rank" "$work/bench.db" 17 2022 "$R"
 (cd "$root" && node bench/trade/duck.mjs "$csv" /tmp/tb_rank_jobs.txt 2)
