@@ -39,6 +39,7 @@ static const char usage_text[] =
     "                              [--weights size=.25,growth=.15,...] [--format csv|json]\n"
     "                              [--sort score|import_value|untapped|potential]\n"
     "                              [--per-product] [--columns C1,C2,...] [--limit N]\n"
+    "                              [--ease actual|gravity]\n"
     "       tradebridge trade years --db DB\n"
     "       tradebridge trade top --db DB --product HS --side importers|exporters [--year Y] [--limit N]\n"
     "       tradebridge trade products --db DB [--year Y]\n"
@@ -603,7 +604,8 @@ static int load(struct trade_set *L, const char *db, int y1, int y2, int extras)
 /* ---- rank output -------------------------------------------------------- */
 static const char default_columns[] =
     "rank,code,iso3,import_value,import_cagr,home_exports,home_share,suppliers,hhi,distw_km,gdp,"
-    "gdp_pc_growth,unit_value,supply,demand,ease,potential,untapped,reexport_hub,score,explanation";
+    "gdp_pc_growth,unit_value,supply,demand,ease,ease_estimated,potential,untapped,reexport_hub,score,"
+    "explanation";
 
 /* One CSV cell: money with 3 decimals, fractions with 6, distances as GeoDist writes them. */
 static void print_value(FILE *f, const struct trade_column *c, const struct trade_market *m)
@@ -652,7 +654,7 @@ static void print_value(FILE *f, const struct trade_column *c, const struct trad
 static int rank_main(int argc, char **argv)
 {
     const char *db = NULL, *home = NULL, *product = NULL, *years = NULL, *weights = NULL;
-    const char *format = "csv", *sort = "score", *cols = default_columns;
+    const char *format = "csv", *sort = "score", *cols = default_columns, *ease = NULL;
     int per_product = 0;
     long limit = -1;
     for (int i = 1; i < argc; i++) {
@@ -671,6 +673,7 @@ static int rank_main(int argc, char **argv)
         else if (!strcmp(a, "--weights")) weights = v;
         else if (!strcmp(a, "--format")) format = v;
         else if (!strcmp(a, "--sort")) sort = v;
+        else if (!strcmp(a, "--ease")) ease = v;
         else if (!strcmp(a, "--columns")) cols = v;
         else if (!strcmp(a, "--limit")) limit = strtol(v, NULL, 10);
         else return cli_usage(CMD, "unknown option %s", a);
@@ -678,7 +681,7 @@ static int rank_main(int argc, char **argv)
     if (!home || !product)
         return cli_usage(CMD, "rank needs --home CC and --product HS");
     struct tb_err err = {0};
-    struct trade_request in = {home, product, years, sort, weights};
+    struct trade_request in = {home, product, years, sort, weights, ease};
     static struct trade_params par;
     if (trade_params_parse(&in, &par, &err) < 0)
         return cli_usage(CMD, "%s%s", strcmp(err.field, "weights") ? "--" : "", err.message);
@@ -686,7 +689,7 @@ static int rank_main(int argc, char **argv)
     if (!json && strcmp(format, "csv"))
         return cli_usage(CMD, "--format is csv or json");
     struct trade_query q = {.sort = par.sort, .weights = par.weights, .ranges = par.ranges,
-                            .n_ranges = par.n_ranges};
+                            .n_ranges = par.n_ranges, .ease_fallback = par.ease_fallback};
     const struct trade_column *sel[TRADE_N_COLUMNS * 2];
     int nsel = 0;
     for (const char *p = cols; *p && nsel < TRADE_N_COLUMNS * 2;) {

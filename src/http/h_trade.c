@@ -1,6 +1,6 @@
 /*
  * h_trade.c - GET /api/v1/trade/rank?home=VN&product=030617[&years=2016-2020]
- * [&weights=size=0.4,distance=0][&sort=score][&limit=N][&per_product=1]:
+ * [&weights=size=0.4,distance=0][&sort=score][&limit=N][&per_product=1][&ease=gravity]:
  * the market ranking of the command line (`tradebridge trade rank`) as JSON,
  * for any signed-in user. Reads the year files next to the database (mapped
  * per request, read-only); an unknown field value is a 400 naming it.
@@ -16,7 +16,7 @@ int h_trade_rank(struct request *r, struct response *res, struct tb_err *err)
 {
     struct trade_request in = {req_query(r, "home"), req_query(r, "product"),
                                req_query(r, "years"), req_query(r, "sort"),
-                               req_query(r, "weights")};
+                               req_query(r, "weights"), req_query(r, "ease")};
     struct trade_params *par = arena_alloc(r->arena, sizeof *par);
     struct trade_set *set = arena_alloc(r->arena, sizeof *set);
     if (!par || !set)
@@ -41,6 +41,7 @@ int h_trade_rank(struct request *r, struct response *res, struct tb_err *err)
     struct trade_query q = {.years = set->y, .n_years = set->n, .home = par->home,
                             .ranges = par->ranges, .n_ranges = par->n_ranges,
                             .per_product = pp && !strcmp(pp, "1"), .sort = par->sort,
+                            .ease_fallback = par->ease_fallback,
                             .geo = &set->geo, .wdi = &set->wdi, .weights = par->weights};
     struct trade_result out;
     int rc = trade_rank(&q, r->arena, &out, err);

@@ -69,6 +69,7 @@ test('bad parameters name the field; no data is a 404; anonymous is a 401', asyn
   assertError(await trainee.get('/api/v1/trade/rank?home=VN&product=0306&weights=colour%3D1'), 400, 'validation_failed', { field: 'weights' });
   assertError(await trainee.get('/api/v1/trade/rank?home=VN&product=0306&sort=name'), 400, 'validation_failed', { field: 'sort' });
   assertError(await trainee.get('/api/v1/trade/rank?home=VN&product=0306&limit=0'), 400, 'validation_failed', { field: 'limit' });
+  assertError(await trainee.get('/api/v1/trade/rank?home=VN&product=0306&ease=guess'), 400, 'validation_failed', { field: 'ease' });
   assertError(await trainee.get('/api/v1/trade/rank?home=VN&product=0306&years=2021'), 404, 'not_found');
   assertError(await trainee.get('/api/v1/trade/rank?home=ZZ&product=0306'), 404, 'not_found');
   const anon = await request(srv.base, 'GET', '/api/v1/trade/rank?home=VN&product=0306');

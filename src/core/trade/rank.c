@@ -129,6 +129,9 @@ int trade_params_parse(const struct trade_request *in, struct trade_params *out,
                 : !strcmp(s, "potential") ? TRADE_SORT_POTENTIAL : (enum trade_sort)-1;
     if ((int)out->sort < 0)
         return TB_INVALID(err, "sort", "sort is score, import_value, untapped or potential");
+    if (in->ease && strcmp(in->ease, "actual") && strcmp(in->ease, "gravity"))
+        return TB_INVALID(err, "ease", "ease is actual or gravity");
+    out->ease_fallback = in->ease && !strcmp(in->ease, "gravity");
     trade_weights_default(&out->weights);
     return in->weights ? trade_weights_parse(&out->weights, in->weights, err) : 0;
 }
@@ -143,6 +146,7 @@ struct qctx {
     int home;                         /* query index */
     double *acc;                      /* nq*nq scratch: flows of the product set */
     double *ease, *dist, *gdp, *gdppc;
+    uint8_t *estimated;               /* ease from the distance fallback */
 };
 
 static int key3(const char *s)
@@ -310,6 +314,44 @@ static void market_facts(struct qctx *c)
     }
 }
 
+static int dbl_cmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, dbl_cmp);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* Where home sells nothing (b = 0), the gravity fallback of the method note:
+ * b = median(b) * (distance / median distance)^-1 over the markets it sells to. */
+static int ease_fallback(struct qctx *c, struct tb_err *err)
+{
+    int nq = c->nq, nb = 0;
+    double *b = arena_alloc(c->a, (size_t)(nq + 1) * sizeof *b);
+    double *d = arena_alloc(c->a, (size_t)(nq + 1) * sizeof *d);
+    c->estimated = arena_calloc(c->a, (size_t)nq + 1, 1);
+    if (!b || !d || !c->estimated)
+        return TB_INTERNAL(err, "out of memory");
+    for (int j = 0; j < nq; j++)
+        if (j != c->home && c->qc[j]->rankable && c->ease[j] > 0 && c->dist[j] > 0) {
+            b[nb] = c->ease[j];
+            d[nb++] = c->dist[j];
+        }
+    if (nb < 3)
+        return 0;                      /* too little to go on: leave b = 0 */
+    double mb = median(b, nb), md = median(d, nb);
+    for (int j = 0; j < nq; j++)
+        if (j != c->home && c->ease[j] == 0 && c->dist[j] > 0) {
+            c->ease[j] = mb * md / c->dist[j];
+            c->estimated[j] = 1;
+        }
+    return 0;
+}
+
 /* ---- rows for one product set ------------------------------------------ */
 static void bounds(const struct trade_year *yr, struct trade_range r, long *plo, long *phi)
 {
@@ -408,6 +450,7 @@ static int product_rows(struct qctx *c, const struct trade_range *ranges, int n_
         m->supply = supply;
         m->demand = m->import_value;
         m->ease = c->ease[j];
+        m->ease_estimated = c->estimated ? c->estimated[j] : 0;
         m->potential = supply * m->demand * m->ease;
         m->untapped = m->potential > m->home_exports ? m->potential - m->home_exports : 0;
         for (size_t h = 0; h < sizeof hubs / sizeof hubs[0]; h++)
@@ -476,6 +519,8 @@ static void explain(struct trade_market *m, double p_size, double p_dist, double
         ADD("%s", p_dist <= 0.25 ? ", far away" : p_dist >= 0.75 ? ", close" : "");
     if (m->hhi >= 0.25)
         ADD(", few suppliers dominate");
+    if (m->ease_estimated)
+        ADD(", ease of trade estimated from distance");
     if (m->reexport_hub)
         ADD(", re-export hub (imports overstate local demand)");
 #undef ADD
@@ -548,6 +593,8 @@ int trade_rank(const struct trade_query *q, struct arena *a, struct trade_result
     if (map_countries(&c, err) < 0 || ease_of_trade(&c, err) < 0)
         return -1;
     market_facts(&c);
+    if (q->ease_fallback && ease_fallback(&c, err) < 0)
+        return -1;
     int nq = c.nq;
     c.acc = arena_alloc(a, ((size_t)nq * nq + 4 * (size_t)nq) * sizeof *c.acc);
     /* the HS6 codes, when one row per product is asked for */

@@ -37,6 +37,7 @@ struct trade_query {
     const struct trade_range *ranges;
     int n_ranges;
     int per_product;                         /* one row per (market, HS6) */
+    int ease_fallback;                       /* estimate b from distance where home sells nothing */
     enum trade_sort sort;
     const struct trade_geo *geo;             /* optional */
     const struct trade_wdi *wdi;             /* optional */
@@ -53,6 +54,7 @@ struct trade_market {
     int suppliers;
     double hhi, distw_km, gdp, gdp_pc_growth, unit_value;   /* NAN when unknown */
     double supply, demand, ease, potential, untapped;
+    int ease_estimated;                      /* 1: ease from the distance fallback */
     int reexport_hub;
     double score;                            /* 0-100 */
     char explanation[200];
@@ -84,20 +86,21 @@ struct trade_column {
     enum trade_col_kind kind;
     size_t off;                              /* in struct trade_market */
 };
-#define TRADE_N_COLUMNS 23
+#define TRADE_N_COLUMNS 24
 extern const struct trade_column trade_columns[TRADE_N_COLUMNS];
 
 /* Request parameters as text (command line or query string) checked into a
  * query's parts; errors name the field (home, product, years, sort, weights). */
 #define TRADE_MAX_RANGES 64
 struct trade_request {
-    const char *home, *product, *years, *sort, *weights;
+    const char *home, *product, *years, *sort, *weights, *ease;   /* ease: actual|gravity */
 };
 struct trade_params {
     char home[4];
     struct trade_range ranges[TRADE_MAX_RANGES];
     int n_ranges, y1, y2;
     enum trade_sort sort;
+    int ease_fallback;
     struct trade_weights weights;
 };
 int trade_params_parse(const struct trade_request *in, struct trade_params *out,

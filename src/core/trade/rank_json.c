@@ -28,6 +28,7 @@ const struct trade_column trade_columns[TRADE_N_COLUMNS] = {
     COL("supply", FRAC, supply),
     COL("demand", MONEY, demand),
     COL("ease", FRAC, ease),
+    COL("ease_estimated", INT, ease_estimated),
     COL("potential", MONEY, potential),
     COL("untapped", MONEY, untapped),
     COL("reexport_hub", INT, reexport_hub),

@@ -71,7 +71,7 @@ same "alpha-2 home and codes without the leading zero give the same" "$TMP/e" "$
 # --- the ranking itself --------------------------------------------------------
 "$BIN" trade rank "${T[@]}" --home VNM --product 030617 >"$TMP/r"
 head -1 "$TMP/r" >"$TMP/rh"
-if [ "$(head -1 "$TMP/r")" = "rank,code,iso3,import_value,import_cagr,home_exports,home_share,suppliers,hhi,distw_km,gdp,gdp_pc_growth,unit_value,supply,demand,ease,potential,untapped,reexport_hub,score,explanation" ] &&
+if [ "$(head -1 "$TMP/r")" = "rank,code,iso3,import_value,import_cagr,home_exports,home_share,suppliers,hhi,distw_km,gdp,gdp_pc_growth,unit_value,supply,demand,ease,ease_estimated,potential,untapped,reexport_hub,score,explanation" ] &&
     [ "$(wc -l <"$TMP/r")" = 212 ]; then ok "rank: all columns, one row per market (211)"; else bad "rank header/rows"; fi
 if grep -q '^[0-9]*,842,USA,4669097.935,,265883.077,0.056945,62,0.249768,13715.75,20656516000000,' "$TMP/r" &&
     grep '^[0-9]*,842,USA,' "$TMP/r" | grep -q '"large demand, you already hold 5.7%'; then
@@ -90,6 +90,13 @@ assert m[0]["import_cagr"] is None and isinstance(m[0]["explanation"], str)
 "$BIN" trade rank "${T[@]}" --home VNM --product 030617 --weights size=1,growth=0,untapped=0,share=0,distance=0,concentration=0,gdp_growth=0 \
     --columns iso3 --limit 3 >"$TMP/w"
 if [ "$(tr '\n' ' ' <"$TMP/w")" = "iso3 USA CHN JPN " ]; then ok "--weights size only ranks by import value"; else bad "weights: $(cat "$TMP/w")"; fi
+
+"$BIN" trade rank "${T[@]}" --home VNM --product 030617 --ease gravity --columns iso3,home_exports,ease,ease_estimated,explanation >"$TMP/gr"
+est=$(awk -F, '$4 == 1 && $2 == "0.000" && $3 > 0' "$TMP/gr" | wc -l)
+if [ "$est" -gt 10 ] && [ "$(awk -F, '$4 == 1 && $2 != "0.000"' "$TMP/gr" | wc -l)" = 0 ] &&
+    grep -q '^USA,265883.077,0.614886,0,' "$TMP/gr" && grep -q 'ease of trade estimated from distance' "$TMP/gr"; then
+    ok "--ease gravity estimates ease only where home sells nothing ($est markets), and says so"
+else bad "--ease gravity"; fi
 
 # --- formats: gzip, zip with its own dictionary, the old dictionary layout ------
 gzip -c "$BACI" >"$TMP/BACI_HS12_Y2018_g.csv.gz"
