@@ -3,7 +3,8 @@
  * markets with every indicator for random (home, HS6) pairs where the home
  * country exports the product; prints p50/p99/max. "warm" keeps the year
  * mapped (as a server does); "cold" maps the file again for every ranking.
- * usage: bench_rank DB REVISION YEAR [R]
+ * With a range of years (2018-2022) every ranking pools them (averages, CAGR).
+ * usage: bench_rank DB YEAR|Y1-Y2 [R]
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include <time.h>
 
 #include "core/trade/rank.h"
+#include "core/trade/trade.h"
 #include "store/trade_files.h"
 
 static double now_s(void)
@@ -29,26 +31,26 @@ static int cmp_d(const void *a, const void *b)
 static void report(const char *what, double *ms, int n, long rows)
 {
     qsort(ms, (size_t)n, sizeof *ms, cmp_d);
-    printf("rank %s: %d rankings, %ld market rows, p50 %.2f ms, p99 %.2f ms, max %.2f ms\n", what,
-           n, rows, ms[n / 2], ms[(int)(n * 0.99)], ms[n - 1]);
+    printf("rank %s: %d rankings, %ld market rows, min %.2f ms, p50 %.2f ms, p99 %.2f ms, max %.2f ms\n", what,
+           n, rows, ms[0], ms[n / 2], ms[(int)(n * 0.99)], ms[n - 1]);
 }
 
 int main(int argc, char **argv)
 {
-    if (argc < 4) {
-        fprintf(stderr, "usage: bench_rank DB REVISION YEAR [R]\n");
+    if (argc < 3) {
+        fprintf(stderr, "usage: bench_rank DB YEAR|Y1-Y2 [R]\n");
         return 2;
     }
-    int rev = atoi(argv[2]), year = atoi(argv[3]), R = argc > 4 ? atoi(argv[4]) : 200;
+    int R = argc > 3 ? atoi(argv[3]) : 200, y1, y2;
     char dir[4096];
     struct tb_err err = {0};
-    struct trade_mapped m;
-    if (trade_dir(dir, sizeof dir, argv[1], 0, &err) < 0 ||
-        trade_open_year(dir, rev, year, &m, &err) < 0) {
-        fprintf(stderr, "bench_rank: %s\n", err.message);
+    static struct trade_set set;
+    if (trade_parse_years(argv[2], &y1, &y2) < 0 || trade_dir(dir, sizeof dir, argv[1], 0, &err) < 0 ||
+        trade_set_open(dir, y1, y2, 0, &set, &err) < 0) {
+        fprintf(stderr, "bench_rank: %s\n", err.message[0] ? err.message : "bad years");
         return 1;
     }
-    const struct trade_year *y = &m.y;
+    const struct trade_year *y = set.y[set.n - 1];
     double *ms = malloc((size_t)R * sizeof *ms);
     srand(7);
     struct { char home[4]; uint32_t hs6; } *job = malloc((size_t)R * sizeof *job);
@@ -67,19 +69,19 @@ int main(int argc, char **argv)
             r--;
     }
     struct arena *a = arena_new(0);
-    const struct trade_year *years[] = {y};
     long rows = 0;
+    static struct trade_set cold;
     for (int pass = 0; pass < 2; pass++) {
         for (int r = 0; r < R; r++) {
-            struct trade_mapped cold;
             double t0 = now_s();
+            struct trade_set *use = &set;
             if (pass == 1) {
-                if (trade_open_year(dir, rev, year, &cold, &err) < 0)
+                if (trade_set_open(dir, y1, y2, 0, &cold, &err) < 0)
                     return 1;
-                years[0] = &cold.y;
+                use = &cold;
             }
             struct trade_range one = {job[r].hs6, job[r].hs6};
-            struct trade_query q = {.years = years, .n_years = 1, .home = job[r].home,
+            struct trade_query q = {.years = use->y, .n_years = use->n, .home = job[r].home,
                                     .ranges = &one, .n_ranges = 1};
             trade_weights_default(&q.weights);
             struct trade_result res;
@@ -89,11 +91,14 @@ int main(int argc, char **argv)
             }
             rows += res.n;
             if (pass == 1)
-                trade_close_year(&cold);
+                trade_set_close(&cold);
             ms[r] = (now_s() - t0) * 1000;
             arena_reset(a);
         }
-        report(pass ? "cold (map + rank)" : "warm", ms, R, rows);
+        char what[64];
+        snprintf(what, sizeof what, "%s, %d year%s", pass ? "cold (map + rank)" : "warm", set.n,
+                 set.n > 1 ? "s" : "");
+        report(what, ms, R, rows);
         rows = 0;
     }
     /* the same jobs for the DuckDB side */
@@ -110,6 +115,6 @@ int main(int argc, char **argv)
     arena_free(a);
     free(ms);
     free(job);
-    trade_close_year(&m);
+    trade_set_close(&set);
     return 0;
 }

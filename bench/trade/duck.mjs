@@ -1,6 +1,6 @@
 // duck.mjs - the DuckDB side of bench/trade (npm @duckdb/node-api, bench only):
 // loads the same BACI-shaped CSV, builds the same aggregates (flows ordered by
-// product, W_k, X_ik, M_jk, A_ij), then runs the same rankings (every market
+// product, W_k, X_ik, M_jk, A_ij, H_ij), then runs the same rankings (every market
 // of one HS6 product for one home country: import value, home exports and
 // share, suppliers, HHI, supply, ease of trade, potential, untapped and a
 // weighted percentile-rank score) as one SQL query each, on the jobs that
@@ -25,6 +25,9 @@ await con.run(`CREATE TABLE world AS SELECT k, sum(v) AS w FROM flows GROUP BY k
 await con.run(`CREATE TABLE xk AS SELECT i, k, sum(v) AS x FROM flows GROUP BY i, k`);
 await con.run(`CREATE TABLE mk AS SELECT j, k, sum(v) AS m FROM flows GROUP BY j, k`);
 await con.run(`CREATE TABLE bil AS SELECT i, j, sum(v) AS a FROM flows GROUP BY i, j`);
+// hypothetical trade H_ij = sum_k (X_ik / W_k) M_jk for every pair, as our import builds it
+await con.run(`CREATE TABLE hyp AS SELECT xk.i, mk.j, sum(xk.x / world.w * mk.m) AS h
+  FROM xk JOIN world USING (k) JOIN mk USING (k) GROUP BY xk.i, mk.j`);
 const tAgg = now() - t0;
 const rows = Number((await (await con.run('SELECT count(*) FROM flows')).getRows())[0][0]);
 console.log(`duckdb load: ${rows} rows, read_csv ${(tLoad / 1000).toFixed(2)} s + order/aggregate ` +
@@ -37,8 +40,7 @@ mkt AS (SELECT j, sum(v) AS m, count(*) AS suppliers, sum(v * v) AS ss,
                sum(CASE WHEN i = $1 THEN v ELSE 0 END) AS x
         FROM f GROUP BY j),
 sup AS (SELECT coalesce(sum(CASE WHEN i = $1 THEN v END), 0) / sum(v) AS s FROM f),
-sh AS (SELECT xk.k, xk.x / world.w AS s FROM xk JOIN world USING (k) WHERE xk.i = $1),
-hh AS (SELECT mk.j, sum(sh.s * mk.m) AS h FROM sh JOIN mk USING (k) GROUP BY mk.j),
+hh AS (SELECT j, h FROM hyp WHERE i = $1),
 aa AS (SELECT j, a FROM bil WHERE i = $1),
 r AS (SELECT mkt.j, mkt.m, mkt.x, mkt.x / mkt.m AS share, mkt.suppliers,
              mkt.ss / (mkt.m * mkt.m) AS hhi, sup.s AS supply,

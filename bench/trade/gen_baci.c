@@ -54,7 +54,6 @@ int main(int argc, char **argv)
     }
     long n = atol(argv[1]);
     int year = atoi(argv[2]);
-    rng ^= (uint64_t)atoll(argv[3]) * 0x9E3779B97F4A7C15ULL;
     int codes[256], nc = 0;
     while (nc < 256 && scanf("%d", &codes[nc]) == 1)
         nc++;
@@ -82,6 +81,8 @@ int main(int argc, char **argv)
     }
     for (int i = 0; i < nc; i++)
         cum[i] = (i ? cum[i - 1] : 0) + size[i];
+    /* products and country sizes are the same for every seed (years of one series) */
+    rng ^= (uint64_t)atoll(argv[3]) * 0x9E3779B97F4A7C15ULL;
     /* flows per product: log-normal, scaled to n in total */
     double w[NP], tot = 0;
     for (int p = 0; p < NP; p++)

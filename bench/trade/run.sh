@@ -38,5 +38,5 @@ if [ -n "${TB_BENCH_GZ:-}" ]; then     # the same file gzip-compressed (inflate 
     t1=$(date +%s.%N)
     echo "tradebridge import .csv.gz: $(echo "$t1 - $t0" | bc) s wall, $(echo "$rows / ($t1 - $t0) / 1000000" | bc -l | cut -c1-4) M rows/s"
 fi
-"$work/bench_rank" "$work/bench.db" 17 2022 "$R"
+"$work/bench_rank" "$work/bench.db" 2022 "$R"
 (cd "$root" && node bench/trade/duck.mjs "$csv" /tmp/tb_rank_jobs.txt 2)

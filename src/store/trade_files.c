@@ -17,10 +17,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define YEAR_MAGIC "TBTRADE1"
+#define YEAR_MAGIC "TBTRADE2"
 #define GEO_MAGIC "TBGEO001"
 #define WDI_MAGIC "TBWDI001"
-enum { N_SECTIONS = 15 };
+enum { N_SECTIONS = 16 };
 
 struct year_header {
     char magic[8];
@@ -131,10 +131,12 @@ int trade_write_year(const char *dir, const struct trade_year *y, struct tb_err 
     uint64_t nc = y->n_countries, np = y->n_products, nf = y->n_flows;
     const void *sec[N_SECTIONS] = {y->countries, y->products, y->flow_off, y->flow_exp,
                                    y->flow_imp, y->flow_v, y->flow_q, y->world, y->x_off,
-                                   y->x_prod, y->x_val, y->m_off, y->m_imp, y->m_val, y->bilat};
+                                   y->x_prod, y->x_val, y->m_off, y->m_imp, y->m_val, y->bilat,
+                                   y->hyp};
     uint64_t size[N_SECTIONS] = {nc * sizeof(struct trade_country), np * 4, (np + 1) * 8, nf * 2,
                                  nf * 2, nf * 8, nf * 8, np * 8, (nc + 1) * 8, y->n_x * 4,
-                                 y->n_x * 8, (np + 1) * 8, y->n_m * 2, y->n_m * 8, nc * nc * 8};
+                                 y->n_x * 8, (np + 1) * 8, y->n_m * 2, y->n_m * 8, nc * nc * 8,
+                                 nc * nc * 8};
     uint64_t pos = (sizeof h + 7) / 8 * 8;
     for (int s = 0; s < N_SECTIONS; s++) {
         h.off[s] = pos;
@@ -182,7 +184,7 @@ int trade_open_year(const char *dir, int revision, int year, struct trade_mapped
              h->size[2] == (np + 1) * 8 && h->size[3] == nf * 2 && h->size[6] == nf * 8 &&
              h->size[8] == (nc + 1) * 8 && h->size[9] == h->n_x * 4 &&
              h->size[11] == (np + 1) * 8 && h->size[12] == h->n_m * 2 &&
-             h->size[14] == nc * nc * 8;
+             h->size[14] == nc * nc * 8 && h->size[15] == nc * nc * 8;
     }
     if (ok) {
         y->revision = (int)h->revision;
@@ -207,6 +209,7 @@ int trade_open_year(const char *dir, int revision, int year, struct trade_mapped
         y->m_imp = (const void *)(b + h->off[12]);
         y->m_val = (const void *)(b + h->off[13]);
         y->bilat = (const void *)(b + h->off[14]);
+        y->hyp = (const void *)(b + h->off[15]);
         ok = y->flow_off[y->n_products] == y->n_flows && y->x_off[y->n_countries] == y->n_x &&
              y->m_off[y->n_products] == y->n_m;
     }

@@ -2,7 +2,8 @@
  * build.c - one year of BACI rows into the tables the ranking reads:
  * flows grouped by product (a counting sort, stable, so BACI's i,j order is
  * kept inside a product), world trade per product W_k, each exporter's
- * products X_ik, each product's importers M_jk and the bilateral totals A_ij.
+ * products X_ik, each product's importers M_jk, the bilateral totals A_ij and
+ * the hypothetical trade H_ij behind the ease of trade (rank.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,7 @@ struct trade_builder {
     uint16_t *fexp, *fimp, *m_imp;
     int64_t *fv, *fq, *world, *x_val, *m_val, *bilat;
     uint32_t *x_prod;
+    double *hyp;
 };
 
 struct trade_builder *trade_builder_new(const struct trade_dict *dict, int revision,
@@ -307,6 +309,19 @@ int trade_builder_finish(struct trade_builder *b, struct trade_year *y, struct t
     free(tx_exp);
     free(tx_prod);
     free(tx_val);
+    /* hypothetical trade H_ij, summed in the order the ranking would use */
+    b->hyp = oom ? NULL : calloc((size_t)nc * nc + 1, sizeof *b->hyp);
+    if (!b->hyp)
+        oom = 1;
+    for (uint32_t i = 0; i < nc && !oom; i++) {
+        double *row = b->hyp + (size_t)i * nc;
+        for (uint64_t t = b->x_off[i]; t < b->x_off[i + 1]; t++) {
+            uint32_t p = b->x_prod[t];
+            double share = (double)b->x_val[t] / (double)b->world[p];
+            for (uint64_t e = b->m_off[p]; e < b->m_off[p + 1]; e++)
+                row[b->m_imp[e]] += share * (double)b->m_val[e];
+        }
+    }
     if (oom)
         return TB_INTERNAL(err, "out of memory");
 
@@ -332,6 +347,7 @@ int trade_builder_finish(struct trade_builder *b, struct trade_year *y, struct t
     y->m_imp = b->m_imp;
     y->m_val = b->m_val;
     y->bilat = b->bilat;
+    y->hyp = b->hyp;
     return 0;
 }
 
@@ -341,7 +357,7 @@ void trade_builder_free(struct trade_builder *b)
         return;
     void *all[] = {b->exp, b->imp, b->k, b->v, b->q, b->countries, b->products, b->flow_off,
                    b->x_off, b->m_off, b->fexp, b->fimp, b->m_imp, b->fv, b->fq, b->world,
-                   b->x_val, b->m_val, b->bilat, b->x_prod};
+                   b->x_val, b->m_val, b->bilat, b->x_prod, b->hyp};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         free(all[i]);
     free(b);

@@ -2,13 +2,15 @@
  * rank.c - the market ranking (see rank.h and docs/market-selection.md).
  *
  * Values are summed over the chosen years and divided by their number only
- * for display, so shares and the potential are ratios of the same sums.
+ * for display, so shares are ratios of the same sums.
  * Export potential (ITC's structure, no projection and no tariffs):
  *   supply  s_hP = X_hP / W_P            home's share of world exports of P
  *   demand  M_jP                          j's imports of P
  *   ease    b_hj = A_hj / H_hj,  H_hj = sum_k (X_hk / W_k) M_jk over every HS6 k
  *   potential = s_hP M_jP b_hj, untapped = max(potential - x_hjP, 0)
  * so the potential over all products adds up to A_hj, home's actual exports to j.
+ * Over several years the potential is the average of each year's s_hP M_jP,
+ * times b_hj from the years' summed A and H, which keeps that identity.
  */
 #include <ctype.h>
 #include <math.h>
@@ -194,26 +196,7 @@ static int map_countries(struct qctx *c, struct tb_err *err)
 }
 
 /* ---- ease of trade b_hj over all products ------------------------------ */
-struct hx {
-    uint32_t hs6;
-    double x;
-};
-
-static int hx_cmp(const void *a, const void *b)
-{
-    const struct hx *x = a, *y = b;
-    return (x->hs6 > y->hs6) - (x->hs6 < y->hs6);
-}
-
-/* H_hj += s_hk * M_jk over the importers of product p in year y. */
-static void add_demand(struct qctx *c, int y, long p, double share, double *H)
-{
-    const struct trade_year *yr = c->q->years[y];
-    const uint16_t *map = c->ymap[y];
-    for (uint64_t t = yr->m_off[p]; t < yr->m_off[p + 1]; t++)
-        H[map[yr->m_imp[t]]] += share * (double)yr->m_val[t];
-}
-
+/* b_hj = sum_y A_hj,y / sum_y H_hj,y; H (trade at world shares) is built at import. */
 static int ease_of_trade(struct qctx *c, struct tb_err *err)
 {
     const struct trade_query *q = c->q;
@@ -221,50 +204,19 @@ static int ease_of_trade(struct qctx *c, struct tb_err *err)
     double *A = arena_calloc(c->a, (size_t)nq, sizeof *A);
     double *H = arena_calloc(c->a, (size_t)nq, sizeof *H);
     c->ease = arena_calloc(c->a, (size_t)nq, sizeof *c->ease);
-    size_t cap = 0;
-    for (int y = 0; y < q->n_years; y++) {
-        const struct trade_year *yr = q->years[y];
-        for (uint32_t i = 0; i < yr->n_countries; i++)
-            if (c->ymap[y][i] == c->home)
-                cap += yr->x_off[i + 1] - yr->x_off[i];
-    }
-    struct hx *list = arena_alloc(c->a, (cap + 1) * sizeof *list);
-    if (!A || !H || !c->ease || !list)
+    if (!A || !H || !c->ease)
         return TB_INTERNAL(err, "out of memory");
-    size_t n = 0;
     for (int y = 0; y < q->n_years; y++) {
         const struct trade_year *yr = q->years[y];
         uint32_t nc = yr->n_countries;
         for (uint32_t i = 0; i < nc; i++) {
             if (c->ymap[y][i] != c->home)
                 continue;
-            for (uint32_t j = 0; j < nc; j++)
+            for (uint32_t j = 0; j < nc; j++) {
                 A[c->ymap[y][j]] += (double)yr->bilat[(size_t)i * nc + j];
-            for (uint64_t t = yr->x_off[i]; t < yr->x_off[i + 1]; t++) {
-                if (q->n_years == 1)    /* one year: the share is at hand */
-                    add_demand(c, 0, yr->x_prod[t],
-                               (double)yr->x_val[t] / (double)yr->world[yr->x_prod[t]], H);
-                else
-                    list[n++] = (struct hx){yr->products[yr->x_prod[t]], (double)yr->x_val[t]};
+                H[c->ymap[y][j]] += yr->hyp[(size_t)i * nc + j];
             }
         }
-    }
-    /* several years: pool X_hk and W_k over the years first, then spread */
-    qsort(list, n, sizeof *list, hx_cmp);
-    for (size_t s = 0; s < n;) {
-        uint32_t k = list[s].hs6;
-        double x = 0, w = 0;
-        long at[64];
-        for (; s < n && list[s].hs6 == k; s++)
-            x += list[s].x;
-        for (int y = 0; y < q->n_years && y < 64; y++) {
-            at[y] = trade_year_product(q->years[y], k);
-            if (at[y] >= 0)
-                w += (double)q->years[y]->world[at[y]];
-        }
-        for (int y = 0; y < q->n_years && y < 64 && w > 0; y++)
-            if (at[y] >= 0)
-                add_demand(c, y, at[y], x / w, H);
     }
     for (int j = 0; j < nq; j++)
         c->ease[j] = H[j] > 0 ? A[j] / H[j] : 0;
@@ -378,37 +330,45 @@ static int product_rows(struct qctx *c, const struct trade_range *ranges, int n_
     double *acc = c->acc;
     memset(acc, 0, (size_t)nq * nq * sizeof *acc);
     double *first = acc + (size_t)nq * nq, *lastv = first + nq, *uv_v = lastv + nq,
-           *uv_q = uv_v + nq;
-    memset(first, 0, 4 * (size_t)nq * sizeof *first);
-    double world = 0;
+           *uv_q = uv_v + nq, *my = uv_q + nq, *base = my + nq;
+    memset(first, 0, 6 * (size_t)nq * sizeof *first);
+    double world = 0, xh = 0;
     for (int y = 0; y < ny; y++) {
         const struct trade_year *yr = q->years[y];
         const uint16_t *map = c->ymap[y];
+        double wy = 0, xy = 0;
+        memset(my, 0, (size_t)nq * sizeof *my);
         for (int r = 0; r < n_ranges; r++) {
             long plo, phi;
             bounds(yr, ranges[r], &plo, &phi);
             for (long p = plo; p < phi; p++)
-                world += (double)yr->world[p];
+                wy += (double)yr->world[p];
             if (plo >= phi)
                 continue;
             for (uint64_t f = yr->flow_off[plo]; f < yr->flow_off[phi]; f++) {
                 int i = map[yr->flow_exp[f]], j = map[yr->flow_imp[f]];
                 double v = (double)yr->flow_v[f];
                 acc[(size_t)i * nq + j] += v;
-                if (y == 0)
-                    first[j] += v;
-                if (y == ny - 1)
-                    lastv[j] += v;
+                my[j] += v;
+                if (i == c->home)
+                    xy += v;
                 if (yr->flow_q[f] >= 0) {
                     uv_v[j] += v;
                     uv_q[j] += (double)yr->flow_q[f];
                 }
             }
         }
+        /* this year's supply share times its demand: the base of the potential */
+        double sy = wy > 0 ? xy / wy : 0;
+        for (int j = 0; j < nq; j++)
+            base[j] += sy * my[j];
+        if (y == 0)
+            memcpy(first, my, (size_t)nq * sizeof *my);
+        if (y == ny - 1)
+            memcpy(lastv, my, (size_t)nq * sizeof *my);
+        world += wy;
+        xh += xy;
     }
-    double xh = 0;
-    for (int j = 0; j < nq; j++)
-        xh += acc[(size_t)c->home * nq + j];
     double supply = world > 0 ? xh / world : 0;
     *world_out = world / ny;
     *supply_out = supply;
@@ -451,7 +411,7 @@ static int product_rows(struct qctx *c, const struct trade_range *ranges, int n_
         m->demand = m->import_value;
         m->ease = c->ease[j];
         m->ease_estimated = c->estimated ? c->estimated[j] : 0;
-        m->potential = supply * m->demand * m->ease;
+        m->potential = ny == 1 ? supply * m->demand * m->ease : base[j] / 1000.0 / ny * m->ease;
         m->untapped = m->potential > m->home_exports ? m->potential - m->home_exports : 0;
         for (size_t h = 0; h < sizeof hubs / sizeof hubs[0]; h++)
             if (!strcmp(tc->iso3, hubs[h]))
@@ -596,7 +556,7 @@ int trade_rank(const struct trade_query *q, struct arena *a, struct trade_result
     if (q->ease_fallback && ease_fallback(&c, err) < 0)
         return -1;
     int nq = c.nq;
-    c.acc = arena_alloc(a, ((size_t)nq * nq + 4 * (size_t)nq) * sizeof *c.acc);
+    c.acc = arena_alloc(a, ((size_t)nq * nq + 6 * (size_t)nq) * sizeof *c.acc);
     /* the HS6 codes, when one row per product is asked for */
     uint32_t *codes = NULL;
     int n_codes = 1;

@@ -81,6 +81,7 @@ struct trade_year {
     const uint16_t *m_imp;
     const int64_t *m_val;         /* M_jk */
     const int64_t *bilat;         /* A_ij, n_countries^2, row = exporter */
+    const double *hyp;            /* H_ij = sum_k (X_ik / W_k) M_jk: trade at world shares */
 };
 
 /* Index of hs6 in y->products, or -1. */

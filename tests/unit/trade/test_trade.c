@@ -268,7 +268,8 @@ static void test_invariant_real_data(void **state)
     struct trade_dict d;
     struct tb_err err = {0};
     assert_int_equal(trade_dict_default(&d, &err), 0);
-    struct trade_builder *b = trade_builder_new(&d, 12, NULL);
+    /* 2018 as published, and a 2019 with other shares (value x1, x2 or x3 by exporter) */
+    struct trade_builder *b = trade_builder_new(&d, 12, NULL), *b2 = trade_builder_new(&d, 12, NULL);
     char *p = strchr(buf, '\n') + 1, why[200];
     while (*p) {
         char *nl = strchr(p, '\n');
@@ -276,18 +277,22 @@ static void test_invariant_real_data(void **state)
         const char *w;
         assert_int_equal(baci_parse_line(p, nl, &r, &w), 0);
         assert_int_equal(trade_builder_add(b, &r, why, sizeof why), 0);
+        r.t = 2019;
+        r.v *= 1 + r.i % 3;
+        assert_int_equal(trade_builder_add(b2, &r, why, sizeof why), 0);
         p = nl + 1;
     }
-    struct trade_year y;
+    struct trade_year y, y2;
     assert_int_equal(trade_builder_finish(b, &y, &err), 0);
+    assert_int_equal(trade_builder_finish(b2, &y2, &err), 0);
     assert_int_equal(y.n_flows, 8750);
-    const struct trade_year *years[] = {&y};
+    const struct trade_year *years[] = {&y, &y2};
     struct trade_range all = {10000, 999999};
     static const char *const homes[] = {"VNM", "IN", "ECU", "USA", "THA"};
     struct arena *a = arena_new(0);
-    for (size_t h = 0; h < sizeof homes / sizeof homes[0]; h++) {
-        struct trade_query q = {.years = years, .n_years = 1, .home = homes[h], .ranges = &all,
-                                .n_ranges = 1, .per_product = 1};
+    for (int n = 0; n < 10; n++) {      /* one year (H from import), then both (pooled) */
+        struct trade_query q = {.years = years, .n_years = 1 + n / 5, .home = homes[n % 5],
+                                .ranges = &all, .n_ranges = 1, .per_product = 1};
         trade_weights_default(&q.weights);
         struct trade_result r;
         assert_int_equal(trade_rank(&q, a, &r, &err), 0);
@@ -308,6 +313,7 @@ static void test_invariant_real_data(void **state)
         assert_true(checked > 50);
         arena_reset(a);
     }
+    trade_builder_free(b2);
     arena_free(a);
     trade_builder_free(b);
     free(buf);
