@@ -214,6 +214,8 @@ static int import_stream(const struct import_opts *o, struct src *s, int revisio
     size_t have = 0;
     long line = 0;
     uint64_t bad = 0;
+    static uint64_t unknown[TRADE_MAX_CODE];      /* rows skipped per unknown country code */
+    memset(unknown, 0, sizeof unknown);
     long first_bad = 0;
     char first_why[200] = "";
     int rc = EXIT_OK, header_seen = 0, eof = 0;
@@ -256,6 +258,8 @@ static int import_stream(const struct import_opts *o, struct src *s, int revisio
                               s->name, line, reason);
                     break;
                 }
+                if (!why && trade_builder_unknown(b) >= 0)
+                    unknown[trade_builder_unknown(b)]++;
                 if (!bad++) {
                     first_bad = line;
                     snprintf(first_why, sizeof first_why, "%s", reason);
@@ -287,6 +291,13 @@ static int import_stream(const struct import_opts *o, struct src *s, int revisio
                el > 0 ? (double)line / el / 1e6 : 0, t_parse);
         if (bad)
             printf("%s: first bad row: line %ld: %s\n", s->name, first_bad, first_why);
+        int any = 0;
+        for (int c = 0; c < TRADE_MAX_CODE; c++)
+            if (unknown[c])
+                printf("%s code %d (%" PRIu64 " row%s)", any++ ? "," : "unknown country codes:", c,
+                       unknown[c], unknown[c] > 1 ? "s" : "");
+        if (any)
+            printf(" - not in the country dictionary, not imported\n");
     } else if (pr.on) {
         fputc('\n', stderr);
     }

@@ -14,7 +14,7 @@
 struct trade_builder {
     const struct trade_dict *dict;
     const uint8_t *valid;
-    int revision, year;
+    int revision, year, unknown;
     uint64_t n, cap;
     uint16_t *exp, *imp;            /* dictionary indexes while adding */
     uint32_t *k;
@@ -39,7 +39,13 @@ struct trade_builder *trade_builder_new(const struct trade_dict *dict, int revis
     b->valid = valid_hs6;
     b->revision = revision;
     b->year = -1;
+    b->unknown = -1;
     return b;
+}
+
+int trade_builder_unknown(const struct trade_builder *b)
+{
+    return b->unknown;
 }
 
 uint64_t trade_builder_rows(const struct trade_builder *b)
@@ -73,6 +79,7 @@ static int grow(struct trade_builder *b)
 
 int trade_builder_add(struct trade_builder *b, const struct baci_row *r, char *why, size_t n)
 {
+    b->unknown = -1;
     if (b->year < 0) {
         if (r->t < 1988 || r->t > 2100) {
             snprintf(why, n, "year %d is outside 1988-2100", r->t);
@@ -88,10 +95,12 @@ int trade_builder_add(struct trade_builder *b, const struct baci_row *r, char *w
     int ei = r->i < TRADE_MAX_CODE ? d->idx[r->i] : -1;
     int ii = r->j < TRADE_MAX_CODE ? d->idx[r->j] : -1;
     if (ei < 0) {
+        b->unknown = r->i < TRADE_MAX_CODE ? r->i : -1;
         snprintf(why, n, "unknown exporter code %d (not in the country dictionary)", r->i);
         return -1;
     }
     if (ii < 0) {
+        b->unknown = r->j < TRADE_MAX_CODE ? r->j : -1;
         snprintf(why, n, "unknown importer code %d (not in the country dictionary)", r->j);
         return -1;
     }

@@ -94,6 +94,8 @@ struct trade_builder *trade_builder_new(const struct trade_dict *dict, int revis
 /* Adds a parsed row. Returns 0, or -1 (row not added) with a one-line reason. */
 int trade_builder_add(struct trade_builder *b, const struct baci_row *r, char *why, size_t n);
 uint64_t trade_builder_rows(const struct trade_builder *b);
+/* The country code the last rejected row did not know, or -1. */
+int trade_builder_unknown(const struct trade_builder *b);
 /* Builds the tables; *out points into b until trade_builder_free. */
 int trade_builder_finish(struct trade_builder *b, struct trade_year *out, struct tb_err *err);
 void trade_builder_free(struct trade_builder *b);

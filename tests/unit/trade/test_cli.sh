@@ -127,8 +127,9 @@ fails "unknown country code: exit 1 with the line" 1 \
     "tradebridge trade: $TMP/BACI_HS12_Y2018_u.csv:5000: unknown exporter code 999 (not in the country dictionary) (nothing was stored; --skip-bad skips such rows)" -- \
     "$BIN" trade import "${T[@]}" --quiet "$TMP/BACI_HS12_Y2018_u.csv"
 if "$BIN" trade import --db "$TMP/u.db" --quiet --skip-bad "$TMP/BACI_HS12_Y2018_u.csv" >"$TMP/us" &&
-    grep -q "8749 flows.*1 bad rows skipped" "$TMP/us" && grep -q "first bad row: line 5000: unknown exporter code 999" "$TMP/us"; then
-    ok "--skip-bad counts the row and names it"
+    grep -q "8749 flows.*1 bad rows skipped" "$TMP/us" && grep -q "first bad row: line 5000: unknown exporter code 999" "$TMP/us" &&
+    grep -qx "unknown country codes: code 999 (1 row) - not in the country dictionary, not imported" "$TMP/us"; then
+    ok "--skip-bad counts the row, names it and lists the unknown codes"
 else bad "--skip-bad: $(cat "$TMP/us")"; fi
 sed '7s/,[0-9.]*,\([0-9.NA]*\)$/,2000000000,\1/' "$BACI" >"$TMP/BACI_HS12_Y2018_a.csv"
 fails "absurd value" 1 \
