@@ -186,6 +186,7 @@ struct import_opts {
     const struct trade_dict *dict;
     const uint8_t *valid;
     int revision, skip_bad, quiet;
+    int products_revision;          /* HSnn in the product dictionary's name, or -1 */
     const char *dir;
 };
 
@@ -201,6 +202,9 @@ static int import_stream(const struct import_opts *o, struct src *s, int revisio
             return fail("%s: HS%02d differs from the stored years' HS%02d (year %d): every year "
                         "must use one HS revision", s->name, revision, stored[i].revision,
                         stored[i].year);
+    if (o->valid && o->products_revision >= 0 && o->products_revision != revision)
+        return fail("%s: the file is HS%02d but the product dictionary is HS%02d", s->name,
+                    revision, o->products_revision);
     struct trade_builder *b = trade_builder_new(o->dict, revision, o->valid);
     size_t cap = 4 << 20;
     char *buf = malloc(cap + 1);
@@ -487,6 +491,7 @@ static int import_main(int argc, char **argv)
         }
         free(buf);
         o.valid = valid;
+        o.products_revision = baci_revision_from_name(products);
     }
     o.dict = dict;
     for (int f = 0; f < nfiles && rc == EXIT_OK; f++) {

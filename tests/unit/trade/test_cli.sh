@@ -184,6 +184,11 @@ fails "--products: a code outside the dictionary names the line" 1 \
     "tradebridge trade: $BACI:$line: product 160529 is not an HS12 code of the product dictionary (nothing was stored; --skip-bad skips such rows)" -- \
     "$BIN" trade import --db "$TMP/pd.db" --quiet --products "$TMP/products.csv" "$BACI"
 
+cp "$TMP/products.csv" "$TMP/product_codes_HS17_V202501.csv"
+fails "--products of another HS revision" 1 \
+    "tradebridge trade: $BACI: the file is HS12 but the product dictionary is HS17" -- \
+    "$BIN" trade import --db "$TMP/pd.db" --quiet --products "$TMP/product_codes_HS17_V202501.csv" "$BACI"
+
 # --- usage -------------------------------------------------------------------------
 fails "rank without --home" 2 "tradebridge trade: rank needs --home CC and --product HS (see 'tradebridge trade --help')" -- \
     "$BIN" trade rank "${T[@]}" --product 030617
