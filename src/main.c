@@ -32,6 +32,7 @@ static const struct cli_subcommand subcommands[] = {
     {"credential", cli_credential_main, "sign, verify and canonicalize credentials"},
     {"impact", cli_impact_main, "impact estimators on files: difference-in-differences, bootstrap intervals"},
     {"routes", cli_routes_main, "print the HTTP route table with the roles each route admits"},
+    {"trade", cli_trade_main, "import trade statistics (CEPII BACI) and rank export markets"},
     {"version", version_main, "print the version"},
 };
 

@@ -35,6 +35,7 @@ struct cli_subcommand {
  * server's option table, so the page, --help and the README cannot drift. */
 void cli_print_man(FILE *f, const struct cli_subcommand *cmds, size_t n, const char *version);
 int cli_routes_main(int argc, char **argv);
+int cli_trade_main(int argc, char **argv);
 
 /* Shared by the subcommands (cli_common.c). */
 const char *cli_db_path(const char *flag_value);   /* --db, else TRADEBRIDGE_DB, else default */

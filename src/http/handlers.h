@@ -124,5 +124,6 @@ HANDLER(h_metrics);
 
 /* h_codes.c */
 HANDLER(h_codes_search);
+HANDLER(h_trade_rank);
 
 #endif

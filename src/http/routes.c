@@ -138,6 +138,8 @@ const struct route routes[] = {
 
     /* code lists */
     {"GET", "/api/v1/codes/{list}", h_codes_search, PUBLIC, NULL, 0, 0},
+    /* market selection (issue 13) */
+    {"GET", "/api/v1/trade/rank", h_trade_rank, ANY, NULL, 0, 0},
 };
 
 const int routes_count = (int)(sizeof routes / sizeof routes[0]);
