@@ -22,8 +22,9 @@
  *    folded field's name was copied elsewhere to append the continuation,
  *  - each line ended in CR LF: two NULs follow the value, a bare LF leaves
  *    one, a NUL inside the line leaves text after it,
- *  - the request target had no NUL: its length when MHD first saw it, before
- *    unescaping, reaches the space before the HTTP version.
+ *  - the request line is METHOD SP TARGET SP VERSION: the target as MHD first
+ *    saw it (before unescaping) starts one byte after the method and its
+ *    length reaches the space before the version, so it holds no NUL.
  * MHD also tells the head's size (MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE,
  * counted from the method), so the end of the head is checked exactly and
  * every byte read lies inside the head. This relies on how 0.9.75 parses; the probes in
@@ -126,7 +127,11 @@ int framing_check(struct MHD_Connection *conn, const char *method, const char *v
         return -1;
     }
     uintptr_t head_end = (uintptr_t)method + ci->header_size;
-    /* version - 1 is the space before the HTTP version (now NUL). */
+    /* One space (now NUL) after the method, one before the HTTP version. */
+    if (raw_uri && (uintptr_t)raw_uri - (uintptr_t)method != strlen(method) + 1) {
+        f->problem = "the request line must be METHOD SP TARGET SP VERSION";
+        return -1;
+    }
     if (raw_uri && (uintptr_t)(version - 1) - (uintptr_t)raw_uri != (uintptr_t)raw_uri_len) {
         f->problem = "the request target holds a NUL byte";
         return -1;

@@ -122,6 +122,8 @@ describe('request framing', () => {
     'a bare LF ending the head': (s) => `GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\n\n${s}`,
     'a bare LF ending the request line': (s) => `GET /healthz HTTP/1.1\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n${s}`,
     'a NUL in the request target': (s) => `GET /healthz\0/x HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n${s}`,
+    'two spaces before the request target': (s) => `GET  /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n${s}`,
+    'a NUL in the method': (s) => `GE\0T /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n${s}`,
     'a NUL in a header value': (s) => `GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-A: a\0b\r\nContent-Length: 0\r\n\r\n${s}`,
     'a bare CR in a header value': (s) => `GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-A: a\rb\r\nContent-Length: 0\r\n\r\n${s}`,
   };
