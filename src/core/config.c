@@ -62,6 +62,9 @@ static const struct binding bindings[] = {
     {OFF(key_encryption_key), K_STR, 0, 0},
 };
 
+_Static_assert(sizeof bindings / sizeof bindings[0] == sizeof config_options / sizeof config_options[0] - 1,
+               "one binding per option (the table ends with a NULL row)");
+
 static int set_value(struct config *c, size_t i, const char *value, const char *name,
                      struct tb_err *err)
 {
