@@ -29,6 +29,8 @@ const struct config_option config_options[] = {
     {"--secure-cookies", "TRADEBRIDGE_SECURE_COOKIES", "0|1", "0", "mark cookies Secure; set when served over TLS"},
     {"--max-body", "TRADEBRIDGE_MAX_BODY", "BYTES", "1048576", "largest request body accepted (413 above)"},
     {"--connection-timeout", "TRADEBRIDGE_CONNECTION_TIMEOUT", "SECONDS", "30", "idle connections are closed after this"},
+    {"--request-timeout", "TRADEBRIDGE_REQUEST_TIMEOUT", "SECONDS", "15", "a request head must arrive within this; its body within this more plus 1 s per 64 KiB"},
+    {"--max-connections-per-address", "TRADEBRIDGE_MAX_CONNECTIONS_PER_ADDRESS", "N", "32", "open connections one client address may hold; 0 = no limit"},
     {"--session-idle", "TRADEBRIDGE_SESSION_IDLE", "SECONDS", "7200", "a session ends after this long without a request"},
     {"--session-max", "TRADEBRIDGE_SESSION_MAX", "SECONDS", "43200", "a session ends this long after login"},
     {"--log-level", "TRADEBRIDGE_LOG_LEVEL", "LEVEL", "info", "debug, info (one line per request), warn or error"},
@@ -50,6 +52,8 @@ static const struct binding bindings[] = {
     {OFF(secure_cookies), K_BOOL, 0, 1},
     {OFF(max_body), K_LONG, 1024, 1L << 30},
     {OFF(connection_timeout), K_INT, 1, 3600},
+    {OFF(request_timeout), K_INT, 1, 3600},
+    {OFF(max_connections_per_address), K_INT, 0, 1000},
     {OFF(session_idle), K_INT, 60, 30 * 86400},
     {OFF(session_max), K_INT, 60, 90 * 86400},
     {OFF(log_level), K_STR, 0, 0},
@@ -57,6 +61,9 @@ static const struct binding bindings[] = {
     {OFF(password_cost), K_STR, 0, 0},
     {OFF(key_encryption_key), K_STR, 0, 0},
 };
+
+_Static_assert(sizeof bindings / sizeof bindings[0] == sizeof config_options / sizeof config_options[0] - 1,
+               "one binding per option (the table ends with a NULL row)");
 
 static int set_value(struct config *c, size_t i, const char *value, const char *name,
                      struct tb_err *err)

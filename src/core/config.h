@@ -23,7 +23,9 @@ struct config {
     const char *smtp_password;
     int secure_cookies;            /* set the Secure flag (behind TLS) */
     long max_body;                 /* bytes */
-    int connection_timeout;        /* seconds */
+    int connection_timeout;        /* seconds a connection may stay idle */
+    int request_timeout;           /* seconds to receive a request head (body: more, see server.c) */
+    int max_connections_per_address; /* 0 = no limit */
     int session_idle;              /* seconds without a request before a session ends */
     int session_max;               /* seconds after login a session ends regardless */
     const char *log_level;         /* debug, info, warn, error */

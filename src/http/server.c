@@ -22,12 +22,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "core/embedded.h"
 #include "core/throttle.h"
+#include "http/deadline.h"
+#include "http/framing.h"
 #include "http/http.h"
 #include "http/mailer.h"
 #include "http/static_files.h"
@@ -112,6 +115,11 @@ void http_metrics_text(struct abuf *out)
                     "# TYPE tradebridge_http_open_connections gauge\n"
                     "tradebridge_http_open_connections %ld\n",
                 atomic_load(&open_connections));
+    abuf_printf(&b, "# HELP tradebridge_http_late_requests_closed_total Connections closed because a "
+                    "request head or body did not arrive in time.\n"
+                    "# TYPE tradebridge_http_late_requests_closed_total counter\n"
+                    "tradebridge_http_late_requests_closed_total %lu\n",
+                deadline_closed_total());
     abuf_printf(&b, "# HELP tradebridge_db_errors_total Database errors seen.\n"
                     "# TYPE tradebridge_db_errors_total counter\n"
                     "tradebridge_db_errors_total %lu\n",
@@ -261,6 +269,9 @@ struct ctx {
     struct arena *arena;
     struct abuf body;
     int too_large;
+    long long declared;   /* Content-Length, -1 if none */
+    size_t received;      /* body bytes MHD framed, kept or not */
+    struct deadline_conn *deadline;
     struct timespec start;
 };
 
@@ -298,32 +309,6 @@ static void client_address(struct MHD_Connection *c, char out[64])
         inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out, 64);
     else if (sa->sa_family == AF_INET6)
         inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out, 64);
-}
-
-/* ---- framing checks (libmicrohttpd 0.9.75 is lenient here) ------------------- */
-
-struct framing {
-    int content_length, transfer_encoding, host;
-    char first_length[32];
-    int length_conflict;
-};
-
-static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
-                                     const char *value)
-{
-    (void)kind;
-    struct framing *f = cls;
-    if (!strcasecmp(key, "Content-Length")) {
-        if (f->content_length++ && strcmp(f->first_length, value ? value : ""))
-            f->length_conflict = 1;
-        else
-            snprintf(f->first_length, sizeof f->first_length, "%s", value ? value : "");
-    } else if (!strcasecmp(key, "Transfer-Encoding")) {
-        f->transfer_encoding++;
-    } else if (!strcasecmp(key, "Host")) {
-        f->host++;
-    }
-    return MHD_YES;
 }
 
 /* ---- authentication ------------------------------------------------------------ */
@@ -728,6 +713,13 @@ static enum MHD_Result finish(struct MHD_Connection *conn, struct ctx *c, const 
     client_address(conn, r.client_addr);
     r.actor.client_addr = r.client_addr;
     int index = routes_count + 1;
+    deadline_request_done(c->deadline);
+    if (!early_status && c->declared >= 0 && (size_t)c->declared != c->received) {
+        /* MHD frames by Content-Length; a mismatch means the head was read
+         * differently than we checked it: refuse and close. */
+        early_status = 400;
+        early_msg = "the body length differs from Content-Length";
+    }
     if (early_status) {
         tb_fail(&err, early_status, early_status == 413 ? "payload_too_large" : "bad_request", "",
                 "%s", early_msg);
@@ -774,7 +766,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                                   size_t *upload_size, void **con_cls)
 {
     (void)cls;
-    (void)version;
     struct ctx *c = *con_cls;
     if (!c) {
         c = calloc(1, sizeof *c);
@@ -785,24 +776,25 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         c->arena = arena_new((size_t)max + (16u << 20));
         abuf_init(&c->body, c->arena, (size_t)max);
         *con_cls = c;
-        struct framing f = {0};
-        MHD_get_connection_values(conn, MHD_HEADER_KIND, count_framing, &f);
-        if (f.length_conflict || (f.content_length && f.transfer_encoding) || f.host > 1 ||
-            f.transfer_encoding > 1)
-            return finish(conn, c, url, method, 400, "request framing is ambiguous (Content-Length/Transfer-Encoding/Host)");
-        if (f.content_length) {
-            char *end;
-            long long n = strtoll(f.first_length, &end, 10);
-            if (*end || n < 0)
-                return finish(conn, c, url, method, 400, "Content-Length is not a number");
-            if (n > (long long)c->body.max)
-                return finish(conn, c, url, method, 413, "body: larger than the server accepts");
-        }
+        c->deadline = deadline_of(conn);
+        size_t raw_uri_len;
+        const char *raw_uri = deadline_raw_uri(c->deadline, &raw_uri_len);
+        struct framing f;
+        int bad = framing_check(conn, method, version, raw_uri, raw_uri_len, &f);
+        deadline_set_raw_uri(c->deadline, NULL);
+        c->declared = f.content_length;
+        deadline_head_done(c->deadline, f.content_length >= 0 ? (size_t)f.content_length
+                                        : f.chunked ? c->body.max : 0);
+        if (bad)
+            return finish(conn, c, url, method, 400, f.problem);
+        if (f.content_length > (long long)c->body.max)
+            return finish(conn, c, url, method, 413, "body: larger than the server accepts");
         if (strlen(url) > 2048)
             return finish(conn, c, url, method, 400, "the URL is too long");
         return MHD_YES;
     }
     if (*upload_size) {
+        c->received += *upload_size;
         if (!c->too_large && abuf_append(&c->body, upload, *upload_size) < 0)
             c->too_large = 1;   /* keep reading (and dropping) so we can answer cleanly */
         *upload_size = 0;
@@ -815,8 +807,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
     (void)cls;
-    (void)conn;
     (void)toe;
+    deadline_idle(deadline_of(conn));
     struct ctx *c = *con_cls;
     if (c) {
         arena_free(c->arena);
@@ -829,12 +821,22 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
                           enum MHD_ConnectionNotificationCode toe)
 {
     (void)cls;
-    (void)conn;
-    (void)socket_context;
-    if (toe == MHD_CONNECTION_NOTIFY_STARTED)
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
         atomic_fetch_add(&open_connections, 1);
-    else
+        deadline_track(conn, socket_context);
+    } else {
         atomic_fetch_sub(&open_connections, 1);
+        deadline_untrack(socket_context);
+    }
+}
+
+/* Called once per request with the request target before MHD unescapes or
+ * splits it: framing.c compares its length with where the line put it. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    (void)cls;
+    deadline_set_raw_uri(deadline_of(conn), uri);
+    return NULL;
 }
 
 static void log_mhd(void *cls, const char *fmt, va_list ap)
@@ -844,6 +846,28 @@ static void log_mhd(void *cls, const char *fmt, va_list ap)
         return;
     fprintf(stderr, "http: ");
     vfprintf(stderr, fmt, ap);
+}
+
+/* At most 1000 connections, and no more than open files allow (raising the
+ * soft limit towards the hard one): past it accept() would fail for everyone.
+ * Each address holds at most --max-connections-per-address of them. */
+static unsigned connection_limit(void)
+{
+    const rlim_t wanted = 1000, spare = 128;   /* database, listening socket, epoll, logs */
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+        return (unsigned)wanted;
+    if (rl.rlim_cur < wanted + spare) {
+        rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > wanted + spare ? wanted + spare : rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+        getrlimit(RLIMIT_NOFILE, &rl);
+    }
+    if (rl.rlim_cur >= wanted + spare)
+        return (unsigned)wanted;
+    unsigned n = rl.rlim_cur > 2 * spare ? (unsigned)(rl.rlim_cur - spare) : 64;
+    fprintf(stderr, "tradebridge serve: open-file limit %llu allows %u connections\n",
+            (unsigned long long)rl.rlim_cur, n);
+    return n;
 }
 
 static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *len,
@@ -920,6 +944,12 @@ int http_serve(const struct config *config)
         fprintf(stderr, "tradebridge serve: cannot start the mail delivery thread\n");
         return 1;
     }
+    unsigned max_connections = connection_limit();
+    if (deadline_start(cfg->request_timeout) < 0) {
+        fprintf(stderr, "tradebridge serve: cannot start the request deadline thread\n");
+        mailer_stop();
+        return 1;
+    }
     unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC;
     if (ss.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
@@ -931,12 +961,15 @@ int http_serve(const struct config *config)
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->connection_timeout,
         MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
+        MHD_OPTION_CONNECTION_LIMIT, max_connections,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->max_connections_per_address,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
         MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
         MHD_OPTION_END);
     if (!d) {
         fprintf(stderr, "tradebridge serve: cannot listen on %s (in use, or not allowed)\n", cfg->listen);
+        deadline_stop();
         mailer_stop();
         return 1;
     }
@@ -956,6 +989,7 @@ int http_serve(const struct config *config)
     for (int i = 0; i < 40 && atomic_load(&open_connections) > 0; i++)
         usleep(50 * 1000);
     MHD_stop_daemon(d);
+    deadline_stop();
     mailer_stop();
     throttle_free(throttle_account);
     throttle_free(throttle_address);

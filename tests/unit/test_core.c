@@ -169,6 +169,19 @@ static void config_flags_beat_environment(void **state)
     int help;
     config_defaults(&c);
     assert_string_equal(c.listen, "127.0.0.1:8080");
+    /* The option table and its bindings line up (defaults land in their fields). */
+    assert_int_equal(c.connection_timeout, 30);
+    assert_int_equal(c.request_timeout, 15);
+    assert_int_equal(c.max_connections_per_address, 32);
+    assert_int_equal(c.session_idle, 7200);
+    char *argv5[] = {"serve", "--request-timeout", "0", NULL};
+    assert_int_equal(config_parse(&c, 3, argv5, NULL, &help, &e), -1);
+    assert_string_equal(e.field, "--request-timeout");
+    char *argv6[] = {"serve", "--max-connections-per-address=0", NULL};
+    config_defaults(&c);
+    assert_int_equal(config_parse(&c, 2, argv6, NULL, &help, &e), 0);
+    assert_int_equal(c.max_connections_per_address, 0);
+    config_defaults(&c);
     char *argv[] = {"serve", "--db", "/flag.db", "--listen=0.0.0.0:9000", NULL};
     assert_int_equal(config_parse(&c, 4, argv, fake_env, &help, &e), 0);
     assert_string_equal(c.db_path, "/flag.db");
