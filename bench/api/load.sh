@@ -35,7 +35,7 @@ trap cleanup EXIT
 rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 
 "$bin" demo --db "$tmp/bench.db" --no-serve --force >/dev/null
-"$bin" serve --db "$tmp/bench.db" --listen 127.0.0.1:0 --log-level warn >"$tmp/serve.out" 2>"$tmp/serve.err" &
+"$bin" serve --db "$tmp/bench.db" --listen 127.0.0.1:0 --log-level warn --max-connections-per-address 0 >"$tmp/serve.out" 2>"$tmp/serve.err" &
 spid=$!
 for _ in $(seq 200); do
   port=$(sed -n 's/^tradebridge: listening on http:\/\/127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$tmp/serve.out")
