@@ -51,6 +51,7 @@ struct response {
     const char *retry_after;
     const char *allow;
     const char *content_disposition;
+    int suspended;                  /* waiting for a password hash: no answer yet (authwork.h) */
 };
 
 typedef int (*handler_fn)(struct request *r, struct response *res, struct tb_err *err);
@@ -90,12 +91,6 @@ int req_list_query(struct request *r, struct list_query *q, const char *f1, cons
 int req_version(struct request *r, int64_t *version, struct tb_err *err);
 const char *req_etag(struct request *r, const json_t *record);
 
-/* Password hashing runs in a small bounded pool (Argon2id uses 64 MiB). */
-void http_pwhash_enter(void);
-void http_pwhash_leave(void);
-/* Process-wide login throttles. */
-struct throttle *http_throttle_account(void);
-struct throttle *http_throttle_address(void);
 /* Prometheus text of the process's request metrics. */
 void http_metrics_text(struct abuf *out);
 /* Wakes the mail delivery thread after something was queued. */
