@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -94,6 +95,9 @@ static void job_run(struct job *j)
 static void *hash_thread(void *arg)
 {
     (void)arg;
+    /* Below the request workers (Linux nices threads one by one): a worker
+     * that wakes up for a request gets the CPU ahead of a running hash. */
+    setpriority(PRIO_PROCESS, (id_t)gettid(), 10);
     pthread_mutex_lock(&w.lock);
     for (;;) {
         struct job *next = NULL;
