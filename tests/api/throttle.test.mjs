@@ -123,13 +123,20 @@ async function resetMails(email, n) {
   return mine();
 }
 
+/** Asks for two reset links, one after the other; their tokens, older first. */
+async function twoLinks(email, addr) {
+  const tokens = [];
+  for (let n = 1; n <= 2; n++) {
+    assert.equal((await askReset(email, addr)).status, 202);
+    tokens.push(linkToken((await resetMails(email, n))[n - 1], 'reset-password'));
+  }
+  assert.notEqual(tokens[0], tokens[1]);
+  return tokens;
+}
+
 test('a newer reset link ends the older ones: the older link is refused after the newer one is used', async () => {
   const email = USERS.company.email;
-  assert.equal((await askReset(email, '198.51.100.40')).status, 202);
-  const first = linkToken((await resetMails(email, 1))[0], 'reset-password');
-  assert.equal((await askReset(email, '198.51.100.40')).status, 202);
-  const second = linkToken((await resetMails(email, 2))[1], 'reset-password');
-  assert.notEqual(first, second);
+  const [first, second] = await twoLinks(email, '198.51.100.40');
   const ok = await request(srv.base, 'POST', '/api/v1/auth/password-reset/confirm', { token: second, password: 'Company-newer-link-1' });
   assert.equal(ok.status, 200, ok.text);
   assertError(await request(srv.base, 'POST', '/api/v1/auth/password-reset/confirm', { token: first, password: 'Company-older-link-1' }),
@@ -138,11 +145,7 @@ test('a newer reset link ends the older ones: the older link is refused after th
 });
 
 test('asking for a new reset link ends the older one at once, before either is used', async () => {
-  const email = USERS.admin.email;
-  assert.equal((await askReset(email, '198.51.100.41')).status, 202);
-  const first = linkToken((await resetMails(email, 1))[0], 'reset-password');
-  assert.equal((await askReset(email, '198.51.100.41')).status, 202);
-  const second = linkToken((await resetMails(email, 2))[1], 'reset-password');
+  const [first, second] = await twoLinks(USERS.admin.email, '198.51.100.41');
   assertError(await request(srv.base, 'POST', '/api/v1/auth/password-reset/confirm', { token: first, password: 'Admin-older-link-11' }),
     404, 'not_found', { field: 'token' });
   const ok = await request(srv.base, 'POST', '/api/v1/auth/password-reset/confirm', { token: second, password: 'Admin-newer-link-11' });
