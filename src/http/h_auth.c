@@ -232,10 +232,8 @@ static int new_password_policy(const char *password, struct tb_err *err)
 {
     if (auth_password_policy(password, err) == 0)
         return 0;
-    snprintf(err->field, sizeof err->field, "new_password");
-    memmove(err->message + 4, err->message, strlen(err->message) + 1);
-    memcpy(err->message, "new_", 4);
-    return -1;
+    struct tb_err policy = *err;
+    return tb_fail(err, policy.status, policy.code, "new_password", "new_%s", policy.message);
 }
 
 int h_me_password(struct request *r, struct response *res, struct tb_err *err)

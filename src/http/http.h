@@ -39,6 +39,7 @@ struct request {
 
 struct response {
     int status;
+    int suspended;                  /* waiting for a password hash: no answer yet (authwork.h) */
     json_t *json;                   /* body; owned by the response */
     const char *content_type;       /* for raw bodies */
     const void *raw;                /* static or arena memory */
@@ -51,7 +52,6 @@ struct response {
     const char *retry_after;
     const char *allow;
     const char *content_disposition;
-    int suspended;                  /* waiting for a password hash: no answer yet (authwork.h) */
 };
 
 typedef int (*handler_fn)(struct request *r, struct response *res, struct tb_err *err);
