@@ -2,7 +2,6 @@
  * h_auth.c - signing in and out, the signed-in user (/me), and the
  * single-use links: accepting an invitation, resetting a password.
  */
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
