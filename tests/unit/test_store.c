@@ -314,6 +314,31 @@ static void single_use_links_work_once(void **state)
     done(f.st);
 }
 
+/* A user has one live link at most: a newer one ends the older, and using
+ * one ends any other (issue 10: an older reset link still worked). */
+static void a_newer_link_ends_the_older_ones(void **state)
+{
+    (void)state;
+    struct fixture f;
+    setup_orgs(&f);
+    struct tb_err err;
+    int64_t user = 0;
+    const int64_t later = 4102444800LL;
+    assert_int_equal(store_user_token_create(f.st, 1, "reset", "old", later, &err), 0);
+    assert_int_equal(store_user_token_peek(f.st, "reset", "old", 1000, &user, &err), 0);
+    assert_int_equal(user, 1);
+    assert_int_equal(store_user_token_create(f.st, 2, "reset", "other-user", later, &err), 0);
+    assert_int_equal(store_user_token_create(f.st, 1, "reset", "new", later, &err), 0);
+    assert_int_equal(store_user_token_peek(f.st, "reset", "old", 1000, &user, &err), -1);
+    assert_int_equal(err.status, 404);
+    assert_int_equal(store_user_token_consume(f.st, "reset", "old", 1000, &user, &err), -1);
+    assert_int_equal(store_user_token_consume(f.st, "reset", "new", 1000, &user, &err), 0);
+    /* another user's link is not touched */
+    assert_int_equal(store_user_token_consume(f.st, "reset", "other-user", 1000, &user, &err), 0);
+    assert_int_equal(user, 2);
+    done(f.st);
+}
+
 static void backup_is_a_complete_copy(void **state)
 {
     (void)state;
@@ -347,6 +372,7 @@ int main(void)
         cmocka_unit_test(pages_cover_every_row_once),
         cmocka_unit_test(free_text_matches_literally),
         cmocka_unit_test(single_use_links_work_once),
+        cmocka_unit_test(a_newer_link_ends_the_older_ones),
         cmocka_unit_test(backup_is_a_complete_copy),
     };
     return cmocka_run_group_tests_name("store", tests, NULL, NULL);
