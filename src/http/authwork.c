@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <microhttpd.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -201,6 +202,21 @@ int pwjob_submit(struct request *r, struct response *res, enum pw_op op, const c
     return 0;
 }
 
+/* ---- hashing on the caller's thread (http.h) ------------------------------------ */
+
+static sem_t inline_slots;
+
+void http_pwhash_enter(void)
+{
+    while (sem_wait(&inline_slots) != 0 && errno == EINTR)
+        ;
+}
+
+void http_pwhash_leave(void)
+{
+    sem_post(&inline_slots);
+}
+
 /* ---- reset requests ---------------------------------------------------------- */
 
 int reset_enqueue(const char *email)
@@ -267,6 +283,7 @@ int authwork_start(const struct config *cfg)
     if (n < 1)
         n = 1;
     w.nthreads = 0;
+    sem_init(&inline_slots, 0, (unsigned)n);
     w.max_pending = n * JOBS_PER_THREAD;
     w.nslots = n * (JOBS_PER_THREAD + DONE_SLOTS_PER_THREAD);
     w.jobs = calloc((size_t)w.nslots, sizeof *w.jobs);
@@ -322,6 +339,7 @@ void authwork_free(void)
     throttle_free(l->reset_address);
     throttle_free(l->reset_account);
     memset(l, 0, sizeof *l);
+    sem_destroy(&inline_slots);
     if (w.jobs)
         sodium_memzero(w.jobs, (size_t)w.nslots * sizeof *w.jobs);
     free(w.jobs);

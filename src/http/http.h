@@ -91,6 +91,11 @@ int req_list_query(struct request *r, struct list_query *q, const char *f1, cons
 int req_version(struct request *r, int64_t *version, struct tb_err *err);
 const char *req_etag(struct request *r, const json_t *record);
 
+/* Hashing on the calling request worker, at most --password-threads at once
+ * (blocks until a slot is free). For code not yet moved to pwjob_submit
+ * (authwork.h), which frees the worker while the hash runs. */
+void http_pwhash_enter(void);
+void http_pwhash_leave(void);
 /* Prometheus text of the process's request metrics. */
 void http_metrics_text(struct abuf *out);
 /* Wakes the mail delivery thread after something was queued. */
