@@ -37,6 +37,8 @@ const struct config_option config_options[] = {
     {"--web-dir", "TRADEBRIDGE_WEB_DIR", "DIR", "", "serve the web UI from this folder instead of the copy built in"},
     {"--password-cost", "TRADEBRIDGE_PASSWORD_COST", "COST", "interactive", "Argon2id cost: interactive, moderate or min (tests only)"},
     {NULL, "TRADEBRIDGE_KEK", "BASE64", "", "key-encryption key (32 bytes, base64) for signing keys at rest"},
+    {"--trusted-proxies", "TRADEBRIDGE_TRUSTED_PROXIES", "LIST", "", "reverse proxies (addresses or CIDRs, comma-separated) whose X-Forwarded-For/Forwarded is believed"},
+    {"--password-threads", "TRADEBRIDGE_PASSWORD_THREADS", "N", "0", "threads hashing passwords (Argon2id, 64 MiB each); 0 = one per CPU core"},
     {NULL, NULL, NULL, NULL, NULL},
 };
 
@@ -60,6 +62,8 @@ static const struct binding bindings[] = {
     {OFF(web_dir), K_STR, 0, 0},
     {OFF(password_cost), K_STR, 0, 0},
     {OFF(key_encryption_key), K_STR, 0, 0},
+    {OFF(trusted_proxies), K_STR, 0, 0},
+    {OFF(password_threads), K_INT, 0, 64},
 };
 
 _Static_assert(sizeof bindings / sizeof bindings[0] == sizeof config_options / sizeof config_options[0] - 1,
@@ -95,7 +99,7 @@ void config_defaults(struct config *c)
     }
 }
 
-static int check(const struct config *c, struct tb_err *err)
+static int check(struct config *c, struct tb_err *err)
 {
     static const char *const levels[] = {"debug", "info", "warn", "error"};
     int ok = 0;
@@ -111,6 +115,11 @@ static int check(const struct config *c, struct tb_err *err)
         return tb_fail(err, 400, "usage", "--listen", "--listen: expected HOST:PORT, got '%s'", c->listen);
     if (strncmp(c->public_url, "http://", 7) && strncmp(c->public_url, "https://", 8))
         return tb_fail(err, 400, "usage", "--public-url", "--public-url: expected an http(s) URL");
+    char bad[80];
+    if (proxy_list_parse(c->trusted_proxies, &c->proxies, bad, sizeof bad) < 0)
+        return tb_fail(err, 400, "usage", "--trusted-proxies",
+                       "--trusted-proxies: '%s' is not an IP address or CIDR (at most %d entries)", bad,
+                       PROXY_NETS_MAX);
     return 0;
 }
 

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "core/error.h"
+#include "core/proxy.h"
 
 struct config {
     const char *db_path;
@@ -32,6 +33,9 @@ struct config {
     const char *web_dir;           /* serve the UI from this folder instead of the binary */
     const char *password_cost;     /* interactive, moderate, min */
     const char *key_encryption_key;/* base64 32 bytes: encrypts signing keys at rest */
+    const char *trusted_proxies;   /* addresses/CIDRs whose X-Forwarded-For is believed */
+    struct proxy_list proxies;     /* trusted_proxies, parsed by config_parse */
+    int password_threads;          /* Argon2id threads; 0 = one per core */
 };
 
 struct config_option {

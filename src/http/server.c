@@ -31,6 +31,7 @@
 #include "core/throttle.h"
 #include "http/deadline.h"
 #include "http/framing.h"
+#include "http/authwork.h"
 #include "http/http.h"
 #include "http/mailer.h"
 #include "http/static_files.h"
@@ -42,8 +43,6 @@
 static const struct config *cfg;
 static int fault_injection;   /* TB_FAULT_INJECTION=1 in a build that has it (tests only) */
 static pthread_key_t store_key;
-static sem_t pwhash_slots;
-static struct throttle *throttle_account, *throttle_address;
 
 /* ---- metrics -------------------------------------------------------------- */
 
@@ -128,27 +127,6 @@ void http_metrics_text(struct abuf *out)
 }
 
 /* ---- shared helpers for handlers --------------------------------------------- */
-
-void http_pwhash_enter(void)
-{
-    while (sem_wait(&pwhash_slots) != 0 && errno == EINTR)
-        ;
-}
-
-void http_pwhash_leave(void)
-{
-    sem_post(&pwhash_slots);
-}
-
-struct throttle *http_throttle_account(void)
-{
-    return throttle_account;
-}
-
-struct throttle *http_throttle_address(void)
-{
-    return throttle_address;
-}
 
 void http_mail_wake(void)
 {
@@ -298,17 +276,47 @@ static void thread_store_close(void *p)
     store_close(p);
 }
 
-static void client_address(struct MHD_Connection *c, char out[64])
+/* Every value of one header joined with commas (X-Forwarded-For may come
+ * several times); longer than a proxy chain would make it, none is believed. */
+struct joined {
+    const char *name;
+    struct abuf buf;
+    int overflow;
+};
+
+static enum MHD_Result join_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    (void)kind;
+    struct joined *j = cls;
+    if (value && !strcasecmp(key, j->name) &&
+        abuf_printf(&j->buf, "%s%s", j->buf.len ? "," : "", value) < 0)
+        j->overflow = 1;
+    return MHD_YES;
+}
+
+/* The socket address, or behind a trusted proxy the client it names
+ * (core/proxy.h); used by the throttles, the audit log and the access log. */
+static void client_address(struct MHD_Connection *c, struct arena *arena, char out[64])
 {
     const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    char peer[64] = "";
     out[0] = '\0';
     if (!ci || !ci->client_addr)
         return;
     const struct sockaddr *sa = ci->client_addr;
     if (sa->sa_family == AF_INET)
-        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out, 64);
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, peer, sizeof peer);
     else if (sa->sa_family == AF_INET6)
-        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out, 64);
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, peer, sizeof peer);
+    struct joined xff = {"X-Forwarded-For", {0}, 0}, fwd = {"Forwarded", {0}, 0};
+    abuf_init(&xff.buf, arena, 4096);
+    abuf_init(&fwd.buf, arena, 4096);
+    if (cfg->proxies.count) {
+        MHD_get_connection_values(c, MHD_HEADER_KIND, join_header, &xff);
+        MHD_get_connection_values(c, MHD_HEADER_KIND, join_header, &fwd);
+    }
+    int junk = xff.overflow || fwd.overflow;
+    proxy_client_addr(&cfg->proxies, peer, junk ? "" : abuf_cstr(&xff.buf), junk ? "" : abuf_cstr(&fwd.buf), out);
 }
 
 /* ---- authentication ------------------------------------------------------------ */
@@ -710,7 +718,7 @@ static enum MHD_Result finish(struct MHD_Connection *conn, struct ctx *c, const 
     r.conn = conn;
     r.method = method;
     r.path = url;
-    client_address(conn, r.client_addr);
+    client_address(conn, c->arena, r.client_addr);
     r.actor.client_addr = r.client_addr;
     int index = routes_count + 1;
     deadline_request_done(c->deadline);
@@ -735,6 +743,11 @@ static enum MHD_Result finish(struct MHD_Connection *conn, struct ctx *c, const 
             arena_fault_arm(NULL);
             snprintf(fault_answer, sizeof fault_answer, "hit=%d, count=%lu", fault.hit, fault.count);
         }
+    }
+    if (res.suspended && !err.status) {
+        /* A password hash is running (authwork.h); resumed, we come back here. */
+        json_decref(r.body);
+        return MHD_YES;
     }
     if (!err.status && !res.status)
         TB_INTERNAL(&err, "the request could not be completed");
@@ -919,10 +932,6 @@ int http_serve(const struct config *config)
     int threads = cfg->threads > 0 ? cfg->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
     if (threads < 1)
         threads = 1;
-    int hash_slots = threads;
-    sem_init(&pwhash_slots, 0, (unsigned)hash_slots);
-    throttle_account = throttle_new(5, 15 * 60);
-    throttle_address = throttle_new(30, 15 * 60);
     pthread_key_create(&store_key, thread_store_close);
 
     struct sockaddr_storage ss;
@@ -940,17 +949,28 @@ int http_serve(const struct config *config)
     pthread_sigmask(SIG_BLOCK, &sigs, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    if (authwork_start(cfg) < 0) {
+        fprintf(stderr, "tradebridge serve: cannot start the password-hashing threads\n");
+        authwork_stop();
+        authwork_free();
+        return 1;
+    }
     if (mailer_start(cfg) < 0) {
         fprintf(stderr, "tradebridge serve: cannot start the mail delivery thread\n");
+        authwork_stop();
+        authwork_free();
         return 1;
     }
     unsigned max_connections = connection_limit();
     if (deadline_start(cfg->request_timeout) < 0) {
         fprintf(stderr, "tradebridge serve: cannot start the request deadline thread\n");
         mailer_stop();
+        authwork_stop();
+        authwork_free();
         return 1;
     }
-    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC;
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC |
+                     MHD_ALLOW_SUSPEND_RESUME;   /* password hashes (authwork.h) */
     if (ss.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     struct MHD_Daemon *d = MHD_start_daemon(
@@ -971,6 +991,8 @@ int http_serve(const struct config *config)
         fprintf(stderr, "tradebridge serve: cannot listen on %s (in use, or not allowed)\n", cfg->listen);
         deadline_stop();
         mailer_stop();
+        authwork_stop();
+        authwork_free();
         return 1;
     }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
@@ -988,12 +1010,11 @@ int http_serve(const struct config *config)
     MHD_quiesce_daemon(d);
     for (int i = 0; i < 40 && atomic_load(&open_connections) > 0; i++)
         usleep(50 * 1000);
+    authwork_stop();
     MHD_stop_daemon(d);
     deadline_stop();
     mailer_stop();
-    throttle_free(throttle_account);
-    throttle_free(throttle_address);
-    sem_destroy(&pwhash_slots);
+    authwork_free();
     fprintf(stderr, "tradebridge: stopped cleanly\n");
     return 0;
 }

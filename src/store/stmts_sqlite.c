@@ -171,6 +171,11 @@ static const struct store_stmt_info stmts[STMT__MAX] = {
 
     [STMT_USER_TOKENS_DELETE_USER] = {"USER_TOKENS_DELETE_USER",
         "DELETE FROM user_tokens WHERE user_id = :user_id", NULL},
+    [STMT_USER_TOKEN_PEEK] = {"USER_TOKEN_PEEK",
+        "SELECT user_id FROM user_tokens WHERE token_hash = :token_hash AND purpose = :purpose "
+        "AND used_at IS NULL AND expires_at > :now", NULL},
+    [STMT_USER_TOKENS_REVOKE_OTHERS] = {"USER_TOKENS_REVOKE_OTHERS",
+        "DELETE FROM user_tokens WHERE user_id = :user_id AND used_at IS NULL AND token_hash <> :keep", NULL},
     [STMT_OUTBOX_INSERT] = {"OUTBOX_INSERT",
         "INSERT INTO outbox (org_id, to_addr, subject, body, created_at) "
         "SELECT :org_id, :to_addr, :subject, :body, :now_text WHERE :all = 1 OR :org_id = :tenant", NULL},

@@ -179,8 +179,12 @@ int store_invitation_withdraw(struct store *st, const struct tb_actor *a, int64_
 int store_invitation_claim(struct store *st, const char *token_hash, json_t **out, struct tb_err *err);
 
 /* ---- single-use links (invitations, password resets) ---- */
+/* Creating a link, or using one, ends every other unused link of the user. */
 int store_user_token_create(struct store *st, int64_t user_id, const char *purpose,
                             const char *token_hash, int64_t expires_at, struct tb_err *err);
+/* The user of a live (unused, unexpired) link, without using it; 404 otherwise. */
+int store_user_token_peek(struct store *st, const char *purpose, const char *token_hash,
+                          int64_t now, int64_t *user_id, struct tb_err *err);
 /* Marks the token used and returns its user; 404 when unknown, used or expired. */
 int store_user_token_consume(struct store *st, const char *purpose, const char *token_hash,
                              int64_t now, int64_t *user_id, struct tb_err *err);

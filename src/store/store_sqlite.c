@@ -1348,17 +1348,59 @@ int store_token_lookup(struct store *st, const char *token_hash, int64_t *user_i
 
 /* ---- single-use links ------------------------------------------------------ */
 
-int store_user_token_create(struct store *st, int64_t user_id, const char *purpose,
-                            const char *token_hash, int64_t expires_at, struct tb_err *err)
+/* A user has at most one live link: the newest, or none once one is used. */
+static int revoke_other_links(struct store *st, int64_t user_id, const char *keep, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_USER_TOKEN_INSERT, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_USER_TOKENS_REVOKE_OTHERS, err);
     if (!s)
         return -1;
     st_bind_i64(s, ":user_id", user_id);
+    st_bind_text(s, ":keep", keep);
+    return st_step_done(st, s, "link", err);
+}
+
+int store_user_token_create(struct store *st, int64_t user_id, const char *purpose,
+                            const char *token_hash, int64_t expires_at, struct tb_err *err)
+{
+    int owned;
+    if (st_tx_begin(st, &owned, err) < 0)
+        return -1;
+    int rc = revoke_other_links(st, user_id, token_hash, err);
+    sqlite3_stmt *s = rc < 0 ? NULL : st_stmt(st, STMT_USER_TOKEN_INSERT, err);
+    if (s) {
+        st_bind_i64(s, ":user_id", user_id);
+        st_bind_text(s, ":purpose", purpose);
+        st_bind_text(s, ":token_hash", token_hash);
+        st_bind_i64(s, ":expires_at", expires_at);
+        rc = st_step_done(st, s, "link", err);
+    } else {
+        rc = -1;
+    }
+    return st_tx_end(st, owned, rc, err);
+}
+
+static int link_gone(struct tb_err *err)
+{
+    return tb_fail(err, 404, "not_found", "token",
+                   "token: this link is unknown, already used or expired; ask for a new one");
+}
+
+int store_user_token_peek(struct store *st, const char *purpose, const char *token_hash,
+                          int64_t now, int64_t *user_id, struct tb_err *err)
+{
+    sqlite3_stmt *s = st_stmt(st, STMT_USER_TOKEN_PEEK, err);
+    if (!s)
+        return -1;
     st_bind_text(s, ":purpose", purpose);
     st_bind_text(s, ":token_hash", token_hash);
-    st_bind_i64(s, ":expires_at", expires_at);
-    return st_step_done(st, s, "link", err);
+    st_bind_i64(s, ":now", now);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        *user_id = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    if (rc == SQLITE_DONE)
+        return link_gone(err);
+    return rc == SQLITE_ROW ? 0 : st_db_fail(st, err, "link");
 }
 
 int store_user_token_consume(struct store *st, const char *purpose, const char *token_hash,
@@ -1379,9 +1421,8 @@ int store_user_token_consume(struct store *st, const char *purpose, const char *
     if (rc != SQLITE_DONE)
         return st_db_fail(st, err, "link");
     if (sqlite3_changes(st->db) != 1)
-        return tb_fail(err, 404, "not_found", "token",
-                       "token: this link is unknown, already used or expired; ask for a new one");
-    return 0;
+        return link_gone(err);
+    return revoke_other_links(st, *user_id, token_hash, err);
 }
 
 /* ---- outbox ----------------------------------------------------------------- */

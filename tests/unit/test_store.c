@@ -373,6 +373,31 @@ static void tokens_expire_and_end_with_a_new_password(void **state)
     done(f.st);
 }
 
+/* A user has one live link at most: a newer one ends the older, and using
+ * one ends any other (issue 10: an older reset link still worked). */
+static void a_newer_link_ends_the_older_ones(void **state)
+{
+    (void)state;
+    struct fixture f;
+    setup_orgs(&f);
+    struct tb_err err;
+    int64_t user = 0;
+    const int64_t later = 4102444800LL;
+    assert_int_equal(store_user_token_create(f.st, 1, "reset", "old", later, &err), 0);
+    assert_int_equal(store_user_token_peek(f.st, "reset", "old", 1000, &user, &err), 0);
+    assert_int_equal(user, 1);
+    assert_int_equal(store_user_token_create(f.st, 2, "reset", "other-user", later, &err), 0);
+    assert_int_equal(store_user_token_create(f.st, 1, "reset", "new", later, &err), 0);
+    assert_int_equal(store_user_token_peek(f.st, "reset", "old", 1000, &user, &err), -1);
+    assert_int_equal(err.status, 404);
+    assert_int_equal(store_user_token_consume(f.st, "reset", "old", 1000, &user, &err), -1);
+    assert_int_equal(store_user_token_consume(f.st, "reset", "new", 1000, &user, &err), 0);
+    /* another user's link is not touched */
+    assert_int_equal(store_user_token_consume(f.st, "reset", "other-user", 1000, &user, &err), 0);
+    assert_int_equal(user, 2);
+    done(f.st);
+}
+
 static void backup_is_a_complete_copy(void **state)
 {
     (void)state;
@@ -443,6 +468,7 @@ int main(void)
         cmocka_unit_test(single_use_links_work_once),
         cmocka_unit_test(invitations_are_claimed_once_and_stay_in_their_operator),
         cmocka_unit_test(tokens_expire_and_end_with_a_new_password),
+        cmocka_unit_test(a_newer_link_ends_the_older_ones),
         cmocka_unit_test(backup_is_a_complete_copy),
         cmocka_unit_test(outbox_mail_is_claimed_by_one_sender),
     };
