@@ -1,7 +1,7 @@
 // app.js - boot, the hash router and the page frame (navigation per role).
 import { h, clear, $, replace } from './dom.js';
-import { t, loadStrings } from './i18n.js';
-import { get, post, session, setSession, mainRole, setUnauthorizedHandler, isStaff, subjectOf } from './api.js';
+import { t, loadStrings, lang, LANGS, setLang } from './i18n.js';
+import { get, post, session, setSession, mainRole, setUnauthorizedHandler, isStaff, subjectOf, hasRole } from './api.js';
 import { loadCurrencies } from './fmt.js';
 import { notify, errorPage, clearMessages } from './ui.js';
 import * as auth from './pages/auth.js';
@@ -14,37 +14,57 @@ import * as matching from './pages/matching.js';
 import * as credentials from './pages/credentials.js';
 
 const RES = 'companies|graduates|cohorts|positions|applications|placements';
+// Who may open which page (the API decides what they see; a page a role may not use is not drawn).
+const STAFF = ['admin', 'coordinator'];
+const ADMIN = ['admin'];
+const RECORD_ROLES = {
+  // resource: [list, new, detail, edit]
+  companies: [STAFF, STAFF, [...STAFF, 'company'], [...STAFF, 'company']],
+  graduates: [STAFF, STAFF, [...STAFF, 'trainee'], [...STAFF, 'trainee']],
+  cohorts: [STAFF, STAFF, STAFF, STAFF],
+  positions: [[...STAFF, 'company', 'trainee'], [...STAFF, 'company'], [...STAFF, 'company', 'trainee'], [...STAFF, 'company']],
+  applications: [[...STAFF, 'company', 'trainee'], [...STAFF, 'trainee'], [...STAFF, 'company', 'trainee'], [...STAFF, 'company', 'trainee']],
+  placements: [[...STAFF, 'company', 'trainee', 'mentor'], STAFF, [...STAFF, 'company', 'trainee', 'mentor'], STAFF],
+};
+const rec = (i) => (params) => RECORD_ROLES[params.res][i];
 const routes = [
-  // [pattern, render, {public}]
+  // [pattern, render, {public, roles: [..] or (params) => [..]}]
   ['login', auth.login, { public: true }],
   ['forgot-password', auth.forgot, { public: true }],
   ['reset-password', auth.resetPassword, { public: true }],
   ['accept-invitation', auth.acceptInvitation, { public: true }],
   ['', home.render],
   ['account', account.render],
-  ['board', board.render],
-  ['admin/orgs', admin.orgList],
-  ['admin/orgs/new', admin.orgForm],
-  ['admin/orgs/:id/edit', admin.orgForm],
-  ['admin/users', admin.userList],
-  ['admin/invite', admin.invite],
-  ['admin/audit', admin.audit],
-  ['admin/accreditations', credentials.accreditations],
-  ['matching', matching.home],
-  ['matching/weights', matching.weights],
-  ['matching/:id', matching.detail],
-  ['credentials', credentials.list],
-  ['credentials/new', credentials.issue],
-  ['credentials/keys', credentials.keys],
-  ['credentials/:id', credentials.detail],
-  ['achievements', credentials.achievements],
-  ['achievements/new', credentials.achievementForm],
-  ['achievements/:id', credentials.achievementForm],
-  [`:res(${RES})`, records.list],
-  [`:res(${RES})/new`, records.create],
-  [`:res(${RES})/:id`, records.detail],
-  [`:res(${RES})/:id/edit`, records.edit],
+  ['board', board.render, { roles: STAFF }],
+  ['admin/orgs', admin.orgList, { roles: ADMIN }],
+  ['admin/orgs/new', admin.orgForm, { roles: ADMIN }],
+  ['admin/orgs/:id/edit', admin.orgForm, { roles: ADMIN }],
+  ['admin/users', admin.userList, { roles: STAFF }],
+  ['admin/invite', admin.invite, { roles: STAFF }],
+  ['admin/audit', admin.audit, { roles: STAFF }],
+  ['admin/accreditations', credentials.accreditations, { roles: ADMIN }],
+  ['matching', matching.home, { roles: STAFF }],
+  ['matching/weights', matching.weights, { roles: STAFF }],
+  ['matching/:id', matching.detail, { roles: STAFF }],
+  ['credentials', credentials.list, { roles: [...STAFF, 'trainee'] }],
+  ['credentials/new', credentials.issue, { roles: STAFF }],
+  ['credentials/keys', credentials.keys, { roles: STAFF }],
+  ['credentials/:id', credentials.detail, { roles: [...STAFF, 'trainee'] }],
+  ['achievements', credentials.achievements, { roles: STAFF }],
+  ['achievements/new', credentials.achievementForm, { roles: STAFF }],
+  ['achievements/:id', credentials.achievementForm, { roles: STAFF }],
+  [`:res(${RES})`, records.list, { roles: rec(0) }],
+  [`:res(${RES})/new`, records.create, { roles: rec(1) }],
+  [`:res(${RES})/:id`, records.detail, { roles: rec(2) }],
+  [`:res(${RES})/:id/edit`, records.edit, { roles: rec(3) }],
 ];
+
+/** May the signed-in person open this route? */
+function mayOpen(route, params) {
+  if (!route.roles) return true;
+  const roles = typeof route.roles === 'function' ? route.roles(params) : route.roles;
+  return hasRole(...roles);
+}
 
 function compile(pattern) {
   const names = [];
@@ -56,7 +76,7 @@ function compile(pattern) {
   }).join('/');
   return { re: new RegExp(`^${src}$`), names };
 }
-const table = routes.map(([p, fn, o]) => ({ ...compile(p), fn, public: !!(o && o.public) }));
+const table = routes.map(([p, fn, o]) => ({ ...compile(p), fn, public: !!(o && o.public), roles: o && o.roles }));
 
 export function parseHash() {
   const raw = location.hash.replace(/^#\/?/, '');
@@ -94,13 +114,14 @@ async function route() {
   main.append(h('p', { class: 'loading' }, t('common.loading')));
   try {
     if (!match) throw Object.assign(new Error(t('error.notFound')), { status: 404 });
+    if (!mayOpen(match, params)) throw Object.assign(new Error(t('error.forbidden')), { status: 403 });
     const view = await match.fn({ params, query, go });
     if (my !== renderSeq) return;
     replace(main, view);
   } catch (e) {
     if (my !== renderSeq) return;
     if (e && e.status === 401) return;
-    if (!e || e.status !== 404) console.error(e);
+    if (!e || (e.status !== 404 && e.status !== 403)) console.error(e);
     replace(main, errorPage(e));
   }
   if (my === renderSeq) {
@@ -185,6 +206,7 @@ async function boot() {
   $('#nav-toggle').textContent = t('nav.menu');
   $('#brand').setAttribute('aria-label', t('nav.homeBrand'));
   $('#footer').textContent = t('footer.text');
+  langSwitcher();
   $('#nav-toggle').addEventListener('click', () => {
     const open = $('#nav').classList.toggle('open');
     $('#nav-toggle').setAttribute('aria-expanded', String(open));
@@ -202,6 +224,16 @@ async function boot() {
   } catch { setSession(null); }
   window.addEventListener('hashchange', () => { clearMessagesOnNav(); route(); });
   route();
+}
+
+/** The language switcher in the top bar: the choice is kept in this browser and applies at once. */
+function langSwitcher() {
+  const sel = h('select', { id: 'lang-select', class: 'lang-select' },
+    LANGS.map((c) => h('option', { value: c, lang: c }, t(`lang.${c}`))));
+  sel.value = lang;
+  sel.addEventListener('change', () => setLang(sel.value));
+  $('.topbar-inner').append(h('div', { class: 'lang-switch' },
+    h('label', { for: 'lang-select', class: 'lang-label' }, t('lang.label')), sel));
 }
 
 let lastPath = null;

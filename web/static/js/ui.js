@@ -1,6 +1,6 @@
 // ui.js - shared pieces of pages: headings, messages, badges, dialogs, paged tables.
 import { h, clear, append, $ } from './dom.js';
-import { t, tv } from './i18n.js';
+import { t, tv, lang, has, apiPhrase, splitApiMessage, fieldLabel } from './i18n.js';
 import { get, qs } from './api.js';
 
 /** Announces a message in the aria-live region (kind: info, success, error). */
@@ -33,22 +33,30 @@ export const section = (title, ...content) => h('section', { class: 'card', aria
 export function linkBtn(href, label, cls = 'btn') { return h('a', { class: cls, href }, label); }
 export function button(label, onclick, cls = 'btn') { return h('button', { type: 'button', class: cls, onclick }, label); }
 
-/** The message for an ApiError (404 -> not found, 403 -> forbidden, network). */
+/**
+ * The message for an ApiError: 404 -> not found, 403 -> no access, network; a field error
+ * names the field by its label ("Legal name: is required"), never by its API name; in a
+ * language other than English a known error code is said in that language.
+ */
 export function errorText(e) {
   if (!e) return t('error.generic');
   if (e.status === 404) return t('error.notFound');
-  if (e.status === 403) return e.message || t('error.forbidden');
+  if (e.status === 403) return t('error.forbidden');
   if (e.status === 0) return t('error.network');
+  if (e.code === 'client') return e.message;
+  const { path, problem } = splitApiMessage(e.message, e.field);
+  if (path) return t('form.fieldError', { label: fieldLabel(path), message: apiPhrase(problem) });
+  if (lang !== 'en' && e.code && has(`apiCode.${e.code}`)) return t(`apiCode.${e.code}`);
   return e.message || t('error.generic');
 }
 
-/** A page-level error (e.g. a record that does not exist or is hidden). */
+/** A page-level error (e.g. a record that does not exist or is hidden, a page the role may not use). */
 export function errorPage(e, back) {
-  const title = e && e.status === 404 ? t('error.notFoundTitle') : t('error.title');
+  const title = e && e.status === 404 ? t('error.notFoundTitle') : e && e.status === 403 ? t('error.forbiddenTitle') : t('error.title');
   return h('div', { class: 'error-page' },
     pageHeader(title),
     h('p', { class: 'error-text', role: 'alert' }, errorText(e)),
-    back ? h('p', null, h('a', { href: back }, t('common.backHome'))) : h('p', null, h('a', { href: '#/' }, t('common.backHome'))));
+    h('p', null, h('a', { href: back || '#/' }, t('common.backHome'))));
 }
 
 /**

@@ -1,11 +1,11 @@
 // admin.js - organizations, people, invitations and the audit log.
 import { h, clear, debounce } from '../dom.js';
-import { t, tv } from '../i18n.js';
+import { t, tv, fieldLabel } from '../i18n.js';
 import { get, post, patch, mainRole, qs, session } from '../api.js';
 import { buildForm, makeField } from '../forms.js';
 import { pageHeader, pagedTable, badge, linkBtn, button, notify, errorText, confirmDialog, section } from '../ui.js';
 import { fmtDateTime } from '../fmt.js';
-import { REF } from '../resources.js';
+import { REF, recordLink } from '../resources.js';
 import { go } from '../app.js';
 
 const ROLES = ['admin', 'coordinator', 'company', 'trainee', 'mentor', 'viewer'];
@@ -132,21 +132,23 @@ export async function invite() {
 // ---- audit
 const ENTITIES = ['organization', 'user', 'membership', 'api_token', 'company', 'graduate', 'cohort', 'position', 'application', 'placement'];
 
+const AUDIT_PAGES = { company: 'companies', graduate: 'graduates', cohort: 'cohorts', position: 'positions' };
+
 export function audit({ query }) {
   const state = { entity: query.entity, action: query.action, entity_id: query.entity_id };
   const changes = (c) => {
     if (!c || typeof c !== 'object') return '';
     const keys = Object.keys(c);
     if (!keys.length) return '';
-    return h('details', { class: 'changes' }, h('summary', null, keys.join(', ')),
-      h('dl', { class: 'props props-compact' }, keys.map((k) => [h('dt', null, k),
+    return h('details', { class: 'changes' }, h('summary', null, keys.map(fieldLabel).join(', ')),
+      h('dl', { class: 'props props-compact' }, keys.map((k) => [h('dt', null, fieldLabel(k)),
         h('dd', null, 'old' in c[k] ? [h('del', null, JSON.stringify(c[k].old)), ' → '] : null, h('ins', null, JSON.stringify(c[k].new ?? null)))])));
   };
   const table = pagedTable({ path: '/audit', params: state, limit: 50, columns: [
     { label: 'audit.at', cell: (a) => fmtDateTime(a.at) },
     { label: 'audit.user', cell: (a) => a.user_email || t('common.system') },
     { label: 'audit.action', cell: (a) => tv('action', a.action) },
-    { label: 'audit.entity', cell: (a) => `${tv('entity', a.entity)} #${a.entity_id}` },
+    { label: 'audit.entity', cell: (a) => (AUDIT_PAGES[a.entity] ? [`${tv('entity', a.entity)}: `, recordLink(AUDIT_PAGES[a.entity], a.entity_id)] : `${tv('entity', a.entity)} #${a.entity_id}`) },
     { label: 'audit.changes', cell: (a) => changes(a.changes) },
   ] });
   const sync = () => { history.replaceState(null, '', `#/admin/audit${qs(state)}`); table.reload({ ...state }); };

@@ -7,6 +7,7 @@ import { get, post, put, del, qs } from '../api.js';
 import { pageHeader, section, pagedTable, notify, confirmDialog, badge, fetchAll, button, errorText } from '../ui.js';
 import { buildForm, dl } from '../forms.js';
 import { fmtDateTime } from '../fmt.js';
+import { recordLink } from '../resources.js';
 
 const CRITERIA = ['languages', 'market_languages', 'market_experience', 'field', 'sector', 'location', 'availability'];
 
@@ -123,7 +124,7 @@ export async function detail({ params, go }) {
     section(t('match.explanations'), explanations),
     section(t('match.constraints'), cons),
     run.result.forbidden.length ? section(t('match.forbiddenPairs'), h('ul', null, run.result.forbidden.map((f) =>
-      h('li', null, `#${f.graduate_id} → #${f.position_id}: ${f.reason}`)))) : null);
+      h('li', null, recordLink('graduates', f.graduate_id), ' → ', recordLink('positions', f.position_id), `: ${f.reason}`)))) : null);
 }
 
 export async function weights({ go }) {
