@@ -3,7 +3,7 @@ import { h, clear, $, replace } from './dom.js';
 import { t, loadStrings, lang, LANGS, setLang } from './i18n.js';
 import { get, post, session, setSession, mainRole, setUnauthorizedHandler, isStaff, subjectOf, hasRole } from './api.js';
 import { loadCurrencies } from './fmt.js';
-import { notify, errorPage, clearMessages } from './ui.js';
+import { notify, errorPage, messagesOnNav } from './ui.js';
 import * as auth from './pages/auth.js';
 import * as home from './pages/home.js';
 import * as records from './pages/records.js';
@@ -239,7 +239,7 @@ function langSwitcher() {
 let lastPath = null;
 function clearMessagesOnNav() {
   const { path } = parseHash();
-  if (lastPath !== null && lastPath !== path && !document.querySelector('.msg-success')) clearMessages();
+  if (lastPath !== null && lastPath !== path) messagesOnNav();
   lastPath = path;
 }
 

@@ -9,9 +9,19 @@ export function notify(text, kind = 'info') {
   clear(box);
   const close = h('button', { type: 'button', class: 'msg-close', aria: { label: t('common.dismiss') }, onclick: () => clear(box) }, '×');
   box.append(h('div', { class: `msg msg-${kind}` }, h('span', null, text), close));
+  // A notice survives the navigation its action makes right after it (e.g. "Saved." shown on the
+  // record's page), not the ones the user makes later.
+  box.dataset.keep = '1';
+  setTimeout(() => { box.dataset.keep = '0'; }, 250);
   if (kind !== 'error') setTimeout(() => { if (box.contains(close)) clear(box); }, 6000);
 }
 export const clearMessages = () => clear($('#messages'));
+/** On navigation to another page: a notice stays only when its action made this navigation. */
+export function messagesOnNav() {
+  const box = $('#messages');
+  if (box.dataset.keep !== '1') clear(box);
+  box.dataset.keep = '0';
+}
 
 export function pageHeader(title, { actions = [], sub = null, back = null } = {}) {
   document.title = `${title} · TradeBridge`;
