@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { REPO, startServer, launch, newPage, signIn, open, noProblems, DEMO, apiAs, seedProgramme } from './harness.mjs';
+import { REPO, newPage, signIn, open, noProblems, DEMO, setup, teardown } from './harness.mjs';
 
 const I18N = resolve(REPO, 'web/static/i18n');
 const readLang = (code) => {
@@ -38,14 +38,12 @@ test('every shipped language has every English key, non-empty, with the same pla
   assert.deepEqual(unknown, [], 'keys used in the code but missing from en.json');
 });
 
-let srv, browser, coord, seed;
+let ctx, srv, browser, coord, seed;
 before(async () => {
-  srv = await startServer();
-  browser = await launch();
-  coord = await apiAs(srv, DEMO.coordinator);
-  seed = await seedProgramme(coord);
+  ctx = await setup();
+  ({ srv, browser, coord, seed } = ctx);
 });
-after(async () => { await browser?.close(); await srv?.stop(); });
+after(() => teardown(ctx));
 
 const KEY_PREFIXES = [...new Set(Object.keys(EN).map((k) => k.split('.')[0]))];
 /** Text on screen (and in placeholders / aria-labels) that is an i18n key or an API field name. */

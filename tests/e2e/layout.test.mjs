@@ -4,18 +4,16 @@
 // card and the page, and a success notice that does not follow the user to the next page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, newPage, signIn, open, noProblems, DEMO, apiAs, seedProgramme } from './harness.mjs';
+import { newPage, signIn, open, noProblems, DEMO, setup, teardown } from './harness.mjs';
 
-let srv, browser, coord, seed;
+let ctx, srv, browser, coord, seed;
 before(async () => {
-  srv = await startServer();
-  browser = await launch();
-  coord = await apiAs(srv, DEMO.coordinator);
-  seed = await seedProgramme(coord);
+  ctx = await setup();
+  ({ srv, browser, coord, seed } = ctx);
   // long values that used to be cut on a phone
   await coord.patch(`/companies/${seed.company.id}`, { target_markets: ['DE', 'AT', 'CH', 'FR', 'NL', 'BE', 'DK', 'NO'], version: (await coord.get(`/companies/${seed.company.id}`)).version });
 });
-after(async () => { await browser?.close(); await srv?.stop(); });
+after(() => teardown(ctx));
 
 test('1280 px: the menu is one row for admin and coordinator; the board fits; the top bar holds the language switcher', async () => {
   for (const who of ['admin', 'coordinator']) {

@@ -12,6 +12,7 @@ import * as admin from './pages/admin.js';
 import * as account from './pages/account.js';
 import * as matching from './pages/matching.js';
 import * as credentials from './pages/credentials.js';
+import * as importer from './pages/import.js';
 
 const RES = 'companies|graduates|cohorts|positions|applications|placements';
 // Who may open which page (the API decides what they see; a page a role may not use is not drawn).
@@ -36,6 +37,7 @@ const routes = [
   ['', home.render],
   ['account', account.render],
   ['board', board.render, { roles: STAFF }],
+  ['import', importer.render, { roles: STAFF }],
   ['admin/orgs', admin.orgList, { roles: ADMIN }],
   ['admin/orgs/new', admin.orgForm, { roles: ADMIN }],
   ['admin/orgs/:id/edit', admin.orgForm, { roles: ADMIN }],
@@ -141,7 +143,7 @@ function navItems() {
   if (staff) {
     items.push(['#/companies', 'nav.companies'], ['#/graduates', 'nav.graduates'], ['#/cohorts', 'nav.cohorts'],
       ['#/positions', 'nav.positions'], ['#/board', 'nav.pipeline'], ['#/applications', 'nav.applications'],
-      ['#/placements', 'nav.placements'], ['#/matching', 'nav.matching'], ['#/credentials', 'nav.credentials']);
+      ['#/placements', 'nav.placements'], ['#/matching', 'nav.matching'], ['#/credentials', 'nav.credentials'], ['#/import', 'nav.import']);
     if (role === 'admin') items.push(['#/admin/orgs', 'nav.orgs'], ['#/admin/accreditations', 'nav.accreditations']);
     items.push(['#/admin/users', 'nav.users'], ['#/admin/audit', 'nav.audit']);
   } else if (role === 'company') {

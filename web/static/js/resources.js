@@ -296,9 +296,6 @@ export function can(role, action, res, rec) {
 }
 
 // Labels of every record field by API name, for messages and audit entries that name a field.
-for (const R of Object.values(RESOURCES)) {
-  for (const f of R.fields) {
-    if (!fieldLabels.has(f.name)) fieldLabels.set(f.name, f.label);
-    for (const sub of f.sub || []) if (!fieldLabels.has(sub.name)) fieldLabels.set(sub.name, sub.label);
-  }
-}
+// (top-level fields first: "name" is a graduate's or cohort's name before it is a contact's)
+for (const R of Object.values(RESOURCES)) for (const f of R.fields) if (!fieldLabels.has(f.name)) fieldLabels.set(f.name, f.label);
+for (const R of Object.values(RESOURCES)) for (const f of R.fields) for (const sub of f.sub || []) if (!fieldLabels.has(sub.name)) fieldLabels.set(sub.name, sub.label);

@@ -137,6 +137,23 @@ export function pagedTable({ path, params = {}, columns, empty = 'list.empty', r
   return { el, reload(p) { cur = p; load(true); } };
 }
 
+/**
+ * "Export CSV" / "Export XLSX" for a list, with the list's filters and sort (the API's
+ * ?format=csv|xlsx); update(params) follows the filters as they change.
+ */
+export function exportLinks(path, params, name) {
+  const links = ['csv', 'xlsx'].map((format) => h('a', { class: 'btn btn-ghost btn-small', dataset: { format } }, t(`list.export.${format}`)));
+  const update = (p) => {
+    for (const a of links) {
+      const { cursor, limit, ...rest } = p || {};
+      a.href = `/api/v1${path}${qs({ ...rest, format: a.dataset.format })}`;
+      a.setAttribute('download', `${name}.${a.dataset.format}`);
+    }
+  };
+  update(params);
+  return { el: h('div', { class: 'export-links', role: 'group', aria: { label: t('list.export.label') } }, links), update };
+}
+
 /** Fetches every page of a list (for boards and pickers), up to max items. */
 export async function fetchAll(path, params = {}, max = 1000) {
   const items = [];

@@ -3,7 +3,7 @@ import { h, clear, debounce } from '../dom.js';
 import { t, tv, fieldLabel } from '../i18n.js';
 import { get, post, patch, mainRole, qs, session } from '../api.js';
 import { buildForm, makeField } from '../forms.js';
-import { pageHeader, pagedTable, badge, linkBtn, button, notify, errorText, confirmDialog, section } from '../ui.js';
+import { pageHeader, pagedTable, badge, linkBtn, button, notify, errorText, confirmDialog, section, exportLinks } from '../ui.js';
 import { fmtDateTime } from '../fmt.js';
 import { REF, recordLink } from '../resources.js';
 import { go } from '../app.js';
@@ -66,7 +66,8 @@ export function userList({ query }) {
       table.reload({ ...state });
     } catch (e) { notify(errorText(e), 'error'); }
   }
-  const sync = () => { history.replaceState(null, '', `#/admin/users${qs(state)}`); table.reload({ ...state }); };
+  const exp = exportLinks('/users', state, 'people');
+  const sync = () => { history.replaceState(null, '', `#/admin/users${qs(state)}`); table.reload({ ...state }); exp.update(state); };
   const sel = (name, label, options, prefix) => {
     const c = makeField({ name, label, type: 'select', options, optionPrefix: prefix }, state[name] || null, { compact: true });
     c.control.addEventListener('change', () => { state[name] = c.get() || undefined; sync(); });
@@ -75,7 +76,7 @@ export function userList({ query }) {
   const sid = 'user-search';
   const search = h('input', { id: sid, type: 'search', class: 'input', value: state.q || '', placeholder: t('list.searchPlaceholder') });
   search.addEventListener('input', debounce(() => { state.q = search.value.trim() || undefined; sync(); }, 300));
-  return h('div', null, pageHeader(t('users.title'), { actions: [linkBtn('#/admin/invite', t('invite.title'), 'btn btn-primary')] }),
+  return h('div', null, pageHeader(t('users.title'), { actions: [linkBtn('#/admin/invite', t('invite.title'), 'btn btn-primary'), exp.el] }),
     h('search', { class: 'toolbar', aria: { label: t('list.filters') } },
       h('div', { class: 'field field-compact' }, h('label', { for: sid, class: 'label' }, t('list.search')), search),
       sel('role', 'users.role', ROLES, 'role'), sel('status', 'common.status', ['active', 'invited', 'disabled'], 'ustatus')),
@@ -151,7 +152,8 @@ export function audit({ query }) {
     { label: 'audit.entity', cell: (a) => (AUDIT_PAGES[a.entity] ? [`${tv('entity', a.entity)}: `, recordLink(AUDIT_PAGES[a.entity], a.entity_id)] : `${tv('entity', a.entity)} #${a.entity_id}`) },
     { label: 'audit.changes', cell: (a) => changes(a.changes) },
   ] });
-  const sync = () => { history.replaceState(null, '', `#/admin/audit${qs(state)}`); table.reload({ ...state }); };
+  const exp = exportLinks('/audit', state, 'audit');
+  const sync = () => { history.replaceState(null, '', `#/admin/audit${qs(state)}`); table.reload({ ...state }); exp.update(state); };
   const sel = (name, label, options, prefix) => {
     const c = makeField({ name, label, type: 'select', options, optionPrefix: prefix }, state[name] || null, { compact: true });
     c.control.addEventListener('change', () => { state[name] = c.get() || undefined; sync(); });
@@ -160,7 +162,7 @@ export function audit({ query }) {
   const iid = 'audit-entity-id';
   const idInput = h('input', { id: iid, type: 'text', inputmode: 'numeric', class: 'input', value: state.entity_id || '' });
   idInput.addEventListener('input', debounce(() => { const v = idInput.value.trim(); state.entity_id = /^\d+$/.test(v) ? v : undefined; sync(); }, 400));
-  return h('div', null, pageHeader(t('audit.title'), { sub: t('audit.sub') }),
+  return h('div', null, pageHeader(t('audit.title'), { sub: t('audit.sub'), actions: [exp.el] }),
     h('search', { class: 'toolbar', aria: { label: t('list.filters') } },
       sel('entity', 'audit.entity', ENTITIES, 'entity'), sel('action', 'audit.action', ['create', 'update', 'delete'], 'action'),
       h('div', { class: 'field field-compact' }, h('label', { for: iid, class: 'label' }, t('audit.entityId')), idInput)),
