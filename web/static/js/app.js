@@ -206,7 +206,8 @@ async function boot() {
   await loadStrings();
   $('.skip-link').textContent = t('nav.skip');
   $('#nav-toggle').textContent = t('nav.menu');
-  $('#brand').setAttribute('aria-label', t('nav.homeBrand'));
+  // the name read out starts with the visible text ("TradeBridge – Home")
+  $('#brand').append(h('span', { class: 'sr-only' }, ` – ${t('nav.home')}`));
   $('#footer').textContent = t('footer.text');
   langSwitcher();
   $('#nav-toggle').addEventListener('click', () => {
