@@ -43,7 +43,7 @@ const staffPages = (s) => ['#/', '#/companies', `#/companies/${s.company.id}`, '
 test('public pages: sign in, forgot password, invitation, reset', async () => {
   const page = await newPage(browser, srv);
   const bad = [];
-  for (const hash of ['#/login', '#/forgot-password', '#/accept-invitation?token=x', '#/reset-password?token=x']) {
+  for (const hash of ['#/login', '#/forgot-password', '#/accept-invitation?token=x', '#/reset-password?token=x', '#/help?s=coordinators']) {
     await page.goto(`/${hash}`);
     await page.locator('#main h1').waitFor();
     for (const v of await violations(page)) bad.push(`${hash}: ${v}`);

@@ -13,6 +13,7 @@ import * as account from './pages/account.js';
 import * as matching from './pages/matching.js';
 import * as credentials from './pages/credentials.js';
 import * as importer from './pages/import.js';
+import * as help from './pages/help.js';
 
 const RES = 'companies|graduates|cohorts|positions|applications|placements';
 // Who may open which page (the API decides what they see; a page a role may not use is not drawn).
@@ -34,6 +35,7 @@ const routes = [
   ['forgot-password', auth.forgot, { public: true }],
   ['reset-password', auth.resetPassword, { public: true }],
   ['accept-invitation', auth.acceptInvitation, { public: true }],
+  ['help', help.render, { public: true }],
   ['', home.render],
   ['account', account.render],
   ['board', board.render, { roles: STAFF }],
@@ -78,7 +80,35 @@ function compile(pattern) {
   }).join('/');
   return { re: new RegExp(`^${src}$`), names };
 }
-const table = routes.map(([p, fn, o]) => ({ ...compile(p), fn, public: !!(o && o.public), roles: o && o.roles }));
+const table = routes.map(([p, fn, o]) => ({ ...compile(p), pattern: p, fn, public: !!(o && o.public), roles: o && o.roles }));
+
+// The guide's section (docs/guide.md) for each page, by the page's first path part and the role.
+const HELP = {
+  login: 'signing-in-and-your-account', 'forgot-password': 'signing-in-and-your-account', 'reset-password': 'signing-in-and-your-account',
+  'accept-invitation': 'signing-in-and-your-account', account: 'signing-in-and-your-account',
+  '': 'the-home-page', companies: 'companies-and-graduates', graduates: 'companies-and-graduates', import: 'importing-and-exporting',
+  cohorts: 'cohorts-and-positions', positions: 'cohorts-and-positions', board: 'the-pipeline-board', applications: 'the-pipeline-board',
+  matching: 'matching', placements: 'placements-and-the-agreement', credentials: 'qualifications', achievements: 'qualifications',
+  admin: 'people-invitations-and-the-audit-log',
+};
+const ROLE_HELP = { company: 'companies', trainee: 'trainees', mentor: 'mentors', viewer: 'funders-and-viewers' };
+export function helpSection(path) {
+  const first = path.split('/')[0];
+  if (!(first in HELP)) return null;
+  const role = session.me ? mainRole() : null;
+  if (ROLE_HELP[role] && !['login', 'forgot-password', 'reset-password', 'accept-invitation', 'account'].includes(first)) return ROLE_HELP[role];
+  return HELP[first];
+}
+
+/** A "Help" link on the page to its section of the guide. */
+function addHelpLink(view, path) {
+  const s = helpSection(path);
+  if (!s || !(view instanceof Element)) return;
+  const link = h('a', { class: 'help-link', href: `#/help?s=${s}`, dataset: { section: s } }, t('help.link'));
+  const row = view.querySelector('.page-header-row');
+  if (row) row.append(h('div', { class: 'help-box' }, link));
+  else { const card = view.querySelector('.auth-card'); if (card) card.append(h('p', { class: 'auth-links' }, link)); }
+}
 
 export function parseHash() {
   const raw = location.hash.replace(/^#\/?/, '');
@@ -119,6 +149,7 @@ async function route() {
     if (!mayOpen(match, params)) throw Object.assign(new Error(t('error.forbidden')), { status: 403 });
     const view = await match.fn({ params, query, go });
     if (my !== renderSeq) return;
+    addHelpLink(view, path);
     replace(main, view);
   } catch (e) {
     if (my !== renderSeq) return;
