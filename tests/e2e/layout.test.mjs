@@ -87,3 +87,21 @@ test('a success notice shows on the page its action opens and is gone on the nex
   noProblems(page);
   await page.context().close();
 });
+
+test('375 px: the name, the language switcher and "Menu" share one row; a card value sits beside its label', async () => {
+  const page = await newPage(browser, srv, { width: 375, height: 800 });
+  await signIn(page, DEMO.coordinator);
+  const tops = await page.evaluate(() => ['.brand', '#lang-select', '#nav-toggle'].map((s) => Math.round(document.querySelector(s).getBoundingClientRect().top)));
+  assert.ok(Math.max(...tops) - Math.min(...tops) < 20, `one row: ${tops}`);
+  await open(page, '#/positions');
+  await page.waitForFunction(() => document.querySelector('.table tbody tr td'));
+  const below = await page.evaluate(() => [...document.querySelectorAll('.table tbody tr td')].filter((c) => c.textContent.trim()).map((cell) => {
+    const r = document.createRange();
+    r.selectNodeContents(cell);
+    const top = Math.min(...[...r.getClientRects()].map((x) => x.top));
+    return top - cell.getBoundingClientRect().top > 12 ? cell.textContent : null;
+  }).filter(Boolean));
+  assert.deepEqual(below, [], 'every value starts on its label\'s line');
+  noProblems(page);
+  await page.context().close();
+});
