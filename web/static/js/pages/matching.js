@@ -6,7 +6,8 @@ import { t } from '../i18n.js';
 import { get, post, put, del, qs } from '../api.js';
 import { pageHeader, section, pagedTable, notify, confirmDialog, badge, fetchAll, button, errorText } from '../ui.js';
 import { buildForm, dl } from '../forms.js';
-import { fmtDateTime } from '../fmt.js';
+import { fmtDateTime, fmtNumber } from '../fmt.js';
+import { recordLink } from '../resources.js';
 
 const CRITERIA = ['languages', 'market_languages', 'market_experience', 'field', 'sector', 'location', 'availability'];
 
@@ -56,9 +57,12 @@ export async function home({ go }) {
     section(t('match.runs'), runs.el));
 }
 
+/** Scores are 0-10000 in the API: shown on a scale of 100 ("73.5 of 100"). */
+const score = (n) => t('match.scoreOf', { score: fmtNumber(n / 100, { maximumFractionDigits: 1 }) });
+
 function partsList(parts) {
   return h('ul', { class: 'score-parts' }, parts.filter((p) => p.applicable).map((p) =>
-    h('li', null, h('strong', null, `${t(`match.crit.${p.criterion}`)}: ${p.points}`), ` — ${p.detail}`)));
+    h('li', null, h('strong', null, `${t(`match.crit.${p.criterion}`)}: ${fmtNumber(p.points / 100, { maximumFractionDigits: 1 })}`), ` — ${p.detail}`)));
 }
 
 export async function detail({ params, go }) {
@@ -81,7 +85,7 @@ export async function detail({ params, go }) {
       h('th', { scope: 'row' }, h('a', { href: `#/graduates/${p.graduate_id}` }, p.graduate_name)),
       h('td', null, h('a', { href: `#/positions/${p.position_id}` }, p.position_title)),
       h('td', null, p.company_name),
-      h('td', null, `${p.score}${p.locked ? ` (${t('match.lockedShort')})` : ''}`),
+      h('td', null, `${score(p.score)}${p.locked ? ` (${t('match.lockedShort')})` : ''}`),
       h('td', null, partsList(p.parts)),
       h('td', null, proposed ? [button(t('match.lock'), () => constrain(p, 'lock'), 'btn btn-small'),
         button(t('match.forbid'), () => constrain(p, 'forbid'), 'btn btn-small btn-ghost')] : null)))));
@@ -114,7 +118,7 @@ export async function detail({ params, go }) {
       ['match.col.status', badge('match.status', run.status)],
       ['match.col.engine', t(`match.engine.${run.engine}`)],
       ['match.col.assigned', `${s.assigned} / ${s.graduates}`],
-      ['match.totalScore', String(s.total_score)],
+      ['match.totalScore', fmtNumber(s.total_score / 100, { maximumFractionDigits: 1 })],
       s.blocking_pairs !== undefined ? ['match.blocking', String(s.blocking_pairs)] : null,
       ['match.inputHash', h('code', null, run.input_hash)],
       ['match.col.when', fmtDateTime(run.created_at)],
@@ -123,7 +127,7 @@ export async function detail({ params, go }) {
     section(t('match.explanations'), explanations),
     section(t('match.constraints'), cons),
     run.result.forbidden.length ? section(t('match.forbiddenPairs'), h('ul', null, run.result.forbidden.map((f) =>
-      h('li', null, `#${f.graduate_id} → #${f.position_id}: ${f.reason}`)))) : null);
+      h('li', null, recordLink('graduates', f.graduate_id), ' → ', recordLink('positions', f.position_id), `: ${f.reason}`)))) : null);
 }
 
 export async function weights({ go }) {

@@ -6,7 +6,7 @@ import { t, tv } from '../i18n.js';
 import { get, post, patch, del, put, api, qs, mainRole, isStaff, subjectOf, hasRole, session } from '../api.js';
 import { fmtDateTime, fmtDate, fmtBytes, fmtMoney } from '../fmt.js';
 import { buildForm, makeField, dl, codeText } from '../forms.js';
-import { pageHeader, section, pagedTable, badge, linkBtn, button, notify, errorText, errorPage, confirmDialog } from '../ui.js';
+import { pageHeader, section, pagedTable, badge, linkBtn, button, notify, errorText, errorPage, confirmDialog, exportLinks } from '../ui.js';
 import { RESOURCES, can, smeBadge, OPEN_STAGES, REF, recordLink } from '../resources.js';
 import { go } from '../app.js';
 import { debounce } from '../dom.js';
@@ -30,7 +30,8 @@ export function list({ params, query }) {
   const syncUrl = () => history.replaceState(null, '', `#/${res}${qs(state)}`);
 
   const table = pagedTable({ path: R.path, params: state, columns: R.columns, rowHref: (it) => `#/${res}/${it.id}`, caption: title });
-  const apply = () => { syncUrl(); table.reload({ ...state }); };
+  const exp = exportLinks(R.path, state, res);
+  const apply = () => { syncUrl(); table.reload({ ...state }); exp.update(state); };
 
   const controls = [];
   const filterEls = [];
@@ -63,6 +64,8 @@ export function list({ params, query }) {
   const actions = [];
   if (res === 'applications' && isStaff()) actions.push(linkBtn('#/board', t('nav.pipeline')));
   if (can(role, 'create', res)) actions.push(linkBtn(`#/${res}/new`, t(`${res}.new`), 'btn btn-primary'));
+  if ((res === 'companies' || res === 'graduates') && isStaff()) actions.push(linkBtn(`#/import?kind=${res}`, t('import.title')));
+  actions.push(exp.el);
   return h('div', null,
     pageHeader(title, { actions }),
     h('search', { class: 'toolbar', aria: { label: t('list.filters') } }, controls,
