@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/training_cli.h"
 #include "cli/cli_import.h"
 
 #ifndef TB_VERSION
@@ -31,6 +32,7 @@ static const struct cli_subcommand subcommands[] = {
     {"match", cli_match_main, "solve assignment and stable-matching problems from files"},
     {"credential", cli_credential_main, "sign, verify and canonicalize credentials"},
     {"impact", cli_impact_main, "impact estimators on files: difference-in-differences, bootstrap intervals"},
+    {"curriculum", cli_curriculum_main, "import or export a curriculum (JSON) of an operator"},
     {"routes", cli_routes_main, "print the HTTP route table with the roles each route admits"},
     {"version", version_main, "print the version"},
 };

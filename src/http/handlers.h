@@ -125,4 +125,13 @@ HANDLER(h_metrics);
 /* h_codes.c */
 HANDLER(h_codes_search);
 
+/* training (issue 12): h_curricula.c */
+HANDLER(h_curriculum_list);
+HANDLER(h_curriculum_get);
+HANDLER(h_curriculum_create);
+HANDLER(h_curriculum_version_add);
+HANDLER(h_curriculum_version_get);
+HANDLER(h_curriculum_version_update);
+HANDLER(h_curriculum_version_diff);
+
 #endif

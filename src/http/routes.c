@@ -136,6 +136,15 @@ const struct route routes[] = {
     {"GET", "/issuers/{id}/did.json", h_did_document, PUBLIC, NULL, 0, 0},
     {"GET", "/status/{id}/{purpose}", h_status_list_public, PUBLIC, NULL, 0, 0},
 
+    /* training (issue 12): curricula */
+    {"GET", "/api/v1/curricula", h_curriculum_list, ANY, NULL, 0, 0},
+    {"POST", "/api/v1/curricula", h_curriculum_create, STAFF, NULL, ROUTE_RAW, 1L << 20},
+    {"GET", "/api/v1/curricula/{id}", h_curriculum_get, ANY, NULL, 0, 0},
+    {"POST", "/api/v1/curricula/{id}/versions", h_curriculum_version_add, STAFF, NULL, ROUTE_RAW, 1L << 20},
+    {"GET", "/api/v1/curriculum-versions/{id}", h_curriculum_version_get, ANY, NULL, 0, 0},
+    {"PATCH", "/api/v1/curriculum-versions/{id}", h_curriculum_version_update, STAFF, NULL, ROUTE_RAW, 1L << 20},
+    {"GET", "/api/v1/curriculum-versions/{id}/diff", h_curriculum_version_diff, ANY, NULL, 0, 0},
+
     /* code lists */
     {"GET", "/api/v1/codes/{list}", h_codes_search, PUBLIC, NULL, 0, 0},
 };
