@@ -140,6 +140,7 @@ CREATE TABLE test_attempts (
     deadline        INTEGER NOT NULL,              -- unix time
     submitted_at    TEXT,
     answers         TEXT,
+    graded          TEXT,                          -- {"question id": points} given by a person
     score           INTEGER,                       -- points
     max_score       INTEGER,
     percent         INTEGER,

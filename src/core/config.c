@@ -34,6 +34,8 @@ const struct config_option config_options[] = {
     {"--log-level", "TRADEBRIDGE_LOG_LEVEL", "LEVEL", "info", "debug, info (one line per request), warn or error"},
     {"--web-dir", "TRADEBRIDGE_WEB_DIR", "DIR", "", "serve the web UI from this folder instead of the copy built in"},
     {"--password-cost", "TRADEBRIDGE_PASSWORD_COST", "COST", "interactive", "Argon2id cost: interactive, moderate or min (tests only)"},
+    {"--attachment-max", "TRADEBRIDGE_ATTACHMENT_MAX", "BYTES", "10485760",
+     "largest file attached to a training deliverable (at most 50 MiB; 413 above)"},
     {NULL, "TRADEBRIDGE_KEK", "BASE64", "", "key-encryption key (32 bytes, base64) for signing keys at rest"},
     {NULL, NULL, NULL, NULL, NULL},
 };
@@ -55,6 +57,7 @@ static const struct binding bindings[] = {
     {OFF(log_level), K_STR, 0, 0},
     {OFF(web_dir), K_STR, 0, 0},
     {OFF(password_cost), K_STR, 0, 0},
+    {OFF(attachment_max), K_LONG, 1024, 50L << 20},
     {OFF(key_encryption_key), K_STR, 0, 0},
 };
 

@@ -15,4 +15,8 @@ json_t *training_document_of(const json_t *version);
 /* A cohort naming "CODE@N": the version must exist for the operator; it is frozen. */
 int training_cohort_curriculum(struct request *r, const json_t *body, const json_t *old, struct tb_err *err);
 
+/* The curriculum's definition of a plan module (outcomes, competencies,
+ * test settings with questions and keys, rubric), with "curriculum_ref". */
+int training_module_definition(struct request *r, const json_t *module, json_t **def, struct tb_err *err);
+
 #endif

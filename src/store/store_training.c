@@ -773,7 +773,7 @@ int store_review_link_claim(struct store *st, const char *token_hash, json_t **o
 
 /* ---- tests -------------------------------------------------------------------- */
 
-static const char *const ATTEMPT_JSON[] = {"question_order", "answers", NULL};
+static const char *const ATTEMPT_JSON[] = {"question_order", "answers", "graded", NULL};
 
 int store_attempt_start(struct store *st, const struct tb_actor *a, int64_t module_id, int64_t seed,
                         const json_t *order, int64_t deadline, int64_t *id, struct tb_err *err)
@@ -846,6 +846,37 @@ int store_attempt_submit(struct store *st, const struct tb_actor *a, int64_t id,
         goto out;
     rc = audit(st, a, org_of(at), "update", "test_attempt", id,
                json_pack("{s:{s:s, s:s}, s:{s:i}}", "state", "old", "open", "new", state, "percent", "new", percent), err);
+out:
+    json_decref(at);
+    return st_tx_end(st, owned, rc, err);
+}
+
+int store_attempt_grade(struct store *st, const struct tb_actor *a, int64_t id, const json_t *graded, int score,
+                        const char *state, struct tb_err *err)
+{
+    int owned;
+    if (st_tx_begin(st, &owned, err) < 0)
+        return -1;
+    int rc = -1, n;
+    json_t *at = NULL;
+    if (store_attempt_get(st, a, id, &at, err) < 0)
+        goto out;
+    int max = (int)json_integer_value(json_object_get(at, "max_score"));
+    int percent = max ? score * 100 / max : 0;
+    json_t *p = json_pack("{s:I, s:i, s:i, s:s, s:O}", "id", (json_int_t)id, "score", score, "percent", percent,
+                          "state", state, "graded", graded);
+    if (run(st, a, STMT_ATTEMPT_GRADE, p, "test attempt", &n, err) < 0)
+        goto out;
+    if (n != 1) {
+        tb_fail(err, 409, "invalid_transition", "", "this attempt is %s, not waiting for grading",
+                json_string_value(json_object_get(at, "state")));
+        goto out;
+    }
+    int64_t module_id = json_integer_value(json_object_get(at, "plan_module_id"));
+    if (module_scores(st, a, module_id, json_pack("{s:s, s:i}", "test_state", state, "test_score", percent), err) < 0)
+        goto out;
+    rc = audit(st, a, org_of(at), "update", "test_attempt", id,
+               json_pack("{s:{s:s, s:s}, s:{s:i}}", "state", "old", "grading", "new", state, "percent", "new", percent), err);
 out:
     json_decref(at);
     return st_tx_end(st, owned, rc, err);

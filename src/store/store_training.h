@@ -96,6 +96,10 @@ int store_attempt_list(struct store *st, const struct tb_actor *a, int64_t modul
 int store_attempt_submit(struct store *st, const struct tb_actor *a, int64_t id, const json_t *answers, int score,
                          int max_score, const char *state, struct tb_err *err);
 
+/* A person's points for the short answers: passed or failed by the final score. */
+int store_attempt_grade(struct store *st, const struct tb_actor *a, int64_t id, const json_t *graded, int score,
+                        const char *state, struct tb_err *err);
+
 /* ---- competency ratings ---- */
 int store_rating_put(struct store *st, const struct tb_actor *a, int64_t placement_id, const char *competency,
                      const char *kind, int level, struct tb_err *err);
