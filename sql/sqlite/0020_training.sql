@@ -162,5 +162,8 @@ CREATE TABLE competency_ratings (
 );
 CREATE UNIQUE INDEX competency_ratings_one ON competency_ratings(placement_id, competency, kind);
 
+-- The cohort progress grid reads a cohort's placements.
+CREATE INDEX IF NOT EXISTS placements_cohort ON placements(cohort_id);
+
 -- A credential issued before the plan was complete: the coordinator's reason.
 ALTER TABLE credentials ADD COLUMN override_reason TEXT;

@@ -171,16 +171,18 @@ int h_curriculum_version_update(struct request *r, struct response *res, struct 
 
 int h_curriculum_version_diff(struct request *r, struct response *res, struct tb_err *err)
 {
+    json_t *a, *b;
+    if (store_cversion_get(r->store, &r->actor, r->ids[0], &b, err) < 0)
+        return -1;
     const char *with = req_query(r, "with");
     char *end;
     long long other = with ? strtoll(with, &end, 10) : 0;
-    if (!with || *end || other <= 0)
+    if (!with || *end || other <= 0) {
+        json_decref(b);
         return TB_INVALID(err, "with", "with: the id of the version to compare with (?with=)");
-    json_t *a, *b;
-    if (store_cversion_get(r->store, &r->actor, other, &a, err) < 0)
-        return -1;
-    if (store_cversion_get(r->store, &r->actor, r->ids[0], &b, err) < 0) {
-        json_decref(a);
+    }
+    if (store_cversion_get(r->store, &r->actor, other, &a, err) < 0) {
+        json_decref(b);
         return -1;
     }
     json_t *d = curriculum_diff(json_object_get(a, "content"), json_object_get(b, "content"));

@@ -158,5 +158,8 @@ HANDLER(h_attempt_get);
 HANDLER(h_attempt_submit);
 HANDLER(h_attempt_grade);
 extern const struct field_spec attempt_submit_fields[], attempt_grade_fields[];
+/* h_progress.c */
+HANDLER(h_cohort_progress);
+HANDLER(h_training_counts);
 
 #endif

@@ -164,6 +164,8 @@ const struct route routes[] = {
     {"GET", "/api/v1/test-attempts/{id}", h_attempt_get, STAFF | COMPANY | MENTOR | TRAINEE, NULL, 0, 0},
     {"POST", "/api/v1/test-attempts/{id}/submit", h_attempt_submit, TRAINEE, attempt_submit_fields, 0, 0},
     {"POST", "/api/v1/test-attempts/{id}/grade", h_attempt_grade, STAFF, attempt_grade_fields, 0, 0},
+    {"GET", "/api/v1/cohorts/{id}/progress", h_cohort_progress, STAFF, NULL, 0, 0},
+    {"GET", "/api/v1/training/counts", h_training_counts, STAFF | ROLE_BIT(ROLE_VIEWER), NULL, 0, 0},
 
     /* code lists */
     {"GET", "/api/v1/codes/{list}", h_codes_search, PUBLIC, NULL, 0, 0},

@@ -919,7 +919,30 @@ int store_progress_grid(struct store *st, const struct tb_actor *a, int64_t coho
     if (store_entity_get(st, a, ENT_COHORT, cohort_id, &cohort, err) < 0)
         return -1;
     json_decref(cohort);
-    return rows(st, a, STMT_PROGRESS_GRID, json_pack("{s:I}", "cohort_id", (json_int_t)cohort_id), out, err);
+    /* 12,000 cells for a large cohort: rows as arrays, without a key per cell. */
+    sqlite3_stmt *s = prep(st, a, STMT_PROGRESS_GRID, NULL, err);
+    if (!s)
+        return -1;
+    st_bind_i64(s, ":cohort_id", cohort_id);
+    json_t *arr = json_array();
+    int rc, n = sqlite3_column_count(s);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        json_t *row = json_array();
+        for (int i = 0; i < n; i++) {
+            int type = sqlite3_column_type(s, i);
+            json_array_append_new(row, type == SQLITE_INTEGER ? json_integer(sqlite3_column_int64(s, i))
+                                       : type == SQLITE_NULL  ? json_null()
+                                                              : json_string((const char *)sqlite3_column_text(s, i)));
+        }
+        json_array_append_new(arr, row);
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE) {
+        json_decref(arr);
+        return st_db_fail(st, err, "progress");
+    }
+    *out = arr;
+    return 0;
 }
 
 int store_progress_counts(struct store *st, const struct tb_actor *a, json_t **out, struct tb_err *err)

@@ -107,6 +107,10 @@ int store_rating_list(struct store *st, const struct tb_actor *a, int64_t placem
                       struct tb_err *err);
 
 /* ---- progress ---- */
+/* Rows as arrays, by trainee then plan position: [placement_id, trainee, code,
+ * state, test_state, result, selected, late, last_activity]. */
+enum { GRID_PLACEMENT, GRID_TRAINEE, GRID_CODE, GRID_STATE, GRID_TEST_STATE, GRID_RESULT, GRID_SELECTED, GRID_LATE,
+       GRID_LAST_ACTIVITY };
 int store_progress_grid(struct store *st, const struct tb_actor *a, int64_t cohort_id, json_t **rows,
                         struct tb_err *err);
 int store_progress_counts(struct store *st, const struct tb_actor *a, json_t **rows, struct tb_err *err);
