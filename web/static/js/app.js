@@ -12,6 +12,7 @@ import * as admin from './pages/admin.js';
 import * as account from './pages/account.js';
 import * as matching from './pages/matching.js';
 import * as credentials from './pages/credentials.js';
+import * as training from './pages/training.js';
 
 const RES = 'companies|graduates|cohorts|positions|applications|placements';
 const routes = [
@@ -40,6 +41,13 @@ const routes = [
   ['achievements', credentials.achievements],
   ['achievements/new', credentials.achievementForm],
   ['achievements/:id', credentials.achievementForm],
+  ['review', training.reviewByLink, { public: true }],
+  ['training', training.mine],
+  ['curricula', training.curricula],
+  ['curriculum-versions/:id', training.version],
+  ['placements/:id/plan', training.plan],
+  ['plan-modules/:id', training.module],
+  ['cohorts/:id/progress', training.progress],
   [`:res(${RES})`, records.list],
   [`:res(${RES})/new`, records.create],
   [`:res(${RES})/:id`, records.detail],
@@ -120,20 +128,22 @@ function navItems() {
   if (staff) {
     items.push(['#/companies', 'nav.companies'], ['#/graduates', 'nav.graduates'], ['#/cohorts', 'nav.cohorts'],
       ['#/positions', 'nav.positions'], ['#/board', 'nav.pipeline'], ['#/applications', 'nav.applications'],
-      ['#/placements', 'nav.placements'], ['#/matching', 'nav.matching'], ['#/credentials', 'nav.credentials']);
+      ['#/placements', 'nav.placements'], ['#/matching', 'nav.matching'], ['#/credentials', 'nav.credentials'],
+      ['#/training', 'nav.training'], ['#/curricula', 'nav.curricula']);
     if (role === 'admin') items.push(['#/admin/orgs', 'nav.orgs'], ['#/admin/accreditations', 'nav.accreditations']);
     items.push(['#/admin/users', 'nav.users'], ['#/admin/audit', 'nav.audit']);
   } else if (role === 'company') {
     const s = subjectOf('company');
     if (s) items.push([`#/companies/${s.id}`, 'nav.myCompany']);
-    items.push(['#/positions', 'nav.positions'], ['#/applications', 'nav.shortlist'], ['#/placements', 'nav.placements']);
+    items.push(['#/positions', 'nav.positions'], ['#/applications', 'nav.shortlist'], ['#/placements', 'nav.placements'],
+      ['#/training', 'nav.training']);
   } else if (role === 'trainee') {
     const s = subjectOf('trainee');
     if (s) items.push([`#/graduates/${s.id}`, 'nav.myProfile']);
-    items.push(['#/positions', 'nav.openPositions'], ['#/applications', 'nav.myApplications'], ['#/placements', 'nav.placements'],
-      ['#/credentials', 'nav.credentials']);
+    items.push(['#/training', 'nav.training'], ['#/positions', 'nav.openPositions'], ['#/applications', 'nav.myApplications'],
+      ['#/placements', 'nav.placements'], ['#/credentials', 'nav.credentials']);
   } else if (role === 'mentor') {
-    items.push(['#/placements', 'nav.placements']);
+    items.push(['#/training', 'nav.reviews'], ['#/placements', 'nav.placements']);
   }
   return items;
 }
