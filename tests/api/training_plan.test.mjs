@@ -5,6 +5,7 @@
 // competency ratings - each change audited, each limit a clear 4xx.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { startServer, login, USERS, assertError, linkToken, request } from './lib.mjs';
 
 let srv, coord, company, trainee, mentor, viewer, coordSi;
@@ -14,7 +15,7 @@ const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
 
 before(async () => {
-  srv = await startServer({ smtp: true });
+  srv = await startServer({ smtp: true, args: ['--attachment-max', '4096'] });
   [coord, company, trainee, mentor, viewer, coordSi] = await Promise.all(
     ['coordinator', 'company', 'trainee', 'mentor', 'viewer', 'coordinatorSi'].map((r) => login(srv.base, USERS[r].email)));
   const mine = await trainee.get('/api/v1/placements');
@@ -89,6 +90,7 @@ test('deliverable: versions, files checked by content, mentor asks for changes, 
   assert.equal((await put(PDF, 'screen.pdf')).json.mime, 'application/pdf');
   assertError(await put(Buffer.from('just some text, not a PDF'), 'fake.pdf'), 415, 'unsupported_media_type', { field: 'file' });
   assertError(await put(PNG, ''), 400, 'validation_failed', { field: 'name' });
+  assertError(await put(Buffer.concat([PDF, Buffer.alloc(5000, 32)]), 'big.pdf'), 413, 'too_large', { field: 'file' });
   const file = await mentor.get(`/api/v1/deliverable-files/${png.json.id}`);
   assert.equal(file.status, 200);
   assert.equal(file.headers.get('content-type'), 'image/png');
@@ -186,6 +188,26 @@ test('test: seeded order stored, no key before submission, attempts limited, pas
   assert.equal(m.test_state, 'passed');
   assert.equal(m.result, Math.floor((100 * 40 + 75 * 60) / 100), 'test 40 % and rubric 60 % as the curriculum declares');
   assertError(await trainee.post(`/api/v1/plan-modules/${mr.id}/attempts`), 409, 'invalid_transition');
+});
+
+/** Moves a stored time into the past, as the clock would (sqlite3, Debian's CLI). */
+const age = (sql) => assert.equal(spawnSync('sqlite3', [srv.db, sql]).status, 0);
+
+test('an expired review link and a test submitted after its time are refused and change nothing', async () => {
+  const ims = plan.modules.find((x) => x.code === 'MES');
+  const v = (await trainee.post(`/api/v1/plan-modules/${ims.id}/deliverable-versions`, { body: 'Entry plan, first draft.' })).json;
+  await trainee.post(`/api/v1/deliverable-versions/${v.id}/review-links`, { email: 'late.mentor@example.org', name: 'Late Mentor' });
+  const token = linkToken(await srv.smtp.waitForMail((m) => m.to.includes('late.mentor@example.org')), 'review');
+  age(`UPDATE review_links SET expires_at = 1 WHERE version_id = ${v.id}`);
+  assertError(await request(srv.base, 'POST', '/api/v1/review-links/review', { token, decision: 'request_changes',
+    comments: [{ on: 'text', text: 'late' }] }), 410, 'link_gone', { message: /expired/ });
+  assert.equal((await coord.get(`/api/v1/deliverable-versions/${v.id}`)).json.status, 'submitted');
+
+  const tls = plan.modules.find((x) => x.code === 'TLC');
+  const a = (await trainee.post(`/api/v1/plan-modules/${tls.id}/attempts`)).json;
+  age(`UPDATE test_attempts SET deadline = 1 WHERE id = ${a.id}`);
+  assertError(await trainee.post(`/api/v1/test-attempts/${a.id}/submit`, { answers: [] }), 409, 'time_over');
+  assert.equal((await trainee.get(`/api/v1/test-attempts/${a.id}`)).json.state, 'open');
 });
 
 test('attempts run out', async () => {
