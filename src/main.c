@@ -33,6 +33,7 @@ static const struct cli_subcommand subcommands[] = {
     {"credential", cli_credential_main, "sign, verify and canonicalize credentials"},
     {"impact", cli_impact_main, "impact estimators on files: difference-in-differences, bootstrap intervals"},
     {"curriculum", cli_curriculum_main, "import or export a curriculum (JSON) of an operator"},
+    {"training", cli_training_main, "queue due-date reminders of learning plans in the mail outbox"},
     {"routes", cli_routes_main, "print the HTTP route table with the roles each route admits"},
     {"version", version_main, "print the version"},
 };

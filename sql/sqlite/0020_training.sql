@@ -66,6 +66,7 @@ CREATE TABLE plan_modules (
     weight_test     INTEGER NOT NULL DEFAULT 0,   -- the curriculum's declared weights
     weight_rubric   INTEGER NOT NULL DEFAULT 0,
     last_activity   TEXT,
+    reminded_at     TEXT,                         -- last due-date reminder mailed
     updated_at      TEXT NOT NULL,
     version         INTEGER NOT NULL DEFAULT 1
 );

@@ -164,3 +164,84 @@ int cli_curriculum_main(int argc, char **argv)
     json_decref(v);
     return EXIT_OK;
 }
+
+static const char training_help[] =
+    "usage: tradebridge training remind [--days N] [--public-url URL] [--db PATH]\n\n"
+    "Queues a due-date reminder in the mail outbox (sent by the running server) for every\n"
+    "module of a signed placement that is due within N days (default 3) or late and not yet\n"
+    "submitted, at most one per module a day. Run it daily (cron, a systemd timer).\n"
+    "Exit status: 0 done (prints how many), 1 the database refused, 2 usage.\n";
+
+int cli_training_main(int argc, char **argv)
+{
+    const char *db = NULL, *url = getenv("TRADEBRIDGE_PUBLIC_URL");
+    int days = 3;
+    if (argc < 2 || strcmp(argv[1], "remind"))
+        return argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
+                   ? (fputs(training_help, stdout), EXIT_OK)
+                   : cli_usage("training", "expected remind");
+    for (int i = 2; i < argc; i++) {
+        char *end;
+        if (!strcmp(argv[i], "--help")) {
+            fputs(training_help, stdout);
+            return EXIT_OK;
+        } else if (!strcmp(argv[i], "--days") && i + 1 < argc) {
+            long d = strtol(argv[++i], &end, 10);
+            if (*end || d < 0 || d > 60)
+                return cli_usage("training", "--days: a number from 0 to 60");
+            days = (int)d;
+        } else if (!strcmp(argv[i], "--public-url") && i + 1 < argc) {
+            url = argv[++i];
+        } else if (!strcmp(argv[i], "--db") && i + 1 < argc) {
+            db = argv[++i];
+        } else {
+            return cli_usage("training", "unknown or incomplete option '%s'", argv[i]);
+        }
+    }
+    if (!url || !*url)
+        url = "http://127.0.0.1:8080";
+    struct store *st = cli_open_store("training", cli_db_path(db));
+    if (!st)
+        return EXIT_RUNTIME;
+    struct tb_actor sys = actor_system();
+    struct tb_err err = {0};
+    json_t *due;
+    int rc = store_reminders_due(st, &sys, days, &due, &err), sent = 0;
+    if (rc == 0)
+        rc = store_begin(st, &err);
+    size_t i;
+    json_t *m;
+    json_array_foreach(due, i, m) {
+        if (rc < 0)
+            break;
+        const char *state = json_string_value(json_object_get(m, "state"));
+        char subject[300], *body = NULL;
+        snprintf(subject, sizeof subject, "Due %s: %s", json_string_value(json_object_get(m, "due_date")),
+                 json_string_value(json_object_get(m, "title")));
+        if (asprintf(&body, "Hello %s,\n\nthe deliverable of the module \"%s\" is due on %s%s. Open it here:\n"
+                            "%s/#/plan-modules/%lld\n\n-- TradeBridge\n",
+                     json_string_value(json_object_get(m, "trainee")), json_string_value(json_object_get(m, "title")),
+                     json_string_value(json_object_get(m, "due_date")),
+                     !strcmp(state, "changes_requested") ? " (your mentor asked for changes)" : "", url,
+                     (long long)json_integer_value(json_object_get(m, "id"))) < 0) {
+            rc = tb_fail(&err, 500, "internal_error", "", "out of memory");
+            break;
+        }
+        rc = store_outbox_add(st, &sys, json_integer_value(json_object_get(m, "org_id")),
+                              json_string_value(json_object_get(m, "email")), subject, body, &err);
+        free(body);
+        if (rc == 0)
+            rc = store_reminder_sent(st, &sys, json_integer_value(json_object_get(m, "id")), &err);
+        sent += rc == 0;
+    }
+    json_decref(due);
+    if (rc == 0)
+        rc = store_commit(st, &err);
+    else
+        store_rollback(st);
+    store_close(st);
+    if (rc < 0)
+        return cli_fail("training", &err);
+    printf("training: %d reminder%s queued\n", sent, sent == 1 ? "" : "s");
+    return EXIT_OK;
+}

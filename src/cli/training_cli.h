@@ -14,5 +14,6 @@
 int training_import_default(struct store *st, const struct tb_actor *a, int64_t org_id, json_t **version,
                             struct tb_err *err);
 int cli_curriculum_main(int argc, char **argv);
+int cli_training_main(int argc, char **argv);
 
 #endif

@@ -949,3 +949,13 @@ int store_progress_counts(struct store *st, const struct tb_actor *a, json_t **o
 {
     return rows(st, a, STMT_PROGRESS_COUNTS, json_object(), out, err);
 }
+
+int store_reminders_due(struct store *st, const struct tb_actor *a, int days, json_t **out, struct tb_err *err)
+{
+    return rows(st, a, STMT_REMINDERS_DUE, json_pack("{s:i}", "days", days), out, err);
+}
+
+int store_reminder_sent(struct store *st, const struct tb_actor *a, int64_t module_id, struct tb_err *err)
+{
+    return run(st, a, STMT_REMINDER_SENT, json_pack("{s:I}", "id", (json_int_t)module_id), "plan module", NULL, err);
+}

@@ -115,4 +115,10 @@ int store_progress_grid(struct store *st, const struct tb_actor *a, int64_t coho
                         struct tb_err *err);
 int store_progress_counts(struct store *st, const struct tb_actor *a, json_t **rows, struct tb_err *err);
 
+/* ---- due-date reminders ---- */
+/* Modules due within `days` or late, not done, not reminded today:
+ * [{id, org_id, code, title, due_date, state, trainee, email}]. */
+int store_reminders_due(struct store *st, const struct tb_actor *a, int days, json_t **out, struct tb_err *err);
+int store_reminder_sent(struct store *st, const struct tb_actor *a, int64_t module_id, struct tb_err *err);
+
 #endif

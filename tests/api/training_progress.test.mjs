@@ -3,7 +3,7 @@
 // and viewers.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, login, USERS, assertError } from './lib.mjs';
+import { startServer, login, USERS, assertError, runCli } from './lib.mjs';
 
 let srv, coord, coordSi, viewer, admin, trainee, cohort;
 
@@ -52,4 +52,13 @@ test('counts only: the foundation across operators, a viewer within theirs', asy
   assert.deepEqual(Object.keys(mine.json.plan_modules_by_state), ['2']);
   assert.ok(!JSON.stringify(mine.json).includes('trainee'));
   assert.equal((await trainee.get('/api/v1/training/counts')).status, 403);
+});
+
+test('due-date reminders go to the mail outbox once a day per module', () => {
+  const first = runCli(['training', 'remind', '--days', '60', '--db', srv.db]);
+  assert.equal(first.status, 0, first.stderr);
+  const n = Number(first.stdout.match(/(\d+) reminders? queued/)[1]);
+  assert.ok(n > 0, first.stdout);
+  assert.match(runCli(['training', 'remind', '--days', '60', '--db', srv.db]).stdout, /0 reminders queued/);
+  assert.equal(runCli(['training', 'remind', '--days', '99', '--db', srv.db]).status, 2);
 });
