@@ -16,55 +16,93 @@
 
 /* A cell's state as the grid shows it: the deliverable's, unless the
  * module was passed as a whole, or is not part of the plan. */
-static const char *cell_state(const json_t *row)
+static const char *cell_state(const struct grid_row *row)
 {
-    if (!json_integer_value(json_array_get(row, GRID_SELECTED)))
+    if (!row->selected)
         return "not_chosen";
-    const char *s = json_string_value(json_array_get(row, GRID_STATE));
-    if (!strcmp(s, "approved") && strcmp(json_string_value(json_array_get(row, GRID_TEST_STATE)), "failed"))
-        return json_is_integer(json_array_get(row, GRID_RESULT)) ? "done" : "approved";
-    if (json_integer_value(json_array_get(row, GRID_LATE)))
+    if (!strcmp(row->state, "approved") && strcmp(row->test_state, "failed"))
+        return row->has_result ? "done" : "approved";
+    if (row->late)
         return "late";
-    return s;
+    return row->state;
 }
 
-struct trainee_acc {
-    json_t *trainee;          /* {"placement_id","trainee","states","results"} being filled */
+struct grid {
+    json_t *modules, *index, *trainees, *at_risk, *flat;
+    const char *cutoff;
+    long days;
+    /* the trainee being filled */
+    json_t *trainee, *states, *results;
     int64_t placement_id;
     int late, failed, done;
-    const char *last;         /* latest activity (borrowed from the rows) */
+    char last[40];
 };
 
-static void trainee_close(struct trainee_acc *t, json_t *trainees, json_t *at_risk, json_t *flat, const json_t *modules,
-                          const char *cutoff, long days)
+static void trainee_close(struct grid *g)
 {
-    if (!t->trainee)
+    if (!g->trainee)
         return;
-    json_object_set_new(t->trainee, "done", json_integer(t->done));
+    json_object_set_new(g->trainee, "done", json_integer(g->done));
     json_t *reasons = json_array();
-    if (t->late)
-        json_array_append_new(reasons, json_sprintf("%d late deliverable%s", t->late, t->late == 1 ? "" : "s"));
-    if (t->failed)
-        json_array_append_new(reasons, json_sprintf("%d failed test%s", t->failed, t->failed == 1 ? "" : "s"));
-    if (!t->last || strcmp(t->last, cutoff) < 0)
-        json_array_append_new(reasons, json_sprintf("no activity for %ld days", days));
+    if (g->late)
+        json_array_append_new(reasons, json_sprintf("%d late deliverable%s", g->late, g->late == 1 ? "" : "s"));
+    if (g->failed)
+        json_array_append_new(reasons, json_sprintf("%d failed test%s", g->failed, g->failed == 1 ? "" : "s"));
+    if (!g->last[0] || strcmp(g->last, g->cutoff) < 0)
+        json_array_append_new(reasons, json_sprintf("no activity for %ld days", g->days));
     if (json_array_size(reasons))
-        json_array_append_new(at_risk, json_pack("{s:I, s:O, s:o}", "placement_id", (json_int_t)t->placement_id,
-                                                 "trainee", json_object_get(t->trainee, "trainee"), "reasons", reasons));
+        json_array_append_new(g->at_risk, json_pack("{s:I, s:O, s:o}", "placement_id", (json_int_t)g->placement_id,
+                                                    "trainee", json_object_get(g->trainee, "trainee"), "reasons", reasons));
     else
         json_decref(reasons);
-    if (flat) {   /* one spreadsheet row: the trainee, then a column per module */
-        json_t *row = json_pack("{s:I, s:O}", "placement_id", (json_int_t)t->placement_id, "trainee",
-                                json_object_get(t->trainee, "trainee"));
+    if (g->flat) {   /* one spreadsheet row: the trainee, then a column per module */
+        json_t *row = json_pack("{s:I, s:O}", "placement_id", (json_int_t)g->placement_id, "trainee",
+                                json_object_get(g->trainee, "trainee"));
         size_t i;
         json_t *code;
-        json_array_foreach(modules, i, code)
-            json_object_set(row, json_string_value(code), json_array_get(json_object_get(t->trainee, "states"), i));
-        json_object_set_new(row, "done", json_integer(t->done));
-        json_array_append_new(flat, row);
+        json_array_foreach(g->modules, i, code)
+            json_object_set(row, json_string_value(code), json_array_get(g->states, i) ? json_array_get(g->states, i) : json_null());
+        json_object_set_new(row, "done", json_integer(g->done));
+        json_array_append_new(g->flat, row);
     }
-    json_array_append_new(trainees, t->trainee);
-    t->trainee = NULL;
+    json_array_append_new(g->trainees, g->trainee);
+    g->trainee = NULL;
+}
+
+static int grid_row(void *ctx, const struct grid_row *row)
+{
+    struct grid *g = ctx;
+    if (!g->trainee || row->placement_id != g->placement_id) {
+        trainee_close(g);
+        g->placement_id = row->placement_id;
+        g->late = g->failed = g->done = 0;
+        g->last[0] = '\0';
+        g->states = json_array();
+        g->results = json_array();
+        g->trainee = json_pack("{s:I, s:s, s:o, s:o}", "placement_id", (json_int_t)row->placement_id, "trainee",
+                               row->trainee ? row->trainee : "", "states", g->states, "results", g->results);
+        if (!g->trainee)
+            return -1;
+    }
+    json_t *k = json_object_get(g->index, row->code);
+    size_t at = k ? (size_t)json_integer_value(k) : json_array_size(g->modules);
+    if (!k) {
+        json_object_set_new(g->index, row->code, json_integer((json_int_t)at));
+        json_array_append_new(g->modules, json_string(row->code));
+    }
+    while (json_array_size(g->states) <= at) {
+        json_array_append_new(g->states, json_null());
+        json_array_append_new(g->results, json_null());
+    }
+    const char *state = cell_state(row);
+    g->late += !strcmp(state, "late");
+    g->failed += !strcmp(row->test_state, "failed");
+    g->done += !strcmp(state, "done");
+    if (row->last_activity && strcmp(row->last_activity, g->last) > 0)
+        snprintf(g->last, sizeof g->last, "%s", row->last_activity);
+    json_array_set_new(g->states, at, json_string(state));
+    json_array_set_new(g->results, at, row->has_result ? json_integer(row->result) : json_null());
+    return 0;
 }
 
 int h_cohort_progress(struct request *r, struct response *res, struct tb_err *err)
@@ -85,60 +123,25 @@ int h_cohort_progress(struct request *r, struct response *res, struct tb_err *er
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(cutoff, sizeof cutoff, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    json_t *rows;
-    if (store_progress_grid(r->store, &r->actor, r->ids[0], &rows, err) < 0)
-        return -1;
-    /* The modules in plan order (a cohort follows one curriculum version). */
-    json_t *modules = json_array(), *index = json_object();
-    size_t i;
-    json_t *row;
-    json_array_foreach(rows, i, row) {
-        const char *code = json_string_value(json_array_get(row, GRID_CODE));
-        if (!json_object_get(index, code)) {
-            json_object_set_new(index, code, json_integer((json_int_t)json_array_size(modules)));
-            json_array_append_new(modules, json_string(code));
-        }
-    }
-    size_t nmod = json_array_size(modules);
-    json_t *trainees = json_array(), *at_risk = json_array(), *flat = fmt ? json_array() : NULL;
-    struct trainee_acc acc = {0};
-    json_array_foreach(rows, i, row) {
-        int64_t pid = json_integer_value(json_array_get(row, GRID_PLACEMENT));
-        if (!acc.trainee || pid != acc.placement_id) {
-            trainee_close(&acc, trainees, at_risk, flat, modules, cutoff, days);
-            acc = (struct trainee_acc){.placement_id = pid};
-            json_t *states = json_array(), *results = json_array();
-            for (size_t k = 0; k < nmod; k++) {
-                json_array_append_new(states, json_null());
-                json_array_append_new(results, json_null());
-            }
-            acc.trainee = json_pack("{s:I, s:O, s:o, s:o}", "placement_id", (json_int_t)pid, "trainee",
-                                    json_array_get(row, GRID_TRAINEE), "states", states, "results", results);
-        }
-        size_t k = (size_t)json_integer_value(json_object_get(index, json_string_value(json_array_get(row, GRID_CODE))));
-        const char *state = cell_state(row);
-        acc.late += !strcmp(state, "late");
-        acc.failed += !strcmp(json_string_value(json_array_get(row, GRID_TEST_STATE)), "failed");
-        acc.done += !strcmp(state, "done");
-        const char *act = json_string_value(json_array_get(row, GRID_LAST_ACTIVITY));
-        if (act && (!acc.last || strcmp(act, acc.last) > 0))
-            acc.last = act;
-        json_array_set_new(json_object_get(acc.trainee, "states"), k, json_string(state));
-        json_array_set(json_object_get(acc.trainee, "results"), k, json_array_get(row, GRID_RESULT));
-    }
-    trainee_close(&acc, trainees, at_risk, flat, modules, cutoff, days);
-    json_decref(index);
-    json_decref(rows);
-    if (fmt) {
-        json_decref(modules);
-        json_decref(trainees);
-        json_decref(at_risk);
-        int rc = export_send_rows(r, res, fmt, "progress", flat, err);
-        json_decref(flat);
+    struct grid g = {.modules = json_array(), .index = json_object(), .trainees = json_array(), .at_risk = json_array(),
+                     .flat = fmt ? json_array() : NULL, .cutoff = cutoff, .days = days};
+    int rc = store_progress_grid(r->store, &r->actor, r->ids[0], grid_row, &g, err);
+    if (rc == 0)
+        trainee_close(&g);
+    json_decref(g.trainee);
+    json_decref(g.index);
+    if (rc < 0 || fmt) {
+        if (rc == 0)
+            rc = export_send_rows(r, res, fmt, "progress", g.flat, err);
+        json_decref(g.modules);
+        json_decref(g.trainees);
+        json_decref(g.at_risk);
+        json_decref(g.flat);
         return rc;
     }
     return respond_json(res, 200, json_pack("{s:I, s:o, s:o, s:o, s:i}", "cohort_id", (json_int_t)r->ids[0], "modules",
-                                            modules, "trainees", trainees, "at_risk", at_risk, "inactive_days", (int)days));
+                                            g.modules, "trainees", g.trainees, "at_risk", g.at_risk, "inactive_days",
+                                            (int)days));
 }
 
 /* Counts only: modules by state per operator (the foundation across all). */

@@ -912,37 +912,39 @@ int store_rating_list(struct store *st, const struct tb_actor *a, int64_t placem
 
 /* ---- progress ---------------------------------------------------------------------- */
 
-int store_progress_grid(struct store *st, const struct tb_actor *a, int64_t cohort_id, json_t **out,
+int store_progress_grid(struct store *st, const struct tb_actor *a, int64_t cohort_id, grid_row_fn fn, void *ctx,
                         struct tb_err *err)
 {
     json_t *cohort;
     if (store_entity_get(st, a, ENT_COHORT, cohort_id, &cohort, err) < 0)
         return -1;
     json_decref(cohort);
-    /* 12,000 cells for a large cohort: rows as arrays, without a key per cell. */
+    /* 12,000 cells for a large cohort: each row handed over as it is read. */
     sqlite3_stmt *s = prep(st, a, STMT_PROGRESS_GRID, NULL, err);
     if (!s)
         return -1;
     st_bind_i64(s, ":cohort_id", cohort_id);
-    json_t *arr = json_array();
-    int rc, n = sqlite3_column_count(s);
+    int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        json_t *row = json_array();
-        for (int i = 0; i < n; i++) {
-            int type = sqlite3_column_type(s, i);
-            json_array_append_new(row, type == SQLITE_INTEGER ? json_integer(sqlite3_column_int64(s, i))
-                                       : type == SQLITE_NULL  ? json_null()
-                                                              : json_string((const char *)sqlite3_column_text(s, i)));
+        struct grid_row r = {
+            .placement_id = sqlite3_column_int64(s, 0),
+            .trainee = (const char *)sqlite3_column_text(s, 1),
+            .code = (const char *)sqlite3_column_text(s, 2),
+            .state = (const char *)sqlite3_column_text(s, 3),
+            .test_state = (const char *)sqlite3_column_text(s, 4),
+            .has_result = sqlite3_column_type(s, 5) != SQLITE_NULL,
+            .result = sqlite3_column_int(s, 5),
+            .selected = sqlite3_column_int(s, 6),
+            .late = sqlite3_column_int(s, 7),
+            .last_activity = (const char *)sqlite3_column_text(s, 8),
+        };
+        if (fn(ctx, &r) < 0) {
+            sqlite3_reset(s);
+            return TB_INTERNAL(err, "out of memory");
         }
-        json_array_append_new(arr, row);
     }
     sqlite3_reset(s);
-    if (rc != SQLITE_DONE) {
-        json_decref(arr);
-        return st_db_fail(st, err, "progress");
-    }
-    *out = arr;
-    return 0;
+    return rc == SQLITE_DONE ? 0 : st_db_fail(st, err, "progress");
 }
 
 int store_progress_counts(struct store *st, const struct tb_actor *a, json_t **out, struct tb_err *err)

@@ -107,11 +107,15 @@ int store_rating_list(struct store *st, const struct tb_actor *a, int64_t placem
                       struct tb_err *err);
 
 /* ---- progress ---- */
-/* Rows as arrays, by trainee then plan position: [placement_id, trainee, code,
- * state, test_state, result, selected, late, last_activity]. */
-enum { GRID_PLACEMENT, GRID_TRAINEE, GRID_CODE, GRID_STATE, GRID_TEST_STATE, GRID_RESULT, GRID_SELECTED, GRID_LATE,
-       GRID_LAST_ACTIVITY };
-int store_progress_grid(struct store *st, const struct tb_actor *a, int64_t cohort_id, json_t **rows,
+/* The cohort grid, one row per trainee and module, by trainee then plan
+ * position; the strings live until fn returns. fn returns -1 to stop. */
+struct grid_row {
+    int64_t placement_id;
+    const char *trainee, *code, *state, *test_state, *last_activity;
+    int has_result, result, selected, late;
+};
+typedef int (*grid_row_fn)(void *ctx, const struct grid_row *row);
+int store_progress_grid(struct store *st, const struct tb_actor *a, int64_t cohort_id, grid_row_fn fn, void *ctx,
                         struct tb_err *err);
 int store_progress_counts(struct store *st, const struct tb_actor *a, json_t **rows, struct tb_err *err);
 
