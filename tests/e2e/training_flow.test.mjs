@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startServer, launch, newPage, signIn, open, noProblems, DEMO, apiAs, REPO } from './harness.mjs';
 
@@ -116,6 +116,21 @@ test('the coordinator reads the cohort grid and the curriculum versions', async 
   await open(page, '#/curricula', 'Curricula');
   await page.getByRole('link', { name: 'ITM@1' }).click();
   await page.locator('h1', { hasText: 'ITM@1 — International trade management' }).waitFor();
+
+  // The editor: a new curriculum from a document, then a frozen version's edit becomes a new draft.
+  const doc = JSON.parse(readFileSync(join(REPO, 'data/curriculum/default.json'), 'utf8'));
+  await open(page, '#/curricula', 'Curricula');
+  await page.locator('#tr-doc').fill(JSON.stringify({ ...doc, code: 'E2E', title: 'Trade skills (e2e)' }));
+  await page.getByRole('button', { name: 'Create' }).click();
+  await page.locator('h1', { hasText: 'E2E@1 — Trade skills (e2e)' }).waitFor();
+  await coord.post('/cohorts', { name: 'E2E cohort', start_date: '2027-03-01', end_date: '2027-12-01', curriculum_version: 'E2E@1' });
+  await page.reload();
+  await page.locator('h1', { hasText: 'E2E@1' }).waitFor();
+  await page.locator('#tr-doc').fill(JSON.stringify({ ...doc, code: 'E2E', title: 'Trade skills (e2e), revised' }));
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.locator('h1', { hasText: 'E2E@2 — Trade skills (e2e), revised' }).waitFor();
+  await page.locator('#tr-compare').selectOption({ label: 'E2E@1' });
+  await page.locator('.tr-diff li', { hasText: 'Title or description changed' }).waitFor();
   noProblems(page);
   await page.context().close();
 });

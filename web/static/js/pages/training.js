@@ -15,7 +15,7 @@ const EN = {
   version: 'Version', status: 'Status', cohorts: 'Cohorts', modules: 'Modules', hours: 'Hours', ects: 'ECTS',
   mandatory: 'Mandatory', elective: 'Elective', outcomes: 'Learning outcomes', competencies: 'Competencies',
   deliverable: 'Workplace deliverable', test: 'Test', rubric: 'Rubric', compareWith: 'Compare with',
-  added: 'Added', removed: 'Removed', changed: 'Changed', noChanges: 'No changes.',
+  added: 'Added', removed: 'Removed', changed: 'Changed', noChanges: 'No changes.', titleChanged: 'Title or description changed',
   myTraining: 'Training', dueNext: 'Due next', late: 'Late', returned: 'Returned with comments',
   waiting: 'Waiting for review', nothing: 'Nothing here.', plan: 'Learning plan', noPlan: 'No learning plan yet: it is made when the agreement is signed.',
   module: 'Module', due: 'Due', state: 'State', result: 'Result', versions: 'Versions and reviews',
@@ -26,7 +26,9 @@ const EN = {
   progress: 'Progress', atRisk: 'At risk', export: 'Export', reviewLink: 'Send a review link to a mentor without an account',
   email: 'E-mail', name: 'Name', send: 'Send', thanks: 'Thank you: your review is recorded.',
   reviewed: 'Reviewed', version_n: 'Version {n}', deadline: 'Answer before {time}', score: 'Score {p} %',
-  by: 'by', open: 'Open',
+  by: 'by', open: 'Open', edit: 'Edit as a document (JSON)', save: 'Save',
+  editHint: 'Saving a frozen version makes a new draft; a draft is changed in place.',
+  newCurriculum: 'New curriculum (JSON document)', create: 'Create', badJson: 'Not valid JSON: {m}',
 };
 const s = (k, vars) => {
   const v = t(`training.${k}`, vars);
@@ -40,7 +42,17 @@ const table = (head, rows) => h('div', { class: 'table-wrap' }, h('table', { cla
 
 // ---- curricula -----------------------------------------------------------------
 
-export async function curricula() {
+/** A JSON document in a textarea, checked before it is sent; the server names what it refuses. */
+function docEditor(text, label, send) {
+  const area = h('textarea', { id: 'tr-doc', rows: 18, class: 'input tr-doc', spellcheck: 'false' }, text);
+  return h('div', null, area, h('div', { class: 'tr-actions' }, button(label, async () => {
+    let body;
+    try { body = JSON.parse(area.value); } catch (e) { notify(s('badJson', { m: e.message }), 'error'); return; }
+    try { await send(body); } catch (e) { notify(errorText(e), 'error'); }
+  }, 'btn btn-primary')));
+}
+
+export async function curricula({ go }) {
   const list = (await get('/api/v1/curricula')).items;
   const cards = await Promise.all(list.map(async (c) => {
     const full = await get(`/api/v1/curricula/${c.id}`);
@@ -48,7 +60,12 @@ export async function curricula() {
       full.versions.map((v) => h('tr', null, h('td', null, h('a', { href: `#/curriculum-versions/${v.id}` }, v.ref)),
         h('td', null, stateBadge(v.status)), h('td', null, String(v.cohorts))))));
   }));
-  return h('div', null, pageHeader(s('curricula'), { sub: s('curriculaSub') }), cards);
+  const create = isStaff() ? section(s('newCurriculum'), docEditor(JSON.stringify({ code: 'NEW', title: '', description: '', modules: [] }, null, 2),
+    s('create'), async (body) => {
+      const c = await post('/api/v1/curricula', body);
+      go(`#/curriculum-versions/${c.versions[0].id}`);
+    })) : null;
+  return h('div', null, pageHeader(s('curricula'), { sub: s('curriculaSub') }), cards, create);
 }
 
 export async function version({ params, query, go }) {
@@ -58,8 +75,9 @@ export async function version({ params, query, go }) {
   let diffView = null;
   if (query.with) {
     const d = await get(`/api/v1/curriculum-versions/${v.id}/diff?with=${encodeURIComponent(query.with)}`);
-    const none = !d.diff.added.length && !d.diff.removed.length && !d.diff.changed.length;
+    const none = !d.diff.added.length && !d.diff.removed.length && !d.diff.changed.length && !d.diff.title_changed;
     diffView = section(`${d.from} → ${d.to}`, none ? h('p', null, s('noChanges')) : h('ul', { class: 'tr-diff' },
+      d.diff.title_changed ? h('li', { class: 'tr-changed' }, s('titleChanged')) : null,
       d.diff.added.map((x) => h('li', { class: 'tr-added' }, `${s('added')}: ${x}`)),
       d.diff.removed.map((x) => h('li', { class: 'tr-removed' }, `${s('removed')}: ${x}`)),
       d.diff.changed.map((x) => h('li', { class: 'tr-changed' }, `${s('changed')}: ${x.code} (${x.fields.join(', ')})`))));
@@ -73,8 +91,14 @@ export async function version({ params, query, go }) {
     h('h3', null, s('competencies')), m.competencies.map((k) => h('details', null, h('summary', null, `${k.id} — ${k.title}`),
       h('ol', null, k.levels.map((l) => h('li', null, l.description))))),
     h('h3', null, s('deliverable')), h('p', null, h('strong', null, m.deliverable.title), ' — ', m.deliverable.description)));
+  const doc = { code: v.code, title: v.content.title, description: v.content.description, modules: v.content.modules };
+  const editor = isStaff() ? section(s('edit'), h('p', { class: 'muted' }, s('editHint')),
+    docEditor(JSON.stringify(doc, null, 2), s('save'), async (body) => {
+      const r = await api('PATCH', `/api/v1/curriculum-versions/${v.id}`, body, { headers: { 'If-Match': `"v${v.version}"` } });
+      go(`#/curriculum-versions/${r.id}`);
+    })) : null;
   return h('div', null, pageHeader(`${v.ref} — ${v.content.title}`, { back: ['#/curricula', s('curricula')], sub: v.status,
-    actions: compare ? [compare] : [] }), diffView, mods);
+    actions: compare ? [compare] : [] }), diffView, mods, editor);
 }
 
 // ---- the trainee's home and plan ---------------------------------------------
