@@ -107,6 +107,23 @@ test('one module from the plan to a verified credential that lists the competenc
   assert.equal(JSON.parse(v.stdout || '{}').verified, true, v.stdout + v.stderr);
 });
 
+test('the mentor\'s review inbox on a phone: a deliverable waiting, changes requested with a comment', async () => {
+  const mes = plan.modules.find((m) => m.code === 'MES');
+  await trainee.post(`/plan-modules/${mes.id}/deliverable-versions`, { body: 'Entry plan: distributor in Germany, budget 40k SEK.' });
+  const page = await newPage(browser, srv, { width: 390, height: 800 });
+  await signIn(page, DEMO.mentor);
+  await open(page, '#/training', 'Training');
+  await page.locator('.tr-waiting a', { hasText: 'MES' }).first().click();
+  await page.locator('h1', { hasText: 'MES — Market entry strategy' }).waitFor();
+  await page.locator('#tr-comment').fill('Name two candidate distributors and how you found them.');
+  await page.getByRole('button', { name: 'Request changes' }).click();
+  await page.locator('.tr-review-note', { hasText: 'Name two candidate distributors' }).waitFor();
+  noProblems(page);
+  await page.context().close();
+  const home = await trainee.get('/me/training');
+  assert.ok(home.returned.some((m) => m.code === 'MES'));
+});
+
 test('the coordinator reads the cohort grid and the curriculum versions', async () => {
   const page = await newPage(browser, srv);
   await signIn(page, DEMO.coordinator);
