@@ -56,5 +56,7 @@ int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(print
  * set (EFBIG past max bytes). */
 char *cli_read_file(const char *path, size_t max, size_t *len);
 int cli_read_secret(char *buf, size_t n);
+/* An organization named by its id or its name (the CLI's --org). */
+int cli_resolve_org(struct store *st, const char *org, int64_t *id, struct tb_err *err);
 
 #endif

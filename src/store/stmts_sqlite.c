@@ -207,6 +207,7 @@ static const struct store_stmt_info stmts[STMT__MAX] = {
         "WHERE a.id > :after_id" AUDIT_FILTERS " ORDER BY a.id LIMIT :limit", NULL},
 
 #include "store/stmts_entities.inc"
+#include "store/stmts_training.inc"
 
     [STMT_APP_EVENT_INSERT] = {"APP_EVENT_INSERT",
         "INSERT INTO application_events (org_id, application_id, from_stage, to_stage, user_id, note, at) "

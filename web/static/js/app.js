@@ -14,6 +14,7 @@ import * as matching from './pages/matching.js';
 import * as credentials from './pages/credentials.js';
 import * as importer from './pages/import.js';
 import * as help from './pages/help.js';
+import * as training from './pages/training.js';
 
 const RES = 'companies|graduates|cohorts|positions|applications|placements';
 // Who may open which page (the API decides what they see; a page a role may not use is not drawn).
@@ -57,6 +58,13 @@ const routes = [
   ['achievements', credentials.achievements, { roles: STAFF }],
   ['achievements/new', credentials.achievementForm, { roles: STAFF }],
   ['achievements/:id', credentials.achievementForm, { roles: STAFF }],
+  ['review', training.reviewByLink, { public: true }],
+  ['training', training.mine, { roles: [...STAFF, 'company', 'trainee', 'mentor'] }],
+  ['curricula', training.curricula, { roles: STAFF }],
+  ['curriculum-versions/:id', training.version, { roles: STAFF }],
+  ['placements/:id/plan', training.plan, { roles: [...STAFF, 'company', 'trainee', 'mentor'] }],
+  ['plan-modules/:id', training.module, { roles: [...STAFF, 'company', 'trainee', 'mentor'] }],
+  ['cohorts/:id/progress', training.progress, { roles: STAFF }],
   [`:res(${RES})`, records.list, { roles: rec(0) }],
   [`:res(${RES})/new`, records.create, { roles: rec(1) }],
   [`:res(${RES})/:id`, records.detail, { roles: rec(2) }],
@@ -174,20 +182,22 @@ function navItems() {
   if (staff) {
     items.push(['#/companies', 'nav.companies'], ['#/graduates', 'nav.graduates'], ['#/cohorts', 'nav.cohorts'],
       ['#/positions', 'nav.positions'], ['#/board', 'nav.pipeline'], ['#/applications', 'nav.applications'],
-      ['#/placements', 'nav.placements'], ['#/matching', 'nav.matching'], ['#/credentials', 'nav.credentials'], ['#/import', 'nav.import']);
+      ['#/placements', 'nav.placements'], ['#/matching', 'nav.matching'], ['#/credentials', 'nav.credentials'], ['#/import', 'nav.import'],
+      ['#/training', 'nav.training'], ['#/curricula', 'nav.curricula']);
     if (role === 'admin') items.push(['#/admin/orgs', 'nav.orgs'], ['#/admin/accreditations', 'nav.accreditations']);
     items.push(['#/admin/users', 'nav.users'], ['#/admin/audit', 'nav.audit']);
   } else if (role === 'company') {
     const s = subjectOf('company');
     if (s) items.push([`#/companies/${s.id}`, 'nav.myCompany']);
-    items.push(['#/positions', 'nav.positions'], ['#/applications', 'nav.shortlist'], ['#/placements', 'nav.placements']);
+    items.push(['#/positions', 'nav.positions'], ['#/applications', 'nav.shortlist'], ['#/placements', 'nav.placements'],
+      ['#/training', 'nav.training']);
   } else if (role === 'trainee') {
     const s = subjectOf('trainee');
     if (s) items.push([`#/graduates/${s.id}`, 'nav.myProfile']);
-    items.push(['#/positions', 'nav.openPositions'], ['#/applications', 'nav.myApplications'], ['#/placements', 'nav.placements'],
-      ['#/credentials', 'nav.credentials']);
+    items.push(['#/training', 'nav.training'], ['#/positions', 'nav.openPositions'], ['#/applications', 'nav.myApplications'],
+      ['#/placements', 'nav.placements'], ['#/credentials', 'nav.credentials']);
   } else if (role === 'mentor') {
-    items.push(['#/placements', 'nav.placements']);
+    items.push(['#/training', 'nav.reviews'], ['#/placements', 'nav.placements']);
   }
   return items;
 }
