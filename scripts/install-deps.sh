@@ -10,9 +10,13 @@ want_build=(meson ninja-build pkg-config gcc clang libmicrohttpd-dev libjansson-
   libqrencode-dev libcairo2-dev libpango1.0-dev fonts-dejavu-core nodejs npm sqlite3)
 want_test=(python3 python3-scipy python3-openpyxl chromium curl)
 
+# scripts/fuzz.sh only: clang with its libFuzzer runtime (the corpus replay tests need neither).
+want_fuzz=(clang libclang-rt-14-dev)
+
 mode=${1:-build}
 pkgs=("${want_build[@]}")
 [ "$mode" = test ] && pkgs+=("${want_test[@]}")
+[ "$mode" = fuzz ] && pkgs+=("${want_fuzz[@]}")
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -90,6 +90,12 @@ int req_list_query(struct request *r, struct list_query *q, const char *f1, cons
 int req_version(struct request *r, int64_t *version, struct tb_err *err);
 const char *req_etag(struct request *r, const json_t *record);
 
+/* Pieces of the request the server parses itself (pure; fuzzed by tests/fuzz/fuzz_request.c).
+ * http_route_match: 1 when path fits pattern ({id}: a positive integer, stored in ids[4];
+ * {name}: 1-40 of [a-z0-9-]). http_if_match_version: "v3", "\"v3\"", W/"3" -> 3; 0 or -1. */
+int http_route_match(const char *pattern, const char *path, int64_t *ids, int *nids);
+int http_if_match_version(const char *value, int64_t *version);
+
 /* Password hashing runs in a small bounded pool (Argon2id uses 64 MiB). */
 void http_pwhash_enter(void);
 void http_pwhash_leave(void);

@@ -496,7 +496,7 @@ static char *cursor_make(const char *key, int64_t id)
     return out;
 }
 
-static int cursor_parse(const char *cursor, char key[512], int64_t *id, struct tb_err *err)
+int st_cursor_parse(const char *cursor, char key[512], int64_t *id, struct tb_err *err)
 {
     unsigned char raw[600];
     size_t n;
@@ -527,7 +527,7 @@ int st_list_run(struct store *st, sqlite3_stmt *s, const struct list_query *q,
     int limit = q->limit > 0 ? q->limit : 50;
     char key[512] = "";
     int64_t id = descending ? INT64_MAX : 0;
-    if (q->cursor && cursor_parse(q->cursor, key, &id, err) < 0)
+    if (q->cursor && st_cursor_parse(q->cursor, key, &id, err) < 0)
         return -1;
     st_bind_i64(s, ":after_id", id);
     st_bind_i64(s, ":before_id", id);

@@ -1,7 +1,7 @@
 /*
- * fuzz_parse.c - libFuzzer entry point for the matching input parser (and, when
- * the input parses as an assignment or hr problem small enough, the solvers).
- * Build line in meson.build beside this file; not part of the normal build.
+ * fuzz_match_parse.c - the matching engine's file formats (dense, sparse, hr,
+ * OR-Library: `tradebridge match` and the matching upload), and, when the input
+ * parses as an assignment or hr problem small enough, the solvers.
  */
 #include <stddef.h>
 #include <stdint.h>
