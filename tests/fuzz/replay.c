@@ -101,15 +101,20 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: %s NAME CORPUS_DIR_OR_FILE...\n", argv[0]);
         return 2;
     }
-    if (__sanitizer_set_death_callback)
+    /* Under a sanitizer its report comes first, then the input's name;
+     * without one, a signal handler names the input. */
+    if (__sanitizer_set_death_callback) {
         __sanitizer_set_death_callback(say_current);
-    signal(SIGSEGV, on_signal);
-    signal(SIGABRT, on_signal);
-    signal(SIGBUS, on_signal);
-    signal(SIGFPE, on_signal);
+    } else {
+        signal(SIGSEGV, on_signal);
+        signal(SIGABRT, on_signal);
+        signal(SIGBUS, on_signal);
+        signal(SIGFPE, on_signal);
+    }
     if (LLVMFuzzerInitialize)
         LLVMFuzzerInitialize(&argc, &argv);
     printf("1..%d\n", argc - 2);
+    fflush(stdout);
     int failed = 0;
     for (int i = 2; i < argc; i++) {
         long n = run_path(argv[i]);
