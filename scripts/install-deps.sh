@@ -12,10 +12,14 @@ want_test=(python3 python3-scipy python3-openpyxl python3-statsmodels python3-pa
   poppler-utils)
 want_bench=(wrk nginx)
 
+# scripts/fuzz.sh only: clang with its libFuzzer runtime (the corpus replay tests need neither).
+want_fuzz=(clang libclang-rt-14-dev)
+
 mode=${1:-build}
 pkgs=("${want_build[@]}")
 [ "$mode" = test ] && pkgs+=("${want_test[@]}")
 [ "$mode" = bench ] && pkgs+=("${want_bench[@]}")
+[ "$mode" = fuzz ] && pkgs+=("${want_fuzz[@]}")
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -207,23 +207,30 @@ int req_list_query(struct request *r, struct list_query *q, const char *f1, cons
     return 0;
 }
 
+int http_if_match_version(const char *m, int64_t *version)
+{
+    const char *p = m;
+    if (*p == 'W' && p[1] == '/')
+        p += 2;
+    if (*p == '"')
+        p++;
+    if (*p == 'v')
+        p++;
+    char *end;
+    long long v = strtoll(p, &end, 10);
+    if (end == p || v < 1 || (*end && *end != '"'))
+        return -1;
+    *version = v;
+    return 0;
+}
+
 int req_version(struct request *r, int64_t *version, struct tb_err *err)
 {
     const char *m = req_header(r, "If-Match");
     if (m) {
-        const char *p = m;
-        if (*p == 'W' && p[1] == '/')
-            p += 2;
-        if (*p == '"')
-            p++;
-        if (*p == 'v')
-            p++;
-        char *end;
-        long long v = strtoll(p, &end, 10);
-        if (end == p || v < 1 || (*end && *end != '"'))
+        if (http_if_match_version(m, version) < 0)
             return tb_fail(err, 400, "validation_failed", "If-Match",
                            "If-Match: expected the ETag of the record, like \"v3\"");
-        *version = v;
         return 0;
     }
     json_t *v = r->body ? json_object_get(r->body, "version") : NULL;
@@ -382,7 +389,7 @@ static int authenticate(struct request *r, struct tb_err *err)
 /* ---- routing -------------------------------------------------------------------- */
 
 /* Matches path against pattern; {id} segments must be positive integers. */
-static int route_match(const char *pattern, const char *path, int64_t *ids, int *nids)
+int http_route_match(const char *pattern, const char *path, int64_t *ids, int *nids)
 {
     *nids = 0;
     while (*pattern && *path) {
@@ -478,7 +485,7 @@ static long route_body_limit(const char *method, const char *path)
         int64_t ids[4];
         int nids;
         if (routes[i].max_body && !strcmp(routes[i].method, method) &&
-            route_match(routes[i].pattern, path, ids, &nids))
+            http_route_match(routes[i].pattern, path, ids, &nids))
             return routes[i].max_body;
     }
     return cfg->max_body;
@@ -500,7 +507,7 @@ static int dispatch(struct request *r, struct response *res, const struct abuf *
     for (int i = 0; i < routes_count; i++) {
         int64_t ids[4];
         int nids;
-        if (!route_match(routes[i].pattern, r->path, ids, &nids))
+        if (!http_route_match(routes[i].pattern, r->path, ids, &nids))
             continue;
         path_matched = 1;
         if (strlen(allow) + 10 < sizeof allow)
