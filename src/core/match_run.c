@@ -239,6 +239,9 @@ static const struct {
     {"sector", TB_CRIT_SECTOR}, {"location", TB_CRIT_LOCATION}, {"availability", TB_CRIT_AVAILABILITY},
 };
 
+static void weights_from_json(const json_t *j, struct tb_score_weights *w);
+static int weights_all_zero(const struct tb_score_weights *w);
+
 json_t *match_weights_effective(const json_t *stored)
 {
     struct tb_score_weights w;
@@ -271,6 +274,11 @@ int match_weights_validate(const json_t *weights, struct tb_err *err)
         if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 10000)
             return TB_INVALID(err, k, "%s: expected a whole number from 0 to 10000", k);
     }
+    struct tb_score_weights w;
+    weights_from_json(weights, &w);
+    if (weights_all_zero(&w))
+        return TB_INVALID(err, "weights", "weights: every criterion weighs 0, so every pair would score 0; "
+                                          "give at least one criterion a weight above 0");
     return 0;
 }
 
@@ -642,9 +650,18 @@ static void pool_position(struct run *run, const struct pool_index *ix, int32_t 
         pool_slice(ix, keys[k], &lo, &hi);
         for (int64_t e = lo; e < hi && tried < POOL_TRY && usable_n < POOL_KEEP; e++) {
             int32_t c = ix->e[e].cand;
-            if (seen[c] == p || ix->e[e].level < min_level)
+            if (seen[c] == p)
                 continue;
             seen[c] = p;
+            if (ix->e[e].level < min_level) {
+                /* ruled out by the index; the first time, in words */
+                if (!run->vetoed[c]++) {
+                    score_into(run, c, p, tmp);
+                    run->veto_example[c] = arena_printf(run->arena, "%s (%s at %s)", tmp->reason, ps->title,
+                                                        ps->company);
+                }
+                continue;
+            }
             run->reached[c]++;
             tried++;
             score_into(run, c, p, tmp);
