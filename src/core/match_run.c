@@ -300,7 +300,10 @@ static void official_languages(struct run *run)
     for (int32_t p = 0; p < run->n_pos; p++)
         for (int32_t m = 0; m < run->poss[p].profile.n_markets; m++) {
             const char *country = run->poss[p].markets[m];
-            const char *langs = codes_country_languages(country);
+            int known = 0;   /* each country once: the score searches this list per pair */
+            for (size_t k = 0; k < n && !known; k++)
+                known = !strcmp(list[k].country, country);
+            const char *langs = known ? NULL : codes_country_languages(country);
             while (langs && *langs) {
                 char code[4] = "";
                 size_t len = strcspn(langs, " ");
