@@ -498,9 +498,10 @@ static void rank_positions(struct run *run, int64_t **pos_start, int32_t **pos_o
  * one slice found by binary search.
  */
 enum { KEY_ALL = 0, KEY_FIELD = 1, KEY_COUNTRY = 2 };
-#define POOL_TRY 256        /* pairs scored per position at most */
-#define POOL_KEEP 64        /* usable pairs per position that stop the search */
+#define POOL_TRY 64         /* pairs scored per position at most */
+#define POOL_KEEP 32        /* usable pairs per position that stop the search */
 #define SHORTLIST 10        /* best candidates kept per position */
+#define POOL_BELOW 16       /* graduates below a position's level told why, per position */
 
 struct pool_entry {
     uint64_t key;
@@ -542,6 +543,8 @@ static int cmp_entry(const void *a, const void *b)
     const struct pool_entry *x = a, *y = b;
     if (x->key != y->key)
         return x->key < y->key ? -1 : 1;
+    if (x->level != y->level)
+        return y->level - x->level;   /* best level first: a slice ends at the minimum */
     return x->cand - y->cand;
 }
 
@@ -607,8 +610,7 @@ static void pool_slice(const struct pool_index *ix, uint64_t key, int64_t *lo, i
 }
 
 struct kept {
-    int32_t cand;
-    struct tb_score_result score;
+    int32_t cand, total;
 };
 
 /*
@@ -648,7 +650,8 @@ static void pool_position(struct run *run, const struct pool_index *ix, int32_t 
     for (int32_t m = 0; m < ps->profile.n_markets; m++)
         keys[n_keys++] = pool_key(lang, KEY_COUNTRY, ps->markets[m]);
     keys[n_keys++] = pool_key(lang, KEY_ALL, "");
-    int32_t n_best = 0, tried = 0, usable_n = 0;
+    int32_t n_best = 0, tried = 0, usable_n = 0, below = 0;
+    run->ctx.brief = true;
     for (int k = 0; k < n_keys && tried < POOL_TRY && usable_n < POOL_KEEP; k++) {
         pool_slice(ix, keys[k], &lo, &hi);
         for (int64_t e = lo; e < hi && tried < POOL_TRY && usable_n < POOL_KEEP; e++) {
@@ -657,12 +660,15 @@ static void pool_position(struct run *run, const struct pool_index *ix, int32_t 
                 continue;
             seen[c] = p;
             if (ix->e[e].level < min_level) {
-                /* ruled out by the index; the first time, in words */
+                /* the rest of the slice is below the minimum: a few are
+                 * told so in words (the first time), then the slice ends */
                 if (!run->vetoed[c]++) {
                     score_into(run, c, p, tmp);
                     run->veto_example[c] = arena_printf(run->arena, "%s (%s at %s)", tmp->reason, ps->title,
                                                         ps->company);
                 }
+                if (++below >= POOL_BELOW)
+                    break;
                 continue;
             }
             run->reached[c]++;
@@ -679,8 +685,8 @@ static void pool_position(struct run *run, const struct pool_index *ix, int32_t 
             run->fit[c]++;
             /* insertion into the best SHORTLIST, by score then graduate */
             int32_t at = n_best;
-            while (at > 0 && (best[at - 1].score.total < tmp->total ||
-                              (best[at - 1].score.total == tmp->total && best[at - 1].cand > c)))
+            while (at > 0 && (best[at - 1].total < tmp->total ||
+                              (best[at - 1].total == tmp->total && best[at - 1].cand > c)))
                 at--;
             if (at >= SHORTLIST)
                 continue;
@@ -688,11 +694,13 @@ static void pool_position(struct run *run, const struct pool_index *ix, int32_t 
                 n_best++;
             memmove(&best[at + 1], &best[at], sizeof *best * (size_t)(n_best - 1 - at));
             best[at].cand = c;
-            best[at].score = *tmp;
+            best[at].total = tmp->total;
         }
     }
+    /* the kept pairs scored again in full, with every phrase */
+    run->ctx.brief = false;
     for (int32_t k = 0; k < n_best; k++)
-        add_pair(run, best[k].cand, p, &best[k].score);
+        add_pair(run, best[k].cand, p, NULL);
 }
 
 /* Pool runs: who is in the pool, then the candidates of every position. */
