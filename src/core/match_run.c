@@ -516,9 +516,9 @@ struct pool_index {
     int32_t n_langs;
 };
 
-static uint64_t pool_key(int32_t lang, int kind, const char *code)
+static uint64_t pool_key(int32_t lang, int level, int kind, const char *code)
 {
-    uint64_t k = (uint64_t)(uint32_t)lang << 40 | (uint64_t)kind << 32;
+    uint64_t k = (uint64_t)(uint32_t)lang << 40 | (uint64_t)level << 36 | (uint64_t)kind << 32;
     for (int i = 0; i < 4 && code && code[i]; i++)
         k |= (uint64_t)(unsigned char)code[i] << (8 * (3 - i));
     return k;
@@ -543,8 +543,6 @@ static int cmp_entry(const void *a, const void *b)
     const struct pool_entry *x = a, *y = b;
     if (x->key != y->key)
         return x->key < y->key ? -1 : 1;
-    if (x->level != y->level)
-        return y->level - x->level;   /* best level first: a slice ends at the minimum */
     return x->cand - y->cand;
 }
 
@@ -575,12 +573,13 @@ static void pool_build(struct run *run, struct pool_index *ix)
         for (int32_t l = -1; l < cd->profile.n_languages; l++) {
             int32_t id = l < 0 ? 0 : lang_id(ix, run->arena, cd->langs[l].lang, 1);
             int32_t level = l < 0 ? 0 : (int32_t)cd->langs[l].level;
-            pool_add(ix, &cap, run->arena, pool_key(id, KEY_ALL, ""), c, level);
+            pool_add(ix, &cap, run->arena, pool_key(id, level, KEY_ALL, ""), c, level);
             if (field2[0])
-                pool_add(ix, &cap, run->arena, pool_key(id, KEY_FIELD, field2), c, level);
+                pool_add(ix, &cap, run->arena, pool_key(id, level, KEY_FIELD, field2), c, level);
             for (int32_t k = 0; k < cd->profile.n_stays; k++)
                 if (cd->stays[k].months > 0)
-                    pool_add(ix, &cap, run->arena, pool_key(id, KEY_COUNTRY, cd->stays[k].country), c, level);
+                    pool_add(ix, &cap, run->arena, pool_key(id, level, KEY_COUNTRY, cd->stays[k].country), c,
+                             level);
         }
     }
     qsort(ix->e, (size_t)ix->n, sizeof *ix->e, cmp_entry);
@@ -631,70 +630,87 @@ static void pool_position(struct run *run, const struct pool_index *ix, int32_t 
         int32_t id = lang_id((struct pool_index *)ix, run->arena, ps->required[r].lang, 0);
         if (id < 0)
             return;                     /* nobody in the pool speaks it */
-        pool_slice(ix, pool_key(id, KEY_ALL, ""), &lo, &hi);
-        if (hi - lo < best_n) {
-            best_n = hi - lo;
+        int64_t n = 0;
+        for (int l = (int)ps->required[r].level; l <= TB_CEFR_NATIVE; l++) {
+            pool_slice(ix, pool_key(id, l, KEY_ALL, ""), &lo, &hi);
+            n += hi - lo;
+        }
+        if (n < best_n) {
+            best_n = n;
             lang = id;
             min_level = (int32_t)ps->required[r].level;
         }
     }
-    uint64_t keys[2 * MAX_ITEMS + 1];
-    int n_keys = 0;
-    for (int32_t f = 0; f < ps->profile.n_fields; f++) {
-        char field2[3] = "";
-        if (ps->fields[f] && strlen(ps->fields[f]) >= 2)
-            memcpy(field2, ps->fields[f], 2);
-        if (field2[0])
-            keys[n_keys++] = pool_key(lang, KEY_FIELD, field2);
-    }
+    /* tiers: same field, knows a target market, anyone; each from the best
+     * language level down to the minimum */
+    struct tier {
+        int kind;
+        const char *code;
+    } tiers[2 * MAX_ITEMS + 1];
+    char field2[MAX_ITEMS][3];
+    int n_tiers = 0;
+    for (int32_t f = 0; f < ps->profile.n_fields; f++)
+        if (ps->fields[f] && strlen(ps->fields[f]) >= 2) {
+            memcpy(field2[f], ps->fields[f], 2);
+            field2[f][2] = '\0';
+            tiers[n_tiers++] = (struct tier){KEY_FIELD, field2[f]};
+        }
     for (int32_t m = 0; m < ps->profile.n_markets; m++)
-        keys[n_keys++] = pool_key(lang, KEY_COUNTRY, ps->markets[m]);
-    keys[n_keys++] = pool_key(lang, KEY_ALL, "");
-    int32_t n_best = 0, tried = 0, usable_n = 0, below = 0;
+        tiers[n_tiers++] = (struct tier){KEY_COUNTRY, ps->markets[m]};
+    tiers[n_tiers++] = (struct tier){KEY_ALL, ""};
+    int32_t n_best = 0, tried = 0, usable_n = 0;
+    /* positions start at different places in a slice, so that graduates
+     * who look alike to the index are spread over the positions */
+    uint64_t spin = (uint64_t)(uint32_t)p * 2654435761u;
     run->ctx.brief = true;
-    for (int k = 0; k < n_keys && tried < POOL_TRY && usable_n < POOL_KEEP; k++) {
-        pool_slice(ix, keys[k], &lo, &hi);
-        for (int64_t e = lo; e < hi && tried < POOL_TRY && usable_n < POOL_KEEP; e++) {
-            int32_t c = ix->e[e].cand;
-            if (seen[c] == p)
-                continue;
-            seen[c] = p;
-            if (ix->e[e].level < min_level) {
-                /* the rest of the slice is below the minimum: a few are
-                 * told so in words (the first time), then the slice ends */
-                if (!run->vetoed[c]++) {
-                    score_into(run, c, p, tmp);
-                    run->veto_example[c] = arena_printf(run->arena, "%s (%s at %s)", tmp->reason, ps->title,
-                                                        ps->company);
+    for (int k = 0; k < n_tiers && tried < POOL_TRY && usable_n < POOL_KEEP; k++)
+        for (int l = TB_CEFR_NATIVE; l >= min_level && tried < POOL_TRY && usable_n < POOL_KEEP; l--) {
+            if (lang == 0 && l > 0)
+                continue;               /* the pseudo-language has level 0 only */
+            pool_slice(ix, pool_key(lang, l, tiers[k].kind, tiers[k].code), &lo, &hi);
+            int64_t len = hi - lo, start = len ? (int64_t)(spin % (uint64_t)len) : 0;
+            for (int64_t q = 0; q < len && tried < POOL_TRY && usable_n < POOL_KEEP; q++) {
+                int64_t e = lo + (start + q) % len;
+                int32_t c = ix->e[e].cand;
+                if (seen[c] == p)
+                    continue;
+                seen[c] = p;
+                run->reached[c]++;
+                tried++;
+                score_into(run, c, p, tmp);
+                run->scored++;
+                if (tmp->forbidden) {
+                    if (!run->vetoed[c]++)
+                        run->veto_example[c] = arena_printf(run->arena, "%s (%s at %s)", tmp->reason, ps->title,
+                                                            ps->company);
+                    continue;
                 }
-                if (++below >= POOL_BELOW)
-                    break;
-                continue;
+                usable_n++;
+                run->fit[c]++;
+                /* insertion into the best SHORTLIST, by score then graduate */
+                int32_t at = n_best;
+                while (at > 0 && (best[at - 1].total < tmp->total ||
+                                  (best[at - 1].total == tmp->total && best[at - 1].cand > c)))
+                    at--;
+                if (at >= SHORTLIST)
+                    continue;
+                if (n_best < SHORTLIST)
+                    n_best++;
+                memmove(&best[at + 1], &best[at], sizeof *best * (size_t)(n_best - 1 - at));
+                best[at].cand = c;
+                best[at].total = tmp->total;
             }
-            run->reached[c]++;
-            tried++;
+        }
+    /* a few graduates just below the minimum level are told so in words */
+    int32_t told = 0;
+    for (int l = min_level - 1; l > 0 && told < POOL_BELOW; l--) {
+        pool_slice(ix, pool_key(lang, l, KEY_ALL, ""), &lo, &hi);
+        for (int64_t e = lo; e < hi && told < POOL_BELOW; e++, told++) {
+            int32_t c = ix->e[e].cand;
+            if (run->vetoed[c]++)
+                continue;
             score_into(run, c, p, tmp);
-            run->scored++;
-            if (tmp->forbidden) {
-                if (!run->vetoed[c]++)
-                    run->veto_example[c] = arena_printf(run->arena, "%s (%s at %s)", tmp->reason, ps->title,
-                                                        ps->company);
-                continue;
-            }
-            usable_n++;
-            run->fit[c]++;
-            /* insertion into the best SHORTLIST, by score then graduate */
-            int32_t at = n_best;
-            while (at > 0 && (best[at - 1].total < tmp->total ||
-                              (best[at - 1].total == tmp->total && best[at - 1].cand > c)))
-                at--;
-            if (at >= SHORTLIST)
-                continue;
-            if (n_best < SHORTLIST)
-                n_best++;
-            memmove(&best[at + 1], &best[at], sizeof *best * (size_t)(n_best - 1 - at));
-            best[at].cand = c;
-            best[at].total = tmp->total;
+            run->veto_example[c] = arena_printf(run->arena, "%s (%s at %s)", tmp->reason, ps->title, ps->company);
         }
     }
     /* the kept pairs scored again in full, with every phrase */
@@ -736,6 +752,11 @@ static const char *ordinal(struct arena *a, int32_t n)
 /* The three criteria that gave a pair most of its score, in words. */
 static json_t *top_reasons(const struct tb_score_result *s)
 {
+    static const char *const plain[TB_CRIT_COUNT] = {
+        [TB_CRIT_LANGUAGES] = "Required languages", [TB_CRIT_MARKET_LANGUAGES] = "Languages of the target markets",
+        [TB_CRIT_MARKET_EXPERIENCE] = "Experience of the target markets", [TB_CRIT_FIELD] = "Field of study",
+        [TB_CRIT_SECTOR] = "Products and sector", [TB_CRIT_LOCATION] = "Location and mobility",
+        [TB_CRIT_AVAILABILITY] = "Availability"};
     int order[TB_CRIT_COUNT];
     for (int k = 0; k < TB_CRIT_COUNT; k++)
         order[k] = k;
@@ -749,7 +770,7 @@ static json_t *top_reasons(const struct tb_score_result *s)
     for (int k = 0; k < TB_CRIT_COUNT && json_array_size(arr) < 3; k++) {
         const struct tb_score_part *q = &s->parts[order[k]];
         if (q->applicable && q->points > 0)
-            json_array_append_new(arr, json_sprintf("%s: %s", tb_criterion_name(q->criterion), q->detail));
+            json_array_append_new(arr, json_sprintf("%s: %s", plain[q->criterion], q->detail));
     }
     return arr;
 }
@@ -1249,9 +1270,10 @@ int match_run_compute(const json_t *input, json_t **result, struct tb_err *err)
     for (int32_t k = 0; k < run.n_pairs; k++) {
         struct pair *pr = &run.pairs[k];
         if (!usable(pr))
-            json_array_append_new(forbidden, json_pack("{s:I, s:I, s:s}", "graduate_id",
-                (json_int_t)run.cands[pr->cand].id, "position_id", (json_int_t)run.poss[pr->pos].id,
-                "reason", veto_reason(pr)));
+            json_array_append_new(forbidden, json_pack("{s:I, s:s, s:I, s:s, s:s, s:s}", "graduate_id",
+                (json_int_t)run.cands[pr->cand].id, "graduate_name", run.cands[pr->cand].name, "position_id",
+                (json_int_t)run.poss[pr->pos].id, "position_title", run.poss[pr->pos].title, "company_name",
+                run.poss[pr->pos].company, "reason", veto_reason(pr)));
     }
     json_object_set_new(summary, "assigned", json_integer(assigned));
     json_object_set_new(summary, "suggestions", json_integer(suggested));

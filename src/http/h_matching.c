@@ -332,8 +332,15 @@ static int offer_suggestion(struct request *r, int64_t org_id, const json_t *pai
 {
     int64_t gid = json_integer_value(json_object_get(pair, "graduate_id"));
     int64_t pid = json_integer_value(json_object_get(pair, "position_id"));
+    /* the application's notes say why it was suggested, for the graduate
+     * and the company alike */
+    const char *why = arena_printf(r->arena, "%s: suggested from the pool because", note);
+    size_t i;
+    json_t *reason;
+    json_array_foreach(json_object_get(pair, "reasons"), i, reason)
+        why = arena_printf(r->arena, "%s%s %s", why, i ? ";" : "", json_string_value(reason));
     json_t *fields = json_pack("{s:I, s:I, s:s, s:s}", "graduate_id", (json_int_t)gid, "position_id",
-                               (json_int_t)pid, "stage", "offered", "notes", note);
+                               (json_int_t)pid, "stage", "offered", "notes", why);
     if (r->actor.all_tenants)
         json_object_set_new(fields, "org_id", json_integer(org_id));
     int64_t app_id;
@@ -361,10 +368,8 @@ static int offer_suggestion(struct request *r, int64_t org_id, const json_t *pai
         "Hello %s,\n\nYour programme coordinator proposes you for the position %s at %s: it fits your profile "
         "(score %lld of 100).\nWhy it was suggested:\n", name ? name : "", title ? title : "", company ? company : "",
         (long long)json_integer_value(json_object_get(pair, "score")) / 100);
-    size_t i;
-    json_t *why;
-    json_array_foreach(json_object_get(pair, "reasons"), i, why)
-        body = arena_printf(r->arena, "%s- %s\n", body, json_string_value(why));
+    json_array_foreach(json_object_get(pair, "reasons"), i, reason)
+        body = arena_printf(r->arena, "%s- %s\n", body, json_string_value(reason));
     body = arena_printf(r->arena, "%s\nYou can accept or decline this offer in TradeBridge (%s/), under your "
                         "applications.\n\n-- TradeBridge\n", body, r->cfg->public_url);
     struct tb_actor sys = r->actor;
