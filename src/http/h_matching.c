@@ -468,3 +468,53 @@ int h_match_run_discard(struct request *r, struct response *res, struct tb_err *
         return -1;
     return entity_reply(r, res, 200, out);
 }
+
+/*
+ * A position's shortlist from the newest run of its cohort that is not
+ * discarded: for staff and for the company that owns the position (the
+ * position is read with the caller's own scope, so another company gets 404).
+ * Runs are staff records; they are read here with the operator's scope.
+ */
+int h_position_shortlist(struct request *r, struct response *res, struct tb_err *err)
+{
+    json_t *pos;
+    if (entity_load(r, ENT_POSITION, &pos, err) < 0)
+        return -1;
+    char cohort[24];
+    snprintf(cohort, sizeof cohort, "%lld", (long long)json_integer_value(json_object_get(pos, "cohort_id")));
+    json_t *out = json_pack("{s:I, s:O, s:n, s:n, s:n, s:[]}", "position_id", (json_int_t)r->ids[0], "title",
+                            json_object_get(pos, "title"), "run_id", "run_status", "candidates", "shortlist");
+    json_decref(pos);
+    struct tb_actor staff = r->actor;
+    staff.all_tenants = 1;
+    json_t *filter = json_pack("{s:s}", "cohort_id", cohort);
+    struct list_query q = {.limit = 50, .sort = "-id"};
+    struct list_page page;
+    int rc = store_entity_list(r->store, &staff, ENT_MATCH_RUN, &q, filter, &page, err);
+    json_decref(filter);
+    if (rc < 0) {
+        json_decref(out);
+        return -1;
+    }
+    size_t i, k;
+    json_t *run, *list;
+    json_array_foreach(page.items, i, run) {
+        if (json_integer_value(json_object_get(run, "org_id")) != r->actor.tenant_id && !r->actor.all_tenants)
+            continue;
+        if (!strcmp(json_string_value(json_object_get(run, "status")), "discarded"))
+            continue;
+        json_array_foreach(json_object_get(json_object_get(run, "result"), "shortlists"), k, list) {
+            if (json_integer_value(json_object_get(list, "position_id")) != r->ids[0])
+                continue;
+            json_object_set(out, "run_id", json_object_get(run, "id"));
+            json_object_set(out, "run_status", json_object_get(run, "status"));
+            json_object_set(out, "candidates", json_object_get(list, "candidates"));
+            json_object_set(out, "shortlist", json_object_get(list, "shortlist"));
+            break;
+        }
+        if (!json_is_null(json_object_get(out, "run_id")))
+            break;
+    }
+    list_page_free(&page);
+    return respond_json(res, 200, out);
+}

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, login, expect, expectError, mkCompany, mkCohort, mkGraduate, mkOpenPosition, USERS, uniq,
+  startServer, login, expect, expectError, mkCompany, mkCohort, mkGraduate, mkOpenPosition, inviteAndLogin, USERS, uniq,
 } from './programme_lib.mjs';
 
 let srv, coord;
@@ -81,6 +81,23 @@ test('a pool run suggests graduates who never applied, with shortlists and reaso
   const sugg = suggestion.graduate_id === c.pooled.id ? c.pooled : c.applicant;
   const mail = await srv.smtp.waitFor(sugg.email, /Proposed for/);
   assert.match(mail.text, /accept or decline/);
+
+  // the graduate sees why the position was suggested, on their application
+  const trainee = await inviteAndLogin(srv, coord, { email: `${uniq('t')}@example.org`, name: 'Trainee',
+    role: 'trainee', subject_type: 'graduate', subject_id: sugg.id });
+  const mine = expect(await trainee.get(`/api/v1/applications/${created.id}`), 200);
+  assert.match(mine.notes, /suggested from the pool because .*Required languages: Icelandic/);
+
+  // the company sees its position's shortlist with reasons; another company does not
+  const owner = await inviteAndLogin(srv, coord, { email: `${uniq('co')}@example.org`, name: 'Owner',
+    role: 'company', subject_type: 'company', subject_id: c.company.id });
+  const sl = expect(await owner.get(`/api/v1/positions/${c.p1.id}/shortlist`), 200);
+  assert.equal(sl.run_id, run.id);
+  assert.ok(sl.shortlist.length >= 2 && sl.shortlist.every((x) => x.name && x.reasons.length > 0));
+  const other = await mkCompany(coord);
+  const stranger = await inviteAndLogin(srv, coord, { email: `${uniq('co')}@example.org`, name: 'Stranger',
+    role: 'company', subject_type: 'company', subject_id: other.id });
+  expectError(await stranger.get(`/api/v1/positions/${c.p1.id}/shortlist`), 404);
 });
 
 test('a run is refused as a whole when its cohort changed since, and nothing is offered', async () => {
