@@ -47,6 +47,12 @@ test('a coordinator runs a stable match for a cohort and sees explanations for e
 test('a run from the whole pool names people, shows scores 0-100 with a breakdown and each position\'s shortlist', async () => {
   const cohorts = (await coord.get('/cohorts?limit=200')).items;
   const recruiting = cohorts.find((c) => /2027 spring/.test(c.name));
+  // the demo company gets an open position in the recruiting cohort
+  const company = await apiAs(srv, DEMO.company);
+  const own = (await company.get('/companies')).items[0];
+  const mine = await coord.post('/positions', { company_id: own.id, cohort_id: recruiting.id, title: 'Export assistant Nordics',
+    languages: [{ code: 'en', min_level: 'B2' }], target_markets: ['DE'], location_country: 'SE' });
+  for (const status of ['submitted', 'approved', 'open']) await coord.post(`/positions/${mine.id}/status`, { status });
   const page = await newPage(browser, srv);
   await signIn(page, DEMO.coordinator);
   await open(page, '#/matching');
@@ -75,6 +81,17 @@ test('a run from the whole pool names people, shows scores 0-100 with a breakdow
   assert.ok(await page.getByText('Suggested').count() > 0, 'suggestions from the pool are marked');
   noProblems(page);
   await page.context().close();
+
+  // the company sees the best candidates for its own position, with reasons
+  const sl = await company.get(`/positions/${mine.id}/shortlist`);
+  assert.ok(sl.run_id && sl.shortlist.length > 0, 'the run shortlisted candidates for the company\'s position');
+  const cpage = await newPage(browser, srv);
+  await signIn(cpage, DEMO.company);
+  await open(cpage, `#/positions/${mine.id}`);
+  await cpage.getByRole('heading', { name: 'Best candidates from matching' }).waitFor();
+  assert.ok(await cpage.locator('ol.shortlist .reasons li').count() > 0, 'each candidate comes with reasons');
+  noProblems(cpage);
+  await cpage.context().close();
 });
 
 test('an issued credential verifies on the public page, and the holder finds it under Qualifications', async () => {
