@@ -87,6 +87,10 @@ test('a pool run suggests graduates who never applied, with shortlists and reaso
     role: 'trainee', subject_type: 'graduate', subject_id: sugg.id });
   const mine = expect(await trainee.get(`/api/v1/applications/${created.id}`), 200);
   assert.match(mine.notes, /suggested from the pool because .*Required languages: Icelandic/);
+  // ... and may decline it like any offer
+  const declined = expect(await trainee.post(`/api/v1/applications/${created.id}/stage`,
+    { stage: 'declined', version: mine.version }), 200);
+  assert.equal(declined.stage, 'declined');
 
   // the company sees its position's shortlist with reasons; another company does not
   const owner = await inviteAndLogin(srv, coord, { email: `${uniq('co')}@example.org`, name: 'Owner',
