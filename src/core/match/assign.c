@@ -708,9 +708,36 @@ int tb_assign_solve(const struct tb_assign_problem *p, struct arena *a,
     }
 
     /* Value range over the allowed pairs: decides 32/64-bit costs, the
-     * maxcard shift and the overflow check. */
+     * maxcard shift and the overflow check. The common dense case (no
+     * transposition, threshold or maxcard shift) also writes the 32-bit
+     * cost matrix in the same pass, used if the range fits: the input is
+     * read once instead of twice. */
     int64_t lo = INT64_MAX, hi = INT64_MIN, n_allowed = 0;
-    for (int64_t k = 0; k < n_edges; k++) {
+    int32_t *m32 = NULL;
+    bool m32_forb = false;
+    if (p->dense && !tr && !p->has_threshold && p->mode != TB_ASSIGN_MAXCARD && n_edges > 0) {
+        m32 = alloc_line(a, (size_t)n_edges * sizeof(int32_t));
+        if (!m32)
+            return OOM(err);
+        const int64_t sgn = p->sense == TB_ASSIGN_MAX ? -1 : 1;
+        for (int64_t k = 0; k < n_edges; k++) {
+            int64_t val = p->dense[k];
+            if (val == TB_ASSIGN_FORBIDDEN) {
+                m32[k] = INT32_MAX;
+                m32_forb = true;
+                continue;
+            }
+            if (val > TB_ASSIGN_VALUE_MAX || val < -TB_ASSIGN_VALUE_MAX)
+                return tb_fail(err, 413, "too_large", "value",
+                               "value %lld outside +-2^40", (long long)val);
+            int64_t c = sgn * val;
+            n_allowed++;
+            lo = c < lo ? c : lo;
+            hi = c > hi ? c : hi;
+            m32[k] = (int32_t)(uint32_t)(uint64_t)c;   /* used only if all fit */
+        }
+    }
+    for (int64_t k = 0; k < n_edges && !m32; k++) {
         int64_t val;
         if (p->dense) {
             val = p->dense[k];
@@ -794,28 +821,33 @@ int tb_assign_solve(const struct tb_assign_problem *p, struct arena *a,
     int rc;
     if (p->dense) {
         const bool narrow = hi - shift < INT32_MAX && lo - shift > INT32_MIN;
-        size_t cell = narrow ? sizeof(int32_t) : sizeof(int64_t);
-        void *m = alloc_line(a, (size_t)R * (size_t)C * cell);
-        if (!m)
-            return OOM(err);
-        /* Transposing copy in blocks so neither side strides badly. */
-        const int32_t B = 64;
-        for (int32_t i0 = 0; i0 < R; i0 += B)
-            for (int32_t j0 = 0; j0 < C; j0 += B)
-                for (int32_t i = i0; i < i0 + B && i < R; i++)
-                    for (int32_t j = j0; j < j0 + B && j < C; j++) {
-                        size_t src = tr ? (size_t)j * (size_t)p->cols + (size_t)i
-                                        : (size_t)i * (size_t)p->cols + (size_t)j;
-                        int64_t c;
-                        bool ok = internal_cost(p, p->dense[src], shift, &c);
-                        size_t dst = (size_t)i * (size_t)C + (size_t)j;
-                        L.forb |= !ok;
-                        if (narrow)
-                            ((int32_t *)m)[dst] = ok ? (int32_t)c : INT32_MAX;
-                        else
-                            ((int64_t *)m)[dst] = ok ? c : INT64_MAX;
-                    }
-        rc = narrow ? dense_solve_32(m, &L, square_init) : dense_solve_64(m, &L, square_init);
+        if (m32 && narrow) {
+            L.forb = m32_forb;
+            rc = dense_solve_32(m32, &L, square_init);
+        } else {
+            size_t cell = narrow ? sizeof(int32_t) : sizeof(int64_t);
+            void *m = alloc_line(a, (size_t)R * (size_t)C * cell);
+            if (!m)
+                return OOM(err);
+            /* Transposing copy in blocks so neither side strides badly. */
+            const int32_t B = 64;
+            for (int32_t i0 = 0; i0 < R; i0 += B)
+                for (int32_t j0 = 0; j0 < C; j0 += B)
+                    for (int32_t i = i0; i < i0 + B && i < R; i++)
+                        for (int32_t j = j0; j < j0 + B && j < C; j++) {
+                            size_t src = tr ? (size_t)j * (size_t)p->cols + (size_t)i
+                                            : (size_t)i * (size_t)p->cols + (size_t)j;
+                            int64_t c;
+                            bool ok = internal_cost(p, p->dense[src], shift, &c);
+                            size_t dst = (size_t)i * (size_t)C + (size_t)j;
+                            L.forb |= !ok;
+                            if (narrow)
+                                ((int32_t *)m)[dst] = ok ? (int32_t)c : INT32_MAX;
+                            else
+                                ((int64_t *)m)[dst] = ok ? c : INT64_MAX;
+                        }
+            rc = narrow ? dense_solve_32(m, &L, square_init) : dense_solve_64(m, &L, square_init);
+        }
     } else {
         struct csr g;
         g.start = arena_calloc(a, (size_t)R + 1, sizeof(int64_t));
