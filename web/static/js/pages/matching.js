@@ -159,9 +159,13 @@ export async function detail({ params, go }) {
       ['match.source', t(`match.source.${s.source || 'applications'}`)],
       ['match.col.assigned', `${s.assigned} / ${s.graduates}`],
       s.suggestions !== undefined ? ['match.suggestions', String(s.suggestions)] : null,
+      s.pool ? ['match.poolCounts', t('match.poolCountsText', s.pool)] : null,
       s.blocking_pairs !== undefined ? ['match.blocking', String(s.blocking_pairs)] : null,
       ['match.col.when', fmtDateTime(run.created_at)],
     ])),
+    s.pool && s.pool.positions_without_requirements
+      ? h('p', { class: 'notice-warn', role: 'status' }, t('match.noRequirements', { n: s.pool.positions_without_requirements }))
+      : null,
     section(t('match.pairs'), run.result.pairs.length ? h('div', { class: 'table-wrap' }, pairs) : h('p', { class: 'muted' }, t('match.noPairs'))),
     section(t('match.shortlists'), shortlists(run)),
     section(t('match.explanations'), explanations),
