@@ -91,6 +91,7 @@ HANDLER(h_match_run_get);
 HANDLER(h_match_run_create);
 HANDLER(h_match_run_approve);
 HANDLER(h_match_run_discard);
+HANDLER(h_position_shortlist);
 extern const struct field_spec match_run_fields[], match_constraint_fields[], match_weight_fields[];
 extern const struct field_spec consent_fields[], position_status_fields[], application_stage_fields[],
     placement_accept_fields[], placement_status_fields[];

@@ -112,6 +112,7 @@ const struct route routes[] = {
     {"GET", "/api/v1/match-runs/{id}", h_match_run_get, STAFF, NULL, 0, 0},
     {"POST", "/api/v1/match-runs/{id}/approve", h_match_run_approve, STAFF, NULL, 0, 0},
     {"POST", "/api/v1/match-runs/{id}/discard", h_match_run_discard, STAFF, NULL, 0, 0},
+    {"GET", "/api/v1/positions/{id}/shortlist", h_position_shortlist, STAFF | COMPANY, NULL, 0, 0},
 
     /* the qualification (issue: Open Badges 3.0 credentials) */
     {"GET", "/api/v1/achievements", h_achievement_list, ANY, NULL, 0, 0},

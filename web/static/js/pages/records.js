@@ -310,6 +310,17 @@ async function positionExtras(rec, role, reload) {
       pagedTable({ path: '/applications', params: { position_id: rec.id }, limit: 20, rowHref: (a) => `#/applications/${a.id}`, empty: 'home.noApplications',
         columns: [RESOURCES.applications.columns[0], RESOURCES.applications.columns[3]] }).el,
       staff ? h('p', null, h('a', { href: `#/board?position_id=${rec.id}` }, t('positions.openBoard'))) : null));
+    // the newest match run's best candidates for this position, with reasons
+    let sl = null;
+    try { sl = await get(`/positions/${rec.id}/shortlist`); } catch { /* none */ }
+    if (sl && sl.run_id && sl.shortlist.length) {
+      side.push(section(t('match.positionShortlist'),
+        h('p', { class: 'muted' }, t('match.shortlistSub', { n: sl.candidates, places: rec.places ?? 1 })),
+        h('ol', { class: 'shortlist' }, sl.shortlist.map((c) => h('li', null,
+          h('strong', null, c.name), ` — ${t('match.score100', { score: String(Math.round(c.score / 100)) })} `,
+          badge('match.source', c.source),
+          h('ul', { class: 'reasons' }, c.reasons.map((r) => h('li', null, r))))))));
+    }
   }
   return { side };
 }
