@@ -106,16 +106,31 @@ rss_start=$(rss_kib "$spid")
 ( while kill -0 "$spid" 2>/dev/null; do rss_kib "$spid" >>"$tmp/rss" || true; sleep 1; done ) &
 sampler=$!
 
-# run NAME URL WRITE_PCT [TB_PATH]: one wrk phase; prints its RESULT line.
+# CPU time (user + system, clock ticks) of the given processes so far.
+cpu_ticks() { local t=0 p; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$t"; }
+hz=$(getconf CLK_TCK)
+nworkers=$(pgrep -P "$npid" | tr '\n' ' ')
+
+# run NAME URL WRITE_PCT [TB_PATH]: one wrk phase; prints its RESULT line
+# and the server's CPU time per request (less sensitive than req/s to other
+# load on a shared machine).
 run() {
-  local out="$tmp/$1.out"
+  local out="$tmp/$1.out" pids=$spid
+  [ "$1" = nginx ] && pids=$nworkers
+  # shellcheck disable=SC2086
+  local c0; c0=$(cpu_ticks $pids)
   WRITE_PCT=$3 TB_PATH=${4:-} wrk -t"$wthreads" -c"$conns" -d"${secs}s" --timeout 10s \
     -s "$root/bench/api/mixed.lua" "$2" >"$out" 2>"$tmp/$1.err"
+  # shellcheck disable=SC2086
+  local c1; c1=$(cpu_ticks $pids)
   local res; res=$(grep '^RESULT' "$out" | sed 's/^RESULT //')
+  local n; n=$(sed 's/^requests=\([0-9]*\).*/\1/' <<<"$res")
+  res="$res cpu_us_per_req=$(awk -v t=$((c1 - c0)) -v hz="$hz" -v n="$n" 'BEGIN { printf "%.1f", t / hz * 1e6 / n }')"
   printf '%-7s %s\n' "$1" "$res"
   [ -s "$tmp/$1.err" ] && sed "s/^/$1 wrk: /" "$tmp/$1.err" | head -3
   [ "$1" = nginx ] || grep -q 'non2xx=0 socket_errors=0' <<<"$res" || echo "$1" >>"$tmp/failed"
   sed 's/.*req_per_s=\([0-9]*\).*/\1/' <<<"$res" >"$tmp/$1.rps"
+  sed 's/.*cpu_us_per_req=\([0-9.]*\).*/\1/' <<<"$res" >"$tmp/$1.cpu"
 }
 for r in $(seq "$rounds"); do
   echo "round $r"
@@ -130,7 +145,9 @@ for r in $(seq "$rounds"); do
   done
   if [ -s "$tmp/reads.rps" ] && [ -s "$tmp/nginx.rps" ]; then
     awk -v a="$(cat "$tmp/reads.rps")" -v b="$(cat "$tmp/nginx.rps")" \
-      'BEGIN { printf "ratio   reads / nginx = %.2f\n", a / b }'
+      'BEGIN { printf "ratio   reads / nginx = %.2f (req/s)", a / b }'
+    awk -v a="$(cat "$tmp/reads.cpu")" -v b="$(cat "$tmp/nginx.cpu")" \
+      'BEGIN { printf ", nginx / reads = %.2f (CPU time per request)\n", b / a }'
   fi
 done
 

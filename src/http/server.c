@@ -321,6 +321,13 @@ static void client_address(struct MHD_Connection *c, struct arena *arena, char o
 
 /* ---- authentication ------------------------------------------------------------ */
 
+static int authenticated(struct request *r)
+{
+    r->actor.client_addr = r->client_addr;
+    r->authenticated = 1;
+    return 0;
+}
+
 static int authenticate(struct request *r, struct tb_err *err)
 {
     const char *authz = req_header(r, "Authorization");
@@ -332,13 +339,20 @@ static int authenticate(struct request *r, struct tb_err *err)
             return tb_fail(err, 401, "unauthenticated", "", "the API token is not valid");
         auth_token_hash(token, hash);
         struct tb_err e;
-        if (store_token_lookup(r->store, hash, &user_id, &r->token_read_only, &e) < 0) {
+        struct token_auth ta;
+        /* One statement: the token, its user's status and roles. */
+        if (store_token_auth(r->store, hash, &ta, &e) < 0) {
             if (e.status == 404)
                 return tb_fail(err, 401, "unauthenticated", "", "the API token is not valid, expired or was revoked");
             *err = e;
             return -1;
         }
+        if (!ta.active)
+            return tb_fail(err, 401, "unauthenticated", "", "this account is disabled");
+        r->token_read_only = ta.read_only;
         r->via_token = 1;
+        r->actor = ta.actor;
+        return authenticated(r);
     } else {
         const char *cookie = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, SESSION_COOKIE);
         if (!cookie || strlen(cookie) > 200)
@@ -374,9 +388,7 @@ static int authenticate(struct request *r, struct tb_err *err)
         return tb_fail(err, 401, "unauthenticated", "", "this account is disabled");
     if (store_actor_load(r->store, user_id, &r->actor, err) < 0)
         return -1;
-    r->actor.client_addr = r->client_addr;
-    r->authenticated = 1;
-    return 0;
+    return authenticated(r);
 }
 
 /* ---- routing -------------------------------------------------------------------- */
