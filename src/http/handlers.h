@@ -124,6 +124,9 @@ HANDLER(h_metrics);
 
 /* h_codes.c */
 HANDLER(h_codes_search);
+extern const struct field_spec trade_weight_fields[];
 HANDLER(h_trade_rank);
+HANDLER(h_trade_weights_get);
+HANDLER(h_trade_weights_put);
 
 #endif

@@ -140,6 +140,8 @@ const struct route routes[] = {
     {"GET", "/api/v1/codes/{list}", h_codes_search, PUBLIC, NULL, 0, 0},
     /* market selection (issue 13) */
     {"GET", "/api/v1/trade/rank", h_trade_rank, ANY, NULL, 0, 0},
+    {"GET", "/api/v1/trade/weights", h_trade_weights_get, STAFF, NULL, 0, 0},
+    {"PUT", "/api/v1/trade/weights", h_trade_weights_put, STAFF, trade_weight_fields, 0, 0},
 };
 
 const int routes_count = (int)(sizeof routes / sizeof routes[0]);

@@ -75,6 +75,14 @@ json_t *trade_result_json(const struct trade_result *r, const char *product, int
                 json_object_set_new(o, trade_columns[c].name, v);
         }
         json_object_set_new(o, "iso2", json_string(r->m[i].iso2));
+        json_t *pct = json_object();
+        for (int k = 0; k < TRADE_N_WEIGHTS; k++)
+            json_object_set_new(pct, trade_weight_names[k], num(r->m[i].pct[k], 1e4));
+        json_object_set_new(o, "percentiles", pct);
+        char why[320];
+        snprintf(why, sizeof why, "rank %d of %d, score %.1f: %s", r->m[i].rank, r->n,
+                 r->m[i].score, r->m[i].why);
+        json_object_set_new(o, "rank_explanation", json_string(why));
         json_array_append_new(markets, o);
     }
     char rev[8];

@@ -1,0 +1,91 @@
+// market.test.mjs - market selection beyond the ranking itself (issue 13): the
+// operator's stored ranking weights and the request's own, the rank of every
+// market explained in words, on the real BACI extract in data/trade.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServer, login, assertError, runCli, USERS } from './lib.mjs';
+
+const data = resolve(dirname(fileURLToPath(import.meta.url)), '../../data/trade');
+let srv, trainee, coordinator, coordinatorSi;
+
+before(async () => {
+  srv = await startServer();
+  for (const args of [
+    ['trade', 'import', '--db', srv.db, '--quiet', `${data}/baci/BACI_HS12_Y2018_shrimp6.csv`],
+    ['trade', 'import-geo', '--db', srv.db, `${data}/cepii/dist_cepii.csv.gz`],
+  ]) {
+    const r = runCli(args);
+    assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}`);
+  }
+  trainee = await login(srv.base, USERS.trainee.email);
+  coordinator = await login(srv.base, USERS.coordinator.email);
+  coordinatorSi = await login(srv.base, USERS.coordinatorSi.email);
+});
+after(async () => { if (srv) await srv.stop(); });
+
+const RANK = '/api/v1/trade/rank?home=VN&product=030617&limit=400';
+
+test('every market carries its rank explained in words and its percentile per indicator', async () => {
+  const r = await trainee.get(RANK);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.weights_source, 'default');
+  assert.deepEqual(r.json.weights, { size: 0.25, growth: 0.15, untapped: 0.25, share: 0.05,
+    distance: 0.15, concentration: 0.1, gdp_growth: 0.05 });
+  const n = r.json.count;
+  for (const m of r.json.markets) {
+    assert.match(m.rank_explanation, new RegExp(`^rank ${m.rank} of ${n}, score \\d+\\.\\d: `));
+    assert.match(m.rank_explanation, /lifted by|held back by|near the middle/);
+    assert.equal(Object.keys(m.percentiles).length, 7);
+  }
+  const first = r.json.markets[0];
+  assert.match(first.rank_explanation, /lifted by /);
+});
+
+test('an operator stores its weights; its users rank with them, a request overrides them', async () => {
+  const before = await trainee.get(RANK);
+  const put = await coordinator.put('/api/v1/trade/weights', { size: 1, growth: 0, untapped: 0, share: 0,
+    distance: 0, concentration: 0, gdp_growth: 0 });
+  assert.equal(put.status, 200, put.text);
+  assert.equal(put.json.source, 'operator');
+  assert.equal(put.json.weights.size, 1);
+  assert.equal(put.json.defaults.size, 0.25);
+
+  const mine = await trainee.get(RANK);
+  assert.equal(mine.json.weights_source, 'operator');
+  const byImport = [...mine.json.markets].sort((a, b) => b.import_value - a.import_value);
+  assert.equal(mine.json.markets[0].iso3, byImport[0].iso3);
+  assert.notDeepEqual(mine.json.markets.slice(0, 5).map((m) => m.iso3),
+    before.json.markets.slice(0, 5).map((m) => m.iso3));
+
+  // The other operator keeps the defaults.
+  const si = await coordinatorSi.get(RANK);
+  assert.equal(si.json.weights_source, 'default');
+  // The request's own weights apply over the operator's.
+  const own = await trainee.get(`${RANK}&weights=${encodeURIComponent('size=0,distance=1')}`);
+  assert.equal(own.json.weights_source, 'request');
+  assert.equal(own.json.weights.size, 0);
+  assert.equal(own.json.weights.distance, 1);
+  assert.equal(own.json.weights.growth, 0, 'unnamed weights stay the operator\'s');
+
+  // Back to the defaults.
+  const reset = await coordinator.put('/api/v1/trade/weights', {});
+  assert.equal(reset.status, 200, reset.text);
+  const back = await coordinator.get('/api/v1/trade/weights');
+  assert.equal(back.json.weights.size, 0.25);
+  const audit = await coordinator.get('/api/v1/audit?entity=trade_settings');
+  assert.equal(audit.status, 200, audit.text);
+  assert.ok(audit.json.items.length >= 2);
+});
+
+test('bad weights name the field; only staff store them', async () => {
+  assertError(await coordinator.put('/api/v1/trade/weights', { size: -1 }), 400, 'validation_failed', { field: 'size' });
+  assertError(await coordinator.put('/api/v1/trade/weights', { nearness: 1 }), 400, 'validation_failed', { field: 'nearness' });
+  assertError(await coordinator.put('/api/v1/trade/weights', { size: 'big' }), 400, 'validation_failed', { field: 'size' });
+  assertError(await coordinator.put('/api/v1/trade/weights', { size: 0, growth: 0, untapped: 0, share: 0,
+    distance: 0, concentration: 0, gdp_growth: 0 }), 400, 'validation_failed', { field: 'weights' });
+  assertError(await trainee.get(`${RANK}&weights=size%3D0,growth%3D0,untapped%3D0,share%3D0,distance%3D0,concentration%3D0,gdp_growth%3D0`),
+    400, 'validation_failed', { field: 'weights' });
+  assert.equal((await trainee.put('/api/v1/trade/weights', { size: 1 })).status, 403);
+});
