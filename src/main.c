@@ -33,6 +33,7 @@ static const struct cli_subcommand subcommands[] = {
     {"impact", cli_impact_main, "impact estimators on files: difference-in-differences, bootstrap intervals"},
     {"routes", cli_routes_main, "print the HTTP route table with the roles each route admits"},
     {"trade", cli_trade_main, "import trade statistics (CEPII BACI) and rank export markets"},
+    {"fx", cli_fx_main, "import ECB euro reference rates (export plans convert with them)"},
     {"version", version_main, "print the version"},
 };
 
