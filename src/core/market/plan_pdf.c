@@ -215,7 +215,7 @@ int plan_pdf(const json_t *plan, const json_t *progress, unsigned char **pdf, si
              s(doc, "currency"));
     text(&d, buf, "Sans 9", 6);
     if (json_is_true(json_object_get(doc, "synthetic")))
-        text(&d, "SYNTHETIC DEMONSTRATION DATA: the figures of this plan are made up.", "Sans Bold 10", 6);
+        text(&d, "SYNTHETIC DEMONSTRATION DATA: the sales targets and actuals of this plan (and any ranking marked synthetic) are made up.", "Sans Bold 10", 6);
     if (progress)
         chart(&d, progress);
     text(&d, "Markets", "Sans Bold 12", 4);

@@ -12,6 +12,8 @@ import * as admin from './pages/admin.js';
 import * as account from './pages/account.js';
 import * as matching from './pages/matching.js';
 import * as credentials from './pages/credentials.js';
+import * as markets from './pages/markets.js';
+import * as plans from './pages/plans.js';
 
 const RES = 'companies|graduates|cohorts|positions|applications|placements';
 const routes = [
@@ -37,6 +39,9 @@ const routes = [
   ['credentials/new', credentials.issue],
   ['credentials/keys', credentials.keys],
   ['credentials/:id', credentials.detail],
+  ['markets', markets.explorer],
+  ['export-plans', plans.list],
+  ['export-plans/:id', plans.detail],
   ['achievements', credentials.achievements],
   ['achievements/new', credentials.achievementForm],
   ['achievements/:id', credentials.achievementForm],
@@ -120,20 +125,22 @@ function navItems() {
   if (staff) {
     items.push(['#/companies', 'nav.companies'], ['#/graduates', 'nav.graduates'], ['#/cohorts', 'nav.cohorts'],
       ['#/positions', 'nav.positions'], ['#/board', 'nav.pipeline'], ['#/applications', 'nav.applications'],
-      ['#/placements', 'nav.placements'], ['#/matching', 'nav.matching'], ['#/credentials', 'nav.credentials']);
+      ['#/placements', 'nav.placements'], ['#/matching', 'nav.matching'], ['#/credentials', 'nav.credentials'],
+      ['#/markets', 'nav.markets'], ['#/export-plans', 'nav.exportPlans']);
     if (role === 'admin') items.push(['#/admin/orgs', 'nav.orgs'], ['#/admin/accreditations', 'nav.accreditations']);
     items.push(['#/admin/users', 'nav.users'], ['#/admin/audit', 'nav.audit']);
   } else if (role === 'company') {
     const s = subjectOf('company');
     if (s) items.push([`#/companies/${s.id}`, 'nav.myCompany']);
-    items.push(['#/positions', 'nav.positions'], ['#/applications', 'nav.shortlist'], ['#/placements', 'nav.placements']);
+    items.push(['#/positions', 'nav.positions'], ['#/applications', 'nav.shortlist'], ['#/placements', 'nav.placements'],
+      ['#/markets', 'nav.markets'], ['#/export-plans', 'nav.exportPlans']);
   } else if (role === 'trainee') {
     const s = subjectOf('trainee');
     if (s) items.push([`#/graduates/${s.id}`, 'nav.myProfile']);
     items.push(['#/positions', 'nav.openPositions'], ['#/applications', 'nav.myApplications'], ['#/placements', 'nav.placements'],
-      ['#/credentials', 'nav.credentials']);
+      ['#/credentials', 'nav.credentials'], ['#/markets', 'nav.markets'], ['#/export-plans', 'nav.exportPlans']);
   } else if (role === 'mentor') {
-    items.push(['#/placements', 'nav.placements']);
+    items.push(['#/placements', 'nav.placements'], ['#/export-plans', 'nav.exportPlans']);
   }
   return items;
 }
