@@ -89,3 +89,28 @@ test('bad weights name the field; only staff store them', async () => {
     400, 'validation_failed', { field: 'weights' });
   assert.equal((await trainee.put('/api/v1/trade/weights', { size: 1 })).status, 403);
 });
+
+test('tradebridge fx import: either ECB layout; a bad line stops with FILE:LINE and nothing stored', async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(`${tmpdir()}/tb-fx-`);
+  const good = `${dir}/eurofxref.csv`;
+  writeFileSync(good, 'Date, USD, JPY, SEK, \n14 October 2024, 1.0910, 162.80, 11.3900, \n');
+  const ok = runCli(['fx', 'import', '--db', srv.db, good]);
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.match(ok.stdout, /to 2024-10-14/);
+  const rate = runCli(['fx', 'rate', '--db', srv.db, '--from', 'SEK', '--to', 'USD', '--date', '2024-10-14']);
+  assert.equal(rate.status, 0, rate.stderr);
+  assert.match(rate.stdout, /^1 SEK = 0\.095786 USD on 2024-10-14/);
+  const bad = `${dir}/bad.csv`;
+  writeFileSync(bad, 'Date,USD\n2024-10-15,1.09\n2024-10-16,abc\n');
+  const r = runCli(['fx', 'import', '--db', srv.db, bad]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /bad\.csv:3: USD rate 'abc' is not a positive number/);
+  const none = runCli(['fx', 'rate', '--db', srv.db, '--from', 'EUR', '--to', 'USD', '--date', '2024-10-15']);
+  assert.equal(none.status, 0, 'the 15th falls back to the 14th: the bad file stored nothing');
+  assert.match(none.stdout, /= 1\.091000 USD/);
+  const vnd = runCli(['fx', 'rate', '--db', srv.db, '--from', 'EUR', '--to', 'VND', '--date', '2024-10-14']);
+  assert.equal(vnd.status, 1);
+  assert.match(vnd.stderr, /no reference rate for VND/);
+});
