@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -25,6 +26,48 @@
 extern const struct embedded_file demo_trade_files[];
 
 #define SEAFOOD_COMPANY "Bohus Skaldjur AB"
+
+/* Synthetic BACI-shaped flows (2018, HS12) of the demo sectors' products
+ * between 45 countries, from a fixed hash: for the explorer on products the
+ * real extract lacks, answered with "synthetic": true (h_trade.c). */
+static const char *const synth_products[] = {
+    "841370", "841381", "841391", "841221", "841229", "848120", "820760", "820770", "820790", "730890",
+    "730820", "732690", "731815", "761699", "940360", "940161", "940330", NULL,
+};
+static const int synth_countries[] = {
+    276, 251, 842, 156, 392, 752, 705, 233, 826, 528, 56, 724, 616, 203, 40, 208, 246, 579, 757, 124, 484, 76,
+    699, 410, 36, 710, 792, 348, 642, 300, 620, 372, 440, 428, 703, 191, 688, 784, 682, 360, 764, 704, 458, 380, 554,
+};
+
+static uint32_t mix(uint32_t x)
+{
+    x ^= x >> 16;
+    x *= 0x7feb352dU;
+    x ^= x >> 15;
+    x *= 0x846ca68bU;
+    return x ^ (x >> 16);
+}
+
+static int write_synthetic(const char *path)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return -1;
+    fprintf(f, "t,i,j,k,v,q\n");
+    int n = (int)(sizeof synth_countries / sizeof synth_countries[0]);
+    for (int p = 0; synth_products[p]; p++)
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < n; j++) {
+                uint32_t h = mix((uint32_t)(p * 7919 + i * 104729 + j * 15485863));
+                if (i == j || h % 100 < 35)
+                    continue;   /* not every pair trades every product */
+                /* bigger exporters and importers first in the list trade more */
+                double v = (double)(h % 5000 + 50) * 40.0 / (double)((i + 3) * (j + 3)) * (1 + p % 3);
+                fprintf(f, "2018,%d,%d,%s,%.3f,%.3f\n", synth_countries[i], synth_countries[j], synth_products[p], v,
+                        v / (5.0 + (double)(h % 40)));
+            }
+    return fclose(f) == 0 ? 0 : -1;
+}
 
 /* The extract and GeoDist written to a temporary folder and imported with
  * `tradebridge trade import|import-geo`, as an operator would. */
@@ -49,6 +92,15 @@ int demo_trade_import(const char *db)
     char *geo[] = {"trade", "import-geo", "--db", (char *)db, paths[1], NULL};
     if (rc == 0)
         rc = cli_trade_main(6, imp) == 0 && cli_trade_main(5, geo) == 0 ? 0 : -1;
+    /* The synthetic set for the demo's other products, apart: DB.synthetic.trade/. */
+    char synth_db[4096], synth[320];
+    snprintf(synth_db, sizeof synth_db, "%s.synthetic", db);
+    snprintf(synth, sizeof synth, "%s/BACI_HS12_Y2018_synthetic.csv", dir);
+    char *simp[] = {"trade", "import", "--db", synth_db, "--quiet", synth, NULL};
+    char *sgeo[] = {"trade", "import-geo", "--db", synth_db, paths[1], NULL};
+    if (rc == 0 && write_synthetic(synth) == 0)
+        rc = cli_trade_main(6, simp) == 0 && cli_trade_main(5, sgeo) == 0 ? 0 : -1;
+    unlink(synth);
     unlink(paths[0]);
     unlink(paths[1]);
     rmdir(dir);

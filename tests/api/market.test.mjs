@@ -43,6 +43,20 @@ test('every market carries its rank explained in words and its percentile per in
   assert.match(first.rank_explanation, /lifted by /);
 });
 
+test('real statistics are not synthetic; a demo product without them is answered from the labelled synthetic set', async () => {
+  const real = await trainee.get(RANK);
+  assert.equal(real.json.synthetic, false);
+  assert.match(real.json.sources, /CEPII BACI/);
+  const pumps = await trainee.get('/api/v1/trade/rank?home=SE&product=841370');
+  assert.equal(pumps.status, 200, pumps.text);
+  assert.equal(pumps.json.synthetic, true);
+  assert.match(pumps.json.sources, /^SYNTHETIC demonstration data/);
+  assert.ok(pumps.json.count > 20);
+  const none = await trainee.get('/api/v1/trade/rank?home=SE&product=010121');
+  assert.equal(none.json.count, 0);
+  assert.equal(none.json.synthetic, false);
+});
+
 test('an operator stores its weights; its users rank with them, a request overrides them', async () => {
   const before = await trainee.get(RANK);
   const put = await coordinator.put('/api/v1/trade/weights', { size: 1, growth: 0, untapped: 0, share: 0,

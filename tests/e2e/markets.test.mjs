@@ -49,6 +49,10 @@ test('the market explorer: table, map, bars, sorting and add to export plan', as
   await dialog.locator('select[name="plan"]').selectOption({ label: 'Cold-water shrimp: first markets (Bohus Skaldjur AB)' });
   await dialog.getByRole('button', { name: 'Add to export plan' }).click();
   await page.getByText('FRA added to the export plan', { exact: false }).waitFor();
+  // A demo product without trade statistics: the synthetic set, labelled.
+  await open(page, '#/markets?home=SE&product=841370', 'Which markets to export to');
+  await page.getByRole('note').filter({ hasText: 'Synthetic demonstration data' }).waitFor();
+  await page.locator('.market-table tbody tr').nth(10).waitFor();
   noProblems(page);
   assert.deepEqual(errors, [], 'no console error');
 });

@@ -56,9 +56,10 @@ export async function explorer() {
       out.append(h('p', { class: 'error', role: 'alert' }, errorText(e)));
       return;
     }
-    note.textContent = t('market.source', { home: state.data.home, revision: state.data.revision,
-      years: state.data.years.join('–'), weights: state.data.weights_source });
-    out.append(section(null, note), section(t('market.map'), map), section(t('market.bars'), bars),
+    note.textContent = t(state.data.synthetic ? 'market.sourceSynthetic' : 'market.source', { home: state.data.home,
+      revision: state.data.revision, years: state.data.years.join('–'), weights: state.data.weights_source });
+    out.append(state.data.synthetic ? h('p', { class: 'notice notice-synthetic', role: 'note' }, t('market.synthetic')) : null,
+      section(null, note), section(t('market.map'), map), section(t('market.bars'), bars),
       section(t('market.table'), table));
     drawTable();
     await drawMap();
