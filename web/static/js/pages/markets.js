@@ -103,7 +103,14 @@ export async function explorer() {
     const k = state.indicator;
     const values = state.data.markets.map((m) => m[k]).filter((v) => v !== null && v !== undefined);
     const lowerBetter = k === 'distw_km' || k === 'hhi';
-    const color = lib.scaleQuantile().domain(values).range(lowerBetter ? [...lib.schemeBlues[7]].reverse() : lib.schemeBlues[7]);
+    // Colour by rank among the markets (zero and below: the lightest), so a
+    // few very large markets do not wash out the rest.
+    const pos = [...new Set(values.filter((v) => v > 0))].sort((a, b) => a - b);
+    const color = (v) => {
+      let p = v > 0 && pos.length ? (lib.bisectLeft(pos, v) + 1) / pos.length : 0;
+      if (lowerBetter) p = v > 0 ? 1 - p + 1 / pos.length : 0;
+      return lib.interpolateBlues(0.12 + 0.83 * p);
+    };
     const width = 900, height = 460;
     const projection = lib.geoNaturalEarth1().fitSize([width, height], world);
     const path = lib.geoPath(projection);
