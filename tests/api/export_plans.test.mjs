@@ -210,3 +210,18 @@ test('bad input names the field and stores nothing', async () => {
   assertError(await coord.get(`/api/v1/export-plans/${id}/progress?currency=XYZ`), 400, 'validation_failed', { field: 'currency' });
   assertError(await coord.get('/api/v1/fx?from=SEK&to=VND&date=2024-10-11'), 422, 'no_exchange_rate');
 });
+
+test('a plan in SEK with targets beyond the rates takes actuals in SEK; other currencies need a rate', async () => {
+  const body = plan({ title: 'Pumps to the Nordics', currency: 'SEK',
+    markets: [market({ country: 'NO', targets: [{ quarter: '2026-Q1', amount_minor: 50000000 }] })] });
+  const r = await coord.post('/api/v1/export-plans', body);
+  assert.equal(r.status, 201, r.text);
+  const sek = await company.post(`/api/v1/export-plans/${r.json.id}/actuals`, { version: 1, actuals: [
+    { market: 'NO', quarter: '2026-Q1', currency: 'SEK', amount_minor: 41000000 }] });
+  assert.equal(sek.status, 200, sek.text);
+  const p = await company.get(`/api/v1/export-plans/${r.json.id}/progress`);
+  assert.equal(p.json.markets[0].rows[0].attainment, 0.82);
+  const nok = await company.post(`/api/v1/export-plans/${r.json.id}/actuals`, { version: 2, actuals: [
+    { market: 'NO', quarter: '2026-Q1', currency: 'NOK', amount_minor: 100 }] });
+  assertError(nok, 422, 'no_exchange_rate', { field: 'actuals[1].currency', message: /NOK in 2026-Q1/ });
+});

@@ -311,6 +311,10 @@ int fx_convert_period(const struct fx_table *t, int64_t minor, const char *from,
                       int year, int quarter, int64_t *out, const char *field, struct tb_err *err)
 {
     double a, b;
+    if (!strcmp(from, to) && known(from, field, err) == 0) {
+        *out = minor;   /* no rate needed, even for a quarter the rates do not reach yet */
+        return 0;
+    }
     if (fx_period_average(t, from, year, quarter, &a, field, err) < 0 ||
         fx_period_average(t, to, year, quarter, &b, field, err) < 0)
         return -1;

@@ -54,7 +54,7 @@ int fx_cross(const struct fx_table *t, const char *from, const char *to, const c
              double *out, const char *field, struct tb_err *err);
 /* An amount in minor units of `from` converted to minor units of `to` at the
  * ratio of the two currencies' average rates over the period (quarter 0 =
- * the year), rounded half away from zero. */
+ * the year), rounded half away from zero; the same currency needs no rate. */
 int fx_convert_period(const struct fx_table *t, int64_t minor, const char *from, const char *to,
                       int year, int quarter, int64_t *out, const char *field, struct tb_err *err);
 

@@ -72,6 +72,9 @@ static void test_fx_files(void **state)
     fx_period_average(&t, "JPY", 2024, 1, &jpy, "q", &err);
     assert_int_equal(fx_convert_period(&t, 100000, "SEK", "JPY", 2024, 1, &out, "x", &err), 0);
     assert_int_equal(out, llround(1000.0 * jpy / sek));
+    /* The same currency needs no rate, even past the file's end. */
+    assert_int_equal(fx_convert_period(&t, 12345, "SEK", "SEK", 2030, 2, &out, "x", &err), 0);
+    assert_int_equal(out, 12345);
     /* No rate: a currency the ECB does not quote, a discontinued one, a date past the file. */
     assert_int_equal(fx_rate(&t, "VND", "2024-10-11", &r, "actuals[0].currency", &err), -1);
     assert_int_equal(err.status, 422);
