@@ -122,7 +122,7 @@ static json_t *doc_of(const json_t *body, const json_t *actuals)
     json_object_del(doc, "version");
     if (!json_object_get(doc, "status"))
         json_object_set_new(doc, "status", json_string("draft"));
-    json_object_set(doc, "actuals", actuals ? (json_t *)actuals : json_array());
+    json_object_set_new(doc, "actuals", actuals ? json_deep_copy(actuals) : json_array());
     return doc;
 }
 
