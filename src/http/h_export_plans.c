@@ -17,6 +17,7 @@
 #include "core/market/plan.h"
 #include "core/trade/csvrows.h"
 #include "http/entity_http.h"
+#include "http/export.h"
 #include "http/handlers.h"
 #include "http/plan_xlsx.h"
 #include "store/market.h"
@@ -171,8 +172,12 @@ int h_export_plan_list(struct request *r, struct response *res, struct tb_err *e
 {
     struct list_query q;
     struct list_page page;
-    if (req_list_query(r, &q, "company_id", "status", NULL, err) < 0 ||
-        store_plan_list(r->store, &r->actor, &q, &page, err) < 0)
+    enum export_format fmt;
+    if (req_list_query(r, &q, "company_id", "status", NULL, err) < 0 || export_format_of(r, &fmt, err) < 0)
+        return -1;
+    if (fmt)   /* ?format=csv|xlsx: every page as a download */
+        return export_store_list(r, res, fmt, "export-plans", store_plan_list, &q, err);
+    if (store_plan_list(r->store, &r->actor, &q, &page, err) < 0)
         return -1;
     return respond_page(res, &page);
 }

@@ -225,3 +225,13 @@ test('a plan in SEK with targets beyond the rates takes actuals in SEK; other cu
     { market: 'NO', quarter: '2026-Q1', currency: 'NOK', amount_minor: 100 }] });
   assertError(nok, 422, 'no_exchange_rate', { field: 'actuals[1].currency', message: /NOK in 2026-Q1/ });
 });
+
+test('the list as CSV, like every list', async () => {
+  const r = await coord.get('/api/v1/export-plans?format=csv&status=active');
+  assert.equal(r.status, 200, r.text);
+  assert.match(r.headers.get('content-type'), /text\/csv/);
+  const lines = r.text.replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+  assert.match(lines[0], /^id,org_id,company_id,placement_id,title,status,/);
+  assert.ok(lines.length > 2);
+  assert.ok(lines.slice(1).every((l) => l.includes(',active,')));
+});
