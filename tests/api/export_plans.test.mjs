@@ -235,3 +235,11 @@ test('the list as CSV, like every list', async () => {
   assert.ok(lines.length > 2);
   assert.ok(lines.slice(1).every((l) => l.includes(',active,')));
 });
+
+test('a company with an export plan is not deleted under it (409)', async () => {
+  const c = await coord.get('/api/v1/companies?q=Bohus%20Skaldjur');
+  assert.equal(c.json.items.length, 1, c.text);
+  const d = await coord.del(`/api/v1/companies/${c.json.items[0].id}`);
+  assert.equal(d.status, 409, d.text);
+  assert.equal((await coord.get(`/api/v1/companies/${c.json.items[0].id}`)).status, 200);
+});
