@@ -217,12 +217,12 @@ static int write_plan(struct store *st, const struct tb_actor *a, const json_t *
                            .title = title, .status = status, .doc = doc, .change = "created"};
     int64_t id;
     json_t *out = NULL;
-    int rc = store_plan_create(st, a, &w, &id, err);
+    int rc = store_export_plan_create(st, a, &w, &id, err);
     if (rc == 0 && strcmp(status, "draft")) {
         /* The company's sales so far: a second version. */
         json_object_set_new(doc, "actuals", actuals(markets, currency, k, strcmp(status, "closed") ? 2 + k % 2 : 3));
         w.change = "actuals";
-        rc = store_plan_update(st, a, id, 1, &w, &out, err);
+        rc = store_export_plan_update(st, a, id, 1, &w, &out, err);
         json_decref(out);
     }
     json_decref(doc);

@@ -176,8 +176,8 @@ int h_export_plan_list(struct request *r, struct response *res, struct tb_err *e
     if (req_list_query(r, &q, "company_id", "status", NULL, err) < 0 || export_format_of(r, &fmt, err) < 0)
         return -1;
     if (fmt)   /* ?format=csv|xlsx: every page as a download */
-        return export_store_list(r, res, fmt, "export-plans", store_plan_list, &q, err);
-    if (store_plan_list(r->store, &r->actor, &q, &page, err) < 0)
+        return export_store_list(r, res, fmt, "export-plans", store_export_plan_list, &q, err);
+    if (store_export_plan_list(r->store, &r->actor, &q, &page, err) < 0)
         return -1;
     return respond_page(res, &page);
 }
@@ -185,7 +185,7 @@ int h_export_plan_list(struct request *r, struct response *res, struct tb_err *e
 int h_export_plan_counts(struct request *r, struct response *res, struct tb_err *err)
 {
     json_t *c;
-    if (store_plan_counts(r->store, &r->actor, &c, err) < 0)
+    if (store_export_plan_counts(r->store, &r->actor, &c, err) < 0)
         return -1;
     return respond_json(res, 200, json_pack("{s:o}", "export_plans", c));
 }
@@ -193,7 +193,7 @@ int h_export_plan_counts(struct request *r, struct response *res, struct tb_err 
 int h_export_plan_get(struct request *r, struct response *res, struct tb_err *err)
 {
     json_t *plan;
-    if (store_plan_get(r->store, &r->actor, r->ids[0], &plan, err) < 0)
+    if (store_export_plan_get(r->store, &r->actor, r->ids[0], &plan, err) < 0)
         return -1;
     return plan_reply(r, res, 200, plan);
 }
@@ -241,9 +241,9 @@ int h_export_plan_create(struct request *r, struct response *res, struct tb_err 
     json_t *plan = NULL;
     int rc = plan_check(doc, err);
     if (rc == 0)
-        rc = store_plan_create(r->store, &r->actor, &w, &id, err);
+        rc = store_export_plan_create(r->store, &r->actor, &w, &id, err);
     json_decref(doc);
-    if (rc < 0 || store_plan_get(r->store, &r->actor, id, &plan, err) < 0)
+    if (rc < 0 || store_export_plan_get(r->store, &r->actor, id, &plan, err) < 0)
         return -1;
     res->location = arena_printf(r->arena, "/api/v1/export-plans/%lld", (long long)id);
     return plan_reply(r, res, 201, plan);
@@ -261,7 +261,7 @@ static int write_version(struct request *r, struct response *res, json_t *doc, c
     if (rc == 0 && json_array_size(json_object_get(doc, "actuals")))
         rc = check_rates(r, doc, err);
     if (rc == 0)
-        rc = store_plan_update(r->store, &r->actor, r->ids[0], version, &w, &plan, err);
+        rc = store_export_plan_update(r->store, &r->actor, r->ids[0], version, &w, &plan, err);
     json_decref(doc);
     return rc < 0 ? -1 : plan_reply(r, res, 200, plan);
 }
@@ -270,7 +270,7 @@ int h_export_plan_update(struct request *r, struct response *res, struct tb_err 
 {
     int64_t version;
     json_t *old;
-    if (req_version(r, &version, err) < 0 || store_plan_get(r->store, &r->actor, r->ids[0], &old, err) < 0)
+    if (req_version(r, &version, err) < 0 || store_export_plan_get(r->store, &r->actor, r->ids[0], &old, err) < 0)
         return -1;
     json_t *doc = doc_of(r->body, json_object_get(json_object_get(old, "doc"), "actuals"));
     json_decref(old);
@@ -282,7 +282,7 @@ static int merge_actuals(struct request *r, struct response *res, const json_t *
 {
     int64_t version;
     json_t *old;
-    if (req_version(r, &version, err) < 0 || store_plan_get(r->store, &r->actor, r->ids[0], &old, err) < 0)
+    if (req_version(r, &version, err) < 0 || store_export_plan_get(r->store, &r->actor, r->ids[0], &old, err) < 0)
         return -1;
     json_t *doc = json_deep_copy(json_object_get(old, "doc"));
     json_decref(old);
@@ -376,7 +376,7 @@ int h_export_plan_actuals_csv(struct request *r, struct response *res, struct tb
 int h_export_plan_versions(struct request *r, struct response *res, struct tb_err *err)
 {
     json_t *v;
-    if (store_plan_versions(r->store, &r->actor, r->ids[0], &v, err) < 0)
+    if (store_export_plan_versions(r->store, &r->actor, r->ids[0], &v, err) < 0)
         return -1;
     return respond_json(res, 200, json_pack("{s:o}", "items", v));
 }
@@ -384,7 +384,7 @@ int h_export_plan_versions(struct request *r, struct response *res, struct tb_er
 int h_export_plan_version_get(struct request *r, struct response *res, struct tb_err *err)
 {
     json_t *v;
-    if (store_plan_version_get(r->store, &r->actor, r->ids[0], r->ids[1], &v, err) < 0)
+    if (store_export_plan_version_get(r->store, &r->actor, r->ids[0], r->ids[1], &v, err) < 0)
         return -1;
     return respond_json(res, 200, v);
 }
@@ -406,8 +406,8 @@ int h_export_plan_diff(struct request *r, struct response *res, struct tb_err *e
     json_t *a = NULL, *b = NULL;
     if (query_version(r, "from", &from, err) < 0 || query_version(r, "to", &to, err) < 0)
         return -1;
-    if (store_plan_version_get(r->store, &r->actor, r->ids[0], from, &a, err) < 0 ||
-        store_plan_version_get(r->store, &r->actor, r->ids[0], to, &b, err) < 0) {
+    if (store_export_plan_version_get(r->store, &r->actor, r->ids[0], from, &a, err) < 0 ||
+        store_export_plan_version_get(r->store, &r->actor, r->ids[0], to, &b, err) < 0) {
         json_decref(a);
         return -1;
     }
@@ -441,7 +441,7 @@ static int progress_of(struct request *r, const json_t *plan, json_t **out, stru
 int h_export_plan_progress(struct request *r, struct response *res, struct tb_err *err)
 {
     json_t *plan, *p = NULL;
-    if (store_plan_get(r->store, &r->actor, r->ids[0], &plan, err) < 0)
+    if (store_export_plan_get(r->store, &r->actor, r->ids[0], &plan, err) < 0)
         return -1;
     int rc = progress_of(r, plan, &p, err);
     json_decref(plan);
@@ -465,7 +465,7 @@ static int send_file(struct request *r, struct response *res, void *data, size_t
 int h_export_plan_pdf(struct request *r, struct response *res, struct tb_err *err)
 {
     json_t *plan, *p = NULL;
-    if (store_plan_get(r->store, &r->actor, r->ids[0], &plan, err) < 0)
+    if (store_export_plan_get(r->store, &r->actor, r->ids[0], &plan, err) < 0)
         return -1;
     json_object_set_new(plan, "doc", plan_decorate(json_object_get(plan, "doc")));
     unsigned char *pdf = NULL;
@@ -481,7 +481,7 @@ int h_export_plan_pdf(struct request *r, struct response *res, struct tb_err *er
 int h_export_plan_xlsx(struct request *r, struct response *res, struct tb_err *err)
 {
     json_t *plan, *p = NULL;
-    if (store_plan_get(r->store, &r->actor, r->ids[0], &plan, err) < 0)
+    if (store_export_plan_get(r->store, &r->actor, r->ids[0], &plan, err) < 0)
         return -1;
     json_object_set_new(plan, "doc", plan_decorate(json_object_get(plan, "doc")));
     void *data = NULL;

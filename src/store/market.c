@@ -37,7 +37,7 @@ static void decode_doc(json_t *row)
 static int plan_read(struct store *st, const struct tb_actor *a, int64_t id, json_t **out,
                      struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_PLAN_GET, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_XPLAN_GET, err);
     if (!s)
         return -1;
     st_bind_actor(s, a);
@@ -62,7 +62,7 @@ static void bind_write(sqlite3_stmt *s, const struct plan_write *w)
 static int plan_record(struct store *st, const struct tb_actor *a, int64_t org_id, int64_t id,
                        const char *change, json_t *audit, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_PLAN_VERSION_INSERT, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_XPLAN_VERSION_INSERT, err);
     if (!s)
         return -1;
     st_bind_actor(s, a);
@@ -76,13 +76,13 @@ static int plan_record(struct store *st, const struct tb_actor *a, int64_t org_i
                            "export_plan", id, audit, err);
 }
 
-int store_plan_create(struct store *st, const struct tb_actor *a, const struct plan_write *w,
+int store_export_plan_create(struct store *st, const struct tb_actor *a, const struct plan_write *w,
                       int64_t *id, struct tb_err *err)
 {
     int owned;
     if (st_tx_begin(st, &owned, err) < 0)
         return -1;
-    sqlite3_stmt *s = st_stmt(st, STMT_PLAN_INSERT, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_XPLAN_INSERT, err);
     int rc = -1;
     if (s) {
         st_bind_actor(s, a);
@@ -103,16 +103,16 @@ int store_plan_create(struct store *st, const struct tb_actor *a, const struct p
     return st_tx_end(st, owned, rc, err);
 }
 
-int store_plan_get(struct store *st, const struct tb_actor *a, int64_t id, json_t **out,
+int store_export_plan_get(struct store *st, const struct tb_actor *a, int64_t id, json_t **out,
                    struct tb_err *err)
 {
     return plan_read(st, a, id, out, err);
 }
 
-int store_plan_list(struct store *st, const struct tb_actor *a, const struct list_query *q,
+int store_export_plan_list(struct store *st, const struct tb_actor *a, const struct list_query *q,
                     struct list_page *page, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_PLAN_LIST, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_XPLAN_LIST, err);
     if (!s)
         return -1;
     st_bind_actor(s, a);
@@ -135,7 +135,7 @@ int store_plan_list(struct store *st, const struct tb_actor *a, const struct lis
     return 0;
 }
 
-int store_plan_update(struct store *st, const struct tb_actor *a, int64_t id, int64_t version,
+int store_export_plan_update(struct store *st, const struct tb_actor *a, int64_t id, int64_t version,
                       const struct plan_write *w, json_t **out, struct tb_err *err)
 {
     int owned;
@@ -145,7 +145,7 @@ int store_plan_update(struct store *st, const struct tb_actor *a, int64_t id, in
     int rc = plan_read(st, a, id, &old, err);
     if (rc == 0)
         rc = st_version_mismatch(old, version, err);
-    sqlite3_stmt *s = rc == 0 ? st_stmt(st, STMT_PLAN_UPDATE, err) : NULL;
+    sqlite3_stmt *s = rc == 0 ? st_stmt(st, STMT_XPLAN_UPDATE, err) : NULL;
     if (rc == 0 && !s)
         rc = -1;
     if (s) {
@@ -170,9 +170,9 @@ int store_plan_update(struct store *st, const struct tb_actor *a, int64_t id, in
     return st_tx_end(st, owned, rc, err);
 }
 
-int store_plan_counts(struct store *st, const struct tb_actor *a, json_t **out, struct tb_err *err)
+int store_export_plan_counts(struct store *st, const struct tb_actor *a, json_t **out, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_PLAN_COUNTS, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_XPLAN_COUNTS, err);
     if (!s)
         return -1;
     st_bind_actor(s, a);
@@ -189,14 +189,14 @@ int store_plan_counts(struct store *st, const struct tb_actor *a, json_t **out, 
     return 0;
 }
 
-int store_plan_versions(struct store *st, const struct tb_actor *a, int64_t id, json_t **out,
+int store_export_plan_versions(struct store *st, const struct tb_actor *a, int64_t id, json_t **out,
                         struct tb_err *err)
 {
     json_t *plan;
     if (plan_read(st, a, id, &plan, err) < 0)
         return -1;
     json_decref(plan);
-    sqlite3_stmt *s = st_stmt(st, STMT_PLAN_VERSIONS, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_XPLAN_VERSIONS, err);
     if (!s)
         return -1;
     st_bind_actor(s, a);
@@ -204,14 +204,14 @@ int store_plan_versions(struct store *st, const struct tb_actor *a, int64_t id, 
     return st_rows(st, s, out, err);
 }
 
-int store_plan_version_get(struct store *st, const struct tb_actor *a, int64_t id, int64_t version,
+int store_export_plan_version_get(struct store *st, const struct tb_actor *a, int64_t id, int64_t version,
                            json_t **out, struct tb_err *err)
 {
     json_t *plan;
     if (plan_read(st, a, id, &plan, err) < 0)
         return -1;
     json_decref(plan);
-    sqlite3_stmt *s = st_stmt(st, STMT_PLAN_VERSION_GET, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_XPLAN_VERSION_GET, err);
     if (!s)
         return -1;
     st_bind_actor(s, a);

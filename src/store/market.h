@@ -26,23 +26,23 @@ struct plan_write {
     const json_t *doc;
     const char *change;                         /* created | updated | actuals */
 };
-int store_plan_create(struct store *st, const struct tb_actor *a, const struct plan_write *w,
+int store_export_plan_create(struct store *st, const struct tb_actor *a, const struct plan_write *w,
                       int64_t *id, struct tb_err *err);
-int store_plan_get(struct store *st, const struct tb_actor *a, int64_t id, json_t **out,
+int store_export_plan_get(struct store *st, const struct tb_actor *a, int64_t id, json_t **out,
                    struct tb_err *err);
 /* f1 = company_id, f2 = status. */
-int store_plan_list(struct store *st, const struct tb_actor *a, const struct list_query *q,
+int store_export_plan_list(struct store *st, const struct tb_actor *a, const struct list_query *q,
                     struct list_page *page, struct tb_err *err);
 /* 412 when `version` is not the stored one. */
-int store_plan_update(struct store *st, const struct tb_actor *a, int64_t id, int64_t version,
+int store_export_plan_update(struct store *st, const struct tb_actor *a, int64_t id, int64_t version,
                       const struct plan_write *w, json_t **out, struct tb_err *err);
 /* {"draft": n, ...} over the actor's operator (what a funder sees). */
-int store_plan_counts(struct store *st, const struct tb_actor *a, json_t **out, struct tb_err *err);
+int store_export_plan_counts(struct store *st, const struct tb_actor *a, json_t **out, struct tb_err *err);
 /* The versions of a plan the actor can read: [{version, title, status, change,
  * changed_by, changed_by_name, changed_at}]; one version with its doc. */
-int store_plan_versions(struct store *st, const struct tb_actor *a, int64_t id, json_t **out,
+int store_export_plan_versions(struct store *st, const struct tb_actor *a, int64_t id, json_t **out,
                         struct tb_err *err);
-int store_plan_version_get(struct store *st, const struct tb_actor *a, int64_t id, int64_t version,
+int store_export_plan_version_get(struct store *st, const struct tb_actor *a, int64_t id, int64_t version,
                            json_t **out, struct tb_err *err);
 
 /* ---- ECB reference rates ---- */
