@@ -25,6 +25,7 @@ test('1280 px: the menu is one row for admin and coordinator; the board fits; th
     assert.ok(hidden <= 1, `${who}: no menu item is scrolled out of sight (${hidden}px)`);
     assert.ok(await page.locator('#lang-select').isVisible());
     await open(page, '#/board');
+    await page.waitForSelector('.board-col');   // the columns come with the board's data
     const b = await page.evaluate(() => {
       const board = document.querySelector('.board');
       const last = [...board.querySelectorAll('.board-col')].pop().getBoundingClientRect();

@@ -180,6 +180,8 @@ async function route() {
 }
 
 // ---- navigation per role ----
+const MORE = true;
+
 function navItems() {
   const role = mainRole();
   const items = [['#/', 'nav.home']];
@@ -187,11 +189,12 @@ function navItems() {
   if (staff) {
     items.push(['#/companies', 'nav.companies'], ['#/graduates', 'nav.graduates'], ['#/cohorts', 'nav.cohorts'],
       ['#/positions', 'nav.positions'], ['#/board', 'nav.pipeline'], ['#/applications', 'nav.applications'],
-      ['#/placements', 'nav.placements'], ['#/matching', 'nav.matching'], ['#/credentials', 'nav.credentials'], ['#/import', 'nav.import'],
-      ['#/training', 'nav.training'], ['#/curricula', 'nav.curricula'],
-      ['#/markets', 'nav.markets'], ['#/export-plans', 'nav.exportPlans']);
-    if (role === 'admin') items.push(['#/admin/orgs', 'nav.orgs'], ['#/admin/accreditations', 'nav.accreditations']);
-    items.push(['#/admin/users', 'nav.users'], ['#/admin/audit', 'nav.audit']);
+      ['#/placements', 'nav.placements'], ['#/matching', 'nav.matching'], ['#/credentials', 'nav.credentials'],
+      ['#/training', 'nav.training'], ['#/markets', 'nav.markets']);
+    // Less frequent pages sit under "More", so the menu stays one row at 1280 px.
+    items.push(['#/curricula', 'nav.curricula', MORE], ['#/export-plans', 'nav.exportPlans', MORE], ['#/import', 'nav.import', MORE]);
+    if (role === 'admin') items.push(['#/admin/orgs', 'nav.orgs', MORE], ['#/admin/accreditations', 'nav.accreditations', MORE]);
+    items.push(['#/admin/users', 'nav.users', MORE], ['#/admin/audit', 'nav.audit', MORE]);
   } else if (role === 'company') {
     const s = subjectOf('company');
     if (s) items.push([`#/companies/${s.id}`, 'nav.myCompany']);
@@ -218,9 +221,19 @@ function renderNav() {
   const { path } = parseHash();
   const cur = `#/${path}`;
   const ul = h('ul', { class: 'nav-list' });
-  for (const [href, key] of navItems()) {
+  const sub = h('ul', { class: 'nav-sub' });
+  let moreActive = false;
+  for (const [href, key, more] of navItems()) {
     const active = href === '#/' ? cur === '#/' : cur === href || cur.startsWith(`${href}/`);
-    ul.append(h('li', null, h('a', { href, class: active ? 'active' : null, aria: { current: active ? 'page' : null } }, t(key))));
+    const li = h('li', null, h('a', { href, class: active ? 'active' : null, aria: { current: active ? 'page' : null } }, t(key)));
+    if (more) { sub.append(li); moreActive = moreActive || active; } else ul.append(li);
+  }
+  if (sub.children.length) {
+    const details = h('details', { class: 'nav-more' }, h('summary', { class: moreActive ? 'active' : null }, t('nav.more')), sub);
+    // a choice closes the list; so does a click elsewhere
+    sub.addEventListener('click', () => { details.open = false; });
+    document.addEventListener('click', (e) => { if (!details.contains(e.target)) details.open = false; });
+    ul.append(h('li', null, details));
   }
   const me = session.me.user;
   const org = session.me.roles[0] ? session.me.roles[0].org_name : '';
