@@ -7,6 +7,7 @@
 #define TB_CLI_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "core/error.h"
@@ -56,5 +57,11 @@ int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(print
  * set (EFBIG past max bytes). */
 char *cli_read_file(const char *path, size_t max, size_t *len);
 int cli_read_secret(char *buf, size_t n);
+/* An operator named by its id or its name; -1 with err when there is none. */
+int cli_resolve_org(struct store *st, const char *org, int64_t *id, struct tb_err *err);
+/* arena_new for a subcommand. Allocation-failure policy of the command line:
+ * a failure it cannot hand back (here, at the start of a command) ends the
+ * process with a one-line reason and exit status 1. */
+struct arena *cli_arena_new(const char *cmd, size_t cap_bytes);
 
 #endif

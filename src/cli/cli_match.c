@@ -264,7 +264,7 @@ static int run_assign(struct opts *o)
     char *buf = read_input(o->file, &len);
     if (!buf)
         return len == 0 ? 2 : 1;   /* cannot open: a usage error */
-    struct arena *a = arena_new(0);
+    struct arena *a = cli_arena_new("match", 0);
     struct tb_err err = { 0 };
     struct tb_match_input in;
     int rc = tb_match_parse(buf, len, a, &in, &err);
@@ -383,7 +383,7 @@ static int run_stable(struct opts *o)
     char *buf = read_input(o->file, &len);
     if (!buf)
         return len == 0 ? 2 : 1;   /* cannot open: a usage error */
-    struct arena *a = arena_new(0);
+    struct arena *a = cli_arena_new("match", 0);
     struct tb_err err = { 0 };
     struct tb_match_input in;
     int rc = tb_match_parse(buf, len, a, &in, &err);

@@ -734,7 +734,7 @@ static int rank_main(int argc, char **argv)
     q.per_product = per_product;
     q.geo = &L.geo;
     q.wdi = &L.wdi;
-    struct arena *a = arena_new(0);
+    struct arena *a = cli_arena_new("trade", 0);
     struct trade_result r;
     int rc = EXIT_OK;
     if (!a || trade_rank(&q, a, &r, &err) < 0) {

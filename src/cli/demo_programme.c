@@ -17,6 +17,7 @@
 #include "cli/demo_data.h"
 #include "core/agreement.h"
 #include "core/codes.h"
+#include "core/date.h"
 #include "store/entity.h"
 
 /* ---- randomness ------------------------------------------------------- */
@@ -121,33 +122,10 @@ static const char *pick_code(struct rng *r, const char *list)
 
 /* ---- dates (days since 1970-01-01) ------------------------------------ */
 
-static int64_t days_from_civil(int y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int *y, int *m, int *d)
-{
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
 static void fmt_date(int64_t days, char out[11])
 {
     int y, m, d;
-    civil_from_days(days, &y, &m, &d);
+    tb_civil_from_days(days, &y, &m, &d);
     snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
 }
 
@@ -155,19 +133,19 @@ static void fmt_date(int64_t days, char out[11])
 static int64_t end_after_months(int64_t start, int months)
 {
     int y, m, d;
-    civil_from_days(start, &y, &m, &d);
+    tb_civil_from_days(start, &y, &m, &d);
     m += months;
     y += (m - 1) / 12;
     m = (m - 1) % 12 + 1;
-    return days_from_civil(y, m, d) - 1;
+    return tb_days_from_civil(y, m, d) - 1;
 }
 
 /* Snaps to the 1st or 15th of a month (availability dates look like that). */
 static int64_t snap_half_month(int64_t days)
 {
     int y, m, d;
-    civil_from_days(days, &y, &m, &d);
-    return days_from_civil(y, m, d < 8 ? 1 : 15);
+    tb_civil_from_days(days, &y, &m, &d);
+    return tb_days_from_civil(y, m, d < 8 ? 1 : 15);
 }
 
 /* ---- text helpers ----------------------------------------------------- */
@@ -840,9 +818,9 @@ static void gen_graduate(struct demo *d, int home, int showcase)
         g->mobility[g->nmob++] = country_code("SE");
         g->mobility[g->nmob++] = country_code("DE");
         g->mobility[g->nmob++] = country_code("AT");
-        g->available = days_from_civil(2027, 1, 15);
+        g->available = tb_days_from_civil(2027, 1, 15);
         g->consent = 1;
-        g->consent_day = days_from_civil(2026, 9, 21);
+        g->consent_day = tb_days_from_civil(2026, 9, 21);
         fill_digits(r, nats[HOME_SE].phone, g->phone, sizeof g->phone);
         d->ngr++;
         return;
@@ -1077,7 +1055,7 @@ static void gen_position(struct demo *d, int company, int cohort, int status)
     int y = start_month[cohort][0], mo = start_month[cohort][1];
     if (cohort == 2 && chance(r, 0.35))
         mo = 3;
-    p->start = days_from_civil(y, mo, 1);
+    p->start = tb_days_from_civil(y, mo, 1);
     p->start += (7 - (p->start + 3) % 7) % 7; /* the first Monday (1970-01-01 was a Thursday) */
     p->months = cohort == 0 ? rnd(r, 6, 8) : cohort == 1 ? rnd(r, 9, 12) : rnd(r, 6, 10);
     const struct demo_home *h = &homes[c->home];
@@ -1679,13 +1657,13 @@ int demo_programme_build(struct store *st, const struct demo_people *people, uin
     d->st = st;
     d->people = people;
     d->counts = counts;
-    d->ref = days_from_civil(2026, 11, 1);
-    d->cohort_start[0] = days_from_civil(2026, 1, 12);
-    d->cohort_end[0] = days_from_civil(2026, 10, 30);
-    d->cohort_start[1] = days_from_civil(2026, 8, 17);
-    d->cohort_end[1] = days_from_civil(2027, 8, 31);
-    d->cohort_start[2] = days_from_civil(2027, 1, 11);
-    d->cohort_end[2] = days_from_civil(2028, 1, 31);
+    d->ref = tb_days_from_civil(2026, 11, 1);
+    d->cohort_start[0] = tb_days_from_civil(2026, 1, 12);
+    d->cohort_end[0] = tb_days_from_civil(2026, 10, 30);
+    d->cohort_start[1] = tb_days_from_civil(2026, 8, 17);
+    d->cohort_end[1] = tb_days_from_civil(2027, 8, 31);
+    d->cohort_start[2] = tb_days_from_civil(2027, 1, 11);
+    d->cohort_end[2] = tb_days_from_civil(2028, 1, 31);
     int rc = -1;
     compose(d);
 

@@ -192,6 +192,8 @@ void *arena_realloc(struct arena *a, void *old, size_t old_n, size_t new_n)
         return arena_alloc(a, new_n);
     if (new_n <= old_n)
         return old;
+    if (new_n > SIZE_MAX / 2)
+        return failed(a);   /* the same guard as arena_alloc: round_up must not wrap */
     struct block *b = a->head;
     if (old == a->last && b) {
         size_t need = round_up(new_n);

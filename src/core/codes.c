@@ -457,3 +457,8 @@ int codes_cefr_rank(const char *level)
     const struct code_entry *e = codes_find(CODES_CEFR, level);
     return e ? e->level : -1;
 }
+
+int codes_known(int list, const char *code)
+{
+    return codes_find((enum code_list)list, code) != NULL;
+}

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "core/cred/hash.h"
+#include "core/date.h"
 #include "core/cred/jcs.h"
 #include "core/cred/jsonld.h"
 #include "core/cred/rdfc.h"
@@ -37,19 +38,6 @@ enum di_suite di_suite_parse(const char *name)
     if (!strcmp(name, "eddsa-jcs-2022"))
         return DI_EDDSA_JCS_2022;
     return DI_SUITE_UNKNOWN;
-}
-
-static int days_from_civil(int y, int m, int d, long long *out)
-{
-    /* Days since 1970-01-01 in the proleptic Gregorian calendar, without
-     * timegm() so the core stays free of the TZ environment. */
-    y -= m <= 2;
-    long long era = (y >= 0 ? y : y - 399) / 400;
-    long long yoe = y - era * 400;
-    long long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    *out = era * 146097 + doe - 719468;
-    return 0;
 }
 
 /* The number in s[0..n), which must be n ASCII digits; -1 otherwise. */
@@ -102,8 +90,7 @@ int cred_parse_time(const char *s, long long *epoch)
     }
     if (*p)
         return -1;
-    long long days;
-    days_from_civil(Y, M, D, &days);
+    long long days = tb_days_from_civil(Y, M, D);
     *epoch = days * 86400 + h * 3600LL + mi * 60LL + sec - off;
     return 0;
 }

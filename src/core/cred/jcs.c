@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/cred/nquads.h"   /* utf8_valid */
+#include "core/utf8.h"
 
 /* Next UTF-16 code unit of a valid UTF-8 string; *pending holds the low
  * surrogate of a supplementary character between calls. */
@@ -122,7 +122,7 @@ int jcs_format_number(double d, char *buf, size_t size)
 
 static int put_string(struct abuf *b, const char *s, size_t n, struct tb_err *err)
 {
-    if (!utf8_valid(s, n))
+    if (!valid_utf8(s, n))
         return tb_fail(err, 400, "jcs_invalid", "", "string is not valid UTF-8");
     if (abuf_append(b, "\"", 1))
         return -1;

@@ -123,52 +123,27 @@ long base58_decode(const char *s, unsigned char *out, size_t cap)
     return (long)(zeros + len);
 }
 
-static const char B64U[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
+/* base64url without padding, through libsodium. */
 char *base64url_encode(struct arena *a, const unsigned char *p, size_t n)
 {
-    char *out = arena_alloc(a, (n + 2) / 3 * 4 + 1);
+    size_t len = sodium_base64_encoded_len(n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    char *out = arena_alloc(a, len);
     if (!out)
         return NULL;
-    size_t o = 0, i = 0;
-    for (; i + 2 < n; i += 3) {
-        unsigned v = (unsigned)p[i] << 16 | (unsigned)p[i + 1] << 8 | p[i + 2];
-        out[o++] = B64U[v >> 18]; out[o++] = B64U[(v >> 12) & 63];
-        out[o++] = B64U[(v >> 6) & 63]; out[o++] = B64U[v & 63];
-    }
-    if (n - i == 1) {
-        unsigned v = (unsigned)p[i] << 16;
-        out[o++] = B64U[v >> 18]; out[o++] = B64U[(v >> 12) & 63];
-    } else if (n - i == 2) {
-        unsigned v = (unsigned)p[i] << 16 | (unsigned)p[i + 1] << 8;
-        out[o++] = B64U[v >> 18]; out[o++] = B64U[(v >> 12) & 63]; out[o++] = B64U[(v >> 6) & 63];
-    }
-    out[o] = 0;
-    return out;
+    return sodium_bin2base64(out, len, p, n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 }
 
+/* Decodes up to the first '=' (padding is tolerated, not required); -1 on a
+ * character outside the alphabet, non-zero trailing bits or more than cap bytes. */
 long base64url_decode(const char *s, size_t slen, unsigned char *out, size_t cap)
 {
-    unsigned acc = 0;
-    int bits = 0;
-    size_t o = 0;
-    for (size_t i = 0; i < slen; i++) {
-        if (s[i] == '=')
-            break;
-        const char *f = s[i] ? strchr(B64U, s[i]) : NULL;
-        if (!f)
-            return -1;
-        acc = (acc << 6) | (unsigned)(f - B64U);
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            if (o == cap)
-                return -1;
-            out[o++] = (unsigned char)(acc >> bits);
-            acc &= (1u << bits) - 1;
-        }
-    }
-    return (long)o;
+    const char *eq = memchr(s, '=', slen);
+    if (eq)
+        slen = (size_t)(eq - s);
+    size_t n = 0;
+    if (sodium_base642bin(out, cap, s, slen, NULL, &n, NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
+        return -1;
+    return (long)n;
 }
 
 static char *mb_encode(struct arena *a, unsigned char h0, unsigned char h1, const unsigned char k[32])
