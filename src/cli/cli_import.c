@@ -12,7 +12,7 @@
 #include "cli/cli.h"
 #include "cli/cli_import.h"
 #include "core/codes.h"
-#include "http/import.h"
+#include "service/import_service.h"
 
 static const char import_help[] =
     "usage: tradebridge import companies|graduates FILE --org ORG [--dry-run] [--db PATH]\n\n"

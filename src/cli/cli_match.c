@@ -79,41 +79,11 @@ static char *read_input(const char *path, size_t *len_out)
         *len_out = 0;
         return NULL;
     }
-    gzbuffer(gz, 1 << 17);
-    *len_out = 1;
-    size_t cap = 1 << 20, len = 0;
-    char *buf = malloc(cap);
-    for (;;) {
-        if (!buf)
-            break;
-        if (cap - len < (1 << 16)) {
-            char *nb = realloc(buf, cap * 2);
-            if (!nb) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-        int n = gzread(gz, buf + len, (unsigned)(cap - len - 1));
-        if (n < 0) {
-            int e;
-            fprintf(stderr, "match: cannot read %s: %s\n", path, gzerror(gz, &e));
-            free(buf);
-            buf = NULL;
-            break;
-        }
-        if (n == 0)
-            break;
-        len += (size_t)n;
-    }
-    gzclose(gz);
-    if (buf) {
-        buf[len] = '\0';
-        *len_out = len;
-    } else if (errno == ENOMEM) {
-        fprintf(stderr, "match: out of memory reading %s\n", path);
+    const char *why;
+    char *buf = cli_gz_slurp(gz, (size_t)1 << 34, len_out, &why);
+    if (!buf) {
+        fprintf(stderr, "match: cannot read %s: %s\n", path, why ? why : "error");
+        *len_out = 1;
     }
     return buf;
 }

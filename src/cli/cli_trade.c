@@ -114,44 +114,8 @@ static const char *src_error(struct src *s)
 static char *slurp(const char *path, size_t *len)
 {
     gzFile gz = gzopen(path, "rb");
-    if (!gz)
-        return NULL;
-    size_t cap = 1 << 20, n = 0;
-    char *buf = malloc(cap);
-    for (;;) {
-        if (!buf)
-            break;
-        if (cap - n < (1 << 16)) {
-            char *b = realloc(buf, cap * 2);
-            if (!b) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = b;
-            cap *= 2;
-        }
-        int r = gzread(gz, buf + n, (unsigned)(cap - n - 1));
-        if (r < 0) {
-            free(buf);
-            buf = NULL;
-            break;
-        }
-        if (r == 0)
-            break;
-        n += (size_t)r;
-    }
-    int e;
-    gzerror(gz, &e);
-    if (buf && e != Z_OK && e != Z_STREAM_END) {
-        free(buf);
-        buf = NULL;
-    }
-    gzclose(gz);
-    if (buf)
-        buf[n] = '\0';
-    *len = n;
-    return buf;
+    const char *why;
+    return gz ? cli_gz_slurp(gz, (size_t)1 << 34, len, &why) : NULL;
 }
 
 /* ---- progress bar ------------------------------------------------------ */

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "http/entity_http.h"
-#include "http/fields.h"
+#include "core/fields.h"
 #include "http/handlers.h"
 
 static const char *const stages[] = {"applied", "screened", "interview", "shortlisted", "offered",

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "http/entity_http.h"
-#include "http/fields.h"
+#include "core/fields.h"
 #include "http/handlers.h"
 
 const struct field_spec cohort_create_fields[] = {

@@ -16,7 +16,7 @@
 #include "core/certificate.h"
 #include "core/issuing.h"
 #include "http/entity_http.h"
-#include "http/fields.h"
+#include "core/fields.h"
 #include "http/handlers.h"
 #include "service/issuing_service.h"
 

@@ -9,37 +9,11 @@
 #include <time.h>
 
 #include "http/entity_http.h"
-#include "http/fields.h"
+#include "core/fields.h"
 #include "http/handlers.h"
 
 #define CV_MAX_BYTES (5L * 1024 * 1024)
 
-#define GRADUATE_FIELDS(req)                                                              \
-    {.name = "name", .type = FT_STRING, .required = req, .min = 1, .max = 200},            \
-    {.name = "email", .type = FT_EMAIL, .min = 3, .max = 254},                                  \
-    {.name = "phone", .type = FT_STRING, .max = 40},                                            \
-    {.name = "nationality", .type = FT_CODE, .code_list = CODES_COUNTRY},                       \
-    {.name = "residence", .type = FT_CODE, .code_list = CODES_COUNTRY},                         \
-    {.name = "eqf_level", .type = FT_CODE, .code_list = CODES_EQF},                             \
-    {.name = "field", .type = FT_CODE, .code_list = CODES_ISCED_F},                             \
-    {.name = "university", .type = FT_STRING, .max = 200},                                      \
-    {.name = "graduation_year", .type = FT_INT, .min = 1950, .max = 2100},                      \
-    {.name = "languages", .type = FT_ARRAY, .max = 20, .items = &language_level_item},         \
-    {.name = "countries", .type = FT_ARRAY, .max = 50, .items = &country_experience_item},     \
-    {.name = "skills", .type = FT_ARRAY, .max = 50, .items = &skill_item},                     \
-    {.name = "mobility", .type = FT_ARRAY, .max = 250, .items = &country_item},                \
-    {.name = "available_from", .type = FT_DATE}
-
-const struct field_spec graduate_create_fields[] = {
-    GRADUATE_FIELDS(1),
-    {.name = "org_id", .type = FT_INT, .min = 1, .max = ID_MAX},
-    {0},
-};
-const struct field_spec graduate_update_fields[] = {
-    GRADUATE_FIELDS(1),
-    {.name = "version", .type = FT_INT, .min = 1, .max = ID_MAX},
-    {0},
-};
 const struct field_spec consent_fields[] = {
     {.name = "purpose", .type = FT_STRING, .required = 1, .min = 3, .max = 300},
     {.name = "text_version", .type = FT_STRING, .required = 1, .min = 1, .max = 40},

@@ -10,7 +10,7 @@
 
 #include "http/entity_http.h"
 #include "http/handlers.h"
-#include "http/import.h"
+#include "service/import_service.h"
 
 static int flag_value(const char *v, int dflt, int *out)
 {

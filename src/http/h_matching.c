@@ -9,7 +9,7 @@
 
 #include "core/match_run.h"
 #include "http/entity_http.h"
-#include "http/fields.h"
+#include "core/fields.h"
 #include "http/handlers.h"
 
 static const char *const engines[] = {"assign", "stable", NULL};

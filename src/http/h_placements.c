@@ -11,7 +11,7 @@
 
 #include "core/agreement.h"
 #include "http/entity_http.h"
-#include "http/fields.h"
+#include "core/fields.h"
 #include "http/handlers.h"
 
 #define PLACEMENT_FIELDS(req)                                                             \

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "http/entity_http.h"
-#include "http/fields.h"
+#include "core/fields.h"
 #include "http/handlers.h"
 
 #define POSITION_FIELDS(req)                                                              \

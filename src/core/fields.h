@@ -1,5 +1,6 @@
 /*
- * fields.h - field declarations shared by several resources.
+ * fields.h - domain field declarations: shared items, and the records both the
+ * API and the CSV importer validate (companies, graduates).
  */
 #ifndef TB_FIELDS_H
 #define TB_FIELDS_H
@@ -13,5 +14,8 @@
 extern const struct field_spec country_item, hs_item, isced_item;
 extern const struct field_spec language_level_item, language_requirement_item;
 extern const struct field_spec contact_item, country_experience_item, skill_item;
+
+extern const struct field_spec company_create_fields[], company_update_fields[];
+extern const struct field_spec graduate_create_fields[], graduate_update_fields[];
 
 #endif
