@@ -43,6 +43,29 @@ static int list_all(struct store *st, const struct tb_actor *a, enum entity e, j
     return 0;
 }
 
+/* Appends to `into` each record of type e that a row of `rows` names in
+ * `key`, once. */
+static int referenced(struct store *st, const struct tb_actor *a, const json_t *rows, const char *key, enum entity e,
+                      json_t *into, struct tb_err *err)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(rows, i, v) {
+        json_t *id = json_object_get(v, key), *rec;
+        int seen = 0;
+        size_t k;
+        json_t *x;
+        json_array_foreach(into, k, x)
+            seen |= json_equal(json_object_get(x, "id"), id);
+        if (seen)
+            continue;
+        if (store_entity_get(st, a, e, json_integer_value(id), &rec, err) < 0)
+            return -1;
+        json_array_append_new(into, rec);
+    }
+    return 0;
+}
+
 /* The records a run sees; bookkeeping that does not change the outcome is
  * dropped so the input hash names the data, not the moment it was read. */
 static void strip(json_t *items)
@@ -88,32 +111,9 @@ int match_service_run(struct store *st, const struct tb_actor *a, const json_t *
     }
     json_decref(positions);
     positions = open;
-    json_array_foreach(apps, i, v) {
-        json_t *gid = json_object_get(v, "graduate_id"), *g;
-        int seen = 0;
-        size_t k;
-        json_t *x;
-        json_array_foreach(graduates, k, x)
-            seen |= json_equal(json_object_get(x, "id"), gid);
-        if (seen)
-            continue;
-        if (store_entity_get(st, a, ENT_GRADUATE, json_integer_value(gid), &g, err) < 0)
-            goto out;
-        json_array_append_new(graduates, g);
-    }
-    json_array_foreach(positions, i, v) {
-        json_t *cid = json_object_get(v, "company_id"), *c;
-        int seen = 0;
-        size_t k;
-        json_t *x;
-        json_array_foreach(companies, k, x)
-            seen |= json_equal(json_object_get(x, "id"), cid);
-        if (seen)
-            continue;
-        if (store_entity_get(st, a, ENT_COMPANY, json_integer_value(cid), &c, err) < 0)
-            goto out;
-        json_array_append_new(companies, c);
-    }
+    if (referenced(st, a, apps, "graduate_id", ENT_GRADUATE, graduates, err) < 0 ||
+        referenced(st, a, positions, "company_id", ENT_COMPANY, companies, err) < 0)
+        goto out;
     strip(positions);
     strip(apps);
     strip(graduates);
