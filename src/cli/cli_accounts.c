@@ -361,7 +361,7 @@ int cli_token_main(int argc, char **argv)
     if (rc == 0)
         rc = store_actor_load(st, u.id, &actor, &err);
     if (rc == 0 && !actor.tenant_id)
-        rc = tb_fail(&err, 409, "conflict", "", "%s holds no role in any organization", email);
+        rc = tb_error(&err, TB_E_CONFLICT, "", "%s holds no role in any organization", email);
     char raw[TOKEN_LEN + 1], hash[TOKEN_HASH_LEN + 1], token[TOKEN_LEN + 4], prefix[12];
     int64_t id = 0;
     if (rc == 0) {

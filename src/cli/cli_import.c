@@ -27,7 +27,7 @@ static char *read_file(const char *path, size_t *len, struct tb_err *err)
 {
     FILE *f = !strcmp(path, "-") ? stdin : fopen(path, "rb");
     if (!f) {
-        tb_fail(err, 400, "not_found", "FILE", "cannot open %s: %s", path, strerror(errno));
+        tb_error(err, TB_E_IO_ERROR, "FILE", "cannot open %s: %s", path, strerror(errno));
         return NULL;
     }
     size_t cap = (size_t)CSV_IMPORT_MAX_BYTES + 1;
@@ -38,7 +38,7 @@ static char *read_file(const char *path, size_t *len, struct tb_err *err)
         fclose(f);
     if (bad) {
         free(buf);
-        tb_fail(err, 400, "io_error", "FILE", "cannot read %s", path);
+        tb_error(err, TB_E_IO_ERROR, "FILE", "cannot read %s", path);
         return NULL;
     }
     *len = n;
@@ -111,7 +111,7 @@ int cli_import_main(int argc, char **argv)
     struct tb_actor sys = actor_system();
     int rc = cli_resolve_org(st, org, &org_id, &err);
     if (rc < 0 && err.status == 404)
-        tb_fail(&err, 404, "not_found", "org", "--org: no organization '%s'", org);
+        tb_error(&err, TB_E_NOT_FOUND, "org", "--org: no organization '%s'", org);
     if (rc == 0)
         rc = import_run(st, &sys, kind, data, len, org_id, dry_run, &report, &ids, &err);
     store_close(st);

@@ -1514,7 +1514,7 @@ static int write_placement(struct demo *d, struct position *p, struct tb_err *er
     rc = agreement_terms_hash(row, hash);
     json_decref(row);
     if (rc < 0)
-        return tb_fail(err, 500, "internal", "", "out of memory");
+        return tb_error(err, TB_E_INTERNAL_ERROR, "", "out of memory");
     if (store_agreement_accept(d->st, &staff, staff.tenant_id, id, "operator", hash, err) < 0)
         return -1;
     if (parties >= 2) {
@@ -1649,10 +1649,10 @@ int demo_programme_build(struct store *st, const struct demo_people *people, uin
                          struct demo_counts *counts, struct tb_err *err)
 {
     if (codes_init() < 0)
-        return tb_fail(err, 500, "internal", "", "code lists unavailable");
+        return tb_error(err, TB_E_INTERNAL_ERROR, "", "code lists unavailable");
     struct demo *d = calloc(1, sizeof *d);
     if (!d)
-        return tb_fail(err, 500, "internal", "", "out of memory");
+        return tb_error(err, TB_E_INTERNAL_ERROR, "", "out of memory");
     rng_seed(&d->r, seed);
     d->st = st;
     d->people = people;

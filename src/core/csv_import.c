@@ -380,7 +380,7 @@ static int check_field(struct ctx *c, long row, const struct field_spec *spec, j
                 if (!sv || json_is_null(sv)) {
                     if (!sub->required)
                         continue;
-                    tb_fail(&e, 400, "validation_failed", sub->name, "%s: is required", sub->name);
+                    tb_error(&e, TB_E_VALIDATION_FAILED, sub->name, "%s: is required", sub->name);
                 } else if (check_one(sub, sv, &e) == 0) {
                     continue;
                 }
@@ -805,7 +805,7 @@ int csv_import_parse(enum csv_import_kind kind, const struct field_spec *fields,
     out->errors = json_array();
     out->records = json_array();
     if (len > (size_t)CSV_IMPORT_MAX_BYTES)
-        return tb_fail(err, 413, "payload_too_large", "file", "file: at most %ld MiB; split it",
+        return tb_error(err, TB_E_PAYLOAD_TOO_LARGE, "file", "file: at most %ld MiB; split it",
                        CSV_IMPORT_MAX_BYTES >> 20);
     if (len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3)) {
         data += 3;
@@ -853,7 +853,7 @@ int csv_import_parse(enum csv_import_kind kind, const struct field_spec *fields,
     if (c.fatal)
         return TB_INTERNAL(err, "out of memory reading the file");
     if (c.too_many)
-        return tb_fail(err, 400, "too_many_rows", "file", "file: at most %d data rows; split it", CSV_IMPORT_MAX_ROWS);
+        return tb_error(err, TB_E_TOO_MANY_ROWS, "file", "file: at most %d data rows; split it", CSV_IMPORT_MAX_ROWS);
     if (!c.have_header)
         return TB_INVALID(err, "file", "file: the first row must name the columns");
     return 0;

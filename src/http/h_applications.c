@@ -67,11 +67,11 @@ int h_application_update(struct request *r, struct response *res, struct tb_err 
 {
     unsigned who = application_mover(&r->actor);
     if (json_object_get(r->body, "company_rank") && !(who & (BY_STAFF | BY_COMPANY)))
-        return tb_fail(err, 403, "forbidden", "company_rank", "company_rank: set by the company or the operator");
+        return tb_error(err, TB_E_FORBIDDEN, "company_rank", "company_rank: set by the company or the operator");
     if (json_object_get(r->body, "graduate_rank") && !(who & (BY_STAFF | BY_GRADUATE)))
-        return tb_fail(err, 403, "forbidden", "graduate_rank", "graduate_rank: set by the graduate or the operator");
+        return tb_error(err, TB_E_FORBIDDEN, "graduate_rank", "graduate_rank: set by the graduate or the operator");
     if (json_object_get(r->body, "notes") && !(who & BY_STAFF))
-        return tb_fail(err, 403, "forbidden", "notes", "notes: only the operator's staff keep notes");
+        return tb_error(err, TB_E_FORBIDDEN, "notes", "notes: only the operator's staff keep notes");
     return entity_update(r, res, ENT_APPLICATION, r->body, NULL, err);
 }
 

@@ -56,7 +56,7 @@ int h_cohort_create(struct request *r, struct response *res, struct tb_err *err)
         return -1;
     int rc = entity_create(r, res, ENT_COHORT, r->body, "cohorts", NULL, err);
     if (rc < 0 && err->status == 409)
-        tb_fail(err, 409, "conflict", "name", "name: this operator already has a cohort with that name");
+        tb_error(err, TB_E_CONFLICT, "name", "name: this operator already has a cohort with that name");
     return rc;
 }
 
@@ -70,7 +70,7 @@ int h_cohort_update(struct request *r, struct response *res, struct tb_err *err)
     if (rc == 0)
         rc = entity_update(r, res, ENT_COHORT, r->body, NULL, err);
     if (rc < 0 && err->status == 409)
-        tb_fail(err, 409, "conflict", "name", "name: this operator already has a cohort with that name");
+        tb_error(err, TB_E_CONFLICT, "name", "name: this operator already has a cohort with that name");
     return rc;
 }
 

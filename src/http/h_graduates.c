@@ -56,7 +56,7 @@ int h_graduate_create(struct request *r, struct response *res, struct tb_err *er
         return -1;
     int rc = entity_create(r, res, ENT_GRADUATE, r->body, "graduates", decorate_graduate, err);
     if (rc < 0 && err->status == 409)
-        tb_fail(err, 409, "conflict", "email", "email: a graduate with this address is already registered");
+        tb_error(err, TB_E_CONFLICT, "email", "email: a graduate with this address is already registered");
     return rc;
 }
 
@@ -66,7 +66,7 @@ int h_graduate_update(struct request *r, struct response *res, struct tb_err *er
         return -1;
     int rc = entity_update(r, res, ENT_GRADUATE, r->body, decorate_graduate, err);
     if (rc < 0 && err->status == 409 && !strcmp(err->code, "conflict"))
-        tb_fail(err, 409, "conflict", "email", "email: a graduate with this address is already registered");
+        tb_error(err, TB_E_CONFLICT, "email", "email: a graduate with this address is already registered");
     return rc;
 }
 

@@ -82,7 +82,7 @@ int h_match_constraint_create(struct request *r, struct response *res, struct tb
         json_decref(cohort);
         rc = entity_create(r, res, ENT_MATCH_CONSTRAINT, fields, "match-constraints", NULL, err);
         if (rc < 0 && err->status == 409)
-            tb_fail(err, 409, "conflict", "position_id", "position_id: this pair already has a lock or veto; delete it first");
+            tb_error(err, TB_E_CONFLICT, "position_id", "position_id: this pair already has a lock or veto; delete it first");
     } else if (err->status == 404) {
         TB_INVALID(err, "cohort_id", "cohort_id: no such cohort");
     }

@@ -54,12 +54,12 @@ int application_service_create(struct store *st, const struct tb_actor *a, const
         return TB_INTERNAL(err, "out of memory");
     if (!(application_mover(a) & BY_STAFF)) {
         if (!actor_has(a, ROLE_BIT(ROLE_TRAINEE)) || !a->subject_id) {
-            tb_fail(err, 403, "forbidden", "", "only graduates and their coordinators can create applications");
+            tb_error(err, TB_E_FORBIDDEN, "", "only graduates and their coordinators can create applications");
             goto out;
         }
         json_t *g = json_object_get(fields, "graduate_id");
         if (g && json_integer_value(g) != a->subject_id) {
-            tb_fail(err, 403, "forbidden", "graduate_id", "graduate_id: you can only apply for yourself");
+            tb_error(err, TB_E_FORBIDDEN, "graduate_id", "graduate_id: you can only apply for yourself");
             goto out;
         }
         json_object_set_new(fields, "graduate_id", json_integer(a->subject_id));
@@ -77,7 +77,7 @@ int application_service_create(struct store *st, const struct tb_actor *a, const
     int open = !strcmp(json_string_value(json_object_get(position, "status")), "open");
     json_decref(position);
     if (!open) {
-        tb_fail(err, 409, "position_not_open", "position_id", "position_id: the position is not open for applications");
+        tb_error(err, TB_E_POSITION_NOT_OPEN, "position_id", "position_id: the position is not open for applications");
         goto out;
     }
     json_object_set_new(fields, "stage", json_string("applied"));
@@ -85,7 +85,7 @@ int application_service_create(struct store *st, const struct tb_actor *a, const
         goto out;
     if (store_entity_create(st, a, ENT_APPLICATION, fields, id, err) < 0) {
         if (err->status == 409)
-            tb_fail(err, 409, "conflict", "position_id", "position_id: this graduate has already applied to this position");
+            tb_error(err, TB_E_CONFLICT, "position_id", "position_id: this graduate has already applied to this position");
         store_rollback(st);
         goto out;
     }
@@ -117,14 +117,14 @@ int application_service_stage(struct store *st, const struct tb_actor *a, int64_
     int64_t org_id = json_integer_value(json_object_get(old, "org_id"));
     json_decref(old);
     if (sent_version && sent_version != version)
-        return tb_fail(err, 412, "version_mismatch", "version", "version: the application was moved by someone else; reload");
+        return tb_error(err, TB_E_VERSION_MISMATCH, "version", "version: the application was moved by someone else; reload");
     const struct move *m = moves;
     while (m->from && !(strcmp(m->from, from) == 0 && strcmp(m->to, to) == 0))
         m++;
     if (!m->from)
-        return tb_fail(err, 409, "invalid_transition", "stage", "stage: an application cannot go from %s to %s", from, to);
+        return tb_error(err, TB_E_INVALID_TRANSITION, "stage", "stage: an application cannot go from %s to %s", from, to);
     if (!(m->who & application_mover(a)))
-        return tb_fail(err, 403, "forbidden", "stage", "stage: your role cannot move an application from %s to %s", from, to);
+        return tb_error(err, TB_E_FORBIDDEN, "stage", "stage: your role cannot move an application from %s to %s", from, to);
     if (store_begin(st, err) < 0)
         return -1;
     json_t *changes = json_pack("{s:s}", "stage", to);

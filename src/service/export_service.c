@@ -520,7 +520,7 @@ int export_run(enum export_format fmt, const char *title, const struct list_quer
         total += json_array_size(page.items);
         if (total > EXPORT_MAX_ROWS) {
             list_page_free(&page);
-            rc = tb_fail(err, 400, "export_too_large", "format",
+            rc = tb_error(err, TB_E_EXPORT_TOO_LARGE, "format",
                          "format: more than %d rows; narrow the list with filters", EXPORT_MAX_ROWS);
             break;
         }

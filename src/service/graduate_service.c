@@ -41,9 +41,9 @@ int graduate_service_editable(struct store *st, const struct tb_actor *a, int64_
     int erased = !json_is_null(json_object_get(g, "erased_at"));
     json_decref(g);
     if (erased)
-        return tb_fail(err, 409, "erased", "", "this graduate's personal data was erased; the record cannot be edited");
+        return tb_error(err, TB_E_ERASED, "", "this graduate's personal data was erased; the record cannot be edited");
     if (!(a->all_tenants || actor_has(a, ROLES_STAFF)) && !actor_has(a, ROLE_BIT(ROLE_TRAINEE)))
-        return tb_fail(err, 403, "forbidden", "", "only the graduate and their coordinators can edit this profile");
+        return tb_error(err, TB_E_FORBIDDEN, "", "only the graduate and their coordinators can edit this profile");
     return 0;
 }
 
@@ -72,12 +72,12 @@ int graduate_service_cv_put(struct store *st, const struct tb_actor *a, int64_t 
     if (graduate_service_editable(st, a, id, err) < 0)
         return -1;
     if (!content_type || strncasecmp(content_type, "application/pdf", 15))
-        return tb_fail(err, 415, "unsupported_media_type", "Content-Type", "Content-Type: a CV must be sent as application/pdf");
+        return tb_error(err, TB_E_UNSUPPORTED_MEDIA_TYPE, "Content-Type", "Content-Type: a CV must be sent as application/pdf");
     /* The type is checked by content, not by what the client claims. */
     if (len < 8 || memcmp(data, "%PDF-", 5))
         return TB_INVALID(err, "cv", "cv: the file is not a PDF document");
     if (len > (size_t)GRADUATE_CV_MAX_BYTES)
-        return tb_fail(err, 413, "payload_too_large", "cv", "cv: at most 5 MiB");
+        return tb_error(err, TB_E_PAYLOAD_TOO_LARGE, "cv", "cv: at most 5 MiB");
     unsigned char h[crypto_hash_sha256_BYTES];
     char hex[65];
     crypto_hash_sha256(h, data, len);

@@ -82,7 +82,7 @@ static int check_subject(struct store *st, const struct tb_actor *a, enum tb_rol
     if (subject_org != org_id)
         return TB_INVALID(err, "subject_id", "subject_id: belongs to another operator than org_id");
     if (subject_entity == ENT_GRADUATE && login)
-        return tb_fail(err, 409, "conflict", "subject_id",
+        return tb_error(err, TB_E_CONFLICT, "subject_id",
                        "subject_id: this graduate record already has its login; it cannot be given to another");
     return 0;
 }
@@ -109,7 +109,7 @@ int invitation_service_create(struct store *st, const struct tb_actor *a, const 
     if (!org_name)
         return TB_INTERNAL(err, "out of memory");
     if (role == ROLE_ADMIN && (!a->all_tenants || !foundation))
-        return tb_fail(err, 403, "forbidden", "role",
+        return tb_error(err, TB_E_FORBIDDEN, "role",
                        "role: only the foundation's admins can invite admins, into the foundation");
     if (role != ROLE_ADMIN && foundation)
         return TB_INVALID(err, "org_id", "org_id: operator roles belong to a national operator, not the foundation");
@@ -185,7 +185,7 @@ static int keeps_trainee_binding(struct store *st, int64_t user_id, int64_t org_
     }
     json_decref(roles);
     if (moved)
-        return tb_fail(err, 409, "conflict", "token",
+        return tb_error(err, TB_E_CONFLICT, "token",
                        "token: this account is a trainee's account, bound to their own graduate record; an "
                        "invitation cannot move it. Ask for the invitation to go to another address");
     return 0;
@@ -205,13 +205,13 @@ static int invitee_account(struct store *st, const struct invitation_acceptance 
         return -1;
     }
     if (exists && !strcmp(u.status, "disabled"))
-        return tb_fail(err, 403, "account_disabled", "token", "token: this account is disabled; ask your coordinator");
+        return tb_error(err, TB_E_ACCOUNT_DISABLED, "token", "token: this account is disabled; ask your coordinator");
     if (exists && u.password_hash[0]) {
         gate_enter(in);
         int ok = auth_check_password(u.password_hash, password) == 0;
         gate_leave(in);
         if (!ok)
-            return tb_fail(err, 401, "invalid_credentials", "password",
+            return tb_error(err, TB_E_INVALID_CREDENTIALS, "password",
                            "password: this address already has a TradeBridge account; enter its current password "
                            "to accept");
         *user_id = u.id;
@@ -274,7 +274,7 @@ int invitation_service_accept(struct store *st, const struct invitation_acceptan
         if (graduate_login(st, &sys, subject_id, &bound_to, &version, err) < 0)
             goto fail;
         if (bound_to && bound_to != user_id) {
-            tb_fail(err, 409, "conflict", "token", "token: the graduate record of this invitation already has "
+            tb_error(err, TB_E_CONFLICT, "token", "token: the graduate record of this invitation already has "
                     "its login; ask your coordinator");
             goto fail;
         }

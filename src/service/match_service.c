@@ -180,7 +180,7 @@ int match_service_approve(struct store *st, const struct tb_actor *a, int64_t id
     if (store_entity_get(st, a, ENT_MATCH_RUN, id, &run, err) < 0)
         goto fail;
     if (strcmp(json_string_value(json_object_get(run, "status")), "proposed")) {
-        tb_fail(err, 409, "invalid_transition", "status", "status: this run is already %s",
+        tb_error(err, TB_E_INVALID_TRANSITION, "status", "status: this run is already %s",
                 json_string_value(json_object_get(run, "status")));
         goto fail;
     }
@@ -201,7 +201,7 @@ int match_service_approve(struct store *st, const struct tb_actor *a, int64_t id
         if (!strcmp(stage, "offered") || !strcmp(stage, "accepted"))
             continue;
         if (!strcmp(stage, "declined") || !strcmp(stage, "rejected") || !strcmp(stage, "withdrawn")) {
-            tb_fail(err, 409, "stale_run", "", "application %lld is %s since the run; run the match again",
+            tb_error(err, TB_E_STALE_RUN, "", "application %lld is %s since the run; run the match again",
                     (long long)app_id, stage);
             goto fail;
         }
@@ -234,6 +234,6 @@ int match_service_discard(struct store *st, const struct tb_actor *a, int64_t id
     int64_t version = json_integer_value(json_object_get(run, "version"));
     json_decref(run);
     if (!proposed)
-        return tb_fail(err, 409, "invalid_transition", "status", "status: only a proposed run can be discarded");
+        return tb_error(err, TB_E_INVALID_TRANSITION, "status", "status: only a proposed run can be discarded");
     return set_run_status(st, a, id, version, "discarded", err, out);
 }

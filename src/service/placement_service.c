@@ -126,7 +126,7 @@ int placement_service_update(struct store *st, const struct tb_actor *a, int64_t
     if (rc < 0 || check_mentor(st, a, body, err) < 0)
         return -1;
     if (locked)
-        return tb_fail(err, 409, "locked", "", "the agreement is signed by all three parties; its terms are locked");
+        return tb_error(err, TB_E_LOCKED, "", "the agreement is signed by all three parties; its terms are locked");
     json_t *changes = json_deep_copy(body);
     if (!changes)
         return TB_INTERNAL(err, "out of memory");
@@ -181,15 +181,15 @@ int placement_service_accept(struct store *st, const struct tb_actor *a, int64_t
     int locked = json_is_string(json_object_get(p, "locked_at"));
     json_decref(p);
     if (!party) {
-        tb_fail(err, 403, "forbidden", "", "only the trainee, the company and the operator accept this agreement");
+        tb_error(err, TB_E_FORBIDDEN, "", "only the trainee, the company and the operator accept this agreement");
         goto fail;
     }
     if (locked) {
-        tb_fail(err, 409, "locked", "", "the agreement is already signed by all three parties");
+        tb_error(err, TB_E_LOCKED, "", "the agreement is already signed by all three parties");
         goto fail;
     }
     if (!terms_hash || strcmp(hash, terms_hash)) {
-        tb_fail(err, 409, "terms_changed", "terms_hash",
+        tb_error(err, TB_E_TERMS_CHANGED, "terms_hash",
                 "terms_hash: the terms changed since you read them; reload and read them again");
         goto fail;
     }
@@ -232,7 +232,7 @@ int placement_service_end(struct store *st, const struct tb_actor *a, int64_t id
     int64_t version = json_integer_value(json_object_get(p, "version"));
     json_decref(p);
     if (!signed_)
-        return tb_fail(err, 409, "invalid_transition", "status", "status: only a signed placement can become %s", to);
+        return tb_error(err, TB_E_INVALID_TRANSITION, "status", "status: only a signed placement can become %s", to);
     json_t *changes = json_pack("{s:s}", "status", to);
     int rc = changes ? store_entity_update(st, a, ENT_PLACEMENT, id, version, changes, out, err)
                      : TB_INTERNAL(err, "out of memory");

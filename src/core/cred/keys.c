@@ -158,10 +158,10 @@ static int mb_decode(const char *mb, unsigned char h0, unsigned char h1, unsigne
 {
     unsigned char buf[64];
     if (!mb || mb[0] != 'z')
-        return tb_fail(err, 400, "invalid_key", what, "%s must be multibase base58btc ('z' prefix)", what);
+        return tb_error(err, TB_E_INVALID_KEY, what, "%s must be multibase base58btc ('z' prefix)", what);
     long n = base58_decode(mb + 1, buf, sizeof buf);
     if (n != 34 || buf[0] != h0 || buf[1] != h1)
-        return tb_fail(err, 400, "invalid_key", what, "%s is not an Ed25519 Multikey value", what);
+        return tb_error(err, TB_E_INVALID_KEY, what, "%s is not an Ed25519 Multikey value", what);
     memcpy(k, buf + 2, 32);
     return 0;
 }
@@ -206,13 +206,13 @@ int cred_keypair_from_json(const json_t *j, int need_secret, struct cred_keypair
 {
     memset(k, 0, sizeof *k);
     if (!json_is_object(j))
-        return tb_fail(err, 400, "invalid_key", "", "key file must hold a JSON object");
+        return tb_error(err, TB_E_INVALID_KEY, "", "key file must hold a JSON object");
     const char *pub = json_string_value(json_object_get(j, "publicKeyMultibase"));
     const char *sec = json_string_value(json_object_get(j, "secretKeyMultibase"));
     if (!sec)
         sec = json_string_value(json_object_get(j, "privateKeyMultibase"));
     if (!sec && need_secret)
-        return tb_fail(err, 400, "invalid_key", "secretKeyMultibase",
+        return tb_error(err, TB_E_INVALID_KEY, "secretKeyMultibase",
                        "key has no secretKeyMultibase (or privateKeyMultibase)");
     if (sec) {
         unsigned char seed[32];
@@ -225,13 +225,13 @@ int cred_keypair_from_json(const json_t *j, int need_secret, struct cred_keypair
             if (multikey_decode_public(pub, pk, err))
                 return -1;
             if (sodium_memcmp(pk, k->pk, 32))
-                return tb_fail(err, 400, "invalid_key", "publicKeyMultibase",
+                return tb_error(err, TB_E_INVALID_KEY, "publicKeyMultibase",
                                "publicKeyMultibase does not belong to the secret key");
         }
         return 0;
     }
     if (!pub)
-        return tb_fail(err, 400, "invalid_key", "publicKeyMultibase", "key has no publicKeyMultibase");
+        return tb_error(err, TB_E_INVALID_KEY, "publicKeyMultibase", "key has no publicKeyMultibase");
     return multikey_decode_public(pub, k->pk, err);
 }
 
@@ -278,16 +278,16 @@ char *did_key_vm_from_public(struct arena *a, const unsigned char pk[32])
 int did_key_resolve(const char *s, unsigned char pk[32], struct tb_err *err)
 {
     if (!s || strncmp(s, "did:key:", 8))
-        return tb_fail(err, 400, "invalid_did", "verificationMethod", "not a did:key identifier");
+        return tb_error(err, TB_E_INVALID_DID, "verificationMethod", "not a did:key identifier");
     char mb[128];
     const char *hash = strchr(s + 8, '#');
     size_t n = hash ? (size_t)(hash - s - 8) : strlen(s + 8);
     if (n == 0 || n >= sizeof mb)
-        return tb_fail(err, 400, "invalid_did", "verificationMethod", "malformed did:key identifier");
+        return tb_error(err, TB_E_INVALID_DID, "verificationMethod", "malformed did:key identifier");
     memcpy(mb, s + 8, n);
     mb[n] = 0;
     if (hash && strcmp(hash + 1, mb))
-        return tb_fail(err, 400, "invalid_did", "verificationMethod",
+        return tb_error(err, TB_E_INVALID_DID, "verificationMethod",
                        "did:key fragment does not match the key");
     return multikey_decode_public(mb, pk, err);
 }

@@ -19,7 +19,7 @@ struct scan {
 
 static int syntax(struct scan *s, const char *what)
 {
-    return tb_fail(s->err, 400, "nquads_syntax", "", "line %lu: %s", s->line, what);
+    return tb_error(s->err, TB_E_NQUADS_SYNTAX, "", "line %lu: %s", s->line, what);
 }
 
 static void skip_ws(struct scan *s)
@@ -242,7 +242,7 @@ static int parse_line(struct scan *s, struct rdf_dataset *out)
     if (s->p < s->end && *s->p != '#')
         return syntax(s, "text after '.'");
     if (rdf_dataset_add(out, &q))
-        return tb_fail(s->err, 413, "too_large", "", "line %lu: dataset too large", s->line);
+        return tb_error(s->err, TB_E_TOO_LARGE, "", "line %lu: dataset too large", s->line);
     return 0;
 }
 
@@ -259,7 +259,7 @@ int nquads_parse(const char *text, size_t len, struct rdf_dataset *out, struct t
                 good = i + 1;
                 line++;
             }
-        return tb_fail(err, 400, "nquads_syntax", "", "line %lu: invalid UTF-8", line);
+        return tb_error(err, TB_E_NQUADS_SYNTAX, "", "line %lu: invalid UTF-8", line);
     }
     struct scan s = {.a = out->arena, .err = err, .line = 0};
     abuf_init(&s.tmp, out->arena, 1u << 24);
