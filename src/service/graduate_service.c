@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "core/utf8.h"
+#include "service/pages.h"
 #include "store/entity.h"
 
 static void utc_now(char out[32])
@@ -109,45 +110,25 @@ fail:
  * their history, placements with their acceptances, the audit trail. */
 int graduate_service_export(struct store *st, const struct tb_actor *a, int64_t id, json_t **out, struct tb_err *err)
 {
-    json_t *g, *apps = json_array(), *placements = json_array();
-    if (store_entity_get(st, a, ENT_GRADUATE, id, &g, err) < 0) {
-        json_decref(apps);
-        json_decref(placements);
+    json_t *g, *apps = NULL, *placements = NULL;
+    if (store_entity_get(st, a, ENT_GRADUATE, id, &g, err) < 0)
         return -1;
-    }
     char idtext[24];
     snprintf(idtext, sizeof idtext, "%lld", (long long)id);
     json_t *filter = json_pack("{s:s}", "graduate_id", idtext);
-    struct list_query q = {.limit = 200};
-    struct list_page page = {0};
-    char *cursor = NULL;
-    int rc = 0;
     /* Every page, so a long history is exported whole. */
-    for (int e = ENT_APPLICATION; e <= ENT_PLACEMENT && rc == 0; e += ENT_PLACEMENT - ENT_APPLICATION) {
-        do {
-            q.cursor = cursor;
-            rc = store_entity_list(st, a, (enum entity)e, &q, filter, &page, err);
-            if (rc < 0)
-                break;
-            size_t i;
-            json_t *row;
-            json_array_foreach(page.items, i, row) {
-                int64_t rid = json_integer_value(json_object_get(row, "id"));
-                json_t *extra = NULL;
-                if (e == ENT_APPLICATION && store_application_events(st, a, rid, &extra, err) == 0)
-                    json_object_set_new(row, "history", extra);
-                if (e == ENT_PLACEMENT && store_agreement_list(st, a, rid, &extra, err) == 0)
-                    json_object_set_new(row, "agreement_acceptances", extra);
-                json_array_append(e == ENT_APPLICATION ? apps : placements, row);
-            }
-            free(cursor);
-            cursor = NULL;
-            if (page.next_cursor && !(cursor = strdup(page.next_cursor)))
-                rc = TB_INTERNAL(err, "out of memory");
-            list_page_free(&page);
-        } while (cursor);
-    }
-    free(cursor);
+    int rc = service_all_entities(st, a, ENT_APPLICATION, filter, &apps, err);
+    if (rc == 0)
+        rc = service_all_entities(st, a, ENT_PLACEMENT, filter, &placements, err);
+    size_t i;
+    json_t *row, *extra;
+    json_array_foreach(apps, i, row)
+        if (store_application_events(st, a, json_integer_value(json_object_get(row, "id")), &extra, err) == 0)
+            json_object_set_new(row, "history", extra);
+    json_array_foreach(placements, i, row)
+        if (store_agreement_list(st, a, json_integer_value(json_object_get(row, "id")), &extra, err) == 0)
+            json_object_set_new(row, "agreement_acceptances", extra);
+    struct list_page page = {0};
     json_decref(filter);
     json_t *audit = json_array();
     struct list_query aq = {.limit = 200, .f1 = "graduate", .q = idtext};

@@ -13,35 +13,8 @@
 #include <time.h>
 
 #include "core/match_run.h"
+#include "service/pages.h"
 #include "store/entity.h"
-
-/* Every page of a list, for building a run's input. */
-static int list_all(struct store *st, const struct tb_actor *a, enum entity e, json_t *filters, json_t **out, struct tb_err *err)
-{
-    struct list_query q = {.limit = 200};
-    struct list_page page;
-    char *cursor = NULL;
-    json_t *all = json_array();
-    do {
-        q.cursor = cursor;
-        if (store_entity_list(st, a, e, &q, filters, &page, err) < 0) {
-            free(cursor);
-            json_decref(all);
-            return -1;
-        }
-        json_array_extend(all, page.items);
-        free(cursor);
-        cursor = page.next_cursor ? strdup(page.next_cursor) : NULL;
-        int lost = page.next_cursor && !cursor;
-        list_page_free(&page);
-        if (lost) {
-            json_decref(all);
-            return TB_INTERNAL(err, "out of memory");
-        }
-    } while (cursor);
-    *out = all;
-    return 0;
-}
 
 /* Appends to `into` each record of type e that a row of `rows` names in
  * `key`, once. */
@@ -96,8 +69,8 @@ int match_service_run(struct store *st, const struct tb_actor *a, const json_t *
     json_t *positions = NULL, *apps = NULL, *constraints = NULL, *stored = NULL;
     json_t *graduates = json_array(), *companies = json_array(), *input = NULL, *result = NULL;
     int rc = -1;
-    if (list_all(st, a, ENT_POSITION, filter, &positions, err) < 0 || list_all(st, a, ENT_APPLICATION, filter, &apps, err) < 0 ||
-        list_all(st, a, ENT_MATCH_CONSTRAINT, filter, &constraints, err) < 0 ||
+    if (service_all_entities(st, a, ENT_POSITION, filter, &positions, err) < 0 || service_all_entities(st, a, ENT_APPLICATION, filter, &apps, err) < 0 ||
+        service_all_entities(st, a, ENT_MATCH_CONSTRAINT, filter, &constraints, err) < 0 ||
         store_match_settings_get(st, a, org_id, &stored, err) < 0)
         goto out;
     /* Only positions taking trainees now are matched. */
