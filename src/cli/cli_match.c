@@ -227,20 +227,23 @@ static int parse_args(int argc, char **argv, int stable, struct opts *o)
     return 0;
 }
 
-static int run_assign(struct opts *o)
+/* Reads and parses FILE (memory in *ap); hr: whether an 'hr' file is the
+ * one wanted. 0, or the exit status. */
+static int load_input(const char *file, int hr, struct arena **ap, struct tb_match_input *in)
 {
-    double t0 = now_seconds();
     size_t len;
-    char *buf = read_input(o->file, &len);
+    char *buf = read_input(file, &len);
     if (!buf)
         return len == 0 ? 2 : 1;   /* cannot open: a usage error */
     struct arena *a = cli_arena_new("match", 0);
     struct tb_err err = { 0 };
-    struct tb_match_input in;
-    int rc = tb_match_parse(buf, len, a, &in, &err);
+    int rc = tb_match_parse(buf, len, a, in, &err);
     free(buf);
-    if (rc == 0 && in.format == TB_FMT_HR) {
-        fprintf(stderr, "match: an 'hr' file is for 'match stable', not 'match assign'\n");
+    if (rc == 0 && (in->format == TB_FMT_HR) != hr) {
+        if (hr)
+            fprintf(stderr, "match: 'match stable' needs an 'hr' file, got %s\n", format_name(in->format));
+        else
+            fprintf(stderr, "match: an 'hr' file is for 'match stable', not 'match assign'\n");
         arena_free(a);
         return 2;
     }
@@ -249,6 +252,19 @@ static int run_assign(struct opts *o)
         arena_free(a);
         return rc;
     }
+    *ap = a;
+    return 0;
+}
+
+static int run_assign(struct opts *o)
+{
+    double t0 = now_seconds();
+    struct arena *a;
+    struct tb_err err = { 0 };
+    struct tb_match_input in;
+    int rc = load_input(o->file, 0, &a, &in);
+    if (rc)
+        return rc;
     struct tb_assign_problem p = in.assign;
     p.mode = o->mode;
     if (o->has_threshold) {
@@ -349,26 +365,12 @@ static void print_explanation_json(const struct tb_explanation *x, const char *t
 static int run_stable(struct opts *o)
 {
     double t0 = now_seconds();
-    size_t len;
-    char *buf = read_input(o->file, &len);
-    if (!buf)
-        return len == 0 ? 2 : 1;   /* cannot open: a usage error */
-    struct arena *a = cli_arena_new("match", 0);
+    struct arena *a;
     struct tb_err err = { 0 };
     struct tb_match_input in;
-    int rc = tb_match_parse(buf, len, a, &in, &err);
-    free(buf);
-    if (rc == 0 && in.format != TB_FMT_HR) {
-        fprintf(stderr, "match: 'match stable' needs an 'hr' file, got %s\n",
-                format_name(in.format));
-        arena_free(a);
-        return 2;
-    }
-    if (rc < 0) {
-        rc = fail(&err);
-        arena_free(a);
+    int rc = load_input(o->file, 1, &a, &in);
+    if (rc)
         return rc;
-    }
     if (o->explain >= in.hr.n_cand) {
         fprintf(stderr, "match: --explain %" PRId64 ": no such candidate (0..%d)\n", o->explain,
                 in.hr.n_cand - 1);
