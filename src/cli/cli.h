@@ -67,5 +67,7 @@ int cli_resolve_org(struct store *st, const char *org, int64_t *id, struct tb_er
  * a failure it cannot hand back (here, at the start of a command) ends the
  * process with a one-line reason and exit status 1. */
 struct arena *cli_arena_new(const char *cmd, size_t cap_bytes);
+/* Seconds on the monotonic clock, for the timings commands print. */
+double cli_now(void);
 
 #endif

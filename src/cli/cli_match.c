@@ -49,13 +49,6 @@ static const char usage_stable[] =
     "then 'matched M unmatched U blocking_pairs B'.\n"
     "Exit: 0 ok, 1 runtime error, 2 usage or malformed input.\n";
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 static int usage_error(const char *fmt, const char *arg)
 {
     fprintf(stderr, "match: ");
@@ -258,7 +251,7 @@ static int load_input(const char *file, int hr, struct arena **ap, struct tb_mat
 
 static int run_assign(struct opts *o)
 {
-    double t0 = now_seconds();
+    double t0 = cli_now();
     struct arena *a;
     struct tb_err err = { 0 };
     struct tb_match_input in;
@@ -293,10 +286,10 @@ static int run_assign(struct opts *o)
         p.has_threshold = 1;
         p.threshold = q;
     }
-    double t1 = now_seconds();
+    double t1 = cli_now();
     struct tb_assign_result r;
     rc = tb_assign_solve(&p, a, &r, &err);
-    double t2 = now_seconds();
+    double t2 = cli_now();
     if (rc < 0) {
         rc = fail(&err);
         arena_free(a);
@@ -310,7 +303,7 @@ static int run_assign(struct opts *o)
         print_scaled(stdout, r.total, in.scale);
         printf(",\"assigned\":%d,\"unassigned\":%d,\"parse_seconds\":%.6f,"
                "\"solve_seconds\":%.6f,\"seconds\":%.6f,\"sap_rows\":%" PRId64 ",\"scans\":%" PRId64 ",\"assignment\":[",
-               r.assigned, p.rows - r.assigned, t1 - t0, t2 - t1, now_seconds() - t0,
+               r.assigned, p.rows - r.assigned, t1 - t0, t2 - t1, cli_now() - t0,
                r.sap_rows, r.scans);
         for (int32_t i = 0; i < p.rows; i++)
             printf(i ? ",%d" : "%d", r.row_to_col[i]);
@@ -364,7 +357,7 @@ static void print_explanation_json(const struct tb_explanation *x, const char *t
 
 static int run_stable(struct opts *o)
 {
-    double t0 = now_seconds();
+    double t0 = cli_now();
     struct arena *a;
     struct tb_err err = { 0 };
     struct tb_match_input in;
@@ -377,10 +370,10 @@ static int run_stable(struct opts *o)
         arena_free(a);
         return 2;
     }
-    double t1 = now_seconds();
+    double t1 = cli_now();
     struct tb_stable_result r;
     rc = tb_stable_solve(&in.hr, &o->st, a, &r, &err);
-    double t2 = now_seconds();
+    double t2 = cli_now();
     if (rc < 0) {
         rc = fail(&err);
         arena_free(a);
@@ -408,7 +401,7 @@ static int run_stable(struct opts *o)
                ",\"proposals\":%" PRId64 ",\"parse_seconds\":%.6f,\"solve_seconds\":%.6f,"
                "\"seconds\":%.6f",
                r.matched, in.hr.n_cand - r.matched, r.blocking_pairs, r.proposals, t1 - t0,
-               t2 - t1, now_seconds() - t0);
+               t2 - t1, cli_now() - t0);
         if (o->explain >= 0) {
             printf(",\"explanation\":");
             print_explanation_json(&x, abuf_cstr(&text));

@@ -49,13 +49,6 @@ static const char usage_text[] =
     "Importing a year again replaces it. Money in thousand USD, shares as fractions.\n"
     "See README.md, 'Which markets to export to', and docs/market-selection.md.\n";
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int fail(const char *fmt, ...)
 {
@@ -126,7 +119,7 @@ struct progress {
 
 static void progress_draw(struct progress *p, const struct src *s, uint64_t rows, int final)
 {
-    double t = now_s();
+    double t = cli_now();
     if (!p->on || (!final && t - p->last < 0.2))
         return;
     p->last = t;
@@ -177,8 +170,8 @@ static int import_stream(const struct import_opts *o, struct src *s, int revisio
         free(buf);
         return fail("out of memory");
     }
-    struct progress pr = {isatty(2) && !o->quiet, now_s(), 0};
-    double t0 = now_s();
+    struct progress pr = {isatty(2) && !o->quiet, cli_now(), 0};
+    double t0 = cli_now();
     size_t have = 0;
     long line = 0;
     uint64_t bad = 0;
@@ -244,7 +237,7 @@ static int import_stream(const struct import_opts *o, struct src *s, int revisio
     free(buf);
     if (rc == EXIT_OK && !header_seen)
         rc = fail("%s: empty file", s->name);
-    double t_parse = now_s() - t0;
+    double t_parse = cli_now() - t0;
     struct trade_year y;
     if (rc == EXIT_OK && trade_builder_finish(b, &y, &err) < 0)
         rc = fail("%s: %s", s->name, err.message);
@@ -252,7 +245,7 @@ static int import_stream(const struct import_opts *o, struct src *s, int revisio
         rc = cli_fail(CMD, &err);
     if (rc == EXIT_OK) {
         progress_draw(&pr, s, trade_builder_rows(b), 1);
-        double el = now_s() - t0;
+        double el = cli_now() - t0;
         printf("%s: HS%02d %d: %" PRIu64 " flows, %u countries, %u products, %" PRIu64
                " bad rows skipped, %.2f s (%.2f M rows/s; parse %.2f s)\n",
                s->name, y.revision, y.year, y.n_flows, y.n_countries, y.n_products, bad, el,
