@@ -22,26 +22,14 @@ static const char import_help[] =
     "Prints one line per error. Exit status: 0 imported (or dry run clean), 1 rows\n"
     "have errors or the import failed, 2 usage.\n";
 
-/* The whole file, at most CSV_IMPORT_MAX_BYTES (+1 to notice a larger one). */
+/* The whole file; one larger than CSV_IMPORT_MAX_BYTES fails as the importer would. */
 static char *read_file(const char *path, size_t *len, struct tb_err *err)
 {
-    FILE *f = !strcmp(path, "-") ? stdin : fopen(path, "rb");
-    if (!f) {
-        tb_error(err, TB_E_IO_ERROR, "FILE", "cannot open %s: %s", path, strerror(errno));
-        return NULL;
-    }
-    size_t cap = (size_t)CSV_IMPORT_MAX_BYTES + 1;
-    char *buf = malloc(cap);
-    size_t n = buf ? fread(buf, 1, cap, f) : 0;
-    int bad = buf ? ferror(f) : 1;
-    if (f != stdin)
-        fclose(f);
-    if (bad) {
-        free(buf);
-        tb_error(err, TB_E_IO_ERROR, "FILE", "cannot read %s", path);
-        return NULL;
-    }
-    *len = n;
+    char *buf = cli_read_file(path, (size_t)CSV_IMPORT_MAX_BYTES, len);
+    if (!buf && errno == EFBIG)
+        tb_error(err, TB_E_PAYLOAD_TOO_LARGE, "file", "file: at most %ld MiB; split it", CSV_IMPORT_MAX_BYTES >> 20);
+    else if (!buf)
+        tb_error(err, TB_E_IO_ERROR, "FILE", "cannot read %s: %s", path, strerror(errno));
     return buf;
 }
 
