@@ -57,10 +57,8 @@ int h_application_create(struct request *r, struct response *res, struct tb_err 
 {
     int64_t id;
     json_t *app;
-    if (application_service_create(r->store, &r->actor, r->body, &id, &app, err) < 0)
-        return -1;
-    res->location = arena_printf(r->arena, "/api/v1/applications/%lld", (long long)id);
-    return entity_reply(r, res, 201, app);
+    int rc = application_service_create(r->store, &r->actor, r->body, &id, &app, err);
+    return entity_created(r, res, rc, "applications", &id, &app);
 }
 
 int h_application_update(struct request *r, struct response *res, struct tb_err *err)
@@ -83,9 +81,9 @@ int h_application_delete(struct request *r, struct response *res, struct tb_err 
 int h_application_stage(struct request *r, struct response *res, struct tb_err *err)
 {
     json_t *out;
-    if (application_service_stage(r->store, &r->actor, r->ids[0], json_string_value(json_object_get(r->body, "stage")),
-                                  json_string_value(json_object_get(r->body, "note")),
-                                  json_integer_value(json_object_get(r->body, "version")), &out, err) < 0)
-        return -1;
-    return entity_reply(r, res, 200, out);
+    const char *to = json_string_value(json_object_get(r->body, "stage"));
+    const char *note = json_string_value(json_object_get(r->body, "note"));
+    int64_t version = json_integer_value(json_object_get(r->body, "version"));
+    int rc = application_service_stage(r->store, &r->actor, r->ids[0], to, note, version, &out, err);
+    return entity_answer(r, res, rc, &out);
 }

@@ -103,34 +103,26 @@ int h_match_run_list(struct request *r, struct response *res, struct tb_err *err
 int h_match_run_get(struct request *r, struct response *res, struct tb_err *err)
 {
     json_t *run;
-    if (entity_load(r, ENT_MATCH_RUN, &run, err) < 0)
-        return -1;
-    return entity_reply(r, res, 200, run);
+    return entity_answer(r, res, entity_load(r, ENT_MATCH_RUN, &run, err), &run);
 }
 
 int h_match_run_create(struct request *r, struct response *res, struct tb_err *err)
 {
     int64_t id;
     json_t *run;
-    if (match_service_run(r->store, &r->actor, r->body, &id, &run, err) < 0)
-        return -1;
-    res->location = arena_printf(r->arena, "/api/v1/match-runs/%lld", (long long)id);
-    return entity_reply(r, res, 201, run);
+    int rc = match_service_run(r->store, &r->actor, r->body, &id, &run, err);
+    return entity_created(r, res, rc, "match-runs", &id, &run);
 }
 
 /* Approval turns every pair into an offer (see match_service_approve). */
 int h_match_run_approve(struct request *r, struct response *res, struct tb_err *err)
 {
     json_t *out;
-    if (match_service_approve(r->store, &r->actor, r->ids[0], &out, err) < 0)
-        return -1;
-    return entity_reply(r, res, 200, out);
+    return entity_answer(r, res, match_service_approve(r->store, &r->actor, r->ids[0], &out, err), &out);
 }
 
 int h_match_run_discard(struct request *r, struct response *res, struct tb_err *err)
 {
     json_t *out;
-    if (match_service_discard(r->store, &r->actor, r->ids[0], &out, err) < 0)
-        return -1;
-    return entity_reply(r, res, 200, out);
+    return entity_answer(r, res, match_service_discard(r->store, &r->actor, r->ids[0], &out, err), &out);
 }

@@ -51,19 +51,15 @@ int h_placement_list(struct request *r, struct response *res, struct tb_err *err
 int h_placement_get(struct request *r, struct response *res, struct tb_err *err)
 {
     json_t *p;
-    if (placement_service_get(r->store, &r->actor, r->ids[0], &p, err) < 0)
-        return -1;
-    return entity_reply(r, res, 200, p);
+    return entity_answer(r, res, placement_service_get(r->store, &r->actor, r->ids[0], &p, err), &p);
 }
 
 int h_placement_create(struct request *r, struct response *res, struct tb_err *err)
 {
     int64_t id;
     json_t *p;
-    if (placement_service_create(r->store, &r->actor, r->body, &id, &p, err) < 0)
-        return -1;
-    res->location = arena_printf(r->arena, "/api/v1/placements/%lld", (long long)id);
-    return entity_reply(r, res, 201, p);
+    int rc = placement_service_create(r->store, &r->actor, r->body, &id, &p, err);
+    return entity_created(r, res, rc, "placements", &id, &p);
 }
 
 int h_placement_update(struct request *r, struct response *res, struct tb_err *err)
@@ -84,17 +80,13 @@ int h_placement_delete(struct request *r, struct response *res, struct tb_err *e
 int h_placement_accept(struct request *r, struct response *res, struct tb_err *err)
 {
     json_t *p;
-    if (placement_service_accept(r->store, &r->actor, r->ids[0],
-                                 json_string_value(json_object_get(r->body, "terms_hash")), &p, err) < 0)
-        return -1;
-    return entity_reply(r, res, 200, p);
+    const char *terms_hash = json_string_value(json_object_get(r->body, "terms_hash"));
+    return entity_answer(r, res, placement_service_accept(r->store, &r->actor, r->ids[0], terms_hash, &p, err), &p);
 }
 
 int h_placement_status(struct request *r, struct response *res, struct tb_err *err)
 {
     json_t *out;
-    if (placement_service_end(r->store, &r->actor, r->ids[0], json_string_value(json_object_get(r->body, "status")),
-                              &out, err) < 0)
-        return -1;
-    return entity_reply(r, res, 200, out);
+    const char *to = json_string_value(json_object_get(r->body, "status"));
+    return entity_answer(r, res, placement_service_end(r->store, &r->actor, r->ids[0], to, &out, err), &out);
 }
