@@ -29,7 +29,7 @@ static char *read_file(const char *path, size_t *len, struct tb_err *err)
     if (!buf && errno == EFBIG)
         tb_error(err, TB_E_PAYLOAD_TOO_LARGE, "file", "file: at most %ld MiB; split it", CSV_IMPORT_MAX_BYTES >> 20);
     else if (!buf)
-        tb_error(err, TB_E_IO_ERROR, "FILE", "cannot read %s: %s", path, strerror(errno));
+        tb_error(err, TB_E_IO_ERROR, "FILE", "cannot %s %s: %s", errno == EIO ? "read" : "open", path, strerror(errno));
     return buf;
 }
 
