@@ -25,6 +25,7 @@
     X(USAGE, "usage", 400) /* a command-line usage error */ \
     X(MALFORMED_INPUT, "malformed_input", 400) /* input that cannot be parsed at all */ \
     X(INVALID_OPTION, "invalid_option", 400) /* an engine option out of its range */ \
+    X(INVALID, "invalid", 400) /* market weights: an unknown weight or one out of range */ \
     X(IO_ERROR, "io_error", 400) /* a file the caller named cannot be read */ \
     X(TOO_MANY_ROWS, "too_many_rows", 400) /* an import file with more rows than allowed */ \
     X(EXPORT_TOO_LARGE, "export_too_large", 400) /* an export with more rows than allowed */ \
@@ -60,6 +61,13 @@
     X(PLACEMENT_NOT_COMPLETE, "placement_not_complete", 409) /* the placement is not completed yet */ \
     X(KEYS_UNAVAILABLE, "keys_unavailable", 409) /* no usable signing key (TRADEBRIDGE_KEK unset or wrong) */ \
     X(CONTEXT_CONFLICT, "context_conflict", 409) /* a JSON-LD context registered twice with other content */ \
+    X(ATTEMPT_OPEN, "attempt_open", 409) /* an assessment attempt is already open */ \
+    X(ATTEMPTS_EXHAUSTED, "attempts_exhausted", 409) /* no assessment attempts left */ \
+    X(TIME_OVER, "time_over", 409) /* the assessment's time ran out */ \
+    X(NO_CURRICULUM, "no_curriculum", 409) /* a learning plan needs the cohort's curriculum */ \
+    X(PLAN_INCOMPLETE, "plan_incomplete", 409) /* the learning plan is not complete yet */ \
+    X(SUPERSEDED, "superseded", 409) /* a newer version of a deliverable replaced this one */ \
+    X(LINK_GONE, "link_gone", 410) /* a review link that was used or expired */ \
     X(VERSION_MISMATCH, "version_mismatch", 412) /* the record changed since the version the client sent */ \
     X(TOO_LARGE, "too_large", 413) /* an input over a size limit */ \
     X(PAYLOAD_TOO_LARGE, "payload_too_large", 413) /* a request body over the route's limit */ \
@@ -68,6 +76,8 @@
     X(CANON_WORK_LIMIT, "canon_work_limit", 422) /* RDF canonicalization would take too much work */ \
     X(INFEASIBLE, "infeasible", 422) /* the matching problem has no solution */ \
     X(UNPROCESSABLE, "unprocessable", 422) /* well-formed input that cannot be processed */ \
+    X(NO_EXCHANGE_RATE, "no_exchange_rate", 422) /* money in a currency without a rate */ \
+    X(EMPTY_POOL, "empty_pool", 422) /* a matching run with nobody or nothing to match */ \
     X(IMPORT_REJECTED, "import_rejected", 422) /* an import file with errors (nothing imported) */ \
     X(PRECONDITION_REQUIRED, "precondition_required", 428) /* a version (If-Match) is required */ \
     X(TOO_MANY_ATTEMPTS, "too_many_attempts", 429) /* sign-in attempts over the limit */ \
