@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "core/codes.h"
+#include "core/fields.h"
 
 #define MONEY_LIMIT 1000000000000000LL   /* 10^15 minor units, as MONEY_MAX in the API */
 
@@ -607,16 +608,10 @@ static void one_row(struct ctx *c)
             break;
         }
     }
-    /* The API's rules beyond single fields (h_companies.c, h_graduates.c). */
-    json_t *langs = json_object_get(fields, "languages");
-    for (size_t i = 0; i < json_array_size(langs); i++)
-        for (size_t j = 0; j < i; j++)
-            if (json_equal(json_object_get(json_array_get(langs, i), "code"),
-                           json_object_get(json_array_get(langs, j), "code"))) {
-                add_error(imp, row, column_of(c, "languages", NULL), "languages", "languages: %s is listed twice",
-                          json_string_value(json_object_get(json_array_get(langs, i), "code")));
-                break;
-            }
+    /* The API's rules beyond single fields (src/core/fields.c). */
+    struct tb_err rule;
+    if (graduate_languages_once(fields, &rule) < 0)
+        add_error(imp, row, column_of(c, "languages", NULL), "languages", "%s", rule.message);
     const char *email = json_string_value(json_object_get(fields, "email"));
     if (c->kind == CSV_IMPORT_GRADUATES && email) {
         json_t *first = json_object_get(c->emails, email);
@@ -654,6 +649,10 @@ static void read_header(struct ctx *c)
     c->cap = 0;
     free(c->cell_nul);
     c->cell_nul = NULL;
+    if (!c->map) {
+        c->fatal = 1;   /* answered as out of memory; the header cells are freed with the rest */
+        return;
+    }
     char known[400] = "";
     for (const char *const *n = csv_import_columns(c->kind); *n; n++)
         snprintf(known + strlen(known), sizeof known - strlen(known), "%s%s", known[0] ? ", " : "", *n);

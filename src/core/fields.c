@@ -97,3 +97,15 @@ const struct field_spec graduate_update_fields[] = {
     {.name = "version", .type = FT_INT, .min = 1, .max = ID_MAX},
     {0},
 };
+
+int graduate_languages_once(const json_t *fields, struct tb_err *err)
+{
+    json_t *langs = json_object_get(fields, "languages");
+    for (size_t i = 0; i < json_array_size(langs); i++)
+        for (size_t j = 0; j < i; j++)
+            if (json_equal(json_object_get(json_array_get(langs, i), "code"),
+                           json_object_get(json_array_get(langs, j), "code")))
+                return TB_INVALID(err, "languages", "languages[%zu]: %s is listed twice", i,
+                                  json_string_value(json_object_get(json_array_get(langs, i), "code")));
+    return 0;
+}

@@ -17,5 +17,8 @@ extern const struct field_spec contact_item, country_experience_item, skill_item
 
 extern const struct field_spec company_create_fields[], company_update_fields[];
 extern const struct field_spec graduate_create_fields[], graduate_update_fields[];
+/* A rule beyond single fields, for the API and the importer alike: each
+ * language once in a graduate's "languages". */
+int graduate_languages_once(const json_t *fields, struct tb_err *err);
 
 #endif

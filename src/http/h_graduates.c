@@ -24,18 +24,6 @@ static void decorate_graduate(struct request *r, json_t *g)
     json_object_set_new(g, "has_cv", json_boolean(json_is_string(json_object_get(g, "cv_sha256"))));
 }
 
-static int one_language_each(const json_t *body, struct tb_err *err)
-{
-    json_t *langs = json_object_get(body, "languages");
-    for (size_t i = 0; i < json_array_size(langs); i++)
-        for (size_t j = 0; j < i; j++)
-            if (json_equal(json_object_get(json_array_get(langs, i), "code"),
-                           json_object_get(json_array_get(langs, j), "code")))
-                return TB_INVALID(err, "languages", "languages[%zu]: %s is listed twice", i,
-                                  json_string_value(json_object_get(json_array_get(langs, i), "code")));
-    return 0;
-}
-
 int h_graduate_list(struct request *r, struct response *res, struct tb_err *err)
 {
     return entity_list(r, res, ENT_GRADUATE, decorate_graduate, err);
@@ -52,7 +40,7 @@ int h_graduate_get(struct request *r, struct response *res, struct tb_err *err)
 
 int h_graduate_create(struct request *r, struct response *res, struct tb_err *err)
 {
-    if (one_language_each(r->body, err) < 0)
+    if (graduate_languages_once(r->body, err) < 0)
         return -1;
     int rc = entity_create(r, res, ENT_GRADUATE, r->body, "graduates", decorate_graduate, err);
     if (rc < 0 && err->status == 409)
@@ -62,7 +50,7 @@ int h_graduate_create(struct request *r, struct response *res, struct tb_err *er
 
 int h_graduate_update(struct request *r, struct response *res, struct tb_err *err)
 {
-    if (graduate_service_editable(r->store, &r->actor, r->ids[0], err) < 0 || one_language_each(r->body, err) < 0)
+    if (graduate_service_editable(r->store, &r->actor, r->ids[0], err) < 0 || graduate_languages_once(r->body, err) < 0)
         return -1;
     int rc = entity_update(r, res, ENT_GRADUATE, r->body, decorate_graduate, err);
     if (rc < 0 && err->status == 409 && !strcmp(err->code, "conflict"))
