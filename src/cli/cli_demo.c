@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/training_cli.h"
 #include "cli/demo.h"
 #include "core/auth.h"
 
@@ -59,6 +60,11 @@ int demo_build(struct store *st, uint64_t seed, struct demo_counts *counts, stru
     memset(counts, 0, sizeof *counts);
     if (store_org_create(st, &sys, "foundation", "Export Trainee Foundation", NULL, 0, &foundation, err) < 0)
         return -1;
+    /* The foundation's default curriculum (ITM@1), which every cohort follows. */
+    json_t *curriculum;
+    if (training_import_default(st, &sys, foundation, &curriculum, err) < 0)
+        return -1;
+    json_decref(curriculum);
     for (size_t i = 0; i < sizeof operators / sizeof operators[0]; i++)
         if (store_org_create(st, &sys, "operator", operators[i].name, operators[i].country, foundation,
                              &people.operators[i], err) < 0)
@@ -90,7 +96,9 @@ int demo_build(struct store *st, uint64_t seed, struct demo_counts *counts, stru
             if (org == people.operators[k] && !people.coordinators[k])
                 people.coordinators[k] = user;
     }
-    return demo_programme_build(st, &people, seed, counts, err);
+    if (demo_programme_build(st, &people, seed, counts, err) < 0)
+        return -1;
+    return demo_training(st, seed, err);
 }
 
 int cli_demo_main(int argc, char **argv)
@@ -156,7 +164,7 @@ int cli_demo_main(int argc, char **argv)
     struct tb_err err = {0};
     struct demo_counts counts;
     int rc = store_begin(st, &err);
-    if (rc == 0 && demo_build(st, seed, &counts, &err) == 0)
+    if (rc == 0 && demo_build(st, seed, &counts, &err) == 0 && cli_fx_load_embedded(st, &err) == 0)
         rc = store_commit(st, &err);
     else if (rc == 0) {
         store_rollback(st);
@@ -182,9 +190,14 @@ int cli_demo_main(int argc, char **argv)
         if (fixed_port)
             setenv("TRADEBRIDGE_PUBLIC_URL", listen_url, 1);
     }
-    int issued = 0;
+    int issued = 0, plans = 0;
     if (rc == 0)
         rc = demo_credentials(st, public_url, kek, &issued, &err);
+    /* Market selection: the real shrimp extract, then the export plans. */
+    if (rc == 0 && demo_trade_import(db) < 0)
+        fprintf(stderr, "tradebridge demo: the BACI extract could not be imported; rankings will be empty\n");
+    if (rc == 0)
+        rc = demo_plans(st, db, &plans, &err);
     store_close(st);
     if (rc < 0)
         return cli_fail("demo", &err);
@@ -197,6 +210,9 @@ int cli_demo_main(int argc, char **argv)
            counts.applications, counts.placements, counts.users);
     printf("Qualification: every operator accredited; %d signed credentials issued for completed placements.\n"
            "Verify one at %s/verify (Qualifications page, or the QR code on its PDF certificate).\n", issued, public_url);
+    printf("Markets: the real CEPII BACI 2018 shrimp extract (HS12, data/trade) is imported; %d export plans,\n"
+           "one for the seafood exporter " "Bohus Skaldjur AB" " citing its ranking and one per placement\n"
+           "(their sales targets, actuals and other products' rankings are SYNTHETIC demonstration figures).\n", plans);
     if (demo_kek)
         printf("Signing keys are sealed with the demo's key-encryption key TRADEBRIDGE_KEK=%s\n"
                "(demonstration only: set your own for real use; serve this database again with it).\n", DEMO_KEK);

@@ -46,6 +46,11 @@ struct demo_counts {
 
 /* Everything, in the caller's transaction (cli_demo.c). */
 int demo_build(struct store *st, uint64_t seed, struct demo_counts *counts, struct tb_err *err);
+/* Market selection (demo_plans.c): the real BACI shrimp extract imported next
+ * to the database (0 or -1), then a seafood exporter and an export plan per
+ * placement in several states, with actuals (sales figures synthetic). */
+int demo_trade_import(const char *db);
+int demo_plans(struct store *st, const char *db, int *n_plans, struct tb_err *err);
 
 /* The qualification part (demo_credentials.c): accreditations, the
  * achievement, signed credentials for completed placements. Runs after the
@@ -56,5 +61,10 @@ int demo_credentials(struct store *st, const char *public_url, const char *kek, 
 /* The programme part (demo_programme.c). */
 int demo_programme_build(struct store *st, const struct demo_people *people, uint64_t seed,
                          struct demo_counts *counts, struct tb_err *err);
+
+/* The training part (demo_training.c): a learning plan for every signed or
+ * completed placement, with deliverables in every state, reviews, test
+ * attempts and self-assessments. */
+int demo_training(struct store *st, uint64_t seed, struct tb_err *err);
 
 #endif

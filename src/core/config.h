@@ -32,6 +32,7 @@ struct config {
     const char *log_level;         /* debug, info, warn, error */
     const char *web_dir;           /* serve the UI from this folder instead of the binary */
     const char *password_cost;     /* interactive, moderate, min */
+    long attachment_max;           /* bytes: a deliverable's file (training) */
     const char *key_encryption_key;/* base64 32 bytes: encrypts signing keys at rest */
     const char *trusted_proxies;   /* addresses/CIDRs whose X-Forwarded-For is believed */
     struct proxy_list proxies;     /* trusted_proxies, parsed by config_parse */

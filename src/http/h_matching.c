@@ -15,6 +15,7 @@ static const char *const modes[] = {"full", "partial", "maxcard", NULL};
 static const char *const proposers[] = {"candidates", "positions", NULL};
 static const char *const tie_rules[] = {"id", "lottery", NULL};
 static const char *const constraint_kinds[] = {"lock", "forbid", NULL};
+static const char *const sources[] = {"applications", "pool", NULL};
 
 const struct field_spec match_run_fields[] = {
     {.name = "cohort_id", .type = FT_INT, .required = 1, .min = 1, .max = ID_MAX},
@@ -24,6 +25,7 @@ const struct field_spec match_run_fields[] = {
     {.name = "proposing", .type = FT_ENUM, .allowed = proposers},
     {.name = "tie_break", .type = FT_ENUM, .allowed = tie_rules},
     {.name = "seed", .type = FT_INT, .min = 0, .max = ID_MAX},
+    {.name = "source", .type = FT_ENUM, .allowed = sources},
     {0},
 };
 #define WEIGHT(n) {.name = n, .type = FT_INT, .min = 0, .max = 10000}
@@ -114,15 +116,29 @@ int h_match_run_create(struct request *r, struct response *res, struct tb_err *e
     return entity_created(r, res, rc, "match-runs", &id, &run);
 }
 
-/* Approval turns every pair into an offer (see match_service_approve). */
+/* Approval turns every pair into an offer, a suggestion from the pool into a
+ * new application at "offered" (see match_service_approve). */
 int h_match_run_approve(struct request *r, struct response *res, struct tb_err *err)
 {
     json_t *out;
-    return entity_answer(r, res, match_service_approve(r->store, &r->actor, r->ids[0], &out, err), &out);
+    int rc = match_service_approve(r->store, &r->actor, r->ids[0], r->cfg->public_url, r->arena, &out, err);
+    return entity_answer(r, res, rc, &out);
 }
 
 int h_match_run_discard(struct request *r, struct response *res, struct tb_err *err)
 {
     json_t *out;
     return entity_answer(r, res, match_service_discard(r->store, &r->actor, r->ids[0], &out, err), &out);
+}
+
+/* A position's shortlist from the newest run of its cohort that is not
+ * discarded (see match_service_shortlist). */
+int h_position_shortlist(struct request *r, struct response *res, struct tb_err *err)
+{
+    json_t *pos, *out;
+    if (entity_load(r, ENT_POSITION, &pos, err) < 0)
+        return -1;
+    int rc = match_service_shortlist(r->store, &r->actor, pos, &out, err);
+    json_decref(pos);
+    return rc < 0 ? -1 : respond_json(res, 200, out);
 }

@@ -207,23 +207,30 @@ int req_list_query(struct request *r, struct list_query *q, const char *f1, cons
     return 0;
 }
 
+int http_if_match_version(const char *m, int64_t *version)
+{
+    const char *p = m;
+    if (*p == 'W' && p[1] == '/')
+        p += 2;
+    if (*p == '"')
+        p++;
+    if (*p == 'v')
+        p++;
+    char *end;
+    long long v = strtoll(p, &end, 10);
+    if (end == p || v < 1 || (*end && *end != '"'))
+        return -1;
+    *version = v;
+    return 0;
+}
+
 int req_version(struct request *r, int64_t *version, struct tb_err *err)
 {
     const char *m = req_header(r, "If-Match");
     if (m) {
-        const char *p = m;
-        if (*p == 'W' && p[1] == '/')
-            p += 2;
-        if (*p == '"')
-            p++;
-        if (*p == 'v')
-            p++;
-        char *end;
-        long long v = strtoll(p, &end, 10);
-        if (end == p || v < 1 || (*end && *end != '"'))
+        if (http_if_match_version(m, version) < 0)
             return tb_fail(err, 400, "validation_failed", "If-Match",
                            "If-Match: expected the ETag of the record, like \"v3\"");
-        *version = v;
         return 0;
     }
     json_t *v = r->body ? json_object_get(r->body, "version") : NULL;
@@ -247,11 +254,66 @@ struct ctx {
     struct arena *arena;
     struct abuf body;
     int too_large;
+    int faulted;          /* fault injection lowered the arena's cap: not reused */
     long long declared;   /* Content-Length, -1 if none */
     size_t received;      /* body bytes MHD framed, kept or not */
     struct deadline_conn *deadline;
     struct timespec start;
 };
+
+/* Each worker thread keeps the contexts of a few finished requests, their
+ * arenas reset to one block, for its next requests: a request then costs no
+ * malloc/free of its own. The cap covers the largest body a route takes. */
+#define CTX_SPARE 4
+struct ctx_spares {
+    struct ctx *c[CTX_SPARE];
+    int n;
+};
+static pthread_key_t spares_key;
+static size_t arena_cap;
+
+static struct ctx *ctx_get(void)
+{
+    struct ctx_spares *sp = pthread_getspecific(spares_key);
+    if (sp && sp->n)
+        return sp->c[--sp->n];
+    struct ctx *c = calloc(1, sizeof *c);
+    if (c && !(c->arena = arena_new(arena_cap))) {
+        free(c);
+        return NULL;
+    }
+    return c;
+}
+
+static void ctx_free(struct ctx *c)
+{
+    arena_free(c->arena);
+    free(c);
+}
+
+static void ctx_put(struct ctx *c)
+{
+    struct ctx_spares *sp = pthread_getspecific(spares_key);
+    if (!sp && !c->faulted && (sp = calloc(1, sizeof *sp)))
+        pthread_setspecific(spares_key, sp);
+    if (!sp || sp->n == CTX_SPARE || c->faulted) {
+        ctx_free(c);
+        return;
+    }
+    struct arena *a = c->arena;
+    arena_reset(a);
+    memset(c, 0, sizeof *c);
+    c->arena = a;
+    sp->c[sp->n++] = c;
+}
+
+static void spares_free(void *p)
+{
+    struct ctx_spares *sp = p;
+    while (sp->n)
+        ctx_free(sp->c[--sp->n]);
+    free(sp);
+}
 
 static double elapsed(const struct timespec *start)
 {
@@ -308,18 +370,27 @@ static void client_address(struct MHD_Connection *c, struct arena *arena, char o
         inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, peer, sizeof peer);
     else if (sa->sa_family == AF_INET6)
         inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, peer, sizeof peer);
+    if (!cfg->proxies.count) {
+        proxy_client_addr(&cfg->proxies, peer, "", "", out);
+        return;
+    }
     struct joined xff = {"X-Forwarded-For", {0}, 0}, fwd = {"Forwarded", {0}, 0};
     abuf_init(&xff.buf, arena, 4096);
     abuf_init(&fwd.buf, arena, 4096);
-    if (cfg->proxies.count) {
-        MHD_get_connection_values(c, MHD_HEADER_KIND, join_header, &xff);
-        MHD_get_connection_values(c, MHD_HEADER_KIND, join_header, &fwd);
-    }
+    MHD_get_connection_values(c, MHD_HEADER_KIND, join_header, &xff);
+    MHD_get_connection_values(c, MHD_HEADER_KIND, join_header, &fwd);
     int junk = xff.overflow || fwd.overflow;
     proxy_client_addr(&cfg->proxies, peer, junk ? "" : abuf_cstr(&xff.buf), junk ? "" : abuf_cstr(&fwd.buf), out);
 }
 
 /* ---- authentication ------------------------------------------------------------ */
+
+static int authenticated(struct request *r)
+{
+    r->actor.client_addr = r->client_addr;
+    r->authenticated = 1;
+    return 0;
+}
 
 static int authenticate(struct request *r, struct tb_err *err)
 {
@@ -332,13 +403,20 @@ static int authenticate(struct request *r, struct tb_err *err)
             return tb_fail(err, 401, "unauthenticated", "", "the API token is not valid");
         auth_token_hash(token, hash);
         struct tb_err e;
-        if (store_token_lookup(r->store, hash, &user_id, &r->token_read_only, &e) < 0) {
+        struct token_auth ta;
+        /* One statement: the token, its user's status and roles. */
+        if (store_token_auth(r->store, hash, &ta, &e) < 0) {
             if (e.status == 404)
                 return tb_fail(err, 401, "unauthenticated", "", "the API token is not valid, expired or was revoked");
             *err = e;
             return -1;
         }
+        if (!ta.active)
+            return tb_fail(err, 401, "unauthenticated", "", "this account is disabled");
+        r->token_read_only = ta.read_only;
         r->via_token = 1;
+        r->actor = ta.actor;
+        return authenticated(r);
     } else {
         const char *cookie = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, SESSION_COOKIE);
         if (!cookie || strlen(cookie) > 200)
@@ -374,15 +452,13 @@ static int authenticate(struct request *r, struct tb_err *err)
         return tb_fail(err, 401, "unauthenticated", "", "this account is disabled");
     if (store_actor_load(r->store, user_id, &r->actor, err) < 0)
         return -1;
-    r->actor.client_addr = r->client_addr;
-    r->authenticated = 1;
-    return 0;
+    return authenticated(r);
 }
 
 /* ---- routing -------------------------------------------------------------------- */
 
 /* Matches path against pattern; {id} segments must be positive integers. */
-static int route_match(const char *pattern, const char *path, int64_t *ids, int *nids)
+int http_route_match(const char *pattern, const char *path, int64_t *ids, int *nids)
 {
     *nids = 0;
     while (*pattern && *path) {
@@ -478,7 +554,7 @@ static long route_body_limit(const char *method, const char *path)
         int64_t ids[4];
         int nids;
         if (routes[i].max_body && !strcmp(routes[i].method, method) &&
-            route_match(routes[i].pattern, path, ids, &nids))
+            http_route_match(routes[i].pattern, path, ids, &nids))
             return routes[i].max_body;
     }
     return cfg->max_body;
@@ -500,7 +576,7 @@ static int dispatch(struct request *r, struct response *res, const struct abuf *
     for (int i = 0; i < routes_count; i++) {
         int64_t ids[4];
         int nids;
-        if (!route_match(routes[i].pattern, r->path, ids, &nids))
+        if (!http_route_match(routes[i].pattern, r->path, ids, &nids))
             continue;
         path_matched = 1;
         if (strlen(allow) + 10 < sizeof allow)
@@ -624,15 +700,29 @@ static void add_security_headers(struct MHD_Response *resp)
     MHD_add_response_header(resp, "X-Frame-Options", "DENY");
 }
 
+static int dump_to_abuf(const char *buffer, size_t size, void *data)
+{
+    return abuf_append(data, buffer, size);
+}
+
 static enum MHD_Result send_response(struct MHD_Connection *conn, struct request *r,
                                      struct response *res, int close)
 {
     struct MHD_Response *resp;
     if (res->json) {
-        char *text = json_dumps(res->json, JSON_COMPACT | JSON_ENSURE_ASCII);
-        size_t len = text ? strlen(text) : 0;
-        resp = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
-        MHD_add_response_header(resp, "Content-Type", "application/json");
+        /* Dumped into the request's arena, which lives until the answer is
+         * sent (on_completed); on the heap if the arena is full. */
+        struct abuf text;
+        abuf_init(&text, r->arena, SIZE_MAX / 4);
+        if (json_dump_callback(res->json, dump_to_abuf, &text, JSON_COMPACT | JSON_ENSURE_ASCII) == 0 &&
+            abuf_cstr(&text)) {
+            resp = MHD_create_response_from_buffer(text.len, text.data, MHD_RESPMEM_PERSISTENT);
+        } else {
+            char *heap = json_dumps(res->json, JSON_COMPACT | JSON_ENSURE_ASCII);
+            resp = MHD_create_response_from_buffer(heap ? strlen(heap) : 0, heap, MHD_RESPMEM_MUST_FREE);
+        }
+        if (resp)
+            MHD_add_response_header(resp, "Content-Type", "application/json");
     } else {
         resp = MHD_create_response_from_buffer(res->raw_len, (void *)res->raw, MHD_RESPMEM_MUST_COPY);
         if (res->content_type)
@@ -658,7 +748,6 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, struct request
         MHD_add_response_header(resp, "Connection", "close");
     if (res->fault)
         MHD_add_response_header(resp, "X-TB-Fault", res->fault);
-    (void)r;
     enum MHD_Result ret = MHD_queue_response(conn, (unsigned)res->status, resp);
     MHD_destroy_response(resp);
     return ret;
@@ -736,6 +825,7 @@ static enum MHD_Result finish(struct MHD_Connection *conn, struct ctx *c, const 
     } else {
         struct arena_fault fault = {0};
         int armed = fault_from_header(conn, c->arena, &fault);
+        c->faulted = armed;
         if (armed)
             arena_fault_arm(&fault);
         index = dispatch(&r, &res, &c->body, &err);
@@ -781,12 +871,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     (void)cls;
     struct ctx *c = *con_cls;
     if (!c) {
-        c = calloc(1, sizeof *c);
-        if (!c)
+        if (!(c = ctx_get()))
             return MHD_NO;
         clock_gettime(CLOCK_MONOTONIC, &c->start);
         long max = route_body_limit(method, url);
-        c->arena = arena_new((size_t)max + (16u << 20));
         abuf_init(&c->body, c->arena, (size_t)max);
         *con_cls = c;
         c->deadline = deadline_of(conn);
@@ -824,8 +912,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     deadline_idle(deadline_of(conn));
     struct ctx *c = *con_cls;
     if (c) {
-        arena_free(c->arena);
-        free(c);
+        ctx_put(c);
         *con_cls = NULL;
     }
 }
@@ -933,6 +1020,12 @@ int http_serve(const struct config *config)
     if (threads < 1)
         threads = 1;
     pthread_key_create(&store_key, thread_store_close);
+    pthread_key_create(&spares_key, spares_free);
+    long largest = cfg->max_body;
+    for (int i = 0; i < routes_count; i++)
+        if (routes[i].max_body > largest)
+            largest = routes[i].max_body;
+    arena_cap = (size_t)largest + (16u << 20);
 
     struct sockaddr_storage ss;
     socklen_t sslen;
@@ -980,7 +1073,7 @@ int http_serve(const struct config *config)
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->connection_timeout,
         MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(16 * 1024),
         MHD_OPTION_CONNECTION_LIMIT, max_connections,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->max_connections_per_address,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,

@@ -11,6 +11,7 @@
 
 #include "core/agreement.h"
 #include "store/entity.h"
+#include "store/store_training.h"
 
 static const char *const parties[] = {"trainee", "company", "operator", NULL};
 
@@ -213,6 +214,10 @@ int placement_service_accept(struct store *st, const struct tb_actor *a, int64_t
         if (rc < 0)
             goto fail;
         json_decref(signed_);
+        /* Signed: the learning plan follows from the cohort's curriculum version (training). */
+        int created;
+        if (store_plan_create(st, a, id, &created, err) < 0)
+            goto fail;
     }
     if (store_commit(st, err) < 0)
         goto fail;
@@ -244,4 +249,28 @@ int placement_service_end(struct store *st, const struct tb_actor *a, int64_t id
         return -1;
     }
     return 0;
+}
+
+int placement_service_learning_plan(struct store *st, const struct tb_actor *a, int64_t id, json_t **out,
+                                    struct tb_err *err)
+{
+    json_t *p;
+    if (store_entity_get(st, a, ENT_PLACEMENT, id, &p, err) < 0)
+        return -1;
+    const char *status = json_string_value(json_object_get(p, "status"));
+    int ok = status && (!strcmp(status, "signed") || !strcmp(status, "completed"));
+    json_decref(p);
+    if (!ok)
+        return tb_error(err, TB_E_INVALID_TRANSITION, "", "the plan is made when the agreement is signed");
+    int created;
+    if (store_plan_create(st, a, id, &created, err) < 0 || store_plan_get(st, a, id, out, err) < 0)
+        return -1;
+    if (created)
+        return 0;
+    int exists = !json_is_null(json_object_get(*out, "plan"));
+    json_decref(*out);
+    *out = NULL;
+    return exists ? tb_error(err, TB_E_CONFLICT, "", "this placement already has its learning plan")
+                  : tb_error(err, TB_E_NO_CURRICULUM, "cohort_id",
+                             "cohort_id: the placement's cohort names no curriculum version (CODE@N)");
 }

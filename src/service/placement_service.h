@@ -26,6 +26,12 @@ int placement_service_update(struct store *st, const struct tb_actor *a, int64_t
  * acceptance signs and locks the agreement, in the same transaction. */
 int placement_service_accept(struct store *st, const struct tb_actor *a, int64_t id, const char *terms_hash,
                              json_t **out, struct tb_err *err);
+/* The learning plan of a signed (or completed) placement that has none yet
+ * (it is normally made when the agreement is signed); *out is the plan.
+ * 409 invalid_transition before signing, conflict when it exists,
+ * no_curriculum when the cohort names no curriculum version. */
+int placement_service_learning_plan(struct store *st, const struct tb_actor *a, int64_t id, json_t **out,
+                                    struct tb_err *err);
 /* A signed placement becomes "completed" or "terminated". */
 int placement_service_end(struct store *st, const struct tb_actor *a, int64_t id, const char *to, json_t **out,
                           struct tb_err *err);

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/store_int.h"
+#include "store/shared_int.h"
 
 #include "store/entity_columns.inc"
 
@@ -99,7 +99,7 @@ static int is_json_column(enum entity e, const char *col)
  * whole operator; a company user its own company's records; a trainee their
  * own record and open positions; a mentor the placements they supervise;
  * anyone else (a funder) none of the individual records. */
-static void bind_scope(sqlite3_stmt *s, const struct tb_actor *a)
+void st_bind_scope(sqlite3_stmt *s, const struct tb_actor *a)
 {
     st_bind_i64(s, ":open_only", 0);
     if (a->all_tenants || actor_has(a, ROLES_STAFF))
@@ -156,7 +156,7 @@ int store_entity_get(struct store *st, const struct tb_actor *a, enum entity e, 
     if (!s)
         return -1;
     st_bind_actor(s, a);
-    bind_scope(s, a);
+    st_bind_scope(s, a);
     st_bind_i64(s, ":id", id);
     if (st_get_one(st, s, entities[e].name, out, err) < 0)
         return -1;
@@ -272,7 +272,7 @@ int store_entity_list(struct store *st, const struct tb_actor *a, enum entity e,
     if (!s)
         return -1;
     st_bind_actor(s, a);
-    bind_scope(s, a);
+    st_bind_scope(s, a);
     st_bind_q(s, q->q);
     const char *key;
     json_t *v;
@@ -538,7 +538,7 @@ int store_programme_counts(struct store *st, const struct tb_actor *a, json_t **
             return -1;
         }
         st_bind_actor(s, a);
-        bind_scope(s, a);
+        st_bind_scope(s, a);
         json_t *counts = json_object();
         int rc;
         while ((rc = sqlite3_step(s)) == SQLITE_ROW)
@@ -629,10 +629,10 @@ out:
 
 /* ---- matching settings ---- */
 
-int store_match_settings_get(struct store *st, const struct tb_actor *a, int64_t org_id,
-                             json_t **out, struct tb_err *err)
+int st_settings_get(struct store *st, const struct tb_actor *a, enum stmt get, int64_t org_id,
+                    json_t **out, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_MATCH_SETTINGS_GET, err);
+    sqlite3_stmt *s = st_stmt(st, get, err);
     if (!s)
         return -1;
     st_bind_actor(s, a);
@@ -645,15 +645,15 @@ int store_match_settings_get(struct store *st, const struct tb_actor *a, int64_t
     return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? 0 : st_db_fail(st, err, "settings");
 }
 
-int store_match_settings_put(struct store *st, const struct tb_actor *a, int64_t org_id,
-                             const json_t *weights, struct tb_err *err)
+int st_settings_put(struct store *st, const struct tb_actor *a, enum stmt get, enum stmt put,
+                    const char *entity, int64_t org_id, const json_t *weights, struct tb_err *err)
 {
     int owned;
     if (st_tx_begin(st, &owned, err) < 0)
         return -1;
     json_t *old = NULL;
-    int rc = store_match_settings_get(st, a, org_id, &old, err);
-    sqlite3_stmt *s = rc == 0 ? st_stmt(st, STMT_MATCH_SETTINGS_PUT, err) : NULL;
+    int rc = st_settings_get(st, a, get, org_id, &old, err);
+    sqlite3_stmt *s = rc == 0 ? st_stmt(st, put, err) : NULL;
     if (s) {
         st_bind_actor(s, a);
         st_bind_i64(s, ":org_id", org_id);
@@ -665,7 +665,7 @@ int store_match_settings_put(struct store *st, const struct tb_actor *a, int64_t
             rc = TB_NOT_FOUND(err, "organization not found");
         if (rc == 0) {
             json_t *d = json_pack("{s:{s:O, s:O}}", "weights", "old", old ? old : json_null(), "new", weights);
-            rc = store_audit_add(st, a, org_id, "update", "match_settings", org_id, d, err);
+            rc = store_audit_add(st, a, org_id, "update", entity, org_id, d, err);
             json_decref(d);
         }
     } else {
@@ -673,6 +673,19 @@ int store_match_settings_put(struct store *st, const struct tb_actor *a, int64_t
     }
     json_decref(old);
     return st_tx_end(st, owned, rc, err);
+}
+
+int store_match_settings_get(struct store *st, const struct tb_actor *a, int64_t org_id,
+                             json_t **out, struct tb_err *err)
+{
+    return st_settings_get(st, a, STMT_MATCH_SETTINGS_GET, org_id, out, err);
+}
+
+int store_match_settings_put(struct store *st, const struct tb_actor *a, int64_t org_id,
+                             const json_t *weights, struct tb_err *err)
+{
+    return st_settings_put(st, a, STMT_MATCH_SETTINGS_GET, STMT_MATCH_SETTINGS_PUT, "match_settings",
+                           org_id, weights, err);
 }
 
 /* ---- issuing credentials ---- */

@@ -130,9 +130,12 @@ static const struct store_stmt_info stmts[STMT__MAX] = {
         "UPDATE api_tokens SET revoked_at = :now WHERE id = :id AND org_id = :tenant "
         "AND user_id = :self AND revoked_at IS NULL", NULL},
     [STMT_TOKEN_LOOKUP] = {"TOKEN_LOOKUP",
-        "SELECT id, user_id, scope FROM api_tokens WHERE token_hash = :token_hash AND revoked_at IS NULL "
-        "AND expires_at > :now",
-        "authentication: finds whose token this is before any tenant is known"},
+        "SELECT t.id, t.user_id, t.scope, t.last_used_at, u.status, m.org_id, o.kind AS org_kind, m.role, "
+        "m.subject_id FROM api_tokens t JOIN users u ON u.id = t.user_id "
+        "LEFT JOIN memberships m ON m.user_id = t.user_id LEFT JOIN orgs o ON o.id = m.org_id "
+        "WHERE t.token_hash = :token_hash AND t.revoked_at IS NULL AND t.expires_at > :now "
+        "ORDER BY CASE m.role WHEN 'admin' THEN 0 WHEN 'coordinator' THEN 1 ELSE 2 END, m.id",
+        "authentication: finds whose token this is, and the roles it acts with, before any tenant is known"},
     [STMT_TOKEN_TOUCH] = {"TOKEN_TOUCH",
         "UPDATE api_tokens SET last_used_at = :now WHERE id = :id",
         "authentication bookkeeping on the token just looked up"},
@@ -207,6 +210,7 @@ static const struct store_stmt_info stmts[STMT__MAX] = {
         "WHERE a.id > :after_id" AUDIT_FILTERS " ORDER BY a.id LIMIT :limit", NULL},
 
 #include "store/stmts_entities.inc"
+#include "store/stmts_training.inc"
 
     [STMT_APP_EVENT_INSERT] = {"APP_EVENT_INSERT",
         "INSERT INTO application_events (org_id, application_id, from_stage, to_stage, user_id, note, at) "
@@ -309,6 +313,7 @@ static const struct store_stmt_info stmts[STMT__MAX] = {
         "WHERE " INVITATIONS_OF_GRADUATE " AND (:all = 1 OR org_id = :tenant)", NULL},
     [STMT_CV_DELETE] = {"CV_DELETE",
         "DELETE FROM cv_files WHERE graduate_id = :graduate_id AND (:all = 1 OR org_id = :tenant)", NULL},
+#include "store/stmts_market_sqlite.inc"
 };
 
 const struct store_stmt_info *store_statements(int *count)

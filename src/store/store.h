@@ -152,6 +152,17 @@ int store_token_revoke(struct store *st, const struct tb_actor *a, int64_t id,
  * (store_user_set_password) revokes every token of the user. */
 int store_token_lookup(struct store *st, const char *token_hash, int64_t *user_id,
                        int *read_only, struct tb_err *err);
+/* The same in one statement with what authentication needs next: whether the
+ * user is active and the actor it acts as (store_actor_load). The token's
+ * last use is written at most once a minute (TOKEN_TOUCH_SECONDS). */
+#define TOKEN_TOUCH_SECONDS 60
+struct token_auth {
+    int64_t user_id;
+    int read_only, active;
+    struct tb_actor actor;
+};
+int store_token_auth(struct store *st, const char *token_hash, struct token_auth *out,
+                     struct tb_err *err);
 
 /* ---- invitations ---- */
 struct invitation_new {

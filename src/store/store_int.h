@@ -35,6 +35,8 @@ int st_tx_begin(struct store *st, int *owned, struct tb_err *err);
 int st_tx_end(struct store *st, int owned, int rc, struct tb_err *err);
 int st_list_run(struct store *st, sqlite3_stmt *s, const struct list_query *q, const char *key_column,
                 int descending, struct list_page *page, struct tb_err *err);
+/* A next_cursor as issued by st_list_run: base64url of "key\x1fid"; 0, or -1 (400, field "cursor"). */
+int st_cursor_parse(const char *cursor, char **key, int64_t *id, struct tb_err *err);   /* *key malloc'd */
 int st_sort_check(const char *sort, const char *const *allowed, struct tb_err *err);
 json_t *st_diff(const json_t *old, const json_t *changes);
 int st_version_mismatch(const json_t *row, int64_t version, struct tb_err *err);

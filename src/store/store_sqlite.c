@@ -508,7 +508,7 @@ static char *cursor_make(const char *key, int64_t id)
 }
 
 /* *key is malloc'd; the caller frees it. */
-static int cursor_parse(const char *cursor, char **key, int64_t *id, struct tb_err *err)
+int st_cursor_parse(const char *cursor, char **key, int64_t *id, struct tb_err *err)
 {
     size_t clen = strlen(cursor), n;
     unsigned char *raw = clen <= CURSOR_MAX ? malloc(clen + 1) : NULL;
@@ -543,7 +543,7 @@ int st_list_run(struct store *st, sqlite3_stmt *s, const struct list_query *q,
     int limit = q->limit > 0 ? q->limit : 50;
     char *key = NULL;
     int64_t id = descending ? INT64_MAX : 0;
-    if (q->cursor && cursor_parse(q->cursor, &key, &id, err) < 0)
+    if (q->cursor && st_cursor_parse(q->cursor, &key, &id, err) < 0)
         return -1;
     st_bind_i64(s, ":after_id", id);
     st_bind_i64(s, ":before_id", id);
@@ -1140,6 +1140,27 @@ out:
     return st_tx_end(st, owned, rc, err);
 }
 
+/* One membership row into the actor: the first row's org (rows come admin
+ * first, then coordinator) is where the user works; roles elsewhere are not
+ * merged into this tenant. */
+static void actor_add_membership(struct tb_actor *a, int64_t org, const char *kind, const char *role_text,
+                                 sqlite3_stmt *s, int subject_col)
+{
+    enum tb_role role;
+    if (!kind || !role_text || role_parse(role_text, &role) < 0)
+        return;
+    if (!a->tenant_id) {
+        a->tenant_id = org;
+        if (role == ROLE_ADMIN && !strcmp(kind, "foundation"))
+            a->all_tenants = 1;
+    }
+    if (org != a->tenant_id)
+        return;
+    a->roles |= ROLE_BIT(role);
+    if (!a->subject_id && sqlite3_column_type(s, subject_col) == SQLITE_INTEGER)
+        a->subject_id = sqlite3_column_int64(s, subject_col);
+}
+
 int store_actor_load(struct store *st, int64_t user_id, struct tb_actor *out, struct tb_err *err)
 {
     sqlite3_stmt *s = st_stmt(st, STMT_MEMBERSHIPS_OF_USER, err);
@@ -1149,25 +1170,9 @@ int store_actor_load(struct store *st, int64_t user_id, struct tb_actor *out, st
     memset(out, 0, sizeof *out);
     out->user_id = user_id;
     int rc;
-    /* Rows come admin first, then coordinator: the first row's org is where
-     * the user works; roles elsewhere are not merged into this tenant. */
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        int64_t org = sqlite3_column_int64(s, 0);
-        const char *kind = (const char *)sqlite3_column_text(s, 2);
-        enum tb_role role;
-        if (role_parse((const char *)sqlite3_column_text(s, 3), &role) < 0)
-            continue;
-        if (!out->tenant_id) {
-            out->tenant_id = org;
-            if (role == ROLE_ADMIN && !strcmp(kind, "foundation"))
-                out->all_tenants = 1;
-        }
-        if (org != out->tenant_id)
-            continue;
-        out->roles |= ROLE_BIT(role);
-        if (!out->subject_id && sqlite3_column_type(s, 5) == SQLITE_INTEGER)
-            out->subject_id = sqlite3_column_int64(s, 5);
-    }
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        actor_add_membership(out, sqlite3_column_int64(s, 0), (const char *)sqlite3_column_text(s, 2),
+                             (const char *)sqlite3_column_text(s, 3), s, 5);
     sqlite3_reset(s);
     if (rc != SQLITE_DONE)
         return st_db_fail(st, err, "roles");
@@ -1316,34 +1321,62 @@ out:
     return st_tx_end(st, owned, rc, err);
 }
 
-int store_token_lookup(struct store *st, const char *token_hash, int64_t *user_id,
-                       int *read_only, struct tb_err *err)
+int store_token_auth(struct store *st, const char *token_hash, struct token_auth *out,
+                     struct tb_err *err)
 {
     sqlite3_stmt *s = st_stmt(st, STMT_TOKEN_LOOKUP, err);
     if (!s)
         return -1;
-    char now[32];
+    char now[32], stale[32];
+    time_t t = time(NULL);
+    struct tm tm;
     st_now_text(now);
+    t -= TOKEN_TOUCH_SECONDS;
+    gmtime_r(&t, &tm);
+    strftime(stale, sizeof stale, "%Y-%m-%dT%H:%M:%SZ", &tm);
     st_bind_text(s, ":token_hash", token_hash);
     st_bind_text(s, ":now", now);
-    int rc = sqlite3_step(s);
+    memset(out, 0, sizeof *out);
+    int rc, rows = 0, touch = 0;
     int64_t id = 0;
-    if (rc == SQLITE_ROW) {
-        id = sqlite3_column_int64(s, 0);
-        *user_id = sqlite3_column_int64(s, 1);
-        *read_only = strcmp((const char *)sqlite3_column_text(s, 2), "read_write") != 0;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (!rows++) {
+            id = sqlite3_column_int64(s, 0);
+            out->user_id = out->actor.user_id = sqlite3_column_int64(s, 1);
+            out->read_only = strcmp((const char *)sqlite3_column_text(s, 2), "read_write") != 0;
+            const char *used = (const char *)sqlite3_column_text(s, 3);
+            touch = !used || strcmp(used, stale) < 0;
+            out->active = !strcmp((const char *)sqlite3_column_text(s, 4), "active");
+        }
+        if (sqlite3_column_type(s, 5) == SQLITE_INTEGER)
+            actor_add_membership(&out->actor, sqlite3_column_int64(s, 5), (const char *)sqlite3_column_text(s, 6),
+                                 (const char *)sqlite3_column_text(s, 7), s, 8);
     }
     sqlite3_reset(s);
-    if (rc == SQLITE_DONE)
-        return TB_NOT_FOUND(err, "token not found");
-    if (rc != SQLITE_ROW)
+    if (rc != SQLITE_DONE)
         return st_db_fail(st, err, "token");
+    if (!rows)
+        return TB_NOT_FOUND(err, "token not found");
+    /* Last use to the minute: a write on every request would serialise readers. */
+    if (!touch)
+        return 0;
     s = st_stmt(st, STMT_TOKEN_TOUCH, err);
     if (!s)
         return -1;
     st_bind_text(s, ":now", now);
     st_bind_i64(s, ":id", id);
     return st_step_done(st, s, "token", err);
+}
+
+int store_token_lookup(struct store *st, const char *token_hash, int64_t *user_id,
+                       int *read_only, struct tb_err *err)
+{
+    struct token_auth ta;
+    if (store_token_auth(st, token_hash, &ta, err) < 0)
+        return -1;
+    *user_id = ta.user_id;
+    *read_only = ta.read_only;
+    return 0;
 }
 
 /* ---- single-use links ------------------------------------------------------ */

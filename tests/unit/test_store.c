@@ -6,9 +6,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <ctype.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/embedded.h"
@@ -373,6 +375,81 @@ static void tokens_expire_and_end_with_a_new_password(void **state)
     done(f.st);
 }
 
+static const char *token_last_used(struct fixture *f, char out[32])
+{
+    sqlite3 *db;
+    sqlite3_stmt *s;
+    out[0] = '\0';
+    assert_int_equal(sqlite3_open(dbpath, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT last_used_at FROM api_tokens WHERE token_hash = 'th1'", -1, &s, NULL),
+                     SQLITE_OK);
+    if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
+        snprintf(out, 32, "%s", (const char *)sqlite3_column_text(s, 0));
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    (void)f;
+    return out;
+}
+
+static void exec_sql(const char *sql)
+{
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(dbpath, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+}
+
+static void set_token_last_used(const char *when)
+{
+    char sql[128];
+    snprintf(sql, sizeof sql, "UPDATE api_tokens SET last_used_at = '%s' WHERE token_hash = 'th1'", when);
+    exec_sql(sql);
+}
+
+/* Authentication by token is one statement that also yields the user's
+ * status and actor; its last use is written at most once a minute, not on
+ * every request (issue 11: a write per read serialised the readers). */
+static void token_auth_gives_the_actor_and_touches_once_a_minute(void **state)
+{
+    (void)state;
+    struct fixture f;
+    setup_orgs(&f);
+    struct tb_err err;
+    int64_t id;
+    char used[32];
+    assert_int_equal(store_token_create(f.st, &f.coord_se, "r", "th1", "tb_1", "read", "2999-01-01T00:00:00Z", &id, &err), 0);
+    assert_string_equal(token_last_used(&f, used), "");
+    struct token_auth ta;
+    assert_int_equal(store_token_auth(f.st, "th1", &ta, &err), 0);
+    assert_int_equal(ta.user_id, f.coord_se.user_id);
+    assert_true(ta.active);
+    assert_true(ta.read_only);
+    assert_int_equal(ta.actor.user_id, f.coord_se.user_id);
+    assert_int_equal(ta.actor.tenant_id, f.coord_se.tenant_id);
+    assert_int_equal(ta.actor.roles, f.coord_se.roles);
+    assert_int_equal(ta.actor.all_tenants, 0);
+    assert_string_not_equal(token_last_used(&f, used), "");   /* the first use is written */
+
+    char recent[32], old[32];
+    time_t t = time(NULL) - 20;
+    strftime(recent, sizeof recent, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
+    t -= 100;
+    strftime(old, sizeof old, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
+    set_token_last_used(recent);
+    assert_int_equal(store_token_auth(f.st, "th1", &ta, &err), 0);
+    assert_string_equal(token_last_used(&f, used), recent);   /* 20 s ago: kept */
+    set_token_last_used(old);
+    assert_int_equal(store_token_auth(f.st, "th1", &ta, &err), 0);
+    assert_true(strcmp(token_last_used(&f, used), recent) > 0);   /* 2 minutes ago: now */
+
+    exec_sql("UPDATE users SET status = 'disabled' WHERE email = 'a@se.example'");
+    assert_int_equal(store_token_auth(f.st, "th1", &ta, &err), 0);
+    assert_false(ta.active);   /* a disabled account's token is recognised, and refused by the caller */
+    assert_int_equal(store_token_auth(f.st, "nope", &ta, &err), -1);
+    assert_int_equal(err.status, 404);
+    done(f.st);
+}
+
 /* A user has one live link at most: a newer one ends the older, and using
  * one ends any other (issue 10: an older reset link still worked). */
 static void a_newer_link_ends_the_older_ones(void **state)
@@ -468,6 +545,7 @@ int main(void)
         cmocka_unit_test(single_use_links_work_once),
         cmocka_unit_test(invitations_are_claimed_once_and_stay_in_their_operator),
         cmocka_unit_test(tokens_expire_and_end_with_a_new_password),
+        cmocka_unit_test(token_auth_gives_the_actor_and_touches_once_a_minute),
         cmocka_unit_test(a_newer_link_ends_the_older_ones),
         cmocka_unit_test(backup_is_a_complete_copy),
         cmocka_unit_test(outbox_mail_is_claimed_by_one_sender),
