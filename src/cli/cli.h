@@ -7,7 +7,9 @@
 #define TB_CLI_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <zlib.h>
 
 #include "core/error.h"
 #include "store/store.h"
@@ -60,8 +62,17 @@ int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(print
 /* FILE, or stdin for "-", whole and NUL-terminated (malloc'd); NULL with errno
  * set (EFBIG past max bytes). */
 char *cli_read_file(const char *path, size_t max, size_t *len);
+/* The whole of a gzip (or plain) stream, at most max bytes, NUL-terminated
+ * (malloc'd); NULL with *why (a one-line reason) otherwise. Closes gz. */
+char *cli_gz_slurp(gzFile gz, size_t max, size_t *len, const char **why);
 int cli_read_secret(char *buf, size_t n);
-/* An organization named by its id or its name (the CLI's --org). */
+/* An operator named by its id or its name; -1 with err when there is none. */
 int cli_resolve_org(struct store *st, const char *org, int64_t *id, struct tb_err *err);
+/* arena_new for a subcommand. Allocation-failure policy of the command line:
+ * a failure it cannot hand back (here, at the start of a command) ends the
+ * process with a one-line reason and exit status 1. */
+struct arena *cli_arena_new(const char *cmd, size_t cap_bytes);
+/* Seconds on the monotonic clock, for the timings commands print. */
+double cli_now(void);
 
 #endif

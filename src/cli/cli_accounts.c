@@ -13,6 +13,7 @@
 #include "core/auth.h"
 #include "core/codes.h"
 #include "core/validate.h"
+#include "service/pages.h"
 
 struct common {
     const char *db, *name, *country, *org, *role, *scope, *days;
@@ -53,32 +54,26 @@ static int parse(const char *cmd, int argc, char **argv, struct common *o, const
     return optind;
 }
 
-
-
 typedef int (*list_fn)(struct store *, const struct tb_actor *, const struct list_query *, struct list_page *,
                        struct tb_err *);
+
+struct list_ctx {
+    struct store *st;
+    const struct tb_actor *a;
+    list_fn list;
+};
+
+static int list_page(void *ctx, const struct list_query *q, struct list_page *page, struct tb_err *err)
+{
+    const struct list_ctx *c = ctx;
+    return c->list(c->st, c->a, q, page, err);
+}
 
 /* Every page of a list, as one array. */
 static int all_pages(struct store *st, const struct tb_actor *a, list_fn list, json_t **out, struct tb_err *err)
 {
-    struct list_query q = {.limit = 200};
-    struct list_page page;
-    char *cursor = NULL;
-    json_t *all = json_array();
-    do {
-        q.cursor = cursor;
-        if (list(st, a, &q, &page, err) < 0) {
-            free(cursor);
-            json_decref(all);
-            return -1;
-        }
-        json_array_extend(all, page.items);
-        free(cursor);
-        cursor = page.next_cursor ? strdup(page.next_cursor) : NULL;
-        list_page_free(&page);
-    } while (cursor);
-    *out = all;
-    return 0;
+    struct list_ctx c = {st, a, list};
+    return service_all_pages(list_page, &c, NULL, out, err);
 }
 
 /* The shared front of `org` and `user`: help, the verb, then its options.
@@ -363,7 +358,7 @@ int cli_token_main(int argc, char **argv)
     if (rc == 0)
         rc = store_actor_load(st, u.id, &actor, &err);
     if (rc == 0 && !actor.tenant_id)
-        rc = tb_fail(&err, 409, "conflict", "", "%s holds no role in any organization", email);
+        rc = tb_error(&err, TB_E_CONFLICT, "", "%s holds no role in any organization", email);
     char raw[TOKEN_LEN + 1], hash[TOKEN_HASH_LEN + 1], token[TOKEN_LEN + 4], prefix[12];
     int64_t id = 0;
     if (rc == 0) {

@@ -8,9 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/arena.h"
+#include "core/auth.h"
 
 const char *cli_db_path(const char *flag_value)
 {
@@ -132,43 +135,66 @@ char *cli_read_file(const char *path, size_t max, size_t *len)
     FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
     if (!f)
         return NULL;
-    size_t cap = 65536, n = 0;
-    char *b = malloc(cap + 1);
-    while (b) {
-        size_t r = fread(b + n, 1, cap - n, f);
-        n += r;
+    struct abuf b;
+    abuf_init_heap(&b, max);
+    int too_big = 0;
+    for (;;) {
+        size_t room = max - b.len < 65536 ? max - b.len : 65536;
+        char extra;
+        if (room == 0) {   /* max bytes read: is there more? */
+            too_big = fread(&extra, 1, 1, f) == 1;
+            break;
+        }
+        char *at = abuf_reserve(&b, room);
+        size_t r = at ? fread(at, 1, room, f) : 0;
         if (r == 0)
             break;
-        if (n == cap) {
-            if (cap >= max) {
-                free(b);
-                b = NULL;
-                errno = EFBIG;
-                break;
-            }
-            char *nb = realloc(b, cap * 2 + 1);
-            if (!nb) {
-                free(b);
-                b = NULL;
-                break;
-            }
-            b = nb;
-            cap *= 2;
-        }
+        b.len += r;
+        b.data[b.len] = '\0';
     }
-    int bad = b && ferror(f);
+    int bad = ferror(f);
     if (f != stdin)
         fclose(f);
-    if (bad) {
-        free(b);
-        errno = EIO;
+    if (too_big || bad) {
+        abuf_release(&b);
+        errno = too_big ? EFBIG : EIO;
         return NULL;
     }
-    if (b) {
-        b[n] = 0;
-        *len = n;
+    *len = b.len;
+    char *out = abuf_take(&b);   /* NUL-terminated */
+    if (!out)
+        errno = ENOMEM;
+    return out;
+}
+
+char *cli_gz_slurp(gzFile gz, size_t max, size_t *len, const char **why)
+{
+    struct abuf b;
+    abuf_init_heap(&b, max);
+    *why = NULL;
+    gzbuffer(gz, 1 << 17);
+    for (;;) {
+        char *at = abuf_reserve(&b, 1 << 16);
+        if (!at) {
+            *why = b.len + (1 << 16) > max ? "file too large" : "out of memory";
+            break;
+        }
+        int r = gzread(gz, at, (unsigned)(b.cap - b.len - 1));
+        if (r <= 0) {
+            int e;
+            const char *m = gzerror(gz, &e);
+            if (r < 0 || (e != Z_OK && e != Z_STREAM_END)) {
+                b.failed = 1;
+                *why = e == Z_BUF_ERROR ? "truncated: the compressed data ends early" : m;
+            }
+            break;
+        }
+        b.len += (size_t)r;
+        b.data[b.len] = '\0';
     }
-    return b;
+    gzclose(gz);
+    *len = b.len;
+    return abuf_take(&b);
 }
 
 int cli_resolve_org(struct store *st, const char *org, int64_t *id, struct tb_err *err)
@@ -185,4 +211,21 @@ int cli_resolve_org(struct store *st, const char *org, int64_t *id, struct tb_er
         return 0;
     }
     return store_org_by_name(st, org, id, err);
+}
+
+struct arena *cli_arena_new(const char *cmd, size_t cap_bytes)
+{
+    struct arena *a = arena_new(cap_bytes);
+    if (!a) {
+        fprintf(stderr, "tradebridge %s: out of memory\n", cmd);
+        exit(EXIT_RUNTIME);
+    }
+    return a;
+}
+
+double cli_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }

@@ -167,7 +167,7 @@ static int cmd_keygen(int argc, char **argv)
         return usage_err("keygen", "unexpected argument '%s'", argv[1]);
     struct cred_keypair k;
     cred_keypair_generate(&k);
-    struct arena *a = arena_new(0);
+    struct arena *a = cli_arena_new("credential", 0);
     json_t *j = a ? cred_keypair_to_json(&k, 1, a) : NULL;
     sodium_memzero(&k, sizeof k);
     int rc = 1;
@@ -281,7 +281,7 @@ static int cmd_sign_run(const char *keyfile, const char *file, struct di_options
         return rc;
     }
     o.loader = l;
-    struct arena *ar = arena_new(0);
+    struct arena *ar = cli_arena_new("credential", 0);
     json_t *signed_doc = NULL;
     if (!ar || di_sign(doc, &key, &o, ar, &signed_doc, NULL, &e)) {
         fprintf(stderr, "tradebridge credential sign: %s\n", ar ? e.message : "out of memory");
@@ -364,7 +364,7 @@ static int cmd_verify(int argc, char **argv)
         o.loader = l;
         o.status_lists = jl;
         o.did_documents = jd;
-        struct arena *ar = arena_new(0);
+        struct arena *ar = cli_arena_new("credential", 0);
         struct verify_report rep;
         struct tb_err e = {0};
         if (!ar || credential_verify(vc, &o, &rep, ar, &e)) {
@@ -431,7 +431,7 @@ static int cmd_canon(int argc, char **argv)
         return usage_err("canon", "one of --rdfc, --jcs or --nquads is required%s", "");
     if (!file)
         return usage_err("canon", "FILE is required%s", "");
-    struct arena *ar = arena_new(0);
+    struct arena *ar = cli_arena_new("credential", 0);
     if (!ar)
         return 1;
     struct tb_err e = {0};
@@ -515,7 +515,7 @@ static int cmd_status_list(int argc, char **argv)
         return argc < 2 ? 2 : 0;
     }
     const char *op = argv[1];
-    struct arena *ar = arena_new(0);
+    struct arena *ar = cli_arena_new("credential", 0);
     struct tb_err e = {0};
     int rc = 2;
     if (!ar)

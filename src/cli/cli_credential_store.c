@@ -93,7 +93,7 @@ int cli_credential_stored(int argc, char **argv)
     if (!st)
         return EXIT_RUNTIME;
     struct tb_actor sys = actor_system();
-    struct arena *arena = arena_new(0);
+    struct arena *arena = cli_arena_new("credential", 0);
     struct issuing_ctx c = {st, &sys, url, getenv("TRADEBRIDGE_KEK"), arena};
     int rc = 0;
     if (!strcmp(verb, "issue")) {

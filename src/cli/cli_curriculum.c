@@ -112,7 +112,7 @@ int cli_curriculum_main(int argc, char **argv)
     size_t len = 0;
     char *data = NULL;
     if (import && file && !(data = cli_read_file(file, 1u << 20, &len))) {
-        tb_fail(&err, 400, "io_error", "FILE", "cannot read %s: %s", file,
+        tb_error(&err, TB_E_IO_ERROR, "FILE", "cannot read %s: %s", file,
                 errno == EFBIG ? "larger than 1 MiB" : strerror(errno));
         return cli_fail("curriculum", &err);
     }
@@ -126,7 +126,7 @@ int cli_curriculum_main(int argc, char **argv)
     json_t *v = NULL, *doc = NULL, *content = NULL;
     int rc = cli_resolve_org(st, org, &org_id, &err);
     if (rc < 0 && err.status == 404)
-        tb_fail(&err, 404, "not_found", "org", "--org: no organization '%s'", org);
+        tb_error(&err, TB_E_NOT_FOUND, "org", "--org: no organization '%s'", org);
     if (rc == 0 && import && builtin)
         rc = training_import_default(st, &sys, org_id, &v, &err);
     else if (rc == 0 && import) {
@@ -155,7 +155,7 @@ int cli_curriculum_main(int argc, char **argv)
         json_decref(out);
         if (bad) {
             json_decref(v);
-            tb_fail(&err, 500, "io_error", "FILE", "cannot write %s", file);
+            tb_error(&err, TB_E_IO_ERROR, "FILE", "cannot write %s", file);
             return cli_fail("curriculum", &err);
         }
         if (f != stdout)
@@ -224,7 +224,7 @@ int cli_training_main(int argc, char **argv)
                      json_string_value(json_object_get(m, "due_date")),
                      !strcmp(state, "changes_requested") ? " (your mentor asked for changes)" : "", url,
                      (long long)json_integer_value(json_object_get(m, "id"))) < 0) {
-            rc = tb_fail(&err, 500, "internal_error", "", "out of memory");
+            rc = tb_error(&err, TB_E_INTERNAL_ERROR, "", "out of memory");
             break;
         }
         rc = store_outbox_add(st, &sys, json_integer_value(json_object_get(m, "org_id")),

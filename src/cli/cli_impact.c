@@ -179,7 +179,7 @@ static int did_main(int argc, char **argv)
         fprintf(stderr, "tradebridge impact did: cannot read %s: %s\n", path, strerror(errno));
         return EXIT_RUNTIME;
     }
-    struct arena *a = arena_new((size_t)4 << 30);
+    struct arena *a = cli_arena_new("impact", (size_t)4 << 30);
     struct tb_err err = {0};
     struct csv_columns t;
     GHashTable *units = g_hash_table_new(g_str_hash, g_str_equal);
@@ -396,7 +396,7 @@ static int bootstrap_main(int argc, char **argv)
         fprintf(stderr, "tradebridge impact bootstrap: cannot read %s: %s\n", path, strerror(errno));
         return EXIT_RUNTIME;
     }
-    struct arena *a = arena_new((size_t)4 << 30);
+    struct arena *a = cli_arena_new("impact", (size_t)4 << 30);
     struct tb_err err = {0};
     struct csv_columns t;
     const char *names[2] = {column, ratio_to};

@@ -12,7 +12,7 @@
 #include "cli/cli.h"
 #include "cli/cli_import.h"
 #include "core/codes.h"
-#include "http/import.h"
+#include "service/import_service.h"
 
 static const char import_help[] =
     "usage: tradebridge import companies|graduates FILE --org ORG [--dry-run] [--db PATH]\n\n"
@@ -22,32 +22,14 @@ static const char import_help[] =
     "Prints one line per error. Exit status: 0 imported (or dry run clean), 1 rows\n"
     "have errors or the import failed, 2 usage.\n";
 
-static int code_known(int list, const char *code)
-{
-    return codes_find((enum code_list)list, code) != NULL;
-}
-
-
-/* The whole file, at most CSV_IMPORT_MAX_BYTES (+1 to notice a larger one). */
+/* The whole file; one larger than CSV_IMPORT_MAX_BYTES fails as the importer would. */
 static char *read_file(const char *path, size_t *len, struct tb_err *err)
 {
-    FILE *f = !strcmp(path, "-") ? stdin : fopen(path, "rb");
-    if (!f) {
-        tb_fail(err, 400, "not_found", "FILE", "cannot open %s: %s", path, strerror(errno));
-        return NULL;
-    }
-    size_t cap = (size_t)CSV_IMPORT_MAX_BYTES + 1;
-    char *buf = malloc(cap);
-    size_t n = buf ? fread(buf, 1, cap, f) : 0;
-    int bad = buf ? ferror(f) : 1;
-    if (f != stdin)
-        fclose(f);
-    if (bad) {
-        free(buf);
-        tb_fail(err, 400, "io_error", "FILE", "cannot read %s", path);
-        return NULL;
-    }
-    *len = n;
+    char *buf = cli_read_file(path, (size_t)CSV_IMPORT_MAX_BYTES, len);
+    if (!buf && errno == EFBIG)
+        tb_error(err, TB_E_PAYLOAD_TOO_LARGE, "file", "file: at most %ld MiB; split it", CSV_IMPORT_MAX_BYTES >> 20);
+    else if (!buf)
+        tb_error(err, TB_E_IO_ERROR, "FILE", "cannot %s %s: %s", errno == EIO ? "read" : "open", path, strerror(errno));
     return buf;
 }
 
@@ -101,7 +83,7 @@ int cli_import_main(int argc, char **argv)
         fprintf(stderr, "tradebridge import: cannot initialise the crypto library or code lists\n");
         return EXIT_RUNTIME;
     }
-    validate_set_code_checker(code_known);
+    validate_set_code_checker(codes_known);
     struct tb_err err = {0};
     size_t len;
     char *data = read_file(args[1], &len, &err);
@@ -117,7 +99,7 @@ int cli_import_main(int argc, char **argv)
     struct tb_actor sys = actor_system();
     int rc = cli_resolve_org(st, org, &org_id, &err);
     if (rc < 0 && err.status == 404)
-        tb_fail(&err, 404, "not_found", "org", "--org: no organization '%s'", org);
+        tb_error(&err, TB_E_NOT_FOUND, "org", "--org: no organization '%s'", org);
     if (rc == 0)
         rc = import_run(st, &sys, kind, data, len, org_id, dry_run, &report, &ids, &err);
     store_close(st);

@@ -61,13 +61,6 @@ static const char usage_stable[] =
     "then 'matched M unmatched U blocking_pairs B'.\n"
     "Exit: 0 ok, 1 runtime error, 2 usage or malformed input.\n";
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 static int usage_error(const char *fmt, const char *arg)
 {
     fprintf(stderr, "match: ");
@@ -91,41 +84,11 @@ static char *read_input(const char *path, size_t *len_out)
         *len_out = 0;
         return NULL;
     }
-    gzbuffer(gz, 1 << 17);
-    *len_out = 1;
-    size_t cap = 1 << 20, len = 0;
-    char *buf = malloc(cap);
-    for (;;) {
-        if (!buf)
-            break;
-        if (cap - len < (1 << 16)) {
-            char *nb = realloc(buf, cap * 2);
-            if (!nb) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-        int n = gzread(gz, buf + len, (unsigned)(cap - len - 1));
-        if (n < 0) {
-            int e;
-            fprintf(stderr, "match: cannot read %s: %s\n", path, gzerror(gz, &e));
-            free(buf);
-            buf = NULL;
-            break;
-        }
-        if (n == 0)
-            break;
-        len += (size_t)n;
-    }
-    gzclose(gz);
-    if (buf) {
-        buf[len] = '\0';
-        *len_out = len;
-    } else if (errno == ENOMEM) {
-        fprintf(stderr, "match: out of memory reading %s\n", path);
+    const char *why;
+    char *buf = cli_gz_slurp(gz, (size_t)1 << 34, len_out, &why);
+    if (!buf) {
+        fprintf(stderr, "match: cannot read %s: %s\n", path, why ? why : "error");
+        *len_out = 1;
     }
     return buf;
 }
@@ -269,20 +232,23 @@ static int parse_args(int argc, char **argv, int stable, struct opts *o)
     return 0;
 }
 
-static int run_assign(struct opts *o)
+/* Reads and parses FILE (memory in *ap); hr: whether an 'hr' file is the
+ * one wanted. 0, or the exit status. */
+static int load_input(const char *file, int hr, struct arena **ap, struct tb_match_input *in)
 {
-    double t0 = now_seconds();
     size_t len;
-    char *buf = read_input(o->file, &len);
+    char *buf = read_input(file, &len);
     if (!buf)
         return len == 0 ? 2 : 1;   /* cannot open: a usage error */
-    struct arena *a = arena_new(0);
+    struct arena *a = cli_arena_new("match", 0);
     struct tb_err err = { 0 };
-    struct tb_match_input in;
-    int rc = tb_match_parse(buf, len, a, &in, &err);
+    int rc = tb_match_parse(buf, len, a, in, &err);
     free(buf);
-    if (rc == 0 && in.format == TB_FMT_HR) {
-        fprintf(stderr, "match: an 'hr' file is for 'match stable', not 'match assign'\n");
+    if (rc == 0 && (in->format == TB_FMT_HR) != hr) {
+        if (hr)
+            fprintf(stderr, "match: 'match stable' needs an 'hr' file, got %s\n", format_name(in->format));
+        else
+            fprintf(stderr, "match: an 'hr' file is for 'match stable', not 'match assign'\n");
         arena_free(a);
         return 2;
     }
@@ -291,6 +257,19 @@ static int run_assign(struct opts *o)
         arena_free(a);
         return rc;
     }
+    *ap = a;
+    return 0;
+}
+
+static int run_assign(struct opts *o)
+{
+    double t0 = cli_now();
+    struct arena *a;
+    struct tb_err err = { 0 };
+    struct tb_match_input in;
+    int rc = load_input(o->file, 0, &a, &in);
+    if (rc)
+        return rc;
     struct tb_assign_problem p = in.assign;
     p.mode = o->mode;
     if (o->has_threshold) {
@@ -319,10 +298,10 @@ static int run_assign(struct opts *o)
         p.has_threshold = 1;
         p.threshold = q;
     }
-    double t1 = now_seconds();
+    double t1 = cli_now();
     struct tb_assign_result r;
     rc = tb_assign_solve(&p, a, &r, &err);
-    double t2 = now_seconds();
+    double t2 = cli_now();
     if (rc < 0) {
         rc = fail(&err);
         arena_free(a);
@@ -336,7 +315,7 @@ static int run_assign(struct opts *o)
         print_scaled(stdout, r.total, in.scale);
         printf(",\"assigned\":%d,\"unassigned\":%d,\"parse_seconds\":%.6f,"
                "\"solve_seconds\":%.6f,\"seconds\":%.6f,\"sap_rows\":%" PRId64 ",\"scans\":%" PRId64 ",\"assignment\":[",
-               r.assigned, p.rows - r.assigned, t1 - t0, t2 - t1, now_seconds() - t0,
+               r.assigned, p.rows - r.assigned, t1 - t0, t2 - t1, cli_now() - t0,
                r.sap_rows, r.scans);
         for (int32_t i = 0; i < p.rows; i++)
             printf(i ? ",%d" : "%d", r.row_to_col[i]);
@@ -390,37 +369,23 @@ static void print_explanation_json(const struct tb_explanation *x, const char *t
 
 static int run_stable(struct opts *o)
 {
-    double t0 = now_seconds();
-    size_t len;
-    char *buf = read_input(o->file, &len);
-    if (!buf)
-        return len == 0 ? 2 : 1;   /* cannot open: a usage error */
-    struct arena *a = arena_new(0);
+    double t0 = cli_now();
+    struct arena *a;
     struct tb_err err = { 0 };
     struct tb_match_input in;
-    int rc = tb_match_parse(buf, len, a, &in, &err);
-    free(buf);
-    if (rc == 0 && in.format != TB_FMT_HR) {
-        fprintf(stderr, "match: 'match stable' needs an 'hr' file, got %s\n",
-                format_name(in.format));
-        arena_free(a);
-        return 2;
-    }
-    if (rc < 0) {
-        rc = fail(&err);
-        arena_free(a);
+    int rc = load_input(o->file, 1, &a, &in);
+    if (rc)
         return rc;
-    }
     if (o->explain >= in.hr.n_cand) {
         fprintf(stderr, "match: --explain %" PRId64 ": no such candidate (0..%d)\n", o->explain,
                 in.hr.n_cand - 1);
         arena_free(a);
         return 2;
     }
-    double t1 = now_seconds();
+    double t1 = cli_now();
     struct tb_stable_result r;
     rc = tb_stable_solve(&in.hr, &o->st, a, &r, &err);
-    double t2 = now_seconds();
+    double t2 = cli_now();
     if (rc < 0) {
         rc = fail(&err);
         arena_free(a);
@@ -448,7 +413,7 @@ static int run_stable(struct opts *o)
                ",\"proposals\":%" PRId64 ",\"parse_seconds\":%.6f,\"solve_seconds\":%.6f,"
                "\"seconds\":%.6f",
                r.matched, in.hr.n_cand - r.matched, r.blocking_pairs, r.proposals, t1 - t0,
-               t2 - t1, now_seconds() - t0);
+               t2 - t1, cli_now() - t0);
         if (o->explain >= 0) {
             printf(",\"explanation\":");
             print_explanation_json(&x, abuf_cstr(&text));
@@ -498,7 +463,7 @@ static int run_run(int argc, char **argv)
     }
     if (!file)
         return usage_error("%s", "run: FILE.json missing");
-    double t0 = now_seconds();
+    double t0 = cli_now();
     size_t len;
     char *text = read_input(file, &len);
     if (!text)
@@ -510,11 +475,11 @@ static int run_run(int argc, char **argv)
         fprintf(stderr, "match: line %d: %s\n", je.line, je.text);
         return 2;
     }
-    double t1 = now_seconds(), c1 = cpu_seconds();
+    double t1 = cli_now(), c1 = cpu_seconds();
     json_t *out;
     struct tb_err err;
     int rc = match_run_compute(in, &out, &err);
-    double t2 = now_seconds(), c2 = cpu_seconds();
+    double t2 = cli_now(), c2 = cpu_seconds();
     json_decref(in);
     if (rc < 0)
         return fail(&err);

@@ -19,11 +19,6 @@ static const char *env_lookup(const char *name)
     return getenv(name);
 }
 
-static int code_known(int list, const char *code)
-{
-    return codes_find((enum code_list)list, code) != NULL;
-}
-
 int cli_serve_main(int argc, char **argv)
 {
     struct config cfg;
@@ -42,7 +37,7 @@ int cli_serve_main(int argc, char **argv)
         fprintf(stderr, "tradebridge serve: cannot initialise the crypto library or code lists\n");
         return EXIT_RUNTIME;
     }
-    validate_set_code_checker(code_known);
+    validate_set_code_checker(codes_known);
     auth_set_pw_cost(!strcmp(cfg.password_cost, "min") ? PW_COST_MIN
                      : !strcmp(cfg.password_cost, "moderate") ? PW_COST_MODERATE : PW_COST_INTERACTIVE);
     if (cli_lock_db("serve", cfg.db_path) < 0)

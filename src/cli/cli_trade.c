@@ -49,13 +49,6 @@ static const char usage_text[] =
     "Importing a year again replaces it. Money in thousand USD, shares as fractions.\n"
     "See README.md, 'Which markets to export to', and docs/market-selection.md.\n";
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int fail(const char *fmt, ...)
 {
@@ -114,44 +107,8 @@ static const char *src_error(struct src *s)
 static char *slurp(const char *path, size_t *len)
 {
     gzFile gz = gzopen(path, "rb");
-    if (!gz)
-        return NULL;
-    size_t cap = 1 << 20, n = 0;
-    char *buf = malloc(cap);
-    for (;;) {
-        if (!buf)
-            break;
-        if (cap - n < (1 << 16)) {
-            char *b = realloc(buf, cap * 2);
-            if (!b) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = b;
-            cap *= 2;
-        }
-        int r = gzread(gz, buf + n, (unsigned)(cap - n - 1));
-        if (r < 0) {
-            free(buf);
-            buf = NULL;
-            break;
-        }
-        if (r == 0)
-            break;
-        n += (size_t)r;
-    }
-    int e;
-    gzerror(gz, &e);
-    if (buf && e != Z_OK && e != Z_STREAM_END) {
-        free(buf);
-        buf = NULL;
-    }
-    gzclose(gz);
-    if (buf)
-        buf[n] = '\0';
-    *len = n;
-    return buf;
+    const char *why;
+    return gz ? cli_gz_slurp(gz, (size_t)1 << 34, len, &why) : NULL;
 }
 
 /* ---- progress bar ------------------------------------------------------ */
@@ -162,7 +119,7 @@ struct progress {
 
 static void progress_draw(struct progress *p, const struct src *s, uint64_t rows, int final)
 {
-    double t = now_s();
+    double t = cli_now();
     if (!p->on || (!final && t - p->last < 0.2))
         return;
     p->last = t;
@@ -213,8 +170,8 @@ static int import_stream(const struct import_opts *o, struct src *s, int revisio
         free(buf);
         return fail("out of memory");
     }
-    struct progress pr = {isatty(2) && !o->quiet, now_s(), 0};
-    double t0 = now_s();
+    struct progress pr = {isatty(2) && !o->quiet, cli_now(), 0};
+    double t0 = cli_now();
     size_t have = 0;
     long line = 0;
     uint64_t bad = 0;
@@ -280,7 +237,7 @@ static int import_stream(const struct import_opts *o, struct src *s, int revisio
     free(buf);
     if (rc == EXIT_OK && !header_seen)
         rc = fail("%s: empty file", s->name);
-    double t_parse = now_s() - t0;
+    double t_parse = cli_now() - t0;
     struct trade_year y;
     if (rc == EXIT_OK && trade_builder_finish(b, &y, &err) < 0)
         rc = fail("%s: %s", s->name, err.message);
@@ -288,7 +245,7 @@ static int import_stream(const struct import_opts *o, struct src *s, int revisio
         rc = cli_fail(CMD, &err);
     if (rc == EXIT_OK) {
         progress_draw(&pr, s, trade_builder_rows(b), 1);
-        double el = now_s() - t0;
+        double el = cli_now() - t0;
         printf("%s: HS%02d %d: %" PRIu64 " flows, %u countries, %u products, %" PRIu64
                " bad rows skipped, %.2f s (%.2f M rows/s; parse %.2f s)\n",
                s->name, y.revision, y.year, y.n_flows, y.n_countries, y.n_products, bad, el,
@@ -734,7 +691,7 @@ static int rank_main(int argc, char **argv)
     q.per_product = per_product;
     q.geo = &L.geo;
     q.wdi = &L.wdi;
-    struct arena *a = arena_new(0);
+    struct arena *a = cli_arena_new("trade", 0);
     struct trade_result r;
     int rc = EXIT_OK;
     if (!a || trade_rank(&q, a, &r, &err) < 0) {

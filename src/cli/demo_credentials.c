@@ -8,13 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/cli.h"
 #include "cli/demo.h"
 #include "service/issuing_service.h"
 
 int demo_credentials(struct store *st, const char *public_url, const char *kek, int *issued, struct tb_err *err)
 {
     struct tb_actor sys = actor_system();
-    struct arena *arena = arena_new(0);
+    struct arena *arena = cli_arena_new("demo", 0);
     struct list_query q = {.limit = 200};
     struct list_page orgs, placements;
     int rc = -1;
@@ -45,7 +46,7 @@ int demo_credentials(struct store *st, const char *public_url, const char *kek, 
             ach_id = json_integer_value(json_object_get(json_array_get(achs.items, 0), "id"));
         list_page_free(&achs);
         if (!ach_id) {
-            tb_fail(err, 500, "internal_error", "", "operator %lld has no default achievement", (long long)org_id);
+            tb_error(err, TB_E_INTERNAL_ERROR, "", "operator %lld has no default achievement", (long long)org_id);
             goto out_orgs;
         }
         struct tb_actor op = sys;

@@ -192,6 +192,8 @@ void *arena_realloc(struct arena *a, void *old, size_t old_n, size_t new_n)
         return arena_alloc(a, new_n);
     if (new_n <= old_n)
         return old;
+    if (new_n > SIZE_MAX / 2)
+        return failed(a);   /* the same guard as arena_alloc: round_up must not wrap */
     struct block *b = a->head;
     if (old == a->last && b) {
         size_t need = round_up(new_n);
@@ -271,25 +273,45 @@ void abuf_init(struct abuf *b, struct arena *a, size_t max)
     b->data = NULL;
     b->len = b->cap = 0;
     b->max = max;
+    b->failed = 0;
 }
 
-int abuf_append(struct abuf *b, const void *p, size_t n)
+void abuf_init_heap(struct abuf *b, size_t max)
 {
-    if (n > b->max || b->len > b->max - n)
-        return -1;
+    abuf_init(b, NULL, max);
+}
+
+static int abuf_fail(struct abuf *b)
+{
+    b->failed = 1;
+    return -1;
+}
+
+char *abuf_reserve(struct abuf *b, size_t n)
+{
+    if (b->failed || n > b->max || b->len > b->max - n)
+        return abuf_fail(b), NULL;
     if (b->len + n + 1 > b->cap) {
         size_t cap = b->cap ? b->cap * 2 : 256;
         while (cap < b->len + n + 1)
             cap *= 2;
         if (cap > b->max + 1)
             cap = b->max + 1;
-        char *d = arena_realloc(b->arena, b->data, b->cap, cap);
+        char *d = b->arena ? arena_realloc(b->arena, b->data, b->cap, cap) : realloc(b->data, cap);
         if (!d)
-            return -1;
+            return abuf_fail(b), NULL;
         b->data = d;
         b->cap = cap;
     }
-    memcpy(b->data + b->len, p, n);
+    return b->data + b->len;
+}
+
+int abuf_append(struct abuf *b, const void *p, size_t n)
+{
+    char *at = abuf_reserve(b, n);
+    if (!at)
+        return -1;
+    memcpy(at, p, n);
     b->len += n;
     b->data[b->len] = '\0';
     return 0;
@@ -302,11 +324,18 @@ int abuf_puts(struct abuf *b, const char *s)
 
 int abuf_printf(struct abuf *b, const char *fmt, ...)
 {
-    va_list ap;
+    va_list ap, again;
     va_start(ap, fmt);
-    char *s = arena_vprintf(b->arena, fmt, ap);
+    va_copy(again, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
-    return s ? abuf_puts(b, s) : -1;
+    char *at = n >= 0 ? abuf_reserve(b, (size_t)n) : NULL;
+    if (at) {
+        vsnprintf(at, (size_t)n + 1, fmt, again);
+        b->len += (size_t)n;
+    }
+    va_end(again);
+    return at ? 0 : abuf_fail(b);
 }
 
 const char *abuf_cstr(struct abuf *b)
@@ -314,4 +343,22 @@ const char *abuf_cstr(struct abuf *b)
     if (!b->data && abuf_append(b, "", 0) < 0)
         return NULL;
     return b->data;
+}
+
+char *abuf_take(struct abuf *b)
+{
+    char *s = NULL;
+    if (!b->failed)
+        s = b->data ? b->data : strdup("");
+    else
+        free(b->data);
+    abuf_init_heap(b, b->max);
+    return s;
+}
+
+void abuf_release(struct abuf *b)
+{
+    if (!b->arena)
+        free(b->data);
+    abuf_init(b, b->arena, b->max);
 }

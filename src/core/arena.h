@@ -61,19 +61,34 @@ struct arena_fault {
 int arena_fault_arm(struct arena_fault *f);
 
 /*
- * A growable byte buffer inside an arena, with its own maximum (curl's dynbuf
- * habit): appending past max fails instead of growing forever.
+ * The one growable byte buffer of the program (curl's dynbuf habit): appending
+ * past max fails instead of growing forever. Inside an arena (abuf_init) it is
+ * released with the arena; with arena == NULL (abuf_init_heap) it lives on the
+ * heap for data handed out of a job (an export file, a PDF), and abuf_take()
+ * hands the malloc'd bytes over (or abuf_release() frees them).
+ * A failed append (max, out of memory) returns -1 and also sets `failed`, which
+ * stays set: a writer may append many pieces and check once at the end.
+ * The contents are always NUL-terminated (not counted in len).
  */
 struct abuf {
     struct arena *arena;
     char *data;
     size_t len, cap, max;
+    int failed;
 };
 void abuf_init(struct abuf *b, struct arena *a, size_t max);
+void abuf_init_heap(struct abuf *b, size_t max);
 int abuf_append(struct abuf *b, const void *p, size_t n);   /* 0 or -1 */
 int abuf_puts(struct abuf *b, const char *s);
 int abuf_printf(struct abuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* NUL-terminated view of the contents (the terminator is not counted in len). */
+/* Room for n more bytes at data + len (the caller writes there, then adds to
+ * len, and must keep len < cap); NULL on failure. */
+char *abuf_reserve(struct abuf *b, size_t n);
+/* NUL-terminated view of the contents. */
 const char *abuf_cstr(struct abuf *b);
+/* Heap buffers: the contents (malloc'd, "" when empty; the caller frees them),
+ * or NULL after a failure; b is empty afterwards either way. */
+char *abuf_take(struct abuf *b);
+void abuf_release(struct abuf *b);
 
 #endif

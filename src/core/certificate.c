@@ -2,6 +2,7 @@
  * certificate.c - renders certificate.h's PDF in memory.
  */
 #include "core/certificate.h"
+#include "core/arena.h"
 
 #include <cairo-pdf.h>
 #include <cairo.h>
@@ -14,30 +15,12 @@
 #define A4_W 595.276
 #define A4_H 841.89
 
-struct sink {
-    unsigned char *data;
-    size_t len, cap;
-    int failed;
-};
+#define PDF_MAX ((size_t)64 << 20)   /* bytes of one certificate; far above a real one */
 
+/* cairo's PDF stream into a heap buffer (the program's one buffer type). */
 static cairo_status_t write_sink(void *closure, const unsigned char *data, unsigned int length)
 {
-    struct sink *s = closure;
-    if (s->len + length > s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 65536;
-        while (cap < s->len + length)
-            cap *= 2;
-        unsigned char *d = realloc(s->data, cap);
-        if (!d) {
-            s->failed = 1;
-            return CAIRO_STATUS_WRITE_ERROR;
-        }
-        s->data = d;
-        s->cap = cap;
-    }
-    memcpy(s->data + s->len, data, length);
-    s->len += length;
-    return CAIRO_STATUS_SUCCESS;
+    return abuf_append(closure, data, length) == 0 ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
 }
 
 /* ---- from the signed document -------------------------------------------------------------- */
@@ -279,7 +262,8 @@ int certificate_layout(const struct certificate *c, struct certificate_box boxes
 
 int certificate_pdf(const struct certificate *c, unsigned char **pdf, size_t *len, struct tb_err *err)
 {
-    struct sink s = {0};
+    struct abuf s;
+    abuf_init_heap(&s, PDF_MAX);
     cairo_surface_t *surface = cairo_pdf_surface_create_for_stream(write_sink, &s, A4_W, A4_H);
     cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, c->qualification);
     cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_AUTHOR, c->issuer);
@@ -289,18 +273,20 @@ int certificate_pdf(const struct certificate *c, unsigned char **pdf, size_t *le
     if (lay_out(&p, c) < 0) {
         cairo_destroy(cr);
         cairo_surface_destroy(surface);
-        free(s.data);
+        abuf_release(&s);
         return TB_INTERNAL(err, "could not encode the QR code");
     }
     cairo_destroy(cr);
     cairo_surface_finish(surface);
     cairo_status_t st = cairo_surface_status(surface);
     cairo_surface_destroy(surface);
-    if (st != CAIRO_STATUS_SUCCESS || s.failed) {
-        free(s.data);
+    size_t n = s.len;
+    if (st != CAIRO_STATUS_SUCCESS)
+        abuf_release(&s);
+    char *data = st == CAIRO_STATUS_SUCCESS ? abuf_take(&s) : NULL;
+    if (!data)
         return TB_INTERNAL(err, "could not render the certificate");
-    }
-    *pdf = s.data;
-    *len = s.len;
+    *pdf = (unsigned char *)data;
+    *len = n;
     return 0;
 }

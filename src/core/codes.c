@@ -6,6 +6,7 @@
  */
 #include "codes.h"
 
+#include "csv_columns.h"
 #include "embedded.h"
 #include "validate.h"
 
@@ -50,69 +51,9 @@ struct list {
 
 static struct list lists[CODES__MAX];
 static const struct code_entry **by_alpha3; /* countries sorted by alpha-3 */
-static char *text;                          /* one writable copy of all files */
+static struct arena *arena;                 /* the entries' strings */
 static int init_rc = -1;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
-
-enum { MAX_FIELDS = 16 };
-
-/*
- * Reads one CSV record (RFC 4180) starting at *pos, in place: fields are unquoted
- * and NUL-terminated inside the buffer, which works because an unescaped field is
- * never longer than its source. Hand-written rather than a library because the
- * input is only our own small, fixed, well-formed files; it still handles quoted
- * fields with commas, doubled quotes and CRLF so that any valid file loads.
- * Returns the number of fields, 0 at end of text, -1 on a malformed record.
- */
-static int csv_record(char **pos, char **fields)
-{
-    char *r = *pos;
-    if (*r == '\0')
-        return 0;
-    int nf = 0;
-    for (;;) {
-        char *w = r, *start = r;
-        if (*r == '"') {
-            r++;
-            for (;;) {
-                if (*r == '\0')
-                    return -1; /* unterminated quote */
-                if (*r == '"') {
-                    if (r[1] != '"')
-                        break;
-                    r++;
-                }
-                *w++ = *r++;
-            }
-            r++; /* closing quote */
-            if (*r != ',' && *r != '\n' && *r != '\r' && *r != '\0')
-                return -1;
-        } else {
-            while (*r != ',' && *r != '\n' && *r != '\r' && *r != '\0') {
-                if (*r == '"')
-                    return -1; /* a quote inside an unquoted field */
-                *w++ = *r++;
-            }
-        }
-        char delim = *r;
-        *w = '\0';
-        if (nf == MAX_FIELDS)
-            return -1;
-        fields[nf++] = start;
-        if (delim == ',') {
-            r++;
-            continue;
-        }
-        /* The NUL may have overwritten the delimiter, so step by the saved copy. */
-        if (delim == '\r' && *++r == '\n')
-            r++;
-        else if (delim == '\n')
-            r++;
-        break;
-    }
-    *pos = r;
-    return nf;
-}
 
 /* Byte-wise UTF-8 decoding is enough here: the only multi-byte sequences we fold
  * are 2-byte Latin ones (U+00C0..U+017F); anything else is copied unchanged. */
@@ -165,56 +106,39 @@ static int cmp_alpha3(const void *a, const void *b)
                   (*(const struct code_entry *const *)b)->alpha3);
 }
 
-static int column(char **hdr, int nh, const char *name)
-{
-    if (!name)
-        return -1;
-    for (int i = 0; i < nh; i++)
-        if (strcmp(hdr[i], name) == 0)
-            return i;
-    return -2; /* named in the spec but missing from the file */
-}
-
-/* Parses one file (already copied into the writable buffer at p) into lists[l]. */
-static int load_list(enum code_list l, char *p)
+/* Parses one file into lists[l]; the strings live in `a` (the process's). */
+static int load_list(enum code_list l, const char *data, size_t len, struct arena *a)
 {
     const struct list_spec *sp = &specs[l];
-    char *hdr[MAX_FIELDS], *f[MAX_FIELDS];
-    if (strncmp(p, "\xEF\xBB\xBF", 3) == 0)
-        p += 3; /* tolerate a BOM */
-    int nh = csv_record(&p, hdr);
-    if (nh <= 0)
-        return -1;
-    int ci[7];
     const char *want[7] = {sp->code, sp->name, sp->parent, sp->level, sp->alpha3, sp->numeric,
                            sp->extra};
-    for (int i = 0; i < 7; i++)
-        if ((ci[i] = column(hdr, nh, want[i])) == -2)
-            return -1;
+    const char *names[7];
+    int ci[7];
+    size_t n = 0;
+    for (int i = 0; i < 7; i++) {
+        ci[i] = want[i] ? (int)n : -1;
+        if (want[i])
+            names[n++] = want[i];
+    }
     if (ci[0] < 0 || ci[1] < 0)
         return -1;
-
-    /* Records <= line ends + 1 (the last line may lack its '\n'; quoted line ends
-     * only lower the count), so one allocation holds them all. */
-    size_t cap = 1;
-    for (const char *s = p; *s; s++)
-        cap += *s == '\n';
+    struct csv_columns t;
+    struct tb_err err;
+    if (csv_columns_read(data, len, names, n, a, &t, &err) < 0)
+        return -1;   /* a column missing, a short row: a defect in our data file */
     struct list *L = &lists[l];
-    L->e = calloc(cap + 1, sizeof *L->e);
+    L->e = calloc(t.nrows + 1, sizeof *L->e);
     if (!L->e)
         return -1;
-    int nf;
-    while ((nf = csv_record(&p, f)) != 0) {
-        if (nf != nh)
-            return -1; /* malformed or ragged record: a defect in our data file */
+    for (size_t r = 0; r < t.nrows; r++) {
         struct code_entry *e = &L->e[L->n];
         const char **dst[7] = {&e->code, &e->name, &e->parent, NULL, &e->alpha3, &e->numeric,
                                &e->extra};
         for (int i = 0; i < 7; i++)
             if (dst[i])
-                *dst[i] = ci[i] >= 0 ? f[ci[i]] : "";
-        e->level = ci[3] >= 0 ? atoi(f[ci[3]]) : 1;
-        if (e->code[0] == '\0' || L->n == cap)
+                *dst[i] = ci[i] >= 0 ? t.cell[ci[i]][r] : "";
+        e->level = ci[3] >= 0 ? atoi(t.cell[ci[3]][r]) : 1;
+        if (e->code[0] == '\0')
             return -1;
         L->n++;
     }
@@ -238,25 +162,13 @@ static int load_list(enum code_list l, char *p)
 
 static void do_init(void)
 {
-    /* One writable copy of every file, because parsing unquotes in place. The
-     * copy lives as long as the process: entries point into it. */
-    size_t total = 0;
-    size_t off[CODES__MAX];
-    const struct embedded_file *ef[CODES__MAX];
-    for (int l = 0; l < CODES__MAX; l++) {
-        ef[l] = embedded_find(codes_csv_files, specs[l].file);
-        if (!ef[l])
-            return;
-        off[l] = total;
-        total += ef[l]->size + 1;
-    }
-    text = malloc(total);
-    if (!text)
+    /* The lists' strings live as long as the process. */
+    arena = arena_new(0);
+    if (!arena)
         return;
     for (int l = 0; l < CODES__MAX; l++) {
-        memcpy(text + off[l], ef[l]->data, ef[l]->size);
-        text[off[l] + ef[l]->size] = '\0';
-        if (load_list((enum code_list)l, text + off[l]) != 0)
+        const struct embedded_file *ef = embedded_find(codes_csv_files, specs[l].file);
+        if (!ef || load_list((enum code_list)l, (const char *)ef->data, ef->size, arena) != 0)
             return;
     }
     const struct list *c = &lists[CODES_COUNTRY];
@@ -456,4 +368,9 @@ int codes_cefr_rank(const char *level)
 {
     const struct code_entry *e = codes_find(CODES_CEFR, level);
     return e ? e->level : -1;
+}
+
+int codes_known(int list, const char *code)
+{
+    return codes_find((enum code_list)list, code) != NULL;
 }

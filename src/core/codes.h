@@ -56,6 +56,8 @@ const struct code_entry *codes_at(enum code_list l, size_t i);
 
 /* Exact, case-sensitive lookup of a canonical code; NULL if not in the list. O(log n). */
 const struct code_entry *codes_find(enum code_list l, const char *code);
+/* 1 when code is in list l: the code checker validate_set_code_checker() takes. */
+int codes_known(int list, const char *code);
 
 /* Country by ISO 3166-1 alpha-3 ("SWE"), exact; NULL if unknown. O(log n). */
 const struct code_entry *codes_country_by_alpha3(const char *alpha3);

@@ -84,7 +84,7 @@ static int set_value(struct config *c, size_t i, const char *value, const char *
     char *end;
     long n = strtol(value, &end, 10);
     if (!*value || *end || n < b->min || n > b->max)
-        return tb_fail(err, 400, "usage", name, "%s: expected a number from %ld to %ld, got '%s'",
+        return tb_error(err, TB_E_USAGE, name, "%s: expected a number from %ld to %ld, got '%s'",
                        name, b->min, b->max, value);
     if (b->kind == K_LONG)
         *(long *)p = n;
@@ -109,18 +109,18 @@ static int check(struct config *c, struct tb_err *err)
     for (int i = 0; i < 4; i++)
         ok |= !strcmp(c->log_level, levels[i]);
     if (!ok)
-        return tb_fail(err, 400, "usage", "--log-level", "--log-level: expected debug, info, warn or error");
+        return tb_error(err, TB_E_USAGE, "--log-level", "--log-level: expected debug, info, warn or error");
     if (strcmp(c->password_cost, "interactive") && strcmp(c->password_cost, "moderate") &&
         strcmp(c->password_cost, "min"))
-        return tb_fail(err, 400, "usage", "--password-cost", "--password-cost: expected interactive, moderate or min");
+        return tb_error(err, TB_E_USAGE, "--password-cost", "--password-cost: expected interactive, moderate or min");
     const char *colon = strrchr(c->listen, ':');
     if (!colon || colon == c->listen || !colon[1])
-        return tb_fail(err, 400, "usage", "--listen", "--listen: expected HOST:PORT, got '%s'", c->listen);
+        return tb_error(err, TB_E_USAGE, "--listen", "--listen: expected HOST:PORT, got '%s'", c->listen);
     if (strncmp(c->public_url, "http://", 7) && strncmp(c->public_url, "https://", 8))
-        return tb_fail(err, 400, "usage", "--public-url", "--public-url: expected an http(s) URL");
+        return tb_error(err, TB_E_USAGE, "--public-url", "--public-url: expected an http(s) URL");
     char bad[80];
     if (proxy_list_parse(c->trusted_proxies, &c->proxies, bad, sizeof bad) < 0)
-        return tb_fail(err, 400, "usage", "--trusted-proxies",
+        return tb_error(err, TB_E_USAGE, "--trusted-proxies",
                        "--trusted-proxies: '%s' is not an IP address or CIDR (at most %d entries)", bad,
                        PROXY_NETS_MAX);
     return 0;
@@ -155,12 +155,12 @@ int config_parse(struct config *c, int argc, char **argv,
                 else if (a + 1 < argc)
                     value = argv[++a];
                 else
-                    return tb_fail(err, 400, "usage", flag, "%s: needs a value", flag);
+                    return tb_error(err, TB_E_USAGE, flag, "%s: needs a value", flag);
                 break;
             }
         }
         if (!config_options[i].env)
-            return tb_fail(err, 400, "usage", arg, "unknown option '%s' (see --help)", arg);
+            return tb_error(err, TB_E_USAGE, arg, "unknown option '%s' (see --help)", arg);
         if (set_value(c, i, value, config_options[i].flag, err) < 0)
             return -1;
     }

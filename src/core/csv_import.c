@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "core/codes.h"
+#include "core/fields.h"
 
 #define MONEY_LIMIT 1000000000000000LL   /* 10^15 minor units, as MONEY_MAX in the API */
 
@@ -380,7 +381,7 @@ static int check_field(struct ctx *c, long row, const struct field_spec *spec, j
                 if (!sv || json_is_null(sv)) {
                     if (!sub->required)
                         continue;
-                    tb_fail(&e, 400, "validation_failed", sub->name, "%s: is required", sub->name);
+                    tb_error(&e, TB_E_VALIDATION_FAILED, sub->name, "%s: is required", sub->name);
                 } else if (check_one(sub, sv, &e) == 0) {
                     continue;
                 }
@@ -607,16 +608,10 @@ static void one_row(struct ctx *c)
             break;
         }
     }
-    /* The API's rules beyond single fields (h_companies.c, h_graduates.c). */
-    json_t *langs = json_object_get(fields, "languages");
-    for (size_t i = 0; i < json_array_size(langs); i++)
-        for (size_t j = 0; j < i; j++)
-            if (json_equal(json_object_get(json_array_get(langs, i), "code"),
-                           json_object_get(json_array_get(langs, j), "code"))) {
-                add_error(imp, row, column_of(c, "languages", NULL), "languages", "languages: %s is listed twice",
-                          json_string_value(json_object_get(json_array_get(langs, i), "code")));
-                break;
-            }
+    /* The API's rules beyond single fields (src/core/fields.c). */
+    struct tb_err rule;
+    if (graduate_languages_once(fields, &rule) < 0)
+        add_error(imp, row, column_of(c, "languages", NULL), "languages", "%s", rule.message);
     const char *email = json_string_value(json_object_get(fields, "email"));
     if (c->kind == CSV_IMPORT_GRADUATES && email) {
         json_t *first = json_object_get(c->emails, email);
@@ -654,6 +649,10 @@ static void read_header(struct ctx *c)
     c->cap = 0;
     free(c->cell_nul);
     c->cell_nul = NULL;
+    if (!c->map) {
+        c->fatal = 1;   /* answered as out of memory; the header cells are freed with the rest */
+        return;
+    }
     char known[400] = "";
     for (const char *const *n = csv_import_columns(c->kind); *n; n++)
         snprintf(known + strlen(known), sizeof known - strlen(known), "%s%s", known[0] ? ", " : "", *n);
@@ -805,7 +804,7 @@ int csv_import_parse(enum csv_import_kind kind, const struct field_spec *fields,
     out->errors = json_array();
     out->records = json_array();
     if (len > (size_t)CSV_IMPORT_MAX_BYTES)
-        return tb_fail(err, 413, "payload_too_large", "file", "file: at most %ld MiB; split it",
+        return tb_error(err, TB_E_PAYLOAD_TOO_LARGE, "file", "file: at most %ld MiB; split it",
                        CSV_IMPORT_MAX_BYTES >> 20);
     if (len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3)) {
         data += 3;
@@ -853,7 +852,7 @@ int csv_import_parse(enum csv_import_kind kind, const struct field_spec *fields,
     if (c.fatal)
         return TB_INTERNAL(err, "out of memory reading the file");
     if (c.too_many)
-        return tb_fail(err, 400, "too_many_rows", "file", "file: at most %d data rows; split it", CSV_IMPORT_MAX_ROWS);
+        return tb_error(err, TB_E_TOO_MANY_ROWS, "file", "file: at most %d data rows; split it", CSV_IMPORT_MAX_ROWS);
     if (!c.have_header)
         return TB_INVALID(err, "file", "file: the first row must name the columns");
     return 0;

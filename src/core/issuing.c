@@ -12,11 +12,11 @@ int kek_parse(const char *base64, unsigned char kek[KEK_BYTES], struct tb_err *e
 {
     size_t n = 0;
     if (!base64 || !*base64)
-        return tb_fail(err, 409, "keys_unavailable", "TRADEBRIDGE_KEK",
+        return tb_error(err, TB_E_KEYS_UNAVAILABLE, "TRADEBRIDGE_KEK",
                        "TRADEBRIDGE_KEK: not set; the server cannot keep signing keys without a key-encryption key");
     if (sodium_base642bin(kek, KEK_BYTES, base64, strlen(base64), " \n", &n, NULL,
                           sodium_base64_VARIANT_ORIGINAL) != 0 || n != KEK_BYTES)
-        return tb_fail(err, 400, "usage", "TRADEBRIDGE_KEK",
+        return tb_error(err, TB_E_USAGE, "TRADEBRIDGE_KEK",
                        "TRADEBRIDGE_KEK: expected 32 bytes in base64 (e.g. from 'head -c 32 /dev/urandom | base64')");
     return 0;
 }
@@ -42,7 +42,7 @@ int issuer_unseal(const unsigned char kek[KEK_BYTES], const char *sealed, unsign
                           sodium_base64_VARIANT_ORIGINAL) != 0 || n != sizeof box ||
         crypto_secretbox_open_easy(seed, box + crypto_secretbox_NONCEBYTES, sizeof box - crypto_secretbox_NONCEBYTES,
                                    box, kek) != 0)
-        return tb_fail(err, 500, "keys_unavailable", "",
+        return tb_error(err, TB_E_KEYS_UNAVAILABLE, "",
                        "the signing key cannot be opened with this TRADEBRIDGE_KEK (was the key-encryption key changed?)");
     return 0;
 }

@@ -1172,7 +1172,7 @@ int match_run_compute(const json_t *input, json_t **result, struct tb_err *err)
         }
         if (in_pool == 0) {
             arena_free(run.arena);
-            return tb_fail(err, 422, "empty_pool", "source",
+            return tb_error(err, TB_E_EMPTY_POOL, "source",
                            "source: no graduate in the pool can be matched (%d without consent, %d already placed, "
                            "%d in all)", no_consent, placed, run.n_cand);
         }

@@ -15,6 +15,7 @@
 #include <stddef.h>
 
 #include "core/error.h"
+#include "core/utf8.h"
 
 enum field_type {
     FT_STRING,    /* one line of text */
@@ -50,17 +51,7 @@ void validate_set_code_checker(code_checker_fn fn);
 /* partial != 0 (PATCH): required fields may be absent, but not null. */
 int validate_object(const json_t *obj, const struct field_spec *fields, int partial, struct tb_err *err);
 
-/* Building blocks, also used by query-string parsing. */
-int valid_utf8(const char *s, size_t len);
-size_t utf8_chars(const char *s);
-/* The longest prefix of s[0..len) that does not end inside a UTF-8
- * character: every cut of text to a byte count goes through it, because a
- * split character makes the text invalid (jansson refuses it). */
-size_t utf8_cut(const char *s, size_t len);
-/* snprintf/vsnprintf that, when the text does not fit, drop the partial
- * character at the end. Return what snprintf returns. */
-int utf8_snprintf(char *buf, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-int utf8_vsnprintf(char *buf, size_t cap, const char *fmt, va_list ap) __attribute__((format(printf, 3, 0)));
+/* Building blocks, also used by query-string parsing (UTF-8: core/utf8.h). */
 int valid_email(const char *s);
 int valid_date(const char *s);    /* YYYY-MM-DD, a real calendar day */
 int valid_url(const char *s);

@@ -175,7 +175,7 @@ int pwjob_submit(struct request *r, struct response *res, enum pw_op op, const c
     if (!slot || w.stopping || w.pending >= w.max_pending) {
         pthread_mutex_unlock(&w.lock);
         res->retry_after = "1";
-        return tb_fail(err, 503, "busy", "", "the server is busy signing people in; try again in a second");
+        return tb_error(err, TB_E_BUSY, "", "the server is busy signing people in; try again in a second");
     }
     unsigned char raw[16];
     randombytes_buf(raw, sizeof raw);

@@ -61,6 +61,20 @@ int entity_reply(struct request *r, struct response *res, int status, json_t *re
     return respond_json(res, status, record);
 }
 
+int entity_answer(struct request *r, struct response *res, int rc, json_t **record)
+{
+    return rc < 0 ? -1 : entity_reply(r, res, 200, *record);
+}
+
+int entity_created(struct request *r, struct response *res, int rc, const char *collection, const int64_t *id,
+                   json_t **record)
+{
+    if (rc < 0)
+        return -1;
+    res->location = arena_printf(r->arena, "/api/v1/%s/%lld", collection, (long long)*id);
+    return entity_reply(r, res, 201, *record);
+}
+
 int entity_create(struct request *r, struct response *res, enum entity e, const json_t *fields,
                   const char *collection, entity_decorate_fn decorate, struct tb_err *err)
 {

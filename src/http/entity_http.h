@@ -17,6 +17,12 @@ int entity_list(struct request *r, struct response *res, enum entity e, entity_d
 /* Reads the record named by the path's first {id}; the caller owns *out. */
 int entity_load(struct request *r, enum entity e, json_t **out, struct tb_err *err);
 int entity_reply(struct request *r, struct response *res, int status, json_t *record);
+/* The answer to a service call `rc` (0 or -1) that made *record: 200 and the
+ * record, or the error. For `return entity_answer(r, res, svc(..., &out, err), &out);`. */
+int entity_answer(struct request *r, struct response *res, int rc, json_t **record);
+/* The same for a new record: 201, its Location /api/v1/<collection>/<*id>. */
+int entity_created(struct request *r, struct response *res, int rc, const char *collection, const int64_t *id,
+                   json_t **record);
 int entity_create(struct request *r, struct response *res, enum entity e, const json_t *fields,
                   const char *collection, entity_decorate_fn decorate, struct tb_err *err);
 /* changes: the body minus "version" unless given. */

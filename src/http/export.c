@@ -1,539 +1,12 @@
 /*
- * export.c - list views as CSV or XLSX downloads. A writer renders rows
- * page by page (CSV into memory, XLSX through libxlsxwriter into a private
- * temporary file that is read back and removed); the list helpers walk every
- * page of a store list with the caller's filters and send the file.
+ * export.c - list views as CSV or XLSX downloads: the request's list, through
+ * export_run (src/service/export_service.c), sent as an attachment.
  */
 #include "http/export.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
-#include <xlsxwriter.h>
-
-#include "core/codes.h"
-
-#define XLSX_MAX_STRING 32000     /* Excel refuses cells over 32767 characters */
-#define XLSX_MAX_WIDTH 60.0
-#define MONEY_FORMATS 32
-
-/* ---- a small growable string ------------------------------------------------------------- */
-
-struct sbuf {
-    char *data;
-    size_t len, cap;
-    int oom;
-};
-
-static void sb_add(struct sbuf *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *p = realloc(b->data, cap);
-        if (!p) {
-            b->oom = 1;
-            return;
-        }
-        b->data = p;
-        b->cap = cap;
-    }
-    memcpy(b->data + b->len, s, n);
-    b->len += n;
-    b->data[b->len] = '\0';
-}
-
-static void sb_puts(struct sbuf *b, const char *s)
-{
-    sb_add(b, s, strlen(s));
-}
-
-/* Takes the string out of b (an empty string when nothing was added). */
-static char *sb_take(struct sbuf *b)
-{
-    if (b->oom) {
-        free(b->data);
-        return NULL;
-    }
-    char *s = b->data ? b->data : strdup("");
-    b->data = NULL;
-    b->len = b->cap = 0;
-    return s;
-}
-
-/* ---- values as text ----------------------------------------------------------------------------- */
-
-static int is_money(const char *key)
-{
-    static const char *const money[] = {"turnover", "export_turnover", "balance_sheet", "pay", "stipend", NULL};
-    for (const char *const *m = money; *m; m++)
-        if (!strcmp(*m, key))
-            return 1;
-    return 0;
-}
-
-/* Minor units -> "1250000.50" for a currency with `digits` minor units. */
-static void major_units(long long v, int digits, char *out, size_t n)
-{
-    long long scale = 1;
-    for (int i = 0; i < digits; i++)
-        scale *= 10;
-    unsigned long long a = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-    if (digits == 0)
-        snprintf(out, n, "%s%llu", v < 0 ? "-" : "", a);
-    else
-        snprintf(out, n, "%s%llu.%0*llu", v < 0 ? "-" : "", a / (unsigned long long)scale, digits,
-                 a % (unsigned long long)scale);
-}
-
-static void scalar_text(struct sbuf *b, const json_t *v)
-{
-    char num[64];
-    if (json_is_string(v)) {
-        sb_add(b, json_string_value(v), json_string_length(v));
-    } else if (json_is_integer(v)) {
-        snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
-        sb_puts(b, num);
-    } else if (json_is_real(v)) {
-        snprintf(num, sizeof num, "%.17g", json_real_value(v));
-        sb_puts(b, num);
-    } else if (json_is_boolean(v)) {
-        sb_puts(b, json_is_true(v) ? "true" : "false");
-    } else if (!json_is_null(v)) {
-        char *text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-        if (text)
-            sb_puts(b, text);
-        free(text);
-    }
-}
-
-/* A list item that is an object shows its values joined with ':', so
- * {"code":"de","level":"B2"} reads de:B2 (empty values keep their place,
- * trailing ones are dropped). */
-static void item_text(struct sbuf *b, const json_t *item)
-{
-    if (!json_is_object(item)) {
-        scalar_text(b, item);
-        return;
-    }
-    size_t last = 0, i = 0;
-    const char *k;
-    json_t *v;
-    json_object_foreach((json_t *)item, k, v) {
-        i++;
-        if (!json_is_null(v) && !(json_is_string(v) && !json_string_length(v)))
-            last = i;
-    }
-    i = 0;
-    json_object_foreach((json_t *)item, k, v) {
-        if (++i > last)
-            break;
-        if (i > 1)
-            sb_puts(b, ":");
-        if (json_is_object(v) || json_is_array(v)) {
-            char *text = json_dumps(v, JSON_COMPACT);
-            if (text)
-                sb_puts(b, text);
-            free(text);
-        } else {
-            scalar_text(b, v);
-        }
-    }
-}
-
-/* The cell text of row[key]; NULL for null/absent (an empty cell). *money
- * is set when the value was shown in major units. */
-static char *cell_text(const json_t *row, const char *key, int *money)
-{
-    const json_t *v = json_object_get(row, key);
-    *money = 0;
-    if (!v || json_is_null(v))
-        return NULL;
-    struct sbuf b = {0};
-    if (json_is_integer(v) && is_money(key)) {
-        int digits = codes_currency_minor_units(json_string_value(json_object_get(row, "currency")));
-        if (digits >= 0) {
-            char num[64];
-            major_units(json_integer_value(v), digits, num, sizeof num);
-            *money = 1;
-            return strdup(num);
-        }
-    }
-    if (json_is_array(v)) {
-        size_t i;
-        json_t *item;
-        json_array_foreach(v, i, item) {
-            if (i)
-                sb_puts(&b, "; ");
-            item_text(&b, item);
-        }
-    } else {
-        scalar_text(&b, v);
-    }
-    return sb_take(&b);
-}
-
-char *export_csv_cell(const char *text)
-{
-    struct sbuf b = {0};
-    /* A spreadsheet runs a cell starting with these as a formula; the
-     * apostrophe makes it text (OWASP "CSV injection"). */
-    int protect = text[0] && strchr("=+-@\t\r", text[0]) != NULL;
-    int quote = 0;
-    for (const char *p = text; *p; p++)
-        if (*p == ',' || *p == '"' || *p == '\r' || *p == '\n' || *p == ';')
-            quote = 1;
-    if (text[0] == ' ' || (text[0] && text[strlen(text) - 1] == ' '))
-        quote = 1;   /* readers trim unquoted cells */
-    if (quote)
-        sb_puts(&b, "\"");
-    if (protect)
-        sb_puts(&b, "'");
-    for (const char *p = text; *p; p++) {
-        if (*p == '"')
-            sb_puts(&b, "\"\"");
-        else
-            sb_add(&b, p, 1);
-    }
-    if (quote)
-        sb_puts(&b, "\"");
-    return sb_take(&b);
-}
-
-/* ---- the writer --------------------------------------------------------------------------------- */
-
-struct money_format {
-    char currency[8];
-    lxw_format *format;
-};
-
-struct export_writer {
-    enum export_format fmt;
-    json_t *columns;              /* names, fixed by the first row */
-    size_t rows;
-    struct sbuf csv;
-    /* XLSX */
-    char path[256];
-    lxw_workbook *wb;
-    lxw_worksheet *ws;
-    lxw_format *bold, *date, *datetime, *decimal;
-    struct money_format money[MONEY_FORMATS];
-    int nmoney;
-    double *widths;
-};
-
-static void tmp_path(char *out, size_t n)
-{
-    const char *dir = getenv("TMPDIR");
-    snprintf(out, n, "%s/tb-export-XXXXXX", dir && *dir && strlen(dir) < 200 ? dir : "/tmp");
-}
-
-int export_writer_new(enum export_format fmt, const char *title, struct export_writer **out,
-                      struct tb_err *err)
-{
-    struct export_writer *w = calloc(1, sizeof *w);
-    if (!w)
-        return TB_INTERNAL(err, "out of memory");
-    w->fmt = fmt;
-    if (fmt == EXPORT_CSV) {
-        /* The BOM tells spreadsheet programs the file is UTF-8. */
-        sb_puts(&w->csv, "\xEF\xBB\xBF");
-        *out = w;
-        return 0;
-    }
-    tmp_path(w->path, sizeof w->path);
-    int fd = mkstemp(w->path);
-    if (fd < 0) {
-        free(w);
-        return TB_INTERNAL(err, "cannot create a temporary file for the spreadsheet");
-    }
-    close(fd);
-    char tmpdir[256];
-    snprintf(tmpdir, sizeof tmpdir, "%s", w->path);
-    *strrchr(tmpdir, '/') = '\0';
-    /* Rows are written in order, so libxlsxwriter can keep memory flat. */
-    lxw_workbook_options opts = {.constant_memory = LXW_TRUE, .tmpdir = tmpdir, .use_zip64 = LXW_FALSE};
-    w->wb = workbook_new_opt(w->path, &opts);
-    char sheet[32];
-    snprintf(sheet, sizeof sheet, "%s", title && *title ? title : "export");
-    if (w->wb)
-        w->ws = workbook_add_worksheet(w->wb, sheet);
-    if (!w->wb || !w->ws) {
-        export_writer_free(w);
-        return TB_INTERNAL(err, "cannot start the spreadsheet");
-    }
-    w->bold = workbook_add_format(w->wb);
-    format_set_bold(w->bold);
-    w->date = workbook_add_format(w->wb);
-    format_set_num_format(w->date, "yyyy-mm-dd");
-    w->datetime = workbook_add_format(w->wb);
-    format_set_num_format(w->datetime, "yyyy-mm-dd hh:mm:ss");
-    w->decimal = workbook_add_format(w->wb);
-    format_set_num_format(w->decimal, "#,##0.00");
-    worksheet_freeze_panes(w->ws, 1, 0);
-    *out = w;
-    return 0;
-}
-
-void export_writer_free(struct export_writer *w)
-{
-    if (!w)
-        return;
-    if (w->wb) {
-        workbook_close(w->wb);   /* also frees it */
-        w->wb = NULL;
-    }
-    if (w->path[0])
-        unlink(w->path);
-    free(w->csv.data);
-    free(w->widths);
-    json_decref(w->columns);
-    free(w);
-}
-
-static lxw_format *money_format(struct export_writer *w, const char *currency, int digits)
-{
-    for (int i = 0; i < w->nmoney; i++)
-        if (!strcmp(w->money[i].currency, currency))
-            return w->money[i].format;
-    if (w->nmoney == MONEY_FORMATS)
-        return w->decimal;
-    char num[64] = "#,##0";
-    if (digits > 0) {
-        strcat(num, ".");
-        for (int i = 0; i < digits && i < 4; i++)
-            strcat(num, "0");
-    }
-    /* Currency codes are three capital letters: safe inside the quotes. */
-    snprintf(num + strlen(num), sizeof num - strlen(num), " \"%.3s\"", currency);
-    struct money_format *m = &w->money[w->nmoney++];
-    snprintf(m->currency, sizeof m->currency, "%s", currency);
-    m->format = workbook_add_format(w->wb);
-    format_set_num_format(m->format, num);
-    return m->format;
-}
-
-static int parse_datetime(const char *s, lxw_datetime *dt, int *has_time)
-{
-    int y, mo, d, h = 0, mi = 0, se = 0, n = 0;
-    size_t len = strlen(s);
-    if (len == 10 && sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) == 3 && n == 10 && valid_date(s)) {
-        *has_time = 0;
-    } else if (len == 20 && s[10] == 'T' && s[19] == 'Z' &&
-               sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &y, &mo, &d, &h, &mi, &se, &n) == 6 && n == 20 &&
-               h < 24 && mi < 60 && se < 61) {
-        char day[11];
-        memcpy(day, s, 10);
-        day[10] = '\0';
-        if (!valid_date(day))
-            return -1;
-        *has_time = 1;
-    } else {
-        return -1;
-    }
-    *dt = (lxw_datetime){.year = y, .month = mo, .day = d, .hour = h, .min = mi, .sec = se};
-    return 0;
-}
-
-static void widen(struct export_writer *w, size_t col, const char *text)
-{
-    double chars = (double)utf8_chars(text);
-    if (chars > w->widths[col])
-        w->widths[col] = chars;
-}
-
-static int xlsx_cell(struct export_writer *w, lxw_row_t row, lxw_col_t col, const char *key,
-                     const json_t *record)
-{
-    const json_t *v = json_object_get(record, key);
-    if (!v || json_is_null(v))
-        return 0;
-    lxw_error rc;
-    if (json_is_integer(v) && is_money(key)) {
-        const char *cur = json_string_value(json_object_get(record, "currency"));
-        int digits = codes_currency_minor_units(cur);
-        if (digits >= 0) {
-            double scale = 1;
-            for (int i = 0; i < digits; i++)
-                scale *= 10;
-            char num[64];
-            major_units(json_integer_value(v), digits, num, sizeof num);
-            char shown[80];
-            snprintf(shown, sizeof shown, "%s XXX", num);   /* the format adds the currency */
-            widen(w, col, shown);
-            return worksheet_write_number(w->ws, row, col, (double)json_integer_value(v) / scale,
-                                          money_format(w, cur, digits)) == LXW_NO_ERROR ? 0 : -1;
-        }
-    }
-    if (json_is_integer(v) || json_is_real(v)) {
-        char num[64];
-        double d = json_is_integer(v) ? (double)json_integer_value(v) : json_real_value(v);
-        snprintf(num, sizeof num, "%.15g", d);
-        widen(w, col, num);
-        rc = worksheet_write_number(w->ws, row, col, d, NULL);
-    } else if (json_is_boolean(v)) {
-        widen(w, col, "FALSE");
-        rc = worksheet_write_boolean(w->ws, row, col, json_is_true(v), NULL);
-    } else {
-        lxw_datetime dt;
-        int has_time;
-        if (json_is_string(v) && parse_datetime(json_string_value(v), &dt, &has_time) == 0) {
-            widen(w, col, has_time ? "2026-01-01 00:00:00" : "2026-01-01");
-            return worksheet_write_datetime(w->ws, row, col, &dt, has_time ? w->datetime : w->date) ==
-                           LXW_NO_ERROR ? 0 : -1;
-        }
-        int money;
-        char *text = cell_text(record, key, &money);
-        if (!text)
-            return -1;
-        if (strlen(text) > XLSX_MAX_STRING) {
-            size_t cut = XLSX_MAX_STRING;
-            while (cut && ((unsigned char)text[cut] & 0xC0) == 0x80)
-                cut--;   /* not in the middle of a UTF-8 sequence */
-            text[cut] = '\0';
-        }
-        widen(w, col, text);
-        /* Written as a string cell, a value is never run as a formula. */
-        rc = worksheet_write_string(w->ws, row, col, text, NULL);
-        free(text);
-    }
-    return rc == LXW_NO_ERROR ? 0 : -1;
-}
-
-static int start_columns(struct export_writer *w, const json_t *first, struct tb_err *err)
-{
-    w->columns = json_array();
-    const char *k;
-    json_t *v;
-    json_object_foreach((json_t *)first, k, v)
-        json_array_append_new(w->columns, json_string(k));
-    size_t n = json_array_size(w->columns);
-    if (w->fmt == EXPORT_CSV) {
-        for (size_t i = 0; i < n; i++) {
-            char *cell = export_csv_cell(json_string_value(json_array_get(w->columns, i)));
-            if (i)
-                sb_puts(&w->csv, ",");
-            if (cell)
-                sb_puts(&w->csv, cell);
-            free(cell);
-        }
-        sb_puts(&w->csv, "\r\n");
-        return 0;
-    }
-    w->widths = calloc(n ? n : 1, sizeof *w->widths);
-    if (!w->widths)
-        return TB_INTERNAL(err, "out of memory");
-    for (size_t i = 0; i < n && i < LXW_COL_MAX; i++) {
-        const char *name = json_string_value(json_array_get(w->columns, i));
-        widen(w, i, name);
-        w->widths[i] += 2;   /* room for the bold face */
-        if (worksheet_write_string(w->ws, 0, (lxw_col_t)i, name, w->bold) != LXW_NO_ERROR)
-            return TB_INTERNAL(err, "cannot write the spreadsheet");
-    }
-    return 0;
-}
-
-int export_writer_rows(struct export_writer *w, const json_t *rows, struct tb_err *err)
-{
-    size_t i;
-    json_t *row;
-    json_array_foreach(rows, i, row) {
-        if (!json_is_object(row))
-            continue;
-        if (!w->columns && start_columns(w, row, err) < 0)
-            return -1;
-        size_t n = json_array_size(w->columns);
-        w->rows++;
-        for (size_t c = 0; c < n; c++) {
-            const char *key = json_string_value(json_array_get(w->columns, c));
-            if (w->fmt == EXPORT_XLSX) {
-                if (c < LXW_COL_MAX && w->rows < LXW_ROW_MAX &&
-                    xlsx_cell(w, (lxw_row_t)w->rows, (lxw_col_t)c, key, row) < 0)
-                    return TB_INTERNAL(err, "cannot write the spreadsheet");
-                continue;
-            }
-            if (c)
-                sb_puts(&w->csv, ",");
-            int money;
-            char *text = cell_text(row, key, &money);
-            const json_t *v = json_object_get(row, key);
-            if (text && (money || json_is_number(v) || json_is_boolean(v)))
-                sb_puts(&w->csv, text);   /* numbers are not text a formula could hide in */
-            else if (text) {
-                char *cell = export_csv_cell(text);
-                if (cell)
-                    sb_puts(&w->csv, cell);
-                else
-                    w->csv.oom = 1;
-                free(cell);
-            }
-            free(text);
-        }
-        if (w->fmt == EXPORT_CSV)
-            sb_puts(&w->csv, "\r\n");
-        if (w->csv.oom)
-            return TB_INTERNAL(err, "out of memory");
-    }
-    return 0;
-}
-
-int export_writer_finish(struct export_writer *w, char **data, size_t *len, struct tb_err *err)
-{
-    *data = NULL;
-    *len = 0;
-    if (w->fmt == EXPORT_CSV) {
-        *len = w->csv.len;
-        *data = sb_take(&w->csv);
-        export_writer_free(w);
-        return *data ? 0 : TB_INTERNAL(err, "out of memory");
-    }
-    size_t n = json_array_size(w->columns);
-    for (size_t i = 0; i < n && i < LXW_COL_MAX; i++) {
-        double width = w->widths[i] + 1 > XLSX_MAX_WIDTH ? XLSX_MAX_WIDTH : w->widths[i] + 1;
-        worksheet_set_column(w->ws, (lxw_col_t)i, (lxw_col_t)i, width < 6 ? 6 : width, NULL);
-    }
-    lxw_error rc = workbook_close(w->wb);
-    w->wb = NULL;
-    if (rc != LXW_NO_ERROR) {
-        export_writer_free(w);
-        return TB_INTERNAL(err, "cannot write the spreadsheet: %s", lxw_strerror(rc));
-    }
-    int fd = open(w->path, O_RDONLY | O_CLOEXEC);
-    struct stat sb;
-    if (fd < 0 || fstat(fd, &sb) < 0) {
-        if (fd >= 0)
-            close(fd);
-        export_writer_free(w);
-        return TB_INTERNAL(err, "cannot read the spreadsheet back");
-    }
-    char *buf = malloc(sb.st_size > 0 ? (size_t)sb.st_size : 1);
-    size_t got = 0;
-    while (buf && got < (size_t)sb.st_size) {
-        ssize_t k = read(fd, buf + got, (size_t)sb.st_size - got);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0)
-            break;
-        got += (size_t)k;
-    }
-    close(fd);
-    export_writer_free(w);   /* removes the file */
-    if (!buf || got != (size_t)sb.st_size) {
-        free(buf);
-        return TB_INTERNAL(err, "cannot read the spreadsheet back");
-    }
-    *data = buf;
-    *len = got;
-    return 0;
-}
 
 /* ---- HTTP ----------------------------------------------------------------------------------------- */
 
@@ -551,10 +24,6 @@ int export_format_of(struct request *r, enum export_format *out, struct tb_err *
         return TB_INVALID(err, "format", "format: must be json, csv or xlsx");
     return 0;
 }
-
-/* One page of whatever list is exported. */
-typedef int (*page_fn)(struct request *r, const void *ctx, const struct list_query *q,
-                       struct list_page *page, struct tb_err *err);
 
 static int send_file(struct request *r, struct response *res, enum export_format fmt,
                      const char *collection, char *data, size_t len, struct tb_err *err)
@@ -579,66 +48,37 @@ static int send_file(struct request *r, struct response *res, enum export_format
     return 0;
 }
 
-static int export_pages(struct request *r, struct response *res, enum export_format fmt,
-                        const char *collection, const struct list_query *q0, page_fn fetch,
-                        const void *ctx, export_decorate_fn decorate, struct tb_err *err)
-{
-    struct export_writer *w;
-    if (export_writer_new(fmt, collection, &w, err) < 0)
-        return -1;
-    struct list_query q = *q0;
-    q.limit = EXPORT_PAGE;
-    q.cursor = NULL;   /* the whole list, whatever page the view was on */
-    char *cursor = NULL;
-    size_t total = 0;
-    int rc = 0;
-    do {
-        struct list_page page = {0};
-        q.cursor = cursor;
-        rc = fetch(r, ctx, &q, &page, err);
-        free(cursor);
-        cursor = NULL;
-        if (rc < 0)
-            break;
-        total += json_array_size(page.items);
-        if (total > EXPORT_MAX_ROWS) {
-            list_page_free(&page);
-            rc = tb_fail(err, 400, "export_too_large", "format",
-                         "format: more than %d rows; narrow the list with filters", EXPORT_MAX_ROWS);
-            break;
-        }
-        size_t i;
-        json_t *row;
-        if (decorate)
-            json_array_foreach(page.items, i, row)
-                decorate(r, row);
-        rc = export_writer_rows(w, page.items, err);
-        if (rc == 0 && page.next_cursor && !(cursor = strdup(page.next_cursor)))
-            rc = TB_INTERNAL(err, "out of memory");
-        list_page_free(&page);
-    } while (rc == 0 && cursor);
-    free(cursor);
-    if (rc < 0) {
-        export_writer_free(w);
-        return -1;
-    }
-    char *data;
-    size_t len;
-    if (export_writer_finish(w, &data, &len, err) < 0)
-        return -1;
-    return send_file(r, res, fmt, collection, data, len, err);
-}
-
-struct entity_ctx {
+/* What one export's page and row functions need. */
+struct export_ctx {
+    struct request *r;
     enum entity e;
     const json_t *filters;
+    export_store_list_fn list;        /* NULL: the entity list */
+    export_decorate_fn decorate;
 };
 
-static int entity_page(struct request *r, const void *ctx, const struct list_query *q,
-                       struct list_page *page, struct tb_err *err)
+static int page_of(void *ctx, const struct list_query *q, struct list_page *page, struct tb_err *err)
 {
-    const struct entity_ctx *c = ctx;
-    return store_entity_list(r->store, &r->actor, c->e, q, c->filters, page, err);
+    const struct export_ctx *c = ctx;
+    if (c->list)
+        return c->list(c->r->store, &c->r->actor, q, page, err);
+    return store_entity_list(c->r->store, &c->r->actor, c->e, q, c->filters, page, err);
+}
+
+static void decorate_row(void *ctx, json_t *row)
+{
+    const struct export_ctx *c = ctx;
+    c->decorate(c->r, row);
+}
+
+static int export_send(struct response *res, enum export_format fmt, const char *collection,
+                       const struct list_query *q, struct export_ctx *c, struct tb_err *err)
+{
+    char *data;
+    size_t len;
+    if (export_run(fmt, collection, q, page_of, c->decorate ? decorate_row : NULL, c, &data, &len, err) < 0)
+        return -1;
+    return send_file(c->r, res, fmt, collection, data, len, err);
 }
 
 int export_entity_list(struct request *r, struct response *res, enum export_format fmt, enum entity e,
@@ -649,28 +89,16 @@ int export_entity_list(struct request *r, struct response *res, enum export_form
         [ENT_COMPANY] = "companies", [ENT_GRADUATE] = "graduates", [ENT_COHORT] = "cohorts",
         [ENT_POSITION] = "positions", [ENT_APPLICATION] = "applications", [ENT_PLACEMENT] = "placements",
     };
-    struct entity_ctx c = {e, filters};
-    return export_pages(r, res, fmt, collections[e] ? collections[e] : "export", q, entity_page, &c,
-                        decorate, err);
-}
-
-struct store_ctx {
-    export_store_list_fn list;
-};
-
-static int store_page(struct request *r, const void *ctx, const struct list_query *q,
-                      struct list_page *page, struct tb_err *err)
-{
-    const struct store_ctx *c = ctx;
-    return c->list(r->store, &r->actor, q, page, err);
+    struct export_ctx c = {.r = r, .e = e, .filters = filters, .decorate = decorate};
+    return export_send(res, fmt, collections[e] ? collections[e] : "export", q, &c, err);
 }
 
 int export_store_list(struct request *r, struct response *res, enum export_format fmt,
                       const char *collection, export_store_list_fn list, const struct list_query *q,
                       struct tb_err *err)
 {
-    struct store_ctx c = {list};
-    return export_pages(r, res, fmt, collection, q, store_page, &c, NULL, err);
+    struct export_ctx c = {.r = r, .list = list};
+    return export_send(res, fmt, collection, q, &c, err);
 }
 
 int export_send_rows(struct request *r, struct response *res, enum export_format fmt, const char *collection,

@@ -11,7 +11,7 @@
 
 #include "core/curriculum.h"
 #include "http/entity_http.h"
-#include "http/fields.h"
+#include "core/fields.h"
 #include "http/handlers.h"
 #include "http/training.h"
 #include "store/store_training.h"
@@ -76,7 +76,7 @@ int h_attempt_start(struct request *r, struct response *res, struct tb_err *err)
         return -1;
     if (!actor_has(&r->actor, ROLE_BIT(ROLE_TRAINEE)) || r->actor.subject_id != json_integer_value(json_object_get(m, "graduate_id"))) {
         json_decref(m);
-        return tb_fail(err, 403, "forbidden", "", "only the trainee takes their test");
+        return tb_error(err, TB_E_FORBIDDEN, "", "only the trainee takes their test");
     }
     json_t *test = module_test(r, m, err);
     const char *test_state = json_string_value(json_object_get(m, "test_state"));
@@ -86,8 +86,8 @@ int h_attempt_start(struct request *r, struct response *res, struct tb_err *err)
         return -1;
     if (!selected || passed || store_attempt_list(r->store, &r->actor, r->ids[0], &attempts, err) < 0) {
         json_decref(test);
-        return !selected ? tb_fail(err, 409, "invalid_transition", "", "this elective is not part of the plan")
-               : passed  ? tb_fail(err, 409, "invalid_transition", "", "this test is already passed")
+        return !selected ? tb_error(err, TB_E_INVALID_TRANSITION, "", "this elective is not part of the plan")
+               : passed  ? tb_error(err, TB_E_INVALID_TRANSITION, "", "this test is already passed")
                          : -1;
     }
     json_int_t allowed = json_integer_value(json_object_get(test, "attempts")), now = (json_int_t)time(NULL);
@@ -102,11 +102,11 @@ int h_attempt_start(struct request *r, struct response *res, struct tb_err *err)
     json_decref(attempts);
     if (open_id) {
         json_decref(test);
-        return tb_fail(err, 409, "attempt_open", "", "attempt %lld is still open; finish it first", (long long)open_id);
+        return tb_error(err, TB_E_ATTEMPT_OPEN, "", "attempt %lld is still open; finish it first", (long long)open_id);
     }
     if ((json_int_t)used >= allowed) {
         json_decref(test);
-        return tb_fail(err, 409, "attempts_exhausted", "", "all %lld attempts of this test are used", (long long)allowed);
+        return tb_error(err, TB_E_ATTEMPTS_EXHAUSTED, "", "all %lld attempts of this test are used", (long long)allowed);
     }
     uint64_t seed;
     randombytes_buf(&seed, sizeof seed);
@@ -165,15 +165,15 @@ int h_attempt_submit(struct request *r, struct response *res, struct tb_err *err
     json_t *answers = json_object();
     json_t *m = json_object_get(at, "module");
     if (!actor_has(&r->actor, ROLE_BIT(ROLE_TRAINEE)) || r->actor.subject_id != json_integer_value(json_object_get(m, "graduate_id"))) {
-        tb_fail(err, 403, "forbidden", "", "only the trainee submits their test");
+        tb_error(err, TB_E_FORBIDDEN, "", "only the trainee submits their test");
         goto out;
     }
     if (strcmp(json_string_value(json_object_get(at, "state")), "open")) {
-        tb_fail(err, 409, "invalid_transition", "", "this attempt was already submitted");
+        tb_error(err, TB_E_INVALID_TRANSITION, "", "this attempt was already submitted");
         goto out;
     }
     if (json_integer_value(json_object_get(at, "deadline_unix")) + DEADLINE_GRACE < (json_int_t)time(NULL)) {
-        tb_fail(err, 409, "time_over", "", "the time for this attempt ran out at %s; it counts as an attempt without answers",
+        tb_error(err, TB_E_TIME_OVER, "", "the time for this attempt ran out at %s; it counts as an attempt without answers",
                 json_string_value(json_object_get(at, "deadline")));
         goto out;
     }

@@ -89,7 +89,7 @@ static int too_many(struct request *r, struct response *res, int wait, const cha
                     struct tb_err *err)
 {
     res->retry_after = arena_printf(r->arena, "%d", wait);
-    return tb_fail(err, 429, "too_many_attempts", "", "%s; try again in %d minute(s)", what,
+    return tb_error(err, TB_E_TOO_MANY_ATTEMPTS, "", "%s; try again in %d minute(s)", what,
                    (wait + 59) / 60);
 }
 
@@ -156,7 +156,7 @@ static int login_start(struct request *r, struct response *res, const char *emai
 static int busy(struct response *res, struct tb_err *err)
 {
     res->retry_after = "1";
-    return tb_fail(err, 503, "busy", "", "the server is busy; try again in a second");
+    return tb_error(err, TB_E_BUSY, "", "the server is busy; try again in a second");
 }
 
 int h_login(struct request *r, struct response *res, struct tb_err *err)
@@ -179,7 +179,7 @@ int h_login(struct request *r, struct response *res, struct tb_err *err)
         return -1;
     }
     if (!pw.verified || !found || strcmp(u.status, "active"))
-        return tb_fail(err, 401, "invalid_credentials", "", "the email address or the password is wrong");
+        return tb_error(err, TB_E_INVALID_CREDENTIALS, "", "the email address or the password is wrong");
     const struct auth_limits *lim = auth_limits();
     int64_t now = time(NULL);
     char acct[300];
@@ -254,7 +254,7 @@ int h_me_password(struct request *r, struct response *res, struct tb_err *err)
     if (pw.unavailable)
         return busy(res, err);
     if (!pw.verified)
-        return tb_fail(err, 400, "validation_failed", "current_password", "current_password: is wrong");
+        return tb_error(err, TB_E_VALIDATION_FAILED, "current_password", "current_password: is wrong");
     if (new_password_policy(next, err) < 0)
         return -1;
     if (!pw.hashed)
@@ -302,7 +302,7 @@ static int link_flow(struct request *r, struct response *res, const char *purpos
     }
     if (!strcmp(who.status, "disabled")) {
         store_rollback(r->store);
-        return tb_fail(err, 403, "account_disabled", "token", "token: this account is disabled; ask your coordinator");
+        return tb_error(err, TB_E_ACCOUNT_DISABLED, "token", "token: this account is disabled; ask your coordinator");
     }
     if (store_user_set_password(r->store, &r->actor, user_id, pw.hash, err) < 0) {
         store_rollback(r->store);

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "http/entity_http.h"
-#include "http/fields.h"
+#include "core/fields.h"
 #include "http/handlers.h"
 #include "http/training.h"
 
@@ -57,7 +57,7 @@ int h_cohort_create(struct request *r, struct response *res, struct tb_err *err)
         return -1;
     int rc = entity_create(r, res, ENT_COHORT, r->body, "cohorts", NULL, err);
     if (rc < 0 && err->status == 409)
-        tb_fail(err, 409, "conflict", "name", "name: this operator already has a cohort with that name");
+        tb_error(err, TB_E_CONFLICT, "name", "name: this operator already has a cohort with that name");
     return rc;
 }
 
@@ -73,7 +73,7 @@ int h_cohort_update(struct request *r, struct response *res, struct tb_err *err)
     if (rc == 0)
         rc = entity_update(r, res, ENT_COHORT, r->body, NULL, err);
     if (rc < 0 && err->status == 409)
-        tb_fail(err, 409, "conflict", "name", "name: this operator already has a cohort with that name");
+        tb_error(err, TB_E_CONFLICT, "name", "name: this operator already has a cohort with that name");
     return rc;
 }
 

@@ -4,37 +4,8 @@
  */
 #include "core/sme.h"
 #include "http/entity_http.h"
-#include "http/fields.h"
+#include "core/fields.h"
 #include "http/handlers.h"
-
-#define COMPANY_FIELDS(req)                                                               \
-    {.name = "legal_name", .type = FT_STRING, .required = req, .min = 2, .max = 200},      \
-    {.name = "registration_number", .type = FT_STRING, .max = 60},                              \
-    {.name = "country", .type = FT_CODE, .required = req, .code_list = CODES_COUNTRY},     \
-    {.name = "region", .type = FT_STRING, .max = 100},                                          \
-    {.name = "city", .type = FT_STRING, .max = 100},                                            \
-    {.name = "nace", .type = FT_CODE, .code_list = CODES_NACE},                                 \
-    {.name = "employees", .type = FT_INT, .min = 0, .max = 10000000},                           \
-    {.name = "currency", .type = FT_CODE, .code_list = CODES_CURRENCY},                         \
-    {.name = "turnover", .type = FT_INT, .min = 0, .max = MONEY_MAX},                           \
-    {.name = "export_turnover", .type = FT_INT, .min = 0, .max = MONEY_MAX},                    \
-    {.name = "balance_sheet", .type = FT_INT, .min = 0, .max = MONEY_MAX},                      \
-    {.name = "products", .type = FT_ARRAY, .max = 50, .items = &hs_item},                      \
-    {.name = "export_markets", .type = FT_ARRAY, .max = 250, .items = &country_item},          \
-    {.name = "target_markets", .type = FT_ARRAY, .max = 250, .items = &country_item},          \
-    {.name = "contacts", .type = FT_ARRAY, .max = 20, .items = &contact_item},                 \
-    {.name = "website", .type = FT_URL, .max = 300}
-
-const struct field_spec company_create_fields[] = {
-    COMPANY_FIELDS(1),
-    {.name = "org_id", .type = FT_INT, .min = 1, .max = ID_MAX},
-    {0},
-};
-const struct field_spec company_update_fields[] = {
-    COMPANY_FIELDS(1),
-    {.name = "version", .type = FT_INT, .min = 1, .max = ID_MAX},
-    {0},
-};
 
 static void decorate_company(struct request *r, json_t *company)
 {

@@ -16,7 +16,7 @@
 #include "core/certificate.h"
 #include "core/issuing.h"
 #include "http/entity_http.h"
-#include "http/fields.h"
+#include "core/fields.h"
 #include "http/handlers.h"
 #include "service/issuing_service.h"
 
@@ -91,7 +91,7 @@ int h_achievement_create(struct request *r, struct response *res, struct tb_err 
         return -1;
     int rc = entity_create(r, res, ENT_ACHIEVEMENT, r->body, "achievements", NULL, err);
     if (rc < 0 && err->status == 409)
-        tb_fail(err, 409, "conflict", "name", "name: this operator already has an achievement with that name");
+        tb_error(err, TB_E_CONFLICT, "name", "name: this operator already has an achievement with that name");
     return rc;
 }
 
@@ -313,7 +313,7 @@ int h_public_verify(struct request *r, struct response *res, struct tb_err *err)
     const char *ct = req_header(r, "Content-Type");
     if (!ct || (strncasecmp(ct, "application/json", 16) && strncasecmp(ct, "application/vc", 14) &&
                 strncasecmp(ct, "application/ld+json", 19)))
-        return tb_fail(err, 415, "unsupported_media_type", "Content-Type", "Content-Type: send the credential as application/json");
+        return tb_error(err, TB_E_UNSUPPORTED_MEDIA_TYPE, "Content-Type", "Content-Type: send the credential as application/json");
     json_error_t je;
     json_t *vc = json_loadb(r->raw_body, r->raw_len, JSON_REJECT_DUPLICATES, &je);
     if (!vc)

@@ -68,7 +68,7 @@ static int parse_body(struct request *r, json_t **doc, json_t **content, struct 
 {
     const char *ct = req_header(r, "Content-Type");
     if (!ct || strncasecmp(ct, "application/json", 16))
-        return tb_fail(err, 415, "unsupported_media_type", "Content-Type",
+        return tb_error(err, TB_E_UNSUPPORTED_MEDIA_TYPE, "Content-Type",
                        "Content-Type: send the curriculum document as application/json");
     return training_document_parse(r->raw_body, r->raw_len, doc, content, err);
 }
@@ -127,7 +127,7 @@ int h_curriculum_version_add(struct request *r, struct response *res, struct tb_
     int64_t org = json_integer_value(json_object_get(c, "org_id"));
     json_decref(c);
     if (org != r->actor.tenant_id && !r->actor.all_tenants)
-        return tb_fail(err, 403, "forbidden", "", "this curriculum belongs to the foundation; import it to edit a copy");
+        return tb_error(err, TB_E_FORBIDDEN, "", "this curriculum belongs to the foundation; import it to edit a copy");
     if (parse_body(r, &doc, &content, err) < 0)
         return -1;
     int64_t vid;
@@ -156,7 +156,7 @@ int h_curriculum_version_update(struct request *r, struct response *res, struct 
     /* A stale edit of a draft is refused before the body is read; a frozen
      * version is never changed, so any edit of it becomes a new draft. */
     if (draft && version != current)
-        return tb_fail(err, 412, "version_mismatch", "version",
+        return tb_error(err, TB_E_VERSION_MISMATCH, "version",
                        "version: the record was changed by someone else (now version %lld); reload and retry",
                        (long long)current);
     if (parse_body(r, &doc, &content, err) < 0)

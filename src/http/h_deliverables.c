@@ -12,7 +12,7 @@
 
 #include "core/validate.h"
 #include "http/entity_http.h"
-#include "http/fields.h"
+#include "core/fields.h"
 #include "http/handlers.h"
 #include "http/training.h"
 #include "store/store_training.h"
@@ -155,7 +155,7 @@ int h_deliverable_file_put(struct request *r, struct response *res, struct tb_er
     if (!name || !*name || utf8_chars(name) > 200 || strpbrk(name, "/\\\"\r\n"))
         return TB_INVALID(err, "name", "name: the file's name (?name=, 1 to 200 characters, no slashes or quotes)");
     if ((long)r->raw_len > r->cfg->attachment_max)
-        return tb_fail(err, 413, "too_large", "file", "file: larger than the %ld bytes a deliverable's file may have",
+        return tb_error(err, TB_E_TOO_LARGE, "file", "file: larger than the %ld bytes a deliverable's file may have",
                        r->cfg->attachment_max);
     if (!r->raw_len)
         return TB_INVALID(err, "file", "file: empty");
@@ -173,7 +173,7 @@ int h_deliverable_file_put(struct request *r, struct response *res, struct tb_er
     const char *seen = arena_strdup(r->arena, found ? found : "unknown");
     magic_close(mg);
     if (!mime)
-        return tb_fail(err, 415, "unsupported_media_type", "file",
+        return tb_error(err, TB_E_UNSUPPORTED_MEDIA_TYPE, "file",
                        "file: its content is %s; attach PDF, DOCX, XLSX, PPTX, PNG or JPEG", seen);
     int64_t id;
     if (store_deliverable_file_add(r->store, &r->actor, r->ids[0], name, mime, r->raw_body, r->raw_len, &id, err) < 0)

@@ -356,7 +356,7 @@ int h_export_plan_actuals_csv(struct request *r, struct response *res, struct tb
 {
     const char *ct = req_header(r, "Content-Type");
     if (!ct || strncasecmp(ct, "text/csv", 8))
-        return tb_fail(err, 415, "unsupported_media_type", "Content-Type", "Content-Type: send the actuals as text/csv");
+        return tb_error(err, TB_E_UNSUPPORTED_MEDIA_TYPE, "Content-Type", "Content-Type: send the actuals as text/csv");
     struct csv_ctx c = {.rows = json_array()};
     int rc = csvrows_each(r->raw_body, r->raw_len, ',', csv_row, &c, err);
     if (rc == 0 && !json_array_size(c.rows))

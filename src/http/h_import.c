@@ -10,7 +10,7 @@
 
 #include "http/entity_http.h"
 #include "http/handlers.h"
-#include "http/import.h"
+#include "service/import_service.h"
 
 static int flag_value(const char *v, int dflt, int *out)
 {
@@ -36,12 +36,12 @@ int h_import(struct request *r, struct response *res, struct tb_err *err)
     if (csv_import_kind_parse(name, &kind) < 0)
         return TB_NOT_FOUND(err, "nothing to import as '%s' (companies or graduates)", name);
     if (!is_staff(r))
-        return tb_fail(err, 403, "forbidden", "", "only coordinators import records");
+        return tb_error(err, TB_E_FORBIDDEN, "", "only coordinators import records");
     const char *ct = req_header(r, "Content-Type");
     /* Spreadsheet tools and browsers label CSV in a few ways; all are text. */
     if (!ct || (strncasecmp(ct, "text/csv", 8) && strncasecmp(ct, "application/csv", 15) &&
                 strncasecmp(ct, "text/plain", 10)))
-        return tb_fail(err, 415, "unsupported_media_type", "Content-Type",
+        return tb_error(err, TB_E_UNSUPPORTED_MEDIA_TYPE, "Content-Type",
                        "Content-Type: send the file as text/csv (UTF-8)");
     int dry_run;
     /* Nothing is written unless the caller says so: a forgotten parameter
@@ -72,7 +72,7 @@ int h_import(struct request *r, struct response *res, struct tb_err *err)
         char msg[160];
         snprintf(msg, sizeof msg, "%lld error%s in the file; nothing was imported", (long long)errors,
                  errors == 1 ? "" : "s");
-        json_object_set_new(report, "error", json_pack("{s:s, s:s}", "code", "import_rejected", "message", msg));
+        json_object_set_new(report, "error", json_pack("{s:s, s:s}", "code", tb_code_name(TB_E_IMPORT_REJECTED), "message", msg));
         return respond_json(res, 422, report);
     }
     json_t *out = json_pack("{s:I, s:o, s:I}", "created", (json_int_t)json_array_size(ids), "ids", ids,

@@ -1,18 +1,10 @@
 /*
- * h_invitations.c - a coordinator (or the foundation) invites a person by
- * email with a role. The invitation is a record of its own: nothing changes
- * in any account until the person who reads the mail accepts with the link
- * (a new address chooses a password; an existing account confirms with its
- * current password). The answer is the same whether or not the address is
- * registered, so inviting cannot be used to find out who has an account.
+ * h_invitations.c - invitations over HTTP: parse, call the service, answer.
+ * The workflow (who may invite whom, the record, the mail, the acceptance)
+ * is src/service/invitation_service.c.
  */
-#include <string.h>
-#include <time.h>
-
 #include "http/handlers.h"
-#include "store/entity.h"
-
-#define INVITATION_TTL (72 * 3600)
+#include "service/invitation_service.h"
 
 static const char *const invitable_roles[] = {"admin", "coordinator", "company", "trainee",
                                               "mentor", "viewer", NULL};
@@ -28,138 +20,24 @@ const struct field_spec invitation_fields[] = {
     {0},
 };
 
-/* The graduate record a trainee role binds; *bound_to its login (0: none). */
-static int graduate_login(struct request *r, const struct tb_actor *a, int64_t graduate_id, int64_t *bound_to,
-                          int64_t *version, struct tb_err *err)
-{
-    json_t *g;
-    if (store_entity_get(r->store, a, ENT_GRADUATE, graduate_id, &g, err) < 0)
-        return -1;
-    *bound_to = json_integer_value(json_object_get(g, "user_id"));
-    *version = json_integer_value(json_object_get(g, "version"));
-    json_decref(g);
-    return 0;
-}
-
-/* Checks what a company, trainee or mentor role is about: a record of org_id
- * that fits the role (a graduate without a login yet for a trainee). */
-static int check_subject(struct request *r, enum tb_role role, const char *role_text, const char *subject_type,
-                         int64_t subject_id, int64_t org_id, struct tb_err *err)
-{
-    if (!subject_type != !subject_id)
-        return TB_INVALID(err, subject_type ? "subject_id" : "subject_type",
-                          "%s: subject_type and subject_id go together", subject_type ? "subject_id" : "subject_type");
-    if (!subject_type) {
-        if (role == ROLE_COMPANY || role == ROLE_TRAINEE)
-            return TB_INVALID(err, "subject_type", "subject_type: a %s role needs the %s it is about (subject_type and subject_id)",
-                              role_text, role == ROLE_COMPANY ? "company" : "graduate");
-        return 0;
-    }
-    static const struct { const char *type; enum entity e; enum tb_role role; } bindings[] = {
-        {"company", ENT_COMPANY, ROLE_COMPANY}, {"graduate", ENT_GRADUATE, ROLE_TRAINEE},
-        {"placement", ENT_PLACEMENT, ROLE_MENTOR}};
-    enum entity subject_entity = ENT__MAX;
-    for (size_t i = 0; i < sizeof bindings / sizeof bindings[0]; i++)
-        if (!strcmp(bindings[i].type, subject_type)) {
-            subject_entity = bindings[i].e;
-            if (bindings[i].role != role)
-                return TB_INVALID(err, "subject_type", "subject_type: a %s is what a %s role is about, not %s",
-                                  subject_type, role_name(bindings[i].role), role_text);
-        }
-    json_t *subject;
-    if (store_entity_get(r->store, &r->actor, subject_entity, subject_id, &subject, err) < 0) {
-        if (err->status == 404)
-            TB_INVALID(err, "subject_id", "subject_id: no %s with id %lld in this operator", subject_type,
-                       (long long)subject_id);
-        return -1;
-    }
-    int64_t subject_org = json_integer_value(json_object_get(subject, "org_id"));
-    int64_t login = json_integer_value(json_object_get(subject, "user_id"));
-    json_decref(subject);
-    if (subject_org != org_id)
-        return TB_INVALID(err, "subject_id", "subject_id: belongs to another operator than org_id");
-    if (subject_entity == ENT_GRADUATE && login)
-        return tb_fail(err, 409, "conflict", "subject_id",
-                       "subject_id: this graduate record already has its login; it cannot be given to another");
-    return 0;
-}
-
 int h_invitation_create(struct request *r, struct response *res, struct tb_err *err)
 {
-    const char *email = json_string_value(json_object_get(r->body, "email"));
-    const char *name = json_string_value(json_object_get(r->body, "name"));
-    const char *role_text = json_string_value(json_object_get(r->body, "role"));
-    const char *subject_type = json_string_value(json_object_get(r->body, "subject_type"));
-    int64_t subject_id = json_integer_value(json_object_get(r->body, "subject_id"));
-    json_t *org_field = json_object_get(r->body, "org_id");
-    int64_t org_id = org_field ? json_integer_value(org_field) : r->actor.tenant_id;
-    enum tb_role role;
-    role_parse(role_text, &role);
-
-    json_t *org;
-    if (store_org_get(r->store, &r->actor, org_id, &org, err) < 0) {
-        snprintf(err->field, sizeof err->field, "org_id");
-        return -1;
-    }
-    const char *kind = json_string_value(json_object_get(org, "kind"));
-    const char *org_name = arena_strdup(r->arena, json_string_value(json_object_get(org, "name")));
-    int foundation = !strcmp(kind, "foundation");
-    json_decref(org);
-    if (role == ROLE_ADMIN && (!r->actor.all_tenants || !foundation))
-        return tb_fail(err, 403, "forbidden", "role",
-                       "role: only the foundation's admins can invite admins, into the foundation");
-    if (role != ROLE_ADMIN && foundation)
-        return TB_INVALID(err, "org_id", "org_id: operator roles belong to a national operator, not the foundation");
-    if (check_subject(r, role, role_text, subject_type, subject_id, org_id, err) < 0)
-        return -1;
-
-    char token[TOKEN_LEN + 1], hash[TOKEN_HASH_LEN + 1];
-    auth_random_token(token);
-    auth_token_hash(token, hash);
-    struct invitation_new inv = {org_id, email, name, role_text, subject_type, subject_id, hash,
-                                 time(NULL) + INVITATION_TTL};
-    struct user_auth inviter, u;
-    struct tb_err e = {0};
+    json_t *org = json_object_get(r->body, "org_id");
+    struct invitation_input in = {
+        .email = json_string_value(json_object_get(r->body, "email")),
+        .name = json_string_value(json_object_get(r->body, "name")),
+        .role = json_string_value(json_object_get(r->body, "role")),
+        .subject_type = json_string_value(json_object_get(r->body, "subject_type")),
+        .subject_id = json_integer_value(json_object_get(r->body, "subject_id")),
+        .org_id = org ? json_integer_value(org) : r->actor.tenant_id,
+    };
     int64_t id;
-    if (store_begin(r->store, err) < 0)
-        return -1;
-    if (store_invitation_create(r->store, &r->actor, &inv, &id, err) < 0 ||
-        store_user_auth_by_id(r->store, r->actor.user_id, &inviter, err) < 0)
-        goto fail;
-    /* Only the mail, which goes to the address's owner, depends on whether
-     * the address has an account: the inviter's answer never does. */
-    int has_account = store_user_auth_by_email(r->store, email, &u, &e) == 0 && u.password_hash[0];
-    if (!has_account && e.status != 404 && e.status) {
-        *err = e;
-        goto fail;
-    }
-    const char *intro = arena_printf(r->arena, "Hello %s,\n\n%s invited you to join %s on TradeBridge as %s.",
-                                     has_account ? u.name : name, inviter.name, org_name, role_text);
-    const char *url = arena_printf(r->arena, "%s/#/accept-invitation?token=%s", r->cfg->public_url, token);
-    const char *body = has_account
-        ? arena_printf(r->arena,
-                       "%s\n\nNothing changes in your account unless you accept. To accept, open this link "
-                       "and confirm with your current TradeBridge password (the link works once, for 72 hours):\n"
-                       "%s\n\nIf you do not want this role, ignore this message.\n\n-- TradeBridge\n", intro, url)
-        : arena_printf(r->arena,
-                       "%s\n\nChoose your password here (the link works once, for 72 hours):\n%s\n\n"
-                       "If you did not expect this message, you can ignore it.\n\n-- TradeBridge\n", intro, url);
-    struct tb_actor sys = r->actor;
-    sys.all_tenants = 1;   /* the mail belongs to the org it concerns */
-    if (store_outbox_add(r->store, &sys, org_id, email,
-                         arena_printf(r->arena, "You are invited to %s on TradeBridge", org_name), body, err) < 0)
-        goto fail;
-    if (store_commit(r->store, err) < 0)
-        return -1;
-    http_mail_wake();
     json_t *out;
-    if (store_invitation_get(r->store, &r->actor, id, &out, err) < 0)
+    if (invitation_service_create(r->store, &r->actor, r->cfg->public_url, &in, r->arena, &id, err) < 0 ||
+        store_invitation_get(r->store, &r->actor, id, &out, err) < 0)
         return -1;
     res->location = arena_printf(r->arena, "/api/v1/invitations/%lld", (long long)id);
     return respond_json(res, 201, out);
-fail:
-    store_rollback(r->store);
-    return -1;
 }
 
 int h_invitation_list(struct request *r, struct response *res, struct tb_err *err)
@@ -187,134 +65,21 @@ int h_invitation_withdraw(struct request *r, struct response *res, struct tb_err
     return respond_no_content(res);
 }
 
-/* ---- accepting (POST /auth/accept-invitation, see h_auth.c) ---- */
-
-/* A trainee's account belongs to their graduate record: an invitation can
- * neither move it to another operator nor bind it to a second record. */
-static int keeps_trainee_binding(struct store *st, int64_t user_id, int64_t org_id, const char *role,
-                                 int64_t subject_id, struct tb_err *err)
-{
-    json_t *roles, *m;
-    size_t i;
-    if (store_user_roles(st, user_id, &roles, err) < 0)
-        return -1;
-    int moved = 0;
-    json_array_foreach(roles, i, m) {
-        if (strcmp(json_string_value(json_object_get(m, "role")), "trainee"))
-            continue;
-        moved |= json_integer_value(json_object_get(m, "org_id")) != org_id ||
-                 (!strcmp(role, "trainee") && json_integer_value(json_object_get(m, "subject_id")) != subject_id);
-    }
-    json_decref(roles);
-    if (moved)
-        return tb_fail(err, 409, "conflict", "token",
-                       "token: this account is a trainee's account, bound to their own graduate record; an "
-                       "invitation cannot move it. Ask for the invitation to go to another address");
-    return 0;
-}
-
-/* The account the invitation goes to: the existing one (its current password
- * confirms the owner's consent) or a new one with the chosen password. */
-static int invitee_account(struct request *r, struct tb_actor *sys, const char *email, const char *name,
-                           int64_t *user_id, struct tb_err *err)
-{
-    const char *password = json_string_value(json_object_get(r->body, "password"));
-    struct user_auth u;
-    struct tb_err e;
-    int exists = store_user_auth_by_email(r->store, email, &u, &e) == 0;
-    if (!exists && e.status != 404) {
-        *err = e;
-        return -1;
-    }
-    if (exists && !strcmp(u.status, "disabled"))
-        return tb_fail(err, 403, "account_disabled", "token", "token: this account is disabled; ask your coordinator");
-    if (exists && u.password_hash[0]) {
-        http_pwhash_enter();
-        int ok = auth_check_password(u.password_hash, password) == 0;
-        http_pwhash_leave();
-        if (!ok)
-            return tb_fail(err, 401, "invalid_credentials", "password",
-                           "password: this address already has a TradeBridge account; enter its current password "
-                           "to accept");
-        *user_id = u.id;
-        return 0;
-    }
-    char hash[PW_HASH_MAX];
-    if (auth_password_policy(password, err) < 0)
-        return -1;
-    http_pwhash_enter();
-    int rc = auth_hash_password(password, hash, err);
-    http_pwhash_leave();
-    if (rc < 0)
-        return -1;
-    if (exists) {   /* invited before invitations had their own table: no password yet */
-        *user_id = u.id;
-        return store_user_set_password(r->store, sys, u.id, hash, err);
-    }
-    json_t *chosen = json_object_get(r->body, "name");
-    return store_user_create(r->store, sys, email, chosen ? json_string_value(chosen) : name, hash, "active",
-                             user_id, err);
-}
-
+/* POST /auth/accept-invitation (h_auth.c): 1 when the token is not an invitation's. */
 int invitation_accept(struct request *r, struct response *res, struct tb_err *err)
 {
-    char hash[TOKEN_HASH_LEN + 1];
-    auth_token_hash(json_string_value(json_object_get(r->body, "token")), hash);
-    if (store_begin(r->store, err) < 0)
-        return -1;
-    json_t *inv = NULL;
-    struct tb_err e;
-    if (store_invitation_claim(r->store, hash, &inv, &e) < 0) {
-        store_rollback(r->store);
-        if (e.status == 404)
-            return 1;
-        *err = e;
-        return -1;
-    }
-    int64_t org_id = json_integer_value(json_object_get(inv, "org_id"));
-    int64_t subject_id = json_integer_value(json_object_get(inv, "subject_id"));
-    const char *email = arena_strdup(r->arena, json_string_value(json_object_get(inv, "email")));
-    const char *role_text = json_string_value(json_object_get(inv, "role"));
-    const char *subject_type = json_string_value(json_object_get(inv, "subject_type"));
-    enum tb_role role;
-    role_parse(role_text, &role);
-    struct tb_actor sys = actor_system();
-    sys.tenant_id = org_id;
-    sys.client_addr = r->client_addr;
-    int64_t user_id = 0, bound_to = 0, version = 0;
-    if (invitee_account(r, &sys, email, json_string_value(json_object_get(inv, "name")), &user_id, err) < 0)
-        goto fail;
-    sys.user_id = user_id;   /* audited as the person who accepted */
-    if (keeps_trainee_binding(r->store, user_id, org_id, role_text, subject_id, err) < 0)
-        goto fail;
-    if (store_membership_add(r->store, &sys, user_id, org_id, role, subject_type, subject_id, err) < 0) {
-        if (err->status != 409)   /* already held: accepting again changes nothing */
-            goto fail;
-        tb_err_clear(err);
-    }
-    if (subject_type && !strcmp(subject_type, "graduate")) {
-        if (graduate_login(r, &sys, subject_id, &bound_to, &version, err) < 0)
-            goto fail;
-        if (bound_to && bound_to != user_id) {
-            tb_fail(err, 409, "conflict", "token", "token: the graduate record of this invitation already has "
-                    "its login; ask your coordinator");
-            goto fail;
-        }
-        /* The graduate record now has a login: the trainee edits it themself. */
-        json_t *out = NULL, *changes = json_pack("{s:I}", "user_id", (json_int_t)user_id);
-        int rc = store_entity_update(r->store, &sys, ENT_GRADUATE, subject_id, version, changes, &out, err);
-        json_decref(changes);
-        json_decref(out);
-        if (rc < 0)
-            goto fail;
-    }
-    json_decref(inv);
-    if (store_commit(r->store, err) < 0)
-        return -1;
+    struct invitation_acceptance in = {
+        .token = json_string_value(json_object_get(r->body, "token")),
+        .password = json_string_value(json_object_get(r->body, "password")),
+        .name = json_string_value(json_object_get(r->body, "name")),
+        .client_addr = r->client_addr,
+        .hash_enter = http_pwhash_enter,
+        .hash_leave = http_pwhash_leave,
+    };
+    const char *email;
+    int rc = invitation_service_accept(r->store, &in, r->arena, &email, err);
+    if (rc != 0)
+        return rc;
     return respond_json(res, 200, json_pack("{s:s, s:s}", "status", "invitation accepted; you can sign in now",
                                             "email", email));
-fail:
-    json_decref(inv);
-    store_rollback(r->store);
-    return -1;
 }

@@ -8,9 +8,10 @@
 
 #include "core/curriculum.h"
 #include "http/entity_http.h"
-#include "http/fields.h"
+#include "core/fields.h"
 #include "http/handlers.h"
 #include "http/training.h"
+#include "service/placement_service.h"
 #include "store/store_training.h"
 
 static const struct field_spec deliverable_field_item = {.type = FT_OBJECT,
@@ -71,33 +72,14 @@ int h_learning_plan_get(struct request *r, struct response *res, struct tb_err *
     return respond_json(res, 200, plan);
 }
 
+/* The plan of a placement signed before training existed (see
+ * placement_service_learning_plan). */
 int h_learning_plan_create(struct request *r, struct response *res, struct tb_err *err)
 {
-    json_t *p;
-    if (entity_load(r, ENT_PLACEMENT, &p, err) < 0)
-        return -1;
-    const char *status = json_string_value(json_object_get(p, "status"));
-    int ok = !strcmp(status, "signed") || !strcmp(status, "completed");
-    json_decref(p);
-    if (!ok)
-        return tb_fail(err, 409, "invalid_transition", "", "the plan is made when the agreement is signed");
-    int created;
-    if (store_plan_create(r->store, &r->actor, r->ids[0], &created, err) < 0)
-        return -1;
-    if (!created) {
-        json_t *plan;
-        if (store_plan_get(r->store, &r->actor, r->ids[0], &plan, err) < 0)
-            return -1;
-        int exists = !json_is_null(json_object_get(plan, "plan"));
-        json_decref(plan);
-        return exists ? tb_fail(err, 409, "conflict", "", "this placement already has its learning plan")
-                      : tb_fail(err, 409, "no_curriculum", "cohort_id",
-                                "cohort_id: the placement's cohort names no curriculum version (CODE@N)");
-    }
-    res->location = arena_printf(r->arena, "/api/v1/placements/%lld/learning-plan", (long long)r->ids[0]);
     json_t *plan;
-    if (store_plan_get(r->store, &r->actor, r->ids[0], &plan, err) < 0)
+    if (placement_service_learning_plan(r->store, &r->actor, r->ids[0], &plan, err) < 0)
         return -1;
+    res->location = arena_printf(r->arena, "/api/v1/placements/%lld/learning-plan", (long long)r->ids[0]);
     return respond_json(res, 201, plan);
 }
 
@@ -214,7 +196,7 @@ int h_rating_put(struct request *r, struct response *res, struct tb_err *err)
     /* Self-assessments are the trainee's; the behaviour rating the mentor's (staff may record either). */
     if (!is_staff(r) && (self ? !(actor_has(&r->actor, ROLE_BIT(ROLE_TRAINEE)) && r->actor.subject_id == graduate)
                               : !(actor_has(&r->actor, ROLE_BIT(ROLE_MENTOR)) && r->actor.user_id == mentor)))
-        return tb_fail(err, 403, "forbidden", "kind", "kind: %s",
+        return tb_error(err, TB_E_FORBIDDEN, "kind", "kind: %s",
                        self ? "only the trainee assesses themself" : "only the placement's mentor rates the trainee");
     json_t *plan;
     if (store_plan_get(r->store, &r->actor, r->ids[0], &plan, err) < 0)

@@ -58,7 +58,7 @@ int h_org_create(struct request *r, struct response *res, struct tb_err *err)
     } else {
         struct tb_err e;
         if (store_org_foundation_id(r->store, &parent, &e) == 0)
-            return tb_fail(err, 409, "conflict", "kind", "kind: there is already a foundation");
+            return tb_error(err, TB_E_CONFLICT, "kind", "kind: there is already a foundation");
         parent = 0;
     }
     if (store_org_create(r->store, &r->actor, kind, name, country, parent, &id, err) < 0)

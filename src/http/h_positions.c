@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "http/entity_http.h"
-#include "http/fields.h"
+#include "core/fields.h"
 #include "http/handlers.h"
 
 #define POSITION_FIELDS(req)                                                              \
@@ -106,10 +106,10 @@ int h_position_update(struct request *r, struct response *res, struct tb_err *er
     if (rc < 0)
         return -1;
     if (!is_staff(r) && !draft)
-        return tb_fail(err, 409, "not_editable", "status",
+        return tb_error(err, TB_E_NOT_EDITABLE, "status",
                        "status: the position is no longer a draft; ask your coordinator to change it");
     if (!is_staff(r) && json_object_get(r->body, "company_id"))
-        return tb_fail(err, 403, "forbidden", "company_id", "company_id: only staff can move a position to another company");
+        return tb_error(err, TB_E_FORBIDDEN, "company_id", "company_id: only staff can move a position to another company");
     return entity_update(r, res, ENT_POSITION, r->body, NULL, err);
 }
 
@@ -121,7 +121,7 @@ int h_position_delete(struct request *r, struct response *res, struct tb_err *er
     int draft = !strcmp(json_string_value(json_object_get(old, "status")), "draft");
     json_decref(old);
     if (!is_staff(r) && !draft)
-        return tb_fail(err, 409, "not_editable", "status", "status: only drafts can be deleted by the company");
+        return tb_error(err, TB_E_NOT_EDITABLE, "status", "status: only drafts can be deleted by the company");
     return entity_delete(r, res, ENT_POSITION, err);
 }
 
@@ -136,14 +136,14 @@ int h_position_status(struct request *r, struct response *res, struct tb_err *er
     const char *to = json_string_value(json_object_get(r->body, "status"));
     json_t *sent = json_object_get(r->body, "version");
     if (sent && json_integer_value(sent) != version)
-        return tb_fail(err, 412, "version_mismatch", "version", "version: the position was changed by someone else");
+        return tb_error(err, TB_E_VERSION_MISMATCH, "version", "version: the position was changed by someone else");
     const struct transition *t = transitions;
     while (t->from && !(strcmp(t->from, from) == 0 && strcmp(t->to, to) == 0))
         t++;
     if (!t->from)
-        return tb_fail(err, 409, "invalid_transition", "status", "status: a position cannot go from %s to %s", from, to);
+        return tb_error(err, TB_E_INVALID_TRANSITION, "status", "status: a position cannot go from %s to %s", from, to);
     if (!is_staff(r) && !t->company_may)
-        return tb_fail(err, 403, "forbidden", "status", "status: only the operator can move a position from %s to %s", from, to);
+        return tb_error(err, TB_E_FORBIDDEN, "status", "status: only the operator can move a position from %s to %s", from, to);
     json_t *changes = json_pack("{s:s}", "status", to);
     int rc = store_entity_update(r->store, &r->actor, ENT_POSITION, r->ids[0], version, changes, &out, err);
     json_decref(changes);

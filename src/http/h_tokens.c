@@ -35,7 +35,7 @@ int h_token_list(struct request *r, struct response *res, struct tb_err *err)
 int h_token_create(struct request *r, struct response *res, struct tb_err *err)
 {
     if (r->via_token)
-        return tb_fail(err, 403, "forbidden", "Authorization",
+        return tb_error(err, TB_E_FORBIDDEN, "Authorization",
                        "Authorization: an API token cannot create tokens; sign in to make one");
     const char *name = json_string_value(json_object_get(r->body, "name"));
     json_t *scope_field = json_object_get(r->body, "scope");

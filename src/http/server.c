@@ -33,7 +33,7 @@
 #include "http/framing.h"
 #include "http/authwork.h"
 #include "http/http.h"
-#include "http/mailer.h"
+#include "service/mail_service.h"
 #include "http/static_files.h"
 
 #define SESSION_COOKIE "tb_session"

@@ -171,7 +171,7 @@ int issuing_issue_ex(const struct issuing_ctx *c, int64_t gid, int64_t aid, int6
         goto out;
     }
     if (strcmp(json_string_value(json_object_get(pl, "status")), "completed")) {
-        tb_fail(err, 409, "placement_not_complete", "placement_id",
+        tb_error(err, TB_E_PLACEMENT_NOT_COMPLETE, "placement_id",
                 "placement_id: the qualification is awarded once the placement is completed");
         goto out;
     }
@@ -180,7 +180,7 @@ int issuing_issue_ex(const struct issuing_ctx *c, int64_t gid, int64_t aid, int6
         goto out;
     }
     if (!json_is_null(json_object_get(g, "erased_at"))) {
-        tb_fail(err, 409, "erased", "graduate_id", "graduate_id: this graduate's personal data was erased");
+        tb_error(err, TB_E_ERASED, "graduate_id", "graduate_id: this graduate's personal data was erased");
         goto out;
     }
     /* The qualification carries the evidence: the learning plan complete,
@@ -191,7 +191,7 @@ int issuing_issue_ex(const struct issuing_ctx *c, int64_t gid, int64_t aid, int6
     if (json_is_true(json_object_get(training, "has_plan")) && !json_is_true(json_object_get(training, "complete")) &&
         !override_reason) {
         char *missing = json_dumps(json_object_get(training, "missing"), JSON_COMPACT);
-        tb_fail(err, 409, "plan_incomplete", "override_reason",
+        tb_error(err, TB_E_PLAN_INCOMPLETE, "override_reason",
                 "override_reason: the learning plan is not complete (modules %s); issue anyway only with a written reason",
                 missing ? missing : "?");
         free(missing);
@@ -317,11 +317,11 @@ int issuing_change_status(const struct issuing_ctx *c, int64_t cid, const char *
     int64_t index = json_integer_value(json_object_get(cred, "status_index"));
     json_decref(cred);
     if (!strcmp(from, "revoked"))
-        return tb_fail(err, 409, "invalid_transition", "status", "status: a revoked credential stays revoked");
+        return tb_error(err, TB_E_INVALID_TRANSITION, "status", "status: a revoked credential stays revoked");
     if (!strcmp(from, to))
-        return tb_fail(err, 409, "invalid_transition", "status", "status: the credential is already %s", to);
+        return tb_error(err, TB_E_INVALID_TRANSITION, "status", "status: the credential is already %s", to);
     if (!strcmp(to, "active") && strcmp(from, "suspended"))
-        return tb_fail(err, 409, "invalid_transition", "status", "status: only a suspended credential can be reinstated");
+        return tb_error(err, TB_E_INVALID_TRANSITION, "status", "status: only a suspended credential can be reinstated");
     if (store_begin(c->st, err) < 0)
         return -1;
     int rc = 0;

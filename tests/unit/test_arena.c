@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -148,6 +149,54 @@ static void injected_failures_are_counted(void **state)
     arena_free(a);
 }
 
+/* Growing the newest allocation in place must refuse a size whose rounding
+ * wraps, as arena_alloc does, instead of "growing" it to a few bytes. */
+static void realloc_in_place_refuses_huge_sizes(void **state)
+{
+    (void)state;
+    struct arena *a = arena_new(0);
+    assert_non_null(a);
+    char *p = arena_alloc(a, 16);
+    assert_non_null(p);
+    assert_null(arena_realloc(a, p, 16, SIZE_MAX - 3));
+    assert_null(arena_realloc(a, p, 16, SIZE_MAX / 2 + 1));
+    assert_true(arena_failures(a) >= 2);
+    char *q = arena_realloc(a, p, 16, 64);   /* an ordinary growth still works */
+    assert_ptr_equal(q, p);
+    arena_free(a);
+}
+
+/* The heap mode of the one buffer type: hands its bytes over, stops at max,
+ * and a failure sticks. */
+static void abuf_on_the_heap(void **state)
+{
+    (void)state;
+    struct abuf b;
+    abuf_init_heap(&b, 10);
+    assert_int_equal(abuf_puts(&b, "abc"), 0);
+    assert_int_equal(abuf_printf(&b, "%d-%s", 42, "x"), 0);
+    assert_string_equal(abuf_cstr(&b), "abc42-x");
+    char *s = abuf_take(&b);
+    assert_string_equal(s, "abc42-x");
+    free(s);
+    s = abuf_take(&b);                      /* empty after the take */
+    assert_string_equal(s, "");
+    free(s);
+    assert_int_equal(abuf_puts(&b, "0123456789"), 0);
+    assert_int_equal(abuf_puts(&b, "!"), -1);   /* past max */
+    assert_true(b.failed);
+    assert_int_equal(abuf_puts(&b, ""), -1);    /* sticky */
+    assert_null(abuf_take(&b));                 /* and freed */
+    char *at = abuf_reserve(&b, 4);
+    assert_non_null(at);
+    memcpy(at, "wxyz", 4);
+    b.len += 4;
+    b.data[b.len] = '\0';
+    assert_string_equal(abuf_cstr(&b), "wxyz");
+    abuf_release(&b);
+    assert_null(b.data);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -159,6 +208,8 @@ int main(void)
         cmocka_unit_test(reset_keeps_the_largest_block),
         cmocka_unit_test(json_window_allocates_from_the_arena),
         cmocka_unit_test(injected_failures_are_counted),
+        cmocka_unit_test(realloc_in_place_refuses_huge_sizes),
+        cmocka_unit_test(abuf_on_the_heap),
     };
     return cmocka_run_group_tests_name("arena", tests, NULL, NULL);
 }

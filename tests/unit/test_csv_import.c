@@ -12,7 +12,7 @@
 
 #include "core/codes.h"
 #include "core/csv_import.h"
-#include "http/export.h"
+#include "service/export_service.h"
 #include "http/handlers.h"
 
 static int code_known(int list, const char *code)

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "core/cred/hash.h"
+#include "core/date.h"
 #include "core/cred/jcs.h"
 #include "core/cred/jsonld.h"
 #include "core/cred/rdfc.h"
@@ -37,19 +38,6 @@ enum di_suite di_suite_parse(const char *name)
     if (!strcmp(name, "eddsa-jcs-2022"))
         return DI_EDDSA_JCS_2022;
     return DI_SUITE_UNKNOWN;
-}
-
-static int days_from_civil(int y, int m, int d, long long *out)
-{
-    /* Days since 1970-01-01 in the proleptic Gregorian calendar, without
-     * timegm() so the core stays free of the TZ environment. */
-    y -= m <= 2;
-    long long era = (y >= 0 ? y : y - 399) / 400;
-    long long yoe = y - era * 400;
-    long long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    *out = era * 146097 + doe - 719468;
-    return 0;
 }
 
 /* The number in s[0..n), which must be n ASCII digits; -1 otherwise. */
@@ -102,8 +90,7 @@ int cred_parse_time(const char *s, long long *epoch)
     }
     if (*p)
         return -1;
-    long long days;
-    days_from_civil(Y, M, D, &days);
+    long long days = tb_days_from_civil(Y, M, D);
     *epoch = days * 86400 + h * 3600LL + mi * 60LL + sec - off;
     return 0;
 }
@@ -153,7 +140,7 @@ int di_canonicalize(const json_t *doc, enum di_suite suite, struct jsonld_loader
         }
     }
     if (arena_failures(a) != failures || (rc == 0 && !*out))
-        return tb_fail(err, 500, "internal_error", "", "out of memory while canonicalizing");
+        return tb_error(err, TB_E_INTERNAL_ERROR, "", "out of memory while canonicalizing");
     return rc ? -1 : 0;
 }
 
@@ -195,7 +182,7 @@ static json_t *previous_proofs(const json_t *all, const json_t *prev, struct tb_
                 hit = p;
         }
         if (!hit) {
-            tb_fail(err, 400, "invalid_proof", "proof.previousProof",
+            tb_error(err, TB_E_INVALID_PROOF, "proof.previousProof",
                     "previous proof '%s' is not among the document's proofs", want ? want : "(not a string)");
             json_decref(out);
             return NULL;
@@ -216,12 +203,12 @@ int di_sign(const json_t *doc, const struct cred_keypair *key, const struct di_o
         opt = &dflt;
     *secured = NULL;
     if (!json_is_object(doc))
-        return tb_fail(err, 400, "invalid_credential", "", "credential must be a JSON object");
+        return tb_error(err, TB_E_INVALID_CREDENTIAL, "", "credential must be a JSON object");
     if (!key->has_secret)
-        return tb_fail(err, 400, "invalid_key", "secretKeyMultibase", "signing needs a secret key");
+        return tb_error(err, TB_E_INVALID_KEY, "secretKeyMultibase", "signing needs a secret key");
     const json_t *ctx = json_object_get(doc, "@context");
     if (!ctx)
-        return tb_fail(err, 400, "invalid_credential", "@context", "credential has no @context");
+        return tb_error(err, TB_E_INVALID_CREDENTIAL, "@context", "credential has no @context");
     enum di_suite suite = opt->suite ? opt->suite : DI_EDDSA_RDFC_2022;
     char now[32];
     const char *created = opt->created;
@@ -230,7 +217,7 @@ int di_sign(const json_t *doc, const struct cred_keypair *key, const struct di_o
         cred_format_time((long long)time(NULL), now, sizeof now);
         created = now;
     } else if (cred_parse_time(created, &ep)) {
-        return tb_fail(err, 400, "invalid_option", "created", "created is not an XML Schema dateTime");
+        return tb_error(err, TB_E_INVALID_OPTION, "created", "created is not an XML Schema dateTime");
     }
     const char *vm = opt->verification_method;
     if (!vm && !(vm = did_key_vm_from_public(a, key->pk)))
@@ -328,24 +315,24 @@ int di_verify_proof(const json_t *secured, const json_t *proof, const unsigned c
     if (!trace)
         trace = &local;
     if (!json_is_object(secured) || !json_is_object(proof))
-        return tb_fail(err, 400, "invalid_proof", "proof", "proof must be a JSON object");
+        return tb_error(err, TB_E_INVALID_PROOF, "proof", "proof must be a JSON object");
     const char *type = json_string_value(json_object_get(proof, "type"));
     if (!type || strcmp(type, "DataIntegrityProof"))
-        return tb_fail(err, 400, "invalid_proof", "proof.type", "proof type is not DataIntegrityProof");
+        return tb_error(err, TB_E_INVALID_PROOF, "proof.type", "proof type is not DataIntegrityProof");
     const char *cs = json_string_value(json_object_get(proof, "cryptosuite"));
     enum di_suite suite = di_suite_parse(cs);
     if (suite == DI_SUITE_UNKNOWN)
-        return tb_fail(err, 400, "invalid_proof", "proof.cryptosuite",
+        return tb_error(err, TB_E_INVALID_PROOF, "proof.cryptosuite",
                        "cryptosuite '%s' is not supported", cs ? cs : "(missing)");
     const char *pv = json_string_value(json_object_get(proof, "proofValue"));
     unsigned char sig[64];
     if (!pv || pv[0] != 'z' || base58_decode(pv + 1, sig, sizeof sig) != 64)
-        return tb_fail(err, 400, "invalid_proof", "proof.proofValue",
+        return tb_error(err, TB_E_INVALID_PROOF, "proof.proofValue",
                        "proofValue is not a base58btc Ed25519 signature");
     const json_t *doc_ctx = json_object_get(secured, "@context");
     const json_t *proof_ctx = json_object_get(proof, "@context");
     if (proof_ctx && (!doc_ctx || !context_starts_with(doc_ctx, proof_ctx)))
-        return tb_fail(err, 400, "invalid_proof", "proof.@context",
+        return tb_error(err, TB_E_INVALID_PROOF, "proof.@context",
                        "proof @context does not match the document's @context");
 
     json_t *unsecured = json_copy((json_t *)secured);
@@ -377,7 +364,7 @@ int di_verify_proof(const json_t *secured, const json_t *proof, const unsigned c
     memcpy(msg + 32, trace->doc_hash, 32);
     memcpy(trace->sig, sig, 64);
     if (crypto_sign_verify_detached(sig, msg, sizeof msg, pk)) {
-        tb_fail(err, 400, "invalid_signature", "proof.proofValue",
+        tb_error(err, TB_E_INVALID_SIGNATURE, "proof.proofValue",
                 "signature does not match the document and key");
         goto out;
     }

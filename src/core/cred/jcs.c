@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/cred/nquads.h"   /* utf8_valid */
+#include "core/utf8.h"
 
 /* Next UTF-16 code unit of a valid UTF-8 string; *pending holds the low
  * surrogate of a supplementary character between calls. */
@@ -122,8 +122,8 @@ int jcs_format_number(double d, char *buf, size_t size)
 
 static int put_string(struct abuf *b, const char *s, size_t n, struct tb_err *err)
 {
-    if (!utf8_valid(s, n))
-        return tb_fail(err, 400, "jcs_invalid", "", "string is not valid UTF-8");
+    if (!valid_utf8(s, n))
+        return tb_error(err, TB_E_JCS_INVALID, "", "string is not valid UTF-8");
     if (abuf_append(b, "\"", 1))
         return -1;
     size_t run = 0;
@@ -168,7 +168,7 @@ static int cmp_member(const void *x, const void *y)
 static int ser(const json_t *v, struct abuf *b, struct tb_err *err, int depth)
 {
     if (depth > 200)
-        return tb_fail(err, 400, "jcs_invalid", "", "JSON nested too deeply");
+        return tb_error(err, TB_E_JCS_INVALID, "", "JSON nested too deeply");
     switch (json_typeof(v)) {
     case JSON_NULL: return abuf_append(b, "null", 4);
     case JSON_TRUE: return abuf_append(b, "true", 4);
@@ -187,7 +187,7 @@ static int ser(const json_t *v, struct abuf *b, struct tb_err *err, int depth)
     case JSON_REAL: {
         char num[40];
         if (jcs_format_number(json_real_value(v), num, sizeof num))
-            return tb_fail(err, 400, "jcs_invalid", "", "NaN and Infinity have no JSON form");
+            return tb_error(err, TB_E_JCS_INVALID, "", "NaN and Infinity have no JSON form");
         return abuf_puts(b, num);
     }
     case JSON_ARRAY: {
@@ -235,7 +235,7 @@ int jcs_serialize(const json_t *v, struct abuf *out, struct tb_err *err)
     err->code[0] = 0;
     if (ser(v, out, err, 0)) {
         if (!err->code[0])
-            tb_fail(err, 413, "too_large", "", "canonical JSON too large");
+            tb_error(err, TB_E_TOO_LARGE, "", "canonical JSON too large");
         return -1;
     }
     return 0;

@@ -150,7 +150,7 @@ int jl_oom(struct jl_state *st)
 {
     if (st->err && st->err->status)
         return -1;   /* the first error stands (a limit reached, say) */
-    return tb_fail(st->err, 500, "internal_error", "", "out of memory in JSON-LD processing");
+    return tb_error(st->err, TB_E_INTERNAL_ERROR, "", "out of memory in JSON-LD processing");
 }
 
 /* ---- loaders ---------------------------------------------------------- */
@@ -265,7 +265,7 @@ int jsonld_loader_add_json(struct jsonld_loader *l, const char *url, const json_
                            struct tb_err *err)
 {
     if (!l || l == &default_loader)
-        return tb_fail(err, 500, "internal_error", "", "the default JSON-LD loader is read-only");
+        return tb_error(err, TB_E_INTERNAL_ERROR, "", "the default JSON-LD loader is read-only");
     pthread_mutex_lock(&l->mu);
     /* Processed contexts are cached and point into the document they came
      * from, so a URL's document cannot change once added: the same one again
@@ -275,13 +275,13 @@ int jsonld_loader_add_json(struct jsonld_loader *l, const char *url, const json_
     if (old) {
         int same = json_equal((json_t *)old, (json_t *)doc);
         pthread_mutex_unlock(&l->mu);
-        return same ? 0 : tb_fail(err, 409, "context_conflict", "@context",
+        return same ? 0 : tb_error(err, TB_E_CONTEXT_CONFLICT, "@context",
                                   "context %s was already given another document", url);
     }
     json_t *copy = json_deep_copy(doc);
     int rc = !copy || json_object_set_new(l->docs, url, copy);   /* takes copy */
     pthread_mutex_unlock(&l->mu);
-    return rc ? tb_fail(err, 500, "internal_error", "", "out of memory") : 0;
+    return rc ? tb_error(err, TB_E_INTERNAL_ERROR, "", "out of memory") : 0;
 }
 
 int jsonld_loader_add_file(struct jsonld_loader *l, const char *url, const char *path,

@@ -25,7 +25,7 @@ struct nm {
 
 static int over_limit(struct jl_state *st, const char *field, size_t limit)
 {
-    return tb_fail(st->err, 422, "limit_exceeded", field,
+    return tb_error(st->err, TB_E_LIMIT_EXCEEDED, field,
                    "credential: more %s than the %zu accepted", field, limit);
 }
 
@@ -675,12 +675,12 @@ static int count_input(struct input_count *c, const json_t *v, size_t depth)
 {
     const struct jsonld_limits *lim = c->lim;
     if (lim->values && ++c->values > lim->values)
-        return tb_fail(c->err, 422, "limit_exceeded", "values",
+        return tb_error(c->err, TB_E_LIMIT_EXCEEDED, "values",
                        "credential: more than %zu JSON values", lim->values);
     if (!json_is_object(v) && !json_is_array(v))
         return 0;
     if (lim->depth && depth >= lim->depth)
-        return tb_fail(c->err, 422, "limit_exceeded", "depth",
+        return tb_error(c->err, TB_E_LIMIT_EXCEEDED, "depth",
                        "credential: nested more than %zu levels deep", lim->depth);
     const char *k;
     const json_t *e;
@@ -695,7 +695,7 @@ static int count_input(struct input_count *c, const json_t *v, size_t depth)
         if (!strcmp(k, "@context")) {
             c->contexts += json_is_array(e) ? json_array_size(e) : 1;
             if (lim->contexts && c->contexts > lim->contexts)
-                return tb_fail(c->err, 422, "limit_exceeded", "@context",
+                return tb_error(c->err, TB_E_LIMIT_EXCEEDED, "@context",
                                "credential: more than %zu @context entries", lim->contexts);
         }
         if (count_input(c, e, depth + 1))
@@ -723,7 +723,7 @@ static int run_expand(const json_t *doc, struct jsonld_loader *loader,
     if (!loader)
         loader = jsonld_loader_default();
     if (!loader)
-        return tb_fail(err, 500, "internal_error", "", "JSON-LD contexts unavailable");
+        return tb_error(err, TB_E_INTERNAL_ERROR, "", "JSON-LD contexts unavailable");
     struct jl_state st = {0};
     st.loader = loader;
     st.a = a;

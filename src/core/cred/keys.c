@@ -123,52 +123,27 @@ long base58_decode(const char *s, unsigned char *out, size_t cap)
     return (long)(zeros + len);
 }
 
-static const char B64U[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
+/* base64url without padding, through libsodium. */
 char *base64url_encode(struct arena *a, const unsigned char *p, size_t n)
 {
-    char *out = arena_alloc(a, (n + 2) / 3 * 4 + 1);
+    size_t len = sodium_base64_encoded_len(n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    char *out = arena_alloc(a, len);
     if (!out)
         return NULL;
-    size_t o = 0, i = 0;
-    for (; i + 2 < n; i += 3) {
-        unsigned v = (unsigned)p[i] << 16 | (unsigned)p[i + 1] << 8 | p[i + 2];
-        out[o++] = B64U[v >> 18]; out[o++] = B64U[(v >> 12) & 63];
-        out[o++] = B64U[(v >> 6) & 63]; out[o++] = B64U[v & 63];
-    }
-    if (n - i == 1) {
-        unsigned v = (unsigned)p[i] << 16;
-        out[o++] = B64U[v >> 18]; out[o++] = B64U[(v >> 12) & 63];
-    } else if (n - i == 2) {
-        unsigned v = (unsigned)p[i] << 16 | (unsigned)p[i + 1] << 8;
-        out[o++] = B64U[v >> 18]; out[o++] = B64U[(v >> 12) & 63]; out[o++] = B64U[(v >> 6) & 63];
-    }
-    out[o] = 0;
-    return out;
+    return sodium_bin2base64(out, len, p, n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 }
 
+/* Decodes up to the first '=' (padding is tolerated, not required); -1 on a
+ * character outside the alphabet, non-zero trailing bits or more than cap bytes. */
 long base64url_decode(const char *s, size_t slen, unsigned char *out, size_t cap)
 {
-    unsigned acc = 0;
-    int bits = 0;
-    size_t o = 0;
-    for (size_t i = 0; i < slen; i++) {
-        if (s[i] == '=')
-            break;
-        const char *f = s[i] ? strchr(B64U, s[i]) : NULL;
-        if (!f)
-            return -1;
-        acc = (acc << 6) | (unsigned)(f - B64U);
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            if (o == cap)
-                return -1;
-            out[o++] = (unsigned char)(acc >> bits);
-            acc &= (1u << bits) - 1;
-        }
-    }
-    return (long)o;
+    const char *eq = memchr(s, '=', slen);
+    if (eq)
+        slen = (size_t)(eq - s);
+    size_t n = 0;
+    if (sodium_base642bin(out, cap, s, slen, NULL, &n, NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
+        return -1;
+    return (long)n;
 }
 
 static char *mb_encode(struct arena *a, unsigned char h0, unsigned char h1, const unsigned char k[32])
@@ -183,10 +158,10 @@ static int mb_decode(const char *mb, unsigned char h0, unsigned char h1, unsigne
 {
     unsigned char buf[64];
     if (!mb || mb[0] != 'z')
-        return tb_fail(err, 400, "invalid_key", what, "%s must be multibase base58btc ('z' prefix)", what);
+        return tb_error(err, TB_E_INVALID_KEY, what, "%s must be multibase base58btc ('z' prefix)", what);
     long n = base58_decode(mb + 1, buf, sizeof buf);
     if (n != 34 || buf[0] != h0 || buf[1] != h1)
-        return tb_fail(err, 400, "invalid_key", what, "%s is not an Ed25519 Multikey value", what);
+        return tb_error(err, TB_E_INVALID_KEY, what, "%s is not an Ed25519 Multikey value", what);
     memcpy(k, buf + 2, 32);
     return 0;
 }
@@ -231,13 +206,13 @@ int cred_keypair_from_json(const json_t *j, int need_secret, struct cred_keypair
 {
     memset(k, 0, sizeof *k);
     if (!json_is_object(j))
-        return tb_fail(err, 400, "invalid_key", "", "key file must hold a JSON object");
+        return tb_error(err, TB_E_INVALID_KEY, "", "key file must hold a JSON object");
     const char *pub = json_string_value(json_object_get(j, "publicKeyMultibase"));
     const char *sec = json_string_value(json_object_get(j, "secretKeyMultibase"));
     if (!sec)
         sec = json_string_value(json_object_get(j, "privateKeyMultibase"));
     if (!sec && need_secret)
-        return tb_fail(err, 400, "invalid_key", "secretKeyMultibase",
+        return tb_error(err, TB_E_INVALID_KEY, "secretKeyMultibase",
                        "key has no secretKeyMultibase (or privateKeyMultibase)");
     if (sec) {
         unsigned char seed[32];
@@ -250,13 +225,13 @@ int cred_keypair_from_json(const json_t *j, int need_secret, struct cred_keypair
             if (multikey_decode_public(pub, pk, err))
                 return -1;
             if (sodium_memcmp(pk, k->pk, 32))
-                return tb_fail(err, 400, "invalid_key", "publicKeyMultibase",
+                return tb_error(err, TB_E_INVALID_KEY, "publicKeyMultibase",
                                "publicKeyMultibase does not belong to the secret key");
         }
         return 0;
     }
     if (!pub)
-        return tb_fail(err, 400, "invalid_key", "publicKeyMultibase", "key has no publicKeyMultibase");
+        return tb_error(err, TB_E_INVALID_KEY, "publicKeyMultibase", "key has no publicKeyMultibase");
     return multikey_decode_public(pub, k->pk, err);
 }
 
@@ -303,16 +278,16 @@ char *did_key_vm_from_public(struct arena *a, const unsigned char pk[32])
 int did_key_resolve(const char *s, unsigned char pk[32], struct tb_err *err)
 {
     if (!s || strncmp(s, "did:key:", 8))
-        return tb_fail(err, 400, "invalid_did", "verificationMethod", "not a did:key identifier");
+        return tb_error(err, TB_E_INVALID_DID, "verificationMethod", "not a did:key identifier");
     char mb[128];
     const char *hash = strchr(s + 8, '#');
     size_t n = hash ? (size_t)(hash - s - 8) : strlen(s + 8);
     if (n == 0 || n >= sizeof mb)
-        return tb_fail(err, 400, "invalid_did", "verificationMethod", "malformed did:key identifier");
+        return tb_error(err, TB_E_INVALID_DID, "verificationMethod", "malformed did:key identifier");
     memcpy(mb, s + 8, n);
     mb[n] = 0;
     if (hash && strcmp(hash + 1, mb))
-        return tb_fail(err, 400, "invalid_did", "verificationMethod",
+        return tb_error(err, TB_E_INVALID_DID, "verificationMethod",
                        "did:key fragment does not match the key");
     return multikey_decode_public(mb, pk, err);
 }

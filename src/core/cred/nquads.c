@@ -4,39 +4,10 @@
  * is line-based; errors carry the line number so a user can find the quad.
  */
 #include "core/cred/nquads.h"
+#include "core/utf8.h"
 
 #include <stdint.h>
 #include <string.h>
-
-int utf8_valid(const char *str, size_t n)
-{
-    const unsigned char *s = (const unsigned char *)str;
-    size_t i = 0;
-    while (i < n) {
-        unsigned c = s[i];
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        size_t len;
-        uint32_t cp, min;
-        if ((c & 0xe0) == 0xc0) { len = 2; cp = c & 0x1f; min = 0x80; }
-        else if ((c & 0xf0) == 0xe0) { len = 3; cp = c & 0x0f; min = 0x800; }
-        else if ((c & 0xf8) == 0xf0) { len = 4; cp = c & 0x07; min = 0x10000; }
-        else return 0;
-        if (i + len > n)
-            return 0;
-        for (size_t k = 1; k < len; k++) {
-            if ((s[i + k] & 0xc0) != 0x80)
-                return 0;
-            cp = (cp << 6) | (s[i + k] & 0x3f);
-        }
-        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-            return 0;
-        i += len;
-    }
-    return 1;
-}
 
 struct scan {
     const char *p, *end;
@@ -48,7 +19,7 @@ struct scan {
 
 static int syntax(struct scan *s, const char *what)
 {
-    return tb_fail(s->err, 400, "nquads_syntax", "", "line %lu: %s", s->line, what);
+    return tb_error(s->err, TB_E_NQUADS_SYNTAX, "", "line %lu: %s", s->line, what);
 }
 
 static void skip_ws(struct scan *s)
@@ -271,24 +242,24 @@ static int parse_line(struct scan *s, struct rdf_dataset *out)
     if (s->p < s->end && *s->p != '#')
         return syntax(s, "text after '.'");
     if (rdf_dataset_add(out, &q))
-        return tb_fail(s->err, 413, "too_large", "", "line %lu: dataset too large", s->line);
+        return tb_error(s->err, TB_E_TOO_LARGE, "", "line %lu: dataset too large", s->line);
     return 0;
 }
 
 int nquads_parse(const char *text, size_t len, struct rdf_dataset *out, struct tb_err *err)
 {
-    if (!utf8_valid(text, len)) {
+    if (!valid_utf8(text, len)) {
         unsigned long line = 1;
         /* Find the line of the first bad byte for the message. */
         size_t good = 0;
         for (size_t i = 0; i <= len; i++)
             if (i == len || text[i] == '\n') {
-                if (!utf8_valid(text + good, i - good))
+                if (!valid_utf8(text + good, i - good))
                     break;
                 good = i + 1;
                 line++;
             }
-        return tb_fail(err, 400, "nquads_syntax", "", "line %lu: invalid UTF-8", line);
+        return tb_error(err, TB_E_NQUADS_SYNTAX, "", "line %lu: invalid UTF-8", line);
     }
     struct scan s = {.a = out->arena, .err = err, .line = 0};
     abuf_init(&s.tmp, out->arena, 1u << 24);

@@ -26,7 +26,4 @@ int nquads_write_quad(struct abuf *b, const struct rdf_quad *q);
 /* Escaped literal body (without quotes). */
 int nquads_write_escaped(struct abuf *b, const char *s);
 
-/* Checks that s[0..n) is well-formed UTF-8 (no surrogates, no overlongs). */
-int utf8_valid(const char *s, size_t n);
-
 #endif

@@ -423,10 +423,10 @@ static int add_node(struct ctx *c, struct labels *L, const char *label)
 static int fail_c(struct ctx *c)
 {
     if (c->exceeded)
-        return tb_fail(c->err, 422, "canon_work_limit", "",
+        return tb_error(c->err, TB_E_CANON_WORK_LIMIT, "",
                        "canonicalization work limit exceeded (%lu steps): the graph's blank nodes "
                        "are too symmetric to canonicalize safely", c->limit);
-    return tb_fail(c->err, 413, "too_large", "", "dataset too large to canonicalize");
+    return tb_error(c->err, TB_E_TOO_LARGE, "", "dataset too large to canonicalize");
 }
 
 /* A growable byte buffer without abuf's per-call overhead: templates are

@@ -16,7 +16,7 @@ int status_list_new(struct status_list *l, size_t nbits, struct arena *a, struct
     if (nbits < STATUS_LIST_MIN_BITS)
         nbits = STATUS_LIST_MIN_BITS;
     if (nbits > STATUS_LIST_MAX_BITS)
-        return tb_fail(err, 400, "invalid_status_list", "", "status list larger than %u bits",
+        return tb_error(err, TB_E_INVALID_STATUS_LIST, "", "status list larger than %u bits",
                        STATUS_LIST_MAX_BITS);
     nbits = (nbits + 7) / 8 * 8;
     l->bits = arena_calloc(a, nbits / 8, 1);
@@ -27,7 +27,7 @@ int status_list_new(struct status_list *l, size_t nbits, struct arena *a, struct
 int status_list_set(struct status_list *l, size_t index, int value, struct tb_err *err)
 {
     if (index >= l->nbits)
-        return tb_fail(err, 400, "invalid_status_list", "statusListIndex",
+        return tb_error(err, TB_E_INVALID_STATUS_LIST, "statusListIndex",
                        "index %zu is outside the list (%zu entries)", index, l->nbits);
     unsigned char m = (unsigned char)(0x80u >> (index % 8));
     if (value)
@@ -75,7 +75,7 @@ int status_list_encode(const struct status_list *l, struct arena *a, char **out,
 int status_list_decode(const char *enc, struct arena *a, struct status_list *l, struct tb_err *err)
 {
     if (!enc || enc[0] != 'u')
-        return tb_fail(err, 400, "invalid_status_list", "encodedList",
+        return tb_error(err, TB_E_INVALID_STATUS_LIST, "encodedList",
                        "encodedList must be multibase base64url ('u' prefix)");
     size_t elen = strlen(enc + 1);
     unsigned char *gz = arena_alloc(a, elen * 3 / 4 + 4);
@@ -83,7 +83,7 @@ int status_list_decode(const char *enc, struct arena *a, struct status_list *l, 
         return TB_INTERNAL(err, "out of memory");
     long glen = base64url_decode(enc + 1, elen, gz, elen * 3 / 4 + 4);
     if (glen <= 0)
-        return tb_fail(err, 400, "invalid_status_list", "encodedList", "encodedList is not base64url");
+        return tb_error(err, TB_E_INVALID_STATUS_LIST, "encodedList", "encodedList is not base64url");
     size_t cap = STATUS_LIST_MAX_BITS / 8;
     unsigned char *bits = arena_alloc(a, cap + 1);
     if (!bits)
@@ -100,10 +100,10 @@ int status_list_decode(const char *enc, struct arena *a, struct status_list *l, 
     size_t n = z.total_out;
     inflateEnd(&z);
     if (rc != Z_STREAM_END)
-        return tb_fail(err, 400, "invalid_status_list", "encodedList",
+        return tb_error(err, TB_E_INVALID_STATUS_LIST, "encodedList",
                        n > cap ? "status list is too large" : "encodedList is not valid gzip");
     if (n * 8 < STATUS_LIST_MIN_BITS)
-        return tb_fail(err, 400, "invalid_status_list", "encodedList",
+        return tb_error(err, TB_E_INVALID_STATUS_LIST, "encodedList",
                        "status list is shorter than the required %u entries", STATUS_LIST_MIN_BITS);
     l->bits = bits;
     l->nbits = n * 8;
@@ -116,7 +116,7 @@ json_t *status_list_credential(const char *list_id, const char *issuer, const ch
 {
     char *enc;
     if (!list_id || !issuer || !purpose) {
-        tb_fail(err, 400, "invalid_status_list", "", "list id, issuer and purpose are required");
+        tb_error(err, TB_E_INVALID_STATUS_LIST, "", "list id, issuer and purpose are required");
         return NULL;
     }
     if (status_list_encode(l, a, &enc, err))
@@ -184,29 +184,29 @@ int status_list_check(const json_t *entry, const json_t *list, struct arena *a, 
 {
     *is_set = 0;
     if (!json_is_object(entry))
-        return tb_fail(err, 400, "invalid_status", "credentialStatus", "credentialStatus must be an object");
+        return tb_error(err, TB_E_INVALID_STATUS, "credentialStatus", "credentialStatus must be an object");
     const char *etype = json_string_value(json_object_get(entry, "type"));
     if (!etype || strcmp(etype, "BitstringStatusListEntry"))
-        return tb_fail(err, 400, "invalid_status", "credentialStatus.type",
+        return tb_error(err, TB_E_INVALID_STATUS, "credentialStatus.type",
                        "credentialStatus type is not BitstringStatusListEntry");
     const char *purpose = json_string_value(json_object_get(entry, "statusPurpose"));
     const char *lcred = json_string_value(json_object_get(entry, "statusListCredential"));
     size_t index;
     if (!purpose || !lcred)
-        return tb_fail(err, 400, "invalid_status", "credentialStatus",
+        return tb_error(err, TB_E_INVALID_STATUS, "credentialStatus",
                        "credentialStatus needs statusPurpose and statusListCredential");
     if (parse_index(json_object_get(entry, "statusListIndex"), &index))
-        return tb_fail(err, 400, "invalid_status", "credentialStatus.statusListIndex",
+        return tb_error(err, TB_E_INVALID_STATUS, "credentialStatus.statusListIndex",
                        "statusListIndex is not a non-negative integer");
     const json_t *size = json_object_get(entry, "statusSize");
     if (size && !(json_is_integer(size) && json_integer_value(size) == 1))
-        return tb_fail(err, 400, "invalid_status", "credentialStatus.statusSize",
+        return tb_error(err, TB_E_INVALID_STATUS, "credentialStatus.statusSize",
                        "only statusSize 1 is supported");
     if (!json_is_object(list))
-        return tb_fail(err, 400, "invalid_status_list", "", "status list credential must be an object");
+        return tb_error(err, TB_E_INVALID_STATUS_LIST, "", "status list credential must be an object");
     const char *lid = json_string_value(json_object_get(list, "id"));
     if (!lid || strcmp(lid, lcred))
-        return tb_fail(err, 400, "invalid_status_list", "id",
+        return tb_error(err, TB_E_INVALID_STATUS_LIST, "id",
                        "status list credential id '%s' is not the one the credential names (%s)",
                        lid ? lid : "(none)", lcred);
     const json_t *types = json_object_get(list, "type");
@@ -215,7 +215,7 @@ int status_list_check(const json_t *entry, const json_t *list, struct arena *a, 
         typed |= !strcmp(json_string_value(json_array_get(types, i)) ? json_string_value(json_array_get(types, i)) : "",
                          "BitstringStatusListCredential");
     if (!typed)
-        return tb_fail(err, 400, "invalid_status_list", "type",
+        return tb_error(err, TB_E_INVALID_STATUS_LIST, "type",
                        "status list is not a BitstringStatusListCredential");
     const json_t *subj = json_object_get(list, "credentialSubject");
     const char *lpurpose = json_string_value(json_object_get(subj, "statusPurpose"));
@@ -225,14 +225,14 @@ int status_list_check(const json_t *entry, const json_t *list, struct arena *a, 
         if (json_string_value(json_array_get(lp, i)) && !strcmp(json_string_value(json_array_get(lp, i)), purpose))
             purpose_ok = 1;
     if (!purpose_ok)
-        return tb_fail(err, 400, "invalid_status_list", "credentialSubject.statusPurpose",
+        return tb_error(err, TB_E_INVALID_STATUS_LIST, "credentialSubject.statusPurpose",
                        "status list purpose does not match the entry's '%s'", purpose);
     struct status_list l;
     if (status_list_decode(json_string_value(json_object_get(subj, "encodedList")), a, &l, err))
         return -1;
     int bit = status_list_get(&l, index);
     if (bit < 0)
-        return tb_fail(err, 400, "invalid_status", "credentialStatus.statusListIndex",
+        return tb_error(err, TB_E_INVALID_STATUS, "credentialStatus.statusListIndex",
                        "statusListIndex %zu is outside the list (%zu entries)", index, l.nbits);
     *is_set = bit;
     return 0;

@@ -78,11 +78,11 @@ static int key_from_method(const json_t *m, unsigned char pk[32], struct tb_err 
         const char *x = json_string_value(json_object_get(jwk, "x"));
         if (!kty || !crv || !x || strcmp(kty, "OKP") || strcmp(crv, "Ed25519") ||
             base64url_decode(x, strlen(x), pk, 32) != 32)
-            return tb_fail(err, 400, "invalid_key", "publicKeyJwk",
+            return tb_error(err, TB_E_INVALID_KEY, "publicKeyJwk",
                            "verification method's JWK is not an Ed25519 (OKP) key");
         return 0;
     }
-    return tb_fail(err, 400, "invalid_key", "verificationMethod",
+    return tb_error(err, TB_E_INVALID_KEY, "verificationMethod",
                    "verification method has no publicKeyMultibase or publicKeyJwk");
 }
 
@@ -90,7 +90,7 @@ int verify_resolve_key(const char *vm, const json_t *docs, const char *rel, unsi
                        struct arena *a, struct tb_err *err)
 {
     if (!vm)
-        return tb_fail(err, 400, "invalid_proof", "proof.verificationMethod",
+        return tb_error(err, TB_E_INVALID_PROOF, "proof.verificationMethod",
                        "proof has no verificationMethod");
     if (!strncmp(vm, "did:key:", 8))
         return did_key_resolve(vm, pk, err);
@@ -107,7 +107,7 @@ int verify_resolve_key(const char *vm, const json_t *docs, const char *rel, unsi
             doc = json_array_get(docs, i);
     }
     if (!doc)
-        return tb_fail(err, 400, "unresolved_key", "proof.verificationMethod",
+        return tb_error(err, TB_E_UNRESOLVED_KEY, "proof.verificationMethod",
                        "no DID document was supplied for %s (DIDs other than did:key are never "
                        "fetched from the network)", did);
     const json_t *method = NULL, *m;
@@ -125,14 +125,14 @@ int verify_resolve_key(const char *vm, const json_t *docs, const char *rel, unsi
         }
     }
     if (!method)
-        return tb_fail(err, 400, "unresolved_key", "proof.verificationMethod",
+        return tb_error(err, TB_E_UNRESOLVED_KEY, "proof.verificationMethod",
                        "DID document of %s has no verification method %s", did, vm);
     if (!listed)
-        return tb_fail(err, 400, "unauthorized_key", "proof.verificationMethod",
+        return tb_error(err, TB_E_UNAUTHORIZED_KEY, "proof.verificationMethod",
                        "key %s is not listed under %s in the DID document", vm, rel);
     const char *ctrl = json_string_value(json_object_get(method, "controller"));
     if (ctrl && strcmp(ctrl, did))
-        return tb_fail(err, 400, "unauthorized_key", "proof.verificationMethod",
+        return tb_error(err, TB_E_UNAUTHORIZED_KEY, "proof.verificationMethod",
                        "key %s is controlled by %s, not by %s", vm, ctrl, did);
     return key_from_method(method, pk, err);
 }

@@ -216,7 +216,7 @@ static int known(const char *currency, const char *field, struct tb_err *err)
 
 static int no_rate(const char *currency, const char *when, const char *field, struct tb_err *err)
 {
-    return tb_fail(err, 422, "no_exchange_rate", field,
+    return tb_error(err, TB_E_NO_EXCHANGE_RATE, field,
                    "%s: the ECB publishes no reference rate for %s %s; use another currency or "
                    "import newer rates (tradebridge fx import)", field, currency, when);
 }

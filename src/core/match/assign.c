@@ -668,7 +668,7 @@ static inline bool internal_cost(const struct tb_assign_problem *p, int64_t valu
     return true;
 }
 
-#define OOM(err) tb_fail((err), 500, "internal_error", "", "out of memory")
+#define OOM(err) tb_error((err), TB_E_INTERNAL_ERROR, "", "out of memory")
 
 /* Arena memory at a cache-line boundary, for the arrays the dense sweeps
  * stream through: unaligned 32-byte accesses would split lines. */
@@ -728,7 +728,7 @@ int tb_assign_solve(const struct tb_assign_problem *p, struct arena *a,
                 continue;
             }
             if (val > TB_ASSIGN_VALUE_MAX || val < -TB_ASSIGN_VALUE_MAX)
-                return tb_fail(err, 413, "too_large", "value",
+                return tb_error(err, TB_E_TOO_LARGE, "value",
                                "value %lld outside +-2^40", (long long)val);
             int64_t c = sgn * val;
             n_allowed++;
@@ -751,7 +751,7 @@ int tb_assign_solve(const struct tb_assign_problem *p, struct arena *a,
         if (val == TB_ASSIGN_FORBIDDEN)
             continue;
         if (val > TB_ASSIGN_VALUE_MAX || val < -TB_ASSIGN_VALUE_MAX)
-            return tb_fail(err, 413, "too_large", "value",
+            return tb_error(err, TB_E_TOO_LARGE, "value",
                            "value %lld outside +-2^40", (long long)val);
         int64_t c;
         if (!internal_cost(p, val, 0, &c))
@@ -766,7 +766,7 @@ int tb_assign_solve(const struct tb_assign_problem *p, struct arena *a,
         return 0;
     if (n_allowed == 0) {
         if (p->mode == TB_ASSIGN_FULL)
-            return tb_fail(err, 422, "infeasible", "",
+            return tb_error(err, TB_E_INFEASIBLE, "",
                            "infeasible: no allowed pair, so the %d %s cannot be assigned",
                            R, tr ? "columns" : "rows");
         lo = hi = 0;
@@ -779,7 +779,7 @@ int tb_assign_solve(const struct tb_assign_problem *p, struct arena *a,
     const double exit_d = (double)R * (double)W + 1.0;
     const double bound = ((double)R + C + 16.0) * ((double)maxabs + exit_d + W + 1.0) * 64.0;
     if (bound >= (double)((int64_t)1 << 59))
-        return tb_fail(err, 413, "too_large", "",
+        return tb_error(err, TB_E_TOO_LARGE, "",
                        "value range too large for exact int64 arithmetic at this size");
     const int64_t exit_cost = p->mode == TB_ASSIGN_MAXCARD ? (int64_t)R * W + 1 : 0;
 
@@ -883,7 +883,7 @@ int tb_assign_solve(const struct tb_assign_problem *p, struct arena *a,
     r->sap_rows = L.sap_rows;
     r->scans = L.scans;
     if (rc < 0)
-        return tb_fail(err, 422, "infeasible", "",
+        return tb_error(err, TB_E_INFEASIBLE, "",
                        "infeasible: no assignment covers all %d %s", R,
                        tr ? "columns" : "rows");
 

@@ -33,8 +33,8 @@ static int perr(struct tb_err *e, int64_t line, const char *fmt, ...)
     utf8_vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     if (line > 0)
-        return tb_fail(e, 400, "malformed_input", "", "line %lld: %s", (long long)line, msg);
-    return tb_fail(e, 400, "malformed_input", "", "%s", msg);
+        return tb_error(e, TB_E_MALFORMED_INPUT, "", "line %lld: %s", (long long)line, msg);
+    return tb_error(e, TB_E_MALFORMED_INPUT, "", "%s", msg);
 }
 
 static inline bool is_space(char c)
@@ -291,7 +291,7 @@ static int parse_dense(struct rd *r, size_t len, struct arena *a, struct tb_matc
                     (long long)rows, (long long)cols, len);
     int64_t *vals = arena_alloc(a, ((size_t)(rows * cols) + 1) * sizeof(int64_t));
     if (!vals)
-        return tb_fail(err, 413, "too_large", "", "out of memory for %lld x %lld",
+        return tb_error(err, TB_E_TOO_LARGE, "", "out of memory for %lld x %lld",
                        (long long)rows, (long long)cols);
     /* With 0 columns the rows are empty lines, which are skipped like blanks. */
     for (int64_t i = 0; i < rows && cols > 0; i++) {
@@ -384,7 +384,7 @@ static int parse_sparse(struct rd *r, size_t len, struct arena *a, struct tb_mat
                     (long long)nnz, len);
     struct tb_assign_edge *e = arena_alloc(a, ((size_t)nnz + 1) * sizeof *e);
     if (!e)
-        return tb_fail(err, 413, "too_large", "", "out of memory for %lld entries",
+        return tb_error(err, TB_E_TOO_LARGE, "", "out of memory for %lld entries",
                        (long long)nnz);
     for (int64_t q = 0; q < nnz; q++) {
         if (!next_line(r))
@@ -432,7 +432,7 @@ static int parse_orlib(struct rd *r, int64_t n, size_t len, struct arena *a,
     if (n > 0 && n <= (int64_t)len && total == n * n) {
         int64_t *vals = arena_alloc(a, ((size_t)total + 1) * sizeof(int64_t));
         if (!vals)
-            return tb_fail(err, 413, "too_large", "", "out of memory");
+            return tb_error(err, TB_E_TOO_LARGE, "", "out of memory");
         int64_t k = 0;
         while (next_line(r)) {
             const char *s;
@@ -451,7 +451,7 @@ static int parse_orlib(struct rd *r, int64_t n, size_t len, struct arena *a,
                     (long long)n, (long long)n, (long long)total);
     struct tb_assign_edge *e = arena_alloc(a, ((size_t)lines + 1) * sizeof *e);
     if (!e)
-        return tb_fail(err, 413, "too_large", "", "out of memory");
+        return tb_error(err, TB_E_TOO_LARGE, "", "out of memory");
     for (int64_t q = 0; q < lines; q++) {
         next_line(r);
         if (read_edge(r, &v, n, n, 1, &e[q], err) < 0)
@@ -543,7 +543,7 @@ static int read_list(struct rd *r, struct arena *a, struct side *owner, struct s
             return perr(err, r->line, "%s %lld listed twice", what, (long long)id);
         other->seen[id] = r->line;
         if (!vec_push(a, &owner->ids, (int32_t)id) || !vec_push(a, &owner->ranks, rank))
-            return tb_fail(err, 413, "too_large", "", "out of memory");
+            return tb_error(err, TB_E_TOO_LARGE, "", "out of memory");
         if (in_group)
             group_size++;
         else
@@ -609,7 +609,7 @@ static int parse_hr(struct rd *r, size_t len, struct arena *a, struct tb_match_i
     struct side cs, ps;
     int32_t *cap = arena_calloc(a, (size_t)np + 1, sizeof(int32_t));
     if (!cap || side_init(a, &cs, nc) < 0 || side_init(a, &ps, np) < 0)
-        return tb_fail(err, 413, "too_large", "", "out of memory");
+        return tb_error(err, TB_E_TOO_LARGE, "", "out of memory");
     while (next_line(r)) {
         const char *s;
         size_t sn;
@@ -648,12 +648,12 @@ static int parse_hr(struct rd *r, size_t len, struct arena *a, struct tb_match_i
     int64_t *st;
     int32_t *li, *rk;
     if (side_build(a, &cs, nc, &st, &li, &rk) < 0)
-        return tb_fail(err, 413, "too_large", "", "out of memory");
+        return tb_error(err, TB_E_TOO_LARGE, "", "out of memory");
     h->cand_start = st;
     h->cand_list = li;
     h->cand_rank = rk;
     if (side_build(a, &ps, np, &st, &li, &rk) < 0)
-        return tb_fail(err, 413, "too_large", "", "out of memory");
+        return tb_error(err, TB_E_TOO_LARGE, "", "out of memory");
     h->pos_start = st;
     h->pos_list = li;
     h->pos_rank = rk;

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/date.h"    /* tb_day_from_iso / tb_day_to_iso */
 #include "core/error.h"
 
 #define TB_SCORE_MAX 10000
@@ -132,9 +133,5 @@ const char *tb_criterion_name(enum tb_criterion k);
 const char *tb_cefr_name(enum tb_cefr l);          /* "B2", "native", "none" */
 /* Parses "A1".."C2", "native"; -1 when unknown. */
 int tb_cefr_parse(const char *s, enum tb_cefr *out);
-
-/* "2026-09-01" -> days since 1970-01-01 (proleptic Gregorian); 0 or -1. */
-int tb_day_from_iso(const char *s, int32_t *day);
-void tb_day_to_iso(int32_t day, char out[11]);
 
 #endif

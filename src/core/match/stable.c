@@ -17,7 +17,7 @@ struct tb_stable_state {
     enum tb_tie_rule rule;
 };
 
-#define OOM(err) tb_fail((err), 500, "internal_error", "", "out of memory")
+#define OOM(err) tb_error((err), TB_E_INTERNAL_ERROR, "", "out of memory")
 
 static uint64_t splitmix64(uint64_t x)
 {

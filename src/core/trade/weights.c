@@ -88,11 +88,11 @@ int trade_weights_from_json(struct trade_weights *w, const json_t *o, struct tb_
     json_object_foreach((json_t *)o, key, v) {
         int k = find(key, strlen(key));
         if (k < 0)
-            return tb_fail(err, 400, "invalid", "weights", "weights.%s: unknown weight (use size, "
+            return tb_error(err, TB_E_INVALID, "weights", "weights.%s: unknown weight (use size, "
                            "growth, untapped, share, distance, concentration, gdp_growth)", key);
         double d = json_number_value(v);
         if (!json_is_number(v) || !(d >= 0) || d > 1000)
-            return tb_fail(err, 400, "invalid", "weights", "weights.%s: must be a number from 0 "
+            return tb_error(err, TB_E_INVALID, "weights", "weights.%s: must be a number from 0 "
                            "to 1000", key);
         *slot(w, k) = d;
     }

@@ -1,9 +1,10 @@
 /*
- * mailer.c - outbox delivery. Mail is written to the outbox in the same
+ * mail_service.c - outbox delivery (the server runs it in a thread; a command
+ * may call mailer_deliver_due itself). Mail is written to the outbox in the same
  * transaction as the change that causes it, so nothing is lost if the relay
  * is down; this thread retries with growing pauses.
  */
-#include "http/mailer.h"
+#include "service/mail_service.h"
 
 #include <curl/curl.h>
 #include <pthread.h>
@@ -49,34 +50,55 @@ static const char *header_text(struct arena *a, const char *s)
     size_t n = strlen(s);
     size_t blen = sodium_base64_encoded_len(n, sodium_base64_VARIANT_ORIGINAL);
     char *b64 = arena_alloc(a, blen);
+    if (!b64)
+        return NULL;
     sodium_bin2base64(b64, blen, (const unsigned char *)s, n, sodium_base64_VARIANT_ORIGINAL);
     return arena_printf(a, "=?UTF-8?B?%s?=", b64);
 }
 
-static int send_one(const struct config *cfg, const struct outbox_row *m, char *error, size_t errlen)
+/* The message as RFC 5322 text with CRLF line ends, in a; NULL when out of memory. */
+static const char *compose(struct arena *a, const struct config *cfg, const struct outbox_row *m, size_t *len)
 {
-    struct arena *a = arena_new(0);
     char date[64], msgid[80];
     time_t t = time(NULL);
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
     snprintf(msgid, sizeof msgid, "<outbox-%lld-%lld@tradebridge>", (long long)m->id, (long long)t);
+    const char *subject = header_text(a, m->subject);
+    if (!subject)
+        return NULL;
     struct abuf msg;
     abuf_init(&msg, a, 4u << 20);
     abuf_printf(&msg, "Date: %s\r\nTo: <%s>\r\nFrom: TradeBridge <%s>\r\nMessage-ID: %s\r\n"
                       "Subject: %s\r\nMIME-Version: 1.0\r\n"
                       "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n",
-                date, m->to, cfg->smtp_from, msgid, header_text(a, m->subject));
+                date, m->to, cfg->smtp_from, msgid, subject);
     for (const char *p = m->body; *p; p++) {
         if (*p == '\n' && (p == m->body || p[-1] != '\r'))
             abuf_append(&msg, "\r", 1);
         abuf_append(&msg, p, 1);
     }
     abuf_puts(&msg, "\r\n");
-    struct payload pl = {abuf_cstr(&msg), msg.len, 0};
-    CURL *curl = curl_easy_init();
-    struct curl_slist *rcpt = curl_slist_append(NULL, m->to);
+    *len = msg.len;
+    return msg.failed ? NULL : abuf_cstr(&msg);   /* a failed append is sticky */
+}
+
+static int send_one(const struct config *cfg, const struct outbox_row *m, char *error, size_t errlen)
+{
+    struct arena *a = arena_new(0);
+    size_t len = 0;
+    const char *text = a ? compose(a, cfg, m, &len) : NULL;
+    CURL *curl = text ? curl_easy_init() : NULL;
+    struct curl_slist *rcpt = curl ? curl_slist_append(NULL, m->to) : NULL;
+    if (!rcpt) {
+        snprintf(error, errlen, "out of memory");
+        if (curl)
+            curl_easy_cleanup(curl);
+        arena_free(a);
+        return -1;
+    }
+    struct payload pl = {text, len, 0};
     char from[320];
     snprintf(from, sizeof from, "<%s>", cfg->smtp_from);
     curl_easy_setopt(curl, CURLOPT_URL, cfg->smtp_url);

@@ -2,8 +2,8 @@
  * mailer.h - the thread that delivers the outbox through an SMTP relay
  * (libcurl) and purges expired sessions.
  */
-#ifndef TB_MAILER_H
-#define TB_MAILER_H
+#ifndef TB_MAIL_SERVICE_H
+#define TB_MAIL_SERVICE_H
 
 #include "core/config.h"
 #include "store/store.h"

@@ -1,9 +1,9 @@
 /*
- * import.h - CSV import of companies and graduates into the store, shared by
+ * import_service.h - CSV import of companies and graduates into the store, shared by
  * POST /api/v1/import/{kind} (h_import.c) and `tradebridge import` (CLI).
  */
-#ifndef TB_IMPORT_H
-#define TB_IMPORT_H
+#ifndef TB_IMPORT_SERVICE_H
+#define TB_IMPORT_SERVICE_H
 
 #include <jansson.h>
 #include <stdint.h>
@@ -31,8 +31,4 @@ int import_run(struct store *st, const struct tb_actor *a, enum csv_import_kind 
 
 /* POST /api/v1/import/{companies|graduates}?dry_run=true|false[&org_id=N]
  * (h_import.c; also to be declared in handlers.h beside the others). */
-struct request;
-struct response;
-int h_import(struct request *r, struct response *res, struct tb_err *err);
-
 #endif

@@ -1,13 +1,14 @@
 /*
- * import.c - writes checked CSV rows all or nothing: every valid row is
+ * import_service.c - CSV import of companies and graduates, for HTTP and the
+ * CLI alike. Writes checked CSV rows all or nothing: every valid row is
  * inserted in one transaction (so duplicates against the database surface
  * with their row), then committed only for a clean, non-dry run.
  */
-#include "http/import.h"
+#include "service/import_service.h"
 
 #include <string.h>
 
-#include "http/handlers.h"
+#include "core/fields.h"
 #include "store/entity.h"
 
 int import_run(struct store *st, const struct tb_actor *a, enum csv_import_kind kind,

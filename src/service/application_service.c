@@ -1,0 +1,146 @@
+/*
+ * application_service.c - a graduate applying to a position, and the
+ * pipeline: applied -> screened -> interview -> shortlisted -> offered ->
+ * accepted | declined, with rejected and withdrawn possible before the end.
+ * Every move is recorded with who made it and when, in the transaction that
+ * makes it. Used by src/http/h_applications.c.
+ */
+#include "service/application_service.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "store/entity.h"
+
+struct move {
+    const char *from, *to;
+    unsigned who;
+};
+
+static const struct move moves[] = {
+    {"applied", "screened", BY_STAFF},       {"screened", "interview", BY_STAFF},
+    {"interview", "shortlisted", BY_STAFF},  {"shortlisted", "offered", BY_STAFF | BY_COMPANY},
+    {"offered", "accepted", BY_STAFF | BY_GRADUATE}, {"offered", "declined", BY_STAFF | BY_GRADUATE},
+    {"applied", "rejected", BY_STAFF},       {"screened", "rejected", BY_STAFF},
+    {"interview", "rejected", BY_STAFF},     {"shortlisted", "rejected", BY_STAFF | BY_COMPANY},
+    {"offered", "rejected", BY_STAFF},
+    {"applied", "withdrawn", BY_STAFF | BY_GRADUATE},     {"screened", "withdrawn", BY_STAFF | BY_GRADUATE},
+    {"interview", "withdrawn", BY_STAFF | BY_GRADUATE},   {"shortlisted", "withdrawn", BY_STAFF | BY_GRADUATE},
+    {"offered", "withdrawn", BY_STAFF | BY_GRADUATE},
+    /* staff may step back a stage to correct a mistake */
+    {"screened", "applied", BY_STAFF},       {"interview", "screened", BY_STAFF},
+    {"shortlisted", "interview", BY_STAFF},
+    {NULL, NULL, 0},
+};
+
+unsigned application_mover(const struct tb_actor *a)
+{
+    if (a->all_tenants || actor_has(a, ROLES_STAFF))
+        return BY_STAFF;
+    if (actor_has(a, ROLE_BIT(ROLE_COMPANY)))
+        return BY_COMPANY;
+    if (actor_has(a, ROLE_BIT(ROLE_TRAINEE)))
+        return BY_GRADUATE;
+    return 0;
+}
+
+int application_service_create(struct store *st, const struct tb_actor *a, const json_t *body, int64_t *id,
+                               json_t **out, struct tb_err *err)
+{
+    json_t *fields = json_deep_copy(body);
+    int rc = -1;
+    *out = NULL;
+    if (!fields)
+        return TB_INTERNAL(err, "out of memory");
+    if (!(application_mover(a) & BY_STAFF)) {
+        if (!actor_has(a, ROLE_BIT(ROLE_TRAINEE)) || !a->subject_id) {
+            tb_error(err, TB_E_FORBIDDEN, "", "only graduates and their coordinators can create applications");
+            goto out;
+        }
+        json_t *g = json_object_get(fields, "graduate_id");
+        if (g && json_integer_value(g) != a->subject_id) {
+            tb_error(err, TB_E_FORBIDDEN, "graduate_id", "graduate_id: you can only apply for yourself");
+            goto out;
+        }
+        json_object_set_new(fields, "graduate_id", json_integer(a->subject_id));
+    } else if (!json_object_get(fields, "graduate_id")) {
+        TB_INVALID(err, "graduate_id", "graduate_id: is required");
+        goto out;
+    }
+    json_t *position;
+    if (store_entity_get(st, a, ENT_POSITION, json_integer_value(json_object_get(fields, "position_id")),
+                         &position, err) < 0) {
+        if (err->status == 404)
+            TB_INVALID(err, "position_id", "position_id: no such open position");
+        goto out;
+    }
+    int open = !strcmp(json_string_value(json_object_get(position, "status")), "open");
+    json_decref(position);
+    if (!open) {
+        tb_error(err, TB_E_POSITION_NOT_OPEN, "position_id", "position_id: the position is not open for applications");
+        goto out;
+    }
+    json_object_set_new(fields, "stage", json_string("applied"));
+    if (store_begin(st, err) < 0)
+        goto out;
+    if (store_entity_create(st, a, ENT_APPLICATION, fields, id, err) < 0) {
+        if (err->status == 409)
+            tb_error(err, TB_E_CONFLICT, "position_id", "position_id: this graduate has already applied to this position");
+        store_rollback(st);
+        goto out;
+    }
+    if (store_entity_get(st, a, ENT_APPLICATION, *id, out, err) < 0 ||
+        store_application_event(st, a, json_integer_value(json_object_get(*out, "org_id")), *id,
+                                NULL, "applied", NULL, err) < 0 ||
+        store_commit(st, err) < 0) {
+        store_rollback(st);
+        json_decref(*out);
+        *out = NULL;
+        goto out;
+    }
+    rc = 0;
+out:
+    json_decref(fields);
+    return rc;
+}
+
+int application_service_stage(struct store *st, const struct tb_actor *a, int64_t id, const char *to,
+                              const char *note, int64_t sent_version, json_t **out, struct tb_err *err)
+{
+    json_t *old;
+    *out = NULL;
+    if (store_entity_get(st, a, ENT_APPLICATION, id, &old, err) < 0)
+        return -1;
+    char from[32];
+    snprintf(from, sizeof from, "%s", json_string_value(json_object_get(old, "stage")));
+    int64_t version = json_integer_value(json_object_get(old, "version"));
+    int64_t org_id = json_integer_value(json_object_get(old, "org_id"));
+    json_decref(old);
+    if (sent_version && sent_version != version)
+        return tb_error(err, TB_E_VERSION_MISMATCH, "version", "version: the application was moved by someone else; reload");
+    const struct move *m = moves;
+    while (m->from && !(strcmp(m->from, from) == 0 && strcmp(m->to, to) == 0))
+        m++;
+    if (!m->from)
+        return tb_error(err, TB_E_INVALID_TRANSITION, "stage", "stage: an application cannot go from %s to %s", from, to);
+    if (!(m->who & application_mover(a)))
+        return tb_error(err, TB_E_FORBIDDEN, "stage", "stage: your role cannot move an application from %s to %s", from, to);
+    if (store_begin(st, err) < 0)
+        return -1;
+    json_t *changes = json_pack("{s:s}", "stage", to);
+    int rc = changes ? store_entity_update(st, a, ENT_APPLICATION, id, version, changes, out, err)
+                     : TB_INTERNAL(err, "out of memory");
+    json_decref(changes);
+    if (rc < 0 || store_application_event(st, a, org_id, id, from, to, note, err) < 0 ||
+        store_commit(st, err) < 0) {
+        if (rc == 0)
+            json_decref(*out);
+        *out = NULL;
+        store_rollback(st);
+        return -1;
+    }
+    json_t *history;
+    if (store_application_events(st, a, id, &history, err) == 0)
+        json_object_set_new(*out, "history", history);
+    return 0;
+}
