@@ -1,0 +1,211 @@
+/*
+ * store_sessions.c - what authenticates a request or a person: sessions,
+ * API tokens and single-use links (invitations, password resets).
+ */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store_int.h"
+
+/* ---- sessions ------------------------------------------------------------ */
+
+int store_session_create(struct store *st, const char *token_hash, int64_t user_id,
+                         const char *csrf, int64_t now, const char *client_addr,
+                         struct tb_err *err)
+{
+    sqlite3_stmt *s = st_stmt(st, STMT_SESSION_INSERT, err);
+    if (!s)
+        return -1;
+    st_bind_text(s, ":token_hash", token_hash);
+    st_bind_i64(s, ":user_id", user_id);
+    st_bind_text(s, ":csrf", csrf);
+    st_bind_i64(s, ":now", now);
+    st_bind_text(s, ":client_addr", client_addr);
+    return st_step_done(st, s, "session", err);
+}
+
+int store_session_get(struct store *st, const char *token_hash, struct session_row *out,
+                      struct tb_err *err)
+{
+    sqlite3_stmt *s = st_stmt(st, STMT_SESSION_GET, err);
+    if (!s)
+        return -1;
+    st_bind_text(s, ":token_hash", token_hash);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        out->user_id = sqlite3_column_int64(s, 0);
+        snprintf(out->csrf_token, sizeof out->csrf_token, "%s", (const char *)sqlite3_column_text(s, 1));
+        out->created_at = sqlite3_column_int64(s, 2);
+        out->last_seen_at = sqlite3_column_int64(s, 3);
+    }
+    sqlite3_reset(s);
+    if (rc == SQLITE_ROW)
+        return 0;
+    if (rc == SQLITE_DONE)
+        return TB_NOT_FOUND(err, "session not found");
+    return st_db_fail(st, err, "session");
+}
+
+int store_session_touch(struct store *st, const char *token_hash, int64_t now, struct tb_err *err)
+{
+    sqlite3_stmt *s = st_stmt(st, STMT_SESSION_TOUCH, err);
+    if (!s)
+        return -1;
+    st_bind_text(s, ":token_hash", token_hash);
+    st_bind_i64(s, ":now", now);
+    return st_step_done(st, s, "session", err);
+}
+
+int store_session_delete(struct store *st, const char *token_hash, struct tb_err *err)
+{
+    sqlite3_stmt *s = st_stmt(st, STMT_SESSION_DELETE, err);
+    if (!s)
+        return -1;
+    st_bind_text(s, ":token_hash", token_hash);
+    return st_step_done(st, s, "session", err);
+}
+
+int store_session_purge(struct store *st, int64_t idle_before, int64_t created_before,
+                        struct tb_err *err)
+{
+    sqlite3_stmt *s = st_stmt(st, STMT_SESSION_PURGE, err);
+    if (!s)
+        return -1;
+    st_bind_i64(s, ":idle_before", idle_before);
+    st_bind_i64(s, ":created_before", created_before);
+    return st_step_done(st, s, "session", err);
+}
+
+/* ---- API tokens ------------------------------------------------------------ */
+
+int store_token_create(struct store *st, const struct tb_actor *a, const char *name,
+                       const char *token_hash, const char *prefix, const char *scope,
+                       const char *expires_at, int64_t *id, struct tb_err *err)
+{
+    int owned;
+    if (st_tx_begin(st, &owned, err) < 0)
+        return -1;
+    int rc = -1;
+    sqlite3_stmt *s = st_stmt(st, STMT_TOKEN_INSERT, err);
+    if (!s)
+        goto out;
+    st_bind_actor(s, a);
+    st_bind_text(s, ":name", name);
+    st_bind_text(s, ":token_hash", token_hash);
+    st_bind_text(s, ":prefix", prefix);
+    st_bind_text(s, ":scope", scope);
+    st_bind_text(s, ":expires_at", expires_at);
+    if (st_step_done(st, s, "token", err) < 0)
+        goto out;
+    *id = sqlite3_last_insert_rowid(st->db);
+    json_t *d = json_pack("{s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}}", "name", "new", name, "prefix", "new", prefix,
+                          "scope", "new", scope, "expires_at", "new", expires_at);
+    rc = store_audit_add(st, a, a->tenant_id, "create", "api_token", *id, d, err);
+    json_decref(d);
+out:
+    return st_tx_end(st, owned, rc, err);
+}
+
+int store_token_list(struct store *st, const struct tb_actor *a, const struct list_query *q,
+                     struct list_page *page, struct tb_err *err)
+{
+    sqlite3_stmt *s = st_stmt(st, STMT_TOKEN_LIST, err);
+    if (!s)
+        return -1;
+    st_bind_actor(s, a);
+    return st_list_run(st, s, q, NULL, 0, page, err);
+}
+
+int store_token_revoke(struct store *st, const struct tb_actor *a, int64_t id, struct tb_err *err)
+{
+    int owned;
+    if (st_tx_begin(st, &owned, err) < 0)
+        return -1;
+    int rc = -1;
+    sqlite3_stmt *s = st_stmt(st, STMT_TOKEN_REVOKE, err);
+    if (!s)
+        goto out;
+    st_bind_actor(s, a);
+    st_bind_i64(s, ":id", id);
+    if (st_step_done(st, s, "token", err) < 0)
+        goto out;
+    if (sqlite3_changes(st->db) != 1) {
+        TB_NOT_FOUND(err, "token not found (or already revoked)");
+        goto out;
+    }
+    json_t *d = json_pack("{s:{s:b}}", "revoked", "new", 1);
+    rc = store_audit_add(st, a, a->tenant_id, "update", "api_token", id, d, err);
+    json_decref(d);
+out:
+    return st_tx_end(st, owned, rc, err);
+}
+
+int store_token_lookup(struct store *st, const char *token_hash, int64_t *user_id,
+                       int *read_only, struct tb_err *err)
+{
+    sqlite3_stmt *s = st_stmt(st, STMT_TOKEN_LOOKUP, err);
+    if (!s)
+        return -1;
+    char now[32];
+    st_now_text(now);
+    st_bind_text(s, ":token_hash", token_hash);
+    st_bind_text(s, ":now", now);
+    int rc = sqlite3_step(s);
+    int64_t id = 0;
+    if (rc == SQLITE_ROW) {
+        id = sqlite3_column_int64(s, 0);
+        *user_id = sqlite3_column_int64(s, 1);
+        *read_only = strcmp((const char *)sqlite3_column_text(s, 2), "read_write") != 0;
+    }
+    sqlite3_reset(s);
+    if (rc == SQLITE_DONE)
+        return TB_NOT_FOUND(err, "token not found");
+    if (rc != SQLITE_ROW)
+        return st_db_fail(st, err, "token");
+    s = st_stmt(st, STMT_TOKEN_TOUCH, err);
+    if (!s)
+        return -1;
+    st_bind_text(s, ":now", now);
+    st_bind_i64(s, ":id", id);
+    return st_step_done(st, s, "token", err);
+}
+
+/* ---- single-use links ------------------------------------------------------ */
+
+int store_user_token_create(struct store *st, int64_t user_id, const char *purpose,
+                            const char *token_hash, int64_t expires_at, struct tb_err *err)
+{
+    sqlite3_stmt *s = st_stmt(st, STMT_USER_TOKEN_INSERT, err);
+    if (!s)
+        return -1;
+    st_bind_i64(s, ":user_id", user_id);
+    st_bind_text(s, ":purpose", purpose);
+    st_bind_text(s, ":token_hash", token_hash);
+    st_bind_i64(s, ":expires_at", expires_at);
+    return st_step_done(st, s, "link", err);
+}
+
+int store_user_token_consume(struct store *st, const char *purpose, const char *token_hash,
+                             int64_t now, int64_t *user_id, struct tb_err *err)
+{
+    sqlite3_stmt *s = st_stmt(st, STMT_USER_TOKEN_CONSUME, err);
+    if (!s)
+        return -1;
+    st_bind_text(s, ":purpose", purpose);
+    st_bind_text(s, ":token_hash", token_hash);
+    st_bind_i64(s, ":now", now);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        *user_id = sqlite3_column_int64(s, 0);
+    while (rc == SQLITE_ROW)
+        rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return st_db_fail(st, err, "link");
+    if (sqlite3_changes(st->db) != 1)
+        return tb_fail(err, 404, "not_found", "token",
+                       "token: this link is unknown, already used or expired; ask for a new one");
+    return 0;
+}
