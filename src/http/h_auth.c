@@ -179,7 +179,7 @@ int h_me_update(struct request *r, struct response *res, struct tb_err *err)
     return rc < 0 ? -1 : respond_json(res, 200, user);
 }
 
-static int set_new_password(struct request *r, int64_t user_id, const char *password,
+static int set_new_password(struct request *r, const struct tb_actor *a, int64_t user_id, const char *password,
                             struct tb_err *err)
 {
     if (auth_password_policy(password, err) < 0)
@@ -190,7 +190,7 @@ static int set_new_password(struct request *r, int64_t user_id, const char *pass
     http_pwhash_leave();
     if (rc < 0)
         return -1;
-    return store_user_set_password(r->store, &r->actor, user_id, hash, err);
+    return store_user_set_password(r->store, a, user_id, hash, err);
 }
 
 int h_me_password(struct request *r, struct response *res, struct tb_err *err)
@@ -210,7 +210,7 @@ int h_me_password(struct request *r, struct response *res, struct tb_err *err)
         struct tb_err policy = *err;
         return tb_fail(err, policy.status, policy.code, "new_password", "new_%s", policy.message);
     }
-    if (set_new_password(r, u.id, next, err) < 0)
+    if (set_new_password(r, &r->actor, u.id, next, err) < 0)
         return -1;
     res->set_cookie = cookie_value(r, "", 0);
     return respond_json(res, 200, json_pack("{s:s}", "status", "password changed; please sign in again"));
@@ -243,18 +243,21 @@ static int link_flow(struct request *r, struct response *res, const char *purpos
         store_rollback(r->store);
         return tb_fail(err, 403, "account_disabled", "token", "token: this account is disabled; ask your coordinator");
     }
-    if (set_new_password(r, user_id, password, err) < 0) {
+    /* The link authenticates its person: they act as themself. */
+    struct tb_actor self;
+    if (store_actor_load(r->store, user_id, &self, err) < 0) {
+        store_rollback(r->store);
+        return -1;
+    }
+    self.client_addr = r->client_addr;
+    if (set_new_password(r, &self, user_id, password, err) < 0) {
         store_rollback(r->store);
         return -1;
     }
     json_t *name = json_object_get(r->body, "name");
     if (name) {
-        struct tb_actor self;
         json_t *user = NULL, *changes = json_pack("{s:O}", "name", name);
-        int rc = store_actor_load(r->store, user_id, &self, err);
-        self.client_addr = r->client_addr;
-        if (rc == 0)
-            rc = store_user_update(r->store, &self, user_id, 0, changes, &user, err);
+        int rc = store_user_update(r->store, &self, user_id, 0, changes, &user, err);
         json_decref(changes);
         json_decref(user);
         if (rc < 0) {
@@ -301,9 +304,7 @@ int queue_link_mail(struct request *r, int64_t user_id, int64_t org_id, const ch
         intro, invite ? "Choose your password" : "Choose a new password",
         invite ? "72 hours" : "one hour", r->cfg->public_url,
         invite ? "accept-invitation" : "reset-password", token);
-    struct tb_actor sys = r->actor;
-    sys.all_tenants = 1;   /* the mail belongs to the org it concerns */
-    return store_outbox_add(r->store, &sys, org_id, to, subject, body, err);
+    return store_outbox_add_for_user(r->store, &r->actor, user_id, org_id, to, subject, body, err);
 }
 
 int h_password_reset(struct request *r, struct response *res, struct tb_err *err)

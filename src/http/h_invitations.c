@@ -144,9 +144,7 @@ int h_invitation_create(struct request *r, struct response *res, struct tb_err *
         : arena_printf(r->arena,
                        "%s\n\nChoose your password here (the link works once, for 72 hours):\n%s\n\n"
                        "If you did not expect this message, you can ignore it.\n\n-- TradeBridge\n", intro, url);
-    struct tb_actor sys = r->actor;
-    sys.all_tenants = 1;   /* the mail belongs to the org it concerns */
-    if (store_outbox_add(r->store, &sys, org_id, email,
+    if (store_outbox_add(r->store, &r->actor, org_id, email,
                          arena_printf(r->arena, "You are invited to %s on TradeBridge", org_name), body, err) < 0)
         goto fail;
     if (store_commit(r->store, err) < 0)
@@ -264,7 +262,8 @@ int invitation_accept(struct request *r, struct response *res, struct tb_err *er
         return -1;
     json_t *inv = NULL;
     struct tb_err e;
-    if (store_invitation_claim(r->store, hash, &inv, &e) < 0) {
+    struct tb_actor sys;   /* staff of the invitation's operator, granted by the store */
+    if (store_invitation_claim(r->store, hash, r->client_addr, &inv, &sys, &e) < 0) {
         store_rollback(r->store);
         if (e.status == 404)
             return 1;
@@ -278,9 +277,6 @@ int invitation_accept(struct request *r, struct response *res, struct tb_err *er
     const char *subject_type = json_string_value(json_object_get(inv, "subject_type"));
     enum tb_role role;
     role_parse(role_text, &role);
-    struct tb_actor sys = actor_system();
-    sys.tenant_id = org_id;
-    sys.client_addr = r->client_addr;
     int64_t user_id = 0, bound_to = 0, version = 0;
     if (invitee_account(r, &sys, email, json_string_value(json_object_get(inv, "name")), &user_id, err) < 0)
         goto fail;

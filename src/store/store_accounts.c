@@ -20,14 +20,13 @@ int store_org_create(struct store *st, const struct tb_actor *a, const char *kin
     if (st_tx_begin(st, &owned, err) < 0)
         return -1;
     int rc = -1;
-    sqlite3_stmt *s = st_stmt(st, STMT_ORG_INSERT, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_ORG_INSERT, a, err);
     if (!s)
         goto out;
-    st_bind_actor(s, a);
-    st_bind_text(s, ":kind", kind);
-    st_bind_text(s, ":name", name);
-    st_bind_text(s, ":country", country);
-    st_bind_opt_i64(s, ":parent_id", parent_id);
+    st_bind_text(st, s, ":kind", kind);
+    st_bind_text(st, s, ":name", name);
+    st_bind_text(st, s, ":country", country);
+    st_bind_opt_i64(st, s, ":parent_id", parent_id);
     if (st_step_done(st, s, "organization", err) < 0) {
         if (err->status == 409)
             tb_fail(err, 409, "conflict", "name", "name: an organization called '%s' already exists", name);
@@ -52,11 +51,10 @@ out:
 int store_org_get(struct store *st, const struct tb_actor *a, int64_t id, json_t **out,
                   struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_ORG_GET, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_ORG_GET, a, err);
     if (!s)
         return -1;
-    st_bind_actor(s, a);
-    st_bind_i64(s, ":id", id);
+    st_bind_i64(st, s, ":id", id);
     return st_get_one(st, s, "organization", out, err);
 }
 
@@ -67,12 +65,11 @@ int store_org_list(struct store *st, const struct tb_actor *a, const struct list
     int sort = st_sort_check(q->sort, sorts, err);
     if (sort < 0)
         return -1;
-    sqlite3_stmt *s = st_stmt(st, sort == 1 ? STMT_ORG_LIST_NAME : STMT_ORG_LIST_ID, err);
+    sqlite3_stmt *s = st_stmt(st, sort == 1 ? STMT_ORG_LIST_NAME : STMT_ORG_LIST_ID, a, err);
     if (!s)
         return -1;
-    st_bind_actor(s, a);
-    st_bind_text(s, ":kind", q->f1);
-    st_bind_q(s, q->q);
+    st_bind_text(st, s, ":kind", q->f1);
+    st_bind_q(st, s, q->q);
     return st_list_run(st, s, q, sort == 1 ? "name" : NULL, 0, page, err);
 }
 
@@ -90,15 +87,14 @@ int store_org_update(struct store *st, const struct tb_actor *a, int64_t id, int
         tb_fail(err, 403, "forbidden", "", "only coordinators and admins can change an organization");
         goto out;
     }
-    sqlite3_stmt *s = st_stmt(st, STMT_ORG_UPDATE, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_ORG_UPDATE, a, err);
     if (!s)
         goto out;
-    st_bind_actor(s, a);
-    st_bind_i64(s, ":id", id);
-    st_bind_i64(s, ":version", json_integer_value(json_object_get(old, "version")));
+    st_bind_i64(st, s, ":id", id);
+    st_bind_i64(st, s, ":version", json_integer_value(json_object_get(old, "version")));
     json_t *name = json_object_get(changes, "name"), *country = json_object_get(changes, "country");
-    st_bind_text(s, ":name", name ? json_string_value(name) : json_string_value(json_object_get(old, "name")));
-    st_bind_text(s, ":country", country ? json_string_value(country)
+    st_bind_text(st, s, ":name", name ? json_string_value(name) : json_string_value(json_object_get(old, "name")));
+    st_bind_text(st, s, ":country", country ? json_string_value(country)
                                   : json_string_value(json_object_get(old, "country")));
     if (st_step_done(st, s, "organization", err) < 0) {
         if (err->status == 409)
@@ -132,12 +128,11 @@ int store_org_delete(struct store *st, const struct tb_actor *a, int64_t id, str
         tb_fail(err, 403, "forbidden", "", "only the foundation can delete organizations");
         goto out;
     }
-    sqlite3_stmt *s = st_stmt(st, STMT_ORG_REFS, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_ORG_REFS, a, err);
     if (!s)
         goto out;
-    st_bind_actor(s, a);
-    st_bind_i64(s, ":id", id);
-    if (sqlite3_step(s) == SQLITE_ROW) {
+    st_bind_i64(st, s, ":id", id);
+    if (st_step(st, s) == SQLITE_ROW) {
         int64_t members = sqlite3_column_int64(s, 0), children = sqlite3_column_int64(s, 1);
         int64_t records = sqlite3_column_int64(s, 3);
         sqlite3_reset(s);
@@ -162,18 +157,16 @@ int store_org_delete(struct store *st, const struct tb_actor *a, int64_t id, str
         goto out;
     rc = -1;
     /* The default catalogue it was given goes with it, if never awarded. */
-    s = st_stmt(st, STMT_ORG_CATALOGUE_DELETE, err);
+    s = st_stmt(st, STMT_ORG_CATALOGUE_DELETE, a, err);
     if (!s)
         goto out;
-    st_bind_actor(s, a);
-    st_bind_i64(s, ":id", id);
+    st_bind_i64(st, s, ":id", id);
     if (st_step_done(st, s, "organization", err) < 0)
         goto out;
-    s = st_stmt(st, STMT_ORG_DELETE, err);
+    s = st_stmt(st, STMT_ORG_DELETE, a, err);
     if (!s)
         goto out;
-    st_bind_actor(s, a);
-    st_bind_i64(s, ":id", id);
+    st_bind_i64(st, s, ":id", id);
     rc = st_step_done(st, s, "organization", err);
 out:
     json_decref(old);
@@ -182,10 +175,10 @@ out:
 
 int store_org_foundation_id(struct store *st, int64_t *id, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_ORG_FOUNDATION, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_ORG_FOUNDATION, NULL, err);
     if (!s)
         return -1;
-    int rc = sqlite3_step(s);
+    int rc = st_step(st, s);
     *id = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
     sqlite3_reset(s);
     if (rc == SQLITE_ROW)
@@ -197,11 +190,11 @@ int store_org_foundation_id(struct store *st, int64_t *id, struct tb_err *err)
 
 int store_org_by_name(struct store *st, const char *name, int64_t *id, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_ORG_BY_NAME, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_ORG_BY_NAME, NULL, err);
     if (!s)
         return -1;
-    st_bind_text(s, ":name", name);
-    int rc = sqlite3_step(s);
+    st_bind_text(st, s, ":name", name);
+    int rc = st_step(st, s);
     *id = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
     sqlite3_reset(s);
     if (rc == SQLITE_ROW)
@@ -221,17 +214,20 @@ int store_user_create(struct store *st, const struct tb_actor *a, const char *em
     if (st_tx_begin(st, &owned, err) < 0)
         return -1;
     int rc = -1;
-    sqlite3_stmt *s = st_stmt(st, STMT_USER_INSERT, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_USER_INSERT, a, err);
     if (!s)
         goto out;
-    st_bind_actor(s, a);
-    st_bind_text(s, ":email", email);
-    st_bind_text(s, ":name", name);
-    st_bind_text(s, ":password_hash", password_hash);
-    st_bind_text(s, ":status", status);
+    st_bind_text(st, s, ":email", email);
+    st_bind_text(st, s, ":name", name);
+    st_bind_text(st, s, ":password_hash", password_hash);
+    st_bind_text(st, s, ":status", status);
     if (st_step_done(st, s, "user", err) < 0) {
         if (err->status == 409)
             tb_fail(err, 409, "conflict", "email", "email: a user with this address already exists");
+        goto out;
+    }
+    if (sqlite3_changes(st->db) != 1) {
+        tb_fail(err, 403, "forbidden", "", "only coordinators and admins can create accounts");
         goto out;
     }
     *id = sqlite3_last_insert_rowid(st->db);
@@ -248,7 +244,7 @@ out:
 static int user_auth_row(struct store *st, sqlite3_stmt *s, struct user_auth *out,
                          struct tb_err *err)
 {
-    int rc = sqlite3_step(s);
+    int rc = st_step(st, s);
     if (rc == SQLITE_ROW) {
         memset(out, 0, sizeof *out);
         out->id = sqlite3_column_int64(s, 0);
@@ -269,42 +265,40 @@ static int user_auth_row(struct store *st, sqlite3_stmt *s, struct user_auth *ou
 int store_user_auth_by_email(struct store *st, const char *email, struct user_auth *out,
                              struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_USER_AUTH_BY_EMAIL, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_USER_AUTH_BY_EMAIL, NULL, err);
     if (!s)
         return -1;
-    st_bind_text(s, ":email", email);
+    st_bind_text(st, s, ":email", email);
     return user_auth_row(st, s, out, err);
 }
 
 int store_user_auth_by_id(struct store *st, int64_t id, struct user_auth *out,
                           struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_USER_AUTH_BY_ID, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_USER_AUTH_BY_ID, NULL, err);
     if (!s)
         return -1;
-    st_bind_i64(s, ":id", id);
+    st_bind_i64(st, s, ":id", id);
     return user_auth_row(st, s, out, err);
 }
 
 static int user_roles_scoped(struct store *st, const struct tb_actor *a, int64_t user_id,
                              json_t **out, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_MEMBERSHIPS_OF_USER_SCOPED, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_MEMBERSHIPS_OF_USER_SCOPED, a, err);
     if (!s)
         return -1;
-    st_bind_actor(s, a);
-    st_bind_i64(s, ":user_id", user_id);
+    st_bind_i64(st, s, ":user_id", user_id);
     return st_rows(st, s, out, err);
 }
 
 int store_user_get(struct store *st, const struct tb_actor *a, int64_t id, json_t **out,
                    struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_USER_GET, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_USER_GET, a, err);
     if (!s)
         return -1;
-    st_bind_actor(s, a);
-    st_bind_i64(s, ":id", id);
+    st_bind_i64(st, s, ":id", id);
     if (st_get_one(st, s, "user", out, err) < 0)
         return -1;
     json_t *roles = NULL;
@@ -323,13 +317,12 @@ int store_user_list(struct store *st, const struct tb_actor *a, const struct lis
     int sort = st_sort_check(q->sort, sorts, err);
     if (sort < 0)
         return -1;
-    sqlite3_stmt *s = st_stmt(st, sort == 1 ? STMT_USER_LIST_EMAIL : STMT_USER_LIST_ID, err);
+    sqlite3_stmt *s = st_stmt(st, sort == 1 ? STMT_USER_LIST_EMAIL : STMT_USER_LIST_ID, a, err);
     if (!s)
         return -1;
-    st_bind_actor(s, a);
-    st_bind_q(s, q->q);
-    st_bind_text(s, ":role", q->f1);
-    st_bind_text(s, ":status", q->f2);
+    st_bind_q(st, s, q->q);
+    st_bind_text(st, s, ":role", q->f1);
+    st_bind_text(st, s, ":status", q->f2);
     return st_list_run(st, s, q, sort == 1 ? "email" : NULL, 0, page, err);
 }
 
@@ -374,15 +367,14 @@ int store_user_update(struct store *st, const struct tb_actor *a, int64_t id, in
         tb_fail(err, 422, "unprocessable", "status", "status: you cannot disable your own account");
         goto out;
     }
-    sqlite3_stmt *s = st_stmt(st, STMT_USER_UPDATE, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_USER_UPDATE, a, err);
     if (!s)
         goto out;
-    st_bind_actor(s, a);
-    st_bind_i64(s, ":id", id);
-    st_bind_i64(s, ":version", json_integer_value(json_object_get(old, "version")));
+    st_bind_i64(st, s, ":id", id);
+    st_bind_i64(st, s, ":version", json_integer_value(json_object_get(old, "version")));
     json_t *name = json_object_get(changes, "name");
-    st_bind_text(s, ":name", json_string_value(name ? name : json_object_get(old, "name")));
-    st_bind_text(s, ":status", json_string_value(status ? status : json_object_get(old, "status")));
+    st_bind_text(st, s, ":name", json_string_value(name ? name : json_object_get(old, "name")));
+    st_bind_text(st, s, ":status", json_string_value(status ? status : json_object_get(old, "status")));
     if (st_step_done(st, s, "user", err) < 0)
         goto out;
     if (sqlite3_changes(st->db) != 1) {
@@ -391,10 +383,10 @@ int store_user_update(struct store *st, const struct tb_actor *a, int64_t id, in
     }
     if (status && strcmp(json_string_value(status), "active")) {
         /* A disabled account loses its sessions at once. */
-        sqlite3_stmt *d = st_stmt(st, STMT_SESSION_DELETE_USER, err);
+        sqlite3_stmt *d = st_stmt(st, STMT_SESSION_DELETE_USER, a, err);
         if (!d)
             goto out;
-        st_bind_i64(d, ":user_id", id);
+        st_bind_i64(st, d, ":user_id", id);
         if (st_step_done(st, d, "session", err) < 0)
             goto out;
     }
@@ -415,43 +407,40 @@ int store_user_set_password(struct store *st, const struct tb_actor *a, int64_t 
     if (st_tx_begin(st, &owned, err) < 0)
         return -1;
     int rc = -1;
-    sqlite3_stmt *s = st_stmt(st, STMT_USER_SET_PASSWORD, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_USER_SET_PASSWORD, a, err);
     if (!s)
         goto out;
-    st_bind_actor(s, a);
-    st_bind_i64(s, ":id", id);
-    st_bind_text(s, ":password_hash", password_hash);
+    st_bind_i64(st, s, ":id", id);
+    st_bind_text(st, s, ":password_hash", password_hash);
     if (st_step_done(st, s, "user", err) < 0)
         goto out;
     if (sqlite3_changes(st->db) != 1) {
         TB_NOT_FOUND(err, "user not found");
         goto out;
     }
-    s = st_stmt(st, STMT_SESSION_DELETE_USER, err);
+    s = st_stmt(st, STMT_SESSION_DELETE_USER, a, err);
     if (!s)
         goto out;
-    st_bind_i64(s, ":user_id", id);
+    st_bind_i64(st, s, ":user_id", id);
     if (st_step_done(st, s, "session", err) < 0)
         goto out;
     /* ... and its API tokens: a leaked token must not outlive the new password. */
-    s = st_stmt(st, STMT_TOKENS_REVOKE_USER, err);
+    s = st_stmt(st, STMT_TOKENS_REVOKE_USER, a, err);
     if (!s)
         goto out;
-    st_bind_i64(s, ":user_id", id);
-    char now[32];
-    st_now_text(now);
-    st_bind_text(s, ":now", now);
+    st_bind_i64(st, s, ":user_id", id);
     if (st_step_done(st, s, "token", err) < 0)
         goto out;
     /* Record that it changed, never the value. */
     json_t *d = json_pack("{s:{s:s}}", "password", "new", "(changed)");
     struct tb_actor self = *a;
     if (!self.tenant_id) {
-        /* Token-based flows act before a tenant is known: log under the user's own org. */
+        /* An actor without an operator (a person with no role acting on
+         * their own account, the CLI): logged under the person's own operator. */
         struct tb_actor owner;
         if (store_actor_load(st, id, &owner, err) == 0)
             self.tenant_id = owner.tenant_id;
-        self.all_tenants = 1;
+        self = st_elevate(&self, ELEV_OWN_AUDIT);
     }
     rc = self.tenant_id ? store_audit_add(st, &self, self.tenant_id, "update", "user", id, d, err) : 0;
     json_decref(d);
@@ -467,15 +456,14 @@ int store_membership_add(struct store *st, const struct tb_actor *a, int64_t use
     if (st_tx_begin(st, &owned, err) < 0)
         return -1;
     int rc = -1;
-    sqlite3_stmt *s = st_stmt(st, STMT_MEMBERSHIP_INSERT, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_MEMBERSHIP_INSERT, a, err);
     if (!s)
         goto out;
-    st_bind_actor(s, a);
-    st_bind_i64(s, ":user_id", user_id);
-    st_bind_i64(s, ":org_id", org_id);
-    st_bind_text(s, ":role", role_name(role));
-    st_bind_text(s, ":subject_type", subject_type);
-    st_bind_opt_i64(s, ":subject_id", subject_id);
+    st_bind_i64(st, s, ":user_id", user_id);
+    st_bind_i64(st, s, ":org_id", org_id);
+    st_bind_text(st, s, ":role", role_name(role));
+    st_bind_text(st, s, ":subject_type", subject_type);
+    st_bind_opt_i64(st, s, ":subject_id", subject_id);
     if (st_step_done(st, s, "role", err) < 0) {
         if (err->status == 409)
             tb_fail(err, 409, "conflict", "role", "role: the user already holds this role there");
@@ -495,16 +483,16 @@ out:
 
 int store_actor_load(struct store *st, int64_t user_id, struct tb_actor *out, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_MEMBERSHIPS_OF_USER, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_MEMBERSHIPS_OF_USER, NULL, err);
     if (!s)
         return -1;
-    st_bind_i64(s, ":user_id", user_id);
+    st_bind_i64(st, s, ":user_id", user_id);
     memset(out, 0, sizeof *out);
     out->user_id = user_id;
     int rc;
     /* Rows come admin first, then coordinator: the first row's org is where
      * the user works; roles elsewhere are not merged into this tenant. */
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((rc = st_step(st, s)) == SQLITE_ROW) {
         int64_t org = sqlite3_column_int64(s, 0);
         const char *kind = (const char *)sqlite3_column_text(s, 2);
         enum tb_role role;
@@ -524,14 +512,16 @@ int store_actor_load(struct store *st, int64_t user_id, struct tb_actor *out, st
     sqlite3_reset(s);
     if (rc != SQLITE_DONE)
         return st_db_fail(st, err, "roles");
+    if (out->all_tenants)
+        *out = st_elevate(out, ELEV_FOUNDATION_ADMIN);
     return 0;
 }
 
 int store_user_roles(struct store *st, int64_t user_id, json_t **out, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_MEMBERSHIPS_OF_USER, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_MEMBERSHIPS_OF_USER, NULL, err);
     if (!s)
         return -1;
-    st_bind_i64(s, ":user_id", user_id);
+    st_bind_i64(st, s, ":user_id", user_id);
     return st_rows(st, s, out, err);
 }

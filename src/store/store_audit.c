@@ -15,16 +15,15 @@ int store_audit_add(struct store *st, const struct tb_actor *a, int64_t org_id,
                     const char *action, const char *entity, int64_t entity_id,
                     const json_t *changes, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_AUDIT_INSERT, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_AUDIT_INSERT, a, err);
     if (!s)
         return -1;
-    st_bind_actor(s, a);
-    st_bind_i64(s, ":org_id", org_id);
-    st_bind_text(s, ":action", action);
-    st_bind_text(s, ":entity", entity);
-    st_bind_i64(s, ":entity_id", entity_id);
+    st_bind_i64(st, s, ":org_id", org_id);
+    st_bind_text(st, s, ":action", action);
+    st_bind_text(st, s, ":entity", entity);
+    st_bind_i64(st, s, ":entity_id", entity_id);
     char *text = json_dumps(changes ? changes : json_object(), JSON_COMPACT | JSON_SORT_KEYS);
-    st_bind_text(s, ":changes", text ? text : "{}");
+    st_bind_text(st, s, ":changes", text ? text : "{}");
     free(text);
     int rc = st_step_done(st, s, "audit", err);
     if (rc == 0 && sqlite3_changes(st->db) != 1)
@@ -58,14 +57,13 @@ int store_audit_list(struct store *st, const struct tb_actor *a, const struct li
     int sort = st_sort_check(q->sort, sorts, err);
     if (sort < 0)
         return -1;
-    sqlite3_stmt *s = st_stmt(st, sort == 1 ? STMT_AUDIT_LIST_ASC : STMT_AUDIT_LIST_DESC, err);
+    sqlite3_stmt *s = st_stmt(st, sort == 1 ? STMT_AUDIT_LIST_ASC : STMT_AUDIT_LIST_DESC, a, err);
     if (!s)
         return -1;
-    st_bind_actor(s, a);
-    st_bind_text(s, ":entity", q->f1);
-    st_bind_text(s, ":action", q->f2);
-    st_bind_text(s, ":user_id", q->f3);
-    st_bind_text(s, ":entity_id", q->q);
+    st_bind_text(st, s, ":entity", q->f1);
+    st_bind_text(st, s, ":action", q->f2);
+    st_bind_text(st, s, ":user_id", q->f3);
+    st_bind_text(st, s, ":entity_id", q->q);
     return st_list_run(st, s, q, NULL, sort != 1, page, err);
 }
 

@@ -80,15 +80,20 @@ int st_list_run(struct store *st, sqlite3_stmt *s, const struct list_query *q,
     int64_t id = descending ? INT64_MAX : 0;
     if (q->cursor && cursor_parse(q->cursor, &key, &id, err) < 0)
         return -1;
-    st_bind_i64(s, ":after_id", id);
-    st_bind_i64(s, ":before_id", id);
-    st_bind_text(s, ":after_key", key ? key : "");
+    /* A list statement pages forward (:after_id, with :after_key when sorted
+     * by a name) or backward (:before_id). */
+    if (st_has_param(s, ":after_id"))
+        st_bind_i64(st, s, ":after_id", id);
+    if (st_has_param(s, ":before_id"))
+        st_bind_i64(st, s, ":before_id", id);
+    if (st_has_param(s, ":after_key"))
+        st_bind_text(st, s, ":after_key", key ? key : "");
     free(key);
-    st_bind_i64(s, ":limit", limit + 1);
+    st_bind_i64(st, s, ":limit", limit + 1);
     page->items = json_array();
     page->next_cursor = NULL;
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+    while ((rc = st_step(st, s)) == SQLITE_ROW)
         json_array_append_new(page->items, st_row_json(s));
     sqlite3_reset(s);
     if (rc != SQLITE_DONE) {

@@ -101,7 +101,7 @@ void store_close(struct store *st)
     if (!st)
         return;
     for (int i = 0; i < STMT__MAX; i++)
-        sqlite3_finalize(st->stmts[i]);
+        sqlite3_finalize(st->slots[i].s);
     /* Lets SQLite checkpoint and drop the WAL when this is the last connection. */
     sqlite3_close(st->db);
     free(st);
@@ -109,7 +109,7 @@ void store_close(struct store *st)
 
 int store_health(struct store *st, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_HEALTH, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_HEALTH, NULL, err);
     if (!s)
         return -1;
     int rc = sqlite3_step(s);

@@ -81,7 +81,7 @@ int store_migrate(struct store *st, const char *upto, int *applied, struct tb_er
 
 int store_migrations_applied(struct store *st, json_t **out, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_MIGRATIONS_LIST, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_MIGRATIONS_LIST, NULL, err);
     if (!s)
         return -1;
     json_t *arr = json_array();

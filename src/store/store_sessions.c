@@ -15,25 +15,25 @@ int store_session_create(struct store *st, const char *token_hash, int64_t user_
                          const char *csrf, int64_t now, const char *client_addr,
                          struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_SESSION_INSERT, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_SESSION_INSERT, NULL, err);
     if (!s)
         return -1;
-    st_bind_text(s, ":token_hash", token_hash);
-    st_bind_i64(s, ":user_id", user_id);
-    st_bind_text(s, ":csrf", csrf);
-    st_bind_i64(s, ":now", now);
-    st_bind_text(s, ":client_addr", client_addr);
+    st_bind_text(st, s, ":token_hash", token_hash);
+    st_bind_i64(st, s, ":user_id", user_id);
+    st_bind_text(st, s, ":csrf", csrf);
+    st_bind_i64(st, s, ":now", now);
+    st_bind_text(st, s, ":client_addr", client_addr);
     return st_step_done(st, s, "session", err);
 }
 
 int store_session_get(struct store *st, const char *token_hash, struct session_row *out,
                       struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_SESSION_GET, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_SESSION_GET, NULL, err);
     if (!s)
         return -1;
-    st_bind_text(s, ":token_hash", token_hash);
-    int rc = sqlite3_step(s);
+    st_bind_text(st, s, ":token_hash", token_hash);
+    int rc = st_step(st, s);
     if (rc == SQLITE_ROW) {
         out->user_id = sqlite3_column_int64(s, 0);
         snprintf(out->csrf_token, sizeof out->csrf_token, "%s", (const char *)sqlite3_column_text(s, 1));
@@ -50,31 +50,31 @@ int store_session_get(struct store *st, const char *token_hash, struct session_r
 
 int store_session_touch(struct store *st, const char *token_hash, int64_t now, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_SESSION_TOUCH, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_SESSION_TOUCH, NULL, err);
     if (!s)
         return -1;
-    st_bind_text(s, ":token_hash", token_hash);
-    st_bind_i64(s, ":now", now);
+    st_bind_text(st, s, ":token_hash", token_hash);
+    st_bind_i64(st, s, ":now", now);
     return st_step_done(st, s, "session", err);
 }
 
 int store_session_delete(struct store *st, const char *token_hash, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_SESSION_DELETE, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_SESSION_DELETE, NULL, err);
     if (!s)
         return -1;
-    st_bind_text(s, ":token_hash", token_hash);
+    st_bind_text(st, s, ":token_hash", token_hash);
     return st_step_done(st, s, "session", err);
 }
 
 int store_session_purge(struct store *st, int64_t idle_before, int64_t created_before,
                         struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_SESSION_PURGE, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_SESSION_PURGE, NULL, err);
     if (!s)
         return -1;
-    st_bind_i64(s, ":idle_before", idle_before);
-    st_bind_i64(s, ":created_before", created_before);
+    st_bind_i64(st, s, ":idle_before", idle_before);
+    st_bind_i64(st, s, ":created_before", created_before);
     return st_step_done(st, s, "session", err);
 }
 
@@ -88,15 +88,14 @@ int store_token_create(struct store *st, const struct tb_actor *a, const char *n
     if (st_tx_begin(st, &owned, err) < 0)
         return -1;
     int rc = -1;
-    sqlite3_stmt *s = st_stmt(st, STMT_TOKEN_INSERT, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_TOKEN_INSERT, a, err);
     if (!s)
         goto out;
-    st_bind_actor(s, a);
-    st_bind_text(s, ":name", name);
-    st_bind_text(s, ":token_hash", token_hash);
-    st_bind_text(s, ":prefix", prefix);
-    st_bind_text(s, ":scope", scope);
-    st_bind_text(s, ":expires_at", expires_at);
+    st_bind_text(st, s, ":name", name);
+    st_bind_text(st, s, ":token_hash", token_hash);
+    st_bind_text(st, s, ":prefix", prefix);
+    st_bind_text(st, s, ":scope", scope);
+    st_bind_text(st, s, ":expires_at", expires_at);
     if (st_step_done(st, s, "token", err) < 0)
         goto out;
     *id = sqlite3_last_insert_rowid(st->db);
@@ -111,10 +110,9 @@ out:
 int store_token_list(struct store *st, const struct tb_actor *a, const struct list_query *q,
                      struct list_page *page, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_TOKEN_LIST, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_TOKEN_LIST, a, err);
     if (!s)
         return -1;
-    st_bind_actor(s, a);
     return st_list_run(st, s, q, NULL, 0, page, err);
 }
 
@@ -124,11 +122,10 @@ int store_token_revoke(struct store *st, const struct tb_actor *a, int64_t id, s
     if (st_tx_begin(st, &owned, err) < 0)
         return -1;
     int rc = -1;
-    sqlite3_stmt *s = st_stmt(st, STMT_TOKEN_REVOKE, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_TOKEN_REVOKE, a, err);
     if (!s)
         goto out;
-    st_bind_actor(s, a);
-    st_bind_i64(s, ":id", id);
+    st_bind_i64(st, s, ":id", id);
     if (st_step_done(st, s, "token", err) < 0)
         goto out;
     if (sqlite3_changes(st->db) != 1) {
@@ -145,14 +142,14 @@ out:
 int store_token_lookup(struct store *st, const char *token_hash, int64_t *user_id,
                        int *read_only, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_TOKEN_LOOKUP, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_TOKEN_LOOKUP, NULL, err);
     if (!s)
         return -1;
     char now[32];
     st_now_text(now);
-    st_bind_text(s, ":token_hash", token_hash);
-    st_bind_text(s, ":now", now);
-    int rc = sqlite3_step(s);
+    st_bind_text(st, s, ":token_hash", token_hash);
+    st_bind_text(st, s, ":now", now);
+    int rc = st_step(st, s);
     int64_t id = 0;
     if (rc == SQLITE_ROW) {
         id = sqlite3_column_int64(s, 0);
@@ -164,11 +161,11 @@ int store_token_lookup(struct store *st, const char *token_hash, int64_t *user_i
         return TB_NOT_FOUND(err, "token not found");
     if (rc != SQLITE_ROW)
         return st_db_fail(st, err, "token");
-    s = st_stmt(st, STMT_TOKEN_TOUCH, err);
+    s = st_stmt(st, STMT_TOKEN_TOUCH, NULL, err);
     if (!s)
         return -1;
-    st_bind_text(s, ":now", now);
-    st_bind_i64(s, ":id", id);
+    st_bind_text(st, s, ":now", now);
+    st_bind_i64(st, s, ":id", id);
     return st_step_done(st, s, "token", err);
 }
 
@@ -177,30 +174,30 @@ int store_token_lookup(struct store *st, const char *token_hash, int64_t *user_i
 int store_user_token_create(struct store *st, int64_t user_id, const char *purpose,
                             const char *token_hash, int64_t expires_at, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_USER_TOKEN_INSERT, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_USER_TOKEN_INSERT, NULL, err);
     if (!s)
         return -1;
-    st_bind_i64(s, ":user_id", user_id);
-    st_bind_text(s, ":purpose", purpose);
-    st_bind_text(s, ":token_hash", token_hash);
-    st_bind_i64(s, ":expires_at", expires_at);
+    st_bind_i64(st, s, ":user_id", user_id);
+    st_bind_text(st, s, ":purpose", purpose);
+    st_bind_text(st, s, ":token_hash", token_hash);
+    st_bind_i64(st, s, ":expires_at", expires_at);
     return st_step_done(st, s, "link", err);
 }
 
 int store_user_token_consume(struct store *st, const char *purpose, const char *token_hash,
                              int64_t now, int64_t *user_id, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_USER_TOKEN_CONSUME, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_USER_TOKEN_CONSUME, NULL, err);
     if (!s)
         return -1;
-    st_bind_text(s, ":purpose", purpose);
-    st_bind_text(s, ":token_hash", token_hash);
-    st_bind_i64(s, ":now", now);
-    int rc = sqlite3_step(s);
+    st_bind_text(st, s, ":purpose", purpose);
+    st_bind_text(st, s, ":token_hash", token_hash);
+    st_bind_i64(st, s, ":now", now);
+    int rc = st_step(st, s);
     if (rc == SQLITE_ROW)
         *user_id = sqlite3_column_int64(s, 0);
     while (rc == SQLITE_ROW)
-        rc = sqlite3_step(s);
+        rc = st_step(st, s);
     sqlite3_reset(s);
     if (rc != SQLITE_DONE)
         return st_db_fail(st, err, "link");
