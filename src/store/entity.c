@@ -318,7 +318,8 @@ int store_entity_delete(struct store *st, const struct tb_actor *a, enum entity 
     sqlite3_stmt *s = st_stmt(st, stmt_of(e, ENT_OP_REFS), a, err);
     if (!s)
         goto out;
-    st_bind_i64(st, s, ":id", id);
+    if (st_has_param(s, ":id"))   /* "0 AS unreferenced" for records nothing refers to */
+        st_bind_i64(st, s, ":id", id);
     if (st_get_one(st, s, entities[e].name, &refs, err) < 0)
         goto out;
     char why[200] = "";

@@ -93,12 +93,13 @@ int store_outbox_mark(struct store *st, int64_t id, const char *owner, int ok, c
     sqlite3_stmt *s = st_stmt(st, ok ? STMT_OUTBOX_SENT : STMT_OUTBOX_FAILED, NULL, err);
     if (!s)
         return -1;
-    char now[32];
-    st_now_text(now);
-    st_bind_text(st, s, ":now_text", now);
     st_bind_i64(st, s, ":id", id);
     st_bind_text(st, s, ":owner", owner);
-    if (!ok) {
+    if (ok) {
+        char now[32];
+        st_now_text(now);
+        st_bind_text(st, s, ":now_text", now);
+    } else {
         st_bind_text(st, s, ":error", error);
         st_bind_i64(st, s, ":retry_at", retry_at);
     }
