@@ -3,9 +3,10 @@
  *
  * Every SQL statement TradeBridge runs lives behind this API (src/store/
  * stmts_sqlite.c holds the closed set). Functions take the acting principal
- * (struct tb_actor) and bind its tenant into every statement on tenant-owned
- * data, so a handler cannot read or change another operator's rows: such ids
- * simply are not found (404). Records come back as JSON objects (jansson) in
+ * (struct tb_actor); each statement declares its scope and the executor
+ * (store_stmt.c) binds the actor's tenant and role scope into it, refusing to
+ * run one whose scope is not bound (docs/store.md). A handler cannot read or
+ * change another operator's rows: such ids simply are not found (404). Records come back as JSON objects (jansson) in
  * the shape the API shows, which keeps handlers thin and lets a PostgreSQL
  * backend implement the same functions with its own statement set.
  *

@@ -1,6 +1,7 @@
 /*
  * store_int.h - helpers shared by the SQLite store's source files
- * (store_sqlite.c, entity.c). Not for use outside src/store/.
+ * (store_*.c, entity.c): the executor, binding, transactions, paging. Not for use
+ * outside src/store/.
  */
 #ifndef TB_STORE_INT_H
 #define TB_STORE_INT_H
