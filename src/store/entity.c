@@ -491,9 +491,14 @@ int store_programme_counts(struct store *st, const struct tb_actor *a, json_t **
         {ENT_POSITION, "positions"}, {ENT_APPLICATION, "applications"}, {ENT_PLACEMENT, "placements"},
         {ENT_COMPANY, "companies"}, {ENT_GRADUATE, "graduates"}, {ENT_COHORT, "cohorts"},
     };
+    /* Funders (viewers) see the operator-wide counts: aggregates, never
+     * individual records (which their role scope hides). */
+    struct tb_actor counted = *a;
+    if (actor_has(a, ROLE_BIT(ROLE_VIEWER)) && !actor_has(a, ROLES_STAFF))
+        counted.roles = ROLE_BIT(ROLE_COORDINATOR);
     json_t *result = json_object();
     for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++) {
-        sqlite3_stmt *s = st_stmt(st, stmt_of(sets[i].e, ENT_OP_COUNTS), a, err);
+        sqlite3_stmt *s = st_stmt(st, stmt_of(sets[i].e, ENT_OP_COUNTS), &counted, err);
         if (!s) {
             json_decref(result);
             return -1;

@@ -131,7 +131,7 @@ int store_credential_public(struct store *st, const char *credential_id, json_t 
 int store_default_catalogue(struct store *st, const struct tb_actor *a, int64_t org_id, struct tb_err *err);
 
 /* Counts for dashboards: {"applications":{"applied":n,...},"positions":{...},"placements":{...}}
- * within the actor's tenant and scope. */
+ * within the actor's tenant and scope; a viewer (funder) counts the whole operator. */
 int store_programme_counts(struct store *st, const struct tb_actor *a, json_t **out,
                            struct tb_err *err);
 
