@@ -92,10 +92,23 @@ const char *store_scope_name(enum stmt_scope s)
     return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "?";
 }
 
+/* In builds for the tests, TB_STORE_STRICT=1 (tests/meson.build) makes a
+ * refusal fatal: the test that reached it fails, instead of a 500 that a test
+ * expecting another error might not notice. */
+static void strict(void)
+{
+#ifdef TB_FAULT_INJECTION
+    const char *s = getenv("TB_STORE_STRICT");
+    if (s && !strcmp(s, "1"))
+        abort();
+#endif
+}
+
 static int refuse(struct store *st, struct tb_err *err, const char *stmt, const char *why)
 {
     atomic_fetch_add(&db_errors, 1);
     fprintf(stderr, "store: refused to run %s: %s\n", stmt, why);
+    strict();
     (void)st;
     return TB_INTERNAL(err, "the database could not complete the request");
 }
@@ -344,6 +357,7 @@ int st_step(struct store *st, sqlite3_stmt *s)
     atomic_fetch_add(&db_errors, 1);
     fprintf(stderr, "store: refused to run %s: %s%s%s\n", sl ? info[sl - st->slots].name : "?", why,
             sl && !sl->refused ? ": " : "", sl && !sl->refused ? name : "");
+    strict();
     return SQLITE_MISUSE;
 }
 
