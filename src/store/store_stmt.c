@@ -149,8 +149,9 @@ static void bind_default(struct st_slot *sl, enum st_param p, int64_t v, int is_
 static void bind_role_scope(struct st_slot *sl, const struct tb_actor *a)
 {
     int64_t company = 0, graduate = 0, mentor = 0;
-    int open_only = 0, staff = a->all_tenants || actor_has(a, ROLES_STAFF);
-    if (staff) {
+    int open_only = 0;
+    if (a->all_tenants || actor_has(a, ROLES_STAFF)) {
+        /* no row scope: NULL everywhere */
     } else if (actor_has(a, ROLE_BIT(ROLE_COMPANY))) {
         company = a->subject_id ? a->subject_id : -1;
     } else if (actor_has(a, ROLE_BIT(ROLE_TRAINEE))) {
