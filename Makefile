@@ -2,7 +2,7 @@
 #   make demo    install what is missing, build, serve a demo on http://127.0.0.1:8080
 #   make check   install what is missing, build with -Werror, run every suite,
 #                then the unit and API suites again under ASan+UBSan
-.PHONY: all build demo check deps deps-test clean
+.PHONY: all build demo check deps deps-test clean fuzz
 
 BUILD      ?= build
 BUILD_ASAN ?= build-asan
@@ -47,6 +47,10 @@ check: deps-test $(BUILD)/build.ninja $(BUILD_ASAN)/build.ninja $(BUILD_CLANG)/b
 	  TB_SANITIZED=1 meson test -C $(BUILD_ASAN) --no-rebuild --print-errorlogs --num-processes 2 \
 	  --suite unit --suite api --timeout-multiplier 4
 	@scripts/test-summary.py $(BUILD)/meson-logs/testlog.json $(BUILD_ASAN)/meson-logs/testlog.json
+
+# libFuzzer (clang): make fuzz [FUZZ=name|all] [MINUTES=10]; see docs/fuzzing.md.
+fuzz:
+	scripts/fuzz.sh $(or $(FUZZ),all) $(or $(MINUTES),10)
 
 clean:
 	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_CLANG)

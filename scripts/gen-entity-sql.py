@@ -77,7 +77,7 @@ ENTS = {
    q="t.note LIKE '%' || :q_like || '%' ESCAPE '!'",
    filters={'org_id': "t.org_id = :f_org_id"},
    refs="0 AS unreferenced"),
- 'CREDENTIAL': dict(table='credentials', cols='achievement_id graduate_id placement_id credential_id status_index document issued_at status status_reason'.split(),
+ 'CREDENTIAL': dict(table='credentials', cols='achievement_id graduate_id placement_id credential_id status_index document issued_at status status_reason override_reason'.split(),
    name=None, extra=", (SELECT g.name FROM graduates g WHERE g.id = t.graduate_id) AS graduate_name, (SELECT a.name FROM achievements a WHERE a.id = t.achievement_id) AS achievement_name",
    scope="(:scope_graduate IS NULL OR t.graduate_id = :scope_graduate) AND (:scope_company IS NULL OR t.graduate_id IN (SELECT graduate_id FROM placements WHERE company_id = :scope_company)) AND (:scope_mentor IS NULL OR t.graduate_id IN (SELECT graduate_id FROM placements WHERE mentor_user_id = :scope_mentor))",
    q="t.credential_id = :q OR t.graduate_id IN (SELECT id FROM graduates WHERE name LIKE '%' || :q_like || '%' ESCAPE '!')",

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/training_cli.h"
 #include "cli/cli_import.h"
 
 #ifndef TB_VERSION
@@ -31,7 +32,10 @@ static const struct cli_subcommand subcommands[] = {
     {"match", cli_match_main, "solve assignment and stable-matching problems from files"},
     {"credential", cli_credential_main, "sign, verify and canonicalize credentials"},
     {"impact", cli_impact_main, "impact estimators on files: difference-in-differences, bootstrap intervals"},
+    {"curriculum", cli_curriculum_main, "import or export a curriculum (JSON) of an operator"},
+    {"training", cli_training_main, "queue due-date reminders of learning plans in the mail outbox"},
     {"routes", cli_routes_main, "print the HTTP route table with the roles each route admits"},
+    {"trade", cli_trade_main, "import trade statistics (CEPII BACI) and rank export markets"},
     {"version", version_main, "print the version"},
 };
 

@@ -56,7 +56,9 @@ static int add(const char *path)
         capfiles = capfiles ? capfiles * 2 : 64;
         files = realloc(files, capfiles * sizeof *files);
     }
-    files[nfiles] = realpath(path, NULL);
+    /* The name as walked from the (resolved) root: a symlink inside the folder keeps its
+     * own name (web/static/guide.md -> docs/guide.md is served as /guide.md). */
+    files[nfiles] = strdup(path);
     if (!files[nfiles]) {
         perror(path);
         return -1;
@@ -78,9 +80,15 @@ int main(int argc, char **argv)
         return 1;
     }
     size_t strip_len = strlen(strip);
-    for (int i = 4; i < argc; i++)
-        if (add(argv[i]) < 0)
+    for (int i = 4; i < argc; i++) {
+        char root[PATH_MAX];
+        if (!realpath(argv[i], root)) {
+            perror(argv[i]);
             return 1;
+        }
+        if (add(root) < 0)
+            return 1;
+    }
     qsort(files, nfiles, sizeof *files, by_name);
     FILE *out = fopen(argv[1], "w");
     if (!out) {

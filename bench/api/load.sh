@@ -1,20 +1,26 @@
 #!/bin/bash
-# load.sh - load test of the API with wrk: CONNECTIONS (64) connections for
-# SECONDS (60) of mixed authenticated reads (GET /api/v1/companies/ID, bearer
-# token) and writes (POST /api/v1/companies, WRITE_PCT=20 percent) against
-# `tradebridge serve` on a fresh demo database. Reports req/s, latency
-# percentiles, non-2xx and socket errors, and the server's RSS before, in the
-# middle of and after the load. Then the named peer in the same run: nginx
-# (Debian) serving a JSON body of the same size from memory, same connections
-# and duration (GETs only). Needs wrk and nginx: scripts/install-deps.sh bench.
+# load.sh - the API under wrk beside nginx, in one run. Serves a fresh demo
+# database with `tradebridge serve` and, on another port, nginx (Debian)
+# answering the same JSON body from memory; then, ROUNDS (2) times, each phase
+# of PHASES for SECONDS (10) with CONNECTIONS (64) connections and THREADS (2)
+# wrk threads:
+#   reads   GET /api/v1/companies/1 with a coordinator's bearer token
+#   nginx   the same body, same size, from nginx's memory (`return 200`)
+#   writes  POST /api/v1/companies (create a company, audited)
+#   mixed   WRITE_PCT (20) percent writes, the rest reads
+# Reports req/s, latency percentiles, non-2xx and socket errors per phase,
+# reads as a share of nginx per round, and the server's RSS over its phases.
+# Exits 1 if TradeBridge answered any request with an error. Needs wrk and
+# nginx: scripts/install-deps.sh bench.
 #
-#   bench/api/load.sh [SECONDS]      env: CONNECTIONS THREADS WRITE_PCT BUILD
+#   bench/api/load.sh [SECONDS]   env: ROUNDS PHASES CONNECTIONS THREADS WRITE_PCT BUILD
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-secs=${1:-60}
+secs=${1:-10}
+rounds=${ROUNDS:-2}
+phases=${PHASES:-reads nginx writes}
 conns=${CONNECTIONS:-64}
 wthreads=${THREADS:-2}
-export WRITE_PCT=${WRITE_PCT:-20}
 build=${BUILD:-$root/build}
 bin=$build/tradebridge
 nginx=$(command -v nginx || echo /usr/sbin/nginx)
@@ -33,9 +39,10 @@ cleanup() {
 trap cleanup EXIT
 
 rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 "$bin" demo --db "$tmp/bench.db" --no-serve --force >/dev/null
-"$bin" serve --db "$tmp/bench.db" --listen 127.0.0.1:0 --log-level warn >"$tmp/serve.out" 2>"$tmp/serve.err" &
+"$bin" serve --db "$tmp/bench.db" --listen 127.0.0.1:0 --log-level warn --max-connections-per-address 0 >"$tmp/serve.out" 2>"$tmp/serve.err" &
 spid=$!
 for _ in $(seq 200); do
   port=$(sed -n 's/^tradebridge: listening on http:\/\/127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$tmp/serve.out")
@@ -45,42 +52,20 @@ done
 [ -n "$port" ] || { echo "load.sh: the server did not start:" >&2; cat "$tmp/serve.err" >&2; exit 1; }
 base=http://127.0.0.1:$port
 
-# A coordinator's bearer token and one company to read.
+# A coordinator's bearer token; the demo's first company is in their scope.
 curl -sf -c "$tmp/jar" -o "$tmp/login.json" -H 'Content-Type: application/json' \
   -d '{"email":"coordinator@demo.tradebridge.org","password":"TradeBridge-demo-2026"}' "$base/api/v1/auth/login"
 csrf=$(sed -n 's/.*"csrf_token": *"\([^"]*\)".*/\1/p' "$tmp/login.json")
 TB_TOKEN=$(curl -sf -b "$tmp/jar" -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' \
   -d '{"name":"load test"}' "$base/api/v1/tokens" | sed -n 's/.*"token": *"\([^"]*\)".*/\1/p')
-export TB_TOKEN
-TB_COMPANY_ID=$(curl -sf -H "Authorization: Bearer $TB_TOKEN" -H 'Content-Type: application/json' \
-  -d '{"legal_name":"Load Reference AB","country":"SE"}' "$base/api/v1/companies" | sed -n 's/.*"id": *\([0-9]*\).*/\1/p')
-export TB_COMPANY_ID
-[ -n "$TB_TOKEN" ] && [ -n "$TB_COMPANY_ID" ] || { echo "load.sh: could not set up a token and a company" >&2; exit 1; }
-curl -sf -H "Authorization: Bearer $TB_TOKEN" "$base/api/v1/companies/$TB_COMPANY_ID" >"$tmp/company.json"
+export TB_TOKEN TB_COMPANY_ID=${TB_COMPANY_ID:-1}
+[ -n "$TB_TOKEN" ] || { echo "load.sh: could not make a token" >&2; exit 1; }
+curl -sf -H "Authorization: Bearer $TB_TOKEN" "$base/api/v1/companies/$TB_COMPANY_ID" >"$tmp/company.json" ||
+  { echo "load.sh: the token cannot read company $TB_COMPANY_ID" >&2; exit 1; }
 size=$(stat -c %s "$tmp/company.json")
 
-echo "TradeBridge $(git -C "$root" rev-parse --short HEAD) on $(nproc) cores, $(date -u '+%Y-%m-%d %H:%M UTC'):" \
-  "$conns connections, $secs s, $WRITE_PCT% writes, wrk with $wthreads threads;" \
-  "server: $(sed -n 's/.*(\([0-9]* worker threads\).*/\1/p' "$tmp/serve.out")"
-rss_start=$(rss_kib "$spid")
-# RSS once a second while the load runs.
-( while kill -0 "$spid" 2>/dev/null; do rss_kib "$spid" >>"$tmp/rss" || true; sleep 1; done ) &
-sampler=$!
-wrk -t"$wthreads" -c"$conns" -d"${secs}s" --timeout 10s -s "$root/bench/api/mixed.lua" "$base" >"$tmp/wrk.out" 2>"$tmp/wrk.err"
-kill "$sampler" 2>/dev/null || true; wait "$sampler" 2>/dev/null || true; sampler=""
-rss_end=$(rss_kib "$spid")
-n=$(wc -l <"$tmp/rss")
-rss_mid=$(sed -n "$(( (n + 1) / 2 ))p" "$tmp/rss")
-rss_max=$(sort -n "$tmp/rss" | tail -1)
-tb=$(grep '^RESULT' "$tmp/wrk.out" | sed 's/^RESULT //')
-echo "tradebridge  $tb"
-echo "tradebridge  rss_kib start=$rss_start middle=$rss_mid end=$rss_end max=$rss_max, $n samples (GET body $size bytes)"
-[ -s "$tmp/wrk.err" ] && sed 's/^/tradebridge  wrk: /' "$tmp/wrk.err" | head -5
-kill -TERM "$spid"; wait "$spid" || { echo "load.sh: the server did not stop cleanly" >&2; exit 1; }
-spid=""
-
-# The peer: nginx returns a JSON body of the same size from memory.
-nport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+# The peer: nginx returns the same JSON body from memory.
+nport=$(free_port)
 grep -q '[$]' "$tmp/company.json" && { echo "load.sh: the body has a \$, which nginx's return would expand" >&2; exit 1; }
 body=$(sed -e 's/\\/\\\\/g' -e "s/'/\\\\'/g" "$tmp/company.json")
 user=""; [ "$(id -u)" -eq 0 ] && user="user root;"
@@ -110,12 +95,70 @@ CONF
 npid=$!
 for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$nport/company.json" && break; sleep 0.05; done
 psize=$(curl -sf "http://127.0.0.1:$nport/company.json" | wc -c)
-TB_PATH=/company.json wrk -t"$wthreads" -c"$conns" -d"${secs}s" --timeout 10s -s "$root/bench/api/mixed.lua" \
-  "http://127.0.0.1:$nport" >"$tmp/peer.out" 2>&1
-peer=$(grep '^RESULT' "$tmp/peer.out" | sed 's/^RESULT //')
-echo "nginx $("$nginx" -v 2>&1 | sed 's/.*nginx\///')  $peer (static body $psize bytes, $(nproc) workers)"
-tb_rps=$(sed 's/.*req_per_s=\([0-9]*\).*/\1/' <<<"$tb")
-peer_rps=$(sed 's/.*req_per_s=\([0-9]*\).*/\1/' <<<"$peer")
-awk -v a="$tb_rps" -v b="$peer_rps" 'BEGIN { printf "ratio: tradebridge / nginx = %.1f%% of the peer'"'"'s req/s\n", 100 * a / b }'
+[ "$psize" -eq "$size" ] || { echo "load.sh: nginx answers $psize bytes, TradeBridge $size" >&2; exit 1; }
+
+echo "TradeBridge $(git -C "$root" rev-parse --short HEAD) on $(nproc) cores, $(date -u '+%Y-%m-%d %H:%M UTC')," \
+  "load average $(cut -d' ' -f1-3 /proc/loadavg): $conns connections, $secs s per phase, $rounds rounds," \
+  "wrk with $wthreads threads on the same cores; server: $(sed -n 's/.*(\([0-9]* worker threads\).*/\1/p' "$tmp/serve.out");" \
+  "nginx $("$nginx" -v 2>&1 | sed 's/.*nginx\///'), $(nproc) workers; body $size bytes"
+rss_start=$(rss_kib "$spid")
+# Server RSS once a second while the load runs.
+( while kill -0 "$spid" 2>/dev/null; do rss_kib "$spid" >>"$tmp/rss" || true; sleep 1; done ) &
+sampler=$!
+
+# CPU time (user + system, clock ticks) of the given processes so far.
+cpu_ticks() { local t=0 p; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$t"; }
+hz=$(getconf CLK_TCK)
+nworkers=$(pgrep -P "$npid" | tr '\n' ' ')
+
+# run NAME URL WRITE_PCT [TB_PATH]: one wrk phase; prints its RESULT line
+# and the server's CPU time per request (less sensitive than req/s to other
+# load on a shared machine).
+run() {
+  local out="$tmp/$1.out" pids=$spid
+  [ "$1" = nginx ] && pids=$nworkers
+  # shellcheck disable=SC2086
+  local c0; c0=$(cpu_ticks $pids)
+  WRITE_PCT=$3 TB_PATH=${4:-} wrk -t"$wthreads" -c"$conns" -d"${secs}s" --timeout 10s \
+    -s "$root/bench/api/mixed.lua" "$2" >"$out" 2>"$tmp/$1.err"
+  # shellcheck disable=SC2086
+  local c1; c1=$(cpu_ticks $pids)
+  local res; res=$(grep '^RESULT' "$out" | sed 's/^RESULT //')
+  local n; n=$(sed 's/^requests=\([0-9]*\).*/\1/' <<<"$res")
+  res="$res cpu_us_per_req=$(awk -v t=$((c1 - c0)) -v hz="$hz" -v n="$n" 'BEGIN { printf "%.1f", t / hz * 1e6 / n }')"
+  printf '%-7s %s\n' "$1" "$res"
+  [ -s "$tmp/$1.err" ] && sed "s/^/$1 wrk: /" "$tmp/$1.err" | head -3
+  [ "$1" = nginx ] || grep -q 'non2xx=0 socket_errors=0' <<<"$res" || echo "$1" >>"$tmp/failed"
+  sed 's/.*req_per_s=\([0-9]*\).*/\1/' <<<"$res" >"$tmp/$1.rps"
+  sed 's/.*cpu_us_per_req=\([0-9.]*\).*/\1/' <<<"$res" >"$tmp/$1.cpu"
+}
+for r in $(seq "$rounds"); do
+  echo "round $r"
+  for p in $phases; do
+    case $p in
+      reads) run reads "$base" 0 ;;
+      writes) run writes "$base" 100 ;;
+      mixed) run mixed "$base" "${WRITE_PCT:-20}" ;;
+      nginx) run nginx "http://127.0.0.1:$nport" 0 /company.json ;;
+      *) echo "load.sh: unknown phase $p" >&2; exit 1 ;;
+    esac
+  done
+  if [ -s "$tmp/reads.rps" ] && [ -s "$tmp/nginx.rps" ]; then
+    awk -v a="$(cat "$tmp/reads.rps")" -v b="$(cat "$tmp/nginx.rps")" \
+      'BEGIN { printf "ratio   reads / nginx = %.2f (req/s)", a / b }'
+    awk -v a="$(cat "$tmp/reads.cpu")" -v b="$(cat "$tmp/nginx.cpu")" \
+      'BEGIN { printf ", nginx / reads = %.2f (CPU time per request)\n", b / a }'
+  fi
+done
+
+kill "$sampler" 2>/dev/null || true; wait "$sampler" 2>/dev/null || true; sampler=""
+rss_end=$(rss_kib "$spid")
+n=$(wc -l <"$tmp/rss")
+rss_mid=$(sed -n "$(( (n + 1) / 2 ))p" "$tmp/rss")
+rss_max=$(sort -n "$tmp/rss" | tail -1)
+echo "server  rss_kib start=$rss_start middle=$rss_mid end=$rss_end max=$rss_max, $n samples"
+kill -TERM "$spid"; wait "$spid" || { echo "load.sh: the server did not stop cleanly" >&2; exit 1; }
+spid=""
 # The load test passes only without a single error.
-grep -q 'non2xx=0 socket_errors=0' <<<"$tb" || { echo "load.sh: tradebridge answered with errors" >&2; exit 1; }
+[ -s "$tmp/failed" ] && { echo "load.sh: tradebridge answered with errors in: $(sort -u "$tmp/failed" | tr '\n' ' ')" >&2; exit 1; }
+exit 0

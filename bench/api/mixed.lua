@@ -7,6 +7,7 @@ local token = os.getenv("TB_TOKEN")
 local company = os.getenv("TB_COMPANY_ID")
 local write_pct = tonumber(os.getenv("WRITE_PCT") or "20")
 local peer_path = os.getenv("TB_PATH")
+if peer_path == "" then peer_path = nil end
 local threads = {}
 
 function setup(thread)

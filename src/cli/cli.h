@@ -35,6 +35,7 @@ struct cli_subcommand {
  * server's option table, so the page, --help and the README cannot drift. */
 void cli_print_man(FILE *f, const struct cli_subcommand *cmds, size_t n, const char *version);
 int cli_routes_main(int argc, char **argv);
+int cli_trade_main(int argc, char **argv);
 
 /* Shared by the subcommands (cli_common.c). */
 const char *cli_db_path(const char *flag_value);   /* --db, else TRADEBRIDGE_DB, else default */
@@ -55,5 +56,7 @@ int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(print
  * set (EFBIG past max bytes). */
 char *cli_read_file(const char *path, size_t max, size_t *len);
 int cli_read_secret(char *buf, size_t n);
+/* An organization named by its id or its name (the CLI's --org). */
+int cli_resolve_org(struct store *st, const char *org, int64_t *id, struct tb_err *err);
 
 #endif

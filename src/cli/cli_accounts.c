@@ -53,21 +53,6 @@ static int parse(const char *cmd, int argc, char **argv, struct common *o, const
     return optind;
 }
 
-static int resolve_org(struct store *st, const char *org, int64_t *id, struct tb_err *err)
-{
-    char *end;
-    long long n = strtoll(org, &end, 10);
-    if (*org && !*end && n > 0) {
-        json_t *o;
-        struct tb_actor sys = actor_system();
-        if (store_org_get(st, &sys, n, &o, err) < 0)
-            return -1;
-        json_decref(o);
-        *id = n;
-        return 0;
-    }
-    return store_org_by_name(st, org, id, err);
-}
 
 
 typedef int (*list_fn)(struct store *, const struct tb_actor *, const struct list_query *, struct list_page *,
@@ -255,7 +240,7 @@ int cli_user_main(int argc, char **argv)
         int64_t org_id = 0, user_id = 0;
         int rc;
         if (add) {
-            rc = resolve_org(st, o.org, &org_id, &err);
+            rc = cli_resolve_org(st, o.org, &org_id, &err);
             sys.tenant_id = org_id;
             if (rc == 0)
                 rc = store_begin(st, &err);
@@ -291,7 +276,7 @@ int cli_user_main(int argc, char **argv)
         struct tb_actor sys = actor_system();
         int rc = EXIT_OK;
         if (o.org) {
-            if (resolve_org(st, o.org, &sys.tenant_id, &err) < 0) {
+            if (cli_resolve_org(st, o.org, &sys.tenant_id, &err) < 0) {
                 store_close(st);
                 return cli_fail("user list", &err);
             }

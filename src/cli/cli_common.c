@@ -170,3 +170,19 @@ char *cli_read_file(const char *path, size_t max, size_t *len)
     }
     return b;
 }
+
+int cli_resolve_org(struct store *st, const char *org, int64_t *id, struct tb_err *err)
+{
+    char *end;
+    long long n = strtoll(org, &end, 10);
+    if (*org && !*end && n > 0) {
+        json_t *o;
+        struct tb_actor sys = actor_system();
+        if (store_org_get(st, &sys, n, &o, err) < 0)
+            return -1;
+        json_decref(o);
+        *id = n;
+        return 0;
+    }
+    return store_org_by_name(st, org, id, err);
+}

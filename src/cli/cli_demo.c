@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/training_cli.h"
 #include "cli/demo.h"
 #include "core/auth.h"
 
@@ -59,6 +60,11 @@ int demo_build(struct store *st, uint64_t seed, struct demo_counts *counts, stru
     memset(counts, 0, sizeof *counts);
     if (store_org_create(st, &sys, "foundation", "Export Trainee Foundation", NULL, 0, &foundation, err) < 0)
         return -1;
+    /* The foundation's default curriculum (ITM@1), which every cohort follows. */
+    json_t *curriculum;
+    if (training_import_default(st, &sys, foundation, &curriculum, err) < 0)
+        return -1;
+    json_decref(curriculum);
     for (size_t i = 0; i < sizeof operators / sizeof operators[0]; i++)
         if (store_org_create(st, &sys, "operator", operators[i].name, operators[i].country, foundation,
                              &people.operators[i], err) < 0)
@@ -90,7 +96,9 @@ int demo_build(struct store *st, uint64_t seed, struct demo_counts *counts, stru
             if (org == people.operators[k] && !people.coordinators[k])
                 people.coordinators[k] = user;
     }
-    return demo_programme_build(st, &people, seed, counts, err);
+    if (demo_programme_build(st, &people, seed, counts, err) < 0)
+        return -1;
+    return demo_training(st, seed, err);
 }
 
 int cli_demo_main(int argc, char **argv)

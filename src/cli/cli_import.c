@@ -27,21 +27,6 @@ static int code_known(int list, const char *code)
     return codes_find((enum code_list)list, code) != NULL;
 }
 
-static int resolve_org(struct store *st, const char *org, int64_t *id, struct tb_err *err)
-{
-    char *end;
-    long long n = strtoll(org, &end, 10);
-    if (*org && !*end && n > 0) {
-        json_t *o;
-        struct tb_actor sys = actor_system();
-        if (store_org_get(st, &sys, n, &o, err) < 0)
-            return -1;
-        json_decref(o);
-        *id = n;
-        return 0;
-    }
-    return store_org_by_name(st, org, id, err);
-}
 
 /* The whole file, at most CSV_IMPORT_MAX_BYTES (+1 to notice a larger one). */
 static char *read_file(const char *path, size_t *len, struct tb_err *err)
@@ -130,7 +115,7 @@ int cli_import_main(int argc, char **argv)
     int64_t org_id;
     json_t *report = NULL, *ids = NULL;
     struct tb_actor sys = actor_system();
-    int rc = resolve_org(st, org, &org_id, &err);
+    int rc = cli_resolve_org(st, org, &org_id, &err);
     if (rc < 0 && err.status == 404)
         tb_fail(&err, 404, "not_found", "org", "--org: no organization '%s'", org);
     if (rc == 0)

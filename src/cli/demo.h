@@ -57,4 +57,9 @@ int demo_credentials(struct store *st, const char *public_url, const char *kek, 
 int demo_programme_build(struct store *st, const struct demo_people *people, uint64_t seed,
                          struct demo_counts *counts, struct tb_err *err);
 
+/* The training part (demo_training.c): a learning plan for every signed or
+ * completed placement, with deliverables in every state, reviews, test
+ * attempts and self-assessments. */
+int demo_training(struct store *st, uint64_t seed, struct tb_err *err);
+
 #endif

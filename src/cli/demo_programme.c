@@ -1320,7 +1320,7 @@ static int new_user(struct demo *d, int home, const char *email, const char *nam
 static int write_cohorts(struct demo *d, struct tb_err *err)
 {
     static const char *const season[3] = {"2026 spring", "2026 autumn", "2027 spring"};
-    static const char *const curriculum[3] = {"2026.1", "2026.2", "2027.1"};
+    static const char *const curriculum[3] = {"ITM@1", "ITM@1", "ITM@1"};   /* the foundation's default */
     for (int h = 0; h < HOME__MAX; h++) {
         struct tb_actor a = op_actor(d, h);
         for (int c = 0; c < 3; c++) {

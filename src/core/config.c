@@ -29,12 +29,18 @@ const struct config_option config_options[] = {
     {"--secure-cookies", "TRADEBRIDGE_SECURE_COOKIES", "0|1", "0", "mark cookies Secure; set when served over TLS"},
     {"--max-body", "TRADEBRIDGE_MAX_BODY", "BYTES", "1048576", "largest request body accepted (413 above)"},
     {"--connection-timeout", "TRADEBRIDGE_CONNECTION_TIMEOUT", "SECONDS", "30", "idle connections are closed after this"},
+    {"--request-timeout", "TRADEBRIDGE_REQUEST_TIMEOUT", "SECONDS", "15", "a request head must arrive within this; its body within this more plus 1 s per 64 KiB"},
+    {"--max-connections-per-address", "TRADEBRIDGE_MAX_CONNECTIONS_PER_ADDRESS", "N", "32", "open connections one client address may hold; 0 = no limit"},
     {"--session-idle", "TRADEBRIDGE_SESSION_IDLE", "SECONDS", "7200", "a session ends after this long without a request"},
     {"--session-max", "TRADEBRIDGE_SESSION_MAX", "SECONDS", "43200", "a session ends this long after login"},
     {"--log-level", "TRADEBRIDGE_LOG_LEVEL", "LEVEL", "info", "debug, info (one line per request), warn or error"},
     {"--web-dir", "TRADEBRIDGE_WEB_DIR", "DIR", "", "serve the web UI from this folder instead of the copy built in"},
     {"--password-cost", "TRADEBRIDGE_PASSWORD_COST", "COST", "interactive", "Argon2id cost: interactive, moderate or min (tests only)"},
+    {"--attachment-max", "TRADEBRIDGE_ATTACHMENT_MAX", "BYTES", "10485760",
+     "largest file attached to a training deliverable (at most 50 MiB; 413 above)"},
     {NULL, "TRADEBRIDGE_KEK", "BASE64", "", "key-encryption key (32 bytes, base64) for signing keys at rest"},
+    {"--trusted-proxies", "TRADEBRIDGE_TRUSTED_PROXIES", "LIST", "", "reverse proxies (addresses or CIDRs, comma-separated) whose X-Forwarded-For/Forwarded is believed"},
+    {"--password-threads", "TRADEBRIDGE_PASSWORD_THREADS", "N", "0", "threads hashing passwords (Argon2id, 64 MiB each); 0 = one per CPU core"},
     {NULL, NULL, NULL, NULL, NULL},
 };
 
@@ -50,13 +56,21 @@ static const struct binding bindings[] = {
     {OFF(secure_cookies), K_BOOL, 0, 1},
     {OFF(max_body), K_LONG, 1024, 1L << 30},
     {OFF(connection_timeout), K_INT, 1, 3600},
+    {OFF(request_timeout), K_INT, 1, 3600},
+    {OFF(max_connections_per_address), K_INT, 0, 1000},
     {OFF(session_idle), K_INT, 60, 30 * 86400},
     {OFF(session_max), K_INT, 60, 90 * 86400},
     {OFF(log_level), K_STR, 0, 0},
     {OFF(web_dir), K_STR, 0, 0},
     {OFF(password_cost), K_STR, 0, 0},
+    {OFF(attachment_max), K_LONG, 1024, 50L << 20},
     {OFF(key_encryption_key), K_STR, 0, 0},
+    {OFF(trusted_proxies), K_STR, 0, 0},
+    {OFF(password_threads), K_INT, 0, 64},
 };
+
+_Static_assert(sizeof bindings / sizeof bindings[0] == sizeof config_options / sizeof config_options[0] - 1,
+               "one binding per option (the table ends with a NULL row)");
 
 static int set_value(struct config *c, size_t i, const char *value, const char *name,
                      struct tb_err *err)
@@ -88,7 +102,7 @@ void config_defaults(struct config *c)
     }
 }
 
-static int check(const struct config *c, struct tb_err *err)
+static int check(struct config *c, struct tb_err *err)
 {
     static const char *const levels[] = {"debug", "info", "warn", "error"};
     int ok = 0;
@@ -104,6 +118,11 @@ static int check(const struct config *c, struct tb_err *err)
         return tb_fail(err, 400, "usage", "--listen", "--listen: expected HOST:PORT, got '%s'", c->listen);
     if (strncmp(c->public_url, "http://", 7) && strncmp(c->public_url, "https://", 8))
         return tb_fail(err, 400, "usage", "--public-url", "--public-url: expected an http(s) URL");
+    char bad[80];
+    if (proxy_list_parse(c->trusted_proxies, &c->proxies, bad, sizeof bad) < 0)
+        return tb_fail(err, 400, "usage", "--trusted-proxies",
+                       "--trusted-proxies: '%s' is not an IP address or CIDR (at most %d entries)", bad,
+                       PROXY_NETS_MAX);
     return 0;
 }
 

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "core/error.h"
+#include "core/proxy.h"
 
 struct config {
     const char *db_path;
@@ -23,13 +24,19 @@ struct config {
     const char *smtp_password;
     int secure_cookies;            /* set the Secure flag (behind TLS) */
     long max_body;                 /* bytes */
-    int connection_timeout;        /* seconds */
+    int connection_timeout;        /* seconds a connection may stay idle */
+    int request_timeout;           /* seconds to receive a request head (body: more, see server.c) */
+    int max_connections_per_address; /* 0 = no limit */
     int session_idle;              /* seconds without a request before a session ends */
     int session_max;               /* seconds after login a session ends regardless */
     const char *log_level;         /* debug, info, warn, error */
     const char *web_dir;           /* serve the UI from this folder instead of the binary */
     const char *password_cost;     /* interactive, moderate, min */
+    long attachment_max;           /* bytes: a deliverable's file (training) */
     const char *key_encryption_key;/* base64 32 bytes: encrypts signing keys at rest */
+    const char *trusted_proxies;   /* addresses/CIDRs whose X-Forwarded-For is believed */
+    struct proxy_list proxies;     /* trusted_proxies, parsed by config_parse */
+    int password_threads;          /* Argon2id threads; 0 = one per core */
 };
 
 struct config_option {

@@ -134,6 +134,50 @@ void urn_uuid(char out[46])
              u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
 }
 
+/* Each competency of the plan: an Alignment and a ResultDescription (its
+ * levels as RubricCriterionLevels) of the achievement, and the subject's
+ * Result naming the level reached. Returns the results (new reference). */
+static json_t *competency_results(const struct ob3_input *in, json_t *alignments, json_t *achievement)
+{
+    json_t *results = json_array(), *descriptions = json_array();
+    size_t i, k;
+    json_t *c, *l;
+    json_array_foreach(in->competencies, i, c) {
+        const char *id = json_string_value(json_object_get(c, "id"));
+        char *rd = NULL;
+        if (!id || asprintf(&rd, "%s#competency-%s", in->achievement_url, id) < 0)
+            continue;
+        json_t *al = json_pack("{s:[s], s:O, s:s, s:s, s:s, s:s}", "type", "Alignment", "targetName",
+                               json_object_get(c, "title"), "targetUrl", rd, "targetCode", id, "targetFramework",
+                               in->framework ? in->framework : "", "targetType", "ceasn:Competency");
+        json_t *levels = json_array();
+        json_array_foreach(json_object_get(c, "levels"), k, l) {
+            long long n = (long long)json_integer_value(json_object_get(l, "level"));
+            json_array_append_new(levels, json_pack("{s:o, s:[s], s:o, s:O, s:o}", "id",
+                                                    json_sprintf("%s-level-%lld", rd, n), "type",
+                                                    "RubricCriterionLevel", "name", json_sprintf("Level %lld", n),
+                                                    "description", json_object_get(l, "description"), "level",
+                                                    json_sprintf("%lld", n)));
+        }
+        json_array_append(alignments, al);
+        json_array_append_new(descriptions, json_pack("{s:s, s:[s], s:O, s:s, s:[O], s:o}", "id", rd, "type",
+                                                      "ResultDescription", "name", json_object_get(c, "title"),
+                                                      "resultType", "RubricCriterionLevel", "alignment", al,
+                                                      "rubricCriterionLevel", levels));
+        json_t *reached = json_object_get(c, "reached");
+        if (json_is_integer(reached))
+            json_array_append_new(results, json_pack("{s:[s], s:s, s:o}", "type", "Result", "resultDescription", rd,
+                                                     "achievedLevel", json_sprintf("%s-level-%lld", rd,
+                                                                                   (long long)json_integer_value(reached))));
+        json_decref(al);
+        free(rd);
+    }
+    if (json_array_size(descriptions))
+        json_object_set(achievement, "resultDescription", descriptions);
+    json_decref(descriptions);
+    return results;
+}
+
 json_t *ob3_credential(const struct ob3_input *in)
 {
     const json_t *ach = in->achievement;
@@ -156,6 +200,7 @@ json_t *ob3_credential(const struct ob3_input *in)
                                     "Achievement", "name", json_object_get(ach, "name"), "description",
                                     json_object_get(ach, "description"), "criteria", "narrative",
                                     json_object_get(ach, "criteria"), "achievementType", "Certificate");
+    json_t *results = competency_results(in, alignments, achievement);
     if (json_array_size(alignments))
         json_object_set(achievement, "alignment", alignments);
     json_decref(alignments);
@@ -167,6 +212,9 @@ json_t *ob3_credential(const struct ob3_input *in)
         json_object_set_new(achievement, "image", json_pack("{s:s, s:s}", "id", image, "type", "Image"));
 
     json_t *subject = json_pack("{s:[s], s:o}", "type", "AchievementSubject", "achievement", achievement);
+    if (json_array_size(results))
+        json_object_set(subject, "result", results);
+    json_decref(results);
     json_t *identifiers = json_array();
     if (in->email && *in->email) {
         /* Salted hash: an employer who is told the address can check it;
@@ -201,10 +249,21 @@ json_t *ob3_credential(const struct ob3_input *in)
                            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json", "id", in->credential_id,
                            "type", "VerifiableCredential", "OpenBadgeCredential", "issuer", issuer, "validFrom",
                            in->valid_from, "name", json_object_get(ach, "name"), "credentialSubject", subject);
+    json_t *evidence = json_array();
     if (in->evidence_name)
-        json_object_set_new(vc, "evidence", json_pack("[{s:[s], s:s, s:s}]", "type", "Evidence", "name",
-                                                      in->evidence_name, "description",
-                                                      in->evidence_description ? in->evidence_description : ""));
+        json_array_append_new(evidence, json_pack("{s:[s], s:s, s:s}", "type", "Evidence", "name", in->evidence_name,
+                                                  "description", in->evidence_description ? in->evidence_description : ""));
+    json_t *e;
+    json_array_foreach(in->evidence, i, e) {
+        json_t *x = json_pack("{s:[s], s:O, s:O, s:O}", "type", "Evidence", "name", json_object_get(e, "name"),
+                              "description", json_object_get(e, "description"), "genre", json_object_get(e, "genre"));
+        if (x && json_is_string(json_object_get(e, "id")))
+            json_object_set(x, "id", json_object_get(e, "id"));
+        json_array_append_new(evidence, x);
+    }
+    if (json_array_size(evidence))
+        json_object_set(vc, "evidence", evidence);
+    json_decref(evidence);
     if (in->status)
         json_object_set_new(vc, "credentialStatus", in->status);
     return vc;

@@ -44,7 +44,15 @@ struct ob3_input {
     const char *holder_name;       /* in clear (printed on the certificate); may be NULL */
     const char *evidence_name, *evidence_description;   /* may be NULL */
     const char *valid_from;        /* dateTime */
-    json_t *status;                /* array of credentialStatus entries (stolen) */
+    json_t *status;                /* the credentialStatus entry (stolen) */
+    /* Training (issue 12), may be NULL: the competencies of the learning plan
+     * ([{id, title, levels: [{level, description}], reached: level | null}])
+     * become Alignments and ResultDescriptions of the achievement and Results
+     * of the subject; evidence entries ([{id?, name, description, genre}]) of
+     * the approved deliverables follow the placement's. */
+    const json_t *competencies;
+    const char *framework;         /* the curriculum they come from, e.g. "ITM@1 International trade management" */
+    const json_t *evidence;
 };
 /* An unsigned OpenBadgeCredential (VC 2.0 + OB 3.0.3 contexts). */
 json_t *ob3_credential(const struct ob3_input *in);

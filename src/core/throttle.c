@@ -1,38 +1,46 @@
 /*
- * throttle.c - fixed-size table of failure counters. When the table is full
- * the oldest entry is replaced, so memory stays bounded under a flood of
- * distinct keys (an attacker rotating addresses cannot grow it).
+ * throttle.c - event counters in a balanced tree (POSIX tsearch: no hash a
+ * flood of chosen keys could degrade) with a least-recently-hit list, which
+ * is the eviction order of bounded tables and the expiry order of all.
  */
 #include "throttle.h"
 
 #include <pthread.h>
-#include <sodium.h>
+#include <search.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/queue.h>
 
-#define THROTTLE_SLOTS 4096
-#define THROTTLE_KEY 96
-
-struct slot {
-    char key[THROTTLE_KEY];
+struct counter {
+    TAILQ_ENTRY(counter) lru;   /* head: hit least recently */
     int64_t window_start;
-    int failures;
+    int count;
+    char key[];
 };
 
 struct throttle {
     pthread_mutex_t lock;
-    int max_failures, window;
-    struct slot slots[THROTTLE_SLOTS];
+    int max, window;
+    size_t capacity, size;
+    void *root;
+    TAILQ_HEAD(, counter) lru;
 };
 
-struct throttle *throttle_new(int max_failures, int window_seconds)
+static int cmp(const void *a, const void *b)
+{
+    return strcmp(((const struct counter *)a)->key, ((const struct counter *)b)->key);
+}
+
+struct throttle *throttle_new(int max_events, int window_seconds, size_t capacity)
 {
     struct throttle *t = calloc(1, sizeof *t);
     if (!t)
         return NULL;
     pthread_mutex_init(&t->lock, NULL);
-    t->max_failures = max_failures;
+    t->max = max_events;
     t->window = window_seconds;
+    t->capacity = capacity;
+    TAILQ_INIT(&t->lru);
     return t;
 }
 
@@ -40,77 +48,108 @@ void throttle_free(struct throttle *t)
 {
     if (!t)
         return;
+    tdestroy(t->root, free);
     pthread_mutex_destroy(&t->lock);
     free(t);
 }
 
-static size_t slot_of(const char *key)
+static struct counter *lookup(struct throttle *t, const char *key)
 {
-    unsigned char h[8];
-    crypto_generichash(h, sizeof h, (const unsigned char *)key, strlen(key), NULL, 0);
-    uint64_t v;
-    memcpy(&v, h, sizeof v);
-    return (size_t)(v % THROTTLE_SLOTS);
+    size_t n = strlen(key);
+    struct counter *probe = malloc(sizeof *probe + n + 1);
+    if (!probe)
+        return NULL;
+    memcpy(probe->key, key, n + 1);
+    void *found = tfind(probe, &t->root, cmp);
+    free(probe);
+    return found ? *(struct counter **)found : NULL;
 }
 
-/* Linear probing over 8 neighbours; returns the key's slot, or the stalest
- * neighbour to reuse when `create` is set. */
-static struct slot *find(struct throttle *t, const char *key, int create, int64_t now)
+static void drop(struct throttle *t, struct counter *e)
 {
-    size_t base = slot_of(key);
-    struct slot *victim = NULL;
-    for (size_t i = 0; i < 8; i++) {
-        struct slot *s = &t->slots[(base + i) % THROTTLE_SLOTS];
-        if (!strncmp(s->key, key, THROTTLE_KEY - 1) && s->key[0])
-            return s;
-        if (!s->key[0]) {
-            if (!victim || victim->key[0])
-                victim = s;   /* an empty slot beats any occupied one */
-        } else if (!victim || (victim->key[0] && s->window_start < victim->window_start)) {
-            victim = s;
-        }
-    }
-    if (!create)
-        return NULL;
-    memset(victim, 0, sizeof *victim);
-    strncpy(victim->key, key, THROTTLE_KEY - 1);
-    victim->window_start = now;
-    return victim;
+    tdelete(e, &t->root, cmp);
+    TAILQ_REMOVE(&t->lru, e, lru);
+    t->size--;
+    free(e);
+}
+
+static int expired(const struct throttle *t, const struct counter *e, int64_t now)
+{
+    return now - e->window_start >= t->window;
 }
 
 int throttle_check(struct throttle *t, const char *key, int64_t now)
 {
     pthread_mutex_lock(&t->lock);
     int wait = 0;
-    struct slot *s = find(t, key, 0, now);
-    if (s && s->failures >= t->max_failures) {
-        int64_t until = s->window_start + t->window;
-        if (now < until)
-            wait = (int)(until - now);
-        else
-            memset(s, 0, sizeof *s);
-    }
+    struct counter *e = lookup(t, key);
+    if (e && expired(t, e, now))
+        drop(t, e);
+    else if (e && e->count >= t->max)
+        wait = (int)(e->window_start + t->window - now);
     pthread_mutex_unlock(&t->lock);
     return wait;
 }
 
-void throttle_fail(struct throttle *t, const char *key, int64_t now)
+void throttle_hit(struct throttle *t, const char *key, int64_t now)
 {
     pthread_mutex_lock(&t->lock);
-    struct slot *s = find(t, key, 1, now);
-    if (now - s->window_start >= t->window) {
-        s->window_start = now;
-        s->failures = 0;
+    struct counter *e = lookup(t, key);
+    if (e) {
+        TAILQ_REMOVE(&t->lru, e, lru);
+        if (expired(t, e, now)) {
+            e->window_start = now;
+            e->count = 0;
+        }
+    } else {
+        /* Whatever was hit least recently and whose window is over goes first. */
+        struct counter *old;
+        while ((old = TAILQ_FIRST(&t->lru)) && expired(t, old, now))
+            drop(t, old);
+        if (t->capacity && t->size >= t->capacity)
+            drop(t, TAILQ_FIRST(&t->lru));
+        size_t n = strlen(key);
+        e = calloc(1, sizeof *e + n + 1);
+        if (!e) {
+            pthread_mutex_unlock(&t->lock);
+            return;
+        }
+        memcpy(e->key, key, n + 1);
+        e->window_start = now;
+        if (!tsearch(e, &t->root, cmp)) {
+            free(e);
+            pthread_mutex_unlock(&t->lock);
+            return;
+        }
+        t->size++;
     }
-    s->failures++;
+    e->count++;
+    TAILQ_INSERT_TAIL(&t->lru, e, lru);
+    pthread_mutex_unlock(&t->lock);
+}
+
+void throttle_forgive(struct throttle *t, const char *key)
+{
+    pthread_mutex_lock(&t->lock);
+    struct counter *e = lookup(t, key);
+    if (e && e->count > 0)
+        e->count--;
     pthread_mutex_unlock(&t->lock);
 }
 
 void throttle_reset(struct throttle *t, const char *key)
 {
     pthread_mutex_lock(&t->lock);
-    struct slot *s = find(t, key, 0, 0);
-    if (s)
-        memset(s, 0, sizeof *s);
+    struct counter *e = lookup(t, key);
+    if (e)
+        drop(t, e);
     pthread_mutex_unlock(&t->lock);
+}
+
+size_t throttle_size(struct throttle *t)
+{
+    pthread_mutex_lock(&t->lock);
+    size_t n = t->size;
+    pthread_mutex_unlock(&t->lock);
+    return n;
 }

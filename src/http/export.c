@@ -672,3 +672,20 @@ int export_store_list(struct request *r, struct response *res, enum export_forma
     struct store_ctx c = {list};
     return export_pages(r, res, fmt, collection, q, store_page, &c, NULL, err);
 }
+
+int export_send_rows(struct request *r, struct response *res, enum export_format fmt, const char *collection,
+                     const json_t *rows, struct tb_err *err)
+{
+    struct export_writer *w;
+    char *data;
+    size_t len;
+    if (export_writer_new(fmt, collection, &w, err) < 0)
+        return -1;
+    if (export_writer_rows(w, rows, err) < 0) {
+        export_writer_free(w);
+        return -1;
+    }
+    if (export_writer_finish(w, &data, &len, err) < 0)
+        return -1;
+    return send_file(r, res, fmt, collection, data, len, err);
+}

@@ -60,4 +60,8 @@ int export_store_list(struct request *r, struct response *res, enum export_forma
                       const char *collection, export_store_list_fn list, const struct list_query *q,
                       struct tb_err *err);
 
+/* Rows already built (a report): the whole file as the download. */
+int export_send_rows(struct request *r, struct response *res, enum export_format fmt, const char *collection,
+                     const json_t *rows, struct tb_err *err);
+
 #endif

@@ -9,7 +9,9 @@
 #include <strings.h>
 #include <time.h>
 
+#include "core/proxy.h"
 #include "core/throttle.h"
+#include "http/authwork.h"
 #include "http/handlers.h"
 
 const struct field_spec login_fields[] = {
@@ -45,17 +47,6 @@ const struct field_spec password_reset_confirm_fields[] = {
 #define INVITE_TTL (72 * 3600)
 #define RESET_TTL (3600)
 
-static char dummy_hash[PW_HASH_MAX];
-static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
-
-/* Unknown accounts are checked against a real hash too, so the time a
- * failed login takes does not reveal whether the address is registered. */
-static void make_dummy_hash(void)
-{
-    struct tb_err e;
-    auth_hash_password("not-a-real-password-0123456789", dummy_hash, &e);
-}
-
 static const char *cookie_value(struct request *r, const char *token, int max_age)
 {
     return arena_printf(r->arena, "tb_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s",
@@ -82,45 +73,62 @@ static json_t *me_json(struct request *r, int64_t user_id, const char *csrf, str
     return me;
 }
 
-static void lower(char *dst, size_t n, const char *src)
+/*
+ * What limits signing in (counts in authwork.c):
+ *  - failed logins per real account (by user id, in a table only accounts
+ *    enter, so no flood of other keys can push a count out), per unknown
+ *    e-mail (so an unknown address behaves like a known one), and per client
+ *    address (IPv6 by /64). An attempt counts as failed from the moment its
+ *    hash is queued, so concurrent guesses cannot slip past the limit; a
+ *    correct password takes the count back (and clears the account's).
+ *  - successful logins per account and per address, so a client that knows
+ *    a password cannot keep the hashing threads busy.
+ * Password-reset requests have budgets of their own and never count here.
+ */
+static int too_many(struct request *r, struct response *res, int wait, const char *what,
+                    struct tb_err *err)
 {
-    size_t i = 0;
-    for (; src[i] && i + 1 < n; i++)
-        dst[i] = (src[i] >= 'A' && src[i] <= 'Z') ? (char)(src[i] + 32) : src[i];
-    dst[i] = '\0';
-}
-
-static int throttled(struct request *r, struct response *res, const char *acct_key,
-                     const char *addr_key, struct tb_err *err)
-{
-    int64_t now = time(NULL);
-    int wait = throttle_check(http_throttle_account(), acct_key, now);
-    int wait2 = throttle_check(http_throttle_address(), addr_key, now);
-    if (wait2 > wait)
-        wait = wait2;
-    if (!wait)
-        return 0;
     res->retry_after = arena_printf(r->arena, "%d", wait);
-    return tb_fail(err, 429, "too_many_attempts", "",
-                   "too many failed attempts; try again in %d minute(s)", (wait + 59) / 60);
+    return tb_fail(err, 429, "too_many_attempts", "", "%s; try again in %d minute(s)", what,
+                   (wait + 59) / 60);
 }
 
-int h_login(struct request *r, struct response *res, struct tb_err *err)
+static void address_key(struct request *r, char out[CLIENT_ADDR_LEN + 8])
 {
-    const char *email = json_string_value(json_object_get(r->body, "email"));
-    const char *password = json_string_value(json_object_get(r->body, "password"));
-    /* The account's throttle key is a hash of the lower-cased address: an
-     * address of 254 characters does not fit the throttle's key, and a cut one
-     * would share its counter with other addresses. */
-    char acct_key[80], addr_key[80], *low = arena_alloc(r->arena, strlen(email) + 1);
-    lower(low, strlen(email) + 1, email);
-    unsigned char h[32];
-    crypto_generichash(h, sizeof h, (const unsigned char *)low, strlen(low), NULL, 0);
-    memcpy(acct_key, "a:", 2);
-    sodium_bin2hex(acct_key + 2, sizeof acct_key - 2, h, sizeof h);
-    snprintf(addr_key, sizeof addr_key, "i:%s", r->client_addr);
-    if (throttled(r, res, acct_key, addr_key, err) < 0)
-        return -1;
+    proxy_throttle_key(r->client_addr, out);
+}
+
+/* "u:ID" for an account, "e:address" (lower case) for an unknown e-mail. */
+static void account_key(int64_t user_id, const char *email, char out[300])
+{
+    if (user_id > 0) {
+        snprintf(out, 300, "u:%lld", (long long)user_id);
+        return;
+    }
+    size_t i = 0;
+    out[i++] = 'e';
+    out[i++] = ':';
+    for (; *email && i + 1 < 300; email++)
+        out[i++] = (*email >= 'A' && *email <= 'Z') ? (char)(*email + 32) : *email;
+    out[i] = '\0';
+}
+
+static struct throttle *failures_of(int64_t user_id)
+{
+    return user_id > 0 ? auth_limits()->fail_account : auth_limits()->fail_unknown;
+}
+
+/* First call: checks the limits, counts the attempt and queues the hash. */
+static int login_start(struct request *r, struct response *res, const char *email,
+                       const char *password, const char *addr, struct tb_err *err)
+{
+    const struct auth_limits *lim = auth_limits();
+    int64_t now = time(NULL);
+    int wait = throttle_check(lim->fail_address, addr, now);
+    if (wait)
+        return too_many(r, res, wait, "too many failed attempts from your address", err);
+    if ((wait = throttle_check(lim->ok_address, addr, now)))
+        return too_many(r, res, wait, "too many sign-ins from your address", err);
     struct user_auth u;
     struct tb_err e;
     int found = store_user_auth_by_email(r->store, email, &u, &e) == 0;
@@ -128,17 +136,58 @@ int h_login(struct request *r, struct response *res, struct tb_err *err)
         *err = e;
         return -1;
     }
-    pthread_once(&dummy_once, make_dummy_hash);
-    http_pwhash_enter();
-    int ok = auth_check_password(found && u.password_hash[0] ? u.password_hash : dummy_hash, password) == 0;
-    http_pwhash_leave();
-    if (!ok || !found || strcmp(u.status, "active")) {
-        int64_t now = time(NULL);
-        throttle_fail(http_throttle_account(), acct_key, now);
-        throttle_fail(http_throttle_address(), addr_key, now);
-        return tb_fail(err, 401, "invalid_credentials", "", "the email address or the password is wrong");
+    int64_t uid = found ? u.id : 0;
+    char acct[300];
+    account_key(uid, email, acct);
+    if ((wait = throttle_check(failures_of(uid), acct, now)))
+        return too_many(r, res, wait, "too many failed attempts", err);
+    if (found && (wait = throttle_check(lim->ok_account, acct, now)))
+        return too_many(r, res, wait, "too many sign-ins to this account", err);
+    throttle_hit(failures_of(uid), acct, now);
+    throttle_hit(lim->fail_address, addr, now);
+    if (pwjob_submit(r, res, PW_VERIFY, found ? u.password_hash : "", password, NULL, uid, err) < 0) {
+        throttle_forgive(failures_of(uid), acct);
+        throttle_forgive(lim->fail_address, addr);
+        return -1;
     }
-    throttle_reset(http_throttle_account(), acct_key);
+    return 0;
+}
+
+static int busy(struct response *res, struct tb_err *err)
+{
+    res->retry_after = "1";
+    return tb_fail(err, 503, "busy", "", "the server is busy; try again in a second");
+}
+
+int h_login(struct request *r, struct response *res, struct tb_err *err)
+{
+    const char *email = json_string_value(json_object_get(r->body, "email"));
+    const char *password = json_string_value(json_object_get(r->body, "password"));
+    char addr[CLIENT_ADDR_LEN + 8];
+    address_key(r, addr);
+    struct pw_result pw;
+    if (!pwjob_claim(r, &pw))
+        return login_start(r, res, email, password, addr, err);
+    if (pw.unavailable)
+        return busy(res, err);
+    /* The hash is checked: the attempt was counted as failed already. */
+    struct user_auth u;
+    struct tb_err e;
+    int found = pw.tag > 0 && store_user_auth_by_id(r->store, pw.tag, &u, &e) == 0;
+    if (!found && pw.tag > 0 && e.status != 404) {
+        *err = e;
+        return -1;
+    }
+    if (!pw.verified || !found || strcmp(u.status, "active"))
+        return tb_fail(err, 401, "invalid_credentials", "", "the email address or the password is wrong");
+    const struct auth_limits *lim = auth_limits();
+    int64_t now = time(NULL);
+    char acct[300];
+    account_key(u.id, email, acct);
+    throttle_reset(lim->fail_account, acct);
+    throttle_forgive(lim->fail_address, addr);
+    throttle_hit(lim->ok_account, acct, now);
+    throttle_hit(lim->ok_address, addr, now);
     char token[TOKEN_LEN + 1], hash[TOKEN_HASH_LEN + 1], csrf[TOKEN_LEN + 1];
     auth_random_token(token);
     auth_random_token(csrf);
@@ -179,38 +228,38 @@ int h_me_update(struct request *r, struct response *res, struct tb_err *err)
     return rc < 0 ? -1 : respond_json(res, 200, user);
 }
 
-static int set_new_password(struct request *r, const struct tb_actor *a, int64_t user_id, const char *password,
-                            struct tb_err *err)
+/* The policy's complaint about new_password, named as that field. */
+static int new_password_policy(const char *password, struct tb_err *err)
 {
-    if (auth_password_policy(password, err) < 0)
-        return -1;
-    char hash[PW_HASH_MAX];
-    http_pwhash_enter();
-    int rc = auth_hash_password(password, hash, err);
-    http_pwhash_leave();
-    if (rc < 0)
-        return -1;
-    return store_user_set_password(r->store, a, user_id, hash, err);
+    if (auth_password_policy(password, err) == 0)
+        return 0;
+    struct tb_err policy = *err;
+    return tb_fail(err, policy.status, policy.code, "new_password", "new_%s", policy.message);
 }
 
 int h_me_password(struct request *r, struct response *res, struct tb_err *err)
 {
     const char *current = json_string_value(json_object_get(r->body, "current_password"));
     const char *next = json_string_value(json_object_get(r->body, "new_password"));
-    struct user_auth u;
-    if (store_user_auth_by_id(r->store, r->actor.user_id, &u, err) < 0)
-        return -1;
-    http_pwhash_enter();
-    int ok = auth_check_password(u.password_hash, current) == 0;
-    http_pwhash_leave();
-    if (!ok)
-        return tb_fail(err, 400, "validation_failed", "current_password", "current_password: is wrong");
-    if (auth_password_policy(next, err) < 0) {
-        /* the policy names "password"; this form calls it "new_password" */
-        struct tb_err policy = *err;
-        return tb_fail(err, policy.status, policy.code, "new_password", "new_%s", policy.message);
+    struct pw_result pw;
+    if (!pwjob_claim(r, &pw)) {
+        struct user_auth u;
+        struct tb_err ignored;
+        if (store_user_auth_by_id(r->store, r->actor.user_id, &u, err) < 0)
+            return -1;
+        int acceptable = auth_password_policy(next, &ignored) == 0;
+        return pwjob_submit(r, res, acceptable ? PW_VERIFY_THEN_HASH : PW_VERIFY, u.password_hash,
+                            current, acceptable ? next : NULL, u.id, err);
     }
-    if (set_new_password(r, &r->actor, u.id, next, err) < 0)
+    if (pw.unavailable)
+        return busy(res, err);
+    if (!pw.verified)
+        return tb_fail(err, 400, "validation_failed", "current_password", "current_password: is wrong");
+    if (new_password_policy(next, err) < 0)
+        return -1;
+    if (!pw.hashed)
+        return TB_INTERNAL(err, "could not hash the password (out of memory)");
+    if (store_user_set_password(r->store, &r->actor, r->actor.user_id, pw.hash, err) < 0)
         return -1;
     res->set_cookie = cookie_value(r, "", 0);
     return respond_json(res, 200, json_pack("{s:s}", "status", "password changed; please sign in again"));
@@ -218,24 +267,36 @@ int h_me_password(struct request *r, struct response *res, struct tb_err *err)
 
 /* ---- single-use links ---- */
 
-static int consume_link(struct request *r, const char *purpose, int64_t *user_id, struct tb_err *err)
+static void link_hash(struct request *r, char hash[TOKEN_HASH_LEN + 1])
 {
-    const char *token = json_string_value(json_object_get(r->body, "token"));
-    char hash[TOKEN_HASH_LEN + 1];
-    auth_token_hash(token, hash);
-    return store_user_token_consume(r->store, purpose, hash, time(NULL), user_id, err);
+    auth_token_hash(json_string_value(json_object_get(r->body, "token")), hash);
 }
 
+/* First call: a live link and an acceptable password queue the hash; the
+ * second (hash done) uses the link and sets the password in one transaction. */
 static int link_flow(struct request *r, struct response *res, const char *purpose, struct tb_err *err)
 {
     const char *password = json_string_value(json_object_get(r->body, "password"));
-    if (auth_password_policy(password, err) < 0)
-        return -1;
+    char hash[TOKEN_HASH_LEN + 1];
+    link_hash(r, hash);
+    struct pw_result pw;
+    if (!pwjob_claim(r, &pw)) {
+        int64_t owner;
+        if (auth_password_policy(password, err) < 0 ||
+            store_user_token_peek(r->store, purpose, hash, time(NULL), &owner, err) < 0)
+            return -1;
+        return pwjob_submit(r, res, PW_HASH, NULL, NULL, password, owner, err);
+    }
+    if (pw.unavailable)
+        return busy(res, err);
+    if (!pw.hashed)
+        return TB_INTERNAL(err, "could not hash the password (out of memory)");
     if (store_begin(r->store, err) < 0)
         return -1;
     int64_t user_id = 0;
     struct user_auth who;
-    if (consume_link(r, purpose, &user_id, err) < 0 || store_user_auth_by_id(r->store, user_id, &who, err) < 0) {
+    if (store_user_token_consume(r->store, purpose, hash, time(NULL), &user_id, err) < 0 ||
+        store_user_auth_by_id(r->store, user_id, &who, err) < 0) {
         store_rollback(r->store);
         return -1;
     }
@@ -250,7 +311,7 @@ static int link_flow(struct request *r, struct response *res, const char *purpos
         return -1;
     }
     self.client_addr = r->client_addr;
-    if (set_new_password(r, &self, user_id, password, err) < 0) {
+    if (store_user_set_password(r->store, &self, user_id, pw.hash, err) < 0) {
         store_rollback(r->store);
         return -1;
     }
@@ -307,39 +368,57 @@ int queue_link_mail(struct request *r, int64_t user_id, int64_t org_id, const ch
     return store_outbox_add_for_user(r->store, &r->actor, user_id, org_id, to, subject, body, err);
 }
 
+/*
+ * Every request takes the same path: the address's budget is checked and
+ * the e-mail handed to the reset thread (password_reset_work), before
+ * anything looks at whether it is registered.
+ */
 int h_password_reset(struct request *r, struct response *res, struct tb_err *err)
 {
     const char *email = json_string_value(json_object_get(r->body, "email"));
-    char addr_key[80];
-    snprintf(addr_key, sizeof addr_key, "i:%s", r->client_addr);
+    char addr[CLIENT_ADDR_LEN + 8];
+    address_key(r, addr);
+    const struct auth_limits *lim = auth_limits();
     int64_t now = time(NULL);
-    int wait = throttle_check(http_throttle_address(), addr_key, now);
-    if (wait) {
-        res->retry_after = arena_printf(r->arena, "%d", wait);
-        return tb_fail(err, 429, "too_many_attempts", "", "too many requests; try again later");
-    }
-    /* Counted like a failed login, so the form cannot be used to flood a mailbox. */
-    throttle_fail(http_throttle_address(), addr_key, now);
+    int wait = throttle_check(lim->reset_address, addr, now);
+    if (wait)
+        return too_many(r, res, wait, "too many password-reset requests from your address", err);
+    throttle_hit(lim->reset_address, addr, now);
+    if (reset_enqueue(email) < 0)
+        return busy(res, err);
+    return respond_json(res, 202, json_pack("{s:s}", "status",
+                                            "if the address is registered, a reset link is on its way"));
+}
+
+void password_reset_work(struct store *st, const struct config *cfg, const char *email)
+{
     struct user_auth u;
-    struct tb_err e;
-    /* The same answer whether or not the address is registered. */
-    json_t *answer = json_pack("{s:s}", "status", "if the address is registered, a reset link is on its way");
-    if (store_user_auth_by_email(r->store, email, &u, &e) < 0 || strcmp(u.status, "active"))
-        return respond_json(res, 202, answer);
     struct tb_actor owner;
-    if (store_actor_load(r->store, u.id, &owner, err) < 0) {
-        json_decref(answer);
-        return -1;
-    }
-    if (!owner.tenant_id)   /* no role anywhere: nothing to sign in to */
-        return respond_json(res, 202, answer);
-    const char *intro = arena_printf(r->arena, "Hello %s,\n\nsomeone (hopefully you) asked to reset the "
+    struct tb_err err = {0};
+    if (store_user_auth_by_email(st, email, &u, &err) < 0 || strcmp(u.status, "active") ||
+        store_actor_load(st, u.id, &owner, &err) < 0 || !owner.tenant_id)
+        return;   /* unknown, inactive, or no role anywhere: nothing to sign in to */
+    /* Per account, so nobody can flood a mailbox; over it, no mail (the
+     * requester was answered 202 long ago and learns nothing). */
+    char acct[300];
+    account_key(u.id, email, acct);
+    int64_t now = time(NULL);
+    if (throttle_check(auth_limits()->reset_account, acct, now))
+        return;
+    throttle_hit(auth_limits()->reset_account, acct, now);
+    struct request r = {0};
+    r.arena = arena_new(1u << 16);
+    if (!r.arena)
+        return;
+    r.cfg = cfg;
+    r.store = st;
+    r.actor.client_addr = "password-reset";
+    const char *intro = arena_printf(r.arena, "Hello %s,\n\nsomeone (hopefully you) asked to reset the "
                                      "password of your TradeBridge account.", u.name);
-    if (queue_link_mail(r, u.id, owner.tenant_id, "reset", u.email, "Reset your TradeBridge password",
-                        intro, err) < 0) {
-        json_decref(answer);
-        return -1;
-    }
-    http_mail_wake();
-    return respond_json(res, 202, answer);
+    if (queue_link_mail(&r, u.id, owner.tenant_id, "reset", u.email, "Reset your TradeBridge password",
+                        intro, &err) < 0)
+        fprintf(stderr, "tradebridge: password reset for user %lld: %s\n", (long long)u.id, err.message);
+    else
+        http_mail_wake();
+    arena_free(r.arena);
 }

@@ -6,6 +6,7 @@
 #include "http/entity_http.h"
 #include "http/fields.h"
 #include "http/handlers.h"
+#include "http/training.h"
 
 const struct field_spec cohort_create_fields[] = {
     {.name = "name", .type = FT_STRING, .required = 1, .min = 2, .max = 120},
@@ -52,7 +53,7 @@ int h_cohort_get(struct request *r, struct response *res, struct tb_err *err)
 
 int h_cohort_create(struct request *r, struct response *res, struct tb_err *err)
 {
-    if (dates_in_order(r->body, NULL, err) < 0)
+    if (dates_in_order(r->body, NULL, err) < 0 || training_cohort_curriculum(r, r->body, NULL, err) < 0)
         return -1;
     int rc = entity_create(r, res, ENT_COHORT, r->body, "cohorts", NULL, err);
     if (rc < 0 && err->status == 409)
@@ -66,6 +67,8 @@ int h_cohort_update(struct request *r, struct response *res, struct tb_err *err)
     if (entity_load(r, ENT_COHORT, &old, err) < 0)
         return -1;
     int rc = dates_in_order(r->body, old, err);
+    if (rc == 0)
+        rc = training_cohort_curriculum(r, r->body, old, err);
     json_decref(old);
     if (rc == 0)
         rc = entity_update(r, res, ENT_COHORT, r->body, NULL, err);

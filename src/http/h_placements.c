@@ -13,6 +13,7 @@
 #include "http/entity_http.h"
 #include "http/fields.h"
 #include "http/handlers.h"
+#include "store/store_training.h"
 
 #define PLACEMENT_FIELDS(req)                                                             \
     {.name = "graduate_id", .type = FT_INT, .required = req, .min = 1, .max = ID_MAX},     \
@@ -253,6 +254,10 @@ int h_placement_accept(struct request *r, struct response *res, struct tb_err *e
         if (rc < 0)
             goto fail;
         json_decref(out);
+        /* Signed: the learning plan follows from the cohort's curriculum version (training). */
+        int created;
+        if (store_plan_create(r->store, &r->actor, r->ids[0], &created, err) < 0)
+            goto fail;
     }
     if (store_commit(r->store, err) < 0)
         goto fail;

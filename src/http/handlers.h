@@ -91,6 +91,7 @@ HANDLER(h_match_run_get);
 HANDLER(h_match_run_create);
 HANDLER(h_match_run_approve);
 HANDLER(h_match_run_discard);
+HANDLER(h_position_shortlist);
 extern const struct field_spec match_run_fields[], match_constraint_fields[], match_weight_fields[];
 extern const struct field_spec consent_fields[], position_status_fields[], application_stage_fields[],
     placement_accept_fields[], placement_status_fields[];
@@ -124,5 +125,43 @@ HANDLER(h_metrics);
 
 /* h_codes.c */
 HANDLER(h_codes_search);
+HANDLER(h_trade_rank);
+
+/* training (issue 12): h_curricula.c */
+HANDLER(h_curriculum_list);
+HANDLER(h_curriculum_get);
+HANDLER(h_curriculum_create);
+HANDLER(h_curriculum_version_add);
+HANDLER(h_curriculum_version_get);
+HANDLER(h_curriculum_version_update);
+HANDLER(h_curriculum_version_diff);
+/* h_learning_plans.c */
+HANDLER(h_me_training);
+HANDLER(h_learning_plan_get);
+HANDLER(h_learning_plan_create);
+HANDLER(h_plan_module_get);
+HANDLER(h_plan_module_update);
+HANDLER(h_rating_put);
+extern const struct field_spec plan_module_update_fields[], rating_fields[];
+/* h_deliverables.c */
+HANDLER(h_deliverable_submit);
+HANDLER(h_deliverable_version_get);
+HANDLER(h_deliverable_file_put);
+HANDLER(h_deliverable_file_get);
+HANDLER(h_deliverable_review);
+HANDLER(h_review_link_create);
+HANDLER(h_review_link_open);
+HANDLER(h_review_link_review);
+extern const struct field_spec deliverable_submit_fields[], review_fields[], review_link_fields[],
+    review_link_open_fields[], review_link_review_fields[];
+/* h_assessments.c */
+HANDLER(h_attempt_start);
+HANDLER(h_attempt_get);
+HANDLER(h_attempt_submit);
+HANDLER(h_attempt_grade);
+extern const struct field_spec attempt_submit_fields[], attempt_grade_fields[];
+/* h_progress.c */
+HANDLER(h_cohort_progress);
+HANDLER(h_training_counts);
 
 #endif

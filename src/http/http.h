@@ -41,6 +41,7 @@ struct request {
 
 struct response {
     int status;
+    int suspended;                  /* waiting for a password hash: no answer yet (authwork.h) */
     json_t *json;                   /* body; owned by the response */
     const char *content_type;       /* for raw bodies */
     const void *raw;                /* static or arena memory */
@@ -93,12 +94,17 @@ int req_list_query(struct request *r, struct list_query *q, const char *f1, cons
 int req_version(struct request *r, int64_t *version, struct tb_err *err);
 const char *req_etag(struct request *r, const json_t *record);
 
-/* Password hashing runs in a small bounded pool (Argon2id uses 64 MiB). */
+/* Pieces of the request the server parses itself (pure; fuzzed by tests/fuzz/fuzz_request.c).
+ * http_route_match: 1 when path fits pattern ({id}: a positive integer, stored in ids[4];
+ * {name}: 1-40 of [a-z0-9-]). http_if_match_version: "v3", "\"v3\"", W/"3" -> 3; 0 or -1. */
+int http_route_match(const char *pattern, const char *path, int64_t *ids, int *nids);
+int http_if_match_version(const char *value, int64_t *version);
+
+/* Hashing on the calling request worker, at most --password-threads at once
+ * (blocks until a slot is free). For code not yet moved to pwjob_submit
+ * (authwork.h), which frees the worker while the hash runs. */
 void http_pwhash_enter(void);
 void http_pwhash_leave(void);
-/* Process-wide login throttles. */
-struct throttle *http_throttle_account(void);
-struct throttle *http_throttle_address(void);
 /* Prometheus text of the process's request metrics. */
 void http_metrics_text(struct abuf *out);
 /* Wakes the mail delivery thread after something was queued. */

@@ -112,6 +112,7 @@ const struct route routes[] = {
     {"GET", "/api/v1/match-runs/{id}", h_match_run_get, STAFF, NULL, 0, 0},
     {"POST", "/api/v1/match-runs/{id}/approve", h_match_run_approve, STAFF, NULL, 0, 0},
     {"POST", "/api/v1/match-runs/{id}/discard", h_match_run_discard, STAFF, NULL, 0, 0},
+    {"GET", "/api/v1/positions/{id}/shortlist", h_position_shortlist, STAFF | COMPANY, NULL, 0, 0},
 
     /* the qualification (issue: Open Badges 3.0 credentials) */
     {"GET", "/api/v1/achievements", h_achievement_list, ANY, NULL, 0, 0},
@@ -136,8 +137,41 @@ const struct route routes[] = {
     {"GET", "/issuers/{id}/did.json", h_did_document, PUBLIC, NULL, 0, 0},
     {"GET", "/status/{id}/{purpose}", h_status_list_public, PUBLIC, NULL, 0, 0},
 
+    /* training (issue 12): curricula */
+    {"GET", "/api/v1/curricula", h_curriculum_list, ANY, NULL, 0, 0},
+    {"POST", "/api/v1/curricula", h_curriculum_create, STAFF, NULL, ROUTE_RAW, 1L << 20},
+    {"GET", "/api/v1/curricula/{id}", h_curriculum_get, ANY, NULL, 0, 0},
+    {"POST", "/api/v1/curricula/{id}/versions", h_curriculum_version_add, STAFF, NULL, ROUTE_RAW, 1L << 20},
+    {"GET", "/api/v1/curriculum-versions/{id}", h_curriculum_version_get, ANY, NULL, 0, 0},
+    {"PATCH", "/api/v1/curriculum-versions/{id}", h_curriculum_version_update, STAFF, NULL, ROUTE_RAW, 1L << 20},
+    {"GET", "/api/v1/curriculum-versions/{id}/diff", h_curriculum_version_diff, ANY, NULL, 0, 0},
+
+    /* training (issue 12): learning plans, deliverables and reviews, tests */
+    {"GET", "/api/v1/me/training", h_me_training, ANY, NULL, 0, 0},
+    {"GET", "/api/v1/placements/{id}/learning-plan", h_learning_plan_get, STAFF | COMPANY | MENTOR | TRAINEE, NULL, 0, 0},
+    {"POST", "/api/v1/placements/{id}/learning-plan", h_learning_plan_create, STAFF, NULL, 0, 0},
+    {"PUT", "/api/v1/placements/{id}/competency-ratings", h_rating_put, STAFF | MENTOR | TRAINEE, rating_fields, 0, 0},
+    {"GET", "/api/v1/plan-modules/{id}", h_plan_module_get, STAFF | COMPANY | MENTOR | TRAINEE, NULL, 0, 0},
+    {"PATCH", "/api/v1/plan-modules/{id}", h_plan_module_update, STAFF | COMPANY, plan_module_update_fields, ROUTE_PARTIAL, 0},
+    {"POST", "/api/v1/plan-modules/{id}/deliverable-versions", h_deliverable_submit, STAFF | TRAINEE, deliverable_submit_fields, 0, 0},
+    {"POST", "/api/v1/plan-modules/{id}/attempts", h_attempt_start, TRAINEE, NULL, 0, 0},
+    {"GET", "/api/v1/deliverable-versions/{id}", h_deliverable_version_get, STAFF | COMPANY | MENTOR | TRAINEE, NULL, 0, 0},
+    {"PUT", "/api/v1/deliverable-versions/{id}/files", h_deliverable_file_put, STAFF | TRAINEE, NULL, ROUTE_RAW, 50L << 20},
+    {"POST", "/api/v1/deliverable-versions/{id}/reviews", h_deliverable_review, STAFF | MENTOR, review_fields, 0, 0},
+    {"POST", "/api/v1/deliverable-versions/{id}/review-links", h_review_link_create, STAFF | TRAINEE, review_link_fields, 0, 0},
+    {"GET", "/api/v1/deliverable-files/{id}", h_deliverable_file_get, STAFF | COMPANY | MENTOR | TRAINEE, NULL, 0, 0},
+    {"POST", "/api/v1/review-links/open", h_review_link_open, PUBLIC, review_link_open_fields, ROUTE_NO_CSRF, 0},
+    {"POST", "/api/v1/review-links/review", h_review_link_review, PUBLIC, review_link_review_fields, ROUTE_NO_CSRF, 0},
+    {"GET", "/api/v1/test-attempts/{id}", h_attempt_get, STAFF | COMPANY | MENTOR | TRAINEE, NULL, 0, 0},
+    {"POST", "/api/v1/test-attempts/{id}/submit", h_attempt_submit, TRAINEE, attempt_submit_fields, 0, 0},
+    {"POST", "/api/v1/test-attempts/{id}/grade", h_attempt_grade, STAFF, attempt_grade_fields, 0, 0},
+    {"GET", "/api/v1/cohorts/{id}/progress", h_cohort_progress, STAFF, NULL, 0, 0},
+    {"GET", "/api/v1/training/counts", h_training_counts, STAFF | ROLE_BIT(ROLE_VIEWER), NULL, 0, 0},
+
     /* code lists */
     {"GET", "/api/v1/codes/{list}", h_codes_search, PUBLIC, NULL, 0, 0},
+    /* market selection (issue 13) */
+    {"GET", "/api/v1/trade/rank", h_trade_rank, ANY, NULL, 0, 0},
 };
 
 const int routes_count = (int)(sizeof routes / sizeof routes[0]);

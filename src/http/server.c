@@ -22,12 +22,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "core/embedded.h"
 #include "core/throttle.h"
+#include "http/deadline.h"
+#include "http/framing.h"
+#include "http/authwork.h"
 #include "http/http.h"
 #include "http/mailer.h"
 #include "http/static_files.h"
@@ -39,8 +43,6 @@
 static const struct config *cfg;
 static int fault_injection;   /* TB_FAULT_INJECTION=1 in a build that has it (tests only) */
 static pthread_key_t store_key;
-static sem_t pwhash_slots;
-static struct throttle *throttle_account, *throttle_address;
 
 /* ---- metrics -------------------------------------------------------------- */
 
@@ -112,6 +114,11 @@ void http_metrics_text(struct abuf *out)
                     "# TYPE tradebridge_http_open_connections gauge\n"
                     "tradebridge_http_open_connections %ld\n",
                 atomic_load(&open_connections));
+    abuf_printf(&b, "# HELP tradebridge_http_late_requests_closed_total Connections closed because a "
+                    "request head or body did not arrive in time.\n"
+                    "# TYPE tradebridge_http_late_requests_closed_total counter\n"
+                    "tradebridge_http_late_requests_closed_total %lu\n",
+                deadline_closed_total());
     abuf_printf(&b, "# HELP tradebridge_db_errors_total Database errors seen.\n"
                     "# TYPE tradebridge_db_errors_total counter\n"
                     "tradebridge_db_errors_total %lu\n",
@@ -120,27 +127,6 @@ void http_metrics_text(struct abuf *out)
 }
 
 /* ---- shared helpers for handlers --------------------------------------------- */
-
-void http_pwhash_enter(void)
-{
-    while (sem_wait(&pwhash_slots) != 0 && errno == EINTR)
-        ;
-}
-
-void http_pwhash_leave(void)
-{
-    sem_post(&pwhash_slots);
-}
-
-struct throttle *http_throttle_account(void)
-{
-    return throttle_account;
-}
-
-struct throttle *http_throttle_address(void)
-{
-    return throttle_address;
-}
 
 void http_mail_wake(void)
 {
@@ -221,23 +207,30 @@ int req_list_query(struct request *r, struct list_query *q, const char *f1, cons
     return 0;
 }
 
+int http_if_match_version(const char *m, int64_t *version)
+{
+    const char *p = m;
+    if (*p == 'W' && p[1] == '/')
+        p += 2;
+    if (*p == '"')
+        p++;
+    if (*p == 'v')
+        p++;
+    char *end;
+    long long v = strtoll(p, &end, 10);
+    if (end == p || v < 1 || (*end && *end != '"'))
+        return -1;
+    *version = v;
+    return 0;
+}
+
 int req_version(struct request *r, int64_t *version, struct tb_err *err)
 {
     const char *m = req_header(r, "If-Match");
     if (m) {
-        const char *p = m;
-        if (*p == 'W' && p[1] == '/')
-            p += 2;
-        if (*p == '"')
-            p++;
-        if (*p == 'v')
-            p++;
-        char *end;
-        long long v = strtoll(p, &end, 10);
-        if (end == p || v < 1 || (*end && *end != '"'))
+        if (http_if_match_version(m, version) < 0)
             return tb_fail(err, 400, "validation_failed", "If-Match",
                            "If-Match: expected the ETag of the record, like \"v3\"");
-        *version = v;
         return 0;
     }
     json_t *v = r->body ? json_object_get(r->body, "version") : NULL;
@@ -261,8 +254,66 @@ struct ctx {
     struct arena *arena;
     struct abuf body;
     int too_large;
+    int faulted;          /* fault injection lowered the arena's cap: not reused */
+    long long declared;   /* Content-Length, -1 if none */
+    size_t received;      /* body bytes MHD framed, kept or not */
+    struct deadline_conn *deadline;
     struct timespec start;
 };
+
+/* Each worker thread keeps the contexts of a few finished requests, their
+ * arenas reset to one block, for its next requests: a request then costs no
+ * malloc/free of its own. The cap covers the largest body a route takes. */
+#define CTX_SPARE 4
+struct ctx_spares {
+    struct ctx *c[CTX_SPARE];
+    int n;
+};
+static pthread_key_t spares_key;
+static size_t arena_cap;
+
+static struct ctx *ctx_get(void)
+{
+    struct ctx_spares *sp = pthread_getspecific(spares_key);
+    if (sp && sp->n)
+        return sp->c[--sp->n];
+    struct ctx *c = calloc(1, sizeof *c);
+    if (c && !(c->arena = arena_new(arena_cap))) {
+        free(c);
+        return NULL;
+    }
+    return c;
+}
+
+static void ctx_free(struct ctx *c)
+{
+    arena_free(c->arena);
+    free(c);
+}
+
+static void ctx_put(struct ctx *c)
+{
+    struct ctx_spares *sp = pthread_getspecific(spares_key);
+    if (!sp && !c->faulted && (sp = calloc(1, sizeof *sp)))
+        pthread_setspecific(spares_key, sp);
+    if (!sp || sp->n == CTX_SPARE || c->faulted) {
+        ctx_free(c);
+        return;
+    }
+    struct arena *a = c->arena;
+    arena_reset(a);
+    memset(c, 0, sizeof *c);
+    c->arena = a;
+    sp->c[sp->n++] = c;
+}
+
+static void spares_free(void *p)
+{
+    struct ctx_spares *sp = p;
+    while (sp->n)
+        ctx_free(sp->c[--sp->n]);
+    free(sp);
+}
 
 static double elapsed(const struct timespec *start)
 {
@@ -287,46 +338,59 @@ static void thread_store_close(void *p)
     store_close(p);
 }
 
-static void client_address(struct MHD_Connection *c, char out[64])
+/* Every value of one header joined with commas (X-Forwarded-For may come
+ * several times); longer than a proxy chain would make it, none is believed. */
+struct joined {
+    const char *name;
+    struct abuf buf;
+    int overflow;
+};
+
+static enum MHD_Result join_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    (void)kind;
+    struct joined *j = cls;
+    if (value && !strcasecmp(key, j->name) &&
+        abuf_printf(&j->buf, "%s%s", j->buf.len ? "," : "", value) < 0)
+        j->overflow = 1;
+    return MHD_YES;
+}
+
+/* The socket address, or behind a trusted proxy the client it names
+ * (core/proxy.h); used by the throttles, the audit log and the access log. */
+static void client_address(struct MHD_Connection *c, struct arena *arena, char out[64])
 {
     const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    char peer[64] = "";
     out[0] = '\0';
     if (!ci || !ci->client_addr)
         return;
     const struct sockaddr *sa = ci->client_addr;
     if (sa->sa_family == AF_INET)
-        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out, 64);
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, peer, sizeof peer);
     else if (sa->sa_family == AF_INET6)
-        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out, 64);
-}
-
-/* ---- framing checks (libmicrohttpd 0.9.75 is lenient here) ------------------- */
-
-struct framing {
-    int content_length, transfer_encoding, host;
-    char first_length[32];
-    int length_conflict;
-};
-
-static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
-                                     const char *value)
-{
-    (void)kind;
-    struct framing *f = cls;
-    if (!strcasecmp(key, "Content-Length")) {
-        if (f->content_length++ && strcmp(f->first_length, value ? value : ""))
-            f->length_conflict = 1;
-        else
-            snprintf(f->first_length, sizeof f->first_length, "%s", value ? value : "");
-    } else if (!strcasecmp(key, "Transfer-Encoding")) {
-        f->transfer_encoding++;
-    } else if (!strcasecmp(key, "Host")) {
-        f->host++;
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, peer, sizeof peer);
+    if (!cfg->proxies.count) {
+        proxy_client_addr(&cfg->proxies, peer, "", "", out);
+        return;
     }
-    return MHD_YES;
+    struct joined xff = {"X-Forwarded-For", {0}, 0}, fwd = {"Forwarded", {0}, 0};
+    abuf_init(&xff.buf, arena, 4096);
+    abuf_init(&fwd.buf, arena, 4096);
+    MHD_get_connection_values(c, MHD_HEADER_KIND, join_header, &xff);
+    MHD_get_connection_values(c, MHD_HEADER_KIND, join_header, &fwd);
+    int junk = xff.overflow || fwd.overflow;
+    proxy_client_addr(&cfg->proxies, peer, junk ? "" : abuf_cstr(&xff.buf), junk ? "" : abuf_cstr(&fwd.buf), out);
 }
 
 /* ---- authentication ------------------------------------------------------------ */
+
+static int authenticated(struct request *r)
+{
+    r->actor.client_addr = r->client_addr;
+    r->authenticated = 1;
+    return 0;
+}
 
 static int authenticate(struct request *r, struct tb_err *err)
 {
@@ -339,13 +403,20 @@ static int authenticate(struct request *r, struct tb_err *err)
             return tb_fail(err, 401, "unauthenticated", "", "the API token is not valid");
         auth_token_hash(token, hash);
         struct tb_err e;
-        if (store_token_lookup(r->store, hash, &user_id, &r->token_read_only, &e) < 0) {
+        struct token_auth ta;
+        /* One statement: the token, its user's status and roles. */
+        if (store_token_auth(r->store, hash, &ta, &e) < 0) {
             if (e.status == 404)
                 return tb_fail(err, 401, "unauthenticated", "", "the API token is not valid, expired or was revoked");
             *err = e;
             return -1;
         }
+        if (!ta.active)
+            return tb_fail(err, 401, "unauthenticated", "", "this account is disabled");
+        r->token_read_only = ta.read_only;
         r->via_token = 1;
+        r->actor = ta.actor;
+        return authenticated(r);
     } else {
         const char *cookie = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, SESSION_COOKIE);
         if (!cookie || strlen(cookie) > 200)
@@ -381,15 +452,13 @@ static int authenticate(struct request *r, struct tb_err *err)
         return tb_fail(err, 401, "unauthenticated", "", "this account is disabled");
     if (store_actor_load(r->store, user_id, &r->actor, err) < 0)
         return -1;
-    r->actor.client_addr = r->client_addr;
-    r->authenticated = 1;
-    return 0;
+    return authenticated(r);
 }
 
 /* ---- routing -------------------------------------------------------------------- */
 
 /* Matches path against pattern; {id} segments must be positive integers. */
-static int route_match(const char *pattern, const char *path, int64_t *ids, int *nids)
+int http_route_match(const char *pattern, const char *path, int64_t *ids, int *nids)
 {
     *nids = 0;
     while (*pattern && *path) {
@@ -485,7 +554,7 @@ static long route_body_limit(const char *method, const char *path)
         int64_t ids[4];
         int nids;
         if (routes[i].max_body && !strcmp(routes[i].method, method) &&
-            route_match(routes[i].pattern, path, ids, &nids))
+            http_route_match(routes[i].pattern, path, ids, &nids))
             return routes[i].max_body;
     }
     return cfg->max_body;
@@ -507,7 +576,7 @@ static int dispatch(struct request *r, struct response *res, const struct abuf *
     for (int i = 0; i < routes_count; i++) {
         int64_t ids[4];
         int nids;
-        if (!route_match(routes[i].pattern, r->path, ids, &nids))
+        if (!http_route_match(routes[i].pattern, r->path, ids, &nids))
             continue;
         path_matched = 1;
         if (strlen(allow) + 10 < sizeof allow)
@@ -631,15 +700,29 @@ static void add_security_headers(struct MHD_Response *resp)
     MHD_add_response_header(resp, "X-Frame-Options", "DENY");
 }
 
+static int dump_to_abuf(const char *buffer, size_t size, void *data)
+{
+    return abuf_append(data, buffer, size);
+}
+
 static enum MHD_Result send_response(struct MHD_Connection *conn, struct request *r,
                                      struct response *res, int close)
 {
     struct MHD_Response *resp;
     if (res->json) {
-        char *text = json_dumps(res->json, JSON_COMPACT | JSON_ENSURE_ASCII);
-        size_t len = text ? strlen(text) : 0;
-        resp = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
-        MHD_add_response_header(resp, "Content-Type", "application/json");
+        /* Dumped into the request's arena, which lives until the answer is
+         * sent (on_completed); on the heap if the arena is full. */
+        struct abuf text;
+        abuf_init(&text, r->arena, SIZE_MAX / 4);
+        if (json_dump_callback(res->json, dump_to_abuf, &text, JSON_COMPACT | JSON_ENSURE_ASCII) == 0 &&
+            abuf_cstr(&text)) {
+            resp = MHD_create_response_from_buffer(text.len, text.data, MHD_RESPMEM_PERSISTENT);
+        } else {
+            char *heap = json_dumps(res->json, JSON_COMPACT | JSON_ENSURE_ASCII);
+            resp = MHD_create_response_from_buffer(heap ? strlen(heap) : 0, heap, MHD_RESPMEM_MUST_FREE);
+        }
+        if (resp)
+            MHD_add_response_header(resp, "Content-Type", "application/json");
     } else {
         resp = MHD_create_response_from_buffer(res->raw_len, (void *)res->raw, MHD_RESPMEM_MUST_COPY);
         if (res->content_type)
@@ -665,7 +748,6 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, struct request
         MHD_add_response_header(resp, "Connection", "close");
     if (res->fault)
         MHD_add_response_header(resp, "X-TB-Fault", res->fault);
-    (void)r;
     enum MHD_Result ret = MHD_queue_response(conn, (unsigned)res->status, resp);
     MHD_destroy_response(resp);
     return ret;
@@ -725,9 +807,16 @@ static enum MHD_Result finish(struct MHD_Connection *conn, struct ctx *c, const 
     r.conn = conn;
     r.method = method;
     r.path = url;
-    client_address(conn, r.client_addr);
+    client_address(conn, c->arena, r.client_addr);
     r.actor.client_addr = r.client_addr;
     int index = routes_count + 1;
+    deadline_request_done(c->deadline);
+    if (!early_status && c->declared >= 0 && (size_t)c->declared != c->received) {
+        /* MHD frames by Content-Length; a mismatch means the head was read
+         * differently than we checked it: refuse and close. */
+        early_status = 400;
+        early_msg = "the body length differs from Content-Length";
+    }
     if (early_status) {
         tb_fail(&err, early_status, early_status == 413 ? "payload_too_large" : "bad_request", "",
                 "%s", early_msg);
@@ -736,6 +825,7 @@ static enum MHD_Result finish(struct MHD_Connection *conn, struct ctx *c, const 
     } else {
         struct arena_fault fault = {0};
         int armed = fault_from_header(conn, c->arena, &fault);
+        c->faulted = armed;
         if (armed)
             arena_fault_arm(&fault);
         index = dispatch(&r, &res, &c->body, &err);
@@ -743,6 +833,11 @@ static enum MHD_Result finish(struct MHD_Connection *conn, struct ctx *c, const 
             arena_fault_arm(NULL);
             snprintf(fault_answer, sizeof fault_answer, "hit=%d, count=%lu", fault.hit, fault.count);
         }
+    }
+    if (res.suspended && !err.status) {
+        /* A password hash is running (authwork.h); resumed, we come back here. */
+        json_decref(r.body);
+        return MHD_YES;
     }
     if (!err.status && !res.status)
         TB_INTERNAL(&err, "the request could not be completed");
@@ -774,35 +869,33 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                                   size_t *upload_size, void **con_cls)
 {
     (void)cls;
-    (void)version;
     struct ctx *c = *con_cls;
     if (!c) {
-        c = calloc(1, sizeof *c);
-        if (!c)
+        if (!(c = ctx_get()))
             return MHD_NO;
         clock_gettime(CLOCK_MONOTONIC, &c->start);
         long max = route_body_limit(method, url);
-        c->arena = arena_new((size_t)max + (16u << 20));
         abuf_init(&c->body, c->arena, (size_t)max);
         *con_cls = c;
-        struct framing f = {0};
-        MHD_get_connection_values(conn, MHD_HEADER_KIND, count_framing, &f);
-        if (f.length_conflict || (f.content_length && f.transfer_encoding) || f.host > 1 ||
-            f.transfer_encoding > 1)
-            return finish(conn, c, url, method, 400, "request framing is ambiguous (Content-Length/Transfer-Encoding/Host)");
-        if (f.content_length) {
-            char *end;
-            long long n = strtoll(f.first_length, &end, 10);
-            if (*end || n < 0)
-                return finish(conn, c, url, method, 400, "Content-Length is not a number");
-            if (n > (long long)c->body.max)
-                return finish(conn, c, url, method, 413, "body: larger than the server accepts");
-        }
+        c->deadline = deadline_of(conn);
+        size_t raw_uri_len;
+        const char *raw_uri = deadline_raw_uri(c->deadline, &raw_uri_len);
+        struct framing f;
+        int bad = framing_check(conn, method, version, raw_uri, raw_uri_len, &f);
+        deadline_set_raw_uri(c->deadline, NULL);
+        c->declared = f.content_length;
+        deadline_head_done(c->deadline, f.content_length >= 0 ? (size_t)f.content_length
+                                        : f.chunked ? c->body.max : 0);
+        if (bad)
+            return finish(conn, c, url, method, 400, f.problem);
+        if (f.content_length > (long long)c->body.max)
+            return finish(conn, c, url, method, 413, "body: larger than the server accepts");
         if (strlen(url) > 2048)
             return finish(conn, c, url, method, 400, "the URL is too long");
         return MHD_YES;
     }
     if (*upload_size) {
+        c->received += *upload_size;
         if (!c->too_large && abuf_append(&c->body, upload, *upload_size) < 0)
             c->too_large = 1;   /* keep reading (and dropping) so we can answer cleanly */
         *upload_size = 0;
@@ -815,12 +908,11 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
     (void)cls;
-    (void)conn;
     (void)toe;
+    deadline_idle(deadline_of(conn));
     struct ctx *c = *con_cls;
     if (c) {
-        arena_free(c->arena);
-        free(c);
+        ctx_put(c);
         *con_cls = NULL;
     }
 }
@@ -829,12 +921,22 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
                           enum MHD_ConnectionNotificationCode toe)
 {
     (void)cls;
-    (void)conn;
-    (void)socket_context;
-    if (toe == MHD_CONNECTION_NOTIFY_STARTED)
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
         atomic_fetch_add(&open_connections, 1);
-    else
+        deadline_track(conn, socket_context);
+    } else {
         atomic_fetch_sub(&open_connections, 1);
+        deadline_untrack(socket_context);
+    }
+}
+
+/* Called once per request with the request target before MHD unescapes or
+ * splits it: framing.c compares its length with where the line put it. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    (void)cls;
+    deadline_set_raw_uri(deadline_of(conn), uri);
+    return NULL;
 }
 
 static void log_mhd(void *cls, const char *fmt, va_list ap)
@@ -844,6 +946,28 @@ static void log_mhd(void *cls, const char *fmt, va_list ap)
         return;
     fprintf(stderr, "http: ");
     vfprintf(stderr, fmt, ap);
+}
+
+/* At most 1000 connections, and no more than open files allow (raising the
+ * soft limit towards the hard one): past it accept() would fail for everyone.
+ * Each address holds at most --max-connections-per-address of them. */
+static unsigned connection_limit(void)
+{
+    const rlim_t wanted = 1000, spare = 128;   /* database, listening socket, epoll, logs */
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+        return (unsigned)wanted;
+    if (rl.rlim_cur < wanted + spare) {
+        rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > wanted + spare ? wanted + spare : rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+        getrlimit(RLIMIT_NOFILE, &rl);
+    }
+    if (rl.rlim_cur >= wanted + spare)
+        return (unsigned)wanted;
+    unsigned n = rl.rlim_cur > 2 * spare ? (unsigned)(rl.rlim_cur - spare) : 64;
+    fprintf(stderr, "tradebridge serve: open-file limit %llu allows %u connections\n",
+            (unsigned long long)rl.rlim_cur, n);
+    return n;
 }
 
 static int parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *len,
@@ -895,11 +1019,13 @@ int http_serve(const struct config *config)
     int threads = cfg->threads > 0 ? cfg->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
     if (threads < 1)
         threads = 1;
-    int hash_slots = threads;
-    sem_init(&pwhash_slots, 0, (unsigned)hash_slots);
-    throttle_account = throttle_new(5, 15 * 60);
-    throttle_address = throttle_new(30, 15 * 60);
     pthread_key_create(&store_key, thread_store_close);
+    pthread_key_create(&spares_key, spares_free);
+    long largest = cfg->max_body;
+    for (int i = 0; i < routes_count; i++)
+        if (routes[i].max_body > largest)
+            largest = routes[i].max_body;
+    arena_cap = (size_t)largest + (16u << 20);
 
     struct sockaddr_storage ss;
     socklen_t sslen;
@@ -916,11 +1042,28 @@ int http_serve(const struct config *config)
     pthread_sigmask(SIG_BLOCK, &sigs, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    if (mailer_start(cfg) < 0) {
-        fprintf(stderr, "tradebridge serve: cannot start the mail delivery thread\n");
+    if (authwork_start(cfg) < 0) {
+        fprintf(stderr, "tradebridge serve: cannot start the password-hashing threads\n");
+        authwork_stop();
+        authwork_free();
         return 1;
     }
-    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC;
+    if (mailer_start(cfg) < 0) {
+        fprintf(stderr, "tradebridge serve: cannot start the mail delivery thread\n");
+        authwork_stop();
+        authwork_free();
+        return 1;
+    }
+    unsigned max_connections = connection_limit();
+    if (deadline_start(cfg->request_timeout) < 0) {
+        fprintf(stderr, "tradebridge serve: cannot start the request deadline thread\n");
+        mailer_stop();
+        authwork_stop();
+        authwork_free();
+        return 1;
+    }
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC |
+                     MHD_ALLOW_SUSPEND_RESUME;   /* password hashes (authwork.h) */
     if (ss.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     struct MHD_Daemon *d = MHD_start_daemon(
@@ -930,14 +1073,19 @@ int http_serve(const struct config *config)
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->connection_timeout,
         MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(16 * 1024),
+        MHD_OPTION_CONNECTION_LIMIT, max_connections,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg->max_connections_per_address,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
         MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
         MHD_OPTION_END);
     if (!d) {
         fprintf(stderr, "tradebridge serve: cannot listen on %s (in use, or not allowed)\n", cfg->listen);
+        deadline_stop();
         mailer_stop();
+        authwork_stop();
+        authwork_free();
         return 1;
     }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
@@ -955,11 +1103,11 @@ int http_serve(const struct config *config)
     MHD_quiesce_daemon(d);
     for (int i = 0; i < 40 && atomic_load(&open_connections) > 0; i++)
         usleep(50 * 1000);
+    authwork_stop();
     MHD_stop_daemon(d);
+    deadline_stop();
     mailer_stop();
-    throttle_free(throttle_account);
-    throttle_free(throttle_address);
-    sem_destroy(&pwhash_slots);
+    authwork_free();
     fprintf(stderr, "tradebridge: stopped cleanly\n");
     return 0;
 }

@@ -12,6 +12,7 @@
 #include "core/cred/keys.h"
 #include "core/cred/statuslist.h"
 #include "core/issuing.h"
+#include "service/training_evidence.h"
 
 static const char *const purposes[] = {"revocation", "suspension"};
 
@@ -143,7 +144,14 @@ static int update_status_list(const struct issuing_ctx *c, int64_t org, const ch
 int issuing_issue(const struct issuing_ctx *c, int64_t gid, int64_t aid, int64_t pid, const char *valid_from,
                   int64_t *id, struct tb_err *err)
 {
+    return issuing_issue_ex(c, gid, aid, pid, valid_from, NULL, id, err);
+}
+
+int issuing_issue_ex(const struct issuing_ctx *c, int64_t gid, int64_t aid, int64_t pid, const char *valid_from,
+                     const char *override_reason, int64_t *id, struct tb_err *err)
+{
     json_t *g = NULL, *ach = NULL, *pl = NULL, *org = NULL, *vc = NULL, *signed_vc = NULL, *fields = NULL;
+    json_t *training = NULL;
     int rc = -1, owned = 0;
     if (store_entity_get(c->st, c->actor, ENT_GRADUATE, gid, &g, err) < 0) {
         TB_INVALID(err, "graduate_id", "graduate_id: no such graduate");
@@ -175,6 +183,20 @@ int issuing_issue(const struct issuing_ctx *c, int64_t gid, int64_t aid, int64_t
         tb_fail(err, 409, "erased", "graduate_id", "graduate_id: this graduate's personal data was erased");
         goto out;
     }
+    /* The qualification carries the evidence: the learning plan complete,
+     * unless the coordinator overrides with a written reason (kept with the
+     * credential and in the audit). */
+    if (training_evidence(c->st, c->actor, pid, &training, err) < 0)
+        goto out;
+    if (json_is_true(json_object_get(training, "has_plan")) && !json_is_true(json_object_get(training, "complete")) &&
+        !override_reason) {
+        char *missing = json_dumps(json_object_get(training, "missing"), JSON_COMPACT);
+        tb_fail(err, 409, "plan_incomplete", "override_reason",
+                "override_reason: the learning plan is not complete (modules %s); issue anyway only with a written reason",
+                missing ? missing : "?");
+        free(missing);
+        goto out;
+    }
     if (store_org_get(c->st, c->actor, org_id, &org, err) < 0)
         goto out;
     owned = 1;
@@ -191,12 +213,17 @@ int issuing_issue(const struct issuing_ctx *c, int64_t gid, int64_t aid, int64_t
     randombytes_buf(rnd, sizeof rnd);
     sodium_bin2hex(salt, sizeof salt, rnd, sizeof rnd);
     now_text(now);
-    json_t *status = json_array();
+    /* One status entry, as OB 3.0 allows: revocation. Suspension is kept
+     * outside the credential, in the issuer's suspension list at the same
+     * index, which the issuer's verification consults (h_credentials.c). */
+    const char *rev_url = issuing_list_url(c, org_id, "revocation");
+    json_t *status = rev_url ? status_list_entry(rev_url, (size_t)index, "revocation") : NULL;
     int oom = !status;
-    for (int i = 0; i < 2; i++) {
-        const char *url = issuing_list_url(c, org_id, purposes[i]);
-        oom = oom || !url || json_array_append_new(status, status_list_entry(url, (size_t)index, purposes[i]));
-    }
+    char *framework = NULL;
+    if (json_is_true(json_object_get(training, "has_plan")) &&
+        !(framework = arena_printf(c->arena, "%s %s", json_string_value(json_object_get(training, "curriculum_ref")),
+                                   json_string_value(json_object_get(training, "curriculum_title")))))
+        oom = 1;
     struct ob3_input in = {
         .credential_id = uuid,
         .issuer_did = issuer_did(c->arena, c->public_url, org_id),
@@ -213,6 +240,9 @@ int issuing_issue(const struct issuing_ctx *c, int64_t gid, int64_t aid, int64_t
         .evidence_description = json_string_value(json_object_get(pl, "objectives")),
         .valid_from = valid_from ? valid_from : now,
         .status = status,
+        .competencies = json_object_get(training, "competencies"),
+        .framework = framework,
+        .evidence = json_object_get(training, "evidence"),
     };
     /* Out of memory anywhere above would issue a credential missing a part. */
     if (oom || !in.issuer_did || !in.achievement_url || !in.evidence_name) {
@@ -252,6 +282,8 @@ int issuing_issue(const struct issuing_ctx *c, int64_t gid, int64_t aid, int64_t
                        (json_int_t)index, "document", signed_vc, "issued_at", in.valid_from, "status", "active");
     if (c->actor->all_tenants)
         json_object_set_new(fields, "org_id", json_integer(org_id));
+    if (override_reason)
+        json_object_set_new(fields, "override_reason", json_string(override_reason));
     if (store_entity_create(c->st, c->actor, ENT_CREDENTIAL, fields, id, err) < 0)
         goto out;
     rc = 0;
@@ -269,6 +301,7 @@ out:
     json_decref(vc);
     json_decref(signed_vc);
     json_decref(fields);
+    json_decref(training);
     return rc;
 }
 

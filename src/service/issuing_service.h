@@ -27,6 +27,13 @@ int issuing_sign(const struct issuing_ctx *c, int64_t org, const json_t *doc, js
 /* Issues the achievement to the graduate for a completed placement; *id of the new credential. */
 int issuing_issue(const struct issuing_ctx *c, int64_t graduate_id, int64_t achievement_id,
                   int64_t placement_id, const char *valid_from, int64_t *id, struct tb_err *err);
+/* The same; where the placement has a learning plan it must be complete
+ * (409 plan_incomplete) unless override_reason says why not (stored with the
+ * credential, audited). The credential lists the plan's competencies with the
+ * levels reached and the approved deliverables as evidence. */
+int issuing_issue_ex(const struct issuing_ctx *c, int64_t graduate_id, int64_t achievement_id,
+                     int64_t placement_id, const char *valid_from, const char *override_reason, int64_t *id,
+                     struct tb_err *err);
 /* to: "suspended", "active" (reinstate) or "revoked" (final). */
 int issuing_change_status(const struct issuing_ctx *c, int64_t credential_id, const char *to,
                           const char *reason, struct tb_err *err);

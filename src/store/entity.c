@@ -839,3 +839,21 @@ int store_default_catalogue(struct store *st, const struct tb_actor *a, int64_t 
     json_decref(ach);
     return rc;
 }
+
+int store_position_runs(struct store *st, const struct tb_actor *a, int64_t position_id,
+                        const struct list_query *q, struct list_page *page, struct tb_err *err)
+{
+    json_t *pos;
+    if (store_entity_get(st, a, ENT_POSITION, position_id, &pos, err) < 0)
+        return -1;
+    char cohort[24];
+    snprintf(cohort, sizeof cohort, "%lld", (long long)json_integer_value(json_object_get(pos, "cohort_id")));
+    json_decref(pos);
+    struct tb_actor staff = *a;
+    if (!a->all_tenants && !actor_has(a, ROLES_STAFF))
+        staff.roles = ROLE_BIT(ROLE_COORDINATOR);
+    json_t *filter = json_pack("{s:s}", "cohort_id", cohort);
+    int rc = store_entity_list(st, &staff, ENT_MATCH_RUN, q, filter, page, err);
+    json_decref(filter);
+    return rc;
+}

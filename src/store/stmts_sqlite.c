@@ -144,9 +144,12 @@ static const struct store_stmt_info stmts[STMT__MAX] = {
         "UPDATE api_tokens SET revoked_at = :now WHERE id = :id AND org_id = :tenant "
         "AND user_id = :self AND revoked_at IS NULL", TENANT},
     [STMT_TOKEN_LOOKUP] = {"TOKEN_LOOKUP",
-        "SELECT id, user_id, scope FROM api_tokens WHERE token_hash = :token_hash AND revoked_at IS NULL "
-        "AND expires_at > :now",
-        GLOBAL("authentication: finds whose token this is before any tenant is known")},
+        "SELECT t.id, t.user_id, t.scope, t.last_used_at, u.status, m.org_id, o.kind AS org_kind, m.role, "
+        "m.subject_id FROM api_tokens t JOIN users u ON u.id = t.user_id "
+        "LEFT JOIN memberships m ON m.user_id = t.user_id LEFT JOIN orgs o ON o.id = m.org_id "
+        "WHERE t.token_hash = :token_hash AND t.revoked_at IS NULL AND t.expires_at > :now "
+        "ORDER BY CASE m.role WHEN 'admin' THEN 0 WHEN 'coordinator' THEN 1 ELSE 2 END, m.id",
+        GLOBAL("authentication: finds whose token this is, and the roles it acts with, before any tenant is known")},
     [STMT_TOKEN_TOUCH] = {"TOKEN_TOUCH",
         "UPDATE api_tokens SET last_used_at = :now WHERE id = :id",
         GLOBAL("authentication bookkeeping on the token just looked up")},
@@ -186,6 +189,13 @@ static const struct store_stmt_info stmts[STMT__MAX] = {
 
     [STMT_USER_TOKENS_DELETE_USER] = {"USER_TOKENS_DELETE_USER",
         "DELETE FROM user_tokens WHERE user_id = :user_id AND " ACCOUNT_VISIBLE(":user_id"), USER},
+    [STMT_USER_TOKEN_PEEK] = {"USER_TOKEN_PEEK",
+        "SELECT user_id FROM user_tokens WHERE token_hash = :token_hash AND purpose = :purpose "
+        "AND used_at IS NULL AND expires_at > :now", GLOBAL("the unguessable link names the row")},
+    [STMT_USER_TOKENS_REVOKE_OTHERS] = {"USER_TOKENS_REVOKE_OTHERS",
+        "DELETE FROM user_tokens WHERE user_id = :user_id AND used_at IS NULL AND token_hash <> :keep",
+        GLOBAL("a person has one live link: the link just made or used, which the caller holds, retires the "
+               "person's other unused links")},
     [STMT_OUTBOX_INSERT] = {"OUTBOX_INSERT",
         "INSERT INTO outbox (org_id, to_addr, subject, body, created_at) "
         "SELECT :org_id, :to_addr, :subject, :body, :now_text WHERE :all = 1 OR :org_id = :tenant", TENANT},
@@ -217,6 +227,7 @@ static const struct store_stmt_info stmts[STMT__MAX] = {
         "WHERE a.id > :after_id" AUDIT_FILTERS " ORDER BY a.id LIMIT :limit", TENANT},
 
 #include "store/stmts_entities.inc"
+#include "store/stmts_training.inc"
 
     [STMT_APP_EVENT_INSERT] = {"APP_EVENT_INSERT",
         "INSERT INTO application_events (org_id, application_id, from_stage, to_stage, user_id, note, at) "

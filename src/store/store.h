@@ -167,6 +167,17 @@ int store_token_revoke(struct store *st, const struct tb_actor *a, int64_t id,
  * (store_user_set_password) revokes every token of the user. */
 int store_token_lookup(struct store *st, const char *token_hash, int64_t *user_id,
                        int *read_only, struct tb_err *err);
+/* The same in one statement with what authentication needs next: whether the
+ * user is active and the actor it acts as (store_actor_load). The token's
+ * last use is written at most once a minute (TOKEN_TOUCH_SECONDS). */
+#define TOKEN_TOUCH_SECONDS 60
+struct token_auth {
+    int64_t user_id;
+    int read_only, active;
+    struct tb_actor actor;
+};
+int store_token_auth(struct store *st, const char *token_hash, struct token_auth *out,
+                     struct tb_err *err);
 
 /* ---- invitations ---- */
 struct invitation_new {
@@ -197,8 +208,12 @@ int store_invitation_claim(struct store *st, const char *token_hash, const char 
                            struct tb_actor *acting, struct tb_err *err);
 
 /* ---- single-use links (invitations, password resets) ---- */
+/* Creating a link, or using one, ends every other unused link of the user. */
 int store_user_token_create(struct store *st, int64_t user_id, const char *purpose,
                             const char *token_hash, int64_t expires_at, struct tb_err *err);
+/* The user of a live (unused, unexpired) link, without using it; 404 otherwise. */
+int store_user_token_peek(struct store *st, const char *purpose, const char *token_hash,
+                          int64_t now, int64_t *user_id, struct tb_err *err);
 /* Marks the token used and returns its user; 404 when unknown, used or expired. */
 int store_user_token_consume(struct store *st, const char *purpose, const char *token_hash,
                              int64_t now, int64_t *user_id, struct tb_err *err);

@@ -481,6 +481,34 @@ out:
     return st_tx_end(st, owned, rc, err);
 }
 
+/* One membership row into the actor: the first row's org (rows come admin
+ * first, then coordinator) is where the user works; roles elsewhere are not
+ * merged into this tenant. */
+void st_actor_add_membership(struct tb_actor *a, int64_t org, const char *kind, const char *role_text,
+                             sqlite3_stmt *s, int subject_col)
+{
+    enum tb_role role;
+    if (!kind || !role_text || role_parse(role_text, &role) < 0)
+        return;
+    if (!a->tenant_id) {
+        a->tenant_id = org;
+        if (role == ROLE_ADMIN && !strcmp(kind, "foundation"))
+            a->all_tenants = 1;
+    }
+    if (org != a->tenant_id)
+        return;
+    a->roles |= ROLE_BIT(role);
+    if (!a->subject_id && sqlite3_column_type(s, subject_col) == SQLITE_INTEGER)
+        a->subject_id = sqlite3_column_int64(s, subject_col);
+}
+
+/* A foundation admin's actor carries the store's elevation; nothing else may. */
+void st_actor_seal(struct tb_actor *a)
+{
+    if (a->all_tenants)
+        *a = st_elevate(a, ELEV_FOUNDATION_ADMIN);
+}
+
 int store_actor_load(struct store *st, int64_t user_id, struct tb_actor *out, struct tb_err *err)
 {
     sqlite3_stmt *s = st_stmt(st, STMT_MEMBERSHIPS_OF_USER, NULL, err);
@@ -490,30 +518,13 @@ int store_actor_load(struct store *st, int64_t user_id, struct tb_actor *out, st
     memset(out, 0, sizeof *out);
     out->user_id = user_id;
     int rc;
-    /* Rows come admin first, then coordinator: the first row's org is where
-     * the user works; roles elsewhere are not merged into this tenant. */
-    while ((rc = st_step(st, s)) == SQLITE_ROW) {
-        int64_t org = sqlite3_column_int64(s, 0);
-        const char *kind = (const char *)sqlite3_column_text(s, 2);
-        enum tb_role role;
-        if (role_parse((const char *)sqlite3_column_text(s, 3), &role) < 0)
-            continue;
-        if (!out->tenant_id) {
-            out->tenant_id = org;
-            if (role == ROLE_ADMIN && !strcmp(kind, "foundation"))
-                out->all_tenants = 1;
-        }
-        if (org != out->tenant_id)
-            continue;
-        out->roles |= ROLE_BIT(role);
-        if (!out->subject_id && sqlite3_column_type(s, 5) == SQLITE_INTEGER)
-            out->subject_id = sqlite3_column_int64(s, 5);
-    }
+    while ((rc = st_step(st, s)) == SQLITE_ROW)
+        st_actor_add_membership(out, sqlite3_column_int64(s, 0), (const char *)sqlite3_column_text(s, 2),
+                                (const char *)sqlite3_column_text(s, 3), s, 5);
     sqlite3_reset(s);
     if (rc != SQLITE_DONE)
         return st_db_fail(st, err, "roles");
-    if (out->all_tenants)
-        *out = st_elevate(out, ELEV_FOUNDATION_ADMIN);
+    st_actor_seal(out);
     return 0;
 }
 

@@ -43,7 +43,7 @@ static char *cursor_make(const char *key, int64_t id)
 }
 
 /* *key is malloc'd; the caller frees it. */
-static int cursor_parse(const char *cursor, char **key, int64_t *id, struct tb_err *err)
+int st_cursor_parse(const char *cursor, char **key, int64_t *id, struct tb_err *err)
 {
     size_t clen = strlen(cursor), n;
     unsigned char *raw = clen <= CURSOR_MAX ? malloc(clen + 1) : NULL;
@@ -78,7 +78,7 @@ int st_list_run(struct store *st, sqlite3_stmt *s, const struct list_query *q,
     int limit = q->limit > 0 ? q->limit : 50;
     char *key = NULL;
     int64_t id = descending ? INT64_MAX : 0;
-    if (q->cursor && cursor_parse(q->cursor, &key, &id, err) < 0)
+    if (q->cursor && st_cursor_parse(q->cursor, &key, &id, err) < 0)
         return -1;
     /* A list statement pages forward (:after_id, with :after_key when sorted
      * by a name) or backward (:before_id). */

@@ -70,6 +70,7 @@ enum st_elevation {
     ELEV_DEFAULT_CATALOGUE, /* store_default_catalogue: a new operator's first achievement */
     ELEV_OWN_AUDIT,         /* store_user_set_password: audited under the person's own operator */
     ELEV_MAIL_TO_MEMBER,    /* store_outbox_add_for_user: mail to a person, filed under their operator */
+    ELEV_TRAINING_NOTICE,   /* store_training_notice: a notice to the person a training record names */
     ELEV__MAX
 };
 struct tb_actor st_elevate(const struct tb_actor *a, enum st_elevation why);
@@ -83,6 +84,12 @@ int st_tx_begin(struct store *st, int *owned, struct tb_err *err);
 int st_tx_end(struct store *st, int owned, int rc, struct tb_err *err);
 int st_list_run(struct store *st, sqlite3_stmt *s, const struct list_query *q, const char *key_column,
                 int descending, struct list_page *page, struct tb_err *err);
+/* A next_cursor as issued by st_list_run: base64url of "key\x1fid"; 0, or -1 (400, field "cursor"). */
+/* Actors built from membership rows (store_accounts.c). */
+void st_actor_add_membership(struct tb_actor *a, int64_t org, const char *kind, const char *role_text,
+                             sqlite3_stmt *s, int subject_col);
+void st_actor_seal(struct tb_actor *a);
+int st_cursor_parse(const char *cursor, char **key, int64_t *id, struct tb_err *err);   /* *key malloc'd */
 int st_sort_check(const char *sort, const char *const *allowed, struct tb_err *err);
 json_t *st_diff(const json_t *old, const json_t *changes);
 int st_version_mismatch(const json_t *row, int64_t version, struct tb_err *err);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "store/store_int.h"
 
@@ -139,28 +140,46 @@ out:
     return st_tx_end(st, owned, rc, err);
 }
 
-int store_token_lookup(struct store *st, const char *token_hash, int64_t *user_id,
-                       int *read_only, struct tb_err *err)
+int store_token_auth(struct store *st, const char *token_hash, struct token_auth *out,
+                     struct tb_err *err)
 {
     sqlite3_stmt *s = st_stmt(st, STMT_TOKEN_LOOKUP, NULL, err);
     if (!s)
         return -1;
-    char now[32];
+    char now[32], stale[32];
+    time_t t = time(NULL);
+    struct tm tm;
     st_now_text(now);
+    t -= TOKEN_TOUCH_SECONDS;
+    gmtime_r(&t, &tm);
+    strftime(stale, sizeof stale, "%Y-%m-%dT%H:%M:%SZ", &tm);
     st_bind_text(st, s, ":token_hash", token_hash);
     st_bind_text(st, s, ":now", now);
-    int rc = st_step(st, s);
+    memset(out, 0, sizeof *out);
+    int rc, rows = 0, touch = 0;
     int64_t id = 0;
-    if (rc == SQLITE_ROW) {
-        id = sqlite3_column_int64(s, 0);
-        *user_id = sqlite3_column_int64(s, 1);
-        *read_only = strcmp((const char *)sqlite3_column_text(s, 2), "read_write") != 0;
+    while ((rc = st_step(st, s)) == SQLITE_ROW) {
+        if (!rows++) {
+            id = sqlite3_column_int64(s, 0);
+            out->user_id = out->actor.user_id = sqlite3_column_int64(s, 1);
+            out->read_only = strcmp((const char *)sqlite3_column_text(s, 2), "read_write") != 0;
+            const char *used = (const char *)sqlite3_column_text(s, 3);
+            touch = !used || strcmp(used, stale) < 0;
+            out->active = !strcmp((const char *)sqlite3_column_text(s, 4), "active");
+        }
+        if (sqlite3_column_type(s, 5) == SQLITE_INTEGER)
+            st_actor_add_membership(&out->actor, sqlite3_column_int64(s, 5), (const char *)sqlite3_column_text(s, 6),
+                                    (const char *)sqlite3_column_text(s, 7), s, 8);
     }
     sqlite3_reset(s);
-    if (rc == SQLITE_DONE)
-        return TB_NOT_FOUND(err, "token not found");
-    if (rc != SQLITE_ROW)
+    if (rc != SQLITE_DONE)
         return st_db_fail(st, err, "token");
+    if (!rows)
+        return TB_NOT_FOUND(err, "token not found");
+    st_actor_seal(&out->actor);
+    /* Last use to the minute: a write on every request would serialise readers. */
+    if (!touch)
+        return 0;
     s = st_stmt(st, STMT_TOKEN_TOUCH, NULL, err);
     if (!s)
         return -1;
@@ -169,19 +188,72 @@ int store_token_lookup(struct store *st, const char *token_hash, int64_t *user_i
     return st_step_done(st, s, "token", err);
 }
 
+int store_token_lookup(struct store *st, const char *token_hash, int64_t *user_id,
+                       int *read_only, struct tb_err *err)
+{
+    struct token_auth ta;
+    if (store_token_auth(st, token_hash, &ta, err) < 0)
+        return -1;
+    *user_id = ta.user_id;
+    *read_only = ta.read_only;
+    return 0;
+}
+
 /* ---- single-use links ------------------------------------------------------ */
+
+/* A user has at most one live link: the newest, or none once one is used. */
+static int revoke_other_links(struct store *st, int64_t user_id, const char *keep, struct tb_err *err)
+{
+    sqlite3_stmt *s = st_stmt(st, STMT_USER_TOKENS_REVOKE_OTHERS, NULL, err);
+    if (!s)
+        return -1;
+    st_bind_i64(st, s, ":user_id", user_id);
+    st_bind_text(st, s, ":keep", keep);
+    return st_step_done(st, s, "link", err);
+}
 
 int store_user_token_create(struct store *st, int64_t user_id, const char *purpose,
                             const char *token_hash, int64_t expires_at, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_USER_TOKEN_INSERT, NULL, err);
+    int owned;
+    if (st_tx_begin(st, &owned, err) < 0)
+        return -1;
+    int rc = revoke_other_links(st, user_id, token_hash, err);
+    sqlite3_stmt *s = rc < 0 ? NULL : st_stmt(st, STMT_USER_TOKEN_INSERT, NULL, err);
+    if (s) {
+        st_bind_i64(st, s, ":user_id", user_id);
+        st_bind_text(st, s, ":purpose", purpose);
+        st_bind_text(st, s, ":token_hash", token_hash);
+        st_bind_i64(st, s, ":expires_at", expires_at);
+        rc = st_step_done(st, s, "link", err);
+    } else {
+        rc = -1;
+    }
+    return st_tx_end(st, owned, rc, err);
+}
+
+static int link_gone(struct tb_err *err)
+{
+    return tb_fail(err, 404, "not_found", "token",
+                   "token: this link is unknown, already used or expired; ask for a new one");
+}
+
+int store_user_token_peek(struct store *st, const char *purpose, const char *token_hash,
+                          int64_t now, int64_t *user_id, struct tb_err *err)
+{
+    sqlite3_stmt *s = st_stmt(st, STMT_USER_TOKEN_PEEK, NULL, err);
     if (!s)
         return -1;
-    st_bind_i64(st, s, ":user_id", user_id);
     st_bind_text(st, s, ":purpose", purpose);
     st_bind_text(st, s, ":token_hash", token_hash);
-    st_bind_i64(st, s, ":expires_at", expires_at);
-    return st_step_done(st, s, "link", err);
+    st_bind_i64(st, s, ":now", now);
+    int rc = st_step(st, s);
+    if (rc == SQLITE_ROW)
+        *user_id = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    if (rc == SQLITE_DONE)
+        return link_gone(err);
+    return rc == SQLITE_ROW ? 0 : st_db_fail(st, err, "link");
 }
 
 int store_user_token_consume(struct store *st, const char *purpose, const char *token_hash,
@@ -202,7 +274,6 @@ int store_user_token_consume(struct store *st, const char *purpose, const char *
     if (rc != SQLITE_DONE)
         return st_db_fail(st, err, "link");
     if (sqlite3_changes(st->db) != 1)
-        return tb_fail(err, 404, "not_found", "token",
-                       "token: this link is unknown, already used or expired; ask for a new one");
-    return 0;
+        return link_gone(err);
+    return revoke_other_links(st, *user_id, token_hash, err);
 }

@@ -51,6 +51,7 @@ static const struct tb_elevation elevations[ELEV__MAX] = {
     [ELEV_DEFAULT_CATALOGUE] = {"a new operator's default catalogue"},
     [ELEV_OWN_AUDIT] = {"a password change audited under the person's own operator"},
     [ELEV_MAIL_TO_MEMBER] = {"mail to a person, filed under an operator they belong to"},
+    [ELEV_TRAINING_NOTICE] = {"a notice to the person a training record names, filed under the record's operator"},
 };
 
 struct tb_actor st_elevate(const struct tb_actor *a, enum st_elevation why)

@@ -149,6 +149,39 @@ before(async () => {
     issuers: plain(OPS.se, OPS.si),
     status: plain(OPS.se, OPS.si),
   };
+  // Training (issue 12): a curriculum of each operator's own; from the demo's
+  // learning plans a module, a deliverable version and a test attempt; a file
+  // on a fresh version of a module still open.
+  const curriculumDoc = JSON.parse(readFileSync(join(here, '../../data/curriculum/default.json'), 'utf8'));
+  const tr = { se: {}, si: {} };
+  for (const [op, c] of [['se', actors.se.coordinator], ['si', coordSi]]) {
+    const r = await c.post('/api/v1/curricula', { ...curriculumDoc, code: 'MATRIX' });
+    assert.equal(r.status, 201, r.text);
+    Object.assign(tr[op], { curricula: r.json.id, 'curriculum-versions': r.json.versions[0].id });
+    const planned = placements.filter((p) => p.org_id === OPS[op] && ['signed', 'completed'].includes(p.status));
+    for (const p of planned) {
+      const modules = (await c.get(`/api/v1/placements/${p.id}/learning-plan`)).json.modules;
+      for (const m of modules) {
+        const full = (await c.get(`/api/v1/plan-modules/${m.id}`)).json;
+        if (!tr[op]['plan-modules'] && full.versions.length) {
+          tr[op]['plan-modules'] = m.id;
+          tr[op]['deliverable-versions'] = full.versions[0].id;
+        }
+        if (!tr[op]['test-attempts'] && full.attempts.length) tr[op]['test-attempts'] = full.attempts[0].id;
+        if (!tr[op]['deliverable-files'] && m.selected && m.state !== 'approved') {
+          const v = await c.post(`/api/v1/plan-modules/${m.id}/deliverable-versions`, { body: 'Matrix probe version' });
+          assert.equal(v.status, 201, v.text);
+          const f = await c.put(`/api/v1/deliverable-versions/${v.json.id}/files?name=probe.pdf`,
+            Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n'), { headers: { 'Content-Type': 'application/pdf' } });
+          assert.equal(f.status, 201, f.text);
+          tr[op]['deliverable-files'] = f.json.id;
+        }
+      }
+      if (Object.keys(tr[op]).length === 6) break;
+    }
+  }
+  for (const res of Object.keys(tr.se)) ids[res] = plain(tr.se[res], tr.si[res]);
+
   for (const [k, v] of Object.entries(ids))
     assert.ok(v.se.default && v.si.default, `the demo has ${k} in both operators: ${JSON.stringify(v)}`);
 

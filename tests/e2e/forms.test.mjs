@@ -30,7 +30,7 @@ test('a bad email in the graduate form shows the server message next to the emai
   await field(page, 'email').locator('input').fill('not-an-address');
   await page.getByRole('button', { name: 'Create' }).click();
   const err = field(page, 'email').locator('.field-error');
-  await err.filter({ hasText: 'email: not a valid address' }).waitFor();
+  await err.filter({ hasText: 'Email: not a valid address' }).waitFor();
   const input = field(page, 'email').locator('input');
   assert.equal(await input.getAttribute('aria-invalid'), 'true');
   assert.ok((await input.getAttribute('aria-describedby')).split(' ').includes(await err.getAttribute('id')), 'the message describes the input');
@@ -51,16 +51,18 @@ test('code pickers work by keyboard; a list-editor error shows on the list edito
   const row = field(page, 'languages').locator('.list-row').first();
   const lang = row.locator('[data-field="code"] input[role="combobox"]');
   await lang.fill('German');
-  await page.getByRole('option', { name: /^German \(de\)/ }).waitFor();
+  await page.getByRole('option', { name: /^German$/ }).waitFor();
   await lang.press('ArrowDown');
   await lang.press('ArrowUp');
   await lang.press('Enter');
-  assert.equal(await lang.inputValue(), 'German (de)');
+  assert.equal(await lang.inputValue(), 'German');
   await page.getByRole('button', { name: 'Create' }).click();
   // the API names the field (today a bare "level"; a path such as "languages[0].level" works too)
   const listErr = field(page, 'languages').locator(':scope > .field-error');
   await listErr.waitFor();
-  assert.match(await listErr.textContent(), /level/);
+  // named by its label, never by the API's field name
+  assert.match(await listErr.textContent(), /Level: is required/);
+  assert.doesNotMatch(await listErr.textContent(), /\blevel\b|languages\[/);
   assert.equal(await field(page, 'languages').getAttribute('class').then((c) => c.includes('has-error')), true);
   // now pick the level and save
   await row.locator('[data-field="level"] select').selectOption('B2');
@@ -70,6 +72,60 @@ test('code pickers work by keyboard; a list-editor error shows on the list edito
   const g = await coord.get(`/graduates/${id}`);
   assert.equal(g.nationality, 'AT');
   assert.deepEqual(g.languages, [{ code: 'de', level: 'B2' }]);
+});
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** Holds back the code search for the query `q` by `ms` (a slow network), others pass at once. */
+async function slowQuery(p, q, ms) {
+  await p.route('**/api/v1/codes/countries?*', async (route) => {
+    if (new URL(route.request().url()).searchParams.get('q') === q) await sleep(ms);
+    await route.continue().catch(() => {});
+  });
+}
+
+test('picker: Enter before the answer is in chooses the highlighted option of the new text, never submits the old value', async () => {
+  await open(page, '#/graduates/new', 'New graduate');
+  await field(page, 'name').locator('input').fill('Enter Before Answer');
+  const nat = field(page, 'nationality').locator('input[role="combobox"]');
+  await nat.fill('Austria');
+  await page.getByRole('option', { name: /Austria \(AT\)/ }).click();
+  assert.equal(await nat.inputValue(), 'Austria (AT)');
+  await slowQuery(page, 'Germ', 700);
+  try {
+    await nat.fill('Germ');
+    await nat.press('Enter'); // before the debounce and the slow answer
+    await page.waitForFunction(() => document.querySelector('[data-field="nationality"] input').value === 'Germany (DE)');
+    assert.match(page.url(), /#\/graduates\/new$/, 'the form was not submitted with Austria');
+    await nat.press('Enter'); // now Enter submits
+    await page.locator('h1', { hasText: 'Enter Before Answer' }).waitFor();
+    const id = Number(page.url().match(/#\/graduates\/(\d+)/)[1]);
+    assert.equal((await coord.get(`/graduates/${id}`)).nationality, 'DE');
+  } finally { await page.unroute('**/api/v1/codes/countries?*'); }
+});
+
+test('picker: a click on the shown list picks what was clicked; a late answer neither reopens nor answers Enter', async () => {
+  await open(page, '#/graduates/new', 'New graduate');
+  await field(page, 'name').locator('input').fill('Click Before Answer');
+  const nat = field(page, 'nationality').locator('input[role="combobox"]');
+  await nat.fill('Sw');
+  const swiss = page.getByRole('option', { name: /Switzerland \(CH\)/ });
+  await swiss.waitFor();
+  await slowQuery(page, 'Swe', 700);
+  try {
+    const sent = page.waitForRequest((r) => r.url().includes('/codes/countries') && new URL(r.url()).searchParams.get('q') === 'Swe');
+    const answered = page.waitForResponse((r) => r.url().includes('/codes/countries') && new URL(r.url()).searchParams.get('q') === 'Swe');
+    await nat.press('e'); // "Swe": its search goes out, slowly
+    await sent;
+    await swiss.click(); // the (stale) list still shows Switzerland: that is what the user picks
+    assert.equal(await nat.inputValue(), 'Switzerland (CH)');
+    await answered; // the answer for "Swe" (Sweden first) arrives after the pick
+    await sleep(300);
+    assert.equal(await nat.getAttribute('aria-expanded'), 'false', 'the late answer does not reopen the list');
+    await nat.press('Enter'); // submits with the picked value
+    await page.locator('h1', { hasText: 'Click Before Answer' }).waitFor();
+    const id = Number(page.url().match(/#\/graduates\/(\d+)/)[1]);
+    assert.equal((await coord.get(`/graduates/${id}`)).nationality, 'CH');
+  } finally { await page.unroute('**/api/v1/codes/countries?*'); }
 });
 
 test('money is entered in major units and stored in minor units', async () => {

@@ -228,3 +228,25 @@ export function shotPath(name) {
   mkdirSync(d, { recursive: true });
   return resolve(d, name);
 }
+
+/**
+ * The usual start of a test file: server, browser, a coordinator API client, seeded records
+ * and (with signInAs) a signed-in page. Returns the context; stop it with teardown(ctx).
+ */
+export async function setup({ signInAs = null, seedOptions, seed = true } = {}) {
+  const ctx = {};
+  ctx.srv = await startServer();
+  ctx.browser = await launch();
+  ctx.coord = await apiAs(ctx.srv, DEMO.coordinator);
+  if (seed) ctx.seed = await seedProgramme(ctx.coord, seedOptions);
+  if (signInAs) {
+    ctx.page = await newPage(ctx.browser, ctx.srv);
+    await signIn(ctx.page, signInAs);
+  }
+  return ctx;
+}
+export async function teardown(ctx) {
+  if (ctx.page) noProblems(ctx.page);
+  await ctx.browser?.close();
+  await ctx.srv?.stop();
+}

@@ -28,14 +28,70 @@ test('a coordinator runs a stable match for a cohort and sees explanations for e
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Matching' }).click();
   await page.locator('h1', { hasText: 'Matching' }).waitFor();
   await page.getByLabel('Cohort').selectOption(String(recruiting.id));
-  await page.getByLabel('Engine').selectOption('stable');
+  await page.getByLabel('How to choose').selectOption('stable');
+  // plain labels; options of the other engine are hidden
+  await page.getByLabel("Whose preferences win ties: graduates' or companies'").waitFor();
+  assert.equal(await page.getByLabel('Who must be placed').isVisible(), false, 'assignment options hidden for stable');
+  assert.equal(await page.getByLabel('Lottery seed').isVisible(), false, 'the seed only with a lottery');
   await page.getByRole('button', { name: 'Run' }).click();
   await page.locator('h1', { hasText: /^Run \d+:/ }).waitFor();
   await page.getByRole('heading', { name: 'Why, for every graduate' }).waitFor();
   assert.ok(await page.locator('.explanations li').count() > 0, 'every graduate gets an explanation');
   await page.getByText('Blocking pairs (0 = stable)').waitFor();
+  // the input hash is out of the way until asked for
+  assert.equal(await page.getByText('Input snapshot (SHA-256)').isVisible(), false);
   noProblems(page);
   await page.context().close();
+});
+
+test('a run from the whole pool names people, shows scores 0-100 with a breakdown and each position\'s shortlist', async () => {
+  const cohorts = (await coord.get('/cohorts?limit=200')).items;
+  const recruiting = cohorts.find((c) => /2027 spring/.test(c.name));
+  // the demo company gets an open position in the recruiting cohort
+  const company = await apiAs(srv, DEMO.company);
+  const own = (await company.get('/companies')).items[0];
+  const mine = await coord.post('/positions', { company_id: own.id, cohort_id: recruiting.id, title: 'Export assistant Nordics',
+    languages: [{ code: 'en', min_level: 'B2' }], target_markets: ['DE'], location_country: 'SE' });
+  for (const status of ['submitted', 'approved', 'open']) await coord.post(`/positions/${mine.id}/status`, { status });
+  const page = await newPage(browser, srv);
+  await signIn(page, DEMO.coordinator);
+  await open(page, '#/matching');
+  await page.locator('h1', { hasText: 'Matching' }).waitFor();
+  await page.getByLabel('Cohort').selectOption(String(recruiting.id));
+  await page.getByLabel('Candidates from').selectOption('pool');
+  await page.getByLabel('How to choose').selectOption('assign');
+  assert.equal(await page.getByLabel("Whose preferences win ties: graduates' or companies'").isVisible(), false,
+    'stable options hidden for the highest total');
+  await page.getByLabel('Who must be placed').selectOption('partial');
+  await page.getByRole('button', { name: 'Run' }).click();
+  await page.locator('h1', { hasText: /^Run \d+:/ }).waitFor();
+  // pairs read "Name → Position, Company", never "#12 → #34"
+  const firstPair = page.locator('table tbody tr th').first();
+  await firstPair.waitFor();
+  assert.match(await firstPair.innerText(), /^[^#\d].* → .+, .+$/);
+  const score = await page.locator('table tbody tr td').first().innerText();
+  assert.ok(Number(score.replace(/\D.*$/, '')) <= 100, `score shown 0-100, got ${score}`);
+  // the breakdown opens on demand
+  const details = page.locator('details.score-breakdown').first();
+  assert.equal(await details.locator('.score-parts').isVisible(), false);
+  await details.locator('summary').click();
+  await details.locator('.score-parts li').first().waitFor();
+  await page.getByRole('heading', { name: /Shortlists/ }).waitFor();
+  assert.ok(await page.locator('.shortlist li').count() > 0, 'positions list their best candidates');
+  assert.ok(await page.getByText('Suggested').count() > 0, 'suggestions from the pool are marked');
+  noProblems(page);
+  await page.context().close();
+
+  // the company sees the best candidates for its own position, with reasons
+  const sl = await company.get(`/positions/${mine.id}/shortlist`);
+  assert.ok(sl.run_id && sl.shortlist.length > 0, 'the run shortlisted candidates for the company\'s position');
+  const cpage = await newPage(browser, srv);
+  await signIn(cpage, DEMO.company);
+  await open(cpage, `#/positions/${mine.id}`);
+  await cpage.getByRole('heading', { name: 'Best candidates from matching' }).waitFor();
+  assert.ok(await cpage.locator('ol.shortlist .reasons li').count() > 0, 'each candidate comes with reasons');
+  noProblems(cpage);
+  await cpage.context().close();
 });
 
 test('an issued credential verifies on the public page, and the holder finds it under Qualifications', async () => {

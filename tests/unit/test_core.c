@@ -9,6 +9,7 @@
 
 #include "core/auth.h"
 #include "core/config.h"
+#include "core/proxy.h"
 #include "core/throttle.h"
 #include "core/validate.h"
 
@@ -169,6 +170,19 @@ static void config_flags_beat_environment(void **state)
     int help;
     config_defaults(&c);
     assert_string_equal(c.listen, "127.0.0.1:8080");
+    /* The option table and its bindings line up (defaults land in their fields). */
+    assert_int_equal(c.connection_timeout, 30);
+    assert_int_equal(c.request_timeout, 15);
+    assert_int_equal(c.max_connections_per_address, 32);
+    assert_int_equal(c.session_idle, 7200);
+    char *argv5[] = {"serve", "--request-timeout", "0", NULL};
+    assert_int_equal(config_parse(&c, 3, argv5, NULL, &help, &e), -1);
+    assert_string_equal(e.field, "--request-timeout");
+    char *argv6[] = {"serve", "--max-connections-per-address=0", NULL};
+    config_defaults(&c);
+    assert_int_equal(config_parse(&c, 2, argv6, NULL, &help, &e), 0);
+    assert_int_equal(c.max_connections_per_address, 0);
+    config_defaults(&c);
     char *argv[] = {"serve", "--db", "/flag.db", "--listen=0.0.0.0:9000", NULL};
     assert_int_equal(config_parse(&c, 4, argv, fake_env, &help, &e), 0);
     assert_string_equal(c.db_path, "/flag.db");
@@ -192,23 +206,109 @@ static void config_flags_beat_environment(void **state)
 static void throttle_blocks_after_failures_and_forgets(void **state)
 {
     (void)state;
-    struct throttle *t = throttle_new(3, 60);
+    struct throttle *t = throttle_new(3, 60, 0);
     assert_int_equal(throttle_check(t, "a:x", 1000), 0);
     for (int i = 0; i < 3; i++)
-        throttle_fail(t, "a:x", 1000);
+        throttle_hit(t, "a:x", 1000);
     assert_int_equal(throttle_check(t, "a:x", 1010), 50);
     assert_int_equal(throttle_check(t, "a:y", 1010), 0);
     assert_int_equal(throttle_check(t, "a:x", 1061), 0);   /* window over */
-    throttle_fail(t, "a:z", 1000);
+    throttle_hit(t, "a:z", 1000);
     throttle_reset(t, "a:z");
     assert_int_equal(throttle_check(t, "a:z", 1000), 0);
-    /* a flood of distinct keys cannot grow memory or evict a blocked key forever */
-    for (int i = 0; i < 100000; i++) {
+    for (int i = 0; i < 3; i++)
+        throttle_hit(t, "a:w", 1000);
+    throttle_forgive(t, "a:w");
+    assert_int_equal(throttle_check(t, "a:w", 1000), 0);
+    throttle_free(t);
+}
+
+static void throttle_tables_are_bounded_without_losing_accounts(void **state)
+{
+    (void)state;
+    /* Bounded: a flood of made-up keys keeps the table at its capacity and
+     * pushes out only what was hit least recently. */
+    struct throttle *b = throttle_new(3, 60, 100);
+    for (int i = 0; i < 3; i++)
+        throttle_hit(b, "i:victim", 1000);
+    for (int i = 0; i < 99; i++) {
         char k[32];
         snprintf(k, sizeof k, "i:%d", i);
-        throttle_fail(t, k, 2000);
+        throttle_hit(b, k, 1001);
     }
-    throttle_free(t);
+    assert_int_equal(throttle_size(b), 100);
+    assert_int_not_equal(throttle_check(b, "i:victim", 1002), 0);   /* 99 others: still there */
+    for (int i = 0; i < 100000; i++) {
+        char k[32];
+        snprintf(k, sizeof k, "i:x%d", i);
+        throttle_hit(b, k, 1002);
+    }
+    assert_int_equal(throttle_size(b), 100);
+    throttle_free(b);
+    /* Unbounded (accounts): nothing evicts a count; expired windows go. */
+    struct throttle *a = throttle_new(5, 900, 0);
+    for (int i = 0; i < 5; i++)
+        throttle_hit(a, "u:7", 1000);
+    for (int i = 0; i < 20000; i++) {
+        char k[32];
+        snprintf(k, sizeof k, "u:%d", 100 + i);
+        throttle_hit(a, k, 1000 + i % 10);
+    }
+    assert_int_equal(throttle_check(a, "u:7", 1100), 800);
+    throttle_hit(a, "u:1", 1000 + 910);   /* later: the expired ones are dropped */
+    assert_int_equal(throttle_size(a), 1);
+    throttle_free(a);
+}
+
+static void client_address_behind_trusted_proxies(void **state)
+{
+    (void)state;
+    struct proxy_list l;
+    char bad[80], out[CLIENT_ADDR_LEN];
+    assert_int_equal(proxy_list_parse("127.0.0.1, 10.0.0.0/8 ::1", &l, bad, sizeof bad), 0);
+    assert_int_equal(l.count, 3);
+    assert_int_equal(proxy_list_parse("10.0.0.0/33", &l, bad, sizeof bad), -1);
+    assert_string_equal(bad, "10.0.0.0/33");
+    assert_int_equal(proxy_list_parse("127.0.0.1,nginx", &l, bad, sizeof bad), -1);
+    assert_string_equal(bad, "nginx");
+    assert_int_equal(proxy_list_parse("127.0.0.1, 10.0.0.0/8, fd00::/8", &l, bad, sizeof bad), 0);
+    /* not from a proxy: the headers are ignored */
+    proxy_client_addr(&l, "203.0.113.9", "198.51.100.1", NULL, out);
+    assert_string_equal(out, "203.0.113.9");
+    /* from a proxy: the right-most address that is not a proxy */
+    proxy_client_addr(&l, "127.0.0.1", "6.6.6.6, 198.51.100.1, 10.1.2.3", NULL, out);
+    assert_string_equal(out, "198.51.100.1");
+    proxy_client_addr(&l, "10.0.0.1", "10.0.0.2", NULL, out);   /* all proxies: the left-most */
+    assert_string_equal(out, "10.0.0.2");
+    proxy_client_addr(&l, "127.0.0.1", "junk", NULL, out);        /* junk: the proxy itself */
+    assert_string_equal(out, "127.0.0.1");
+    proxy_client_addr(&l, "127.0.0.1", NULL, "for=192.0.2.60;proto=http, for=\"[2001:db8::1]:4711\"", out);
+    assert_string_equal(out, "2001:db8::1");
+    proxy_client_addr(&l, "127.0.0.1", "", "For=192.0.2.60:80", out);
+    assert_string_equal(out, "192.0.2.60");
+    proxy_client_addr(&l, "127.0.0.1", NULL, NULL, out);
+    assert_string_equal(out, "127.0.0.1");
+    char key[CLIENT_ADDR_LEN + 8];
+    proxy_throttle_key("2001:db8:1:2:3:4:5:6", key);
+    assert_string_equal(key, "2001:db8:1:2::/64");
+    proxy_throttle_key("192.0.2.1", key);
+    assert_string_equal(key, "192.0.2.1");
+}
+
+static void config_trusted_proxies(void **state)
+{
+    (void)state;
+    struct config c;
+    struct tb_err e;
+    int help;
+    config_defaults(&c);
+    char *argv[] = {"serve", "--trusted-proxies", "127.0.0.1,::1", NULL};
+    assert_int_equal(config_parse(&c, 3, argv, NULL, &help, &e), 0);
+    assert_int_equal(c.proxies.count, 2);
+    char *argv2[] = {"serve", "--trusted-proxies=localhost", NULL};
+    config_defaults(&c);
+    assert_int_equal(config_parse(&c, 2, argv2, NULL, &help, &e), -1);
+    assert_string_equal(e.field, "--trusted-proxies");
 }
 
 int main(void)
@@ -221,6 +321,9 @@ int main(void)
         cmocka_unit_test(tokens_are_random_and_hashed),
         cmocka_unit_test(config_flags_beat_environment),
         cmocka_unit_test(throttle_blocks_after_failures_and_forgets),
+        cmocka_unit_test(throttle_tables_are_bounded_without_losing_accounts),
+        cmocka_unit_test(client_address_behind_trusted_proxies),
+        cmocka_unit_test(config_trusted_proxies),
     };
     return cmocka_run_group_tests_name("core", tests, NULL, NULL);
 }

@@ -144,6 +144,132 @@ static void weights_merge_defaults_and_validate(void **state)
     json_decref(stored);
 }
 
+/* The cohort of cohort() plus a second open position nobody applied to and
+ * graduates outside the pool or without a fitting language. */
+static json_t *pool_cohort(const char *engine)
+{
+    json_t *in = cohort(engine);
+    json_object_set_new(json_object_get(in, "options"), "source", json_string("pool"));
+    json_error_t je;
+    json_t *more = json_loads(
+        "[{\"id\":4,\"name\":\"Karl Holm\",\"residence\":\"SE\",\"languages\":[{\"code\":\"de\",\"level\":\"C2\"}]},"
+        " {\"id\":5,\"name\":\"Lena Sten\",\"residence\":\"SE\",\"consent\":{\"purpose\":\"x\"},\"placed\":true,"
+        "  \"languages\":[{\"code\":\"de\",\"level\":\"C2\"}]},"
+        " {\"id\":6,\"name\":\"Mia Roth\",\"residence\":\"SE\",\"consent\":{\"purpose\":\"x\"},"
+        "  \"languages\":[{\"code\":\"fr\",\"level\":\"C1\"}]}]", 0, &je);
+    assert_non_null(more);
+    json_array_extend(json_object_get(in, "graduates"), more);
+    json_decref(more);
+    json_t *pos = json_loads("{\"id\":11,\"title\":\"Export assistant\",\"company_id\":5,\"company_name\":\"Baltic Trade\","
+                             "\"places\":1,\"languages\":[{\"code\":\"de\",\"min_level\":\"B1\"}],"
+                             "\"target_markets\":[\"DE\"],\"location_country\":\"SE\"}", 0, &je);
+    assert_non_null(pos);
+    json_array_append_new(json_object_get(in, "positions"), pos);
+    /* only Anna applied */
+    json_array_remove(json_object_get(in, "applications"), 2);
+    json_array_remove(json_object_get(in, "applications"), 1);
+    return in;
+}
+
+static const json_t *pair_of(const json_t *result, int graduate_id)
+{
+    size_t i;
+    json_t *p;
+    json_array_foreach(json_object_get(result, "pairs"), i, p)
+        if (json_integer_value(json_object_get(p, "graduate_id")) == graduate_id)
+            return p;
+    return NULL;
+}
+
+static const char *why(const json_t *result, int graduate_id)
+{
+    return json_string_value(json_object_get(graduate(result, graduate_id), "explanation"));
+}
+
+static void pool_proposes_suggestions_with_reasons(void **state)
+{
+    (void)state;
+    const char *engines[] = {"assign", "stable"};
+    for (int e = 0; e < 2; e++) {
+        json_t *in = pool_cohort(engines[e]), *out;
+        struct tb_err err;
+        assert_int_equal(match_run_compute(in, &out, &err), 0);
+        /* Anna and Jonas both get a position; a pair made of Anna's
+         * application says so, the other one is a suggestion from the pool */
+        const json_t *anna = pair_of(out, 1), *jonas = pair_of(out, 2);
+        assert_non_null(anna);
+        assert_non_null(jonas);
+        int anna_applied = json_integer_value(json_object_get(anna, "position_id")) == 10;
+        assert_string_equal(json_string_value(json_object_get(anna, "source")), anna_applied ? "application" : "suggestion");
+        assert_int_equal(json_integer_value(json_object_get(anna, "application_id")), anna_applied ? 100 : 0);
+        assert_string_equal(json_string_value(json_object_get(jonas, "source")), "suggestion");
+        assert_int_equal(json_integer_value(json_object_get(jonas, "application_id")), 0);
+        assert_true(json_array_size(json_object_get(jonas, "reasons")) > 0);
+        if (e == 0)
+            assert_non_null(strstr(why(out, 2), "(suggested)"));
+        assert_int_equal(json_array_size(json_object_get(out, "pairs")), 2);
+        /* why not, in words, for everyone else */
+        assert_non_null(strstr(why(out, 3), "German A2 against required"));
+        assert_non_null(strstr(why(out, 4), "no consent"));
+        assert_non_null(strstr(why(out, 5), "already placed"));
+        assert_non_null(strstr(why(out, 6), "language"));
+        /* shortlists: both positions, best first, with reasons */
+        json_t *lists = json_object_get(out, "shortlists");
+        assert_int_equal(json_array_size(lists), 2);
+        json_t *first = json_object_get(json_array_get(lists, 0), "shortlist");
+        assert_true(json_array_size(first) >= 2);
+        assert_int_equal(json_integer_value(json_object_get(json_array_get(first, 0), "rank")), 1);
+        assert_true(json_integer_value(json_object_get(json_array_get(first, 0), "score")) >=
+                    json_integer_value(json_object_get(json_array_get(first, 1), "score")));
+        json_t *summary = json_object_get(out, "summary");
+        assert_string_equal(json_string_value(json_object_get(summary, "source")), "pool");
+        assert_int_equal(json_integer_value(json_object_get(json_object_get(summary, "pool"), "eligible")), 4);
+        assert_int_equal(json_integer_value(json_object_get(summary, "suggestions")), anna_applied ? 1 : 2);
+        json_decref(out);
+        json_decref(in);
+    }
+}
+
+static void bad_pool_input_is_refused_clearly(void **state)
+{
+    (void)state;
+    struct tb_err err;
+    json_t *in = pool_cohort("assign"), *out = NULL;
+    /* nobody consented */
+    size_t i;
+    json_t *g;
+    json_array_foreach(json_object_get(in, "graduates"), i, g)
+        json_object_del(g, "consent");
+    assert_int_equal(match_run_compute(in, &out, &err), -1);
+    assert_int_equal(err.status, 422);
+    assert_string_equal(err.code, "empty_pool");
+    assert_non_null(strstr(err.message, "without consent"));
+    json_decref(in);
+    /* all weights 0 */
+    in = pool_cohort("assign");
+    json_object_set_new(in, "weights", json_pack("{s:i, s:i, s:i, s:i, s:i, s:i, s:i}", "languages", 0,
+                                                 "market_languages", 0, "market_experience", 0, "field", 0,
+                                                 "sector", 0, "location", 0, "availability", 0));
+    assert_int_equal(match_run_compute(in, &out, &err), -1);
+    assert_string_equal(err.field, "weights");
+    assert_int_equal(match_weights_validate(json_object_get(in, "weights"), &err), -1);
+    assert_string_equal(err.field, "weights");
+    json_decref(in);
+    /* a position without any requirement still gets candidates, and says so */
+    in = pool_cohort("assign");
+    json_t *pos = json_array_get(json_object_get(in, "positions"), 1);
+    json_object_set_new(pos, "languages", json_array());
+    json_object_set_new(pos, "target_markets", json_array());
+    json_object_del(pos, "location_country");
+    assert_int_equal(match_run_compute(in, &out, &err), 0);
+    json_t *summary = json_object_get(out, "summary");
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(summary, "pool"),
+                                                        "positions_without_requirements")), 1);
+    assert_int_equal(json_array_size(json_object_get(out, "pairs")), 2);
+    json_decref(out);
+    json_decref(in);
+}
+
 int main(void)
 {
     assert_int_equal(codes_init(), 0);
@@ -152,6 +278,8 @@ int main(void)
         cmocka_unit_test(locks_and_vetoes_are_obeyed),
         cmocka_unit_test(final_stages_take_no_part_and_hash_is_stable),
         cmocka_unit_test(weights_merge_defaults_and_validate),
+        cmocka_unit_test(pool_proposes_suggestions_with_reasons),
+        cmocka_unit_test(bad_pool_input_is_refused_clearly),
     };
     return cmocka_run_group_tests_name("match_run", tests, NULL, NULL);
 }

@@ -6,10 +6,12 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <ctype.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/embedded.h"
@@ -74,6 +76,7 @@ struct ref {
     char table[64], alias[64];
     int block, parent_block;   /* index of the block, of its parent (-1) */
     int ok;                    /* guarded, correlated or filtering */
+    int from;                  /* INSERT ... SELECT x.<tenant column> FROM x: x's reference, or -1 */
 };
 struct blk {
     int start, end;            /* tokens [start, end) */
@@ -383,6 +386,29 @@ static int ref_of(const struct sqlp *p, int b, const struct operand *o)
     return -1;
 }
 
+/* "<ref>.<tenant column> IN (SELECT id FROM orgs WHERE kind = 'foundation')":
+ * rows the foundation shares with every operator (its curricula). Accepted
+ * only as a disjunct beside a guard, never alone. */
+static int foundation_shared(const struct sqlp *p, int ri, const int *ix, struct term d, const char *col)
+{
+    struct operand o = {0};
+    int g = ix[d.a];
+    if (p->t[g].k != T_ID)
+        return 0;
+    if (g + 2 < p->n && !strcmp(p->t[g + 1].text, ".") && p->t[g + 2].k == T_ID) {
+        copy(o.qual, sizeof o.qual, p->t[g].text);
+        g += 2;
+    }
+    copy(o.name, sizeof o.name, p->t[g].text);
+    if (!names_ref(p, ri, &o, col) || g + 12 > p->n || !kw(&p->t[g + 1], "IN") || p->t[g + 2].k != T_LP)
+        return 0;
+    static const char *const want[] = {"SELECT", "id", "FROM", "orgs", "WHERE", "kind", "=", "foundation"};
+    for (int i = 0; i < 8; i++)
+        if (strcasecmp(p->t[g + 3 + i].text, want[i]))
+            return 0;
+    return p->t[g + 10].k == T_STR && close_of(p, g + 2) == g + 11;
+}
+
 static int tenant_refs_seen;
 
 /* NULL when every tenant-table reference of sql is constrained; else why not. */
@@ -413,6 +439,7 @@ static const char *scope_violation(struct sqlp *p, const char *sql, char *why, s
                 return "too many table references";
             struct ref *r = &p->r[p->nr++];
             memset(r, 0, sizeof *r);
+            r->from = -1;
             copy(r->table, sizeof r->table, name->text);
             r->block = b;
             int j = i + 2;
@@ -449,6 +476,20 @@ static const char *scope_violation(struct sqlp *p, const char *sql, char *why, s
         for (c = 0; k < n && c < pos; k++)
             if (!strcmp(p->t[ix[k]].text, ","))
                 c++;
+        r->from = -1;
+        if (pos >= 0 && k + 2 < n && p->t[ix[k]].k == T_ID && !strcmp(p->t[ix[k + 1]].text, ".") &&
+            !strcmp(p->t[ix[k + 2]].text, col)) {
+            /* the tenant of a row read in the same block: as constrained as that row */
+            struct operand o = {0};
+            copy(o.qual, sizeof o.qual, p->t[ix[k]].text);
+            copy(o.name, sizeof o.name, col);
+            int src = ref_of(p, r->block, &o);
+            const char *sc;
+            if (src >= 0 && src != i && tenant_table(p, p->r[src].table, &sc) && !strcmp(sc, col)) {
+                r->from = src;
+                continue;
+            }
+        }
         if (pos >= 0 && k < n && p->t[ix[k]].k == T_PARAM && tenant_bound(p, bi, r->block, p->t[ix[k]].text) &&
             (k + 1 >= n || !strcmp(p->t[ix[k + 1]].text, ",") || p->t[ix[k + 1]].k == T_RP ||
              kw(&p->t[ix[k + 1]], "WHERE") || kw(&p->t[ix[k + 1]], "FROM")))
@@ -474,14 +515,23 @@ static const char *scope_violation(struct sqlp *p, const char *sql, char *why, s
             const char *col;
             if (r->ok || !tenant_table(p, r->table, &col))
                 continue;
+            if (r->from >= 0) {
+                if (p->r[r->from].ok == 1)
+                    r->ok = changed = 1;
+                continue;
+            }
             struct blockinfo *B = &bi[r->block];
             for (int t = 0; t < B->nt && !r->ok; t++) {
                 struct term d[8];
-                int nd = disjuncts(p, B->ix, B->terms[t], d, 8), guard = 1, pinned = 0;
+                int nd = disjuncts(p, B->ix, B->terms[t], d, 8), guard = 1, pinned = 0, shared = 0;
                 for (int x = 0; x < nd; x++) {
                     struct operand l, rr;
                     if (is_all(p, B->ix, d[x]))
                         continue;
+                    if (foundation_shared(p, i, B->ix, d[x], col)) {
+                        shared = 1;
+                        continue;
+                    }
                     if (equality(p, B->ix, d[x].a, d[x].b, &l, &rr) &&
                         ((names_ref(p, i, &l, col) && rr.is_param == 1 && tenant_bound(p, bi, r->block, rr.name)) ||
                          (names_ref(p, i, &rr, col) && l.is_param == 1 && tenant_bound(p, bi, r->block, l.name))))
@@ -489,7 +539,7 @@ static const char *scope_violation(struct sqlp *p, const char *sql, char *why, s
                     else
                         guard = 0;
                 }
-                if (guard && (pinned || nd == 1))
+                if (guard && (pinned || (nd == 1 && !shared)))
                     r->ok = 1;   /* guarded (or ":all = 1" alone: foundation only) */
                 struct operand l, rr;
                 if (!r->ok && nd == 1 && equality(p, B->ix, d[0].a, d[0].b, &l, &rr)) {
@@ -624,8 +674,18 @@ static void the_scope_guard_catches_unscoped_sql(void **state)
         "DELETE FROM cv_files WHERE graduate_id IN (SELECT id FROM graduates WHERE org_id = :tenant)",
         "SELECT count(*) FROM memberships WHERE org_id = :id",
         "SELECT (SELECT count(*) FROM orgs WHERE parent_id = :id) WHERE :all = 1 OR :id = :tenant",
+        "SELECT * FROM curricula c WHERE c.org_id IN (SELECT id FROM orgs WHERE kind = 'foundation')",
+        "INSERT INTO plan_modules (org_id, code) SELECT l.org_id, :code FROM learning_plans l WHERE l.id = :id",
+        "INSERT INTO plan_modules (org_id, code) SELECT l.id, :code FROM learning_plans l "
+        "WHERE l.id = :id AND (:all = 1 OR l.org_id = :tenant)",
+        "SELECT * FROM curricula c WHERE (c.org_id = :tenant OR c.org_id IN (SELECT id FROM orgs WHERE kind = 'operator'))",
+        "SELECT * FROM curricula c WHERE (c.org_id = :tenant OR c.id IN (SELECT id FROM orgs WHERE kind = 'foundation'))",
         NULL};
     static const char *const good[] = {
+        "INSERT INTO plan_modules (org_id, code) SELECT l.org_id, :code FROM learning_plans l "
+        "WHERE l.id = :id AND (:all = 1 OR l.org_id = :tenant)",
+        "SELECT * FROM curricula c WHERE (:all = 1 OR c.org_id = :tenant OR c.org_id IN "
+        "(SELECT id FROM orgs WHERE kind = 'foundation'))",
         "SELECT * FROM companies t WHERE t.id = :id AND (:all = 1 OR t.org_id = :tenant)",
         "SELECT t.id, (SELECT g.name FROM graduates g WHERE g.id = t.id) FROM companies t "
         "WHERE (:all = 1 OR t.org_id = :tenant)",
@@ -932,6 +992,131 @@ static void tokens_expire_and_end_with_a_new_password(void **state)
     done(f.st);
 }
 
+static const char *token_last_used(struct fixture *f, char out[32])
+{
+    sqlite3 *db;
+    sqlite3_stmt *s;
+    out[0] = '\0';
+    assert_int_equal(sqlite3_open(dbpath, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT last_used_at FROM api_tokens WHERE token_hash = 'th1'", -1, &s, NULL),
+                     SQLITE_OK);
+    if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
+        snprintf(out, 32, "%s", (const char *)sqlite3_column_text(s, 0));
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    (void)f;
+    return out;
+}
+
+static void exec_sql(const char *sql)
+{
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(dbpath, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+}
+
+static void set_token_last_used(const char *when)
+{
+    char sql[128];
+    snprintf(sql, sizeof sql, "UPDATE api_tokens SET last_used_at = '%s' WHERE token_hash = 'th1'", when);
+    exec_sql(sql);
+}
+
+/* Authentication by token is one statement that also yields the user's
+ * status and actor; its last use is written at most once a minute, not on
+ * every request (issue 11: a write per read serialised the readers). */
+static void token_auth_gives_the_actor_and_touches_once_a_minute(void **state)
+{
+    (void)state;
+    struct fixture f;
+    setup_orgs(&f);
+    struct tb_err err;
+    int64_t id;
+    char used[32];
+    assert_int_equal(store_token_create(f.st, &f.coord_se, "r", "th1", "tb_1", "read", "2999-01-01T00:00:00Z", &id, &err), 0);
+    assert_string_equal(token_last_used(&f, used), "");
+    struct token_auth ta;
+    assert_int_equal(store_token_auth(f.st, "th1", &ta, &err), 0);
+    assert_int_equal(ta.user_id, f.coord_se.user_id);
+    assert_true(ta.active);
+    assert_true(ta.read_only);
+    assert_int_equal(ta.actor.user_id, f.coord_se.user_id);
+    assert_int_equal(ta.actor.tenant_id, f.coord_se.tenant_id);
+    assert_int_equal(ta.actor.roles, f.coord_se.roles);
+    assert_int_equal(ta.actor.all_tenants, 0);
+    assert_string_not_equal(token_last_used(&f, used), "");   /* the first use is written */
+
+    char recent[32], old[32];
+    time_t t = time(NULL) - 20;
+    strftime(recent, sizeof recent, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
+    t -= 100;
+    strftime(old, sizeof old, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
+    set_token_last_used(recent);
+    assert_int_equal(store_token_auth(f.st, "th1", &ta, &err), 0);
+    assert_string_equal(token_last_used(&f, used), recent);   /* 20 s ago: kept */
+    set_token_last_used(old);
+    assert_int_equal(store_token_auth(f.st, "th1", &ta, &err), 0);
+    assert_true(strcmp(token_last_used(&f, used), recent) > 0);   /* 2 minutes ago: now */
+
+    exec_sql("UPDATE users SET status = 'disabled' WHERE email = 'a@se.example'");
+    assert_int_equal(store_token_auth(f.st, "th1", &ta, &err), 0);
+    assert_false(ta.active);   /* a disabled account's token is recognised, and refused by the caller */
+    assert_int_equal(store_token_auth(f.st, "nope", &ta, &err), -1);
+    assert_int_equal(err.status, 404);
+    done(f.st);
+}
+
+/* A foundation admin's token acts across operators with the store's own
+ * elevation, as the same person's session does: without it the executor
+ * would refuse every statement the token's requests run. */
+static void a_foundation_admins_token_acts_with_the_stores_elevation(void **state)
+{
+    (void)state;
+    struct fixture f;
+    setup_orgs(&f);
+    struct tb_err err;
+    int64_t admin, id;
+    f.sys.tenant_id = f.foundation;
+    assert_int_equal(store_user_create(f.st, &f.sys, "root@f.example", "R", "x", "active", &admin, &err), 0);
+    assert_int_equal(store_membership_add(f.st, &f.sys, admin, f.foundation, ROLE_ADMIN, NULL, 0, &err), 0);
+    struct tb_actor a;
+    assert_int_equal(store_actor_load(f.st, admin, &a, &err), 0);
+    assert_int_equal(store_token_create(f.st, &a, "r", "th2", "tb_2", "read", "2999-01-01T00:00:00Z", &id, &err), 0);
+    struct token_auth ta;
+    assert_int_equal(store_token_auth(f.st, "th2", &ta, &err), 0);
+    assert_true(ta.actor.all_tenants);
+    json_t *o;
+    assert_int_equal(store_org_get(f.st, &ta.actor, f.si, &o, &err), 0);   /* another operator's */
+    json_decref(o);
+    done(f.st);
+}
+
+/* A user has one live link at most: a newer one ends the older, and using
+ * one ends any other (issue 10: an older reset link still worked). */
+static void a_newer_link_ends_the_older_ones(void **state)
+{
+    (void)state;
+    struct fixture f;
+    setup_orgs(&f);
+    struct tb_err err;
+    int64_t user = 0;
+    const int64_t later = 4102444800LL;
+    assert_int_equal(store_user_token_create(f.st, 1, "reset", "old", later, &err), 0);
+    assert_int_equal(store_user_token_peek(f.st, "reset", "old", 1000, &user, &err), 0);
+    assert_int_equal(user, 1);
+    assert_int_equal(store_user_token_create(f.st, 2, "reset", "other-user", later, &err), 0);
+    assert_int_equal(store_user_token_create(f.st, 1, "reset", "new", later, &err), 0);
+    assert_int_equal(store_user_token_peek(f.st, "reset", "old", 1000, &user, &err), -1);
+    assert_int_equal(err.status, 404);
+    assert_int_equal(store_user_token_consume(f.st, "reset", "old", 1000, &user, &err), -1);
+    assert_int_equal(store_user_token_consume(f.st, "reset", "new", 1000, &user, &err), 0);
+    /* another user's link is not touched */
+    assert_int_equal(store_user_token_consume(f.st, "reset", "other-user", 1000, &user, &err), 0);
+    assert_int_equal(user, 2);
+    done(f.st);
+}
+
 static void backup_is_a_complete_copy(void **state)
 {
     (void)state;
@@ -1082,6 +1267,9 @@ int main(void)
         cmocka_unit_test(single_use_links_work_once),
         cmocka_unit_test(invitations_are_claimed_once_and_stay_in_their_operator),
         cmocka_unit_test(tokens_expire_and_end_with_a_new_password),
+        cmocka_unit_test(token_auth_gives_the_actor_and_touches_once_a_minute),
+        cmocka_unit_test(a_foundation_admins_token_acts_with_the_stores_elevation),
+        cmocka_unit_test(a_newer_link_ends_the_older_ones),
         cmocka_unit_test(backup_is_a_complete_copy),
         cmocka_unit_test(outbox_mail_is_claimed_by_one_sender),
     };

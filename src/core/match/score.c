@@ -217,6 +217,11 @@ int tb_score_pair(const struct tb_candidate_profile *c, const struct tb_position
         return -1;
     const struct tb_score_weights *w = &ctx->weights;
     struct tb_score_part *pt = out->parts;
+    /* brief: totals and veto reasons only, the per-criterion phrases left
+     * empty (candidate generation scores many pairs and keeps few) */
+    const bool brief = ctx->brief;
+#define DETAIL(...) do { if (!brief) snprintf(__VA_ARGS__); } while (0)
+#define ADDF(...) do { if (!brief) addf(__VA_ARGS__); } while (0)
     for (int k = 0; k < TB_CRIT_COUNT; k++)
         pt[k].criterion = (enum tb_criterion)k;
 
@@ -235,7 +240,7 @@ int tb_score_pair(const struct tb_candidate_profile *c, const struct tb_position
             const struct tb_lang_level *rq = &p->required[k];
             enum tb_cefr have = level_of(c, rq->lang);
             const char *name = lang_name(rq->lang);
-            addf(q->detail, sizeof q->detail, "%s%s %s (%s required)", k ? "; " : "", name,
+            ADDF(q->detail, sizeof q->detail, "%s%s %s (%s required)", k ? "; " : "", name,
                  tb_cefr_name(have), tb_cefr_name(rq->level));
             if (have < rq->level) {
                 if (out->veto == TB_VETO_NONE) {
@@ -254,7 +259,7 @@ int tb_score_pair(const struct tb_candidate_profile *c, const struct tb_position
         }
         q->fraction = (int32_t)(sum / p->n_required);
     } else {
-        snprintf(q->detail, sizeof q->detail, "no language required");
+        DETAIL(q->detail, sizeof q->detail, "no language required");
     }
 
     /* Languages of the target markets, from the caller's official table. */
@@ -281,14 +286,14 @@ int tb_score_pair(const struct tb_candidate_profile *c, const struct tb_position
                 continue;
             counted++;
             sum += level_points[best];
-            addf(q->detail, sizeof q->detail, "%s%s %s for %s", counted > 1 ? "; " : "",
+            ADDF(q->detail, sizeof q->detail, "%s%s %s for %s", counted > 1 ? "; " : "",
                  lang_name(best_lang), tb_cefr_name(best), p->markets[m]);
         }
         if (counted) {
             q->applicable = true;
             q->fraction = (int32_t)(sum / counted);
         } else {
-            snprintf(q->detail, sizeof q->detail, "no target market with known languages");
+            DETAIL(q->detail, sizeof q->detail, "no target market with known languages");
         }
     }
 
@@ -304,12 +309,12 @@ int tb_score_pair(const struct tb_candidate_profile *c, const struct tb_position
                     months += c->stays[k].months;
             int64_t f = months * 1000 / w->market_months_full;
             sum += f > 1000 ? 1000 : f;
-            addf(q->detail, sizeof q->detail, "%s%lld months in %s", m ? "; " : "",
+            ADDF(q->detail, sizeof q->detail, "%s%lld months in %s", m ? "; " : "",
                  (long long)months, p->markets[m]);
         }
         q->fraction = (int32_t)(sum / p->n_markets);
     } else {
-        snprintf(q->detail, sizeof q->detail, "no target market given");
+        DETAIL(q->detail, sizeof q->detail, "no target market given");
     }
 
     /* Field of study: exact (at the level asked) > same narrow > same broad. */
@@ -330,12 +335,12 @@ int tb_score_pair(const struct tb_candidate_profile *c, const struct tb_position
                 }
             }
         if (bi >= 0)
-            snprintf(q->detail, sizeof q->detail, "ISCED %s against wanted %s: %s",
+            DETAIL(q->detail, sizeof q->detail, "ISCED %s against wanted %s: %s",
                      c->fields[bj], p->fields[bi], best_how);
         else
-            snprintf(q->detail, sizeof q->detail, "%s", best_how);
+            DETAIL(q->detail, sizeof q->detail, "%s", best_how);
     } else {
-        snprintf(q->detail, sizeof q->detail, "no field wanted");
+        DETAIL(q->detail, sizeof q->detail, "no field wanted");
     }
 
     /* Product/sector experience: longest shared code prefix (2+ characters)
@@ -343,7 +348,7 @@ int tb_score_pair(const struct tb_candidate_profile *c, const struct tb_position
     q = &pt[TB_CRIT_SECTOR];
     if (p->n_sectors > 0) {
         q->applicable = true;
-        snprintf(q->detail, sizeof q->detail, "no shared product or sector code");
+        DETAIL(q->detail, sizeof q->detail, "no shared product or sector code");
         for (int32_t i = 0; i < p->n_sectors; i++)
             for (int32_t j = 0; j < c->n_sectors; j++) {
                 if (p->sectors[i].scheme != c->sectors[j].scheme)
@@ -359,13 +364,13 @@ int tb_score_pair(const struct tb_candidate_profile *c, const struct tb_position
                 int32_t f = (int32_t)(1000 * l / al);
                 if (f > q->fraction) {
                     q->fraction = f;
-                    snprintf(q->detail, sizeof q->detail, "%s %s shares %zu characters with %s",
+                    DETAIL(q->detail, sizeof q->detail, "%s %s shares %zu characters with %s",
                              p->sectors[i].scheme == TB_CODE_HS ? "HS" : "NACE",
                              c->sectors[j].code, l, p->sectors[i].code);
                 }
             }
     } else {
-        snprintf(q->detail, sizeof q->detail, "no sector given");
+        DETAIL(q->detail, sizeof q->detail, "no sector given");
     }
 
     /* Location and mobility. */
@@ -373,7 +378,7 @@ int tb_score_pair(const struct tb_candidate_profile *c, const struct tb_position
     if (p->remote) {
         q->applicable = true;
         q->fraction = 1000;
-        snprintf(q->detail, sizeof q->detail, "remote position");
+        DETAIL(q->detail, sizeof q->detail, "remote position");
     } else if (p->country[0]) {
         q->applicable = true;
         bool same_country = strcmp(p->country, c->country) == 0;
@@ -387,13 +392,13 @@ int tb_score_pair(const struct tb_candidate_profile *c, const struct tb_position
                          (!same_country || (regions_known && !same_region)));
         if (same_region) {
             q->fraction = 1000;
-            snprintf(q->detail, sizeof q->detail, "same region (%s)", p->region);
+            DETAIL(q->detail, sizeof q->detail, "same region (%s)", p->region);
         } else if (same_country) {
             q->fraction = regions_known ? 700 : 850;
-            snprintf(q->detail, sizeof q->detail, "same country (%s)", p->country);
+            DETAIL(q->detail, sizeof q->detail, "same country (%s)", p->country);
         } else {
             q->fraction = 400;
-            snprintf(q->detail, sizeof q->detail, "abroad (%s, home %s)", p->country,
+            DETAIL(q->detail, sizeof q->detail, "abroad (%s, home %s)", p->country,
                      c->country[0] ? c->country : "unknown");
         }
         if (excluded && out->veto == TB_VETO_NONE) {
@@ -404,7 +409,7 @@ int tb_score_pair(const struct tb_candidate_profile *c, const struct tb_position
         if (excluded)
             q->fraction = 0;
     } else {
-        snprintf(q->detail, sizeof q->detail, "no location given");
+        DETAIL(q->detail, sizeof q->detail, "no location given");
     }
 
     /* Availability against the start date. */
@@ -417,13 +422,13 @@ int tb_score_pair(const struct tb_candidate_profile *c, const struct tb_position
         int64_t late = (int64_t)c->available_from - p->start;
         if (late <= 0) {
             q->fraction = 1000;
-            snprintf(q->detail, sizeof q->detail, "available from %s, start %s", from, start);
+            DETAIL(q->detail, sizeof q->detail, "available from %s, start %s", from, start);
         } else if (late <= w->start_grace_days) {
             q->fraction = (int32_t)(1000 - 500 * late / (w->start_grace_days ? w->start_grace_days : 1));
-            snprintf(q->detail, sizeof q->detail, "available %lld days after the start %s",
+            DETAIL(q->detail, sizeof q->detail, "available %lld days after the start %s",
                      (long long)late, start);
         } else {
-            snprintf(q->detail, sizeof q->detail, "available %lld days after the start %s",
+            DETAIL(q->detail, sizeof q->detail, "available %lld days after the start %s",
                      (long long)late, start);
             if (out->veto == TB_VETO_NONE) {
                 out->veto = TB_VETO_AVAILABILITY;
@@ -433,7 +438,7 @@ int tb_score_pair(const struct tb_candidate_profile *c, const struct tb_position
             }
         }
     } else {
-        snprintf(q->detail, sizeof q->detail, "dates not given");
+        DETAIL(q->detail, sizeof q->detail, "dates not given");
     }
 
     /* Weighted sum; applicable weights are renormalised to 10000 and each
@@ -452,4 +457,6 @@ int tb_score_pair(const struct tb_candidate_profile *c, const struct tb_position
     out->forbidden = out->veto != TB_VETO_NONE;
     out->total = out->forbidden ? 0 : (int32_t)total;
     return 0;
+#undef DETAIL
+#undef ADDF
 }

@@ -102,6 +102,7 @@ struct tb_score_context {
     struct tb_score_weights weights;
     const struct tb_country_language *official;   /* may be NULL */
     int32_t n_official;
+    bool brief;             /* leave parts[].detail empty: totals and vetoes only */
 };
 
 enum tb_veto { TB_VETO_NONE = 0, TB_VETO_LANGUAGE, TB_VETO_AVAILABILITY, TB_VETO_MOBILITY,

@@ -1,9 +1,9 @@
 // app.js - boot, the hash router and the page frame (navigation per role).
 import { h, clear, $, replace } from './dom.js';
-import { t, loadStrings } from './i18n.js';
-import { get, post, session, setSession, mainRole, setUnauthorizedHandler, isStaff, subjectOf } from './api.js';
+import { t, loadStrings, lang, LANGS, setLang } from './i18n.js';
+import { get, post, session, setSession, mainRole, setUnauthorizedHandler, isStaff, subjectOf, hasRole } from './api.js';
 import { loadCurrencies } from './fmt.js';
-import { notify, errorPage, clearMessages } from './ui.js';
+import { notify, errorPage, messagesOnNav } from './ui.js';
 import * as auth from './pages/auth.js';
 import * as home from './pages/home.js';
 import * as records from './pages/records.js';
@@ -12,39 +12,71 @@ import * as admin from './pages/admin.js';
 import * as account from './pages/account.js';
 import * as matching from './pages/matching.js';
 import * as credentials from './pages/credentials.js';
+import * as importer from './pages/import.js';
+import * as help from './pages/help.js';
+import * as training from './pages/training.js';
 
 const RES = 'companies|graduates|cohorts|positions|applications|placements';
+// Who may open which page (the API decides what they see; a page a role may not use is not drawn).
+const STAFF = ['admin', 'coordinator'];
+const ADMIN = ['admin'];
+const RECORD_ROLES = {
+  // resource: [list, new, detail, edit]
+  companies: [STAFF, STAFF, [...STAFF, 'company'], [...STAFF, 'company']],
+  graduates: [STAFF, STAFF, [...STAFF, 'trainee'], [...STAFF, 'trainee']],
+  cohorts: [STAFF, STAFF, STAFF, STAFF],
+  positions: [[...STAFF, 'company', 'trainee'], [...STAFF, 'company'], [...STAFF, 'company', 'trainee'], [...STAFF, 'company']],
+  applications: [[...STAFF, 'company', 'trainee'], [...STAFF, 'trainee'], [...STAFF, 'company', 'trainee'], [...STAFF, 'company', 'trainee']],
+  placements: [[...STAFF, 'company', 'trainee', 'mentor'], STAFF, [...STAFF, 'company', 'trainee', 'mentor'], STAFF],
+};
+const rec = (i) => (params) => RECORD_ROLES[params.res][i];
 const routes = [
-  // [pattern, render, {public}]
+  // [pattern, render, {public, roles: [..] or (params) => [..]}]
   ['login', auth.login, { public: true }],
   ['forgot-password', auth.forgot, { public: true }],
   ['reset-password', auth.resetPassword, { public: true }],
   ['accept-invitation', auth.acceptInvitation, { public: true }],
+  ['help', help.render, { public: true }],
   ['', home.render],
   ['account', account.render],
-  ['board', board.render],
-  ['admin/orgs', admin.orgList],
-  ['admin/orgs/new', admin.orgForm],
-  ['admin/orgs/:id/edit', admin.orgForm],
-  ['admin/users', admin.userList],
-  ['admin/invite', admin.invite],
-  ['admin/audit', admin.audit],
-  ['admin/accreditations', credentials.accreditations],
-  ['matching', matching.home],
-  ['matching/weights', matching.weights],
-  ['matching/:id', matching.detail],
-  ['credentials', credentials.list],
-  ['credentials/new', credentials.issue],
-  ['credentials/keys', credentials.keys],
-  ['credentials/:id', credentials.detail],
-  ['achievements', credentials.achievements],
-  ['achievements/new', credentials.achievementForm],
-  ['achievements/:id', credentials.achievementForm],
-  [`:res(${RES})`, records.list],
-  [`:res(${RES})/new`, records.create],
-  [`:res(${RES})/:id`, records.detail],
-  [`:res(${RES})/:id/edit`, records.edit],
+  ['board', board.render, { roles: STAFF }],
+  ['import', importer.render, { roles: STAFF }],
+  ['admin/orgs', admin.orgList, { roles: ADMIN }],
+  ['admin/orgs/new', admin.orgForm, { roles: ADMIN }],
+  ['admin/orgs/:id/edit', admin.orgForm, { roles: ADMIN }],
+  ['admin/users', admin.userList, { roles: STAFF }],
+  ['admin/invite', admin.invite, { roles: STAFF }],
+  ['admin/audit', admin.audit, { roles: STAFF }],
+  ['admin/accreditations', credentials.accreditations, { roles: ADMIN }],
+  ['matching', matching.home, { roles: STAFF }],
+  ['matching/weights', matching.weights, { roles: STAFF }],
+  ['matching/:id', matching.detail, { roles: STAFF }],
+  ['credentials', credentials.list, { roles: [...STAFF, 'trainee'] }],
+  ['credentials/new', credentials.issue, { roles: STAFF }],
+  ['credentials/keys', credentials.keys, { roles: STAFF }],
+  ['credentials/:id', credentials.detail, { roles: [...STAFF, 'trainee'] }],
+  ['achievements', credentials.achievements, { roles: STAFF }],
+  ['achievements/new', credentials.achievementForm, { roles: STAFF }],
+  ['achievements/:id', credentials.achievementForm, { roles: STAFF }],
+  ['review', training.reviewByLink, { public: true }],
+  ['training', training.mine, { roles: [...STAFF, 'company', 'trainee', 'mentor'] }],
+  ['curricula', training.curricula, { roles: STAFF }],
+  ['curriculum-versions/:id', training.version, { roles: STAFF }],
+  ['placements/:id/plan', training.plan, { roles: [...STAFF, 'company', 'trainee', 'mentor'] }],
+  ['plan-modules/:id', training.module, { roles: [...STAFF, 'company', 'trainee', 'mentor'] }],
+  ['cohorts/:id/progress', training.progress, { roles: STAFF }],
+  [`:res(${RES})`, records.list, { roles: rec(0) }],
+  [`:res(${RES})/new`, records.create, { roles: rec(1) }],
+  [`:res(${RES})/:id`, records.detail, { roles: rec(2) }],
+  [`:res(${RES})/:id/edit`, records.edit, { roles: rec(3) }],
 ];
+
+/** May the signed-in person open this route? */
+function mayOpen(route, params) {
+  if (!route.roles) return true;
+  const roles = typeof route.roles === 'function' ? route.roles(params) : route.roles;
+  return hasRole(...roles);
+}
 
 function compile(pattern) {
   const names = [];
@@ -56,7 +88,35 @@ function compile(pattern) {
   }).join('/');
   return { re: new RegExp(`^${src}$`), names };
 }
-const table = routes.map(([p, fn, o]) => ({ ...compile(p), fn, public: !!(o && o.public) }));
+const table = routes.map(([p, fn, o]) => ({ ...compile(p), pattern: p, fn, public: !!(o && o.public), roles: o && o.roles }));
+
+// The guide's section (docs/guide.md) for each page, by the page's first path part and the role.
+const HELP = {
+  login: 'signing-in-and-your-account', 'forgot-password': 'signing-in-and-your-account', 'reset-password': 'signing-in-and-your-account',
+  'accept-invitation': 'signing-in-and-your-account', account: 'signing-in-and-your-account',
+  '': 'the-home-page', companies: 'companies-and-graduates', graduates: 'companies-and-graduates', import: 'importing-and-exporting',
+  cohorts: 'cohorts-and-positions', positions: 'cohorts-and-positions', board: 'the-pipeline-board', applications: 'the-pipeline-board',
+  matching: 'matching', placements: 'placements-and-the-agreement', credentials: 'qualifications', achievements: 'qualifications',
+  admin: 'people-invitations-and-the-audit-log',
+};
+const ROLE_HELP = { company: 'companies', trainee: 'trainees', mentor: 'mentors', viewer: 'funders-and-viewers' };
+export function helpSection(path) {
+  const first = path.split('/')[0];
+  if (!(first in HELP)) return null;
+  const role = session.me ? mainRole() : null;
+  if (ROLE_HELP[role] && !['login', 'forgot-password', 'reset-password', 'accept-invitation', 'account'].includes(first)) return ROLE_HELP[role];
+  return HELP[first];
+}
+
+/** A "Help" link on the page to its section of the guide. */
+function addHelpLink(view, path) {
+  const s = helpSection(path);
+  if (!s || !(view instanceof Element)) return;
+  const link = h('a', { class: 'help-link', href: `#/help?s=${s}`, dataset: { section: s } }, t('help.link'));
+  const row = view.querySelector('.page-header-row');
+  if (row) row.append(h('div', { class: 'help-box' }, link));
+  else { const card = view.querySelector('.auth-card'); if (card) card.append(h('p', { class: 'auth-links' }, link)); }
+}
 
 export function parseHash() {
   const raw = location.hash.replace(/^#\/?/, '');
@@ -94,13 +154,15 @@ async function route() {
   main.append(h('p', { class: 'loading' }, t('common.loading')));
   try {
     if (!match) throw Object.assign(new Error(t('error.notFound')), { status: 404 });
+    if (!mayOpen(match, params)) throw Object.assign(new Error(t('error.forbidden')), { status: 403 });
     const view = await match.fn({ params, query, go });
     if (my !== renderSeq) return;
+    addHelpLink(view, path);
     replace(main, view);
   } catch (e) {
     if (my !== renderSeq) return;
     if (e && e.status === 401) return;
-    if (!e || e.status !== 404) console.error(e);
+    if (!e || (e.status !== 404 && e.status !== 403)) console.error(e);
     replace(main, errorPage(e));
   }
   if (my === renderSeq) {
@@ -120,20 +182,22 @@ function navItems() {
   if (staff) {
     items.push(['#/companies', 'nav.companies'], ['#/graduates', 'nav.graduates'], ['#/cohorts', 'nav.cohorts'],
       ['#/positions', 'nav.positions'], ['#/board', 'nav.pipeline'], ['#/applications', 'nav.applications'],
-      ['#/placements', 'nav.placements'], ['#/matching', 'nav.matching'], ['#/credentials', 'nav.credentials']);
+      ['#/placements', 'nav.placements'], ['#/matching', 'nav.matching'], ['#/credentials', 'nav.credentials'], ['#/import', 'nav.import'],
+      ['#/training', 'nav.training'], ['#/curricula', 'nav.curricula']);
     if (role === 'admin') items.push(['#/admin/orgs', 'nav.orgs'], ['#/admin/accreditations', 'nav.accreditations']);
     items.push(['#/admin/users', 'nav.users'], ['#/admin/audit', 'nav.audit']);
   } else if (role === 'company') {
     const s = subjectOf('company');
     if (s) items.push([`#/companies/${s.id}`, 'nav.myCompany']);
-    items.push(['#/positions', 'nav.positions'], ['#/applications', 'nav.shortlist'], ['#/placements', 'nav.placements']);
+    items.push(['#/positions', 'nav.positions'], ['#/applications', 'nav.shortlist'], ['#/placements', 'nav.placements'],
+      ['#/training', 'nav.training']);
   } else if (role === 'trainee') {
     const s = subjectOf('trainee');
     if (s) items.push([`#/graduates/${s.id}`, 'nav.myProfile']);
-    items.push(['#/positions', 'nav.openPositions'], ['#/applications', 'nav.myApplications'], ['#/placements', 'nav.placements'],
-      ['#/credentials', 'nav.credentials']);
+    items.push(['#/training', 'nav.training'], ['#/positions', 'nav.openPositions'], ['#/applications', 'nav.myApplications'],
+      ['#/placements', 'nav.placements'], ['#/credentials', 'nav.credentials']);
   } else if (role === 'mentor') {
-    items.push(['#/placements', 'nav.placements']);
+    items.push(['#/training', 'nav.reviews'], ['#/placements', 'nav.placements']);
   }
   return items;
 }
@@ -183,8 +247,10 @@ async function boot() {
   await loadStrings();
   $('.skip-link').textContent = t('nav.skip');
   $('#nav-toggle').textContent = t('nav.menu');
-  $('#brand').setAttribute('aria-label', t('nav.homeBrand'));
+  // the name read out starts with the visible text ("TradeBridge – Home")
+  $('#brand').append(h('span', { class: 'sr-only' }, ` – ${t('nav.home')}`));
   $('#footer').textContent = t('footer.text');
+  langSwitcher();
   $('#nav-toggle').addEventListener('click', () => {
     const open = $('#nav').classList.toggle('open');
     $('#nav-toggle').setAttribute('aria-expanded', String(open));
@@ -204,10 +270,20 @@ async function boot() {
   route();
 }
 
+/** The language switcher in the top bar: the choice is kept in this browser and applies at once. */
+function langSwitcher() {
+  const sel = h('select', { id: 'lang-select', class: 'lang-select' },
+    LANGS.map((c) => h('option', { value: c, lang: c }, t(`lang.${c}`))));
+  sel.value = lang;
+  sel.addEventListener('change', () => setLang(sel.value));
+  $('.topbar-inner').append(h('div', { class: 'lang-switch' },
+    h('label', { for: 'lang-select', class: 'lang-label' }, t('lang.label')), sel));
+}
+
 let lastPath = null;
 function clearMessagesOnNav() {
   const { path } = parseHash();
-  if (lastPath !== null && lastPath !== path && !document.querySelector('.msg-success')) clearMessages();
+  if (lastPath !== null && lastPath !== path) messagesOnNav();
   lastPath = path;
 }
 

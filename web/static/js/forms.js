@@ -2,7 +2,8 @@
 // type-ahead pickers over code lists and records, list editors for arrays; and the
 // mapping of API errors ({field: 'languages[1].level'}) onto the field that caused them.
 import { h, nextId, clear, append, debounce } from './dom.js';
-import { t, tv } from './i18n.js';
+import { t, tv, fieldLabels, apiPhrase, splitApiMessage } from './i18n.js';
+import { errorText } from './ui.js';
 import { get, qs } from './api.js';
 import { moneyInput, parseMoney, fmtMoney } from './fmt.js';
 
@@ -19,13 +20,15 @@ export async function codeName(list, code) {
   if (!codeCache.has(key)) codeCache.set(key, '');
   return codeCache.get(key);
 }
-export const codeLabel = (code, name) => (name ? `${name} (${code})` : String(code));
+// "Austria (AT)", "Wholesale of … (46.38)"; a language by its name alone ("Swedish", not "Swedish (sv)").
+const NAME_ONLY = new Set(['languages']);
+export const codeLabel = (code, name, list) => (name ? (NAME_ONLY.has(list) ? name : `${name} (${code})`) : String(code));
 
 /** A span showing "Name (CODE)" that fills in the name once known. */
 export function codeText(list, code) {
   const span = h('span', { class: 'code' }, String(code ?? ''));
   if (code !== null && code !== undefined && code !== '')
-    codeName(list, code).then((n) => { span.textContent = codeLabel(code, n); });
+    codeName(list, code).then((n) => { span.textContent = codeLabel(code, n, list); });
   return span;
 }
 
@@ -33,11 +36,17 @@ async function searchCodes(list, q) {
   const r = await get(`/codes/${list}${qs({ q, limit: 12 })}`);
   return r.items.map((it) => {
     codeCache.set(`${list}:${it.code}`, it.name);
-    return { value: it.code, label: codeLabel(it.code, it.name), hint: it.extra || '' };
+    return { value: it.code, label: codeLabel(it.code, it.name, list) };
   });
 }
 
 // ---- the combobox (ARIA 1.2 pattern): type, arrows, Enter, Escape ----
+// The list shown always belongs to one query (`shownFor`). Typing makes it stale until the
+// answer for the new text is in; answers to older queries are dropped, and a pick cancels
+// every search still running, so a late answer can neither reopen the list nor be chosen.
+// Enter chooses the highlighted option of the current text: while the text has changed and
+// its answer is not in yet, Enter waits for it (and never submits the form with the value
+// picked before).
 function combobox({ id, search, onPick, placeholder, describedby }) {
   const listId = nextId('lb');
   const input = h('input', {
@@ -48,6 +57,10 @@ function combobox({ id, search, onPick, placeholder, describedby }) {
   let options = [];
   let active = -1;
   let seq = 0;
+  let timer = null;
+  let pending = null; // the running search: resolves true when its list is shown
+  let shownFor = null; // the text the shown list answers
+  let committed = ''; // the text after the last pick (or as set by the field)
   const close = () => { list.hidden = true; input.setAttribute('aria-expanded', 'false'); input.removeAttribute('aria-activedescendant'); active = -1; };
   const highlight = (i) => {
     active = i;
@@ -57,38 +70,74 @@ function combobox({ id, search, onPick, placeholder, describedby }) {
       list.children[i].scrollIntoView({ block: 'nearest' });
     }
   };
-  const pick = (i) => { const o = options[i]; if (!o) return; close(); onPick(o); };
-  const run = debounce(async () => {
-    const my = ++seq;
-    let items;
-    try { items = await search(input.value.trim()); } catch { items = []; }
-    if (my !== seq || document.activeElement !== input) return;
+  const cancel = () => { clearTimeout(timer); timer = null; seq++; pending = null; };
+  const pick = (o) => {
+    if (!o) return;
+    cancel();
+    close();
+    onPick(o);
+    committed = input.value;
+    shownFor = null;
+  };
+  const render = (items, q) => {
     options = items;
+    shownFor = q;
     clear(list);
     items.forEach((o, i) => {
       list.append(h('li', { id: `${listId}-${i}`, role: 'option', class: 'combo-option', aria: { selected: 'false' },
-        onmousedown: (e) => { e.preventDefault(); pick(i); } },
+        // the option that was clicked, whatever answer arrives later
+        onmousedown: (e) => { e.preventDefault(); pick(o); } },
       h('span', null, o.label), o.hint ? h('span', { class: 'combo-hint' }, o.hint) : null));
     });
     if (!items.length) list.append(h('li', { class: 'combo-empty', role: 'option', aria: { disabled: 'true' } }, t('form.noMatches')));
     list.hidden = false;
     input.setAttribute('aria-expanded', 'true');
     highlight(items.length ? 0 : -1);
-  }, 200);
-  input.addEventListener('input', run);
-  input.addEventListener('focus', () => { if (!input.readOnly) run(); });
+  };
+  const runNow = () => {
+    clearTimeout(timer);
+    timer = null;
+    const q = input.value.trim();
+    const my = ++seq;
+    pending = (async () => {
+      let items;
+      try { items = await search(q); } catch { items = []; }
+      if (my !== seq) return false; // a newer query or a pick came in between
+      pending = null;
+      if (document.activeElement !== input) return false;
+      render(items, q);
+      return true;
+    })();
+    return pending;
+  };
+  const schedule = () => { clearTimeout(timer); timer = setTimeout(runNow, 200); };
+  const stale = () => shownFor !== input.value.trim();
+  input.addEventListener('input', () => { list.classList.toggle('combo-stale', stale()); schedule(); });
+  input.addEventListener('focus', () => { if (!input.readOnly) schedule(); });
   input.addEventListener('keydown', (e) => {
-    if (e.key === 'ArrowDown') { e.preventDefault(); if (list.hidden) run(); else highlight(Math.min(options.length - 1, active + 1)); }
-    else if (e.key === 'ArrowUp') { e.preventDefault(); highlight(Math.max(0, active - 1)); }
-    else if (e.key === 'Enter') { if (!list.hidden && active >= 0) { e.preventDefault(); pick(active); } }
-    else if (e.key === 'Escape') { if (!list.hidden) { e.preventDefault(); close(); } }
+    if (e.key === 'ArrowDown') { e.preventDefault(); if (list.hidden || stale()) runNow(); else highlight(Math.min(options.length - 1, active + 1)); }
+    else if (e.key === 'ArrowUp') { e.preventDefault(); if (!stale()) highlight(Math.max(0, active - 1)); }
+    else if (e.key === 'Enter') {
+      if (!list.hidden && !stale() && active >= 0) { e.preventDefault(); pick(options[active]); return; }
+      const typed = input.value !== committed && input.value.trim() !== '';
+      if (!typed && !(!list.hidden && !stale())) return; // nothing typed: Enter submits as usual
+      e.preventDefault();
+      if (!list.hidden && !stale()) return; // "No matches" is shown: nothing to choose
+      const want = input.value;
+      (pending && !timer ? pending : runNow()).then((shown) => {
+        if (shown && input.value === want && !stale() && active >= 0) pick(options[active]);
+      });
+    }
+    else if (e.key === 'Escape') { if (!list.hidden) { e.preventDefault(); cancel(); close(); } }
   });
-  input.addEventListener('blur', () => setTimeout(close, 100));
-  return { input, el: h('div', { class: 'combo' }, input, list), close };
+  input.addEventListener('blur', () => setTimeout(() => { if (document.activeElement !== input) { cancel(); close(); } }, 100));
+  const setText = (v) => { input.value = v; committed = v; };
+  return { input, el: h('div', { class: 'combo' }, input, list), close, setText };
 }
 
 // ---- field components ----
 function fieldShell(spec, control, id, { hintId, errId, compact } = {}) {
+  if (spec.name && spec.label && !fieldLabels.has(spec.name)) fieldLabels.set(spec.name, spec.label);
   const label = h('label', { for: id, class: 'label' }, t(spec.label), spec.required ? h('span', { class: 'req', aria: { hidden: 'true' } }, ' *') : null);
   const err = h('p', { class: 'field-error', id: errId, hidden: true });
   const el = h('div', { class: ['field', compact && 'field-compact', spec.wide && 'field-wide'], dataset: { field: spec.name } },
@@ -190,14 +239,16 @@ function singlePicker(spec, value, ctx, id, errId, hintId, describedby) {
     onPick: (o) => { current = o.value; cb.input.value = o.label; if (spec.onChange) spec.onChange(o.value); },
   });
   const showLabel = async () => {
-    if (current === null || current === '') { cb.input.value = ''; return; }
-    cb.input.value = String(current);
-    if (spec.type === 'code') { const n = await codeName(spec.list, current); cb.input.value = codeLabel(current, n); }
+    if (current === null || current === '') { cb.setText(''); return; }
+    const shown = current;
+    let text = String(current);
+    if (spec.type === 'code') text = codeLabel(current, await codeName(spec.list, current), spec.list);
     else {
-      const known = ctx.record && spec.ref.nameField ? ctx.record[spec.ref.nameField] : null;
-      if (known) cb.input.value = known;
-      else { try { cb.input.value = spec.ref.label(await get(`${spec.ref.path}/${current}`)); } catch { /* id stays */ } }
+      const known = ctx.record && spec.ref.nameField && ctx.record[spec.name] === current ? ctx.record[spec.ref.nameField] : null;
+      if (known) text = known;
+      else { try { text = spec.ref.label(await get(`${spec.ref.path}/${current}`)); } catch { /* the id stays */ } }
     }
+    if (shown === current) cb.setText(text);
   };
   showLabel();
   cb.input.addEventListener('change', () => { if (cb.input.value.trim() === '') current = null; });
@@ -344,19 +395,30 @@ export function parseFieldPath(path) {
 }
 
 export function showFormError(form, e) {
-  const msg = e.message || t('error.generic');
   const p = parseFieldPath(e.field);
   let target = null;
+  let label = null;
   if (p) {
     target = form.comps.find((c) => c.spec.name === p.name);
-    if (target) {
-      if (target.spec.type === 'list') { target.setError(msg, p.index, p.sub); target.focusAt(p.index, p.sub); }
-      else { target.setError(msg); target.focus(); }
-    } else {
+    if (target && target.spec.type === 'list') {
+      const sub = p.sub && target.spec.sub.find((s) => s.name === p.sub);
+      label = sub ? `${t(target.spec.label)} ${p.index === undefined ? '' : p.index + 1} – ${t(sub.label)}`.replace('  ', ' ') : t(target.spec.label);
+    } else if (target) label = t(target.spec.label);
+    else {
       // A bare sub-field name (e.g. "level"): show it on the list editor that has such a column.
       target = form.comps.find((c) => c.spec.type === 'list' && c.spec.sub.some((s) => s.name === p.name));
-      if (target) { target.setError(msg); target.focus(); }
+      if (target) label = t(target.spec.sub.find((s) => s.name === p.name).label);
     }
+  }
+  // The message names the field by its label, in the UI language when the phrase is known.
+  let msg;
+  if (target && e.code !== 'client') {
+    const { path, problem } = splitApiMessage(e.message, e.field);
+    msg = t('form.fieldError', { label, message: path ? apiPhrase(problem) : (e.message || t('error.generic')) });
+  } else msg = e.code === 'client' ? e.message : errorText(e);
+  if (target) {
+    if (target.spec.type === 'list' && p.name === target.spec.name) { target.setError(msg, p.index, p.sub); target.focusAt(p.index, p.sub); }
+    else { target.setError(msg); target.focus(); }
   }
   form.alert.hidden = false;
   replace(form.alert, target ? t('form.fixErrors') : msg);

@@ -1,7 +1,7 @@
 // resources.js - what each programme resource looks like in the UI: form fields, list
 // columns, filters and sort orders (following docs/api-programme.md).
 import { h } from './dom.js';
-import { t, tv } from './i18n.js';
+import { t, tv, fieldLabels } from './i18n.js';
 import { fmtDate, fmtMoney, fmtNumber, fmtDateTime } from './fmt.js';
 import { codeText } from './forms.js';
 import { badge } from './ui.js';
@@ -32,11 +32,11 @@ const TITLE = { companies: (x) => x.legal_name, graduates: (x) => x.name, cohort
 const nameCache = new Map();
 export function recordLink(base, id, known) {
   if (!id) return null;
-  const a = h('a', { href: `#/${base}/${id}` }, known || `#${id}`);
+  const a = h('a', { href: `#/${base}/${id}` }, known || (TITLE[base] ? '…' : `#${id}`));
   if (!known && TITLE[base]) {
     const key = `${base}/${id}`;
     if (!nameCache.has(key)) nameCache.set(key, get(`/${key}`).then(TITLE[base]).catch(() => null));
-    nameCache.get(key).then((n) => { if (n) a.textContent = n; });
+    nameCache.get(key).then((n) => { a.textContent = n || `#${id}`; });
   }
   return a;
 }
@@ -54,7 +54,7 @@ export const RESOURCES = {
     columns: [
       { label: 'companies.legal_name', cell: (r) => r.legal_name },
       { label: 'companies.country', cell: (r) => codeText('countries', r.country) },
-      { label: 'companies.nace', cell: (r) => r.nace || '' },
+      { label: 'companies.nace', cell: (r) => (r.nace ? codeText('nace', r.nace) : '') },
       { label: 'companies.employees', cell: (r) => fmtNumber(r.employees), cls: 'num' },
       { label: 'companies.sme', cell: (r) => smeBadge(r.sme_check) },
     ],
@@ -98,7 +98,7 @@ export const RESOURCES = {
       { name: 'nationality', label: 'graduates.nationality', type: 'code', list: 'countries' },
       { name: 'field', label: 'graduates.field', type: 'code', list: 'isced-f' },
       { name: 'eqf_level', label: 'graduates.eqf_level', type: 'select', options: EQF },
-      { name: 'erased', label: 'graduates.erased', type: 'select', options: [['false', t('common.no')], ['true', t('common.yes')]] },
+      { name: 'erased', label: 'graduates.erased', type: 'select', options: ['false', 'true'], optionPrefix: 'bool' },
     ],
     columns: [
       { label: 'common.name', cell: (r) => r.name },
@@ -268,7 +268,7 @@ export const RESOURCES = {
     show: {
       graduate_id: link('graduates', 'graduate_name'), company_id: link('companies', 'company_name'),
       position_id: link('positions', 'position_title'), cohort_id: link('cohorts', 'cohort_name'),
-      mentor_user_id: (v, r) => r.mentor_name || (v ? `#${v}` : null),
+      mentor_user_id: (v, r) => r.mentor_name || null,
       start_date: fmtDate, end_date: fmtDate, currency: code('currencies'), stipend: money(),
       status: (v) => badge('pstatus', v),
     },
@@ -294,3 +294,8 @@ export function can(role, action, res, rec) {
   }
   return false;
 }
+
+// Labels of every record field by API name, for messages and audit entries that name a field.
+// (top-level fields first: "name" is a graduate's or cohort's name before it is a contact's)
+for (const R of Object.values(RESOURCES)) for (const f of R.fields) if (!fieldLabels.has(f.name)) fieldLabels.set(f.name, f.label);
+for (const R of Object.values(RESOURCES)) for (const f of R.fields) for (const sub of f.sub || []) if (!fieldLabels.has(sub.name)) fieldLabels.set(sub.name, sub.label);

@@ -1,6 +1,6 @@
 // ui.js - shared pieces of pages: headings, messages, badges, dialogs, paged tables.
 import { h, clear, append, $ } from './dom.js';
-import { t, tv } from './i18n.js';
+import { t, tv, lang, has, apiPhrase, splitApiMessage, fieldLabel } from './i18n.js';
 import { get, qs } from './api.js';
 
 /** Announces a message in the aria-live region (kind: info, success, error). */
@@ -9,9 +9,19 @@ export function notify(text, kind = 'info') {
   clear(box);
   const close = h('button', { type: 'button', class: 'msg-close', aria: { label: t('common.dismiss') }, onclick: () => clear(box) }, '×');
   box.append(h('div', { class: `msg msg-${kind}` }, h('span', null, text), close));
+  // A notice survives the navigation its action makes right after it (e.g. "Saved." shown on the
+  // record's page), not the ones the user makes later.
+  box.dataset.keep = '1';
+  setTimeout(() => { box.dataset.keep = '0'; }, 250);
   if (kind !== 'error') setTimeout(() => { if (box.contains(close)) clear(box); }, 6000);
 }
 export const clearMessages = () => clear($('#messages'));
+/** On navigation to another page: a notice stays only when its action made this navigation. */
+export function messagesOnNav() {
+  const box = $('#messages');
+  if (box.dataset.keep !== '1') clear(box);
+  box.dataset.keep = '0';
+}
 
 export function pageHeader(title, { actions = [], sub = null, back = null } = {}) {
   document.title = `${title} · TradeBridge`;
@@ -33,22 +43,30 @@ export const section = (title, ...content) => h('section', { class: 'card', aria
 export function linkBtn(href, label, cls = 'btn') { return h('a', { class: cls, href }, label); }
 export function button(label, onclick, cls = 'btn') { return h('button', { type: 'button', class: cls, onclick }, label); }
 
-/** The message for an ApiError (404 -> not found, 403 -> forbidden, network). */
+/**
+ * The message for an ApiError: 404 -> not found, 403 -> no access, network; a field error
+ * names the field by its label ("Legal name: is required"), never by its API name; in a
+ * language other than English a known error code is said in that language.
+ */
 export function errorText(e) {
   if (!e) return t('error.generic');
   if (e.status === 404) return t('error.notFound');
-  if (e.status === 403) return e.message || t('error.forbidden');
+  if (e.status === 403) return t('error.forbidden');
   if (e.status === 0) return t('error.network');
+  if (e.code === 'client') return e.message;
+  const { path, problem } = splitApiMessage(e.message, e.field);
+  if (path) return t('form.fieldError', { label: fieldLabel(path), message: apiPhrase(problem) });
+  if (lang !== 'en' && e.code && has(`apiCode.${e.code}`)) return t(`apiCode.${e.code}`);
   return e.message || t('error.generic');
 }
 
-/** A page-level error (e.g. a record that does not exist or is hidden). */
+/** A page-level error (e.g. a record that does not exist or is hidden, a page the role may not use). */
 export function errorPage(e, back) {
-  const title = e && e.status === 404 ? t('error.notFoundTitle') : t('error.title');
+  const title = e && e.status === 404 ? t('error.notFoundTitle') : e && e.status === 403 ? t('error.forbiddenTitle') : t('error.title');
   return h('div', { class: 'error-page' },
     pageHeader(title),
     h('p', { class: 'error-text', role: 'alert' }, errorText(e)),
-    back ? h('p', null, h('a', { href: back }, t('common.backHome'))) : h('p', null, h('a', { href: '#/' }, t('common.backHome'))));
+    h('p', null, h('a', { href: back || '#/' }, t('common.backHome'))));
 }
 
 /**
@@ -117,6 +135,23 @@ export function pagedTable({ path, params = {}, columns, empty = 'list.empty', r
   more.addEventListener('click', () => load(false));
   load(true);
   return { el, reload(p) { cur = p; load(true); } };
+}
+
+/**
+ * "Export CSV" / "Export XLSX" for a list, with the list's filters and sort (the API's
+ * ?format=csv|xlsx); update(params) follows the filters as they change.
+ */
+export function exportLinks(path, params, name) {
+  const links = ['csv', 'xlsx'].map((format) => h('a', { class: 'btn btn-ghost btn-small', dataset: { format } }, t(`list.export.${format}`)));
+  const update = (p) => {
+    for (const a of links) {
+      const { cursor, limit, ...rest } = p || {};
+      a.href = `/api/v1${path}${qs({ ...rest, format: a.dataset.format })}`;
+      a.setAttribute('download', `${name}.${a.dataset.format}`);
+    }
+  };
+  update(params);
+  return { el: h('div', { class: 'export-links', role: 'group', aria: { label: t('list.export.label') } }, links), update };
 }
 
 /** Fetches every page of a list (for boards and pickers), up to max items. */

@@ -6,6 +6,9 @@ import { buildForm } from '../forms.js';
 import { pageHeader, section, notify, button, errorText, confirmDialog } from '../ui.js';
 import { fmtDateTime } from '../fmt.js';
 import { go } from '../app.js';
+import { recordLink } from '../resources.js';
+
+const SUBJECT_BASE = { company: 'companies', graduate: 'graduates' };
 
 export async function render() {
   const me = session.me;
@@ -72,7 +75,8 @@ export async function render() {
   return h('div', null, pageHeader(t('account.title'), { sub: me.user.email }),
     h('div', { class: 'grid-2' },
       section(t('account.profile'), nameForm.el, h('h3', { class: 'sub-title' }, t('account.roles')),
-        h('ul', { class: 'plain' }, me.roles.map((r) => h('li', null, `${t(`role.${r.role}`)} · ${r.org_name}${r.subject_type ? ` (${t(`res.${r.subject_type}`)} #${r.subject_id})` : ''}`)))),
+        h('ul', { class: 'plain' }, me.roles.map((r) => h('li', null, `${t(`role.${r.role}`)} · ${r.org_name}`,
+          r.subject_type ? [' (', `${t(`res.${r.subject_type}`)}: `, recordLink(SUBJECT_BASE[r.subject_type], r.subject_id), ')'] : null)))),
       section(t('account.password'), pwForm.el)),
     section(t('account.tokens'), h('p', { class: 'muted' }, t('account.tokensHelp')), shown, tokenList, h('h3', { class: 'sub-title' }, t('account.newToken')), tokenForm.el));
 }

@@ -1,11 +1,11 @@
 // admin.js - organizations, people, invitations and the audit log.
 import { h, clear, debounce } from '../dom.js';
-import { t, tv } from '../i18n.js';
+import { t, tv, fieldLabel } from '../i18n.js';
 import { get, post, patch, del, mainRole, qs, session } from '../api.js';
 import { buildForm, makeField } from '../forms.js';
-import { pageHeader, pagedTable, badge, linkBtn, button, notify, errorText, confirmDialog, section } from '../ui.js';
+import { pageHeader, pagedTable, badge, linkBtn, button, notify, errorText, confirmDialog, section, exportLinks } from '../ui.js';
 import { fmtDateTime } from '../fmt.js';
-import { REF } from '../resources.js';
+import { REF, recordLink } from '../resources.js';
 import { go } from '../app.js';
 
 const ROLES = ['admin', 'coordinator', 'company', 'trainee', 'mentor', 'viewer'];
@@ -66,7 +66,8 @@ export function userList({ query }) {
       table.reload({ ...state });
     } catch (e) { notify(errorText(e), 'error'); }
   }
-  const sync = () => { history.replaceState(null, '', `#/admin/users${qs(state)}`); table.reload({ ...state }); };
+  const exp = exportLinks('/users', state, 'people');
+  const sync = () => { history.replaceState(null, '', `#/admin/users${qs(state)}`); table.reload({ ...state }); exp.update(state); };
   const sel = (name, label, options, prefix) => {
     const c = makeField({ name, label, type: 'select', options, optionPrefix: prefix }, state[name] || null, { compact: true });
     c.control.addEventListener('change', () => { state[name] = c.get() || undefined; sync(); });
@@ -75,7 +76,7 @@ export function userList({ query }) {
   const sid = 'user-search';
   const search = h('input', { id: sid, type: 'search', class: 'input', value: state.q || '', placeholder: t('list.searchPlaceholder') });
   search.addEventListener('input', debounce(() => { state.q = search.value.trim() || undefined; sync(); }, 300));
-  return h('div', null, pageHeader(t('users.title'), { actions: [linkBtn('#/admin/invite', t('invite.title'), 'btn btn-primary')] }),
+  return h('div', null, pageHeader(t('users.title'), { actions: [linkBtn('#/admin/invite', t('invite.title'), 'btn btn-primary'), exp.el] }),
     h('search', { class: 'toolbar', aria: { label: t('list.filters') } },
       h('div', { class: 'field field-compact' }, h('label', { for: sid, class: 'label' }, t('list.search')), search),
       sel('role', 'users.role', ROLES, 'role'), sel('status', 'common.status', ['active', 'invited', 'disabled'], 'ustatus')),
@@ -144,24 +145,27 @@ export async function invite() {
 // ---- audit
 const ENTITIES = ['organization', 'user', 'membership', 'api_token', 'company', 'graduate', 'cohort', 'position', 'application', 'placement'];
 
+const AUDIT_PAGES = { company: 'companies', graduate: 'graduates', cohort: 'cohorts', position: 'positions' };
+
 export function audit({ query }) {
   const state = { entity: query.entity, action: query.action, entity_id: query.entity_id };
   const changes = (c) => {
     if (!c || typeof c !== 'object') return '';
     const keys = Object.keys(c);
     if (!keys.length) return '';
-    return h('details', { class: 'changes' }, h('summary', null, keys.join(', ')),
-      h('dl', { class: 'props props-compact' }, keys.map((k) => [h('dt', null, k),
+    return h('details', { class: 'changes' }, h('summary', null, keys.map(fieldLabel).join(', ')),
+      h('dl', { class: 'props props-compact' }, keys.map((k) => [h('dt', null, fieldLabel(k)),
         h('dd', null, 'old' in c[k] ? [h('del', null, JSON.stringify(c[k].old)), ' → '] : null, h('ins', null, JSON.stringify(c[k].new ?? null)))])));
   };
   const table = pagedTable({ path: '/audit', params: state, limit: 50, columns: [
     { label: 'audit.at', cell: (a) => fmtDateTime(a.at) },
     { label: 'audit.user', cell: (a) => a.user_email || t('common.system') },
     { label: 'audit.action', cell: (a) => tv('action', a.action) },
-    { label: 'audit.entity', cell: (a) => `${tv('entity', a.entity)} #${a.entity_id}` },
+    { label: 'audit.entity', cell: (a) => (AUDIT_PAGES[a.entity] ? [`${tv('entity', a.entity)}: `, recordLink(AUDIT_PAGES[a.entity], a.entity_id)] : `${tv('entity', a.entity)} #${a.entity_id}`) },
     { label: 'audit.changes', cell: (a) => changes(a.changes) },
   ] });
-  const sync = () => { history.replaceState(null, '', `#/admin/audit${qs(state)}`); table.reload({ ...state }); };
+  const exp = exportLinks('/audit', state, 'audit');
+  const sync = () => { history.replaceState(null, '', `#/admin/audit${qs(state)}`); table.reload({ ...state }); exp.update(state); };
   const sel = (name, label, options, prefix) => {
     const c = makeField({ name, label, type: 'select', options, optionPrefix: prefix }, state[name] || null, { compact: true });
     c.control.addEventListener('change', () => { state[name] = c.get() || undefined; sync(); });
@@ -170,7 +174,7 @@ export function audit({ query }) {
   const iid = 'audit-entity-id';
   const idInput = h('input', { id: iid, type: 'text', inputmode: 'numeric', class: 'input', value: state.entity_id || '' });
   idInput.addEventListener('input', debounce(() => { const v = idInput.value.trim(); state.entity_id = /^\d+$/.test(v) ? v : undefined; sync(); }, 400));
-  return h('div', null, pageHeader(t('audit.title'), { sub: t('audit.sub') }),
+  return h('div', null, pageHeader(t('audit.title'), { sub: t('audit.sub'), actions: [exp.el] }),
     h('search', { class: 'toolbar', aria: { label: t('list.filters') } },
       sel('entity', 'audit.entity', ENTITIES, 'entity'), sel('action', 'audit.action', ['create', 'update', 'delete'], 'action'),
       h('div', { class: 'field field-compact' }, h('label', { for: iid, class: 'label' }, t('audit.entityId')), idInput)),

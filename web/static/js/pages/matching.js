@@ -6,9 +6,23 @@ import { t } from '../i18n.js';
 import { get, post, put, del, qs } from '../api.js';
 import { pageHeader, section, pagedTable, notify, confirmDialog, badge, fetchAll, button, errorText } from '../ui.js';
 import { buildForm, dl } from '../forms.js';
-import { fmtDateTime } from '../fmt.js';
+import { fmtDateTime, fmtNumber } from '../fmt.js';
+import { recordLink } from '../resources.js';
 
 const CRITERIA = ['languages', 'market_languages', 'market_experience', 'field', 'sector', 'location', 'availability'];
+const ASSIGN_ONLY = ['mode', 'threshold'];
+const STABLE_ONLY = ['proposing', 'tie_break', 'seed'];
+
+/* Whether a run option applies to the engine (and tie rule) chosen. */
+function applies(name, v) {
+  if (ASSIGN_ONLY.includes(name)) return v.engine === 'assign';
+  if (STABLE_ONLY.includes(name)) return v.engine === 'stable' && (name !== 'seed' || v.tie_break === 'lottery');
+  return true;
+}
+
+/* Scores are kept 0-10000 (exact integers); people read 0-100. */
+const score100 = (s) => String(Math.round(s / 100));
+const pairName = (x) => `${x.graduate_name} → ${x.position_title}, ${x.company_name}`;
 
 export async function home({ go }) {
   const cohorts = await fetchAll('/api/v1/cohorts');
@@ -16,31 +30,43 @@ export async function home({ go }) {
     fields: [
       { name: 'cohort_id', type: 'select', label: 'match.cohort', required: true,
         options: cohorts.map((c) => [String(c.id), c.name]) },
-      { name: 'engine', type: 'select', label: 'match.engine', required: true,
+      { name: 'source', type: 'select', label: 'match.source', hint: 'match.sourceHint', required: true,
+        options: [['applications', t('match.source.applications')], ['pool', t('match.source.pool')]] },
+      { name: 'engine', type: 'select', label: 'match.engine', hint: 'match.engineHint', required: true,
         options: [['stable', t('match.engine.stable')], ['assign', t('match.engine.assign')]] },
       { name: 'mode', type: 'select', label: 'match.mode', hint: 'match.modeHint',
         options: [['partial', t('match.mode.partial')], ['full', t('match.mode.full')], ['maxcard', t('match.mode.maxcard')]] },
       { name: 'threshold', type: 'int', label: 'match.threshold', hint: 'match.thresholdHint' },
-      { name: 'proposing', type: 'select', label: 'match.proposing',
+      { name: 'proposing', type: 'select', label: 'match.proposing', hint: 'match.proposingHint',
         options: [['candidates', t('match.proposing.candidates')], ['positions', t('match.proposing.positions')]] },
-      { name: 'tie_break', type: 'select', label: 'match.tieBreak',
+      { name: 'tie_break', type: 'select', label: 'match.tieBreak', hint: 'match.tieHint',
         options: [['id', t('match.tie.id')], ['lottery', t('match.tie.lottery')]] },
       { name: 'seed', type: 'int', label: 'match.seed' },
     ],
-    record: { engine: 'stable' },
+    record: { engine: 'stable', source: 'applications' },
     submitLabel: 'match.run',
     async onSubmit(v) {
       const body = { ...v, cohort_id: Number(v.cohort_id) };
-      if (body.engine === 'stable') delete body.mode;
+      for (const name of Object.keys(body)) if (!applies(name, v)) delete body[name];
+      // the screen shows scores 0-100; the engine counts 0-10000
+      if (body.threshold !== undefined) body.threshold = Math.round(body.threshold * 100);
       const run = await post('/api/v1/match-runs', body);
       notify(t('match.done', { assigned: run.result.summary.assigned, total: run.result.summary.graduates }), 'success');
       go(`#/matching/${run.id}`);
     },
   });
+  // Options that do not apply to the chosen engine are hidden (and not sent).
+  const byName = Object.fromEntries(form.comps.map((c) => [c.spec.name, c]));
+  const sync = () => {
+    const v = { engine: byName.engine.get(), tie_break: byName.tie_break.get() };
+    for (const c of form.comps) c.el.style.display = applies(c.spec.name, v) ? '' : 'none';
+  };
+  form.el.addEventListener('change', sync);
+  sync();
   const runs = pagedTable({
     path: '/api/v1/match-runs', params: { sort: '-id' },
     columns: [
-      { label: 'match.col.run', cell: (r) => `#${r.id}` },
+      { label: 'match.col.run', cell: (r) => t('match.runN', { id: r.id }) },
       { label: 'match.col.cohort', cell: (r) => r.cohort_name },
       { label: 'match.col.engine', cell: (r) => t(`match.engine.${r.engine}`) },
       { label: 'match.col.assigned', cell: (r) => `${r.result.summary.assigned} / ${r.result.summary.graduates}` },
@@ -56,9 +82,29 @@ export async function home({ go }) {
     section(t('match.runs'), runs.el));
 }
 
+/** Scores are 0-10000 in the API: shown on a scale of 100 ("73.5 of 100"). */
+const score = (n) => t('match.scoreOf', { score: fmtNumber(n / 100, { maximumFractionDigits: 1 }) });
+
 function partsList(parts) {
   return h('ul', { class: 'score-parts' }, parts.filter((p) => p.applicable).map((p) =>
-    h('li', null, h('strong', null, `${t(`match.crit.${p.criterion}`)}: ${p.points}`), ` — ${p.detail}`)));
+    h('li', null, h('strong', null, `${t(`match.crit.${p.criterion}`)}: ${score100(p.points)}`), ` — ${p.detail}`)));
+}
+
+/* The breakdown of a score, on demand. */
+function breakdown(parts) {
+  return h('details', { class: 'score-breakdown' }, h('summary', null, t('match.breakdown')), partsList(parts));
+}
+
+function shortlists(run) {
+  const lists = (run.result.shortlists || []).filter((l) => l.shortlist.length);
+  if (!lists.length) return h('p', { class: 'muted' }, t('match.noShortlists'));
+  return h('div', { class: 'shortlists' }, lists.map((l) => h('section', { class: 'shortlist' },
+    h('h3', null, `${l.title}, ${l.company_name}`),
+    h('p', { class: 'muted' }, t('match.shortlistSub', { n: l.candidates, places: l.places })),
+    h('ol', null, l.shortlist.map((c) => h('li', null,
+      h('strong', null, c.name), ` — ${t('match.score100', { score: score100(c.score) })}`,
+      ' ', badge('match.source', c.source), c.proposed ? ` (${t('match.proposedShort')})` : '',
+      h('ul', { class: 'reasons' }, c.reasons.map((r) => h('li', null, r)))))))));
 }
 
 export async function detail({ params, go }) {
@@ -75,20 +121,21 @@ export async function detail({ params, go }) {
     } catch (e) { notify(errorText(e), 'error'); }
   }
   const pairs = h('table', { class: 'table' },
-    h('thead', null, h('tr', null, ['match.col.graduate', 'match.col.position', 'match.col.company', 'match.col.score', 'match.col.why', '']
+    h('thead', null, h('tr', null, ['match.col.pair', 'match.col.score', 'match.col.source', 'match.col.why', '']
       .map((k) => h('th', { scope: 'col' }, k ? t(k) : h('span', { class: 'sr-only' }, t('match.col.actions')))))),
     h('tbody', null, run.result.pairs.map((p) => h('tr', null,
-      h('th', { scope: 'row' }, h('a', { href: `#/graduates/${p.graduate_id}` }, p.graduate_name)),
-      h('td', null, h('a', { href: `#/positions/${p.position_id}` }, p.position_title)),
-      h('td', null, p.company_name),
-      h('td', null, `${p.score}${p.locked ? ` (${t('match.lockedShort')})` : ''}`),
-      h('td', null, partsList(p.parts)),
+      h('th', { scope: 'row' }, h('a', { href: `#/graduates/${p.graduate_id}` }, p.graduate_name), ' → ',
+        h('a', { href: `#/positions/${p.position_id}` }, p.position_title), `, ${p.company_name}`),
+      h('td', null, `${score100(p.score)}${p.locked ? ` (${t('match.lockedShort')})` : ''}`),
+      h('td', null, badge('match.source', p.source || 'application')),
+      h('td', null, (p.reasons && p.reasons.length ? h('ul', { class: 'reasons' }, p.reasons.map((r) => h('li', null, r))) : null),
+        breakdown(p.parts)),
       h('td', null, proposed ? [button(t('match.lock'), () => constrain(p, 'lock'), 'btn btn-small'),
         button(t('match.forbid'), () => constrain(p, 'forbid'), 'btn btn-small btn-ghost')] : null)))));
   const explanations = h('ul', { class: 'explanations' }, run.result.graduates.map((g) =>
     h('li', null, h('strong', null, g.name), ': ', h('span', { class: 'pre' }, g.explanation))));
   const cons = h('ul', null, constraints.length ? constraints.map((c) => h('li', null,
-    `${t(`match.kind.${c.kind}`)}: ${c.graduate_name} → ${c.position_title} `,
+    `${t(`match.kind.${c.kind}`)}: ${c.graduate_name} → ${c.position_title}${c.company_name ? `, ${c.company_name}` : ''} `,
     button(t('match.remove'), async () => {
       try { await del(`/api/v1/match-constraints/${c.id}`); go(`#/matching/${run.id}`); } catch (e) { notify(errorText(e), 'error'); }
     }, 'btn btn-small btn-ghost'))) : h('li', { class: 'muted' }, t('match.noConstraints')));
@@ -113,17 +160,27 @@ export async function detail({ params, go }) {
     section(null, dl([
       ['match.col.status', badge('match.status', run.status)],
       ['match.col.engine', t(`match.engine.${run.engine}`)],
+      ['match.source', t(`match.source.${s.source || 'applications'}`)],
       ['match.col.assigned', `${s.assigned} / ${s.graduates}`],
-      ['match.totalScore', String(s.total_score)],
+      s.suggestions !== undefined ? ['match.suggestions', String(s.suggestions)] : null,
+      s.pool ? ['match.poolCounts', t('match.poolCountsText', s.pool)] : null,
       s.blocking_pairs !== undefined ? ['match.blocking', String(s.blocking_pairs)] : null,
-      ['match.inputHash', h('code', null, run.input_hash)],
       ['match.col.when', fmtDateTime(run.created_at)],
     ])),
+    s.pool && s.pool.positions_without_requirements
+      ? h('p', { class: 'notice-warn', role: 'status' }, t('match.noRequirements', { n: s.pool.positions_without_requirements }))
+      : null,
     section(t('match.pairs'), run.result.pairs.length ? h('div', { class: 'table-wrap' }, pairs) : h('p', { class: 'muted' }, t('match.noPairs'))),
+    section(t('match.shortlists'), shortlists(run)),
     section(t('match.explanations'), explanations),
     section(t('match.constraints'), cons),
     run.result.forbidden.length ? section(t('match.forbiddenPairs'), h('ul', null, run.result.forbidden.map((f) =>
-      h('li', null, `#${f.graduate_id} → #${f.position_id}: ${f.reason}`)))) : null);
+      h('li', null, `${f.graduate_name ? pairName(f) : `${f.graduate_id} → ${f.position_id}`}: ${f.reason}`)))) : null,
+    // for audits: what the run saw and how it scored in total
+    h('details', { class: 'technical' }, h('summary', null, t('match.technical')), dl([
+      ['match.totalScore', String(s.total_score)],
+      ['match.inputHash', h('code', null, run.input_hash)],
+    ])));
 }
 
 export async function weights({ go }) {

@@ -6,7 +6,7 @@ import { t, tv } from '../i18n.js';
 import { get, post, patch, del, put, api, qs, mainRole, isStaff, subjectOf, hasRole, session } from '../api.js';
 import { fmtDateTime, fmtDate, fmtBytes, fmtMoney } from '../fmt.js';
 import { buildForm, makeField, dl, codeText } from '../forms.js';
-import { pageHeader, section, pagedTable, badge, linkBtn, button, notify, errorText, errorPage, confirmDialog } from '../ui.js';
+import { pageHeader, section, pagedTable, badge, linkBtn, button, notify, errorText, errorPage, confirmDialog, exportLinks } from '../ui.js';
 import { RESOURCES, can, smeBadge, OPEN_STAGES, REF, recordLink } from '../resources.js';
 import { go } from '../app.js';
 import { debounce } from '../dom.js';
@@ -30,7 +30,8 @@ export function list({ params, query }) {
   const syncUrl = () => history.replaceState(null, '', `#/${res}${qs(state)}`);
 
   const table = pagedTable({ path: R.path, params: state, columns: R.columns, rowHref: (it) => `#/${res}/${it.id}`, caption: title });
-  const apply = () => { syncUrl(); table.reload({ ...state }); };
+  const exp = exportLinks(R.path, state, res);
+  const apply = () => { syncUrl(); table.reload({ ...state }); exp.update(state); };
 
   const controls = [];
   const filterEls = [];
@@ -63,6 +64,8 @@ export function list({ params, query }) {
   const actions = [];
   if (res === 'applications' && isStaff()) actions.push(linkBtn('#/board', t('nav.pipeline')));
   if (can(role, 'create', res)) actions.push(linkBtn(`#/${res}/new`, t(`${res}.new`), 'btn btn-primary'));
+  if ((res === 'companies' || res === 'graduates') && isStaff()) actions.push(linkBtn(`#/import?kind=${res}`, t('import.title')));
+  actions.push(exp.el);
   return h('div', null,
     pageHeader(title, { actions }),
     h('search', { class: 'toolbar', aria: { label: t('list.filters') } }, controls,
@@ -307,6 +310,17 @@ async function positionExtras(rec, role, reload) {
       pagedTable({ path: '/applications', params: { position_id: rec.id }, limit: 20, rowHref: (a) => `#/applications/${a.id}`, empty: 'home.noApplications',
         columns: [RESOURCES.applications.columns[0], RESOURCES.applications.columns[3]] }).el,
       staff ? h('p', null, h('a', { href: `#/board?position_id=${rec.id}` }, t('positions.openBoard'))) : null));
+    // the newest match run's best candidates for this position, with reasons
+    let sl = null;
+    try { sl = await get(`/positions/${rec.id}/shortlist`); } catch { /* none */ }
+    if (sl && sl.run_id && sl.shortlist.length) {
+      side.push(section(t('match.positionShortlist'),
+        h('p', { class: 'muted' }, t('match.shortlistSub', { n: sl.candidates, places: rec.places ?? 1 })),
+        h('ol', { class: 'shortlist' }, sl.shortlist.map((c) => h('li', null,
+          h('strong', null, c.name), ` — ${t('match.score100', { score: String(Math.round(c.score / 100)) })} `,
+          badge('match.source', c.source),
+          h('ul', { class: 'reasons' }, c.reasons.map((r) => h('li', null, r))))))));
+    }
   }
   return { side };
 }

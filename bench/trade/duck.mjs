@@ -1,0 +1,70 @@
+// duck.mjs - the DuckDB side of bench/trade (npm @duckdb/node-api, bench only):
+// loads the same BACI-shaped CSV, builds the same aggregates (flows ordered by
+// product, W_k, X_ik, M_jk, A_ij, H_ij), then runs the same rankings (every market
+// of one HS6 product for one home country: import value, home exports and
+// share, suppliers, HHI, supply, ease of trade, potential, untapped and a
+// weighted percentile-rank score) as one SQL query each, on the jobs that
+// bench_rank wrote. usage: node duck.mjs FILE.csv JOBS.txt [THREADS]
+import { DuckDBInstance } from '@duckdb/node-api';
+import { readFileSync } from 'node:fs';
+
+const [file, jobsFile, threads = '2'] = process.argv.slice(2);
+const db = await DuckDBInstance.create(':memory:', { threads });
+const con = await db.connect();
+const now = () => performance.now();
+
+let t0 = now();
+await con.run(`CREATE TABLE raw AS SELECT * FROM read_csv('${file}', header = true,
+  columns = {'t': 'SMALLINT', 'i': 'SMALLINT', 'j': 'SMALLINT', 'k': 'INTEGER', 'v': 'DOUBLE', 'q': 'DOUBLE'},
+  nullstr = 'NA')`);
+const tLoad = now() - t0;
+t0 = now();
+await con.run(`CREATE TABLE flows AS SELECT i, j, k, v, q FROM raw ORDER BY k`);
+await con.run(`DROP TABLE raw`);
+await con.run(`CREATE TABLE world AS SELECT k, sum(v) AS w FROM flows GROUP BY k`);
+await con.run(`CREATE TABLE xk AS SELECT i, k, sum(v) AS x FROM flows GROUP BY i, k`);
+await con.run(`CREATE TABLE mk AS SELECT j, k, sum(v) AS m FROM flows GROUP BY j, k`);
+await con.run(`CREATE TABLE bil AS SELECT i, j, sum(v) AS a FROM flows GROUP BY i, j`);
+// hypothetical trade H_ij = sum_k (X_ik / W_k) M_jk for every pair, as our import builds it
+await con.run(`CREATE TABLE hyp AS SELECT xk.i, mk.j, sum(xk.x / world.w * mk.m) AS h
+  FROM xk JOIN world USING (k) JOIN mk USING (k) GROUP BY xk.i, mk.j`);
+const tAgg = now() - t0;
+const rows = Number((await (await con.run('SELECT count(*) FROM flows')).getRows())[0][0]);
+console.log(`duckdb load: ${rows} rows, read_csv ${(tLoad / 1000).toFixed(2)} s + order/aggregate ` +
+  `${(tAgg / 1000).toFixed(2)} s = ${((tLoad + tAgg) / 1000).toFixed(2)} s ` +
+  `(${(rows / (tLoad + tAgg) / 1000).toFixed(2)} M rows/s), threads ${threads}`);
+
+const rank = await con.prepare(`
+WITH f AS (SELECT i, j, v FROM flows WHERE k = $2),
+mkt AS (SELECT j, sum(v) AS m, count(*) AS suppliers, sum(v * v) AS ss,
+               sum(CASE WHEN i = $1 THEN v ELSE 0 END) AS x
+        FROM f GROUP BY j),
+sup AS (SELECT coalesce(sum(CASE WHEN i = $1 THEN v END), 0) / sum(v) AS s FROM f),
+hh AS (SELECT j, h FROM hyp WHERE i = $1),
+aa AS (SELECT j, a FROM bil WHERE i = $1),
+r AS (SELECT mkt.j, mkt.m, mkt.x, mkt.x / mkt.m AS share, mkt.suppliers,
+             mkt.ss / (mkt.m * mkt.m) AS hhi, sup.s AS supply,
+             CASE WHEN hh.h > 0 THEN coalesce(aa.a, 0) / hh.h ELSE 0 END AS ease
+      FROM mkt CROSS JOIN sup LEFT JOIN hh USING (j) LEFT JOIN aa USING (j)
+      WHERE mkt.j <> $1),
+p AS (SELECT *, supply * m * ease AS potential, greatest(supply * m * ease - x, 0) AS untapped FROM r)
+SELECT *, 100 * (0.25 * percent_rank() OVER (ORDER BY m) + 0.25 * percent_rank() OVER (ORDER BY untapped)
+               + 0.05 * percent_rank() OVER (ORDER BY share)
+               + 0.10 * (1 - percent_rank() OVER (ORDER BY hhi))) / 0.65 AS score
+FROM p ORDER BY score DESC`);
+
+const jobs = readFileSync(jobsFile, 'utf8').trim().split('\n').map((l) => l.split(' ').map(Number));
+const ms = [];
+let out = 0;
+for (const [home, hs6] of jobs) {
+  const t = now();
+  rank.bindSmallInt(1, home);
+  rank.bindInteger(2, hs6);
+  const res = await (await rank.run()).getRows();
+  ms.push(now() - t);
+  out += res.length;
+}
+ms.sort((a, b) => a - b);
+const q = (f) => ms[Math.min(ms.length - 1, Math.floor(ms.length * f))].toFixed(2);
+console.log(`duckdb rank: ${ms.length} rankings, ${out} market rows, p50 ${q(0.5)} ms, ` +
+  `p99 ${q(0.99)} ms, max ${ms[ms.length - 1].toFixed(2)} ms`);

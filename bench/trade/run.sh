@@ -1,0 +1,42 @@
+#!/bin/sh
+# run.sh - trade import and ranking benchmark, side by side with DuckDB.
+# usage: bench/trade/run.sh [ROWS] [RANKINGS]   (default 11000000 rows, 200 rankings)
+# TB_BENCH_GZ=1 also times the import of the same file as .csv.gz.
+# Generates a BACI-shaped year (gen_baci.c), times `tradebridge trade import`
+# end to end (read, parse, build the aggregates, write the year file), the
+# hand parser against libcsv (bench_parse.c), R rankings (bench_rank.c), and
+# DuckDB loading, aggregating and ranking the same file (duck.mjs).
+set -e
+root=$(cd "$(dirname "$0")/../.." && pwd)
+rows=${1:-11000000}
+R=${2:-200}
+work=${TB_BENCH_DIR:-/tmp/tb-bench-trade}
+mkdir -p "$work"
+ninja -C "$root/build" tradebridge >/dev/null
+cc=${CC:-cc}
+$cc -O2 -o "$work/gen_baci" "$root/bench/trade/gen_baci.c" -lm
+$cc -std=c17 -O2 -D_GNU_SOURCE -I"$root/src" "$root/bench/trade/bench_rank.c" \
+    "$root/src/store/trade_files.c" "$root/build/libtbcore.a" -lcsv -lz -lm -o "$work/bench_rank"
+$cc -std=c17 -O2 -D_GNU_SOURCE -I"$root/src" "$root/bench/trade/bench_parse.c" \
+    "$root/build/libtbcore.a" -lcsv -lm -o "$work/bench_parse"
+csv=$work/BACI_HS17_Y2022_synthetic.csv
+if [ ! -s "$csv" ] || [ "$(($(wc -l <"$csv") - 1))" != "$rows" ]; then
+    tail -n +2 "$root/data/trade/baci/country_codes_V202501.csv" | cut -d, -f1 |
+        "$work/gen_baci" "$rows" 2022 1 >"$csv"
+fi
+echo "file: $rows rows, $(($(stat -c %s "$csv") / 1048576)) MB; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+"$work/bench_parse" "$csv"
+rm -rf "$work/bench.db.trade"
+t0=$(date +%s.%N)
+"$root/build/tradebridge" trade import --db "$work/bench.db" --quiet "$csv"
+t1=$(date +%s.%N)
+echo "tradebridge import: $(echo "$t1 - $t0" | bc) s wall, $(echo "$rows / ($t1 - $t0) / 1000000" | bc -l | cut -c1-4) M rows/s end to end"
+if [ -n "${TB_BENCH_GZ:-}" ]; then     # the same file gzip-compressed (inflate on the way)
+    [ -s "$csv.gz" ] || gzip -1 -c "$csv" >"$csv.gz"
+    t0=$(date +%s.%N)
+    "$root/build/tradebridge" trade import --db "$work/bench.db" --quiet "$csv.gz"
+    t1=$(date +%s.%N)
+    echo "tradebridge import .csv.gz: $(echo "$t1 - $t0" | bc) s wall, $(echo "$rows / ($t1 - $t0) / 1000000" | bc -l | cut -c1-4) M rows/s"
+fi
+"$work/bench_rank" "$work/bench.db" 2022 "$R"
+(cd "$root" && node bench/trade/duck.mjs "$csv" /tmp/tb_rank_jobs.txt 2)
