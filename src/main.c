@@ -36,6 +36,7 @@ static const struct cli_subcommand subcommands[] = {
     {"training", cli_training_main, "queue due-date reminders of learning plans in the mail outbox"},
     {"routes", cli_routes_main, "print the HTTP route table with the roles each route admits"},
     {"trade", cli_trade_main, "import trade statistics (CEPII BACI) and rank export markets"},
+    {"fx", cli_fx_main, "import ECB euro reference rates (export plans convert with them)"},
     {"version", version_main, "print the version"},
 };
 

@@ -36,6 +36,11 @@ struct cli_subcommand {
 void cli_print_man(FILE *f, const struct cli_subcommand *cmds, size_t n, const char *version);
 int cli_routes_main(int argc, char **argv);
 int cli_trade_main(int argc, char **argv);
+int cli_fx_main(int argc, char **argv);
+/* The ECB rates shipped in data/fx (compiled in) into the database. */
+struct store;
+struct tb_err;
+int cli_fx_load_embedded(struct store *st, struct tb_err *err);
 
 /* Shared by the subcommands (cli_common.c). */
 const char *cli_db_path(const char *flag_value);   /* --db, else TRADEBRIDGE_DB, else default */

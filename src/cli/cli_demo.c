@@ -164,7 +164,7 @@ int cli_demo_main(int argc, char **argv)
     struct tb_err err = {0};
     struct demo_counts counts;
     int rc = store_begin(st, &err);
-    if (rc == 0 && demo_build(st, seed, &counts, &err) == 0)
+    if (rc == 0 && demo_build(st, seed, &counts, &err) == 0 && cli_fx_load_embedded(st, &err) == 0)
         rc = store_commit(st, &err);
     else if (rc == 0) {
         store_rollback(st);
@@ -190,9 +190,14 @@ int cli_demo_main(int argc, char **argv)
         if (fixed_port)
             setenv("TRADEBRIDGE_PUBLIC_URL", listen_url, 1);
     }
-    int issued = 0;
+    int issued = 0, plans = 0;
     if (rc == 0)
         rc = demo_credentials(st, public_url, kek, &issued, &err);
+    /* Market selection: the real shrimp extract, then the export plans. */
+    if (rc == 0 && demo_trade_import(db) < 0)
+        fprintf(stderr, "tradebridge demo: the BACI extract could not be imported; rankings will be empty\n");
+    if (rc == 0)
+        rc = demo_plans(st, db, &plans, &err);
     store_close(st);
     if (rc < 0)
         return cli_fail("demo", &err);
@@ -205,6 +210,9 @@ int cli_demo_main(int argc, char **argv)
            counts.applications, counts.placements, counts.users);
     printf("Qualification: every operator accredited; %d signed credentials issued for completed placements.\n"
            "Verify one at %s/verify (Qualifications page, or the QR code on its PDF certificate).\n", issued, public_url);
+    printf("Markets: the real CEPII BACI 2018 shrimp extract (HS12, data/trade) is imported; %d export plans,\n"
+           "one for the seafood exporter " "Bohus Skaldjur AB" " citing its ranking and one per placement\n"
+           "(their sales targets, actuals and other products' rankings are SYNTHETIC demonstration figures).\n", plans);
     if (demo_kek)
         printf("Signing keys are sealed with the demo's key-encryption key TRADEBRIDGE_KEK=%s\n"
                "(demonstration only: set your own for real use; serve this database again with it).\n", DEMO_KEK);

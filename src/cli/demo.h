@@ -46,6 +46,11 @@ struct demo_counts {
 
 /* Everything, in the caller's transaction (cli_demo.c). */
 int demo_build(struct store *st, uint64_t seed, struct demo_counts *counts, struct tb_err *err);
+/* Market selection (demo_plans.c): the real BACI shrimp extract imported next
+ * to the database (0 or -1), then a seafood exporter and an export plan per
+ * placement in several states, with actuals (sales figures synthetic). */
+int demo_trade_import(const char *db);
+int demo_plans(struct store *st, const char *db, int *n_plans, struct tb_err *err);
 
 /* The qualification part (demo_credentials.c): accreditations, the
  * achievement, signed credentials for completed placements. Runs after the

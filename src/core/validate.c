@@ -212,6 +212,14 @@ static int check_value(const json_t *v, const struct field_spec *f, const char *
             return TB_INVALID(err, path, "%s: must be between %lld and %lld", path, f->min, f->max);
         return 0;
     }
+    case FT_NUMBER: {
+        if (!json_is_number(v))
+            return TB_INVALID(err, path, "%s: expected a number", path);
+        double d = json_number_value(v);
+        if ((f->min || f->max) && !(d >= (double)f->min && d <= (double)f->max))
+            return TB_INVALID(err, path, "%s: must be between %lld and %lld", path, f->min, f->max);
+        return 0;
+    }
     case FT_BOOL:
         if (!json_is_boolean(v))
             return TB_INVALID(err, path, "%s: expected true or false", path);

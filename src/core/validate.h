@@ -28,7 +28,8 @@ enum field_type {
     FT_CODE,      /* a code from a code list (code_list, via the checker hook) */
     FT_PASSWORD,  /* never echoed; policy checked by auth */
     FT_ARRAY,     /* array of items (a single field_spec describing each item) */
-    FT_OBJECT     /* nested object described by fields */
+    FT_OBJECT,    /* nested object described by fields */
+    FT_NUMBER     /* any JSON number, within min..max when either is set */
 };
 
 struct field_spec {

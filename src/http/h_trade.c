@@ -4,13 +4,71 @@
  * the market ranking of the command line (`tradebridge trade rank`) as JSON,
  * for any signed-in user. Reads the year files next to the database (mapped
  * per request, read-only); an unknown field value is a 400 naming it.
+ * Weights: the defaults, then the operator's stored weights (GET/PUT
+ * /api/v1/trade/weights), then the request's own; the answer says which.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/trade/rank.h"
+#include "http/entity_http.h"
 #include "http/handlers.h"
+#include "store/market.h"
 #include "store/trade_files.h"
+
+#define WEIGHT(n) {.name = n, .type = FT_NUMBER, .min = 0, .max = 1000}
+const struct field_spec trade_weight_fields[] = {
+    WEIGHT("size"), WEIGHT("growth"), WEIGHT("untapped"), WEIGHT("share"), WEIGHT("distance"),
+    WEIGHT("concentration"), WEIGHT("gdp_growth"), {0},
+};
+#undef WEIGHT
+
+/* The weights in force for the actor's operator: defaults overlaid with the
+ * stored ones. *source = "operator" when some are stored, else "default". */
+static int operator_weights(struct request *r, int64_t org_id, struct trade_weights *w,
+                            const char **source, struct tb_err *err)
+{
+    json_t *stored = NULL;
+    trade_weights_default(w);
+    *source = "default";
+    if (org_id > 0 && store_trade_settings_get(r->store, &r->actor, org_id, &stored, err) < 0)
+        return -1;
+    int rc = stored ? trade_weights_from_json(w, stored, err) : 0;
+    if (stored)
+        *source = "operator";
+    json_decref(stored);
+    return rc;
+}
+
+/* The operator a ranking is for: the actor's own; the foundation's admin
+ * names one with ?org_id= or gets the defaults. */
+static int rank_operator(struct request *r, int64_t *org_id, struct tb_err *err)
+{
+    *org_id = 0;
+    if (r->actor.all_tenants && !req_query(r, "org_id"))
+        return 0;
+    return req_operator(r, org_id, err);
+}
+
+/* The ranking from the year files next to `db_path` (DB.trade/). */
+static int rank_in(struct request *r, const char *db_path, const struct trade_params *par, struct trade_set *set,
+                   const char *product, int per_product, int limit, json_t **body, struct tb_err *err)
+{
+    char dir[4096];
+    memset(set, 0, sizeof *set);
+    if (trade_dir(dir, sizeof dir, db_path, 0, err) < 0 || trade_set_open(dir, par->y1, par->y2, 1, set, err) < 0)
+        return -1;
+    struct trade_query q = {.years = set->y, .n_years = set->n, .home = par->home,
+                            .ranges = par->ranges, .n_ranges = par->n_ranges,
+                            .per_product = per_product, .sort = par->sort,
+                            .ease_fallback = par->ease_fallback,
+                            .geo = &set->geo, .wdi = &set->wdi, .weights = par->weights};
+    struct trade_result out;
+    int rc = trade_rank(&q, r->arena, &out, err);
+    *body = rc < 0 ? NULL : trade_result_json(&out, product, set->y[0]->revision, limit);
+    trade_set_close(set);
+    return rc;
+}
 
 int h_trade_rank(struct request *r, struct response *res, struct tb_err *err)
 {
@@ -21,8 +79,17 @@ int h_trade_rank(struct request *r, struct response *res, struct tb_err *err)
     struct trade_set *set = arena_alloc(r->arena, sizeof *set);
     if (!par || !set)
         return TB_INTERNAL(err, "out of memory");
-    if (trade_params_parse(&in, par, err) < 0)
+    const char *spec = in.weights, *source;
+    int64_t org_id;
+    in.weights = NULL;
+    if (trade_params_parse(&in, par, err) < 0 || rank_operator(r, &org_id, err) < 0 ||
+        operator_weights(r, org_id, &par->weights, &source, err) < 0)
         return -1;
+    if (spec) {
+        if (trade_weights_parse(&par->weights, spec, err) < 0)
+            return -1;
+        source = "request";
+    }
     long limit = -1;
     const char *lt = req_query(r, "limit");
     if (lt) {
@@ -34,21 +101,58 @@ int h_trade_rank(struct request *r, struct response *res, struct tb_err *err)
     const char *pp = req_query(r, "per_product");
     if (pp && strcmp(pp, "0") && strcmp(pp, "1"))
         return TB_INVALID(err, "per_product", "per_product: must be 0 or 1");
-    char dir[4096];
-    if (trade_dir(dir, sizeof dir, r->cfg->db_path, 0, err) < 0 ||
-        trade_set_open(dir, par->y1, par->y2, 1, set, err) < 0)
+    json_t *body = NULL;
+    if (rank_in(r, r->cfg->db_path, par, set, in.product, pp && !strcmp(pp, "1"), (int)limit, &body, err) < 0)
         return -1;
-    struct trade_query q = {.years = set->y, .n_years = set->n, .home = par->home,
-                            .ranges = par->ranges, .n_ranges = par->n_ranges,
-                            .per_product = pp && !strcmp(pp, "1"), .sort = par->sort,
-                            .ease_fallback = par->ease_fallback,
-                            .geo = &set->geo, .wdi = &set->wdi, .weights = par->weights};
-    struct trade_result out;
-    int rc = trade_rank(&q, r->arena, &out, err);
-    json_t *body = rc < 0 ? NULL : trade_result_json(&out, in.product, set->y[0]->revision,
-                                                     (int)limit);
-    trade_set_close(set);
-    if (rc < 0)
-        return -1;
+    if (!json_integer_value(json_object_get(body, "count"))) {
+        /* No flows of the product: the demo's synthetic set, when there is one. */
+        const char *synth = arena_printf(r->arena, "%s.synthetic", r->cfg->db_path);
+        json_t *alt = NULL;
+        struct tb_err ignored = {0};
+        if (synth && rank_in(r, synth, par, set, in.product, pp && !strcmp(pp, "1"), (int)limit, &alt,
+                             &ignored) == 0 && json_integer_value(json_object_get(alt, "count"))) {
+            json_decref(body);
+            body = alt;
+            json_object_set_new(body, "synthetic", json_true());
+            json_object_set_new(body, "sources", json_string("SYNTHETIC demonstration data generated by "
+                                                             "tradebridge demo (not trade statistics)"));
+        } else {
+            json_decref(alt);
+        }
+    }
+    if (!json_object_get(body, "synthetic"))
+        json_object_set_new(body, "synthetic", json_false());
+    json_object_set_new(body, "weights", trade_weights_json(&par->weights));
+    json_object_set_new(body, "weights_source", json_string(source));
     return respond_json(res, 200, body);
+}
+
+/* GET /api/v1/trade/weights[?org_id=]: the operator's ranking weights in force. */
+int h_trade_weights_get(struct request *r, struct response *res, struct tb_err *err)
+{
+    int64_t org_id;
+    struct trade_weights w;
+    const char *source;
+    if (req_operator(r, &org_id, err) < 0 || operator_weights(r, org_id, &w, &source, err) < 0)
+        return -1;
+    struct trade_weights d;
+    trade_weights_default(&d);
+    return respond_json(res, 200, json_pack("{s:I, s:o, s:s, s:o}", "org_id", (json_int_t)org_id,
+                                            "weights", trade_weights_json(&w), "source", source,
+                                            "defaults", trade_weights_json(&d)));
+}
+
+/* PUT /api/v1/trade/weights[?org_id=] {"size": 0.4, ...}: the weights named
+ * replace the defaults for the operator's rankings; {} goes back to them. */
+int h_trade_weights_put(struct request *r, struct response *res, struct tb_err *err)
+{
+    int64_t org_id;
+    struct trade_weights w;
+    trade_weights_default(&w);
+    if (trade_weights_from_json(&w, r->body, err) < 0 || req_operator(r, &org_id, err) < 0)
+        return -1;
+    json_t *all = trade_weights_json(&w);
+    int rc = store_trade_settings_put(r->store, &r->actor, org_id, all, err);
+    json_decref(all);
+    return rc < 0 ? -1 : h_trade_weights_get(r, res, err);
 }

@@ -125,7 +125,26 @@ HANDLER(h_metrics);
 
 /* h_codes.c */
 HANDLER(h_codes_search);
+extern const struct field_spec trade_weight_fields[];
 HANDLER(h_trade_rank);
+HANDLER(h_trade_weights_get);
+HANDLER(h_trade_weights_put);
+extern const struct field_spec export_plan_create_fields[], export_plan_update_fields[],
+    export_plan_actuals_fields[];
+HANDLER(h_export_plan_list);
+HANDLER(h_export_plan_counts);
+HANDLER(h_export_plan_create);
+HANDLER(h_export_plan_get);
+HANDLER(h_export_plan_update);
+HANDLER(h_export_plan_actuals);
+HANDLER(h_export_plan_actuals_csv);
+HANDLER(h_export_plan_versions);
+HANDLER(h_export_plan_version_get);
+HANDLER(h_export_plan_diff);
+HANDLER(h_export_plan_progress);
+HANDLER(h_export_plan_pdf);
+HANDLER(h_export_plan_xlsx);
+HANDLER(h_fx);
 
 /* training (issue 12): h_curricula.c */
 HANDLER(h_curriculum_list);

@@ -172,6 +172,22 @@ const struct route routes[] = {
     {"GET", "/api/v1/codes/{list}", h_codes_search, PUBLIC, NULL, 0, 0},
     /* market selection (issue 13) */
     {"GET", "/api/v1/trade/rank", h_trade_rank, ANY, NULL, 0, 0},
+    {"GET", "/api/v1/trade/weights", h_trade_weights_get, STAFF, NULL, 0, 0},
+    {"PUT", "/api/v1/trade/weights", h_trade_weights_put, STAFF, trade_weight_fields, 0, 0},
+    {"GET", "/api/v1/fx", h_fx, ANY, NULL, 0, 0},
+    {"GET", "/api/v1/export-plan-counts", h_export_plan_counts, ANY, NULL, 0, 0},
+    {"GET", "/api/v1/export-plans", h_export_plan_list, STAFF | COMPANY | TRAINEE | MENTOR, NULL, 0, 0},
+    {"POST", "/api/v1/export-plans", h_export_plan_create, STAFF | TRAINEE, export_plan_create_fields, 0, 0},
+    {"GET", "/api/v1/export-plans/{id}", h_export_plan_get, STAFF | COMPANY | TRAINEE | MENTOR, NULL, 0, 0},
+    {"PUT", "/api/v1/export-plans/{id}", h_export_plan_update, STAFF | TRAINEE, export_plan_update_fields, 0, 0},
+    {"POST", "/api/v1/export-plans/{id}/actuals", h_export_plan_actuals, STAFF | COMPANY | TRAINEE, export_plan_actuals_fields, 0, 0},
+    {"POST", "/api/v1/export-plans/{id}/actuals.csv", h_export_plan_actuals_csv, STAFF | COMPANY | TRAINEE, NULL, ROUTE_RAW, 1L << 20},
+    {"GET", "/api/v1/export-plans/{id}/versions", h_export_plan_versions, STAFF | COMPANY | TRAINEE | MENTOR, NULL, 0, 0},
+    {"GET", "/api/v1/export-plans/{id}/versions/{id}", h_export_plan_version_get, STAFF | COMPANY | TRAINEE | MENTOR, NULL, 0, 0},
+    {"GET", "/api/v1/export-plans/{id}/diff", h_export_plan_diff, STAFF | COMPANY | TRAINEE | MENTOR, NULL, 0, 0},
+    {"GET", "/api/v1/export-plans/{id}/progress", h_export_plan_progress, STAFF | COMPANY | TRAINEE | MENTOR, NULL, 0, 0},
+    {"GET", "/api/v1/export-plans/{id}/plan.pdf", h_export_plan_pdf, STAFF | COMPANY | TRAINEE | MENTOR, NULL, 0, 0},
+    {"GET", "/api/v1/export-plans/{id}/plan.xlsx", h_export_plan_xlsx, STAFF | COMPANY | TRAINEE | MENTOR, NULL, 0, 0},
 };
 
 const int routes_count = (int)(sizeof routes / sizeof routes[0]);

@@ -7,10 +7,19 @@
 #include "core/embedded.h"
 
 extern const struct embedded_file web_static_files[];
+extern const struct embedded_file web_vendor_files[];   /* npm libraries, as /vendor/<package path> */
 
 int static_file_get(const char *web_dir, const char *name, struct arena *a, const void **data,
                     size_t *size)
 {
+    if (!strncmp(name, "vendor/", 7)) {
+        const struct embedded_file *v = embedded_find(web_vendor_files, name + 7);
+        if (!v)
+            return -1;
+        *data = v->data;
+        *size = v->size;
+        return 0;
+    }
     if (web_dir && *web_dir) {
         char *path = arena_printf(a, "%s/%s", web_dir, name);
         FILE *f = path ? fopen(path, "rb") : NULL;

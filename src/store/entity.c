@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/store_int.h"
+#include "store/shared_int.h"
 
 #include "store/entity_columns.inc"
 
@@ -592,10 +592,10 @@ out:
 
 /* ---- matching settings ---- */
 
-int store_match_settings_get(struct store *st, const struct tb_actor *a, int64_t org_id,
-                             json_t **out, struct tb_err *err)
+int st_settings_get(struct store *st, const struct tb_actor *a, enum stmt get, int64_t org_id,
+                    json_t **out, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_MATCH_SETTINGS_GET, a, err);
+    sqlite3_stmt *s = st_stmt(st, get, a, err);
     if (!s)
         return -1;
     st_bind_i64(st, s, ":org_id", org_id);
@@ -607,15 +607,15 @@ int store_match_settings_get(struct store *st, const struct tb_actor *a, int64_t
     return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? 0 : st_db_fail(st, err, "settings");
 }
 
-int store_match_settings_put(struct store *st, const struct tb_actor *a, int64_t org_id,
-                             const json_t *weights, struct tb_err *err)
+int st_settings_put(struct store *st, const struct tb_actor *a, enum stmt get, enum stmt put,
+                    const char *entity, int64_t org_id, const json_t *weights, struct tb_err *err)
 {
     int owned;
     if (st_tx_begin(st, &owned, err) < 0)
         return -1;
     json_t *old = NULL;
-    int rc = store_match_settings_get(st, a, org_id, &old, err);
-    sqlite3_stmt *s = rc == 0 ? st_stmt(st, STMT_MATCH_SETTINGS_PUT, a, err) : NULL;
+    int rc = st_settings_get(st, a, get, org_id, &old, err);
+    sqlite3_stmt *s = rc == 0 ? st_stmt(st, put, a, err) : NULL;
     if (s) {
         st_bind_i64(st, s, ":org_id", org_id);
         char *text = json_dumps(weights, JSON_COMPACT | JSON_SORT_KEYS);
@@ -626,7 +626,7 @@ int store_match_settings_put(struct store *st, const struct tb_actor *a, int64_t
             rc = TB_NOT_FOUND(err, "organization not found");
         if (rc == 0) {
             json_t *d = json_pack("{s:{s:O, s:O}}", "weights", "old", old ? old : json_null(), "new", weights);
-            rc = store_audit_add(st, a, org_id, "update", "match_settings", org_id, d, err);
+            rc = store_audit_add(st, a, org_id, "update", entity, org_id, d, err);
             json_decref(d);
         }
     } else {
@@ -634,6 +634,19 @@ int store_match_settings_put(struct store *st, const struct tb_actor *a, int64_t
     }
     json_decref(old);
     return st_tx_end(st, owned, rc, err);
+}
+
+int store_match_settings_get(struct store *st, const struct tb_actor *a, int64_t org_id,
+                             json_t **out, struct tb_err *err)
+{
+    return st_settings_get(st, a, STMT_MATCH_SETTINGS_GET, org_id, out, err);
+}
+
+int store_match_settings_put(struct store *st, const struct tb_actor *a, int64_t org_id,
+                             const json_t *weights, struct tb_err *err)
+{
+    return st_settings_put(st, a, STMT_MATCH_SETTINGS_GET, STMT_MATCH_SETTINGS_PUT, "match_settings",
+                           org_id, weights, err);
 }
 
 /* ---- issuing credentials ---- */

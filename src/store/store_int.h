@@ -51,6 +51,7 @@ sqlite3_stmt *st_stmt(struct store *st, enum stmt id, const struct tb_actor *a, 
 void st_bind_i64(struct store *st, sqlite3_stmt *s, const char *name, int64_t v);
 void st_bind_text(struct store *st, sqlite3_stmt *s, const char *name, const char *v);
 void st_bind_blob(struct store *st, sqlite3_stmt *s, const char *name, const void *v, size_t len);
+void st_bind_double(struct store *st, sqlite3_stmt *s, const char *name, double v);
 void st_bind_opt_i64(struct store *st, sqlite3_stmt *s, const char *name, int64_t v);   /* 0 binds NULL */
 /* Whether the statement has this parameter: for the generic helpers (paging,
  * free text) that serve statements of several shapes. */

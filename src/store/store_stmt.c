@@ -300,6 +300,13 @@ void st_bind_blob(struct store *st, sqlite3_stmt *s, const char *name, const voi
         sqlite3_bind_blob(s, i, v, (int)len, SQLITE_TRANSIENT);
 }
 
+void st_bind_double(struct store *st, sqlite3_stmt *s, const char *name, double v)
+{
+    int i = bind_index(st, s, name);
+    if (i)
+        sqlite3_bind_double(s, i, v);
+}
+
 void st_bind_opt_i64(struct store *st, sqlite3_stmt *s, const char *name, int64_t v)
 {
     int i = bind_index(st, s, name);

@@ -100,7 +100,9 @@ before(async () => {
   // operator's default record.
   const applications = await all('/api/v1/applications');
   const credentials = await all('/api/v1/credentials');
+  const plans = await all('/api/v1/export-plans');
   const around = (p) => ({
+    'export-plans': (plans.find((x) => x.placement_id === p.id) || {}).id,
     placements: p.id, positions: p.position_id, cohorts: p.cohort_id, companies: p.company_id, graduates: p.graduate_id,
     applications: (applications.find((a) => a.graduate_id === p.graduate_id && a.position_id === p.position_id) || {}).id,
     credentials: (credentials.find((c) => c.graduate_id === p.graduate_id) || {}).id,
@@ -141,6 +143,7 @@ before(async () => {
     positions: scoped('positions', await all('/api/v1/positions')),
     applications: scoped('applications', applications),
     credentials: scoped('credentials', credentials),
+    'export-plans': scoped('export-plans', plans),
     'match-constraints': await byOrg('/api/v1/match-constraints'),
     'match-runs': await byOrg('/api/v1/match-runs'),
     achievements: await byOrg('/api/v1/achievements'),
@@ -211,7 +214,7 @@ function concrete(pattern, op, role, side) {
     assert.ok(ids[res], `no representative record for {${param}} after /${res} in ${pattern}`);
     const id = side === 'own' ? (ids[res][op].perRole?.[role] ?? ids[res][op].default) : ids[res][OTHER[op]].default;
     return `/${res}/${id}`;
-  }).replace('{kind}', 'companies').replace('{list}', 'countries').replace('{purpose}', 'revocation');
+  }).replace('/versions/{id}', '/versions/1').replace('{kind}', 'companies').replace('{list}', 'countries').replace('{purpose}', 'revocation');
 }
 
 async function probe(op, role, route, side) {

@@ -23,44 +23,6 @@
 
 static const char *const hubs[] = {"HKG", "SGP", "NLD", "BEL", "ARE"};
 
-void trade_weights_default(struct trade_weights *w)
-{
-    *w = (struct trade_weights){.size = 0.25, .growth = 0.15, .untapped = 0.25, .share = 0.05,
-                                .distance = 0.15, .concentration = 0.10, .gdp_growth = 0.05};
-}
-
-int trade_weights_parse(struct trade_weights *w, const char *spec, struct tb_err *err)
-{
-    static const struct { const char *name; size_t off; } names[] = {
-        {"size", offsetof(struct trade_weights, size)},
-        {"growth", offsetof(struct trade_weights, growth)},
-        {"untapped", offsetof(struct trade_weights, untapped)},
-        {"share", offsetof(struct trade_weights, share)},
-        {"distance", offsetof(struct trade_weights, distance)},
-        {"concentration", offsetof(struct trade_weights, concentration)},
-        {"gdp_growth", offsetof(struct trade_weights, gdp_growth)},
-    };
-    const char *p = spec;
-    while (*p) {
-        const char *eq = strchr(p, '=');
-        size_t len = eq ? (size_t)(eq - p) : 0;
-        size_t i = 0;
-        for (; eq && i < sizeof names / sizeof names[0]; i++)
-            if (strlen(names[i].name) == len && !strncmp(names[i].name, p, len))
-                break;
-        if (!eq || i == sizeof names / sizeof names[0])
-            return TB_INVALID(err, "weights", "unknown weight in '%s' (use size, growth, untapped, "
-                                              "share, distance, concentration, gdp_growth)", p);
-        char *e;
-        double v = strtod(eq + 1, &e);
-        if (e == eq + 1 || (*e && *e != ',') || !(v >= 0) || v > 1000)
-            return TB_INVALID(err, "weights", "weight '%.*s' needs a non-negative number", (int)len,
-                              p);
-        *(double *)((char *)w + names[i].off) = v;
-        p = *e ? e + 1 : e;
-    }
-    return 0;
-}
 
 /* "2018" or "2016-2020" */
 int trade_parse_years(const char *s, int *y1, int *y2)
@@ -535,6 +497,12 @@ static void score(const struct trade_query *q, struct trade_market *m, int n, st
         }
         m[i].score = sw > 0 ? 100 * s / sw : 0;
         explain(&m[i], pr[i], pr[(size_t)4 * n + i], pr[(size_t)2 * n + i]);
+        double w[NI];
+        for (int k = 0; k < NI; k++) {
+            m[i].pct[k] = pr[(size_t)k * n + i];
+            w[k] = ind[k].w;
+        }
+        trade_explain_score(m[i].pct, w, m[i].why, sizeof m[i].why);
     }
 }
 

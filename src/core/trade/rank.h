@@ -7,6 +7,8 @@
 #ifndef TB_TRADE_RANK_H
 #define TB_TRADE_RANK_H
 
+#include <jansson.h>
+
 #include "core/arena.h"
 #include "core/trade/trade.h"
 
@@ -20,7 +22,19 @@ struct trade_weights {
     double concentration;   /* supplier HHI, lower is better */
     double gdp_growth;      /* GDP per capita growth */
 };
+#define TRADE_N_WEIGHTS 7
+/* "size", "growth", ... in struct order, and how they read in an explanation. */
+extern const char *const trade_weight_names[TRADE_N_WEIGHTS];
 void trade_weights_default(struct trade_weights *w);
+/* The weights as {"size":0.25,...}; from such an object (only the names
+ * given change; an unknown name or a value that is not a number from 0 to
+ * 1000 is an error naming "weights.NAME"; all zero is refused). */
+json_t *trade_weights_json(const struct trade_weights *w);
+int trade_weights_from_json(struct trade_weights *w, const json_t *o, struct tb_err *err);
+/* "lifted by import size (top 8%) and untapped potential (top 12%); held back
+ * by nearness (bottom 20%)" from each indicator's percentile and weight. */
+void trade_explain_score(const double pct[TRADE_N_WEIGHTS], const double weight[TRADE_N_WEIGHTS],
+                         char *out, size_t cap);
 /* "size=0.4,distance=0" -> changes only the weights named. */
 int trade_weights_parse(struct trade_weights *w, const char *spec, struct tb_err *err);
 
@@ -58,6 +72,11 @@ struct trade_market {
     int reexport_hub;
     double score;                            /* 0-100 */
     char explanation[200];
+    /* Why this score: each indicator's percentile rank (0-1, NAN when
+     * missing, in trade_weight_names order) and in words the indicators that
+     * lift it most and the one that holds it back most, by weighted points. */
+    double pct[TRADE_N_WEIGHTS];
+    char why[200];
 };
 
 struct trade_result {

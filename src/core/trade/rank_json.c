@@ -6,6 +6,7 @@
 #include <string.h>
 #include <stdio.h>
 
+#include "core/codes.h"
 #include "core/trade/rank.h"
 
 #define COL(n, k, f) {n, TRADE_COL_##k, offsetof(struct trade_market, f)}
@@ -75,6 +76,17 @@ json_t *trade_result_json(const struct trade_result *r, const char *product, int
                 json_object_set_new(o, trade_columns[c].name, v);
         }
         json_object_set_new(o, "iso2", json_string(r->m[i].iso2));
+        const struct code_entry *ce = codes_find(CODES_COUNTRY, r->m[i].iso2);
+        if (ce && ce->numeric)
+            json_object_set_new(o, "iso_numeric", json_string(ce->numeric));   /* maps key countries by it */
+        json_t *pct = json_object();
+        for (int k = 0; k < TRADE_N_WEIGHTS; k++)
+            json_object_set_new(pct, trade_weight_names[k], num(r->m[i].pct[k], 1e4));
+        json_object_set_new(o, "percentiles", pct);
+        char why[320];
+        snprintf(why, sizeof why, "rank %d of %d, score %.1f: %s", r->m[i].rank, r->n,
+                 r->m[i].score, r->m[i].why);
+        json_object_set_new(o, "rank_explanation", json_string(why));
         json_array_append_new(markets, o);
     }
     char rev[8];

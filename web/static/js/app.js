@@ -15,6 +15,8 @@ import * as credentials from './pages/credentials.js';
 import * as importer from './pages/import.js';
 import * as help from './pages/help.js';
 import * as training from './pages/training.js';
+import * as markets from './pages/markets.js';
+import * as plans from './pages/plans.js';
 
 const RES = 'companies|graduates|cohorts|positions|applications|placements';
 // Who may open which page (the API decides what they see; a page a role may not use is not drawn).
@@ -55,6 +57,9 @@ const routes = [
   ['credentials/new', credentials.issue, { roles: STAFF }],
   ['credentials/keys', credentials.keys, { roles: STAFF }],
   ['credentials/:id', credentials.detail, { roles: [...STAFF, 'trainee'] }],
+  ['markets', markets.explorer, { roles: [...STAFF, 'company', 'trainee'] }],
+  ['export-plans', plans.list, { roles: [...STAFF, 'company', 'trainee', 'mentor'] }],
+  ['export-plans/:id', plans.detail, { roles: [...STAFF, 'company', 'trainee', 'mentor'] }],
   ['achievements', credentials.achievements, { roles: STAFF }],
   ['achievements/new', credentials.achievementForm, { roles: STAFF }],
   ['achievements/:id', credentials.achievementForm, { roles: STAFF }],
@@ -183,21 +188,23 @@ function navItems() {
     items.push(['#/companies', 'nav.companies'], ['#/graduates', 'nav.graduates'], ['#/cohorts', 'nav.cohorts'],
       ['#/positions', 'nav.positions'], ['#/board', 'nav.pipeline'], ['#/applications', 'nav.applications'],
       ['#/placements', 'nav.placements'], ['#/matching', 'nav.matching'], ['#/credentials', 'nav.credentials'], ['#/import', 'nav.import'],
-      ['#/training', 'nav.training'], ['#/curricula', 'nav.curricula']);
+      ['#/training', 'nav.training'], ['#/curricula', 'nav.curricula'],
+      ['#/markets', 'nav.markets'], ['#/export-plans', 'nav.exportPlans']);
     if (role === 'admin') items.push(['#/admin/orgs', 'nav.orgs'], ['#/admin/accreditations', 'nav.accreditations']);
     items.push(['#/admin/users', 'nav.users'], ['#/admin/audit', 'nav.audit']);
   } else if (role === 'company') {
     const s = subjectOf('company');
     if (s) items.push([`#/companies/${s.id}`, 'nav.myCompany']);
     items.push(['#/positions', 'nav.positions'], ['#/applications', 'nav.shortlist'], ['#/placements', 'nav.placements'],
-      ['#/training', 'nav.training']);
+      ['#/training', 'nav.training'], ['#/markets', 'nav.markets'], ['#/export-plans', 'nav.exportPlans']);
   } else if (role === 'trainee') {
     const s = subjectOf('trainee');
     if (s) items.push([`#/graduates/${s.id}`, 'nav.myProfile']);
     items.push(['#/training', 'nav.training'], ['#/positions', 'nav.openPositions'], ['#/applications', 'nav.myApplications'],
-      ['#/placements', 'nav.placements'], ['#/credentials', 'nav.credentials']);
+      ['#/placements', 'nav.placements'], ['#/credentials', 'nav.credentials'], ['#/markets', 'nav.markets'],
+      ['#/export-plans', 'nav.exportPlans']);
   } else if (role === 'mentor') {
-    items.push(['#/training', 'nav.reviews'], ['#/placements', 'nav.placements']);
+    items.push(['#/training', 'nav.reviews'], ['#/placements', 'nav.placements'], ['#/export-plans', 'nav.exportPlans']);
   }
   return items;
 }

@@ -1,0 +1,279 @@
+/*
+ * market.c - market selection's store functions (store/market.h). Every
+ * statement binds the actor's tenant; export plans also the row scope of the
+ * actor's role (a company its own plans, a trainee their placement's).
+ */
+#include "store/market.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/market/fx.h"
+#include "store/shared_int.h"
+
+int store_trade_settings_get(struct store *st, const struct tb_actor *a, int64_t org_id,
+                             json_t **out, struct tb_err *err)
+{
+    return st_settings_get(st, a, STMT_TRADE_SETTINGS_GET, org_id, out, err);
+}
+
+int store_trade_settings_put(struct store *st, const struct tb_actor *a, int64_t org_id,
+                             const json_t *weights, struct tb_err *err)
+{
+    return st_settings_put(st, a, STMT_TRADE_SETTINGS_GET, STMT_TRADE_SETTINGS_PUT, "trade_settings",
+                           org_id, weights, err);
+}
+
+/* ---- export plans ---- */
+
+static void decode_doc(json_t *row)
+{
+    json_t *v = json_object_get(row, "doc");
+    if (json_is_string(v))
+        json_object_set_new(row, "doc", json_loads(json_string_value(v), 0, NULL));
+}
+
+static int plan_read(struct store *st, const struct tb_actor *a, int64_t id, json_t **out,
+                     struct tb_err *err)
+{
+    sqlite3_stmt *s = st_stmt(st, STMT_XPLAN_GET, a, err);
+    if (!s)
+        return -1;
+    st_bind_i64(st, s, ":id", id);
+    if (st_get_one(st, s, "export plan", out, err) < 0)
+        return -1;
+    decode_doc(*out);
+    return 0;
+}
+
+static void bind_write(struct store *st, sqlite3_stmt *s, const struct plan_write *w)
+{
+    st_bind_text(st, s, ":title", w->title);
+    st_bind_text(st, s, ":status", w->status);
+    char *text = json_dumps(w->doc, JSON_COMPACT | JSON_SORT_KEYS);
+    st_bind_text(st, s, ":doc", text);
+    free(text);
+}
+
+/* The version just written, kept whole, and the audit entry. */
+static int plan_record(struct store *st, const struct tb_actor *a, int64_t org_id, int64_t id,
+                       const char *change, json_t *audit, struct tb_err *err)
+{
+    sqlite3_stmt *s = st_stmt(st, STMT_XPLAN_VERSION_INSERT, a, err);
+    if (!s)
+        return -1;
+    st_bind_i64(st, s, ":id", id);
+    st_bind_text(st, s, ":change", change);
+    if (st_step_done(st, s, "export plan version", err) < 0)
+        return -1;
+    if (sqlite3_changes(st->db) != 1)
+        return TB_NOT_FOUND(err, "export plan not found");
+    return store_audit_add(st, a, org_id, !strcmp(change, "created") ? "create" : "update",
+                           "export_plan", id, audit, err);
+}
+
+int store_export_plan_create(struct store *st, const struct tb_actor *a, const struct plan_write *w,
+                      int64_t *id, struct tb_err *err)
+{
+    int owned;
+    if (st_tx_begin(st, &owned, err) < 0)
+        return -1;
+    sqlite3_stmt *s = st_stmt(st, STMT_XPLAN_INSERT, a, err);
+    int rc = -1;
+    if (s) {
+        st_bind_i64(st, s, ":org_id", w->org_id);
+        st_bind_i64(st, s, ":company_id", w->company_id);
+        st_bind_opt_i64(st, s, ":placement_id", w->placement_id);
+        bind_write(st, s, w);
+        rc = st_step_done(st, s, "export plan", err);
+        if (rc == 0 && sqlite3_changes(st->db) != 1)
+            rc = TB_NOT_FOUND(err, "organization not found");
+    }
+    if (rc == 0) {
+        *id = sqlite3_last_insert_rowid(st->db);
+        json_t *d = json_pack("{s:{s:s}, s:{s:s}}", "title", "new", w->title, "status", "new", w->status);
+        rc = plan_record(st, a, w->org_id, *id, "created", d, err);
+        json_decref(d);
+    }
+    return st_tx_end(st, owned, rc, err);
+}
+
+int store_export_plan_get(struct store *st, const struct tb_actor *a, int64_t id, json_t **out,
+                   struct tb_err *err)
+{
+    return plan_read(st, a, id, out, err);
+}
+
+int store_export_plan_list(struct store *st, const struct tb_actor *a, const struct list_query *q,
+                    struct list_page *page, struct tb_err *err)
+{
+    sqlite3_stmt *s = st_stmt(st, STMT_XPLAN_LIST, a, err);
+    if (!s)
+        return -1;
+    st_bind_q(st, s, q->q);
+    long long c = 0;
+    if (q->f1) {
+        char *end;
+        c = strtoll(q->f1, &end, 10);
+        if (*end || c <= 0)
+            return TB_INVALID(err, "company_id", "company_id: expected a company id");
+    }
+    st_bind_opt_i64(st, s, ":f_company_id", c);   /* none: NULL, no filter */
+    st_bind_text(st, s, ":f_status", q->f2);
+    if (st_list_run(st, s, q, NULL, 0, page, err) < 0)
+        return -1;
+    size_t i;
+    json_t *row;
+    json_array_foreach(page->items, i, row)
+        decode_doc(row);
+    return 0;
+}
+
+int store_export_plan_update(struct store *st, const struct tb_actor *a, int64_t id, int64_t version,
+                      const struct plan_write *w, json_t **out, struct tb_err *err)
+{
+    int owned;
+    if (st_tx_begin(st, &owned, err) < 0)
+        return -1;
+    json_t *old = NULL;
+    int rc = plan_read(st, a, id, &old, err);
+    if (rc == 0)
+        rc = st_version_mismatch(old, version, err);
+    sqlite3_stmt *s = rc == 0 ? st_stmt(st, STMT_XPLAN_UPDATE, a, err) : NULL;
+    if (rc == 0 && !s)
+        rc = -1;
+    if (s) {
+        st_bind_i64(st, s, ":id", id);
+        st_bind_i64(st, s, ":version", json_integer_value(json_object_get(old, "version")));
+        bind_write(st, s, w);
+        rc = st_step_done(st, s, "export plan", err);
+        if (rc == 0 && sqlite3_changes(st->db) != 1)
+            rc = st_version_mismatch(old, -1, err);
+    }
+    if (rc == 0) {
+        json_t *now = json_pack("{s:s, s:s, s:O}", "title", w->title, "status", w->status, "doc", w->doc);
+        json_t *d = st_diff(old, now);
+        json_decref(now);
+        rc = plan_record(st, a, json_integer_value(json_object_get(old, "org_id")), id, w->change, d, err);
+        json_decref(d);
+    }
+    json_decref(old);
+    if (rc == 0)
+        rc = plan_read(st, a, id, out, err);
+    return st_tx_end(st, owned, rc, err);
+}
+
+int store_export_plan_counts(struct store *st, const struct tb_actor *a, json_t **out, struct tb_err *err)
+{
+    sqlite3_stmt *s = st_stmt(st, STMT_XPLAN_COUNTS, a, err);
+    if (!s)
+        return -1;
+    json_t *o = json_pack("{s:i, s:i, s:i, s:i}", "draft", 0, "active", 0, "under_review", 0, "closed", 0);
+    int rc;
+    while ((rc = st_step(st, s)) == SQLITE_ROW)
+        json_object_set_new(o, (const char *)sqlite3_column_text(s, 0), json_integer(sqlite3_column_int64(s, 1)));
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE) {
+        json_decref(o);
+        return st_db_fail(st, err, "export plans");
+    }
+    *out = o;
+    return 0;
+}
+
+int store_export_plan_versions(struct store *st, const struct tb_actor *a, int64_t id, json_t **out,
+                        struct tb_err *err)
+{
+    json_t *plan;
+    if (plan_read(st, a, id, &plan, err) < 0)
+        return -1;
+    json_decref(plan);
+    sqlite3_stmt *s = st_stmt(st, STMT_XPLAN_VERSIONS, a, err);
+    if (!s)
+        return -1;
+    st_bind_i64(st, s, ":id", id);
+    return st_rows(st, s, out, err);
+}
+
+int store_export_plan_version_get(struct store *st, const struct tb_actor *a, int64_t id, int64_t version,
+                           json_t **out, struct tb_err *err)
+{
+    json_t *plan;
+    if (plan_read(st, a, id, &plan, err) < 0)
+        return -1;
+    json_decref(plan);
+    sqlite3_stmt *s = st_stmt(st, STMT_XPLAN_VERSION_GET, a, err);
+    if (!s)
+        return -1;
+    st_bind_i64(st, s, ":id", id);
+    st_bind_i64(st, s, ":version", version);
+    if (st_get_one(st, s, "export plan version", out, err) < 0)
+        return -1;
+    decode_doc(*out);
+    return 0;
+}
+
+/* ---- ECB reference rates ---- */
+
+int store_fx_put(struct store *st, const struct fx_table *t, struct tb_err *err)
+{
+    int owned;
+    if (st_tx_begin(st, &owned, err) < 0)
+        return -1;
+    int rc = 0;
+    for (int i = 0; rc == 0 && i < t->n_days; i++) {
+        char day[11];
+        fx_day_text(t->day[i], day);
+        for (int c = 0; rc == 0 && c < t->n_cur; c++) {
+            double v = t->rate[(size_t)i * FX_MAX_CURRENCIES + c];
+            if (isnan(v))
+                continue;
+            sqlite3_stmt *s = st_stmt(st, STMT_FX_PUT, NULL, err);
+            if (!s) {
+                rc = -1;
+                break;
+            }
+            st_bind_text(st, s, ":currency", t->cur[c]);
+            st_bind_text(st, s, ":day", day);
+            st_bind_double(st, s, ":rate", v);
+            rc = st_step_done(st, s, "exchange rates", err);
+        }
+    }
+    return st_tx_end(st, owned, rc, err);
+}
+
+int store_fx_load(struct store *st, const json_t *currencies, struct fx_table *t, struct tb_err *err)
+{
+    sqlite3_stmt *s = st_stmt(st, STMT_FX_LOAD, NULL, err);
+    if (!s)
+        return -1;
+    char *list = json_dumps(currencies, JSON_COMPACT);
+    st_bind_text(st, s, ":currencies", list);
+    free(list);
+    int rc;
+    while ((rc = st_step(st, s)) == SQLITE_ROW) {
+        int32_t day;
+        if (fx_day((const char *)sqlite3_column_text(s, 1), &day) < 0 ||
+            fx_set(t, day, (const char *)sqlite3_column_text(s, 0), sqlite3_column_double(s, 2), err) < 0) {
+            sqlite3_reset(s);
+            return err->status ? -1 : TB_INTERNAL(err, "a stored exchange rate has a bad date");
+        }
+    }
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE ? 0 : st_db_fail(st, err, "exchange rates");
+}
+
+int store_fx_summary(struct store *st, json_t **out, struct tb_err *err)
+{
+    sqlite3_stmt *s = st_stmt(st, STMT_FX_SUMMARY, NULL, err);
+    if (!s)
+        return -1;
+    int rc = st_step(st, s);
+    if (rc == SQLITE_ROW)
+        *out = json_pack("{s:I, s:I, s:s?, s:s?}", "currencies", (json_int_t)sqlite3_column_int64(s, 0), "days",
+                         (json_int_t)sqlite3_column_int64(s, 1), "first", (const char *)sqlite3_column_text(s, 2),
+                         "last", (const char *)sqlite3_column_text(s, 3));
+    sqlite3_reset(s);
+    return rc == SQLITE_ROW ? 0 : st_db_fail(st, err, "exchange rates");
+}
