@@ -2,7 +2,7 @@
 """Writes the SQL of the programme's entities (src/store/stmts_entities.inc)
 and their column lists (src/store/entity_columns.inc) from one table, so the
 literal statements and the C descriptors cannot drift apart. The outputs are
-committed; tests/unit/test_store.c checks the statements' tenant filters and
+committed; tests/unit/test_store.c parses the statements to check their tenant filters and
 `scripts/gen-entity-sql.py --check` that the files are up to date."""
 import sys
 
@@ -97,22 +97,22 @@ def generate():
         filt = "".join(f" AND (:f_{k} IS NULL OR {v})" for k, v in d['filters'].items())
         where = f"(:all = 1 OR t.org_id = :tenant) AND {d['scope']} AND (:q IS NULL OR {d['q']}){filt}"
         out.append(f'[STMT_{E}_INSERT] = {{"{E}_INSERT",\n    "INSERT INTO {t} (org_id, {", ".join(cols)}, created_at, updated_at) "\n'
-                   f'    "SELECT :org_id, {", ".join(":" + c for c in cols)}, :now, :now WHERE :all = 1 OR :org_id = :tenant", NULL}},')
-        out.append(f'[STMT_{E}_GET] = {{"{E}_GET",\n    "SELECT {sel} FROM {t} t WHERE t.id = :id AND (:all = 1 OR t.org_id = :tenant) AND {d["scope"]}", NULL}},')
-        out.append(f'[STMT_{E}_LIST_ID] = {{"{E}_LIST_ID",\n    "SELECT {sel} FROM {t} t WHERE t.id > :after_id AND {where} ORDER BY t.id LIMIT :limit", NULL}},')
+                   f'    "SELECT :org_id, {", ".join(":" + c for c in cols)}, :now, :now WHERE :all = 1 OR :org_id = :tenant", TENANT}},')
+        out.append(f'[STMT_{E}_GET] = {{"{E}_GET",\n    "SELECT {sel} FROM {t} t WHERE t.id = :id AND (:all = 1 OR t.org_id = :tenant) AND {d["scope"]}", TENANT}},')
+        out.append(f'[STMT_{E}_LIST_ID] = {{"{E}_LIST_ID",\n    "SELECT {sel} FROM {t} t WHERE t.id > :after_id AND {where} ORDER BY t.id LIMIT :limit", TENANT}},')
         if d['name']:
             n = d['name']
-            out.append(f'[STMT_{E}_LIST_NAME] = {{"{E}_LIST_NAME",\n    "SELECT {sel} FROM {t} t WHERE (t.{n} > :after_key OR (t.{n} = :after_key AND t.id > :after_id)) AND {where} ORDER BY t.{n}, t.id LIMIT :limit", NULL}},')
+            out.append(f'[STMT_{E}_LIST_NAME] = {{"{E}_LIST_NAME",\n    "SELECT {sel} FROM {t} t WHERE (t.{n} > :after_key OR (t.{n} = :after_key AND t.id > :after_id)) AND {where} ORDER BY t.{n}, t.id LIMIT :limit", TENANT}},')
         else:
-            out.append(f'[STMT_{E}_LIST_NAME] = {{"{E}_LIST_NAME",\n    "SELECT {sel} FROM {t} t WHERE t.id < :before_id AND {where} ORDER BY t.id DESC LIMIT :limit", NULL}},')
+            out.append(f'[STMT_{E}_LIST_NAME] = {{"{E}_LIST_NAME",\n    "SELECT {sel} FROM {t} t WHERE t.id < :before_id AND {where} ORDER BY t.id DESC LIMIT :limit", TENANT}},')
         sets = ", ".join(f"{c} = :{c}" for c in cols)
         out.append(f'[STMT_{E}_UPDATE] = {{"{E}_UPDATE",\n    "UPDATE {t} SET {sets}, updated_at = :now, version = version + 1 "\n'
-                   f'    "WHERE id = :id AND version = :version AND (:all = 1 OR org_id = :tenant)", NULL}},')
-        out.append(f'[STMT_{E}_DELETE] = {{"{E}_DELETE",\n    "DELETE FROM {t} WHERE id = :id AND (:all = 1 OR org_id = :tenant)", NULL}},')
-        out.append(f'[STMT_{E}_REFS] = {{"{E}_REFS",\n    "SELECT {d["refs"]}", "{REFS_REASON}"}},')
+                   f'    "WHERE id = :id AND version = :version AND (:all = 1 OR org_id = :tenant)", TENANT}},')
+        out.append(f'[STMT_{E}_DELETE] = {{"{E}_DELETE",\n    "DELETE FROM {t} WHERE id = :id AND (:all = 1 OR org_id = :tenant)", TENANT}},')
+        out.append(f'[STMT_{E}_REFS] = {{"{E}_REFS",\n    "SELECT {d["refs"]}", GLOBAL("{REFS_REASON}")}},')
         group = {'POSITION': 'status', 'APPLICATION': 'stage', 'PLACEMENT': 'status'}.get(E, "'all'")
         group_expr = 't.' + group if not group.startswith("'") else group
-        out.append(f'[STMT_{E}_COUNTS] = {{"{E}_COUNTS",\n    "SELECT {group_expr}, count(*) FROM {t} t WHERE (:all = 1 OR t.org_id = :tenant) AND {d["scope"]} GROUP BY 1", NULL}},')
+        out.append(f'[STMT_{E}_COUNTS] = {{"{E}_COUNTS",\n    "SELECT {group_expr}, count(*) FROM {t} t WHERE (:all = 1 OR t.org_id = :tenant) AND {d["scope"]} GROUP BY 1", TENANT}},')
         low = E.lower()
         cols_out.append(f"static const char *const {low}_columns[] = {{" + ", ".join(f'"{c}"' for c in cols) + ", NULL};")
         cols_out.append(f"static const char *const {low}_filters[] = {{" + "".join(f'"{k}", ' for k in d['filters']) + "NULL};")

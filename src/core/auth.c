@@ -27,15 +27,6 @@ int role_parse(const char *s, enum tb_role *out)
     return -1;
 }
 
-struct tb_actor actor_system(void)
-{
-    struct tb_actor a = {0};
-    a.all_tenants = 1;
-    a.roles = ROLE_BIT(ROLE_ADMIN);
-    a.client_addr = "cli";
-    return a;
-}
-
 int actor_has(const struct tb_actor *a, unsigned role_mask)
 {
     return (a->roles & role_mask) != 0;

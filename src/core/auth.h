@@ -35,7 +35,11 @@ int role_parse(const char *s, enum tb_role *out);   /* 0 or -1 */
 /*
  * Who is acting. The store derives its tenant filter from this and nothing
  * else, so a handler cannot widen its own view by passing another org id.
+ * An actor across tenants (all_tenants) must carry an elevation the store
+ * granted (store_stmt.c: a foundation admin's roles, the CLI's system actor,
+ * or a named store function); a flag set anywhere else is refused.
  */
+struct tb_elevation;
 struct tb_actor {
     int64_t user_id;      /* 0 = the system (CLI run by the server's operator) */
     int64_t tenant_id;    /* operator org the actor works in; 0 when all_tenants */
@@ -43,9 +47,11 @@ struct tb_actor {
     int all_tenants;      /* foundation admin or the system */
     int64_t subject_id;   /* what a company/trainee role is bound to (0 if none) */
     const char *client_addr;
+    const struct tb_elevation *elevation;   /* set only by the store; see above */
 };
 
-/* The actor the CLI uses: the system, across tenants. */
+/* The actor the CLI uses: the system, across tenants (defined by the store,
+ * src/store/store_stmt.c, which alone grants elevation). */
 struct tb_actor actor_system(void);
 int actor_has(const struct tb_actor *a, unsigned role_mask);
 

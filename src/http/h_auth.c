@@ -304,18 +304,21 @@ static int link_flow(struct request *r, struct response *res, const char *purpos
         store_rollback(r->store);
         return tb_error(err, TB_E_ACCOUNT_DISABLED, "token", "token: this account is disabled; ask your coordinator");
     }
-    if (store_user_set_password(r->store, &r->actor, user_id, pw.hash, err) < 0) {
+    /* The link authenticates its person: they act as themself. */
+    struct tb_actor self;
+    if (store_actor_load(r->store, user_id, &self, err) < 0) {
+        store_rollback(r->store);
+        return -1;
+    }
+    self.client_addr = r->client_addr;
+    if (store_user_set_password(r->store, &self, user_id, pw.hash, err) < 0) {
         store_rollback(r->store);
         return -1;
     }
     json_t *name = json_object_get(r->body, "name");
     if (name) {
-        struct tb_actor self;
         json_t *user = NULL, *changes = json_pack("{s:O}", "name", name);
-        int rc = store_actor_load(r->store, user_id, &self, err);
-        self.client_addr = r->client_addr;
-        if (rc == 0)
-            rc = store_user_update(r->store, &self, user_id, 0, changes, &user, err);
+        int rc = store_user_update(r->store, &self, user_id, 0, changes, &user, err);
         json_decref(changes);
         json_decref(user);
         if (rc < 0) {
@@ -362,9 +365,7 @@ int queue_link_mail(struct request *r, int64_t user_id, int64_t org_id, const ch
         intro, invite ? "Choose your password" : "Choose a new password",
         invite ? "72 hours" : "one hour", r->cfg->public_url,
         invite ? "accept-invitation" : "reset-password", token);
-    struct tb_actor sys = r->actor;
-    sys.all_tenants = 1;   /* the mail belongs to the org it concerns */
-    return store_outbox_add(r->store, &sys, org_id, to, subject, body, err);
+    return store_outbox_add_for_user(r->store, &r->actor, user_id, org_id, to, subject, body, err);
 }
 
 /*

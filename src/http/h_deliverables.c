@@ -67,41 +67,13 @@ static const char *const allowed_types[] = {
     NULL,
 };
 
-/* Queues a notice about a deliverable to one address (in the record's operator). */
-static int notify(struct request *r, int64_t org_id, const char *to, const char *subject, const char *body,
-                  struct tb_err *err)
+/* Queues a notice about a deliverable (in the record's operator) to an
+ * address, or to the user or trainee the record names (the store looks the
+ * address up: store_training_notice). */
+static int notify(struct request *r, int64_t org_id, const struct notice_to *to, const char *subject,
+                  const char *body, struct tb_err *err)
 {
-    if (!to || !*to)
-        return 0;
-    struct tb_actor sys = r->actor;
-    sys.all_tenants = 1;   /* the mail belongs to the org it concerns */
-    return store_outbox_add(r->store, &sys, org_id, to, subject, body, err);
-}
-
-static const char *user_email(struct request *r, int64_t user_id)
-{
-    struct tb_actor sys = r->actor;
-    sys.all_tenants = 1;
-    json_t *u;
-    struct tb_err ignored = {0};
-    if (!user_id || store_user_get(r->store, &sys, user_id, &u, &ignored) < 0)
-        return NULL;
-    const char *e = arena_strdup(r->arena, json_string_value(json_object_get(u, "email")));
-    json_decref(u);
-    return e;
-}
-
-static const char *graduate_email(struct request *r, int64_t graduate_id)
-{
-    struct tb_actor sys = r->actor;
-    sys.all_tenants = 1;
-    json_t *g;
-    struct tb_err ignored = {0};
-    if (!graduate_id || store_entity_get(r->store, &sys, ENT_GRADUATE, graduate_id, &g, &ignored) < 0)
-        return NULL;
-    const char *e = json_is_string(json_object_get(g, "email")) ? arena_strdup(r->arena, json_string_value(json_object_get(g, "email"))) : NULL;
-    json_decref(g);
-    return e;
+    return store_training_notice(r->store, &r->actor, org_id, to, subject, body, err);
 }
 
 int h_deliverable_submit(struct request *r, struct response *res, struct tb_err *err)
@@ -119,8 +91,8 @@ int h_deliverable_submit(struct request *r, struct response *res, struct tb_err 
     if (rc == 0)
         rc = store_plan_module_get(r->store, &r->actor, r->ids[0], &m, err);
     if (rc == 0) {
-        const char *mentor = user_email(r, json_integer_value(json_object_get(m, "mentor_user_id")));
-        rc = notify(r, json_integer_value(json_object_get(m, "org_id")), mentor,
+        struct notice_to mentor = {.user_id = json_integer_value(json_object_get(m, "mentor_user_id"))};
+        rc = notify(r, json_integer_value(json_object_get(m, "org_id")), &mentor,
                     arena_printf(r->arena, "Deliverable to review: %s", json_string_value(json_object_get(m, "title"))),
                     arena_printf(r->arena, "Hello,\n\n%s submitted the deliverable of the module \"%s\" for your review:\n"
                                  "%s/#/plan-modules/%lld\n\n-- TradeBridge\n",
@@ -289,7 +261,7 @@ static int do_review(struct request *r, const struct tb_actor *actor, int64_t ve
         rc = store_deliverable_review(r->store, actor, version_id, &rv, err);
     if (rc == 0 && strcmp(decision, "approve"))
         rc = notify(r, json_integer_value(json_object_get(v, "org_id")),
-                    graduate_email(r, json_integer_value(json_object_get(m, "graduate_id"))),
+                    &(struct notice_to){.graduate_id = json_integer_value(json_object_get(m, "graduate_id"))},
                     arena_printf(r->arena, "Changes requested: %s", json_string_value(json_object_get(m, "title"))),
                     arena_printf(r->arena, "Hello,\n\n%s asked for changes to your deliverable for \"%s\". "
                                  "Read the comments and submit a new version:\n%s/#/plan-modules/%lld\n\n-- TradeBridge\n",
@@ -339,7 +311,7 @@ int h_review_link_create(struct request *r, struct response *res, struct tb_err 
     if (rc == 0)
         rc = store_review_link_create(r->store, &r->actor, r->ids[0], email, name, hash, expires, err);
     if (rc == 0)
-        rc = notify(r, json_integer_value(json_object_get(v, "org_id")), email,
+        rc = notify(r, json_integer_value(json_object_get(v, "org_id")), &(struct notice_to){.email = email},
                     arena_printf(r->arena, "Please review: %s", json_string_value(json_object_get(m, "title"))),
                     arena_printf(r->arena, "Hello %s,\n\n%s asks you, as their mentor, to review the deliverable of the "
                                  "module \"%s\" (version %lld). Open it here, no account needed (the link works once, "

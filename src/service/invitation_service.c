@@ -152,9 +152,7 @@ int invitation_service_create(struct store *st, const struct tb_actor *a, const 
         TB_INTERNAL(err, "out of memory");
         goto fail;
     }
-    struct tb_actor sys = *a;
-    sys.all_tenants = 1;   /* the mail belongs to the org it concerns */
-    if (store_outbox_add(st, &sys, org_id, email, subject, body, err) < 0)
+    if (store_outbox_add(st, a, org_id, email, subject, body, err) < 0)
         goto fail;
     if (store_commit(st, err) < 0)
         return -1;
@@ -242,7 +240,8 @@ int invitation_service_accept(struct store *st, const struct invitation_acceptan
         return -1;
     json_t *inv = NULL;
     struct tb_err e;
-    if (store_invitation_claim(st, hash, &inv, &e) < 0) {
+    struct tb_actor sys;   /* staff of the invitation's operator, granted by the store */
+    if (store_invitation_claim(st, hash, in->client_addr, &inv, &sys, &e) < 0) {
         store_rollback(st);
         if (e.status == 404)
             return 1;
@@ -256,9 +255,6 @@ int invitation_service_accept(struct store *st, const struct invitation_acceptan
     const char *subject_type = json_string_value(json_object_get(inv, "subject_type"));
     enum tb_role role;
     role_parse(role_text, &role);
-    struct tb_actor sys = actor_system();
-    sys.tenant_id = org_id;
-    sys.client_addr = in->client_addr;
     int64_t user_id = 0, bound_to = 0, version = 0;
     if (invitee_account(st, in, &sys, email, json_string_value(json_object_get(inv, "name")), &user_id, err) < 0)
         goto fail;

@@ -286,9 +286,7 @@ static int offer_suggestion(struct store *st, const struct tb_actor *a, int64_t 
         return 0;
     if (!body)
         return TB_INTERNAL(err, "out of memory");
-    struct tb_actor sys = *a;
-    sys.all_tenants = 1;
-    return store_outbox_add(st, &sys, org_id, email, subject, body, err);
+    return store_outbox_add(st, a, org_id, email, subject, body, err);
 }
 
 /* Approval turns every pair into an offer: the application moves to
@@ -390,22 +388,13 @@ int match_service_shortlist(struct store *st, const struct tb_actor *a, const js
                             struct tb_err *err)
 {
     json_int_t position_id = json_integer_value(json_object_get(pos, "id"));
-    char cohort[24];
-    snprintf(cohort, sizeof cohort, "%lld", (long long)json_integer_value(json_object_get(pos, "cohort_id")));
     *out = json_pack("{s:I, s:O, s:n, s:n, s:n, s:[]}", "position_id", position_id, "title",
                      json_object_get(pos, "title"), "run_id", "run_status", "candidates", "shortlist");
-    json_t *filter = json_pack("{s:s}", "cohort_id", cohort);
-    if (!*out || !filter) {
-        json_decref(filter);
-        json_decref(*out);
+    if (!*out)
         return TB_INTERNAL(err, "out of memory");
-    }
-    struct tb_actor staff = *a;
-    staff.all_tenants = 1;
     struct list_query q = {.limit = 50, .sort = "-id"};
     struct list_page page;
-    int rc = store_entity_list(st, &staff, ENT_MATCH_RUN, &q, filter, &page, err);
-    json_decref(filter);
+    int rc = store_position_runs(st, a, position_id, &q, &page, err);
     if (rc < 0) {
         json_decref(*out);
         return -1;

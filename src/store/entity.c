@@ -95,29 +95,6 @@ static int is_json_column(enum entity e, const char *col)
     return 0;
 }
 
-/* The row scope beyond the tenant, from the actor's role: staff see the
- * whole operator; a company user its own company's records; a trainee their
- * own record and open positions; a mentor the placements they supervise;
- * anyone else (a funder) none of the individual records. */
-void st_bind_scope(sqlite3_stmt *s, const struct tb_actor *a)
-{
-    st_bind_i64(s, ":open_only", 0);
-    if (a->all_tenants || actor_has(a, ROLES_STAFF))
-        return;
-    if (actor_has(a, ROLE_BIT(ROLE_COMPANY))) {
-        st_bind_i64(s, ":scope_company", a->subject_id ? a->subject_id : -1);
-    } else if (actor_has(a, ROLE_BIT(ROLE_TRAINEE))) {
-        st_bind_i64(s, ":scope_graduate", a->subject_id ? a->subject_id : -1);
-        st_bind_i64(s, ":open_only", 1);
-    } else if (actor_has(a, ROLE_BIT(ROLE_MENTOR))) {
-        st_bind_i64(s, ":scope_mentor", a->user_id);
-    } else {
-        st_bind_i64(s, ":scope_company", -1);
-        st_bind_i64(s, ":scope_graduate", -1);
-        st_bind_i64(s, ":scope_mentor", -1);
-    }
-}
-
 /* JSON columns are stored as text and returned as structure. */
 static void decode_json_columns(enum entity e, json_t *row)
 {
@@ -130,21 +107,21 @@ static void decode_json_columns(enum entity e, json_t *row)
     }
 }
 
-static void bind_column(sqlite3_stmt *s, enum entity e, const char *col, json_t *v)
+static void bind_column(struct store *st, sqlite3_stmt *s, enum entity e, const char *col, json_t *v)
 {
     char name[80];
     snprintf(name, sizeof name, ":%s", col);
     if (!v || json_is_null(v)) {
-        st_bind_text(s, name, is_json_column(e, col) && strcmp(col, "consent") ? "[]" : NULL);
+        st_bind_text(st, s, name, is_json_column(e, col) && strcmp(col, "consent") ? "[]" : NULL);
     } else if (json_is_integer(v)) {
-        st_bind_i64(s, name, json_integer_value(v));
+        st_bind_i64(st, s, name, json_integer_value(v));
     } else if (json_is_boolean(v)) {
-        st_bind_i64(s, name, json_is_true(v));
+        st_bind_i64(st, s, name, json_is_true(v));
     } else if (json_is_string(v)) {
-        st_bind_text(s, name, json_string_value(v));
+        st_bind_text(st, s, name, json_string_value(v));
     } else {
         char *text = json_dumps(v, JSON_COMPACT);
-        st_bind_text(s, name, text);
+        st_bind_text(st, s, name, text);
         free(text);
     }
 }
@@ -152,12 +129,10 @@ static void bind_column(sqlite3_stmt *s, enum entity e, const char *col, json_t 
 int store_entity_get(struct store *st, const struct tb_actor *a, enum entity e, int64_t id,
                      json_t **out, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, stmt_of(e, ENT_OP_GET), err);
+    sqlite3_stmt *s = st_stmt(st, stmt_of(e, ENT_OP_GET), a, err);
     if (!s)
         return -1;
-    st_bind_actor(s, a);
-    st_bind_scope(s, a);
-    st_bind_i64(s, ":id", id);
+    st_bind_i64(st, s, ":id", id);
     if (st_get_one(st, s, entities[e].name, out, err) < 0)
         return -1;
     decode_json_columns(e, *out);
@@ -230,13 +205,12 @@ int store_entity_create(struct store *st, const struct tb_actor *a, enum entity 
     int rc = -1;
     if (check_foreign_keys(st, a, e, fields, org_id, err) < 0)
         goto out;
-    sqlite3_stmt *s = st_stmt(st, stmt_of(e, ENT_OP_INSERT), err);
+    sqlite3_stmt *s = st_stmt(st, stmt_of(e, ENT_OP_INSERT), a, err);
     if (!s)
         goto out;
-    st_bind_actor(s, a);
-    st_bind_i64(s, ":org_id", org_id);
+    st_bind_i64(st, s, ":org_id", org_id);
     for (const char *const *c = entities[e].columns; *c; c++)
-        bind_column(s, e, *c, json_object_get(fields, *c));
+        bind_column(st, s, e, *c, json_object_get(fields, *c));
     if (st_step_done(st, s, entities[e].name, err) < 0)
         goto out;
     if (sqlite3_changes(st->db) != 1) {
@@ -268,18 +242,15 @@ int store_entity_list(struct store *st, const struct tb_actor *a, enum entity e,
     int sort = st_sort_check(q->sort, entities[e].name_column ? sorts_named : sorts_plain, err);
     if (sort < 0)
         return -1;
-    sqlite3_stmt *s = st_stmt(st, stmt_of(e, sort == 1 ? ENT_OP_LIST_NAME : ENT_OP_LIST_ID), err);
+    sqlite3_stmt *s = st_stmt(st, stmt_of(e, sort == 1 ? ENT_OP_LIST_NAME : ENT_OP_LIST_ID), a, err);
     if (!s)
         return -1;
-    st_bind_actor(s, a);
-    st_bind_scope(s, a);
-    st_bind_q(s, q->q);
-    const char *key;
-    json_t *v;
-    json_object_foreach((json_t *)filters, key, v) {
+    st_bind_q(st, s, q->q);
+    /* Every declared filter is bound: to its value, or NULL (no filter). */
+    for (const char *const *f = entities[e].filters; *f; f++) {
         char name[80];
-        snprintf(name, sizeof name, ":f_%s", key);
-        st_bind_text(s, name, json_string_value(v));
+        snprintf(name, sizeof name, ":f_%s", *f);
+        st_bind_text(st, s, name, json_string_value(json_object_get(filters, *f)));
     }
     const char *key_column = sort == 1 ? entities[e].name_column : NULL;
     if (st_list_run(st, s, q, key_column, sort == 1 && !entities[e].name_column, page, err) < 0)
@@ -304,15 +275,14 @@ int store_entity_update(struct store *st, const struct tb_actor *a, enum entity 
     int64_t org_id = json_integer_value(json_object_get(old, "org_id"));
     if (check_foreign_keys(st, a, e, changes, org_id, err) < 0)
         goto out;
-    sqlite3_stmt *s = st_stmt(st, stmt_of(e, ENT_OP_UPDATE), err);
+    sqlite3_stmt *s = st_stmt(st, stmt_of(e, ENT_OP_UPDATE), a, err);
     if (!s)
         goto out;
-    st_bind_actor(s, a);
-    st_bind_i64(s, ":id", id);
-    st_bind_i64(s, ":version", json_integer_value(json_object_get(old, "version")));
+    st_bind_i64(st, s, ":id", id);
+    st_bind_i64(st, s, ":version", json_integer_value(json_object_get(old, "version")));
     for (const char *const *c = entities[e].columns; *c; c++) {
         json_t *v = json_object_get(changes, *c);
-        bind_column(s, e, *c, v ? v : json_object_get(old, *c));
+        bind_column(st, s, e, *c, v ? v : json_object_get(old, *c));
     }
     if (st_step_done(st, s, entities[e].name, err) < 0)
         goto out;
@@ -345,11 +315,11 @@ int store_entity_delete(struct store *st, const struct tb_actor *a, enum entity 
     int rc = -1;
     if (store_entity_get(st, a, e, id, &old, err) < 0)
         goto out;
-    sqlite3_stmt *s = st_stmt(st, stmt_of(e, ENT_OP_REFS), err);
+    sqlite3_stmt *s = st_stmt(st, stmt_of(e, ENT_OP_REFS), a, err);
     if (!s)
         goto out;
-    st_bind_actor(s, a);
-    st_bind_i64(s, ":id", id);
+    if (st_has_param(s, ":id"))   /* "0 AS unreferenced" for records nothing refers to */
+        st_bind_i64(st, s, ":id", id);
     if (st_get_one(st, s, entities[e].name, &refs, err) < 0)
         goto out;
     char why[200] = "";
@@ -366,11 +336,10 @@ int store_entity_delete(struct store *st, const struct tb_actor *a, enum entity 
         goto out;
     }
     int64_t org_id = json_integer_value(json_object_get(old, "org_id"));
-    s = st_stmt(st, stmt_of(e, ENT_OP_DELETE), err);
+    s = st_stmt(st, stmt_of(e, ENT_OP_DELETE), a, err);
     if (!s)
         goto out;
-    st_bind_actor(s, a);
-    st_bind_i64(s, ":id", id);
+    st_bind_i64(st, s, ":id", id);
     if (st_step_done(st, s, entities[e].name, err) < 0)
         goto out;
     /* The audit keeps what was deleted (less bookkeeping columns). */
@@ -394,26 +363,24 @@ int store_application_event(struct store *st, const struct tb_actor *a, int64_t 
                             int64_t application_id, const char *from, const char *to,
                             const char *note, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_APP_EVENT_INSERT, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_APP_EVENT_INSERT, a, err);
     if (!s)
         return -1;
-    st_bind_actor(s, a);
-    st_bind_i64(s, ":org_id", org_id);
-    st_bind_i64(s, ":application_id", application_id);
-    st_bind_text(s, ":from_stage", from);
-    st_bind_text(s, ":to_stage", to);
-    st_bind_text(s, ":note", note);
+    st_bind_i64(st, s, ":org_id", org_id);
+    st_bind_i64(st, s, ":application_id", application_id);
+    st_bind_text(st, s, ":from_stage", from);
+    st_bind_text(st, s, ":to_stage", to);
+    st_bind_text(st, s, ":note", note);
     return st_step_done(st, s, "application history", err);
 }
 
 int store_application_events(struct store *st, const struct tb_actor *a, int64_t application_id,
                              json_t **out, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_APP_EVENTS_LIST, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_APP_EVENTS_LIST, a, err);
     if (!s)
         return -1;
-    st_bind_actor(s, a);
-    st_bind_i64(s, ":id", application_id);
+    st_bind_i64(st, s, ":id", application_id);
     return st_rows(st, s, out, err);
 }
 
@@ -423,14 +390,13 @@ int store_agreement_accept(struct store *st, const struct tb_actor *a, int64_t o
                            int64_t placement_id, const char *party, const char *terms_hash,
                            struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_AGREEMENT_INSERT, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_AGREEMENT_INSERT, a, err);
     if (!s)
         return -1;
-    st_bind_actor(s, a);
-    st_bind_i64(s, ":org_id", org_id);
-    st_bind_i64(s, ":placement_id", placement_id);
-    st_bind_text(s, ":party", party);
-    st_bind_text(s, ":terms_hash", terms_hash);
+    st_bind_i64(st, s, ":org_id", org_id);
+    st_bind_i64(st, s, ":placement_id", placement_id);
+    st_bind_text(st, s, ":party", party);
+    st_bind_text(st, s, ":terms_hash", terms_hash);
     if (st_step_done(st, s, "agreement", err) < 0) {
         if (err->status == 409)
             tb_fail(err, 409, "already_accepted", "", "the %s has already accepted this agreement", party);
@@ -445,22 +411,20 @@ int store_agreement_accept(struct store *st, const struct tb_actor *a, int64_t o
 int store_agreement_list(struct store *st, const struct tb_actor *a, int64_t placement_id,
                          json_t **out, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_AGREEMENT_LIST, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_AGREEMENT_LIST, a, err);
     if (!s)
         return -1;
-    st_bind_actor(s, a);
-    st_bind_i64(s, ":id", placement_id);
+    st_bind_i64(st, s, ":id", placement_id);
     return st_rows(st, s, out, err);
 }
 
 int store_agreement_clear(struct store *st, const struct tb_actor *a, int64_t placement_id,
                           struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_AGREEMENT_CLEAR, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_AGREEMENT_CLEAR, a, err);
     if (!s)
         return -1;
-    st_bind_actor(s, a);
-    st_bind_i64(s, ":id", placement_id);
+    st_bind_i64(st, s, ":id", placement_id);
     return st_step_done(st, s, "agreement", err);
 }
 
@@ -474,14 +438,13 @@ int store_cv_put(struct store *st, const struct tb_actor *a, int64_t graduate_id
         return -1;
     int64_t org_id = json_integer_value(json_object_get(g, "org_id"));
     json_decref(g);
-    sqlite3_stmt *s = st_stmt(st, STMT_CV_PUT, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_CV_PUT, a, err);
     if (!s)
         return -1;
-    st_bind_actor(s, a);
-    st_bind_i64(s, ":graduate_id", graduate_id);
-    st_bind_i64(s, ":org_id", org_id);
-    st_bind_text(s, ":sha256", sha256);
-    sqlite3_bind_blob(s, sqlite3_bind_parameter_index(s, ":content"), data, (int)len, SQLITE_TRANSIENT);
+    st_bind_i64(st, s, ":graduate_id", graduate_id);
+    st_bind_i64(st, s, ":org_id", org_id);
+    st_bind_text(st, s, ":sha256", sha256);
+    st_bind_blob(st, s, ":content", data, len);
     return st_step_done(st, s, "CV", err);
 }
 
@@ -492,12 +455,11 @@ int store_cv_get(struct store *st, const struct tb_actor *a, int64_t graduate_id
     if (store_entity_get(st, a, ENT_GRADUATE, graduate_id, &g, err) < 0)
         return -1;
     json_decref(g);
-    sqlite3_stmt *s = st_stmt(st, STMT_CV_GET, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_CV_GET, a, err);
     if (!s)
         return -1;
-    st_bind_actor(s, a);
-    st_bind_i64(s, ":graduate_id", graduate_id);
-    int rc = sqlite3_step(s);
+    st_bind_i64(st, s, ":graduate_id", graduate_id);
+    int rc = st_step(st, s);
     if (rc == SQLITE_ROW) {
         *len = (size_t)sqlite3_column_bytes(s, 0);
         *data = malloc(*len ? *len : 1);
@@ -513,11 +475,10 @@ int store_cv_get(struct store *st, const struct tb_actor *a, int64_t graduate_id
 int store_cv_delete(struct store *st, const struct tb_actor *a, int64_t graduate_id,
                     struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_CV_DELETE, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_CV_DELETE, a, err);
     if (!s)
         return -1;
-    st_bind_actor(s, a);
-    st_bind_i64(s, ":graduate_id", graduate_id);
+    st_bind_i64(st, s, ":graduate_id", graduate_id);
     return st_step_done(st, s, "CV", err);
 }
 
@@ -530,18 +491,21 @@ int store_programme_counts(struct store *st, const struct tb_actor *a, json_t **
         {ENT_POSITION, "positions"}, {ENT_APPLICATION, "applications"}, {ENT_PLACEMENT, "placements"},
         {ENT_COMPANY, "companies"}, {ENT_GRADUATE, "graduates"}, {ENT_COHORT, "cohorts"},
     };
+    /* Funders (viewers) see the operator-wide counts: aggregates, never
+     * individual records (which their role scope hides). */
+    struct tb_actor counted = *a;
+    if (actor_has(a, ROLE_BIT(ROLE_VIEWER)) && !actor_has(a, ROLES_STAFF))
+        counted.roles = ROLE_BIT(ROLE_COORDINATOR);
     json_t *result = json_object();
     for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++) {
-        sqlite3_stmt *s = st_stmt(st, stmt_of(sets[i].e, ENT_OP_COUNTS), err);
+        sqlite3_stmt *s = st_stmt(st, stmt_of(sets[i].e, ENT_OP_COUNTS), &counted, err);
         if (!s) {
             json_decref(result);
             return -1;
         }
-        st_bind_actor(s, a);
-        st_bind_scope(s, a);
         json_t *counts = json_object();
         int rc;
-        while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        while ((rc = st_step(st, s)) == SQLITE_ROW)
             json_object_set_new(counts, (const char *)sqlite3_column_text(s, 0),
                                 json_integer(sqlite3_column_int64(s, 1)));
         sqlite3_reset(s);
@@ -569,13 +533,13 @@ int store_programme_counts(struct store *st, const struct tb_actor *a, json_t **
 static int run_by_id(struct store *st, const struct tb_actor *a, enum stmt id_stmt, const char *entity,
                      int64_t id, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, id_stmt, err);
+    sqlite3_stmt *s = st_stmt(st, id_stmt, a, err);
     if (!s)
         return -1;
-    st_bind_actor(s, a);
-    st_bind_i64(s, ":id", id);
-    st_bind_i64(s, ":graduate_id", id);
-    st_bind_text(s, ":entity", entity);
+    /* The erasure statements name the graduate (or user) :id or :graduate_id. */
+    st_bind_i64(st, s, st_has_param(s, ":id") ? ":id" : ":graduate_id", id);
+    if (st_has_param(s, ":entity"))
+        st_bind_text(st, s, ":entity", entity);
     return st_step_done(st, s, "erasure", err);
 }
 
@@ -596,17 +560,16 @@ int store_graduate_erase(struct store *st, const struct tb_actor *a, int64_t id,
     json_t *user = json_object_get(g, "user_id");
     if (json_is_integer(user)) {
         int64_t uid = json_integer_value(user);
-        sqlite3_stmt *s = st_stmt(st, STMT_USER_ERASE, err);
+        sqlite3_stmt *s = st_stmt(st, STMT_USER_ERASE, a, err);
         if (!s)
             goto out;
-        st_bind_actor(s, a);
-        st_bind_i64(s, ":id", uid);
+        st_bind_i64(st, s, ":id", uid);
         if (st_step_done(st, s, "erasure", err) < 0)
             goto out;
-        s = st_stmt(st, STMT_SESSION_DELETE_USER, err);
+        s = st_stmt(st, STMT_SESSION_DELETE_USER, a, err);
         if (!s)
             goto out;
-        st_bind_i64(s, ":user_id", uid);
+        st_bind_i64(st, s, ":user_id", uid);
         if (st_step_done(st, s, "erasure", err) < 0 || run_by_id(st, a, STMT_AUDIT_SCRUB, "user", uid, err) < 0)
             goto out;
     }
@@ -632,12 +595,11 @@ out:
 int st_settings_get(struct store *st, const struct tb_actor *a, enum stmt get, int64_t org_id,
                     json_t **out, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, get, err);
+    sqlite3_stmt *s = st_stmt(st, get, a, err);
     if (!s)
         return -1;
-    st_bind_actor(s, a);
-    st_bind_i64(s, ":org_id", org_id);
-    int rc = sqlite3_step(s);
+    st_bind_i64(st, s, ":org_id", org_id);
+    int rc = st_step(st, s);
     *out = NULL;
     if (rc == SQLITE_ROW)
         *out = json_loads((const char *)sqlite3_column_text(s, 0), 0, NULL);
@@ -653,12 +615,11 @@ int st_settings_put(struct store *st, const struct tb_actor *a, enum stmt get, e
         return -1;
     json_t *old = NULL;
     int rc = st_settings_get(st, a, get, org_id, &old, err);
-    sqlite3_stmt *s = rc == 0 ? st_stmt(st, put, err) : NULL;
+    sqlite3_stmt *s = rc == 0 ? st_stmt(st, put, a, err) : NULL;
     if (s) {
-        st_bind_actor(s, a);
-        st_bind_i64(s, ":org_id", org_id);
+        st_bind_i64(st, s, ":org_id", org_id);
         char *text = json_dumps(weights, JSON_COMPACT | JSON_SORT_KEYS);
-        st_bind_text(s, ":weights", text);
+        st_bind_text(st, s, ":weights", text);
         free(text);
         rc = st_step_done(st, s, "settings", err);
         if (rc == 0 && sqlite3_changes(st->db) != 1)
@@ -693,12 +654,11 @@ int store_match_settings_put(struct store *st, const struct tb_actor *a, int64_t
 int store_issuer_key_current(struct store *st, const struct tb_actor *a, int64_t org_id,
                              struct issuer_key *out, int *found, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_ISSUER_KEY_CURRENT, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_ISSUER_KEY_CURRENT, a, err);
     if (!s)
         return -1;
-    st_bind_actor(s, a);
-    st_bind_i64(s, ":org_id", org_id);
-    int rc = sqlite3_step(s);
+    st_bind_i64(st, s, ":org_id", org_id);
+    int rc = st_step(st, s);
     *found = rc == SQLITE_ROW;
     if (*found) {
         out->id = sqlite3_column_int64(s, 0);
@@ -716,20 +676,18 @@ int store_issuer_key_rotate(struct store *st, const struct tb_actor *a, int64_t 
     if (st_tx_begin(st, &owned, err) < 0)
         return -1;
     int rc = -1;
-    sqlite3_stmt *s = st_stmt(st, STMT_ISSUER_KEY_RETIRE, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_ISSUER_KEY_RETIRE, a, err);
     if (!s)
         goto out;
-    st_bind_actor(s, a);
-    st_bind_i64(s, ":org_id", org_id);
+    st_bind_i64(st, s, ":org_id", org_id);
     if (st_step_done(st, s, "keys", err) < 0)
         goto out;
-    s = st_stmt(st, STMT_ISSUER_KEY_INSERT, err);
+    s = st_stmt(st, STMT_ISSUER_KEY_INSERT, a, err);
     if (!s)
         goto out;
-    st_bind_actor(s, a);
-    st_bind_i64(s, ":org_id", org_id);
-    st_bind_text(s, ":public_key", public_key);
-    st_bind_text(s, ":sealed_secret", sealed_secret);
+    st_bind_i64(st, s, ":org_id", org_id);
+    st_bind_text(st, s, ":public_key", public_key);
+    st_bind_text(st, s, ":sealed_secret", sealed_secret);
     if (st_step_done(st, s, "keys", err) < 0)
         goto out;
     if (sqlite3_changes(st->db) != 1) {
@@ -746,23 +704,22 @@ out:
 
 int store_issuer_keys_public(struct store *st, int64_t org_id, json_t **out, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_ISSUER_KEYS_PUBLIC, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_ISSUER_KEYS_PUBLIC, NULL, err);
     if (!s)
         return -1;
-    st_bind_i64(s, ":org_id", org_id);
+    st_bind_i64(st, s, ":org_id", org_id);
     return st_rows(st, s, out, err);
 }
 
 int store_status_list_get(struct store *st, const struct tb_actor *a, int64_t org_id,
                           const char *purpose, char **encoded, int *found, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_STATUS_LIST_GET, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_STATUS_LIST_GET, a, err);
     if (!s)
         return -1;
-    st_bind_actor(s, a);
-    st_bind_i64(s, ":org_id", org_id);
-    st_bind_text(s, ":purpose", purpose);
-    int rc = sqlite3_step(s);
+    st_bind_i64(st, s, ":org_id", org_id);
+    st_bind_text(st, s, ":purpose", purpose);
+    int rc = st_step(st, s);
     *found = rc == SQLITE_ROW;
     *encoded = *found ? strdup((const char *)sqlite3_column_text(s, 0)) : NULL;
     sqlite3_reset(s);
@@ -773,15 +730,14 @@ int store_status_list_put(struct store *st, const struct tb_actor *a, int64_t or
                           const char *purpose, const char *encoded, const json_t *credential,
                           struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_STATUS_LIST_PUT, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_STATUS_LIST_PUT, a, err);
     if (!s)
         return -1;
-    st_bind_actor(s, a);
-    st_bind_i64(s, ":org_id", org_id);
-    st_bind_text(s, ":purpose", purpose);
-    st_bind_text(s, ":encoded", encoded);
+    st_bind_i64(st, s, ":org_id", org_id);
+    st_bind_text(st, s, ":purpose", purpose);
+    st_bind_text(st, s, ":encoded", encoded);
     char *text = credential ? json_dumps(credential, JSON_COMPACT) : NULL;
-    st_bind_text(s, ":credential", text);
+    st_bind_text(st, s, ":credential", text);
     free(text);
     if (st_step_done(st, s, "status list", err) < 0)
         return -1;
@@ -791,12 +747,12 @@ int store_status_list_put(struct store *st, const struct tb_actor *a, int64_t or
 int store_status_list_public(struct store *st, int64_t org_id, const char *purpose, json_t **out,
                              struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_STATUS_LIST_PUBLIC, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_STATUS_LIST_PUBLIC, NULL, err);
     if (!s)
         return -1;
-    st_bind_i64(s, ":org_id", org_id);
-    st_bind_text(s, ":purpose", purpose);
-    int rc = sqlite3_step(s);
+    st_bind_i64(st, s, ":org_id", org_id);
+    st_bind_text(st, s, ":purpose", purpose);
+    int rc = st_step(st, s);
     *out = NULL;
     if (rc == SQLITE_ROW && sqlite3_column_type(s, 0) == SQLITE_TEXT)
         *out = json_loads((const char *)sqlite3_column_text(s, 0), 0, NULL);
@@ -809,12 +765,11 @@ int store_status_list_public(struct store *st, int64_t org_id, const char *purpo
 int store_credential_next_index(struct store *st, const struct tb_actor *a, int64_t org_id,
                                 int64_t *index, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_CREDENTIAL_NEXT_INDEX, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_CREDENTIAL_NEXT_INDEX, a, err);
     if (!s)
         return -1;
-    st_bind_actor(s, a);
-    st_bind_i64(s, ":org_id", org_id);
-    int rc = sqlite3_step(s);
+    st_bind_i64(st, s, ":org_id", org_id);
+    int rc = st_step(st, s);
     *index = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
     sqlite3_reset(s);
     return rc == SQLITE_ROW ? 0 : st_db_fail(st, err, "credentials");
@@ -823,12 +778,12 @@ int store_credential_next_index(struct store *st, const struct tb_actor *a, int6
 int store_accredited_on(struct store *st, int64_t org_id, const char *date, int *yes,
                         struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_ACCREDITED_ON, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_ACCREDITED_ON, NULL, err);
     if (!s)
         return -1;
-    st_bind_i64(s, ":org_id", org_id);
-    st_bind_text(s, ":date", date);
-    int rc = sqlite3_step(s);
+    st_bind_i64(st, s, ":org_id", org_id);
+    st_bind_text(st, s, ":date", date);
+    int rc = st_step(st, s);
     *yes = rc == SQLITE_ROW && sqlite3_column_int64(s, 0) > 0;
     sqlite3_reset(s);
     return rc == SQLITE_ROW ? 0 : st_db_fail(st, err, "accreditation");
@@ -844,13 +799,12 @@ int store_credential_set_status(struct store *st, const struct tb_actor *a, int6
     int rc = -1;
     if (store_entity_get(st, a, ENT_CREDENTIAL, id, &old, err) < 0)
         goto out;
-    sqlite3_stmt *s = st_stmt(st, STMT_CREDENTIAL_SET_STATUS, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_CREDENTIAL_SET_STATUS, a, err);
     if (!s)
         goto out;
-    st_bind_actor(s, a);
-    st_bind_i64(s, ":id", id);
-    st_bind_text(s, ":status", status);
-    st_bind_text(s, ":reason", reason);
+    st_bind_i64(st, s, ":id", id);
+    st_bind_text(st, s, ":status", status);
+    st_bind_text(st, s, ":reason", reason);
     if (st_step_done(st, s, "credential", err) < 0)
         goto out;
     json_t *d = json_pack("{s:{s:O, s:s}, s:{s:s?}}", "status", "old", json_object_get(old, "status"), "new",
@@ -865,11 +819,11 @@ out:
 int store_credential_public(struct store *st, const char *credential_id, json_t **document,
                             struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_CREDENTIAL_PUBLIC, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_CREDENTIAL_PUBLIC, NULL, err);
     if (!s)
         return -1;
-    st_bind_text(s, ":credential_id", credential_id);
-    int rc = sqlite3_step(s);
+    st_bind_text(st, s, ":credential_id", credential_id);
+    int rc = st_step(st, s);
     *document = rc == SQLITE_ROW ? json_loads((const char *)sqlite3_column_text(s, 0), 0, NULL) : NULL;
     sqlite3_reset(s);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -891,10 +845,28 @@ int store_default_catalogue(struct store *st, const struct tb_actor *a, int64_t 
         "Passed the test of each training module and delivered the workplace deliverables and the export "
         "project at the host company, signed off by the in-company mentor and reviewed by the operator.",
         "eqf_level", "6", "credits", 60, "alignments");
-    struct tb_actor sys = *a;
-    sys.all_tenants = 1;
+    /* Created by whoever creates the operator, into the new operator. */
+    struct tb_actor sys = st_elevate(a, ELEV_DEFAULT_CATALOGUE);
     int64_t id;
     int rc = store_entity_create(st, &sys, ENT_ACHIEVEMENT, ach, &id, err);
     json_decref(ach);
+    return rc;
+}
+
+int store_position_runs(struct store *st, const struct tb_actor *a, int64_t position_id,
+                        const struct list_query *q, struct list_page *page, struct tb_err *err)
+{
+    json_t *pos;
+    if (store_entity_get(st, a, ENT_POSITION, position_id, &pos, err) < 0)
+        return -1;
+    char cohort[24];
+    snprintf(cohort, sizeof cohort, "%lld", (long long)json_integer_value(json_object_get(pos, "cohort_id")));
+    json_decref(pos);
+    struct tb_actor staff = *a;
+    if (!a->all_tenants && !actor_has(a, ROLES_STAFF))
+        staff.roles = ROLE_BIT(ROLE_COORDINATOR);
+    json_t *filter = json_pack("{s:s}", "cohort_id", cohort);
+    int rc = store_entity_list(st, &staff, ENT_MATCH_RUN, q, filter, page, err);
+    json_decref(filter);
     return rc;
 }

@@ -40,6 +40,12 @@ int store_entity_get(struct store *st, const struct tb_actor *a, enum entity e, 
 /* filters: {"name": "value"} for the filters the entity documents (see
  * entity_filters()); q: free text; sort: "id" | "name" (or the entity's
  * name column); all validated here. */
+/* The match runs of a position's cohort, in the actor's operator, for anyone
+ * who may read the position (runs are staff records: the store reads them
+ * with the operator's staff scope, after reading the position with the
+ * actor's own). */
+int store_position_runs(struct store *st, const struct tb_actor *a, int64_t position_id,
+                        const struct list_query *q, struct list_page *page, struct tb_err *err);
 int store_entity_list(struct store *st, const struct tb_actor *a, enum entity e,
                       const struct list_query *q, const json_t *filters, struct list_page *page,
                       struct tb_err *err);
@@ -131,7 +137,7 @@ int store_credential_public(struct store *st, const char *credential_id, json_t 
 int store_default_catalogue(struct store *st, const struct tb_actor *a, int64_t org_id, struct tb_err *err);
 
 /* Counts for dashboards: {"applications":{"applied":n,...},"positions":{...},"placements":{...}}
- * within the actor's tenant and scope. */
+ * within the actor's tenant and scope; a viewer (funder) counts the whole operator. */
 int store_programme_counts(struct store *st, const struct tb_actor *a, json_t **out,
                            struct tb_err *err);
 

@@ -37,24 +37,22 @@ static void decode_doc(json_t *row)
 static int plan_read(struct store *st, const struct tb_actor *a, int64_t id, json_t **out,
                      struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_XPLAN_GET, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_XPLAN_GET, a, err);
     if (!s)
         return -1;
-    st_bind_actor(s, a);
-    st_bind_scope(s, a);
-    st_bind_i64(s, ":id", id);
+    st_bind_i64(st, s, ":id", id);
     if (st_get_one(st, s, "export plan", out, err) < 0)
         return -1;
     decode_doc(*out);
     return 0;
 }
 
-static void bind_write(sqlite3_stmt *s, const struct plan_write *w)
+static void bind_write(struct store *st, sqlite3_stmt *s, const struct plan_write *w)
 {
-    st_bind_text(s, ":title", w->title);
-    st_bind_text(s, ":status", w->status);
+    st_bind_text(st, s, ":title", w->title);
+    st_bind_text(st, s, ":status", w->status);
     char *text = json_dumps(w->doc, JSON_COMPACT | JSON_SORT_KEYS);
-    st_bind_text(s, ":doc", text);
+    st_bind_text(st, s, ":doc", text);
     free(text);
 }
 
@@ -62,12 +60,11 @@ static void bind_write(sqlite3_stmt *s, const struct plan_write *w)
 static int plan_record(struct store *st, const struct tb_actor *a, int64_t org_id, int64_t id,
                        const char *change, json_t *audit, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_XPLAN_VERSION_INSERT, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_XPLAN_VERSION_INSERT, a, err);
     if (!s)
         return -1;
-    st_bind_actor(s, a);
-    st_bind_i64(s, ":id", id);
-    st_bind_text(s, ":change", change);
+    st_bind_i64(st, s, ":id", id);
+    st_bind_text(st, s, ":change", change);
     if (st_step_done(st, s, "export plan version", err) < 0)
         return -1;
     if (sqlite3_changes(st->db) != 1)
@@ -82,14 +79,13 @@ int store_export_plan_create(struct store *st, const struct tb_actor *a, const s
     int owned;
     if (st_tx_begin(st, &owned, err) < 0)
         return -1;
-    sqlite3_stmt *s = st_stmt(st, STMT_XPLAN_INSERT, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_XPLAN_INSERT, a, err);
     int rc = -1;
     if (s) {
-        st_bind_actor(s, a);
-        st_bind_i64(s, ":org_id", w->org_id);
-        st_bind_i64(s, ":company_id", w->company_id);
-        st_bind_opt_i64(s, ":placement_id", w->placement_id);
-        bind_write(s, w);
+        st_bind_i64(st, s, ":org_id", w->org_id);
+        st_bind_i64(st, s, ":company_id", w->company_id);
+        st_bind_opt_i64(st, s, ":placement_id", w->placement_id);
+        bind_write(st, s, w);
         rc = st_step_done(st, s, "export plan", err);
         if (rc == 0 && sqlite3_changes(st->db) != 1)
             rc = TB_NOT_FOUND(err, "organization not found");
@@ -112,20 +108,19 @@ int store_export_plan_get(struct store *st, const struct tb_actor *a, int64_t id
 int store_export_plan_list(struct store *st, const struct tb_actor *a, const struct list_query *q,
                     struct list_page *page, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_XPLAN_LIST, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_XPLAN_LIST, a, err);
     if (!s)
         return -1;
-    st_bind_actor(s, a);
-    st_bind_scope(s, a);
-    st_bind_q(s, q->q);
+    st_bind_q(st, s, q->q);
+    long long c = 0;
     if (q->f1) {
         char *end;
-        long long c = strtoll(q->f1, &end, 10);
+        c = strtoll(q->f1, &end, 10);
         if (*end || c <= 0)
             return TB_INVALID(err, "company_id", "company_id: expected a company id");
-        st_bind_i64(s, ":f_company_id", c);
     }
-    st_bind_text(s, ":f_status", q->f2);
+    st_bind_opt_i64(st, s, ":f_company_id", c);   /* none: NULL, no filter */
+    st_bind_text(st, s, ":f_status", q->f2);
     if (st_list_run(st, s, q, NULL, 0, page, err) < 0)
         return -1;
     size_t i;
@@ -145,14 +140,13 @@ int store_export_plan_update(struct store *st, const struct tb_actor *a, int64_t
     int rc = plan_read(st, a, id, &old, err);
     if (rc == 0)
         rc = st_version_mismatch(old, version, err);
-    sqlite3_stmt *s = rc == 0 ? st_stmt(st, STMT_XPLAN_UPDATE, err) : NULL;
+    sqlite3_stmt *s = rc == 0 ? st_stmt(st, STMT_XPLAN_UPDATE, a, err) : NULL;
     if (rc == 0 && !s)
         rc = -1;
     if (s) {
-        st_bind_actor(s, a);
-        st_bind_i64(s, ":id", id);
-        st_bind_i64(s, ":version", json_integer_value(json_object_get(old, "version")));
-        bind_write(s, w);
+        st_bind_i64(st, s, ":id", id);
+        st_bind_i64(st, s, ":version", json_integer_value(json_object_get(old, "version")));
+        bind_write(st, s, w);
         rc = st_step_done(st, s, "export plan", err);
         if (rc == 0 && sqlite3_changes(st->db) != 1)
             rc = st_version_mismatch(old, -1, err);
@@ -172,13 +166,12 @@ int store_export_plan_update(struct store *st, const struct tb_actor *a, int64_t
 
 int store_export_plan_counts(struct store *st, const struct tb_actor *a, json_t **out, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_XPLAN_COUNTS, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_XPLAN_COUNTS, a, err);
     if (!s)
         return -1;
-    st_bind_actor(s, a);
     json_t *o = json_pack("{s:i, s:i, s:i, s:i}", "draft", 0, "active", 0, "under_review", 0, "closed", 0);
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+    while ((rc = st_step(st, s)) == SQLITE_ROW)
         json_object_set_new(o, (const char *)sqlite3_column_text(s, 0), json_integer(sqlite3_column_int64(s, 1)));
     sqlite3_reset(s);
     if (rc != SQLITE_DONE) {
@@ -196,11 +189,10 @@ int store_export_plan_versions(struct store *st, const struct tb_actor *a, int64
     if (plan_read(st, a, id, &plan, err) < 0)
         return -1;
     json_decref(plan);
-    sqlite3_stmt *s = st_stmt(st, STMT_XPLAN_VERSIONS, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_XPLAN_VERSIONS, a, err);
     if (!s)
         return -1;
-    st_bind_actor(s, a);
-    st_bind_i64(s, ":id", id);
+    st_bind_i64(st, s, ":id", id);
     return st_rows(st, s, out, err);
 }
 
@@ -211,12 +203,11 @@ int store_export_plan_version_get(struct store *st, const struct tb_actor *a, in
     if (plan_read(st, a, id, &plan, err) < 0)
         return -1;
     json_decref(plan);
-    sqlite3_stmt *s = st_stmt(st, STMT_XPLAN_VERSION_GET, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_XPLAN_VERSION_GET, a, err);
     if (!s)
         return -1;
-    st_bind_actor(s, a);
-    st_bind_i64(s, ":id", id);
-    st_bind_i64(s, ":version", version);
+    st_bind_i64(st, s, ":id", id);
+    st_bind_i64(st, s, ":version", version);
     if (st_get_one(st, s, "export plan version", out, err) < 0)
         return -1;
     decode_doc(*out);
@@ -238,14 +229,14 @@ int store_fx_put(struct store *st, const struct fx_table *t, struct tb_err *err)
             double v = t->rate[(size_t)i * FX_MAX_CURRENCIES + c];
             if (isnan(v))
                 continue;
-            sqlite3_stmt *s = st_stmt(st, STMT_FX_PUT, err);
+            sqlite3_stmt *s = st_stmt(st, STMT_FX_PUT, NULL, err);
             if (!s) {
                 rc = -1;
                 break;
             }
-            st_bind_text(s, ":currency", t->cur[c]);
-            st_bind_text(s, ":day", day);
-            sqlite3_bind_double(s, sqlite3_bind_parameter_index(s, ":rate"), v);
+            st_bind_text(st, s, ":currency", t->cur[c]);
+            st_bind_text(st, s, ":day", day);
+            st_bind_double(st, s, ":rate", v);
             rc = st_step_done(st, s, "exchange rates", err);
         }
     }
@@ -254,14 +245,14 @@ int store_fx_put(struct store *st, const struct fx_table *t, struct tb_err *err)
 
 int store_fx_load(struct store *st, const json_t *currencies, struct fx_table *t, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_FX_LOAD, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_FX_LOAD, NULL, err);
     if (!s)
         return -1;
     char *list = json_dumps(currencies, JSON_COMPACT);
-    st_bind_text(s, ":currencies", list);
+    st_bind_text(st, s, ":currencies", list);
     free(list);
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((rc = st_step(st, s)) == SQLITE_ROW) {
         int32_t day;
         if (fx_day((const char *)sqlite3_column_text(s, 1), &day) < 0 ||
             fx_set(t, day, (const char *)sqlite3_column_text(s, 0), sqlite3_column_double(s, 2), err) < 0) {
@@ -275,10 +266,10 @@ int store_fx_load(struct store *st, const json_t *currencies, struct fx_table *t
 
 int store_fx_summary(struct store *st, json_t **out, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_FX_SUMMARY, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_FX_SUMMARY, NULL, err);
     if (!s)
         return -1;
-    int rc = sqlite3_step(s);
+    int rc = st_step(st, s);
     if (rc == SQLITE_ROW)
         *out = json_pack("{s:I, s:I, s:s?, s:s?}", "currencies", (json_int_t)sqlite3_column_int64(s, 0), "days",
                          (json_int_t)sqlite3_column_int64(s, 1), "first", (const char *)sqlite3_column_text(s, 2),

@@ -14,8 +14,5 @@ int st_settings_get(struct store *st, const struct tb_actor *a, enum stmt get, i
                     json_t **out, struct tb_err *err);
 int st_settings_put(struct store *st, const struct tb_actor *a, enum stmt get, enum stmt put,
                     const char *entity, int64_t org_id, const json_t *weights, struct tb_err *err);
-/* Binds :scope_company, :scope_graduate, :scope_mentor and :open_only from
- * the actor's role (staff: none; a funder: nothing individual). */
-void st_bind_scope(sqlite3_stmt *s, const struct tb_actor *a);
 
 #endif

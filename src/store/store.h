@@ -3,9 +3,10 @@
  *
  * Every SQL statement TradeBridge runs lives behind this API (src/store/
  * stmts_sqlite.c holds the closed set). Functions take the acting principal
- * (struct tb_actor) and bind its tenant into every statement on tenant-owned
- * data, so a handler cannot read or change another operator's rows: such ids
- * simply are not found (404). Records come back as JSON objects (jansson) in
+ * (struct tb_actor); each statement declares its scope and the executor
+ * (store_stmt.c) binds the actor's tenant and role scope into it, refusing to
+ * run one whose scope is not bound (docs/store.md). A handler cannot read or
+ * change another operator's rows: such ids simply are not found (404). Records come back as JSON objects (jansson) in
  * the shape the API shows, which keeps handlers thin and lets a PostgreSQL
  * backend implement the same functions with its own statement set.
  *
@@ -40,18 +41,32 @@ int store_schema_dump(struct store *st, char **out, struct tb_err *err);
 /* Database errors seen by this process (for /metrics). */
 unsigned long store_db_errors(void);
 
-/* The statement set, exposed for the tenant-filter unit test. */
+/* The statement set, exposed for the scope unit test. Each statement
+ * declares its scope; the executor (store_stmt.c) binds the scope's
+ * parameters from the actor and refuses to run a statement whose scope the
+ * actor does not supply. */
+enum stmt_scope {
+    SCOPE_TENANT,   /* one operator's rows: :tenant (and :all for an elevated actor) */
+    SCOPE_USER,     /* people's accounts, seen through :self / :staff / :tenant / :all */
+    SCOPE_GLOBAL,   /* across tenants by design (sign-in, public documents): reason says why */
+    SCOPE_SYSTEM,   /* the server's own bookkeeping (schema, mail delivery): reason says why */
+};
 struct store_stmt_info {
     const char *name;
     const char *sql;
-    const char *global_reason;   /* non-NULL: allowed without :tenant, and why */
+    enum stmt_scope scope;
+    const char *reason;          /* GLOBAL and SYSTEM: why it must see across tenants */
 };
 const struct store_stmt_info *store_statements(int *count);
+const char *store_scope_name(enum stmt_scope s);
 /* Prepares every statement once; fails naming the first that does not
  * compile against the migrated schema (tests, start-up self-check). */
 int store_prepare_all(struct store *st, struct tb_err *err);
-/* Tables that hold no tenant data. */
-extern const char *const store_global_tables[];
+/* Runs statement `index` with the parameters named in `names` (NULL-terminated)
+ * bound to 1, as the store's functions do: for the unit tests of the
+ * executor's refusals. Returns 0 when it ran, -1 with *err when refused. */
+int store_stmt_probe(struct store *st, int index, const struct tb_actor *a, const char *const *names,
+                     struct tb_err *err);
 
 /* Lists: keyset pagination. A cursor carries a whole sort key (a name of up
  * to 500 characters is 2,000 bytes of UTF-8, about 2,700 in base64); this
@@ -184,10 +199,13 @@ int store_invitation_list(struct store *st, const struct tb_actor *a, const stru
                           struct list_page *page, struct tb_err *err);
 /* 409 invalid_transition unless pending. */
 int store_invitation_withdraw(struct store *st, const struct tb_actor *a, int64_t id, struct tb_err *err);
-/* Marks the pending invitation behind the link accepted and returns
+/* Marks the pending invitation behind the link accepted (audited) and returns
  * {id, org_id, email, name, role, subject_type, subject_id}; 404 on "token"
- * when unknown, used, withdrawn or expired. Call inside a transaction. */
-int store_invitation_claim(struct store *st, const char *token_hash, json_t **out, struct tb_err *err);
+ * when unknown, used, withdrawn or expired. *acting is the actor the
+ * acceptance runs as: staff of the invitation's operator, in that operator
+ * only (never across tenants). Call inside a transaction. */
+int store_invitation_claim(struct store *st, const char *token_hash, const char *client_addr, json_t **out,
+                           struct tb_actor *acting, struct tb_err *err);
 
 /* ---- single-use links (invitations, password resets) ---- */
 /* Creating a link, or using one, ends every other unused link of the user. */
@@ -201,9 +219,18 @@ int store_user_token_consume(struct store *st, const char *purpose, const char *
                              int64_t now, int64_t *user_id, struct tb_err *err);
 
 /* ---- outbox ---- */
+/* Mail filed under org_id, which must be the actor's operator (or the actor
+ * works across tenants); 404 otherwise. */
 int store_outbox_add(struct store *st, const struct tb_actor *a, int64_t org_id,
                      const char *to, const char *subject, const char *body,
                      struct tb_err *err);
+/* Mail to a person (user_id) about their own account, for any actor (also
+ * one not signed in, as in a password reset): filed under org_id, which must
+ * be an operator the person holds a role in (404 otherwise). The one
+ * elevation a handler may ask for, and it is audited ("mail" on the user). */
+int store_outbox_add_for_user(struct store *st, const struct tb_actor *a, int64_t user_id, int64_t org_id,
+                              const char *to, const char *subject, const char *body,
+                              struct tb_err *err);
 struct outbox_row {
     int64_t id;
     int attempts;

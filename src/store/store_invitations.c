@@ -14,18 +14,17 @@ int store_invitation_create(struct store *st, const struct tb_actor *a, const st
     if (st_tx_begin(st, &owned, err) < 0)
         return -1;
     int rc = -1;
-    sqlite3_stmt *s = st_stmt(st, STMT_INVITATION_INSERT, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_INVITATION_INSERT, a, err);
     if (!s)
         goto out;
-    st_bind_actor(s, a);
-    st_bind_i64(s, ":org_id", inv->org_id);
-    st_bind_text(s, ":email", inv->email);
-    st_bind_text(s, ":name", inv->name);
-    st_bind_text(s, ":role", inv->role);
-    st_bind_text(s, ":subject_type", inv->subject_type);
-    st_bind_opt_i64(s, ":subject_id", inv->subject_id);
-    st_bind_text(s, ":token_hash", inv->token_hash);
-    st_bind_i64(s, ":expires_at", inv->expires_at);
+    st_bind_i64(st, s, ":org_id", inv->org_id);
+    st_bind_text(st, s, ":email", inv->email);
+    st_bind_text(st, s, ":name", inv->name);
+    st_bind_text(st, s, ":role", inv->role);
+    st_bind_text(st, s, ":subject_type", inv->subject_type);
+    st_bind_opt_i64(st, s, ":subject_id", inv->subject_id);
+    st_bind_text(st, s, ":token_hash", inv->token_hash);
+    st_bind_i64(st, s, ":expires_at", inv->expires_at);
     if (st_step_done(st, s, "invitation", err) < 0)
         goto out;
     if (sqlite3_changes(st->db) != 1) {
@@ -44,21 +43,19 @@ out:
 int store_invitation_get(struct store *st, const struct tb_actor *a, int64_t id, json_t **out,
                          struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_INVITATION_GET, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_INVITATION_GET, a, err);
     if (!s)
         return -1;
-    st_bind_actor(s, a);
-    st_bind_i64(s, ":id", id);
+    st_bind_i64(st, s, ":id", id);
     return st_get_one(st, s, "invitation", out, err);
 }
 
 int store_invitation_list(struct store *st, const struct tb_actor *a, const struct list_query *q,
                           struct list_page *page, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_INVITATION_LIST, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_INVITATION_LIST, a, err);
     if (!s)
         return -1;
-    st_bind_actor(s, a);
     return st_list_run(st, s, q, NULL, 1, page, err);
 }
 
@@ -71,11 +68,10 @@ int store_invitation_withdraw(struct store *st, const struct tb_actor *a, int64_
     json_t *inv = NULL;
     if (store_invitation_get(st, a, id, &inv, err) < 0)
         goto out;
-    sqlite3_stmt *s = st_stmt(st, STMT_INVITATION_WITHDRAW, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_INVITATION_WITHDRAW, a, err);
     if (!s)
         goto out;
-    st_bind_actor(s, a);
-    st_bind_i64(s, ":id", id);
+    st_bind_i64(st, s, ":id", id);
     if (st_step_done(st, s, "invitation", err) < 0)
         goto out;
     if (sqlite3_changes(st->db) != 1) {
@@ -92,18 +88,17 @@ out:
     return st_tx_end(st, owned, rc, err);
 }
 
-int store_invitation_claim(struct store *st, const char *token_hash, json_t **out, struct tb_err *err)
+int store_invitation_claim(struct store *st, const char *token_hash, const char *client_addr, json_t **out,
+                           struct tb_actor *acting, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_INVITATION_CLAIM, err);
+    sqlite3_stmt *s = st_stmt(st, STMT_INVITATION_CLAIM, NULL, err);
     if (!s)
         return -1;
-    struct tb_actor none = {0};
-    st_bind_actor(s, &none);
-    st_bind_text(s, ":token_hash", token_hash);
-    int rc = sqlite3_step(s);
+    st_bind_text(st, s, ":token_hash", token_hash);
+    int rc = st_step(st, s);
     *out = rc == SQLITE_ROW ? st_row_json(s) : NULL;
     while (rc == SQLITE_ROW)
-        rc = sqlite3_step(s);
+        rc = st_step(st, s);
     sqlite3_reset(s);
     if (rc != SQLITE_DONE) {
         json_decref(*out);
@@ -113,5 +108,20 @@ int store_invitation_claim(struct store *st, const char *token_hash, json_t **ou
     if (!*out)
         return tb_fail(err, 404, "not_found", "token",
                        "token: this link is unknown, already used, withdrawn or expired; ask for a new one");
-    return 0;
+    /* The invitation is the authority: staff of its operator, in that
+     * operator only, for as long as the acceptance takes. */
+    int64_t org_id = json_integer_value(json_object_get(*out, "org_id"));
+    memset(acting, 0, sizeof *acting);
+    acting->tenant_id = org_id;
+    acting->roles = ROLE_BIT(ROLE_COORDINATOR);
+    acting->client_addr = client_addr;
+    json_t *d = json_pack("{s:{s:s, s:s}}", "status", "old", "pending", "new", "accepted");
+    rc = store_audit_add(st, acting, org_id, "update", "invitation",
+                         json_integer_value(json_object_get(*out, "id")), d, err);
+    json_decref(d);
+    if (rc < 0) {
+        json_decref(*out);
+        *out = NULL;
+    }
+    return rc;
 }

@@ -15,39 +15,36 @@
 
 /* ---- helpers: bind a JSON object's members by name ---------------------- */
 
-static void bind_params(sqlite3_stmt *s, const json_t *params)
+static void bind_params(struct store *st, sqlite3_stmt *s, const json_t *params)
 {
     const char *k;
     json_t *v;
     json_object_foreach((json_t *)params, k, v) {
         char name[64];
         snprintf(name, sizeof name, ":%s", k);
-        int idx = sqlite3_bind_parameter_index(s, name);
-        if (!idx)
-            continue;
         if (json_is_integer(v))
-            sqlite3_bind_int64(s, idx, json_integer_value(v));
+            st_bind_i64(st, s, name, json_integer_value(v));
         else if (json_is_boolean(v))
-            sqlite3_bind_int64(s, idx, json_is_true(v));
+            st_bind_i64(st, s, name, json_is_true(v));
         else if (json_is_string(v))
-            sqlite3_bind_text(s, idx, json_string_value(v), -1, SQLITE_TRANSIENT);
+            st_bind_text(st, s, name, json_string_value(v));
         else if (json_is_object(v) || json_is_array(v)) {
             char *text = json_dumps(v, JSON_COMPACT);
-            sqlite3_bind_text(s, idx, text, -1, SQLITE_TRANSIENT);
+            st_bind_text(st, s, name, text);
             free(text);
         } else
-            sqlite3_bind_null(s, idx);
+            st_bind_text(st, s, name, NULL);
     }
 }
 
+/* The executor binds the actor's scope; the members of params bind the rest,
+ * each of which the statement must have. */
 static sqlite3_stmt *prep(struct store *st, const struct tb_actor *a, enum stmt id, const json_t *params,
                           struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, id, err);
-    if (s) {
-        st_bind_actor(s, a);
-        bind_params(s, params);
-    }
+    sqlite3_stmt *s = st_stmt(st, id, a, err);
+    if (s)
+        bind_params(st, s, params);
     return s;
 }
 
@@ -500,6 +497,11 @@ static int module_scores(struct store *st, const struct tb_actor *a, int64_t mod
                          struct tb_err *err)
 {
     json_object_set_new(params, "id", json_integer(module_id));
+    /* A score left out is unchanged: bound as NULL, never left unbound. */
+    static const char *const parts[] = {"test_state", "test_score", "rubric_score"};
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
+        if (!json_object_get(params, parts[i]))
+            json_object_set_new(params, parts[i], json_null());
     if (run(st, a, STMT_PLAN_MODULE_RESULT, params, "plan module", NULL, err) < 0)
         return -1;
     return run(st, a, STMT_PLAN_MODULE_RECOMPUTE, json_pack("{s:I}", "id", (json_int_t)module_id), "plan module",
@@ -630,12 +632,12 @@ int store_deliverable_file_add(struct store *st, const struct tb_actor *a, int64
     sqlite3_stmt *s = prep(st, a, STMT_DFILE_INSERT, NULL, err);
     if (!s)
         goto out;
-    st_bind_i64(s, ":version_id", version_id);
-    st_bind_text(s, ":name", name);
-    st_bind_text(s, ":mime", mime);
-    st_bind_i64(s, ":size", (int64_t)len);
-    st_bind_text(s, ":sha256", hash);
-    sqlite3_bind_blob(s, sqlite3_bind_parameter_index(s, ":data"), data, (int)len, SQLITE_STATIC);
+    st_bind_i64(st, s, ":version_id", version_id);
+    st_bind_text(st, s, ":name", name);
+    st_bind_text(st, s, ":mime", mime);
+    st_bind_i64(st, s, ":size", (int64_t)len);
+    st_bind_text(st, s, ":sha256", hash);
+    st_bind_blob(st, s, ":data", data, len);
     if (st_step_done(st, s, "deliverable file", err) < 0)
         goto out;
     *id = sqlite3_last_insert_rowid(st->db);
@@ -653,8 +655,8 @@ int store_deliverable_file_get(struct store *st, const struct tb_actor *a, int64
     sqlite3_stmt *s = prep(st, a, STMT_DFILE_GET, NULL, err);
     if (!s)
         return -1;
-    st_bind_i64(s, ":id", id);
-    int rc = sqlite3_step(s);
+    st_bind_i64(st, s, ":id", id);
+    int rc = st_step(st, s);
     if (rc != SQLITE_ROW) {
         sqlite3_reset(s);
         return rc == SQLITE_DONE ? TB_NOT_FOUND(err, "file not found") : st_db_fail(st, err, "file");
@@ -745,8 +747,7 @@ int store_review_link_create(struct store *st, const struct tb_actor *a, int64_t
 
 int store_review_link_peek(struct store *st, const char *token_hash, json_t **out, struct tb_err *err)
 {
-    struct tb_actor none = {0};
-    if (one(st, &none, STMT_RLINK_PEEK, json_pack("{s:s}", "token_hash", token_hash), "review link", out, err) < 0)
+    if (one(st, NULL, STMT_RLINK_PEEK, json_pack("{s:s}", "token_hash", token_hash), "review link", out, err) < 0)
         return err->status == 404
                    ? tb_fail(err, 404, "not_found", "token", "token: this review link is unknown; ask for a new one")
                    : -1;
@@ -762,11 +763,10 @@ int store_review_link_peek(struct store *st, const char *token_hash, json_t **ou
 
 int store_review_link_claim(struct store *st, const char *token_hash, json_t **out, struct tb_err *err)
 {
-    struct tb_actor none = {0};
     if (store_review_link_peek(st, token_hash, out, err) < 0)
         return -1;
     json_decref(*out);
-    return one(st, &none, STMT_RLINK_CLAIM, json_pack("{s:s}", "token_hash", token_hash), "review link", out, err) < 0
+    return one(st, NULL, STMT_RLINK_CLAIM, json_pack("{s:s}", "token_hash", token_hash), "review link", out, err) < 0
                ? tb_fail(err, 410, "link_gone", "token", "token: this review link was already used")
                : 0;
 }
@@ -923,9 +923,9 @@ int store_progress_grid(struct store *st, const struct tb_actor *a, int64_t coho
     sqlite3_stmt *s = prep(st, a, STMT_PROGRESS_GRID, NULL, err);
     if (!s)
         return -1;
-    st_bind_i64(s, ":cohort_id", cohort_id);
+    st_bind_i64(st, s, ":cohort_id", cohort_id);
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((rc = st_step(st, s)) == SQLITE_ROW) {
         struct grid_row r = {
             .placement_id = sqlite3_column_int64(s, 0),
             .trainee = (const char *)sqlite3_column_text(s, 1),
@@ -960,4 +960,22 @@ int store_reminders_due(struct store *st, const struct tb_actor *a, int days, js
 int store_reminder_sent(struct store *st, const struct tb_actor *a, int64_t module_id, struct tb_err *err)
 {
     return run(st, a, STMT_REMINDER_SENT, json_pack("{s:I}", "id", (json_int_t)module_id), "plan module", NULL, err);
+}
+
+/* ---- notices ------------------------------------------------------------------ */
+
+int store_training_notice(struct store *st, const struct tb_actor *a, int64_t org_id, const struct notice_to *to,
+                          const char *subject, const char *body, struct tb_err *err)
+{
+    struct tb_actor sys = st_elevate(a, ELEV_TRAINING_NOTICE);
+    struct tb_err ignored = {0};
+    json_t *row = NULL;
+    if (to->user_id)
+        store_user_get(st, &sys, to->user_id, &row, &ignored);
+    else if (to->graduate_id)
+        store_entity_get(st, &sys, ENT_GRADUATE, to->graduate_id, &row, &ignored);
+    const char *addr = row ? json_string_value(json_object_get(row, "email")) : to->email;
+    int rc = addr && *addr ? store_outbox_add(st, &sys, org_id, addr, subject, body, err) : 0;
+    json_decref(row);
+    return rc;
 }

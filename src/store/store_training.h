@@ -125,4 +125,15 @@ int store_progress_counts(struct store *st, const struct tb_actor *a, json_t **r
 int store_reminders_due(struct store *st, const struct tb_actor *a, int days, json_t **out, struct tb_err *err);
 int store_reminder_sent(struct store *st, const struct tb_actor *a, int64_t module_id, struct tb_err *err);
 
+/* A notice about a training record, filed under the record's operator
+ * org_id: to an address, or to the user or trainee the record names, whose
+ * address the store reads (with the elevation ELEV_TRAINING_NOTICE). No
+ * address: nothing queued, 0. */
+struct notice_to {
+    const char *email;
+    int64_t user_id, graduate_id;
+};
+int store_training_notice(struct store *st, const struct tb_actor *a, int64_t org_id, const struct notice_to *to,
+                          const char *subject, const char *body, struct tb_err *err);
+
 #endif

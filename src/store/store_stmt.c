@@ -1,0 +1,480 @@
+/*
+ * store_stmt.c - running the closed statement set: preparing, binding by
+ * name, stepping, rows as JSON, and the database-error count.
+ */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store_int.h"
+#include <stdatomic.h>
+#include <time.h>
+
+static atomic_ulong db_errors;
+
+unsigned long store_db_errors(void)
+{
+    return atomic_load(&db_errors);
+}
+
+int st_db_fail(struct store *st, struct tb_err *err, const char *what)
+{
+    if (st && st->refused) {   /* st_step logged and counted it */
+        st->refused = 0;
+        return TB_INTERNAL(err, "the database could not complete the request");
+    }
+    atomic_fetch_add(&db_errors, 1);
+    /* The detail goes to the server log only; clients get a plain 500. */
+    fprintf(stderr, "store: %s: %s\n", what, st && st->db ? sqlite3_errmsg(st->db) : "no database");
+    return TB_INTERNAL(err, "the database could not complete the request");
+}
+
+void st_now_text(char buf[32])
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* ---- elevation ----------------------------------------------------------- */
+
+/* The store's own objects: an actor across tenants must point at one of
+ * these, which only st_elevate (store code) and actor_system hand out. */
+struct tb_elevation {
+    const char *why;
+};
+static const struct tb_elevation elevations[ELEV__MAX] = {
+    [ELEV_SYSTEM] = {"the system (the CLI, run by the server's operator)"},
+    [ELEV_FOUNDATION_ADMIN] = {"an admin of the foundation"},
+    [ELEV_DEFAULT_CATALOGUE] = {"a new operator's default catalogue"},
+    [ELEV_OWN_AUDIT] = {"a password change audited under the person's own operator"},
+    [ELEV_MAIL_TO_MEMBER] = {"mail to a person, filed under an operator they belong to"},
+    [ELEV_TRAINING_NOTICE] = {"a notice to the person a training record names, filed under the record's operator"},
+};
+
+struct tb_actor st_elevate(const struct tb_actor *a, enum st_elevation why)
+{
+    struct tb_actor e = *a;
+    e.all_tenants = 1;
+    e.elevation = &elevations[why];
+    return e;
+}
+
+const char *st_elevation_name(const struct tb_actor *a)
+{
+    for (int i = 0; i < ELEV__MAX; i++)
+        if (a->elevation == &elevations[i])
+            return elevations[i].why;
+    return NULL;
+}
+
+struct tb_actor actor_system(void)
+{
+    struct tb_actor a = {0};
+    a.roles = ROLE_BIT(ROLE_ADMIN);
+    a.client_addr = "cli";
+    return st_elevate(&a, ELEV_SYSTEM);
+}
+
+/* ---- statements and binding ------------------------------------------- */
+
+static const char *const param_names[P__MAX] = {
+    [P_TENANT] = ":tenant", [P_ALL] = ":all", [P_SELF] = ":self", [P_STAFF] = ":staff",
+    [P_SCOPE_COMPANY] = ":scope_company", [P_SCOPE_GRADUATE] = ":scope_graduate",
+    [P_SCOPE_MENTOR] = ":scope_mentor", [P_OPEN_ONLY] = ":open_only",
+    [P_NOW] = ":now", [P_NOW_UNIX] = ":now_unix", [P_CLIENT_ADDR] = ":client_addr",
+};
+
+const char *store_scope_name(enum stmt_scope s)
+{
+    static const char *const names[] = {"TENANT", "USER", "GLOBAL", "SYSTEM"};
+    return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "?";
+}
+
+/* In builds for the tests, TB_STORE_STRICT=1 (tests/meson.build) makes a
+ * refusal fatal: the test that reached it fails, instead of a 500 that a test
+ * expecting another error might not notice. */
+static void strict(void)
+{
+#ifdef TB_FAULT_INJECTION
+    const char *s = getenv("TB_STORE_STRICT");
+    if (s && !strcmp(s, "1"))
+        abort();
+#endif
+}
+
+static int refuse(struct store *st, struct tb_err *err, const char *stmt, const char *why)
+{
+    atomic_fetch_add(&db_errors, 1);
+    fprintf(stderr, "store: refused to run %s: %s\n", stmt, why);
+    strict();
+    (void)st;
+    return TB_INTERNAL(err, "the database could not complete the request");
+}
+
+static int prepare(struct store *st, enum stmt id, const struct store_stmt_info *info, struct tb_err *err)
+{
+    struct st_slot *sl = &st->slots[id];
+    if (sqlite3_prepare_v3(st->db, info->sql, -1, SQLITE_PREPARE_PERSISTENT, &sl->s, NULL) != SQLITE_OK)
+        return st_db_fail(st, err, info->name);
+    int n = sqlite3_bind_parameter_count(sl->s);
+    if (n > 64) {
+        sqlite3_finalize(sl->s);
+        sl->s = NULL;
+        return refuse(st, err, info->name, "more than 64 parameters");
+    }
+    sl->params = n == 64 ? UINT64_MAX : (UINT64_C(1) << n) - 1;
+    for (int p = 0; p < P__MAX; p++)
+        sl->ix[p] = (short)sqlite3_bind_parameter_index(sl->s, param_names[p]);
+    return 0;
+}
+
+static void bind_default(struct st_slot *sl, enum st_param p, int64_t v, int is_null)
+{
+    int i = sl->ix[p];
+    if (!i)
+        return;
+    if (is_null)
+        sqlite3_bind_null(sl->s, i);
+    else
+        sqlite3_bind_int64(sl->s, i, v);
+    sl->bound |= UINT64_C(1) << (i - 1);
+}
+
+/* The role scope beyond the tenant: staff see the whole operator; a company
+ * user its own company's records; a trainee their own record and open
+ * positions; a mentor the placements they supervise; anyone else (a funder)
+ * none of the individual records. */
+static void bind_role_scope(struct st_slot *sl, const struct tb_actor *a)
+{
+    int64_t company = 0, graduate = 0, mentor = 0;
+    int open_only = 0;
+    if (a->all_tenants || actor_has(a, ROLES_STAFF)) {
+        /* no row scope: NULL everywhere */
+    } else if (actor_has(a, ROLE_BIT(ROLE_COMPANY))) {
+        company = a->subject_id ? a->subject_id : -1;
+    } else if (actor_has(a, ROLE_BIT(ROLE_TRAINEE))) {
+        graduate = a->subject_id ? a->subject_id : -1;
+        open_only = 1;
+    } else if (actor_has(a, ROLE_BIT(ROLE_MENTOR))) {
+        mentor = a->user_id;
+    } else {
+        company = graduate = mentor = -1;
+    }
+    bind_default(sl, P_SCOPE_COMPANY, company, !company);
+    bind_default(sl, P_SCOPE_GRADUATE, graduate, !graduate);
+    bind_default(sl, P_SCOPE_MENTOR, mentor, !mentor);
+    bind_default(sl, P_OPEN_ONLY, open_only, 0);
+}
+
+sqlite3_stmt *st_stmt(struct store *st, enum stmt id, const struct tb_actor *a, struct tb_err *err)
+{
+    int n;
+    const struct store_stmt_info *info = &store_statements(&n)[id];
+    struct st_slot *sl = &st->slots[id];
+    if (!sl->s && prepare(st, id, info, err) < 0)
+        return NULL;
+    if (a && a->all_tenants && !st_elevation_name(a)) {
+        refuse(st, err, info->name, "the actor claims all tenants without an elevation the store granted");
+        return NULL;
+    }
+    switch (info->scope) {
+    case SCOPE_TENANT:
+        if (!a || (!a->all_tenants && a->tenant_id <= 0)) {
+            refuse(st, err, info->name, "a tenant-scoped statement without a tenant");
+            return NULL;
+        }
+        break;
+    case SCOPE_USER:
+        if (!a || (!a->all_tenants && a->tenant_id <= 0 && a->user_id <= 0)) {
+            refuse(st, err, info->name, "an account statement without an actor");
+            return NULL;
+        }
+        break;
+    case SCOPE_GLOBAL:
+    case SCOPE_SYSTEM:
+        break;
+    }
+    sqlite3_stmt *s = sl->s;
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    sl->bound = 0;
+    sl->refused = NULL;
+    st->cur = (int)id;
+    if (a) {
+        bind_default(sl, P_TENANT, a->tenant_id, 0);
+        bind_default(sl, P_ALL, a->all_tenants ? 1 : 0, 0);
+        bind_default(sl, P_SELF, a->user_id, 0);
+        bind_default(sl, P_STAFF, actor_has(a, ROLES_STAFF), 0);
+        bind_role_scope(sl, a);
+    }
+    int64_t now = (int64_t)time(NULL);
+    bind_default(sl, P_NOW_UNIX, now, 0);
+    if (sl->ix[P_NOW]) {
+        char text[32];
+        st_now_text(text);
+        sqlite3_bind_text(s, sl->ix[P_NOW], text, -1, SQLITE_TRANSIENT);
+        sl->bound |= UINT64_C(1) << (sl->ix[P_NOW] - 1);
+    }
+    if (sl->ix[P_CLIENT_ADDR]) {
+        if (a && a->client_addr)
+            sqlite3_bind_text(s, sl->ix[P_CLIENT_ADDR], a->client_addr, -1, SQLITE_TRANSIENT);
+        sl->bound |= UINT64_C(1) << (sl->ix[P_CLIENT_ADDR] - 1);
+    }
+    sl->defaults = sl->bound;
+    return s;
+}
+
+static struct st_slot *slot_of(struct store *st, sqlite3_stmt *s)
+{
+    if (st->slots[st->cur].s == s)
+        return &st->slots[st->cur];
+    for (int i = 0; i < STMT__MAX; i++)
+        if (st->slots[i].s == s)
+            return &st->slots[i];
+    return NULL;
+}
+
+int st_has_param(sqlite3_stmt *s, const char *name)
+{
+    return sqlite3_bind_parameter_index(s, name) != 0;
+}
+
+/* The parameter index to bind `name` to, or 0 with the misuse recorded. */
+static int bind_index(struct store *st, sqlite3_stmt *s, const char *name)
+{
+    struct st_slot *sl = slot_of(st, s);
+    int i = sqlite3_bind_parameter_index(s, name);
+    const char *why = NULL;
+    if (!sl)
+        why = "not a statement of this store";
+    else if (!i)
+        why = "binds a parameter the statement does not have";
+    else {
+        uint64_t bit = UINT64_C(1) << (i - 1);
+        for (int p = 0; p < P__SCOPE; p++)
+            if (sl->ix[p] == i)
+                why = "binds a scope parameter, which only the actor supplies";
+        if (!why && (sl->bound & bit) && !(sl->defaults & bit))
+            why = "binds a parameter twice";
+        if (!why) {
+            sl->bound |= bit;
+            sl->defaults &= ~bit;
+        }
+    }
+    if (why) {
+        int n;
+        const struct store_stmt_info *info = store_statements(&n);
+        fprintf(stderr, "store: %s: %s (%s)\n", sl ? info[sl - st->slots].name : "?", why, name);
+        if (sl && !sl->refused)
+            sl->refused = why;
+        return 0;
+    }
+    return i;
+}
+
+void st_bind_i64(struct store *st, sqlite3_stmt *s, const char *name, int64_t v)
+{
+    int i = bind_index(st, s, name);
+    if (i)
+        sqlite3_bind_int64(s, i, v);
+}
+
+void st_bind_text(struct store *st, sqlite3_stmt *s, const char *name, const char *v)
+{
+    int i = bind_index(st, s, name);
+    if (i) {
+        if (v)
+            sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+        else
+            sqlite3_bind_null(s, i);
+    }
+}
+
+void st_bind_blob(struct store *st, sqlite3_stmt *s, const char *name, const void *v, size_t len)
+{
+    int i = bind_index(st, s, name);
+    if (i)
+        sqlite3_bind_blob(s, i, v, (int)len, SQLITE_TRANSIENT);
+}
+
+void st_bind_double(struct store *st, sqlite3_stmt *s, const char *name, double v)
+{
+    int i = bind_index(st, s, name);
+    if (i)
+        sqlite3_bind_double(s, i, v);
+}
+
+void st_bind_opt_i64(struct store *st, sqlite3_stmt *s, const char *name, int64_t v)
+{
+    int i = bind_index(st, s, name);
+    if (i) {
+        if (v)
+            sqlite3_bind_int64(s, i, v);
+        else
+            sqlite3_bind_null(s, i);
+    }
+}
+
+void st_bind_q(struct store *st, sqlite3_stmt *s, const char *q)
+{
+    st_bind_text(st, s, ":q", q);
+    if (!st_has_param(s, ":q_like"))
+        return;
+    if (!q) {
+        st_bind_text(st, s, ":q_like", NULL);
+        return;
+    }
+    size_t n = strlen(q);
+    char *esc = malloc(2 * n + 1), *o = esc;
+    if (!esc) {
+        struct st_slot *sl = slot_of(st, s);
+        if (sl)
+            sl->refused = "out of memory";
+        return;
+    }
+    for (const char *p = q; *p; p++) {
+        if (*p == '%' || *p == '_' || *p == '!')
+            *o++ = '!';
+        *o++ = *p;
+    }
+    *o = '\0';
+    st_bind_text(st, s, ":q_like", esc);
+    free(esc);
+}
+
+int st_step(struct store *st, sqlite3_stmt *s)
+{
+    struct st_slot *sl = slot_of(st, s);
+    const char *why = !sl ? "not a statement of this store"
+                    : sl->refused ? sl->refused
+                    : (sl->bound & sl->params) != sl->params ? "a parameter is not bound" : NULL;
+    if (!why)
+        return sqlite3_step(s);
+    st->refused = 1;
+    int n;
+    const struct store_stmt_info *info = store_statements(&n);
+    const char *name = "?";
+    if (sl && !sl->refused)
+        for (int i = 0; i < 64; i++)
+            if ((sl->params >> i & 1) && !(sl->bound >> i & 1)) {
+                name = sqlite3_bind_parameter_name(s, i + 1);
+                break;
+            }
+    atomic_fetch_add(&db_errors, 1);
+    fprintf(stderr, "store: refused to run %s: %s%s%s\n", sl ? info[sl - st->slots].name : "?", why,
+            sl && !sl->refused ? ": " : "", sl && !sl->refused ? name : "");
+    strict();
+    return SQLITE_MISUSE;
+}
+
+json_t *st_row_json(sqlite3_stmt *s)
+{
+    json_t *o = json_object();
+    int n = sqlite3_column_count(s);
+    for (int i = 0; i < n; i++) {
+        const char *name = sqlite3_column_name(s, i);
+        json_t *v;
+        switch (sqlite3_column_type(s, i)) {
+        case SQLITE_INTEGER:
+            v = json_integer(sqlite3_column_int64(s, i));
+            break;
+        case SQLITE_FLOAT:
+            v = json_real(sqlite3_column_double(s, i));
+            break;
+        case SQLITE_NULL:
+            v = json_null();
+            break;
+        default: {
+            const char *text = (const char *)sqlite3_column_text(s, i);
+            /* Columns holding JSON documents are returned as structure. */
+            if (!strcmp(name, "changes")) {
+                v = json_loads(text, 0, NULL);
+                if (!v)
+                    v = json_null();
+            } else {
+                v = json_string(text);
+            }
+        }
+        }
+        json_object_set_new(o, name, v);
+    }
+    return o;
+}
+
+int st_step_done(struct store *st, sqlite3_stmt *s, const char *what, struct tb_err *err)
+{
+    int rc = st_step(st, s);
+    sqlite3_reset(s);
+    if (rc == SQLITE_DONE)
+        return 0;
+    if (rc == SQLITE_CONSTRAINT)
+        return tb_fail(err, 409, "conflict", "", "%s: already exists or still referenced", what);
+    return st_db_fail(st, err, what);
+}
+
+/* One row as JSON; 404 when there is none. */
+int st_get_one(struct store *st, sqlite3_stmt *s, const char *what, json_t **out,
+                   struct tb_err *err)
+{
+    int rc = st_step(st, s);
+    if (rc == SQLITE_ROW) {
+        *out = st_row_json(s);
+        sqlite3_reset(s);
+        return 0;
+    }
+    sqlite3_reset(s);
+    if (rc == SQLITE_DONE)
+        return TB_NOT_FOUND(err, "%s not found", what);
+    return st_db_fail(st, err, what);
+}
+
+int st_rows(struct store *st, sqlite3_stmt *s, json_t **out, struct tb_err *err)
+{
+    json_t *arr = json_array();
+    int rc;
+    while ((rc = st_step(st, s)) == SQLITE_ROW)
+        json_array_append_new(arr, st_row_json(s));
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE) {
+        json_decref(arr);
+        return st_db_fail(st, err, "list");
+    }
+    *out = arr;
+    return 0;
+}
+
+int store_prepare_all(struct store *st, struct tb_err *err)
+{
+    int n;
+    const struct store_stmt_info *info = store_statements(&n);
+    for (int i = 0; i < n; i++)
+        if (!st->slots[i].s && prepare(st, (enum stmt)i, &info[i], err) < 0)
+            return tb_fail(err, 500, "internal_error", "", "statement %s does not compile", info[i].name);
+    return 0;
+}
+
+int store_stmt_probe(struct store *st, int index, const struct tb_actor *a, const char *const *names,
+                     struct tb_err *err)
+{
+    if (index < 0 || index >= STMT__MAX)
+        return TB_INTERNAL(err, "no such statement");
+    sqlite3_stmt *s = st_stmt(st, (enum stmt)index, a, err);
+    if (!s)
+        return -1;
+    for (; names && *names; names++)
+        st_bind_i64(st, s, *names, 1);
+    /* Inside a transaction that is rolled back: a probe changes nothing. */
+    int owned = sqlite3_get_autocommit(st->db);
+    if (owned && store_begin(st, err) < 0)
+        return -1;
+    int rc;
+    while ((rc = st_step(st, s)) == SQLITE_ROW)
+        ;
+    sqlite3_reset(s);
+    if (owned)
+        store_rollback(st);
+    return rc == SQLITE_DONE ? 0 : st_db_fail(st, err, "probe");
+}
