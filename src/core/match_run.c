@@ -338,7 +338,8 @@ static struct idx *make_idx(struct run *run, int32_t n, int is_cand)
     struct idx *ix = arena_alloc(run->arena, sizeof *ix * ((size_t)n + 1));
     for (int32_t i = 0; i < n; i++)
         ix[i] = (struct idx){is_cand ? run->cands[i].id : run->poss[i].id, i};
-    qsort(ix, (size_t)n, sizeof *ix, cmp_idx);
+    if (n > 1)
+        qsort(ix, (size_t)n, sizeof *ix, cmp_idx);
     return ix;
 }
 
@@ -420,7 +421,8 @@ static int cmp_pair(const void *a, const void *b)
  * wins) and builds the per-graduate ranges find_pair searches. */
 static void index_pairs(struct run *run)
 {
-    qsort(run->pairs, (size_t)run->n_pairs, sizeof *run->pairs, cmp_pair);
+    if (run->n_pairs > 1)   /* qsort's pointer must not be NULL, even for no pairs */
+        qsort(run->pairs, (size_t)run->n_pairs, sizeof *run->pairs, cmp_pair);
     int32_t m = 0;
     for (int32_t i = 0; i < run->n_pairs; i++)
         if (m == 0 || run->pairs[m - 1].cand != run->pairs[i].cand || run->pairs[m - 1].pos != run->pairs[i].pos)
@@ -582,7 +584,8 @@ static void pool_build(struct run *run, struct pool_index *ix)
                              level);
         }
     }
-    qsort(ix->e, (size_t)ix->n, sizeof *ix->e, cmp_entry);
+    if (ix->n > 1)
+        qsort(ix->e, (size_t)ix->n, sizeof *ix->e, cmp_entry);
 }
 
 /* The slice of entries under key: [*lo, *hi). */
@@ -1134,7 +1137,8 @@ int match_run_compute(const json_t *input, json_t **result, struct tb_err *err)
     struct idx *co_idx = arena_alloc(run.arena, sizeof *co_idx * (n_co + 1));
     json_array_foreach(companies, i, v)
         co_idx[i] = (struct idx){json_integer_value(json_object_get(v, "id")), (int32_t)i};
-    qsort(co_idx, n_co, sizeof *co_idx, cmp_idx);
+    if (n_co > 1)
+        qsort(co_idx, n_co, sizeof *co_idx, cmp_idx);
     json_array_foreach(positions, i, v) {
         int32_t at = idx_find(co_idx, (int32_t)n_co, json_integer_value(json_object_get(v, "company_id")));
         const json_t *company = at >= 0 ? json_array_get(companies, (size_t)at) : NULL;
