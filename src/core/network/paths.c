@@ -230,9 +230,11 @@ static int offer_path(struct level *best, struct candidates *c, uint32_t key, co
 
 static int finish(struct candidates *c, struct net_path *out, size_t k)
 {
-    qsort(c->path, c->n, sizeof *c->path, by_score);
     size_t n = c->n < k ? c->n : k;
-    memcpy(out, c->path, n * sizeof *out);
+    if (n) {   /* no path: c->path is NULL, which qsort and memcpy must not get */
+        qsort(c->path, c->n, sizeof *c->path, by_score);
+        memcpy(out, c->path, n * sizeof *out);
+    }
     free(c->path);
     return (int)n;
 }
