@@ -238,10 +238,13 @@ static int link_gone(struct tb_err *err)
                    "token: this link is unknown, already used or expired; ask for a new one");
 }
 
-int store_user_token_peek(struct store *st, const char *purpose, const char *token_hash,
-                          int64_t now, int64_t *user_id, struct tb_err *err)
+/* Runs a link statement (peek or consume) for (purpose, hash) at `now`; its
+ * first row's user id goes to *user_id. Returns the step's SQLite code, or -1
+ * when the statement could not be had (err set); *out is the statement. */
+static int link_first_step(struct store *st, enum stmt id, const char *purpose, const char *token_hash,
+                           int64_t now, sqlite3_stmt **out, int64_t *user_id, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_USER_TOKEN_PEEK, NULL, err);
+    sqlite3_stmt *s = *out = st_stmt(st, id, NULL, err);
     if (!s)
         return -1;
     st_bind_text(st, s, ":purpose", purpose);
@@ -250,6 +253,16 @@ int store_user_token_peek(struct store *st, const char *purpose, const char *tok
     int rc = st_step(st, s);
     if (rc == SQLITE_ROW)
         *user_id = sqlite3_column_int64(s, 0);
+    return rc;
+}
+
+int store_user_token_peek(struct store *st, const char *purpose, const char *token_hash,
+                          int64_t now, int64_t *user_id, struct tb_err *err)
+{
+    sqlite3_stmt *s;
+    int rc = link_first_step(st, STMT_USER_TOKEN_PEEK, purpose, token_hash, now, &s, user_id, err);
+    if (rc < 0)
+        return -1;
     sqlite3_reset(s);
     if (rc == SQLITE_DONE)
         return link_gone(err);
@@ -259,15 +272,10 @@ int store_user_token_peek(struct store *st, const char *purpose, const char *tok
 int store_user_token_consume(struct store *st, const char *purpose, const char *token_hash,
                              int64_t now, int64_t *user_id, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_USER_TOKEN_CONSUME, NULL, err);
-    if (!s)
+    sqlite3_stmt *s;
+    int rc = link_first_step(st, STMT_USER_TOKEN_CONSUME, purpose, token_hash, now, &s, user_id, err);
+    if (rc < 0)
         return -1;
-    st_bind_text(st, s, ":purpose", purpose);
-    st_bind_text(st, s, ":token_hash", token_hash);
-    st_bind_i64(st, s, ":now", now);
-    int rc = st_step(st, s);
-    if (rc == SQLITE_ROW)
-        *user_id = sqlite3_column_int64(s, 0);
     while (rc == SQLITE_ROW)
         rc = st_step(st, s);
     sqlite3_reset(s);
