@@ -73,6 +73,13 @@ struct route {
     const struct field_spec *body;  /* NULL: no body accepted */
     unsigned flags;
     long max_body;                  /* bytes; 0 = the configured default */
+    /* The contract (openapi.c builds /api/v1/openapi.json from these rows): */
+    const char *summary;            /* one line for the API reference */
+    const char *resource;           /* tag; "item" responses use its record schema */
+    const char *response;           /* success answers, space-separated "STATUS[:SHAPE]"; SHAPE:
+                                     * page (a page of records), item (the resource's record),
+                                     * another resource's name, object, or a media type */
+    const char *body_type;          /* ROUTE_RAW: the media type the body has */
 };
 
 extern const struct route routes[];
