@@ -146,7 +146,8 @@ static json_t *record_schema(const char *resource)
     json_object_set_new(props, "id", json_pack("{s:s, s:i}", "type", "integer", "minimum", 1));
     json_object_set_new(props, "version", json_pack("{s:s, s:i, s:s}", "type", "integer", "minimum", 1,
                                                     "description", "send it back as If-Match when changing the record"));
-    json_object_set_new(o, "required", json_pack("[s]", "id"));
+    if (fields) /* a record (code list entries are not) */
+        json_object_set_new(o, "required", json_pack("[s]", "id"));
     return o;
 }
 
@@ -235,6 +236,8 @@ static void add_errors(json_t *responses, const struct route *rt)
     int has_path = strchr(rt->pattern, '{') != NULL;
     int writes = strcmp(rt->method, "GET") != 0;
     json_object_set_new(responses, "400", error_response("the input is wrong (error.field names the field)"));
+    if (rt->roles == ROLES_PUBLIC && has_body)
+        json_object_set_new(responses, "401", error_response("wrong credentials or link"));
     if (rt->roles != ROLES_PUBLIC) {
         json_object_set_new(responses, "401", error_response("not signed in"));
         json_object_set_new(responses, "403", error_response("the role does not allow this (or CSRF token missing)"));
