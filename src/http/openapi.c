@@ -35,6 +35,8 @@ static json_t *object_schema(const struct field_spec *fields, int closed, int nu
             json_t *t = json_object_get(s, "type");
             if (json_is_string(t))
                 json_object_set_new(s, "type", json_pack("[s, s]", json_string_value(t), "null"));
+            if (json_object_get(s, "enum"))
+                json_array_append_new(json_object_get(s, "enum"), json_null());
         }
         json_object_set_new(props, f->name, s);
     }
@@ -261,28 +263,52 @@ static void add_errors(json_t *responses, const struct route *rt)
     json_object_set_new(responses, "503", error_response("busy or unavailable; retry"));
 }
 
-static json_t *success_response(const char *status, const char *shape, const struct route *rt)
+static const char xlsx_type[] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/* The schema of a file answer of this media type. */
+static json_t *file_schema(const char *type)
+{
+    return !strncmp(type, "text/", 5) ? json_pack("{s:s}", "type", "string")
+                                      : json_pack("{s:s, s:s}", "type", "string", "contentMediaType", type);
+}
+
+/* One JSON shape: object, page (of the resource's records), item or a
+ * resource's name (its record). */
+static json_t *json_shape(const char *shape, const struct route *rt)
 {
     char ref[160];
-    const char *desc = !strcmp(status, "201") ? "created" : !strcmp(status, "202") ? "accepted" : "OK";
-    if (!shape)
-        return json_pack("{s:s}", "description", !strcmp(status, "204") ? "done; no body" : desc);
-    if (strchr(shape, '/')) {
-        json_t *schema = !strncmp(shape, "text/", 5) ? json_pack("{s:s}", "type", "string")
-                                                     : json_pack("{s:s, s:s}", "type", "string", "contentMediaType", shape);
-        return json_pack("{s:s, s:{s:{s:o}}}", "description", desc, "content", shape, "schema", schema);
-    }
-    json_t *schema;
     if (!strcmp(shape, "object"))
-        schema = json_pack("{s:s}", "type", "object");
-    else if (!strcmp(shape, "page"))
-        schema = json_pack("{s:s, s:[s, s], s:{s:{s:s, s:{s:s}}, s:{s:[s, s], s:s}}}", "type", "object",
-                           "required", "items", "next_cursor", "properties", "items", "type", "array", "items",
-                           "$ref", shape_ref(shape, rt->resource, ref, sizeof ref), "next_cursor", "type",
-                           "string", "null", "description", "pass as ?cursor= for the next page; null on the last");
-    else
-        schema = json_pack("{s:s}", "$ref", shape_ref(shape, rt->resource, ref, sizeof ref));
-    return json_pack("{s:s, s:{s:{s:o}}}", "description", desc, "content", "application/json", "schema", schema);
+        return json_pack("{s:s}", "type", "object");
+    if (!strcmp(shape, "page"))
+        return json_pack("{s:s, s:[s, s], s:{s:{s:s, s:{s:s}}, s:{s:[s, s], s:s}}}", "type", "object",
+                         "required", "items", "next_cursor", "properties", "items", "type", "array", "items",
+                         "$ref", shape_ref(shape, rt->resource, ref, sizeof ref), "next_cursor", "type",
+                         "string", "null", "description", "pass as ?cursor= for the next page; null on the last");
+    return json_pack("{s:s}", "$ref", shape_ref(shape, rt->resource, ref, sizeof ref));
+}
+
+/* shapes: NULL (no body) or alternatives a|b: JSON shapes, media types, and
+ * "files" (the list as CSV or XLSX, ?format=csv|xlsx). */
+static json_t *success_response(const char *status, const char *shapes, const struct route *rt)
+{
+    const char *desc = !strcmp(status, "201") ? "created" : !strcmp(status, "202") ? "accepted" : "OK";
+    if (!shapes)
+        return json_pack("{s:s}", "description", !strcmp(status, "204") ? "done; no body" : desc);
+    json_t *content = json_object();
+    char buf[160];
+    snprintf(buf, sizeof buf, "%s", shapes);
+    char *save = NULL;
+    for (char *shape = strtok_r(buf, "|", &save); shape; shape = strtok_r(NULL, "|", &save)) {
+        if (!strcmp(shape, "files")) {
+            json_object_set_new(content, "text/csv", json_pack("{s:o}", "schema", file_schema("text/csv")));
+            json_object_set_new(content, xlsx_type, json_pack("{s:o}", "schema", file_schema(xlsx_type)));
+        } else if (strchr(shape, '/')) {
+            json_object_set_new(content, shape, json_pack("{s:o}", "schema", file_schema(shape)));
+        } else {
+            json_object_set_new(content, "application/json", json_pack("{s:o}", "schema", json_shape(shape, rt)));
+        }
+    }
+    return json_pack("{s:s, s:o}", "description", desc, "content", content);
 }
 
 static json_t *list_parameters(void)
@@ -324,6 +350,11 @@ static json_t *operation(const struct route *rt, json_t *path_params, json_t *sc
     int paged = rt->response && strstr(rt->response, ":page") != NULL;
     if (paged)
         json_array_extend(params, list_parameters());
+    if (rt->response && strstr(rt->response, "files"))
+        json_array_append_new(params, json_pack("{s:s, s:s, s:s, s:{s:s, s:[s, s, s]}}", "name", "format", "in",
+                                                "query", "description",
+                                                "csv or xlsx: the whole list as a file, with human headers",
+                                                "schema", "type", "string", "enum", "json", "csv", "xlsx"));
     if (json_array_size(params))
         json_object_set_new(op, "parameters", params);
     else
@@ -355,12 +386,15 @@ static json_t *operation(const struct route *rt, json_t *path_params, json_t *sc
         char *shape = strchr(tok, ':');
         if (shape)
             *shape++ = 0;
-        if (shape && strcmp(shape, "object") && strcmp(shape, "page") && !strchr(shape, '/')) {
-            const char *name = !strcmp(shape, "item") ? rt->resource : shape;
+        char alts[160];
+        snprintf(alts, sizeof alts, "%s", shape ? shape : "");
+        char *save2 = NULL;
+        for (char *a = strtok_r(alts, "|", &save2); a; a = strtok_r(NULL, "|", &save2)) {
+            if (!strcmp(a, "object") || !strcmp(a, "files") || strchr(a, '/'))
+                continue;
+            const char *name = !strcmp(a, "item") || !strcmp(a, "page") ? rt->resource : a;
             if (!json_object_get(schemas, name))
                 json_object_set_new(schemas, name, record_schema(name));
-        } else if (shape && !strcmp(shape, "page") && !json_object_get(schemas, rt->resource)) {
-            json_object_set_new(schemas, rt->resource, record_schema(rt->resource));
         }
         json_object_set_new(responses, tok, success_response(tok, shape, rt));
     }

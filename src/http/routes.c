@@ -54,7 +54,7 @@ const struct route routes[] = {
 
     /* people */
     {"GET", "/api/v1/users", h_user_list, STAFF, NULL, 0, 0,
-     "List users", "user", "200:page", NULL},
+     "List users", "user", "200:page|files", NULL},
     {"GET", "/api/v1/users/{id}", h_user_get, ANY, NULL, 0, 0,
      "Read a user", "user", "200:item", NULL},
     {"PATCH", "/api/v1/users/{id}", h_user_update, STAFF, user_update_fields, ROUTE_PARTIAL, 0,
@@ -78,13 +78,13 @@ const struct route routes[] = {
 
     /* audit */
     {"GET", "/api/v1/audit", h_audit_list, STAFF, NULL, 0, 0,
-     "Read the audit log", "audit", "200:page", NULL},
+     "Read the audit log", "audit", "200:page|files", NULL},
 
     /* the programme (issue: companies, graduates, positions, applications, cohorts, placements) */
     {"GET", "/api/v1/dashboard", h_dashboard, ANY, NULL, 0, 0,
      "Counts for the dashboard", "dashboard", "200:object", NULL},
     {"GET", "/api/v1/companies", h_company_list, STAFF | COMPANY | MENTOR, NULL, 0, 0,
-     "List companies", "company", "200:page", NULL},
+     "List companies", "company", "200:page|files", NULL},
     {"POST", "/api/v1/companies", h_company_create, STAFF, company_create_fields, 0, 0,
      "Create a company", "company", "201:item", NULL},
     {"GET", "/api/v1/companies/{id}", h_company_get, STAFF | COMPANY | MENTOR | TRAINEE, NULL, 0, 0,
@@ -95,7 +95,7 @@ const struct route routes[] = {
      "Delete a company", "company", "204", NULL},
 
     {"GET", "/api/v1/graduates", h_graduate_list, STAFF | COMPANY | MENTOR | TRAINEE, NULL, 0, 0,
-     "List graduates", "graduate", "200:page", NULL},
+     "List graduates", "graduate", "200:page|files", NULL},
     {"POST", "/api/v1/graduates", h_graduate_create, STAFF, graduate_create_fields, 0, 0,
      "Create a graduate", "graduate", "201:item", NULL},
     {"GET", "/api/v1/graduates/{id}", h_graduate_get, STAFF | COMPANY | MENTOR | TRAINEE, NULL, 0, 0,
@@ -120,7 +120,7 @@ const struct route routes[] = {
      "Import companies or graduates from CSV (dry run or commit)", "import", "200:object 201:object", "text/csv"},
 
     {"GET", "/api/v1/cohorts", h_cohort_list, STAFF | COMPANY | MENTOR | TRAINEE, NULL, 0, 0,
-     "List cohorts", "cohort", "200:page", NULL},
+     "List cohorts", "cohort", "200:page|files", NULL},
     {"POST", "/api/v1/cohorts", h_cohort_create, STAFF, cohort_create_fields, 0, 0,
      "Create a cohort", "cohort", "201:item", NULL},
     {"GET", "/api/v1/cohorts/{id}", h_cohort_get, STAFF | COMPANY | MENTOR | TRAINEE, NULL, 0, 0,
@@ -131,7 +131,7 @@ const struct route routes[] = {
      "Delete a cohort", "cohort", "204", NULL},
 
     {"GET", "/api/v1/positions", h_position_list, STAFF | COMPANY | MENTOR | TRAINEE, NULL, 0, 0,
-     "List positions", "position", "200:page", NULL},
+     "List positions", "position", "200:page|files", NULL},
     {"POST", "/api/v1/positions", h_position_create, STAFF | COMPANY, position_create_fields, 0, 0,
      "Create a position", "position", "201:item", NULL},
     {"GET", "/api/v1/positions/{id}", h_position_get, STAFF | COMPANY | MENTOR | TRAINEE, NULL, 0, 0,
@@ -144,7 +144,7 @@ const struct route routes[] = {
      "Change the status of a position", "position", "200:item", NULL},
 
     {"GET", "/api/v1/applications", h_application_list, STAFF | COMPANY | MENTOR | TRAINEE, NULL, 0, 0,
-     "List applications", "application", "200:page", NULL},
+     "List applications", "application", "200:page|files", NULL},
     {"POST", "/api/v1/applications", h_application_create, STAFF | TRAINEE, application_create_fields, 0, 0,
      "Create an application", "application", "201:item", NULL},
     {"GET", "/api/v1/applications/{id}", h_application_get, STAFF | COMPANY | MENTOR | TRAINEE, NULL, 0, 0,
@@ -157,7 +157,7 @@ const struct route routes[] = {
      "Move an application to another stage", "application", "200:item", NULL},
 
     {"GET", "/api/v1/placements", h_placement_list, STAFF | COMPANY | MENTOR | TRAINEE, NULL, 0, 0,
-     "List placements", "placement", "200:page", NULL},
+     "List placements", "placement", "200:page|files", NULL},
     {"POST", "/api/v1/placements", h_placement_create, STAFF, placement_create_fields, 0, 0,
      "Create a placement", "placement", "201:item", NULL},
     {"GET", "/api/v1/placements/{id}", h_placement_get, STAFF | COMPANY | MENTOR | TRAINEE, NULL, 0, 0,
@@ -177,13 +177,13 @@ const struct route routes[] = {
     {"PUT", "/api/v1/match-weights", h_match_weights_put, STAFF, match_weight_fields, 0, 0,
      "Set the operator's matching weights", "matching", "200:object", NULL},
     {"GET", "/api/v1/match-constraints", h_match_constraint_list, STAFF, NULL, 0, 0,
-     "List matching constraints (vetoes, locks)", "match_constraint", "200:page", NULL},
+     "List matching constraints (vetoes, locks)", "match_constraint", "200:page|files", NULL},
     {"POST", "/api/v1/match-constraints", h_match_constraint_create, STAFF, match_constraint_fields, 0, 0,
      "Add a matching constraint", "match_constraint", "201:item", NULL},
     {"DELETE", "/api/v1/match-constraints/{id}", h_match_constraint_delete, STAFF, NULL, 0, 0,
      "Remove a matching constraint", "match_constraint", "204", NULL},
     {"GET", "/api/v1/match-runs", h_match_run_list, STAFF, NULL, 0, 0,
-     "List match runs", "match_run", "200:page", NULL},
+     "List match runs", "match_run", "200:page|files", NULL},
     {"POST", "/api/v1/match-runs", h_match_run_create, STAFF, match_run_fields, 0, 0,
      "Run matching for a cohort", "match_run", "201:item", NULL},
     {"GET", "/api/v1/match-runs/{id}", h_match_run_get, STAFF, NULL, 0, 0,
@@ -197,7 +197,7 @@ const struct route routes[] = {
 
     /* the qualification (issue: Open Badges 3.0 credentials) */
     {"GET", "/api/v1/achievements", h_achievement_list, ANY, NULL, 0, 0,
-     "List achievements", "achievement", "200:page", NULL},
+     "List achievements", "achievement", "200:page|files", NULL},
     {"POST", "/api/v1/achievements", h_achievement_create, STAFF, achievement_create_fields, 0, 0,
      "Create an achievement", "achievement", "201:item", NULL},
     {"GET", "/api/v1/achievements/{id}", h_achievement_get, ANY, NULL, 0, 0,
@@ -207,7 +207,7 @@ const struct route routes[] = {
     {"DELETE", "/api/v1/achievements/{id}", h_achievement_delete, STAFF, NULL, 0, 0,
      "Delete an achievement", "achievement", "204", NULL},
     {"GET", "/api/v1/accreditations", h_accreditation_list, STAFF, NULL, 0, 0,
-     "List accreditations", "accreditation", "200:page", NULL},
+     "List accreditations", "accreditation", "200:page|files", NULL},
     {"POST", "/api/v1/accreditations", h_accreditation_create, ADMIN, accreditation_create_fields, 0, 0,
      "Accredit an operator as issuer", "accreditation", "201:item", NULL},
     {"DELETE", "/api/v1/accreditations/{id}", h_accreditation_delete, ADMIN, NULL, 0, 0,
@@ -217,7 +217,7 @@ const struct route routes[] = {
     {"POST", "/api/v1/issuer-keys/rotate", h_issuer_keys_rotate, STAFF, NULL, 0, 0,
      "Rotate the operator's signing key", "issuer_key", "200:object", NULL},
     {"GET", "/api/v1/credentials", h_credential_list, STAFF | COMPANY | MENTOR | TRAINEE, NULL, 0, 0,
-     "List credentials", "credential", "200:page", NULL},
+     "List credentials", "credential", "200:page|files", NULL},
     {"POST", "/api/v1/credentials", h_credential_issue, STAFF, credential_issue_fields, 0, 0,
      "Issue a credential (Open Badges 3.0)", "credential", "201:item", NULL},
     {"GET", "/api/v1/credentials/{id}", h_credential_get, STAFF | COMPANY | MENTOR | TRAINEE, NULL, 0, 0,
@@ -281,7 +281,7 @@ const struct route routes[] = {
     {"POST", "/api/v1/deliverable-versions/{id}/review-links", h_review_link_create, STAFF | TRAINEE, review_link_fields, 0, 0,
      "Mail an outside reviewer a review link", "training", "201:object", NULL},
     {"GET", "/api/v1/deliverable-files/{id}", h_deliverable_file_get, STAFF | COMPANY | MENTOR | TRAINEE, NULL, 0, 0,
-     "Download a deliverable file", "training", "200:application/octet-stream", NULL},
+     "Download a deliverable file", "training", "200:*/*", NULL},
     {"POST", "/api/v1/review-links/open", h_review_link_open, PUBLIC, review_link_open_fields, ROUTE_NO_CSRF, 0,
      "Open a review link (outside reviewer)", "training", "200:object", NULL},
     {"POST", "/api/v1/review-links/review", h_review_link_review, PUBLIC, review_link_review_fields, ROUTE_NO_CSRF, 0,
@@ -293,7 +293,7 @@ const struct route routes[] = {
     {"POST", "/api/v1/test-attempts/{id}/grade", h_attempt_grade, STAFF, attempt_grade_fields, 0, 0,
      "Grade a test attempt", "training", "200:object", NULL},
     {"GET", "/api/v1/cohorts/{id}/progress", h_cohort_progress, STAFF, NULL, 0, 0,
-     "A cohort's training progress", "training", "200:object", NULL},
+     "A cohort's training progress", "training", "200:object|files", NULL},
     {"GET", "/api/v1/training/counts", h_training_counts, STAFF | ROLE_BIT(ROLE_VIEWER), NULL, 0, 0,
      "Learning-plan modules by state", "training", "200:object", NULL},
 
@@ -312,7 +312,7 @@ const struct route routes[] = {
     {"GET", "/api/v1/export-plan-counts", h_export_plan_counts, ANY, NULL, 0, 0,
      "Export plans by status", "export_plan", "200:object", NULL},
     {"GET", "/api/v1/export-plans", h_export_plan_list, STAFF | COMPANY | TRAINEE | MENTOR, NULL, 0, 0,
-     "List export plans", "export_plan", "200:page", NULL},
+     "List export plans", "export_plan", "200:page|files", NULL},
     {"POST", "/api/v1/export-plans", h_export_plan_create, STAFF | TRAINEE, export_plan_create_fields, 0, 0,
      "Create an export plan", "export_plan", "201:item", NULL},
     {"GET", "/api/v1/export-plans/{id}", h_export_plan_get, STAFF | COMPANY | TRAINEE | MENTOR, NULL, 0, 0,

@@ -65,8 +65,9 @@ export function contractViolation(binary, method, path, res) {
     if (res.text.length) return `${route}: status ${res.status} declares no body, got ${got}: ${res.text.slice(0, 200)}`;
     return null;
   }
-  if (!declared.includes(got)) return `${route}: status ${res.status} answered ${got || 'no Content-Type'}, declared ${declared.join(', ')}`;
-  if (got !== 'application/json') return null;
+  const fits = (d) => d === got || d === '*/*' || (d.endsWith('/*') && got.startsWith(d.slice(0, -1)));
+  if (!declared.some(fits)) return `${route}: status ${res.status} answered ${got || 'no Content-Type'}, declared ${declared.join(', ')}`;
+  if (got !== 'application/json' || !declared.includes(got)) return null;
   const v = validator(c, hit.template, m, String(res.status), got);
   if (v(res.json)) return null;
   const e = v.errors[0];
