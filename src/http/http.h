@@ -89,6 +89,9 @@ extern const int routes_count;
 int respond_json(struct response *res, int status, json_t *body);   /* steals body; returns 0 */
 int respond_page(struct response *res, struct list_page *page);     /* {"items","next_cursor"} */
 int respond_no_content(struct response *res);
+/* 200 with static or arena bytes and their ETag; 304 when If-None-Match has it. */
+int respond_bytes(struct request *r, struct response *res, const void *data, size_t size, const char *type,
+                  const char *cache_control);
 
 /* Request helpers. */
 const char *req_query(struct request *r, const char *name);

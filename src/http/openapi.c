@@ -14,7 +14,7 @@
 #include "core/config.h"
 #include "http/handlers.h"
 #include "http/openapi.h"
-#include "http/static_files.h"
+#include "store/entity.h"
 
 #ifndef TB_VERSION
 #define TB_VERSION "0.1.0"
@@ -348,8 +348,16 @@ static json_t *operation(const struct route *rt, json_t *path_params, json_t *sc
     }
     json_t *params = json_deep_copy(path_params);
     int paged = rt->response && strstr(rt->response, ":page") != NULL;
-    if (paged)
+    if (paged) {
         json_array_extend(params, list_parameters());
+        /* the filters a programme resource's list documents (store/entity.h) */
+        for (int e = 0; e < ENT__MAX; e++)
+            if (!strcmp(entity_name((enum entity)e), rt->resource))
+                for (const char *const *f = entity_filters((enum entity)e); f && *f; f++)
+                    json_array_append_new(params, json_pack("{s:s, s:s, s:s, s:{s:s}}", "name", *f, "in", "query",
+                                                            "description", "list filter", "schema", "type",
+                                                            "string"));
+    }
     if (rt->response && strstr(rt->response, "files"))
         json_array_append_new(params, json_pack("{s:s, s:s, s:s, s:{s:s, s:[s, s, s]}}", "name", "format", "in",
                                                 "query", "description",
@@ -522,17 +530,5 @@ int h_openapi(struct request *r, struct response *res, struct tb_err *err)
     const char *doc = openapi_text();
     if (!doc)
         return TB_INTERNAL(err, "the API document could not be built");
-    res->status = 200;
-    res->raw = doc;
-    res->raw_len = strlen(doc);
-    res->content_type = "application/json";
-    res->cache_control = "public, max-age=3600";
-    res->etag = static_file_etag(r->arena, doc, res->raw_len);
-    const char *inm = req_header(r, "If-None-Match");
-    if (inm && res->etag && !strcmp(inm, res->etag)) {
-        res->status = 304;
-        res->raw = NULL;
-        res->raw_len = 0;
-    }
-    return 0;
+    return respond_bytes(r, res, doc, strlen(doc), "application/json", "public, max-age=3600");
 }
