@@ -238,13 +238,16 @@ static void add_errors(json_t *responses, const struct route *rt)
     int has_path = strchr(rt->pattern, '{') != NULL;
     int writes = strcmp(rt->method, "GET") != 0;
     json_object_set_new(responses, "400", error_response("the input is wrong (error.field names the field)"));
-    if (rt->roles == ROLES_PUBLIC && has_body)
-        json_object_set_new(responses, "401", error_response("wrong credentials or link"));
+    if (rt->roles == ROLES_PUBLIC && has_body) { /* sign-in and single-use link flows */
+        json_object_set_new(responses, "401", error_response("wrong credentials"));
+        json_object_set_new(responses, "403", error_response("the account is disabled"));
+        json_object_set_new(responses, "410", error_response("the link was used or has expired"));
+    }
     if (rt->roles != ROLES_PUBLIC) {
         json_object_set_new(responses, "401", error_response("not signed in"));
         json_object_set_new(responses, "403", error_response("the role does not allow this (or CSRF token missing)"));
     }
-    if (has_path || rt->roles != ROLES_PUBLIC)
+    if (has_path || has_body || rt->roles != ROLES_PUBLIC)
         json_object_set_new(responses, "404", error_response("no such record (in the caller's scope)"));
     if (writes || has_path)
         json_object_set_new(responses, "409", error_response("the record's state does not allow this"));

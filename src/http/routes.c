@@ -251,7 +251,7 @@ const struct route routes[] = {
     {"GET", "/api/v1/curriculum-versions/{id}", h_curriculum_version_get, ANY, NULL, 0, 0,
      "Read a curriculum version", "curriculum", "200:object", NULL},
     {"PATCH", "/api/v1/curriculum-versions/{id}", h_curriculum_version_update, STAFF, NULL, ROUTE_RAW, 1L << 20,
-     "Change a draft curriculum version", "curriculum", "200:object", "application/json"},
+     "Change a curriculum version (a frozen one becomes a new draft: 201)", "curriculum", "200:object 201:object", "application/json"},
     {"GET", "/api/v1/curriculum-versions/{id}/diff", h_curriculum_version_diff, ANY, NULL, 0, 0,
      "Compare two curriculum versions", "curriculum", "200:object", NULL},
 
