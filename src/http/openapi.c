@@ -352,7 +352,9 @@ static json_t *operation(const struct route *rt, json_t *path_params, json_t *sc
     json_t *params = json_deep_copy(path_params);
     int paged = rt->response && strstr(rt->response, ":page") != NULL;
     if (paged) {
-        json_array_extend(params, list_parameters());
+        json_t *list = list_parameters();
+        json_array_extend(params, list);
+        json_decref(list);
         /* the filters a programme resource's list documents (store/entity.h) */
         for (int e = 0; e < ENT__MAX; e++)
             if (!strcmp(entity_name((enum entity)e), rt->resource))
