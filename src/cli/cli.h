@@ -75,4 +75,7 @@ struct arena *cli_arena_new(const char *cmd, size_t cap_bytes);
 /* Seconds on the monotonic clock, for the timings commands print. */
 double cli_now(void);
 
+/* tradebridge openapi (cli_routes.c): the OpenAPI document of the HTTP API */
+int cli_openapi_main(int argc, char **argv);
+
 #endif

@@ -121,6 +121,7 @@ HANDLER(h_import);
 
 /* h_system.c */
 HANDLER(h_healthz);
+HANDLER(h_openapi);
 HANDLER(h_metrics);
 
 /* h_codes.c */

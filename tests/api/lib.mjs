@@ -3,13 +3,14 @@
 // sink that records what the server mails, and a small HTTP client that keeps
 // a session cookie and the CSRF token per signed-in user.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import net from 'node:net';
 import http from 'node:http';
 import assert from 'node:assert/strict';
+import { contractViolation } from './contract.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -273,7 +274,15 @@ export async function request(base, method, path, body, { headers = {}, signal }
   const text = await res.text();
   let json = null;
   if ((res.headers.get('content-type') || '').startsWith('application/json') && text) json = JSON.parse(text);
-  return { status: res.status, headers: res.headers, json, text };
+  const out = { status: res.status, headers: res.headers, json, text };
+  // TB_API_CONTRACT=off skips the check; =log:FILE appends violations to FILE instead of failing.
+  const mode = process.env.TB_API_CONTRACT || '';
+  if (mode !== 'off') {
+    const broken = contractViolation(BINARY, method, path, out);
+    if (broken && mode.startsWith('log:')) appendFileSync(mode.slice(4), `${broken}\n`);
+    else if (broken) throw new assert.AssertionError({ message: `API contract (openapi.json): ${broken}` });
+  }
+  return out;
 }
 
 /** A client bound to a base URL with optional session cookie, CSRF token or bearer token. */
