@@ -188,6 +188,14 @@ const struct route routes[] = {
     {"GET", "/api/v1/export-plans/{id}/progress", h_export_plan_progress, STAFF | COMPANY | TRAINEE | MENTOR, NULL, 0, 0},
     {"GET", "/api/v1/export-plans/{id}/plan.pdf", h_export_plan_pdf, STAFF | COMPANY | TRAINEE | MENTOR, NULL, 0, 0},
     {"GET", "/api/v1/export-plans/{id}/plan.xlsx", h_export_plan_xlsx, STAFF | COMPANY | TRAINEE | MENTOR, NULL, 0, 0},
+
+    /* notifications, deadlines and the person's settings (issue 17) */
+    {"GET", "/api/v1/me/todo", h_me_todo, ANY, NULL, 0, 0},
+    {"GET", "/api/v1/me/settings", h_me_settings_get, ANY, NULL, 0, 0},
+    {"PATCH", "/api/v1/me/settings", h_me_settings_update, ANY, me_settings_fields, ROUTE_PARTIAL, 0},
+    {"POST", "/api/v1/me/calendar", h_me_calendar_create, ANY, NULL, 0, 0},
+    {"DELETE", "/api/v1/me/calendar", h_me_calendar_revoke, ANY, NULL, 0, 0},
+    {"GET", "/api/v1/calendar/{token}.ics", h_calendar_feed, PUBLIC, NULL, 0, 0},
 };
 
 const int routes_count = (int)(sizeof routes / sizeof routes[0]);
