@@ -184,7 +184,7 @@ static void *run(void *arg)
             last_purge = now;
         }
         /* To-do mail (issue 17): new items at once, digests once a day. */
-        if (now - last_todo >= TODO_MAIL_INTERVAL) {
+        if (mcfg->todo_mail_interval > 0 && now - last_todo >= mcfg->todo_mail_interval) {
             int queued = 0;
             todo_mail_pass(st, mcfg->public_url, now, &queued, &err);
             last_todo = now;

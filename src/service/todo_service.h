@@ -24,7 +24,6 @@ int todo_list(struct store *st, const struct tb_actor *a, const char *lang, cons
  * digest get the whole list once a day from TODO_DIGEST_HOUR (UTC). A
  * person's first pass only records what is open then. *queued: mails queued. */
 #define TODO_DIGEST_HOUR 7
-#define TODO_MAIL_INTERVAL 60   /* seconds between passes of the server's mail thread */
 int todo_mail_pass(struct store *st, const char *public_url, time_t now, int *queued, struct tb_err *err);
 
 /* The actor's dated items as an iCalendar (RFC 5545) document, all-day

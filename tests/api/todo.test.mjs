@@ -1,0 +1,171 @@
+// todo.test.mjs - issue 17: each person's to-do list (agreements to sign,
+// positions to approve, deliverables, offers), the mail about it per their
+// setting (at once, daily digest, never; in their language), and the
+// calendar feed of its deadlines at a secret address that can be replaced
+// or turned off. The server's own to-do pass is off (--todo-mail-interval 0):
+// `tradebridge todo mail` runs the passes, so what each one queues is known.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, login, request, runCli, assertError, USERS } from './lib.mjs';
+
+let srv, coord, company, trainee, mentor, comp, grad, cohort;
+let seq = 0;
+const uniq = (p) => `${p} ${process.pid}-${++seq}`;
+
+function ok(r, status, what) {
+  assert.equal(r.status, status, `${what}: ${r.status} ${r.text}`);
+  return r.json;
+}
+
+/** Invites a person with a role, accepts with a password, signs in. */
+async function invite(email, name, role, subject) {
+  const body = { email, name, role, ...(subject ? { subject_type: subject[0], subject_id: subject[1] } : {}) };
+  ok(await coord.post('/api/v1/invitations', body), 201, `invite ${email}`);
+  const mail = await srv.smtp.waitForMail((m) => m.to.includes(email) && /accept-invitation\?token=/.test(m.data));
+  const token = mail.data.match(/accept-invitation\?token=([A-Za-z0-9_-]+)/)[1];
+  const password = `Pw-${role}-${process.pid}-Todo-2026!`;
+  ok(await request(srv.base, 'POST', '/api/v1/auth/accept-invitation', { token, password }), 200, 'accept');
+  return login(srv.base, email, password);
+}
+
+/** One pass of the to-do mailer; returns how many mails it queued. */
+function pass(now) {
+  const args = ['todo', 'mail', '--db', srv.db, '--public-url', 'http://test.local'];
+  if (now) args.push('--now', now);
+  const r = runCli(args);
+  assert.equal(r.status, 0, r.stderr);
+  return Number(r.stdout.match(/todo: (\d+) mails? queued/)[1]);
+}
+
+const todo = async (c) => ok(await c.get('/api/v1/me/todo'), 200, 'to-do list').items;
+
+before(async () => {
+  srv = await startServer({ smtp: true, args: ['--todo-mail-interval', '0', '--password-cost', 'min'] });
+  coord = await login(srv.base, USERS.coordinator.email);
+  comp = ok(await coord.post('/api/v1/companies', { legal_name: uniq('Todo Export AB'), country: 'SE' }), 201, 'company');
+  grad = ok(await coord.post('/api/v1/graduates', { name: uniq('Tilda Todo'), email: 'tilda.todo@example.org' }), 201, 'graduate');
+  cohort = ok(await coord.post('/api/v1/cohorts', { name: uniq('Todo cohort'), start_date: '2027-01-01', end_date: '2027-12-31' }), 201, 'cohort');
+  company = await invite('sme.todo@example.org', 'Sune SME', 'company', ['company', comp.id]);
+  trainee = await invite('tilda.todo@example.org', 'Tilda Todo', 'trainee', ['graduate', grad.id]);
+  mentor = await invite('mentor.todo@example.org', 'Maja Mentor', 'mentor');
+  // Everyone's first look: what is open now is recorded, not mailed.
+  pass();
+});
+after(async () => { if (srv) await srv.stop(); });
+
+let placement;
+
+test('an agreement waits on each party until they accept it; its start date is the deadline', async () => {
+  placement = ok(await coord.post('/api/v1/placements', {
+    graduate_id: grad.id, company_id: comp.id, cohort_id: cohort.id, mentor_user_id: mentor.me.user.id,
+    start_date: '2027-02-01', end_date: '2027-07-31', objectives: 'Two distributors in Japan',
+  }), 201, 'placement');
+  const key = `agreement:${placement.id}`;
+  for (const [who, c] of [['coordinator', coord], ['company', company], ['trainee', trainee]]) {
+    const it = (await todo(c)).find((x) => x.key === key);
+    assert.ok(it, `${who} has the agreement to sign`);
+    assert.equal(it.kind, 'agreement');
+    assert.equal(it.due, '2027-02-01');
+    assert.equal(it.href, `#/placements/${placement.id}`);
+    assert.equal(it.overdue, false);
+    assert.match(it.text, /^Agreement to sign: Tilda Todo .* at Todo Export AB/);
+  }
+  assert.ok(!(await todo(mentor)).some((x) => x.key === key), 'the mentor is no party');
+  const hash = ok(await coord.get(`/api/v1/placements/${placement.id}`), 200).agreement.terms_hash;
+  ok(await coord.post(`/api/v1/placements/${placement.id}/accept`, { terms_hash: hash }), 200, 'operator accepts');
+  assert.ok(!(await todo(coord)).some((x) => x.key === key), 'accepted: off the coordinator\'s list');
+  assert.ok((await todo(company)).some((x) => x.key === key), 'still on the company\'s');
+});
+
+test('a submitted position waits for the coordinator\'s approval, and the list is per operator', async () => {
+  const p = ok(await company.post('/api/v1/positions', { company_id: comp.id, title: uniq('Todo position') }), 201, 'position');
+  ok(await company.post(`/api/v1/positions/${p.id}/status`, { status: 'submitted' }), 200, 'submit');
+  const it = (await todo(coord)).find((x) => x.key === `position:${p.id}`);
+  assert.ok(it, 'the coordinator has it');
+  assert.equal(it.href, `#/positions/${p.id}`);
+  assert.ok(!(await todo(company)).some((x) => x.kind === 'position'), 'not the company\'s to approve');
+  const si = await login(srv.base, USERS.coordinatorSi.email);
+  assert.ok(!(await todo(si)).some((x) => x.key === `position:${p.id}`), 'another operator\'s coordinator does not see it');
+  ok(await coord.post(`/api/v1/positions/${p.id}/status`, { status: 'approved' }), 200, 'approve');
+  assert.ok(!(await todo(coord)).some((x) => x.key === `position:${p.id}`), 'approved: done');
+});
+
+test('settings: language and to-do mail are the person\'s own, checked, and audited', async () => {
+  const s = ok(await trainee.get('/api/v1/me/settings'), 200, 'defaults');
+  assert.deepEqual({ locale: s.locale, todo_mail: s.todo_mail, calendar: s.calendar }, { locale: null, todo_mail: 'immediately', calendar: false });
+  assertError(await trainee.patch('/api/v1/me/settings', { todo_mail: 'hourly' }), 400, 'validation_failed', { field: 'todo_mail' });
+  assertError(await trainee.patch('/api/v1/me/settings', { locale: 'de' }), 400, 'validation_failed', { field: 'locale' });
+  const u = ok(await company.patch('/api/v1/me/settings', { todo_mail: 'never' }), 200, 'never');
+  assert.equal(u.todo_mail, 'never');
+  assert.equal(u.locale, null, 'the language is left alone');
+  ok(await coord.patch('/api/v1/me/settings', { todo_mail: 'daily', locale: 'sv' }), 200, 'daily, Swedish');
+  assert.equal(ok(await coord.get('/api/v1/me/settings'), 200).locale, 'sv');
+  const audit = ok(await coord.get(`/api/v1/audit?entity=settings&limit=200`), 200, 'audit');
+  assert.ok(audit.items.some((a) => a.entity_id === coord.me.user.id && /"todo_mail"/.test(JSON.stringify(a.changes))), JSON.stringify(audit.items.slice(0, 3)));
+  // The to-do list's words follow the language: the setting, or ?lang=.
+  const sv = (await todo(coord)).find((x) => x.kind === 'agreement' || x.kind === 'position');
+  if (sv) assert.match(sv.text, /Avtal att skriva under|Tjänst som väntar på godkännande/);
+  const en = ok(await coord.get('/api/v1/me/todo?lang=en'), 200).items.find((x) => x.kind === 'agreement' || x.kind === 'position');
+  if (en) assert.match(en.text, /Agreement to sign|Position awaiting approval/);
+});
+
+test('mail: new items at once to those who want it, never to those who chose never, a Swedish daily digest once a day', async () => {
+  const p2 = ok(await coord.post('/api/v1/placements', {
+    graduate_id: grad.id, company_id: comp.id, cohort_id: cohort.id, start_date: '2027-03-01', end_date: '2027-08-31',
+  }), 201, 'second placement');
+  // trainee: immediately (default); company: never; coordinator: daily (a digest only from 07:00 UTC)
+  assert.equal(pass('2030-01-01T05:00:00Z'), 1, 'one mail: the trainee\'s');
+  // Both agreements are new to her (the first one since her first look): one mail lists them.
+  const m = await srv.smtp.waitForMail((x) => x.to.includes('tilda.todo@example.org') && /Agreement to sign/.test(x.data));
+  assert.match(m.data, /Subject: 2 new things to do in TradeBridge/);
+  assert.match(m.data, new RegExp(`http://test\\.local/#/placements/${p2.id}`));
+  assert.match(m.data, /due 1 March 2027/);
+  assert.match(m.data, /http:\/\/test\.local\/#\/account/, 'says where to change it');
+  assert.equal(pass('2030-01-01T05:30:00Z'), 0, 'each item is mailed once');
+
+  assert.equal(pass('2030-01-01T08:00:00Z'), 1, 'the coordinator\'s digest');
+  const d = await srv.smtp.waitForMail((x) => x.to.includes(USERS.coordinator.email) && /Din att g/.test(x.data));
+  assert.match(d.data, /Subject: =\?UTF-8\?B\?/, 'a Swedish subject, encoded');
+  assert.match(d.data, /Hej /);
+  assert.match(d.data, /Avtal att skriva under: Tilda Todo/);
+  assert.match(d.data, /senast 1 mars 2027/);
+  assert.equal(pass('2030-01-01T20:00:00Z'), 0, 'one digest a day');
+  assert.equal(pass('2030-01-02T07:10:00Z'), 1, 'and the next day again');
+  assert.ok(!srv.smtp.messages.some((x) => x.to.includes('sme.todo@example.org') && /Agreement to sign|Avtal/.test(x.data)),
+    'the company chose never');
+});
+
+test('calendar feed: a secret address per person with their deadlines as all-day events; replaced or turned off, the old one is gone', async () => {
+  assertError(await request(srv.base, 'GET', `/api/v1/calendar/${'0'.repeat(40)}.ics`), 404, 'not_found');
+  const c1 = ok(await trainee.post('/api/v1/me/calendar'), 201, 'new address');
+  assert.match(c1.url, /^http:\/\/test\.local\/api\/v1\/calendar\/[0-9a-f]{40}\.ics$/);
+  assert.equal(ok(await trainee.get('/api/v1/me/settings'), 200).calendar, true);
+  const path = new URL(c1.url).pathname;
+  const r = await request(srv.base, 'GET', path);
+  assert.equal(r.status, 200, r.text);
+  assert.match(r.headers.get('content-type'), /^text\/calendar/);
+  assert.equal(r.headers.get('cache-control'), 'private, no-store');
+  const ics = r.text;
+  assert.ok(ics.startsWith('BEGIN:VCALENDAR\r\n') && ics.trimEnd().endsWith('END:VCALENDAR'), ics);
+  assert.ok(!/[^\r]\n/.test(ics), 'every line ends with CRLF');
+  for (const line of ics.split('\r\n')) assert.ok(Buffer.byteLength(line) <= 75, `folded at 75 octets: ${line}`);
+  const unfolded = ics.replace(/\r\n[ \t]/g, '');
+  assert.match(unfolded, new RegExp(`UID:agreement:${placement.id}-\\d+@tradebridge`));
+  assert.match(unfolded, /DTSTART;VALUE=DATE:20270201\r\nDTEND;VALUE=DATE:20270202/);
+  assert.match(unfolded, /SUMMARY:Agreement to sign: Tilda Todo .* at Todo Export AB/);
+  assert.match(unfolded, new RegExp(`URL:http://test\\.local/#/placements/${placement.id}`));
+
+  // Swedish, with characters that RFC 5545 escapes (comma, semicolon) in a name.
+  ok(await trainee.patch('/api/v1/me/settings', { locale: 'sv' }), 200, 'sv');
+  ok(await coord.patch(`/api/v1/companies/${comp.id}`, { legal_name: uniq('Åkesson; Bygg, Export och Handel i Norrland med ett långt namn AB'), version: comp.version }), 200, 'rename');
+  const sv = (await request(srv.base, 'GET', path)).text.replace(/\r\n[ \t]/g, '');
+  assert.match(sv, /SUMMARY:Avtal att skriva under: Tilda Todo .* på Åkesson\\; Bygg\\, Export/, sv);
+
+  const c2 = ok(await trainee.post('/api/v1/me/calendar'), 201, 'replaced');
+  assert.notEqual(c2.url, c1.url);
+  assertError(await request(srv.base, 'GET', path), 404, 'not_found');
+  assert.equal((await request(srv.base, 'GET', new URL(c2.url).pathname)).status, 200);
+  assert.equal((await trainee.del('/api/v1/me/calendar')).status, 204);
+  assertError(await request(srv.base, 'GET', new URL(c2.url).pathname), 404, 'not_found');
+  assert.equal(ok(await trainee.get('/api/v1/me/settings'), 200).calendar, false);
+});
