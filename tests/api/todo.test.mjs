@@ -6,6 +6,9 @@
 // `tradebridge todo mail` runs the passes, so what each one queues is known.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startServer, login, request, runCli, assertError, USERS } from './lib.mjs';
 
 let srv, coord, company, trainee, mentor, comp, grad, cohort;
@@ -168,4 +171,24 @@ test('calendar feed: a secret address per person with their deadlines as all-day
   assert.equal((await trainee.del('/api/v1/me/calendar')).status, 204);
   assertError(await request(srv.base, 'GET', new URL(c2.url).pathname), 404, 'not_found');
   assert.equal(ok(await trainee.get('/api/v1/me/settings'), 200).calendar, false);
+});
+
+test('the PDF certificate is in the reader\'s language (their setting, or ?lang=)', async () => {
+  const list = ok(await coord.get('/api/v1/credentials?limit=5'), 200, 'credentials').items;
+  assert.ok(list.length, 'the demo issued credentials');
+  const text = async (q) => {
+    const r = await fetch(`${srv.base}/api/v1/credentials/${list[0].id}/certificate.pdf${q}`, { headers: { Cookie: `tb_session=${coord.cookie}` } });
+    assert.equal(r.status, 200);
+    const file = join(srv.dir, `cert${q ? '-en' : ''}.pdf`);
+    writeFileSync(file, Buffer.from(await r.arrayBuffer()));
+    return execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+  };
+  assert.equal(ok(await coord.get('/api/v1/me/settings'), 200).locale, 'sv', 'set above');
+  const sv = await text('');
+  for (const words of ['INTYG', 'Härmed intygas att', 'har tilldelats', 'Europeiska referensramen för kvalifikationer, nivå 6',
+    'Utfärdat av', 'Detta intyg är en kopia av ett digitalt signerat Open Badges', 'Intygets id:'])
+    assert.ok(sv.includes(words), `${words} in:\n${sv}`);
+  assert.ok(!sv.includes('This certifies that'));
+  const en = await text('?lang=en');
+  assert.ok(en.includes('CERTIFICATE') && en.includes('This certifies that') && en.includes('Issued by'), en);
 });
