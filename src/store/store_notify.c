@@ -96,13 +96,13 @@ int store_settings_digest_claim(struct store *st, const struct tb_actor *a, cons
     return step_changed(st, s, claimed, err);
 }
 
-const char *store_locale_of(struct store *st, int64_t user_id)
+static const char *locale_of(struct store *st, enum stmt id, const char *param, int64_t v)
 {
     struct tb_err err;
-    sqlite3_stmt *s = user_id > 0 ? st_stmt(st, STMT_USETTINGS_LOCALE_OF, NULL, &err) : NULL;
+    sqlite3_stmt *s = v > 0 ? st_stmt(st, id, NULL, &err) : NULL;
     if (!s)
         return "en";
-    st_bind_i64(st, s, ":user_id", user_id);
+    st_bind_i64(st, s, param, v);
     const char *lang = "en";
     if (st_step(st, s) == SQLITE_ROW) {
         const unsigned char *v = sqlite3_column_text(s, 0);
@@ -111,6 +111,16 @@ const char *store_locale_of(struct store *st, int64_t user_id)
     }
     sqlite3_reset(s);
     return lang;
+}
+
+const char *store_locale_of(struct store *st, int64_t user_id)
+{
+    return locale_of(st, STMT_USETTINGS_LOCALE_OF, ":user_id", user_id);
+}
+
+const char *store_locale_of_graduate(struct store *st, int64_t graduate_id)
+{
+    return locale_of(st, STMT_USETTINGS_LOCALE_OF_GRADUATE, ":graduate_id", graduate_id);
 }
 
 int store_calendar_owner(struct store *st, const char *token_hash, int64_t *user_id, struct tb_err *err)

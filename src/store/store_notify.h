@@ -28,6 +28,8 @@ int store_settings_digest_claim(struct store *st, const struct tb_actor *a, cons
                                 struct tb_err *err);
 /* The language a person reads mail in: "en" or "sv" (English when not chosen). */
 const char *store_locale_of(struct store *st, int64_t user_id);
+/* The same for the trainee of a graduate record (English without an account). */
+const char *store_locale_of_graduate(struct store *st, int64_t graduate_id);
 /* The person behind a calendar feed's secret (active accounts only); 404 otherwise. */
 int store_calendar_owner(struct store *st, const char *token_hash, int64_t *user_id, struct tb_err *err);
 

@@ -192,3 +192,13 @@ test('the PDF certificate is in the reader\'s language (their setting, or ?lang=
   const en = await text('?lang=en');
   assert.ok(en.includes('CERTIFICATE') && en.includes('This certifies that') && en.includes('Issued by'), en);
 });
+
+test('mail to a person with an account is in their language: a password reset in Swedish', async () => {
+  assert.equal(ok(await trainee.get('/api/v1/me/settings'), 200).locale, 'sv', 'set above');
+  assert.equal((await request(srv.base, 'POST', '/api/v1/auth/password-reset', { email: 'tilda.todo@example.org' })).status, 202);
+  const m = await srv.smtp.waitForMail((x) => x.to.includes('tilda.todo@example.org') && /reset-password\?token=/.test(x.data));
+  assert.match(m.data, /Subject: =\?UTF-8\?B\?/);
+  assert.match(m.data, /Hej Tilda Todo,/);
+  assert.match(m.data, /Välj ett nytt lösenord här \(länken fungerar en gång, i en timme\):/);
+  assert.match(m.data, /Om du inte väntade dig det här meddelandet/);
+});
