@@ -80,6 +80,22 @@ test('an agreement waits on each party until they accept it; its start date is t
   assert.ok((await todo(company)).some((x) => x.key === key), 'still on the company\'s');
 });
 
+test('a submitted deliverable waits for the placement\'s mentor, who is mailed at once by the submission itself', async () => {
+  // a demo mentor with a deliverable waiting for review
+  const row = execFileSync('sqlite3', [srv.db, '.timeout 10000', `SELECT u.email || '|' || m.id || '|' || v.id FROM plan_modules m
+    JOIN placements p ON p.id = m.placement_id JOIN users u ON u.id = p.mentor_user_id
+    JOIN deliverable_versions v ON v.plan_module_id = m.id AND v.status = 'submitted'
+    WHERE m.state = 'submitted' ORDER BY m.id LIMIT 1`], { encoding: 'utf8' }).trim();
+  assert.ok(row, 'the demo has a deliverable waiting for review');
+  const [email, moduleId, versionId] = row.split('|');
+  const m = await login(srv.base, email);
+  const it = (await todo(m)).find((x) => x.key === `review:${versionId}`);
+  assert.ok(it, `${email} has review:${versionId}`);
+  assert.equal(it.href, `#/plan-modules/${moduleId}`);
+  assert.match(it.text, /^Deliverable to review: /);
+  assert.ok(!(await todo(coord)).some((x) => x.key === `review:${versionId}`), 'not the coordinators\' when there is a mentor');
+});
+
 test('a submitted position waits for the coordinator\'s approval, and the list is per operator', async () => {
   const p = ok(await company.post('/api/v1/positions', { company_id: comp.id, title: uniq('Todo position') }), 201, 'position');
   ok(await company.post(`/api/v1/positions/${p.id}/status`, { status: 'submitted' }), 200, 'submit');
