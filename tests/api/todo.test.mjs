@@ -80,7 +80,7 @@ test('an agreement waits on each party until they accept it; its start date is t
   assert.ok((await todo(company)).some((x) => x.key === key), 'still on the company\'s');
 });
 
-test('a submitted deliverable waits for the placement\'s mentor, who is mailed at once by the submission itself', async () => {
+test('a submitted deliverable waits for the placement\'s mentor, not for the coordinators', async () => {
   // a demo mentor with a deliverable waiting for review
   const row = execFileSync('sqlite3', [srv.db, '.timeout 10000', `SELECT u.email || '|' || m.id || '|' || v.id FROM plan_modules m
     JOIN placements p ON p.id = m.placement_id JOIN users u ON u.id = p.mentor_user_id
