@@ -218,3 +218,21 @@ test('mail to a person with an account is in their language: a password reset in
   assert.match(m.data, /Välj ett nytt lösenord här \(länken fungerar en gång, i en timme\):/);
   assert.match(m.data, /Om du inte väntade dig det här meddelandet/);
 });
+
+test('a due-date reminder (tradebridge training remind) is in the trainee\'s language', async () => {
+  const sql = (q) => execFileSync('sqlite3', [srv.db, '.timeout 10000', q], { encoding: 'utf8' }).trim();
+  // a demo trainee with an account and a module due, who reads Swedish
+  const user = sql(`SELECT g.user_id FROM plan_modules m JOIN placements p ON p.id = m.placement_id
+    JOIN graduates g ON g.id = p.graduate_id WHERE g.user_id IS NOT NULL AND m.selected = 1 AND p.status = 'signed'
+    AND m.state IN ('planned', 'changes_requested') AND m.due_date <= date('now', '+60 days') AND g.erased_at IS NULL
+    AND (m.reminded_at IS NULL OR m.reminded_at < date('now')) ORDER BY m.due_date LIMIT 1`);
+  assert.ok(user, 'the demo has a trainee with a module due');
+  sql(`INSERT INTO user_settings (user_id, locale, updated_at) VALUES (${user}, 'sv', 'now')
+    ON CONFLICT (user_id) DO UPDATE SET locale = 'sv'`);
+  const r = runCli(['training', 'remind', '--days', '60', '--db', srv.db, '--public-url', 'http://test.local']);
+  assert.equal(r.status, 0, r.stderr);
+  const mail = sql(`SELECT subject || '|' || body FROM outbox WHERE to_addr = (SELECT email FROM graduates WHERE user_id = ${user})
+    AND subject LIKE 'Senast %' ORDER BY id DESC LIMIT 1`);
+  assert.match(mail, /^Senast \d{4}-\d{2}-\d{2}: .*\|Hej .*leverabeln för modulen/s, mail);
+  assert.ok(sql(`SELECT count(*) FROM outbox WHERE subject LIKE 'Due %'`) > 0, 'the others still in English');
+});
