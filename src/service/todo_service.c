@@ -405,8 +405,9 @@ int todo_settings_get(struct store *st, const struct tb_actor *a, json_t **out, 
 static int audit(struct store *st, const struct tb_actor *a, json_t *changes, struct tb_err *err)
 {
     int rc = !changes ? TB_INTERNAL(err, "out of memory")
-             : a->tenant_id > 0 ? store_audit_add(st, a, a->tenant_id, "update", "settings", a->user_id, changes, err)
-                                : 0;
+             : a->tenant_id > 0 && json_object_size(changes)
+                 ? store_audit_add(st, a, a->tenant_id, "update", "settings", a->user_id, changes, err)
+                 : 0;
     json_decref(changes);
     return rc;
 }
