@@ -11,6 +11,8 @@ want_build=(meson ninja-build pkg-config gcc clang libmicrohttpd-dev libjansson-
 want_test=(python3 python3-scipy python3-openpyxl python3-statsmodels python3-pandas chromium curl nginx openssl
   poppler-utils)
 want_bench=(wrk nginx)
+# issue 17: the to-do calendar feed (RFC 5545) is written with libical.
+want_build+=(libical-dev)
 
 # scripts/fuzz.sh only: clang with its libFuzzer runtime (the corpus replay tests need neither).
 want_fuzz=(clang libclang-rt-14-dev)

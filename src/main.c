@@ -38,6 +38,7 @@ static const struct cli_subcommand subcommands[] = {
     {"trade", cli_trade_main, "import trade statistics (CEPII BACI) and rank export markets"},
     {"fx", cli_fx_main, "import ECB euro reference rates (export plans convert with them)"},
     {"openapi", cli_openapi_main, "print the OpenAPI 3.1 document of the HTTP API"},
+    {"todo", cli_todo_main, "queue the to-do mail (new items, daily digests) in the outbox"},
     {"version", version_main, "print the version"},
 };
 

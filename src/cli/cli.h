@@ -39,6 +39,7 @@ void cli_print_man(FILE *f, const struct cli_subcommand *cmds, size_t n, const c
 int cli_routes_main(int argc, char **argv);
 int cli_trade_main(int argc, char **argv);
 int cli_fx_main(int argc, char **argv);
+int cli_todo_main(int argc, char **argv);   /* issue 17: to-do mail */
 /* The ECB rates shipped in data/fx (compiled in) into the database. */
 struct store;
 struct tb_err;

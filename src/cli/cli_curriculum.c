@@ -12,7 +12,9 @@
 #include "cli/training_cli.h"
 #include "core/auth.h"
 #include "core/embedded.h"
+#include "core/msg.h"
 #include "http/training.h"
+#include "store/store_notify.h"
 #include "store/store_training.h"
 
 extern const struct embedded_file curriculum_files[];
@@ -215,20 +217,30 @@ int cli_training_main(int argc, char **argv)
         if (rc < 0)
             break;
         const char *state = json_string_value(json_object_get(m, "state"));
-        char subject[300], *body = NULL;
-        snprintf(subject, sizeof subject, "Due %s: %s", json_string_value(json_object_get(m, "due_date")),
-                 json_string_value(json_object_get(m, "title")));
-        if (asprintf(&body, "Hello %s,\n\nthe deliverable of the module \"%s\" is due on %s%s. Open it here:\n"
-                            "%s/#/plan-modules/%lld\n\n-- TradeBridge\n",
-                     json_string_value(json_object_get(m, "trainee")), json_string_value(json_object_get(m, "title")),
-                     json_string_value(json_object_get(m, "due_date")),
-                     !strcmp(state, "changes_requested") ? " (your mentor asked for changes)" : "", url,
-                     (long long)json_integer_value(json_object_get(m, "id"))) < 0) {
+        /* In the trainee's language (the account's setting; issue 17). */
+        const char *lang = store_locale_of_graduate(st, json_integer_value(json_object_get(m, "graduate_id")));
+        char link[600], *subject, *body = NULL;
+        snprintf(link, sizeof link, "%s/#/plan-modules/%lld", url, (long long)json_integer_value(json_object_get(m, "id")));
+        const char *const vars[] = {"name", json_string_value(json_object_get(m, "trainee")),
+                                    "title", json_string_value(json_object_get(m, "title")),
+                                    "date", json_string_value(json_object_get(m, "due_date")), "url", link, NULL};
+        struct abuf sb, bb;
+        abuf_init_heap(&sb, 4096);
+        abuf_init_heap(&bb, 1u << 16);
+        msg_append(&sb, lang, "mail.remind.subject", vars);
+        msg_append(&bb, lang, !strcmp(state, "changes_requested") ? "mail.remind.changes" : "mail.remind.body", vars);
+        abuf_printf(&bb, "\n\n%s\n", msg_text(lang, "mail.signature"));
+        subject = abuf_take(&sb);
+        body = abuf_take(&bb);
+        if (!subject || !body) {
+            free(subject);
+            free(body);
             rc = tb_error(&err, TB_E_INTERNAL_ERROR, "", "out of memory");
             break;
         }
         rc = store_outbox_add(st, &sys, json_integer_value(json_object_get(m, "org_id")),
                               json_string_value(json_object_get(m, "email")), subject, body, &err);
+        free(subject);
         free(body);
         if (rc == 0)
             rc = store_reminder_sent(st, &sys, json_integer_value(json_object_get(m, "id")), &err);

@@ -19,6 +19,7 @@
 #include "core/fields.h"
 #include "http/handlers.h"
 #include "service/issuing_service.h"
+#include "store/store_notify.h"
 
 static const struct field_spec alignment_fields[] = {
     {.name = "name", .type = FT_STRING, .required = 1, .min = 1, .max = 200},
@@ -386,6 +387,9 @@ int h_credential_certificate(struct request *r, struct response *res, struct tb_
     if (!strncmp(uuid, "urn:uuid:", 9))
         uuid += 9;
     cert.verify_url = arena_printf(r->arena, "%s/verify?id=%s", r->cfg->public_url, uuid);
+    /* In ?lang=en|sv, else in the language on the reader's account (issue 17). */
+    const char *lang = req_query(r, "lang");
+    cert.lang = lang && (!strcmp(lang, "en") || !strcmp(lang, "sv")) ? lang : store_locale_of(r->store, r->actor.user_id);
     unsigned char *pdf;
     size_t len;
     if (!cert.verify_url) {

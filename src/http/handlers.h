@@ -184,4 +184,13 @@ extern const struct field_spec attempt_submit_fields[], attempt_grade_fields[];
 HANDLER(h_cohort_progress);
 HANDLER(h_training_counts);
 
+/* h_todo.c (issue 17): to-do list, settings, calendar feed */
+HANDLER(h_me_todo);
+HANDLER(h_me_settings_get);
+HANDLER(h_me_settings_update);
+HANDLER(h_me_calendar_create);
+HANDLER(h_me_calendar_revoke);
+HANDLER(h_calendar_feed);
+extern const struct field_spec me_settings_fields[];
+
 #endif

@@ -450,6 +450,7 @@ static const struct {
     {"code", "Code lists (countries, currencies, languages, NACE, HS, ISCED-F, EQF)"},
     {"trade", "Export market ranking and exchange rates"},
     {"export_plan", "Export plans, their versions and actual figures"},
+    {"todo", "Your to-do list, notification settings and calendar feed"},
 };
 
 static const char *tag_description(const char *tag)

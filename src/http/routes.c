@@ -335,6 +335,20 @@ const struct route routes[] = {
      "The export plan as PDF", "export_plan", "200:application/pdf", NULL},
     {"GET", "/api/v1/export-plans/{id}/plan.xlsx", h_export_plan_xlsx, STAFF | COMPANY | TRAINEE | MENTOR, NULL, 0, 0,
      "The export plan as a spreadsheet", "export_plan", "200:application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", NULL},
+
+    /* notifications, deadlines and the person's settings (issue 17) */
+    {"GET", "/api/v1/me/todo", h_me_todo, ANY, NULL, 0, 0,
+     "Your to-do list with deadlines", "todo", "200:object", NULL},
+    {"GET", "/api/v1/me/settings", h_me_settings_get, ANY, NULL, 0, 0,
+     "Your notification and language settings", "todo", "200:object", NULL},
+    {"PATCH", "/api/v1/me/settings", h_me_settings_update, ANY, me_settings_fields, ROUTE_PARTIAL, 0,
+     "Change your notification and language settings", "todo", "200:object", NULL},
+    {"POST", "/api/v1/me/calendar", h_me_calendar_create, ANY, NULL, 0, 0,
+     "Create or replace your secret calendar feed address", "todo", "201:object", NULL},
+    {"DELETE", "/api/v1/me/calendar", h_me_calendar_revoke, ANY, NULL, 0, 0,
+     "Turn your calendar feed off", "todo", "204", NULL},
+    {"GET", "/api/v1/calendar/{token}.ics", h_calendar_feed, PUBLIC, NULL, 0, 0,
+     "Your deadlines as an iCalendar feed (secret address)", "todo", "200:text/calendar", NULL},
 };
 
 const int routes_count = (int)(sizeof routes / sizeof routes[0]);

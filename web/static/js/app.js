@@ -17,6 +17,7 @@ import * as help from './pages/help.js';
 import * as training from './pages/training.js';
 import * as markets from './pages/markets.js';
 import * as plans from './pages/plans.js';
+import * as todo from './pages/todo.js';
 
 const RES = 'companies|graduates|cohorts|positions|applications|placements';
 // Who may open which page (the API decides what they see; a page a role may not use is not drawn).
@@ -39,8 +40,9 @@ const routes = [
   ['reset-password', auth.resetPassword, { public: true }],
   ['accept-invitation', auth.acceptInvitation, { public: true }],
   ['help', help.render, { public: true }],
-  ['', home.render],
-  ['account', account.render],
+  ['', todo.withTodo(home.render)],
+  ['account', todo.withSettings(account.render)],
+  ['todo', todo.render],
   ['board', board.render, { roles: STAFF }],
   ['import', importer.render, { roles: STAFF }],
   ['admin/orgs', admin.orgList, { roles: ADMIN }],
@@ -186,6 +188,7 @@ function navItems() {
   const role = mainRole();
   const items = [['#/', 'nav.home']];
   const staff = isStaff();
+  items.push(['#/todo', 'nav.todo', staff || hasRole('trainee') ? MORE : false]);   // issue 17: my to-do list (on every home page too)
   if (staff) {
     items.push(['#/companies', 'nav.companies'], ['#/graduates', 'nav.graduates'], ['#/cohorts', 'nav.cohorts'],
       ['#/positions', 'nav.positions'], ['#/board', 'nav.pipeline'], ['#/applications', 'nav.applications'],
@@ -260,6 +263,7 @@ async function signOut() {
 export async function afterLogin(me, next) {
   setSession(me);
   await loadCurrencies();
+  await todo.applyAccountLocale();
   go(next || '#/');
 }
 
@@ -285,6 +289,7 @@ async function boot() {
   try {
     setSession(await get('/me', { quiet401: true }));
     await loadCurrencies();
+    await todo.applyAccountLocale();
   } catch { setSession(null); }
   window.addEventListener('hashchange', () => { clearMessagesOnNav(); route(); });
   route();
@@ -295,7 +300,7 @@ function langSwitcher() {
   const sel = h('select', { id: 'lang-select', class: 'lang-select' },
     LANGS.map((c) => h('option', { value: c, lang: c }, t(`lang.${c}`))));
   sel.value = lang;
-  sel.addEventListener('change', () => setLang(sel.value));
+  sel.addEventListener('change', async () => { await todo.saveLocale(sel.value); setLang(sel.value); });
   $('.topbar-inner').append(h('div', { class: 'lang-switch' },
     h('label', { for: 'lang-select', class: 'lang-label' }, t('lang.label')), sel));
 }
