@@ -129,6 +129,9 @@ extern const struct field_spec trade_weight_fields[];
 HANDLER(h_trade_rank);
 HANDLER(h_trade_weights_get);
 HANDLER(h_trade_weights_put);
+HANDLER(h_trade_tariffs_list);
+HANDLER(h_trade_tariff_set);
+HANDLER(h_trade_tariff_delete);
 extern const struct field_spec export_plan_create_fields[], export_plan_update_fields[],
     export_plan_actuals_fields[];
 HANDLER(h_export_plan_list);

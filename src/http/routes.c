@@ -3,6 +3,7 @@
  * declared body. A new resource is one h_*.c file plus its rows here.
  * Roles are a set (ROLE_BIT mask): roles are kinds of people, not ranks.
  */
+#include "core/trade/tariff.h"
 #include "http/handlers.h"
 
 #define STAFF ROLES_STAFF
@@ -174,6 +175,9 @@ const struct route routes[] = {
     {"GET", "/api/v1/trade/rank", h_trade_rank, ANY, NULL, 0, 0},
     {"GET", "/api/v1/trade/weights", h_trade_weights_get, STAFF, NULL, 0, 0},
     {"PUT", "/api/v1/trade/weights", h_trade_weights_put, STAFF, trade_weight_fields, 0, 0},
+    {"GET", "/api/v1/trade/tariffs", h_trade_tariffs_list, STAFF | COMPANY | TRAINEE | MENTOR, NULL, 0, 0},
+    {"POST", "/api/v1/trade/tariffs", h_trade_tariff_set, STAFF | COMPANY, trade_tariff_fields, 0, 0},
+    {"DELETE", "/api/v1/trade/tariffs/{id}", h_trade_tariff_delete, STAFF | COMPANY, NULL, 0, 0},
     {"GET", "/api/v1/fx", h_fx, ANY, NULL, 0, 0},
     {"GET", "/api/v1/export-plan-counts", h_export_plan_counts, ANY, NULL, 0, 0},
     {"GET", "/api/v1/export-plans", h_export_plan_list, STAFF | COMPANY | TRAINEE | MENTOR, NULL, 0, 0},
