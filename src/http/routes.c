@@ -184,6 +184,8 @@ const struct route routes[] = {
     {"POST", "/api/v1/export-plans", h_export_plan_create, STAFF | TRAINEE, export_plan_create_fields, 0, 0},
     {"GET", "/api/v1/export-plans/{id}", h_export_plan_get, STAFF | COMPANY | TRAINEE | MENTOR, NULL, 0, 0},
     {"PUT", "/api/v1/export-plans/{id}", h_export_plan_update, STAFF | TRAINEE, export_plan_update_fields, 0, 0},
+    {"POST", "/api/v1/export-plans/{id}/submit", h_export_plan_submit, STAFF | TRAINEE, export_plan_submit_fields, 0, 0},
+    {"POST", "/api/v1/export-plans/{id}/ranking-refresh", h_export_plan_ranking_refresh, STAFF | TRAINEE, export_plan_refresh_fields, 0, 0},
     {"POST", "/api/v1/export-plans/{id}/actuals", h_export_plan_actuals, STAFF | COMPANY | TRAINEE, export_plan_actuals_fields, 0, 0},
     {"POST", "/api/v1/export-plans/{id}/actuals.csv", h_export_plan_actuals_csv, STAFF | COMPANY | TRAINEE, NULL, ROUTE_RAW, 1L << 20},
     {"GET", "/api/v1/export-plans/{id}/versions", h_export_plan_versions, STAFF | COMPANY | TRAINEE | MENTOR, NULL, 0, 0},
