@@ -110,7 +110,8 @@ struct qctx {
     const struct trade_country **qc;  /* nq */
     uint16_t **ymap;                  /* per year: country index -> query index */
     int home;                         /* query index */
-    double *acc;                      /* nq*nq scratch: flows of the product set */
+    double *acc;                      /* nq*nq scratch: flows of the product set, zero between uses */
+    uint32_t *touched;                /* the cells of acc a product set filled (each once) */
     double *ease, *dist, *gdp, *gdppc;
     uint8_t *estimated;               /* ease from the distance fallback */
     int *taxed;                       /* query indices of markets with a tariff entered */
@@ -326,8 +327,9 @@ static int ease_fallback(struct qctx *c, struct tb_err *err)
 }
 
 /* ---- rows for one product set ------------------------------------------ */
-/* vectors after the nq x nq block of acc: first, last, uv_v, uv_q, my, base, adj, dem */
-#define ACC_VECTORS 8
+/* vectors after the nq x nq block of acc: first, last, uv_v, uv_q, my, base, adj, dem,
+ * and per market the sum, the sum of squares and the number of its suppliers' flows */
+#define ACC_VECTORS 11
 
 static void bounds(const struct trade_year *yr, struct trade_range r, long *plo, long *phi)
 {
@@ -352,9 +354,13 @@ static int product_rows(struct qctx *c, const struct trade_range *ranges, int n_
     const struct trade_query *q = c->q;
     int nq = c->nq, ny = q->n_years;
     double *acc = c->acc;
-    memset(acc, 0, (size_t)nq * nq * sizeof *acc);
     double *first = acc + (size_t)nq * nq, *lastv = first + nq, *uv_v = lastv + nq,
-           *uv_q = uv_v + nq, *my = uv_q + nq, *base = my + nq, *adj = base + nq, *dem = adj + nq;
+           *uv_q = uv_v + nq, *my = uv_q + nq, *base = my + nq, *adj = base + nq, *dem = adj + nq,
+           *msum = dem + nq, *msq = msum + nq, *nsup = msq + nq;
+    /* Only the cells flows touch are visited and cleared again (a product
+     * has a few thousand flows; the matrix has nq^2 = 57,000 cells). */
+    uint32_t *touched = c->touched;
+    size_t nt = 0;
     memset(first, 0, ACC_VECTORS * (size_t)nq * sizeof *first);
     if (c->n_taxed) {
         memset(c->applied, 0, (size_t)nq * sizeof *c->applied);
@@ -381,7 +387,10 @@ static int product_rows(struct qctx *c, const struct trade_range *ranges, int n_
             for (uint64_t f = yr->flow_off[plo]; f < yr->flow_off[phi]; f++) {
                 int i = map[yr->flow_exp[f]], j = map[yr->flow_imp[f]];
                 double v = (double)yr->flow_v[f];
-                acc[(size_t)i * nq + j] += v;
+                size_t cell = (size_t)i * nq + j;
+                if (acc[cell] == 0 && v > 0)
+                    touched[nt++] = (uint32_t)cell;
+                acc[cell] += v;
                 my[j] += v;
                 if (i == c->home)
                     xy += v;
@@ -409,20 +418,19 @@ static int product_rows(struct qctx *c, const struct trade_range *ranges, int n_
     *world_out = world / ny;
     *supply_out = supply;
     int span = q->years[ny - 1]->year - q->years[0]->year;
+    for (size_t t = 0; t < nt; t++) {
+        size_t j = touched[t] % (size_t)nq;
+        double v = acc[touched[t]];
+        msum[j] += v;
+        msq[j] += v * v;
+        nsup[j] += 1;
+    }
     int n = 0;
     for (int j = 0; j < nq; j++) {
         if (j == c->home || !c->qc[j]->rankable)
             continue;
-        double M = 0, ss = 0;
-        int sup = 0;
-        for (int i = 0; i < nq; i++) {
-            double v = acc[(size_t)i * nq + j];
-            if (v > 0) {
-                M += v;
-                ss += v * v;
-                sup++;
-            }
-        }
+        double M = msum[j], ss = msq[j];
+        int sup = (int)nsup[j];
         if (!(M > 0))
             continue;
         struct trade_market *m = &out[n++];
@@ -456,6 +464,8 @@ static int product_rows(struct qctx *c, const struct trade_range *ranges, int n_
             if (!strcmp(tc->iso3, hubs[h]))
                 m->reexport_hub = 1;
     }
+    for (size_t t = 0; t < nt; t++)
+        acc[touched[t]] = 0;
     *n_out = n;
     return 0;
 }
@@ -501,27 +511,37 @@ static void explain(struct trade_market *m, double p_size, double p_dist, double
     size_t cap = sizeof m->explanation, len = 0;
 #define ADD(...) \
     len += (size_t)snprintf(s + len, len < cap ? cap - len : 0, __VA_ARGS__)
+    /* literal pieces are copied, not formatted: this runs for every market of every ranking */
+#define ADDS(lit) \
+    do { \
+        size_t l_ = strlen(lit); \
+        if (len + l_ < cap) \
+            memcpy(s + len, lit, l_ + 1); \
+        len += l_; \
+    } while (0)
     const char *size = p_size >= 0.75 ? "large" : p_size <= 0.25 ? "small" : "medium";
     const char *growth = isnan(m->import_cagr) ? ""
                          : m->import_cagr >= 0.05 ? " and growing"
                          : m->import_cagr < -0.02 ? " but shrinking" : " and steady";
-    ADD("%s%s demand", size, growth);
+    ADDS(size);
+    ADDS(growth);
+    ADDS(" demand");
     if (m->home_exports > 0)
         ADD(", you already hold %.1f%%", m->home_share * 100);
     else
-        ADD(", you do not sell there yet");
+        ADDS(", you do not sell there yet");
     if (m->untapped > 0 && p_untapped >= 0.75)
-        ADD(", much untapped potential");
+        ADDS(", much untapped potential");
     else if (m->potential > 0 && m->untapped == 0)
-        ADD(", you already sell above the potential");
+        ADDS(", you already sell above the potential");
     if (!isnan(p_dist))
-        ADD("%s", p_dist <= 0.25 ? ", far away" : p_dist >= 0.75 ? ", close" : "");
+        ADDS(p_dist <= 0.25 ? ", far away" : p_dist >= 0.75 ? ", close" : "");
     if (m->hhi >= 0.25)
-        ADD(", few suppliers dominate");
+        ADDS(", few suppliers dominate");
     if (m->ease_estimated)
-        ADD(", ease of trade estimated from distance");
+        ADDS(", ease of trade estimated from distance");
     if (m->reexport_hub)
-        ADD(", re-export hub (imports overstate local demand)");
+        ADDS(", re-export hub (imports overstate local demand)");
     if (m->tariff) {
         const struct trade_tariff *t = m->tariff;
         double change = (m->tariff_factor - 1) * 100;
@@ -529,10 +549,11 @@ static void explain(struct trade_market *m, double p_size, double p_dist, double
         if (m->n_tariffed > 1)
             ADD(" with %d more", m->n_tariffed - 1);
         if (fabs(change) < 0.5)
-            ADD(", no more than other suppliers pay");
+            ADDS(", no more than other suppliers pay");
         else
             ADD(" %s the potential by %.0f%%", change < 0 ? "lowers" : "raises", fabs(change));
     }
+#undef ADDS
 #undef ADD
 }
 
@@ -615,6 +636,10 @@ int trade_rank(const struct trade_query *q, struct arena *a, struct trade_result
     if (tariff_markets(&c, err) < 0)
         return -1;
     c.acc = arena_alloc(a, ((size_t)nq * nq + ACC_VECTORS * (size_t)nq) * sizeof *c.acc);
+    c.touched = arena_alloc(a, ((size_t)nq * nq + 1) * sizeof *c.touched);
+    if (!c.acc || !c.touched)
+        return TB_INTERNAL(err, "out of memory");
+    memset(c.acc, 0, (size_t)nq * nq * sizeof *c.acc);
     /* the HS6 codes, when one row per product is asked for */
     uint32_t *codes = NULL;
     int n_codes = 1;
