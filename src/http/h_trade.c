@@ -17,6 +17,7 @@
 #include "http/entity_http.h"
 #include "http/handlers.h"
 #include "http/trade_rank.h"
+#include "store/entity.h"
 #include "store/market.h"
 #include "store/trade_files.h"
 
@@ -196,8 +197,17 @@ int h_trade_rank(struct request *r, struct response *res, struct tb_err *err)
         return TB_INVALID(err, "tariffs", "tariffs: entered (the default) or none");
     o.per_product = pp && !strcmp(pp, "1");
     o.no_tariffs = tf && !strcmp(tf, "none");
-    json_t *body;
-    if (tariff_company(r, &o.company_id, err) < 0 || http_trade_rank(r, &in, &o, &body, err) < 0)
+    json_t *body, *company = NULL;
+    if (tariff_company(r, &o.company_id, err) < 0)
+        return -1;
+    if (!in.home && o.company_id) {   /* the home country defaults to the company's */
+        if (store_entity_get(r->store, &r->actor, ENT_COMPANY, o.company_id, &company, err) < 0)
+            return err->status == 404 ? TB_INVALID(err, "company_id", "company_id: no such company") : -1;
+        const char *cc = json_string_value(json_object_get(company, "country"));
+        in.home = cc ? arena_strdup(r->arena, cc) : NULL;
+        json_decref(company);
+    }
+    if (http_trade_rank(r, &in, &o, &body, err) < 0)
         return -1;
     return respond_json(res, 200, body);
 }

@@ -81,6 +81,15 @@ test('a company tariff replaces the operator one for that company only; setting 
   assertError(await trainee.post('/api/v1/trade/tariffs', { market: 'US', product: '03', rate_pct: 1, source: 'x', as_of: '2026-01-01' }), 403, 'forbidden');
 });
 
+test('the home country defaults to the company\'s', async () => {
+  const r = await company.get('/api/v1/trade/rank?product=030617&limit=3');
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.home, 'SWE');
+  const c = await coord.get(`/api/v1/trade/rank?product=030617&limit=3&company_id=${companyId}`);
+  assert.equal(c.json.home, 'SWE');
+  assertError(await coord.get('/api/v1/trade/rank?product=030617'), 400, 'validation_failed', { field: 'home' });
+});
+
 test('bad input names the field', async () => {
   const ok = { market: 'US', product: '0306', rate_pct: 10, source: 'S', as_of: '2026-01-01' };
   assertError(await coord.post('/api/v1/trade/tariffs', { ...ok, market: 'XX' }), 400, 'validation_failed', { field: 'market' });
