@@ -145,7 +145,9 @@ static json_t *doc_of(const json_t *body, const json_t *actuals)
     return doc;
 }
 
-static int plan_reply(struct request *r, struct response *res, int status, json_t *plan)
+/* The plan's doc with what is computed on reading: prices at the rule,
+ * totals, and whether newer trade data came in since each ranking snapshot. */
+static void decorate(struct request *r, json_t *plan)
 {
     json_t *doc = json_object_get(plan, "doc");
     if (doc) {
@@ -153,6 +155,11 @@ static int plan_reply(struct request *r, struct response *res, int status, json_
         plan_snapshot_freshness(r, d);
         json_object_set_new(plan, "doc", d);
     }
+}
+
+static int plan_reply(struct request *r, struct response *res, int status, json_t *plan)
+{
+    decorate(r, plan);
     return entity_reply(r, res, status, plan);
 }
 
@@ -516,7 +523,7 @@ int h_export_plan_pdf(struct request *r, struct response *res, struct tb_err *er
     json_t *plan, *p = NULL;
     if (store_export_plan_get(r->store, &r->actor, r->ids[0], &plan, err) < 0)
         return -1;
-    json_object_set_new(plan, "doc", plan_decorate(json_object_get(plan, "doc")));
+    decorate(r, plan);
     unsigned char *pdf = NULL;
     size_t len = 0;
     int rc = progress_of(r, plan, &p, err);
@@ -532,7 +539,7 @@ int h_export_plan_xlsx(struct request *r, struct response *res, struct tb_err *e
     json_t *plan, *p = NULL;
     if (store_export_plan_get(r->store, &r->actor, r->ids[0], &plan, err) < 0)
         return -1;
-    json_object_set_new(plan, "doc", plan_decorate(json_object_get(plan, "doc")));
+    decorate(r, plan);
     void *data = NULL;
     size_t len = 0;
     int rc = progress_of(r, plan, &p, err);
@@ -632,7 +639,7 @@ int h_export_plan_submit(struct request *r, struct response *res, struct tb_err 
     if (rc == 0)
         rc = module_fits(r, plan, m, err);
     if (rc == 0) {
-        json_object_set_new(plan, "doc", plan_decorate(json_object_get(plan, "doc")));
+        decorate(r, plan);
         rc = progress_of(r, plan, &p, err);
     }
     if (rc == 0)
