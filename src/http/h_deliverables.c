@@ -94,26 +94,29 @@ static int notify(struct request *r, int64_t org_id, const struct notice_to *to,
     return notice(r, org_id, to, subject, text, err);
 }
 
-int h_deliverable_submit(struct request *r, struct response *res, struct tb_err *err)
+int training_deliverable_submit(struct request *r, int64_t module_id, const char *body, const json_t *links,
+                                const struct deliverable_file *file, int64_t *vid, struct tb_err *err)
 {
-    json_t *links = json_object_get(r->body, "links"), *m;
+    json_t *m;
     json_t *empty = json_array();
-    int64_t vid;
     if (store_begin(r->store, err) < 0) {
         json_decref(empty);
         return -1;
     }
-    int rc = store_deliverable_submit(r->store, &r->actor, r->ids[0],
-                                      json_string_value(json_object_get(r->body, "body")), links ? links : empty, &vid, err);
+    int rc = store_deliverable_submit(r->store, &r->actor, module_id, body, links ? links : empty, vid, err);
     json_decref(empty);
+    int64_t fid;
+    if (rc == 0 && file)
+        rc = store_deliverable_file_add(r->store, &r->actor, *vid, file->name, file->mime, file->data, file->len, &fid,
+                                        err);
     if (rc == 0)
-        rc = store_plan_module_get(r->store, &r->actor, r->ids[0], &m, err);
+        rc = store_plan_module_get(r->store, &r->actor, module_id, &m, err);
     if (rc == 0) {
         struct notice_to mentor = {.user_id = json_integer_value(json_object_get(m, "mentor_user_id"))};
         const char *const vars[] = {"title", json_string_value(json_object_get(m, "title")),
                                     "trainee", json_string_value(json_object_get(m, "graduate_name")),
                                     "url", arena_printf(r->arena, "%s/#/plan-modules/%lld", r->cfg->public_url,
-                                                        (long long)r->ids[0]), NULL};
+                                                        (long long)module_id), NULL};
         rc = notify(r, json_integer_value(json_object_get(m, "org_id")), &mentor, store_locale_of(r->store, mentor.user_id),
                     "mail.review", vars, err);
         json_decref(m);
@@ -123,8 +126,16 @@ int h_deliverable_submit(struct request *r, struct response *res, struct tb_err 
         return -1;
     }
     http_mail_wake();
+    return 0;
+}
+
+int h_deliverable_submit(struct request *r, struct response *res, struct tb_err *err)
+{
+    int64_t vid;
     json_t *v;
-    if (store_deliverable_version_get(r->store, &r->actor, vid, &v, err) < 0)
+    if (training_deliverable_submit(r, r->ids[0], json_string_value(json_object_get(r->body, "body")),
+                                    json_object_get(r->body, "links"), NULL, &vid, err) < 0 ||
+        store_deliverable_version_get(r->store, &r->actor, vid, &v, err) < 0)
         return -1;
     res->location = arena_printf(r->arena, "/api/v1/deliverable-versions/%lld", (long long)vid);
     return respond_json(res, 201, v);

@@ -3,6 +3,7 @@
  * declared body. A new resource is one h_*.c file plus its rows here.
  * Roles are a set (ROLE_BIT mask): roles are kinds of people, not ranks.
  */
+#include "core/trade/tariff.h"
 #include "http/handlers.h"
 
 #define STAFF ROLES_STAFF
@@ -307,6 +308,12 @@ const struct route routes[] = {
      "The operator's market-ranking weights", "trade", "200:object", NULL},
     {"PUT", "/api/v1/trade/weights", h_trade_weights_put, STAFF, trade_weight_fields, 0, 0,
      "Set the operator's market-ranking weights", "trade", "200:object", NULL},
+    {"GET", "/api/v1/trade/tariffs", h_trade_tariffs_list, STAFF | COMPANY | TRAINEE | MENTOR, NULL, 0, 0,
+     "Tariffs entered for markets (operator and company)", "trade", "200:object", NULL},
+    {"POST", "/api/v1/trade/tariffs", h_trade_tariff_set, STAFF | COMPANY, trade_tariff_fields, 0, 0,
+     "Enter a tariff for a market and HS code", "trade", "201:object", NULL},
+    {"DELETE", "/api/v1/trade/tariffs/{id}", h_trade_tariff_delete, STAFF | COMPANY, NULL, 0, 0,
+     "Delete an entered tariff", "trade", "204", NULL},
     {"GET", "/api/v1/fx", h_fx, ANY, NULL, 0, 0,
      "Convert money between currencies", "trade", "200:object", NULL},
     {"GET", "/api/v1/export-plan-counts", h_export_plan_counts, ANY, NULL, 0, 0,
@@ -319,6 +326,10 @@ const struct route routes[] = {
      "Read an export plan", "export_plan", "200:item", NULL},
     {"PUT", "/api/v1/export-plans/{id}", h_export_plan_update, STAFF | TRAINEE, export_plan_update_fields, 0, 0,
      "Save a new version of an export plan", "export_plan", "200:item", NULL},
+    {"POST", "/api/v1/export-plans/{id}/submit", h_export_plan_submit, STAFF | TRAINEE, export_plan_submit_fields, 0, 0,
+     "Submit the plan as the market module's deliverable", "export_plan", "201:object", NULL},
+    {"POST", "/api/v1/export-plans/{id}/ranking-refresh", h_export_plan_ranking_refresh, STAFF | TRAINEE, export_plan_refresh_fields, 0, 0,
+     "Re-rank the plan's markets on the current trade data", "export_plan", "200:item", NULL},
     {"POST", "/api/v1/export-plans/{id}/actuals", h_export_plan_actuals, STAFF | COMPANY | TRAINEE, export_plan_actuals_fields, 0, 0,
      "Record actual export figures", "export_plan", "200:item", NULL},
     {"POST", "/api/v1/export-plans/{id}/actuals.csv", h_export_plan_actuals_csv, STAFF | COMPANY | TRAINEE, NULL, ROUTE_RAW, 1L << 20,

@@ -151,6 +151,8 @@ before(async () => {
     'public/credentials': plain(uuidOf(firstOf(credentials, OPS.se)), uuidOf(firstOf(credentials, OPS.si))),
     issuers: plain(OPS.se, OPS.si),
     status: plain(OPS.se, OPS.si),
+    tariffs: plain(...await Promise.all([actors.se.coordinator, coordSi].map(async (c) => (await c.post('/api/v1/trade/tariffs',
+      { market: 'US', product: '0306', rate_pct: 5, source: 'matrix probe', as_of: '2026-01-01' })).json.id))),
   };
   // Training (issue 12): a curriculum of each operator's own; from the demo's
   // learning plans a module, a deliverable version and a test attempt; a file

@@ -91,9 +91,13 @@ static void markets(struct doc *d, const json_t *doc)
             text(d, buf, "Sans 9", 2);
         }
         const json_t *r = json_object_get(m, "ranking");
-        if (r) {
-            snprintf(buf, sizeof buf, "Ranking: %s%s%s", s(r, "rank_explanation"), *s(r, "explanation") ? "; " : "",
-                     s(r, "explanation"));
+        if (r && *s(r, "unavailable")) {
+            snprintf(buf, sizeof buf, "Ranking: none (%s)", s(r, "unavailable"));
+            text(d, buf, "Sans Italic 9", 2);
+        } else if (r) {
+            snprintf(buf, sizeof buf, "Ranking%s%s%s: %s%s%s", *s(r, "taken_on") ? " of " : "", s(r, "taken_on"),
+                     json_is_true(json_object_get(r, "data_changed")) ? ", trade data changed since" : "",
+                     s(r, "rank_explanation"), *s(r, "explanation") ? "; " : "", s(r, "explanation"));
             text(d, buf, "Sans Italic 9", 2);
         }
         snprintf(buf, sizeof buf, "Rationale: %s", s(m, "rationale"));
