@@ -24,7 +24,9 @@ cur.execute("INSERT INTO cohorts (org_id, name, start_date, end_date, curriculum
             "VALUES (?, 'Bench cohort', '2026-01-01', '2026-12-31', 'ITM@1', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')", (org,))
 cohort = cur.lastrowid
 company = cur.execute("SELECT id FROM companies WHERE org_id = ? LIMIT 1", (org,)).fetchone()[0]
-cv = cur.execute("SELECT id FROM curriculum_versions LIMIT 1").fetchone()[0]
+cv, content = cur.execute("SELECT id, content FROM curriculum_versions LIMIT 1").fetchone()
+# Each module carries its deliverable adapted to the company, as a real plan does (JSON text).
+deliverables = [json.dumps(m['deliverable']) for m in json.loads(content)['modules']]
 gcols = [r[1] for r in cur.execute("PRAGMA table_info(graduates)") if r[1] != 'id']
 template = cur.execute("SELECT id FROM graduates WHERE org_id = ? LIMIT 1", (org,)).fetchone()[0]
 rng = random.Random(7)
@@ -45,8 +47,9 @@ for t in range(args.trainees):
         s = rng.choice(states)
         cur.execute("INSERT INTO plan_modules (org_id, plan_id, placement_id, position, code, title, mandatory, selected, "
                     "planned_start, due_date, deliverable, state, test_state, result, last_activity, updated_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, 1, 1, '2026-01-01', ?, '{}', ?, ?, ?, ?, ?)",
-                    (org, plan, p, m + 1, f'M{m + 1:02d}', f'Module {m + 1}', f'2026-{1 + m % 12:02d}-28', s,
+                    "VALUES (?, ?, ?, ?, ?, ?, 1, 1, '2026-01-01', ?, ?, ?, ?, ?, ?, ?)",
+                    (org, plan, p, m + 1, f'M{m + 1:02d}', f'Module {m + 1}', f'2026-{1 + m % 12:02d}-28',
+                     deliverables[m % len(deliverables)], s,
                      'passed' if s == 'approved' else rng.choice(['none', 'failed']),
                      rng.randint(50, 100) if s == 'approved' else None, now, now))
 con.commit()
@@ -55,7 +58,7 @@ sql = ("SELECT m.placement_id, g.name AS trainee, m.code, m.state, m.test_state,
        "(m.due_date < date(:now) AND m.state NOT IN ('submitted', 'approved') AND m.selected = 1) AS late, "
        "m.last_activity FROM plan_modules m JOIN placements p ON p.id = m.placement_id "
        "JOIN graduates g ON g.id = p.graduate_id WHERE p.cohort_id = :cohort_id AND (:all = 1 OR m.org_id = :tenant) "
-       "ORDER BY g.name, m.placement_id, m.position")
+       "ORDER BY p.id, m.position")
 con.close()
 
 srv = subprocess.Popen([args.bin, 'serve', '--db', db, '--listen', '127.0.0.1:0', '--log-level', 'warn'],

@@ -27,21 +27,87 @@ static const char *cell_state(const struct grid_row *row)
     return row->state;
 }
 
+/* One trainee's row, kept until every row is read: the query comes in
+ * placement order (index order, no sort of 12,000 cells); the trainees are
+ * then sorted by name here, 1,000 entries instead of 12,000. */
+struct trainee_out {
+    const char *name;
+    int64_t placement_id;
+    json_t *trainee, *reasons, *flat;
+};
+
 struct grid {
-    json_t *modules, *index, *trainees, *at_risk, *flat;
+    json_t *modules, *index;
     const char *cutoff;
     long days;
+    int spreadsheet;
+    struct trainee_out *out;
+    size_t n, cap;
+    /* Cells share one value per state and per result (immutable, refcounted). */
+    struct { const char *key; json_t *v; } states[12];
+    size_t nstates;
+    json_t *numbers[101];
     /* the trainee being filled */
-    json_t *trainee, *states, *results;
+    json_t *trainee, *states_a, *results_a;
     int64_t placement_id;
     int late, failed, done;
     char last[40];
 };
 
-static void trainee_close(struct grid *g)
+static json_t *state_value(struct grid *g, const char *state)
+{
+    for (size_t i = 0; i < g->nstates; i++)
+        if (!strcmp(g->states[i].key, state))
+            return json_incref(g->states[i].v);
+    json_t *v = json_string(state);
+    if (v && g->nstates < sizeof g->states / sizeof g->states[0]) {
+        g->states[g->nstates].v = v;
+        g->states[g->nstates].key = json_string_value(v);
+        g->nstates++;
+        return json_incref(v);
+    }
+    return v;
+}
+
+static json_t *result_value(struct grid *g, const struct grid_row *row)
+{
+    if (!row->has_result)
+        return json_null();
+    if (row->result < 0 || row->result > 100)
+        return json_integer(row->result);
+    if (!g->numbers[row->result])
+        g->numbers[row->result] = json_integer(row->result);
+    return json_incref(g->numbers[row->result]);
+}
+
+static void grid_free(struct grid *g)
+{
+    for (size_t i = 0; i < g->nstates; i++)
+        json_decref(g->states[i].v);
+    for (size_t i = 0; i < sizeof g->numbers / sizeof g->numbers[0]; i++)
+        json_decref(g->numbers[i]);
+    for (size_t i = 0; i < g->n; i++) {
+        json_decref(g->out[i].trainee);
+        json_decref(g->out[i].reasons);
+        json_decref(g->out[i].flat);
+    }
+    free(g->out);
+    json_decref(g->trainee);
+    json_decref(g->index);
+}
+
+static int trainee_close(struct grid *g)
 {
     if (!g->trainee)
-        return;
+        return 0;
+    if (g->n == g->cap) {
+        size_t cap = g->cap ? g->cap * 2 : 256;
+        struct trainee_out *o = realloc(g->out, cap * sizeof *o);
+        if (!o)
+            return -1;
+        g->out = o;
+        g->cap = cap;
+    }
     json_object_set_new(g->trainee, "done", json_integer(g->done));
     json_t *reasons = json_array();
     if (g->late)
@@ -50,37 +116,44 @@ static void trainee_close(struct grid *g)
         json_array_append_new(reasons, json_sprintf("%d failed test%s", g->failed, g->failed == 1 ? "" : "s"));
     if (!g->last[0] || strcmp(g->last, g->cutoff) < 0)
         json_array_append_new(reasons, json_sprintf("no activity for %ld days", g->days));
-    if (json_array_size(reasons))
-        json_array_append_new(g->at_risk, json_pack("{s:I, s:O, s:o}", "placement_id", (json_int_t)g->placement_id,
-                                                    "trainee", json_object_get(g->trainee, "trainee"), "reasons", reasons));
-    else
-        json_decref(reasons);
-    if (g->flat) {   /* one spreadsheet row: the trainee, then a column per module */
-        json_t *row = json_pack("{s:I, s:O}", "placement_id", (json_int_t)g->placement_id, "trainee",
-                                json_object_get(g->trainee, "trainee"));
+    json_t *flat = NULL;
+    if (g->spreadsheet) {   /* one spreadsheet row: the trainee, then a column per module */
+        flat = json_pack("{s:I, s:O}", "placement_id", (json_int_t)g->placement_id, "trainee",
+                         json_object_get(g->trainee, "trainee"));
         size_t i;
         json_t *code;
         json_array_foreach(g->modules, i, code)
-            json_object_set(row, json_string_value(code), json_array_get(g->states, i) ? json_array_get(g->states, i) : json_null());
-        json_object_set_new(row, "done", json_integer(g->done));
-        json_array_append_new(g->flat, row);
+            json_object_set(flat, json_string_value(code),
+                            json_array_get(g->states_a, i) ? json_array_get(g->states_a, i) : json_null());
+        json_object_set_new(flat, "done", json_integer(g->done));
     }
-    json_array_append_new(g->trainees, g->trainee);
+    g->out[g->n++] = (struct trainee_out){.name = json_string_value(json_object_get(g->trainee, "trainee")),
+                                          .placement_id = g->placement_id, .trainee = g->trainee,
+                                          .reasons = reasons, .flat = flat};
     g->trainee = NULL;
+    return 0;
+}
+
+static int by_name(const void *x, const void *y)
+{
+    const struct trainee_out *a = x, *b = y;
+    int c = strcmp(a->name ? a->name : "", b->name ? b->name : "");
+    return c ? c : (a->placement_id > b->placement_id) - (a->placement_id < b->placement_id);
 }
 
 static int grid_row(void *ctx, const struct grid_row *row)
 {
     struct grid *g = ctx;
     if (!g->trainee || row->placement_id != g->placement_id) {
-        trainee_close(g);
+        if (trainee_close(g) < 0)
+            return -1;
         g->placement_id = row->placement_id;
         g->late = g->failed = g->done = 0;
         g->last[0] = '\0';
-        g->states = json_array();
-        g->results = json_array();
+        g->states_a = json_array();
+        g->results_a = json_array();
         g->trainee = json_pack("{s:I, s:s, s:o, s:o}", "placement_id", (json_int_t)row->placement_id, "trainee",
-                               row->trainee ? row->trainee : "", "states", g->states, "results", g->results);
+                               row->trainee ? row->trainee : "", "states", g->states_a, "results", g->results_a);
         if (!g->trainee)
             return -1;
     }
@@ -90,9 +163,9 @@ static int grid_row(void *ctx, const struct grid_row *row)
         json_object_set_new(g->index, row->code, json_integer((json_int_t)at));
         json_array_append_new(g->modules, json_string(row->code));
     }
-    while (json_array_size(g->states) <= at) {
-        json_array_append_new(g->states, json_null());
-        json_array_append_new(g->results, json_null());
+    while (json_array_size(g->states_a) <= at) {
+        json_array_append_new(g->states_a, json_null());
+        json_array_append_new(g->results_a, json_null());
     }
     const char *state = cell_state(row);
     g->late += !strcmp(state, "late");
@@ -100,8 +173,8 @@ static int grid_row(void *ctx, const struct grid_row *row)
     g->done += !strcmp(state, "done");
     if (row->last_activity && strcmp(row->last_activity, g->last) > 0)
         snprintf(g->last, sizeof g->last, "%s", row->last_activity);
-    json_array_set_new(g->states, at, json_string(state));
-    json_array_set_new(g->results, at, row->has_result ? json_integer(row->result) : json_null());
+    json_array_set_new(g->states_a, at, state_value(g, state));
+    json_array_set_new(g->results_a, at, result_value(g, row));
     return 0;
 }
 
@@ -123,24 +196,37 @@ int h_cohort_progress(struct request *r, struct response *res, struct tb_err *er
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(cutoff, sizeof cutoff, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    struct grid g = {.modules = json_array(), .index = json_object(), .trainees = json_array(), .at_risk = json_array(),
-                     .flat = fmt ? json_array() : NULL, .cutoff = cutoff, .days = days};
+    struct grid g = {.modules = json_array(), .index = json_object(), .spreadsheet = fmt != 0, .cutoff = cutoff,
+                     .days = days};
     int rc = store_progress_grid(r->store, &r->actor, r->ids[0], grid_row, &g, err);
-    if (rc == 0)
-        trainee_close(&g);
-    json_decref(g.trainee);
-    json_decref(g.index);
+    if (rc == 0 && trainee_close(&g) < 0)
+        rc = TB_INTERNAL(err, "out of memory");
+    json_t *trainees = json_array(), *at_risk = json_array(), *flat = fmt ? json_array() : NULL;
+    if (rc == 0) {
+        qsort(g.out, g.n, sizeof *g.out, by_name);
+        for (size_t i = 0; i < g.n; i++) {
+            struct trainee_out *o = &g.out[i];
+            if (json_array_size(o->reasons))
+                json_array_append_new(at_risk, json_pack("{s:I, s:O, s:O}", "placement_id", (json_int_t)o->placement_id,
+                                                         "trainee", json_object_get(o->trainee, "trainee"), "reasons",
+                                                         o->reasons));
+            json_array_append(trainees, o->trainee);
+            if (flat)
+                json_array_append(flat, o->flat);
+        }
+    }
+    grid_free(&g);
     if (rc < 0 || fmt) {
         if (rc == 0)
-            rc = export_send_rows(r, res, fmt, "progress", g.flat, err);
+            rc = export_send_rows(r, res, fmt, "progress", flat, err);
         json_decref(g.modules);
-        json_decref(g.trainees);
-        json_decref(g.at_risk);
-        json_decref(g.flat);
+        json_decref(trainees);
+        json_decref(at_risk);
+        json_decref(flat);
         return rc;
     }
     return respond_json(res, 200, json_pack("{s:I, s:o, s:o, s:o, s:i}", "cohort_id", (json_int_t)r->ids[0], "modules",
-                                            g.modules, "trainees", g.trainees, "at_risk", g.at_risk, "inactive_days",
+                                            g.modules, "trainees", trainees, "at_risk", at_risk, "inactive_days",
                                             (int)days));
 }
 

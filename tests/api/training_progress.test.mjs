@@ -26,6 +26,10 @@ test('the cohort grid: one row per trainee, one column per module, states a coor
   assert.ok(states.has('done') && states.has('not_chosen'), [...states].join());
   for (const t of r.json.trainees) assert.equal(t.states.length, 8);
   for (const a of r.json.at_risk) assert.ok(a.reasons.length && a.trainee);
+  // Sorted by trainee name (the query reads in placement order; the handler sorts), the at-risk list too.
+  const byName = (xs) => xs.map((x) => x.trainee).every((n, i, a) => i === 0 || a[i - 1] <= n);
+  assert.ok(byName(r.json.trainees), r.json.trainees.map((x) => x.trainee).join());
+  assert.ok(byName(r.json.at_risk));
   assertError(await coord.get(`/api/v1/cohorts/${cohort}/progress?inactive_days=0`), 400, 'validation_failed', { field: 'inactive_days' });
   // Another operator's cohort is not there; trainees and viewers see no grid.
   assert.equal((await coordSi.get(`/api/v1/cohorts/${cohort}/progress`)).status, 404);
