@@ -99,6 +99,7 @@ const struct route routes[] = {
     {"PATCH", "/api/v1/placements/{id}", h_placement_update, STAFF, placement_update_fields, ROUTE_PARTIAL, 0},
     {"DELETE", "/api/v1/placements/{id}", h_placement_delete, STAFF, NULL, 0, 0},
     {"POST", "/api/v1/placements/{id}/accept", h_placement_accept, STAFF | COMPANY | TRAINEE, placement_accept_fields, 0, 0},
+    {"POST", "/api/v1/placements/{id}/plan-acceptance", h_placement_plan_accept, STAFF | COMPANY | TRAINEE, placement_plan_accept_fields, 0, 0},
     {"POST", "/api/v1/placements/{id}/status", h_placement_status, STAFF, placement_status_fields, 0, 0},
 
     /* matching (issue: matching graduates to SMEs) */
