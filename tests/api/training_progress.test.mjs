@@ -66,3 +66,18 @@ test('due-date reminders go to the mail outbox once a day per module', () => {
   assert.match(runCli(['training', 'remind', '--days', '60', '--db', srv.db]).stdout, /0 reminders queued/);
   assert.equal(runCli(['training', 'remind', '--days', '99', '--db', srv.db]).status, 2);
 });
+
+test('CLI: a cohort\'s results as CSV, the same cells as the grid; a missing cohort is refused', async () => {
+  const grid = (await coord.get(`/api/v1/cohorts/${cohort}/progress`)).json;
+  const r = runCli(['training', 'results', '--cohort', String(cohort), '--db', srv.db]);
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n');
+  assert.equal(lines[0], 'placement_id,trainee,module,state,test_state,result,late');
+  assert.equal(lines.length - 1, grid.trainees.length * grid.modules.length);
+  const approved = lines.filter((l) => l.includes('"approved"') && l.includes('"passed"'));
+  assert.ok(approved.length >= 1, r.stdout.slice(0, 400));
+  assert.equal(runCli(['training', 'results', '--db', srv.db]).status, 2);
+  const missing = runCli(['training', 'results', '--cohort', '999999', '--db', srv.db]);
+  assert.equal(missing.status, 1);
+  assert.match(missing.stderr, /cohort not found/);
+});
