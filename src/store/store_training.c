@@ -711,7 +711,8 @@ int store_deliverable_file_get(struct store *st, const struct tb_actor *a, int64
         sqlite3_reset(s);
         return TB_INTERNAL(err, "out of memory");
     }
-    memcpy(*data, sqlite3_column_blob(s, 6), *len);
+    if (*len)   /* an erased file's content is empty (the blob is then NULL) */
+        memcpy(*data, sqlite3_column_blob(s, 6), *len);
     *meta = json_pack("{s:I, s:I, s:s, s:s, s:I, s:s, s:I}", "id", (json_int_t)sqlite3_column_int64(s, 0), "version_id",
                       (json_int_t)sqlite3_column_int64(s, 1), "name", (const char *)sqlite3_column_text(s, 2), "mime",
                       (const char *)sqlite3_column_text(s, 3), "size", (json_int_t)sqlite3_column_int64(s, 4), "sha256",
