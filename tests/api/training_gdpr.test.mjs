@@ -100,3 +100,12 @@ test('erasure removes what the graduate wrote, uploaded and answered; the anonym
   const audit = (await coord.get(`/api/v1/audit?entity=deliverable_version&entity_id=${versionId}`)).json.items;
   assert.ok(audit.length >= 1 && audit.every((a) => a.changes.erased === true), JSON.stringify(audit));
 });
+
+test('a trainee\'s own export carries their training records too', async () => {
+  const trainee = await login(srv.base, USERS.trainee.email);
+  const mine = (await trainee.get('/api/v1/placements')).json.items[0];
+  const r = await trainee.get(`/api/v1/graduates/${mine.graduate_id}/export`);
+  assert.equal(r.status, 200, r.text);
+  const p = r.json.placements.find((x) => x.id === mine.id);
+  assert.ok(p && 'training' in p && Array.isArray(p.training.modules), JSON.stringify(p).slice(0, 300));
+});
