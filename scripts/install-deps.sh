@@ -10,7 +10,7 @@ want_build=(meson ninja-build pkg-config gcc clang libmicrohttpd-dev libjansson-
   libmagic-dev libqrencode-dev libgsl-dev libzip-dev libcairo2-dev libpango1.0-dev fonts-dejavu-core fonts-wqy-microhei nodejs npm sqlite3)
 want_test=(python3 python3-scipy python3-openpyxl python3-statsmodels python3-pandas chromium curl nginx openssl
   poppler-utils)
-want_bench=(wrk nginx)
+want_bench=(wrk nginx python3)
 # issue 17: the to-do calendar feed (RFC 5545) is written with libical.
 want_build+=(libical-dev)
 

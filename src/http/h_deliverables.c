@@ -190,6 +190,12 @@ int h_deliverable_file_get(struct request *r, struct response *res, struct tb_er
     size_t len;
     if (store_deliverable_file_get(r->store, &r->actor, r->ids[0], &meta, &data, &len, err) < 0)
         return -1;
+    if (!len && json_integer_value(json_object_get(meta, "size")) > 0) {   /* erased with the graduate (GDPR) */
+        json_decref(meta);
+        free(data);
+        return tb_error(err, TB_E_ERASED, "", "this file was erased with the trainee's personal data; its name, "
+                        "size and SHA-256 remain as evidence");
+    }
     res->status = 200;
     res->raw_owned = data;
     res->raw = data;

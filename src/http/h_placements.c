@@ -37,6 +37,10 @@ const struct field_spec placement_accept_fields[] = {
     {.name = "terms_hash", .type = FT_STRING, .required = 1, .min = 64, .max = 64},
     {0},
 };
+const struct field_spec placement_plan_accept_fields[] = {
+    {.name = "plan_hash", .type = FT_STRING, .required = 1, .min = 64, .max = 64},
+    {0},
+};
 static const char *const end_statuses[] = {"completed", "terminated", NULL};
 const struct field_spec placement_status_fields[] = {
     {.name = "status", .type = FT_ENUM, .required = 1, .allowed = end_statuses},
@@ -89,4 +93,12 @@ int h_placement_status(struct request *r, struct response *res, struct tb_err *e
     json_t *out;
     const char *to = json_string_value(json_object_get(r->body, "status"));
     return entity_answer(r, res, placement_service_end(r->store, &r->actor, r->ids[0], to, &out, err), &out);
+}
+
+/* A party accepts the amended learning plan of a signed agreement. */
+int h_placement_plan_accept(struct request *r, struct response *res, struct tb_err *err)
+{
+    json_t *p;
+    const char *plan_hash = json_string_value(json_object_get(r->body, "plan_hash"));
+    return entity_answer(r, res, placement_service_plan_accept(r->store, &r->actor, r->ids[0], plan_hash, &p, err), &p);
 }

@@ -77,6 +77,7 @@ HANDLER(h_graduate_erase);
 HANDLER(h_position_status);
 HANDLER(h_application_stage);
 HANDLER(h_placement_accept);
+HANDLER(h_placement_plan_accept);
 HANDLER(h_placement_status);
 HANDLER(h_dashboard);
 
@@ -94,7 +95,7 @@ HANDLER(h_match_run_discard);
 HANDLER(h_position_shortlist);
 extern const struct field_spec match_run_fields[], match_constraint_fields[], match_weight_fields[];
 extern const struct field_spec consent_fields[], position_status_fields[], application_stage_fields[],
-    placement_accept_fields[], placement_status_fields[];
+    placement_accept_fields[], placement_plan_accept_fields[], placement_status_fields[];
 
 /* h_credentials.c */
 CRUD_HANDLERS(achievement)

@@ -169,6 +169,8 @@ const struct route routes[] = {
      "Delete a placement", "placement", "204", NULL},
     {"POST", "/api/v1/placements/{id}/accept", h_placement_accept, STAFF | COMPANY | TRAINEE, placement_accept_fields, 0, 0,
      "Accept the placement agreement", "placement", "200:item", NULL},
+    {"POST", "/api/v1/placements/{id}/plan-acceptance", h_placement_plan_accept, STAFF | COMPANY | TRAINEE, placement_plan_accept_fields, 0, 0,
+     "Accept an amended learning plan (by its hash)", "placement", "200:item", NULL},
     {"POST", "/api/v1/placements/{id}/status", h_placement_status, STAFF, placement_status_fields, 0, 0,
      "End a placement (completed or cancelled)", "placement", "200:item", NULL},
 

@@ -36,4 +36,12 @@ int placement_service_learning_plan(struct store *st, const struct tb_actor *a, 
 int placement_service_end(struct store *st, const struct tb_actor *a, int64_t id, const char *to, json_t **out,
                           struct tb_err *err);
 
+/* A plan module's change (see placement_service.c): clears a draft agreement's
+ * acceptances; after signing, an amendment the parties accept again. */
+int placement_service_plan_module_update(struct store *st, const struct tb_actor *a, int64_t module_id,
+                                         int64_t version, const json_t *changes, json_t **out, struct tb_err *err);
+/* A party's acceptance of the amended plan of a signed agreement (plan_hash as read). */
+int placement_service_plan_accept(struct store *st, const struct tb_actor *a, int64_t id, const char *plan_hash,
+                                  json_t **out, struct tb_err *err);
+
 #endif

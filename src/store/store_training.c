@@ -428,6 +428,9 @@ int store_plan_get(struct store *st, const struct tb_actor *a, int64_t placement
         return -1;
     }
     decode_all(mods, MODULE_JSON);
+    static const char *const PLAN_JSON[] = {"accepted_terms", NULL};
+    if (plan)
+        decode(plan, PLAN_JSON);
     *out = json_pack("{s:o, s:o}", "plan", plan ? plan : json_null(), "modules", mods);
     return 0;
 }
@@ -489,6 +492,47 @@ int store_plan_module_update(struct store *st, const struct tb_actor *a, int64_t
 out:
     json_decref(old);
     return st_tx_end(st, owned, rc, err);
+}
+
+/* ---- the plan in the signed agreement ---- */
+
+int store_plan_accepted_set(struct store *st, const struct tb_actor *a, int64_t placement_id, const json_t *terms,
+                            const char *hash, struct tb_err *err)
+{
+    char *text = json_dumps(terms, JSON_COMPACT);
+    if (!text)
+        return TB_INTERNAL(err, "out of memory");
+    int rc = run(st, a, STMT_PLAN_ACCEPTED_SET, json_pack("{s:I, s:s, s:s}", "placement_id", (json_int_t)placement_id,
+                                                         "terms", text, "hash", hash), "learning plan", NULL, err);
+    free(text);
+    return rc;
+}
+
+int store_plan_acceptance_add(struct store *st, const struct tb_actor *a, int64_t org_id, int64_t placement_id,
+                              const char *party, const char *plan_hash, struct tb_err *err)
+{
+    if (run(st, a, STMT_PLAN_ACCEPT_INSERT, json_pack("{s:I, s:s, s:s}", "placement_id", (json_int_t)placement_id,
+                                                      "party", party, "plan_hash", plan_hash), "plan acceptance", NULL,
+            err) < 0) {
+        if (err->status == 409)
+            tb_error(err, TB_E_ALREADY_ACCEPTED, "", "the %s has already accepted this plan amendment", party);
+        return -1;
+    }
+    return audit(st, a, org_id, "update", "placement", placement_id,
+                 json_pack("{s:{s:s}, s:{s:s}}", "plan_amendment_accepted_by", "new", party, "plan_hash", "new",
+                           plan_hash), err);
+}
+
+int store_plan_acceptance_list(struct store *st, const struct tb_actor *a, int64_t placement_id, json_t **out,
+                               struct tb_err *err)
+{
+    return rows(st, a, STMT_PLAN_ACCEPT_LIST, json_pack("{s:I}", "placement_id", (json_int_t)placement_id), out, err);
+}
+
+int store_plan_acceptance_clear(struct store *st, const struct tb_actor *a, int64_t placement_id, struct tb_err *err)
+{
+    return run(st, a, STMT_PLAN_ACCEPT_CLEAR, json_pack("{s:I}", "placement_id", (json_int_t)placement_id),
+               "plan acceptance", NULL, err);
 }
 
 /* ---- deliverables ----------------------------------------------------------- */
@@ -667,7 +711,8 @@ int store_deliverable_file_get(struct store *st, const struct tb_actor *a, int64
         sqlite3_reset(s);
         return TB_INTERNAL(err, "out of memory");
     }
-    memcpy(*data, sqlite3_column_blob(s, 6), *len);
+    if (*len)   /* an erased file's content is empty (the blob is then NULL) */
+        memcpy(*data, sqlite3_column_blob(s, 6), *len);
     *meta = json_pack("{s:I, s:I, s:s, s:s, s:I, s:s, s:I}", "id", (json_int_t)sqlite3_column_int64(s, 0), "version_id",
                       (json_int_t)sqlite3_column_int64(s, 1), "name", (const char *)sqlite3_column_text(s, 2), "mime",
                       (const char *)sqlite3_column_text(s, 3), "size", (json_int_t)sqlite3_column_int64(s, 4), "sha256",

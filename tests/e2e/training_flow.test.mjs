@@ -151,3 +151,21 @@ test('the coordinator reads the cohort grid and the curriculum versions', async 
   noProblems(page);
   await page.context().close();
 });
+
+test('a plan changed after signing: the trainee sees what changed and accepts the amended plan', async () => {
+  const dig = (await coord.get(`/placements/${placement.id}/learning-plan`)).modules.find((m) => m.code === 'DIG');
+  await coord.patch(`/plan-modules/${dig.id}`, { selected: true, version: dig.version });
+  const page = await newPage(browser, srv);
+  await signIn(page, DEMO.trainee);
+  await open(page, `#/placements/${placement.id}`, placement.graduate_name);
+  await page.locator('.plan-terms tbody tr', { hasText: 'DIG' }).waitFor();
+  const box = page.locator('.plan-amendment');
+  await box.waitFor();
+  assert.match(await box.innerText(), /DIG · selected/);
+  await page.getByRole('button', { name: 'Accept the amended learning plan' }).click();
+  await page.locator('.plan-amendment li').first().waitFor();   // still waiting for the company
+  const p = await coord.get(`/placements/${placement.id}`);
+  assert.deepEqual(p.agreement.plan.amendment.pending, ['company']);
+  noProblems(page);
+  await page.context().close();
+});

@@ -385,6 +385,34 @@ export function myParty(rec) {
   return null;
 }
 
+/** The learning plan as part of the agreement: its modules (in the terms until
+ *  signed), and after signing an amendment waiting for the parties' acceptance. */
+function planInAgreement(rec, a, party, reload) {
+  const mods = (a.terms || {}).learning_plan_modules || (a.plan && a.plan.modules);
+  if (!mods) return [];
+  const out = [h('h3', { class: 'sub-title' }, t('placements.planTerms')),
+    h('div', { class: 'table-wrap' }, h('table', { class: 'table table-compact plan-terms' },
+      h('thead', null, h('tr', null, ['placements.planModule', 'placements.period', 'placements.planDeliverable'].map((k) => h('th', { scope: 'col' }, t(k))))),
+      h('tbody', null, mods.map((m) => h('tr', { class: m.selected ? '' : 'muted' },
+        h('td', null, `${m.code} — ${m.title}`, m.mandatory ? null : h('span', { class: 'small' }, ` (${t(m.selected ? 'placements.electiveChosen' : 'placements.electiveOpen')})`)),
+        h('td', null, `${fmtDate(m.planned_start)} – ${fmtDate(m.due_date)}`),
+        h('td', null, (m.deliverable || {}).title || ''))))))];
+  const am = a.plan && a.plan.amendment;
+  if (am) {
+    const waiting = am.pending.map((p) => tv('party', p)).join(', ');
+    out.push(h('div', { class: 'msg msg-warning plan-amendment' },
+      h('p', null, t('placements.planAmended', { parties: waiting })),
+      h('ul', null, am.changes.map((c) => h('li', null, `${c.module} · ${c.field}: `,
+        h('s', null, typeof c.old === 'object' && c.old ? JSON.stringify(c.old) : String(c.old ?? '—')), ' → ',
+        typeof c.new === 'object' && c.new ? JSON.stringify(c.new) : String(c.new ?? '—'))))));
+    if (party && am.pending.includes(party)) {
+      out.push(h('div', { class: 'accept-box' }, button(t('placements.acceptPlan'), () => act(() => post(`/placements/${rec.id}/plan-acceptance`,
+        { plan_hash: a.plan.plan_hash }), t('placements.planAccepted'), reload), 'btn btn-primary')));
+    }
+  }
+  return out;
+}
+
 function placementExtras(rec, role, reload) {
   const a = rec.agreement || {};
   const terms = a.terms || {};
@@ -415,6 +443,7 @@ function placementExtras(rec, role, reload) {
           h('td', null, x ? x.user_name : h('span', { class: 'muted' }, t('placements.pending'))),
           h('td', null, x ? fmtDateTime(x.at) : ''));
       }))));
+  box.append(...planInAgreement(rec, a, party, reload));
   if (party && pending.includes(party) && !a.locked) {
     box.append(h('div', { class: 'accept-box' },
       h('p', null, t('placements.acceptAs', { party: tv('party', party) })),
