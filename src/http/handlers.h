@@ -183,4 +183,9 @@ extern const struct field_spec attempt_submit_fields[], attempt_grade_fields[];
 HANDLER(h_cohort_progress);
 HANDLER(h_training_counts);
 
+/* the programme's integrity (issue 17) */
+HANDLER(h_placement_allowance);
+HANDLER(h_public_verify_holder);
+extern const struct field_spec placement_allowance_fields[];
+
 #endif

@@ -100,6 +100,7 @@ const struct route routes[] = {
     {"DELETE", "/api/v1/placements/{id}", h_placement_delete, STAFF, NULL, 0, 0},
     {"POST", "/api/v1/placements/{id}/accept", h_placement_accept, STAFF | COMPANY | TRAINEE, placement_accept_fields, 0, 0},
     {"POST", "/api/v1/placements/{id}/status", h_placement_status, STAFF, placement_status_fields, 0, 0},
+    {"POST", "/api/v1/placements/{id}/applications-elsewhere", h_placement_allowance, STAFF, placement_allowance_fields, 0, 0},
 
     /* matching (issue: matching graduates to SMEs) */
     {"GET", "/api/v1/match-weights", h_match_weights_get, STAFF, NULL, 0, 0},
@@ -134,6 +135,7 @@ const struct route routes[] = {
     {"GET", "/api/v1/credentials/{id}/certificate.pdf", h_credential_certificate, STAFF | TRAINEE, NULL, 0, 0},
     {"GET", "/api/v1/public/credentials/{uuid}", h_public_credential, PUBLIC, NULL, 0, 0},
     {"POST", "/api/v1/public/verify", h_public_verify, PUBLIC, NULL, ROUTE_RAW | ROUTE_NO_CSRF, 1L << 20},
+    {"POST", "/api/v1/public/verify-holder", h_public_verify_holder, PUBLIC, NULL, ROUTE_RAW | ROUTE_NO_CSRF, 1L << 20},
     {"GET", "/issuers/{id}/did.json", h_did_document, PUBLIC, NULL, 0, 0},
     {"GET", "/status/{id}/{purpose}", h_status_list_public, PUBLIC, NULL, 0, 0},
 
