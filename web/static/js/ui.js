@@ -160,7 +160,8 @@ export function exportLinks(path, params, name) {
   const update = (p) => {
     for (const a of links) {
       const { cursor, limit, ...rest } = p || {};
-      a.href = `/api/v1${path}${qs({ ...rest, format: a.dataset.format })}`;
+      // human headers in the UI's language (?headers=machine gives the column names, for scripts)
+      a.href = `/api/v1${path}${qs({ ...rest, format: a.dataset.format, lang })}`;
       a.setAttribute('download', `${name}.${a.dataset.format}`);
     }
   };
