@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { startServer, login, runCli, USERS, ORGS, assertError } from './lib.mjs';
+import { startServer, login, runCli, USERS, ORGS, assertError, csvRows } from './lib.mjs';
 
 let srv, coord, admin;
 
@@ -24,25 +24,9 @@ after(async () => {
 
 const CSV = { headers: { 'Content-Type': 'text/csv' } };
 
-/** RFC 4180 reader (quotes, doubled quotes, CRLF, newlines inside quotes). */
+/** The rows of a CSV file as objects keyed by the header. */
 function parseCsv(text) {
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const rows = [];
-  let row = [], cell = '', q = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (q) {
-      if (ch === '"' && text[i + 1] === '"') { cell += '"'; i++; }
-      else if (ch === '"') q = false;
-      else cell += ch;
-    } else if (ch === '"') q = true;
-    else if (ch === ',') { row.push(cell); cell = ''; }
-    else if (ch === '\r' && text[i + 1] === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; i++; }
-    else if (ch === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; }
-    else cell += ch;
-  }
-  if (cell !== '' || row.length) { row.push(cell); rows.push(row); }
-  const [header, ...data] = rows;
+  const [header, ...data] = csvRows(text);
   return data.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]])));
 }
 

@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { startServer, login, runCli, USERS, ORGS } from './lib.mjs';
+import { startServer, login, runCli, USERS, ORGS, csvRows as rows } from './lib.mjs';
 
 let srv, coord;
 const unique = `R${Date.now().toString(36)}`;
@@ -34,24 +34,6 @@ before(async () => {
 });
 after(async () => { if (srv) await srv.stop(); });
 
-/** RFC 4180 rows (quotes, doubled quotes, CRLF). */
-function rows(text) {
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const out = [];
-  let row = [], cell = '', q = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (q) {
-      if (ch === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (ch === '"') q = false; else cell += ch;
-    } else if (ch === '"') q = true;
-    else if (ch === ',') { row.push(cell); cell = ''; }
-    else if (ch === '\r' && text[i + 1] === '\n') { row.push(cell); out.push(row); row = []; cell = ''; i++; }
-    else if (ch === '\n') { row.push(cell); out.push(row); row = []; cell = ''; }
-    else cell += ch;
-  }
-  if (cell !== '' || row.length) { row.push(cell); out.push(row); }
-  return out;
-}
 const csvCell = (v) => (/[",\r\n;]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 const toCsv = (table) => table.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
 
