@@ -101,6 +101,8 @@ test('the three parties accept the placement agreement; then it is locked', asyn
     assert.equal(await page.locator('code.hash').textContent(), hash, 'the terms fingerprint is shown');
     await page.getByText('20,000.00 SEK').first().waitFor();
     await page.getByRole('button', { name: 'Accept the agreement' }).click();
+    // a signature: confirmed in a dialog (tests/e2e/integrity.test.mjs)
+    await page.getByRole('dialog').getByRole('button', { name: 'Accept the agreement' }).click();
     await page.locator(`tr[data-party="${party}"]`, { hasText: who }).waitFor();
   }
   const page = pages.coordinator;
