@@ -6,7 +6,7 @@
 // credential's salted hash.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, newPage, signIn, open, noProblems, DEMO, apiAs, seedProgramme, inviteBound } from './harness.mjs';
+import { startServer, launch, open, noProblems, DEMO, apiAs, seedProgramme, programmeParties } from './harness.mjs';
 
 let srv, browser, coord, seed, placement;
 const pages = {};
@@ -16,16 +16,12 @@ before(async () => {
   browser = await launch();
   coord = await apiAs(srv, DEMO.coordinator);
   seed = await seedProgramme(coord);
-  const companyEmail = await inviteBound(srv, coord, { role: 'company', subjectType: 'company', subjectId: seed.company.id, name: 'Clara Company' });
-  const traineeEmail = await inviteBound(srv, coord, { role: 'trainee', subjectType: 'graduate', subjectId: seed.graduate.id, name: 'Tomas Trainee' });
-  for (const [k, email] of [['coordinator', DEMO.coordinator], ['trainee', traineeEmail]]) {
-    pages[k] = await newPage(browser, srv);
-    await signIn(pages[k], email);
-  }
+  const parties = await programmeParties(srv, browser, coord, seed, ['coordinator', 'trainee']);
+  Object.assign(pages, parties.pages);
   placement = await coord.post('/placements', {
     graduate_id: seed.graduate.id, company_id: seed.company.id, start_date: '2026-02-01', end_date: '2099-07-31', objectives: 'Open the German market',
   });
-  pages.companyEmail = companyEmail;
+  pages.companyEmail = parties.emails.company;
 });
 after(async () => {
   for (const k of ['coordinator', 'trainee']) if (pages[k]) noProblems(pages[k]);
