@@ -6,10 +6,12 @@
 // credential's salted hash.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, open, noProblems, DEMO, apiAs, seedProgramme, programmeParties } from './harness.mjs';
+import { randomBytes } from 'node:crypto';
+import { startServer, launch, newPage, open, noProblems, DEMO, apiAs, seedProgramme, programmeParties } from './harness.mjs';
 
 let srv, browser, coord, seed, placement;
 const pages = {};
+process.env.TRADEBRIDGE_KEK = randomBytes(32).toString('base64');   // to issue credentials
 
 before(async () => {
   srv = await startServer();
@@ -78,4 +80,35 @@ test("the coordinator's allowance to apply elsewhere needs a reason and shows wh
   await dialog.getByRole('button', { name: 'Allow applications elsewhere' }).click();
   await page.getByText(/Allowed by Erik Johansson .*: The company closes its export unit in March\./).waitFor();
   assert.equal((await coord.get(`/placements/${other.id}`)).applications_elsewhere.reason, 'The company closes its export unit in March.');
+});
+
+test('the issue form offers only placements without a credential of the chosen qualification; /verify checks the e-mail', async () => {
+  const ach = await coord.post('/achievements', { name: `Integrity certificate ${seed.u}`, description: 'd', criteria: 'c', eqf_level: '6', credits: 30 });
+  const page = pages.coordinator;
+  const optionText = new RegExp(`${seed.graduate.name} — ${seed.company.legal_name}`);
+  await open(page, '#/credentials/new', 'Issue a credential');
+  await page.locator('select[name="achievement_id"]').selectOption(String(ach.id));
+  const option = page.locator('select[name="placement_id"] option', { hasText: optionText });
+  await option.waitFor({ state: 'attached' });
+  await page.locator('select[name="placement_id"]').selectOption(String(placement.id));
+  await page.getByRole('button', { name: 'Issue a credential' }).click();
+  await page.getByText('Credential issued and signed.').waitFor();
+  await open(page, '#/credentials/new', 'Issue a credential');
+  await page.locator('select[name="achievement_id"]').selectOption(String(ach.id));
+  await page.waitForFunction((id) => ![...document.querySelectorAll('select[name="placement_id"] option')].some((o) => o.value === id), String(placement.id));
+
+  const cred = (await coord.get(`/credentials?limit=200`)).items.find((c) => c.placement_id === placement.id);
+  const verify = await newPage(browser, srv);
+  await verify.goto(`/verify?id=${cred.credential_id.replace('urn:uuid:', '')}`);
+  await verify.getByRole('heading', { name: 'Verified', exact: true }).waitFor();
+  await verify.getByText(`Awarded to ${seed.graduate.name}.`).waitFor();
+  const email = verify.getByLabel('The e-mail address of the person in front of you');
+  await email.fill(seed.graduate.email.toUpperCase());
+  await verify.getByRole('button', { name: 'Check the e-mail address' }).click();
+  await verify.getByText('The e-mail address matches the one the credential was issued to.').waitFor();
+  await email.fill('someone.else@example.org');
+  await verify.getByRole('button', { name: 'Check the e-mail address' }).click();
+  await verify.getByText(/does NOT match/).waitFor();
+  noProblems(verify);
+  await verify.context().close();
 });
