@@ -7,10 +7,12 @@ cd "$(dirname "$0")/.."
 
 want_build=(meson ninja-build pkg-config gcc clang libmicrohttpd-dev libjansson-dev libsqlite3-dev
   libsodium-dev libssl-dev libcurl4-openssl-dev zlib1g-dev libcmocka-dev libcsv-dev libxlsxwriter-dev
-  libmagic-dev libqrencode-dev libgsl-dev libzip-dev libexpat1-dev libcairo2-dev libpango1.0-dev fonts-dejavu-core fonts-wqy-microhei nodejs npm sqlite3)
+  libmagic-dev libqrencode-dev libgsl-dev libzip-dev libcairo2-dev libpango1.0-dev fonts-dejavu-core fonts-wqy-microhei nodejs npm sqlite3)
 want_test=(python3 python3-scipy python3-openpyxl python3-statsmodels python3-pandas chromium curl nginx openssl
   poppler-utils)
 want_bench=(wrk nginx)
+# XLSX import (issue 17): expat parses the workbook's XML (src/core/xlsx_read.c)
+want_build+=(libexpat1-dev)
 
 # scripts/fuzz.sh only: clang with its libFuzzer runtime (the corpus replay tests need neither).
 want_fuzz=(clang libclang-rt-14-dev)
