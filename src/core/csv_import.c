@@ -618,8 +618,11 @@ static void one_row(struct ctx *c)
             continue;
         long long v;
         if (c->cell_nul[i] || parse_int(text, &v) < 0 || v < 1) {
-            add_error(imp, row, c->header[i], col->field, "%s: expected a whole number from the export, got '%.40s'",
-                      col->field, c->cell_nul[i] ? "" : text);
+            char shown[41] = "";   /* at most 40 bytes, cut at a character boundary */
+            if (!c->cell_nul[i] && valid_utf8(text, strlen(text)))
+                utf8_snprintf(shown, sizeof shown, "%s", text);
+            add_error(imp, row, c->header[i], col->field, "%s: expected a whole number from the export, got '%s'",
+                      col->field, shown);
             continue;
         }
         if (col->kind == C_ID)
