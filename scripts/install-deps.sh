@@ -13,6 +13,8 @@ want_test=(python3 python3-scipy python3-openpyxl python3-statsmodels python3-pa
 want_bench=(wrk nginx python3)
 # issue 17: the to-do calendar feed (RFC 5545) is written with libical.
 want_build+=(libical-dev)
+# XLSX import (issue 17): expat parses the workbook's XML (src/core/xlsx_read.c)
+want_build+=(libexpat1-dev)
 
 # scripts/fuzz.sh only: clang with its libFuzzer runtime (the corpus replay tests need neither).
 want_fuzz=(clang libclang-rt-14-dev)

@@ -44,6 +44,12 @@ const struct field_spec placement_plan_accept_fields[] = {
 static const char *const end_statuses[] = {"completed", "terminated", NULL};
 const struct field_spec placement_status_fields[] = {
     {.name = "status", .type = FT_ENUM, .required = 1, .allowed = end_statuses},
+    {.name = "reason", .type = FT_TEXT, .max = 2000},
+    {0},
+};
+const struct field_spec placement_allowance_fields[] = {
+    {.name = "allowed", .type = FT_BOOL, .required = 1},
+    {.name = "reason", .type = FT_TEXT, .max = 2000},
     {0},
 };
 
@@ -92,7 +98,18 @@ int h_placement_status(struct request *r, struct response *res, struct tb_err *e
 {
     json_t *out;
     const char *to = json_string_value(json_object_get(r->body, "status"));
-    return entity_answer(r, res, placement_service_end(r->store, &r->actor, r->ids[0], to, &out, err), &out);
+    const char *reason = json_string_value(json_object_get(r->body, "reason"));
+    return entity_answer(r, res, placement_service_end(r->store, &r->actor, r->ids[0], to, reason, &out, err), &out);
+}
+
+int h_placement_allowance(struct request *r, struct response *res, struct tb_err *err)
+{
+    json_t *out;
+    int allowed = json_is_true(json_object_get(r->body, "allowed"));
+    const char *reason = json_string_value(json_object_get(r->body, "reason"));
+    return entity_answer(r, res,
+                         placement_service_allow_applications(r->store, &r->actor, r->ids[0], allowed, reason, &out, err),
+                         &out);
 }
 
 /* A party accepts the amended learning plan of a signed agreement. */

@@ -200,5 +200,9 @@ HANDLER(h_me_calendar_create);
 HANDLER(h_me_calendar_revoke);
 HANDLER(h_calendar_feed);
 extern const struct field_spec me_settings_fields[];
+/* the programme's integrity (issue 17) */
+HANDLER(h_placement_allowance);
+HANDLER(h_public_verify_holder);
+extern const struct field_spec placement_allowance_fields[];
 
 #endif

@@ -171,6 +171,8 @@ const struct route routes[] = {
      "Accept the placement agreement", "placement", "200:item", NULL},
     {"POST", "/api/v1/placements/{id}/plan-acceptance", h_placement_plan_accept, STAFF | COMPANY | TRAINEE, placement_plan_accept_fields, 0, 0,
      "Accept an amended learning plan (by its hash)", "placement", "200:item", NULL},
+    {"POST", "/api/v1/placements/{id}/applications-elsewhere", h_placement_allowance, STAFF, placement_allowance_fields, 0, 0,
+     "Allow or withdraw the trainee's applications elsewhere", "placement", "200:item", NULL},
     {"POST", "/api/v1/placements/{id}/status", h_placement_status, STAFF, placement_status_fields, 0, 0,
      "End a placement (completed or cancelled)", "placement", "200:item", NULL},
 
@@ -237,6 +239,8 @@ const struct route routes[] = {
      "A shared credential (public)", "verification", "200:object", NULL},
     {"POST", "/api/v1/public/verify", h_public_verify, PUBLIC, NULL, ROUTE_RAW | ROUTE_NO_CSRF, 1L << 20,
      "Verify a credential (public)", "verification", "200:object", "application/json"},
+    {"POST", "/api/v1/public/verify-holder", h_public_verify_holder, PUBLIC, NULL, ROUTE_RAW | ROUTE_NO_CSRF, 1L << 20,
+     "Check a holder's e-mail against a credential (public)", "verification", "200:object", "application/json"},
     {"GET", "/issuers/{id}/did.json", h_did_document, PUBLIC, NULL, 0, 0,
      "An issuer's DID document (did:web)", "verification", "200:object", NULL},
     {"GET", "/status/{id}/{purpose}", h_status_list_public, PUBLIC, NULL, 0, 0,

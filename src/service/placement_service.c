@@ -11,6 +11,7 @@
 
 #include "core/agreement.h"
 #include "store/entity.h"
+#include "store/store_integrity.h"
 #include "store/store_training.h"
 
 static int terms_changed(const json_t *body)
@@ -133,6 +134,11 @@ int placement_service_decorate(struct store *st, const struct tb_actor *a, json_
                                                   hash, "acceptances", acceptances, "pending",
                                                   pending_of(acceptances, NULL), "locked",
                                                   json_is_string(json_object_get(p, "locked_at")), "plan", pv));
+    /* Whether the coordinator allows the trainee to apply elsewhere. */
+    json_t *allowance;
+    if (store_allowance_get(st, a, json_integer_value(json_object_get(p, "id")), &allowance, err) < 0)
+        return -1;
+    json_object_set_new(p, "applications_elsewhere", allowance);
     return 0;
 }
 
@@ -349,28 +355,83 @@ fail:
     return -1;
 }
 
-int placement_service_end(struct store *st, const struct tb_actor *a, int64_t id, const char *to, json_t **out,
-                          struct tb_err *err)
+/* Today as YYYY-MM-DD (UTC). */
+static void today_iso(char out[11])
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+static int blank(const char *s)
+{
+    for (; s && *s; s++)
+        if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+            return 0;
+    return 1;
+}
+
+int placement_service_end(struct store *st, const struct tb_actor *a, int64_t id, const char *to, const char *reason,
+                          json_t **out, struct tb_err *err)
 {
     json_t *p;
     if (store_entity_get(st, a, ENT_PLACEMENT, id, &p, err) < 0)
         return -1;
     int signed_ = !strcmp(json_string_value(json_object_get(p, "status")), "signed");
     int64_t version = json_integer_value(json_object_get(p, "version"));
+    int64_t org_id = json_integer_value(json_object_get(p, "org_id"));
+    const char *end_date = json_string_value(json_object_get(p, "end_date"));
+    char end[11] = "", today[11];
+    snprintf(end, sizeof end, "%s", end_date ? end_date : "");
     json_decref(p);
     if (!signed_)
         return tb_error(err, TB_E_INVALID_TRANSITION, "status", "status: only a signed placement can become %s", to);
+    today_iso(today);
+    int early = !strcmp(to, "completed") && *end && strcmp(today, end) < 0;
+    if (early && blank(reason))
+        return tb_error(err, TB_E_REASON_REQUIRED, "reason",
+                        "reason: the placement ends on %s; completing it earlier needs a written reason", end);
+    if (store_begin(st, err) < 0)
+        return -1;
     json_t *changes = json_pack("{s:s}", "status", to);
     int rc = changes ? store_entity_update(st, a, ENT_PLACEMENT, id, version, changes, out, err)
                      : TB_INTERNAL(err, "out of memory");
     json_decref(changes);
-    if (rc < 0)
+    if (rc == 0 && !blank(reason)) {
+        /* The reason stays in the audit log beside the status change. */
+        json_t *d = json_pack("{s:{s:s}, s:{s:b}}", "status_reason", "new", reason, "before_end_date", "new", early);
+        rc = d ? store_audit_add(st, a, org_id, "update", "placement", id, d, err) : TB_INTERNAL(err, "out of memory");
+        json_decref(d);
+        if (rc < 0)
+            json_decref(*out);
+    }
+    if (rc < 0 || store_commit(st, err) < 0) {
+        if (rc == 0)
+            json_decref(*out);
+        store_rollback(st);
         return -1;
+    }
     if (placement_service_decorate(st, a, *out, err) < 0) {
         json_decref(*out);
         return -1;
     }
     return 0;
+}
+
+int placement_service_allow_applications(struct store *st, const struct tb_actor *a, int64_t id, int allowed,
+                                         const char *reason, json_t **out, struct tb_err *err)
+{
+    json_t *p;
+    if (store_entity_get(st, a, ENT_PLACEMENT, id, &p, err) < 0)
+        return -1;
+    int64_t org_id = json_integer_value(json_object_get(p, "org_id"));
+    json_decref(p);
+    if (allowed && blank(reason))
+        return TB_INVALID(err, "reason", "reason: say why this trainee may apply elsewhere while placed");
+    if (store_allowance_set(st, a, org_id, id, allowed ? reason : NULL, err) < 0)
+        return -1;
+    return load(st, a, id, out, err);
 }
 
 int placement_service_learning_plan(struct store *st, const struct tb_actor *a, int64_t id, json_t **out,

@@ -59,6 +59,7 @@ enum stmt {
     STMT_TR_ERASE_BODIES, STMT_TR_ERASE_FILES, STMT_TR_ERASE_REVIEWS, STMT_TR_ERASE_ANSWERS, STMT_TR_ERASE_AUDIT,
 #include "store/stmts_market.h"
 #include "store/stmts_notify.h"
+#include "store/stmts_integrity.h"
     STMT__MAX
 };
 

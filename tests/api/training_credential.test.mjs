@@ -73,7 +73,7 @@ test('issuing needs the plan complete unless overridden with a written reason; t
     if (p.agreement.acceptances.some((a) => a.party === name)) continue;
     assert.equal((await party.post(`/api/v1/placements/${placement.id}/accept`, { terms_hash: p.agreement.terms_hash })).status, 200);
   }
-  const done = await coord.post(`/api/v1/placements/${placement.id}/status`, { status: 'completed' });
+  const done = await coord.post(`/api/v1/placements/${placement.id}/status`, { status: 'completed', reason: 'Test: completed before the end date' });
   assert.equal(done.status, 200, done.text);
   const ach = (await coord.get('/api/v1/achievements')).json.items.find((a) => a.org_id === placement.org_id);
   const body = { graduate_id: placement.graduate_id, achievement_id: ach.id, placement_id: placement.id };

@@ -89,7 +89,7 @@ test('one module from the plan to a verified credential that lists the competenc
   await trainee.req('PUT', `/placements/${placement.id}/competency-ratings`, { kind: 'post', competency: 'MR-SCREEN', level: 3 });
 
   // The credential: the plan is not complete, so the coordinator overrides with a reason.
-  await coord.post(`/placements/${placement.id}/status`, { status: 'completed' });
+  await coord.post(`/placements/${placement.id}/status`, { status: 'completed', reason: 'End-to-end test: completed before the end date.' });
   const ach = (await coord.get('/achievements')).items.find((a) => a.org_id === placement.org_id);
   const cred = await coord.post('/credentials', { graduate_id: placement.graduate_id, achievement_id: ach.id,
     placement_id: placement.id, override_reason: 'End-to-end test: one module walked through; the others are not due.' });

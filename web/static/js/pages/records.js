@@ -447,20 +447,53 @@ function placementExtras(rec, role, reload) {
   if (party && pending.includes(party) && !a.locked) {
     box.append(h('div', { class: 'accept-box' },
       h('p', null, t('placements.acceptAs', { party: tv('party', party) })),
-      button(t('placements.accept'), () => act(() => post(`/placements/${rec.id}/accept`, { terms_hash: a.terms_hash }), t('placements.accepted'), reload), 'btn btn-primary')));
+      button(t('placements.accept'), async () => {
+        // Accepting is a signature: never by one click.
+        const ok = await confirmDialog({ title: t('placements.acceptTitle'), message: t('placements.acceptMsg', { party: tv('party', party) }), confirmLabel: t('placements.accept') });
+        if (ok) act(() => post(`/placements/${rec.id}/accept`, { terms_hash: a.terms_hash }), t('placements.accepted'), reload);
+      }, 'btn btn-primary')));
   } else if (party && !pending.includes(party)) {
     box.append(h('p', { class: 'muted' }, t('placements.youAccepted')));
   }
   const side = [];
   if (isStaff() && rec.status === 'signed') {
     side.push(section(t('placements.statusActions'), h('div', { class: 'button-row' },
-      button(t('placements.complete'), () => act(() => post(`/placements/${rec.id}/status`, { status: 'completed' }), t('form.saved'), reload), 'btn btn-primary'),
+      button(t('placements.complete'), async () => {
+        // Never by one click; before the end date only with a written reason (kept in the audit log).
+        const early = rec.end_date && rec.end_date > new Date().toISOString().slice(0, 10);
+        const ok = await confirmDialog({
+          title: t('placements.complete'),
+          message: early ? t('placements.completeEarlyMsg', { date: fmtDate(rec.end_date) }) : t('placements.completeMsg'),
+          confirmLabel: t('placements.complete'),
+          reason: early ? { label: t('placements.completeReason'), required: true } : null,
+        });
+        if (ok === false) return;
+        act(() => post(`/placements/${rec.id}/status`, early ? { status: 'completed', reason: ok } : { status: 'completed' }), t('form.saved'), reload);
+      }, 'btn btn-primary'),
       button(t('placements.terminate'), async () => {
         const ok = await confirmDialog({ title: t('placements.terminate'), message: t('placements.terminateMsg'), confirmLabel: t('placements.terminate'), danger: true });
         if (ok) act(() => post(`/placements/${rec.id}/status`, { status: 'terminated' }), t('form.saved'), reload);
       }, 'btn btn-danger-ghost'))));
   }
+  if (isStaff() && (rec.status === 'draft' || rec.status === 'signed')) side.push(allowanceSection(rec, reload));
   return { top: box, side };
+}
+
+/** Whether the placed trainee may apply elsewhere: the coordinator's explicit, audited allowance. */
+function allowanceSection(rec, reload) {
+  const x = rec.applications_elsewhere;
+  const path = `/placements/${rec.id}/applications-elsewhere`;
+  return section(t('placements.elsewhere'),
+    h('p', { class: 'small', dataset: { test: 'elsewhere-state' } }, x
+      ? t('placements.elsewhereAllowed', { by: x.user_name || '', at: fmtDateTime(x.at), reason: x.reason })
+      : t('placements.elsewhereBlocked')),
+    h('div', { class: 'button-row' }, x
+      ? button(t('placements.elsewhereWithdraw'), () => act(() => post(path, { allowed: false }), t('form.saved'), reload), 'btn btn-ghost')
+      : button(t('placements.elsewhereAllow'), async () => {
+        const reason = await confirmDialog({ title: t('placements.elsewhereAllow'), message: t('placements.elsewhereAllowMsg'),
+          confirmLabel: t('placements.elsewhereAllow'), reason: { label: t('placements.elsewhereReason'), required: true } });
+        if (reason) act(() => post(path, { allowed: true, reason }), t('form.saved'), reload);
+      }, 'btn btn-ghost')));
 }
 
 function cohortExtras(rec) {
