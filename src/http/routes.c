@@ -188,6 +188,21 @@ const struct route routes[] = {
     {"GET", "/api/v1/export-plans/{id}/progress", h_export_plan_progress, STAFF | COMPANY | TRAINEE | MENTOR, NULL, 0, 0},
     {"GET", "/api/v1/export-plans/{id}/plan.pdf", h_export_plan_pdf, STAFF | COMPANY | TRAINEE | MENTOR, NULL, 0, 0},
     {"GET", "/api/v1/export-plans/{id}/plan.xlsx", h_export_plan_xlsx, STAFF | COMPANY | TRAINEE | MENTOR, NULL, 0, 0},
+
+    /* impact (issue 14): h_impact.c */
+    {"GET", "/api/v1/companies/{id}/impact-baseline", h_impact_baseline_get, STAFF | COMPANY, NULL, 0, 0},
+    {"PUT", "/api/v1/companies/{id}/impact-baseline", h_impact_baseline_put, STAFF | COMPANY, impact_baseline_fields, 0, 0},
+    {"GET", "/api/v1/placements/{id}/impact-cost", h_impact_cost_get, STAFF, NULL, 0, 0},
+    {"PUT", "/api/v1/placements/{id}/impact-cost", h_impact_cost_put, STAFF, impact_cost_fields, 0, 0},
+    {"POST", "/api/v1/placements/{id}/impact-surveys", h_impact_survey_send, STAFF, impact_survey_fields, 0, 0},
+    {"GET", "/api/v1/impact-surveys", h_impact_survey_list, STAFF | COMPANY | TRAINEE, NULL, 0, 0},
+    {"POST", "/api/v1/impact-surveys/open", h_impact_survey_open, PUBLIC, impact_survey_open_fields, ROUTE_NO_CSRF, 0},
+    {"POST", "/api/v1/impact-surveys/answer", h_impact_survey_answer, PUBLIC, impact_survey_answer_fields, ROUTE_NO_CSRF, 0},
+    {"POST", "/api/v1/impact/remind", h_impact_remind, STAFF, impact_remind_fields, 0, 0},
+    {"POST", "/api/v1/impact/comparison", h_impact_comparison, STAFF, impact_comparison_fields, 0, 4L << 20},
+    {"GET", "/api/v1/orgs/{id}/impact-settings", h_impact_settings_get, STAFF, NULL, 0, 0},
+    {"PUT", "/api/v1/orgs/{id}/impact-settings", h_impact_settings_put, STAFF, impact_settings_fields, 0, 0},
+    {"GET", "/api/v1/impact/measures", h_impact_measures, STAFF | ROLE_BIT(ROLE_VIEWER), NULL, 0, 0},
 };
 
 const int routes_count = (int)(sizeof routes / sizeof routes[0]);
