@@ -165,8 +165,7 @@ int cli_demo_main(int argc, char **argv)
     struct demo_counts counts;
     int rc = store_begin(st, &err);
     int past = 0;
-    if (rc == 0 && demo_build(st, seed, &counts, &err) == 0 && cli_fx_load_embedded(st, &err) == 0 &&
-        demo_impact(st, seed, &past, &err) == 0)
+    if (rc == 0 && demo_build(st, seed, &counts, &err) == 0 && cli_fx_load_embedded(st, &err) == 0)
         rc = store_commit(st, &err);
     else if (rc == 0) {
         store_rollback(st);
@@ -200,6 +199,14 @@ int cli_demo_main(int argc, char **argv)
         fprintf(stderr, "tradebridge demo: the BACI extract could not be imported; rankings will be empty\n");
     if (rc == 0)
         rc = demo_plans(st, db, &plans, &err);
+    /* Impact: past cohorts, after the credentials and plans of the current ones. */
+    if (rc == 0 && (rc = store_begin(st, &err)) == 0) {
+        rc = demo_impact(st, seed, &past, &err);
+        if (rc == 0)
+            rc = store_commit(st, &err);
+        else
+            store_rollback(st);
+    }
     store_close(st);
     if (rc < 0)
         return cli_fail("demo", &err);

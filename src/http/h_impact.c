@@ -11,6 +11,7 @@
 #include "core/codes.h"
 #include "http/entity_http.h"
 #include "http/handlers.h"
+#include "service/impact_report.h"
 #include "service/impact_service.h"
 #include "store/impact.h"
 
@@ -242,4 +243,35 @@ int h_impact_measures(struct request *r, struct response *res, struct tb_err *er
     if (impact_query_opts(r, &o, err) < 0 || impact_measures(r->store, &r->actor, &o, &out, err) < 0)
         return -1;
     return respond_json(res, 200, out);
+}
+
+/* GET /api/v1/impact/report?format=json|pdf|xlsx and the measures' options. */
+int h_impact_report(struct request *r, struct response *res, struct tb_err *err)
+{
+    const char *f = req_query(r, "format");
+    enum impact_format fmt = !f || !strcmp(f, "json") ? IMPACT_JSON : !strcmp(f, "pdf") ? IMPACT_PDF
+                             : !strcmp(f, "xlsx") ? IMPACT_XLSX : IMPACT_FORMAT_NONE;
+    if (fmt == IMPACT_FORMAT_NONE)
+        return TB_INVALID(err, "format", "format: must be one of json, pdf, xlsx");
+    struct impact_opts o;
+    json_t *out;
+    if (impact_query_opts(r, &o, err) < 0 || impact_measures(r->store, &r->actor, &o, &out, err) < 0)
+        return -1;
+    char *data = NULL;
+    size_t len = 0;
+    int rc = impact_report_render(out, fmt, &data, &len, err);
+    json_decref(out);
+    if (rc < 0)
+        return -1;
+    static const char *const types[] = {[IMPACT_JSON] = "application/json", [IMPACT_PDF] = "application/pdf",
+                                        [IMPACT_XLSX] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"};
+    static const char *const exts[] = {[IMPACT_JSON] = "json", [IMPACT_PDF] = "pdf", [IMPACT_XLSX] = "xlsx"};
+    res->status = 200;
+    res->raw_owned = data;
+    res->raw = data;
+    res->raw_len = len;
+    res->content_type = types[fmt];
+    res->content_disposition = arena_printf(r->arena, "attachment; filename=\"impact-report.%s\"", exts[fmt]);
+    res->cache_control = "private, no-store";
+    return 0;
 }

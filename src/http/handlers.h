@@ -197,6 +197,7 @@ HANDLER(h_impact_comparison);
 HANDLER(h_impact_settings_get);
 HANDLER(h_impact_settings_put);
 HANDLER(h_impact_measures);
+HANDLER(h_impact_report);
 struct impact_opts;
 int impact_query_opts(struct request *r, struct impact_opts *o, struct tb_err *err);
 extern const struct field_spec impact_baseline_fields[], impact_cost_fields[], impact_survey_fields[],

@@ -203,6 +203,7 @@ const struct route routes[] = {
     {"GET", "/api/v1/orgs/{id}/impact-settings", h_impact_settings_get, STAFF, NULL, 0, 0},
     {"PUT", "/api/v1/orgs/{id}/impact-settings", h_impact_settings_put, STAFF, impact_settings_fields, 0, 0},
     {"GET", "/api/v1/impact/measures", h_impact_measures, STAFF | ROLE_BIT(ROLE_VIEWER), NULL, 0, 0},
+    {"GET", "/api/v1/impact/report", h_impact_report, STAFF | ROLE_BIT(ROLE_VIEWER), NULL, 0, 0},
 };
 
 const int routes_count = (int)(sizeof routes / sizeof routes[0]);

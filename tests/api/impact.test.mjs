@@ -257,3 +257,21 @@ test('tradebridge impact report gives the same figures as the API', async () => 
   const none = runCli(['impact', 'report', '--db', srv.db, '--operator', 'No Such Operator']);
   assert.equal(none.status, 1);
 });
+
+test('the funder report as PDF, XLSX and JSON through the API, suppressed for a funder', async () => {
+  const pdf = await viewer.get('/api/v1/impact/report?format=pdf&group=cohort&resamples=300');
+  assert.equal(pdf.status, 200, pdf.text);
+  assert.equal(pdf.headers.get('content-type'), 'application/pdf');
+  assert.ok(pdf.text.startsWith('%PDF-'));
+  const xlsx = await coord.get('/api/v1/impact/report?format=xlsx&resamples=300');
+  assert.equal(xlsx.status, 200);
+  assert.match(xlsx.headers.get('content-disposition'), /impact-report\.xlsx/);
+  assert.ok(xlsx.text.startsWith('PK'));
+  const json = await viewer.get('/api/v1/impact/report?format=json&group=cohort&resamples=300');
+  assert.equal(json.status, 200);
+  assert.equal(JSON.parse(json.text).suppressed, true);
+  assertError(await coord.get('/api/v1/impact/report?format=doc'), 400, 'validation_failed', { field: 'format' });
+  assertError(await company.get('/api/v1/impact/report'), 403, 'forbidden');
+  const r = runCli(['impact', 'report', '--db', srv.db, '--operator', 'ITM Sweden', '--format', 'pdf']);
+  assert.equal(r.status, 2, 'a PDF needs --output');
+});
