@@ -26,8 +26,10 @@ static const char usage_report[] =
     "PDF and XLSX need --output. Exit: 0 ok, 1 failed, 2 usage.\n";
 static const char usage_remind[] =
     "usage: tradebridge impact remind [--db PATH] [--days N] [--public-url URL]\n\n"
-    "Mails a new link for every unanswered follow-up survey last mailed N (default 7) or\n"
-    "more days ago, at most three reminders per survey; the old link stops working.\n";
+    "Sends the follow-up surveys each operator's schedule says are due (end of placement,\n"
+    "+6, +12, +24 months; due within the last 60 days, not sent yet), then mails a new link\n"
+    "for every unanswered survey last mailed N (default 7) or more days ago, at most three\n"
+    "reminders per survey; the old link stops working. Run it daily (cron, systemd timer).\n";
 
 static int operator_id(struct store *st, const char *op, int64_t *id, struct tb_err *err)
 {
@@ -136,11 +138,15 @@ int cli_impact_remind_main(int argc, char **argv)
         return EXIT_RUNTIME;
     struct tb_err err = {0};
     struct tb_actor a = actor_system();
-    int sent = 0;
-    int rc = impact_survey_remind(st, &a, days, url ? url : "http://localhost:8080", &sent, &err);
+    int sent = 0, fresh = 0, skipped = 0;
+    const char *base = url ? url : "http://localhost:8080";
+    int rc = impact_survey_send_due(st, &a, base, &fresh, &skipped, &err);
+    if (rc == 0)
+        rc = impact_survey_remind(st, &a, days, base, &sent, &err);
     store_close(st);
     if (rc < 0)
         return cli_fail("impact remind", &err);
-    printf("%d reminder%s queued\n", sent, sent == 1 ? "" : "s");
+    printf("%d survey%s due sent (%d without an address on record), %d reminder%s queued\n", fresh,
+           fresh == 1 ? "" : "s", skipped, sent, sent == 1 ? "" : "s");
     return EXIT_OK;
 }

@@ -137,12 +137,14 @@ int h_impact_survey_answer(struct request *r, struct response *res, struct tb_er
 int h_impact_remind(struct request *r, struct response *res, struct tb_err *err)
 {
     json_t *d = json_object_get(r->body, "days");
-    int sent = 0;
-    if (impact_survey_remind(r->store, &r->actor, d ? (int)json_integer_value(d) : 7, r->cfg->public_url, &sent,
+    int sent = 0, fresh = 0, skipped = 0;
+    if (impact_survey_send_due(r->store, &r->actor, r->cfg->public_url, &fresh, &skipped, err) < 0 ||
+        impact_survey_remind(r->store, &r->actor, d ? (int)json_integer_value(d) : 7, r->cfg->public_url, &sent,
                              err) < 0)
         return -1;
     http_mail_wake();
-    return respond_json(res, 200, json_pack("{s:i}", "reminded", sent));
+    return respond_json(res, 200, json_pack("{s:i, s:i, s:i}", "sent", fresh, "without_address", skipped, "reminded",
+                                            sent));
 }
 
 /* The operator a request is about: the actor's own, or (foundation) org_id. */

@@ -330,6 +330,30 @@ int impact_survey_remind(struct store *st, const struct tb_actor *a, int days, c
     return rc;
 }
 
+int impact_survey_send_due(struct store *st, const struct tb_actor *a, const char *public_url, int *sent,
+                           int *skipped, struct tb_err *err)
+{
+    json_t *due;
+    if (store_impact_surveys_unsent(st, a, &due, err) < 0)
+        return -1;
+    *sent = *skipped = 0;
+    size_t i;
+    json_t *d;
+    json_array_foreach(due, i, d) {
+        json_t *out = NULL;
+        struct tb_err e = {0};
+        /* One without an address on record is left for the coordinator. */
+        if (impact_survey_send(st, a, ival(d, "placement_id"), sval(d, "respondent"), sval(d, "wave"), NULL, public_url,
+                               &out, &e) == 0)
+            ++*sent;
+        else
+            ++*skipped;
+        json_decref(out);
+    }
+    json_decref(due);
+    return 0;
+}
+
 int impact_comparison_put(struct store *st, const struct tb_actor *a, int64_t org_id, const json_t *firms,
                           int *count, struct tb_err *err)
 {
@@ -366,7 +390,15 @@ struct unit {
     double base, follow, change, attributable, cost, created, kept, nps, t_nps;
     int kept_on, satisfaction, t_export_job, t_satisfaction;   /* -1 missing; satisfaction 0..2 */
     int sector, band;
+    size_t order;   /* position in placement order */
 };
+
+static int cmp_group(const void *a, const void *b)
+{
+    const struct unit *x = a, *y = b;
+    int c = strcmp(x->group, y->group);
+    return c ? c : (x->order > y->order) - (x->order < y->order);
+}
 
 static int sat_index(const char *s)
 {
@@ -835,20 +867,17 @@ int impact_measures(struct store *st, const struct tb_actor *a, const struct imp
         rc = to_unit(&fx, json_array_get(rows, i), o.currency, o.group, &kb[i], &u[i], err);
     json_t *groups = json_array(), *total = NULL, *cmp = NULL;
     if (rc == 0) {
-        /* Units of one group are contiguous after a stable sort by key. */
+        /* Units of one group are contiguous once sorted by key (ties by
+         * placement order, so the resamples see the same order every run). */
         struct unit *sorted = malloc((n + 1) * sizeof *sorted);
-        size_t m = 0;
-        for (i = 0; i < n; i++) {
-            int seen = 0;
-            for (size_t j = 0; j < i; j++)
-                seen |= !strcmp(u[j].group, u[i].group);
-            if (seen)
-                continue;
-            size_t start = m;
-            for (size_t j = i; j < n; j++)
-                if (!strcmp(u[j].group, u[i].group))
-                    sorted[m++] = u[j];
-            json_array_append_new(groups, group_figures(u[i].group, sorted + start, m - start, &o));
+        memcpy(sorted, u, n * sizeof *u);
+        for (i = 0; i < n; i++)
+            sorted[i].order = i;
+        qsort(sorted, n, sizeof *sorted, cmp_group);
+        for (size_t start = 0, end; start < n; start = end) {
+            for (end = start + 1; end < n && !strcmp(sorted[end].group, sorted[start].group); end++)
+                ;
+            json_array_append_new(groups, group_figures(sorted[start].group, sorted + start, end - start, &o));
         }
         free(sorted);
         total = group_figures("total", u, n, &o);

@@ -45,6 +45,11 @@ int impact_survey_answer(struct store *st, const char *token, const json_t *answ
  * 3 reminders each); *sent = how many. */
 int impact_survey_remind(struct store *st, const struct tb_actor *a, int days, const char *public_url, int *sent,
                          struct tb_err *err);
+/* Sends every survey the operators' schedules say is due and was not sent
+ * (to the company's first contact, the trainee's address); *skipped: those
+ * without an address on record. */
+int impact_survey_send_due(struct store *st, const struct tb_actor *a, const char *public_url, int *sent,
+                           int *skipped, struct tb_err *err);
 /* firms: [{ref, source, nace, employees, currency, base_year, baseline_minor, followup_minor}] */
 int impact_comparison_put(struct store *st, const struct tb_actor *a, int64_t org_id, const json_t *firms,
                           int *count, struct tb_err *err);

@@ -317,3 +317,9 @@ int store_impact_settings_put(struct store *st, const struct tb_actor *a, int64_
     return st_settings_put(st, a, STMT_IMPACT_SETTINGS_GET, STMT_IMPACT_SETTINGS_PUT, "impact_settings", org_id,
                            doc, err);
 }
+
+int store_impact_surveys_unsent(struct store *st, const struct tb_actor *a, json_t **out, struct tb_err *err)
+{
+    sqlite3_stmt *s = st_stmt(st, STMT_IMPACT_SURVEYS_UNSENT, a, err);
+    return s ? st_rows(st, s, out, err) : -1;
+}

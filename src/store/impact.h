@@ -43,6 +43,10 @@ int store_impact_survey_due(struct store *st, const struct tb_actor *a, const ch
 int store_impact_survey_renew(struct store *st, const struct tb_actor *a, int64_t id, const char *token_hash,
                               int64_t expires_at, struct tb_err *err);
 
+/* [{placement_id, org_id, wave, respondent}]: surveys the operator's
+ * schedule says are due (within the last 60 days) and were not sent. */
+int store_impact_surveys_unsent(struct store *st, const struct tb_actor *a, json_t **out, struct tb_err *err);
+
 /* Per placement (signed, completed, terminated) of org_id (0 = every
  * operator the actor reaches): cohort, year, country, region, nace,
  * baseline, cost, the submitted answers of `wave` and how many were asked;

@@ -152,6 +152,27 @@ test('an expired link is refused and stores nothing; reminders give a new link',
   assert.equal(s.status, 200, s.text);
 });
 
+test('the schedule: surveys that fall due are sent to the addresses on record, once', async () => {
+  const placements = (await coord.get('/api/v1/placements?status=signed&limit=200')).json.items;
+  const p = placements[0];
+  sql(`UPDATE placements SET end_date = date('now', '-10 days') WHERE id = ${p.id}`);
+  const r = await coord.post('/api/v1/impact/remind', { days: 7 });
+  assert.equal(r.status, 200, r.text);
+  assert.ok(r.json.sent >= 1, r.text);
+  const ends = (await coord.get(`/api/v1/impact-surveys?placement_id=${p.id}`)).json.items.filter((x) => x.wave === 'end');
+  assert.ok(ends.length >= 1 && ends.every((x) => !x.submitted_at));
+  const again = await coord.post('/api/v1/impact/remind', { days: 7 });
+  assert.equal((await coord.get(`/api/v1/impact-surveys?placement_id=${p.id}`)).json.items.filter((x) => x.wave === 'end').length,
+    ends.length, 'sent once');
+  assert.equal(again.status, 200);
+  // An operator that asks only at the end and after a year gets no 6-month survey.
+  assert.equal((await coord.put('/api/v1/orgs/2/impact-settings', { currency: 'SEK', min_cell: 5, waves: ['end', 'm12'] })).status, 200);
+  sql(`UPDATE placements SET end_date = date('now', '-6 months', '-5 days') WHERE id = ${placements[1].id}`);
+  await coord.post('/api/v1/impact/remind', { days: 7 });
+  assert.equal((await coord.get(`/api/v1/impact-surveys?placement_id=${placements[1].id}`)).json.items.length, 0);
+  await coord.put('/api/v1/orgs/2/impact-settings', { currency: 'SEK', min_cell: 5 });
+});
+
 test('the measures: N, response rate, medians, seeded intervals, IRIS+ ids, comparison group, headline', async () => {
   const r = await coord.get('/api/v1/impact/measures?resamples=2000');
   assert.equal(r.status, 200, r.text);
