@@ -475,5 +475,7 @@ int cli_impact_main(int argc, char **argv)
         return cli_impact_report_main(argc - 1, argv + 1);
     if (!strcmp(argv[1], "remind"))
         return cli_impact_remind_main(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "comparison-import"))
+        return cli_impact_comparison_main(argc - 1, argv + 1);
     return usage(NULL, "unknown subcommand '%s': expected did, bootstrap, report or remind", argv[1]);
 }

@@ -4,6 +4,7 @@
  * report) and `tradebridge impact remind` (new links for unanswered
  * follow-up surveys). The work is src/service/impact_service.c.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 
 #include "cli/cli.h"
 #include "core/codes.h"
+#include "core/validate.h"
 #include "service/impact_service.h"
 #include "service/impact_report.h"
 
@@ -30,6 +32,14 @@ static const char usage_remind[] =
     "+6, +12, +24 months; due within the last 60 days, not sent yet), then mails a new link\n"
     "for every unanswered survey last mailed N (default 7) or more days ago, at most three\n"
     "reminders per survey; the old link stops working. Run it daily (cron, systemd timer).\n";
+
+static const char usage_comparison[] =
+    "usage: tradebridge impact comparison-import FILE.csv --operator NAME|ID [--db PATH]\n\n"
+    "Stores a register extract of firms that did not take part, the comparison group of the\n"
+    "operator's impact measures. Columns: ref, employees, currency, base_year, baseline,\n"
+    "followup (export sales in major units of the currency, the base year and the year after),\n"
+    "optional source (register|applicant), nace, jobs_base, jobs_followup. A bad row refuses\n"
+    "the whole file; a ref seen before is replaced.\n";
 
 static int operator_id(struct store *st, const char *op, int64_t *id, struct tb_err *err)
 {
@@ -148,5 +158,55 @@ int cli_impact_remind_main(int argc, char **argv)
         return cli_fail("impact remind", &err);
     printf("%d survey%s due sent (%d without an address on record), %d reminder%s queued\n", fresh,
            fresh == 1 ? "" : "s", skipped, sent, sent == 1 ? "" : "s");
+    return EXIT_OK;
+}
+
+int cli_impact_comparison_main(int argc, char **argv)
+{
+    static const struct option opts[] = {{"db", required_argument, 0, 'd'}, {"operator", required_argument, 0, 'o'},
+                                         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    const char *db = NULL, *op = NULL;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': db = optarg; break;
+        case 'o': op = optarg; break;
+        case 'h': fputs(usage_comparison, stdout); return EXIT_OK;
+        default: return cli_usage("impact comparison-import", "unknown or incomplete option '%s'", argv[optind - 1]);
+        }
+    }
+    if (!op || optind != argc - 1)
+        return cli_usage("impact comparison-import", "expected FILE.csv and --operator NAME|ID");
+    size_t len;
+    char *text = cli_read_file(argv[optind], (size_t)64 << 20, &len);
+    if (!text) {
+        fprintf(stderr, "tradebridge impact comparison-import: cannot read %s: %s\n", argv[optind], strerror(errno));
+        return EXIT_RUNTIME;
+    }
+    if (codes_init() < 0) {
+        free(text);
+        return EXIT_RUNTIME;
+    }
+    validate_set_code_checker(codes_known);
+    struct store *st = cli_open_store("impact comparison-import", cli_db_path(db));
+    if (!st) {
+        free(text);
+        return EXIT_RUNTIME;
+    }
+    struct tb_err err = {0};
+    struct tb_actor a = actor_system();
+    int64_t org = 0;
+    int n = 0;
+    int rc = operator_id(st, op, &org, &err);
+    if (rc == 0 && org <= 0)
+        rc = TB_INVALID(&err, "operator", "--operator: name one operator");
+    if (rc == 0)
+        rc = impact_comparison_csv(st, &a, org, text, len, &n, &err);
+    store_close(st);
+    free(text);
+    if (rc < 0)
+        return cli_fail("impact comparison-import", &err);
+    printf("%d comparison firm%s stored\n", n, n == 1 ? "" : "s");
     return EXIT_OK;
 }

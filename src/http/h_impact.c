@@ -7,6 +7,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/codes.h"
 #include "http/entity_http.h"
@@ -47,21 +48,6 @@ const struct field_spec impact_survey_answer_fields[] = {
     {0}};
 const struct field_spec impact_remind_fields[] = {
     {.name = "days", .type = FT_INT, .min = 0, .max = 365}, {0}};
-static const struct field_spec firm_item = {.type = FT_OBJECT, .items = (const struct field_spec[]){
-    {.name = "ref", .type = FT_STRING, .required = 1, .min = 1, .max = 100},
-    {.name = "source", .type = FT_ENUM, .required = 1, .allowed = (const char *const[]){"applicant", "register", NULL}},
-    {.name = "nace", .type = FT_CODE, .code_list = CODES_NACE},
-    {.name = "employees", .type = FT_INT, .required = 1, .min = 0, .max = 10000000},
-    {.name = "currency", .type = FT_CODE, .required = 1, .code_list = CODES_CURRENCY},
-    {.name = "base_year", .type = FT_INT, .required = 1, .min = 2000, .max = 2100},
-    {.name = "baseline_minor", .type = FT_INT, .required = 1, .min = 0, .max = INT64_MAX / 4},
-    {.name = "followup_minor", .type = FT_INT, .required = 1, .min = 0, .max = INT64_MAX / 4},
-    {.name = "jobs_base", .type = FT_NUMBER, .min = 0, .max = 10000000},
-    {.name = "jobs_followup", .type = FT_NUMBER, .min = 0, .max = 10000000},
-    {0}}};
-const struct field_spec impact_comparison_fields[] = {
-    {.name = "org_id", .type = FT_INT, .min = 1, .max = INT64_MAX},
-    {.name = "firms", .type = FT_ARRAY, .required = 1, .min = 1, .max = 100000, .items = &firm_item}, {0}};
 const struct field_spec impact_settings_fields[] = {
     {.name = "currency", .type = FT_CODE, .required = 1, .code_list = CODES_CURRENCY},
     {.name = "min_cell", .type = FT_INT, .required = 1, .min = 3, .max = 100},
@@ -276,4 +262,22 @@ int h_impact_report(struct request *r, struct response *res, struct tb_err *err)
     res->content_disposition = arena_printf(r->arena, "attachment; filename=\"impact-report.%s\"", exts[fmt]);
     res->cache_control = "private, no-store";
     return 0;
+}
+
+/* POST /api/v1/impact/comparison.csv (text/csv; ?org_id= for the foundation). */
+int h_impact_comparison_csv(struct request *r, struct response *res, struct tb_err *err)
+{
+    const char *ct = req_header(r, "Content-Type");
+    if (!ct || strncasecmp(ct, "text/csv", 8))
+        return tb_error(err, TB_E_UNSUPPORTED_MEDIA_TYPE, "Content-Type", "Content-Type: send the firms as text/csv");
+    const char *o = req_query(r, "org_id");
+    json_t *ov = o ? json_integer(strtoll(o, NULL, 10)) : NULL;
+    int64_t org;
+    int n = 0, rc = org_of(r, ov, &org, err);
+    json_decref(ov);
+    if (rc == 0 && org <= 0)
+        rc = TB_INVALID(err, "org_id", "org_id: name the operator the firms compare with");
+    if (rc == 0)
+        rc = impact_comparison_csv(r->store, &r->actor, org, r->raw_body, r->raw_len, &n, err);
+    return rc < 0 ? -1 : respond_json(res, 200, json_pack("{s:i}", "stored", n));
 }

@@ -200,6 +200,7 @@ const struct route routes[] = {
     {"POST", "/api/v1/impact-surveys/answer", h_impact_survey_answer, PUBLIC, impact_survey_answer_fields, ROUTE_NO_CSRF, 0},
     {"POST", "/api/v1/impact/remind", h_impact_remind, STAFF, impact_remind_fields, 0, 0},
     {"POST", "/api/v1/impact/comparison", h_impact_comparison, STAFF, impact_comparison_fields, 0, 4L << 20},
+    {"POST", "/api/v1/impact/comparison.csv", h_impact_comparison_csv, STAFF, NULL, ROUTE_RAW, 4L << 20},
     {"GET", "/api/v1/orgs/{id}/impact-settings", h_impact_settings_get, STAFF, NULL, 0, 0},
     {"PUT", "/api/v1/orgs/{id}/impact-settings", h_impact_settings_put, STAFF, impact_settings_fields, 0, 0},
     {"GET", "/api/v1/impact/measures", h_impact_measures, STAFF | ROLE_BIT(ROLE_VIEWER), NULL, 0, 0},

@@ -15,6 +15,8 @@
 #include <time.h>
 
 #include "core/codes.h"
+#include "core/csv_import.h"
+#include "core/trade/csvrows.h"
 #include "core/impact/impact.h"
 #include "core/market/fx.h"
 #include "core/validate.h"
@@ -66,6 +68,23 @@ const struct field_spec impact_any_answer[] = {
     {.name = "export_job", .type = FT_BOOL},
     {.name = "country", .type = FT_CODE, .code_list = CODES_COUNTRY},
     {0}};
+
+static const char *const sources[] = {"applicant", "register", NULL};
+static const struct field_spec firm_item = {.type = FT_OBJECT, .items = (const struct field_spec[]){
+    {.name = "ref", .type = FT_STRING, .required = 1, .min = 1, .max = 100},
+    {.name = "source", .type = FT_ENUM, .required = 1, .allowed = sources},
+    {.name = "nace", .type = FT_CODE, .code_list = CODES_NACE},
+    {.name = "employees", .type = FT_INT, .required = 1, .min = 0, .max = 10000000},
+    {.name = "currency", .type = FT_CODE, .required = 1, .code_list = CODES_CURRENCY},
+    {.name = "base_year", .type = FT_INT, .required = 1, .min = 2000, .max = 2100},
+    {.name = "baseline_minor", .type = FT_INT, .required = 1, .min = 0, .max = INT64_MAX / 4},
+    {.name = "followup_minor", .type = FT_INT, .required = 1, .min = 0, .max = INT64_MAX / 4},
+    {.name = "jobs_base", .type = FT_NUMBER, .min = 0, .max = 10000000},
+    {.name = "jobs_followup", .type = FT_NUMBER, .min = 0, .max = 10000000},
+    {0}}};
+const struct field_spec impact_comparison_fields[] = {
+    {.name = "org_id", .type = FT_INT, .min = 1, .max = INT64_MAX},
+    {.name = "firms", .type = FT_ARRAY, .required = 1, .min = 1, .max = 100000, .items = &firm_item}, {0}};
 
 static int64_t ival(const json_t *o, const char *k)
 {
@@ -918,5 +937,84 @@ int impact_measures(struct store *st, const struct tb_actor *a, const struct imp
     json_decref(curs);
     json_decref(rows);
     json_decref(settings);
+    return rc;
+}
+
+/* ---- the comparison group from a CSV register extract ---- */
+
+struct firm_csv {
+    json_t *rows;
+    int col[10];
+};
+
+static const char *const firm_cols[10] = {"ref", "source", "nace", "employees", "currency", "base_year", "baseline",
+                                          "followup", "jobs_base", "jobs_followup"};
+
+static int firm_row(void *vctx, char **f, int n, long line, struct tb_err *err)
+{
+    struct firm_csv *c = vctx;
+    if (line == 1) {
+        for (int k = 0; k < 10; k++) {
+            c->col[k] = -1;
+            for (int i = 0; i < n; i++)
+                if (!strcmp(f[i], firm_cols[k]))
+                    c->col[k] = i;
+            if (c->col[k] < 0 && k != 1 && k != 2 && k < 8)
+                return TB_INVALID(err, firm_cols[k], "line 1: the header needs the columns ref, employees, currency, "
+                                  "base_year, baseline, followup (no column '%s')", firm_cols[k]);
+        }
+        return 0;
+    }
+    json_t *row = json_object();
+    json_array_append_new(c->rows, row);
+    json_object_set_new(row, "source", json_string("register"));
+    const char *cur = c->col[4] < n ? f[c->col[4]] : "";
+    for (int k = 0; k < 10; k++) {
+        if (c->col[k] < 0 || c->col[k] >= n || !*f[c->col[k]])
+            continue;
+        const char *v = f[c->col[k]];
+        char *end;
+        if (k == 6 || k == 7) {   /* money in major units of the row's currency */
+            int digits = codes_currency_minor_units(cur);
+            long long minor;
+            char why[120];
+            if (digits < 0)
+                return TB_INVALID(err, "currency", "line %ld: currency: '%s' is not an ISO 4217 currency", line, cur);
+            if (csv_money_parse(v, digits, &minor, why, sizeof why) < 0)
+                return TB_INVALID(err, firm_cols[k], "line %ld: %s: %s", line, firm_cols[k], why);
+            char key[24];
+            snprintf(key, sizeof key, "%s_minor", firm_cols[k]);
+            json_object_set_new(row, key, json_integer(minor));
+        } else if (k == 3 || k == 5) {
+            long long x = strtoll(v, &end, 10);
+            if (*end)
+                return TB_INVALID(err, firm_cols[k], "line %ld: %s: expected a whole number", line, firm_cols[k]);
+            json_object_set_new(row, firm_cols[k], json_integer(x));
+        } else if (k >= 8) {
+            double x = strtod(v, &end);
+            if (*end)
+                return TB_INVALID(err, firm_cols[k], "line %ld: %s: expected a number", line, firm_cols[k]);
+            json_object_set_new(row, firm_cols[k], json_real(x));
+        } else {
+            json_object_set_new(row, firm_cols[k], json_string(v));
+        }
+    }
+    return 0;
+}
+
+int impact_comparison_csv(struct store *st, const struct tb_actor *a, int64_t org_id, const char *buf, size_t len,
+                          int *count, struct tb_err *err)
+{
+    struct firm_csv c = {.rows = json_array()};
+    int rc = csvrows_each(buf, len, ',', firm_row, &c, err);
+    if (rc == 0 && !json_array_size(c.rows))
+        rc = TB_INVALID(err, "", "no rows after the header");
+    json_t *wrapped = rc == 0 ? json_pack("{s:O}", "firms", c.rows) : NULL;
+    if (wrapped)
+        rc = validate_object(wrapped, impact_comparison_fields, 0, err);
+    if (rc == 0)
+        rc = impact_comparison_put(st, a, org_id, c.rows, count, err);
+    json_decref(wrapped);
+    json_decref(c.rows);
     return rc;
 }

@@ -53,6 +53,13 @@ int impact_survey_send_due(struct store *st, const struct tb_actor *a, const cha
 /* firms: [{ref, source, nace, employees, currency, base_year, baseline_minor, followup_minor}] */
 int impact_comparison_put(struct store *st, const struct tb_actor *a, int64_t org_id, const json_t *firms,
                           int *count, struct tb_err *err);
+/* The body of POST /impact/comparison: {org_id?, firms: [...]} (checked). */
+extern const struct field_spec impact_comparison_fields[];
+/* A register extract as CSV: header ref, source?, nace?, employees, currency,
+ * base_year, baseline, followup (major units), jobs_base?, jobs_followup?;
+ * checked whole (errors name the line), then stored as impact_comparison_put. */
+int impact_comparison_csv(struct store *st, const struct tb_actor *a, int64_t org_id, const char *buf, size_t len,
+                          int *count, struct tb_err *err);
 
 struct impact_opts {
     int64_t org_id;         /* 0: every operator the actor reaches */

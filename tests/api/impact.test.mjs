@@ -248,6 +248,23 @@ test('the comparison group from a register extract: bad rows refused whole', asy
   const r = await coord.post('/api/v1/impact/comparison', { firms: [firm()] });
   assert.equal(r.status, 200, r.text);
   assert.equal((await coord.get('/api/v1/impact/measures?resamples=200')).json.comparison.comparison_firms, before + 1);
+  // The same as a CSV register extract (money in major units), through the API and the command.
+  const csv = 'ref,nace,employees,currency,base_year,baseline,followup\r\nREG-C-1,28.13,12,SEK,2022,1250000.50,1300000\r\n'
+    + 'REG-C-2,46.69,80,EUR,2021,90000,99000\r\n';
+  const c = await coord.post('/api/v1/impact/comparison.csv', csv, { headers: { 'Content-Type': 'text/csv' } });
+  assert.equal(c.status, 200, c.text);
+  assert.equal(c.json.stored, 2);
+  assertError(await coord.post('/api/v1/impact/comparison.csv', 'ref,employees,currency,base_year,baseline,followup\nX,1,SEK,2022,-5,1\n',
+    { headers: { 'Content-Type': 'text/csv' } }), 400, 'validation_failed', { field: 'baseline', message: /line 2/ });
+  assertError(await coord.post('/api/v1/impact/comparison.csv', 'ref,employees\nX,1\n', { headers: { 'Content-Type': 'text/csv' } }),
+    400, 'validation_failed', { field: 'currency' });
+  const { writeFileSync } = await import('node:fs');
+  const file = `${srv.dir}/register.csv`;
+  writeFileSync(file, 'ref,employees,currency,base_year,baseline,followup\nREG-CLI-1,30,SEK,2022,100,110\n');
+  const cli = runCli(['impact', 'comparison-import', file, '--db', srv.db, '--operator', 'ITM Sweden']);
+  assert.equal(cli.status, 0, cli.stderr);
+  assert.match(cli.stdout, /1 comparison firm stored/);
+  assert.equal((await coord.get('/api/v1/impact/measures?resamples=200')).json.comparison.comparison_firms, before + 4);
 });
 
 test('erasing a trainee keeps the anonymous aggregates', async () => {
