@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/codes.h"
 #include "core/market/pdf_doc.h"
 #include "service/export_service.h"
 
@@ -37,8 +38,13 @@ static const char *str(const json_t *o, const char *k)
     return v ? v : "";
 }
 
-/* Money figures are in minor units; shown in major units (2 decimals assumed
- * by the report's currencies, EUR and SEK and the like). */
+/* Money figures are in minor units; shown in major units of the currency. */
+static double money_scale(const char *cur)
+{
+    int digits = codes_currency_minor_units(cur);
+    return pow(10, digits < 0 ? 2 : digits);
+}
+
 static int is_money(const char *key)
 {
     return strstr(key, "change") || strstr(key, "exports");
@@ -46,7 +52,7 @@ static int is_money(const char *key)
 
 static void fig_text(char *buf, size_t n, const char *label, const json_t *f, int money, const char *cur)
 {
-    double scale = money ? 100 : 1;
+    double scale = money ? money_scale(cur) : 1;
     if (!f || !json_integer_value(json_object_get(f, "n"))) {
         snprintf(buf, n, "%s: no answers (N = 0)", label);
         return;
@@ -170,8 +176,8 @@ static int render_pdf(const json_t *r, unsigned char **pdf, size_t *len, struct 
     pdf_text(&d, "Comparison group", "Sans Bold 12", 3);
     if (json_is_number(json_object_get(c, "estimate")))
         snprintf(buf, sizeof buf, "Difference-in-differences of export sales: %.0f %s (95%% CI %.0f to %.0f, p = %.3f); "
-                 "%lld participants against %lld matched firms. %s.", num(c, "estimate") / 100, cur,
-                 num(c, "ci_low") / 100, num(c, "ci_high") / 100, num(c, "p"),
+                 "%lld participants against %lld matched firms. %s.", num(c, "estimate") / money_scale(cur), cur,
+                 num(c, "ci_low") / money_scale(cur), num(c, "ci_high") / money_scale(cur), num(c, "p"),
                  (long long)json_integer_value(json_object_get(c, "treated")),
                  (long long)json_integer_value(json_object_get(c, "controls")), str(c, "method"));
     else
@@ -197,7 +203,7 @@ static int render_xlsx(const json_t *r, char **data, size_t *len, struct tb_err 
     json_array_foreach(json_object_get(r, "groups"), i, g) {
         for (size_t m = 0; m < sizeof measures / sizeof measures[0]; m++) {
             const json_t *f = json_object_get(g, measures[m][0]);
-            double scale = is_money(measures[m][0]) ? 100 : 1;
+            double scale = is_money(measures[m][0]) ? money_scale(str(r, "currency")) : 1;
             json_t *sup = json_object_get(g, "suppressed");
             json_t *row = json_pack("{s:s, s:s, s:s, s:s, s:O}", "group", str(g, "key"), "measure", measures[m][1],
                                     "iris_id", measures[m][2], "unit", is_money(measures[m][0]) ? str(r, "currency") : "FTE",

@@ -793,6 +793,13 @@ static json_t *iris(const json_t *total)
                      json_object_get(ex, "n"));
 }
 
+/* Minor units of cur in major units. */
+static double major(const json_t *v, const char *cur)
+{
+    int digits = codes_currency_minor_units(cur);
+    return json_number_value(v) / pow(10, digits < 0 ? 2 : digits);
+}
+
 static void headline(json_t *out, const json_t *total, const json_t *cmp, const char *cur, const char *wave)
 {
     const json_t *ec = json_object_get(total, "export_change"), *jc = json_object_get(total, "jobs_created");
@@ -809,19 +816,19 @@ static void headline(json_t *out, const json_t *total, const json_t *cmp, const 
         int len = snprintf(text, sizeof text,
                            "%s each trainee's company changed its exports by %.0f %s on average (95%% CI %.0f to %.0f, "
                            "median %.0f, N = %lld of %lld placements, response rate %.0f%%) and created %.1f jobs (FTE).",
-                           when, json_number_value(json_object_get(ec, "mean")) / 100, cur,
-                           json_number_value(json_object_get(ec, "ci_low")) / 100,
-                           json_number_value(json_object_get(ec, "ci_high")) / 100,
-                           json_number_value(json_object_get(ec, "median")) / 100, (long long)ival(ec, "n"),
+                           when, major(json_object_get(ec, "mean"), cur), cur,
+                           major(json_object_get(ec, "ci_low"), cur),
+                           major(json_object_get(ec, "ci_high"), cur),
+                           major(json_object_get(ec, "median"), cur), (long long)ival(ec, "n"),
                            (long long)ival(total, "placements"),
                            100 * json_number_value(json_object_get(total, "response_rate")),
                            json_number_value(json_object_get(jc, "mean")));
         if (cmp && json_is_number(json_object_get(cmp, "estimate")) && len > 0 && (size_t)len < sizeof text)
             snprintf(text + len, sizeof text - (size_t)len,
                      " Against matched firms that did not take part: %.0f %s (95%% CI %.0f to %.0f, %lld firms each side).",
-                     json_number_value(json_object_get(cmp, "estimate")) / 100, cur,
-                     json_number_value(json_object_get(cmp, "ci_low")) / 100,
-                     json_number_value(json_object_get(cmp, "ci_high")) / 100, (long long)ival(cmp, "treated"));
+                     major(json_object_get(cmp, "estimate"), cur), cur,
+                     major(json_object_get(cmp, "ci_low"), cur),
+                     major(json_object_get(cmp, "ci_high"), cur), (long long)ival(cmp, "treated"));
     }
     json_object_set_new(out, "headline", json_string(text));
 }
