@@ -906,7 +906,13 @@ int impact_measures(struct store *st, const struct tb_actor *a, const struct imp
             json_array_append_new(groups, group_figures(sorted[start].group, sorted + start, end - start, &o));
         }
         free(sorted);
-        total = group_figures("total", u, n, &o);
+        /* One group is the total: computed once. */
+        if (json_array_size(groups) == 1) {
+            total = json_deep_copy(json_array_get(groups, 0));
+            json_object_set_new(total, "key", json_string("total"));
+        } else {
+            total = group_figures("total", u, n, &o);
+        }
         cmp = comparison(st, a, &fx, u, n, &o, o.currency, err);
         if (!cmp)
             rc = -1;
