@@ -115,7 +115,7 @@ int h_impact_survey_answer(struct request *r, struct response *res, struct tb_er
 {
     int submit = json_is_true(json_object_get(r->body, "submit"));
     if (impact_survey_answer(r->store, json_string_value(json_object_get(r->body, "token")),
-                             json_object_get(r->body, "answers"), submit, err) < 0)
+                             json_object_get(r->body, "answers"), submit, r->client_addr, err) < 0)
         return -1;
     return respond_json(res, 200, json_pack("{s:s}", "status", submit ? "submitted" : "saved"));
 }

@@ -279,7 +279,7 @@ int impact_survey_open(struct store *st, const char *token, json_t **out, struct
 }
 
 int impact_survey_answer(struct store *st, const char *token, const json_t *answers, int submit,
-                         struct tb_err *err)
+                         const char *client_addr, struct tb_err *err)
 {
     char hash[TOKEN_HASH_LEN + 1];
     auth_token_hash(token, hash);
@@ -310,7 +310,7 @@ int impact_survey_answer(struct store *st, const char *token, const json_t *answ
         if (rate_exists(st, sval(sale, "currency"), (int)ival(sale, "year"), field, err) < 0)
             return -1;
     }
-    return store_impact_survey_save(st, hash, answers, submit, err);
+    return store_impact_survey_answered(st, hash, answers, submit, client_addr, err);
 }
 
 int impact_survey_remind(struct store *st, const struct tb_actor *a, int days, const char *public_url, int *sent,

@@ -38,9 +38,10 @@ int impact_survey_send(struct store *st, const struct tb_actor *a, int64_t place
 /* What the link shows: {respondent, wave, answers, saved_at, questions}. */
 int impact_survey_open(struct store *st, const char *token, json_t **out, struct tb_err *err);
 /* Checks and saves answers (submit: complete and final). 400 naming
- * answers.FIELD, 422 no_exchange_rate, 410 link_gone; nothing stored on error. */
+ * answers.FIELD, 422 no_exchange_rate, 410 link_gone; nothing stored on error.
+ * Audited under the survey's operator (client_addr: the respondent's). */
 int impact_survey_answer(struct store *st, const char *token, const json_t *answers, int submit,
-                         struct tb_err *err);
+                         const char *client_addr, struct tb_err *err);
 /* New links for unanswered surveys last mailed `days` or more ago (at most
  * 3 reminders each); *sent = how many. */
 int impact_survey_remind(struct store *st, const struct tb_actor *a, int days, const char *public_url, int *sent,

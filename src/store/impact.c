@@ -200,6 +200,25 @@ int store_impact_survey_save(struct store *st, const char *token_hash, const jso
     return sqlite3_changes(st->db) == 1 ? 0 : survey_gone(err, "was answered already or has expired");
 }
 
+int store_impact_survey_answered(struct store *st, const char *token_hash, const json_t *answers, int submit,
+                                 const char *client_addr, struct tb_err *err)
+{
+    json_t *row;
+    if (store_impact_survey_peek(st, token_hash, &row, err) < 0)
+        return -1;
+    /* Audited under the survey's operator, by nobody: the link's respondent. */
+    struct tb_actor link = {.tenant_id = int_of(row, "org_id"), .client_addr = client_addr};
+    int64_t id = int_of(row, "id");
+    json_decref(row);
+    int owned;
+    if (st_tx_begin(st, &owned, err) < 0)
+        return -1;
+    int rc = store_impact_survey_save(st, token_hash, answers, submit, err);
+    rc = audited(st, &link, rc, link.tenant_id, "impact_survey", id,
+                 json_pack("{s:{s:s}}", "answers", "new", submit ? "submitted by link" : "saved by link"), err);
+    return st_tx_end(st, owned, rc, err);
+}
+
 int store_impact_survey_list(struct store *st, const struct tb_actor *a, int64_t placement_id, json_t **out,
                              struct tb_err *err)
 {

@@ -32,6 +32,9 @@ int store_impact_survey_peek(struct store *st, const char *token_hash, json_t **
 /* Saves the answers (submit: fixes them); 410 when the link was used or expired meanwhile. */
 int store_impact_survey_save(struct store *st, const char *token_hash, const json_t *answers, int submit,
                              struct tb_err *err);
+/* The same, audited (under the survey's operator, by the link) in one transaction. */
+int store_impact_survey_answered(struct store *st, const char *token_hash, const json_t *answers, int submit,
+                                 const char *client_addr, struct tb_err *err);
 /* The surveys the actor may read (a company its own company's, a trainee
  * their own); placement_id 0 = all. */
 int store_impact_survey_list(struct store *st, const struct tb_actor *a, int64_t placement_id, json_t **out,

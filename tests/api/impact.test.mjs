@@ -123,6 +123,8 @@ test('a follow-up survey by mail: no account, partial saves, bad answers named, 
   s = await answer(token, answers(), true);
   assert.equal(s.status, 200, s.text);
   assert.equal(s.json.status, 'submitted');
+  const audit = (await coord.get('/api/v1/audit?entity=impact_survey&limit=200')).json.items;
+  assert.ok(audit.some((e) => e.entity_id === r.json.id && e.changes.answers.new === 'submitted by link'), 'the answer is audited');
   assertError(await answer(token, answers({ nps: 0 }), true), 410, 'link_gone', { field: 'token' });
   assertError(await open(token), 410, 'link_gone', { message: /answered already/ });
   assertError(await open('not-a-token'), 404, 'not_found', { field: 'token' });
