@@ -432,19 +432,15 @@ static int size_band(double employees)
     return employees < 10 ? 0 : employees < 50 ? 1 : employees < 250 ? 2 : 3;
 }
 
-static int sum_sales(const struct fx_table *fx, const json_t *sales, const char *cur_default, int only_year,
-                     const char *to, double *out, struct tb_err *err)
+/* The follow-up's sales, each converted at its own year's average rate. */
+static int sum_sales(const struct fx_table *fx, const json_t *sales, const char *to, double *out, struct tb_err *err)
 {
     size_t i;
     json_t *s;
     *out = 0;
     json_array_foreach(sales, i, s) {
-        int year = (int)ival(s, "year");
-        if (only_year && year != only_year)
-            continue;
-        const char *cur = sval(s, "currency") ? sval(s, "currency") : cur_default;
         double v;
-        if (convert(fx, ival(s, "amount_minor"), cur, to, year, &v, "currency", err) < 0)
+        if (convert(fx, ival(s, "amount_minor"), sval(s, "currency"), to, (int)ival(s, "year"), &v, "currency", err) < 0)
             return -1;
         *out += v;
     }
@@ -484,10 +480,10 @@ static int to_unit(const struct fx_table *fx, const json_t *r, const char *to, c
     const char *nace = sval(r, "nace");
     u->sector = nace ? (int)strtol(nace, NULL, 10) : -1;
     u->band = size_band((double)ival(r, "employees"));
-    if (sval(r, "base_currency")) {
+    if (sval(r, "base_currency")) {   /* the baseline year's sales, summed by the store, one currency */
         u->has_baseline = 1;
-        if (sum_sales(fx, json_object_get(r, "base_sales"), sval(r, "base_currency"), (int)ival(r, "base_year"), to,
-                      &u->base, err) < 0)
+        if (convert(fx, (int64_t)json_number_value(json_object_get(r, "base_total")), sval(r, "base_currency"), to,
+                    (int)ival(r, "base_year"), &u->base, "currency", err) < 0)
             return -1;
     }
     if (sval(r, "cost_currency")) {
@@ -500,7 +496,7 @@ static int to_unit(const struct fx_table *fx, const json_t *r, const char *to, c
     const json_t *ca = json_object_get(r, "company_answers");
     if (json_is_object(ca)) {
         u->answered = 1;
-        if (sum_sales(fx, json_object_get(ca, "export_sales"), NULL, 0, to, &u->follow, err) < 0)
+        if (sum_sales(fx, json_object_get(ca, "export_sales"), to, &u->follow, err) < 0)
             return -1;
         if (u->has_baseline) {
             u->change = u->follow - u->base;

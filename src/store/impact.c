@@ -275,7 +275,6 @@ int store_impact_rows(struct store *st, const struct tb_actor *a, int64_t org_id
     size_t i;
     json_t *row;
     json_array_foreach(*out, i, row) {
-        decode(row, "base_sales");
         decode(row, "company_answers");
         decode(row, "trainee_answers");
     }
