@@ -204,5 +204,26 @@ extern const struct field_spec me_settings_fields[];
 HANDLER(h_placement_allowance);
 HANDLER(h_public_verify_holder);
 extern const struct field_spec placement_allowance_fields[];
+/* h_impact.c (issue 14) */
+HANDLER(h_impact_baseline_get);
+HANDLER(h_impact_baseline_put);
+HANDLER(h_impact_cost_get);
+HANDLER(h_impact_cost_put);
+HANDLER(h_impact_survey_send);
+HANDLER(h_impact_survey_list);
+HANDLER(h_impact_survey_open);
+HANDLER(h_impact_survey_answer);
+HANDLER(h_impact_remind);
+HANDLER(h_impact_comparison);
+HANDLER(h_impact_comparison_csv);
+HANDLER(h_impact_settings_get);
+HANDLER(h_impact_settings_put);
+HANDLER(h_impact_measures);
+HANDLER(h_impact_report);
+struct impact_opts;
+int impact_query_opts(struct request *r, struct impact_opts *o, struct tb_err *err);
+extern const struct field_spec impact_baseline_fields[], impact_cost_fields[], impact_survey_fields[],
+    impact_survey_open_fields[], impact_survey_answer_fields[], impact_remind_fields[], impact_comparison_fields[],
+    impact_settings_fields[];
 
 #endif

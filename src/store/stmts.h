@@ -60,6 +60,7 @@ enum stmt {
 #include "store/stmts_market.h"
 #include "store/stmts_notify.h"
 #include "store/stmts_integrity.h"
+#include "store/stmts_impact.h"
     STMT__MAX
 };
 

@@ -237,6 +237,13 @@ export async function open(page, hash, heading) {
   else await page.locator('#main h1').first().waitFor();
 }
 
+/** Any console error at all, not only CSP reports (collected from the call on). */
+export function consoleErrors(page) {
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  return errors;
+}
+
 export function noProblems(page) {
   assert.deepEqual(page.problems, [], 'no script errors or CSP violations');
 }

@@ -5,7 +5,7 @@
 // the synthetic-data notice; a tariff entered in the explorer's form. Screenshots for docs/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, newPage, signIn, noProblems, DEMO, open, shotPath } from './harness.mjs';
+import { startServer, launch, newPage, signIn, noProblems, consoleErrors, DEMO, open, shotPath } from './harness.mjs';
 
 let srv;
 let browser;
@@ -14,14 +14,6 @@ before(async () => {
   browser = await launch();
 });
 after(async () => { await browser?.close(); await srv?.stop(); });
-
-/** Any console error at all, not only CSP reports (from signing in on: the
- * boot's /api/v1/me before it is an expected 401). */
-function consoleErrors(page) {
-  const errors = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  return errors;
-}
 
 test('the market explorer: table, map, bars, sorting and add to export plan', async () => {
   const page = await newPage(browser, srv, { width: 1400, height: 1000 });

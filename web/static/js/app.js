@@ -18,6 +18,7 @@ import * as training from './pages/training.js';
 import * as markets from './pages/markets.js';
 import * as plans from './pages/plans.js';
 import * as todo from './pages/todo.js';
+import * as impact from './pages/impact.js';
 
 const RES = 'companies|graduates|cohorts|positions|applications|placements';
 // Who may open which page (the API decides what they see; a page a role may not use is not drawn).
@@ -66,6 +67,9 @@ const routes = [
   ['achievements/new', credentials.achievementForm, { roles: STAFF }],
   ['achievements/:id', credentials.achievementForm, { roles: STAFF }],
   ['review', training.reviewByLink, { public: true }],
+  // impact (issue 14): the measures (a funder sees them suppressed) and the survey by link
+  ['impact', impact.dashboard, { roles: [...STAFF, 'viewer'] }],
+  ['impact-survey', impact.survey, { public: true }],
   ['training', training.mine, { roles: [...STAFF, 'company', 'trainee', 'mentor'] }],
   ['curricula', training.curricula, { roles: STAFF }],
   ['curriculum-versions/:id', training.version, { roles: STAFF }],
@@ -198,6 +202,7 @@ function navItems() {
     items.push(['#/curricula', 'nav.curricula', MORE], ['#/export-plans', 'nav.exportPlans', MORE], ['#/import', 'nav.import', MORE]);
     if (role === 'admin') items.push(['#/admin/orgs', 'nav.orgs', MORE], ['#/admin/accreditations', 'nav.accreditations', MORE]);
     items.push(['#/admin/users', 'nav.users', MORE], ['#/admin/audit', 'nav.audit', MORE]);
+    items.push(['#/impact', 'nav.impact', MORE]);
   } else if (role === 'company') {
     const s = subjectOf('company');
     if (s) items.push([`#/companies/${s.id}`, 'nav.myCompany']);
@@ -209,6 +214,8 @@ function navItems() {
     items.push(['#/training', 'nav.training'], ['#/positions', 'nav.openPositions'], ['#/applications', 'nav.myApplications'],
       ['#/placements', 'nav.placements'], ['#/credentials', 'nav.credentials'], ['#/markets', 'nav.markets'],
       ['#/export-plans', 'nav.exportPlans']);
+  } else if (role === 'viewer') {
+    items.push(['#/impact', 'nav.impact']);
   } else if (role === 'mentor') {
     items.push(['#/training', 'nav.reviews'], ['#/placements', 'nav.placements'], ['#/export-plans', 'nav.exportPlans']);
   }
