@@ -188,6 +188,28 @@ const struct route routes[] = {
     {"GET", "/api/v1/export-plans/{id}/progress", h_export_plan_progress, STAFF | COMPANY | TRAINEE | MENTOR, NULL, 0, 0},
     {"GET", "/api/v1/export-plans/{id}/plan.pdf", h_export_plan_pdf, STAFF | COMPANY | TRAINEE | MENTOR, NULL, 0, 0},
     {"GET", "/api/v1/export-plans/{id}/plan.xlsx", h_export_plan_xlsx, STAFF | COMPANY | TRAINEE | MENTOR, NULL, 0, 0},
+    /* the trade network (issue 15): directory, paths, introductions */
+    {"GET", "/api/v1/contacts", h_contact_list, STAFF | COMPANY | TRAINEE, NULL, 0, 0},
+    {"POST", "/api/v1/contacts", h_contact_create, STAFF | COMPANY | TRAINEE, contact_create_fields, 0, 0},
+    {"GET", "/api/v1/contacts/facets", h_contact_facets, STAFF | COMPANY | TRAINEE, NULL, 0, 0},
+    {"POST", "/api/v1/contacts/alumni", h_contact_alumnus, STAFF | TRAINEE, contact_alumnus_fields, 0, 0},
+    {"GET", "/api/v1/contacts/{id}", h_contact_get, STAFF | COMPANY | TRAINEE, NULL, 0, 0},
+    {"PUT", "/api/v1/contacts/{id}", h_contact_update, STAFF, contact_update_fields, 0, 0},
+    {"POST", "/api/v1/contacts/{id}/remove", h_contact_remove, STAFF, NULL, 0, 0},
+    {"POST", "/api/v1/contacts/{id}/links", h_contact_link_create, STAFF | COMPANY | TRAINEE, contact_link_fields, 0, 0},
+    {"GET", "/api/v1/contacts/{id}/paths", h_contact_paths, STAFF | COMPANY | TRAINEE, NULL, 0, 0},
+    {"DELETE", "/api/v1/contact-links/{id}", h_contact_link_delete, STAFF, NULL, 0, 0},
+    {"GET", "/api/v1/network/paths", h_network_paths, STAFF | COMPANY | TRAINEE, NULL, 0, 0},
+    {"GET", "/api/v1/introductions", h_introduction_list, STAFF | COMPANY | TRAINEE, NULL, 0, 0},
+    {"POST", "/api/v1/introductions", h_introduction_create, STAFF | COMPANY | TRAINEE, introduction_fields, 0, 0},
+    {"GET", "/api/v1/introductions/{id}", h_introduction_get, STAFF | COMPANY | TRAINEE, NULL, 0, 0},
+    {"POST", "/api/v1/introductions/{id}/state", h_introduction_state, STAFF | COMPANY | TRAINEE, introduction_state_fields, 0, 0},
+    {"POST", "/api/v1/introductions/{id}/send-link", h_introduction_send_link, STAFF | COMPANY | TRAINEE, NULL, 0, 0},
+    {"GET", "/api/v1/introduction-outcomes", h_introduction_outcomes, STAFF | ROLE_BIT(ROLE_VIEWER), NULL, 0, 0},
+    {"GET", "/api/v1/introduction-approvals", h_introduction_approval_list, STAFF, NULL, 0, 0},
+    {"POST", "/api/v1/introduction-approvals/{id}", h_introduction_approval_decide, STAFF, introduction_approval_fields, 0, 0},
+    {"POST", "/api/v1/introduction-links/open", h_introduction_link_open, PUBLIC, introduction_link_fields, ROUTE_NO_CSRF, 0},
+    {"POST", "/api/v1/introduction-links/answer", h_introduction_link_answer, PUBLIC, introduction_link_fields, ROUTE_NO_CSRF, 0},
 };
 
 const int routes_count = (int)(sizeof routes / sizeof routes[0]);

@@ -56,6 +56,7 @@ enum stmt {
     STMT_RATING_PUT, STMT_RATING_LIST,
     STMT_PROGRESS_GRID, STMT_PROGRESS_COUNTS, STMT_REMINDERS_DUE, STMT_REMINDER_SENT,
 #include "store/stmts_market.h"
+#include "store/stmts_network.h"
     STMT__MAX
 };
 

@@ -1,0 +1,114 @@
+/*
+ * directory.c - see directory.h.
+ */
+#include "core/network/directory.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/codes.h"
+
+static int word_byte(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
+}
+
+/* The words of s, each at most 40 bytes, at most max. */
+static size_t words_of(const char *s, char w[][41], size_t max)
+{
+    size_t n = 0;
+    while (*s && n < max) {
+        while (*s && !word_byte((unsigned char)*s))
+            s++;
+        size_t len = 0;
+        while (word_byte((unsigned char)s[len]))
+            len++;
+        if (len) {
+            size_t keep = len > 40 ? 40 : len;
+            while (keep && keep < len && ((unsigned char)s[keep] & 0xC0) == 0x80)
+                keep--;   /* never cut a character in two */
+            memcpy(w[n], s, keep);
+            w[n++][keep] = '\0';
+        }
+        s += len;
+    }
+    return n;
+}
+
+int net_match_query(const char *q, char *out, size_t cap, struct tb_err *err)
+{
+    char w[NET_QUERY_WORDS][41];
+    size_t n = q ? words_of(q, w, NET_QUERY_WORDS) : 0, used = 0;
+    if (!n)
+        return TB_INVALID(err, "q", "q: give at least one word to search for");
+    out[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        int k = snprintf(out + used, cap - used, "%s\"%s\"*", i ? " " : "", w[i]);
+        if (k < 0 || (size_t)k >= cap - used)
+            return TB_INVALID(err, "q", "q: too long");
+        used += (size_t)k;
+    }
+    return 0;
+}
+
+/* 1 when a word of folded text starts with folded word w. */
+static int starts_a_word(const char *text, const char *w)
+{
+    size_t n = strlen(w);
+    for (const char *p = text; *p; p++)
+        if ((p == text || !word_byte((unsigned char)p[-1])) && !strncmp(p, w, n))
+            return 1;
+    return 0;
+}
+
+json_t *net_match_reasons(const json_t *contact, const char *q)
+{
+    static const char *const fields[] = {"name", "organisation", "roles", "tags", "city", NULL};
+    char w[NET_QUERY_WORDS][41], fw[NET_QUERY_WORDS][41];
+    size_t n = q ? words_of(q, w, NET_QUERY_WORDS) : 0;
+    for (size_t i = 0; i < n; i++)
+        codes_fold(w[i], fw[i]);
+    json_t *out = json_array();
+    for (int f = 0; fields[f]; f++) {
+        json_t *v = json_object_get(contact, fields[f]);
+        char *text = json_is_string(v) ? strdup(json_string_value(v))
+                     : json_is_array(v) ? json_dumps(v, JSON_COMPACT) : NULL;
+        if (!text)
+            continue;
+        char *folded = malloc(strlen(text) + 1);
+        if (folded) {
+            codes_fold(text, folded);
+            for (size_t i = 0; i < n; i++)
+                if (starts_a_word(folded, fw[i])) {
+                    json_array_append_new(out, json_sprintf("%s matches \"%s\"", fields[f], w[i]));
+                    break;
+                }
+        }
+        free(folded);
+        free(text);
+    }
+    return out;
+}
+
+const char *const net_intro_states[] = {"requested", "accepted", "declined", "made", "meeting_held",
+                                        "deal_started", "deal_closed", "dropped", NULL};
+
+int net_intro_final(const char *s)
+{
+    return !strcmp(s, "declined") || !strcmp(s, "deal_closed") || !strcmp(s, "dropped");
+}
+
+int net_intro_can_move(const char *from, const char *to)
+{
+    static const char *const moves[][2] = {
+        {"requested", "accepted"}, {"requested", "declined"}, {"accepted", "made"},
+        {"made", "meeting_held"},  {"meeting_held", "deal_started"}, {"deal_started", "deal_closed"},
+    };
+    if (!strcmp(to, "dropped"))
+        return !net_intro_final(from);
+    for (size_t i = 0; i < sizeof moves / sizeof moves[0]; i++)
+        if (!strcmp(moves[i][0], from) && !strcmp(moves[i][1], to))
+            return 1;
+    return 0;
+}

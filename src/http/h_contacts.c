@@ -1,0 +1,276 @@
+/*
+ * h_contacts.c - the trade network's directory (issue 15):
+ *   GET/POST /api/v1/contacts (?q= words, prefix, accents folded; &country=
+ *   &sector= &hs= &language= &kind= &after= &limit=), GET /api/v1/contacts/facets,
+ *   GET/PUT /api/v1/contacts/{id}, POST /api/v1/contacts/{id}/remove,
+ *   POST /api/v1/contacts/alumni, POST /api/v1/contacts/{id}/links,
+ *   DELETE /api/v1/contact-links/{id}, GET /api/v1/contacts/{id}/paths,
+ *   GET /api/v1/network/paths (?country= &sector= &hs=).
+ * Staff manage their operator's contacts; the foundation curates shared ones;
+ * company managers and trainees see shared contacts and the ones they
+ * recorded; other operators' private contacts are 404.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/codes.h"
+#include "http/entity_http.h"
+#include "http/handlers.h"
+#include "service/network_service.h"
+#include "store/network.h"
+
+static const char *const contact_kinds[] = {"person", "organisation", NULL};
+static const char *const contact_categories[] = {"operator_office", "chamber", "trade_council", "een_partner",
+                                                 "distributor", "agent", "importer", "logistics", "fair_organiser",
+                                                 "alumnus", "trainee", "company_contact", "staff", "other", NULL};
+static const char *const visibilities[] = {"private", "shared", NULL};
+static const char *const legal_bases[] = {"consent", "legitimate_interest", "contract", "public_record", NULL};
+static const char *const consents[] = {"given", "pending", "withdrawn", "not_required", NULL};
+static const char *const link_kinds[] = {"knows", "worked_with", "alumnus_of", "member_of", "introduced_by", NULL};
+
+static const struct field_spec hs_item = {.type = FT_CODE, .code_list = CODES_HS};
+static const struct field_spec language_item = {.type = FT_CODE, .code_list = CODES_LANGUAGE};
+static const struct field_spec country_item = {.type = FT_CODE, .code_list = CODES_COUNTRY};
+static const struct field_spec tag_item = {.type = FT_STRING, .min = 1, .max = 40};
+
+#define CONTACT_FIELDS(req) \
+    {.name = "kind", .type = FT_ENUM, .required = req, .allowed = contact_kinds}, \
+    {.name = "category", .type = FT_ENUM, .required = req, .allowed = contact_categories}, \
+    {.name = "name", .type = FT_STRING, .required = req, .min = 1, .max = 200}, \
+    {.name = "organisation", .type = FT_STRING, .max = 200}, {.name = "roles", .type = FT_STRING, .max = 300}, \
+    {.name = "email", .type = FT_EMAIL}, {.name = "phone", .type = FT_STRING, .max = 40}, \
+    {.name = "country", .type = FT_CODE, .code_list = CODES_COUNTRY}, {.name = "city", .type = FT_STRING, .max = 100}, \
+    {.name = "nace", .type = FT_CODE, .code_list = CODES_NACE}, \
+    {.name = "hs", .type = FT_ARRAY, .max = 50, .items = &hs_item}, \
+    {.name = "languages", .type = FT_ARRAY, .max = 20, .items = &language_item}, \
+    {.name = "markets", .type = FT_ARRAY, .max = 60, .items = &country_item}, \
+    {.name = "tags", .type = FT_ARRAY, .max = 30, .items = &tag_item}, \
+    {.name = "source", .type = FT_STRING, .max = 200}, \
+    {.name = "visibility", .type = FT_ENUM, .allowed = visibilities}, \
+    {.name = "legal_basis", .type = FT_ENUM, .allowed = legal_bases}, \
+    {.name = "consent", .type = FT_ENUM, .allowed = consents}
+const struct field_spec contact_create_fields[] = {CONTACT_FIELDS(1), {.name = "org_id", .type = FT_INT, .min = 1}, {0}};
+const struct field_spec contact_update_fields[] = {CONTACT_FIELDS(1), {.name = "version", .type = FT_INT, .min = 1}, {0}};
+const struct field_spec contact_alumnus_fields[] = {
+    {.name = "graduate_id", .type = FT_INT, .required = 1, .min = 1},
+    {.name = "roles", .type = FT_STRING, .max = 300},
+    {.name = "visibility", .type = FT_ENUM, .allowed = visibilities}, {0},
+};
+const struct field_spec contact_link_fields[] = {
+    {.name = "to_id", .type = FT_INT, .required = 1, .min = 1},
+    {.name = "kind", .type = FT_ENUM, .required = 1, .allowed = link_kinds},
+    {.name = "strength", .type = FT_INT, .required = 1, .min = 1, .max = 5},
+    {.name = "last_contact", .type = FT_DATE}, {0},
+};
+
+/* Persons carry their legal basis; consent as the basis needs an answer. */
+static int check_person(const json_t *b, struct tb_err *err)
+{
+    const char *kind = json_string_value(json_object_get(b, "kind"));
+    const char *basis = json_string_value(json_object_get(b, "legal_basis"));
+    const char *consent = json_string_value(json_object_get(b, "consent"));
+    if (kind && !strcmp(kind, "person") && !basis)
+        return TB_INVALID(err, "legal_basis", "legal_basis: a person's record needs its legal basis");
+    if (basis && !strcmp(basis, "consent") && (!consent || strcmp(consent, "given")))
+        return TB_INVALID(err, "consent", "consent: the legal basis is consent, so consent must be 'given'");
+    return 0;
+}
+
+/* The record to store: the body, defaults filled. */
+static json_t *contact_of(struct request *r)
+{
+    json_t *c = json_deep_copy(r->body);
+    json_object_del(c, "version");
+    if (!json_object_get(c, "visibility"))
+        json_object_set_new(c, "visibility", json_string("private"));
+    if (!json_object_get(c, "consent"))
+        json_object_set_new(c, "consent", json_string("not_required"));
+    /* Company managers and trainees keep their own contacts private. */
+    if (!is_staff(r))
+        json_object_set_new(c, "visibility", json_string("private"));
+    return c;
+}
+
+static int contact_org(struct request *r, int64_t *org, struct tb_err *err)
+{
+    json_int_t given = json_integer_value(json_object_get(r->body, "org_id"));
+    if (!r->actor.all_tenants) {
+        if (given && given != r->actor.tenant_id)
+            return TB_NOT_FOUND(err, "organization not found");
+        *org = r->actor.tenant_id;
+        return 0;
+    }
+    if (given) {
+        *org = given;
+        return 0;
+    }
+    return store_org_foundation_id(r->store, org, err);
+}
+
+static int filters_of(struct request *r, json_t **out, struct tb_err *err)
+{
+    static const char *const q[] = {"country", "sector", "hs", "language", "kind", NULL};
+    static const char *const key[] = {"country", "nace", "hs", "language", "kind", NULL};
+    *out = json_object();
+    for (int i = 0; q[i]; i++) {
+        const char *v = req_query(r, q[i]);
+        if (!v || !*v)
+            continue;
+        int ok = !strcmp(q[i], "country")    ? codes_find(CODES_COUNTRY, v) != NULL
+                 : !strcmp(q[i], "sector")   ? codes_find(CODES_NACE, v) != NULL
+                 : !strcmp(q[i], "language") ? codes_find(CODES_LANGUAGE, v) != NULL
+                 : !strcmp(q[i], "hs")       ? strlen(v) >= 2 && strlen(v) <= 6 && strspn(v, "0123456789") == strlen(v)
+                                             : strlen(v) <= 40;
+        if (!ok) {
+            json_decref(*out);
+            return TB_INVALID(err, q[i], "%s: '%s' is not a known code", q[i], v);
+        }
+        json_object_set_new(*out, key[i], json_string(v));
+    }
+    return 0;
+}
+
+static int query_int(struct request *r, const char *name, long long lo, long long hi, long long dflt, long long *out,
+                     struct tb_err *err)
+{
+    const char *s = req_query(r, name);
+    char *end;
+    long long v = s ? strtoll(s, &end, 10) : dflt;
+    if (s && (*end || v < lo || v > hi))
+        return TB_INVALID(err, name, "%s: expected a number from %lld to %lld", name, lo, hi);
+    *out = v;
+    return 0;
+}
+
+int h_contact_list(struct request *r, struct response *res, struct tb_err *err)
+{
+    json_t *f, *items;
+    long long limit, after;
+    if (query_int(r, "limit", 1, 200, 50, &limit, err) < 0 || query_int(r, "after", 0, INT64_MAX, 0, &after, err) < 0 ||
+        filters_of(r, &f, err) < 0)
+        return -1;
+    int rc = network_search(r->store, &r->actor, req_query(r, "q"), f, after, (int)limit, &items, err);
+    json_decref(f);
+    return rc < 0 ? -1 : respond_json(res, 200, json_pack("{s:o}", "items", items));
+}
+
+int h_contact_facets(struct request *r, struct response *res, struct tb_err *err)
+{
+    json_t *f, *out;
+    if (filters_of(r, &f, err) < 0)
+        return -1;
+    int rc = store_contact_facets(r->store, &r->actor, f, &out, err);
+    json_decref(f);
+    return rc < 0 ? -1 : respond_json(res, 200, out);
+}
+
+static int reply_contact(struct request *r, struct response *res, int status, int64_t id, struct tb_err *err)
+{
+    json_t *c, *links;
+    if (store_contact_get(r->store, &r->actor, id, &c, err) < 0)
+        return -1;
+    if (store_link_list(r->store, &r->actor, id, &links, err) < 0) {
+        json_decref(c);
+        return -1;
+    }
+    json_object_set_new(c, "links", links);
+    if (status == 201)
+        res->location = arena_printf(r->arena, "/api/v1/contacts/%lld", (long long)id);
+    return entity_reply(r, res, status, c);
+}
+
+int h_contact_get(struct request *r, struct response *res, struct tb_err *err)
+{
+    return reply_contact(r, res, 200, r->ids[0], err);
+}
+
+int h_contact_create(struct request *r, struct response *res, struct tb_err *err)
+{
+    int64_t org, id;
+    if (check_person(r->body, err) < 0 || contact_org(r, &org, err) < 0)
+        return -1;
+    json_t *c = contact_of(r);
+    json_object_set_new(c, "org_id", json_integer(org));
+    int rc = store_contact_create(r->store, &r->actor, c, &id, err);
+    json_decref(c);
+    return rc < 0 ? -1 : reply_contact(r, res, 201, id, err);
+}
+
+int h_contact_update(struct request *r, struct response *res, struct tb_err *err)
+{
+    int64_t version;
+    if (check_person(r->body, err) < 0 || req_version(r, &version, err) < 0)
+        return -1;
+    json_t *c = contact_of(r);
+    int rc = store_contact_update(r->store, &r->actor, r->ids[0], version, c, err);
+    json_decref(c);
+    return rc < 0 ? -1 : reply_contact(r, res, 200, r->ids[0], err);
+}
+
+int h_contact_remove(struct request *r, struct response *res, struct tb_err *err)
+{
+    if (store_contact_remove(r->store, &r->actor, r->ids[0], err) < 0)
+        return -1;
+    return reply_contact(r, res, 200, r->ids[0], err);
+}
+
+int h_contact_alumnus(struct request *r, struct response *res, struct tb_err *err)
+{
+    int64_t id;
+    const char *vis = json_string_value(json_object_get(r->body, "visibility"));
+    if (store_contact_alumnus(r->store, &r->actor, json_integer_value(json_object_get(r->body, "graduate_id")),
+                              json_string_value(json_object_get(r->body, "roles")), vis ? vis : "shared", &id,
+                              err) < 0)
+        return -1;
+    return reply_contact(r, res, 201, id, err);
+}
+
+int h_contact_link_create(struct request *r, struct response *res, struct tb_err *err)
+{
+    int64_t org, id;
+    if (contact_org(r, &org, err) < 0)
+        return -1;
+    struct link_write w = {.org_id = org, .from_id = r->ids[0],
+                           .to_id = json_integer_value(json_object_get(r->body, "to_id")),
+                           .kind = json_string_value(json_object_get(r->body, "kind")),
+                           .strength = (int)json_integer_value(json_object_get(r->body, "strength")),
+                           .last_contact = json_string_value(json_object_get(r->body, "last_contact"))};
+    if (store_link_create(r->store, &r->actor, &w, &id, err) < 0)
+        return -1;
+    return reply_contact(r, res, 201, r->ids[0], err);
+}
+
+int h_contact_link_delete(struct request *r, struct response *res, struct tb_err *err)
+{
+    if (store_link_delete(r->store, &r->actor, r->ids[0], err) < 0)
+        return -1;
+    return respond_no_content(res);
+}
+
+static int paths_reply(struct request *r, struct response *res, int64_t target, const json_t *f, struct tb_err *err)
+{
+    long long k;
+    json_t *paths;
+    if (query_int(r, "k", 1, 20, 5, &k, err) < 0 || network_paths(r->store, &r->actor, target, f, (int)k, &paths, err) < 0)
+        return -1;
+    return respond_json(res, 200, json_pack("{s:o}", "paths", paths));
+}
+
+int h_contact_paths(struct request *r, struct response *res, struct tb_err *err)
+{
+    return paths_reply(r, res, r->ids[0], NULL, err);
+}
+
+int h_network_paths(struct request *r, struct response *res, struct tb_err *err)
+{
+    json_t *f;
+    if (filters_of(r, &f, err) < 0)
+        return -1;
+    if (!json_object_size(f)) {
+        json_decref(f);
+        return TB_INVALID(err, "country", "country: describe whom you look for (country, sector or hs)");
+    }
+    int rc = paths_reply(r, res, 0, f, err);
+    json_decref(f);
+    return rc;
+}
