@@ -49,15 +49,15 @@ static const struct field_spec tag_item = {.type = FT_STRING, .min = 1, .max = 4
     {.name = "visibility", .type = FT_ENUM, .allowed = visibilities}, \
     {.name = "legal_basis", .type = FT_ENUM, .allowed = legal_bases}, \
     {.name = "consent", .type = FT_ENUM, .allowed = consents}
-const struct field_spec contact_create_fields[] = {CONTACT_FIELDS(1), {.name = "org_id", .type = FT_INT, .min = 1}, {0}};
-const struct field_spec contact_update_fields[] = {CONTACT_FIELDS(1), {.name = "version", .type = FT_INT, .min = 1}, {0}};
+const struct field_spec contact_create_fields[] = {CONTACT_FIELDS(1), {.name = "org_id", .type = FT_INT, .min = 1, .max = INT64_MAX}, {0}};
+const struct field_spec contact_update_fields[] = {CONTACT_FIELDS(1), {.name = "version", .type = FT_INT, .min = 1, .max = INT64_MAX}, {0}};
 const struct field_spec contact_alumnus_fields[] = {
-    {.name = "graduate_id", .type = FT_INT, .required = 1, .min = 1},
+    {.name = "graduate_id", .type = FT_INT, .required = 1, .min = 1, .max = INT64_MAX},
     {.name = "roles", .type = FT_STRING, .max = 300},
     {.name = "visibility", .type = FT_ENUM, .allowed = visibilities}, {0},
 };
 const struct field_spec contact_link_fields[] = {
-    {.name = "to_id", .type = FT_INT, .required = 1, .min = 1},
+    {.name = "to_id", .type = FT_INT, .required = 1, .min = 1, .max = INT64_MAX},
     {.name = "kind", .type = FT_ENUM, .required = 1, .allowed = link_kinds},
     {.name = "strength", .type = FT_INT, .required = 1, .min = 1, .max = 5},
     {.name = "last_contact", .type = FT_DATE}, {0},

@@ -21,12 +21,12 @@
 #include "store/network.h"
 
 const struct field_spec introduction_fields[] = {
-    {.name = "introducer_id", .type = FT_INT, .required = 1, .min = 1},
-    {.name = "target_id", .type = FT_INT, .required = 1, .min = 1},
+    {.name = "introducer_id", .type = FT_INT, .required = 1, .min = 1, .max = INT64_MAX},
+    {.name = "target_id", .type = FT_INT, .required = 1, .min = 1, .max = INT64_MAX},
     {.name = "purpose", .type = FT_STRING, .required = 1, .min = 3, .max = 300},
     {.name = "message", .type = FT_TEXT, .max = 4000},
-    {.name = "company_id", .type = FT_INT, .min = 1},
-    {.name = "graduate_id", .type = FT_INT, .min = 1}, {0},
+    {.name = "company_id", .type = FT_INT, .min = 1, .max = INT64_MAX},
+    {.name = "graduate_id", .type = FT_INT, .min = 1, .max = INT64_MAX}, {0},
 };
 const struct field_spec introduction_state_fields[] = {
     {.name = "state", .type = FT_ENUM, .required = 1, .allowed = net_intro_states},

@@ -118,7 +118,8 @@ int store_contact_remove(struct store *st, const struct tb_actor *a, int64_t id,
         rc = st_jrun(st, a, STMT_CONTACT_LINKS_REMOVE, json_pack("{s:I}", "id", (json_int_t)id), "relationship",
                      NULL, err);
     if (rc == 0)
-        rc = store_audit_add(st, a, org, "erase", "contact", id, NULL, err);
+        rc = store_audit_add(st, a, org, "update", "contact", id,
+                             json_pack("{s:{s:b, s:b}}", "removed", "old", 0, "new", 1), err);
     return st_tx_end(st, owned, rc, err);
 }
 
@@ -449,7 +450,9 @@ int store_intro_approval_decide(struct store *st, const struct tb_actor *a, int6
         return -1;
     if (changes != 1)
         return tb_fail(err, 409, "conflict", "decision", "decision: this approval is unknown or already decided");
-    return store_audit_add(st, a, a->tenant_id, approve ? "approve" : "refuse", "introduction_approval", id, NULL, err);
+    return store_audit_add(st, a, a->tenant_id, "update", "introduction_approval", id,
+                           json_pack("{s:{s:s, s:s}}", "state", "old", "pending", "new", approve ? "approved" : "refused"),
+                           err);
 }
 
 int store_intro_link_create(struct store *st, const struct tb_actor *a, int64_t id, const char *email,

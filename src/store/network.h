@@ -65,7 +65,7 @@ struct store_graph {
     unsigned char *strength;
     char (*last_contact)[11];    /* "" when unknown */
     size_t nsources;
-    int64_t *sources;            /* the asker's side: their operator's staff, alumni, offices, own contacts */
+    int64_t *sources;            /* the asker's side: their operator's staff, alumni and offices */
 };
 int store_graph_load(struct store *st, const struct tb_actor *a, struct store_graph *g, struct tb_err *err);
 void store_graph_free(struct store_graph *g);

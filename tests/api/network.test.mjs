@@ -1,0 +1,203 @@
+// network.test.mjs - the trade network (issue 15): a directory of contacts
+// shared across operators (private ones stay 404 to others), full-text search
+// with prefix and accent folding and reasons, relationships and "who can
+// introduce me" in words, introductions through their states with the owning
+// operator's approval and a single-use link for the introducer, removal on
+// request keeping nothing personal.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, login, assertError, linkToken, USERS } from './lib.mjs';
+
+let srv, coord, coordSi, company;
+const ids = {};
+
+before(async () => {
+  srv = await startServer({ smtp: true });
+  [coord, coordSi, company] = await Promise.all([
+    login(srv.base, USERS.coordinator.email), login(srv.base, USERS.coordinatorSi.email),
+    login(srv.base, USERS.company.email)]);
+});
+after(async () => { if (srv) await srv.stop(); });
+
+const person = (over = {}) => ({
+  kind: 'person', category: 'distributor', name: 'Lars Holm', organisation: 'Nordic Seafood AB',
+  roles: 'Purchasing manager', email: 'lars.holm@example.org', country: 'SE', city: 'Göteborg', nace: '46.38',
+  hs: ['0306', '030617'], languages: ['sv', 'en'], markets: ['NO', 'DK'], tags: ['seafood', 'frozen'],
+  source: 'Seafood Expo 2025', visibility: 'shared', legal_basis: 'legitimate_interest', ...over,
+});
+
+test('staff record contacts; bad input is named by its field and nothing is stored', async () => {
+  let r = await coord.post('/api/v1/contacts', person());
+  assert.equal(r.status, 201, r.text);
+  ids.lars = r.json.id;
+  assert.equal(r.headers.get('location'), `/api/v1/contacts/${ids.lars}`);
+  assert.deepEqual(r.json.hs, ['0306', '030617']);
+  r = await coord.post('/api/v1/contacts', person({ name: 'Anna Berg', category: 'staff', organisation: 'ITM Sweden',
+    city: 'Stockholm', email: 'anna@example.org', visibility: 'private' }));
+  assert.equal(r.status, 201, r.text);
+  ids.anna = r.json.id;
+  r = await coord.post('/api/v1/contacts', person({ name: 'Secret Agent', category: 'agent', visibility: 'private',
+    email: 'agent@example.org' }));
+  ids.secret = r.json.id;
+  r = await coordSi.post('/api/v1/contacts', person({ name: 'Maria Costa', organisation: 'Ljubljana Fish Import',
+    country: 'SI', city: 'Ljubljana', category: 'importer', email: 'maria@example.org' }));
+  assert.equal(r.status, 201, r.text);
+  ids.maria = r.json.id;
+
+  assertError(await coord.post('/api/v1/contacts', person({ legal_basis: undefined })), 400, 'validation_failed', { field: 'legal_basis' });
+  assertError(await coord.post('/api/v1/contacts', person({ country: 'XX' })), 400, 'validation_failed', { field: 'country' });
+  assertError(await coord.post('/api/v1/contacts', person({ hs: ['9999999'] })), 400, 'validation_failed', { field: 'hs[0]' });
+  assertError(await coord.post('/api/v1/contacts', person({ legal_basis: 'consent', consent: 'pending' })), 400,
+    'validation_failed', { field: 'consent' });
+  assertError(await coord.post('/api/v1/contacts', person({ name: 'x'.repeat(201) })), 400, 'validation_failed', { field: 'name' });
+  const all = await coord.get('/api/v1/contacts?limit=200');
+  assert.equal(all.json.items.filter((c) => c.name === 'Lars Holm').length, 1, 'nothing half stored');
+});
+
+test('shared contacts are seen across operators; private ones of another operator are 404', async () => {
+  let r = await coordSi.get(`/api/v1/contacts/${ids.lars}`);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.owner_name.length > 0, true);
+  assertError(await coordSi.get(`/api/v1/contacts/${ids.secret}`), 404, 'not_found');
+  const list = await coordSi.get('/api/v1/contacts?limit=200');
+  assert.ok(list.json.items.some((c) => c.id === ids.lars));
+  assert.ok(!list.json.items.some((c) => c.id === ids.secret));
+  // another operator cannot change a shared contact it does not own
+  r = await coordSi.put(`/api/v1/contacts/${ids.lars}`, { ...person({ roles: 'CEO' }), version: 1 });
+  assertError(r, 403, 'forbidden');
+});
+
+test('company managers see shared contacts and their own, never the operator\'s private ones', async () => {
+  let r = await company.get('/api/v1/contacts?limit=200');
+  assert.equal(r.status, 200, r.text);
+  assert.ok(r.json.items.some((c) => c.id === ids.lars));
+  assert.ok(!r.json.items.some((c) => c.id === ids.secret));
+  r = await company.post('/api/v1/contacts', person({ name: 'Own Buyer', visibility: 'shared', email: 'buyer@example.org' }));
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.visibility, 'private');
+  assertError(await coordSi.get(`/api/v1/contacts/${r.json.id}`), 404, 'not_found');
+  assert.equal((await company.get(`/api/v1/contacts/${ids.secret}`)).status, 404);
+});
+
+test('search: prefix, accent folding, filters, and why each matched', async () => {
+  let r = await coordSi.get('/api/v1/contacts?q=Goteborg');
+  assert.equal(r.status, 200, r.text);
+  const hit = r.json.items.find((c) => c.id === ids.lars);
+  assert.ok(hit, 'Goteborg finds Göteborg');
+  assert.ok(hit.reasons.some((x) => x.startsWith('city')), JSON.stringify(hit.reasons));
+  r = await coordSi.get('/api/v1/contacts?q=nord%20purch');
+  assert.ok(r.json.items.some((c) => c.id === ids.lars), 'prefixes of several words');
+  r = await coordSi.get('/api/v1/contacts?q=seafood&country=SI');
+  assert.ok(r.json.items.every((c) => c.country === 'SI'));
+  r = await coordSi.get('/api/v1/contacts?q=holm&hs=0306&language=sv');
+  assert.ok(r.json.items.some((c) => c.id === ids.lars));
+  assert.ok(r.json.items[0].reasons.includes('trades HS 0306'));
+  r = await coordSi.get('/api/v1/contacts?q=holm&hs=0101');
+  assert.equal(r.json.items.length, 0);
+  assertError(await coord.get('/api/v1/contacts?q=x&country=Sweden'), 400, 'validation_failed', { field: 'country' });
+  assertError(await coord.get('/api/v1/contacts?q=%22%2A'), 400, 'validation_failed', { field: 'q' });
+  r = await coord.get('/api/v1/contacts/facets');
+  assert.equal(r.status, 200, r.text);
+  assert.ok(r.json.country.some((f) => f.value === 'SE' && f.n >= 1));
+});
+
+test('relationships: no self-links, no doubles; who can introduce me, explained in words', async () => {
+  assertError(await coord.post(`/api/v1/contacts/${ids.anna}/links`, { to_id: ids.anna, kind: 'knows', strength: 3 }),
+    400, 'validation_failed', { field: 'to_id' });
+  const today = new Date().toISOString().slice(0, 10);
+  let r = await coord.post(`/api/v1/contacts/${ids.anna}/links`, { to_id: ids.lars, kind: 'knows', strength: 4, last_contact: today });
+  assert.equal(r.status, 201, r.text);
+  assertError(await coord.post(`/api/v1/contacts/${ids.anna}/links`, { to_id: ids.lars, kind: 'knows', strength: 2 }), 409, 'conflict');
+  assertError(await coord.post(`/api/v1/contacts/${ids.anna}/links`, { to_id: ids.lars, kind: 'knows', strength: 6 }), 400,
+    'validation_failed', { field: 'strength' });
+  r = await coord.post(`/api/v1/contacts/${ids.lars}/links`, { to_id: ids.maria, kind: 'worked_with', strength: 5, last_contact: '2025-01-10' });
+  assert.equal(r.status, 201, r.text);
+  assertError(await coordSi.post(`/api/v1/contacts/${ids.lars}/links`, { to_id: ids.secret, kind: 'knows', strength: 2 }), 404, 'not_found');
+
+  r = await coord.get(`/api/v1/contacts/${ids.maria}/paths`);
+  assert.equal(r.status, 200, r.text);
+  assert.ok(r.json.paths.length >= 1, r.text);
+  const p = r.json.paths[0];
+  assert.equal(p.hops, 2);
+  assert.deepEqual(p.people.map((x) => x.id), [ids.anna, ids.lars, ids.maria]);
+  assert.match(p.explanation, /Anna Berg \(staff, at ITM Sweden in Stockholm\) knows Lars Holm well, last contact today/);
+  assert.match(p.explanation, /Lars Holm .* knows Maria Costa very well/);
+  r = await coord.get('/api/v1/network/paths?country=SI');
+  assert.equal(r.status, 200, r.text);
+  assert.ok(r.json.paths.some((x) => x.people.at(-1).id === ids.maria));
+  assertError(await coordSi.get(`/api/v1/contacts/${ids.secret}/paths`), 404, 'not_found');
+});
+
+test('an introduction to another operator\'s contact: approval, link, states, outcome', async () => {
+  let r = await coord.post('/api/v1/introductions', { introducer_id: ids.lars, target_id: ids.maria,
+    purpose: 'Distributor for frozen shrimp in Slovenia', message: 'We met at Seafood Expo.' });
+  assert.equal(r.status, 201, r.text);
+  const id = r.json.id;
+  assert.equal(r.json.state, 'requested');
+  assert.equal(r.json.approval, 'pending');
+  assertError(await coord.post(`/api/v1/introductions/${id}/state`, { state: 'accepted' }), 409, 'conflict', { field: 'state' });
+  assertError(await coord.post(`/api/v1/introductions/${id}/send-link`), 409, 'conflict');
+  assertError(await coordSi.get(`/api/v1/introductions/${id}`), 404, 'not_found');
+  const ap = await coordSi.get('/api/v1/introduction-approvals?state=pending');
+  const mine = ap.json.items.find((a) => a.introduction_id === id);
+  assert.ok(mine, ap.text);
+  assert.equal(mine.target_name, 'Maria Costa');
+  r = await coordSi.post(`/api/v1/introduction-approvals/${mine.id}`, { decision: 'approve' });
+  assert.equal(r.status, 200, r.text);
+  assertError(await coordSi.post(`/api/v1/introduction-approvals/${mine.id}`, { decision: 'refuse' }), 409, 'conflict');
+  assertError(await coord.post(`/api/v1/introduction-approvals/${mine.id}`, { decision: 'refuse' }), 409, 'conflict');
+
+  r = await coord.post(`/api/v1/introductions/${id}/send-link`);
+  assert.equal(r.status, 202, r.text);
+  const mail = await srv.smtp.waitForMail((m) => m.to.includes('lars.holm@example.org'));
+  const token = linkToken(mail, 'introduction-answer');
+  r = await coord.post('/api/v1/introduction-links/open', { token });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.target_name, 'Maria Costa');
+  r = await coord.post('/api/v1/introduction-links/answer', { token, decision: 'accept', note: 'Happy to.' });
+  assert.equal(r.status, 200, r.text);
+  assertError(await coord.post('/api/v1/introduction-links/answer', { token, decision: 'decline' }), 410, 'link_gone');
+  assertError(await coord.post('/api/v1/introduction-links/open', { token: 'A'.repeat(43) }), 404, 'not_found');
+
+  for (const state of ['made', 'meeting_held', 'deal_started']) {
+    r = await coord.post(`/api/v1/introductions/${id}/state`, { state });
+    assert.equal(r.status, 200, `${state}: ${r.text}`);
+  }
+  assertError(await coord.post(`/api/v1/introductions/${id}/state`, { state: 'deal_closed' }), 400, 'validation_failed', { field: 'value_minor' });
+  assertError(await coord.post(`/api/v1/introductions/${id}/state`, { state: 'made' }), 409, 'conflict');
+  r = await coord.post(`/api/v1/introductions/${id}/state`, { state: 'deal_closed', value_minor: 2500000,
+    currency: 'EUR', market: 'SI', hs: '030617' });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.state, 'deal_closed');
+  assert.deepEqual(r.json.events.map((e) => e.state),
+    ['requested', 'accepted', 'made', 'meeting_held', 'deal_started', 'deal_closed']);
+  assert.match(r.json.events[1].by_name, /Lars Holm \(by link\)/);
+  assertError(await coord.post(`/api/v1/introductions/${id}/state`, { state: 'dropped' }), 409, 'conflict');
+  r = await coord.get('/api/v1/introduction-outcomes');
+  assert.ok(r.json.items.some((o) => o.market === 'SI' && o.value_minor === 2500000 && o.deals_closed === 1), r.text);
+});
+
+test('an introduction inside the operator needs no approval and mails the introducer at once', async () => {
+  const r = await coord.post('/api/v1/introductions', { introducer_id: ids.anna, target_id: ids.lars, purpose: 'Meet the buyer' });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.approval, null);
+  await srv.smtp.waitForMail((m) => m.to.includes('anna@example.org') && m.data.includes('Lars Holm'));
+  assertError(await coord.post('/api/v1/introductions', { introducer_id: ids.anna, target_id: ids.anna, purpose: 'Self' }),
+    400, 'validation_failed', { field: 'target_id' });
+  assertError(await coordSi.post('/api/v1/introductions', { introducer_id: ids.lars, target_id: ids.secret, purpose: 'Hidden' }),
+    404, 'not_found');
+});
+
+test('removal on request keeps nothing personal', async () => {
+  let r = await coord.post(`/api/v1/contacts/${ids.secret}/remove`);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.name, 'Removed contact');
+  assert.equal(r.json.email, null);
+  assert.equal(r.json.organisation, null);
+  assert.ok(r.json.removed_at);
+  r = await coord.get('/api/v1/contacts?q=Secret');
+  assert.equal(r.json.items.length, 0);
+  r = await coord.get(`/api/v1/audit?entity=contact&entity_id=${ids.secret}`);
+  assert.ok(!r.text.includes('Secret Agent') && !r.text.includes('agent@example.org'), 'the audit keeps no personal data');
+  assertError(await coordSi.post(`/api/v1/contacts/${ids.lars}/remove`), 403, 'forbidden');
+});
