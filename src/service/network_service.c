@@ -245,7 +245,7 @@ int network_paths(struct store *st, const struct tb_actor *a, int64_t target, co
     struct net_scratch *scratch = net_scratch_new();
     int rc = -1;
     if (!src || !is_target || !paths || !scratch || csr_build(&g, &c, &ng) < 0) {
-        tb_fail(err, 500, "internal", NULL, "out of memory");
+        TB_INTERNAL(err, "out of memory");
         goto done;
     }
     size_t ns = 0;
@@ -319,7 +319,7 @@ int network_intro_send_link(struct store *st, const struct tb_actor *a, const js
         body = NULL;
     int rc = subject && body ? store_outbox_add(st, a, json_integer_value(json_object_get(intro, "org_id")), email,
                                                 subject, body, err)
-                             : tb_fail(err, 500, "internal", NULL, "out of memory");
+                             : TB_INTERNAL(err, "out of memory");
     free(subject);
     free(body);
     return rc;

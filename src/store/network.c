@@ -335,7 +335,7 @@ int store_graph_load(struct store *st, const struct tb_actor *a, struct store_gr
     return 0;
 oom:
     store_graph_free(g);
-    return tb_fail(err, 500, "internal", NULL, "out of memory");
+    return TB_INTERNAL(err, "out of memory");
 db:
     st_db_fail(st, err, "network graph");
 fail:
