@@ -37,6 +37,7 @@ static const struct cli_subcommand subcommands[] = {
     {"routes", cli_routes_main, "print the HTTP route table with the roles each route admits"},
     {"trade", cli_trade_main, "import trade statistics (CEPII BACI) and rank export markets"},
     {"fx", cli_fx_main, "import ECB euro reference rates (export plans convert with them)"},
+    {"network", cli_network_main, "search the trade network's directory; remind introducers by mail"},
     {"version", version_main, "print the version"},
 };
 

@@ -75,4 +75,7 @@ struct arena *cli_arena_new(const char *cmd, size_t cap_bytes);
 /* Seconds on the monotonic clock, for the timings commands print. */
 double cli_now(void);
 
+/* the trade network (issue 15): cli_network.c */
+int cli_network_main(int argc, char **argv);
+
 #endif

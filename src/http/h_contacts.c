@@ -114,18 +114,12 @@ static int filters_of(struct request *r, json_t **out, struct tb_err *err)
     *out = json_object();
     for (int i = 0; q[i]; i++) {
         const char *v = req_query(r, q[i]);
-        if (!v || !*v)
-            continue;
-        int ok = !strcmp(q[i], "country")    ? codes_find(CODES_COUNTRY, v) != NULL
-                 : !strcmp(q[i], "sector")   ? codes_find(CODES_NACE, v) != NULL
-                 : !strcmp(q[i], "language") ? codes_find(CODES_LANGUAGE, v) != NULL
-                 : !strcmp(q[i], "hs")       ? strlen(v) >= 2 && strlen(v) <= 6 && strspn(v, "0123456789") == strlen(v)
-                                             : strlen(v) <= 40;
-        if (!ok) {
-            json_decref(*out);
-            return TB_INVALID(err, q[i], "%s: '%s' is not a known code", q[i], v);
-        }
-        json_object_set_new(*out, key[i], json_string(v));
+        if (v && *v)
+            json_object_set_new(*out, key[i], json_string(v));
+    }
+    if (network_filters_check(*out, err) < 0) {
+        json_decref(*out);
+        return -1;
     }
     return 0;
 }

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "core/auth.h"
+#include "core/codes.h"
 #include "core/date.h"
 #include "core/network/directory.h"
 #include "core/network/paths.h"
@@ -360,4 +361,23 @@ int network_intro_remind(struct store *st, const struct tb_actor *a, int days, c
     }
     json_decref(due);
     return rc;
+}
+
+int network_filters_check(const json_t *f, struct tb_err *err)
+{
+    static const struct { const char *key, *name; int list; } checks[] = {
+        {"country", "country", CODES_COUNTRY}, {"nace", "sector", CODES_NACE}, {"language", "language", CODES_LANGUAGE},
+        {"hs", "hs", -1}, {"kind", "kind", -2}};
+    for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++) {
+        const char *v = json_string_value(json_object_get(f, checks[i].key));
+        if (!v)
+            continue;
+        size_t n = strlen(v);
+        int ok = checks[i].list >= 0 ? codes_find((enum code_list)checks[i].list, v) != NULL
+                 : checks[i].list == -1 ? n >= 2 && n <= 6 && strspn(v, "0123456789") == n
+                                        : n >= 1 && n <= 40;
+        if (!ok)
+            return TB_INVALID(err, checks[i].name, "%s: '%s' is not a known code", checks[i].name, v);
+    }
+    return 0;
 }

@@ -36,3 +36,7 @@ int network_intro_send_link(struct store *st, const struct tb_actor *a, const js
  * *sent counts them. */
 int network_intro_remind(struct store *st, const struct tb_actor *a, int days, const char *public_url, int *sent,
                          struct tb_err *err);
+/* Checks directory filters {country, nace, hs, language, kind}: known codes,
+ * an HS prefix of 2-6 digits. 400 naming the filter (as the API's query
+ * parameter: sector for nace). */
+int network_filters_check(const json_t *filters, struct tb_err *err);

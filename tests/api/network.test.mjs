@@ -6,7 +6,7 @@
 // request keeping nothing personal.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, login, assertError, linkToken, USERS } from './lib.mjs';
+import { startServer, login, assertError, linkToken, runCli, USERS } from './lib.mjs';
 
 let srv, coord, coordSi, company;
 const ids = {};
@@ -200,4 +200,21 @@ test('removal on request keeps nothing personal', async () => {
   r = await coord.get(`/api/v1/audit?entity=contact&entity_id=${ids.secret}`);
   assert.ok(!r.text.includes('Secret Agent') && !r.text.includes('agent@example.org'), 'the audit keeps no personal data');
   assertError(await coordSi.post(`/api/v1/contacts/${ids.lars}/remove`), 403, 'forbidden');
+});
+
+test('command line: network search over the whole directory; bad options are usage errors', async () => {
+  let r = runCli(['network', 'search', '--db', srv.db, '--country', 'SE', 'Goteborg']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /Lars Holm\tSE\t.*city matches/);
+  r = runCli(['network', 'search', '--db', srv.db, '--json', 'maria']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.ok(JSON.parse(r.stdout).some((c) => c.name === 'Maria Costa'));
+  r = runCli(['network', 'search', '--db', srv.db, '--country', 'Sweden', 'x']);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /country/);
+  r = runCli(['network', 'remind', '--db', srv.db, '--days', '0']);
+  assert.equal(r.status, 2);
+  r = runCli(['network', 'remind', '--db', srv.db]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /network: 0 reminders queued/);
 });
