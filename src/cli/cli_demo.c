@@ -198,6 +198,9 @@ int cli_demo_main(int argc, char **argv)
         fprintf(stderr, "tradebridge demo: the BACI extract could not be imported; rankings will be empty\n");
     if (rc == 0)
         rc = demo_plans(st, db, &plans, &err);
+    int contacts = 0, links = 0, intros = 0;   /* the trade network (issue 15) */
+    if (rc == 0)
+        rc = demo_network(st, &contacts, &links, &intros, &err);
     store_close(st);
     if (rc < 0)
         return cli_fail("demo", &err);
@@ -213,6 +216,8 @@ int cli_demo_main(int argc, char **argv)
     printf("Markets: the real CEPII BACI 2018 shrimp extract (HS12, data/trade) is imported; %d export plans,\n"
            "one for the seafood exporter " "Bohus Skaldjur AB" " citing its ranking and one per placement\n"
            "(their sales targets, actuals and other products' rankings are SYNTHETIC demonstration figures).\n", plans);
+    printf("Trade network: %d contacts (alumni included), %d relationships, %d introductions in every state.\n",
+           contacts, links, intros);
     if (demo_kek)
         printf("Signing keys are sealed with the demo's key-encryption key TRADEBRIDGE_KEK=%s\n"
                "(demonstration only: set your own for real use; serve this database again with it).\n", DEMO_KEK);

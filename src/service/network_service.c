@@ -230,7 +230,7 @@ int network_paths(struct store *st, const struct tb_actor *a, int64_t target, co
         if (store_contact_get(st, a, target, &c, err) < 0)
             return -1;
         json_decref(c);
-    } else if (store_contact_list(st, a, filters, 0, 200, &targets, err) < 0) {
+    } else if (store_contact_list(st, a, filters, 0, 5000, &targets, err) < 0) {
         return -1;
     }
     struct store_graph g;

@@ -17,6 +17,7 @@ import * as help from './pages/help.js';
 import * as training from './pages/training.js';
 import * as markets from './pages/markets.js';
 import * as plans from './pages/plans.js';
+import * as network from './pages/network.js';
 
 const RES = 'companies|graduates|cohorts|positions|applications|placements';
 // Who may open which page (the API decides what they see; a page a role may not use is not drawn).
@@ -70,6 +71,11 @@ const routes = [
   ['placements/:id/plan', training.plan, { roles: [...STAFF, 'company', 'trainee', 'mentor'] }],
   ['plan-modules/:id', training.module, { roles: [...STAFF, 'company', 'trainee', 'mentor'] }],
   ['cohorts/:id/progress', training.progress, { roles: STAFF }],
+  // the trade network (issue 15)
+  ['network', network.directory, { roles: [...STAFF, 'company', 'trainee'] }],
+  ['network/contacts/:id', network.contact, { roles: [...STAFF, 'company', 'trainee'] }],
+  ['network/introductions', network.inbox, { roles: [...STAFF, 'company', 'trainee'] }],
+  ['introduction-answer', network.answer, { public: true }],
   [`:res(${RES})`, records.list, { roles: rec(0) }],
   [`:res(${RES})/new`, records.create, { roles: rec(1) }],
   [`:res(${RES})/:id`, records.detail, { roles: rec(2) }],
@@ -195,6 +201,7 @@ function navItems() {
     items.push(['#/curricula', 'nav.curricula', MORE], ['#/export-plans', 'nav.exportPlans', MORE], ['#/import', 'nav.import', MORE]);
     if (role === 'admin') items.push(['#/admin/orgs', 'nav.orgs', MORE], ['#/admin/accreditations', 'nav.accreditations', MORE]);
     items.push(['#/admin/users', 'nav.users', MORE], ['#/admin/audit', 'nav.audit', MORE]);
+    items.push(['#/network', 'nav.network', MORE]);   // the trade network (issue 15)
   } else if (role === 'company') {
     const s = subjectOf('company');
     if (s) items.push([`#/companies/${s.id}`, 'nav.myCompany']);
@@ -206,7 +213,9 @@ function navItems() {
     items.push(['#/training', 'nav.training'], ['#/positions', 'nav.openPositions'], ['#/applications', 'nav.myApplications'],
       ['#/placements', 'nav.placements'], ['#/credentials', 'nav.credentials'], ['#/markets', 'nav.markets'],
       ['#/export-plans', 'nav.exportPlans']);
-  } else if (role === 'mentor') {
+  }
+  if (role === 'company' || role === 'trainee') items.push(['#/network', 'nav.network', MORE]);
+  if (role === 'mentor') {
     items.push(['#/training', 'nav.reviews'], ['#/placements', 'nav.placements'], ['#/export-plans', 'nav.exportPlans']);
   }
   return items;
