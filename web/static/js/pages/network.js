@@ -20,7 +20,7 @@ function facetList(name, items, current, onPick) {
 
 export async function directory({ query, go }) {
   const params = { q: query.q || '', country: query.country || '', sector: query.sector || '', kind: query.kind || '' };
-  const nav = (over) => go(`#/network?${qs(Object.fromEntries(Object.entries({ ...params, ...over }).filter(([, v]) => v)))}`);
+  const nav = (over) => go(`#/network${qs(Object.fromEntries(Object.entries({ ...params, ...over }).filter(([, v]) => v)))}`);
   const box = h('input', { type: 'search', name: 'q', value: params.q, placeholder: s('searchHint'), 'aria-label': s('search') });
   const form = h('form', { class: 'net-search', role: 'search', onsubmit: (e) => { e.preventDefault(); nav({ q: box.value.trim() }); } },
     box, h('button', { type: 'submit', class: 'btn' }, s('search')));
@@ -28,8 +28,8 @@ export async function directory({ query, go }) {
   let list, facets;
   try {
     [list, facets] = await Promise.all([
-      get(`/api/v1/contacts?${qs({ q: params.q, country: params.country, sector: params.sector, kind: params.kind, limit: 50 })}`),
-      get(`/api/v1/contacts/facets?${qs({ country: filters.country, kind: filters.kind })}`)]);
+      get(`/api/v1/contacts${qs({ q: params.q, country: params.country, sector: params.sector, kind: params.kind, limit: 50 })}`),
+      get(`/api/v1/contacts/facets${qs({ country: filters.country, kind: filters.kind })}`)]);
   } catch (e) {
     return h('div', null, pageHeader(s('title')), form, section(null, h('p', { class: 'error' }, errorText(e))));
   }
