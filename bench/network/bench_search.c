@@ -78,6 +78,8 @@ static void match_of(const char *q, char *out, size_t cap)
 }
 
 /* The visible part, the same guard as the server's statements (operator 1). */
+/* As the server (stmts_network_sqlite.inc, NET_CANDIDATES). */
+#define CANDIDATES "20000"
 #define VIS "(c.org_id = 1 OR c.visibility = 'shared') AND c.removed_at IS NULL"
 
 static void report(const char *what, double *t, int n)
@@ -131,9 +133,10 @@ int main(int argc, char **argv)
     printf("%ld contacts generated and indexed in %.1f s\n", n, now() - t0);
 
     sqlite3_stmt *fts, *like;
-    must(sqlite3_prepare_v2(db, "SELECT c.id, c.name FROM contacts_fts JOIN contacts c ON c.id = contacts_fts.rowid "
-                            "WHERE contacts_fts MATCH ?1 AND " VIS " AND (?2 IS NULL OR c.country = ?2) "
-                            "ORDER BY bm25(contacts_fts, 10.0, 5.0, 3.0, 2.0, 2.0) LIMIT 50", -1, &fts, NULL),
+    must(sqlite3_prepare_v2(db, "SELECT c.id, c.name FROM (SELECT rowid AS id, bm25(contacts_fts, 10.0, 5.0, 3.0, 2.0, 2.0) AS rank "
+                            "FROM contacts_fts WHERE contacts_fts MATCH ?1 LIMIT " CANDIDATES ") f "
+                            "JOIN contacts c ON c.id = f.id WHERE " VIS " AND (?2 IS NULL OR c.country = ?2) "
+                            "ORDER BY f.rank LIMIT 50", -1, &fts, NULL),
          db, "prepare fts");
     must(sqlite3_prepare_v2(db, "SELECT c.id, c.name FROM contacts c WHERE (c.name LIKE ?1 OR c.organisation LIKE ?1 "
                             "OR c.roles LIKE ?1 OR c.tags LIKE ?1 OR c.city LIKE ?1) AND " VIS

@@ -19,38 +19,9 @@
 #include "service/network_service.h"
 #include "store/network.h"
 
-static const char *const contact_kinds[] = {"person", "organisation", NULL};
-static const char *const contact_categories[] = {"operator_office", "chamber", "trade_council", "een_partner",
-                                                 "distributor", "agent", "importer", "logistics", "fair_organiser",
-                                                 "alumnus", "trainee", "company_contact", "staff", "other", NULL};
 static const char *const visibilities[] = {"private", "shared", NULL};
-static const char *const legal_bases[] = {"consent", "legitimate_interest", "contract", "public_record", NULL};
-static const char *const consents[] = {"given", "pending", "withdrawn", "not_required", NULL};
 static const char *const link_kinds[] = {"knows", "worked_with", "alumnus_of", "member_of", "introduced_by", NULL};
 
-static const struct field_spec hs_item = {.type = FT_CODE, .code_list = CODES_HS};
-static const struct field_spec language_item = {.type = FT_CODE, .code_list = CODES_LANGUAGE};
-static const struct field_spec country_item = {.type = FT_CODE, .code_list = CODES_COUNTRY};
-static const struct field_spec tag_item = {.type = FT_STRING, .min = 1, .max = 40};
-
-#define CONTACT_FIELDS(req) \
-    {.name = "kind", .type = FT_ENUM, .required = req, .allowed = contact_kinds}, \
-    {.name = "category", .type = FT_ENUM, .required = req, .allowed = contact_categories}, \
-    {.name = "name", .type = FT_STRING, .required = req, .min = 1, .max = 200}, \
-    {.name = "organisation", .type = FT_STRING, .max = 200}, {.name = "roles", .type = FT_STRING, .max = 300}, \
-    {.name = "email", .type = FT_EMAIL}, {.name = "phone", .type = FT_STRING, .max = 40}, \
-    {.name = "country", .type = FT_CODE, .code_list = CODES_COUNTRY}, {.name = "city", .type = FT_STRING, .max = 100}, \
-    {.name = "nace", .type = FT_CODE, .code_list = CODES_NACE}, \
-    {.name = "hs", .type = FT_ARRAY, .max = 50, .items = &hs_item}, \
-    {.name = "languages", .type = FT_ARRAY, .max = 20, .items = &language_item}, \
-    {.name = "markets", .type = FT_ARRAY, .max = 60, .items = &country_item}, \
-    {.name = "tags", .type = FT_ARRAY, .max = 30, .items = &tag_item}, \
-    {.name = "source", .type = FT_STRING, .max = 200}, \
-    {.name = "visibility", .type = FT_ENUM, .allowed = visibilities}, \
-    {.name = "legal_basis", .type = FT_ENUM, .allowed = legal_bases}, \
-    {.name = "consent", .type = FT_ENUM, .allowed = consents}
-const struct field_spec contact_create_fields[] = {CONTACT_FIELDS(1), {.name = "org_id", .type = FT_INT, .min = 1, .max = INT64_MAX}, {0}};
-const struct field_spec contact_update_fields[] = {CONTACT_FIELDS(1), {.name = "version", .type = FT_INT, .min = 1, .max = INT64_MAX}, {0}};
 const struct field_spec contact_alumnus_fields[] = {
     {.name = "graduate_id", .type = FT_INT, .required = 1, .min = 1, .max = INT64_MAX},
     {.name = "roles", .type = FT_STRING, .max = 300},

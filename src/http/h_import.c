@@ -34,7 +34,7 @@ int h_import(struct request *r, struct response *res, struct tb_err *err)
     const char *name = r->path + strlen("/api/v1/import/");
     enum csv_import_kind kind;
     if (csv_import_kind_parse(name, &kind) < 0)
-        return TB_NOT_FOUND(err, "nothing to import as '%s' (companies or graduates)", name);
+        return TB_NOT_FOUND(err, "nothing to import as '%s' (companies, graduates or contacts)", name);
     if (!is_staff(r))
         return tb_error(err, TB_E_FORBIDDEN, "", "only coordinators import records");
     const char *ct = req_header(r, "Content-Type");

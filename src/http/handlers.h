@@ -195,8 +195,7 @@ HANDLER(h_contact_link_create);
 HANDLER(h_contact_link_delete);
 HANDLER(h_contact_paths);
 HANDLER(h_network_paths);
-extern const struct field_spec contact_create_fields[], contact_update_fields[], contact_alumnus_fields[],
-    contact_link_fields[];
+extern const struct field_spec contact_alumnus_fields[], contact_link_fields[];   /* the contact's own: core/network/directory.h */
 /* h_introductions.c */
 HANDLER(h_introduction_create);
 HANDLER(h_introduction_list);

@@ -3,6 +3,7 @@
  * declared body. A new resource is one h_*.c file plus its rows here.
  * Roles are a set (ROLE_BIT mask): roles are kinds of people, not ranks.
  */
+#include "core/network/directory.h"
 #include "http/handlers.h"
 
 #define STAFF ROLES_STAFF

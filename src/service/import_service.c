@@ -9,14 +9,47 @@
 #include <string.h>
 
 #include "core/fields.h"
+#include "core/network/directory.h"
+#include "service/network_service.h"
 #include "store/entity.h"
+#include "store/network.h"
+
+/* A directory contact (issue 15): the API's rules, and no duplicate of a
+ * contact already there (same e-mail; an organisation of the same name,
+ * accents and case aside) - each reported with the contact it duplicates,
+ * to merge by hand. 1 when the row was reported. */
+static int import_contact(struct store *st, const struct tb_actor *a, struct csv_import *imp, size_t i, json_t *f,
+                          int64_t org_id, int64_t *id, struct tb_err *err)
+{
+    json_t *dups;
+    if (network_contact_normalize(f, 1, err) < 0) {
+        csv_import_fail_record(imp, i, err->field, err->field, "%s", err->message);
+        return 1;
+    }
+    if (network_contact_duplicates(st, a, f, &dups, err) < 0)
+        return -1;
+    json_t *d = json_array_get(dups, 0);
+    if (d) {
+        csv_import_fail_record(imp, i, "", "duplicate_of", "duplicate of contact %lld (%s, %s): merge them instead",
+                               (long long)json_integer_value(json_object_get(d, "id")),
+                               json_string_value(json_object_get(d, "name")),
+                               json_string_value(json_object_get(d, "reason")));
+        json_decref(dups);
+        return 1;
+    }
+    json_decref(dups);
+    if (!json_object_get(f, "org_id"))
+        json_object_set_new(f, "org_id", json_integer(org_id > 0 ? org_id : a->tenant_id));
+    return store_contact_create(st, a, f, id, err);
+}
 
 int import_run(struct store *st, const struct tb_actor *a, enum csv_import_kind kind,
                const char *data, size_t len, int64_t org_id, int dry_run, json_t **report,
                json_t **ids, struct tb_err *err)
 {
-    const struct field_spec *fields =
-        kind == CSV_IMPORT_COMPANIES ? company_create_fields : graduate_create_fields;
+    const struct field_spec *fields = kind == CSV_IMPORT_COMPANIES ? company_create_fields
+                                      : kind == CSV_IMPORT_CONTACTS ? contact_create_fields
+                                                                    : graduate_create_fields;
     enum entity e = kind == CSV_IMPORT_COMPANIES ? ENT_COMPANY : ENT_GRADUATE;
     struct csv_import imp;
     *report = *ids = NULL;
@@ -40,8 +73,11 @@ int import_run(struct store *st, const struct tb_actor *a, enum csv_import_kind 
                 json_object_set_new(f, "org_id", json_integer(org_id));
             int64_t id;
             struct tb_err e2 = {0};
-            int rc = store_entity_create(st, a, e, f, &id, &e2);
+            int rc = kind == CSV_IMPORT_CONTACTS ? import_contact(st, a, &imp, i, f, org_id, &id, &e2)
+                                                 : store_entity_create(st, a, e, f, &id, &e2);
             json_decref(f);
+            if (rc == 1)
+                continue;   /* reported with its row */
             if (rc == 0) {
                 json_array_append_new(created, json_integer(id));
                 continue;

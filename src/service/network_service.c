@@ -381,3 +381,85 @@ int network_filters_check(const json_t *f, struct tb_err *err)
     }
     return 0;
 }
+
+int network_contact_normalize(json_t *c, int staff, struct tb_err *err)
+{
+    json_object_del(c, "version");
+    const char *kind = json_string_value(json_object_get(c, "kind"));
+    const char *basis = json_string_value(json_object_get(c, "legal_basis"));
+    const char *consent = json_string_value(json_object_get(c, "consent"));
+    if (kind && !strcmp(kind, "person") && !basis)
+        return TB_INVALID(err, "legal_basis", "legal_basis: a person's record needs its legal basis");
+    if (basis && !strcmp(basis, "consent") && (!consent || strcmp(consent, "given")))
+        return TB_INVALID(err, "consent", "consent: the legal basis is consent, so consent must be 'given'");
+    if (!json_object_get(c, "visibility") || !staff)
+        json_object_set_new(c, "visibility", json_string("private"));
+    if (!consent)
+        json_object_set_new(c, "consent", json_string("not_required"));
+    return 0;
+}
+
+/* An organisation's name (NULL for a person: colleagues are not duplicates). */
+static const char *org_name(const json_t *c)
+{
+    const char *kind = json_string_value(json_object_get(c, "kind"));
+    return kind && !strcmp(kind, "organisation") ? json_string_value(json_object_get(c, "name")) : NULL;
+}
+
+static int same_folded(const char *x, const char *y)
+{
+    if (!x || !y)
+        return 0;
+    char *fx = malloc(strlen(x) + 1), *fy = malloc(strlen(y) + 1);
+    int same = 0;
+    if (fx && fy) {
+        codes_fold(x, fx);
+        codes_fold(y, fy);
+        same = !strcmp(fx, fy);
+    }
+    free(fx);
+    free(fy);
+    return same;
+}
+
+int network_contact_duplicates(struct store *st, const struct tb_actor *a, const json_t *c, json_t **out,
+                               struct tb_err *err)
+{
+    *out = json_array();
+    const char *email = json_string_value(json_object_get(c, "email")), *org = org_name(c);
+    json_t *by_email = NULL, *by_org = NULL;
+    if (email && store_contact_by_email(st, a, email, &by_email, err) < 0)
+        return -1;
+    /* Candidates sharing a word of the organisation's name; judged exactly here. */
+    char match[512], ors[1100] = "";
+    struct tb_err ignore;
+    if (org && net_match_query(org, match, sizeof match, &ignore) == 0) {
+        for (char *tok = strtok(match, " "); tok; tok = strtok(NULL, " "))
+            snprintf(ors + strlen(ors), sizeof ors - strlen(ors), "%s%s", ors[0] ? " OR " : "", tok);
+        json_t *none = json_object();
+        int rc = store_contact_search(st, a, ors, none, 50, &by_org, err);
+        json_decref(none);
+        if (rc < 0) {
+            json_decref(by_email);
+            return -1;
+        }
+    }
+    json_t *lists[2] = {by_email, by_org};
+    for (int l = 0; l < 2; l++) {
+        size_t i;
+        json_t *row;
+        json_array_foreach(lists[l], i, row) {
+            const char *why = l == 0 ? "same e-mail" : same_folded(org, org_name(row)) ? "same organisation" : NULL;
+            int seen = 0;
+            for (size_t j = 0; j < json_array_size(*out); j++)
+                seen |= json_equal(json_object_get(json_array_get(*out, j), "id"), json_object_get(row, "id"));
+            if (why && !seen)
+                json_array_append_new(*out, json_pack("{s:O, s:O, s:O?, s:O?, s:s}", "id", json_object_get(row, "id"),
+                                                      "name", json_object_get(row, "name"), "organisation",
+                                                      json_object_get(row, "organisation"), "email",
+                                                      json_object_get(row, "email"), "reason", why));
+        }
+        json_decref(lists[l]);
+    }
+    return 0;
+}

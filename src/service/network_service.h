@@ -40,3 +40,14 @@ int network_intro_remind(struct store *st, const struct tb_actor *a, int days, c
  * an HS prefix of 2-6 digits. 400 naming the filter (as the API's query
  * parameter: sector for nace). */
 int network_filters_check(const json_t *filters, struct tb_err *err);
+
+/* A contact as sent (API body or CSV row) made ready to store: a person's
+ * legal basis required (consent as the basis must be 'given'), defaults
+ * filled (private; consent not required), private forced for a company
+ * manager or trainee (staff = 0). 400 naming the field. */
+int network_contact_normalize(json_t *c, int staff, struct tb_err *err);
+/* Contacts the actor sees that `c` duplicates: the same e-mail (case aside),
+ * or, for an organisation, the same name with case and accents folded. *out: [{id,
+ * name, organisation, email, reason}]. */
+int network_contact_duplicates(struct store *st, const struct tb_actor *a, const json_t *c, json_t **out,
+                               struct tb_err *err);

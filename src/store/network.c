@@ -174,6 +174,15 @@ int store_contact_search_like(struct store *st, const struct tb_actor *a, const 
     return st_jrows(st, a, STMT_CONTACT_SEARCH_LIKE, p, out, err);
 }
 
+int store_contact_by_email(struct store *st, const struct tb_actor *a, const char *email, json_t **out,
+                           struct tb_err *err)
+{
+    if (st_jrows(st, a, STMT_CONTACT_BY_EMAIL, json_pack("{s:s}", "email", email), out, err) < 0)
+        return -1;
+    decode_all(*out);
+    return 0;
+}
+
 int store_contact_facets(struct store *st, const struct tb_actor *a, const json_t *filters, json_t **out,
                          struct tb_err *err)
 {

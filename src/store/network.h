@@ -35,6 +35,9 @@ int store_contact_search(struct store *st, const struct tb_actor *a, const char 
 /* The same question as a LIKE scan ("%word%"), for the benchmark. */
 int store_contact_search_like(struct store *st, const struct tb_actor *a, const char *word, const json_t *filters,
                               int limit, json_t **out, struct tb_err *err);
+/* Visible contacts with this e-mail address (case aside). */
+int store_contact_by_email(struct store *st, const struct tb_actor *a, const char *email, json_t **out,
+                           struct tb_err *err);
 /* {"country": [{value, n}], "category": [...], "sector": [...]}. */
 int store_contact_facets(struct store *st, const struct tb_actor *a, const json_t *filters, json_t **out,
                          struct tb_err *err);

@@ -191,6 +191,41 @@ test('an introduction inside the operator needs no approval and mails the introd
     404, 'not_found');
 });
 
+test('CSV import: rows checked as the API does, duplicates named with the contact to merge, all or nothing', async () => {
+  const CSV = { headers: { 'Content-Type': 'text/csv' } };
+  const bad = [
+    'kind,category,name,organisation,email,country,city,hs,languages,visibility,legal_basis',
+    'person,agent,Gunnhild Rasmussen,Bergen Fisk AS,gunnhild@example.org,NO,Bergen,0306;030617,no;en,shared,legitimate_interest',
+    'person,agent,Leif H.,Nordic Seafood AB,LEIF.HVALSTAD@example.org,SE,Göteborg,,,,legitimate_interest',
+    'organisation,importer,Ljubljana Fish Import,,,SI,Ljubljana,,,,',
+    'organisation,importer,LJUBLJANA FISH IMPORT,,,XX,Ljubljana,,,,',
+    'person,agent,No Basis,,nobasis@example.org,SE,,,,,',
+  ].join('\n');
+  let r = await coord.post('/api/v1/import/contacts?dry_run=false', bad, CSV);
+  assert.equal(r.status, 422, r.text);
+  const at = r.json.errors.map((e) => `${e.row}/${e.field}`);
+  assert.ok(at.includes('3/duplicate_of'), r.text);   // the same e-mail, case aside
+  assert.ok(at.includes('5/country'), r.text);
+  assert.ok(at.includes('6/legal_basis'), r.text);
+  assert.match(r.json.errors.find((e) => e.row === 3).message, new RegExp(`duplicate of contact ${ids.lars} .*same e-mail`));
+  assert.equal((await coord.get('/api/v1/contacts?q=gunnhild')).json.items.length, 0, 'nothing stored');
+  r = await coord.post('/api/v1/contacts', { kind: 'organisation', category: 'importer', name: 'Göteborgs Räkor AB', visibility: 'shared' });
+  assert.equal(r.status, 201, r.text);
+  const good = [
+    'kind,category,name,organisation,email,country,city,hs,languages,visibility,legal_basis',
+    'person,agent,Gunnhild Rasmussen,Bergen Fisk AS,gunnhild@example.org,NO,Bergen,0306;030617,no;en,shared,legitimate_interest',
+    'organisation,importer,GOTEBORGS RAKOR AB,,,SE,Göteborg,,,,',
+  ].join('\n');
+  r = await coord.post('/api/v1/import/contacts?dry_run=false', good, CSV);
+  assert.equal(r.status, 422, r.text);
+  assert.match(r.json.errors[0].message, /same organisation/);
+  r = await coord.post('/api/v1/import/contacts?dry_run=false', good.split('\n').slice(0, 2).join('\n'), CSV);
+  assert.equal(r.status, 201, r.text);
+  const g = await coord.get(`/api/v1/contacts/${r.json.ids[0]}`);
+  assert.deepEqual(g.json.hs, ['0306', '030617']);
+  assert.equal(g.json.visibility, 'shared');
+});
+
 test('removal on request keeps nothing personal', async () => {
   let r = await coord.post(`/api/v1/contacts/${ids.secret}/remove`);
   assert.equal(r.status, 200, r.text);

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "core/error.h"
+#include "core/validate.h"
 
 #define NET_QUERY_WORDS 8
 
@@ -32,5 +33,8 @@ extern const char *const net_intro_states[];
 int net_intro_can_move(const char *from, const char *to);
 /* 1 when the state is final (declined, deal_closed, dropped). */
 int net_intro_final(const char *state);
+
+/* A contact's declared fields (create: with org_id; update: with version). */
+extern const struct field_spec contact_create_fields[], contact_update_fields[];
 
 #endif
