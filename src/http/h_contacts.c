@@ -34,31 +34,14 @@ const struct field_spec contact_link_fields[] = {
     {.name = "last_contact", .type = FT_DATE}, {0},
 };
 
-/* Persons carry their legal basis; consent as the basis needs an answer. */
-static int check_person(const json_t *b, struct tb_err *err)
-{
-    const char *kind = json_string_value(json_object_get(b, "kind"));
-    const char *basis = json_string_value(json_object_get(b, "legal_basis"));
-    const char *consent = json_string_value(json_object_get(b, "consent"));
-    if (kind && !strcmp(kind, "person") && !basis)
-        return TB_INVALID(err, "legal_basis", "legal_basis: a person's record needs its legal basis");
-    if (basis && !strcmp(basis, "consent") && (!consent || strcmp(consent, "given")))
-        return TB_INVALID(err, "consent", "consent: the legal basis is consent, so consent must be 'given'");
-    return 0;
-}
-
-/* The record to store: the body, defaults filled. */
-static json_t *contact_of(struct request *r)
+/* The record to store: the body, checked and defaults filled. */
+static json_t *contact_of(struct request *r, struct tb_err *err)
 {
     json_t *c = json_deep_copy(r->body);
-    json_object_del(c, "version");
-    if (!json_object_get(c, "visibility"))
-        json_object_set_new(c, "visibility", json_string("private"));
-    if (!json_object_get(c, "consent"))
-        json_object_set_new(c, "consent", json_string("not_required"));
-    /* Company managers and trainees keep their own contacts private. */
-    if (!is_staff(r))
-        json_object_set_new(c, "visibility", json_string("private"));
+    if (network_contact_normalize(c, is_staff(r), err) < 0) {
+        json_decref(c);
+        return NULL;
+    }
     return c;
 }
 
@@ -152,9 +135,9 @@ int h_contact_get(struct request *r, struct response *res, struct tb_err *err)
 int h_contact_create(struct request *r, struct response *res, struct tb_err *err)
 {
     int64_t org, id;
-    if (check_person(r->body, err) < 0 || contact_org(r, &org, err) < 0)
+    json_t *c;
+    if (contact_org(r, &org, err) < 0 || !(c = contact_of(r, err)))
         return -1;
-    json_t *c = contact_of(r);
     json_object_set_new(c, "org_id", json_integer(org));
     int rc = store_contact_create(r->store, &r->actor, c, &id, err);
     json_decref(c);
@@ -164,9 +147,9 @@ int h_contact_create(struct request *r, struct response *res, struct tb_err *err
 int h_contact_update(struct request *r, struct response *res, struct tb_err *err)
 {
     int64_t version;
-    if (check_person(r->body, err) < 0 || req_version(r, &version, err) < 0)
+    json_t *c;
+    if (req_version(r, &version, err) < 0 || !(c = contact_of(r, err)))
         return -1;
-    json_t *c = contact_of(r);
     int rc = store_contact_update(r->store, &r->actor, r->ids[0], version, c, err);
     json_decref(c);
     return rc < 0 ? -1 : reply_contact(r, res, 200, r->ids[0], err);
