@@ -14,7 +14,9 @@
 #include <string.h>
 
 #include "core/codes.h"
+#include "core/network/vcard.h"
 #include "http/entity_http.h"
+#include "http/export.h"
 #include "http/handlers.h"
 #include "service/network_service.h"
 #include "store/network.h"
@@ -90,6 +92,60 @@ static int query_int(struct request *r, const char *name, long long lo, long lon
     return 0;
 }
 
+/* The columns of a directory export, as the CSV import reads them back. */
+static const char *const export_columns[] = {"kind", "category", "name", "organisation", "roles", "email", "phone",
+                                             "country", "city", "nace", "hs", "languages", "markets", "tags", "source",
+                                             "visibility", "legal_basis", "consent", NULL};
+
+/* ?format=csv|xlsx|vcf: every contact the search finds (at most 10,000). */
+static int export_contacts(struct request *r, struct response *res, const char *format, json_t *f, struct tb_err *err)
+{
+    json_t *all = json_array(), *page;
+    int64_t after = 0;
+    const char *q = req_query(r, "q");
+    int rc = 0;
+    do {   /* full text answers in one ranked page; the directory in pages of 200 */
+        rc = network_search(r->store, &r->actor, q, f, after, 200, &page, err);
+        if (rc < 0)
+            break;
+        size_t n = json_array_size(page);
+        for (size_t i = 0; i < n; i++) {
+            json_t *c = json_array_get(page, i), *row = json_object();
+            after = json_integer_value(json_object_get(c, "id"));
+            for (int k = 0; export_columns[k]; k++)
+                json_object_set(row, export_columns[k], json_object_get(c, export_columns[k]) ? json_object_get(c, export_columns[k]) : json_null());
+            json_array_append_new(all, row);
+        }
+        json_decref(page);
+        if (n < 200 || (q && *q))
+            break;
+    } while (json_array_size(all) < 10000);
+    if (rc < 0) {
+        json_decref(all);
+        return -1;
+    }
+    if (!strcmp(format, "vcf")) {
+        size_t len;
+        char *text = vcard_write(all, &len);
+        json_decref(all);
+        if (!text)
+            return TB_INTERNAL(err, "out of memory");
+        res->status = 200;
+        res->raw = res->raw_owned = text;
+        res->raw_len = len;
+        res->content_type = "text/vcard; charset=utf-8";
+        res->content_disposition = "attachment; filename=\"contacts.vcf\"";
+        res->cache_control = "private, no-store";
+        return 0;
+    }
+    enum export_format fmt;
+    rc = export_format_of(r, &fmt, err);
+    if (rc == 0)
+        rc = export_send_rows(r, res, fmt, "contacts", all, err);
+    json_decref(all);
+    return rc;
+}
+
 int h_contact_list(struct request *r, struct response *res, struct tb_err *err)
 {
     json_t *f, *items;
@@ -97,6 +153,12 @@ int h_contact_list(struct request *r, struct response *res, struct tb_err *err)
     if (query_int(r, "limit", 1, 200, 50, &limit, err) < 0 || query_int(r, "after", 0, INT64_MAX, 0, &after, err) < 0 ||
         filters_of(r, &f, err) < 0)
         return -1;
+    const char *format = req_query(r, "format");
+    if (format && strcmp(format, "json")) {
+        int rc = export_contacts(r, res, format, f, err);
+        json_decref(f);
+        return rc;
+    }
     int rc = network_search(r->store, &r->actor, req_query(r, "q"), f, after, (int)limit, &items, err);
     json_decref(f);
     return rc < 0 ? -1 : respond_json(res, 200, json_pack("{s:o}", "items", items));

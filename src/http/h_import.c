@@ -39,8 +39,10 @@ int h_import(struct request *r, struct response *res, struct tb_err *err)
         return tb_error(err, TB_E_FORBIDDEN, "", "only coordinators import records");
     const char *ct = req_header(r, "Content-Type");
     /* Spreadsheet tools and browsers label CSV in a few ways; all are text. */
-    if (!ct || (strncasecmp(ct, "text/csv", 8) && strncasecmp(ct, "application/csv", 15) &&
-                strncasecmp(ct, "text/plain", 10)))
+    int vcard = kind == CSV_IMPORT_CONTACTS && ct && (!strncasecmp(ct, "text/vcard", 10) ||
+                                                      !strncasecmp(ct, "text/x-vcard", 12));
+    if (!vcard && (!ct || (strncasecmp(ct, "text/csv", 8) && strncasecmp(ct, "application/csv", 15) &&
+                           strncasecmp(ct, "text/plain", 10))))
         return tb_error(err, TB_E_UNSUPPORTED_MEDIA_TYPE, "Content-Type",
                        "Content-Type: send the file as text/csv (UTF-8)");
     int dry_run;

@@ -7,9 +7,11 @@
 #include "service/import_service.h"
 
 #include <string.h>
+#include <strings.h>
 
 #include "core/fields.h"
 #include "core/network/directory.h"
+#include "core/network/vcard.h"
 #include "service/network_service.h"
 #include "store/entity.h"
 #include "store/network.h"
@@ -43,6 +45,54 @@ static int import_contact(struct store *st, const struct tb_actor *a, struct csv
     return store_contact_create(st, a, f, id, err);
 }
 
+/* A vCard file (it starts with BEGIN:VCARD) read into the shape of a CSV
+ * import: each card a record ("row" = its BEGIN line), checked against the
+ * contact's declared fields; every problem with its line. */
+static int vcard_import(const char *data, size_t len, struct csv_import *imp, struct tb_err *err)
+{
+    json_t *cards, *errors;
+    memset(imp, 0, sizeof *imp);
+    int rc = vcard_read(data, len, &cards, &errors, err);
+    imp->records = json_array();
+    imp->errors = json_array();
+    size_t i;
+    json_t *e;
+    json_array_foreach(errors, i, e)
+        json_array_append_new(imp->errors, json_pack("{s:O, s:s, s:O, s:O}", "row", json_object_get(e, "line"), "column",
+                                                     "", "field", json_object_get(e, "field"), "message",
+                                                     json_object_get(e, "message")));
+    imp->rows = json_array_size(cards) + json_array_size(errors);
+    imp->error_count = json_array_size(errors);
+    json_array_foreach(cards, i, e) {
+        json_t *f = json_object_get(e, "fields");
+        if (!json_object_get(f, "kind"))
+            json_object_set_new(f, "kind", json_string("person"));
+        json_object_set_new(f, "category", json_string("other"));
+        if (!strcmp(json_string_value(json_object_get(f, "kind")), "person") && !json_object_get(f, "legal_basis"))
+            json_object_set_new(f, "legal_basis", json_string("legitimate_interest"));
+        struct tb_err v = {0};
+        if (validate_object(f, contact_create_fields, 0, &v) < 0) {
+            json_array_append_new(imp->errors, json_pack("{s:O, s:s, s:s, s:s}", "row", json_object_get(e, "line"),
+                                                         "column", "", "field", v.field, "message", v.message));
+            imp->error_count++;
+            continue;
+        }
+        json_array_append_new(imp->records, json_pack("{s:O, s:O}", "row", json_object_get(e, "line"), "fields", f));
+        imp->valid++;
+    }
+    json_decref(cards);
+    json_decref(errors);
+    return rc;
+}
+
+static int is_vcard(const char *data, size_t len)
+{
+    size_t i = len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3) ? 3 : 0;
+    while (i < len && (data[i] == ' ' || data[i] == '\r' || data[i] == '\n' || data[i] == '\t'))
+        i++;
+    return len - i >= 11 && !strncasecmp(data + i, "BEGIN:VCARD", 11);
+}
+
 int import_run(struct store *st, const struct tb_actor *a, enum csv_import_kind kind,
                const char *data, size_t len, int64_t org_id, int dry_run, json_t **report,
                json_t **ids, struct tb_err *err)
@@ -55,7 +105,8 @@ int import_run(struct store *st, const struct tb_actor *a, enum csv_import_kind 
     *report = *ids = NULL;
     if (a->all_tenants && org_id <= 0)
         return TB_INVALID(err, "org_id", "org_id: is required (which operator do the records belong to?)");
-    if (csv_import_parse(kind, fields, data, len, &imp, err) < 0) {
+    if ((kind == CSV_IMPORT_CONTACTS && is_vcard(data, len) ? vcard_import(data, len, &imp, err)
+                                                            : csv_import_parse(kind, fields, data, len, &imp, err)) < 0) {
         csv_import_free(&imp);
         return -1;
     }

@@ -226,6 +226,49 @@ test('CSV import: rows checked as the API does, duplicates named with the contac
   assert.equal(g.json.visibility, 'shared');
 });
 
+test('vCard import (folded lines, escapes, groups; bad cards named by line) and vCard/CSV export', async () => {
+  const VCF = { headers: { 'Content-Type': 'text/vcard' } };
+  const bad = [
+    'BEGIN:VCARD', 'VERSION:4.0', 'FN:Ragnhild Øvrebø', 'ORG:Tromsø Sjømat AS;Sales', 'TITLE:Head of\\, imports',
+    'item1.EMAIL;TYPE=work:ragnhild@example.org', 'ADR;TYPE=work:;;Strandgata 1;Tromsø;;9008;NO',
+    'LANG:nb-NO', 'CATEGORIES:seafood,cod', 'NOTE:first line', ' continued on a folded line', 'END:VCARD',
+    'BEGIN:VCARD', 'VERSION:2.1', 'FN:Old Format', 'END:VCARD',
+    'BEGIN:VCARD', 'VERSION:4.0', 'this line has no colon', 'FN:Broken', 'END:VCARD',
+    'BEGIN:VCARD', 'VERSION:4.0', 'FN:Bad Country', 'ADR:;;;Oslo;;;XX', 'END:VCARD',
+  ].join('\r\n');
+  let r = await coord.post('/api/v1/import/contacts?dry_run=false', bad, VCF);
+  assert.equal(r.status, 422, r.text);
+  const at = r.json.errors.map((e) => `${e.row}/${e.field}`).sort();
+  assert.deepEqual(at, ['14/version', '19/file', '22/country'].sort(), r.text);
+  assert.equal((await coord.get('/api/v1/contacts?q=ragnhild')).json.items.length, 0, 'nothing stored');
+  const good = bad.split('\r\n').slice(0, 12).join('\r\n') + '\r\n';
+  r = await coord.post('/api/v1/import/contacts?dry_run=false', good, VCF);
+  assert.equal(r.status, 201, r.text);
+  const c = (await coord.get(`/api/v1/contacts/${r.json.ids[0]}`)).json;
+  assert.equal(c.name, 'Ragnhild Øvrebø');
+  assert.equal(c.organisation, 'Tromsø Sjømat AS');
+  assert.equal(c.roles, 'Head of, imports');
+  assert.equal(c.city, 'Tromsø');
+  assert.equal(c.country, 'NO');
+  assert.deepEqual(c.languages, ['nb']);
+  assert.deepEqual(c.tags, ['seafood', 'cod']);
+  r = await coord.post('/api/v1/import/contacts?dry_run=true', good, VCF);
+  assert.equal(r.json.errors[0].field, 'duplicate_of', 'the same card again is a duplicate');
+
+  const vcf = await coord.get('/api/v1/contacts?q=ragnhild&format=vcf');
+  assert.equal(vcf.status, 200);
+  assert.match(vcf.headers.get('content-type'), /^text\/vcard/);
+  assert.match(vcf.text, /BEGIN:VCARD\r\nVERSION:4\.0\r\nKIND:individual\r\nFN:Ragnhild Øvrebø\r\n/);
+  assert.match(vcf.text, /TITLE:Head of\\, imports\r\n/);
+  assert.match(vcf.text, /ADR:;;;Tromsø;;;NO\r\n/);
+  assert.ok(vcf.text.split('\r\n').every((l) => Buffer.byteLength(l) <= 75), 'folded at 75 octets');
+  const csv = await coord.get('/api/v1/contacts?q=ragnhild&format=csv');
+  assert.equal(csv.status, 200, csv.text);
+  assert.match(csv.text.split('\n')[0], /^"?kind"?,"?category"?,"?name"?/);
+  assert.match(csv.text, /Ragnhild Øvrebø/);
+  assertError(await coord.get('/api/v1/contacts?format=pdf'), 400, 'validation_failed', { field: 'format' });
+});
+
 test('removal on request keeps nothing personal', async () => {
   let r = await coord.post(`/api/v1/contacts/${ids.secret}/remove`);
   assert.equal(r.status, 200, r.text);
