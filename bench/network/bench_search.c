@@ -144,6 +144,9 @@ int main(int argc, char **argv)
          db, "prepare like");
     double *t = malloc(sizeof *t * (size_t)(nq > nl ? nq : nl));
     long hits = 0;
+    double worst = 0;
+    const char *worst_q = "";
+    int worst_country = 0;
     for (long i = 0; i < nq; i++) {
         char m[300];
         const char *q = queries[i % (long)(sizeof queries / sizeof queries[0])];
@@ -159,10 +162,16 @@ int main(int argc, char **argv)
             hits++;
         must(rc, db, "fts");
         t[i] = now() - s;
+        if (t[i] > worst) {
+            worst = t[i];
+            worst_q = q;
+            worst_country = i % 2;
+        }
         sqlite3_reset(fts);
     }
     report("full text (FTS5, prefix, folded)", t, (int)nq);
-    printf("  %.1f results per query on average (at most 50)\n", (double)hits / (double)nq);
+    printf("  %.1f results per query on average (at most 50); slowest: \"%s\"%s\n", (double)hits / (double)nq, worst_q,
+           worst_country ? " with a country filter" : "");
     for (long i = 0; i < nl; i++) {
         char w[200];
         snprintf(w, sizeof w, "%%%s%%", queries[i % (long)(sizeof queries / sizeof queries[0])]);
