@@ -8,6 +8,15 @@
 
 #include "store/store_int.h"
 
+/* Audits a change and releases the changes object. */
+static int audit(struct store *st, const struct tb_actor *a, int64_t org, const char *action, const char *entity,
+                 int64_t id, json_t *changes, struct tb_err *err)
+{
+    int rc = store_audit_add(st, a, org, action, entity, id, changes, err);
+    json_decref(changes);
+    return rc;
+}
+
 static const char *const CONTACT_JSON[] = {"hs", "languages", "markets", "tags", NULL};
 static const char *const CONTACT_WRITE[] = {"kind", "category", "name", "organisation", "roles", "email", "phone",
                                             "country", "city", "nace", "hs", "languages", "markets", "tags",
@@ -65,7 +74,7 @@ int store_contact_create(struct store *st, const struct tb_actor *a, const json_
     if (changes != 1)
         return TB_NOT_FOUND(err, "organization not found");
     *id = sqlite3_last_insert_rowid(st->db);
-    return store_audit_add(st, a, org, "create", "contact", *id, audit_of(c), err);
+    return audit(st, a, org, "create", "contact", *id, audit_of(c), err);
 }
 
 int store_contact_get(struct store *st, const struct tb_actor *a, int64_t id, json_t **out, struct tb_err *err)
@@ -98,7 +107,7 @@ int store_contact_update(struct store *st, const struct tb_actor *a, int64_t id,
     json_t *fields = json_array();
     for (int i = 0; CONTACT_WRITE[i]; i++)
         json_array_append_new(fields, json_string(CONTACT_WRITE[i]));
-    return store_audit_add(st, a, org, "update", "contact", id, json_pack("{s:o}", "fields", fields), err);
+    return audit(st, a, org, "update", "contact", id, json_pack("{s:o}", "fields", fields), err);
 }
 
 int store_contact_remove(struct store *st, const struct tb_actor *a, int64_t id, struct tb_err *err)
@@ -118,7 +127,7 @@ int store_contact_remove(struct store *st, const struct tb_actor *a, int64_t id,
         rc = st_jrun(st, a, STMT_CONTACT_LINKS_REMOVE, json_pack("{s:I}", "id", (json_int_t)id), "relationship",
                      NULL, err);
     if (rc == 0)
-        rc = store_audit_add(st, a, org, "update", "contact", id,
+        rc = audit(st, a, org, "update", "contact", id,
                              json_pack("{s:{s:b, s:b}}", "removed", "old", 0, "new", 1), err);
     return st_tx_end(st, owned, rc, err);
 }
@@ -222,7 +231,7 @@ int store_contact_alumnus(struct store *st, const struct tb_actor *a, int64_t gr
     json_t *d = audit_of(c);
     json_decref(c);
     json_object_set_new(d, "graduate_id", json_pack("{s:I}", "new", (json_int_t)graduate_id));
-    return store_audit_add(st, a, org, "create", "contact", *id, d, err);
+    return audit(st, a, org, "create", "contact", *id, d, err);
 }
 
 /* ---- relationships ---- */
@@ -243,7 +252,7 @@ int store_link_create(struct store *st, const struct tb_actor *a, const struct l
     if (changes != 1)
         return TB_NOT_FOUND(err, "contact not found");
     *id = sqlite3_last_insert_rowid(st->db);
-    return store_audit_add(st, a, w->org_id, "create", "contact_link", *id,
+    return audit(st, a, w->org_id, "create", "contact_link", *id,
                            json_pack("{s:{s:I}, s:{s:I}, s:{s:s}}", "from_id", "new", (json_int_t)w->from_id, "to_id",
                                      "new", (json_int_t)w->to_id, "kind", "new", w->kind),
                            err);
@@ -261,7 +270,7 @@ int store_link_delete(struct store *st, const struct tb_actor *a, int64_t id, st
         return -1;
     if (changes != 1)
         return TB_NOT_FOUND(err, "relationship not found");
-    return store_audit_add(st, a, a->tenant_id, "delete", "contact_link", id, NULL, err);
+    return audit(st, a, a->tenant_id, "delete", "contact_link", id, NULL, err);
 }
 
 /* ---- the graph ---- */
@@ -389,7 +398,7 @@ int store_intro_create(struct store *st, const struct tb_actor *a, const struct 
                                (json_int_t)w->target_id, "asker_name", w->asker_name, "purpose", w->purpose),
                      "introduction approval", NULL, err);
     if (rc == 0)
-        rc = store_audit_add(st, a, w->org_id, "create", "introduction", *id,
+        rc = audit(st, a, w->org_id, "create", "introduction", *id,
                              json_pack("{s:{s:I}, s:{s:I}}", "introducer_id", "new", (json_int_t)w->introducer_id,
                                        "target_id", "new", (json_int_t)w->target_id),
                              err);
@@ -436,7 +445,7 @@ int store_intro_move(struct store *st, const struct tb_actor *a, int64_t id, con
         if (rc == 0) {
             int64_t org = json_integer_value(json_object_get(row, "org_id"));
             json_decref(row);
-            rc = store_audit_add(st, a, org, "update", "introduction", id,
+            rc = audit(st, a, org, "update", "introduction", id,
                                  json_pack("{s:{s:s, s:s}}", "state", "old", from, "new", to), err);
         }
     }
@@ -459,7 +468,7 @@ int store_intro_approval_decide(struct store *st, const struct tb_actor *a, int6
         return -1;
     if (changes != 1)
         return tb_fail(err, 409, "conflict", "decision", "decision: this approval is unknown or already decided");
-    return store_audit_add(st, a, a->tenant_id, "update", "introduction_approval", id,
+    return audit(st, a, a->tenant_id, "update", "introduction_approval", id,
                            json_pack("{s:{s:s, s:s}}", "state", "old", "pending", "new", approve ? "approved" : "refused"),
                            err);
 }
