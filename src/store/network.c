@@ -265,12 +265,12 @@ int store_link_list(struct store *st, const struct tb_actor *a, int64_t contact_
 
 int store_link_delete(struct store *st, const struct tb_actor *a, int64_t id, struct tb_err *err)
 {
-    int changes = 0;
-    if (st_jrun(st, a, STMT_LINK_DELETE, json_pack("{s:I}", "id", (json_int_t)id), "relationship", &changes, err) < 0)
+    json_t *row;
+    if (st_jone(st, a, STMT_LINK_DELETE, json_pack("{s:I}", "id", (json_int_t)id), "relationship", &row, err) < 0)
         return -1;
-    if (changes != 1)
-        return TB_NOT_FOUND(err, "relationship not found");
-    return audit(st, a, a->tenant_id, "delete", "contact_link", id, NULL, err);
+    int64_t org = json_integer_value(json_object_get(row, "org_id"));
+    json_decref(row);
+    return audit(st, a, org, "delete", "contact_link", id, NULL, err);
 }
 
 /* ---- the graph ---- */
@@ -461,16 +461,17 @@ int store_intro_approvals(struct store *st, const struct tb_actor *a, const char
 int store_intro_approval_decide(struct store *st, const struct tb_actor *a, int64_t id, int approve,
                                 struct tb_err *err)
 {
-    int changes = 0;
-    if (st_jrun(st, a, STMT_INTRO_APPROVAL_DECIDE,
+    json_t *row;
+    if (st_jone(st, a, STMT_INTRO_APPROVAL_DECIDE,
                 json_pack("{s:I, s:s}", "id", (json_int_t)id, "state", approve ? "approved" : "refused"), "approval",
-                &changes, err) < 0)
-        return -1;
-    if (changes != 1)
-        return tb_fail(err, 409, "conflict", "decision", "decision: this approval is unknown or already decided");
-    return audit(st, a, a->tenant_id, "update", "introduction_approval", id,
-                           json_pack("{s:{s:s, s:s}}", "state", "old", "pending", "new", approve ? "approved" : "refused"),
-                           err);
+                &row, err) < 0)
+        return err->status == 404
+                   ? tb_fail(err, 409, "conflict", "decision", "decision: this approval is unknown or already decided")
+                   : -1;
+    int64_t org = json_integer_value(json_object_get(row, "org_id"));
+    json_decref(row);
+    return audit(st, a, org, "update", "introduction_approval", id,
+                 json_pack("{s:{s:s, s:s}}", "state", "old", "pending", "new", approve ? "approved" : "refused"), err);
 }
 
 int store_intro_link_create(struct store *st, const struct tb_actor *a, int64_t id, const char *email,

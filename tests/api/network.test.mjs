@@ -131,6 +131,15 @@ test('relationships: no self-links, no doubles; who can introduce me, explained 
   assertError(await coordSi.get(`/api/v1/contacts/${ids.secret}/paths`), 404, 'not_found');
 });
 
+test('a relationship is deleted by the operator that recorded it, once', async () => {
+  const r = await coord.post(`/api/v1/contacts/${ids.anna}/links`, { to_id: ids.maria, kind: 'member_of', strength: 1 });
+  assert.equal(r.status, 201, r.text);
+  const link = r.json.links.find((l) => l.kind === 'member_of');
+  assertError(await coordSi.del(`/api/v1/contact-links/${link.id}`), 404, 'not_found');
+  assert.equal((await coord.del(`/api/v1/contact-links/${link.id}`)).status, 204);
+  assertError(await coord.del(`/api/v1/contact-links/${link.id}`), 404, 'not_found');
+});
+
 test('an introduction to another operator\'s contact: approval, link, states, outcome', async () => {
   let r = await coord.post('/api/v1/introductions', { introducer_id: ids.lars, target_id: ids.maria,
     purpose: 'Distributor for frozen shrimp in Slovenia', message: 'We met at Seafood Expo.' });
