@@ -39,6 +39,7 @@ static const struct cli_subcommand subcommands[] = {
     {"fx", cli_fx_main, "import ECB euro reference rates (export plans convert with them)"},
     {"openapi", cli_openapi_main, "print the OpenAPI 3.1 document of the HTTP API"},
     {"todo", cli_todo_main, "queue the to-do mail (new items, daily digests) in the outbox"},
+    {"network", cli_network_main, "search the trade network's directory; remind introducers by mail"},
     {"version", version_main, "print the version"},
 };
 

@@ -81,5 +81,7 @@ double cli_now(void);
 
 /* tradebridge openapi (cli_routes.c): the OpenAPI document of the HTTP API */
 int cli_openapi_main(int argc, char **argv);
+/* the trade network (issue 15): cli_network.c */
+int cli_network_main(int argc, char **argv);
 
 #endif

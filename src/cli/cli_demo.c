@@ -207,6 +207,9 @@ int cli_demo_main(int argc, char **argv)
         else
             store_rollback(st);
     }
+    int contacts = 0, links = 0, intros = 0;   /* the trade network (issue 15) */
+    if (rc == 0)
+        rc = demo_network(st, &contacts, &links, &intros, &err);
     store_close(st);
     if (rc < 0)
         return cli_fail("demo", &err);
@@ -224,6 +227,8 @@ int cli_demo_main(int argc, char **argv)
            "(their sales targets, actuals and other products' rankings are SYNTHETIC demonstration figures).\n", plans);
     printf("Impact: %d placements in past cohorts (2021-2023) with baselines, costs, follow-up surveys with some\n"
            "non-response and a register comparison group (SYNTHETIC figures); see the Impact page.\n", past);
+    printf("Trade network: %d contacts (alumni included), %d relationships, %d introductions in every state.\n",
+           contacts, links, intros);
     if (demo_kek)
         printf("Signing keys are sealed with the demo's key-encryption key TRADEBRIDGE_KEK=%s\n"
                "(demonstration only: set your own for real use; serve this database again with it).\n", DEMO_KEK);

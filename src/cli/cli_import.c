@@ -1,6 +1,6 @@
 /*
  * cli_import.c - `tradebridge import`: the server operator's bulk load of
- * companies or graduates from a CSV file, with the same checks, report and
+ * companies, graduates or directory contacts from a CSV file, with the same checks, report and
  * all-or-nothing write as POST /api/v1/import/{kind} (src/http/import.c).
  */
 #include <getopt.h>
@@ -78,7 +78,7 @@ int cli_import_main(int argc, char **argv)
     if (nargs != 2)
         return cli_usage("import", "expected companies|graduates and a FILE");
     if (csv_import_kind_parse(args[0], &kind) < 0)
-        return cli_usage("import", "'%s': import companies or graduates", args[0]);
+        return cli_usage("import", "'%s': import companies, graduates or contacts", args[0]);
     if (!org || !*org)
         return cli_usage("import", "--org is required (the operator the records belong to)");
     if (auth_init() < 0 || codes_init() < 0) {

@@ -104,6 +104,32 @@ static const struct column graduate_cols[] = {
     {NULL, NULL, C_TEXT, NULL},
 };
 
+/* The trade network's directory (issue 15). */
+static const struct column contact_cols[] = {
+    {"kind", "kind", C_TEXT, NULL},
+    {"category", "category", C_TEXT, NULL},
+    {"name", "name", C_TEXT, NULL},
+    {"organisation", "organisation", C_TEXT, NULL},
+    {"roles", "roles", C_TEXT, NULL},
+    {"email", "email", C_TEXT, NULL},
+    {"phone", "phone", C_TEXT, NULL},
+    {"country", "country", C_TEXT, NULL},
+    {"city", "city", C_TEXT, NULL},
+    {"nace", "nace", C_TEXT, NULL},
+    {"hs", "hs", C_LIST, NULL},
+    {"languages", "languages", C_LIST, NULL},
+    {"markets", "markets", C_LIST, NULL},
+    {"tags", "tags", C_LIST, NULL},
+    {"source", "source", C_TEXT, NULL},
+    {"visibility", "visibility", C_TEXT, NULL},
+    {"legal_basis", "legal_basis", C_TEXT, NULL},
+    {"consent", "consent", C_TEXT, NULL},
+    {NULL, NULL, C_TEXT, NULL},
+};
+static const char *const contact_names[] = {
+    "kind", "category", "name", "organisation", "roles", "email", "phone", "country", "city", "nace", "hs",
+    "languages", "markets", "tags", "source", "visibility", "legal_basis", "consent", NULL};
+
 static const char *const company_names[] = {
     "legal_name", "registration_number", "country", "region", "city", "nace", "employees",
     "currency", "turnover", "export_turnover", "balance_sheet", "products", "export_markets",
@@ -123,17 +149,21 @@ int csv_import_kind_parse(const char *name, enum csv_import_kind *out)
         *out = CSV_IMPORT_GRADUATES;
         return 0;
     }
+    if (name && !strcmp(name, "contacts")) {
+        *out = CSV_IMPORT_CONTACTS;
+        return 0;
+    }
     return -1;
 }
 
 const char *csv_import_kind_name(enum csv_import_kind k)
 {
-    return k == CSV_IMPORT_COMPANIES ? "companies" : "graduates";
+    return k == CSV_IMPORT_COMPANIES ? "companies" : k == CSV_IMPORT_CONTACTS ? "contacts" : "graduates";
 }
 
 const char *const *csv_import_columns(enum csv_import_kind k)
 {
-    return k == CSV_IMPORT_COMPANIES ? company_names : graduate_names;
+    return k == CSV_IMPORT_COMPANIES ? company_names : k == CSV_IMPORT_CONTACTS ? contact_names : graduate_names;
 }
 
 const char *csv_import_column_name(enum csv_import_kind k, size_t i)
@@ -716,7 +746,7 @@ static void one_row(struct ctx *c)
     if (graduate_languages_once(fields, &rule) < 0)
         add_error(imp, row, column_of(c, "languages", NULL), "languages", "%s", rule.message);
     const char *email = json_string_value(json_object_get(fields, "email"));
-    if (c->kind == CSV_IMPORT_GRADUATES && email) {
+    if (c->kind != CSV_IMPORT_COMPANIES && email) {
         json_t *first = json_object_get(c->emails, email);
         if (first)
             add_error(imp, row, column_of(c, "email", NULL), "email", "email: %s is also on row %lld", email,
@@ -946,7 +976,7 @@ int csv_import_parse_aliased(enum csv_import_kind kind, const struct field_spec 
         return TB_INVALID(err, "file", "file: it is empty; the first row must name the columns");
     struct ctx c = {
         .imp = out, .kind = kind, .fields = fields,
-        .cols = kind == CSV_IMPORT_COMPANIES ? company_cols : graduate_cols,
+        .cols = kind == CSV_IMPORT_COMPANIES ? company_cols : kind == CSV_IMPORT_CONTACTS ? contact_cols : graduate_cols,
         .emails = json_object(), .record = 1, .aliases = aliases, .ids = json_object(),
     };
     struct csv_parser p;

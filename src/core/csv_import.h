@@ -31,9 +31,9 @@
  * a file that is wrong in every cell still gets a response of sane size. */
 #define CSV_IMPORT_MAX_ERRORS 10000
 
-enum csv_import_kind { CSV_IMPORT_COMPANIES, CSV_IMPORT_GRADUATES };
+enum csv_import_kind { CSV_IMPORT_COMPANIES, CSV_IMPORT_GRADUATES, CSV_IMPORT_CONTACTS };
 
-/* "companies" | "graduates": 0, or -1 when unknown. */
+/* "companies" | "graduates" | "contacts": 0, or -1 when unknown. */
 int csv_import_kind_parse(const char *name, enum csv_import_kind *out);
 const char *csv_import_kind_name(enum csv_import_kind k);
 /* The documented column names, NULL-terminated. */

@@ -34,15 +34,17 @@ int h_import(struct request *r, struct response *res, struct tb_err *err)
     const char *name = r->path + strlen("/api/v1/import/");
     enum csv_import_kind kind;
     if (csv_import_kind_parse(name, &kind) < 0)
-        return TB_NOT_FOUND(err, "nothing to import as '%s' (companies or graduates)", name);
+        return TB_NOT_FOUND(err, "nothing to import as '%s' (companies, graduates or contacts)", name);
     if (!is_staff(r))
         return tb_error(err, TB_E_FORBIDDEN, "", "only coordinators import records");
     const char *ct = req_header(r, "Content-Type");
     /* Spreadsheet tools and browsers label CSV in a few ways; all are text. */
-    /* An XLSX workbook too (its first sheet is read; import_service.c). */
-    if (!ct || (strncasecmp(ct, "text/csv", 8) && strncasecmp(ct, "application/csv", 15) &&
-                strncasecmp(ct, "text/plain", 10) &&
-                strncasecmp(ct, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", 65)))
+    /* An XLSX workbook too (its first sheet is read; import_service.c), and vCards of contacts. */
+    int vcard = kind == CSV_IMPORT_CONTACTS && ct && (!strncasecmp(ct, "text/vcard", 10) ||
+                                                      !strncasecmp(ct, "text/x-vcard", 12));
+    if (!vcard && (!ct || (strncasecmp(ct, "text/csv", 8) && strncasecmp(ct, "application/csv", 15) &&
+                           strncasecmp(ct, "text/plain", 10) &&
+                           strncasecmp(ct, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", 65))))
         return tb_error(err, TB_E_UNSUPPORTED_MEDIA_TYPE, "Content-Type",
                        "Content-Type: send the file as text/csv (UTF-8) or as an XLSX workbook "
                        "(application/vnd.openxmlformats-officedocument.spreadsheetml.sheet)");

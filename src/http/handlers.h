@@ -225,5 +225,31 @@ int impact_query_opts(struct request *r, struct impact_opts *o, struct tb_err *e
 extern const struct field_spec impact_baseline_fields[], impact_cost_fields[], impact_survey_fields[],
     impact_survey_open_fields[], impact_survey_answer_fields[], impact_remind_fields[], impact_comparison_fields[],
     impact_settings_fields[];
+/* the trade network (issue 15): h_contacts.c */
+HANDLER(h_contact_list);
+HANDLER(h_contact_facets);
+HANDLER(h_contact_get);
+HANDLER(h_contact_create);
+HANDLER(h_contact_update);
+HANDLER(h_contact_remove);
+HANDLER(h_contact_alumnus);
+HANDLER(h_contact_link_create);
+HANDLER(h_contact_link_delete);
+HANDLER(h_contact_paths);
+HANDLER(h_network_paths);
+extern const struct field_spec contact_alumnus_fields[], contact_link_fields[];   /* the contact's own: core/network/directory.h */
+/* h_introductions.c */
+HANDLER(h_introduction_create);
+HANDLER(h_introduction_list);
+HANDLER(h_introduction_get);
+HANDLER(h_introduction_state);
+HANDLER(h_introduction_send_link);
+HANDLER(h_introduction_outcomes);
+HANDLER(h_introduction_approval_list);
+HANDLER(h_introduction_approval_decide);
+HANDLER(h_introduction_link_open);
+HANDLER(h_introduction_link_answer);
+extern const struct field_spec introduction_fields[], introduction_state_fields[], introduction_approval_fields[],
+    introduction_link_fields[];
 
 #endif

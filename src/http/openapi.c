@@ -451,6 +451,7 @@ static const struct {
     {"trade", "Export market ranking and exchange rates"},
     {"export_plan", "Export plans, their versions and actual figures"},
     {"todo", "Your to-do list, notification settings and calendar feed"},
+    {"network", "The trade network: contacts, relationships, introduction paths and introductions"},
     {"impact", "Baselines, follow-up surveys, programme costs, measures and funder reports"},
 };
 

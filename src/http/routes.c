@@ -3,6 +3,7 @@
  * declared body. A new resource is one h_*.c file plus its rows here.
  * Roles are a set (ROLE_BIT mask): roles are kinds of people, not ranks.
  */
+#include "core/network/directory.h"
 #include "core/trade/tariff.h"
 #include "http/handlers.h"
 
@@ -398,6 +399,50 @@ const struct route routes[] = {
      "Impact measures with intervals, N and response rates", "impact", "200:object", NULL},
     {"GET", "/api/v1/impact/report", h_impact_report, STAFF | ROLE_BIT(ROLE_VIEWER), NULL, 0, 0,
      "The funder report (JSON, PDF or XLSX)", "impact", "200:object|application/pdf|application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", NULL},
+
+    /* the trade network (issue 15): directory, paths, introductions */
+    {"GET", "/api/v1/contacts", h_contact_list, STAFF | COMPANY | TRAINEE, NULL, 0, 0,
+     "Search the trade network directory (facets, accent-folded prefix search)", "network", "200:object|files|text/vcard", NULL},
+    {"POST", "/api/v1/contacts", h_contact_create, STAFF | COMPANY | TRAINEE, contact_create_fields, 0, 0,
+     "Add a contact (person or organisation)", "network", "201:object", NULL},
+    {"GET", "/api/v1/contacts/facets", h_contact_facets, STAFF | COMPANY | TRAINEE, NULL, 0, 0,
+     "Counts per country, sector, language and kind", "network", "200:object", NULL},
+    {"POST", "/api/v1/contacts/alumni", h_contact_alumnus, STAFF | TRAINEE, contact_alumnus_fields, 0, 0,
+     "Add a finished trainee to the network as alumnus (with consent)", "network", "201:object", NULL},
+    {"GET", "/api/v1/contacts/{id}", h_contact_get, STAFF | COMPANY | TRAINEE, NULL, 0, 0,
+     "Read a contact", "network", "200:object", NULL},
+    {"PUT", "/api/v1/contacts/{id}", h_contact_update, STAFF, contact_update_fields, 0, 0,
+     "Update a contact", "network", "200:object", NULL},
+    {"POST", "/api/v1/contacts/{id}/remove", h_contact_remove, STAFF, NULL, 0, 0,
+     "Remove a person on request (keeps no personal data)", "network", "200:object", NULL},
+    {"POST", "/api/v1/contacts/{id}/links", h_contact_link_create, STAFF | COMPANY | TRAINEE, contact_link_fields, 0, 0,
+     "Record a relationship between two contacts", "network", "201:object", NULL},
+    {"GET", "/api/v1/contacts/{id}/paths", h_contact_paths, STAFF | COMPANY | TRAINEE, NULL, 0, 0,
+     "Who can introduce me to this contact", "network", "200:object", NULL},
+    {"DELETE", "/api/v1/contact-links/{id}", h_contact_link_delete, STAFF, NULL, 0, 0,
+     "Delete a relationship", "network", "204", NULL},
+    {"GET", "/api/v1/network/paths", h_network_paths, STAFF | COMPANY | TRAINEE, NULL, 0, 0,
+     "Who can introduce me to someone in a country, sector or HS product", "network", "200:object", NULL},
+    {"GET", "/api/v1/introductions", h_introduction_list, STAFF | COMPANY | TRAINEE, NULL, 0, 0,
+     "Introductions you asked for, make or approve", "network", "200:object", NULL},
+    {"POST", "/api/v1/introductions", h_introduction_create, STAFF | COMPANY | TRAINEE, introduction_fields, 0, 0,
+     "Ask for an introduction", "network", "201:object", NULL},
+    {"GET", "/api/v1/introductions/{id}", h_introduction_get, STAFF | COMPANY | TRAINEE, NULL, 0, 0,
+     "Read an introduction", "network", "200:object", NULL},
+    {"POST", "/api/v1/introductions/{id}/state", h_introduction_state, STAFF | COMPANY | TRAINEE, introduction_state_fields, 0, 0,
+     "Move an introduction on (accepted, made, meeting, deal, dropped)", "network", "200:object", NULL},
+    {"POST", "/api/v1/introductions/{id}/send-link", h_introduction_send_link, STAFF | COMPANY | TRAINEE, NULL, 0, 0,
+     "Mail the introducer a single-use answer link", "network", "202:object", NULL},
+    {"GET", "/api/v1/introduction-outcomes", h_introduction_outcomes, STAFF | ROLE_BIT(ROLE_VIEWER), NULL, 0, 0,
+     "Deals started and closed, per company, trainee and market", "network", "200:object", NULL},
+    {"GET", "/api/v1/introduction-approvals", h_introduction_approval_list, STAFF, NULL, 0, 0,
+     "Introductions to your operator's contacts awaiting approval", "network", "200:object", NULL},
+    {"POST", "/api/v1/introduction-approvals/{id}", h_introduction_approval_decide, STAFF, introduction_approval_fields, 0, 0,
+     "Approve or refuse a cross-operator introduction", "network", "200:object", NULL},
+    {"POST", "/api/v1/introduction-links/open", h_introduction_link_open, PUBLIC, introduction_link_fields, ROUTE_NO_CSRF, 0,
+     "Open an introduction request from its link", "network", "200:object", NULL},
+    {"POST", "/api/v1/introduction-links/answer", h_introduction_link_answer, PUBLIC, introduction_link_fields, ROUTE_NO_CSRF, 0,
+     "Answer an introduction request from its link", "network", "200:object", NULL},
 };
 
 const int routes_count = (int)(sizeof routes / sizeof routes[0]);

@@ -19,6 +19,7 @@ import * as markets from './pages/markets.js';
 import * as plans from './pages/plans.js';
 import * as todo from './pages/todo.js';
 import * as impact from './pages/impact.js';
+import * as network from './pages/network.js';
 
 const RES = 'companies|graduates|cohorts|positions|applications|placements';
 // Who may open which page (the API decides what they see; a page a role may not use is not drawn).
@@ -76,6 +77,11 @@ const routes = [
   ['placements/:id/plan', training.plan, { roles: [...STAFF, 'company', 'trainee', 'mentor'] }],
   ['plan-modules/:id', training.module, { roles: [...STAFF, 'company', 'trainee', 'mentor'] }],
   ['cohorts/:id/progress', training.progress, { roles: STAFF }],
+  // the trade network (issue 15)
+  ['network', network.directory, { roles: [...STAFF, 'company', 'trainee'] }],
+  ['network/contacts/:id', network.contact, { roles: [...STAFF, 'company', 'trainee'] }],
+  ['network/introductions', network.inbox, { roles: [...STAFF, 'company', 'trainee'] }],
+  ['introduction-answer', network.answer, { public: true }],
   [`:res(${RES})`, records.list, { roles: rec(0) }],
   [`:res(${RES})/new`, records.create, { roles: rec(1) }],
   [`:res(${RES})/:id`, records.detail, { roles: rec(2) }],
@@ -203,6 +209,7 @@ function navItems() {
     if (role === 'admin') items.push(['#/admin/orgs', 'nav.orgs', MORE], ['#/admin/accreditations', 'nav.accreditations', MORE]);
     items.push(['#/admin/users', 'nav.users', MORE], ['#/admin/audit', 'nav.audit', MORE]);
     items.push(['#/impact', 'nav.impact', MORE]);
+    items.push(['#/network', 'nav.network', MORE]);   // the trade network (issue 15)
   } else if (role === 'company') {
     const s = subjectOf('company');
     if (s) items.push([`#/companies/${s.id}`, 'nav.myCompany']);
@@ -219,6 +226,7 @@ function navItems() {
   } else if (role === 'mentor') {
     items.push(['#/training', 'nav.reviews'], ['#/placements', 'nav.placements'], ['#/export-plans', 'nav.exportPlans']);
   }
+  if (role === 'company' || role === 'trainee') items.push(['#/network', 'nav.network', MORE]);   // the trade network (issue 15)
   return items;
 }
 
