@@ -9,6 +9,7 @@
 static const char *const invitable_roles[] = {"admin", "coordinator", "company", "trainee",
                                               "mentor", "viewer", NULL};
 static const char *const subject_types[] = {"company", "graduate", "placement", NULL};
+static const char *const mail_locales[] = {"en", "sv", NULL};
 
 const struct field_spec invitation_fields[] = {
     {.name = "email", .type = FT_EMAIL, .required = 1, .min = 3, .max = 254},
@@ -17,6 +18,7 @@ const struct field_spec invitation_fields[] = {
     {.name = "org_id", .type = FT_INT, .min = 1, .max = 1LL << 53},
     {.name = "subject_type", .type = FT_ENUM, .allowed = subject_types},
     {.name = "subject_id", .type = FT_INT, .min = 1, .max = 1LL << 53},
+    {.name = "locale", .type = FT_ENUM, .allowed = mail_locales},
     {0},
 };
 
@@ -30,6 +32,7 @@ int h_invitation_create(struct request *r, struct response *res, struct tb_err *
         .subject_type = json_string_value(json_object_get(r->body, "subject_type")),
         .subject_id = json_integer_value(json_object_get(r->body, "subject_id")),
         .org_id = org ? json_integer_value(org) : r->actor.tenant_id,
+        .locale = json_string_value(json_object_get(r->body, "locale")),
     };
     int64_t id;
     json_t *out;

@@ -14,8 +14,10 @@
 #include <time.h>
 
 #include "core/arena.h"
+#include "core/msg.h"
 #include "service/mail_service.h"
 #include "store/entity.h"
+#include "store/store_notify.h"
 
 #define INVITATION_TTL (72 * 3600)
 
@@ -135,19 +137,23 @@ int invitation_service_create(struct store *st, const struct tb_actor *a, const 
         *err = e;
         goto fail;
     }
-    const char *intro = arena_printf(arena, "Hello %s,\n\n%s invited you to join %s on TradeBridge as %s.",
-                                     has_account ? u.name : name, inviter.name, org_name, role_text);
+    /* The invited person's language: as asked, else their account's, else
+     * the inviter's (a new person has no setting yet). */
+    const char *lang = in->locale ? in->locale
+                       : store_locale_of(st, has_account ? u.id : a->user_id);
+    char role_key[48];
+    snprintf(role_key, sizeof role_key, "role.%s", role_text);
+    const char *const vars[] = {"name", has_account ? u.name : name, "inviter", inviter.name, "org", org_name,
+                                "role", msg_text(lang, role_key), NULL};
+    const char *intro = msg_format(arena, lang, "mail.invite.intro", vars);
     const char *url = arena_printf(arena, "%s/#/accept-invitation?token=%s", public_url, token);
     const char *body = !intro || !url ? NULL
         : has_account
-        ? arena_printf(arena,
-                       "%s\n\nNothing changes in your account unless you accept. To accept, open this link "
-                       "and confirm with your current TradeBridge password (the link works once, for 72 hours):\n"
-                       "%s\n\nIf you do not want this role, ignore this message.\n\n-- TradeBridge\n", intro, url)
-        : arena_printf(arena,
-                       "%s\n\nChoose your password here (the link works once, for 72 hours):\n%s\n\n"
-                       "If you did not expect this message, you can ignore it.\n\n-- TradeBridge\n", intro, url);
-    const char *subject = arena_printf(arena, "You are invited to %s on TradeBridge", org_name);
+        ? arena_printf(arena, "%s\n\n%s\n%s\n\n%s\n\n%s\n", intro, msg_text(lang, "mail.invite.existing"), url,
+                       msg_text(lang, "mail.invite.existing_ignore"), msg_text(lang, "mail.signature"))
+        : arena_printf(arena, "%s\n\n%s\n%s\n\n%s\n\n%s\n", intro, msg_text(lang, "mail.link.invite"), url,
+                       msg_text(lang, "mail.link.ignore"), msg_text(lang, "mail.signature"));
+    const char *subject = msg_format(arena, lang, "mail.invite.subject", vars);
     if (!body || !subject) {
         TB_INTERNAL(err, "out of memory");
         goto fail;

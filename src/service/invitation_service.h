@@ -19,6 +19,7 @@ struct invitation_input {
     const char *subject_type;   /* NULL, or "company" / "graduate" / "placement" with subject_id */
     int64_t subject_id;
     int64_t org_id;             /* 0: the actor's operator */
+    const char *locale;         /* the mail's language (en, sv); NULL: the account's choice, else the inviter's */
 };
 /* Records the invitation and queues its mail (link to public_url) in one
  * transaction; *id is the invitation's. Text is built in arena. */

@@ -39,6 +39,17 @@ test('a coordinator invites a new mentor: 201 with a pending invitation and a ma
   assert.ok(inviteToken.length >= 20);
 });
 
+test('the invitation mail is in the language asked for (Swedish here); an unknown language is refused', async () => {
+  const r = await coord.post('/api/v1/invitations', { email: 'ny.mentor@example.org', name: 'Nora Mentor', role: 'mentor', locale: 'sv' });
+  assert.equal(r.status, 201, r.text);
+  const mail = await srv.smtp.waitForMail(mailTo('ny.mentor@example.org'));
+  assert.match(mail.data, /Hej Nora Mentor!/);
+  assert.match(mail.data, /Erik Johansson har bjudit in dig till ITM Sweden i TradeBridge som mentor\./);
+  assert.match(mail.data, /Välj ditt lösenord här/);
+  assertError(await coord.post('/api/v1/invitations', { email: 'x9@example.org', name: 'X', role: 'mentor', locale: 'de' }),
+    400, 'validation_failed', { field: 'locale' });
+});
+
 test('the invitation is listed as pending; no account exists before it is accepted', async () => {
   const list = await coord.get('/api/v1/invitations');
   assert.equal(list.status, 200, list.text);

@@ -1,6 +1,6 @@
 // admin.js - organizations, people, invitations and the audit log.
 import { h, clear, debounce } from '../dom.js';
-import { t, tv, fieldLabel } from '../i18n.js';
+import { t, tv, fieldLabel, lang } from '../i18n.js';
 import { get, post, patch, del, mainRole, qs, session } from '../api.js';
 import { buildForm, makeField } from '../forms.js';
 import { pageHeader, pagedTable, badge, linkBtn, button, notify, errorText, confirmDialog, section, exportLinks } from '../ui.js';
@@ -100,13 +100,15 @@ export async function invite() {
       { name: 'role', label: 'users.role', type: 'select', options: admin ? ROLES : ROLES.filter((r) => r !== 'admin'), optionPrefix: 'role', required: true },
     ];
     if (admin) fields.push({ name: 'org_id', label: 'common.operator', type: 'select', options: orgOptions, required: true });
+    fields.push({ name: 'locale', label: 'invite.language', type: 'select', options: [['en', 'English'], ['sv', 'Svenska']], hint: 'invite.languageHint' });
     if (role === 'company') fields.push({ name: 'subject_id', label: 'invite.company', type: 'ref', ref: REF.company, required: true, hint: 'invite.companyHint' });
     if (role === 'trainee') fields.push({ name: 'subject_id', label: 'invite.graduate', type: 'ref', ref: REF.graduate, required: true, hint: 'invite.graduateHint' });
     const form = buildForm({
-      fields, record: { ...keep, role }, submitLabel: 'invite.send',
+      fields, record: { locale: lang, ...keep, role }, submitLabel: 'invite.send',
       async onSubmit(v) {
         const body = { email: v.email || '', name: v.name || '', role: v.role || '' };
         if (v.org_id) body.org_id = Number(v.org_id);
+        if (v.locale) body.locale = v.locale;
         if (v.role === 'company' || v.role === 'trainee') {
           body.subject_type = v.role === 'company' ? 'company' : 'graduate';
           if (v.subject_id) body.subject_id = v.subject_id;
@@ -122,7 +124,7 @@ export async function invite() {
     roleSel.addEventListener('change', () => {
       const v = form.values();
       role = roleSel.value;
-      mount({ email: v.email, name: v.name, org_id: v.org_id });
+      mount({ email: v.email, name: v.name, org_id: v.org_id, locale: v.locale });
       wrap.querySelector('select[name="role"]').focus();
     });
     clear(wrap).append(h('p', { class: 'muted' }, t('invite.help')), form.el);
