@@ -11,6 +11,9 @@ want_build=(meson ninja-build pkg-config gcc clang libmicrohttpd-dev libjansson-
 want_test=(python3 python3-scipy python3-openpyxl python3-statsmodels python3-pandas chromium curl nginx openssl
   poppler-utils)
 want_bench=(wrk nginx)
+# PostgreSQL backend (issue 18): libpq to build; the server (initdb, pg_ctl) for the api-pg tests.
+want_build+=(libpq-dev)
+want_test+=(postgresql)
 
 # scripts/fuzz.sh only: clang with its libFuzzer runtime (the corpus replay tests need neither).
 want_fuzz=(clang libclang-rt-14-dev)

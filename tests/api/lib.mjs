@@ -181,6 +181,22 @@ export function linkToken(mail, page) {
 // ---- the server ---------------------------------------------------------------
 
 /**
+ * Under the api-pg suite (TB_PG_ADMIN: the throw-away cluster's superuser URL,
+ * tests/pg/cluster.sh), each server gets a fresh database owned by the
+ * application's role; returns its URL, or null on SQLite.
+ */
+let pgDatabases = 0;
+function freshPgDatabase() {
+  const admin = process.env.TB_PG_ADMIN;
+  if (!admin) return null;
+  const name = `tb_${process.pid}_${++pgDatabases}`;
+  const r = spawnSync('psql', [admin, '-qAt', '-v', 'ON_ERROR_STOP=1', '-c', `CREATE DATABASE ${name} OWNER tradebridge`],
+    { encoding: 'utf8' });
+  assert.equal(r.status, 0, `cannot create database ${name}: ${r.stderr}`);
+  return admin.replace(/\/\/[^@]*@/, '//tradebridge@').replace(/\/[^/]*$/, `/${name}`);
+}
+
+/**
  * Builds a fresh demo database in a temp dir and starts `tradebridge serve`
  * on a free port. opts.smtp: also start an SMTP sink and deliver mail to it.
  * opts.db: serve this existing database instead (a restart; no demo build).
@@ -189,8 +205,8 @@ export function linkToken(mail, page) {
  */
 export async function startServer(opts = {}) {
   assert.ok(existsSync(BINARY), `TB_BINARY ${BINARY} does not exist; build it first`);
-  const dir = opts.db ? dirname(opts.db) : mkdtempSync(join(tmpdir(), 'tb-api-'));
-  const db = opts.db || join(dir, 't.db');
+  const dir = opts.db && !opts.db.startsWith('postgresql:') ? dirname(opts.db) : mkdtempSync(join(tmpdir(), 'tb-api-'));
+  const db = opts.db || freshPgDatabase() || join(dir, 't.db');
   if (!opts.db) {
     // Setup only: the demo build runs without LeakSanitizer so that a leak in
     // the CLI cannot mask the server tests; cli.test.mjs checks the demo
