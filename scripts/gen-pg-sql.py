@@ -40,7 +40,40 @@ OVERRIDES = {
 }
 
 
+def column_types():
+    """Column name -> type over the PostgreSQL schema (BIGINT, TEXT, ...); None where tables disagree."""
+    types = {}
+    for fn in sorted(os.listdir(os.path.join(ROOT, 'sql/postgres'))):
+        text = open(os.path.join(ROOT, 'sql/postgres', fn)).read()
+        for m in re.finditer(r'^\s+(\w+)\s+(BIGINT|TEXT|CITEXT|DOUBLE PRECISION|BYTEA)\b', text, re.M):
+            col, typ = m.group(1), m.group(2)
+            types[col] = typ if types.get(col, typ) == typ else None
+        for m in re.finditer(r'ADD COLUMN (\w+) (BIGINT|TEXT|CITEXT|DOUBLE PRECISION|BYTEA)\b', text):
+            col, typ = m.group(1), m.group(2)
+            types[col] = typ if types.get(col, typ) == typ else None
+    return types
+
+
+COLUMN_TYPES = None
+
+
+def typed_null_tests(sql):
+    """`:p IS NULL OR t.col = :p`: an untyped parameter under IS NULL has no type in
+    PostgreSQL; give it the type of the column it is compared with."""
+    global COLUMN_TYPES
+    if COLUMN_TYPES is None:
+        COLUMN_TYPES = column_types()
+    for p in sorted(set(re.findall(r'(:\w+) IS NULL', sql))):
+        cols = re.findall(r'(?:\w+\.)?(\w+) (?:=|<>|<=|>=|<|>) ' + p + r'\b', sql)
+        cols += re.findall(p + r' (?:=|<>|<=|>=|<|>) (?:\w+\.)?(\w+)', sql)
+        typ = {COLUMN_TYPES.get(c) for c in cols} - {None}
+        if len(typ) == 1 and typ != {'TEXT'}:
+            sql = re.sub(p + r' IS NULL', 'CAST(%s AS %s) IS NULL' % (p, typ.pop()), sql)
+    return sql
+
+
 def statement(name, sql):
+    sql = typed_null_tests(sql)
     for old, new in OVERRIDES.get(name, []):
         assert old in sql, (name, old)
         sql = sql.replace(old, new)
@@ -53,6 +86,8 @@ def statement(name, sql):
                  r"SELECT value FROM json_array_elements_text(CAST(\1 AS json))", sql)
     sql = re.sub(r"json_extract\(([^,]+), '\$\.(\w+)'\)", r"(CAST(\1 AS jsonb) ->> '\2')", sql)
     sql = re.sub(r'\bLIKE\b', 'ILIKE', sql)
+    # SQLite takes an integer as a condition
+    sql = re.sub(r' AND 1(?= AND | GROUP | ORDER |$)', ' AND true', sql)
     sql = re.sub(r'\bIFNULL\(', 'COALESCE(', sql)
     if re.match(r'\s*INSERT OR IGNORE\b', sql):
         sql = re.sub(r'INSERT OR IGNORE', 'INSERT', sql, count=1) + ' ON CONFLICT DO NOTHING'

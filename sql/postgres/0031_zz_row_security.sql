@@ -33,8 +33,8 @@ BEGIN
         EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);
         EXECUTE format('DROP POLICY IF EXISTS tenant ON %I', t);
         IF t IN ('curricula', 'curriculum_versions') THEN
-            EXECUTE format('CREATE POLICY tenant ON %I USING (tb_tenant_ok(org_id) OR tb_foundation_org(org_id)) '
-                           'WITH CHECK (tb_tenant_ok(org_id))', t);
+            -- an operator's cohort freezes the foundation's version it adopts (CVERSION_FREEZE)
+            EXECUTE format('CREATE POLICY tenant ON %I USING (tb_tenant_ok(org_id) OR tb_foundation_org(org_id))', t);
         ELSE
             EXECUTE format('CREATE POLICY tenant ON %I USING (tb_tenant_ok(org_id)) WITH CHECK (tb_tenant_ok(org_id))', t);
         END IF;

@@ -33,6 +33,10 @@ void store_close(struct store *st);
  * "postgresql") of an open store. */
 int store_is_postgres(const char *db);
 const char *store_backend_name(const struct store *st);
+/* Test builds, PostgreSQL: `sql` run as actor a's TENANT statements are, but
+ * outside the statement set (the row-level security test's unfiltered query). */
+int store_pg_unfiltered(struct store *st, const struct tb_actor *a, const char *sql, json_t **rows,
+                        struct tb_err *err);
 /* Applies pending migrations (all, or up to and including `upto` if not NULL).
  * *applied counts the files applied now. */
 int store_migrate(struct store *st, const char *upto, int *applied, struct tb_err *err);

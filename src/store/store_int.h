@@ -106,6 +106,8 @@ int64_t st_changes(struct store *st);    /* rows the last statement changed */
 int64_t st_last_id(struct store *st);    /* id of the row the last INSERT made */
 int st_exec(struct store *st, const char *sql);   /* statements without parameters: schema, transactions */
 int st_in_tx(struct store *st);
+/* The row-level security setting for an actor: its tenant id, "all" (elevated) or "none". */
+void st_tenant_of(const struct tb_actor *a, char out[24]);
 
 /* The statement, reset, with its scope bound from the actor `a` (NULL for
  * GLOBAL and SYSTEM statements); prepared on first use. Refuses (500, logged)

@@ -8,8 +8,9 @@
  * Before a statement runs, the store sets it from the statement's actor: the
  * actor's tenant for a TENANT statement, "all" for an elevated actor and for
  * USER, GLOBAL and SYSTEM statements (which the executor already reviews by
- * scope). Inside a transaction it is SET LOCAL; outside one the statement
- * runs in its own transaction with the setting (set_config(..., true)).
+ * scope), always local to the transaction (set_config(..., true), as SET
+ * LOCAL); outside a transaction the statement and the setting are sent as
+ * one pipeline, which PostgreSQL runs as one implicit transaction.
  *
  * PostgreSQL aborts a transaction at the first failing statement, SQLite does
  * not: a write inside a transaction runs under a savepoint, so a constraint
@@ -258,10 +259,60 @@ static void tenant_for(struct store *st, const struct st_q *sq, char out[32])
 {
     int n;
     const struct store_stmt_info *info = store_statements_pg(&n);
-    if (info[sq - st->slots].scope != SCOPE_TENANT)
+    int in_set = sq >= st->slots && sq < st->slots + STMT__MAX;   /* else the test's probe: TENANT */
+    if (in_set && info[sq - st->slots].scope != SCOPE_TENANT)
         snprintf(out, 32, "all");
     else
         snprintf(out, 32, "%s", sq->tenant);
+}
+
+/* Runs the statement in one round trip (libpq's pipeline mode): the tenant
+ * setting, a savepoint around a write inside a transaction, the statement and
+ * the savepoint's release. Outside a transaction the pipeline is one implicit
+ * transaction, so the SET LOCAL holds for the statement alone. */
+static PGresult *execute(struct pgconn *c, struct pgq *q, const char *tenant, int set, int savepoint)
+{
+    const char *tv[1] = {tenant};
+    PGresult *res = NULL;
+    if (!PQenterPipelineMode(c->c))
+        return NULL;
+    int sent = 0, mine = -1;
+    if (set && PQsendQueryParams(c->c, "SELECT set_config('tradebridge.tenant', $1, true)", 1, NULL, tv, NULL,
+                                 NULL, 0))
+        sent++;
+    if (savepoint && PQsendQueryParams(c->c, "SAVEPOINT st", 0, NULL, NULL, NULL, NULL, 0))
+        sent++;
+    if (PQsendQueryParams(c->c, q->sql, q->n, q->types, (const char *const *)q->vals, q->lens, q->fmts, 0))
+        mine = sent++;
+    if (savepoint && PQsendQueryParams(c->c, "RELEASE SAVEPOINT st", 0, NULL, NULL, NULL, NULL, 0))
+        sent++;
+    PQpipelineSync(c->c);
+    /* Each command's result, then NULL; finally the sync. */
+    for (int k = 0;; ) {
+        PGresult *r = PQgetResult(c->c);
+        if (!r) {
+            if (PQstatus(c->c) == CONNECTION_BAD)
+                break;
+            k++;
+            continue;
+        }
+        ExecStatusType rs = PQresultStatus(r);
+        if (rs == PGRES_PIPELINE_SYNC) {
+            PQclear(r);
+            break;
+        }
+        if (k == mine && !res)
+            res = r;
+        else {
+            if (rs == PGRES_FATAL_ERROR && !res)
+                set_err(c, PQresultErrorMessage(r));
+            PQclear(r);
+        }
+        if (PQstatus(c->c) == CONNECTION_BAD)
+            break;
+    }
+    PQexitPipelineMode(c->c);
+    return res;
 }
 
 static int pg_step(struct st_q *sq)
@@ -272,35 +323,23 @@ static int pg_step(struct st_q *sq)
     if (!q->res) {
         char tenant[32];
         tenant_for(st, sq, tenant);
-        int own = !c->in_tx, savepoint = c->in_tx && q->is_write;
-        char set[96];
-        snprintf(set, sizeof set, "SELECT set_config('tradebridge.tenant', '%s', true)", tenant);
-        if (own && run_ok(c, "BEGIN") < 0)
-            return ST_ERROR;
-        if ((own || strcmp(c->tenant, tenant)) && run_ok(c, set) < 0)
-            goto fail;
-        if (!own)
+        int savepoint = c->in_tx && q->is_write;
+        int set = !c->in_tx || strcmp(c->tenant, tenant);
+        if (c->in_tx)
             snprintf(c->tenant, sizeof c->tenant, "%s", tenant);
-        if (savepoint && run_ok(c, "SAVEPOINT st") < 0)
-            goto fail;
-        q->res = PQexecParams(c->c, q->sql, q->n, q->types, (const char *const *)q->vals, q->lens, q->fmts, 0);
+        q->res = execute(c, q, tenant, set, savepoint);
         ExecStatusType rs = PQresultStatus(q->res);
         if (rs != PGRES_COMMAND_OK && rs != PGRES_TUPLES_OK) {
-            const char *state = PQresultErrorField(q->res, PG_DIAG_SQLSTATE);
-            set_err(c, PQerrorMessage(c->c));
+            const char *state = q->res ? PQresultErrorField(q->res, PG_DIAG_SQLSTATE) : NULL;
             int constraint = state && !strncmp(state, "23", 2);
+            if (q->res)
+                set_err(c, PQresultErrorMessage(q->res));
+            if (getenv("TB_PG_DEBUG"))
+                fprintf(stderr, "pg: tenant %s: %s: %s\n", tenant, c->err, q->sql);
             clear_result(q);
             if (savepoint)
                 run_ok(c, "ROLLBACK TO SAVEPOINT st");
-            if (own)
-                run_ok(c, "ROLLBACK");
             return constraint ? ST_CONSTRAINT : ST_ERROR;
-        }
-        if (savepoint)
-            run_ok(c, "RELEASE SAVEPOINT st");
-        if (own && run_ok(c, "COMMIT") < 0) {
-            clear_result(q);
-            return ST_ERROR;
         }
         c->changes = atoll(PQcmdTuples(q->res));
         /* An INSERT ... RETURNING id reports its row as SQLite's last_insert_rowid. */
@@ -315,10 +354,6 @@ static int pg_step(struct st_q *sq)
         return ST_DONE;
     q->row++;
     return ST_ROW;
-fail:
-    if (!c->in_tx)
-        run_ok(c, "ROLLBACK");
-    return ST_ERROR;
 }
 
 static int pg_col_count(struct st_q *sq) { return Q(sq)->res ? PQnfields(Q(sq)->res) : 0; }
@@ -508,3 +543,30 @@ int st_pg_open(const char *url, struct store *st, struct tb_err *err)
     st->db = c;
     return 0;
 }
+
+#ifdef TB_FAULT_INJECTION
+/* For the row-level security test only (test builds): runs `sql`, outside the
+ * closed set and deliberately without a tenant filter, with the tenant setting
+ * a TENANT statement of actor `a` gets; every row as JSON. */
+int store_pg_unfiltered(struct store *st, const struct tb_actor *a, const char *sql, json_t **rows,
+                        struct tb_err *err)
+{
+    if (st->be != &st_pg_backend)
+        return TB_INTERNAL(err, "not a PostgreSQL store");
+    struct st_q q = {.st = st};
+    st_tenant_of(a, q.tenant);
+    if (pg_prepare(st, &q, sql) < 0)
+        return st_db_fail(st, err, "probe");
+    json_t *arr = json_array();
+    int rc;
+    while ((rc = pg_step(&q)) == ST_ROW)
+        json_array_append_new(arr, st_row_json(&q));
+    pg_finalize(&q);
+    if (rc != ST_DONE) {
+        json_decref(arr);
+        return st_db_fail(st, err, "probe");
+    }
+    *rows = arr;
+    return 0;
+}
+#endif

@@ -169,6 +169,16 @@ static void bind_role_scope(struct st_q *sl, const struct tb_actor *a)
     bind_default(sl, P_OPEN_ONLY, open_only, 0);
 }
 
+void st_tenant_of(const struct tb_actor *a, char out[24])
+{
+    if (a && a->all_tenants)
+        snprintf(out, 24, "all");
+    else if (a && a->tenant_id > 0)
+        snprintf(out, 24, "%lld", (long long)a->tenant_id);
+    else
+        snprintf(out, 24, "none");
+}
+
 struct st_q *st_stmt(struct store *st, enum stmt id, const struct tb_actor *a, struct tb_err *err)
 {
     int n;
@@ -199,12 +209,7 @@ struct st_q *st_stmt(struct store *st, enum stmt id, const struct tb_actor *a, s
     }
     struct st_q *s = sl;
     st->be->clear(s);
-    if (a && a->all_tenants)
-        snprintf(s->tenant, sizeof s->tenant, "all");
-    else if (a && a->tenant_id > 0)
-        snprintf(s->tenant, sizeof s->tenant, "%lld", (long long)a->tenant_id);
-    else
-        snprintf(s->tenant, sizeof s->tenant, "none");
+    st_tenant_of(a, s->tenant);
     sl->bound = 0;
     sl->refused = NULL;
     st->cur = (int)id;

@@ -186,28 +186,34 @@ export function linkToken(mail, page) {
  * application's role; returns its URL, or null on SQLite.
  */
 let pgDatabases = 0;
+function psqlAdmin(sql) {
+  const r = spawnSync('psql', [process.env.TB_PG_ADMIN, '-qAt', '-v', 'ON_ERROR_STOP=1', '-c', sql], { encoding: 'utf8' });
+  assert.equal(r.status, 0, `psql ${sql}: ${r.stderr}`);
+  return r.stdout.trim();
+}
+function pgUrl(name) {
+  return process.env.TB_PG_ADMIN.replace(/\/\/[^@]*@/, '//tradebridge@').replace(/\/[^/]*$/, `/${name}`);
+}
+/** A fresh copy of the demo database (built once per cluster, then copied as a template). */
 function freshPgDatabase() {
-  const admin = process.env.TB_PG_ADMIN;
-  if (!admin) return null;
+  if (!process.env.TB_PG_ADMIN) return null;
+  if (!psqlAdmin("SELECT 1 FROM pg_database WHERE datname = 'tb_demo'")) {
+    psqlAdmin('CREATE DATABASE tb_demo OWNER tradebridge');
+    const demo = runCli(['demo', '--db', pgUrl('tb_demo'), '--no-serve', '--force'],
+      { cwd: tmpdir(), timeout: 900_000, env: { ASAN_OPTIONS: noLeakOptions() } });
+    assert.equal(demo.status, 0, `demo failed (${demo.status}):\n${demo.stdout}\n${demo.stderr}`);
+  }
   const name = `tb_${process.pid}_${++pgDatabases}`;
-  const r = spawnSync('psql', [admin, '-qAt', '-v', 'ON_ERROR_STOP=1', '-c', `CREATE DATABASE ${name} OWNER tradebridge`],
-    { encoding: 'utf8' });
-  assert.equal(r.status, 0, `cannot create database ${name}: ${r.stderr}`);
-  return admin.replace(/\/\/[^@]*@/, '//tradebridge@').replace(/\/[^/]*$/, `/${name}`);
+  psqlAdmin(`CREATE DATABASE ${name} TEMPLATE tb_demo OWNER tradebridge`);
+  return pgUrl(name);
 }
 
-/**
- * Builds a fresh demo database in a temp dir and starts `tradebridge serve`
- * on a free port. opts.smtp: also start an SMTP sink and deliver mail to it.
- * opts.db: serve this existing database instead (a restart; no demo build).
- * opts.env: extra environment for the server (TRADEBRIDGE_* included).
- * Returns {base, port, db, dir, smtp, stderr(), stop(), kill(sig), exited}.
- */
 export async function startServer(opts = {}) {
   assert.ok(existsSync(BINARY), `TB_BINARY ${BINARY} does not exist; build it first`);
   const dir = opts.db && !opts.db.startsWith('postgresql:') ? dirname(opts.db) : mkdtempSync(join(tmpdir(), 'tb-api-'));
-  const db = opts.db || freshPgDatabase() || join(dir, 't.db');
-  if (!opts.db) {
+  const pg = !opts.db && freshPgDatabase();
+  const db = opts.db || pg || join(dir, 't.db');
+  if (!opts.db && !pg) {
     // Setup only: the demo build runs without LeakSanitizer so that a leak in
     // the CLI cannot mask the server tests; cli.test.mjs checks the demo
     // command itself with leak detection on.
