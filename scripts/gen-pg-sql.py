@@ -84,6 +84,8 @@ def statement(name, sql):
     sql = re.sub(r"date\(:now\)", "substr(:now, 1, 10)", sql)
     sql = re.sub(r"SELECT value FROM json_each\((:\w+)\)",
                  r"SELECT value FROM json_array_elements_text(CAST(\1 AS json))", sql)
+    # json_each over a JSON array: the elements as text (a string unquoted, an object as JSON text)
+    sql = re.sub(r"json_each\(([\w.]+)\) (\w+)\b", r"jsonb_array_elements_text(CAST(\1 AS jsonb)) \2(value)", sql)
     sql = re.sub(r"json_extract\(([^,]+), '\$\.(\w+)'\)", r"(CAST(\1 AS jsonb) ->> '\2')", sql)
     sql = re.sub(r'\bLIKE\b', 'ILIKE', sql)
     # SQLite takes an integer as a condition

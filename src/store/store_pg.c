@@ -471,8 +471,9 @@ static int pg_backup(struct store *st, const char *dest_path, struct tb_err *err
     (void)dest_path;
     return tb_fail(err, 500, "backup_failed", "",
                    "the database is PostgreSQL: back it up with its own tools, e.g. "
-                   "pg_dump --format=custom --file=tradebridge.dump \"$TRADEBRIDGE_DB\" "
-                   "(restore with pg_restore), or continuous archiving for point-in-time recovery");
+                   "pg_dump --format=custom --file=tradebridge.dump DBNAME as a role that bypasses "
+                   "row-level security (the superuser, or one with BYPASSRLS), restore with pg_restore; "
+                   "or continuous archiving for point-in-time recovery");
 }
 
 static int pg_schema_dump(struct store *st, char **out, struct tb_err *err)

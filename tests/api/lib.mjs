@@ -3,7 +3,7 @@
 // sink that records what the server mails, and a small HTTP client that keeps
 // a session cookie and the CSRF token per signed-in user.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync, statSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -199,9 +199,24 @@ function freshPgDatabase() {
   if (!process.env.TB_PG_ADMIN) return null;
   if (!psqlAdmin("SELECT 1 FROM pg_database WHERE datname = 'tb_demo'")) {
     psqlAdmin('CREATE DATABASE tb_demo OWNER tradebridge');
-    const demo = runCli(['demo', '--db', pgUrl('tb_demo'), '--no-serve', '--force'],
-      { cwd: tmpdir(), timeout: 900_000, env: { ASAN_OPTIONS: noLeakOptions() } });
-    assert.equal(demo.status, 0, `demo failed (${demo.status}):\n${demo.stdout}\n${demo.stderr}`);
+    // The demo takes a while on PostgreSQL; its dump is kept beside the binary
+    // for the next test file's cluster (rebuilt when the binary is newer).
+    const cache = join(dirname(BINARY), 'pg-demo.sql');
+    const run = (cmd, args) => {
+      const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 30 });
+      assert.equal(r.status, 0, `${cmd} ${args.join(' ')}: ${r.stderr}`);
+    };
+    if (existsSync(cache) && statSync(cache).mtimeMs > statSync(BINARY).mtimeMs) {
+      run('psql', [pgUrl('tb_demo'), '-q', '-v', 'ON_ERROR_STOP=1', '-f', cache]);
+    } else {
+      const demo = runCli(['demo', '--db', pgUrl('tb_demo'), '--no-serve', '--force'],
+        { cwd: tmpdir(), timeout: 900_000, env: { ASAN_OPTIONS: noLeakOptions() } });
+      assert.equal(demo.status, 0, `demo failed (${demo.status}):\n${demo.stdout}\n${demo.stderr}`);
+      const tmp = `${cache}.${process.pid}`;
+      // as the superuser: row-level security would stop pg_dump as the application's role
+      run('pg_dump', ['--no-owner', '--file', tmp, process.env.TB_PG_ADMIN.replace(/\/[^/]*$/, '/tb_demo')]);
+      renameSync(tmp, cache);
+    }
   }
   const name = `tb_${process.pid}_${++pgDatabases}`;
   psqlAdmin(`CREATE DATABASE ${name} TEMPLATE tb_demo OWNER tradebridge`);
