@@ -194,6 +194,19 @@ function psqlAdmin(sql) {
 function pgUrl(name) {
   return process.env.TB_PG_ADMIN.replace(/\/\/[^@]*@/, '//tradebridge@').replace(/\/[^/]*$/, `/${name}`);
 }
+/**
+ * Runs one SQL statement on a server's database behind its back (to age a
+ * stored time, as the clock would): sqlite3 on SQLite, psql as the cluster's
+ * superuser (past row-level security) on PostgreSQL. Throws when it fails.
+ */
+export function dbExec(db, sql) {
+  const pg = db.startsWith('postgresql:');
+  const args = pg ? [process.env.TB_PG_ADMIN.replace(/\/[^/]*$/, db.slice(db.lastIndexOf('/'))), '-qAt', '-v', 'ON_ERROR_STOP=1', '-c', sql]
+    : [db, '.timeout 10000', sql];
+  const r = spawnSync(pg ? 'psql' : 'sqlite3', args, { encoding: 'utf8' });
+  assert.equal(r.status, 0, `${sql}: ${r.stderr}`);
+}
+
 /** A fresh copy of the demo database (built once per cluster, then copied as a template). */
 function freshPgDatabase() {
   if (!process.env.TB_PG_ADMIN) return null;
