@@ -51,7 +51,9 @@ ENTS = {
    name=None, extra=", (SELECT g.name FROM graduates g WHERE g.id = t.graduate_id) AS graduate_name, (SELECT c.legal_name FROM companies c WHERE c.id = t.company_id) AS company_name, (SELECT h.name FROM cohorts h WHERE h.id = t.cohort_id) AS cohort_name, (SELECT u.name FROM users u WHERE u.id = t.mentor_user_id) AS mentor_name, (SELECT count(*) FROM agreement_acceptances x WHERE x.placement_id = t.id) AS acceptance_count",
    scope="(:scope_graduate IS NULL OR t.graduate_id = :scope_graduate) AND (:scope_company IS NULL OR t.company_id = :scope_company) AND (:scope_mentor IS NULL OR t.mentor_user_id = :scope_mentor)",
    q="t.graduate_id IN (SELECT id FROM graduates WHERE name LIKE '%' || :q_like || '%' ESCAPE '!') OR t.company_id IN (SELECT id FROM companies WHERE legal_name LIKE '%' || :q_like || '%' ESCAPE '!')",
-   filters={'status': "t.status = :f_status", 'cohort_id': "t.cohort_id = :f_cohort_id", 'company_id': "t.company_id = :f_company_id", 'graduate_id': "t.graduate_id = :f_graduate_id"},
+   filters={'status': "t.status = :f_status", 'cohort_id': "t.cohort_id = :f_cohort_id", 'company_id': "t.company_id = :f_company_id", 'graduate_id': "t.graduate_id = :f_graduate_id",
+            # issue forms: placements without an unrevoked credential of this achievement
+            'without_credential': "NOT EXISTS (SELECT 1 FROM credentials c WHERE c.placement_id = t.id AND c.org_id = t.org_id AND c.achievement_id = :f_without_credential AND c.status <> 'revoked')"},
    refs="(SELECT count(*) FROM agreement_acceptances WHERE placement_id = :id) AS acceptances, (SELECT count(*) FROM credentials WHERE placement_id = :id) AS credentials"),
  'MATCH_RUN': dict(table='match_runs', cols='cohort_id engine options input_hash result status created_by approved_at approved_by'.split(),
    name=None, extra=", (SELECT h.name FROM cohorts h WHERE h.id = t.cohort_id) AS cohort_name, (SELECT u.name FROM users u WHERE u.id = t.created_by) AS created_by_name",

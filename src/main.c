@@ -33,10 +33,13 @@ static const struct cli_subcommand subcommands[] = {
     {"credential", cli_credential_main, "sign, verify and canonicalize credentials"},
     {"impact", cli_impact_main, "impact estimators on files: difference-in-differences, bootstrap intervals"},
     {"curriculum", cli_curriculum_main, "import or export a curriculum (JSON) of an operator"},
-    {"training", cli_training_main, "queue due-date reminders of learning plans in the mail outbox"},
+    {"training", cli_training_main, "queue due-date reminders of learning plans; export a cohort's results (CSV)"},
     {"routes", cli_routes_main, "print the HTTP route table with the roles each route admits"},
     {"trade", cli_trade_main, "import trade statistics (CEPII BACI) and rank export markets"},
     {"fx", cli_fx_main, "import ECB euro reference rates (export plans convert with them)"},
+    {"openapi", cli_openapi_main, "print the OpenAPI 3.1 document of the HTTP API"},
+    {"todo", cli_todo_main, "queue the to-do mail (new items, daily digests) in the outbox"},
+    {"network", cli_network_main, "search the trade network's directory; remind introducers by mail"},
     {"version", version_main, "print the version"},
 };
 

@@ -16,9 +16,9 @@ ninja -C "$root/build" tradebridge >/dev/null
 cc=${CC:-cc}
 $cc -O2 -o "$work/gen_baci" "$root/bench/trade/gen_baci.c" -lm
 $cc -std=c17 -O2 -D_GNU_SOURCE -I"$root/src" "$root/bench/trade/bench_rank.c" \
-    "$root/src/store/trade_files.c" "$root/build/libtbcore.a" -lcsv -lz -lm -o "$work/bench_rank"
+    "$root/src/store/trade_files.c" "$root/build/libtbcore.a" -ljansson -lcsv -lz -lm -o "$work/bench_rank"
 $cc -std=c17 -O2 -D_GNU_SOURCE -I"$root/src" "$root/bench/trade/bench_parse.c" \
-    "$root/build/libtbcore.a" -lcsv -lm -o "$work/bench_parse"
+    "$root/build/libtbcore.a" -ljansson -lcsv -lm -o "$work/bench_parse"
 csv=$work/BACI_HS17_Y2022_synthetic.csv
 if [ ! -s "$csv" ] || [ "$(($(wc -l <"$csv") - 1))" != "$rows" ]; then
     tail -n +2 "$root/data/trade/baci/country_codes_V202501.csv" | cut -d, -f1 |
@@ -38,5 +38,13 @@ if [ -n "${TB_BENCH_GZ:-}" ]; then     # the same file gzip-compressed (inflate 
     t1=$(date +%s.%N)
     echo "tradebridge import .csv.gz: $(echo "$t1 - $t0" | bc) s wall, $(echo "$rows / ($t1 - $t0) / 1000000" | bc -l | cut -c1-4) M rows/s"
 fi
-"$work/bench_rank" "$work/bench.db" 2022 "$R"
-(cd "$root" && node bench/trade/duck.mjs "$csv" /tmp/tb_rank_jobs.txt 2)
+"$work/bench_rank" "$work/bench.db" 2022 "$R" | tee "$work/rank.txt"
+(cd "$root" && node bench/trade/duck.mjs "$csv" /tmp/tb_rank_jobs.txt 2) | tee "$work/duck.txt"
+# The ranking's percentiles next to DuckDB's, from this run (goal: >= 10x at p99).
+ours=$(grep '^rank warm' "$work/rank.txt")
+theirs=$(grep '^duckdb rank' "$work/duck.txt")
+val() { echo "$1" | grep -o "$2 [0-9.]* ms" | head -1 | awk '{print $(NF-1)}'; }
+for what in "p50" "p99" "CPU p50" "CPU p99"; do
+    a=$(val "$ours" "$what"); b=$(val "$theirs" "$what")
+    echo "ranking $what: TradeBridge $a ms, DuckDB $b ms, ratio $(echo "scale=1; $b / $a" | bc)x"
+done

@@ -26,6 +26,9 @@ int cli_backup_main(int argc, char **argv);
 int cli_match_main(int argc, char **argv);
 int cli_credential_main(int argc, char **argv);
 int cli_impact_main(int argc, char **argv);
+int cli_impact_report_main(int argc, char **argv);   /* cli_impact_report.c (issue 14) */
+int cli_impact_remind_main(int argc, char **argv);
+int cli_impact_comparison_main(int argc, char **argv);
 
 /* The binary's subcommands, listed once in main.c for usage and the man page. */
 struct cli_subcommand {
@@ -39,6 +42,7 @@ void cli_print_man(FILE *f, const struct cli_subcommand *cmds, size_t n, const c
 int cli_routes_main(int argc, char **argv);
 int cli_trade_main(int argc, char **argv);
 int cli_fx_main(int argc, char **argv);
+int cli_todo_main(int argc, char **argv);   /* issue 17: to-do mail */
 /* The ECB rates shipped in data/fx (compiled in) into the database. */
 struct store;
 struct tb_err;
@@ -74,5 +78,10 @@ int cli_resolve_org(struct store *st, const char *org, int64_t *id, struct tb_er
 struct arena *cli_arena_new(const char *cmd, size_t cap_bytes);
 /* Seconds on the monotonic clock, for the timings commands print. */
 double cli_now(void);
+
+/* tradebridge openapi (cli_routes.c): the OpenAPI document of the HTTP API */
+int cli_openapi_main(int argc, char **argv);
+/* the trade network (issue 15): cli_network.c */
+int cli_network_main(int argc, char **argv);
 
 #endif

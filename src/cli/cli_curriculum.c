@@ -3,6 +3,7 @@
  * document (JSON, the same the API takes) into an operator's curricula as a
  * new version, or a version out to a file.
  */
+#include <csv.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +13,9 @@
 #include "cli/training_cli.h"
 #include "core/auth.h"
 #include "core/embedded.h"
+#include "core/msg.h"
 #include "http/training.h"
+#include "store/store_notify.h"
 #include "store/store_training.h"
 
 extern const struct embedded_file curriculum_files[];
@@ -166,20 +169,95 @@ int cli_curriculum_main(int argc, char **argv)
 }
 
 static const char training_help[] =
-    "usage: tradebridge training remind [--days N] [--public-url URL] [--db PATH]\n\n"
-    "Queues a due-date reminder in the mail outbox (sent by the running server) for every\n"
+    "usage: tradebridge training remind [--days N] [--public-url URL] [--db PATH]\n"
+    "       tradebridge training results --cohort ID [--db PATH] [FILE]\n\n"
+    "remind: queues a due-date reminder in the mail outbox (sent by the running server) for every\n"
     "module of a signed placement that is due within N days (default 3) or late and not yet\n"
     "submitted, at most one per module a day. Run it daily (cron, a systemd timer).\n"
-    "Exit status: 0 done (prints how many), 1 the database refused, 2 usage.\n";
+    "results: writes a cohort's results as CSV (to FILE, or standard output), one row per\n"
+    "trainee and module: placement_id, trainee, module, state, test_state, result, late.\n"
+    "Exit status: 0 done, 1 the database refused (or no such cohort), 2 usage.\n";
+
+struct results_out {
+    FILE *f;
+    int header;
+};
+
+static const char results_header[] = "placement_id,trainee,module,state,test_state,result,late\n";
+
+static int results_row(void *ctx, const struct grid_row *r)
+{
+    struct results_out *o = ctx;
+    FILE *f = o->f;
+    if (!o->header++)
+        fputs(results_header, f);
+    char result[16] = "";
+    if (r->has_result)
+        snprintf(result, sizeof result, "%d", r->result);
+    const char *cells[] = {r->trainee ? r->trainee : "", r->code, r->selected ? r->state : "not_chosen", r->test_state,
+                           result, r->late ? "1" : "0"};
+    fprintf(f, "%lld", (long long)r->placement_id);
+    for (size_t i = 0; i < sizeof cells / sizeof cells[0]; i++) {
+        fputc(',', f);
+        if (csv_fwrite(f, cells[i], strlen(cells[i])) != 0)
+            return -1;
+    }
+    return fputc('\n', f) == EOF ? -1 : 0;
+}
+
+static int training_results(int argc, char **argv)
+{
+    const char *db = NULL, *file = NULL;
+    long long cohort = 0;
+    for (int i = 2; i < argc; i++) {
+        char *end;
+        if (!strcmp(argv[i], "--cohort") && i + 1 < argc) {
+            cohort = strtoll(argv[++i], &end, 10);
+            if (*end || cohort < 1)
+                return cli_usage("training", "--cohort: a cohort id");
+        } else if (!strcmp(argv[i], "--db") && i + 1 < argc) {
+            db = argv[++i];
+        } else if (argv[i][0] != '-' && !file) {
+            file = argv[i];
+        } else {
+            return cli_usage("training", "unknown or incomplete option '%s'", argv[i]);
+        }
+    }
+    if (!cohort)
+        return cli_usage("training", "results: --cohort ID is required");
+    FILE *f = file ? fopen(file, "w") : stdout;
+    if (!f) {
+        fprintf(stderr, "training: %s: %s\n", file, strerror(errno));
+        return EXIT_RUNTIME;
+    }
+    struct store *st = cli_open_store("training", cli_db_path(db));
+    if (!st) {
+        if (file)
+            fclose(f);
+        return EXIT_RUNTIME;
+    }
+    struct tb_actor sys = actor_system();
+    struct tb_err err = {0};
+    struct results_out o = {f, 0};
+    int rc = store_progress_grid(st, &sys, cohort, results_row, &o, &err);
+    if (rc == 0 && !o.header)   /* a cohort without plans: the header alone */
+        fputs(results_header, f);
+    store_close(st);
+    if (file && fclose(f) != 0 && rc == 0)
+        rc = tb_error(&err, TB_E_INTERNAL_ERROR, "", "%s: %s", file, strerror(errno));
+    return rc < 0 ? cli_fail("training", &err) : EXIT_OK;
+}
 
 int cli_training_main(int argc, char **argv)
 {
     const char *db = NULL, *url = getenv("TRADEBRIDGE_PUBLIC_URL");
     int days = 3;
+    if (argc >= 2 && !strcmp(argv[1], "results"))
+        return training_results(argc, argv);
     if (argc < 2 || strcmp(argv[1], "remind"))
         return argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
                    ? (fputs(training_help, stdout), EXIT_OK)
-                   : cli_usage("training", "expected remind");
+                   : cli_usage("training", "expected remind or results");
     for (int i = 2; i < argc; i++) {
         char *end;
         if (!strcmp(argv[i], "--help")) {
@@ -215,20 +293,30 @@ int cli_training_main(int argc, char **argv)
         if (rc < 0)
             break;
         const char *state = json_string_value(json_object_get(m, "state"));
-        char subject[300], *body = NULL;
-        snprintf(subject, sizeof subject, "Due %s: %s", json_string_value(json_object_get(m, "due_date")),
-                 json_string_value(json_object_get(m, "title")));
-        if (asprintf(&body, "Hello %s,\n\nthe deliverable of the module \"%s\" is due on %s%s. Open it here:\n"
-                            "%s/#/plan-modules/%lld\n\n-- TradeBridge\n",
-                     json_string_value(json_object_get(m, "trainee")), json_string_value(json_object_get(m, "title")),
-                     json_string_value(json_object_get(m, "due_date")),
-                     !strcmp(state, "changes_requested") ? " (your mentor asked for changes)" : "", url,
-                     (long long)json_integer_value(json_object_get(m, "id"))) < 0) {
+        /* In the trainee's language (the account's setting; issue 17). */
+        const char *lang = store_locale_of_graduate(st, json_integer_value(json_object_get(m, "graduate_id")));
+        char link[600], *subject, *body = NULL;
+        snprintf(link, sizeof link, "%s/#/plan-modules/%lld", url, (long long)json_integer_value(json_object_get(m, "id")));
+        const char *const vars[] = {"name", json_string_value(json_object_get(m, "trainee")),
+                                    "title", json_string_value(json_object_get(m, "title")),
+                                    "date", json_string_value(json_object_get(m, "due_date")), "url", link, NULL};
+        struct abuf sb, bb;
+        abuf_init_heap(&sb, 4096);
+        abuf_init_heap(&bb, 1u << 16);
+        msg_append(&sb, lang, "mail.remind.subject", vars);
+        msg_append(&bb, lang, !strcmp(state, "changes_requested") ? "mail.remind.changes" : "mail.remind.body", vars);
+        abuf_printf(&bb, "\n\n%s\n", msg_text(lang, "mail.signature"));
+        subject = abuf_take(&sb);
+        body = abuf_take(&bb);
+        if (!subject || !body) {
+            free(subject);
+            free(body);
             rc = tb_error(&err, TB_E_INTERNAL_ERROR, "", "out of memory");
             break;
         }
         rc = store_outbox_add(st, &sys, json_integer_value(json_object_get(m, "org_id")),
                               json_string_value(json_object_get(m, "email")), subject, body, &err);
+        free(subject);
         free(body);
         if (rc == 0)
             rc = store_reminder_sent(st, &sys, json_integer_value(json_object_get(m, "id")), &err);

@@ -164,6 +164,7 @@ int cli_demo_main(int argc, char **argv)
     struct tb_err err = {0};
     struct demo_counts counts;
     int rc = store_begin(st, &err);
+    int past = 0;
     if (rc == 0 && demo_build(st, seed, &counts, &err) == 0 && cli_fx_load_embedded(st, &err) == 0)
         rc = store_commit(st, &err);
     else if (rc == 0) {
@@ -198,6 +199,17 @@ int cli_demo_main(int argc, char **argv)
         fprintf(stderr, "tradebridge demo: the BACI extract could not be imported; rankings will be empty\n");
     if (rc == 0)
         rc = demo_plans(st, db, &plans, &err);
+    /* Impact: past cohorts, after the credentials and plans of the current ones. */
+    if (rc == 0 && (rc = store_begin(st, &err)) == 0) {
+        rc = demo_impact(st, seed, &past, &err);
+        if (rc == 0)
+            rc = store_commit(st, &err);
+        else
+            store_rollback(st);
+    }
+    int contacts = 0, links = 0, intros = 0;   /* the trade network (issue 15) */
+    if (rc == 0)
+        rc = demo_network(st, &contacts, &links, &intros, &err);
     store_close(st);
     if (rc < 0)
         return cli_fail("demo", &err);
@@ -213,6 +225,10 @@ int cli_demo_main(int argc, char **argv)
     printf("Markets: the real CEPII BACI 2018 shrimp extract (HS12, data/trade) is imported; %d export plans,\n"
            "one for the seafood exporter " "Bohus Skaldjur AB" " citing its ranking and one per placement\n"
            "(their sales targets, actuals and other products' rankings are SYNTHETIC demonstration figures).\n", plans);
+    printf("Impact: %d placements in past cohorts (2021-2023) with baselines, costs, follow-up surveys with some\n"
+           "non-response and a register comparison group (SYNTHETIC figures); see the Impact page.\n", past);
+    printf("Trade network: %d contacts (alumni included), %d relationships, %d introductions in every state.\n",
+           contacts, links, intros);
     if (demo_kek)
         printf("Signing keys are sealed with the demo's key-encryption key TRADEBRIDGE_KEK=%s\n"
                "(demonstration only: set your own for real use; serve this database again with it).\n", DEMO_KEK);

@@ -462,7 +462,7 @@ done:
 int cli_impact_main(int argc, char **argv)
 {
     if (argc < 2)
-        return usage(NULL, "%s", "expected did or bootstrap");
+        return usage(NULL, "%s", "expected did, bootstrap, report or remind");
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         fputs(usage_top, stdout);
         return EXIT_OK;
@@ -471,5 +471,11 @@ int cli_impact_main(int argc, char **argv)
         return did_main(argc - 1, argv + 1);
     if (!strcmp(argv[1], "bootstrap"))
         return bootstrap_main(argc - 1, argv + 1);
-    return usage(NULL, "unknown subcommand '%s': expected did or bootstrap", argv[1]);
+    if (!strcmp(argv[1], "report"))
+        return cli_impact_report_main(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "remind"))
+        return cli_impact_remind_main(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "comparison-import"))
+        return cli_impact_comparison_main(argc - 1, argv + 1);
+    return usage(NULL, "unknown subcommand '%s': expected did, bootstrap, report or remind", argv[1]);
 }

@@ -1,6 +1,6 @@
 /*
  * cli_import.c - `tradebridge import`: the server operator's bulk load of
- * companies or graduates from a CSV file, with the same checks, report and
+ * companies, graduates or directory contacts from a CSV file, with the same checks, report and
  * all-or-nothing write as POST /api/v1/import/{kind} (src/http/import.c).
  */
 #include <getopt.h>
@@ -16,9 +16,11 @@
 
 static const char import_help[] =
     "usage: tradebridge import companies|graduates FILE --org ORG [--dry-run] [--db PATH]\n\n"
-    "Checks every row of the CSV file (UTF-8, first row naming the columns; see\n"
-    "docs/import-export.md) and, unless --dry-run, adds all rows in one transaction\n"
-    "to operator ORG (its id or name): nothing is written if any row has an error.\n"
+    "Checks every row of the CSV or XLSX file (UTF-8, first row naming the columns;\n"
+    "see docs/import-export.md) and, unless --dry-run, writes all rows in one\n"
+    "transaction to operator ORG (its id or name): rows with an id (an exported\n"
+    "list) update that record if its version is still the file's, rows without\n"
+    "one are added; nothing is written if any row has an error.\n"
     "Prints one line per error. Exit status: 0 imported (or dry run clean), 1 rows\n"
     "have errors or the import failed, 2 usage.\n";
 
@@ -76,7 +78,7 @@ int cli_import_main(int argc, char **argv)
     if (nargs != 2)
         return cli_usage("import", "expected companies|graduates and a FILE");
     if (csv_import_kind_parse(args[0], &kind) < 0)
-        return cli_usage("import", "'%s': import companies or graduates", args[0]);
+        return cli_usage("import", "'%s': import companies, graduates or contacts", args[0]);
     if (!org || !*org)
         return cli_usage("import", "--org is required (the operator the records belong to)");
     if (auth_init() < 0 || codes_init() < 0) {
@@ -125,13 +127,18 @@ int cli_import_main(int argc, char **argv)
                errors == 1 ? "" : "s");
     else if (dry_run)
         printf("%s: %lld rows, all valid (dry run: nothing was imported)\n", args[0], rows);
-    else if (json_array_size(ids) == 0)
+    else if (json_array_size(ids) == 0 && json_array_size(json_object_get(report, "updated_ids")) == 0)
         printf("%s: the file has no rows; nothing was imported\n", args[0]);
-    else
-        printf("%s: imported %zu row%s (ids %lld to %lld)\n", args[0], json_array_size(ids),
-               json_array_size(ids) == 1 ? "" : "s",
-               (long long)json_integer_value(json_array_get(ids, 0)),
-               (long long)json_integer_value(json_array_get(ids, json_array_size(ids) - 1)));
+    else {
+        size_t nu = json_array_size(json_object_get(report, "updated_ids"));
+        if (json_array_size(ids))
+            printf("%s: imported %zu row%s (ids %lld to %lld)\n", args[0], json_array_size(ids),
+                   json_array_size(ids) == 1 ? "" : "s",
+                   (long long)json_integer_value(json_array_get(ids, 0)),
+                   (long long)json_integer_value(json_array_get(ids, json_array_size(ids) - 1)));
+        if (nu)
+            printf("%s: updated %zu record%s named by their id\n", args[0], nu, nu == 1 ? "" : "s");
+    }
     json_decref(report);
     json_decref(ids);
     return errors ? EXIT_RUNTIME : EXIT_OK;

@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "http/http.h"
+#include "http/openapi.h"
 
 static const char routes_help[] =
     "usage: tradebridge routes [--json]\n\n"
@@ -52,5 +53,31 @@ int cli_routes_main(int argc, char **argv)
         free(text);
     }
     json_decref(all);
+    return EXIT_OK;
+}
+
+/* ---- tradebridge openapi ---------------------------------------------------- */
+
+static const char openapi_help[] =
+    "usage: tradebridge openapi\n\n"
+    "Prints the OpenAPI 3.1 document of the HTTP API (the same as GET\n"
+    "/api/v1/openapi.json), generated from the route table and the declared\n"
+    "fields.\n";
+
+int cli_openapi_main(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            fputs(openapi_help, stdout);
+            return EXIT_OK;
+        }
+        return cli_usage("openapi", "unknown option '%s'", argv[i]);
+    }
+    const char *doc = openapi_text();
+    if (!doc) {
+        fputs("tradebridge openapi: out of memory\n", stderr);
+        return EXIT_RUNTIME;
+    }
+    puts(doc);
     return EXIT_OK;
 }

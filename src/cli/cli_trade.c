@@ -23,6 +23,7 @@
 #include <zlib.h>
 
 #include "cli/cli.h"
+#include "cli/cli_tariff.h"
 #include "core/arena.h"
 #include "core/trade/rank.h"
 #include "core/trade/trade.h"
@@ -39,7 +40,12 @@ static const char usage_text[] =
     "                              [--weights size=.25,growth=.15,...] [--format csv|json]\n"
     "                              [--sort score|import_value|untapped|potential]\n"
     "                              [--per-product] [--columns C1,C2,...] [--limit N]\n"
-    "                              [--ease actual|gravity]\n"
+    "                              [--ease actual|gravity] [--org ORG [--company ID]]\n"
+    "       tradebridge trade tariff set --org ORG [--company ID] --market CC --product HS --rate PCT\n"
+    "                              --source TEXT --date YYYY-MM-DD [--origin CC] [--reference PCT]\n"
+    "                              [--elasticity SIGMA] [--db DB]\n"
+    "       tradebridge trade tariff list --org ORG [--company ID] [--format csv|json] [--db DB]\n"
+    "       tradebridge trade tariff import --org ORG FILE.csv [--db DB]\n"
     "       tradebridge trade years --db DB\n"
     "       tradebridge trade top --db DB --product HS --side importers|exporters [--year Y] [--limit N]\n"
     "       tradebridge trade products --db DB [--year Y]\n"
@@ -628,6 +634,7 @@ static int rank_main(int argc, char **argv)
 {
     const char *db = NULL, *home = NULL, *product = NULL, *years = NULL, *weights = NULL;
     const char *format = "csv", *sort = "score", *cols = default_columns, *ease = NULL;
+    const char *org = NULL, *company = NULL;
     int per_product = 0;
     long limit = -1;
     for (int i = 1; i < argc; i++) {
@@ -649,6 +656,8 @@ static int rank_main(int argc, char **argv)
         else if (!strcmp(a, "--ease")) ease = v;
         else if (!strcmp(a, "--columns")) cols = v;
         else if (!strcmp(a, "--limit")) limit = strtol(v, NULL, 10);
+        else if (!strcmp(a, "--org")) org = v;
+        else if (!strcmp(a, "--company")) company = v;
         else return cli_usage(CMD, "unknown option %s", a);
     }
     if (!home || !product)
@@ -680,9 +689,30 @@ static int rank_main(int argc, char **argv)
             p++;
     }
 
+    if (company && !org)
+        return cli_usage(CMD, "--company needs --org");
+    struct trade_tariff *tariffs = NULL;      /* the operator's (and the company's) entered tariffs */
+    if (org) {
+        struct store *st = cli_open_store(CMD, cli_db_path(db));
+        if (!st)
+            return EXIT_RUNTIME;
+        int64_t org_id;
+        int r = cli_resolve_org(st, org, &org_id, &err);
+        if (r < 0 && err.status == 404)
+            tb_error(&err, TB_E_NOT_FOUND, "org", "--org: no organization '%s'", org);
+        if (r == 0)
+            r = cli_tariffs_load(st, org_id, company ? strtoll(company, NULL, 10) : 0, &tariffs, &q.n_tariffs, &err);
+        store_close(st);
+        if (r < 0) {
+            free(tariffs);
+            return cli_fail(CMD, &err);
+        }
+        q.tariffs = tariffs;
+    }
     static struct trade_set L;
     if (load(&L, db, par.y1, par.y2, 1) != 0) {
         trade_set_close(&L);
+        free(tariffs);
         return EXIT_RUNTIME;
     }
     q.years = L.y;
@@ -735,6 +765,7 @@ static int rank_main(int argc, char **argv)
     }
     arena_free(a);
     trade_set_close(&L);
+    free(tariffs);
     return rc;
 }
 
@@ -925,6 +956,7 @@ int cli_trade_main(int argc, char **argv)
     if (!strcmp(verb, "import-geo")) return import_geo_main(argc, argv);
     if (!strcmp(verb, "import-wdi")) return import_wdi_main(argc, argv);
     if (!strcmp(verb, "rank")) return rank_main(argc, argv);
+    if (!strcmp(verb, "tariff")) return cli_trade_tariff_main(argc, argv);
     if (!strcmp(verb, "years")) return years_main(argc, argv);
     if (!strcmp(verb, "top")) return top_main(argc, argv);
     if (!strcmp(verb, "products")) return products_main(argc, argv);

@@ -67,4 +67,13 @@ int demo_programme_build(struct store *st, const struct demo_people *people, uin
  * attempts and self-assessments. */
 int demo_training(struct store *st, uint64_t seed, struct tb_err *err);
 
+/* Impact (demo_impact.c): past cohorts 2021-2023 with baselines, costs,
+ * follow-up surveys (skewed outcomes, some non-response) and a register
+ * comparison group; synthetic figures. In the caller's transaction. */
+int demo_impact(struct store *st, uint64_t seed, int *n_placements, struct tb_err *err);
+/* The trade network (demo_network.c, issue 15): contacts of every operator
+ * across the demo's markets, alumni, relationships, introductions in every
+ * state. In its own transaction. */
+int demo_network(struct store *st, int *n_contacts, int *n_links, int *n_intros, struct tb_err *err);
+
 #endif

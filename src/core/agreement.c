@@ -27,10 +27,60 @@ json_t *agreement_terms(const json_t *placement)
 
 int agreement_terms_hash(const json_t *placement, char out[65])
 {
-    out[0] = '\0';
     json_t *t = agreement_terms(placement);
-    char *text = t ? json_dumps(t, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    int rc = agreement_hash_of(t, out);
     json_decref(t);
+    return rc;
+}
+
+static const char *const plan_term_fields[] = {"code", "title", "mandatory", "selected", "planned_start",
+                                               "due_date", "deliverable", NULL};
+
+json_t *agreement_plan_terms(const json_t *modules)
+{
+    json_t *out = json_array();
+    size_t i;
+    json_t *m;
+    json_array_foreach(modules, i, m) {
+        json_t *t = json_object();
+        for (int k = 0; plan_term_fields[k]; k++) {
+            json_t *v = json_object_get(m, plan_term_fields[k]);
+            /* 0/1 from the store, true/false from a client: the same term */
+            if (json_is_integer(v) && (!strcmp(plan_term_fields[k], "mandatory") || !strcmp(plan_term_fields[k], "selected")))
+                json_object_set_new(t, plan_term_fields[k], json_boolean(json_integer_value(v)));
+            else
+                json_object_set(t, plan_term_fields[k], v ? v : json_null());
+        }
+        json_array_append_new(out, t);
+    }
+    return out;
+}
+
+json_t *agreement_plan_diff(const json_t *accepted, const json_t *current)
+{
+    json_t *out = json_array();
+    size_t i, k;
+    json_t *c, *a;
+    json_array_foreach(current, i, c) {
+        const char *code = json_string_value(json_object_get(c, "code"));
+        json_t *was = NULL;
+        json_array_foreach(accepted, k, a)
+            if (code && json_equal(json_object_get(a, "code"), json_object_get(c, "code")))
+                was = a;
+        for (int f = 0; plan_term_fields[f]; f++) {
+            json_t *nv = json_object_get(c, plan_term_fields[f]), *ov = was ? json_object_get(was, plan_term_fields[f]) : NULL;
+            if (!json_equal(nv, ov ? ov : json_null()))
+                json_array_append_new(out, json_pack("{s:s?, s:s, s:O?, s:O?}", "module", code, "field",
+                                                     plan_term_fields[f], "old", ov, "new", nv));
+        }
+    }
+    return out;
+}
+
+int agreement_hash_of(const json_t *terms, char out[65])
+{
+    out[0] = '\0';
+    char *text = terms ? json_dumps(terms, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     if (!text)
         return -1;
     unsigned char h[crypto_hash_sha256_BYTES];

@@ -20,4 +20,16 @@ json_t *agreement_terms(const json_t *placement);
  * 0, or -1 if out of memory (out is then ""). */
 int agreement_terms_hash(const json_t *placement, char out[65]);
 
+/* SHA-256 (hex) of any terms value as compact JSON with sorted keys. */
+int agreement_hash_of(const json_t *terms, char out[65]);
+
+/* The learning plan's part of the agreement: per module (in plan order) its
+ * code, title, mandatory, selected (booleans), planned_start, due_date and
+ * the deliverable as adapted; progress (states, scores) is not a term. */
+json_t *agreement_plan_terms(const json_t *modules);
+
+/* What changed from the accepted plan terms to the current ones:
+ * [{module, field, old, new}] (old absent for a module that was not there). */
+json_t *agreement_plan_diff(const json_t *accepted, const json_t *current);
+
 #endif

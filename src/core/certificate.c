@@ -3,6 +3,7 @@
  */
 #include "core/certificate.h"
 #include "core/arena.h"
+#include "core/msg.h"
 
 #include <cairo-pdf.h>
 #include <cairo.h>
@@ -158,6 +159,16 @@ static int draw_qr(cairo_t *cr, const char *url, double x, double y, double size
     return 0;
 }
 
+/* A text of the certificate in its language (msg.h), malloc'd; "" when out of memory. */
+static char *say(const struct certificate *c, const char *key, const char *const *vars)
+{
+    struct abuf b;
+    abuf_init_heap(&b, 1u << 16);
+    msg_append(&b, c->lang, key, vars);
+    char *text = abuf_take(&b);
+    return text ? text : calloc(1, 1);
+}
+
 static int lay_out(struct page *p, const struct certificate *c)
 {
     static const double navy[3] = {0.09, 0.20, 0.36}, black[3] = {0, 0, 0}, grey[3] = {0.25, 0.25, 0.25},
@@ -169,7 +180,9 @@ static int lay_out(struct page *p, const struct certificate *c)
     const double s = scales[p->tight];
     const int last = p->tight == NSCALES - 1, names = last ? 2 : 12;
     char f[48];
-    char *issued = g_strdup_printf("Issued by %s on %s", c->issuer, c->issued_on);
+    char *issued = say(c, "cert.issued", (const char *const[]){"issuer", c->issuer, "date", c->issued_on, NULL});
+    char *title = say(c, "cert.title", NULL), *certifies = say(c, "cert.certifies", NULL);
+    char *awarded = say(c, "cert.awarded", NULL), *no_holder = say(c, "cert.no_holder", NULL);
     struct page measure = {p->cr, 0, NULL, 0, 0, 0};
     double issued_h = block(&measure, "", issued, font(f, "Sans", 11 * s), x, 0, w, centre, names, 0, black);
     double issued_y = QR_Y - 14 - issued_h;
@@ -177,48 +190,49 @@ static int lay_out(struct page *p, const struct certificate *c)
     const double gap = 14 * s;
     double y = TOP;
     y += block(p, "issuer", c->issuer, font(f, "Sans Bold", 14 * s), x, y, w, centre, names, 0, navy) + 40 * s;
-    y += block(p, "title", "CERTIFICATE", font(f, "Serif Bold", 30 * s), x, y, w, centre, 1, 0, navy) + 2 * gap;
-    y += block(p, "certifies", "This certifies that", font(f, "Serif Italic", 13 * s), x, y, w, centre, 1, 0, grey) +
+    y += block(p, "title", title ? title : "", font(f, "Serif Bold", 30 * s), x, y, w, centre, 1, 0, navy) + 2 * gap;
+    y += block(p, "certifies", certifies ? certifies : "", font(f, "Serif Italic", 13 * s), x, y, w, centre, 1, 0, grey) +
          gap;
     if (c->holder)
         y += block(p, "holder", c->holder, font(f, "Serif Bold", 24 * s), x, y, w, centre, names, 0, black) + gap;
     else
-        y += block(p, "holder", CERTIFICATE_NO_HOLDER, font(f, "Serif Italic", 14 * s), x, y, w, centre, 2, 0, grey) +
+        y += block(p, "holder", no_holder ? no_holder : "", font(f, "Serif Italic", 14 * s), x, y, w, centre, 2, 0, grey) +
              gap;
-    y += block(p, "awarded", "has been awarded", font(f, "Serif Italic", 13 * s), x, y, w, centre, 1, 0, grey) + gap;
+    y += block(p, "awarded", awarded ? awarded : "", font(f, "Serif Italic", 13 * s), x, y, w, centre, 1, 0, grey) + gap;
     y += block(p, "qualification", c->qualification, font(f, "Serif Bold", 18 * s), x, y, w, centre, last ? 3 : 12, 0, navy) +
          gap;
-    char *level = NULL;
+    char *level = NULL, credits[16];
+    snprintf(credits, sizeof credits, "%d", c->credits);
+    const char *const lv[] = {"level", c->eqf_level, "credits", credits, NULL};
     if (c->eqf_level && c->credits >= 0)
-        level = g_strdup_printf("European Qualifications Framework level %s  ·  %d ECTS credits", c->eqf_level,
-                                c->credits);
+        level = say(c, "cert.eqf_credits", lv);
     else if (c->eqf_level)
-        level = g_strdup_printf("European Qualifications Framework level %s", c->eqf_level);
+        level = say(c, "cert.eqf", lv);
     else if (c->credits >= 0)
-        level = g_strdup_printf("%d ECTS credits", c->credits);
+        level = say(c, "cert.credits", lv);
     if (level)
         y += block(p, "level", level, font(f, "Sans", 11 * s), x, y, w, centre, 2, 0, dark) + gap;
-    g_free(level);
+    free(level);
+    free(title);
+    free(certifies);
+    free(awarded);
+    free(no_holder);
     double room = issued_y - 12 - y;
     p->room = room;
     if (c->description && *c->description && room >= line_height(p->cr, font(f, "Sans", 10 * s)))
         block(p, "description", c->description, f, x + 20, y, w - 40, centre, 0, room, mid);
     block(p, "issued", issued, font(f, "Sans", 11 * s), x, issued_y, w, centre, names, 0, black);
-    g_free(issued);
+    free(issued);
 
     if (p->draw && draw_qr(p->cr, c->verify_url, QR_X, QR_Y, QR_SIZE) < 0)
         return -1;
     if (p->boxes && p->n < CERTIFICATE_BOXES)
         p->boxes[p->n++] = (struct certificate_box){"qr", QR_X, QR_Y, QR_SIZE, QR_SIZE, 0};
-    char *foot = g_strdup_printf(
-        "This certificate is a copy of a digitally signed Open Badges 3.0 credential.\n"
-        "Scan the code or open the address below to check that it is genuine, "
-        "who issued it, and that it has not been revoked.\n\n%s\n\nCredential id:\n%s",
-        c->verify_url, c->credential_id);
+    char *foot = say(c, "cert.footer", (const char *const[]){"url", c->verify_url, "id", c->credential_id, NULL});
     double fx = QR_X + QR_SIZE + 14, fy = QR_Y;
     block(p, "footer", foot, "DejaVu Sans 8", fx, fy, A4_W - CERTIFICATE_FRAME - 12 - fx, PANGO_ALIGN_LEFT, 0,
           A4_H - CERTIFICATE_FRAME - 8 - fy, grey);
-    g_free(foot);
+    free(foot);
     return 0;
 }
 

@@ -25,11 +25,13 @@ struct certificate {
     char issued_on[11];          /* YYYY-MM-DD */
     const char *credential_id;   /* urn:uuid:... */
     const char *verify_url;      /* encoded in the QR code; set by the caller */
+    const char *lang;            /* "en" (also when NULL) or "sv": the printed words (core/msg.h) */
     char eqf_buf[8];
 };
 
 /* What is printed in place of the name when the credential has none (older
- * credentials identify the holder by a hashed e-mail address only). */
+ * credentials identify the holder by a hashed e-mail address only), in
+ * English; data/i18n/server.<lang>.json "cert.no_holder" has every language. */
 #define CERTIFICATE_NO_HOLDER "Holder's name not recorded in this credential"
 
 /* Fills c from a signed OpenBadgeCredential; the strings point into vc,

@@ -66,7 +66,7 @@ _Static_assert(sizeof fold_100 == 129, "U+0100..U+017F");
 
 /* Lower-cases ASCII and folds Latin accents into dst (at least strlen(src)+1 bytes:
  * folding only shrinks). Punctuation is kept, so word starts stay detectable. */
-static void fold(const char *src, char *dst)
+void codes_fold(const char *src, char *dst)
 {
     const unsigned char *s = (const unsigned char *)src;
     while (*s) {
@@ -86,6 +86,8 @@ static void fold(const char *src, char *dst)
     }
     *dst = '\0';
 }
+
+#define fold codes_fold
 
 static char *fold_dup(const char *s)
 {

@@ -72,6 +72,9 @@ const struct code_entry *codes_country_by_alpha3(const char *alpha3);
  * pointers to out and returns how many it wrote.
  */
 size_t codes_search(enum code_list l, const char *q, const struct code_entry **out, size_t max);
+/* The folding the picker search uses: ASCII lower-cased, Latin accents folded
+ * ("Göteborg" -> "goteborg"); dst holds at least strlen(src)+1 bytes. */
+void codes_fold(const char *src, char *dst);
 
 /* ISO 4217 minor units (0..4); -1 if the code is unknown or has none (funds, metals). */
 int codes_currency_minor_units(const char *code);

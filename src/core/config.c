@@ -41,6 +41,8 @@ const struct config_option config_options[] = {
     {NULL, "TRADEBRIDGE_KEK", "BASE64", "", "key-encryption key (32 bytes, base64) for signing keys at rest"},
     {"--trusted-proxies", "TRADEBRIDGE_TRUSTED_PROXIES", "LIST", "", "reverse proxies (addresses or CIDRs, comma-separated) whose X-Forwarded-For/Forwarded is believed"},
     {"--password-threads", "TRADEBRIDGE_PASSWORD_THREADS", "N", "0", "threads hashing passwords (Argon2id, 64 MiB each); 0 = one per CPU core"},
+    {"--todo-mail-interval", "TRADEBRIDGE_TODO_MAIL_INTERVAL", "SECONDS", "60",
+     "seconds between passes of the to-do mail (new items, daily digests); 0 = only `tradebridge todo mail`"},
     {NULL, NULL, NULL, NULL, NULL},
 };
 
@@ -67,6 +69,7 @@ static const struct binding bindings[] = {
     {OFF(key_encryption_key), K_STR, 0, 0},
     {OFF(trusted_proxies), K_STR, 0, 0},
     {OFF(password_threads), K_INT, 0, 64},
+    {OFF(todo_mail_interval), K_INT, 0, 86400},
 };
 
 _Static_assert(sizeof bindings / sizeof bindings[0] == sizeof config_options / sizeof config_options[0] - 1,

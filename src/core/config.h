@@ -37,6 +37,7 @@ struct config {
     const char *trusted_proxies;   /* addresses/CIDRs whose X-Forwarded-For is believed */
     struct proxy_list proxies;     /* trusted_proxies, parsed by config_parse */
     int password_threads;          /* Argon2id threads; 0 = one per core */
+    int todo_mail_interval;        /* seconds between to-do mail passes; 0 = none (issue 17) */
 };
 
 struct config_option {

@@ -29,6 +29,10 @@ enum col_kind {
     C_LANGUAGES,  /* "de:B2;en:C1" -> [{"code","level"}] */
     C_COUNTRIES,  /* "DE:12:studied" -> [{"country","months","kind"}] */
     C_CONTACT,    /* contact_<sub> -> contacts[0].<sub> (one contact per company row) */
+    C_CONTACTS,   /* "name:email:phone:role; ..." -> contacts (as exported) */
+    C_ID,         /* the record to update (as exported); no id: a new record */
+    C_VERSION,    /* the version the file was exported at (the update's check) */
+    C_IGNORED,    /* exported but not imported (bookkeeping, computed values) */
 };
 
 struct column {
@@ -58,6 +62,14 @@ static const struct column company_cols[] = {
     {"contact_email", "contacts", C_CONTACT, "email"},
     {"contact_phone", "contacts", C_CONTACT, "phone"},
     {"contact_role", "contacts", C_CONTACT, "role"},
+    {"contacts", "contacts", C_CONTACTS, NULL},
+    {"id", "id", C_ID, NULL},
+    {"version", "version", C_VERSION, NULL},
+    {"org_id", "org_id", C_IGNORED, NULL},
+    {"org_name", "org_name", C_IGNORED, NULL},
+    {"created_at", "created_at", C_IGNORED, NULL},
+    {"updated_at", "updated_at", C_IGNORED, NULL},
+    {"sme_check", "sme_check", C_IGNORED, NULL},
     {NULL, NULL, C_TEXT, NULL},
 };
 
@@ -76,8 +88,47 @@ static const struct column graduate_cols[] = {
     {"skills", "skills", C_LIST, NULL},
     {"mobility", "mobility", C_LIST, NULL},
     {"available_from", "available_from", C_TEXT, NULL},
+    {"id", "id", C_ID, NULL},
+    {"version", "version", C_VERSION, NULL},
+    {"org_id", "org_id", C_IGNORED, NULL},
+    {"org_name", "org_name", C_IGNORED, NULL},
+    {"user_id", "user_id", C_IGNORED, NULL},
+    {"consent", "consent", C_IGNORED, NULL},
+    {"cv_sha256", "cv_sha256", C_IGNORED, NULL},
+    {"cv_size", "cv_size", C_IGNORED, NULL},
+    {"cv_name", "cv_name", C_IGNORED, NULL},
+    {"erased_at", "erased_at", C_IGNORED, NULL},
+    {"has_cv", "has_cv", C_IGNORED, NULL},
+    {"created_at", "created_at", C_IGNORED, NULL},
+    {"updated_at", "updated_at", C_IGNORED, NULL},
     {NULL, NULL, C_TEXT, NULL},
 };
+
+/* The trade network's directory (issue 15). */
+static const struct column contact_cols[] = {
+    {"kind", "kind", C_TEXT, NULL},
+    {"category", "category", C_TEXT, NULL},
+    {"name", "name", C_TEXT, NULL},
+    {"organisation", "organisation", C_TEXT, NULL},
+    {"roles", "roles", C_TEXT, NULL},
+    {"email", "email", C_TEXT, NULL},
+    {"phone", "phone", C_TEXT, NULL},
+    {"country", "country", C_TEXT, NULL},
+    {"city", "city", C_TEXT, NULL},
+    {"nace", "nace", C_TEXT, NULL},
+    {"hs", "hs", C_LIST, NULL},
+    {"languages", "languages", C_LIST, NULL},
+    {"markets", "markets", C_LIST, NULL},
+    {"tags", "tags", C_LIST, NULL},
+    {"source", "source", C_TEXT, NULL},
+    {"visibility", "visibility", C_TEXT, NULL},
+    {"legal_basis", "legal_basis", C_TEXT, NULL},
+    {"consent", "consent", C_TEXT, NULL},
+    {NULL, NULL, C_TEXT, NULL},
+};
+static const char *const contact_names[] = {
+    "kind", "category", "name", "organisation", "roles", "email", "phone", "country", "city", "nace", "hs",
+    "languages", "markets", "tags", "source", "visibility", "legal_basis", "consent", NULL};
 
 static const char *const company_names[] = {
     "legal_name", "registration_number", "country", "region", "city", "nace", "employees",
@@ -98,17 +149,30 @@ int csv_import_kind_parse(const char *name, enum csv_import_kind *out)
         *out = CSV_IMPORT_GRADUATES;
         return 0;
     }
+    if (name && !strcmp(name, "contacts")) {
+        *out = CSV_IMPORT_CONTACTS;
+        return 0;
+    }
     return -1;
 }
 
 const char *csv_import_kind_name(enum csv_import_kind k)
 {
-    return k == CSV_IMPORT_COMPANIES ? "companies" : "graduates";
+    return k == CSV_IMPORT_COMPANIES ? "companies" : k == CSV_IMPORT_CONTACTS ? "contacts" : "graduates";
 }
 
 const char *const *csv_import_columns(enum csv_import_kind k)
 {
-    return k == CSV_IMPORT_COMPANIES ? company_names : graduate_names;
+    return k == CSV_IMPORT_COMPANIES ? company_names : k == CSV_IMPORT_CONTACTS ? contact_names : graduate_names;
+}
+
+const char *csv_import_column_name(enum csv_import_kind k, size_t i)
+{
+    const struct column *cols = k == CSV_IMPORT_COMPANIES ? company_cols : graduate_cols;
+    for (size_t n = 0; cols[n].name; n++)
+        if (n == i)
+            return cols[n].name;
+    return NULL;
 }
 
 /* ---- the report ----------------------------------------------------------------------- */
@@ -297,6 +361,10 @@ struct ctx {
     size_t nheader;
     int have_header, fatal, too_many;
     int missing_required;     /* the header lacks a required column: no row is valid */
+    const char *missing_for_new; /* with an id column: a required column new rows lack */
+    int has_id;               /* the header has an id column */
+    const json_t *aliases;    /* header label (lower case) -> column name */
+    json_t *ids;              /* id -> first row, to name in-file duplicates */
     json_t *emails;           /* graduates: e-mail -> first row, to name in-file duplicates */
     /* the record being read */
     char **cells;
@@ -429,9 +497,14 @@ static int convert_cell(struct ctx *c, long row, const struct column *col, const
     case C_CONTACT:
         json_object_set_new(contact, col->sub, json_string(text));
         return 0;
+    case C_ID:
+    case C_VERSION:
+    case C_IGNORED:
+        return 0;   /* read by one_row */
     case C_LIST:
     case C_LANGUAGES:
     case C_COUNTRIES:
+    case C_CONTACTS:
         break;
     }
     size_t n = split(text, ';', parts, sizeof parts / sizeof parts[0], 0);
@@ -450,7 +523,21 @@ static int convert_cell(struct ctx *c, long row, const struct column *col, const
         char copy[512], *sub[4];
         utf8_snprintf(copy, sizeof copy, "%s", parts[i]);
         size_t k = split(copy, ':', sub, 4, 1);
-        if (col->kind == C_LANGUAGES) {
+        if (col->kind == C_CONTACTS) {
+            /* name:email:phone:role, as exported; empty parts keep their place */
+            static const char *const keys[] = {"name", "email", "phone", "role"};
+            if (k > 4) {
+                add_error(c->imp, row, column, col->field,
+                          "%s: '%s' must be name:email:phone:role (at most four parts)", col->field, parts[i]);
+                bad = 1;
+                continue;
+            }
+            json_t *o = json_object();
+            for (size_t j = 0; j < k && j < 4; j++)
+                if (*sub[j])
+                    json_object_set_new(o, keys[j], json_string(sub[j]));
+            json_array_append_new(arr, o);
+        } else if (col->kind == C_LANGUAGES) {
             if (k != 2 || !*sub[0] || !*sub[1]) {
                 add_error(c->imp, row, column, col->field, "%s: '%s' must be code:level, e.g. de:B2", col->field, parts[i]);
                 bad = 1;
@@ -548,6 +635,47 @@ static void one_row(struct ctx *c)
         }
     json_t *fields = json_object(), *raws = json_object(), *contact = json_object(), *money = json_object();
     int currency_bad = 0;
+    /* id and version first: a row with an id updates that record, and its
+     * empty cells clear the values (a row without one creates a record). */
+    long long id = 0, version = 0;
+    int has_version = 0;
+    for (size_t i = 0; i < c->ncells && i < c->nheader; i++) {
+        if (c->map[i] < 0 || (c->cols[c->map[i]].kind != C_ID && c->cols[c->map[i]].kind != C_VERSION))
+            continue;
+        const struct column *col = &c->cols[c->map[i]];
+        char *text = trim(c->cells[i]);
+        if (!*text)
+            continue;
+        long long v;
+        if (c->cell_nul[i] || parse_int(text, &v) < 0 || v < 1) {
+            char shown[41] = "";   /* at most 40 bytes, cut at a character boundary */
+            if (!c->cell_nul[i] && valid_utf8(text, strlen(text)))
+                utf8_snprintf(shown, sizeof shown, "%s", text);
+            add_error(imp, row, c->header[i], col->field, "%s: expected a whole number from the export, got '%s'",
+                      col->field, shown);
+            continue;
+        }
+        if (col->kind == C_ID)
+            id = v;
+        else
+            version = v, has_version = 1;
+    }
+    if (id && !has_version)
+        add_error(imp, row, column_of(c, "version", NULL), "version",
+                  "version: needed with id %lld to update the record (export the list again to get it)", id);
+    if (id) {
+        char key[32];
+        snprintf(key, sizeof key, "%lld", id);
+        json_t *first = json_object_get(c->ids, key);
+        if (first)
+            add_error(imp, row, column_of(c, "id", NULL), "id", "id: %lld is also on row %lld", id,
+                      (long long)json_integer_value(first));
+        else
+            json_object_set_new(c->ids, key, json_integer(row));
+    } else if (c->missing_for_new) {
+        add_error(imp, row, c->missing_for_new, c->missing_for_new,
+                  "%s: a new record (a row without id) needs this column", c->missing_for_new);
+    }
     for (size_t i = 0; i < c->ncells && i < c->nheader; i++) {
         if (c->map[i] == -2 && (*trim(c->cells[i]) || c->cell_nul[i]))
             add_error(imp, row, "", "", "cell %zu has a value but its column has no name in the first row", i + 1);
@@ -565,8 +693,12 @@ static void one_row(struct ctx *c)
          * apostrophe; take it off so an export imports back unchanged. */
         if (text[0] == '\'' && text[1] && strchr("=+-@", text[1]))
             text++;
-        if (!*text)
+        if (!*text) {
+            /* An update clears what the spreadsheet cleared. */
+            if (id && col->kind != C_CONTACT && col->kind < C_ID)
+                json_object_set_new(fields, col->field, json_null());
             continue;
+        }
         if (convert_cell(c, row, col, column, text, fields, raws, contact, money) < 0)
             currency_bad |= !strcmp(col->field, "currency");
     }
@@ -591,7 +723,8 @@ static void one_row(struct ctx *c)
     /* Presence: only for columns the header has; a missing column was
      * reported once on row 1 rather than on every row. */
     for (const struct field_spec *f = c->fields; f && f->name; f++) {
-        if (!f->required || json_object_get(fields, f->name))
+        json_t *have = json_object_get(fields, f->name);
+        if (!f->required || (have && !json_is_null(have)))
             continue;
         for (size_t i = 0; i < c->nheader; i++) {
             if (c->map[i] < 0 || strcmp(c->cols[c->map[i]].field, f->name))
@@ -613,7 +746,7 @@ static void one_row(struct ctx *c)
     if (graduate_languages_once(fields, &rule) < 0)
         add_error(imp, row, column_of(c, "languages", NULL), "languages", "%s", rule.message);
     const char *email = json_string_value(json_object_get(fields, "email"));
-    if (c->kind == CSV_IMPORT_GRADUATES && email) {
+    if (c->kind != CSV_IMPORT_COMPANIES && email) {
         json_t *first = json_object_get(c->emails, email);
         if (first)
             add_error(imp, row, column_of(c, "email", NULL), "email", "email: %s is also on row %lld", email,
@@ -630,7 +763,10 @@ static void one_row(struct ctx *c)
     }
     if (imp->error_count == before && !c->missing_required) {
         imp->valid++;
-        json_array_append_new(imp->records, json_pack("{s:I, s:O}", "row", (json_int_t)row, "fields", fields));
+        json_t *rec = json_pack("{s:I, s:O}", "row", (json_int_t)row, "fields", fields);
+        if (id)
+            json_object_update_new(rec, json_pack("{s:I, s:I}", "id", (json_int_t)id, "version", (json_int_t)version));
+        json_array_append_new(imp->records, rec);
     }
     json_decref(fields);
     json_decref(raws);
@@ -676,6 +812,18 @@ static void read_header(struct ctx *c)
         for (int k = 0; c->cols[k].name; k++)
             if (!strcasecmp(c->cols[k].name, name))
                 found = k;
+        if (found < 0 && c->aliases) {
+            /* A human header of the export ("Legal name", "Juridiskt namn") */
+            char lower[256];
+            size_t n = 0;
+            for (const char *p = name; *p && n + 1 < sizeof lower; p++)
+                lower[n++] = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+            lower[n] = '\0';
+            const char *target = json_string_value(json_object_get(c->aliases, lower));
+            for (int k = 0; target && c->cols[k].name; k++)
+                if (!strcmp(c->cols[k].name, target))
+                    found = k;
+        }
         if (found < 0) {
             add_error(imp, 1, name, "", "unknown column '%.80s' (the columns are: %s)", name, known);
             continue;
@@ -688,7 +836,9 @@ static void read_header(struct ctx *c)
             }
         c->map[i] = found;
     }
-    /* Required fields need their column. */
+    for (size_t i = 0; i < c->nheader; i++)
+        c->has_id |= c->map[i] >= 0 && c->cols[c->map[i]].kind == C_ID;
+    /* Required fields need their column (with an id column, only new rows do). */
     for (const struct field_spec *f = c->fields; f && f->name; f++) {
         if (!f->required)
             continue;
@@ -696,7 +846,10 @@ static void read_header(struct ctx *c)
         for (size_t i = 0; i < c->nheader; i++)
             if (c->map[i] >= 0 && !strcmp(c->cols[c->map[i]].field, f->name))
                 present = 1;
-        if (!present) {
+        if (!present && c->has_id) {
+            if (!c->missing_for_new)
+                c->missing_for_new = f->name;
+        } else if (!present) {
             add_error(imp, 1, column_of(c, f->name, NULL), f->name, "%s: the column is required", f->name);
             c->missing_required = 1;
         }
@@ -800,6 +953,12 @@ static unsigned char guess_delimiter(const char *p, size_t len)
 int csv_import_parse(enum csv_import_kind kind, const struct field_spec *fields, const char *data,
                      size_t len, struct csv_import *out, struct tb_err *err)
 {
+    return csv_import_parse_aliased(kind, fields, NULL, data, len, out, err);
+}
+
+int csv_import_parse_aliased(enum csv_import_kind kind, const struct field_spec *fields, const json_t *aliases,
+                             const char *data, size_t len, struct csv_import *out, struct tb_err *err)
+{
     memset(out, 0, sizeof *out);
     out->errors = json_array();
     out->records = json_array();
@@ -817,12 +976,13 @@ int csv_import_parse(enum csv_import_kind kind, const struct field_spec *fields,
         return TB_INVALID(err, "file", "file: it is empty; the first row must name the columns");
     struct ctx c = {
         .imp = out, .kind = kind, .fields = fields,
-        .cols = kind == CSV_IMPORT_COMPANIES ? company_cols : graduate_cols,
-        .emails = json_object(), .record = 1,
+        .cols = kind == CSV_IMPORT_COMPANIES ? company_cols : kind == CSV_IMPORT_CONTACTS ? contact_cols : graduate_cols,
+        .emails = json_object(), .record = 1, .aliases = aliases, .ids = json_object(),
     };
     struct csv_parser p;
     if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL | CSV_APPEND_NULL) != 0) {
         json_decref(c.emails);
+        json_decref(c.ids);
         return TB_INTERNAL(err, "out of memory");
     }
     csv_set_delim(&p, guess_delimiter(data, len));
@@ -849,6 +1009,7 @@ int csv_import_parse(enum csv_import_kind kind, const struct field_spec *fields,
     free(c.header);
     free(c.map);
     json_decref(c.emails);
+    json_decref(c.ids);
     if (c.fatal)
         return TB_INTERNAL(err, "out of memory reading the file");
     if (c.too_many)

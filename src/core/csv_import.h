@@ -31,13 +31,15 @@
  * a file that is wrong in every cell still gets a response of sane size. */
 #define CSV_IMPORT_MAX_ERRORS 10000
 
-enum csv_import_kind { CSV_IMPORT_COMPANIES, CSV_IMPORT_GRADUATES };
+enum csv_import_kind { CSV_IMPORT_COMPANIES, CSV_IMPORT_GRADUATES, CSV_IMPORT_CONTACTS };
 
-/* "companies" | "graduates": 0, or -1 when unknown. */
+/* "companies" | "graduates" | "contacts": 0, or -1 when unknown. */
 int csv_import_kind_parse(const char *name, enum csv_import_kind *out);
 const char *csv_import_kind_name(enum csv_import_kind k);
 /* The documented column names, NULL-terminated. */
 const char *const *csv_import_columns(enum csv_import_kind k);
+/* Every column the importer reads or skips (documented, export bookkeeping), i = 0, 1, ...; NULL past the end. */
+const char *csv_import_column_name(enum csv_import_kind k, size_t i);
 
 struct csv_import {
     size_t rows;          /* data rows read (blank rows not counted) */
@@ -58,6 +60,18 @@ struct csv_import {
  */
 int csv_import_parse(enum csv_import_kind kind, const struct field_spec *fields, const char *data,
                      size_t len, struct csv_import *out, struct tb_err *err);
+/*
+ * The same, also reading the columns of an export (issue 17): `id` and
+ * `version` (a row with an id updates that record: records[i] then has
+ * "id" and "version", and the row's empty cells are null, clearing the
+ * value), `contacts` as exported ("name:email:phone:role; ..."), and the
+ * bookkeeping columns an export adds (org_id, created_at, sme_check...),
+ * which are skipped. aliases (may be NULL): {"header in lower case":
+ * "column name"}, so the export's human headers in any shipped language
+ * name their columns.
+ */
+int csv_import_parse_aliased(enum csv_import_kind kind, const struct field_spec *fields, const json_t *aliases,
+                             const char *data, size_t len, struct csv_import *out, struct tb_err *err);
 void csv_import_free(struct csv_import *imp);
 
 /* Marks records[index] as failed (a problem found when writing it, such as

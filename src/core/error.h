@@ -58,6 +58,8 @@
     X(TERMS_CHANGED, "terms_changed", 409) /* the terms changed since they were read */ \
     X(STALE_RUN, "stale_run", 409) /* a match run whose applications moved on */ \
     X(POSITION_NOT_OPEN, "position_not_open", 409) /* the position takes no applications */ \
+    X(ALREADY_PLACED, "already_placed", 409) /* a placed trainee applies elsewhere without the coordinator's allowance */ \
+    X(REASON_REQUIRED, "reason_required", 409) /* completing a placement before its end date needs a written reason */ \
     X(PLACEMENT_NOT_COMPLETE, "placement_not_complete", 409) /* the placement is not completed yet */ \
     X(KEYS_UNAVAILABLE, "keys_unavailable", 409) /* no usable signing key (TRADEBRIDGE_KEK unset or wrong) */ \
     X(CONTEXT_CONFLICT, "context_conflict", 409) /* a JSON-LD context registered twice with other content */ \

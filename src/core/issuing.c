@@ -268,3 +268,71 @@ json_t *ob3_credential(const struct ob3_input *in)
         json_object_set_new(vc, "credentialStatus", in->status);
     return vc;
 }
+
+/* ---- the holder's e-mail against the credential's salted hash ---------------------------------- */
+
+static int email_hash_matches(const char *email, size_t n, const char *salt, const char *want)
+{
+    crypto_hash_sha256_state h;
+    unsigned char out[crypto_hash_sha256_BYTES];
+    char hex[65], hash[80];
+    crypto_hash_sha256_init(&h);
+    crypto_hash_sha256_update(&h, (const unsigned char *)email, n);
+    crypto_hash_sha256_update(&h, (const unsigned char *)salt, strlen(salt));
+    crypto_hash_sha256_final(&h, out);
+    sodium_bin2hex(hex, sizeof hex, out, sizeof out);
+    snprintf(hash, sizeof hash, "sha256$%s", hex);
+    /* Both are public (the hash is in the credential): no need for a constant-time compare. */
+    return !strcmp(hash, want);
+}
+
+int ob3_holder_email_check(const json_t *credential, const char *email)
+{
+    const json_t *subject = json_object_get(credential, "credentialSubject");
+    if (json_is_array(subject))
+        subject = json_array_get(subject, 0);
+    const json_t *ids = json_object_get(subject, "identifier");
+    if (json_is_object(ids) || !json_is_array(ids)) {
+        json_t *one = json_array();
+        if (json_is_object(ids))
+            json_array_append(one, (json_t *)ids);
+        int rc = json_array_size(one) ? ob3_holder_email_check_ids(one, email) : OB3_HOLDER_NOT_RECORDED;
+        json_decref(one);
+        return rc;
+    }
+    return ob3_holder_email_check_ids(ids, email);
+}
+
+int ob3_holder_email_check_ids(const json_t *ids, const char *email)
+{
+    /* As the person typed it, less surrounding blanks; then in lower case
+     * (addresses are matched without regard to case in practice). */
+    char typed[321], lower[321];
+    while (*email == ' ' || *email == '\t')
+        email++;
+    size_t n = strlen(email);
+    while (n && (email[n - 1] == ' ' || email[n - 1] == '\t' || email[n - 1] == '\r' || email[n - 1] == '\n'))
+        n--;
+    if (!n || n >= sizeof typed)
+        return OB3_HOLDER_NO_MATCH;
+    memcpy(typed, email, n);
+    typed[n] = '\0';
+    for (size_t i = 0; i <= n; i++)
+        lower[i] = (char)(typed[i] >= 'A' && typed[i] <= 'Z' ? typed[i] - 'A' + 'a' : typed[i]);
+    int recorded = 0;
+    size_t i;
+    const json_t *id;
+    json_array_foreach((json_t *)ids, i, id) {
+        const char *type = json_string_value(json_object_get(id, "identityType"));
+        const char *salt = json_string_value(json_object_get(id, "salt"));
+        const char *hash = json_string_value(json_object_get(id, "identityHash"));
+        if (!type || strcmp(type, "emailAddress") || !json_is_true(json_object_get(id, "hashed")) || !hash)
+            continue;
+        recorded = 1;
+        if (!salt)
+            salt = "";
+        if (email_hash_matches(typed, n, salt, hash) || email_hash_matches(lower, n, salt, hash))
+            return OB3_HOLDER_MATCH;
+    }
+    return recorded ? OB3_HOLDER_NO_MATCH : OB3_HOLDER_NOT_RECORDED;
+}

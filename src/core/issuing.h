@@ -60,4 +60,12 @@ json_t *ob3_credential(const struct ob3_input *in);
 /* A random RFC 4122 version 4 UUID as "urn:uuid:...". */
 void urn_uuid(char out[46]);
 
+/* Does `email` belong to the credential's holder? Checked against the
+ * subject's salted e-mail hash (an OB 3.0 IdentityObject, identityType
+ * emailAddress, hashed, "sha256$HEX" of address + salt), as typed and in
+ * lower case. */
+enum { OB3_HOLDER_MATCH = 1, OB3_HOLDER_NO_MATCH = 0, OB3_HOLDER_NOT_RECORDED = -1 };
+int ob3_holder_email_check(const json_t *credential, const char *email);
+int ob3_holder_email_check_ids(const json_t *identifiers, const char *email);
+
 #endif

@@ -9,10 +9,12 @@
 #include <strings.h>
 #include <time.h>
 
+#include "core/msg.h"
 #include "core/proxy.h"
 #include "core/throttle.h"
 #include "http/authwork.h"
 #include "http/handlers.h"
+#include "store/store_notify.h"
 
 const struct field_spec login_fields[] = {
     {"email", FT_STRING, 1, 1, 254, NULL, 0, NULL},
@@ -358,13 +360,13 @@ int queue_link_mail(struct request *r, int64_t user_id, int64_t org_id, const ch
     int ttl = invite ? INVITE_TTL : RESET_TTL;
     if (store_user_token_create(r->store, user_id, purpose, hash, time(NULL) + ttl, err) < 0)
         return -1;
+    /* In the language on the person's account (issue 17). */
+    const char *lang = store_locale_of(r->store, user_id);
     const char *body = arena_printf(
-        r->arena,
-        "%s\n\n%s here (the link works once, for %s):\n%s/#/%s?token=%s\n\n"
-        "If you did not expect this message, you can ignore it.\n\n-- TradeBridge\n",
-        intro, invite ? "Choose your password" : "Choose a new password",
-        invite ? "72 hours" : "one hour", r->cfg->public_url,
-        invite ? "accept-invitation" : "reset-password", token);
+        r->arena, "%s\n\n%s\n%s/#/%s?token=%s\n\n%s\n\n%s\n", intro,
+        msg_text(lang, invite ? "mail.link.invite" : "mail.link.reset"), r->cfg->public_url,
+        invite ? "accept-invitation" : "reset-password", token, msg_text(lang, "mail.link.ignore"),
+        msg_text(lang, "mail.signature"));
     return store_outbox_add_for_user(r->store, &r->actor, user_id, org_id, to, subject, body, err);
 }
 
@@ -413,10 +415,10 @@ void password_reset_work(struct store *st, const struct config *cfg, const char 
     r.cfg = cfg;
     r.store = st;
     r.actor.client_addr = "password-reset";
-    const char *intro = arena_printf(r.arena, "Hello %s,\n\nsomeone (hopefully you) asked to reset the "
-                                     "password of your TradeBridge account.", u.name);
-    if (queue_link_mail(&r, u.id, owner.tenant_id, "reset", u.email, "Reset your TradeBridge password",
-                        intro, &err) < 0)
+    const char *lang = store_locale_of(st, u.id);
+    const char *intro = msg_format(r.arena, lang, "mail.reset.intro", (const char *const[]){"name", u.name, NULL});
+    if (queue_link_mail(&r, u.id, owner.tenant_id, "reset", u.email, msg_text(lang, "mail.reset.subject"),
+                        intro ? intro : "", &err) < 0)
         fprintf(stderr, "tradebridge: password reset for user %lld: %s\n", (long long)u.id, err.message);
     else
         http_mail_wake();

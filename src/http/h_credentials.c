@@ -19,6 +19,7 @@
 #include "core/fields.h"
 #include "http/handlers.h"
 #include "service/issuing_service.h"
+#include "store/store_notify.h"
 
 static const struct field_spec alignment_fields[] = {
     {.name = "name", .type = FT_STRING, .required = 1, .min = 1, .max = 200},
@@ -386,6 +387,9 @@ int h_credential_certificate(struct request *r, struct response *res, struct tb_
     if (!strncmp(uuid, "urn:uuid:", 9))
         uuid += 9;
     cert.verify_url = arena_printf(r->arena, "%s/verify?id=%s", r->cfg->public_url, uuid);
+    /* In ?lang=en|sv, else in the language on the reader's account (issue 17). */
+    const char *lang = req_query(r, "lang");
+    cert.lang = lang && (!strcmp(lang, "en") || !strcmp(lang, "sv")) ? lang : store_locale_of(r->store, r->actor.user_id);
     unsigned char *pdf;
     size_t len;
     if (!cert.verify_url) {
@@ -428,4 +432,35 @@ int h_public_credential(struct request *r, struct response *res, struct tb_err *
         return -1;
     res->cache_control = "no-store";
     return respond_json(res, 200, json_pack("{s:o}", "credential", doc));
+}
+
+/* The employer types the holder's e-mail: does the credential's salted hash
+ * match it? Body {credential, email}; answers {result, message} in words. The
+ * address is not stored or logged. Whether the credential itself is genuine
+ * is /public/verify's answer: the page asks both. */
+int h_public_verify_holder(struct request *r, struct response *res, struct tb_err *err)
+{
+    json_error_t je;
+    json_t *body = json_loadb(r->raw_body, r->raw_len, JSON_REJECT_DUPLICATES, &je);
+    json_t *cred = json_object_get(body, "credential");
+    const char *email = json_string_value(json_object_get(body, "email"));
+    if (!json_is_object(cred)) {
+        json_decref(body);
+        return TB_INVALID(err, "credential", "credential: expected the credential (a JSON object)");
+    }
+    if (!email || !*email || json_string_length(json_object_get(body, "email")) > 320) {
+        json_decref(body);
+        return TB_INVALID(err, "email", "email: type the holder's e-mail address");
+    }
+    int rc = ob3_holder_email_check(cred, email);
+    json_decref(body);
+    const char *result = rc == OB3_HOLDER_MATCH ? "match" : rc == OB3_HOLDER_NO_MATCH ? "no_match" : "not_recorded";
+    const char *message =
+        rc == OB3_HOLDER_MATCH
+            ? "The e-mail address matches the one the credential was issued to."
+            : rc == OB3_HOLDER_NO_MATCH
+                  ? "The e-mail address does NOT match the one the credential was issued to. Check the spelling, "
+                    "or ask the holder which address they used in the programme."
+                  : "This credential does not record its holder's e-mail address, so it cannot be checked this way.";
+    return entity_reply(r, res, 200, json_pack("{s:s, s:s}", "result", result, "message", message));
 }

@@ -6,15 +6,18 @@
  * links for mentors without an account, and the notices they send by mail.
  */
 #include <magic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "core/msg.h"
 #include "core/validate.h"
 #include "http/entity_http.h"
 #include "core/fields.h"
 #include "http/handlers.h"
 #include "http/training.h"
+#include "store/store_notify.h"
 #include "store/store_training.h"
 
 #define REVIEW_LINK_TTL (7 * 86400)
@@ -70,35 +73,52 @@ static const char *const allowed_types[] = {
 /* Queues a notice about a deliverable (in the record's operator) to an
  * address, or to the user or trainee the record names (the store looks the
  * address up: store_training_notice). */
-static int notify(struct request *r, int64_t org_id, const struct notice_to *to, const char *subject,
+static int notice(struct request *r, int64_t org_id, const struct notice_to *to, const char *subject,
                   const char *body, struct tb_err *err)
 {
     return store_training_notice(r->store, &r->actor, org_id, to, subject, body, err);
 }
 
-int h_deliverable_submit(struct request *r, struct response *res, struct tb_err *err)
+/* The same with the words of msg key ("KEY.subject", "KEY.body") in the
+ * recipient's language (issue 17). */
+static int notify(struct request *r, int64_t org_id, const struct notice_to *to, const char *lang, const char *key,
+                  const char *const *vars, struct tb_err *err)
 {
-    json_t *links = json_object_get(r->body, "links"), *m;
+    char sk[64], bk[64];
+    snprintf(sk, sizeof sk, "%s.subject", key);
+    snprintf(bk, sizeof bk, "%s.body", key);
+    const char *subject = msg_format(r->arena, lang, sk, vars), *body = msg_format(r->arena, lang, bk, vars);
+    const char *text = body ? arena_printf(r->arena, "%s\n\n%s\n", body, msg_text(lang, "mail.signature")) : NULL;
+    if (!subject || !text)
+        return TB_INTERNAL(err, "out of memory");
+    return notice(r, org_id, to, subject, text, err);
+}
+
+int training_deliverable_submit(struct request *r, int64_t module_id, const char *body, const json_t *links,
+                                const struct deliverable_file *file, int64_t *vid, struct tb_err *err)
+{
+    json_t *m;
     json_t *empty = json_array();
-    int64_t vid;
     if (store_begin(r->store, err) < 0) {
         json_decref(empty);
         return -1;
     }
-    int rc = store_deliverable_submit(r->store, &r->actor, r->ids[0],
-                                      json_string_value(json_object_get(r->body, "body")), links ? links : empty, &vid, err);
+    int rc = store_deliverable_submit(r->store, &r->actor, module_id, body, links ? links : empty, vid, err);
     json_decref(empty);
+    int64_t fid;
+    if (rc == 0 && file)
+        rc = store_deliverable_file_add(r->store, &r->actor, *vid, file->name, file->mime, file->data, file->len, &fid,
+                                        err);
     if (rc == 0)
-        rc = store_plan_module_get(r->store, &r->actor, r->ids[0], &m, err);
+        rc = store_plan_module_get(r->store, &r->actor, module_id, &m, err);
     if (rc == 0) {
         struct notice_to mentor = {.user_id = json_integer_value(json_object_get(m, "mentor_user_id"))};
-        rc = notify(r, json_integer_value(json_object_get(m, "org_id")), &mentor,
-                    arena_printf(r->arena, "Deliverable to review: %s", json_string_value(json_object_get(m, "title"))),
-                    arena_printf(r->arena, "Hello,\n\n%s submitted the deliverable of the module \"%s\" for your review:\n"
-                                 "%s/#/plan-modules/%lld\n\n-- TradeBridge\n",
-                                 json_string_value(json_object_get(m, "graduate_name")),
-                                 json_string_value(json_object_get(m, "title")), r->cfg->public_url, (long long)r->ids[0]),
-                    err);
+        const char *const vars[] = {"title", json_string_value(json_object_get(m, "title")),
+                                    "trainee", json_string_value(json_object_get(m, "graduate_name")),
+                                    "url", arena_printf(r->arena, "%s/#/plan-modules/%lld", r->cfg->public_url,
+                                                        (long long)module_id), NULL};
+        rc = notify(r, json_integer_value(json_object_get(m, "org_id")), &mentor, store_locale_of(r->store, mentor.user_id),
+                    "mail.review", vars, err);
         json_decref(m);
     }
     if (rc < 0 || store_commit(r->store, err) < 0) {
@@ -106,8 +126,16 @@ int h_deliverable_submit(struct request *r, struct response *res, struct tb_err 
         return -1;
     }
     http_mail_wake();
+    return 0;
+}
+
+int h_deliverable_submit(struct request *r, struct response *res, struct tb_err *err)
+{
+    int64_t vid;
     json_t *v;
-    if (store_deliverable_version_get(r->store, &r->actor, vid, &v, err) < 0)
+    if (training_deliverable_submit(r, r->ids[0], json_string_value(json_object_get(r->body, "body")),
+                                    json_object_get(r->body, "links"), NULL, &vid, err) < 0 ||
+        store_deliverable_version_get(r->store, &r->actor, vid, &v, err) < 0)
         return -1;
     res->location = arena_printf(r->arena, "/api/v1/deliverable-versions/%lld", (long long)vid);
     return respond_json(res, 201, v);
@@ -162,6 +190,12 @@ int h_deliverable_file_get(struct request *r, struct response *res, struct tb_er
     size_t len;
     if (store_deliverable_file_get(r->store, &r->actor, r->ids[0], &meta, &data, &len, err) < 0)
         return -1;
+    if (!len && json_integer_value(json_object_get(meta, "size")) > 0) {   /* erased with the graduate (GDPR) */
+        json_decref(meta);
+        free(data);
+        return tb_error(err, TB_E_ERASED, "", "this file was erased with the trainee's personal data; its name, "
+                        "size and SHA-256 remain as evidence");
+    }
     res->status = 200;
     res->raw_owned = data;
     res->raw = data;
@@ -259,15 +293,14 @@ static int do_review(struct request *r, const struct tb_actor *actor, int64_t ve
     json_decref(claimed);
     if (rc == 0)
         rc = store_deliverable_review(r->store, actor, version_id, &rv, err);
-    if (rc == 0 && strcmp(decision, "approve"))
-        rc = notify(r, json_integer_value(json_object_get(v, "org_id")),
-                    &(struct notice_to){.graduate_id = json_integer_value(json_object_get(m, "graduate_id"))},
-                    arena_printf(r->arena, "Changes requested: %s", json_string_value(json_object_get(m, "title"))),
-                    arena_printf(r->arena, "Hello,\n\n%s asked for changes to your deliverable for \"%s\". "
-                                 "Read the comments and submit a new version:\n%s/#/plan-modules/%lld\n\n-- TradeBridge\n",
-                                 name, json_string_value(json_object_get(m, "title")), r->cfg->public_url,
-                                 (long long)json_integer_value(json_object_get(m, "id"))),
-                    err);
+    if (rc == 0 && strcmp(decision, "approve")) {
+        int64_t graduate = json_integer_value(json_object_get(m, "graduate_id"));
+        const char *const vars[] = {"title", json_string_value(json_object_get(m, "title")), "reviewer", name,
+                                    "url", arena_printf(r->arena, "%s/#/plan-modules/%lld", r->cfg->public_url,
+                                                        (long long)json_integer_value(json_object_get(m, "id"))), NULL};
+        rc = notify(r, json_integer_value(json_object_get(v, "org_id")), &(struct notice_to){.graduate_id = graduate},
+                    store_locale_of_graduate(r->store, graduate), "mail.changes", vars, err);
+    }
     json_decref(none);
     json_decref(levels);
     json_decref(v);
@@ -311,7 +344,7 @@ int h_review_link_create(struct request *r, struct response *res, struct tb_err 
     if (rc == 0)
         rc = store_review_link_create(r->store, &r->actor, r->ids[0], email, name, hash, expires, err);
     if (rc == 0)
-        rc = notify(r, json_integer_value(json_object_get(v, "org_id")), &(struct notice_to){.email = email},
+        rc = notice(r, json_integer_value(json_object_get(v, "org_id")), &(struct notice_to){.email = email},
                     arena_printf(r->arena, "Please review: %s", json_string_value(json_object_get(m, "title"))),
                     arena_printf(r->arena, "Hello %s,\n\n%s asks you, as their mentor, to review the deliverable of the "
                                  "module \"%s\" (version %lld). Open it here, no account needed (the link works once, "

@@ -19,7 +19,11 @@
 #include "http/entity_http.h"
 #include "http/export.h"
 #include "http/handlers.h"
+#include "http/plan_ranking.h"
 #include "http/plan_xlsx.h"
+#include "http/training.h"
+#include "store/entity.h"
+#include "store/store_training.h"
 #include "store/market.h"
 
 /* ---- declared fields ---- */
@@ -33,7 +37,12 @@ static const struct field_spec ranking_fields[] = {
     NUM("hhi", 0, 1), {.name = "home", .type = FT_STRING, .max = 3}, {.name = "years", .type = FT_STRING, .max = 20},
     {.name = "explanation", .type = FT_STRING, .max = 400}, {.name = "rank_explanation", .type = FT_STRING, .max = 400},
     {.name = "weights_source", .type = FT_STRING, .max = 20}, {.name = "taken_on", .type = FT_DATE},
-    {.name = "synthetic", .type = FT_BOOL}, {0},
+    {.name = "synthetic", .type = FT_BOOL},
+    /* set by the server (a client's snapshot is replaced): plan_ranking.c */
+    {.name = "data_stamp", .type = FT_STRING, .max = 32}, {.name = "data_imported_at", .type = FT_STRING, .max = 40},
+    {.name = "computed_by", .type = FT_STRING, .max = 20}, {.name = "unavailable", .type = FT_STRING, .max = 300},
+    {.name = "data_changed", .type = FT_BOOL}, {.name = "data_imported_now", .type = FT_STRING, .max = 40},
+    {0},
 };
 static const struct field_spec price_line_fields[] = {
     {.name = "label", .type = FT_STRING, .required = 1, .min = 1, .max = 120},
@@ -95,7 +104,8 @@ static const struct field_spec actual_item = {.type = FT_OBJECT, .items = actual
     {.name = "markets", .type = FT_ARRAY, .max = 30, .items = &market_item}, \
     {.name = "budget", .type = FT_ARRAY, .max = 50, .items = &budget_item}, \
     {.name = "milestones", .type = FT_ARRAY, .max = 100, .items = &milestone_item}, \
-    {.name = "notes", .type = FT_TEXT, .max = 20000}
+    {.name = "notes", .type = FT_TEXT, .max = 20000}, \
+    {.name = "ranking_data_changed", .type = FT_INT, .min = 0, .max = 1000}
 const struct field_spec export_plan_create_fields[] = {
     {.name = "company_id", .type = FT_INT, .min = 1, .max = INT64_MAX},
     {.name = "placement_id", .type = FT_INT, .min = 1, .max = INT64_MAX},
@@ -104,6 +114,13 @@ const struct field_spec export_plan_create_fields[] = {
 const struct field_spec export_plan_update_fields[] = {
     {.name = "version", .type = FT_INT, .min = 1, .max = INT64_MAX},
     PLAN_DOC_FIELDS, {0},
+};
+const struct field_spec export_plan_submit_fields[] = {
+    {.name = "plan_module_id", .type = FT_INT, .required = 1, .min = 1, .max = INT64_MAX},
+    {.name = "note", .type = FT_TEXT, .max = 5000}, {0},
+};
+const struct field_spec export_plan_refresh_fields[] = {
+    {.name = "version", .type = FT_INT, .min = 1, .max = INT64_MAX}, {0},
 };
 const struct field_spec export_plan_actuals_fields[] = {
     {.name = "version", .type = FT_INT, .min = 1, .max = INT64_MAX},
@@ -121,17 +138,28 @@ static json_t *doc_of(const json_t *body, const json_t *actuals)
     json_object_del(doc, "company_id");
     json_object_del(doc, "placement_id");
     json_object_del(doc, "version");
+    json_object_del(doc, "ranking_data_changed");
     if (!json_object_get(doc, "status"))
         json_object_set_new(doc, "status", json_string("draft"));
     json_object_set_new(doc, "actuals", actuals ? json_deep_copy(actuals) : json_array());
     return doc;
 }
 
-static int plan_reply(struct request *r, struct response *res, int status, json_t *plan)
+/* The plan's doc with what is computed on reading: prices at the rule,
+ * totals, and whether newer trade data came in since each ranking snapshot. */
+static void decorate(struct request *r, json_t *plan)
 {
     json_t *doc = json_object_get(plan, "doc");
-    if (doc)
-        json_object_set_new(plan, "doc", plan_decorate(doc));
+    if (doc) {
+        json_t *d = plan_decorate(doc);
+        plan_snapshot_freshness(r, d);
+        json_object_set_new(plan, "doc", d);
+    }
+}
+
+static int plan_reply(struct request *r, struct response *res, int status, json_t *plan)
+{
+    decorate(r, plan);
     return entity_reply(r, res, status, plan);
 }
 
@@ -241,6 +269,8 @@ int h_export_plan_create(struct request *r, struct response *res, struct tb_err 
     json_t *plan = NULL;
     int rc = plan_check(doc, err);
     if (rc == 0)
+        rc = plan_snapshot_markets(r, doc, NULL, w.org_id, w.company_id, 0, err);
+    if (rc == 0)
         rc = store_export_plan_create(r->store, &r->actor, &w, &id, err);
     json_decref(doc);
     if (rc < 0 || store_export_plan_get(r->store, &r->actor, id, &plan, err) < 0)
@@ -266,6 +296,21 @@ static int write_version(struct request *r, struct response *res, json_t *doc, c
     return rc < 0 ? -1 : plan_reply(r, res, 200, plan);
 }
 
+/* A new version with the ranking snapshots computed here: a chosen market
+ * that is new (or every one, on refresh) gets the ranking's current word. */
+static int write_snapshots(struct request *r, struct response *res, json_t *old, json_t *doc, const char *change,
+                           int64_t version, int refresh, struct tb_err *err)
+{
+    int rc = plan_snapshot_markets(r, doc, json_object_get(old, "doc"), json_integer_value(json_object_get(old, "org_id")),
+                                   json_integer_value(json_object_get(old, "company_id")), refresh, err);
+    json_decref(old);
+    if (rc < 0) {
+        json_decref(doc);
+        return -1;
+    }
+    return write_version(r, res, doc, change, version, err);
+}
+
 int h_export_plan_update(struct request *r, struct response *res, struct tb_err *err)
 {
     int64_t version;
@@ -273,8 +318,19 @@ int h_export_plan_update(struct request *r, struct response *res, struct tb_err 
     if (req_version(r, &version, err) < 0 || store_export_plan_get(r->store, &r->actor, r->ids[0], &old, err) < 0)
         return -1;
     json_t *doc = doc_of(r->body, json_object_get(json_object_get(old, "doc"), "actuals"));
-    json_decref(old);
-    return write_version(r, res, doc, "updated", version, err);
+    return write_snapshots(r, res, old, doc, "updated", version, 0, err);
+}
+
+/* POST .../{id}/ranking-refresh: every chosen market's snapshot from the
+ * data stored now (after a newer import), as a new version. */
+int h_export_plan_ranking_refresh(struct request *r, struct response *res, struct tb_err *err)
+{
+    int64_t version;
+    json_t *old;
+    if (req_version(r, &version, err) < 0 || store_export_plan_get(r->store, &r->actor, r->ids[0], &old, err) < 0)
+        return -1;
+    json_t *doc = json_deep_copy(json_object_get(old, "doc"));
+    return write_snapshots(r, res, old, doc, "ranking", version, 1, err);
 }
 
 /* The entries replace those of the same market, quarter and currency. */
@@ -467,7 +523,7 @@ int h_export_plan_pdf(struct request *r, struct response *res, struct tb_err *er
     json_t *plan, *p = NULL;
     if (store_export_plan_get(r->store, &r->actor, r->ids[0], &plan, err) < 0)
         return -1;
-    json_object_set_new(plan, "doc", plan_decorate(json_object_get(plan, "doc")));
+    decorate(r, plan);
     unsigned char *pdf = NULL;
     size_t len = 0;
     int rc = progress_of(r, plan, &p, err);
@@ -483,7 +539,7 @@ int h_export_plan_xlsx(struct request *r, struct response *res, struct tb_err *e
     json_t *plan, *p = NULL;
     if (store_export_plan_get(r->store, &r->actor, r->ids[0], &plan, err) < 0)
         return -1;
-    json_object_set_new(plan, "doc", plan_decorate(json_object_get(plan, "doc")));
+    decorate(r, plan);
     void *data = NULL;
     size_t len = 0;
     int rc = progress_of(r, plan, &p, err);
@@ -534,4 +590,95 @@ int h_fx(struct request *r, struct response *res, struct tb_err *err)
     return respond_json(res, 200, json_pack("{s:s, s:s, s:s?, s:s?, s:s?, s:f, s:s}", "from", from, "to", to,
                                             "date", date, "year", year, "quarter", quarter, "rate", rate, "source",
                                             "ECB euro foreign exchange reference rates"));
+}
+
+/* ---- the plan as the deliverable of the market modules ---- */
+
+/* The modules of the default curriculum (data/curriculum/default.json) whose
+ * workplace deliverable the export plan is: market research, market entry. */
+static const char *const market_modules[] = {"MR", "MES", NULL};
+
+/* Whether the module is one of the plan's placement (or, for a plan without
+ * one, of a placement with the plan's company). */
+static int module_fits(struct request *r, const json_t *plan, const json_t *m, struct tb_err *err)
+{
+    const char *code = json_string_value(json_object_get(m, "code"));
+    int market = 0;
+    for (int i = 0; market_modules[i]; i++)
+        market |= code && !strcmp(code, market_modules[i]);
+    if (!market)
+        return tb_error(err, TB_E_CONFLICT, "plan_module_id", "plan_module_id: module %s is not a market module "
+                        "(MR market research or MES market entry); the export plan is their deliverable", code ? code : "?");
+    int64_t pm = json_integer_value(json_object_get(m, "placement_id"));
+    int64_t pp = json_integer_value(json_object_get(plan, "placement_id"));
+    if (pp)
+        return pm == pp ? 0 : tb_error(err, TB_E_CONFLICT, "plan_module_id",
+                                       "plan_module_id: the module is of another placement than the plan's");
+    json_t *pl;
+    if (store_entity_get(r->store, &r->actor, ENT_PLACEMENT, pm, &pl, err) < 0)
+        return -1;
+    int same = json_integer_value(json_object_get(pl, "company_id")) == json_integer_value(json_object_get(plan, "company_id"));
+    json_decref(pl);
+    return same ? 0 : tb_error(err, TB_E_CONFLICT, "plan_module_id",
+                               "plan_module_id: the module's placement is with another company than the plan's");
+}
+
+/* POST /api/v1/export-plans/{id}/submit {plan_module_id, note?}: the plan's
+ * current version as the deliverable of a market module - a deliverable
+ * version (text naming the plan and version, with a link to it) with the
+ * plan's PDF attached, reviewed like any other (h_deliverables.c). */
+int h_export_plan_submit(struct request *r, struct response *res, struct tb_err *err)
+{
+    int64_t module_id = json_integer_value(json_object_get(r->body, "plan_module_id")), vid;
+    json_t *plan = NULL, *m = NULL, *p = NULL, *v = NULL;
+    unsigned char *pdf = NULL;
+    size_t len = 0;
+    int rc = store_export_plan_get(r->store, &r->actor, r->ids[0], &plan, err);
+    if (rc == 0 && (rc = store_plan_module_get(r->store, &r->actor, module_id, &m, err)) < 0 && err->status == 404)
+        rc = TB_INVALID(err, "plan_module_id", "plan_module_id: no such module in a learning plan you can see");
+    if (rc == 0)
+        rc = module_fits(r, plan, m, err);
+    if (rc == 0) {
+        decorate(r, plan);
+        rc = progress_of(r, plan, &p, err);
+    }
+    if (rc == 0)
+        rc = plan_pdf(plan, p, &pdf, &len, err);
+    if (rc == 0) {
+        long long id = (long long)r->ids[0], ver = (long long)json_integer_value(json_object_get(plan, "version"));
+        const json_t *doc = json_object_get(plan, "doc");
+        char *text = arena_printf(r->arena, "Export plan \"%s\" (%s), version %lld, as the deliverable of %s %s.\n\n",
+                                  json_string_value(json_object_get(plan, "title")),
+                                  json_string_value(json_object_get(plan, "company_name")), ver,
+                                  json_string_value(json_object_get(m, "code")), json_string_value(json_object_get(m, "title")));
+        size_t i;
+        json_t *mk;
+        json_array_foreach(json_object_get(doc, "markets"), i, mk)
+            text = arena_printf(r->arena, "%s- %s, HS %s: %s, Incoterms 2020 %s %s\n", text,
+                                json_string_value(json_object_get(mk, "country")), json_string_value(json_object_get(mk, "product")),
+                                json_string_value(json_object_get(mk, "entry_mode")), json_string_value(json_object_get(mk, "incoterm")),
+                                json_string_value(json_object_get(mk, "named_place")));
+        const char *note = json_string_value(json_object_get(r->body, "note"));
+        text = arena_printf(r->arena, "%s\nThe plan with its versions and plan against actual: %s/#/export-plans/%lld "
+                            "(this is version %lld; its PDF is attached).%s%s\n", text, r->cfg->public_url, id, ver,
+                            note ? "\n\n" : "", note ? note : "");
+        json_t *links = json_pack("[s]", arena_printf(r->arena, "%s/#/export-plans/%lld", r->cfg->public_url, id));
+        struct deliverable_file f = {.name = arena_printf(r->arena, "export-plan-%lld-v%lld.pdf", id, ver),
+                                     .mime = "application/pdf", .data = pdf, .len = len};
+        rc = text && links && f.name ? training_deliverable_submit(r, module_id, text, links, &f, &vid, err)
+                                     : TB_INTERNAL(err, "out of memory");
+        json_decref(links);
+    }
+    if (rc == 0)
+        rc = store_deliverable_version_get(r->store, &r->actor, vid, &v, err);
+    json_decref(plan);
+    json_decref(m);
+    json_decref(p);
+    free(pdf);
+    if (rc < 0)
+        return -1;
+    res->location = arena_printf(r->arena, "/api/v1/deliverable-versions/%lld", (long long)vid);
+    return respond_json(res, 201, json_pack("{s:o, s:I, s:I, s:s}", "deliverable_version", v, "plan_module_id",
+                                            (json_int_t)module_id, "export_plan_id", (json_int_t)r->ids[0], "review",
+                                            arena_printf(r->arena, "/#/plan-modules/%lld", (long long)module_id)));
 }

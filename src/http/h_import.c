@@ -34,15 +34,20 @@ int h_import(struct request *r, struct response *res, struct tb_err *err)
     const char *name = r->path + strlen("/api/v1/import/");
     enum csv_import_kind kind;
     if (csv_import_kind_parse(name, &kind) < 0)
-        return TB_NOT_FOUND(err, "nothing to import as '%s' (companies or graduates)", name);
+        return TB_NOT_FOUND(err, "nothing to import as '%s' (companies, graduates or contacts)", name);
     if (!is_staff(r))
         return tb_error(err, TB_E_FORBIDDEN, "", "only coordinators import records");
     const char *ct = req_header(r, "Content-Type");
     /* Spreadsheet tools and browsers label CSV in a few ways; all are text. */
-    if (!ct || (strncasecmp(ct, "text/csv", 8) && strncasecmp(ct, "application/csv", 15) &&
-                strncasecmp(ct, "text/plain", 10)))
+    /* An XLSX workbook too (its first sheet is read; import_service.c), and vCards of contacts. */
+    int vcard = kind == CSV_IMPORT_CONTACTS && ct && (!strncasecmp(ct, "text/vcard", 10) ||
+                                                      !strncasecmp(ct, "text/x-vcard", 12));
+    if (!vcard && (!ct || (strncasecmp(ct, "text/csv", 8) && strncasecmp(ct, "application/csv", 15) &&
+                           strncasecmp(ct, "text/plain", 10) &&
+                           strncasecmp(ct, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", 65))))
         return tb_error(err, TB_E_UNSUPPORTED_MEDIA_TYPE, "Content-Type",
-                       "Content-Type: send the file as text/csv (UTF-8)");
+                       "Content-Type: send the file as text/csv (UTF-8) or as an XLSX workbook "
+                       "(application/vnd.openxmlformats-officedocument.spreadsheetml.sheet)");
     int dry_run;
     /* Nothing is written unless the caller says so: a forgotten parameter
      * must not import a file meant to be checked first. */
@@ -75,7 +80,10 @@ int h_import(struct request *r, struct response *res, struct tb_err *err)
         json_object_set_new(report, "error", json_pack("{s:s, s:s}", "code", tb_code_name(TB_E_IMPORT_REJECTED), "message", msg));
         return respond_json(res, 422, report);
     }
-    json_t *out = json_pack("{s:I, s:o, s:I}", "created", (json_int_t)json_array_size(ids), "ids", ids,
+    json_t *updated = json_object_get(report, "updated_ids");
+    json_t *out = json_pack("{s:I, s:o, s:I, s:O, s:O, s:I}", "created", (json_int_t)json_array_size(ids), "ids", ids,
+                            "updated", (json_int_t)json_array_size(updated), "updated_ids", updated,
+                            "unchanged", json_object_get(report, "unchanged_rows"),
                             "rows", json_integer_value(json_object_get(report, "rows")));
     json_decref(report);
     return respond_json(res, 201, out);

@@ -126,7 +126,7 @@ int h_plan_module_update(struct request *r, struct response *res, struct tb_err 
         json_decref(changes);
         return TB_INVALID(err, "due_date", "due_date: must not be before planned_start");
     }
-    int rc = store_plan_module_update(r->store, &r->actor, r->ids[0], version, changes, &out, err);
+    int rc = placement_service_plan_module_update(r->store, &r->actor, r->ids[0], version, changes, &out, err);
     json_decref(changes);
     return rc < 0 ? -1 : entity_reply(r, res, 200, out);
 }

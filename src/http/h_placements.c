@@ -37,9 +37,19 @@ const struct field_spec placement_accept_fields[] = {
     {.name = "terms_hash", .type = FT_STRING, .required = 1, .min = 64, .max = 64},
     {0},
 };
+const struct field_spec placement_plan_accept_fields[] = {
+    {.name = "plan_hash", .type = FT_STRING, .required = 1, .min = 64, .max = 64},
+    {0},
+};
 static const char *const end_statuses[] = {"completed", "terminated", NULL};
 const struct field_spec placement_status_fields[] = {
     {.name = "status", .type = FT_ENUM, .required = 1, .allowed = end_statuses},
+    {.name = "reason", .type = FT_TEXT, .max = 2000},
+    {0},
+};
+const struct field_spec placement_allowance_fields[] = {
+    {.name = "allowed", .type = FT_BOOL, .required = 1},
+    {.name = "reason", .type = FT_TEXT, .max = 2000},
     {0},
 };
 
@@ -88,5 +98,24 @@ int h_placement_status(struct request *r, struct response *res, struct tb_err *e
 {
     json_t *out;
     const char *to = json_string_value(json_object_get(r->body, "status"));
-    return entity_answer(r, res, placement_service_end(r->store, &r->actor, r->ids[0], to, &out, err), &out);
+    const char *reason = json_string_value(json_object_get(r->body, "reason"));
+    return entity_answer(r, res, placement_service_end(r->store, &r->actor, r->ids[0], to, reason, &out, err), &out);
+}
+
+int h_placement_allowance(struct request *r, struct response *res, struct tb_err *err)
+{
+    json_t *out;
+    int allowed = json_is_true(json_object_get(r->body, "allowed"));
+    const char *reason = json_string_value(json_object_get(r->body, "reason"));
+    return entity_answer(r, res,
+                         placement_service_allow_applications(r->store, &r->actor, r->ids[0], allowed, reason, &out, err),
+                         &out);
+}
+
+/* A party accepts the amended learning plan of a signed agreement. */
+int h_placement_plan_accept(struct request *r, struct response *res, struct tb_err *err)
+{
+    json_t *p;
+    const char *plan_hash = json_string_value(json_object_get(r->body, "plan_hash"));
+    return entity_answer(r, res, placement_service_plan_accept(r->store, &r->actor, r->ids[0], plan_hash, &p, err), &p);
 }

@@ -27,82 +27,219 @@ static const char *cell_state(const struct grid_row *row)
     return row->state;
 }
 
-struct grid {
-    json_t *modules, *index, *trainees, *at_risk, *flat;
-    const char *cutoff;
-    long days;
-    /* the trainee being filled */
-    json_t *trainee, *states, *results;
+/* The states a cell can show; the JSON answer writes them as they are. */
+static const char *const CELL_STATES[] = {"planned", "submitted", "changes_requested", "approved", "done", "late",
+                                          "not_chosen", NULL};
+
+static int state_index(const char *state)
+{
+    for (int i = 0; CELL_STATES[i]; i++)
+        if (!strcmp(CELL_STATES[i], state))
+            return i;
+    return 0;   /* the table's CHECK allows no other */
+}
+
+/* 12,000 cells for a large cohort: kept as small structs, not JSON values,
+ * and written as JSON text at the end. The query comes in placement order
+ * (index order, no sort); the 1,000 trainees are sorted by name here. */
+struct cell {
+    unsigned short module;   /* index into the module codes */
+    signed char state;       /* index into CELL_STATES */
+    short result;            /* -1: none */
+};
+
+struct trainee_out {
+    char *name;
     int64_t placement_id;
-    int late, failed, done;
+    size_t first, count;     /* cells[first .. first + count) */
+    int done, late, failed;
     char last[40];
 };
 
-static void trainee_close(struct grid *g)
+struct grid {
+    json_t *modules, *index;
+    struct cell *cells;
+    size_t ncells, cellcap;
+    struct trainee_out *out;
+    size_t n, cap;
+};
+
+/* Grows *p (of *cap elements of size sz) to hold n + 1; 0 or -1. */
+static int grow(void **p, size_t *cap, size_t n, size_t sz)
 {
-    if (!g->trainee)
-        return;
-    json_object_set_new(g->trainee, "done", json_integer(g->done));
-    json_t *reasons = json_array();
-    if (g->late)
-        json_array_append_new(reasons, json_sprintf("%d late deliverable%s", g->late, g->late == 1 ? "" : "s"));
-    if (g->failed)
-        json_array_append_new(reasons, json_sprintf("%d failed test%s", g->failed, g->failed == 1 ? "" : "s"));
-    if (!g->last[0] || strcmp(g->last, g->cutoff) < 0)
-        json_array_append_new(reasons, json_sprintf("no activity for %ld days", g->days));
-    if (json_array_size(reasons))
-        json_array_append_new(g->at_risk, json_pack("{s:I, s:O, s:o}", "placement_id", (json_int_t)g->placement_id,
-                                                    "trainee", json_object_get(g->trainee, "trainee"), "reasons", reasons));
-    else
-        json_decref(reasons);
-    if (g->flat) {   /* one spreadsheet row: the trainee, then a column per module */
-        json_t *row = json_pack("{s:I, s:O}", "placement_id", (json_int_t)g->placement_id, "trainee",
-                                json_object_get(g->trainee, "trainee"));
-        size_t i;
-        json_t *code;
-        json_array_foreach(g->modules, i, code)
-            json_object_set(row, json_string_value(code), json_array_get(g->states, i) ? json_array_get(g->states, i) : json_null());
-        json_object_set_new(row, "done", json_integer(g->done));
-        json_array_append_new(g->flat, row);
-    }
-    json_array_append_new(g->trainees, g->trainee);
-    g->trainee = NULL;
+    if (n < *cap)
+        return 0;
+    size_t c = *cap ? *cap * 2 : 256;
+    void *q = realloc(*p, c * sz);
+    if (!q)
+        return -1;
+    *p = q;
+    *cap = c;
+    return 0;
+}
+
+static void grid_free(struct grid *g)
+{
+    for (size_t i = 0; i < g->n; i++)
+        free(g->out[i].name);
+    free(g->out);
+    free(g->cells);
+    json_decref(g->index);
+    json_decref(g->modules);
 }
 
 static int grid_row(void *ctx, const struct grid_row *row)
 {
     struct grid *g = ctx;
-    if (!g->trainee || row->placement_id != g->placement_id) {
-        trainee_close(g);
-        g->placement_id = row->placement_id;
-        g->late = g->failed = g->done = 0;
-        g->last[0] = '\0';
-        g->states = json_array();
-        g->results = json_array();
-        g->trainee = json_pack("{s:I, s:s, s:o, s:o}", "placement_id", (json_int_t)row->placement_id, "trainee",
-                               row->trainee ? row->trainee : "", "states", g->states, "results", g->results);
-        if (!g->trainee)
+    struct trainee_out *t = g->n ? &g->out[g->n - 1] : NULL;
+    if (!t || row->placement_id != t->placement_id) {
+        if (grow((void **)&g->out, &g->cap, g->n, sizeof *g->out) < 0)
+            return -1;
+        t = &g->out[g->n++];
+        *t = (struct trainee_out){.name = strdup(row->trainee ? row->trainee : ""), .placement_id = row->placement_id,
+                                  .first = g->ncells};
+        if (!t->name)
             return -1;
     }
     json_t *k = json_object_get(g->index, row->code);
     size_t at = k ? (size_t)json_integer_value(k) : json_array_size(g->modules);
     if (!k) {
-        json_object_set_new(g->index, row->code, json_integer((json_int_t)at));
-        json_array_append_new(g->modules, json_string(row->code));
+        if (at >= 65535 || json_object_set_new(g->index, row->code, json_integer((json_int_t)at)) < 0 ||
+            json_array_append_new(g->modules, json_string(row->code)) < 0)
+            return -1;
     }
-    while (json_array_size(g->states) <= at) {
-        json_array_append_new(g->states, json_null());
-        json_array_append_new(g->results, json_null());
-    }
-    const char *state = cell_state(row);
-    g->late += !strcmp(state, "late");
-    g->failed += !strcmp(row->test_state, "failed");
-    g->done += !strcmp(state, "done");
-    if (row->last_activity && strcmp(row->last_activity, g->last) > 0)
-        snprintf(g->last, sizeof g->last, "%s", row->last_activity);
-    json_array_set_new(g->states, at, json_string(state));
-    json_array_set_new(g->results, at, row->has_result ? json_integer(row->result) : json_null());
+    if (grow((void **)&g->cells, &g->cellcap, g->ncells, sizeof *g->cells) < 0)
+        return -1;
+    int st = state_index(cell_state(row));
+    g->cells[g->ncells++] = (struct cell){.module = (unsigned short)at, .state = (signed char)st,
+                                          .result = (short)(row->has_result ? row->result : -1)};
+    t->count++;
+    t->late += !strcmp(CELL_STATES[st], "late");
+    t->failed += !strcmp(row->test_state, "failed");
+    t->done += !strcmp(CELL_STATES[st], "done");
+    if (row->last_activity && strcmp(row->last_activity, t->last) > 0)
+        snprintf(t->last, sizeof t->last, "%s", row->last_activity);
     return 0;
+}
+
+static int by_name(const void *x, const void *y)
+{
+    const struct trainee_out *a = x, *b = y;
+    int c = strcmp(a->name, b->name);
+    return c ? c : (a->placement_id > b->placement_id) - (a->placement_id < b->placement_id);
+}
+
+/* A trainee's states and results in module order (null where the plan has no such module). */
+static void trainee_cells(const struct grid *g, const struct trainee_out *t, const struct cell **by_module)
+{
+    size_t nm = json_array_size(g->modules);
+    for (size_t m = 0; m < nm; m++)
+        by_module[m] = NULL;
+    for (size_t i = 0; i < t->count; i++)
+        by_module[g->cells[t->first + i].module] = &g->cells[t->first + i];
+}
+
+static json_t *reasons_of(const struct trainee_out *t, const char *cutoff, long days)
+{
+    json_t *reasons = json_array();
+    if (t->late)
+        json_array_append_new(reasons, json_sprintf("%d late deliverable%s", t->late, t->late == 1 ? "" : "s"));
+    if (t->failed)
+        json_array_append_new(reasons, json_sprintf("%d failed test%s", t->failed, t->failed == 1 ? "" : "s"));
+    if (!t->last[0] || strcmp(t->last, cutoff) < 0)
+        json_array_append_new(reasons, json_sprintf("no activity for %ld days", days));
+    return reasons;
+}
+
+static void put_json(struct abuf *b, const json_t *v)
+{
+    char *text = json_dumps(v, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_ENCODE_ANY);
+    if (text)
+        abuf_puts(b, text);
+    else
+        b->failed = 1;
+    free(text);
+}
+
+/* The grid as JSON text: {cohort_id, modules, trainees: [{placement_id,
+ * trainee, states, results, done}], at_risk: [{placement_id, trainee,
+ * reasons}], inactive_days}. */
+static int grid_json(struct request *r, struct response *res, const struct grid *g, int64_t cohort_id,
+                     const char *cutoff, long days, struct tb_err *err)
+{
+    size_t nm = json_array_size(g->modules);
+    const struct cell **cells = malloc((nm ? nm : 1) * sizeof *cells);
+    json_t *at_risk = json_array();
+    struct abuf b;
+    abuf_init(&b, r->arena, SIZE_MAX / 4);
+    abuf_printf(&b, "{\"cohort_id\":%lld,\"modules\":", (long long)cohort_id);
+    put_json(&b, g->modules);
+    abuf_puts(&b, ",\"trainees\":[");
+    for (size_t i = 0; cells && i < g->n; i++) {
+        const struct trainee_out *t = &g->out[i];
+        json_t *name = json_string(t->name);
+        abuf_printf(&b, "%s{\"placement_id\":%lld,\"trainee\":", i ? "," : "", (long long)t->placement_id);
+        put_json(&b, name);
+        trainee_cells(g, t, cells);
+        abuf_puts(&b, ",\"states\":[");
+        for (size_t m = 0; m < nm; m++) {
+            if (m)
+                abuf_puts(&b, ",");
+            if (cells[m])
+                abuf_printf(&b, "\"%s\"", CELL_STATES[(int)cells[m]->state]);
+            else
+                abuf_puts(&b, "null");
+        }
+        abuf_puts(&b, "],\"results\":[");
+        for (size_t m = 0; m < nm; m++) {
+            if (m)
+                abuf_puts(&b, ",");
+            if (cells[m] && cells[m]->result >= 0)
+                abuf_printf(&b, "%d", cells[m]->result);
+            else
+                abuf_puts(&b, "null");
+        }
+        abuf_printf(&b, "],\"done\":%d}", t->done);
+        json_t *reasons = reasons_of(t, cutoff, days);
+        if (json_array_size(reasons))
+            json_array_append_new(at_risk, json_pack("{s:I, s:O, s:o}", "placement_id", (json_int_t)t->placement_id,
+                                                     "trainee", name, "reasons", reasons));
+        else
+            json_decref(reasons);
+        json_decref(name);
+    }
+    abuf_puts(&b, "],\"at_risk\":");
+    put_json(&b, at_risk);
+    abuf_printf(&b, ",\"inactive_days\":%ld}", days);
+    json_decref(at_risk);
+    free(cells);
+    if (!cells || b.failed || !abuf_cstr(&b))
+        return TB_INTERNAL(err, "out of memory");
+    res->status = 200;
+    res->raw = b.data;
+    res->raw_len = b.len;
+    res->content_type = "application/json";
+    return 0;
+}
+
+/* One spreadsheet row per trainee: the trainee, then a column per module. */
+static json_t *grid_rows(const struct grid *g)
+{
+    size_t nm = json_array_size(g->modules);
+    const struct cell **cells = malloc((nm ? nm : 1) * sizeof *cells);
+    json_t *rows = json_array();
+    for (size_t i = 0; cells && i < g->n; i++) {
+        const struct trainee_out *t = &g->out[i];
+        trainee_cells(g, t, cells);
+        json_t *row = json_pack("{s:I, s:s}", "placement_id", (json_int_t)t->placement_id, "trainee", t->name);
+        for (size_t m = 0; m < nm; m++)
+            json_object_set_new(row, json_string_value(json_array_get(g->modules, m)),
+                                cells[m] ? json_string(CELL_STATES[(int)cells[m]->state]) : json_null());
+        json_object_set_new(row, "done", json_integer(t->done));
+        json_array_append_new(rows, row);
+    }
+    free(cells);
+    return rows;
 }
 
 int h_cohort_progress(struct request *r, struct response *res, struct tb_err *err)
@@ -123,25 +260,22 @@ int h_cohort_progress(struct request *r, struct response *res, struct tb_err *er
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(cutoff, sizeof cutoff, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    struct grid g = {.modules = json_array(), .index = json_object(), .trainees = json_array(), .at_risk = json_array(),
-                     .flat = fmt ? json_array() : NULL, .cutoff = cutoff, .days = days};
+    struct grid g = {.modules = json_array(), .index = json_object()};
     int rc = store_progress_grid(r->store, &r->actor, r->ids[0], grid_row, &g, err);
-    if (rc == 0)
-        trainee_close(&g);
-    json_decref(g.trainee);
-    json_decref(g.index);
-    if (rc < 0 || fmt) {
-        if (rc == 0)
-            rc = export_send_rows(r, res, fmt, "progress", g.flat, err);
-        json_decref(g.modules);
-        json_decref(g.trainees);
-        json_decref(g.at_risk);
-        json_decref(g.flat);
-        return rc;
+    if (rc < 0 && !err->status)
+        rc = TB_INTERNAL(err, "out of memory");
+    if (rc == 0) {
+        qsort(g.out, g.n, sizeof *g.out, by_name);
+        if (fmt) {
+            json_t *rows = grid_rows(&g);
+            rc = export_send_rows(r, res, fmt, "progress", rows, err);
+            json_decref(rows);
+        } else {
+            rc = grid_json(r, res, &g, r->ids[0], cutoff, days, err);
+        }
     }
-    return respond_json(res, 200, json_pack("{s:I, s:o, s:o, s:o, s:i}", "cohort_id", (json_int_t)r->ids[0], "modules",
-                                            g.modules, "trainees", g.trainees, "at_risk", g.at_risk, "inactive_days",
-                                            (int)days));
+    grid_free(&g);
+    return rc;
 }
 
 /* Counts only: modules by state per operator (the foundation across all). */

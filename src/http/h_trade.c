@@ -6,13 +6,18 @@
  * per request, read-only); an unknown field value is a 400 naming it.
  * Weights: the defaults, then the operator's stored weights (GET/PUT
  * /api/v1/trade/weights), then the request's own; the answer says which.
+ * Tariffs entered by a person (GET/POST /api/v1/trade/tariffs, DELETE
+ * .../{id}) apply where present: the operator's, and the company's own.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/trade/rank.h"
 #include "http/entity_http.h"
 #include "http/handlers.h"
+#include "http/trade_rank.h"
+#include "store/entity.h"
 #include "store/market.h"
 #include "store/trade_files.h"
 
@@ -50,9 +55,33 @@ static int rank_operator(struct request *r, int64_t *org_id, struct tb_err *err)
     return req_operator(r, org_id, err);
 }
 
+/* The operator's tariffs (and the company's) as the ranking reads them. */
+static int load_tariffs(struct request *r, int64_t org_id, int64_t company_id, const struct trade_tariff **out,
+                        int *n, struct tb_err *err)
+{
+    json_t *rows = NULL;
+    *out = NULL;
+    *n = 0;
+    if (org_id <= 0)
+        return 0;
+    if (store_tariff_list(r->store, &r->actor, org_id, company_id, 0, &rows, err) < 0)
+        return -1;
+    size_t cnt = json_array_size(rows), i;
+    struct trade_tariff *t = arena_alloc(r->arena, (cnt + 1) * sizeof *t);
+    json_t *row;
+    int rc = t ? 0 : TB_INTERNAL(err, "out of memory");
+    json_array_foreach(rows, i, row)
+        if (rc == 0)
+            rc = trade_tariff_from_json(row, &t[(*n)++], err);
+    json_decref(rows);
+    *out = t;
+    return rc;
+}
+
 /* The ranking from the year files next to `db_path` (DB.trade/). */
 static int rank_in(struct request *r, const char *db_path, const struct trade_params *par, struct trade_set *set,
-                   const char *product, int per_product, int limit, json_t **body, struct tb_err *err)
+                   const char *product, int per_product, int limit, const struct trade_tariff *tariffs,
+                   int n_tariffs, json_t **body, struct tb_err *err)
 {
     char dir[4096];
     memset(set, 0, sizeof *set);
@@ -62,27 +91,33 @@ static int rank_in(struct request *r, const char *db_path, const struct trade_pa
                             .ranges = par->ranges, .n_ranges = par->n_ranges,
                             .per_product = per_product, .sort = par->sort,
                             .ease_fallback = par->ease_fallback,
-                            .geo = &set->geo, .wdi = &set->wdi, .weights = par->weights};
+                            .geo = &set->geo, .wdi = &set->wdi, .weights = par->weights,
+                            .tariffs = tariffs, .n_tariffs = n_tariffs};
     struct trade_result out;
     int rc = trade_rank(&q, r->arena, &out, err);
     *body = rc < 0 ? NULL : trade_result_json(&out, product, set->y[0]->revision, limit);
+    if (*body) {   /* which import this was computed from (export plans compare it later) */
+        char stamp[32], latest[32] = "";
+        trade_data_stamp(dir, stamp, sizeof stamp, latest, sizeof latest);
+        json_object_set_new(*body, "data_stamp", json_string(stamp));
+        json_object_set_new(*body, "data_imported_at", json_string(latest));
+    }
     trade_set_close(set);
     return rc;
 }
 
-int h_trade_rank(struct request *r, struct response *res, struct tb_err *err)
+int http_trade_rank(struct request *r, const struct trade_request *req, const struct trade_rank_opts *o,
+                    json_t **out, struct tb_err *err)
 {
-    struct trade_request in = {req_query(r, "home"), req_query(r, "product"),
-                               req_query(r, "years"), req_query(r, "sort"),
-                               req_query(r, "weights"), req_query(r, "ease")};
+    struct trade_request in = *req;
     struct trade_params *par = arena_alloc(r->arena, sizeof *par);
     struct trade_set *set = arena_alloc(r->arena, sizeof *set);
     if (!par || !set)
         return TB_INTERNAL(err, "out of memory");
     const char *spec = in.weights, *source;
-    int64_t org_id;
+    int64_t org_id = o->org_id;
     in.weights = NULL;
-    if (trade_params_parse(&in, par, err) < 0 || rank_operator(r, &org_id, err) < 0 ||
+    if (trade_params_parse(&in, par, err) < 0 || (!org_id && rank_operator(r, &org_id, err) < 0) ||
         operator_weights(r, org_id, &par->weights, &source, err) < 0)
         return -1;
     if (spec) {
@@ -90,26 +125,20 @@ int h_trade_rank(struct request *r, struct response *res, struct tb_err *err)
             return -1;
         source = "request";
     }
-    long limit = -1;
-    const char *lt = req_query(r, "limit");
-    if (lt) {
-        char *end;
-        limit = strtol(lt, &end, 10);
-        if (end == lt || *end || limit < 1 || limit > 10000)
-            return TB_INVALID(err, "limit", "limit: must be a whole number from 1 to 10000");
-    }
-    const char *pp = req_query(r, "per_product");
-    if (pp && strcmp(pp, "0") && strcmp(pp, "1"))
-        return TB_INVALID(err, "per_product", "per_product: must be 0 or 1");
+    const struct trade_tariff *tariffs = NULL;
+    int n_tariffs = 0;
+    if (!o->no_tariffs && load_tariffs(r, org_id, o->company_id, &tariffs, &n_tariffs, err) < 0)
+        return -1;
     json_t *body = NULL;
-    if (rank_in(r, r->cfg->db_path, par, set, in.product, pp && !strcmp(pp, "1"), (int)limit, &body, err) < 0)
+    if (rank_in(r, r->cfg->db_path, par, set, in.product, o->per_product, o->limit, tariffs, n_tariffs, &body,
+                err) < 0)
         return -1;
     if (!json_integer_value(json_object_get(body, "count"))) {
         /* No flows of the product: the demo's synthetic set, when there is one. */
         const char *synth = arena_printf(r->arena, "%s.synthetic", r->cfg->db_path);
         json_t *alt = NULL;
         struct tb_err ignored = {0};
-        if (synth && rank_in(r, synth, par, set, in.product, pp && !strcmp(pp, "1"), (int)limit, &alt,
+        if (synth && rank_in(r, synth, par, set, in.product, o->per_product, o->limit, tariffs, n_tariffs, &alt,
                              &ignored) == 0 && json_integer_value(json_object_get(alt, "count"))) {
             json_decref(body);
             body = alt;
@@ -124,7 +153,119 @@ int h_trade_rank(struct request *r, struct response *res, struct tb_err *err)
         json_object_set_new(body, "synthetic", json_false());
     json_object_set_new(body, "weights", trade_weights_json(&par->weights));
     json_object_set_new(body, "weights_source", json_string(source));
+    json_object_set_new(body, "tariffs", json_integer(n_tariffs));
+    *out = body;
+    return 0;
+}
+
+/* The company whose own tariffs apply besides the operator's: ?company_id=,
+ * or a company user's own. */
+static int tariff_company(struct request *r, int64_t *company_id, struct tb_err *err)
+{
+    const char *c = req_query(r, "company_id");
+    *company_id = 0;
+    if (c) {
+        char *end;
+        long long v = strtoll(c, &end, 10);
+        if (*end || v <= 0)
+            return TB_INVALID(err, "company_id", "company_id: expected a company id");
+        *company_id = v;
+    } else if (!is_staff(r) && actor_has(&r->actor, ROLE_BIT(ROLE_COMPANY))) {
+        *company_id = r->actor.subject_id;
+    }
+    return 0;
+}
+
+int h_trade_rank(struct request *r, struct response *res, struct tb_err *err)
+{
+    struct trade_request in = {req_query(r, "home"), req_query(r, "product"),
+                               req_query(r, "years"), req_query(r, "sort"),
+                               req_query(r, "weights"), req_query(r, "ease")};
+    struct trade_rank_opts o = {.limit = -1};
+    const char *lt = req_query(r, "limit");
+    if (lt) {
+        char *end;
+        long limit = strtol(lt, &end, 10);
+        if (end == lt || *end || limit < 1 || limit > 10000)
+            return TB_INVALID(err, "limit", "limit: must be a whole number from 1 to 10000");
+        o.limit = (int)limit;
+    }
+    const char *pp = req_query(r, "per_product"), *tf = req_query(r, "tariffs");
+    if (pp && strcmp(pp, "0") && strcmp(pp, "1"))
+        return TB_INVALID(err, "per_product", "per_product: must be 0 or 1");
+    if (tf && strcmp(tf, "none") && strcmp(tf, "entered"))
+        return TB_INVALID(err, "tariffs", "tariffs: entered (the default) or none");
+    o.per_product = pp && !strcmp(pp, "1");
+    o.no_tariffs = tf && !strcmp(tf, "none");
+    json_t *body, *company = NULL;
+    if (tariff_company(r, &o.company_id, err) < 0)
+        return -1;
+    if (!in.home && o.company_id) {   /* the home country defaults to the company's */
+        if (store_entity_get(r->store, &r->actor, ENT_COMPANY, o.company_id, &company, err) < 0)
+            return err->status == 404 ? TB_INVALID(err, "company_id", "company_id: no such company") : -1;
+        const char *cc = json_string_value(json_object_get(company, "country"));
+        in.home = cc ? arena_strdup(r->arena, cc) : NULL;
+        json_decref(company);
+    }
+    if (http_trade_rank(r, &in, &o, &body, err) < 0)
+        return -1;
     return respond_json(res, 200, body);
+}
+
+/* ---- tariffs entered by a person ---- */
+
+/* GET /api/v1/trade/tariffs[?company_id=][&org_id=]: the operator's tariffs
+ * and every company's (staff), or the company's own and the operator's. */
+int h_trade_tariffs_list(struct request *r, struct response *res, struct tb_err *err)
+{
+    int64_t org_id, company_id;
+    json_t *rows;
+    if (req_operator(r, &org_id, err) < 0 || tariff_company(r, &company_id, err) < 0 ||
+        store_tariff_list(r->store, &r->actor, org_id, company_id, company_id == 0, &rows, err) < 0)
+        return -1;
+    size_t i;
+    json_t *row;
+    json_array_foreach(rows, i, row) {   /* each with its demand factor, as the ranking applies it */
+        struct trade_tariff t;
+        struct tb_err ignored = {0};
+        if (trade_tariff_from_json(row, &t, &ignored) == 0)
+            json_object_set_new(row, "factor", json_real(round(trade_tariff_factor(&t) * 1e6) / 1e6));
+    }
+    return respond_json(res, 200, json_pack("{s:o}", "items", rows));
+}
+
+/* POST /api/v1/trade/tariffs[?org_id=] {market, product, rate_pct, source,
+ * as_of, origin?, reference_pct?, elasticity?, company_id?}: sets one,
+ * replacing the same operator/company, market, origin and product. */
+int h_trade_tariff_set(struct request *r, struct response *res, struct tb_err *err)
+{
+    int64_t org_id, id;
+    struct trade_tariff t;
+    if (trade_tariff_from_json(r->body, &t, err) < 0 || req_operator(r, &org_id, err) < 0)
+        return -1;
+    json_t *body = json_deep_copy(r->body);
+    if (!json_object_get(body, "company_id") && !is_staff(r) && actor_has(&r->actor, ROLE_BIT(ROLE_COMPANY)))
+        json_object_set_new(body, "company_id", json_integer(r->actor.subject_id));
+    int rc = store_tariff_set(r->store, &r->actor, org_id, body, &id, err);
+    if (rc == 0) {
+        trade_tariff_from_json(body, &t, err);
+        t.id = id;
+    }
+    json_decref(body);
+    if (rc < 0)
+        return -1;
+    res->location = arena_printf(r->arena, "/api/v1/trade/tariffs/%lld", (long long)id);
+    return respond_json(res, 201, trade_tariff_json(&t));
+}
+
+/* DELETE /api/v1/trade/tariffs/{id} */
+int h_trade_tariff_delete(struct request *r, struct response *res, struct tb_err *err)
+{
+    int64_t org_id;
+    if (req_operator(r, &org_id, err) < 0 || store_tariff_delete(r->store, &r->actor, org_id, r->ids[0], err) < 0)
+        return -1;
+    res->status = 204;
+    return 0;
 }
 
 /* GET /api/v1/trade/weights[?org_id=]: the operator's ranking weights in force. */

@@ -77,6 +77,7 @@ HANDLER(h_graduate_erase);
 HANDLER(h_position_status);
 HANDLER(h_application_stage);
 HANDLER(h_placement_accept);
+HANDLER(h_placement_plan_accept);
 HANDLER(h_placement_status);
 HANDLER(h_dashboard);
 
@@ -94,7 +95,7 @@ HANDLER(h_match_run_discard);
 HANDLER(h_position_shortlist);
 extern const struct field_spec match_run_fields[], match_constraint_fields[], match_weight_fields[];
 extern const struct field_spec consent_fields[], position_status_fields[], application_stage_fields[],
-    placement_accept_fields[], placement_status_fields[];
+    placement_accept_fields[], placement_plan_accept_fields[], placement_status_fields[];
 
 /* h_credentials.c */
 CRUD_HANDLERS(achievement)
@@ -121,6 +122,7 @@ HANDLER(h_import);
 
 /* h_system.c */
 HANDLER(h_healthz);
+HANDLER(h_openapi);
 HANDLER(h_metrics);
 
 /* h_codes.c */
@@ -129,6 +131,9 @@ extern const struct field_spec trade_weight_fields[];
 HANDLER(h_trade_rank);
 HANDLER(h_trade_weights_get);
 HANDLER(h_trade_weights_put);
+HANDLER(h_trade_tariffs_list);
+HANDLER(h_trade_tariff_set);
+HANDLER(h_trade_tariff_delete);
 extern const struct field_spec export_plan_create_fields[], export_plan_update_fields[],
     export_plan_actuals_fields[];
 HANDLER(h_export_plan_list);
@@ -136,6 +141,10 @@ HANDLER(h_export_plan_counts);
 HANDLER(h_export_plan_create);
 HANDLER(h_export_plan_get);
 HANDLER(h_export_plan_update);
+extern const struct field_spec export_plan_refresh_fields[];
+HANDLER(h_export_plan_ranking_refresh);
+extern const struct field_spec export_plan_submit_fields[];
+HANDLER(h_export_plan_submit);
 HANDLER(h_export_plan_actuals);
 HANDLER(h_export_plan_actuals_csv);
 HANDLER(h_export_plan_versions);
@@ -182,5 +191,65 @@ extern const struct field_spec attempt_submit_fields[], attempt_grade_fields[];
 /* h_progress.c */
 HANDLER(h_cohort_progress);
 HANDLER(h_training_counts);
+
+/* h_todo.c (issue 17): to-do list, settings, calendar feed */
+HANDLER(h_me_todo);
+HANDLER(h_me_settings_get);
+HANDLER(h_me_settings_update);
+HANDLER(h_me_calendar_create);
+HANDLER(h_me_calendar_revoke);
+HANDLER(h_calendar_feed);
+extern const struct field_spec me_settings_fields[];
+/* the programme's integrity (issue 17) */
+HANDLER(h_placement_allowance);
+HANDLER(h_public_verify_holder);
+extern const struct field_spec placement_allowance_fields[];
+/* h_impact.c (issue 14) */
+HANDLER(h_impact_baseline_get);
+HANDLER(h_impact_baseline_put);
+HANDLER(h_impact_cost_get);
+HANDLER(h_impact_cost_put);
+HANDLER(h_impact_survey_send);
+HANDLER(h_impact_survey_list);
+HANDLER(h_impact_survey_open);
+HANDLER(h_impact_survey_answer);
+HANDLER(h_impact_remind);
+HANDLER(h_impact_comparison);
+HANDLER(h_impact_comparison_csv);
+HANDLER(h_impact_settings_get);
+HANDLER(h_impact_settings_put);
+HANDLER(h_impact_measures);
+HANDLER(h_impact_report);
+struct impact_opts;
+int impact_query_opts(struct request *r, struct impact_opts *o, struct tb_err *err);
+extern const struct field_spec impact_baseline_fields[], impact_cost_fields[], impact_survey_fields[],
+    impact_survey_open_fields[], impact_survey_answer_fields[], impact_remind_fields[], impact_comparison_fields[],
+    impact_settings_fields[];
+/* the trade network (issue 15): h_contacts.c */
+HANDLER(h_contact_list);
+HANDLER(h_contact_facets);
+HANDLER(h_contact_get);
+HANDLER(h_contact_create);
+HANDLER(h_contact_update);
+HANDLER(h_contact_remove);
+HANDLER(h_contact_alumnus);
+HANDLER(h_contact_link_create);
+HANDLER(h_contact_link_delete);
+HANDLER(h_contact_paths);
+HANDLER(h_network_paths);
+extern const struct field_spec contact_alumnus_fields[], contact_link_fields[];   /* the contact's own: core/network/directory.h */
+/* h_introductions.c */
+HANDLER(h_introduction_create);
+HANDLER(h_introduction_list);
+HANDLER(h_introduction_get);
+HANDLER(h_introduction_state);
+HANDLER(h_introduction_send_link);
+HANDLER(h_introduction_outcomes);
+HANDLER(h_introduction_approval_list);
+HANDLER(h_introduction_approval_decide);
+HANDLER(h_introduction_link_open);
+HANDLER(h_introduction_link_answer);
+extern const struct field_spec introduction_fields[], introduction_state_fields[], introduction_approval_fields[],
+    introduction_link_fields[];
 
 #endif

@@ -73,6 +73,13 @@ struct route {
     const struct field_spec *body;  /* NULL: no body accepted */
     unsigned flags;
     long max_body;                  /* bytes; 0 = the configured default */
+    /* The contract (openapi.c builds /api/v1/openapi.json from these rows): */
+    const char *summary;            /* one line for the API reference */
+    const char *resource;           /* tag; "item" responses use its record schema */
+    const char *response;           /* success answers, space-separated "STATUS[:SHAPE]"; SHAPE:
+                                     * page (a page of records), item (the resource's record),
+                                     * another resource's name, object, or a media type */
+    const char *body_type;          /* ROUTE_RAW: the media type the body has */
 };
 
 extern const struct route routes[];
@@ -82,6 +89,9 @@ extern const int routes_count;
 int respond_json(struct response *res, int status, json_t *body);   /* steals body; returns 0 */
 int respond_page(struct response *res, struct list_page *page);     /* {"items","next_cursor"} */
 int respond_no_content(struct response *res);
+/* 200 with static or arena bytes and their ETag; 304 when If-None-Match has it. */
+int respond_bytes(struct request *r, struct response *res, const void *data, size_t size, const char *type,
+                  const char *cache_control);
 
 /* Request helpers. */
 const char *req_query(struct request *r, const char *name);

@@ -163,6 +163,24 @@ int respond_no_content(struct response *res)
     return 0;
 }
 
+int respond_bytes(struct request *r, struct response *res, const void *data, size_t size, const char *type,
+                  const char *cache_control)
+{
+    res->status = 200;
+    res->raw = data;
+    res->raw_len = size;
+    res->content_type = type;
+    res->cache_control = cache_control;
+    res->etag = static_file_etag(r->arena, data, size);
+    const char *inm = req_header(r, "If-None-Match");
+    if (inm && res->etag && !strcmp(inm, res->etag)) {
+        res->status = 304;
+        res->raw = NULL;
+        res->raw_len = 0;
+    }
+    return 0;
+}
+
 const char *req_query(struct request *r, const char *name)
 {
     return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
@@ -530,21 +548,9 @@ static int serve_static(struct request *r, struct response *res, struct tb_err *
             return TB_NOT_FOUND(err, "no such page: /%s", name);
         name = "index.html";
     }
-    res->status = 200;
-    res->raw = data;
-    res->raw_len = size;
-    res->content_type = content_type_of(name);
     /* Everything revalidates (cheap: 304 by ETag), so a deploy never mixes
      * a new page with modules cached from the old one. */
-    res->cache_control = "no-cache";
-    res->etag = static_file_etag(r->arena, data, size);
-    const char *inm = req_header(r, "If-None-Match");
-    if (inm && res->etag && !strcmp(inm, res->etag)) {
-        res->status = 304;
-        res->raw = NULL;
-        res->raw_len = 0;
-    }
-    return 0;
+    return respond_bytes(r, res, data, size, content_type_of(name), "no-cache");
 }
 
 /* Routes that take files may accept more than the JSON default. */

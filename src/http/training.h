@@ -19,4 +19,16 @@ int training_cohort_curriculum(struct request *r, const json_t *body, const json
  * test settings with questions and keys, rubric), with "curriculum_ref". */
 int training_module_definition(struct request *r, const json_t *module, json_t **def, struct tb_err *err);
 
+/* A deliverable version of a plan module (the trainee's or staff's), with
+ * an optional file, and the notice to the mentor: what
+ * POST /api/v1/plan-modules/{id}/deliverable-versions does; the export plan
+ * submits itself through it. */
+struct deliverable_file {
+    const char *name, *mime;
+    const void *data;
+    size_t len;
+};
+int training_deliverable_submit(struct request *r, int64_t module_id, const char *body, const json_t *links,
+                                const struct deliverable_file *file, int64_t *vid, struct tb_err *err);
+
 #endif

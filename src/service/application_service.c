@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "store/entity.h"
+#include "store/store_integrity.h"
 
 struct move {
     const char *from, *to;
@@ -63,6 +64,17 @@ int application_service_create(struct store *st, const struct tb_actor *a, const
             goto out;
         }
         json_object_set_new(fields, "graduate_id", json_integer(a->subject_id));
+        /* A placed trainee stays with the company unless the coordinator
+         * allows otherwise (POST /placements/{id}/applications-elsewhere). */
+        int64_t placed;
+        if (store_placed_unallowed(st, a, a->subject_id, &placed, err) < 0)
+            goto out;
+        if (placed) {
+            tb_error(err, TB_E_ALREADY_PLACED, "position_id",
+                     "position_id: you have a placement (#%lld); you can apply elsewhere only if your coordinator allows it",
+                     (long long)placed);
+            goto out;
+        }
     } else if (!json_object_get(fields, "graduate_id")) {
         TB_INVALID(err, "graduate_id", "graduate_id: is required");
         goto out;

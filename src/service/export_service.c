@@ -20,6 +20,7 @@
 #include "core/arena.h"
 #include "core/codes.h"
 #include "core/validate.h"
+#include "service/labels.h"
 
 #define XLSX_MAX_STRING 32000     /* Excel refuses cells over 32767 characters */
 #define XLSX_MAX_WIDTH 60.0
@@ -71,6 +72,29 @@ static void scalar_text(struct abuf *b, const json_t *v)
     }
 }
 
+/* The parts of list items in the order the importer reads them back,
+ * whatever order the record was written in (csv_import.c). */
+static const char *const item_orders[][5] = {
+    {"name", "email", "phone", "role", NULL},   /* contacts */
+    {"code", "level", NULL},                    /* languages */
+    {"country", "months", "kind", NULL},        /* country experience */
+};
+
+/* 1 when every key of item is in order[]. */
+static int item_fits(const json_t *item, const char *const *order)
+{
+    const char *k;
+    json_t *v;
+    json_object_foreach((json_t *)item, k, v) {
+        int found = 0;
+        for (const char *const *o = order; *o; o++)
+            found |= !strcmp(*o, k);
+        if (!found)
+            return 0;
+    }
+    return 1;
+}
+
 /* A list item that is an object shows its values joined with ':', so
  * {"code":"de","level":"B2"} reads de:B2 (empty values keep their place,
  * trailing ones are dropped). */
@@ -78,6 +102,24 @@ static void item_text(struct abuf *b, const json_t *item)
 {
     if (!json_is_object(item)) {
         scalar_text(b, item);
+        return;
+    }
+    for (size_t o = 0; o < sizeof item_orders / sizeof item_orders[0]; o++) {
+        if (!item_fits(item, item_orders[o]))
+            continue;
+        size_t last = 0, n = 0;
+        for (const char *const *k = item_orders[o]; *k; k++, n++) {
+            json_t *v = json_object_get(item, *k);
+            if (v && !json_is_null(v) && !(json_is_string(v) && !json_string_length(v)))
+                last = n + 1;
+        }
+        for (size_t i = 0; i < last; i++) {
+            if (i)
+                abuf_puts(b, ":");
+            json_t *v = json_object_get(item, item_orders[o][i]);
+            if (v)
+                scalar_text(b, v);
+        }
         return;
     }
     size_t last = 0, i = 0;
@@ -176,6 +218,7 @@ struct money_format {
 struct export_writer {
     enum export_format fmt;
     json_t *columns;              /* names, fixed by the first row */
+    const struct export_view *view;   /* human headers; NULL: the names */
     size_t rows;
     struct abuf csv;
     /* XLSX */
@@ -367,6 +410,18 @@ static int xlsx_cell(struct export_writer *w, lxw_row_t row, lxw_col_t col, cons
     return rc == LXW_NO_ERROR ? 0 : -1;
 }
 
+/* The header of column i: the UI's word in the view's language, or the name. */
+static const char *header_of(const struct export_writer *w, size_t i)
+{
+    const char *name = json_string_value(json_array_get(w->columns, i));
+    return w->view && w->view->labels ? labels_column(w->view->labels, w->view->collection, name) : name;
+}
+
+void export_writer_view(struct export_writer *w, const struct export_view *view)
+{
+    w->view = view;
+}
+
 static int start_columns(struct export_writer *w, const json_t *first, struct tb_err *err)
 {
     w->columns = json_array();
@@ -377,7 +432,7 @@ static int start_columns(struct export_writer *w, const json_t *first, struct tb
     size_t n = json_array_size(w->columns);
     if (w->fmt == EXPORT_CSV) {
         for (size_t i = 0; i < n; i++) {
-            char *cell = export_csv_cell(json_string_value(json_array_get(w->columns, i)));
+            char *cell = export_csv_cell(header_of(w, i));
             if (i)
                 abuf_puts(&w->csv, ",");
             if (cell)
@@ -391,7 +446,7 @@ static int start_columns(struct export_writer *w, const json_t *first, struct tb
     if (!w->widths)
         return TB_INTERNAL(err, "out of memory");
     for (size_t i = 0; i < n && i < LXW_COL_MAX; i++) {
-        const char *name = json_string_value(json_array_get(w->columns, i));
+        const char *name = header_of(w, i);
         widen(w, i, name);
         w->widths[i] += 2;   /* room for the bold face */
         if (worksheet_write_string(w->ws, 0, (lxw_col_t)i, name, w->bold) != LXW_NO_ERROR)
@@ -496,13 +551,14 @@ int export_writer_finish(struct export_writer *w, char **data, size_t *len, stru
 
 /* ---- every page of a list ---------------------------------------------------------------------- */
 
-int export_run(enum export_format fmt, const char *title, const struct list_query *q0,
+int export_run(enum export_format fmt, const char *title, const struct export_view *view, const struct list_query *q0,
                export_page_fn fetch, export_row_fn decorate, void *ctx, char **data, size_t *len,
                struct tb_err *err)
 {
     struct export_writer *w;
     if (export_writer_new(fmt, title, &w, err) < 0)
         return -1;
+    export_writer_view(w, view);
     struct list_query q = *q0;
     q.limit = EXPORT_PAGE;
     q.cursor = NULL;   /* the whole list, whatever page the view was on */

@@ -30,9 +30,18 @@ enum export_format { EXPORT_NONE, EXPORT_CSV, EXPORT_XLSX };
 
 /* ---- the file writer (unit-tested on its own) ---- */
 struct export_writer;
+/* Human headers (issue 17): the UI's word for each column in one language
+ * (labels: labels_load(); collection picks "companies.legal_name" before
+ * "export.col.KEY" and "common.KEY"). labels NULL: the machine names. */
+struct export_view {
+    const json_t *labels;
+    const char *collection;
+};
 /* title: the sheet's name (XLSX). */
 int export_writer_new(enum export_format fmt, const char *title, struct export_writer **out,
                       struct tb_err *err);
+/* Headers from view (kept by reference; NULL: the names); before the first row. */
+void export_writer_view(struct export_writer *w, const struct export_view *view);
 /* rows: JSON objects; the first row seen fixes the columns. */
 int export_writer_rows(struct export_writer *w, const json_t *rows, struct tb_err *err);
 /* The finished file (malloc'd: the caller frees *data). Frees w, whatever happens. */
@@ -49,7 +58,7 @@ typedef int (*export_page_fn)(void *ctx, const struct list_query *q, struct list
 typedef void (*export_row_fn)(void *ctx, json_t *row);
 /* Every page from the first (q's filters and sort, not its cursor), at most
  * EXPORT_MAX_ROWS rows, as one file in *data (malloc'd) of *len bytes. */
-int export_run(enum export_format fmt, const char *title, const struct list_query *q,
+int export_run(enum export_format fmt, const char *title, const struct export_view *view, const struct list_query *q,
                export_page_fn fetch, export_row_fn decorate, void *ctx, char **data, size_t *len,
                struct tb_err *err);
 

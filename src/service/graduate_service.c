@@ -14,6 +14,7 @@
 #include "core/utf8.h"
 #include "service/pages.h"
 #include "store/entity.h"
+#include "store/store_training.h"
 
 static void utc_now(char out[32])
 {
@@ -106,8 +107,42 @@ fail:
 
 /* ---- GDPR ---- */
 
+/* A placement's training records for the export: the learning plan, each
+ * module with its deliverable versions (text, links, files by name, type, size
+ * and SHA-256 - the files themselves at /api/v1/deliverable-files/{id}), the
+ * reviews, the test attempts with the answers given, the competency ratings. */
+static int training_export(struct store *st, const struct tb_actor *a, int64_t placement_id, json_t **out,
+                           struct tb_err *err)
+{
+    json_t *plan, *ratings;
+    if (store_plan_get(st, a, placement_id, &plan, err) < 0)
+        return -1;
+    size_t i;
+    json_t *m;
+    json_array_foreach(json_object_get(plan, "modules"), i, m) {
+        int64_t mid = json_integer_value(json_object_get(m, "id"));
+        json_t *versions, *reviews, *attempts;
+        if (store_deliverable_history(st, a, mid, &versions, &reviews, err) < 0)
+            goto fail;
+        json_object_set_new(m, "deliverable_versions", versions);
+        json_object_set_new(m, "reviews", reviews);
+        if (store_attempt_list(st, a, mid, &attempts, err) < 0)
+            goto fail;
+        json_object_set_new(m, "test_attempts", attempts);
+    }
+    if (store_rating_list(st, a, placement_id, &ratings, err) < 0)
+        goto fail;
+    json_object_set_new(plan, "competency_ratings", ratings);
+    *out = plan;
+    return 0;
+fail:
+    json_decref(plan);
+    return -1;
+}
+
 /* Everything held on the graduate (Art. 15 and 20): profile, CV, applications with
- * their history, placements with their acceptances, the audit trail. */
+ * their history, placements with their acceptances and training records, the
+ * audit trail. */
 int graduate_service_export(struct store *st, const struct tb_actor *a, int64_t id, json_t **out, struct tb_err *err)
 {
     json_t *g, *apps = NULL, *placements = NULL;
@@ -126,8 +161,12 @@ int graduate_service_export(struct store *st, const struct tb_actor *a, int64_t 
         if (store_application_events(st, a, json_integer_value(json_object_get(row, "id")), &extra, err) == 0)
             json_object_set_new(row, "history", extra);
     json_array_foreach(placements, i, row)
-        if (store_agreement_list(st, a, json_integer_value(json_object_get(row, "id")), &extra, err) == 0)
+    {
+        if (rc == 0 && (rc = store_agreement_list(st, a, json_integer_value(json_object_get(row, "id")), &extra, err)) == 0)
             json_object_set_new(row, "agreement_acceptances", extra);
+        if (rc == 0 && (rc = training_export(st, a, json_integer_value(json_object_get(row, "id")), &extra, err)) == 0)
+            json_object_set_new(row, "training", extra);
+    }
     struct list_page page = {0};
     json_decref(filter);
     json_t *audit = json_array();

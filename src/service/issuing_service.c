@@ -191,9 +191,10 @@ int issuing_issue_ex(const struct issuing_ctx *c, int64_t gid, int64_t aid, int6
     if (json_is_true(json_object_get(training, "has_plan")) && !json_is_true(json_object_get(training, "complete")) &&
         !override_reason) {
         char *missing = json_dumps(json_object_get(training, "missing"), JSON_COMPACT);
+        int amended = json_is_true(json_object_get(training, "amendment_pending"));
         tb_error(err, TB_E_PLAN_INCOMPLETE, "override_reason",
-                "override_reason: the learning plan is not complete (modules %s); issue anyway only with a written reason",
-                missing ? missing : "?");
+                "override_reason: the learning plan is not complete (modules %s)%s; issue anyway only with a written reason",
+                missing ? missing : "?", amended ? ", and an amendment to it waits for the parties' acceptance" : "");
         free(missing);
         goto out;
     }

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "core/arena.h"
+#include "service/todo_service.h"
 
 static pthread_t thread;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -172,7 +173,7 @@ static void *run(void *arg)
         fprintf(stderr, "mail: %s\n", err.message);
         return NULL;
     }
-    time_t last_purge = 0;
+    time_t last_purge = 0, last_todo = 0;
     pthread_mutex_lock(&lock);
     while (running) {
         pthread_mutex_unlock(&lock);
@@ -181,6 +182,14 @@ static void *run(void *arg)
         if (now - last_purge > 300) {
             store_session_purge(st, now - mcfg->session_idle, now - mcfg->session_max, &err);
             last_purge = now;
+        }
+        /* To-do mail (issue 17): new items at once, digests once a day. */
+        if (mcfg->todo_mail_interval > 0 && now - last_todo >= mcfg->todo_mail_interval) {
+            int queued = 0;
+            todo_mail_pass(st, mcfg->public_url, now, &queued, &err);
+            last_todo = now;
+            if (queued)
+                mailer_deliver_due(mcfg, st);
         }
         pthread_mutex_lock(&lock);
         if (!woken && running) {

@@ -11,9 +11,8 @@
 
 #include "core/agreement.h"
 #include "store/entity.h"
+#include "store/store_integrity.h"
 #include "store/store_training.h"
-
-static const char *const parties[] = {"trainee", "company", "operator", NULL};
 
 static int terms_changed(const json_t *body)
 {
@@ -23,28 +22,123 @@ static int terms_changed(const json_t *body)
     return 0;
 }
 
-int placement_service_decorate(struct store *st, const struct tb_actor *a, json_t *p, struct tb_err *err)
+/* The plan's part of the agreement: *plan as store_plan_get answers it, *terms
+ * (agreement_plan_terms) and their hash; *terms NULL when there is no plan yet. */
+static int plan_part(struct store *st, const struct tb_actor *a, int64_t id, json_t **plan, json_t **terms,
+                     char hash[65], struct tb_err *err)
 {
-    char hash[65];
-    json_t *terms = agreement_terms(p), *acceptances;
-    agreement_terms_hash(p, hash);
-    if (store_agreement_list(st, a, json_integer_value(json_object_get(p, "id")), &acceptances, err) < 0) {
-        json_decref(terms);
+    *terms = *plan = NULL;
+    hash[0] = '\0';
+    if (store_plan_get(st, a, id, plan, err) < 0)
         return -1;
+    if (json_is_null(json_object_get(*plan, "plan")))
+        return 0;
+    *terms = agreement_plan_terms(json_object_get(*plan, "modules"));
+    if (!*terms || agreement_hash_of(*terms, hash) < 0) {
+        json_decref(*terms);
+        json_decref(*plan);
+        *terms = *plan = NULL;
+        return TB_INTERNAL(err, "out of memory");
     }
+    return 0;
+}
+
+/* The terms the three parties accept and their hash: the placement's terms and,
+ * until it is signed, the learning plan's modules (so a change to either needs
+ * new acceptances). Once signed: the hash as signed, the plan as last accepted.
+ * *plan and *pterms as plan_part gives them. */
+static int agreement_now(struct store *st, const struct tb_actor *a, const json_t *p, json_t **terms, char hash[65],
+                         json_t **plan, json_t **pterms, char phash[65], struct tb_err *err)
+{
+    int64_t id = json_integer_value(json_object_get(p, "id"));
+    if (plan_part(st, a, id, plan, pterms, phash, err) < 0)
+        return -1;
+    *terms = agreement_terms(p);
+    int locked = json_is_string(json_object_get(p, "locked_at"));
+    json_t *accepted = json_object_get(json_object_get(*plan, "plan"), "accepted_terms");
+    if (*pterms && !locked)
+        json_object_set(*terms, "learning_plan_modules", *pterms);
+    else if (json_is_array(accepted))
+        json_object_set(*terms, "learning_plan_modules", accepted);
+    const char *signed_hash = json_string_value(json_object_get(p, "agreement_hash"));
+    if (locked && signed_hash)
+        snprintf(hash, 65, "%s", signed_hash);
+    else if (agreement_hash_of(*terms, hash) < 0) {
+        json_decref(*terms);
+        json_decref(*plan);
+        json_decref(*pterms);
+        *terms = *plan = *pterms = NULL;
+        return TB_INTERNAL(err, "out of memory");
+    }
+    return 0;
+}
+
+static const char *const parties[] = {"trainee", "company", "operator", NULL};
+
+/* The parties without a row in acceptances (with plan_hash equal to `hash` when given). */
+static json_t *pending_of(const json_t *acceptances, const char *hash)
+{
     json_t *pending = json_array();
     for (int i = 0; parties[i]; i++) {
         int done = 0;
         size_t k;
         json_t *acc;
         json_array_foreach(acceptances, k, acc)
-            done |= !strcmp(json_string_value(json_object_get(acc, "party")), parties[i]);
+            done |= !strcmp(json_string_value(json_object_get(acc, "party")), parties[i]) &&
+                    (!hash || !strcmp(json_string_value(json_object_get(acc, "plan_hash")), hash));
         if (!done)
             json_array_append_new(pending, json_string(parties[i]));
     }
-    json_object_set_new(p, "agreement", json_pack("{s:o, s:s, s:o, s:o, s:b}", "terms", terms, "terms_hash",
-                                                  hash, "acceptances", acceptances, "pending", pending,
-                                                  "locked", json_is_string(json_object_get(p, "locked_at"))));
+    return pending;
+}
+
+/* After signing: the plan as it is, as accepted, and an amendment waiting for
+ * the parties' acceptance when the two differ. */
+static json_t *plan_view(struct store *st, const struct tb_actor *a, const json_t *p, json_t *plan, json_t *pterms,
+                         const char *phash, struct tb_err *err)
+{
+    if (!pterms)
+        return json_null();
+    json_t *row = json_object_get(plan, "plan");
+    const char *accepted = json_string_value(json_object_get(row, "accepted_hash"));
+    json_t *amendment = json_null(), *acc;
+    if (json_is_string(json_object_get(p, "locked_at")) && accepted && strcmp(accepted, phash)) {
+        if (store_plan_acceptance_list(st, a, json_integer_value(json_object_get(p, "id")), &acc, err) < 0)
+            return NULL;
+        amendment = json_pack("{s:o, s:o, s:o}", "changes",
+                              agreement_plan_diff(json_object_get(row, "accepted_terms"), pterms), "acceptances", acc,
+                              "pending", pending_of(acc, phash));
+    }
+    return json_pack("{s:O, s:s, s:s?, s:o}", "modules", pterms, "plan_hash", phash, "accepted_hash", accepted,
+                     "amendment", amendment);
+}
+
+int placement_service_decorate(struct store *st, const struct tb_actor *a, json_t *p, struct tb_err *err)
+{
+    char hash[65], phash[65];
+    json_t *terms, *acceptances = NULL, *plan, *pterms;
+    if (agreement_now(st, a, p, &terms, hash, &plan, &pterms, phash, err) < 0)
+        return -1;
+    json_t *pv = NULL;
+    if (store_agreement_list(st, a, json_integer_value(json_object_get(p, "id")), &acceptances, err) < 0 ||
+        !(pv = plan_view(st, a, p, plan, pterms, phash, err))) {
+        json_decref(acceptances);
+        json_decref(terms);
+        json_decref(plan);
+        json_decref(pterms);
+        return -1;
+    }
+    json_decref(plan);
+    json_decref(pterms);
+    json_object_set_new(p, "agreement", json_pack("{s:o, s:s, s:o, s:o, s:b, s:o}", "terms", terms, "terms_hash",
+                                                  hash, "acceptances", acceptances, "pending",
+                                                  pending_of(acceptances, NULL), "locked",
+                                                  json_is_string(json_object_get(p, "locked_at")), "plan", pv));
+    /* Whether the coordinator allows the trainee to apply elsewhere. */
+    json_t *allowance;
+    if (store_allowance_get(st, a, json_integer_value(json_object_get(p, "id")), &allowance, err) < 0)
+        return -1;
+    json_object_set_new(p, "applications_elsewhere", allowance);
     return 0;
 }
 
@@ -110,9 +204,20 @@ int placement_service_create(struct store *st, const struct tb_actor *a, const j
     if (!fields)
         return TB_INTERNAL(err, "out of memory");
     json_object_set_new(fields, "status", json_string("draft"));
+    if (store_begin(st, err) < 0) {
+        json_decref(fields);
+        return -1;
+    }
+    /* The learning plan is drafted at once from the cohort's curriculum version,
+     * so the parties read and accept it as part of the agreement. */
+    int created;
     int rc = store_entity_create(st, a, ENT_PLACEMENT, fields, id, err);
     json_decref(fields);
-    return rc < 0 ? -1 : load(st, a, *id, out, err);
+    if (rc < 0 || store_plan_create(st, a, *id, &created, err) < 0 || store_commit(st, err) < 0) {
+        store_rollback(st);
+        return -1;
+    }
+    return load(st, a, *id, out, err);
 }
 
 int placement_service_update(struct store *st, const struct tb_actor *a, int64_t id, int64_t version,
@@ -140,6 +245,16 @@ int placement_service_update(struct store *st, const struct tb_actor *a, int64_t
     rc = terms_changed(body) ? store_agreement_clear(st, a, id, err) : 0;
     if (rc == 0)
         rc = store_entity_update(st, a, ENT_PLACEMENT, id, version, changes, out, err);
+    int created = 0;
+    if (rc == 0) {   /* a cohort with a curriculum: the plan is drafted and joins the terms */
+        rc = store_plan_create(st, a, id, &created, err);
+        if (rc == 0 && created)
+            rc = store_agreement_clear(st, a, id, err);
+        if (rc < 0) {
+            json_decref(*out);
+            *out = NULL;
+        }
+    }
     json_decref(changes);
     if (rc < 0 || store_commit(st, err) < 0) {
         if (rc == 0)
@@ -169,13 +284,19 @@ static const char *party_of(const struct tb_actor *a, const json_t *p)
 int placement_service_accept(struct store *st, const struct tb_actor *a, int64_t id, const char *terms_hash,
                              json_t **out, struct tb_err *err)
 {
-    json_t *p, *acceptances;
+    json_t *p, *acceptances, *terms, *plan, *pterms;
     if (store_begin(st, err) < 0)
         return -1;
     if (store_entity_get(st, a, ENT_PLACEMENT, id, &p, err) < 0)
         goto fail;
-    char hash[65];
-    agreement_terms_hash(p, hash);
+    char hash[65], phash[65];
+    if (agreement_now(st, a, p, &terms, hash, &plan, &pterms, phash, err) < 0) {
+        json_decref(p);
+        goto fail;
+    }
+    json_decref(terms);
+    json_decref(plan);
+    json_decref(pterms);
     const char *party = party_of(a, p);
     int64_t org_id = json_integer_value(json_object_get(p, "org_id"));
     int64_t version = json_integer_value(json_object_get(p, "version"));
@@ -216,7 +337,14 @@ int placement_service_accept(struct store *st, const struct tb_actor *a, int64_t
         json_decref(signed_);
         /* Signed: the learning plan follows from the cohort's curriculum version (training). */
         int created;
-        if (store_plan_create(st, a, id, &created, err) < 0)
+        if (store_plan_create(st, a, id, &created, err) < 0 ||
+            plan_part(st, a, id, &plan, &pterms, phash, err) < 0)
+            goto fail;
+        /* The plan as signed: later changes are amendments the parties accept. */
+        rc = pterms ? store_plan_accepted_set(st, a, id, pterms, phash, err) : 0;
+        json_decref(plan);
+        json_decref(pterms);
+        if (rc < 0)
             goto fail;
     }
     if (store_commit(st, err) < 0)
@@ -227,28 +355,83 @@ fail:
     return -1;
 }
 
-int placement_service_end(struct store *st, const struct tb_actor *a, int64_t id, const char *to, json_t **out,
-                          struct tb_err *err)
+/* Today as YYYY-MM-DD (UTC). */
+static void today_iso(char out[11])
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+static int blank(const char *s)
+{
+    for (; s && *s; s++)
+        if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+            return 0;
+    return 1;
+}
+
+int placement_service_end(struct store *st, const struct tb_actor *a, int64_t id, const char *to, const char *reason,
+                          json_t **out, struct tb_err *err)
 {
     json_t *p;
     if (store_entity_get(st, a, ENT_PLACEMENT, id, &p, err) < 0)
         return -1;
     int signed_ = !strcmp(json_string_value(json_object_get(p, "status")), "signed");
     int64_t version = json_integer_value(json_object_get(p, "version"));
+    int64_t org_id = json_integer_value(json_object_get(p, "org_id"));
+    const char *end_date = json_string_value(json_object_get(p, "end_date"));
+    char end[11] = "", today[11];
+    snprintf(end, sizeof end, "%s", end_date ? end_date : "");
     json_decref(p);
     if (!signed_)
         return tb_error(err, TB_E_INVALID_TRANSITION, "status", "status: only a signed placement can become %s", to);
+    today_iso(today);
+    int early = !strcmp(to, "completed") && *end && strcmp(today, end) < 0;
+    if (early && blank(reason))
+        return tb_error(err, TB_E_REASON_REQUIRED, "reason",
+                        "reason: the placement ends on %s; completing it earlier needs a written reason", end);
+    if (store_begin(st, err) < 0)
+        return -1;
     json_t *changes = json_pack("{s:s}", "status", to);
     int rc = changes ? store_entity_update(st, a, ENT_PLACEMENT, id, version, changes, out, err)
                      : TB_INTERNAL(err, "out of memory");
     json_decref(changes);
-    if (rc < 0)
+    if (rc == 0 && !blank(reason)) {
+        /* The reason stays in the audit log beside the status change. */
+        json_t *d = json_pack("{s:{s:s}, s:{s:b}}", "status_reason", "new", reason, "before_end_date", "new", early);
+        rc = d ? store_audit_add(st, a, org_id, "update", "placement", id, d, err) : TB_INTERNAL(err, "out of memory");
+        json_decref(d);
+        if (rc < 0)
+            json_decref(*out);
+    }
+    if (rc < 0 || store_commit(st, err) < 0) {
+        if (rc == 0)
+            json_decref(*out);
+        store_rollback(st);
         return -1;
+    }
     if (placement_service_decorate(st, a, *out, err) < 0) {
         json_decref(*out);
         return -1;
     }
     return 0;
+}
+
+int placement_service_allow_applications(struct store *st, const struct tb_actor *a, int64_t id, int allowed,
+                                         const char *reason, json_t **out, struct tb_err *err)
+{
+    json_t *p;
+    if (store_entity_get(st, a, ENT_PLACEMENT, id, &p, err) < 0)
+        return -1;
+    int64_t org_id = json_integer_value(json_object_get(p, "org_id"));
+    json_decref(p);
+    if (allowed && blank(reason))
+        return TB_INVALID(err, "reason", "reason: say why this trainee may apply elsewhere while placed");
+    if (store_allowance_set(st, a, org_id, id, allowed ? reason : NULL, err) < 0)
+        return -1;
+    return load(st, a, id, out, err);
 }
 
 int placement_service_learning_plan(struct store *st, const struct tb_actor *a, int64_t id, json_t **out,
@@ -258,12 +441,21 @@ int placement_service_learning_plan(struct store *st, const struct tb_actor *a, 
     if (store_entity_get(st, a, ENT_PLACEMENT, id, &p, err) < 0)
         return -1;
     const char *status = json_string_value(json_object_get(p, "status"));
-    int ok = status && (!strcmp(status, "signed") || !strcmp(status, "completed"));
+    int draft = status && !strcmp(status, "draft");
+    int ok = status && (draft || !strcmp(status, "signed") || !strcmp(status, "completed"));
     json_decref(p);
     if (!ok)
-        return tb_error(err, TB_E_INVALID_TRANSITION, "", "the plan is made when the agreement is signed");
+        return tb_error(err, TB_E_INVALID_TRANSITION, "", "a plan is made for a placement in draft or signed");
     int created;
-    if (store_plan_create(st, a, id, &created, err) < 0 || store_plan_get(st, a, id, out, err) < 0)
+    if (store_begin(st, err) < 0)
+        return -1;
+    /* A draft's plan joins its agreement's terms: acceptances given before were for other terms. */
+    if (store_plan_create(st, a, id, &created, err) < 0 || (created && draft && store_agreement_clear(st, a, id, err) < 0) ||
+        store_commit(st, err) < 0) {
+        store_rollback(st);
+        return -1;
+    }
+    if (store_plan_get(st, a, id, out, err) < 0)
         return -1;
     if (created)
         return 0;
@@ -273,4 +465,137 @@ int placement_service_learning_plan(struct store *st, const struct tb_actor *a, 
     return exists ? tb_error(err, TB_E_CONFLICT, "", "this placement already has its learning plan")
                   : tb_error(err, TB_E_NO_CURRICULUM, "cohort_id",
                              "cohort_id: the placement's cohort names no curriculum version (CODE@N)");
+}
+
+/* Commits (rc 0) or rolls back, and lets go of the n records read on the way
+ * (any may be NULL); 0 or -1. */
+static int tx_done(struct store *st, int rc, json_t *const *held, size_t n, struct tb_err *err)
+{
+    if (rc == 0 && store_commit(st, err) < 0)
+        rc = -1;
+    if (rc < 0)
+        store_rollback(st);
+    for (size_t i = 0; i < n; i++)
+        json_decref(held[i]);
+    return rc;
+}
+
+/* A plan module changed by the company or the coordinator (dates, the adapted
+ * deliverable, an elective chosen). Before signing the plan is part of the
+ * terms: acceptances given go. After signing it is an amendment: logged with
+ * what changed since the parties last accepted the plan, and accepted again by
+ * each party (the one who made the change has accepted it by making it). */
+int placement_service_plan_module_update(struct store *st, const struct tb_actor *a, int64_t module_id,
+                                         int64_t version, const json_t *changes, json_t **out, struct tb_err *err)
+{
+    json_t *m, *p = NULL, *plan = NULL, *pterms = NULL;
+    int rc = -1;
+    if (store_plan_module_get(st, a, module_id, &m, err) < 0)
+        return -1;
+    int64_t id = json_integer_value(json_object_get(m, "placement_id"));
+    json_decref(m);
+    *out = NULL;
+    if (store_begin(st, err) < 0)
+        return -1;
+    char phash[65];
+    if (store_entity_get(st, a, ENT_PLACEMENT, id, &p, err) < 0)
+        goto fail;
+    int locked = json_is_string(json_object_get(p, "locked_at"));
+    if (locked) {   /* a plan signed before amendments were tracked: the plan as it stands is the accepted one */
+        if (plan_part(st, a, id, &plan, &pterms, phash, err) < 0)
+            goto fail;
+        if (pterms && !json_is_string(json_object_get(json_object_get(plan, "plan"), "accepted_hash")) &&
+            store_plan_accepted_set(st, a, id, pterms, phash, err) < 0)
+            goto fail;
+        json_decref(plan);
+        json_decref(pterms);
+        plan = pterms = NULL;
+    }
+    if (store_plan_module_update(st, a, module_id, version, changes, out, err) < 0)
+        goto fail;
+    if (!locked) {
+        if (store_agreement_clear(st, a, id, err) < 0)
+            goto fail;
+    } else {
+        if (plan_part(st, a, id, &plan, &pterms, phash, err) < 0)
+            goto fail;
+        json_t *row = json_object_get(plan, "plan");
+        const char *accepted = json_string_value(json_object_get(row, "accepted_hash"));
+        if (store_plan_acceptance_clear(st, a, id, err) < 0)
+            goto fail;
+        if (pterms && accepted && strcmp(accepted, phash)) {
+            json_t *d = json_pack("{s:{s:s, s:s}, s:{s:o}}", "plan_hash", "old", accepted, "new", phash,
+                                  "plan_amendment", "new", agreement_plan_diff(json_object_get(row, "accepted_terms"), pterms));
+            int audited = store_audit_add(st, a, json_integer_value(json_object_get(p, "org_id")), "update", "placement", id, d, err);
+            json_decref(d);
+            const char *party = party_of(a, p);
+            if (audited < 0 || (party && store_plan_acceptance_add(st, a, json_integer_value(json_object_get(p, "org_id")), id,
+                                                              party, phash, err) < 0))
+                goto fail;
+        }
+    }
+    rc = 0;
+fail:
+    if (tx_done(st, rc, (json_t *[]){p, plan, pterms}, 3, err) < 0) {
+        json_decref(*out);
+        *out = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+/* A party accepts the amended plan of a signed agreement, by its hash; the
+ * third acceptance makes it the accepted plan. */
+int placement_service_plan_accept(struct store *st, const struct tb_actor *a, int64_t id, const char *plan_hash,
+                                  json_t **out, struct tb_err *err)
+{
+    json_t *p = NULL, *plan = NULL, *pterms = NULL, *acc = NULL;
+    char phash[65];
+    int rc = -1;
+    if (store_begin(st, err) < 0)
+        return -1;
+    if (store_entity_get(st, a, ENT_PLACEMENT, id, &p, err) < 0 || plan_part(st, a, id, &plan, &pterms, phash, err) < 0)
+        goto fail;
+    const char *party = party_of(a, p);
+    const char *accepted = json_string_value(json_object_get(json_object_get(plan, "plan"), "accepted_hash"));
+    int64_t org = json_integer_value(json_object_get(p, "org_id"));
+    if (!party) {
+        tb_error(err, TB_E_FORBIDDEN, "", "only the trainee, the company and the operator accept this plan");
+        goto fail;
+    }
+    if (!json_is_string(json_object_get(p, "locked_at"))) {
+        tb_error(err, TB_E_INVALID_TRANSITION, "", "the agreement is not signed yet: the plan is accepted with it "
+                 "(POST /api/v1/placements/%lld/accept)", (long long)id);
+        goto fail;
+    }
+    if (!pterms || !accepted || !strcmp(accepted, phash)) {
+        TB_CONFLICT(err, "no change to the learning plan waits for acceptance");
+        goto fail;
+    }
+    if (!plan_hash || strcmp(plan_hash, phash)) {
+        tb_error(err, TB_E_TERMS_CHANGED, "plan_hash", "plan_hash: the plan changed since you read it; reload and read it again");
+        goto fail;
+    }
+    if (store_plan_acceptance_add(st, a, org, id, party, phash, err) < 0 ||
+        store_plan_acceptance_list(st, a, id, &acc, err) < 0)
+        goto fail;
+    json_t *pending = pending_of(acc, phash);
+    size_t left = json_array_size(pending);
+    json_decref(pending);
+    if (!left) {
+        json_t *d = json_pack("{s:{s:s, s:s}}", "accepted_plan_hash", "old", accepted, "new", phash);
+        int done = store_plan_accepted_set(st, a, id, pterms, phash, err);
+        if (done == 0)
+            done = store_plan_acceptance_clear(st, a, id, err);
+        if (done == 0)
+            done = store_audit_add(st, a, org, "update", "placement", id, d, err);
+        json_decref(d);
+        if (done < 0)
+            goto fail;
+    }
+    rc = 0;
+fail:
+    if (tx_done(st, rc, (json_t *[]){p, plan, pterms, acc}, 4, err) < 0)
+        return -1;
+    return load(st, a, id, out, err);
 }

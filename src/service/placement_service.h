@@ -32,8 +32,22 @@ int placement_service_accept(struct store *st, const struct tb_actor *a, int64_t
  * no_curriculum when the cohort names no curriculum version. */
 int placement_service_learning_plan(struct store *st, const struct tb_actor *a, int64_t id, json_t **out,
                                     struct tb_err *err);
-/* A signed placement becomes "completed" or "terminated". */
-int placement_service_end(struct store *st, const struct tb_actor *a, int64_t id, const char *to, json_t **out,
-                          struct tb_err *err);
+/* A signed placement becomes "completed" or "terminated". Completing it
+ * before its end date needs a written reason (409 reason_required); a reason
+ * given is kept in the audit log. */
+int placement_service_end(struct store *st, const struct tb_actor *a, int64_t id, const char *to, const char *reason,
+                          json_t **out, struct tb_err *err);
+/* The coordinator allows (with a reason) or stops applications elsewhere by
+ * the placement's trainee while the placement is in draft or signed. */
+int placement_service_allow_applications(struct store *st, const struct tb_actor *a, int64_t id, int allowed,
+                                         const char *reason, json_t **out, struct tb_err *err);
+
+/* A plan module's change (see placement_service.c): clears a draft agreement's
+ * acceptances; after signing, an amendment the parties accept again. */
+int placement_service_plan_module_update(struct store *st, const struct tb_actor *a, int64_t module_id,
+                                         int64_t version, const json_t *changes, json_t **out, struct tb_err *err);
+/* A party's acceptance of the amended plan of a signed agreement (plan_hash as read). */
+int placement_service_plan_accept(struct store *st, const struct tb_actor *a, int64_t id, const char *plan_hash,
+                                  json_t **out, struct tb_err *err);
 
 #endif

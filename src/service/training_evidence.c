@@ -3,9 +3,12 @@
  */
 #include "service/training_evidence.h"
 
+#include "core/agreement.h"
+
 #include <sodium.h>
 #include <string.h>
 
+#include "core/agreement.h"
 #include "core/curriculum.h"
 #include "store/store_training.h"
 
@@ -126,7 +129,16 @@ int training_evidence(struct store *st, const struct tb_actor *a, int64_t placem
             json_array_append(missing, json_object_get(m, "code"));
         }
     }
-    json_object_set_new(*out, "complete", json_boolean(json_array_size(missing) == 0));
+    /* A change to the plan after signing that not every party accepted yet: the plan is not agreed. */
+    const char *accepted = json_string_value(json_object_get(json_object_get(plan, "plan"), "accepted_hash"));
+    char now_hash[65] = "";
+    json_t *terms = accepted ? agreement_plan_terms(json_object_get(plan, "modules")) : NULL;
+    if (terms)
+        agreement_hash_of(terms, now_hash);
+    json_decref(terms);
+    int amendment = accepted && strcmp(accepted, now_hash) != 0;
+    json_object_set_new(*out, "amendment_pending", json_boolean(amendment));
+    json_object_set_new(*out, "complete", json_boolean(json_array_size(missing) == 0 && !amendment));
     rc = 0;
 done:
     if (rc < 0) {

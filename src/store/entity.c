@@ -580,6 +580,13 @@ int store_graduate_erase(struct store *st, const struct tb_actor *a, int64_t id,
         run_by_id(st, a, STMT_AUDIT_SCRUB_APPLICATIONS, "application", id, err) < 0 ||
         run_by_id(st, a, STMT_AUDIT_SCRUB_INVITATIONS, "invitation", id, err) < 0 ||
         run_by_id(st, a, STMT_INVITATIONS_ERASE, "invitation", id, err) < 0 ||
+        /* training: the audit first, while the rows still name the graduate's work */
+        run_by_id(st, a, STMT_TR_ERASE_AUDIT, "training", id, err) < 0 ||
+        run_by_id(st, a, STMT_TR_ERASE_BODIES, "training", id, err) < 0 ||
+        run_by_id(st, a, STMT_TR_ERASE_FILES, "training", id, err) < 0 ||
+        run_by_id(st, a, STMT_TR_ERASE_REVIEWS, "training", id, err) < 0 ||
+        run_by_id(st, a, STMT_TR_ERASE_ANSWERS, "training", id, err) < 0 ||
+        run_by_id(st, a, STMT_IMPACT_SURVEY_SCRUB, "graduate", id, err) < 0 ||   /* impact: answers stay, anonymous */
         run_by_id(st, a, STMT_GRADUATE_ERASE, "graduate", id, err) < 0)
         goto out;
     json_t *d = json_pack("{s:{s:b}}", "erased", "new", 1);

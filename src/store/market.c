@@ -25,6 +25,82 @@ int store_trade_settings_put(struct store *st, const struct tb_actor *a, int64_t
                            org_id, weights, err);
 }
 
+/* ---- tariffs entered by a person ---- */
+
+static void bind_tariff_key(struct store *st, struct st_q *s, int64_t org_id, const json_t *t)
+{
+    const char *origin = json_string_value(json_object_get(t, "origin"));
+    st_bind_i64(st, s, ":org_id", org_id);
+    st_bind_opt_i64(st, s, ":company_id", json_integer_value(json_object_get(t, "company_id")));
+    st_bind_text(st, s, ":market", json_string_value(json_object_get(t, "market")));
+    st_bind_text(st, s, ":origin", origin ? origin : "");
+    st_bind_text(st, s, ":product", json_string_value(json_object_get(t, "product")));
+}
+
+int store_tariff_set(struct store *st, const struct tb_actor *a, int64_t org_id, const json_t *t,
+                     int64_t *id, struct tb_err *err)
+{
+    int owned;
+    if (st_tx_begin(st, &owned, err) < 0)
+        return -1;
+    int rc = -1;
+    struct st_q *s = st_stmt(st, STMT_TARIFF_DELETE_KEY, a, err);
+    if (!s)
+        goto out;
+    bind_tariff_key(st, s, org_id, t);
+    if (st_step_done(st, s, "tariff", err) < 0 || !(s = st_stmt(st, STMT_TARIFF_INSERT, a, err)))
+        goto out;
+    bind_tariff_key(st, s, org_id, t);
+    json_t *ref = json_object_get(t, "reference_pct"), *el = json_object_get(t, "elasticity");
+    st_bind_double(st, s, ":rate_pct", json_number_value(json_object_get(t, "rate_pct")));
+    st_bind_double(st, s, ":reference_pct", json_is_number(ref) ? json_number_value(ref) : NAN);
+    st_bind_double(st, s, ":elasticity", json_is_number(el) ? json_number_value(el) : 4.0);
+    st_bind_text(st, s, ":source", json_string_value(json_object_get(t, "source")));
+    st_bind_text(st, s, ":as_of", json_string_value(json_object_get(t, "as_of")));
+    if (st_step_done(st, s, "tariff", err) < 0)
+        goto out;
+    if (st_changes(st) != 1) {
+        tb_error(err, TB_E_NOT_FOUND, "company_id", "company_id: no such company of the operator");
+        goto out;
+    }
+    *id = st_last_id(st);
+    json_t *d = json_pack("{s:{s:O}}", "tariff", "new", t);
+    rc = store_audit_add(st, a, org_id, "update", "trade_tariff", *id, d, err);
+    json_decref(d);
+out:
+    return st_tx_end(st, owned, rc, err);
+}
+
+int store_tariff_list(struct store *st, const struct tb_actor *a, int64_t org_id, int64_t company_id, int every,
+                      json_t **out, struct tb_err *err)
+{
+    struct st_q *s = st_stmt(st, STMT_TARIFF_LIST, a, err);
+    if (!s)
+        return -1;
+    st_bind_i64(st, s, ":org_id", org_id);
+    st_bind_opt_i64(st, s, ":company_id", company_id);
+    st_bind_i64(st, s, ":every", every);
+    return st_rows(st, s, out, err);
+}
+
+int store_tariff_delete(struct store *st, const struct tb_actor *a, int64_t org_id, int64_t id, struct tb_err *err)
+{
+    int owned;
+    if (st_tx_begin(st, &owned, err) < 0)
+        return -1;
+    struct st_q *s = st_stmt(st, STMT_TARIFF_DELETE, a, err);
+    int rc = -1;
+    if (s) {
+        st_bind_i64(st, s, ":id", id);
+        rc = st_step_done(st, s, "tariff", err);
+        if (rc == 0 && st_changes(st) != 1)
+            rc = TB_NOT_FOUND(err, "tariff not found");
+        if (rc == 0)
+            rc = store_audit_add(st, a, org_id, "delete", "trade_tariff", id, NULL, err);
+    }
+    return st_tx_end(st, owned, rc, err);
+}
+
 /* ---- export plans ---- */
 
 static void decode_doc(json_t *row)

@@ -14,6 +14,18 @@ int store_trade_settings_get(struct store *st, const struct tb_actor *a, int64_t
 int store_trade_settings_put(struct store *st, const struct tb_actor *a, int64_t org_id,
                              const json_t *weights, struct tb_err *err);
 
+/* ---- tariffs entered by a person (core/trade/tariff.h) ----
+ * Sets one (a checked body: market, product, rate_pct, source, as_of, origin?,
+ * reference_pct?, elasticity?, company_id?), replacing the one with the same
+ * operator, company, market, origin and product; audited. 404 when the
+ * company is not the operator's (or not the actor's own). */
+int store_tariff_set(struct store *st, const struct tb_actor *a, int64_t org_id, const json_t *t,
+                     int64_t *id, struct tb_err *err);
+/* The operator's tariffs and, with company_id, that company's; every=1 with
+ * company_id 0 lists every company's as well. */
+int store_tariff_list(struct store *st, const struct tb_actor *a, int64_t org_id, int64_t company_id, int every,
+                      json_t **out, struct tb_err *err);
+int store_tariff_delete(struct store *st, const struct tb_actor *a, int64_t org_id, int64_t id, struct tb_err *err);
 
 /* ---- export plans ----
  * A plan row: {id, org_id, company_id, placement_id, title, status, doc,

@@ -295,10 +295,10 @@ static const struct store_stmt_info stmts[STMT__MAX] = {
         "SELECT t.id, t.org_id, t.graduate_id, t.company_id, t.cohort_id, t.position_id, t.mentor_user_id, t.start_date, t.end_date, t.currency, t.stipend, t.objectives, t.learning_plan, t.status, t.agreement_hash, t.locked_at, t.created_at, t.updated_at, t.version, (SELECT g.name FROM graduates g WHERE g.id = t.graduate_id) AS graduate_name, (SELECT c.legal_name FROM companies c WHERE c.id = t.company_id) AS company_name, (SELECT h.name FROM cohorts h WHERE h.id = t.cohort_id) AS cohort_name, (SELECT u.name FROM users u WHERE u.id = t.mentor_user_id) AS mentor_name, (SELECT count(*) FROM agreement_acceptances x WHERE x.placement_id = t.id) AS acceptance_count FROM placements t WHERE t.id = :id AND (:all = 1 OR t.org_id = :tenant) AND (CAST(:scope_graduate AS BIGINT) IS NULL OR t.graduate_id = :scope_graduate) AND (CAST(:scope_company AS BIGINT) IS NULL OR t.company_id = :scope_company) AND (CAST(:scope_mentor AS BIGINT) IS NULL OR t.mentor_user_id = :scope_mentor)",
         SCOPE_TENANT, NULL},
     {"PLACEMENT_LIST_ID", /* in enum stmt order */
-        "SELECT t.id, t.org_id, t.graduate_id, t.company_id, t.cohort_id, t.position_id, t.mentor_user_id, t.start_date, t.end_date, t.currency, t.stipend, t.objectives, t.learning_plan, t.status, t.agreement_hash, t.locked_at, t.created_at, t.updated_at, t.version, (SELECT g.name FROM graduates g WHERE g.id = t.graduate_id) AS graduate_name, (SELECT c.legal_name FROM companies c WHERE c.id = t.company_id) AS company_name, (SELECT h.name FROM cohorts h WHERE h.id = t.cohort_id) AS cohort_name, (SELECT u.name FROM users u WHERE u.id = t.mentor_user_id) AS mentor_name, (SELECT count(*) FROM agreement_acceptances x WHERE x.placement_id = t.id) AS acceptance_count FROM placements t WHERE t.id > :after_id AND (:all = 1 OR t.org_id = :tenant) AND (CAST(:scope_graduate AS BIGINT) IS NULL OR t.graduate_id = :scope_graduate) AND (CAST(:scope_company AS BIGINT) IS NULL OR t.company_id = :scope_company) AND (CAST(:scope_mentor AS BIGINT) IS NULL OR t.mentor_user_id = :scope_mentor) AND (:q IS NULL OR t.graduate_id IN (SELECT id FROM graduates WHERE name ILIKE '%' || :q_like || '%' ESCAPE '!') OR t.company_id IN (SELECT id FROM companies WHERE legal_name ILIKE '%' || :q_like || '%' ESCAPE '!')) AND (:f_status IS NULL OR t.status = :f_status) AND (CAST(:f_cohort_id AS BIGINT) IS NULL OR t.cohort_id = :f_cohort_id) AND (CAST(:f_company_id AS BIGINT) IS NULL OR t.company_id = :f_company_id) AND (CAST(:f_graduate_id AS BIGINT) IS NULL OR t.graduate_id = :f_graduate_id) ORDER BY t.id LIMIT :limit",
+        "SELECT t.id, t.org_id, t.graduate_id, t.company_id, t.cohort_id, t.position_id, t.mentor_user_id, t.start_date, t.end_date, t.currency, t.stipend, t.objectives, t.learning_plan, t.status, t.agreement_hash, t.locked_at, t.created_at, t.updated_at, t.version, (SELECT g.name FROM graduates g WHERE g.id = t.graduate_id) AS graduate_name, (SELECT c.legal_name FROM companies c WHERE c.id = t.company_id) AS company_name, (SELECT h.name FROM cohorts h WHERE h.id = t.cohort_id) AS cohort_name, (SELECT u.name FROM users u WHERE u.id = t.mentor_user_id) AS mentor_name, (SELECT count(*) FROM agreement_acceptances x WHERE x.placement_id = t.id) AS acceptance_count FROM placements t WHERE t.id > :after_id AND (:all = 1 OR t.org_id = :tenant) AND (CAST(:scope_graduate AS BIGINT) IS NULL OR t.graduate_id = :scope_graduate) AND (CAST(:scope_company AS BIGINT) IS NULL OR t.company_id = :scope_company) AND (CAST(:scope_mentor AS BIGINT) IS NULL OR t.mentor_user_id = :scope_mentor) AND (:q IS NULL OR t.graduate_id IN (SELECT id FROM graduates WHERE name ILIKE '%' || :q_like || '%' ESCAPE '!') OR t.company_id IN (SELECT id FROM companies WHERE legal_name ILIKE '%' || :q_like || '%' ESCAPE '!')) AND (:f_status IS NULL OR t.status = :f_status) AND (CAST(:f_cohort_id AS BIGINT) IS NULL OR t.cohort_id = :f_cohort_id) AND (CAST(:f_company_id AS BIGINT) IS NULL OR t.company_id = :f_company_id) AND (CAST(:f_graduate_id AS BIGINT) IS NULL OR t.graduate_id = :f_graduate_id) AND (CAST(:f_without_credential AS BIGINT) IS NULL OR NOT EXISTS (SELECT 1 FROM credentials c WHERE c.placement_id = t.id AND c.org_id = t.org_id AND c.achievement_id = :f_without_credential AND c.status <> 'revoked')) ORDER BY t.id LIMIT :limit",
         SCOPE_TENANT, NULL},
     {"PLACEMENT_LIST_NAME", /* in enum stmt order */
-        "SELECT t.id, t.org_id, t.graduate_id, t.company_id, t.cohort_id, t.position_id, t.mentor_user_id, t.start_date, t.end_date, t.currency, t.stipend, t.objectives, t.learning_plan, t.status, t.agreement_hash, t.locked_at, t.created_at, t.updated_at, t.version, (SELECT g.name FROM graduates g WHERE g.id = t.graduate_id) AS graduate_name, (SELECT c.legal_name FROM companies c WHERE c.id = t.company_id) AS company_name, (SELECT h.name FROM cohorts h WHERE h.id = t.cohort_id) AS cohort_name, (SELECT u.name FROM users u WHERE u.id = t.mentor_user_id) AS mentor_name, (SELECT count(*) FROM agreement_acceptances x WHERE x.placement_id = t.id) AS acceptance_count FROM placements t WHERE t.id < :before_id AND (:all = 1 OR t.org_id = :tenant) AND (CAST(:scope_graduate AS BIGINT) IS NULL OR t.graduate_id = :scope_graduate) AND (CAST(:scope_company AS BIGINT) IS NULL OR t.company_id = :scope_company) AND (CAST(:scope_mentor AS BIGINT) IS NULL OR t.mentor_user_id = :scope_mentor) AND (:q IS NULL OR t.graduate_id IN (SELECT id FROM graduates WHERE name ILIKE '%' || :q_like || '%' ESCAPE '!') OR t.company_id IN (SELECT id FROM companies WHERE legal_name ILIKE '%' || :q_like || '%' ESCAPE '!')) AND (:f_status IS NULL OR t.status = :f_status) AND (CAST(:f_cohort_id AS BIGINT) IS NULL OR t.cohort_id = :f_cohort_id) AND (CAST(:f_company_id AS BIGINT) IS NULL OR t.company_id = :f_company_id) AND (CAST(:f_graduate_id AS BIGINT) IS NULL OR t.graduate_id = :f_graduate_id) ORDER BY t.id DESC LIMIT :limit",
+        "SELECT t.id, t.org_id, t.graduate_id, t.company_id, t.cohort_id, t.position_id, t.mentor_user_id, t.start_date, t.end_date, t.currency, t.stipend, t.objectives, t.learning_plan, t.status, t.agreement_hash, t.locked_at, t.created_at, t.updated_at, t.version, (SELECT g.name FROM graduates g WHERE g.id = t.graduate_id) AS graduate_name, (SELECT c.legal_name FROM companies c WHERE c.id = t.company_id) AS company_name, (SELECT h.name FROM cohorts h WHERE h.id = t.cohort_id) AS cohort_name, (SELECT u.name FROM users u WHERE u.id = t.mentor_user_id) AS mentor_name, (SELECT count(*) FROM agreement_acceptances x WHERE x.placement_id = t.id) AS acceptance_count FROM placements t WHERE t.id < :before_id AND (:all = 1 OR t.org_id = :tenant) AND (CAST(:scope_graduate AS BIGINT) IS NULL OR t.graduate_id = :scope_graduate) AND (CAST(:scope_company AS BIGINT) IS NULL OR t.company_id = :scope_company) AND (CAST(:scope_mentor AS BIGINT) IS NULL OR t.mentor_user_id = :scope_mentor) AND (:q IS NULL OR t.graduate_id IN (SELECT id FROM graduates WHERE name ILIKE '%' || :q_like || '%' ESCAPE '!') OR t.company_id IN (SELECT id FROM companies WHERE legal_name ILIKE '%' || :q_like || '%' ESCAPE '!')) AND (:f_status IS NULL OR t.status = :f_status) AND (CAST(:f_cohort_id AS BIGINT) IS NULL OR t.cohort_id = :f_cohort_id) AND (CAST(:f_company_id AS BIGINT) IS NULL OR t.company_id = :f_company_id) AND (CAST(:f_graduate_id AS BIGINT) IS NULL OR t.graduate_id = :f_graduate_id) AND (CAST(:f_without_credential AS BIGINT) IS NULL OR NOT EXISTS (SELECT 1 FROM credentials c WHERE c.placement_id = t.id AND c.org_id = t.org_id AND c.achievement_id = :f_without_credential AND c.status <> 'revoked')) ORDER BY t.id DESC LIMIT :limit",
         SCOPE_TENANT, NULL},
     {"PLACEMENT_UPDATE", /* in enum stmt order */
         "UPDATE placements SET graduate_id = :graduate_id, company_id = :company_id, cohort_id = :cohort_id, position_id = :position_id, mentor_user_id = :mentor_user_id, start_date = :start_date, end_date = :end_date, currency = :currency, stipend = :stipend, objectives = :objectives, learning_plan = :learning_plan, status = :status, agreement_hash = :agreement_hash, locked_at = :locked_at, updated_at = :now, version = version + 1 WHERE id = :id AND version = :version AND (:all = 1 OR org_id = :tenant)",
@@ -553,7 +553,7 @@ static const struct store_stmt_info stmts[STMT__MAX] = {
         "INSERT INTO learning_plans (org_id, placement_id, curriculum_version_id, created_at, updated_at) SELECT p.org_id, p.id, :curriculum_version_id, :now, :now FROM placements p WHERE p.id = :placement_id AND (:all = 1 OR p.org_id = :tenant) ON CONFLICT DO NOTHING RETURNING id",
         SCOPE_TENANT, NULL},
     {"PLAN_GET", /* in enum stmt order */
-        "SELECT l.id, l.org_id, l.placement_id, l.curriculum_version_id, c.code || '@' || v.number AS curriculum_ref, l.created_at, l.updated_at, l.version FROM learning_plans l JOIN curriculum_versions v ON v.id = l.curriculum_version_id JOIN curricula c ON c.id = v.curriculum_id WHERE l.placement_id = :placement_id AND (:all = 1 OR l.org_id = :tenant)",
+        "SELECT l.id, l.org_id, l.placement_id, l.curriculum_version_id, c.code || '@' || v.number AS curriculum_ref, l.created_at, l.updated_at, l.version, l.accepted_terms, l.accepted_hash FROM learning_plans l JOIN curriculum_versions v ON v.id = l.curriculum_version_id JOIN curricula c ON c.id = v.curriculum_id WHERE l.placement_id = :placement_id AND (:all = 1 OR l.org_id = :tenant)",
         SCOPE_TENANT, NULL},
     {"PLAN_MODULE_INSERT", /* in enum stmt order */
         "INSERT INTO plan_modules (org_id, plan_id, placement_id, position, code, title, mandatory, selected, planned_start, due_date, deliverable, weight_test, weight_rubric, updated_at) SELECT l.org_id, l.id, l.placement_id, :position, :code, :title, :mandatory, :selected, :planned_start, :due_date, :deliverable, :weight_test, :weight_rubric, :now FROM learning_plans l WHERE l.id = :plan_id AND (:all = 1 OR l.org_id = :tenant) RETURNING id",
@@ -634,16 +634,43 @@ static const struct store_stmt_info stmts[STMT__MAX] = {
         "SELECT r.competency, r.kind, r.level, r.at FROM competency_ratings r WHERE r.placement_id = :placement_id AND (:all = 1 OR r.org_id = :tenant) ORDER BY r.competency, r.kind",
         SCOPE_TENANT, NULL},
     {"PROGRESS_GRID", /* in enum stmt order */
-        "SELECT m.placement_id, g.name AS trainee, m.code, m.state, m.test_state, m.result, m.selected, (m.due_date < substr(:now, 1, 10) AND m.state NOT IN ('submitted', 'approved') AND m.selected = 1) AS late, m.last_activity FROM plan_modules m JOIN placements p ON p.id = m.placement_id JOIN graduates g ON g.id = p.graduate_id WHERE p.cohort_id = :cohort_id AND (:all = 1 OR m.org_id = :tenant) ORDER BY g.name, m.placement_id, m.position",
+        "SELECT m.placement_id, g.name AS trainee, m.code, m.state, m.test_state, m.result, m.selected, (m.due_date < substr(:now, 1, 10) AND m.state NOT IN ('submitted', 'approved') AND m.selected = 1) AS late, m.last_activity FROM plan_modules m JOIN placements p ON p.id = m.placement_id JOIN graduates g ON g.id = p.graduate_id WHERE p.cohort_id = :cohort_id AND (:all = 1 OR m.org_id = :tenant) ORDER BY p.id, m.position",
         SCOPE_TENANT, NULL},
     {"PROGRESS_COUNTS", /* in enum stmt order */
         "SELECT m.org_id, m.state, count(*) AS modules FROM plan_modules m WHERE (:all = 1 OR m.org_id = :tenant) GROUP BY m.org_id, m.state ORDER BY m.org_id, m.state",
         SCOPE_TENANT, NULL},
     {"REMINDERS_DUE", /* in enum stmt order */
-        "SELECT m.id, m.org_id, m.code, m.title, m.due_date, m.state, g.name AS trainee, g.email FROM plan_modules m JOIN placements p ON p.id = m.placement_id JOIN graduates g ON g.id = p.graduate_id WHERE m.selected = 1 AND m.state IN ('planned', 'changes_requested') AND p.status = 'signed' AND m.due_date <= to_char(CAST(substr(:now, 1, 10) AS date) + CAST(:days AS integer), 'YYYY-MM-DD') AND g.email IS NOT NULL AND g.erased_at IS NULL AND (m.reminded_at IS NULL OR m.reminded_at < substr(:now, 1, 10)) AND (:all = 1 OR m.org_id = :tenant) ORDER BY m.org_id, m.due_date, m.id LIMIT 5000",
+        "SELECT m.id, m.org_id, m.code, m.title, m.due_date, m.state, g.name AS trainee, g.email, g.id AS graduate_id FROM plan_modules m JOIN placements p ON p.id = m.placement_id JOIN graduates g ON g.id = p.graduate_id WHERE m.selected = 1 AND m.state IN ('planned', 'changes_requested') AND p.status = 'signed' AND m.due_date <= to_char(CAST(substr(:now, 1, 10) AS date) + CAST(:days AS integer), 'YYYY-MM-DD') AND g.email IS NOT NULL AND g.erased_at IS NULL AND (m.reminded_at IS NULL OR m.reminded_at < substr(:now, 1, 10)) AND (:all = 1 OR m.org_id = :tenant) ORDER BY m.org_id, m.due_date, m.id LIMIT 5000",
         SCOPE_TENANT, NULL},
     {"REMINDER_SENT", /* in enum stmt order */
         "UPDATE plan_modules SET reminded_at = :now WHERE id = :id AND (:all = 1 OR org_id = :tenant)",
+        SCOPE_TENANT, NULL},
+    {"PLAN_ACCEPTED_SET", /* in enum stmt order */
+        "UPDATE learning_plans SET accepted_terms = :terms, accepted_hash = :hash, updated_at = :now, version = version + 1 WHERE placement_id = :placement_id AND (:all = 1 OR learning_plans.org_id = :tenant)",
+        SCOPE_TENANT, NULL},
+    {"PLAN_ACCEPT_INSERT", /* in enum stmt order */
+        "INSERT INTO plan_acceptances (org_id, placement_id, party, user_id, plan_hash, at) SELECT p.org_id, p.id, :party, NULLIF(:self, 0), :plan_hash, :now FROM placements p WHERE p.id = :placement_id AND (:all = 1 OR p.org_id = :tenant) RETURNING id",
+        SCOPE_TENANT, NULL},
+    {"PLAN_ACCEPT_LIST", /* in enum stmt order */
+        "SELECT x.party, x.user_id, u.name AS user_name, x.plan_hash, x.at FROM plan_acceptances x LEFT JOIN users u ON u.id = x.user_id WHERE x.placement_id = :placement_id AND (:all = 1 OR x.org_id = :tenant) ORDER BY x.id",
+        SCOPE_TENANT, NULL},
+    {"PLAN_ACCEPT_CLEAR", /* in enum stmt order */
+        "DELETE FROM plan_acceptances WHERE placement_id = :placement_id AND (:all = 1 OR plan_acceptances.org_id = :tenant)",
+        SCOPE_TENANT, NULL},
+    {"TR_ERASE_BODIES", /* in enum stmt order */
+        "UPDATE deliverable_versions SET body = '', links = '[]' WHERE plan_module_id IN (SELECT m.id FROM plan_modules m JOIN placements p ON p.id = m.placement_id WHERE p.graduate_id = :id AND (:all = 1 OR p.org_id = :tenant)) AND (:all = 1 OR org_id = :tenant)",
+        SCOPE_TENANT, NULL},
+    {"TR_ERASE_FILES", /* in enum stmt order */
+        "UPDATE deliverable_files SET name = 'erased-' || id, data = X'' WHERE version_id IN (SELECT d.id FROM deliverable_versions d WHERE d.plan_module_id IN (SELECT m.id FROM plan_modules m JOIN placements p ON p.id = m.placement_id WHERE p.graduate_id = :id AND (:all = 1 OR p.org_id = :tenant))) AND (:all = 1 OR org_id = :tenant)",
+        SCOPE_TENANT, NULL},
+    {"TR_ERASE_REVIEWS", /* in enum stmt order */
+        "UPDATE deliverable_reviews SET comments = '[]' WHERE version_id IN (SELECT d.id FROM deliverable_versions d WHERE d.plan_module_id IN (SELECT m.id FROM plan_modules m JOIN placements p ON p.id = m.placement_id WHERE p.graduate_id = :id AND (:all = 1 OR p.org_id = :tenant))) AND (:all = 1 OR org_id = :tenant)",
+        SCOPE_TENANT, NULL},
+    {"TR_ERASE_ANSWERS", /* in enum stmt order */
+        "UPDATE test_attempts SET answers = NULL, graded = NULL WHERE plan_module_id IN (SELECT m.id FROM plan_modules m JOIN placements p ON p.id = m.placement_id WHERE p.graduate_id = :id AND (:all = 1 OR p.org_id = :tenant)) AND (:all = 1 OR org_id = :tenant)",
+        SCOPE_TENANT, NULL},
+    {"TR_ERASE_AUDIT", /* in enum stmt order */
+        "UPDATE audit_log SET changes = '{\"erased\":true}' WHERE (:all = 1 OR org_id = :tenant) AND ((entity = 'deliverable_version' AND entity_id IN (SELECT d.id FROM deliverable_versions d WHERE d.plan_module_id IN (SELECT m.id FROM plan_modules m JOIN placements p ON p.id = m.placement_id WHERE p.graduate_id = :id AND (:all = 1 OR p.org_id = :tenant)))) OR (entity = 'deliverable_file' AND entity_id IN (SELECT f.id FROM deliverable_files f WHERE f.version_id IN (SELECT d.id FROM deliverable_versions d WHERE d.plan_module_id IN (SELECT m.id FROM plan_modules m JOIN placements p ON p.id = m.placement_id WHERE p.graduate_id = :id AND (:all = 1 OR p.org_id = :tenant))))) OR (entity = 'deliverable_review' AND entity_id IN (SELECT r.id FROM deliverable_reviews r WHERE r.version_id IN (SELECT d.id FROM deliverable_versions d WHERE d.plan_module_id IN (SELECT m.id FROM plan_modules m JOIN placements p ON p.id = m.placement_id WHERE p.graduate_id = :id AND (:all = 1 OR p.org_id = :tenant))))) OR (entity = 'test_attempt' AND entity_id IN (SELECT t.id FROM test_attempts t WHERE t.plan_module_id IN (SELECT m.id FROM plan_modules m JOIN placements p ON p.id = m.placement_id WHERE p.graduate_id = :id AND (:all = 1 OR p.org_id = :tenant)))))",
         SCOPE_TENANT, NULL},
     {"TRADE_SETTINGS_GET", /* in enum stmt order */
         "SELECT weights, updated_at FROM trade_settings WHERE org_id = :org_id AND (:all = 1 OR org_id = :tenant)",
@@ -684,6 +711,225 @@ static const struct store_stmt_info stmts[STMT__MAX] = {
     {"FX_SUMMARY", /* in enum stmt order */
         "SELECT count(DISTINCT currency), count(DISTINCT day), min(day), max(day) FROM fx_rates",
         SCOPE_GLOBAL, "ECB reference rates are public data shared by every operator"},
+    {"TARIFF_DELETE_KEY", /* in enum stmt order */
+        "DELETE FROM trade_tariffs WHERE org_id = :org_id AND ifnull(company_id, 0) = ifnull(:company_id, 0) AND market = :market AND origin = :origin AND product = :product AND (:all = 1 OR org_id = :tenant) AND (CAST(:scope_company AS BIGINT) IS NULL OR company_id = :scope_company)",
+        SCOPE_TENANT, NULL},
+    {"TARIFF_INSERT", /* in enum stmt order */
+        "INSERT INTO trade_tariffs (org_id, company_id, market, origin, product, rate_pct, reference_pct, elasticity, source, as_of, updated_by, updated_at) SELECT :org_id, :company_id, :market, :origin, :product, :rate_pct, :reference_pct, :elasticity, :source, :as_of, NULLIF(:self, 0), :now WHERE (:all = 1 OR :org_id = :tenant) AND (CAST(:scope_company AS BIGINT) IS NULL OR :company_id = :scope_company) AND (:company_id IS NULL OR :company_id IN (SELECT c.id FROM companies c WHERE c.org_id = :org_id)) RETURNING id",
+        SCOPE_TENANT, NULL},
+    {"TARIFF_LIST", /* in enum stmt order */
+        "SELECT t.id, t.company_id, t.market, NULLIF(t.origin, '') AS origin, t.product, t.rate_pct, t.reference_pct, t.elasticity, t.source, t.as_of, t.updated_at FROM trade_tariffs t WHERE t.org_id = :org_id AND (:all = 1 OR t.org_id = :tenant) AND (CAST(:scope_company AS BIGINT) IS NULL OR t.company_id IS NULL OR t.company_id = :scope_company) AND (t.company_id IS NULL OR t.company_id = :company_id OR (:every = 1 AND CAST(:company_id AS BIGINT) IS NULL)) ORDER BY t.market, t.product, t.origin, t.company_id",
+        SCOPE_TENANT, NULL},
+    {"TARIFF_DELETE", /* in enum stmt order */
+        "DELETE FROM trade_tariffs WHERE id = :id AND (:all = 1 OR org_id = :tenant) AND (CAST(:scope_company AS BIGINT) IS NULL OR company_id = :scope_company)",
+        SCOPE_TENANT, NULL},
+    {"USETTINGS_GET", /* in enum stmt order */
+        "SELECT locale, todo_mail, calendar_token_hash IS NOT NULL AS calendar, calendar_created_at, todo_baseline_at, digest_on, updated_at FROM user_settings WHERE user_id = :user_id AND (:all = 1 OR :user_id = :self OR (:staff = 1 AND EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = :user_id AND m.org_id = :tenant)))",
+        SCOPE_USER, NULL},
+    {"USETTINGS_ENSURE", /* in enum stmt order */
+        "INSERT INTO user_settings (user_id, updated_at) SELECT :user_id, :now WHERE (:all = 1 OR :user_id = :self OR (:staff = 1 AND EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = :user_id AND m.org_id = :tenant))) ON CONFLICT (user_id) DO NOTHING",
+        SCOPE_USER, NULL},
+    {"USETTINGS_SET", /* in enum stmt order */
+        "UPDATE user_settings SET locale = CASE WHEN :set_locale = 1 THEN :locale ELSE locale END, todo_mail = COALESCE(:todo_mail, todo_mail), updated_at = :now WHERE user_id = :user_id AND (:all = 1 OR :user_id = :self OR (:staff = 1 AND EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = :user_id AND m.org_id = :tenant)))",
+        SCOPE_USER, NULL},
+    {"USETTINGS_CALENDAR", /* in enum stmt order */
+        "UPDATE user_settings SET calendar_token_hash = :hash, calendar_created_at = CASE WHEN :hash IS NULL THEN NULL ELSE :now END, updated_at = :now WHERE user_id = :user_id AND (:all = 1 OR :user_id = :self OR (:staff = 1 AND EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = :user_id AND m.org_id = :tenant)))",
+        SCOPE_USER, NULL},
+    {"USETTINGS_BASELINE", /* in enum stmt order */
+        "UPDATE user_settings SET todo_baseline_at = :now WHERE todo_baseline_at IS NULL AND user_id = :user_id AND (:all = 1 OR :user_id = :self OR (:staff = 1 AND EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = :user_id AND m.org_id = :tenant)))",
+        SCOPE_USER, NULL},
+    {"USETTINGS_DIGEST", /* in enum stmt order */
+        "UPDATE user_settings SET digest_on = :today WHERE (digest_on IS NULL OR digest_on < :today) AND user_id = :user_id AND (:all = 1 OR :user_id = :self OR (:staff = 1 AND EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = :user_id AND m.org_id = :tenant)))",
+        SCOPE_USER, NULL},
+    {"USETTINGS_LOCALE_OF", /* in enum stmt order */
+        "SELECT locale FROM user_settings WHERE user_id = :user_id",
+        SCOPE_SYSTEM, "mail: the language a recipient reads their mail in (a language code, nothing else)"},
+    {"USETTINGS_LOCALE_OF_GRADUATE", /* in enum stmt order */
+        "SELECT s.locale FROM graduates g JOIN user_settings s ON s.user_id = g.user_id WHERE g.id = :graduate_id",
+        SCOPE_SYSTEM, "mail: the language of the trainee a record names (a language code, nothing else)"},
+    {"CALENDAR_OWNER", /* in enum stmt order */
+        "SELECT s.user_id FROM user_settings s JOIN users u ON u.id = s.user_id WHERE s.calendar_token_hash = :hash AND u.status = 'active'",
+        SCOPE_GLOBAL, "calendar feed: finds the person behind an unguessable secret URL, who is then read as themself"},
+    {"TODO_MAILED_ADD", /* in enum stmt order */
+        "INSERT INTO todo_mailed (user_id, item_key, at) SELECT :user_id, :key, :now WHERE (:all = 1 OR :user_id = :self OR (:staff = 1 AND EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = :user_id AND m.org_id = :tenant))) ON CONFLICT (user_id, item_key) DO NOTHING",
+        SCOPE_USER, NULL},
+    {"TODO_PEOPLE", /* in enum stmt order */
+        "SELECT id FROM users WHERE status = 'active' AND id > :after_id ORDER BY id LIMIT 200",
+        SCOPE_SYSTEM, "to-do mail: walks the active people; each one's list is then read as themself"},
+    {"TODO_AGREEMENTS", /* in enum stmt order */
+        "SELECT 'agreement' AS kind, p.id AS ref_id, p.id AS key_id, p.org_id, g.name AS title, c.legal_name AS detail, p.start_date AS due, p.updated_at AS since FROM placements p JOIN graduates g ON g.id = p.graduate_id JOIN companies c ON c.id = p.company_id WHERE p.status = 'draft' AND p.locked_at IS NULL AND (:all = 1 OR p.org_id = :tenant) AND NOT EXISTS (SELECT 1 FROM agreement_acceptances x WHERE x.placement_id = p.id AND x.party = :party) AND (CAST(:scope_company AS BIGINT) IS NULL OR p.company_id = :scope_company) AND (CAST(:scope_graduate AS BIGINT) IS NULL OR p.graduate_id = :scope_graduate) AND (CAST(:scope_mentor AS BIGINT) IS NULL OR p.mentor_user_id = :scope_mentor) ORDER BY p.start_date, p.id LIMIT 200",
+        SCOPE_TENANT, NULL},
+    {"TODO_REVIEWS", /* in enum stmt order */
+        "SELECT 'review' AS kind, m.id AS ref_id, v.id AS key_id, m.org_id, m.title, g.name AS detail, NULL AS due, v.submitted_at AS since FROM plan_modules m JOIN placements p ON p.id = m.placement_id JOIN graduates g ON g.id = p.graduate_id JOIN deliverable_versions v ON v.plan_module_id = m.id WHERE m.state = 'submitted' AND v.status = 'submitted' AND (:all = 1 OR m.org_id = :tenant) AND (p.mentor_user_id = :self OR (:staff = 1 AND p.mentor_user_id IS NULL)) ORDER BY v.submitted_at, v.id LIMIT 200",
+        SCOPE_TENANT, NULL},
+    {"TODO_POSITIONS", /* in enum stmt order */
+        "SELECT 'position' AS kind, t.id AS ref_id, t.id AS key_id, t.org_id, t.title, c.legal_name AS detail, NULL AS due, t.updated_at AS since FROM positions t JOIN companies c ON c.id = t.company_id WHERE t.status = 'submitted' AND (:all = 1 OR t.org_id = :tenant) ORDER BY t.updated_at, t.id LIMIT 200",
+        SCOPE_TENANT, NULL},
+    {"TODO_DELIVERABLES", /* in enum stmt order */
+        "SELECT CASE m.state WHEN 'changes_requested' THEN 'revise' ELSE 'deliverable' END AS kind, m.id AS ref_id, m.id AS key_id, m.org_id, m.title, m.code AS detail, m.due_date AS due, m.updated_at AS since FROM plan_modules m JOIN placements p ON p.id = m.placement_id WHERE m.selected = 1 AND m.state IN ('planned', 'changes_requested') AND p.status = 'signed' AND p.graduate_id = :scope_graduate AND (:all = 1 OR m.org_id = :tenant) ORDER BY m.due_date IS NULL, m.due_date, m.id LIMIT 200",
+        SCOPE_TENANT, NULL},
+    {"TODO_OFFERS", /* in enum stmt order */
+        "SELECT 'offer' AS kind, a.id AS ref_id, a.id AS key_id, a.org_id, t.title, c.legal_name AS detail, t.start_date AS due, a.updated_at AS since FROM applications a JOIN positions t ON t.id = a.position_id JOIN companies c ON c.id = t.company_id WHERE a.stage = 'offered' AND a.graduate_id = :scope_graduate AND (:all = 1 OR a.org_id = :tenant) ORDER BY a.updated_at, a.id LIMIT 200",
+        SCOPE_TENANT, NULL},
+    {"ALLOWANCE_PUT", /* in enum stmt order */
+        "INSERT INTO apply_allowances (org_id, placement_id, reason, user_id, at) SELECT :org_id, :placement_id, :reason, NULLIF(:self, 0), :now WHERE :all = 1 OR :org_id = :tenant ON CONFLICT (placement_id) DO UPDATE SET reason = excluded.reason, user_id = excluded.user_id, at = excluded.at RETURNING id",
+        SCOPE_TENANT, NULL},
+    {"ALLOWANCE_DELETE", /* in enum stmt order */
+        "DELETE FROM apply_allowances WHERE placement_id = :placement_id AND (:all = 1 OR org_id = :tenant)",
+        SCOPE_TENANT, NULL},
+    {"ALLOWANCE_GET", /* in enum stmt order */
+        "SELECT x.reason, x.user_id, u.name AS user_name, x.at FROM apply_allowances x LEFT JOIN users u ON u.id = x.user_id WHERE x.placement_id = :placement_id AND (:all = 1 OR x.org_id = :tenant)",
+        SCOPE_TENANT, NULL},
+    {"PLACED_UNALLOWED", /* in enum stmt order */
+        "SELECT p.id, p.status FROM placements p WHERE p.graduate_id = :graduate_id AND p.status IN ('draft', 'signed') AND (:all = 1 OR p.org_id = :tenant) AND NOT EXISTS (SELECT 1 FROM apply_allowances x WHERE x.placement_id = p.id AND (:all = 1 OR x.org_id = :tenant)) ORDER BY p.id LIMIT 1",
+        SCOPE_TENANT, NULL},
+    {"IMPACT_BASELINE_PUT", /* in enum stmt order */
+        "INSERT INTO impact_baselines (company_id, org_id, year, currency, turnover_minor, employees, fte, sales, updated_at) SELECT c.id, c.org_id, :year, :currency, :turnover_minor, :employees, :fte, :sales, :now FROM companies c WHERE c.id = :company_id AND (:all = 1 OR c.org_id = :tenant) AND (CAST(:scope_company AS BIGINT) IS NULL OR c.id = :scope_company) ON CONFLICT (company_id) DO UPDATE SET year = excluded.year, currency = excluded.currency, turnover_minor = excluded.turnover_minor, employees = excluded.employees, fte = excluded.fte, sales = excluded.sales, updated_at = excluded.updated_at",
+        SCOPE_TENANT, NULL},
+    {"IMPACT_BASELINE_GET", /* in enum stmt order */
+        "SELECT b.company_id, b.org_id, b.year, b.currency, b.turnover_minor, b.employees, b.fte, b.sales, b.updated_at FROM impact_baselines b WHERE b.company_id = :company_id AND (:all = 1 OR b.org_id = :tenant) AND (CAST(:scope_company AS BIGINT) IS NULL OR b.company_id = :scope_company)",
+        SCOPE_TENANT, NULL},
+    {"IMPACT_COST_PUT", /* in enum stmt order */
+        "INSERT INTO impact_costs (placement_id, org_id, currency, operator_cost_minor, company_fee_minor, grants_minor, updated_at) SELECT p.id, p.org_id, :currency, :operator_cost_minor, :company_fee_minor, :grants_minor, :now FROM placements p WHERE p.id = :placement_id AND (:all = 1 OR p.org_id = :tenant) ON CONFLICT (placement_id) DO UPDATE SET currency = excluded.currency, operator_cost_minor = excluded.operator_cost_minor, company_fee_minor = excluded.company_fee_minor, grants_minor = excluded.grants_minor, updated_at = excluded.updated_at",
+        SCOPE_TENANT, NULL},
+    {"IMPACT_COST_GET", /* in enum stmt order */
+        "SELECT k.placement_id, k.org_id, k.currency, k.operator_cost_minor, k.company_fee_minor, k.grants_minor, k.updated_at FROM impact_costs k WHERE k.placement_id = :placement_id AND (:all = 1 OR k.org_id = :tenant)",
+        SCOPE_TENANT, NULL},
+    {"IMPACT_SURVEY_INSERT", /* in enum stmt order */
+        "INSERT INTO impact_surveys (org_id, placement_id, respondent, wave, email, token_hash, expires_at, sent_at) SELECT p.org_id, p.id, :respondent, :wave, :email, :token_hash, :expires_at, :now FROM placements p WHERE p.id = :placement_id AND (:all = 1 OR p.org_id = :tenant) ON CONFLICT (placement_id, respondent, wave) DO NOTHING RETURNING id",
+        SCOPE_TENANT, NULL},
+    {"IMPACT_SURVEY_PEEK", /* in enum stmt order */
+        "SELECT s.id, s.org_id, s.placement_id, s.respondent, s.wave, s.answers, s.saved_at, s.submitted_at, s.expires_at <= :now_unix AS expired FROM impact_surveys s WHERE s.token_hash = :token_hash",
+        SCOPE_GLOBAL, "a respondent without an account answers before any tenant is known; the unguessable link names the row"},
+    {"IMPACT_SURVEY_SAVE", /* in enum stmt order */
+        "UPDATE impact_surveys SET answers = :answers, saved_at = :now, submitted_at = CASE WHEN :submit = 1 THEN :now END WHERE token_hash = :token_hash AND submitted_at IS NULL AND expires_at > :now_unix",
+        SCOPE_GLOBAL, "a respondent without an account answers before any tenant is known; the unguessable link names the row"},
+    {"IMPACT_SURVEY_LIST", /* in enum stmt order */
+        "SELECT s.id, s.placement_id, p.company_id, p.cohort_id, s.respondent, s.wave, s.sent_at, s.reminders, s.saved_at, s.submitted_at, s.answers FROM impact_surveys s JOIN placements p ON p.id = s.placement_id WHERE (:all = 1 OR s.org_id = :tenant) AND (CAST(:scope_company AS BIGINT) IS NULL OR (p.company_id = :scope_company AND s.respondent = 'company')) AND (CAST(:scope_graduate AS BIGINT) IS NULL OR (p.graduate_id = :scope_graduate AND s.respondent = 'trainee')) AND (CAST(:scope_mentor AS BIGINT) IS NULL OR p.mentor_user_id = :scope_mentor) AND (:placement_id = 0 OR s.placement_id = :placement_id) ORDER BY s.id LIMIT 1000",
+        SCOPE_TENANT, NULL},
+    {"IMPACT_SURVEY_DUE", /* in enum stmt order */
+        "SELECT s.id, s.org_id, s.placement_id, s.respondent, s.wave, s.email FROM impact_surveys s WHERE (:all = 1 OR s.org_id = :tenant) AND s.submitted_at IS NULL AND s.email IS NOT NULL AND s.reminders < :max_reminders AND coalesce(s.reminded_at, s.sent_at) < :before ORDER BY s.id",
+        SCOPE_TENANT, NULL},
+    {"IMPACT_SURVEY_RENEW", /* in enum stmt order */
+        "UPDATE impact_surveys SET token_hash = :token_hash, expires_at = :expires_at, reminders = reminders + 1, reminded_at = :now WHERE id = :id AND submitted_at IS NULL AND (:all = 1 OR org_id = :tenant)",
+        SCOPE_TENANT, NULL},
+    {"IMPACT_SURVEY_SCRUB", /* in enum stmt order */
+        "UPDATE impact_surveys SET email = NULL, answers = json_remove(answers, '$.role') WHERE respondent = 'trainee' AND placement_id IN (SELECT p.id FROM placements p WHERE p.graduate_id = :id) AND (:all = 1 OR org_id = :tenant)",
+        SCOPE_TENANT, NULL},
+    {"IMPACT_ROWS", /* in enum stmt order */
+        "SELECT p.id AS placement_id, p.org_id, p.company_id, p.cohort_id, (SELECT h.name FROM cohorts h WHERE h.id = p.cohort_id) AS cohort, CAST(substr(p.start_date, 1, 4) AS INTEGER) AS year, c.country, c.region, c.nace, b.year AS base_year, b.currency AS base_currency, (SELECT total((CAST(j.value AS jsonb) ->> 'amount_minor')) FROM jsonb_array_elements_text(CAST(b.sales AS jsonb)) j(value) WHERE (CAST(j.value AS jsonb) ->> 'year') = b.year) AS base_total, b.employees, b.fte, k.currency AS cost_currency, k.operator_cost_minor, k.company_fee_minor, k.grants_minor, (SELECT s.answers FROM impact_surveys s WHERE s.placement_id = p.id AND s.respondent = 'company' AND s.wave = :wave AND s.submitted_at IS NOT NULL) AS company_answers, (SELECT s.answers FROM impact_surveys s WHERE s.placement_id = p.id AND s.respondent = 'trainee' AND s.wave = :wave AND s.submitted_at IS NOT NULL) AS trainee_answers, (SELECT count(*) FROM impact_surveys s WHERE s.placement_id = p.id AND s.respondent = 'company' AND s.wave = :wave) AS company_asked, (SELECT count(*) FROM impact_surveys s WHERE s.placement_id = p.id AND s.respondent = 'trainee' AND s.wave = :wave) AS trainee_asked FROM placements p JOIN companies c ON c.id = p.company_id LEFT JOIN impact_baselines b ON b.company_id = p.company_id LEFT JOIN impact_costs k ON k.placement_id = p.id WHERE (:all = 1 OR p.org_id = :tenant) AND (:org_id = 0 OR p.org_id = :org_id) AND p.status IN ('signed', 'completed', 'terminated') AND date(p.end_date, '+' || :months || ' months') <= substr(:now, 1, 10) ORDER BY p.id",
+        SCOPE_TENANT, NULL},
+    {"IMPACT_COMPARISON_PUT", /* in enum stmt order */
+        "INSERT INTO impact_comparison (org_id, ref, source, nace, employees, currency, base_year, baseline_minor, followup_minor, jobs_base, jobs_followup, created_at) SELECT :org_id, :ref, :source, :nace, :employees, :currency, :base_year, :baseline_minor, :followup_minor, :jobs_base, :jobs_followup, :now WHERE :all = 1 OR :org_id = :tenant ON CONFLICT (org_id, ref) DO UPDATE SET source = excluded.source, nace = excluded.nace, employees = excluded.employees, currency = excluded.currency, base_year = excluded.base_year, baseline_minor = excluded.baseline_minor, followup_minor = excluded.followup_minor, jobs_base = excluded.jobs_base, jobs_followup = excluded.jobs_followup RETURNING id",
+        SCOPE_TENANT, NULL},
+    {"IMPACT_COMPARISON_LIST", /* in enum stmt order */
+        "SELECT t.id, t.org_id, t.ref, t.source, t.nace, t.employees, t.currency, t.base_year, t.baseline_minor, t.followup_minor, t.jobs_base, t.jobs_followup FROM impact_comparison t WHERE (:all = 1 OR t.org_id = :tenant) AND (:org_id = 0 OR t.org_id = :org_id) ORDER BY t.id",
+        SCOPE_TENANT, NULL},
+    {"IMPACT_SETTINGS_GET", /* in enum stmt order */
+        "SELECT weights, updated_at FROM impact_settings WHERE org_id = :org_id AND (:all = 1 OR org_id = :tenant)",
+        SCOPE_TENANT, NULL},
+    {"IMPACT_SETTINGS_PUT", /* in enum stmt order */
+        "INSERT INTO impact_settings (org_id, weights, updated_at) SELECT :org_id, :weights, :now WHERE :all = 1 OR :org_id = :tenant ON CONFLICT (org_id) DO UPDATE SET weights = excluded.weights, updated_at = excluded.updated_at",
+        SCOPE_TENANT, NULL},
+    {"IMPACT_SURVEYS_UNSENT", /* in enum stmt order */
+        "SELECT p.id AS placement_id, p.org_id, w.value AS wave, r.value AS respondent FROM placements p JOIN json_each(coalesce((SELECT (CAST(t.weights AS jsonb) ->> 'waves') FROM impact_settings t WHERE t.org_id = p.org_id), '[\"end\",\"m6\",\"m12\",\"m24\"]')) w JOIN json_each('[\"company\",\"trainee\"]') r WHERE (:all = 1 OR p.org_id = :tenant) AND p.status IN ('signed', 'completed') AND date(p.end_date, '+' || CASE w.value WHEN 'end' THEN 0 WHEN 'm6' THEN 6 WHEN 'm12' THEN 12 ELSE 24 END || ' months') <= substr(:now, 1, 10) AND date(p.end_date, '+' || CASE w.value WHEN 'end' THEN 0 WHEN 'm6' THEN 6 WHEN 'm12' THEN 12 ELSE 24 END || ' months') > date(:now, '-60 days') AND NOT EXISTS (SELECT 1 FROM impact_surveys s WHERE s.placement_id = p.id AND s.wave = w.value AND s.respondent = r.value) ORDER BY p.id LIMIT 5000",
+        SCOPE_TENANT, NULL},
+    {"CONTACT_INSERT", /* in enum stmt order */
+        "INSERT INTO contacts (org_id, kind, category, name, organisation, roles, email, phone, country, city, nace, hs, languages, markets, tags, source, visibility, legal_basis, consent, created_by, created_at, updated_at) SELECT :org_id, :kind, :category, :name, :organisation, :roles, :email, :phone, :country, :city, :nace, :hs, :languages, :markets, :tags, :source, :visibility, :legal_basis, :consent, NULLIF(:self, 0), :now, :now WHERE :all = 1 OR :org_id = :tenant RETURNING id",
+        SCOPE_TENANT, NULL},
+    {"CONTACT_GET", /* in enum stmt order */
+        "SELECT t.id, t.org_id, (SELECT o.name FROM orgs o WHERE o.id = t.org_id) AS owner_name, t.kind, t.category, t.name, t.organisation, t.roles, t.email, t.phone, t.country, t.city, t.nace, t.hs, t.languages, t.markets, t.tags, t.source, t.visibility, t.legal_basis, t.consent, t.graduate_id, t.removed_at, t.created_at, t.updated_at, t.version FROM contacts t WHERE t.id = :id AND (:all = 1 OR t.org_id = :tenant OR t.visibility = 'shared') AND (:all = 1 OR :staff = 1 OR t.visibility = 'shared' OR t.created_by = :self)",
+        SCOPE_TENANT, NULL},
+    {"CONTACT_LIST", /* in enum stmt order */
+        "SELECT t.id, t.org_id, (SELECT o.name FROM orgs o WHERE o.id = t.org_id) AS owner_name, t.kind, t.category, t.name, t.organisation, t.roles, t.email, t.phone, t.country, t.city, t.nace, t.hs, t.languages, t.markets, t.tags, t.source, t.visibility, t.legal_basis, t.consent, t.graduate_id, t.removed_at, t.created_at, t.updated_at, t.version FROM contacts t WHERE t.id > :after_id AND (:all = 1 OR t.org_id = :tenant OR t.visibility = 'shared') AND (:all = 1 OR :staff = 1 OR t.visibility = 'shared' OR t.created_by = :self) AND t.removed_at IS NULL AND (:f_country IS NULL OR t.country = :f_country) AND (:f_nace IS NULL OR t.nace = :f_nace OR t.nace ILIKE :f_nace || '.%') AND (:f_kind IS NULL OR t.kind = :f_kind OR t.category = :f_kind) AND (:f_hs IS NULL OR EXISTS (SELECT 1 FROM jsonb_array_elements_text(CAST(t.hs AS jsonb)) h(value) WHERE h.value ILIKE :f_hs || '%')) AND (:f_language IS NULL OR EXISTS (SELECT 1 FROM jsonb_array_elements_text(CAST(t.languages AS jsonb)) l(value) WHERE l.value = :f_language)) ORDER BY t.id LIMIT :limit",
+        SCOPE_TENANT, NULL},
+    {"CONTACT_SEARCH", /* in enum stmt order */
+        "SELECT t.id, t.org_id, (SELECT o.name FROM orgs o WHERE o.id = t.org_id) AS owner_name, t.kind, t.category, t.name, t.organisation, t.roles, t.email, t.phone, t.country, t.city, t.nace, t.hs, t.languages, t.markets, t.tags, t.source, t.visibility, t.legal_basis, t.consent, t.graduate_id, t.removed_at, t.created_at, t.updated_at, t.version, f.rank FROM (SELECT CAST(0 AS BIGINT) AS id, 0.0 AS rank WHERE tb_fts5_missing(CAST(:match AS TEXT))) f JOIN contacts t ON t.id = f.id WHERE (:all = 1 OR t.org_id = :tenant OR t.visibility = 'shared') AND (:all = 1 OR :staff = 1 OR t.visibility = 'shared' OR t.created_by = :self) AND t.removed_at IS NULL AND (:f_country IS NULL OR t.country = :f_country) AND (:f_nace IS NULL OR t.nace = :f_nace OR t.nace ILIKE :f_nace || '.%') AND (:f_kind IS NULL OR t.kind = :f_kind OR t.category = :f_kind) AND (:f_hs IS NULL OR EXISTS (SELECT 1 FROM jsonb_array_elements_text(CAST(t.hs AS jsonb)) h(value) WHERE h.value ILIKE :f_hs || '%')) AND (:f_language IS NULL OR EXISTS (SELECT 1 FROM jsonb_array_elements_text(CAST(t.languages AS jsonb)) l(value) WHERE l.value = :f_language)) ORDER BY f.rank LIMIT :limit",
+        SCOPE_TENANT, NULL},
+    {"CONTACT_FACETS", /* in enum stmt order */
+        "SELECT 'country' AS facet, t.country AS value, count(*) AS n FROM contacts t WHERE t.country IS NOT NULL AND (:all = 1 OR t.org_id = :tenant OR t.visibility = 'shared') AND (:all = 1 OR :staff = 1 OR t.visibility = 'shared' OR t.created_by = :self) AND t.removed_at IS NULL AND (:f_country IS NULL OR t.country = :f_country) AND (:f_kind IS NULL OR t.kind = :f_kind OR t.category = :f_kind) GROUP BY t.country UNION ALL SELECT 'category', t.category, count(*) FROM contacts t WHERE (:all = 1 OR t.org_id = :tenant OR t.visibility = 'shared') AND (:all = 1 OR :staff = 1 OR t.visibility = 'shared' OR t.created_by = :self) AND t.removed_at IS NULL AND (:f_country IS NULL OR t.country = :f_country) AND (:f_kind IS NULL OR t.kind = :f_kind OR t.category = :f_kind) GROUP BY t.category UNION ALL SELECT 'sector', substr(t.nace, 1, 2), count(*) FROM contacts t WHERE t.nace IS NOT NULL AND (:all = 1 OR t.org_id = :tenant OR t.visibility = 'shared') AND (:all = 1 OR :staff = 1 OR t.visibility = 'shared' OR t.created_by = :self) AND t.removed_at IS NULL AND (:f_country IS NULL OR t.country = :f_country) AND (:f_kind IS NULL OR t.kind = :f_kind OR t.category = :f_kind) GROUP BY substr(t.nace, 1, 2) ORDER BY 1, 3 DESC",
+        SCOPE_TENANT, NULL},
+    {"CONTACT_UPDATE", /* in enum stmt order */
+        "UPDATE contacts SET kind = :kind, category = :category, name = :name, organisation = :organisation, roles = :roles, email = :email, phone = :phone, country = :country, city = :city, nace = :nace, hs = :hs, languages = :languages, markets = :markets, tags = :tags, source = :source, visibility = :visibility, legal_basis = :legal_basis, consent = :consent, updated_at = :now, version = version + 1 WHERE id = :id AND version = :version AND removed_at IS NULL AND (:all = 1 OR contacts.org_id = :tenant)",
+        SCOPE_TENANT, NULL},
+    {"CONTACT_REMOVE", /* in enum stmt order */
+        "UPDATE contacts SET name = 'Removed contact', organisation = NULL, roles = '', email = NULL, phone = NULL, city = NULL, hs = '[]', languages = '[]', markets = '[]', tags = '[]', source = NULL, consent = 'withdrawn', removed_at = :now, updated_at = :now, version = version + 1 WHERE id = :id AND removed_at IS NULL AND (:all = 1 OR contacts.org_id = :tenant)",
+        SCOPE_TENANT, NULL},
+    {"CONTACT_LINKS_REMOVE", /* in enum stmt order */
+        "DELETE FROM contact_links WHERE (from_id = :id OR to_id = :id) AND from_id IN (SELECT c.id FROM contacts c WHERE c.removed_at IS NOT NULL AND (:all = 1 OR c.org_id = :tenant)) AND (:all = 1 OR org_id = :tenant OR visibility = 'shared')",
+        SCOPE_TENANT, NULL},
+    {"CONTACT_ALUMNUS_INSERT", /* in enum stmt order */
+        "INSERT INTO contacts (org_id, kind, category, name, organisation, roles, email, country, languages, markets, source, visibility, legal_basis, consent, graduate_id, created_by, created_at, updated_at) SELECT g.org_id, 'person', 'alumnus', g.name, (SELECT c.legal_name FROM companies c WHERE c.id = p.company_id), :roles, g.email, g.residence, (SELECT json_group_array((CAST(l.value AS jsonb) ->> 'code')) FROM jsonb_array_elements_text(CAST(g.languages AS jsonb)) l(value)), (SELECT json_group_array((CAST(m.value AS jsonb) ->> 'country')) FROM jsonb_array_elements_text(CAST(g.countries AS jsonb)) m(value)), 'alumni opt-in', :visibility, 'consent', 'given', g.id, NULLIF(:self, 0), :now, :now FROM graduates g JOIN placements p ON p.graduate_id = g.id AND p.status = 'completed' AND (:all = 1 OR p.org_id = :tenant) WHERE g.id = :graduate_id AND g.erased_at IS NULL AND (:all = 1 OR g.org_id = :tenant) AND (CAST(:scope_graduate AS BIGINT) IS NULL OR g.id = :scope_graduate) ORDER BY p.end_date DESC LIMIT 1 RETURNING id",
+        SCOPE_TENANT, NULL},
+    {"CONTACT_GRAPH_PEOPLE", /* in enum stmt order */
+        "SELECT t.id, t.org_id, t.visibility = 'shared' AS shared FROM contacts t WHERE t.removed_at IS NULL AND (:all = 1 OR t.org_id = :tenant OR t.visibility = 'shared') AND (:all = 1 OR :staff = 1 OR t.visibility = 'shared' OR t.created_by = :self) ORDER BY t.id",
+        SCOPE_TENANT, NULL},
+    {"CONTACT_GRAPH_LINKS", /* in enum stmt order */
+        "SELECT k.from_id, k.to_id, k.strength, k.last_contact FROM contact_links k WHERE (:all = 1 OR k.org_id = :tenant OR k.visibility = 'shared')",
+        SCOPE_TENANT, NULL},
+    {"CONTACT_SOURCES", /* in enum stmt order */
+        "SELECT t.id FROM contacts t WHERE t.removed_at IS NULL AND t.org_id = :tenant AND t.category IN ('staff', 'alumnus', 'operator_office')",
+        SCOPE_TENANT, NULL},
+    {"CONTACT_SEARCH_LIKE", /* in enum stmt order */
+        "SELECT t.id, t.name FROM contacts t WHERE (t.name ILIKE :like OR t.organisation ILIKE :like OR t.roles ILIKE :like OR t.tags ILIKE :like OR t.city ILIKE :like) AND (:all = 1 OR t.org_id = :tenant OR t.visibility = 'shared') AND (:all = 1 OR :staff = 1 OR t.visibility = 'shared' OR t.created_by = :self) AND t.removed_at IS NULL AND (:f_country IS NULL OR t.country = :f_country) AND (:f_kind IS NULL OR t.kind = :f_kind OR t.category = :f_kind) ORDER BY t.name LIMIT :limit",
+        SCOPE_TENANT, NULL},
+    {"CONTACT_BY_EMAIL", /* in enum stmt order */
+        "SELECT t.id, t.org_id, (SELECT o.name FROM orgs o WHERE o.id = t.org_id) AS owner_name, t.kind, t.category, t.name, t.organisation, t.roles, t.email, t.phone, t.country, t.city, t.nace, t.hs, t.languages, t.markets, t.tags, t.source, t.visibility, t.legal_basis, t.consent, t.graduate_id, t.removed_at, t.created_at, t.updated_at, t.version FROM contacts t WHERE lower(t.email) = lower(:email) AND t.removed_at IS NULL AND (:all = 1 OR t.org_id = :tenant OR t.visibility = 'shared') AND (:all = 1 OR :staff = 1 OR t.visibility = 'shared' OR t.created_by = :self) ORDER BY t.id LIMIT 20",
+        SCOPE_TENANT, NULL},
+    {"CONTACT_LINK_INSERT", /* in enum stmt order */
+        "INSERT INTO contact_links (org_id, from_id, to_id, kind, strength, last_contact, visibility, created_at) SELECT :org_id, a.id, b.id, :kind, :strength, :last_contact, CASE WHEN a.visibility = 'shared' AND b.visibility = 'shared' THEN 'shared' ELSE 'private' END, :now FROM contacts a JOIN contacts b ON b.id = :to_id AND b.removed_at IS NULL AND (:all = 1 OR b.org_id = :tenant OR b.visibility = 'shared') AND (:all = 1 OR :staff = 1 OR b.visibility = 'shared' OR b.created_by = :self) WHERE a.id = :from_id AND a.removed_at IS NULL AND (:all = 1 OR a.org_id = :tenant OR a.visibility = 'shared') AND (:all = 1 OR :staff = 1 OR a.visibility = 'shared' OR a.created_by = :self) AND (:all = 1 OR :org_id = :tenant) RETURNING id",
+        SCOPE_TENANT, NULL},
+    {"CONTACT_LINK_LIST", /* in enum stmt order */
+        "SELECT k.id, k.org_id, k.from_id, k.to_id, k.kind, k.strength, k.last_contact, k.visibility, (SELECT c.name FROM contacts c WHERE c.id = k.from_id) AS from_name, (SELECT c.name FROM contacts c WHERE c.id = k.to_id) AS to_name FROM contact_links k WHERE (k.from_id = :id OR k.to_id = :id) AND (:all = 1 OR k.org_id = :tenant OR k.visibility = 'shared') ORDER BY k.id",
+        SCOPE_TENANT, NULL},
+    {"CONTACT_LINK_DELETE", /* in enum stmt order */
+        "DELETE FROM contact_links WHERE id = :id AND (:all = 1 OR contact_links.org_id = :tenant) RETURNING org_id",
+        SCOPE_TENANT, NULL},
+    {"INTRO_INSERT", /* in enum stmt order */
+        "INSERT INTO introductions (org_id, asker_user_id, asker_name, company_id, graduate_id, introducer_id, target_id, purpose, message, created_at, updated_at) SELECT :org_id, NULLIF(:self, 0), :asker_name, :company_id, :graduate_id, :introducer_id, :target_id, :purpose, :message, :now, :now WHERE :all = 1 OR :org_id = :tenant RETURNING id",
+        SCOPE_TENANT, NULL},
+    {"INTRO_GET", /* in enum stmt order */
+        "SELECT t.id, t.org_id, t.asker_user_id, t.asker_name, t.company_id, t.graduate_id, t.introducer_id, t.target_id, t.purpose, t.message, t.state, t.value_minor, t.currency, t.market, t.hs, t.created_at, t.updated_at, t.version, (SELECT c.name FROM contacts c WHERE c.id = t.introducer_id) AS introducer_name, (SELECT c.email FROM contacts c WHERE c.id = t.introducer_id) AS introducer_email, (SELECT c.name FROM contacts c WHERE c.id = t.target_id) AS target_name, (SELECT a.state FROM introduction_approvals a WHERE a.introduction_id = t.id) AS approval FROM introductions t WHERE t.id = :id AND (:all = 1 OR t.org_id = :tenant) AND (:all = 1 OR :staff = 1 OR t.asker_user_id = :self)",
+        SCOPE_TENANT, NULL},
+    {"INTRO_LIST", /* in enum stmt order */
+        "SELECT t.id, t.org_id, t.asker_user_id, t.asker_name, t.company_id, t.graduate_id, t.introducer_id, t.target_id, t.purpose, t.message, t.state, t.value_minor, t.currency, t.market, t.hs, t.created_at, t.updated_at, t.version, (SELECT c.name FROM contacts c WHERE c.id = t.introducer_id) AS introducer_name, (SELECT c.email FROM contacts c WHERE c.id = t.introducer_id) AS introducer_email, (SELECT c.name FROM contacts c WHERE c.id = t.target_id) AS target_name, (SELECT a.state FROM introduction_approvals a WHERE a.introduction_id = t.id) AS approval FROM introductions t WHERE (:all = 1 OR t.org_id = :tenant) AND (:all = 1 OR :staff = 1 OR t.asker_user_id = :self) AND (:f_state IS NULL OR t.state = :f_state) ORDER BY t.updated_at DESC, t.id DESC LIMIT 500",
+        SCOPE_TENANT, NULL},
+    {"INTRO_STATE", /* in enum stmt order */
+        "UPDATE introductions SET state = :state, value_minor = :value_minor, currency = :currency, market = :market, hs = :hs, updated_at = :now, version = version + 1 WHERE id = :id AND state = :from_state AND (:all = 1 OR introductions.org_id = :tenant)",
+        SCOPE_TENANT, NULL},
+    {"INTRO_EVENT_INSERT", /* in enum stmt order */
+        "INSERT INTO introduction_events (org_id, introduction_id, state, note, by_name, at) SELECT t.org_id, t.id, t.state, :note, :by_name, :now FROM introductions t WHERE t.id = :id AND (:all = 1 OR t.org_id = :tenant) RETURNING id",
+        SCOPE_TENANT, NULL},
+    {"INTRO_EVENTS", /* in enum stmt order */
+        "SELECT e.state, e.note, e.by_name, e.at FROM introduction_events e WHERE e.introduction_id = :id AND (:all = 1 OR e.org_id = :tenant) ORDER BY e.id",
+        SCOPE_TENANT, NULL},
+    {"INTRO_APPROVAL_INSERT", /* in enum stmt order */
+        "INSERT INTO introduction_approvals (org_id, introduction_id, target_id, asker_name, purpose, created_at) SELECT t.org_id, :introduction_id, t.id, :asker_name, :purpose, :now FROM contacts t WHERE t.id = :target_id AND (:all = 1 OR t.org_id = :tenant OR t.visibility = 'shared') AND (:all = 1 OR :staff = 1 OR t.visibility = 'shared' OR t.created_by = :self) RETURNING id",
+        SCOPE_TENANT, NULL},
+    {"INTRO_APPROVAL_LIST", /* in enum stmt order */
+        "SELECT a.id, a.introduction_id, a.target_id, (SELECT c.name FROM contacts c WHERE c.id = a.target_id) AS target_name, a.asker_name, a.purpose, a.state, a.decided_at, a.created_at FROM introduction_approvals a WHERE (:f_state IS NULL OR a.state = :f_state) AND (:all = 1 OR a.org_id = :tenant) ORDER BY a.id DESC LIMIT 500",
+        SCOPE_TENANT, NULL},
+    {"INTRO_APPROVAL_DECIDE", /* in enum stmt order */
+        "UPDATE introduction_approvals SET state = :state, decided_at = :now WHERE id = :id AND state = 'pending' AND (:all = 1 OR introduction_approvals.org_id = :tenant) RETURNING org_id",
+        SCOPE_TENANT, NULL},
+    {"INTRO_LINK_INSERT", /* in enum stmt order */
+        "INSERT INTO introduction_links (org_id, introduction_id, token_hash, email, expires_at, created_at) SELECT t.org_id, t.id, :token_hash, :email, :expires_at, :now FROM introductions t WHERE t.id = :id AND (:all = 1 OR t.org_id = :tenant) RETURNING id",
+        SCOPE_TENANT, NULL},
+    {"INTRO_LINK_PEEK", /* in enum stmt order */
+        "SELECT id, org_id, introduction_id, email, used_at, expires_at <= :now_unix AS expired FROM introduction_links WHERE token_hash = :token_hash",
+        SCOPE_GLOBAL, "an introducer without an account answers before any tenant is known; the unguessable link names the row"},
+    {"INTRO_LINK_CLAIM", /* in enum stmt order */
+        "UPDATE introduction_links SET used_at = :now WHERE token_hash = :token_hash AND used_at IS NULL AND expires_at > :now_unix RETURNING id, org_id, introduction_id",
+        SCOPE_GLOBAL, "an introducer without an account answers once; the unguessable link names the row"},
+    {"INTRO_REMINDERS_DUE", /* in enum stmt order */
+        "SELECT t.id, t.org_id, t.asker_user_id, t.asker_name, t.company_id, t.graduate_id, t.introducer_id, t.target_id, t.purpose, t.message, t.state, t.value_minor, t.currency, t.market, t.hs, t.created_at, t.updated_at, t.version, (SELECT c.name FROM contacts c WHERE c.id = t.introducer_id) AS introducer_name, (SELECT c.email FROM contacts c WHERE c.id = t.introducer_id) AS introducer_email, (SELECT c.name FROM contacts c WHERE c.id = t.target_id) AS target_name, (SELECT a.state FROM introduction_approvals a WHERE a.introduction_id = t.id) AS approval FROM introductions t WHERE t.state IN ('requested', 'accepted') AND coalesce(t.reminded_at, t.updated_at) < :before AND (:all = 1 OR t.org_id = :tenant) ORDER BY t.id",
+        SCOPE_TENANT, NULL},
+    {"INTRO_REMINDED", /* in enum stmt order */
+        "UPDATE introductions SET reminded_at = :now WHERE id = :id AND (:all = 1 OR introductions.org_id = :tenant)",
+        SCOPE_TENANT, NULL},
+    {"INTRO_OUTCOMES", /* in enum stmt order */
+        "SELECT t.company_id, (SELECT c.legal_name FROM companies c WHERE c.id = t.company_id) AS company_name, t.graduate_id, t.market, t.currency, sum(t.state IN ('deal_started', 'deal_closed')) AS deals_started, sum(t.state = 'deal_closed') AS deals_closed, sum(CASE WHEN t.state = 'deal_closed' THEN t.value_minor ELSE 0 END) AS value_minor FROM introductions t WHERE (:all = 1 OR t.org_id = :tenant) AND t.state IN ('deal_started', 'deal_closed') GROUP BY t.company_id, t.graduate_id, t.market, t.currency ORDER BY 1, 4",
+        SCOPE_TENANT, NULL},
 };
 
 const struct store_stmt_info *store_statements_pg(int *count)

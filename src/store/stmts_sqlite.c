@@ -333,6 +333,10 @@ static const struct store_stmt_info stmts[STMT__MAX] = {
     [STMT_CV_DELETE] = {"CV_DELETE",
         "DELETE FROM cv_files WHERE graduate_id = :graduate_id AND (:all = 1 OR org_id = :tenant)", TENANT},
 #include "store/stmts_market_sqlite.inc"
+#include "store/stmts_notify_sqlite.inc"
+#include "store/stmts_integrity.inc"
+#include "store/stmts_impact_sqlite.inc"
+#include "store/stmts_network_sqlite.inc"
 };
 
 const struct store_stmt_info *store_statements(int *count)

@@ -163,6 +163,18 @@ int st_cursor_parse(const char *cursor, char **key, int64_t *id, struct tb_err *
 int st_sort_check(const char *sort, const char *const *allowed, struct tb_err *err);
 json_t *st_diff(const json_t *old, const json_t *changes);
 int st_version_mismatch(const json_t *row, int64_t version, struct tb_err *err);
+/* Statements with the members of a JSON object bound by name (":" + key; a
+ * string, integer, boolean, null, or an array/object as JSON text), each of
+ * which the statement must have; the executor binds the actor's scope. The
+ * run/rows/one forms take (and release) params. */
+struct st_q *st_jprep(struct store *st, const struct tb_actor *a, enum stmt id, const json_t *params,
+                       struct tb_err *err);
+int st_jrun(struct store *st, const struct tb_actor *a, enum stmt id, json_t *params, const char *what,
+            int *changes, struct tb_err *err);
+int st_jrows(struct store *st, const struct tb_actor *a, enum stmt id, json_t *params, json_t **out,
+             struct tb_err *err);
+int st_jone(struct store *st, const struct tb_actor *a, enum stmt id, json_t *params, const char *what,
+            json_t **out, struct tb_err *err);
 int st_db_fail(struct store *st, struct tb_err *err, const char *what);
 void st_now_text(char buf[32]);
 

@@ -13,69 +13,12 @@
 #include "store/store_int.h"
 #include "store/store_training.h"
 
-/* ---- helpers: bind a JSON object's members by name ---------------------- */
-
-static void bind_params(struct store *st, struct st_q *s, const json_t *params)
-{
-    const char *k;
-    json_t *v;
-    json_object_foreach((json_t *)params, k, v) {
-        char name[64];
-        snprintf(name, sizeof name, ":%s", k);
-        if (json_is_integer(v))
-            st_bind_i64(st, s, name, json_integer_value(v));
-        else if (json_is_boolean(v))
-            st_bind_i64(st, s, name, json_is_true(v));
-        else if (json_is_string(v))
-            st_bind_text(st, s, name, json_string_value(v));
-        else if (json_is_object(v) || json_is_array(v)) {
-            char *text = json_dumps(v, JSON_COMPACT);
-            st_bind_text(st, s, name, text);
-            free(text);
-        } else
-            st_bind_text(st, s, name, NULL);
-    }
-}
-
-/* The executor binds the actor's scope; the members of params bind the rest,
- * each of which the statement must have. */
-static struct st_q *prep(struct store *st, const struct tb_actor *a, enum stmt id, const json_t *params,
-                          struct tb_err *err)
-{
-    struct st_q *s = st_stmt(st, id, a, err);
-    if (s)
-        bind_params(st, s, params);
-    return s;
-}
-
-/* Runs a statement that changes rows; *changes = rows changed (may be NULL). */
-static int run(struct store *st, const struct tb_actor *a, enum stmt id, json_t *params, const char *what,
-               int *changes, struct tb_err *err)
-{
-    struct st_q *s = prep(st, a, id, params, err);
-    json_decref(params);
-    if (!s || st_step_done(st, s, what, err) < 0)
-        return -1;
-    if (changes)
-        *changes = st_changes(st);
-    return 0;
-}
-
-static int rows(struct store *st, const struct tb_actor *a, enum stmt id, json_t *params, json_t **out,
-                struct tb_err *err)
-{
-    struct st_q *s = prep(st, a, id, params, err);
-    json_decref(params);
-    return s ? st_rows(st, s, out, err) : -1;
-}
-
-static int one(struct store *st, const struct tb_actor *a, enum stmt id, json_t *params, const char *what,
-               json_t **out, struct tb_err *err)
-{
-    struct st_q *s = prep(st, a, id, params, err);
-    json_decref(params);
-    return s ? st_get_one(st, s, what, out, err) : -1;
-}
+/* ---- helpers: statements with a JSON object's members bound by name
+ * (store_json.c) ---- */
+#define run st_jrun
+#define rows st_jrows
+#define one st_jone
+#define prep st_jprep
 
 /* Text columns holding JSON, returned as structure. */
 static void decode(json_t *row, const char *const *names)
@@ -428,6 +371,9 @@ int store_plan_get(struct store *st, const struct tb_actor *a, int64_t placement
         return -1;
     }
     decode_all(mods, MODULE_JSON);
+    static const char *const PLAN_JSON[] = {"accepted_terms", NULL};
+    if (plan)
+        decode(plan, PLAN_JSON);
     *out = json_pack("{s:o, s:o}", "plan", plan ? plan : json_null(), "modules", mods);
     return 0;
 }
@@ -489,6 +435,47 @@ int store_plan_module_update(struct store *st, const struct tb_actor *a, int64_t
 out:
     json_decref(old);
     return st_tx_end(st, owned, rc, err);
+}
+
+/* ---- the plan in the signed agreement ---- */
+
+int store_plan_accepted_set(struct store *st, const struct tb_actor *a, int64_t placement_id, const json_t *terms,
+                            const char *hash, struct tb_err *err)
+{
+    char *text = json_dumps(terms, JSON_COMPACT);
+    if (!text)
+        return TB_INTERNAL(err, "out of memory");
+    int rc = run(st, a, STMT_PLAN_ACCEPTED_SET, json_pack("{s:I, s:s, s:s}", "placement_id", (json_int_t)placement_id,
+                                                         "terms", text, "hash", hash), "learning plan", NULL, err);
+    free(text);
+    return rc;
+}
+
+int store_plan_acceptance_add(struct store *st, const struct tb_actor *a, int64_t org_id, int64_t placement_id,
+                              const char *party, const char *plan_hash, struct tb_err *err)
+{
+    if (run(st, a, STMT_PLAN_ACCEPT_INSERT, json_pack("{s:I, s:s, s:s}", "placement_id", (json_int_t)placement_id,
+                                                      "party", party, "plan_hash", plan_hash), "plan acceptance", NULL,
+            err) < 0) {
+        if (err->status == 409)
+            tb_error(err, TB_E_ALREADY_ACCEPTED, "", "the %s has already accepted this plan amendment", party);
+        return -1;
+    }
+    return audit(st, a, org_id, "update", "placement", placement_id,
+                 json_pack("{s:{s:s}, s:{s:s}}", "plan_amendment_accepted_by", "new", party, "plan_hash", "new",
+                           plan_hash), err);
+}
+
+int store_plan_acceptance_list(struct store *st, const struct tb_actor *a, int64_t placement_id, json_t **out,
+                               struct tb_err *err)
+{
+    return rows(st, a, STMT_PLAN_ACCEPT_LIST, json_pack("{s:I}", "placement_id", (json_int_t)placement_id), out, err);
+}
+
+int store_plan_acceptance_clear(struct store *st, const struct tb_actor *a, int64_t placement_id, struct tb_err *err)
+{
+    return run(st, a, STMT_PLAN_ACCEPT_CLEAR, json_pack("{s:I}", "placement_id", (json_int_t)placement_id),
+               "plan acceptance", NULL, err);
 }
 
 /* ---- deliverables ----------------------------------------------------------- */
@@ -667,7 +654,8 @@ int store_deliverable_file_get(struct store *st, const struct tb_actor *a, int64
         st_reset(s);
         return TB_INTERNAL(err, "out of memory");
     }
-    memcpy(*data, st_col_blob(s, 6), *len);
+    if (*len)   /* an erased file's content is empty (the blob is then NULL) */
+        memcpy(*data, st_col_blob(s, 6), *len);
     *meta = json_pack("{s:I, s:I, s:s, s:s, s:I, s:s, s:I}", "id", (json_int_t)st_col_i64(s, 0), "version_id",
                       (json_int_t)st_col_i64(s, 1), "name", st_col_text(s, 2), "mime",
                       st_col_text(s, 3), "size", (json_int_t)st_col_i64(s, 4), "sha256",

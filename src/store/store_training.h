@@ -54,6 +54,17 @@ int store_plan_module_get(struct store *st, const struct tb_actor *a, int64_t id
 int store_plan_module_update(struct store *st, const struct tb_actor *a, int64_t id, int64_t version,
                              const json_t *changes, json_t **out, struct tb_err *err);
 
+/* ---- the plan in the signed agreement (agreement_plan_terms) ---- */
+/* The plan's terms as all three parties accepted them (at signing, or an amendment). */
+int store_plan_accepted_set(struct store *st, const struct tb_actor *a, int64_t placement_id, const json_t *terms,
+                            const char *hash, struct tb_err *err);
+/* A party's acceptance of the amended plan (409 already_accepted); audited. */
+int store_plan_acceptance_add(struct store *st, const struct tb_actor *a, int64_t org_id, int64_t placement_id,
+                              const char *party, const char *plan_hash, struct tb_err *err);
+int store_plan_acceptance_list(struct store *st, const struct tb_actor *a, int64_t placement_id, json_t **out,
+                               struct tb_err *err);
+int store_plan_acceptance_clear(struct store *st, const struct tb_actor *a, int64_t placement_id, struct tb_err *err);
+
 /* ---- deliverables ---- */
 int store_deliverable_submit(struct store *st, const struct tb_actor *a, int64_t module_id, const char *body,
                              const json_t *links, int64_t *version_id, struct tb_err *err);

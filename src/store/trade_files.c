@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define YEAR_MAGIC "TBTRADE2"
@@ -63,6 +64,46 @@ int trade_list(const char *dir, struct trade_stored *out, int max, struct tb_err
     closedir(d);
     qsort(out, (size_t)n, sizeof *out, stored_cmp);
     return n;
+}
+
+/* Which import the stored data comes from: a hash of every data file's name,
+ * size and modification time (files are replaced by rename, so any import
+ * changes it), and the newest of those times. */
+int trade_data_stamp(const char *dir, char *stamp, size_t n, char *latest, size_t ln)
+{
+    DIR *d = opendir(dir);
+    uint64_t h = 0;
+    struct timespec newest = {0};
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d)) != NULL) {
+            size_t len = strlen(e->d_name);
+            if (len < 5 || (strcmp(e->d_name + len - 4, ".tbt") && strcmp(e->d_name + len - 4, ".tbg") &&
+                            strcmp(e->d_name + len - 4, ".tbw")))
+                continue;
+            char path[4400];
+            struct stat sb;
+            snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+            if (stat(path, &sb) < 0)
+                continue;
+            uint64_t f = 1469598103934665603ULL;   /* FNV-1a of name, size, mtime; files XOR-ed */
+            for (const char *c = e->d_name; *c; c++)
+                f = (f ^ (unsigned char)*c) * 1099511628211ULL;
+            uint64_t parts[3] = {(uint64_t)sb.st_size, (uint64_t)sb.st_mtim.tv_sec, (uint64_t)sb.st_mtim.tv_nsec};
+            for (int k = 0; k < 3; k++)
+                f = (f ^ parts[k]) * 1099511628211ULL;
+            h ^= f;
+            if (sb.st_mtim.tv_sec > newest.tv_sec)
+                newest = sb.st_mtim;
+        }
+        closedir(d);
+    }
+    snprintf(stamp, n, "%016llx", (unsigned long long)h);
+    struct tm tm;
+    time_t t = newest.tv_sec;
+    if (latest && ln && gmtime_r(&t, &tm))
+        strftime(latest, ln, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return h ? 0 : -1;
 }
 
 /* ---- writing: temp file, fsync, rename --------------------------------- */

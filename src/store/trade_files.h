@@ -23,6 +23,11 @@ struct trade_stored {
 /* Years stored in dir, ascending by year; returns how many (up to max), -1 on error. */
 int trade_list(const char *dir, struct trade_stored *out, int max, struct tb_err *err);
 
+/* Which import the data in dir comes from: `stamp` changes with every
+ * import (16 hex digits), `latest` the newest file's time (ISO 8601 UTC);
+ * -1 when nothing is stored. */
+int trade_data_stamp(const char *dir, char *stamp, size_t n, char *latest, size_t ln);
+
 int trade_write_year(const char *dir, const struct trade_year *y, struct tb_err *err);
 
 struct trade_mapped {

@@ -151,7 +151,36 @@ before(async () => {
     'public/credentials': plain(uuidOf(firstOf(credentials, OPS.se)), uuidOf(firstOf(credentials, OPS.si))),
     issuers: plain(OPS.se, OPS.si),
     status: plain(OPS.se, OPS.si),
+    tariffs: plain(...await Promise.all([actors.se.coordinator, coordSi].map(async (c) => (await c.post('/api/v1/trade/tariffs',
+      { market: 'US', product: '0306', rate_pct: 5, source: 'matrix probe', as_of: '2026-01-01' })).json.id))),
   };
+  // The trade network (issue 15): per operator a private contact, a
+  // relationship between two of them, an introduction, and an approval the
+  // operator owns (asked by the other operator, to its shared contact).
+  const net = { se: {}, si: {} };
+  for (const [op, c] of [['se', actors.se.coordinator], ['si', coordSi]]) {
+    const mk = async (name, visibility) => (await c.post('/api/v1/contacts', { kind: 'organisation', category: 'agent',
+      name, visibility })).json.id;
+    const a = await mk(`Matrix ${op} A`, 'private'), b = await mk(`Matrix ${op} B`, 'private');
+    net[op].shared = await mk(`Matrix ${op} shared`, 'shared');
+    const l = await c.post(`/api/v1/contacts/${a}/links`, { to_id: b, kind: 'knows', strength: 3 });
+    assert.equal(l.status, 201, l.text);
+    const i = await c.post('/api/v1/introductions', { introducer_id: a, target_id: b, purpose: 'Matrix probe' });
+    assert.equal(i.status, 201, i.text);
+    Object.assign(net[op], { contacts: a, 'contact-links': l.json.links[0].id, introductions: i.json.id, c });
+  }
+  for (const [op, other] of [['se', 'si'], ['si', 'se']]) {
+    const c = net[other].c;
+    const i = await c.post('/api/v1/introductions', { introducer_id: net[other].contacts, target_id: net[op].shared,
+      purpose: 'Matrix probe across operators' });
+    assert.equal(i.status, 201, i.text);
+  }
+  for (const op of ['se', 'si']) {
+    const ap = await net[op].c.get('/api/v1/introduction-approvals');
+    net[op]['introduction-approvals'] = ap.json.items[0].id;
+  }
+  for (const res of ['contacts', 'contact-links', 'introductions', 'introduction-approvals'])
+    ids[res] = plain(net.se[res], net.si[res]);
   // Training (issue 12): a curriculum of each operator's own; from the demo's
   // learning plans a module, a deliverable version and a test attempt; a file
   // on a fresh version of a module still open.

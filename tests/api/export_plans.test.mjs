@@ -227,7 +227,7 @@ test('a plan in SEK with targets beyond the rates takes actuals in SEK; other cu
 });
 
 test('the list as CSV, like every list', async () => {
-  const r = await coord.get('/api/v1/export-plans?format=csv&status=active');
+  const r = await coord.get('/api/v1/export-plans?format=csv&headers=machine&status=active');
   assert.equal(r.status, 200, r.text);
   assert.match(r.headers.get('content-type'), /text\/csv/);
   const lines = r.text.replace(/^\uFEFF/, '').trim().split(/\r?\n/);

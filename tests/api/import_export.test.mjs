@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { startServer, login, runCli, USERS, ORGS, assertError } from './lib.mjs';
+import { startServer, login, runCli, USERS, ORGS, assertError, csvRows } from './lib.mjs';
 
 let srv, coord, admin;
 
@@ -24,25 +24,9 @@ after(async () => {
 
 const CSV = { headers: { 'Content-Type': 'text/csv' } };
 
-/** RFC 4180 reader (quotes, doubled quotes, CRLF, newlines inside quotes). */
+/** The rows of a CSV file as objects keyed by the header. */
 function parseCsv(text) {
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const rows = [];
-  let row = [], cell = '', q = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (q) {
-      if (ch === '"' && text[i + 1] === '"') { cell += '"'; i++; }
-      else if (ch === '"') q = false;
-      else cell += ch;
-    } else if (ch === '"') q = true;
-    else if (ch === ',') { row.push(cell); cell = ''; }
-    else if (ch === '\r' && text[i + 1] === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; i++; }
-    else if (ch === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; }
-    else cell += ch;
-  }
-  if (cell !== '' || row.length) { row.push(cell); rows.push(row); }
-  const [header, ...data] = rows;
+  const [header, ...data] = csvRows(text);
   return data.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]])));
 }
 
@@ -159,7 +143,7 @@ test('graduates: languages, countries, and duplicate e-mails (in the file and in
 });
 
 test('CSV export: every page, the same filters, money in major units, formula cells protected', async () => {
-  const r = await coord.get(`/api/v1/companies?format=csv&q=${encodeURIComponent(unique)}&sort=name`);
+  const r = await coord.get(`/api/v1/companies?format=csv&headers=machine&q=${encodeURIComponent(unique)}&sort=name`);
   assert.equal(r.status, 200, r.text);
   assert.equal(r.headers.get('content-type'), 'text/csv; charset=utf-8');
   assert.match(r.headers.get('content-disposition'), /^attachment; filename="companies-\d{4}-\d{2}-\d{2}\.csv"$/);
@@ -173,14 +157,16 @@ test('CSV export: every page, the same filters, money in major units, formula ce
   assert.equal(good.products, '030617; 0302');
   assert.ok(rows.some((x) => x.legal_name === `'=1+2 ${unique} Formula`), 'a formula-like cell starts with an apostrophe');
   assert.ok(rows.some((x) => x.legal_name === `${unique} Quoted "Q", Inc`));
-  assert.equal(good.contacts, 'Anna Berg:+46 70 123 45 67');
-  const filtered = await coord.get(`/api/v1/companies?format=csv&q=${encodeURIComponent(`${unique} Bulk 00`)}`);
+  assert.equal(good.contacts, 'Anna Berg::+46 70 123 45 67');   // name:email:phone:role, as the importer reads it
+  const filtered = await coord.get(`/api/v1/companies?format=csv&headers=machine&q=${encodeURIComponent(`${unique} Bulk 00`)}`);
   assert.equal(parseCsv(filtered.text).length, 10);
   assertError(await coord.get('/api/v1/companies?format=pdf'), 400, 'validation_failed', { field: 'format' });
+  assertError(await coord.get('/api/v1/companies?format=csv&headers=json'), 400, 'validation_failed', { field: 'headers' });
+  assertError(await coord.get('/api/v1/companies?format=csv&lang=de'), 400, 'validation_failed', { field: 'lang' });
 });
 
 test('CSV export of graduates shows languages as de:B2', async () => {
-  const r = await coord.get(`/api/v1/graduates?format=csv&q=${encodeURIComponent(unique)}`);
+  const r = await coord.get(`/api/v1/graduates?format=csv&headers=machine&q=${encodeURIComponent(unique)}`);
   assert.equal(r.status, 200, r.text);
   const rows = parseCsv(r.text);
   assert.equal(rows.length, 1);
@@ -189,7 +175,7 @@ test('CSV export of graduates shows languages as de:B2', async () => {
 });
 
 test('an export imports back', async () => {
-  const r = await coord.get(`/api/v1/graduates?format=csv&q=${encodeURIComponent(unique)}`);
+  const r = await coord.get(`/api/v1/graduates?format=csv&headers=machine&q=${encodeURIComponent(unique)}`);
   const row = parseCsv(r.text)[0];
   const back = ['name,email,languages,countries,eqf_level,graduation_year,available_from',
     [row.name + ' copy', 'copy.' + row.email, `"${row.languages}"`, `"${row.countries}"`, row.eqf_level, row.graduation_year, row.available_from].join(',')].join('\n');
@@ -199,7 +185,7 @@ test('an export imports back', async () => {
 });
 
 test('XLSX export opens in a reader: bold frozen header, numbers and money as numbers', async () => {
-  const res = await fetch(`${srv.base}/api/v1/companies?format=xlsx&q=${encodeURIComponent(unique)}`, {
+  const res = await fetch(`${srv.base}/api/v1/companies?format=xlsx&headers=machine&q=${encodeURIComponent(unique)}`, {
     headers: { Cookie: `tb_session=${coord.cookie}` },
   });
   assert.equal(res.status, 200);
@@ -238,17 +224,17 @@ print(json.dumps({"title": ws.title, "freeze": ws.freeze_panes, "bold": ws["A1"]
 });
 
 test('users and audit export too (staff lists with their own filters)', async () => {
-  const u = await coord.get('/api/v1/users?format=csv');
+  const u = await coord.get('/api/v1/users?format=csv&headers=machine');
   assert.equal(u.status, 200, u.text);
   assert.match(u.headers.get('content-disposition'), /filename="users-/);
   const users = parseCsv(u.text);
   assert.ok(users.some((x) => x.email === USERS.coordinator.email));
   assert.ok(!Object.keys(users[0]).some((k) => /password/.test(k)));
-  const a = await coord.get('/api/v1/audit?format=xlsx&entity=company');
+  const a = await coord.get('/api/v1/audit?format=xlsx&headers=machine&entity=company');
   assert.equal(a.status, 200, a.text);
   assert.equal(a.headers.get('content-type'), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
   for (const list of ['cohorts', 'positions', 'applications', 'placements']) {
-    const r = await coord.get(`/api/v1/${list}?format=csv`);
+    const r = await coord.get(`/api/v1/${list}?format=csv&headers=machine`);
     assert.equal(r.status, 200, `${list}: ${r.text}`);
     assert.match(r.headers.get('content-disposition'), new RegExp(`filename="${list}-`));
   }

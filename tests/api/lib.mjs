@@ -3,13 +3,14 @@
 // sink that records what the server mails, and a small HTTP client that keeps
 // a session cookie and the CSRF token per signed-in user.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync, statSync, renameSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync, statSync, renameSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import net from 'node:net';
 import http from 'node:http';
 import assert from 'node:assert/strict';
+import { contractViolation } from './contract.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -323,7 +324,15 @@ export async function request(base, method, path, body, { headers = {}, signal }
   const text = await res.text();
   let json = null;
   if ((res.headers.get('content-type') || '').startsWith('application/json') && text) json = JSON.parse(text);
-  return { status: res.status, headers: res.headers, json, text };
+  const out = { status: res.status, headers: res.headers, json, text };
+  // TB_API_CONTRACT=off skips the check; =log:FILE appends violations to FILE instead of failing.
+  const mode = process.env.TB_API_CONTRACT || '';
+  if (mode !== 'off') {
+    const broken = contractViolation(BINARY, method, path, out);
+    if (broken && mode.startsWith('log:')) appendFileSync(mode.slice(4), `${broken}\n`);
+    else if (broken) throw new assert.AssertionError({ message: `API contract (openapi.json): ${broken}` });
+  }
+  return out;
 }
 
 /** A client bound to a base URL with optional session cookie, CSRF token or bearer token. */
@@ -457,4 +466,25 @@ export function httpChunked(port, method, path, chunks, headers = {}) {
       req.end();
     })().catch(reject);
   });
+}
+
+/** RFC 4180 reader (quotes, doubled quotes, CRLF, newlines inside quotes, a leading BOM): rows of cells. */
+export function csvRows(text) {
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const rows = [];
+  let row = [], cell = '', q = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (q) {
+      if (ch === '"' && text[i + 1] === '"') { cell += '"'; i++; }
+      else if (ch === '"') q = false;
+      else cell += ch;
+    } else if (ch === '"') q = true;
+    else if (ch === ',') { row.push(cell); cell = ''; }
+    else if (ch === '\r' && text[i + 1] === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; i++; }
+    else if (ch === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; }
+    else cell += ch;
+  }
+  if (cell !== '' || row.length) { row.push(cell); rows.push(row); }
+  return rows;
 }

@@ -3,22 +3,14 @@
 // market explained in words, on the real BACI extract in data/trade.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { resolve, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startServer, login, assertError, runCli, USERS } from './lib.mjs';
+import { importTrade } from './trade_lib.mjs';
 
-const data = resolve(dirname(fileURLToPath(import.meta.url)), '../../data/trade');
 let srv, trainee, coordinator, coordinatorSi;
 
 before(async () => {
   srv = await startServer();
-  for (const args of [
-    ['trade', 'import', '--db', srv.db, '--quiet', `${data}/baci/BACI_HS12_Y2018_shrimp6.csv`],
-    ['trade', 'import-geo', '--db', srv.db, `${data}/cepii/dist_cepii.csv.gz`],
-  ]) {
-    const r = runCli(args);
-    assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}`);
-  }
+  importTrade(srv.db);
   trainee = await login(srv.base, USERS.trainee.email);
   coordinator = await login(srv.base, USERS.coordinator.email);
   coordinatorSi = await login(srv.base, USERS.coordinatorSi.email);

@@ -114,7 +114,9 @@ test('placements: three acceptances with the current terms_hash sign and lock th
   // end statuses
   expectError(await coord.post(`/api/v1/placements/${p.id}/status`, { status: 'signed' }), 400, { field: 'status' });
   expectError(await companyUser.post(`/api/v1/placements/${p.id}/status`, { status: 'completed' }), 403);
-  const done = expect(await coord.post(`/api/v1/placements/${p.id}/status`, { status: 'completed' }), 200);
+  // before the end date: only with a written reason (tests/api/integrity.test.mjs)
+  expectError(await coord.post(`/api/v1/placements/${p.id}/status`, { status: 'completed' }), 409, { code: 'reason_required' });
+  const done = expect(await coord.post(`/api/v1/placements/${p.id}/status`, { status: 'completed', reason: 'Project delivered early' }), 200);
   assert.equal(done.status, 'completed');
   expectError(await coord.post(`/api/v1/placements/${p.id}/status`, { status: 'terminated' }), 409, { code: 'invalid_transition' });
   // audit: who accepted, the lock

@@ -73,12 +73,19 @@ test('issuing needs the plan complete unless overridden with a written reason; t
     if (p.agreement.acceptances.some((a) => a.party === name)) continue;
     assert.equal((await party.post(`/api/v1/placements/${placement.id}/accept`, { terms_hash: p.agreement.terms_hash })).status, 200);
   }
-  const done = await coord.post(`/api/v1/placements/${placement.id}/status`, { status: 'completed' });
+  const done = await coord.post(`/api/v1/placements/${placement.id}/status`, { status: 'completed', reason: 'Test: completed before the end date' });
   assert.equal(done.status, 200, done.text);
   const ach = (await coord.get('/api/v1/achievements')).json.items.find((a) => a.org_id === placement.org_id);
   const body = { graduate_id: placement.graduate_id, achievement_id: ach.id, placement_id: placement.id };
   const before = (await coord.get('/api/v1/credentials?limit=200')).json.items.length;
   assertError(await coord.post('/api/v1/credentials', body), 409, 'plan_incomplete', { field: 'override_reason' });
+  // A change to the signed plan that the parties have not all accepted: the plan is not agreed either.
+  const mod = (await coord.get(`/api/v1/placements/${placement.id}/learning-plan`)).json.modules[1];
+  assert.equal((await company.patch(`/api/v1/plan-modules/${mod.id}`, { due_date: mod.due_date.replace(/^\d{4}/, (y) => String(+y + 1)),
+    version: mod.version })).status, 200);
+  const amended = await coord.post('/api/v1/credentials', body);
+  assertError(amended, 409, 'plan_incomplete', { field: 'override_reason' });
+  assert.match(amended.json.error.message, /amendment to it waits/);
   assertError(await coord.post('/api/v1/credentials', { ...body, override_reason: 'short' }), 400, 'validation_failed',
     { field: 'override_reason' });
   assert.equal((await coord.get('/api/v1/credentials?limit=200')).json.items.length, before, 'nothing issued');

@@ -26,6 +26,10 @@ test('the cohort grid: one row per trainee, one column per module, states a coor
   assert.ok(states.has('done') && states.has('not_chosen'), [...states].join());
   for (const t of r.json.trainees) assert.equal(t.states.length, 8);
   for (const a of r.json.at_risk) assert.ok(a.reasons.length && a.trainee);
+  // Sorted by trainee name (the query reads in placement order; the handler sorts), the at-risk list too.
+  const byName = (xs) => xs.map((x) => x.trainee).every((n, i, a) => i === 0 || a[i - 1] <= n);
+  assert.ok(byName(r.json.trainees), r.json.trainees.map((x) => x.trainee).join());
+  assert.ok(byName(r.json.at_risk));
   assertError(await coord.get(`/api/v1/cohorts/${cohort}/progress?inactive_days=0`), 400, 'validation_failed', { field: 'inactive_days' });
   // Another operator's cohort is not there; trainees and viewers see no grid.
   assert.equal((await coordSi.get(`/api/v1/cohorts/${cohort}/progress`)).status, 404);
@@ -34,7 +38,7 @@ test('the cohort grid: one row per trainee, one column per module, states a coor
 });
 
 test('the grid as CSV and XLSX', async () => {
-  const csv = await coord.get(`/api/v1/cohorts/${cohort}/progress?format=csv`);
+  const csv = await coord.get(`/api/v1/cohorts/${cohort}/progress?format=csv&headers=machine`);
   assert.equal(csv.status, 200);
   assert.match(csv.headers.get('content-type'), /text\/csv/);
   const header = csv.text.replace(/^\uFEFF/, '').split('\r\n')[0];
@@ -61,4 +65,19 @@ test('due-date reminders go to the mail outbox once a day per module', () => {
   assert.ok(n > 0, first.stdout);
   assert.match(runCli(['training', 'remind', '--days', '60', '--db', srv.db]).stdout, /0 reminders queued/);
   assert.equal(runCli(['training', 'remind', '--days', '99', '--db', srv.db]).status, 2);
+});
+
+test('CLI: a cohort\'s results as CSV, the same cells as the grid; a missing cohort is refused', async () => {
+  const grid = (await coord.get(`/api/v1/cohorts/${cohort}/progress`)).json;
+  const r = runCli(['training', 'results', '--cohort', String(cohort), '--db', srv.db]);
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n');
+  assert.equal(lines[0], 'placement_id,trainee,module,state,test_state,result,late');
+  assert.equal(lines.length - 1, grid.trainees.length * grid.modules.length);
+  const approved = lines.filter((l) => l.includes('"approved"') && l.includes('"passed"'));
+  assert.ok(approved.length >= 1, r.stdout.slice(0, 400));
+  assert.equal(runCli(['training', 'results', '--db', srv.db]).status, 2);
+  const missing = runCli(['training', 'results', '--cohort', '999999', '--db', srv.db]);
+  assert.equal(missing.status, 1);
+  assert.match(missing.stderr, /cohort not found/);
 });

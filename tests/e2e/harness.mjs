@@ -177,6 +177,24 @@ export async function inviteBound(srv, coord, { role, subjectType, subjectId, na
   return email;
 }
 
+/**
+ * The seed's company and trainee logins (Clara Company, Tomas Trainee) and a signed-in page for
+ * each role in `signedIn` (coordinator, company, trainee). Returns {pages, emails}.
+ */
+export async function programmeParties(srv, browser, coord, seed, signedIn = ['coordinator', 'company', 'trainee']) {
+  const emails = {
+    coordinator: DEMO.coordinator,
+    company: await inviteBound(srv, coord, { role: 'company', subjectType: 'company', subjectId: seed.company.id, name: 'Clara Company' }),
+    trainee: await inviteBound(srv, coord, { role: 'trainee', subjectType: 'graduate', subjectId: seed.graduate.id, name: 'Tomas Trainee' }),
+  };
+  const pages = {};
+  for (const k of signedIn) {
+    pages[k] = await newPage(browser, srv);
+    await signIn(pages[k], emails[k]);
+  }
+  return { pages, emails };
+}
+
 // ---- the browser ----
 export async function launch() {
   return chromium.launch({
@@ -217,6 +235,13 @@ export async function open(page, hash, heading) {
   }, hash);
   if (heading) await page.locator('h1', { hasText: heading }).waitFor();
   else await page.locator('#main h1').first().waitFor();
+}
+
+/** Any console error at all, not only CSP reports (collected from the call on). */
+export function consoleErrors(page) {
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  return errors;
 }
 
 export function noProblems(page) {

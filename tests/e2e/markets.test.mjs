@@ -2,10 +2,10 @@
 // render in Chromium with no CSP violation and no console error: the ranking
 // table (sortable), the world map, the bar chart of the potential's
 // components, "add to export plan"; the plan with its plan-vs-actual chart and
-// the synthetic-data notice. Screenshots for docs/.
+// the synthetic-data notice; a tariff entered in the explorer's form. Screenshots for docs/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, newPage, signIn, noProblems, DEMO, open, shotPath } from './harness.mjs';
+import { startServer, launch, newPage, signIn, noProblems, consoleErrors, DEMO, open, shotPath } from './harness.mjs';
 
 let srv;
 let browser;
@@ -14,14 +14,6 @@ before(async () => {
   browser = await launch();
 });
 after(async () => { await browser?.close(); await srv?.stop(); });
-
-/** Any console error at all, not only CSP reports (from signing in on: the
- * boot's /api/v1/me before it is an expected 401). */
-function consoleErrors(page) {
-  const errors = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  return errors;
-}
 
 test('the market explorer: table, map, bars, sorting and add to export plan', async () => {
   const page = await newPage(browser, srv, { width: 1400, height: 1000 });
@@ -49,6 +41,16 @@ test('the market explorer: table, map, bars, sorting and add to export plan', as
   await dialog.locator('select[name="plan"]').selectOption({ label: 'Cold-water shrimp: first markets (Bohus Skaldjur AB)' });
   await dialog.getByRole('button', { name: 'Add to export plan' }).click();
   await page.getByText('FRA added to the export plan', { exact: false }).waitFor();
+  // A tariff entered by hand in the form: listed, and the ranking says it applies.
+  const tf = page.locator('form.tariff-form');
+  await tf.locator('input[name="market"]').fill('FR');
+  await tf.locator('input[name="product"]').fill('0306');
+  await tf.locator('input[name="rate_pct"]').fill('8');
+  await tf.locator('input[name="source"]').fill('EU TARIC');
+  await tf.locator('input[name="as_of"]').fill('2026-01-01');
+  await tf.getByRole('button', { name: 'Save tariff' }).click();
+  await page.locator('#tariff-list td', { hasText: 'EU TARIC' }).waitFor();
+  await page.locator('.market-table tbody tr[data-iso3="FRA"] td.explain', { hasText: 'tariff 8% entered (EU TARIC, 2026-01-01)' }).waitFor();
   // A demo product without trade statistics: the synthetic set, labelled.
   await open(page, '#/markets?home=SE&product=841370', 'Which markets to export to');
   await page.getByRole('note').filter({ hasText: 'Synthetic demonstration data' }).waitFor();

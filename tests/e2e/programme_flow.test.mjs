@@ -4,7 +4,7 @@
 // and a company cannot open another company's position.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, newPage, signIn, open, noProblems, DEMO, apiAs, seedProgramme, inviteBound } from './harness.mjs';
+import { startServer, launch, open, noProblems, DEMO, apiAs, seedProgramme, programmeParties } from './harness.mjs';
 
 let srv, browser, coord, seed;
 const pages = {};
@@ -15,12 +15,7 @@ before(async () => {
   browser = await launch();
   coord = await apiAs(srv, DEMO.coordinator);
   seed = await seedProgramme(coord);
-  const companyEmail = await inviteBound(srv, coord, { role: 'company', subjectType: 'company', subjectId: seed.company.id, name: 'Clara Company' });
-  const traineeEmail = await inviteBound(srv, coord, { role: 'trainee', subjectType: 'graduate', subjectId: seed.graduate.id, name: 'Tomas Trainee' });
-  for (const [k, email] of [['coordinator', DEMO.coordinator], ['company', companyEmail], ['trainee', traineeEmail]]) {
-    pages[k] = await newPage(browser, srv);
-    await signIn(pages[k], email);
-  }
+  Object.assign(pages, (await programmeParties(srv, browser, coord, seed)).pages);
 });
 after(async () => {
   for (const p of Object.values(pages)) noProblems(p);
@@ -101,6 +96,8 @@ test('the three parties accept the placement agreement; then it is locked', asyn
     assert.equal(await page.locator('code.hash').textContent(), hash, 'the terms fingerprint is shown');
     await page.getByText('20,000.00 SEK').first().waitFor();
     await page.getByRole('button', { name: 'Accept the agreement' }).click();
+    // a signature: confirmed in a dialog (tests/e2e/integrity.test.mjs)
+    await page.getByRole('dialog').getByRole('button', { name: 'Accept the agreement' }).click();
     await page.locator(`tr[data-party="${party}"]`, { hasText: who }).waitFor();
   }
   const page = pages.coordinator;

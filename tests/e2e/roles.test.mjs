@@ -39,7 +39,7 @@ for (const [role, email, heading] of HOMES) {
     if (role === 'coordinator') {
       await nav.getByRole('link', { name: 'Companies' }).waitFor();
       // the submitted position from the setup is waiting for approval
-      await page.getByRole('link', { name: /Export assistant DACH/ }).waitFor();
+      await page.getByRole('link', { name: /^Export assistant DACH/ }).waitFor();
     }
     if (role === 'mentor') assert.equal(await nav.getByRole('link', { name: 'Positions' }).count(), 0);
     noProblems(page);
@@ -74,7 +74,7 @@ test('wrong password shows the server message', async () => {
 test('coordinator home page screenshot at 1280x800', async () => {
   const page = await newPage(browser, srv, { width: 1280, height: 800 });
   await signIn(page, DEMO.coordinator);
-  await page.getByRole('link', { name: /Export assistant DACH/ }).waitFor();
+  await page.getByRole('link', { name: /^Export assistant DACH/ }).waitFor();
   await page.screenshot({ path: shotPath('screenshot-coordinator.png') });
   noProblems(page);
   await page.context().close();

@@ -89,7 +89,7 @@ test('one module from the plan to a verified credential that lists the competenc
   await trainee.req('PUT', `/placements/${placement.id}/competency-ratings`, { kind: 'post', competency: 'MR-SCREEN', level: 3 });
 
   // The credential: the plan is not complete, so the coordinator overrides with a reason.
-  await coord.post(`/placements/${placement.id}/status`, { status: 'completed' });
+  await coord.post(`/placements/${placement.id}/status`, { status: 'completed', reason: 'End-to-end test: completed before the end date.' });
   const ach = (await coord.get('/achievements')).items.find((a) => a.org_id === placement.org_id);
   const cred = await coord.post('/credentials', { graduate_id: placement.graduate_id, achievement_id: ach.id,
     placement_id: placement.id, override_reason: 'End-to-end test: one module walked through; the others are not due.' });
@@ -148,6 +148,24 @@ test('the coordinator reads the cohort grid and the curriculum versions', async 
   await page.locator('h1', { hasText: 'E2E@2 — Trade skills (e2e), revised' }).waitFor();
   await page.locator('#tr-compare').selectOption({ label: 'E2E@1' });
   await page.locator('.tr-diff li', { hasText: 'Title or description changed' }).waitFor();
+  noProblems(page);
+  await page.context().close();
+});
+
+test('a plan changed after signing: the trainee sees what changed and accepts the amended plan', async () => {
+  const dig = (await coord.get(`/placements/${placement.id}/learning-plan`)).modules.find((m) => m.code === 'DIG');
+  await coord.patch(`/plan-modules/${dig.id}`, { selected: true, version: dig.version });
+  const page = await newPage(browser, srv);
+  await signIn(page, DEMO.trainee);
+  await open(page, `#/placements/${placement.id}`, placement.graduate_name);
+  await page.locator('.plan-terms tbody tr', { hasText: 'DIG' }).waitFor();
+  const box = page.locator('.plan-amendment');
+  await box.waitFor();
+  assert.match(await box.innerText(), /DIG · selected/);
+  await page.getByRole('button', { name: 'Accept the amended learning plan' }).click();
+  await page.locator('.plan-amendment li').first().waitFor();   // still waiting for the company
+  const p = await coord.get(`/placements/${placement.id}`);
+  assert.deepEqual(p.agreement.plan.amendment.pending, ['company']);
   noProblems(page);
   await page.context().close();
 });

@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "core/agreement.h"
 #include "core/curriculum.h"
 #include "core/embedded.h"
 
@@ -141,6 +142,46 @@ static void grading(void **state)
     json_decref(c);
 }
 
+/* The learning plan's part of the agreement: progress is not a term, 0/1 and
+ * false/true are the same term, a change shows as module/field/old/new. */
+static void plan_terms_hash_and_diff(void **state)
+{
+    (void)state;
+    json_t *mods = json_pack("[{s:s, s:s, s:i, s:i, s:s, s:s, s:{s:s}, s:s, s:i}]", "code", "MR", "title", "Market research",
+                             "mandatory", 1, "selected", 1, "planned_start", "2027-01-01", "due_date", "2027-02-01",
+                             "deliverable", "title", "Market screen", "state", "planned", "id", 7);
+    json_t *t1 = agreement_plan_terms(mods);
+    assert_true(json_is_true(json_object_get(json_array_get(t1, 0), "selected")));
+    assert_null(json_object_get(json_array_get(t1, 0), "state"));
+    char h1[65], h2[65], h3[65];
+    assert_int_equal(agreement_hash_of(t1, h1), 0);
+    /* progress moves: the same terms */
+    json_object_set_new(json_array_get(mods, 0), "state", json_string("approved"));
+    json_t *t2 = agreement_plan_terms(mods);
+    assert_int_equal(agreement_hash_of(t2, h2), 0);
+    assert_string_equal(h1, h2);
+    /* a due date moves: other terms, one change listed */
+    json_object_set_new(json_array_get(mods, 0), "due_date", json_string("2027-03-15"));
+    json_t *t3 = agreement_plan_terms(mods);
+    assert_int_equal(agreement_hash_of(t3, h3), 0);
+    assert_string_not_equal(h1, h3);
+    json_t *d = agreement_plan_diff(t1, t3);
+    assert_int_equal(json_array_size(d), 1);
+    json_t *c = json_array_get(d, 0);
+    assert_string_equal(json_string_value(json_object_get(c, "module")), "MR");
+    assert_string_equal(json_string_value(json_object_get(c, "field")), "due_date");
+    assert_string_equal(json_string_value(json_object_get(c, "old")), "2027-02-01");
+    assert_string_equal(json_string_value(json_object_get(c, "new")), "2027-03-15");
+    json_decref(d);
+    d = agreement_plan_diff(t1, t1);
+    assert_int_equal(json_array_size(d), 0);
+    json_decref(d);
+    json_decref(t1);
+    json_decref(t2);
+    json_decref(t3);
+    json_decref(mods);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -150,6 +191,7 @@ int main(void)
         cmocka_unit_test(no_answer_key_for_trainees),
         cmocka_unit_test(the_seed_reproduces_the_order),
         cmocka_unit_test(grading),
+        cmocka_unit_test(plan_terms_hash_and_diff),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

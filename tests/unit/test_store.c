@@ -409,6 +409,25 @@ static int foundation_shared(const struct sqlp *p, int ri, const int *ix, struct
     return p->t[g + 10].k == T_STR && close_of(p, g + 2) == g + 11;
 }
 
+/* "<ref>.visibility = 'shared'": rows an operator shares with the whole
+ * federation (the trade network's directory, issue 15). Accepted, like the
+ * foundation's, only as a disjunct beside a guard, never alone. */
+static int federation_shared(const struct sqlp *p, int ri, const int *ix, struct term d)
+{
+    int g = ix[d.a], n = d.b - d.a;
+    struct operand o = {0};
+    if (n == 5 && p->t[g].k == T_ID && !strcmp(p->t[ix[d.a + 1]].text, ".")) {
+        copy(o.qual, sizeof o.qual, p->t[g].text);
+        g = ix[d.a + 2];
+    } else if (n != 3) {
+        return 0;
+    }
+    copy(o.name, sizeof o.name, p->t[g].text);
+    const struct tok *eq = &p->t[ix[d.b - 2]], *v = &p->t[ix[d.b - 1]];
+    return names_ref(p, ri, &o, "visibility") && eq->k == T_OP && !strcmp(eq->text, "=") && v->k == T_STR &&
+           !strcmp(v->text, "shared");
+}
+
 static int tenant_refs_seen;
 
 /* NULL when every tenant-table reference of sql is constrained; else why not. */
@@ -528,7 +547,7 @@ static const char *scope_violation(struct sqlp *p, const char *sql, char *why, s
                     struct operand l, rr;
                     if (is_all(p, B->ix, d[x]))
                         continue;
-                    if (foundation_shared(p, i, B->ix, d[x], col)) {
+                    if (foundation_shared(p, i, B->ix, d[x], col) || federation_shared(p, i, B->ix, d[x])) {
                         shared = 1;
                         continue;
                     }
@@ -695,6 +714,9 @@ static void the_scope_guard_catches_unscoped_sql(void **state)
         "WHERE l.id = :id AND (:all = 1 OR l.org_id = :tenant)",
         "SELECT * FROM curricula c WHERE (c.org_id = :tenant OR c.org_id IN (SELECT id FROM orgs WHERE kind = 'operator'))",
         "SELECT * FROM curricula c WHERE (c.org_id = :tenant OR c.id IN (SELECT id FROM orgs WHERE kind = 'foundation'))",
+        "SELECT * FROM contacts t WHERE t.visibility = 'shared'",
+        "SELECT * FROM contacts t WHERE (:all = 1 OR t.org_id = :tenant OR t.visibility = 'private')",
+        "SELECT * FROM contacts t WHERE (:all = 1 OR t.org_id = :tenant OR t.kind = 'shared')",
         NULL};
     static const char *const good[] = {
         "INSERT INTO plan_modules (org_id, code) SELECT l.org_id, :code FROM learning_plans l "
@@ -702,6 +724,7 @@ static void the_scope_guard_catches_unscoped_sql(void **state)
         "SELECT * FROM curricula c WHERE (:all = 1 OR c.org_id = :tenant OR c.org_id IN "
         "(SELECT id FROM orgs WHERE kind = 'foundation'))",
         "SELECT * FROM companies t WHERE t.id = :id AND (:all = 1 OR t.org_id = :tenant)",
+        "SELECT * FROM contacts t WHERE t.id = :id AND (:all = 1 OR t.org_id = :tenant OR t.visibility = 'shared')",
         "SELECT t.id, (SELECT g.name FROM graduates g WHERE g.id = t.id) FROM companies t "
         "WHERE (:all = 1 OR t.org_id = :tenant)",
         "INSERT INTO outbox (org_id, to_addr) SELECT :org_id, :to WHERE :all = 1 OR :org_id = :tenant",

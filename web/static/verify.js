@@ -5,6 +5,10 @@ const form = document.getElementById('verify-form');
 const area = document.getElementById('credential');
 const file = document.getElementById('file');
 const result = document.getElementById('result');
+const holderForm = document.getElementById('holder-form');
+const holderEmail = document.getElementById('holder-email');
+const holderResult = document.getElementById('holder-result');
+let shown = null;   // the credential on screen, for the e-mail check
 
 const labels = {
   signature: 'Signature',
@@ -36,6 +40,10 @@ function show(report, credential) {
       const who = document.createElement('p');
       who.textContent = `Awarded to ${named.identityHash}.`;
       box.append(who);
+    } else {
+      const who = document.createElement('p');
+      who.textContent = "This credential does not carry its holder's name; check the e-mail address below.";
+      box.append(who);
     }
   }
   const list = document.createElement('dl');
@@ -49,9 +57,15 @@ function show(report, credential) {
   }
   box.append(list);
   result.append(box);
+  shown = credential || null;
+  holderForm.hidden = !shown;
+  holderResult.textContent = '';
+  holderResult.className = '';
 }
 
 function fail(message) {
+  shown = null;
+  holderForm.hidden = true;
   result.replaceChildren();
   const p = document.createElement('p');
   p.className = 'verdict bad';
@@ -79,6 +93,29 @@ async function verify(text) {
   }
   show(body, credential);
 }
+
+// The holder's e-mail against the credential's salted hash (the server says
+// match / no match / not recorded, in words).
+holderForm.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  holderResult.className = '';
+  if (!holderEmail.value.trim()) {
+    holderResult.textContent = 'Type the e-mail address first.';
+    return;
+  }
+  const response = await fetch('/api/v1/public/verify-holder', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ credential: shown, email: holderEmail.value }),
+  });
+  const body = await response.json();
+  if (!response.ok) {
+    holderResult.textContent = body.error ? body.error.message : `The server answered ${response.status}.`;
+    return;
+  }
+  holderResult.className = body.result === 'match' ? 'verdict ok' : 'verdict bad';
+  holderResult.textContent = body.message;
+});
 
 form.addEventListener('submit', (event) => {
   event.preventDefault();

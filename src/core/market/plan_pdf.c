@@ -3,7 +3,6 @@
  * pango, the plan-vs-actual chart drawn with cairo (a target and an actual
  * bar per quarter, all markets together, in the chosen currency).
  */
-#include <cairo-pdf.h>
 #include <cairo.h>
 #include <math.h>
 #include <pango/pangocairo.h>
@@ -12,49 +11,13 @@
 #include <string.h>
 
 #include "core/codes.h"
+#include "core/market/pdf_doc.h"
 #include "core/market/plan.h"
-
-#define A4_W 595.0
-#define A4_H 842.0
-#define MARGIN 50.0
-
-struct doc {
-    cairo_t *cr;
-    double y;
-};
 
 static const char *s(const json_t *o, const char *k)
 {
     const char *v = json_string_value(json_object_get(o, k));
     return v ? v : "";
-}
-
-static void need(struct doc *d, double h)
-{
-    if (d->y + h > A4_H - MARGIN) {
-        cairo_show_page(d->cr);
-        d->y = MARGIN;
-    }
-}
-
-/* One paragraph (pango markup off: text is the user's), wrapped to the page. */
-static void text(struct doc *d, const char *t, const char *font, double gap)
-{
-    PangoLayout *l = pango_cairo_create_layout(d->cr);
-    PangoFontDescription *f = pango_font_description_from_string(font);
-    pango_layout_set_font_description(l, f);
-    pango_layout_set_width(l, (int)((A4_W - 2 * MARGIN) * PANGO_SCALE));
-    pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
-    pango_layout_set_text(l, t, -1);
-    int w, h;
-    pango_layout_get_size(l, &w, &h);
-    need(d, (double)h / PANGO_SCALE);
-    cairo_set_source_rgb(d->cr, 0.1, 0.1, 0.15);
-    cairo_move_to(d->cr, MARGIN, d->y);
-    pango_cairo_show_layout(d->cr, l);
-    d->y += (double)h / PANGO_SCALE + gap;
-    pango_font_description_free(f);
-    g_object_unref(l);
 }
 
 static void money(char *out, size_t cap, json_int_t minor, const char *cur)
@@ -65,17 +28,17 @@ static void money(char *out, size_t cap, json_int_t minor, const char *cur)
     snprintf(out, cap, "%s %.*f", cur, dgt, (double)minor / pow(10, dgt));
 }
 
-static void markets(struct doc *d, const json_t *doc)
+static void markets(struct pdf_doc *d, const json_t *doc)
 {
     size_t i, k;
     json_t *m, *line;
     char buf[1024], amount[64];
     json_array_foreach(json_object_get(doc, "markets"), i, m) {
         snprintf(buf, sizeof buf, "%s - product %s", s(m, "country"), s(m, "product"));
-        text(d, buf, "Sans Bold 11", 2);
+        pdf_text(d, buf, "Sans Bold 11", 2);
         snprintf(buf, sizeof buf, "Entry mode: %s. Incoterms 2020: %s %s.", s(m, "entry_mode"), s(m, "incoterm"),
                  s(m, "named_place"));
-        text(d, buf, "Sans 9", 2);
+        pdf_text(d, buf, "Sans 9", 2);
         const json_t *p = json_object_get(m, "price_at_rule");
         if (p) {
             money(amount, sizeof amount, json_integer_value(json_object_get(p, "ex_works_minor")), s(p, "currency"));
@@ -88,26 +51,30 @@ static void markets(struct doc *d, const json_t *doc)
             money(amount, sizeof amount, json_integer_value(json_object_get(p, "price_minor")), s(p, "currency"));
             if (n < sizeof buf)
                 snprintf(buf + n, sizeof buf - n, " = %s %s %s", amount, s(p, "rule"), s(p, "named_place"));
-            text(d, buf, "Sans 9", 2);
+            pdf_text(d, buf, "Sans 9", 2);
         }
         const json_t *r = json_object_get(m, "ranking");
-        if (r) {
-            snprintf(buf, sizeof buf, "Ranking: %s%s%s", s(r, "rank_explanation"), *s(r, "explanation") ? "; " : "",
-                     s(r, "explanation"));
-            text(d, buf, "Sans Italic 9", 2);
+        if (r && *s(r, "unavailable")) {
+            snprintf(buf, sizeof buf, "Ranking: none (%s)", s(r, "unavailable"));
+            pdf_text(d, buf, "Sans Italic 9", 2);
+        } else if (r) {
+            snprintf(buf, sizeof buf, "Ranking%s%s%s: %s%s%s", *s(r, "taken_on") ? " of " : "", s(r, "taken_on"),
+                     json_is_true(json_object_get(r, "data_changed")) ? ", trade data changed since" : "",
+                     s(r, "rank_explanation"), *s(r, "explanation") ? "; " : "", s(r, "explanation"));
+            pdf_text(d, buf, "Sans Italic 9", 2);
         }
         snprintf(buf, sizeof buf, "Rationale: %s", s(m, "rationale"));
-        text(d, buf, "Sans 9", 2);
+        pdf_text(d, buf, "Sans 9", 2);
         if (*s(m, "channel_partners")) {
             snprintf(buf, sizeof buf, "Channel partners: %s", s(m, "channel_partners"));
-            text(d, buf, "Sans 9", 2);
+            pdf_text(d, buf, "Sans 9", 2);
         }
         d->y += 6;
     }
 }
 
 /* Grouped bars: per quarter the target (grey) and the actual (blue). */
-static void chart(struct doc *d, const json_t *progress)
+static void chart(struct pdf_doc *d, const json_t *progress)
 {
     const json_t *totals = json_object_get(progress, "totals");
     size_t n = json_array_size(totals);
@@ -117,8 +84,8 @@ static void chart(struct doc *d, const json_t *progress)
     char buf[200];
     snprintf(buf, sizeof buf, "Plan against actual, all markets (%s; %s)", s(progress, "currency"),
              s(progress, "basis"));
-    text(d, buf, "Sans Bold 10", 4);
-    need(d, h + bottom_gap);
+    pdf_text(d, buf, "Sans Bold 10", 4);
+    pdf_need(d, h + bottom_gap);
     double top = d->y, base = top + h, maxv = 1;
     size_t i;
     json_t *r;
@@ -168,18 +135,18 @@ static void chart(struct doc *d, const json_t *progress)
     d->y = base + bottom_gap + 8;
 }
 
-static void milestones(struct doc *d, const json_t *doc)
+static void milestones(struct pdf_doc *d, const json_t *doc)
 {
     size_t i;
     json_t *m;
     char buf[600];
     if (!json_array_size(json_object_get(doc, "milestones")))
         return;
-    text(d, "Milestones", "Sans Bold 11", 2);
+    pdf_text(d, "Milestones", "Sans Bold 11", 2);
     json_array_foreach(json_object_get(doc, "milestones"), i, m) {
         snprintf(buf, sizeof buf, "%s %s - %s (%s)", json_is_true(json_object_get(m, "done")) ? "[done]" : "[open]",
                  s(m, "due"), s(m, "title"), s(m, "owner"));
-        text(d, buf, "Sans 9", 1);
+        pdf_text(d, buf, "Sans 9", 1);
     }
     d->y += 6;
     json_int_t total = 0;
@@ -189,50 +156,28 @@ static void milestones(struct doc *d, const json_t *doc)
         char amount[64];
         money(amount, sizeof amount, total, s(doc, "currency"));
         snprintf(buf, sizeof buf, "Budget: %s in %zu item(s)", amount, json_array_size(json_object_get(doc, "budget")));
-        text(d, buf, "Sans 9", 4);
+        pdf_text(d, buf, "Sans 9", 4);
     }
-}
-
-static cairo_status_t to_bytes(void *closure, const unsigned char *data, unsigned int n)
-{
-    g_byte_array_append(closure, data, n);
-    return CAIRO_STATUS_SUCCESS;
 }
 
 int plan_pdf(const json_t *plan, const json_t *progress, unsigned char **pdf, size_t *len,
              struct tb_err *err)
 {
-    GByteArray *bytes = g_byte_array_new();
-    cairo_surface_t *surface = cairo_pdf_surface_create_for_stream(to_bytes, bytes, A4_W, A4_H);
-    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, s(plan, "title"));
-    cairo_t *cr = cairo_create(surface);
-    struct doc d = {cr, MARGIN};
+    struct pdf_doc d;
+    pdf_begin(&d, s(plan, "title"));
     const json_t *doc = json_object_get(plan, "doc");
     char buf[600];
-    text(&d, s(plan, "title"), "Sans Bold 16", 4);
+    pdf_text(&d, s(plan, "title"), "Sans Bold 16", 4);
     snprintf(buf, sizeof buf, "Export plan of %s - status %s - version %lld of %s - figures in %s", s(plan, "company_name"),
              s(plan, "status"), (long long)json_integer_value(json_object_get(plan, "version")), s(plan, "updated_at"),
              s(doc, "currency"));
-    text(&d, buf, "Sans 9", 6);
+    pdf_text(&d, buf, "Sans 9", 6);
     if (json_is_true(json_object_get(doc, "synthetic")))
-        text(&d, "SYNTHETIC DEMONSTRATION DATA: the sales targets and actuals of this plan (and any ranking marked synthetic) are made up.", "Sans Bold 10", 6);
+        pdf_text(&d, "SYNTHETIC DEMONSTRATION DATA: the sales targets and actuals of this plan (and any ranking marked synthetic) are made up.", "Sans Bold 10", 6);
     if (progress)
         chart(&d, progress);
-    text(&d, "Markets", "Sans Bold 12", 4);
+    pdf_text(&d, "Markets", "Sans Bold 12", 4);
     markets(&d, doc);
     milestones(&d, doc);
-    cairo_destroy(cr);
-    cairo_surface_finish(surface);
-    cairo_status_t st = cairo_surface_status(surface);
-    cairo_surface_destroy(surface);
-    if (st != CAIRO_STATUS_SUCCESS) {
-        g_byte_array_free(bytes, TRUE);
-        return TB_INTERNAL(err, "could not render the export plan");
-    }
-    *len = bytes->len;
-    *pdf = malloc(bytes->len ? bytes->len : 1);
-    if (*pdf)
-        memcpy(*pdf, bytes->data, bytes->len);
-    g_byte_array_free(bytes, TRUE);
-    return *pdf ? 0 : TB_INTERNAL(err, "out of memory");
+    return pdf_finish(&d, pdf, len, "export plan", err);
 }

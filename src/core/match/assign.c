@@ -684,13 +684,15 @@ int tb_assign_solve(const struct tb_assign_problem *p, struct arena *a,
     memset(r, 0, sizeof *r);
     if (p->rows < 0 || p->cols < 0)
         return TB_INVALID(err, "rows", "negative size");
-    if ((p->dense == NULL) == (p->edges == NULL) && (int64_t)p->rows * p->cols > 0)
-        return TB_INVALID(err, "", "exactly one of dense and edges must be given");
+    const bool is_dense = p->dense || p->dense32;
+    if ((p->dense != NULL) + (p->dense32 != NULL) + (p->edges != NULL) != 1 &&
+        (int64_t)p->rows * p->cols > 0)
+        return TB_INVALID(err, "", "exactly one of dense, dense32 and edges must be given");
     if (p->mode > TB_ASSIGN_MAXCARD || p->sense > TB_ASSIGN_MAX)
         return TB_INVALID(err, "mode", "unknown mode or sense");
     const bool tr = p->rows > p->cols;
     const int32_t R = tr ? p->cols : p->rows, C = tr ? p->rows : p->cols;
-    const int64_t n_edges = p->dense ? (int64_t)p->rows * p->cols : p->n_edges;
+    const int64_t n_edges = is_dense ? (int64_t)p->rows * p->cols : p->n_edges;
 
     r->row_to_col = arena_alloc(a, ((size_t)p->rows + 1) * sizeof(int32_t));
     r->col_to_row = arena_alloc(a, ((size_t)p->cols + 1) * sizeof(int32_t));
@@ -713,17 +715,34 @@ int tb_assign_solve(const struct tb_assign_problem *p, struct arena *a,
      * cost matrix in the same pass, used if the range fits: the input is
      * read once instead of twice. */
     int64_t lo = INT64_MAX, hi = INT64_MIN, n_allowed = 0;
-    int32_t *m32 = NULL;
+    const int32_t *m32 = NULL;
     bool m32_forb = false;
-    if (p->dense && !tr && !p->has_threshold && p->mode != TB_ASSIGN_MAXCARD && n_edges > 0) {
-        m32 = alloc_line(a, (size_t)n_edges * sizeof(int32_t));
-        if (!m32)
+    const bool plain = !tr && !p->has_threshold && p->mode != TB_ASSIGN_MAXCARD && n_edges > 0;
+    if (p->dense32 && plain && p->sense == TB_ASSIGN_MIN) {
+        /* Already the solver's own form: only the range is needed. */
+        int32_t lo32 = INT32_MAX, hi32 = INT32_MIN;
+        int64_t n_forb = 0;
+        for (int64_t k = 0; k < n_edges; k++) {
+            int32_t c = p->dense32[k];
+            bool f = c == TB_ASSIGN_FORBIDDEN32;
+            n_forb += f;
+            lo32 = !f && c < lo32 ? c : lo32;
+            hi32 = !f && c > hi32 ? c : hi32;
+        }
+        m32 = p->dense32;
+        m32_forb = n_forb > 0;
+        n_allowed = n_edges - n_forb;
+        lo = lo32;
+        hi = hi32;
+    } else if (is_dense && plain) {
+        int32_t *w = alloc_line(a, (size_t)n_edges * sizeof(int32_t));
+        if (!w)
             return OOM(err);
         const int64_t sgn = p->sense == TB_ASSIGN_MAX ? -1 : 1;
         for (int64_t k = 0; k < n_edges; k++) {
-            int64_t val = p->dense[k];
+            int64_t val = tb_assign_dense_at(p, k);
             if (val == TB_ASSIGN_FORBIDDEN) {
-                m32[k] = INT32_MAX;
+                w[k] = INT32_MAX;
                 m32_forb = true;
                 continue;
             }
@@ -734,13 +753,14 @@ int tb_assign_solve(const struct tb_assign_problem *p, struct arena *a,
             n_allowed++;
             lo = c < lo ? c : lo;
             hi = c > hi ? c : hi;
-            m32[k] = (int32_t)(uint32_t)(uint64_t)c;   /* used only if all fit */
+            w[k] = (int32_t)(uint32_t)(uint64_t)c;   /* used only if all fit */
         }
+        m32 = w;
     }
     for (int64_t k = 0; k < n_edges && !m32; k++) {
         int64_t val;
-        if (p->dense) {
-            val = p->dense[k];
+        if (is_dense) {
+            val = tb_assign_dense_at(p, k);
         } else {
             const struct tb_assign_edge *e = &p->edges[k];
             if (e->row < 0 || e->row >= p->rows || e->col < 0 || e->col >= p->cols)
@@ -800,7 +820,7 @@ int tb_assign_solve(const struct tb_assign_problem *p, struct arena *a,
         return OOM(err);
     L.cmin = lo - shift;
     L.span = W;
-    if (p->dense) {
+    if (is_dense) {
         L.vv = alloc_line(a, (size_t)C * sizeof(int64_t));
         L.dsave = arena_alloc(a, (size_t)C * sizeof(int64_t));
         L.vv32 = alloc_line(a, (size_t)C * sizeof(int32_t));
@@ -819,7 +839,7 @@ int tb_assign_solve(const struct tb_assign_problem *p, struct arena *a,
     const bool square_init = (R == C && p->mode == TB_ASSIGN_FULL);
 
     int rc;
-    if (p->dense) {
+    if (is_dense) {
         const bool narrow = hi - shift < INT32_MAX && lo - shift > INT32_MIN;
         if (m32 && narrow) {
             L.forb = m32_forb;
@@ -838,7 +858,7 @@ int tb_assign_solve(const struct tb_assign_problem *p, struct arena *a,
                             size_t src = tr ? (size_t)j * (size_t)p->cols + (size_t)i
                                             : (size_t)i * (size_t)p->cols + (size_t)j;
                             int64_t c;
-                            bool ok = internal_cost(p, p->dense[src], shift, &c);
+                            bool ok = internal_cost(p, tb_assign_dense_at(p, (int64_t)src), shift, &c);
                             size_t dst = (size_t)i * (size_t)C + (size_t)j;
                             L.forb |= !ok;
                             if (narrow)

@@ -25,6 +25,8 @@
 
 /* Marks a forbidden pair in a dense matrix. */
 #define TB_ASSIGN_FORBIDDEN INT64_MIN
+/* Marks a forbidden pair in a narrow (int32) dense matrix. */
+#define TB_ASSIGN_FORBIDDEN32 INT32_MAX
 /* Largest |value| accepted; totals and potentials are then safe in int64. */
 #define TB_ASSIGN_VALUE_MAX ((int64_t)1 << 40)
 
@@ -40,8 +42,12 @@ struct tb_assign_problem {
     int32_t rows, cols;
     enum tb_assign_sense sense;
     enum tb_assign_mode mode;
-    /* Exactly one of these two is set. */
+    /* Exactly one of these three is set. dense32 is the same matrix for
+     * values that fit in (INT32_MIN, INT32_MAX), TB_ASSIGN_FORBIDDEN32 marking
+     * a forbidden pair: half the memory, and a minimising problem in it is
+     * solved in place, without the narrowing copy the int64 form needs. */
     const int64_t *dense;                 /* rows*cols, row-major */
+    const int32_t *dense32;               /* rows*cols, row-major */
     const struct tb_assign_edge *edges;   /* duplicates allowed: the best one counts */
     int64_t n_edges;
     int has_threshold;
@@ -68,6 +74,14 @@ struct tb_assign_result {
      * initialisation heuristics, and the total number of Dijkstra scans. */
     int64_t sap_rows, scans;
 };
+
+/* Value k (row-major) of a dense problem, whichever width it is stored in. */
+static inline int64_t tb_assign_dense_at(const struct tb_assign_problem *p, int64_t k)
+{
+    if (p->dense)
+        return p->dense[k];
+    return p->dense32[k] == TB_ASSIGN_FORBIDDEN32 ? TB_ASSIGN_FORBIDDEN : p->dense32[k];
+}
 
 /*
  * Solves p. Returns 0 and fills r, or -1 with err set:

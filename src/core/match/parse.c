@@ -289,8 +289,21 @@ static int parse_dense(struct rd *r, size_t len, struct arena *a, struct tb_matc
     if (rows > 0 && cols > (int64_t)len / rows)
         return perr(err, r->line, "%lld x %lld values cannot fit in a %zu-byte file",
                     (long long)rows, (long long)cols, len);
-    int64_t *vals = arena_alloc(a, ((size_t)(rows * cols) + 1) * sizeof(int64_t));
-    if (!vals)
+    /* Integer matrices are kept as int32 while every value fits (the solver
+     * then works in place, half the memory); the first value that does not
+     * fit widens what was read so far to int64. Float files are rescaled
+     * to integers at the end, so they are read as int64. */
+    const size_t cells = (size_t)(rows * cols);
+    int32_t *vals32 = NULL;
+    int64_t *vals = NULL;
+    int64_t *row_buf = NULL;
+    if (!v.is_float && cells > 0) {
+        vals32 = arena_alloc(a, cells * sizeof(int32_t));
+        row_buf = arena_alloc(a, (size_t)cols * sizeof(int64_t));
+    } else {
+        vals = arena_alloc(a, (cells + 1) * sizeof(int64_t));
+    }
+    if ((!v.is_float && cells > 0) ? (!vals32 || !row_buf) : !vals)
         return tb_error(err, TB_E_TOO_LARGE, "", "out of memory for %lld x %lld",
                        (long long)rows, (long long)cols);
     /* With 0 columns the rows are empty lines, which are skipped like blanks. */
@@ -298,7 +311,7 @@ static int parse_dense(struct rd *r, size_t len, struct arena *a, struct tb_matc
         if (!next_line(r))
             return perr(err, r->line + 1, "expected %lld rows of values, got %lld",
                         (long long)rows, (long long)i);
-        int64_t *row = vals + i * cols;
+        int64_t *row = vals ? vals + i * cols : row_buf;
         const char *s;
         size_t sn;
         int64_t j = 0;
@@ -311,13 +324,35 @@ static int parse_dense(struct rd *r, size_t len, struct arena *a, struct tb_matc
         if (j < cols || extra)
             return perr(err, r->line, "expected %lld values, got %lld", (long long)cols,
                         (long long)(j + extra));
+        if (vals)
+            continue;
+        bool fits = true;
+        for (int64_t k = 0; k < cols; k++)
+            fits &= row[k] == TB_ASSIGN_FORBIDDEN || (row[k] > INT32_MIN && row[k] < INT32_MAX);
+        int32_t *narrow = vals32 + i * cols;
+        if (fits) {
+            for (int64_t k = 0; k < cols; k++)
+                narrow[k] = row[k] == TB_ASSIGN_FORBIDDEN ? TB_ASSIGN_FORBIDDEN32 : (int32_t)row[k];
+            continue;
+        }
+        vals = arena_alloc(a, (cells + 1) * sizeof(int64_t));
+        if (!vals)
+            return tb_error(err, TB_E_TOO_LARGE, "", "out of memory for %lld x %lld",
+                           (long long)rows, (long long)cols);
+        for (int64_t k = 0; k < i * cols; k++)
+            vals[k] = vals32[k] == TB_ASSIGN_FORBIDDEN32 ? TB_ASSIGN_FORBIDDEN : vals32[k];
+        memcpy(vals + i * cols, row, (size_t)cols * sizeof(int64_t));
     }
     if (next_line(r))
         return perr(err, r->line, "unexpected data after the last row");
-    rescale(vals, rows * cols, &v, &out->scale);
     out->format = TB_FMT_DENSE;
     out->assign.rows = (int32_t)rows;
     out->assign.cols = (int32_t)cols;
+    if (!vals) {
+        out->assign.dense32 = vals32;
+        return 0;
+    }
+    rescale(vals, rows * cols, &v, &out->scale);
     out->assign.dense = vals;
     return 0;
 }

@@ -11,6 +11,8 @@
  * so the potential over all products adds up to A_hj, home's actual exports to j.
  * Over several years the potential is the average of each year's s_hP M_jP,
  * times b_hj from the years' summed A and H, which keeps that identity.
+ * Tariffs entered by a person (tariff.h) correct the demand per HS6 code:
+ * D_jP = sum_k M_jk TA_jk; the identity then no longer holds, by design.
  */
 #include <ctype.h>
 #include <math.h>
@@ -108,10 +110,68 @@ struct qctx {
     const struct trade_country **qc;  /* nq */
     uint16_t **ymap;                  /* per year: country index -> query index */
     int home;                         /* query index */
-    double *acc;                      /* nq*nq scratch: flows of the product set */
+    double *acc;                      /* nq*nq scratch: flows of the product set, zero between uses */
+    uint32_t *touched;                /* the cells of acc a product set filled (each once) */
     double *ease, *dist, *gdp, *gdppc;
     uint8_t *estimated;               /* ease from the distance fallback */
+    int *taxed;                       /* query indices of markets with a tariff entered */
+    int n_taxed;
+    const struct trade_tariff **applied;   /* per query index: the tariff weighing most */
+    double *applied_v;                /* and the flows it covered */
+    int *n_tariffed;                  /* HS6 codes with a tariff, per query index */
 };
+
+/* The markets some entered tariff may apply to (by ISO alpha-2 and origin). */
+static int tariff_markets(struct qctx *c, struct tb_err *err)
+{
+    const struct trade_query *q = c->q;
+    if (q->n_tariffs <= 0)
+        return 0;
+    c->taxed = arena_alloc(c->a, (size_t)c->nq * sizeof *c->taxed);
+    c->applied = arena_calloc(c->a, (size_t)c->nq, sizeof *c->applied);
+    c->applied_v = arena_calloc(c->a, (size_t)c->nq, sizeof *c->applied_v);
+    c->n_tariffed = arena_calloc(c->a, (size_t)c->nq, sizeof *c->n_tariffed);
+    if (!c->taxed || !c->applied || !c->applied_v || !c->n_tariffed)
+        return TB_INTERNAL(err, "out of memory");
+    const char *home = c->qc[c->home]->iso2;
+    for (int j = 0; j < c->nq; j++) {
+        if (j == c->home || !c->qc[j]->iso2[0])
+            continue;
+        for (int t = 0; t < q->n_tariffs; t++)
+            if (!strcmp(q->tariffs[t].market, c->qc[j]->iso2) &&
+                (!q->tariffs[t].origin[0] || !strcmp(q->tariffs[t].origin, home))) {
+                c->taxed[c->n_taxed++] = j;
+                break;
+            }
+    }
+    return 0;
+}
+
+/* Demand corrections of one year for the products [plo, phi): adj[j] +=
+ * M_jk (TA_jk - 1) for each market with a tariff on k. */
+static void tariff_adjust(struct qctx *c, const struct trade_year *yr, const uint16_t *map, long plo,
+                          long phi, double *adj, int count)
+{
+    const char *home = c->qc[c->home]->iso2;
+    for (long p = plo; p < phi; p++)
+        for (int k = 0; k < c->n_taxed; k++) {
+            int j = c->taxed[k];
+            const struct trade_tariff *t = trade_tariff_find(c->q->tariffs, c->q->n_tariffs,
+                                                             c->qc[j]->iso2, home, yr->products[p]);
+            if (!t)
+                continue;
+            double f = trade_tariff_factor(t), m = 0;
+            for (uint64_t x = yr->flow_off[p]; x < yr->flow_off[p + 1]; x++)
+                if (map[yr->flow_imp[x]] == j)
+                    m += (double)yr->flow_v[x];
+            adj[j] += m * (f - 1);
+            if (!c->applied[j] || m > c->applied_v[j]) {
+                c->applied_v[j] = m;
+                c->applied[j] = t;
+            }
+            c->n_tariffed[j] += count;
+        }
+}
 
 static int key3(const char *s)
 {
@@ -267,6 +327,10 @@ static int ease_fallback(struct qctx *c, struct tb_err *err)
 }
 
 /* ---- rows for one product set ------------------------------------------ */
+/* vectors after the nq x nq block of acc: first, last, uv_v, uv_q, my, base, adj, dem,
+ * and per market the sum, the sum of squares and the number of its suppliers' flows */
+#define ACC_VECTORS 11
+
 static void bounds(const struct trade_year *yr, struct trade_range r, long *plo, long *phi)
 {
     long lo = 0, hi = (long)yr->n_products;
@@ -290,16 +354,27 @@ static int product_rows(struct qctx *c, const struct trade_range *ranges, int n_
     const struct trade_query *q = c->q;
     int nq = c->nq, ny = q->n_years;
     double *acc = c->acc;
-    memset(acc, 0, (size_t)nq * nq * sizeof *acc);
     double *first = acc + (size_t)nq * nq, *lastv = first + nq, *uv_v = lastv + nq,
-           *uv_q = uv_v + nq, *my = uv_q + nq, *base = my + nq;
-    memset(first, 0, 6 * (size_t)nq * sizeof *first);
+           *uv_q = uv_v + nq, *my = uv_q + nq, *base = my + nq, *adj = base + nq, *dem = adj + nq,
+           *msum = dem + nq, *msq = msum + nq, *nsup = msq + nq;
+    /* Only the cells flows touch are visited and cleared again (a product
+     * has a few thousand flows; the matrix has nq^2 = 57,000 cells). */
+    uint32_t *touched = c->touched;
+    size_t nt = 0;
+    memset(first, 0, ACC_VECTORS * (size_t)nq * sizeof *first);
+    if (c->n_taxed) {
+        memset(c->applied, 0, (size_t)nq * sizeof *c->applied);
+        memset(c->applied_v, 0, (size_t)nq * sizeof *c->applied_v);
+        memset(c->n_tariffed, 0, (size_t)nq * sizeof *c->n_tariffed);
+    }
     double world = 0, xh = 0;
     for (int y = 0; y < ny; y++) {
         const struct trade_year *yr = q->years[y];
         const uint16_t *map = c->ymap[y];
         double wy = 0, xy = 0;
         memset(my, 0, (size_t)nq * sizeof *my);
+        if (c->n_taxed)
+            memset(adj, 0, (size_t)nq * sizeof *adj);
         for (int r = 0; r < n_ranges; r++) {
             long plo, phi;
             bounds(yr, ranges[r], &plo, &phi);
@@ -307,10 +382,15 @@ static int product_rows(struct qctx *c, const struct trade_range *ranges, int n_
                 wy += (double)yr->world[p];
             if (plo >= phi)
                 continue;
+            if (c->n_taxed)
+                tariff_adjust(c, yr, map, plo, phi, adj, y == 0);
             for (uint64_t f = yr->flow_off[plo]; f < yr->flow_off[phi]; f++) {
                 int i = map[yr->flow_exp[f]], j = map[yr->flow_imp[f]];
                 double v = (double)yr->flow_v[f];
-                acc[(size_t)i * nq + j] += v;
+                size_t cell = (size_t)i * nq + j;
+                if (acc[cell] == 0 && v > 0)
+                    touched[nt++] = (uint32_t)cell;
+                acc[cell] += v;
                 my[j] += v;
                 if (i == c->home)
                     xy += v;
@@ -322,8 +402,11 @@ static int product_rows(struct qctx *c, const struct trade_range *ranges, int n_
         }
         /* this year's supply share times its demand: the base of the potential */
         double sy = wy > 0 ? xy / wy : 0;
-        for (int j = 0; j < nq; j++)
-            base[j] += sy * my[j];
+        for (int j = 0; j < nq; j++) {
+            double d = c->n_taxed ? my[j] + adj[j] : my[j];
+            base[j] += sy * d;
+            dem[j] += d;
+        }
         if (y == 0)
             memcpy(first, my, (size_t)nq * sizeof *my);
         if (y == ny - 1)
@@ -335,20 +418,19 @@ static int product_rows(struct qctx *c, const struct trade_range *ranges, int n_
     *world_out = world / ny;
     *supply_out = supply;
     int span = q->years[ny - 1]->year - q->years[0]->year;
+    for (size_t t = 0; t < nt; t++) {
+        size_t j = touched[t] % (size_t)nq;
+        double v = acc[touched[t]];
+        msum[j] += v;
+        msq[j] += v * v;
+        nsup[j] += 1;
+    }
     int n = 0;
     for (int j = 0; j < nq; j++) {
         if (j == c->home || !c->qc[j]->rankable)
             continue;
-        double M = 0, ss = 0;
-        int sup = 0;
-        for (int i = 0; i < nq; i++) {
-            double v = acc[(size_t)i * nq + j];
-            if (v > 0) {
-                M += v;
-                ss += v * v;
-                sup++;
-            }
-        }
+        double M = msum[j], ss = msq[j];
+        int sup = (int)nsup[j];
         if (!(M > 0))
             continue;
         struct trade_market *m = &out[n++];
@@ -370,7 +452,10 @@ static int product_rows(struct qctx *c, const struct trade_range *ranges, int n_
         m->gdp_pc_growth = c->gdppc[j];
         m->unit_value = uv_q[j] > 0 ? uv_v[j] / uv_q[j] : NAN;   /* USD per kg */
         m->supply = supply;
-        m->demand = m->import_value;
+        m->demand = c->n_taxed ? dem[j] / 1000.0 / ny : m->import_value;
+        m->tariff_factor = c->n_taxed ? dem[j] / M : 1;
+        m->tariff = c->n_taxed ? c->applied[j] : NULL;
+        m->n_tariffed = c->n_taxed ? c->n_tariffed[j] : 0;
         m->ease = c->ease[j];
         m->ease_estimated = c->estimated ? c->estimated[j] : 0;
         m->potential = ny == 1 ? supply * m->demand * m->ease : base[j] / 1000.0 / ny * m->ease;
@@ -379,6 +464,8 @@ static int product_rows(struct qctx *c, const struct trade_range *ranges, int n_
             if (!strcmp(tc->iso3, hubs[h]))
                 m->reexport_hub = 1;
     }
+    for (size_t t = 0; t < nt; t++)
+        acc[touched[t]] = 0;
     *n_out = n;
     return 0;
 }
@@ -424,27 +511,49 @@ static void explain(struct trade_market *m, double p_size, double p_dist, double
     size_t cap = sizeof m->explanation, len = 0;
 #define ADD(...) \
     len += (size_t)snprintf(s + len, len < cap ? cap - len : 0, __VA_ARGS__)
+    /* literal pieces are copied, not formatted: this runs for every market of every ranking */
+#define ADDS(lit) \
+    do { \
+        size_t l_ = strlen(lit); \
+        if (len + l_ < cap) \
+            memcpy(s + len, lit, l_ + 1); \
+        len += l_; \
+    } while (0)
     const char *size = p_size >= 0.75 ? "large" : p_size <= 0.25 ? "small" : "medium";
     const char *growth = isnan(m->import_cagr) ? ""
                          : m->import_cagr >= 0.05 ? " and growing"
                          : m->import_cagr < -0.02 ? " but shrinking" : " and steady";
-    ADD("%s%s demand", size, growth);
+    ADDS(size);
+    ADDS(growth);
+    ADDS(" demand");
     if (m->home_exports > 0)
         ADD(", you already hold %.1f%%", m->home_share * 100);
     else
-        ADD(", you do not sell there yet");
+        ADDS(", you do not sell there yet");
     if (m->untapped > 0 && p_untapped >= 0.75)
-        ADD(", much untapped potential");
+        ADDS(", much untapped potential");
     else if (m->potential > 0 && m->untapped == 0)
-        ADD(", you already sell above the potential");
+        ADDS(", you already sell above the potential");
     if (!isnan(p_dist))
-        ADD("%s", p_dist <= 0.25 ? ", far away" : p_dist >= 0.75 ? ", close" : "");
+        ADDS(p_dist <= 0.25 ? ", far away" : p_dist >= 0.75 ? ", close" : "");
     if (m->hhi >= 0.25)
-        ADD(", few suppliers dominate");
+        ADDS(", few suppliers dominate");
     if (m->ease_estimated)
-        ADD(", ease of trade estimated from distance");
+        ADDS(", ease of trade estimated from distance");
     if (m->reexport_hub)
-        ADD(", re-export hub (imports overstate local demand)");
+        ADDS(", re-export hub (imports overstate local demand)");
+    if (m->tariff) {
+        const struct trade_tariff *t = m->tariff;
+        double change = (m->tariff_factor - 1) * 100;
+        ADD(", tariff %.4g%% entered (%s, %s)", t->rate, t->source, t->as_of);
+        if (m->n_tariffed > 1)
+            ADD(" with %d more", m->n_tariffed - 1);
+        if (fabs(change) < 0.5)
+            ADDS(", no more than other suppliers pay");
+        else
+            ADD(" %s the potential by %.0f%%", change < 0 ? "lowers" : "raises", fabs(change));
+    }
+#undef ADDS
 #undef ADD
 }
 
@@ -524,7 +633,13 @@ int trade_rank(const struct trade_query *q, struct arena *a, struct trade_result
     if (q->ease_fallback && ease_fallback(&c, err) < 0)
         return -1;
     int nq = c.nq;
-    c.acc = arena_alloc(a, ((size_t)nq * nq + 6 * (size_t)nq) * sizeof *c.acc);
+    if (tariff_markets(&c, err) < 0)
+        return -1;
+    c.acc = arena_alloc(a, ((size_t)nq * nq + ACC_VECTORS * (size_t)nq) * sizeof *c.acc);
+    c.touched = arena_alloc(a, ((size_t)nq * nq + 1) * sizeof *c.touched);
+    if (!c.acc || !c.touched)
+        return TB_INTERNAL(err, "out of memory");
+    memset(c.acc, 0, (size_t)nq * nq * sizeof *c.acc);
     /* the HS6 codes, when one row per product is asked for */
     uint32_t *codes = NULL;
     int n_codes = 1;

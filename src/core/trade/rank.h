@@ -11,6 +11,7 @@
 
 #include "core/arena.h"
 #include "core/trade/trade.h"
+#include "core/trade/tariff.h"
 
 /* Score weights (any non-negative numbers; they are normalised). */
 struct trade_weights {
@@ -56,6 +57,8 @@ struct trade_query {
     const struct trade_geo *geo;             /* optional */
     const struct trade_wdi *wdi;             /* optional */
     struct trade_weights weights;
+    const struct trade_tariff *tariffs;      /* entered by a person, optional */
+    int n_tariffs;
 };
 
 struct trade_market {
@@ -71,7 +74,13 @@ struct trade_market {
     int ease_estimated;                      /* 1: ease from the distance fallback */
     int reexport_hub;
     double score;                            /* 0-100 */
-    char explanation[200];
+    char explanation[320];
+    /* Tariffs entered for this market: the demand factor over the product
+     * set (1 = none applied), how many HS6 codes had one, and the one that
+     * weighs most (NULL when none). */
+    double tariff_factor;
+    int n_tariffed;
+    const struct trade_tariff *tariff;
     /* Why this score: each indicator's percentile rank (0-1, NAN when
      * missing, in trade_weight_names order) and in words the indicators that
      * lift it most and the one that holds it back most, by weighted points. */

@@ -83,6 +83,14 @@ json_t *trade_result_json(const struct trade_result *r, const char *product, int
         for (int k = 0; k < TRADE_N_WEIGHTS; k++)
             json_object_set_new(pct, trade_weight_names[k], num(r->m[i].pct[k], 1e4));
         json_object_set_new(o, "percentiles", pct);
+        if (r->m[i].tariff) {   /* the entered tariff weighing most, and the demand factor of all */
+            json_t *t = trade_tariff_json(r->m[i].tariff);
+            json_object_set_new(t, "demand_factor", num(r->m[i].tariff_factor, 1e6));
+            json_object_set_new(t, "products", json_integer(r->m[i].n_tariffed));
+            json_object_set_new(o, "tariff", t);
+        } else {
+            json_object_set_new(o, "tariff", json_null());
+        }
         char why[320];
         snprintf(why, sizeof why, "rank %d of %d, score %.1f: %s", r->m[i].rank, r->n,
                  r->m[i].score, r->m[i].why);

@@ -121,11 +121,11 @@ void trade_explain_score(const double pct[TRADE_N_WEIGHTS], const double weight[
 #define ADD(...) len += (size_t)snprintf(out + len, len < cap ? cap - len : 0, __VA_ARGS__)
     out[0] = '\0';
     for (int i = 0; i < 2 && up[i] >= 0; i++)
-        ADD("%s%s (top %.0f%%)", i ? " and " : "lifted by ", labels[up[i]],
-            fmax(1, round((1 - pct[up[i]]) * 100)));
+        ADD("%s%s (top %d%%)", i ? " and " : "lifted by ", labels[up[i]],
+            (int)fmax(1, round((1 - pct[up[i]]) * 100)));   /* %d: integer formatting, cheaper than %.0f */
     if (down >= 0)
-        ADD("%sheld back by %s (bottom %.0f%%)", len ? "; " : "", labels[down],
-            fmax(1, round(pct[down] * 100)));
+        ADD("%sheld back by %s (bottom %d%%)", len ? "; " : "", labels[down],
+            (int)fmax(1, round(pct[down] * 100)));
     if (!len)
         ADD("every weighted indicator near the middle");
 #undef ADD

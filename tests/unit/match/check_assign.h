@@ -6,6 +6,7 @@
 #ifndef TB_MATCH_CHECK_ASSIGN_H
 #define TB_MATCH_CHECK_ASSIGN_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,12 +37,13 @@ static int check_assign_certificate(const struct tb_assign_problem *p,
     int64_t *best = malloc(((size_t)R + 1) * sizeof *best);
     for (int32_t i = 0; i < R; i++)
         best[i] = INT64_MAX;
-    int64_t n = p->dense ? (int64_t)R * C : p->n_edges;
+    const bool is_dense = p->dense || p->dense32;
+    int64_t n = is_dense ? (int64_t)R * C : p->n_edges;
     int rc = -1;
     for (int64_t k = 0; k < n; k++) {
-        int32_t i = p->dense ? (int32_t)(k / C) : p->edges[k].row;
-        int32_t j = p->dense ? (int32_t)(k % C) : p->edges[k].col;
-        int64_t val = p->dense ? p->dense[k] : p->edges[k].value, c;
+        int32_t i = is_dense ? (int32_t)(k / C) : p->edges[k].row;
+        int32_t j = is_dense ? (int32_t)(k % C) : p->edges[k].col;
+        int64_t val = is_dense ? tb_assign_dense_at(p, k) : p->edges[k].value, c;
         if (!chk_allowed(p, val, &c))
             continue;
         if (u[i] + v[j] > c) {

@@ -108,9 +108,14 @@ static void small_random(int64_t scale)
         int lo = (int)tap_range(&seed, -6, 2), hi = lo + (int)tap_range(&seed, 0, 12);
         int forbid_pct = (int)tap_choose_pct(&seed);
         int64_t dense[64];
-        for (int k = 0; k < R * C; k++)
+        int32_t dense32[64];
+        bool fits32 = true;
+        for (int k = 0; k < R * C; k++) {
             dense[k] = (int)tap_range(&seed, 0, 99) < forbid_pct ? TB_ASSIGN_FORBIDDEN
                                                                   : tap_range(&seed, lo, hi) * scale;
+            fits32 &= dense[k] == TB_ASSIGN_FORBIDDEN || (dense[k] > INT32_MIN && dense[k] < INT32_MAX);
+            dense32[k] = dense[k] == TB_ASSIGN_FORBIDDEN ? TB_ASSIGN_FORBIDDEN32 : (int32_t)dense[k];
+        }
         struct tb_assign_edge edges[200];
         int ne = 0;
         for (int k = 0; k < R * C; k++) {
@@ -125,8 +130,8 @@ static void small_random(int64_t scale)
         instances++;
         for (int mode = 0; mode < 3; mode++)
             for (int sense = 0; sense < 2; sense++)
-                for (int shape = 0; shape < 2; shape++)
-                    for (int thr = 0; thr < 2; thr++) {
+                for (int shape = 0; shape < 3; shape++)
+                    for (int thr = 0; thr < 2 && (shape != 2 || fits32); thr++) {
                         struct tb_assign_problem p = { 0 };
                         p.rows = R;
                         p.cols = C;
@@ -141,6 +146,8 @@ static void small_random(int64_t scale)
                         int n2 = 0;
                         if (shape == 0) {
                             p.dense = dense;
+                        } else if (shape == 2) {
+                            p.dense32 = dense32;   /* the parser's narrow form */
                         } else {
                             for (int k = 0; k < ne; k++) {
                                 /* a duplicate that is worse in this sense */
@@ -186,8 +193,8 @@ static void small_random(int64_t scale)
                             char why[200];
                             if (check_assign_certificate(&p, &r, why, sizeof why) != 0) {
                                 if (bad++ < 5)
-                                    printf("# certificate: it %d mode %d sense %d shape %d: %s\n",
-                                           it, mode, sense, shape, why);
+                                    printf("# certificate: it %d mode %d sense %d shape %d R %d C %d thr %d: %s\n",
+                                           it, mode, sense, shape, R, C, thr, why);
                                 continue;
                             }
                             cert_ok++;

@@ -21,9 +21,18 @@ static void valid_inputs(struct arena *a)
     struct tb_err err;
     int rc = parse(a, "# a comment\n\ndense 2 3 int max\n1 2 x\n-4 5 6\n", &in, &err);
     tap_ok(rc == 0 && in.format == TB_FMT_DENSE && in.assign.rows == 2 && in.assign.cols == 3 &&
-               in.assign.sense == TB_ASSIGN_MAX && in.assign.dense[2] == TB_ASSIGN_FORBIDDEN &&
-               in.assign.dense[3] == -4,
-           "dense with comment, blank line, x and a negative value");
+               in.assign.sense == TB_ASSIGN_MAX && in.assign.dense32 && !in.assign.dense &&
+               tb_assign_dense_at(&in.assign, 2) == TB_ASSIGN_FORBIDDEN &&
+               tb_assign_dense_at(&in.assign, 3) == -4,
+           "dense with comment, blank line, x and a negative value (kept as int32)");
+    rc = parse(a, "dense 2 2 int min\n1 x\n3 5000000000\n", &in, &err);
+    tap_ok(rc == 0 && in.assign.dense && !in.assign.dense32 && in.assign.dense[0] == 1 &&
+               in.assign.dense[1] == TB_ASSIGN_FORBIDDEN && in.assign.dense[3] == 5000000000LL,
+           "an integer beyond int32 widens the matrix to int64, earlier rows kept");
+    rc = parse(a, "dense 1 2 int min\n-2147483648 2147483647\n", &in, &err);
+    tap_ok(rc == 0 && in.assign.dense && in.assign.dense[0] == INT32_MIN &&
+               in.assign.dense[1] == INT32_MAX,
+           "the int32 limits themselves are kept as int64 (they are the markers)");
     rc = parse(a, "dense 1 3 float min\n1.5 2 -0.25\n", &in, &err);
     tap_ok(rc == 0 && in.is_float && in.scale == 2 && in.assign.dense[0] == 150 &&
                in.assign.dense[1] == 200 && in.assign.dense[2] == -25,

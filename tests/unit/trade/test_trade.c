@@ -132,18 +132,20 @@ static const struct trade_market *find(const struct trade_result *r, const char 
     return NULL;
 }
 
+/* The toy vector of the research note: A exports p and q to B and C. */
+static const char *const toy_rows[] = {
+    "2018,1,2,010101,60,1", "2018,1,3,010101,20,1", "2018,2,1,010101,10,1",
+    "2018,2,3,010101,10,1", "2018,3,2,010101,30,1", "2018,1,2,010102,20,1",
+    "2018,2,1,010102,30,1", "2018,2,3,010102,50,1", "2018,3,1,010102,40,1",
+    "2018,3,2,010102,30,1", NULL};
+
 static void test_toy_vector(void **state)
 {
     (void)state;
-    static const char *const rows[] = {
-        "2018,1,2,010101,60,1", "2018,1,3,010101,20,1", "2018,2,1,010101,10,1",
-        "2018,2,3,010101,10,1", "2018,3,2,010101,30,1", "2018,1,2,010102,20,1",
-        "2018,2,1,010102,30,1", "2018,2,3,010102,50,1", "2018,3,1,010102,40,1",
-        "2018,3,2,010102,30,1", NULL};
     struct trade_dict d;
     toy_dict(&d);
     struct trade_year y;
-    struct trade_builder *b = build(&d, rows, &y);
+    struct trade_builder *b = build(&d, toy_rows, &y);
     const struct trade_year *years[] = {&y};
     struct trade_range all = {10000, 999999};
     struct trade_query q = {.years = years, .n_years = 1, .home = "AAA", .ranges = &all,
@@ -172,6 +174,69 @@ static void test_toy_vector(void **state)
     /* potential over both products = A's actual exports: 80 to B, 20 to C */
     assert_float_equal(bp->potential + bq->potential, 80, 1e-9);
     assert_float_equal(cp->potential + cq->potential, 20, 1e-9);
+    arena_free(a);
+    trade_builder_free(b);
+}
+
+/* Tariffs entered by a person correct the demand, TA = ((1+t)/(1+t_ref))^-sigma,
+ * only where they apply (market, origin, HS prefix), and the explanation says so. */
+static void test_tariffs(void **state)
+{
+    (void)state;
+    struct trade_dict d;
+    toy_dict(&d);
+    struct trade_year y;
+    struct trade_builder *b = build(&d, toy_rows, &y);
+    const struct trade_year *years[] = {&y};
+    struct trade_range all = {10000, 999999};
+    struct trade_tariff t[3];
+    struct tb_err err = {0};
+    json_t *o = json_pack("{s:s, s:s, s:f, s:s, s:s}", "market", "BB", "product", "010101", "rate_pct", 10.0,
+                          "source", "Test schedule", "as_of", "2026-01-01");
+    assert_int_equal(trade_tariff_from_json(o, &t[0], &err), 0);
+    json_object_set_new(o, "product", json_string("01"));
+    json_object_set_new(o, "market", json_string("CC"));
+    json_object_set_new(o, "origin", json_string("BB"));     /* for goods from B only: not A's */
+    assert_int_equal(trade_tariff_from_json(o, &t[1], &err), 0);
+    json_object_set_new(o, "origin", json_null());
+    json_object_set_new(o, "product", json_string("0101"));
+    json_object_set_new(o, "rate_pct", json_real(5));
+    json_object_set_new(o, "reference_pct", json_real(5));   /* what everyone pays: no effect */
+    assert_int_equal(trade_tariff_from_json(o, &t[2], &err), 0);
+    assert_float_equal(trade_tariff_factor(&t[0]), pow(1.1, -4), 1e-12);
+    assert_float_equal(trade_tariff_factor(&t[2]), 1, 1e-12);
+    assert_ptr_equal(trade_tariff_find(t, 3, "CC", "AA", 10101), &t[2]);
+    assert_ptr_equal(trade_tariff_find(t, 3, "CC", "BB", 10101), &t[2]);   /* longer prefix wins */
+    assert_null(trade_tariff_find(t, 3, "BB", "AA", 10102));
+    json_object_set_new(o, "product", json_string("0101x"));
+    assert_int_equal(trade_tariff_from_json(o, &t[2], &err), -1);
+    assert_string_equal(err.field, "product");
+    json_decref(o);
+
+    struct trade_query q = {.years = years, .n_years = 1, .home = "AAA", .ranges = &all,
+                            .n_ranges = 1, .per_product = 1, .tariffs = t, .n_tariffs = 2};
+    trade_weights_default(&q.weights);
+    struct arena *a = arena_new(0);
+    struct trade_result r;
+    assert_int_equal(trade_rank(&q, a, &r, &err), 0);
+    const struct trade_market *bp = find(&r, "BBB", 10101), *bq = find(&r, "BBB", 10102);
+    const struct trade_market *cp = find(&r, "CCC", 10101);
+    assert_float_equal(bp->potential, 72.3191 * pow(1.1, -4), 5e-5);
+    assert_float_equal(bp->import_value, 90, 1e-12);            /* the raw figure stays */
+    assert_float_equal(bp->demand, 90 * pow(1.1, -4), 1e-9);
+    assert_ptr_equal(bp->tariff, &t[0]);
+    assert_non_null(strstr(bp->explanation, "tariff 10% entered (Test schedule, 2026-01-01) lowers the potential by 32%"));
+    assert_float_equal(bq->potential, 7.6809, 5e-5);             /* another product: untouched */
+    assert_null(bq->tariff);
+    assert_float_equal(cp->potential, 15.1673, 5e-5);            /* origin B only: untouched */
+    assert_null(strstr(cp->explanation, "tariff"));
+    /* HS4 product set: the tariff on one of its HS6 codes weighs by that code's imports */
+    q.per_product = 0;
+    arena_reset(a);
+    assert_int_equal(trade_rank(&q, a, &r, &err), 0);
+    const struct trade_market *bb = find(&r, "BBB", 0);
+    assert_float_equal(bb->demand, 90 * pow(1.1, -4) + 50, 1e-9);
+    assert_float_equal(bb->tariff_factor, (90 * pow(1.1, -4) + 50) / 140, 1e-12);
     arena_free(a);
     trade_builder_free(b);
 }
@@ -341,6 +406,7 @@ int main(void)
         cmocka_unit_test(test_dictionaries),
         cmocka_unit_test(test_toy_vector),
         cmocka_unit_test(test_import_cagr),
+        cmocka_unit_test(test_tariffs),
         cmocka_unit_test(test_builder_rejects),
         cmocka_unit_test(test_invariant_real_data),
         cmocka_unit_test(test_weights),

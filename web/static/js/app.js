@@ -17,6 +17,9 @@ import * as help from './pages/help.js';
 import * as training from './pages/training.js';
 import * as markets from './pages/markets.js';
 import * as plans from './pages/plans.js';
+import * as todo from './pages/todo.js';
+import * as impact from './pages/impact.js';
+import * as network from './pages/network.js';
 
 const RES = 'companies|graduates|cohorts|positions|applications|placements';
 // Who may open which page (the API decides what they see; a page a role may not use is not drawn).
@@ -39,8 +42,9 @@ const routes = [
   ['reset-password', auth.resetPassword, { public: true }],
   ['accept-invitation', auth.acceptInvitation, { public: true }],
   ['help', help.render, { public: true }],
-  ['', home.render],
-  ['account', account.render],
+  ['', todo.withTodo(home.render)],
+  ['account', todo.withSettings(account.render)],
+  ['todo', todo.render],
   ['board', board.render, { roles: STAFF }],
   ['import', importer.render, { roles: STAFF }],
   ['admin/orgs', admin.orgList, { roles: ADMIN }],
@@ -64,12 +68,20 @@ const routes = [
   ['achievements/new', credentials.achievementForm, { roles: STAFF }],
   ['achievements/:id', credentials.achievementForm, { roles: STAFF }],
   ['review', training.reviewByLink, { public: true }],
+  // impact (issue 14): the measures (a funder sees them suppressed) and the survey by link
+  ['impact', impact.dashboard, { roles: [...STAFF, 'viewer'] }],
+  ['impact-survey', impact.survey, { public: true }],
   ['training', training.mine, { roles: [...STAFF, 'company', 'trainee', 'mentor'] }],
   ['curricula', training.curricula, { roles: STAFF }],
   ['curriculum-versions/:id', training.version, { roles: STAFF }],
   ['placements/:id/plan', training.plan, { roles: [...STAFF, 'company', 'trainee', 'mentor'] }],
   ['plan-modules/:id', training.module, { roles: [...STAFF, 'company', 'trainee', 'mentor'] }],
   ['cohorts/:id/progress', training.progress, { roles: STAFF }],
+  // the trade network (issue 15)
+  ['network', network.directory, { roles: [...STAFF, 'company', 'trainee'] }],
+  ['network/contacts/:id', network.contact, { roles: [...STAFF, 'company', 'trainee'] }],
+  ['network/introductions', network.inbox, { roles: [...STAFF, 'company', 'trainee'] }],
+  ['introduction-answer', network.answer, { public: true }],
   [`:res(${RES})`, records.list, { roles: rec(0) }],
   [`:res(${RES})/new`, records.create, { roles: rec(1) }],
   [`:res(${RES})/:id`, records.detail, { roles: rec(2) }],
@@ -186,6 +198,7 @@ function navItems() {
   const role = mainRole();
   const items = [['#/', 'nav.home']];
   const staff = isStaff();
+  items.push(['#/todo', 'nav.todo', staff || hasRole('trainee') ? MORE : false]);   // issue 17: my to-do list (on every home page too)
   if (staff) {
     items.push(['#/companies', 'nav.companies'], ['#/graduates', 'nav.graduates'], ['#/cohorts', 'nav.cohorts'],
       ['#/positions', 'nav.positions'], ['#/board', 'nav.pipeline'], ['#/applications', 'nav.applications'],
@@ -195,6 +208,8 @@ function navItems() {
     items.push(['#/curricula', 'nav.curricula', MORE], ['#/export-plans', 'nav.exportPlans', MORE], ['#/import', 'nav.import', MORE]);
     if (role === 'admin') items.push(['#/admin/orgs', 'nav.orgs', MORE], ['#/admin/accreditations', 'nav.accreditations', MORE]);
     items.push(['#/admin/users', 'nav.users', MORE], ['#/admin/audit', 'nav.audit', MORE]);
+    items.push(['#/impact', 'nav.impact', MORE]);
+    items.push(['#/network', 'nav.network', MORE]);   // the trade network (issue 15)
   } else if (role === 'company') {
     const s = subjectOf('company');
     if (s) items.push([`#/companies/${s.id}`, 'nav.myCompany']);
@@ -206,9 +221,12 @@ function navItems() {
     items.push(['#/training', 'nav.training'], ['#/positions', 'nav.openPositions'], ['#/applications', 'nav.myApplications'],
       ['#/placements', 'nav.placements'], ['#/credentials', 'nav.credentials'], ['#/markets', 'nav.markets'],
       ['#/export-plans', 'nav.exportPlans']);
+  } else if (role === 'viewer') {
+    items.push(['#/impact', 'nav.impact']);
   } else if (role === 'mentor') {
     items.push(['#/training', 'nav.reviews'], ['#/placements', 'nav.placements'], ['#/export-plans', 'nav.exportPlans']);
   }
+  if (role === 'company' || role === 'trainee') items.push(['#/network', 'nav.network', MORE]);   // the trade network (issue 15)
   return items;
 }
 
@@ -260,6 +278,7 @@ async function signOut() {
 export async function afterLogin(me, next) {
   setSession(me);
   await loadCurrencies();
+  await todo.applyAccountLocale();
   go(next || '#/');
 }
 
@@ -285,6 +304,7 @@ async function boot() {
   try {
     setSession(await get('/me', { quiet401: true }));
     await loadCurrencies();
+    await todo.applyAccountLocale();
   } catch { setSession(null); }
   window.addEventListener('hashchange', () => { clearMessagesOnNav(); route(); });
   route();
@@ -295,7 +315,7 @@ function langSwitcher() {
   const sel = h('select', { id: 'lang-select', class: 'lang-select' },
     LANGS.map((c) => h('option', { value: c, lang: c }, t(`lang.${c}`))));
   sel.value = lang;
-  sel.addEventListener('change', () => setLang(sel.value));
+  sel.addEventListener('change', async () => { await todo.saveLocale(sel.value); setLang(sel.value); });
   $('.topbar-inner').append(h('div', { class: 'lang-switch' },
     h('label', { for: 'lang-select', class: 'lang-label' }, t('lang.label')), sel));
 }

@@ -73,16 +73,30 @@ export function errorPage(e, back) {
  * A modal confirmation (native <dialog>): resolves true when confirmed.
  * message names the consequence; confirmLabel the action ("Erase personal data").
  */
-export function confirmDialog({ title, message, confirmLabel, danger = false }) {
+export function confirmDialog({ title, message, confirmLabel, danger = false, reason = null }) {
+  // reason: {label, required} adds a text area; the promise then gives its
+  // text (or '' when optional and empty), or false when cancelled.
   return new Promise((resolve) => {
+    const area = reason ? h('textarea', { id: 'dlg-reason', class: 'input', rows: 3, required: !!reason.required }) : null;
+    const ok = h('button', { value: 'ok', class: danger ? 'btn btn-danger' : 'btn btn-primary' }, confirmLabel);
     const dlg = h('dialog', { class: 'dialog', aria: { labelledby: 'dlg-title', describedby: 'dlg-msg' } },
       h('h2', { id: 'dlg-title' }, title),
       h('p', { id: 'dlg-msg' }, message),
       h('form', { method: 'dialog', class: 'dialog-actions' },
-        h('button', { value: 'cancel', class: 'btn btn-ghost', autofocus: true }, t('form.cancel')),
-        h('button', { value: 'ok', class: danger ? 'btn btn-danger' : 'btn btn-primary' }, confirmLabel)));
+        area ? h('div', { class: 'field dialog-reason' }, h('label', { for: 'dlg-reason' }, reason.label), area) : null,
+        h('button', { value: 'cancel', class: 'btn btn-ghost', autofocus: true, formnovalidate: true }, t('form.cancel')),
+        ok));
+    if (area && reason.required) {
+      const sync = () => { ok.disabled = !area.value.trim(); };
+      area.addEventListener('input', sync);
+      sync();
+    }
     document.body.append(dlg);
-    dlg.addEventListener('close', () => { resolve(dlg.returnValue === 'ok'); dlg.remove(); });
+    dlg.addEventListener('close', () => {
+      const yes = dlg.returnValue === 'ok';
+      resolve(area ? (yes ? area.value.trim() : false) : yes);
+      dlg.remove();
+    });
     dlg.showModal();
   });
 }
@@ -146,7 +160,8 @@ export function exportLinks(path, params, name) {
   const update = (p) => {
     for (const a of links) {
       const { cursor, limit, ...rest } = p || {};
-      a.href = `/api/v1${path}${qs({ ...rest, format: a.dataset.format })}`;
+      // human headers in the UI's language (?headers=machine gives the column names, for scripts)
+      a.href = `/api/v1${path}${qs({ ...rest, format: a.dataset.format, lang })}`;
       a.setAttribute('download', `${name}.${a.dataset.format}`);
     }
   };

@@ -70,14 +70,17 @@ export async function detail({ params, go }) {
 }
 
 export async function issue({ go, query }) {
-  const [graduates, achievements, placements] = await Promise.all([
+  const [graduates, achievements, completed] = await Promise.all([
     fetchAll('/api/v1/graduates'), fetchAll('/api/v1/achievements'), fetchAll('/api/v1/placements', { status: 'completed' })]);
+  // Only placements without a credential of the chosen achievement are offered.
+  let placements = completed;
+  const placementOption = (p) => h('option', { value: String(p.id) }, `${p.graduate_name} — ${p.company_name} (${fmtDate(p.end_date)})`);
   const form = buildForm({
     fields: [
-      { name: 'placement_id', type: 'select', label: 'cred.placement', required: true, hint: 'cred.placementHint',
-        options: placements.map((p) => [String(p.id), `${p.graduate_name} — ${p.company_name} (${fmtDate(p.end_date)})`]) },
       { name: 'achievement_id', type: 'select', label: 'cred.col.achievement', required: true,
         options: achievements.map((a) => [String(a.id), a.name]) },
+      { name: 'placement_id', type: 'select', label: 'cred.placement', required: true, hint: 'cred.placementHint',
+        options: placements.map((p) => [String(p.id), `${p.graduate_name} — ${p.company_name} (${fmtDate(p.end_date)})`]) },
     ],
     record: { placement_id: query.placement || '' },
     submitLabel: 'cred.issue',
@@ -89,8 +92,25 @@ export async function issue({ go, query }) {
       go(`#/credentials/${c.id}`);
     },
   });
-  const note = graduates.length && !placements.length ? h('p', { class: 'muted' }, t('cred.noCompleted')) : null;
-  return h('div', null, pageHeader(t('cred.issue'), { back: ['#/credentials', t('cred.title')] }), section(null, note, form.el));
+  const achSelect = form.el.querySelector('select[name="achievement_id"]');
+  const plSelect = form.el.querySelector('select[name="placement_id"]');
+  const none = h('p', { class: 'muted', hidden: true, dataset: { test: 'no-open-placements' } }, t('cred.allIssued'));
+  let seq = 0;
+  async function refresh() {
+    const my = ++seq;
+    const ach = achSelect.value;
+    const list = ach ? await fetchAll('/api/v1/placements', { status: 'completed', without_credential: ach }) : completed;
+    if (my !== seq) return;   // a later choice answers
+    placements = list;
+    const keep = plSelect.value;
+    plSelect.replaceChildren(h('option', { value: '' }, t('form.choose')), ...list.map(placementOption));
+    plSelect.value = list.some((p) => String(p.id) === keep) ? keep : '';
+    none.hidden = !(ach && !list.length && completed.length);
+  }
+  achSelect.addEventListener('change', refresh);
+  if (achSelect.value) refresh();
+  const note = graduates.length && !completed.length ? h('p', { class: 'muted' }, t('cred.noCompleted')) : null;
+  return h('div', null, pageHeader(t('cred.issue'), { back: ['#/credentials', t('cred.title')] }), section(null, note, none, form.el));
 }
 
 const achievementFields = [

@@ -16,7 +16,8 @@ export async function render({ query }) {
   const kindSel = h('select', { id: 'import-kind', class: 'input' }, KINDS.map((k) => h('option', { value: k }, t(`res.${k}`))));
   kindSel.value = KINDS.includes(query.kind) ? query.kind : 'companies';
   const orgSel = admin ? h('select', { id: 'import-org', class: 'input' }, operators.map((o) => h('option', { value: String(o.id) }, o.name))) : null;
-  const file = h('input', { id: 'import-file', type: 'file', accept: '.csv,text/csv', class: 'input', aria: { describedby: 'import-file-hint import-file-err' } });
+  const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+  const file = h('input', { id: 'import-file', type: 'file', accept: `.csv,text/csv,.xlsx,${XLSX}`, class: 'input', aria: { describedby: 'import-file-hint import-file-err' } });
   const fileErr = h('p', { class: 'field-error', id: 'import-file-err', hidden: true });
   const result = h('div', { class: 'import-result', aria: { live: 'polite' } });
   const check = h('button', { type: 'submit', class: 'btn btn-primary' }, t('import.check'));
@@ -25,7 +26,9 @@ export async function render({ query }) {
   const send = async (dryRun) => {
     const f = file.files[0];
     const params = { dry_run: dryRun ? 'true' : 'false', org_id: orgSel ? orgSel.value : undefined };
-    return api('POST', `/import/${kindSel.value}${qs(params)}`, f, { headers: { 'Content-Type': 'text/csv' } });
+    // An exported list comes back as CSV or XLSX (the server reads the workbook's first sheet).
+    const xlsx = /\.xlsx$/i.test(f.name) || f.type === XLSX;
+    return api('POST', `/import/${kindSel.value}${qs(params)}`, f, { headers: { 'Content-Type': xlsx ? XLSX : 'text/csv' } });
   };
   const showErrors = (report) => h('div', { class: 'table-wrap' }, h('table', { class: 'table import-errors' },
     h('caption', null, t('import.errorsCaption', { n: fmtNumber(report.error_count) })),
@@ -47,7 +50,9 @@ export async function render({ query }) {
     try {
       const report = await send(true);
       const summary = h('p', { class: report.error_count ? 'msg msg-error' : 'msg msg-success' },
-        t(report.error_count ? 'import.checkBad' : 'import.checkOk', { rows: fmtNumber(report.rows), valid: fmtNumber(report.valid), invalid: fmtNumber(report.invalid) }));
+        t(report.error_count ? 'import.checkBad' : 'import.checkOk', { rows: fmtNumber(report.rows), valid: fmtNumber(report.valid), invalid: fmtNumber(report.invalid) }),
+        report.error_count || report.new_rows === undefined ? null
+          : ` ${t('import.summary', { create: fmtNumber(report.new_rows), update: fmtNumber(report.changed_rows), same: fmtNumber(report.unchanged_rows) })}`);
       if (report.error_count) {
         replace(result, section(t('import.report'), summary, showErrors(report),
           report.errors_truncated ? h('p', { class: 'muted small' }, t('import.truncated')) : null));
@@ -59,7 +64,7 @@ export async function render({ query }) {
           commit.disabled = true;
           try {
             const r = await send(false);
-            notify(t('import.done', { n: fmtNumber(r.created), what: t(`res.${checked.kind}`) }), 'success');
+            notify(`${t('import.done', { n: fmtNumber(r.created), what: t(`res.${checked.kind}`) })} ${r.updated ? t('import.updated', { n: fmtNumber(r.updated) }) : ''}`.trim(), 'success');
             go(`#/${checked.kind}`);
           } catch (e) {
             commit.disabled = false;
@@ -83,7 +88,7 @@ export async function render({ query }) {
       h('div', { class: 'field' }, h('label', { for: 'import-kind', class: 'label' }, t('import.kind')), kindSel),
       orgSel ? h('div', { class: 'field' }, h('label', { for: 'import-org', class: 'label' }, t('common.operator')), orgSel) : null,
       h('div', { class: 'field field-wide' }, h('label', { for: 'import-file', class: 'label' }, t('import.file')), file,
-        h('p', { class: 'hint', id: 'import-file-hint' }, t('import.fileHint')), fileErr)),
+        h('p', { class: 'hint', id: 'import-file-hint' }, t('import.fileHint'), ' ', t('import.xlsxHint')), fileErr)),
     h('div', { class: 'form-actions' }, check));
   return h('div', null,
     pageHeader(t('import.title'), { sub: t('import.sub'), actions: KINDS.map((k) => linkBtn(`#/${k}`, t(`res.${k}`), 'btn btn-ghost')) }),

@@ -5,7 +5,7 @@
 // potential, and "add to export plan".
 import { h, clear } from '../dom.js';
 import { t } from '../i18n.js';
-import { get, put, qs, isStaff } from '../api.js';
+import { get, put, post, qs, isStaff, hasRole } from '../api.js';
 import { pageHeader, section, notify, errorText, button, fetchAll } from '../ui.js';
 import { d3, worldCountries } from '../vendor.js';
 
@@ -192,9 +192,55 @@ export async function explorer() {
     await put(`/api/v1/export-plans/${id}`, body, { headers: { 'If-Match': `"v${plan.version}"` } });
   }
 
-  const page = h('div', null, pageHeader(t('market.title'), { sub: t('market.sub') }), section(null, form), out);
+  const page = h('div', null, pageHeader(t('market.title'), { sub: t('market.sub') }), section(null, form), out,
+    isStaff() || hasRole('company') ? tariffSection(() => run()) : null);
   run();
   return page;
+}
+
+// Tariffs entered by a person: the operator's (a company's own for a
+// company user); the ranking applies them and says so.
+function tariffSection(rerun) {
+  const list = h('div', { id: 'tariff-list' });
+  const field = (name, label, extra = {}) => h('label', { class: 'field' }, h('span', { class: 'label' }, t(label)),
+    h('input', { name, class: 'input', ...extra }));
+  async function load() {
+    clear(list);
+    try {
+      const r = await get('/api/v1/trade/tariffs');
+      list.append(r.items.length ? h('table', { class: 'table' }, h('caption', null, t('tariff.caption')),
+        h('thead', null, h('tr', null, ['market', 'product', 'origin', 'rate', 'reference', 'factor', 'source', 'asOf']
+          .map((k) => h('th', { scope: 'col' }, t(`tariff.${k}`))))),
+        h('tbody', null, r.items.map((x) => h('tr', null, h('td', null, x.market), h('td', null, x.product), h('td', null, x.origin || '–'),
+          h('td', { class: 'num' }, `${x.rate_pct}%`), h('td', { class: 'num' }, x.reference_pct === null ? '–' : `${x.reference_pct}%`),
+          h('td', { class: 'num' }, fmt(x.factor, 'frac')), h('td', null, x.source), h('td', null, x.as_of))))) : h('p', { class: 'muted' }, t('tariff.none')));
+    } catch (e) { list.append(h('p', { class: 'error', role: 'alert' }, errorText(e))); }
+  }
+  const form = h('form', { class: 'inline-form tariff-form', onsubmit: async (e) => {
+    e.preventDefault();
+    const f = new FormData(form);
+    const body = { market: String(f.get('market')).toUpperCase(), product: String(f.get('product')), rate_pct: Number(f.get('rate_pct')),
+      source: String(f.get('source')), as_of: String(f.get('as_of')) };
+    if (f.get('origin')) body.origin = String(f.get('origin')).toUpperCase();
+    if (f.get('reference_pct') !== '') body.reference_pct = Number(f.get('reference_pct'));
+    try {
+      await post('/api/v1/trade/tariffs', body);
+      notify(t('tariff.saved'), 'success');
+      form.reset();
+      await load();
+      await rerun();
+    } catch (err) { notify(errorText(err), 'error'); }
+  } },
+  field('market', 'tariff.market', { maxlength: 2, required: true, placeholder: 'US' }),
+  field('product', 'tariff.product', { required: true, placeholder: '0306', pattern: '[0-9]{2}([0-9]{2}){0,2}' }),
+  field('origin', 'tariff.origin', { maxlength: 2, placeholder: 'SE' }),
+  field('rate_pct', 'tariff.rate', { type: 'number', min: 0, max: 1000, step: 'any', required: true }),
+  field('reference_pct', 'tariff.reference', { type: 'number', min: 0, max: 1000, step: 'any' }),
+  field('source', 'tariff.source', { required: true, maxlength: 200 }),
+  field('as_of', 'tariff.asOf', { type: 'date', required: true }),
+  h('button', { type: 'submit', class: 'btn btn-primary' }, t('tariff.save')));
+  load();
+  return section(t('tariff.title'), h('p', { class: 'muted' }, t('tariff.help')), form, list);
 }
 
 export function stripComputed(m) {

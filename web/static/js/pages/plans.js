@@ -74,7 +74,8 @@ function marketCard(m) {
     p ? h('p', null, t('plan.price', { exw: fmtMoney(p.ex_works_minor, p.currency), rule: p.rule,
       price: fmtMoney(p.price_minor, p.currency), place: p.named_place || '' })) : null,
     p && p.seller_pays.length ? h('ul', { class: 'plain' }, p.seller_pays.map((l) => h('li', null, `+ ${l.label}: ${fmtMoney(l.amount_minor, p.currency)}`))) : null,
-    m.ranking ? h('p', { class: 'muted' }, `${m.ranking.synthetic ? `${t('plan.syntheticShort')} · ` : ''}${m.ranking.rank_explanation || ''}${m.ranking.explanation ? ` – ${m.ranking.explanation}` : ''}`) : null,
+    m.ranking ? h('p', { class: 'muted' }, `${m.ranking.synthetic ? `${t('plan.syntheticShort')} · ` : ''}${m.ranking.unavailable ? t('plan.rankingUnavailable', { why: m.ranking.unavailable }) : ''}${m.ranking.rank_explanation || ''}${m.ranking.explanation ? ` – ${m.ranking.explanation}` : ''}${m.ranking.taken_on ? ` (${t('plan.rankingTaken', { day: m.ranking.taken_on })})` : ''}`) : null,
+    m.ranking && m.ranking.data_changed ? h('p', { class: 'notice', role: 'note' }, t('plan.rankingStale', { at: m.ranking.data_imported_now })) : null,
     h('p', null, h('strong', null, t('plan.rationale')), ' ', m.rationale),
     m.channel_partners ? h('p', null, h('strong', null, t('plan.partners')), ' ', m.channel_partners) : null);
 }
@@ -116,6 +117,25 @@ async function versionsSection(plan) {
     h('div', { class: 'inline-form' }, from, to, compare), out);
 }
 
+// The plan as the deliverable of the learning plan's market modules (MR, MES):
+// submitted here, reviewed on the module's page like any deliverable.
+async function deliverableSection(plan) {
+  if (!plan.placement_id || !(hasRole('trainee') || isStaff())) return null;
+  let modules = [];
+  try { modules = (await get(`/api/v1/placements/${plan.placement_id}/learning-plan`)).modules || []; } catch { return null; }
+  const market = modules.filter((m) => ['MR', 'MES'].includes(m.code) && m.selected && m.state !== 'approved');
+  if (!market.length) return null;
+  const pick = h('select', { class: 'input', name: 'plan_module_id' }, market.map((m) => h('option', { value: m.id }, `${m.code} ${m.title} (${m.state})`)));
+  return section(t('plan.deliverable'), h('p', { class: 'muted' }, t('plan.deliverableHelp', { version: plan.version })),
+    h('div', { class: 'inline-form' }, pick, button(t('plan.deliverableSubmit'), async () => {
+      try {
+        const r = await post(`/api/v1/export-plans/${plan.id}/submit`, { plan_module_id: Number(pick.value) });
+        notify(t('plan.deliverableSent'), 'success');
+        location.hash = r.review;
+      } catch (err) { notify(errorText(err), 'error'); }
+    })));
+}
+
 export async function detail({ params }) {
   const root = h('div');
   async function render() {
@@ -133,10 +153,17 @@ export async function detail({ params }) {
       section(t('plan.progress'), progressError ? h('p', { class: 'error', role: 'alert' }, progressError) : [chart,
         h('p', { class: 'muted' }, progress.basis), progressTable(progress)],
       hasRole('company', 'trainee') || isStaff() ? actualsForm(plan, render) : null),
-      section(t('plan.markets'), (doc.markets || []).map(marketCard)),
+      section(t('plan.markets'), doc.ranking_data_changed && (hasRole('trainee') || isStaff())
+        ? h('p', { class: 'inline-form' }, t('plan.rankingStaleCount', { n: doc.ranking_data_changed }), button(t('plan.rankingRefresh'), async () => {
+          try {
+            await post(`/api/v1/export-plans/${plan.id}/ranking-refresh`, {}, { headers: { 'If-Match': `"v${plan.version}"` } });
+            notify(t('plan.rankingRefreshed'), 'success');
+            render();
+          } catch (err) { notify(errorText(err), 'error'); }
+        }, 'btn btn-small')) : null, (doc.markets || []).map(marketCard)),
       section(t('plan.milestones'), h('ul', null, (doc.milestones || []).map((m) => h('li', null, `${m.done ? '✓' : '○'} ${m.due} ${m.title} (${m.owner})`))),
         (doc.budget || []).length ? h('p', null, t('plan.budget', { total: fmtMoney(doc.budget.reduce((s, b) => s + b.amount_minor, 0), doc.currency) })) : null),
-      await versionsSection(plan));
+      await versionsSection(plan), await deliverableSection(plan));
     if (progress) {
       const lib = await d3();
       chart.append(progressChart(lib, progress), h('figcaption', null, t('plan.chartCaption', { currency: progress.currency })));

@@ -385,6 +385,34 @@ export function myParty(rec) {
   return null;
 }
 
+/** The learning plan as part of the agreement: its modules (in the terms until
+ *  signed), and after signing an amendment waiting for the parties' acceptance. */
+function planInAgreement(rec, a, party, reload) {
+  const mods = (a.terms || {}).learning_plan_modules || (a.plan && a.plan.modules);
+  if (!mods) return [];
+  const out = [h('h3', { class: 'sub-title' }, t('placements.planTerms')),
+    h('div', { class: 'table-wrap' }, h('table', { class: 'table table-compact plan-terms' },
+      h('thead', null, h('tr', null, ['placements.planModule', 'placements.period', 'placements.planDeliverable'].map((k) => h('th', { scope: 'col' }, t(k))))),
+      h('tbody', null, mods.map((m) => h('tr', { class: m.selected ? '' : 'muted' },
+        h('td', null, `${m.code} — ${m.title}`, m.mandatory ? null : h('span', { class: 'small' }, ` (${t(m.selected ? 'placements.electiveChosen' : 'placements.electiveOpen')})`)),
+        h('td', null, `${fmtDate(m.planned_start)} – ${fmtDate(m.due_date)}`),
+        h('td', null, (m.deliverable || {}).title || ''))))))];
+  const am = a.plan && a.plan.amendment;
+  if (am) {
+    const waiting = am.pending.map((p) => tv('party', p)).join(', ');
+    out.push(h('div', { class: 'msg msg-warning plan-amendment' },
+      h('p', null, t('placements.planAmended', { parties: waiting })),
+      h('ul', null, am.changes.map((c) => h('li', null, `${c.module} · ${c.field}: `,
+        h('s', null, typeof c.old === 'object' && c.old ? JSON.stringify(c.old) : String(c.old ?? '—')), ' → ',
+        typeof c.new === 'object' && c.new ? JSON.stringify(c.new) : String(c.new ?? '—'))))));
+    if (party && am.pending.includes(party)) {
+      out.push(h('div', { class: 'accept-box' }, button(t('placements.acceptPlan'), () => act(() => post(`/placements/${rec.id}/plan-acceptance`,
+        { plan_hash: a.plan.plan_hash }), t('placements.planAccepted'), reload), 'btn btn-primary')));
+    }
+  }
+  return out;
+}
+
 function placementExtras(rec, role, reload) {
   const a = rec.agreement || {};
   const terms = a.terms || {};
@@ -415,23 +443,57 @@ function placementExtras(rec, role, reload) {
           h('td', null, x ? x.user_name : h('span', { class: 'muted' }, t('placements.pending'))),
           h('td', null, x ? fmtDateTime(x.at) : ''));
       }))));
+  box.append(...planInAgreement(rec, a, party, reload));
   if (party && pending.includes(party) && !a.locked) {
     box.append(h('div', { class: 'accept-box' },
       h('p', null, t('placements.acceptAs', { party: tv('party', party) })),
-      button(t('placements.accept'), () => act(() => post(`/placements/${rec.id}/accept`, { terms_hash: a.terms_hash }), t('placements.accepted'), reload), 'btn btn-primary')));
+      button(t('placements.accept'), async () => {
+        // Accepting is a signature: never by one click.
+        const ok = await confirmDialog({ title: t('placements.acceptTitle'), message: t('placements.acceptMsg', { party: tv('party', party) }), confirmLabel: t('placements.accept') });
+        if (ok) act(() => post(`/placements/${rec.id}/accept`, { terms_hash: a.terms_hash }), t('placements.accepted'), reload);
+      }, 'btn btn-primary')));
   } else if (party && !pending.includes(party)) {
     box.append(h('p', { class: 'muted' }, t('placements.youAccepted')));
   }
   const side = [];
   if (isStaff() && rec.status === 'signed') {
     side.push(section(t('placements.statusActions'), h('div', { class: 'button-row' },
-      button(t('placements.complete'), () => act(() => post(`/placements/${rec.id}/status`, { status: 'completed' }), t('form.saved'), reload), 'btn btn-primary'),
+      button(t('placements.complete'), async () => {
+        // Never by one click; before the end date only with a written reason (kept in the audit log).
+        const early = rec.end_date && rec.end_date > new Date().toISOString().slice(0, 10);
+        const ok = await confirmDialog({
+          title: t('placements.complete'),
+          message: early ? t('placements.completeEarlyMsg', { date: fmtDate(rec.end_date) }) : t('placements.completeMsg'),
+          confirmLabel: t('placements.complete'),
+          reason: early ? { label: t('placements.completeReason'), required: true } : null,
+        });
+        if (ok === false) return;
+        act(() => post(`/placements/${rec.id}/status`, early ? { status: 'completed', reason: ok } : { status: 'completed' }), t('form.saved'), reload);
+      }, 'btn btn-primary'),
       button(t('placements.terminate'), async () => {
         const ok = await confirmDialog({ title: t('placements.terminate'), message: t('placements.terminateMsg'), confirmLabel: t('placements.terminate'), danger: true });
         if (ok) act(() => post(`/placements/${rec.id}/status`, { status: 'terminated' }), t('form.saved'), reload);
       }, 'btn btn-danger-ghost'))));
   }
+  if (isStaff() && (rec.status === 'draft' || rec.status === 'signed')) side.push(allowanceSection(rec, reload));
   return { top: box, side };
+}
+
+/** Whether the placed trainee may apply elsewhere: the coordinator's explicit, audited allowance. */
+function allowanceSection(rec, reload) {
+  const x = rec.applications_elsewhere;
+  const path = `/placements/${rec.id}/applications-elsewhere`;
+  return section(t('placements.elsewhere'),
+    h('p', { class: 'small', dataset: { test: 'elsewhere-state' } }, x
+      ? t('placements.elsewhereAllowed', { by: x.user_name || '', at: fmtDateTime(x.at), reason: x.reason })
+      : t('placements.elsewhereBlocked')),
+    h('div', { class: 'button-row' }, x
+      ? button(t('placements.elsewhereWithdraw'), () => act(() => post(path, { allowed: false }), t('form.saved'), reload), 'btn btn-ghost')
+      : button(t('placements.elsewhereAllow'), async () => {
+        const reason = await confirmDialog({ title: t('placements.elsewhereAllow'), message: t('placements.elsewhereAllowMsg'),
+          confirmLabel: t('placements.elsewhereAllow'), reason: { label: t('placements.elsewhereReason'), required: true } });
+        if (reason) act(() => post(path, { allowed: true, reason }), t('form.saved'), reload);
+      }, 'btn btn-ghost')));
 }
 
 function cohortExtras(rec) {

@@ -1,0 +1,250 @@
+/*
+ * impact_report.c - see impact_report.h. The PDF is laid out with the
+ * export plans' page helpers (core/market/pdf_doc.h); the XLSX is one row
+ * per group and measure through the list exporter's writer
+ * (service/export_service.h), each row with its definition and IRIS+ id.
+ */
+#include "service/impact_report.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/codes.h"
+#include "core/market/pdf_doc.h"
+#include "service/export_service.h"
+
+/* measure key, label, IRIS+ id, definition */
+static const char *const measures[][4] = {
+    {"export_change", "Change in export sales", "",
+     "follow-up exports minus the baseline year's exports, per company, in the report currency"},
+    {"attributable_change", "Attributable change in export sales", "",
+     "the change times the share the company attributes to the trainee (survey, 0-100%)"},
+    {"exports_followup", "Export sales at follow-up", "PI5920", "exports in the follow-up year, per company"},
+    {"jobs_created", "Jobs created (FTE)", "PI3687", "new jobs since the baseline, full-time equivalents"},
+    {"jobs_maintained", "Jobs maintained (FTE)", "PI5691", "jobs kept that would otherwise be lost, FTE"},
+};
+
+static double num(const json_t *o, const char *k)
+{
+    json_t *v = json_object_get(o, k);
+    return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+static const char *str(const json_t *o, const char *k)
+{
+    const char *v = json_string_value(json_object_get(o, k));
+    return v ? v : "";
+}
+
+/* Money figures are in minor units; shown in major units of the currency. */
+static double money_scale(const char *cur)
+{
+    int digits = codes_currency_minor_units(cur);
+    return pow(10, digits < 0 ? 2 : digits);
+}
+
+static int is_money(const char *key)
+{
+    return strstr(key, "change") || strstr(key, "exports");
+}
+
+static void fig_text(char *buf, size_t n, const char *label, const json_t *f, int money, const char *cur)
+{
+    double scale = money ? money_scale(cur) : 1;
+    if (!f || !json_integer_value(json_object_get(f, "n"))) {
+        snprintf(buf, n, "%s: no answers (N = 0)", label);
+        return;
+    }
+    snprintf(buf, n, "%s: mean %.1f %s (95%% CI %.1f to %.1f), median %.1f, N = %lld", label, num(f, "mean") / scale,
+             money ? cur : "", num(f, "ci_low") / scale, num(f, "ci_high") / scale, num(f, "median") / scale,
+             (long long)json_integer_value(json_object_get(f, "n")));
+}
+
+/* Bars of each group's mean with its interval as a whisker; suppressed or
+ * empty groups leave a gap with their label. */
+static void chart(struct pdf_doc *d, const json_t *groups, const char *key)
+{
+    size_t n = json_array_size(groups);
+    if (!n)
+        return;
+    double h = 150, w = A4_W - 2 * MARGIN, lo = 0, hi = 0;
+    pdf_need(d, h + 30);
+    size_t i;
+    json_t *g;
+    json_array_foreach(groups, i, g) {
+        const json_t *f = json_object_get(g, key);
+        double a = num(f, "ci_low"), b = num(f, "ci_high"), m = num(f, "mean");
+        if (!isnan(m)) {
+            lo = fmin(lo, fmin(m, isnan(a) ? m : a));
+            hi = fmax(hi, fmax(m, isnan(b) ? m : b));
+        }
+    }
+    if (hi - lo <= 0)
+        hi = lo + 1;
+    cairo_t *cr = d->cr;
+    double top = d->y, y0 = top + h * hi / (hi - lo), slot = w / (double)n;
+    cairo_set_line_width(cr, 0.6);
+    cairo_set_source_rgb(cr, 0.5, 0.5, 0.5);
+    cairo_move_to(cr, MARGIN, y0);
+    cairo_line_to(cr, MARGIN + w, y0);
+    cairo_stroke(cr);
+    json_array_foreach(groups, i, g) {
+        const json_t *f = json_object_get(g, key);
+        double m = num(f, "mean"), x = MARGIN + slot * (double)i + slot * 0.2, bw = slot * 0.6;
+        if (!isnan(m)) {
+            double y = top + h * (hi - m) / (hi - lo);
+            cairo_set_source_rgb(cr, 0.16, 0.40, 0.65);
+            cairo_rectangle(cr, x, fmin(y, y0), bw, fabs(y0 - y));
+            cairo_fill(cr);
+            double a = num(f, "ci_low"), b = num(f, "ci_high");
+            if (!isnan(a) && !isnan(b)) {
+                cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+                double xa = x + bw / 2, ya = top + h * (hi - a) / (hi - lo), yb = top + h * (hi - b) / (hi - lo);
+                cairo_move_to(cr, xa, ya);
+                cairo_line_to(cr, xa, yb);
+                cairo_move_to(cr, xa - 4, ya);
+                cairo_line_to(cr, xa + 4, ya);
+                cairo_move_to(cr, xa - 4, yb);
+                cairo_line_to(cr, xa + 4, yb);
+                cairo_stroke(cr);
+            }
+        }
+        cairo_set_source_rgb(cr, 0.1, 0.1, 0.15);
+        cairo_move_to(cr, x, top + h + 12);
+        cairo_set_font_size(cr, 7);
+        cairo_show_text(cr, str(g, "key"));
+    }
+    d->y = top + h + 22;
+}
+
+static int render_pdf(const json_t *r, unsigned char **pdf, size_t *len, struct tb_err *err)
+{
+    struct pdf_doc d;
+    const char *cur = str(r, "currency");
+    char buf[1200];
+    pdf_begin(&d, "Impact report");
+    snprintf(buf, sizeof buf, "Impact report - follow-up %s, by %s, money in %s", str(r, "wave"), str(r, "group"), cur);
+    pdf_text(&d, buf, "Sans Bold 15", 6);
+    pdf_text(&d, str(r, "headline"), "Sans 11", 8);
+    if (json_is_true(json_object_get(r, "suppressed"))) {
+        snprintf(buf, sizeof buf, "Figures describing fewer than %lld firms are suppressed, and so is a second group "
+                 "wherever one could be derived from the total.", (long long)json_integer_value(json_object_get(r, "min_cell")));
+        pdf_text(&d, buf, "Sans Italic 9", 6);
+    }
+    const json_t *groups = json_object_get(r, "groups");
+    for (size_t m = 0; m < sizeof measures / sizeof measures[0]; m++) {
+        snprintf(buf, sizeof buf, "%s%s%s", measures[m][1], *measures[m][2] ? " - IRIS+ " : "", measures[m][2]);
+        pdf_text(&d, buf, "Sans Bold 12", 2);
+        pdf_text(&d, measures[m][3], "Sans Italic 8", 4);
+        chart(&d, groups, measures[m][0]);
+        size_t i;
+        json_t *g;
+        json_array_foreach(groups, i, g) {
+            if (json_object_get(g, "suppressed")) {
+                snprintf(buf, sizeof buf, "%s: suppressed (small cell)", str(g, "key"));
+            } else {
+                char label[200];
+                snprintf(label, sizeof label, "%s (%lld of %lld answered)", str(g, "key"),
+                         (long long)json_integer_value(json_object_get(g, "answered")),
+                         (long long)json_integer_value(json_object_get(g, "placements")));
+                fig_text(buf, sizeof buf, label, json_object_get(g, measures[m][0]), is_money(measures[m][0]), cur);
+            }
+            pdf_text(&d, buf, "Sans 9", 1);
+        }
+        d.y += 6;
+    }
+    pdf_text(&d, "Satisfaction and recommendation (companies)", "Sans Bold 12", 3);
+    size_t i;
+    json_t *g;
+    json_array_foreach(groups, i, g) {
+        if (json_object_get(g, "suppressed"))
+            continue;
+        const json_t *s = json_object_get(g, "satisfaction"), *n = json_object_get(g, "nps");
+        snprintf(buf, sizeof buf, "%s: exceeded %lld, met %lld, below %lld (N = %lld); NPS %.0f (N = %lld); kept on "
+                 "%lld of %lld", str(g, "key"), (long long)json_integer_value(json_object_get(s, "exceeded")),
+                 (long long)json_integer_value(json_object_get(s, "met")),
+                 (long long)json_integer_value(json_object_get(s, "below")),
+                 (long long)json_integer_value(json_object_get(s, "n")), num(n, "score"),
+                 (long long)json_integer_value(json_object_get(n, "n")),
+                 (long long)json_integer_value(json_object_get(json_object_get(g, "retention"), "yes")),
+                 (long long)json_integer_value(json_object_get(json_object_get(g, "retention"), "n")));
+        pdf_text(&d, buf, "Sans 9", 1);
+    }
+    const json_t *c = json_object_get(r, "comparison");
+    pdf_text(&d, "Comparison group", "Sans Bold 12", 3);
+    if (json_is_number(json_object_get(c, "estimate")))
+        snprintf(buf, sizeof buf, "Difference-in-differences of export sales: %.0f %s (95%% CI %.0f to %.0f, p = %.3f); "
+                 "%lld participants against %lld matched firms. %s.", num(c, "estimate") / money_scale(cur), cur,
+                 num(c, "ci_low") / money_scale(cur), num(c, "ci_high") / money_scale(cur), num(c, "p"),
+                 (long long)json_integer_value(json_object_get(c, "treated")),
+                 (long long)json_integer_value(json_object_get(c, "controls")), str(c, "method"));
+    else
+        snprintf(buf, sizeof buf, "No estimate: %s", json_object_get(c, "suppressed") ? "too few firms to publish"
+                                                                                       : str(c, "why"));
+    pdf_text(&d, buf, "Sans 9", 6);
+    snprintf(buf, sizeof buf, "Conversion: %s. Intervals: %s, %lld resamples, seed %lld (same seed, same interval). "
+             "Missing answers are left out and show in N, never as zero.", str(r, "conversion"), str(r, "interval"),
+             (long long)json_integer_value(json_object_get(r, "resamples")),
+             (long long)json_integer_value(json_object_get(r, "seed")));
+    pdf_text(&d, buf, "Sans Italic 8", 2);
+    return pdf_finish(&d, pdf, len, "impact report", err);
+}
+
+static int render_xlsx(const json_t *r, char **data, size_t *len, struct tb_err *err)
+{
+    struct export_writer *w;
+    if (export_writer_new(EXPORT_XLSX, "Impact", &w, err) < 0)
+        return -1;
+    json_t *rows = json_array();
+    size_t i;
+    json_t *g;
+    json_array_foreach(json_object_get(r, "groups"), i, g) {
+        for (size_t m = 0; m < sizeof measures / sizeof measures[0]; m++) {
+            const json_t *f = json_object_get(g, measures[m][0]);
+            double scale = is_money(measures[m][0]) ? money_scale(str(r, "currency")) : 1;
+            json_t *sup = json_object_get(g, "suppressed");
+            json_t *row = json_pack("{s:s, s:s, s:s, s:s, s:O}", "group", str(g, "key"), "measure", measures[m][1],
+                                    "iris_id", measures[m][2], "unit", is_money(measures[m][0]) ? str(r, "currency") : "FTE",
+                                    "suppressed", sup ? sup : json_null());
+            static const char *const cols[] = {"n", "mean", "median", "ci_low", "ci_high", "total"};
+            for (size_t k = 0; k < 6; k++) {
+                double v = num(f, cols[k]);
+                json_object_set_new(row, cols[k], isnan(v) ? json_null() : json_real(k ? v / scale : v));
+            }
+            json_object_set_new(row, "placements", json_incref(json_object_get(g, "placements")));
+            json_object_set_new(row, "answered", json_incref(json_object_get(g, "answered")));
+            json_object_set_new(row, "response_rate", json_incref(json_object_get(g, "response_rate")));
+            json_object_set_new(row, "definition", json_string(measures[m][3]));
+            json_array_append_new(rows, row);
+        }
+    }
+    int rc = export_writer_rows(w, rows, err);
+    json_decref(rows);
+    if (rc < 0) {
+        export_writer_free(w);
+        return -1;
+    }
+    return export_writer_finish(w, data, len, err);
+}
+
+int impact_report_render(const json_t *report, enum impact_format fmt, char **data, size_t *len,
+                         struct tb_err *err)
+{
+    if (fmt == IMPACT_PDF)
+        return render_pdf(report, (unsigned char **)data, len, err);
+    if (fmt == IMPACT_XLSX)
+        return render_xlsx(report, data, len, err);
+    *data = json_dumps(report, JSON_INDENT(2));
+    if (!*data)
+        return TB_INTERNAL(err, "out of memory");
+    *len = strlen(*data);
+    char *nl = realloc(*data, *len + 2);
+    if (nl) {
+        nl[(*len)++] = '\n';
+        nl[*len] = 0;
+        *data = nl;
+    }
+    return 0;
+}

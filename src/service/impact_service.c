@@ -1,0 +1,1029 @@
+/*
+ * impact_service.c - see impact_service.h. Money is kept in minor units as
+ * entered and converted to the report's currency with ECB yearly average
+ * rates (core/market/fx.h) of the year each amount is for; the estimators
+ * are core/impact (bootstrap BCa intervals, difference-in-differences with
+ * CR1 clustered errors, small-cell suppression).
+ */
+#include "service/impact_service.h"
+
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/codes.h"
+#include "core/csv_import.h"
+#include "core/trade/csvrows.h"
+#include "core/impact/impact.h"
+#include "core/market/fx.h"
+#include "core/validate.h"
+#include "store/entity.h"
+#include "store/impact.h"
+#include "store/market.h"
+
+const char *const impact_waves[] = {"end", "m6", "m12", "m24", NULL};
+const char *const impact_respondents[] = {"company", "trainee", NULL};
+static const char *const satisfactions[] = {"exceeded", "met", "below", NULL};
+static const char *const job_statuses[] = {"employed", "self_employed", "studying", "unemployed", "other", NULL};
+
+static const struct field_spec sale_item = {.type = FT_OBJECT, .items = (const struct field_spec[]){
+    {.name = "market", .type = FT_CODE, .required = 1, .code_list = CODES_COUNTRY},
+    {.name = "amount_minor", .type = FT_INT, .required = 1, .min = 0, .max = INT64_MAX / 4},
+    {.name = "currency", .type = FT_CODE, .required = 1, .code_list = CODES_CURRENCY},
+    {.name = "year", .type = FT_INT, .required = 1, .min = 1999, .max = 2100},
+    {0}}};
+static const struct field_spec company_answers[] = {
+    {.name = "export_sales", .type = FT_ARRAY, .required = 1, .max = 300, .items = &sale_item},
+    {.name = "jobs_created_fte", .type = FT_NUMBER, .required = 1, .min = 0, .max = 100000},
+    {.name = "jobs_kept_fte", .type = FT_NUMBER, .required = 1, .min = 0, .max = 100000},
+    {.name = "kept_on", .type = FT_BOOL, .required = 1},
+    {.name = "attribution_pct", .type = FT_INT, .required = 1, .min = 0, .max = 100},
+    {.name = "satisfaction", .type = FT_ENUM, .required = 1, .allowed = satisfactions},
+    {.name = "nps", .type = FT_INT, .required = 1, .min = 0, .max = 10},
+    {0}};
+static const struct field_spec trainee_answers[] = {
+    {.name = "job_status", .type = FT_ENUM, .required = 1, .allowed = job_statuses},
+    {.name = "role", .type = FT_STRING, .max = 200},
+    {.name = "export_job", .type = FT_BOOL, .required = 1},
+    {.name = "country", .type = FT_CODE, .required = 1, .code_list = CODES_COUNTRY},
+    {.name = "satisfaction", .type = FT_ENUM, .required = 1, .allowed = satisfactions},
+    {.name = "nps", .type = FT_INT, .required = 1, .min = 0, .max = 10},
+    {0}};
+
+/* Every question of either survey, none required: what the route accepts
+ * before the survey's own rules apply. */
+const struct field_spec impact_any_answer[] = {
+    {.name = "export_sales", .type = FT_ARRAY, .max = 300, .items = &sale_item},
+    {.name = "jobs_created_fte", .type = FT_NUMBER, .min = 0, .max = 100000},
+    {.name = "jobs_kept_fte", .type = FT_NUMBER, .min = 0, .max = 100000},
+    {.name = "kept_on", .type = FT_BOOL},
+    {.name = "attribution_pct", .type = FT_INT, .min = 0, .max = 100},
+    {.name = "satisfaction", .type = FT_ENUM, .allowed = satisfactions},
+    {.name = "nps", .type = FT_INT, .min = 0, .max = 10},
+    {.name = "job_status", .type = FT_ENUM, .allowed = job_statuses},
+    {.name = "role", .type = FT_STRING, .max = 200},
+    {.name = "export_job", .type = FT_BOOL},
+    {.name = "country", .type = FT_CODE, .code_list = CODES_COUNTRY},
+    {0}};
+
+static const char *const sources[] = {"applicant", "register", NULL};
+static const struct field_spec firm_item = {.type = FT_OBJECT, .items = (const struct field_spec[]){
+    {.name = "ref", .type = FT_STRING, .required = 1, .min = 1, .max = 100},
+    {.name = "source", .type = FT_ENUM, .required = 1, .allowed = sources},
+    {.name = "nace", .type = FT_CODE, .code_list = CODES_NACE},
+    {.name = "employees", .type = FT_INT, .required = 1, .min = 0, .max = 10000000},
+    {.name = "currency", .type = FT_CODE, .required = 1, .code_list = CODES_CURRENCY},
+    {.name = "base_year", .type = FT_INT, .required = 1, .min = 2000, .max = 2100},
+    {.name = "baseline_minor", .type = FT_INT, .required = 1, .min = 0, .max = INT64_MAX / 4},
+    {.name = "followup_minor", .type = FT_INT, .required = 1, .min = 0, .max = INT64_MAX / 4},
+    {.name = "jobs_base", .type = FT_NUMBER, .min = 0, .max = 10000000},
+    {.name = "jobs_followup", .type = FT_NUMBER, .min = 0, .max = 10000000},
+    {0}}};
+const struct field_spec impact_comparison_fields[] = {
+    {.name = "org_id", .type = FT_INT, .min = 1, .max = INT64_MAX},
+    {.name = "firms", .type = FT_ARRAY, .required = 1, .min = 1, .max = 100000, .items = &firm_item}, {0}};
+
+static int64_t ival(const json_t *o, const char *k)
+{
+    return json_integer_value(json_object_get(o, k));
+}
+
+static const char *sval(const json_t *o, const char *k)
+{
+    return json_string_value(json_object_get(o, k));
+}
+
+/* Every rate the currencies need: loaded once per call. */
+static int load_rates(struct store *st, const char *const *cur, int n, struct fx_table *fx, struct tb_err *err)
+{
+    json_t *list = json_array();
+    for (int i = 0; i < n; i++)
+        if (cur[i])
+            json_array_append_new(list, json_string(cur[i]));
+    fx_init(fx);
+    int rc = store_fx_load(st, list, fx, err);
+    json_decref(list);
+    return rc;
+}
+
+/* minor units of `from` for `year` into `to` (yearly average rates). */
+static int convert(const struct fx_table *fx, int64_t minor, const char *from, const char *to, int year,
+                   double *out, const char *field, struct tb_err *err)
+{
+    int64_t v;
+    if (fx_convert_period(fx, minor, from, to, year, 0, &v, field, err) < 0)
+        return -1;
+    *out = (double)v;
+    return 0;
+}
+
+/* A currency must have a yearly average for `year`; 422 naming field. */
+static int rate_exists(struct store *st, const char *cur, int year, const char *field, struct tb_err *err)
+{
+    if (!strcmp(cur, "EUR"))
+        return 0;
+    struct fx_table fx;
+    const char *c[] = {cur};
+    double r;
+    int rc = load_rates(st, c, 1, &fx, err);
+    if (rc == 0)
+        rc = fx_period_average(&fx, cur, year, 0, &r, field, err);
+    fx_free(&fx);
+    return rc;
+}
+
+/* ---- baselines and costs ---- */
+
+int impact_baseline_put(struct store *st, const struct tb_actor *a, int64_t company_id, const json_t *body,
+                        json_t **out, struct tb_err *err)
+{
+    int64_t year = ival(body, "year");
+    const char *cur = sval(body, "currency");
+    size_t i;
+    json_t *s;
+    json_array_foreach(json_object_get(body, "sales"), i, s) {
+        char field[48];
+        snprintf(field, sizeof field, "sales[%zu].year", i);
+        int64_t y = ival(s, "year");
+        if (y != year && y != year - 1)
+            return TB_INVALID(err, field, "%s: the baseline covers %lld and %lld", field, (long long)year - 1,
+                              (long long)year);
+    }
+    for (int64_t y = year - 1; y <= year; y++)
+        if (rate_exists(st, cur, (int)y, "currency", err) < 0)
+            return -1;
+    json_t *b = json_deep_copy(body);
+    int rc = store_impact_baseline_put(st, a, company_id, b, err);
+    json_decref(b);
+    return rc < 0 ? -1 : store_impact_baseline_get(st, a, company_id, out, err);
+}
+
+int impact_cost_put(struct store *st, const struct tb_actor *a, int64_t placement_id, const json_t *body,
+                    json_t **out, struct tb_err *err)
+{
+    if (store_impact_cost_put(st, a, placement_id, body, err) < 0)
+        return -1;
+    return store_impact_cost_get(st, a, placement_id, out, err);
+}
+
+/* ---- surveys ---- */
+
+static const char *wave_words(const char *wave)
+{
+    return !strcmp(wave, "end") ? "at the end of the placement" : !strcmp(wave, "m6") ? "six months after the placement"
+           : !strcmp(wave, "m12") ? "a year after the placement" : "two years after the placement";
+}
+
+static int mail_link(struct store *st, const struct tb_actor *a, int64_t org_id, const char *email,
+                     const char *respondent, const char *wave, const char *token, const char *public_url,
+                     int reminder, struct tb_err *err)
+{
+    char subject[160], body[1400];
+    snprintf(subject, sizeof subject, "%sHow did the export trainee programme go? (%s)", reminder ? "Reminder: " : "",
+             wave_words(wave));
+    snprintf(body, sizeof body,
+             "Hello,\n\nWe ask every %s %s how the programme worked out: export sales, jobs, and how satisfied "
+             "you are. It takes five minutes; you can save and come back, no account needed. The link works once "
+             "and for 30 days:\n%s/#/impact-survey?token=%s\n\nYour answers feed the programme's impact figures; "
+             "funders only see totals of at least five firms.\n\n-- TradeBridge\n",
+             !strcmp(respondent, "company") ? "host company" : "trainee", wave_words(wave), public_url ? public_url : "",
+             token);
+    return store_outbox_add(st, a, org_id, email, subject, body, err);
+}
+
+/* The address a survey goes to when the coordinator names none. */
+static char *default_address(struct store *st, const struct tb_actor *a, const json_t *p, const char *respondent,
+                             struct tb_err *err)
+{
+    json_t *row = NULL;
+    char *addr = NULL;
+    if (!strcmp(respondent, "company")) {
+        if (store_entity_get(st, a, ENT_COMPANY, ival(p, "company_id"), &row, err) < 0)
+            return NULL;
+        const char *e = sval(json_array_get(json_object_get(row, "contacts"), 0), "email");
+        addr = e ? strdup(e) : NULL;
+    } else {
+        if (store_entity_get(st, a, ENT_GRADUATE, ival(p, "graduate_id"), &row, err) < 0)
+            return NULL;
+        addr = sval(row, "email") ? strdup(sval(row, "email")) : NULL;
+    }
+    json_decref(row);
+    if (!addr)
+        TB_INVALID(err, "email", "email: the %s has no address on record; give one", respondent);
+    return addr;
+}
+
+int impact_survey_send(struct store *st, const struct tb_actor *a, int64_t placement_id, const char *respondent,
+                       const char *wave, const char *email, const char *public_url, json_t **out,
+                       struct tb_err *err)
+{
+    json_t *p;
+    if (store_entity_get(st, a, ENT_PLACEMENT, placement_id, &p, err) < 0)
+        return -1;
+    char *addr = email ? strdup(email) : default_address(st, a, p, respondent, err);
+    if (!addr) {
+        json_decref(p);
+        return -1;
+    }
+    char token[TOKEN_LEN + 1], hash[TOKEN_HASH_LEN + 1];
+    auth_random_token(token);
+    auth_token_hash(token, hash);
+    int64_t expires = (int64_t)time(NULL) + IMPACT_LINK_TTL, id = 0;
+    int rc = store_begin(st, err);
+    if (rc == 0)
+        rc = store_impact_survey_create(st, a, placement_id, respondent, wave, addr, hash, expires, &id, err);
+    if (rc == 0)
+        rc = mail_link(st, a, ival(p, "org_id"), addr, respondent, wave, token, public_url, 0, err);
+    if (rc < 0 || store_commit(st, err) < 0) {
+        store_rollback(st);
+        rc = -1;
+    }
+    free(addr);
+    json_decref(p);
+    if (rc < 0)
+        return -1;
+    *out = json_pack("{s:I, s:I, s:s, s:s, s:I}", "id", (json_int_t)id, "placement_id", (json_int_t)placement_id,
+                     "respondent", respondent, "wave", wave, "expires_at_unix", (json_int_t)expires);
+    return 0;
+}
+
+int impact_survey_open(struct store *st, const char *token, json_t **out, struct tb_err *err)
+{
+    char hash[TOKEN_HASH_LEN + 1];
+    auth_token_hash(token, hash);
+    json_t *s;
+    if (store_impact_survey_peek(st, hash, &s, err) < 0)
+        return -1;
+    const struct field_spec *q = !strcmp(sval(s, "respondent"), "company") ? company_answers : trainee_answers;
+    json_t *questions = json_array();
+    for (; q->name; q++) {
+        json_t *item = json_pack("{s:s, s:b}", "name", q->name, "required", q->required);
+        if (q->allowed) {
+            json_t *opts = json_array();
+            for (const char *const *x = q->allowed; *x; x++)
+                json_array_append_new(opts, json_string(*x));
+            json_object_set_new(item, "options", opts);
+        }
+        if (q->type == FT_INT || q->type == FT_NUMBER)
+            json_object_set_new(item, "range", json_pack("[I, I]", (json_int_t)q->min, (json_int_t)q->max));
+        json_array_append_new(questions, item);
+    }
+    *out = json_pack("{s:O, s:O, s:O, s:O, s:o}", "respondent", json_object_get(s, "respondent"), "wave",
+                     json_object_get(s, "wave"), "answers", json_object_get(s, "answers"), "saved_at",
+                     json_object_get(s, "saved_at"), "questions", questions);
+    json_decref(s);
+    return 0;
+}
+
+int impact_survey_answer(struct store *st, const char *token, const json_t *answers, int submit,
+                         const char *client_addr, struct tb_err *err)
+{
+    char hash[TOKEN_HASH_LEN + 1];
+    auth_token_hash(token, hash);
+    json_t *s;
+    if (store_impact_survey_peek(st, hash, &s, err) < 0)
+        return -1;
+    int company = !strcmp(sval(s, "respondent"), "company");
+    json_decref(s);
+    /* A save may leave questions out; a submission answers every required one.
+     * Errors name the field as sent (answers.FIELD). */
+    const struct field_spec *spec = company ? company_answers : trainee_answers;
+    if (validate_object(answers, spec, !submit, err) < 0) {
+        char field[sizeof err->field];
+        snprintf(field, sizeof field, "answers.%.50s", err->field);
+        memcpy(err->field, field, sizeof field);
+        if (strncmp(err->message, "answers.", 8)) {
+            char msg[sizeof err->message];
+            snprintf(msg, sizeof msg, "answers.%.230s", err->message);
+            memcpy(err->message, msg, sizeof msg);
+        }
+        return -1;
+    }
+    size_t i;
+    json_t *sale;
+    json_array_foreach(json_object_get(answers, "export_sales"), i, sale) {
+        char field[64];
+        snprintf(field, sizeof field, "answers.export_sales[%zu].currency", i);
+        if (rate_exists(st, sval(sale, "currency"), (int)ival(sale, "year"), field, err) < 0)
+            return -1;
+    }
+    return store_impact_survey_answered(st, hash, answers, submit, client_addr, err);
+}
+
+int impact_survey_remind(struct store *st, const struct tb_actor *a, int days, const char *public_url, int *sent,
+                         struct tb_err *err)
+{
+    char before[32];
+    time_t t = time(NULL) - (time_t)days * 86400;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(before, sizeof before, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    json_t *due;
+    if (store_impact_survey_due(st, a, before, 3, &due, err) < 0)
+        return -1;
+    *sent = 0;
+    size_t i;
+    json_t *s;
+    int rc = 0;
+    json_array_foreach(due, i, s) {
+        char token[TOKEN_LEN + 1], hash[TOKEN_HASH_LEN + 1];
+        auth_random_token(token);
+        auth_token_hash(token, hash);
+        rc = store_begin(st, err);
+        if (rc == 0)
+            rc = store_impact_survey_renew(st, a, ival(s, "id"), hash, (int64_t)time(NULL) + IMPACT_LINK_TTL, err);
+        if (rc == 0)
+            rc = mail_link(st, a, ival(s, "org_id"), sval(s, "email"), sval(s, "respondent"), sval(s, "wave"), token,
+                           public_url, 1, err);
+        if (rc < 0 || store_commit(st, err) < 0) {
+            store_rollback(st);
+            rc = -1;
+            break;
+        }
+        ++*sent;
+    }
+    json_decref(due);
+    return rc;
+}
+
+int impact_survey_send_due(struct store *st, const struct tb_actor *a, const char *public_url, int *sent,
+                           int *skipped, struct tb_err *err)
+{
+    json_t *due;
+    if (store_impact_surveys_unsent(st, a, &due, err) < 0)
+        return -1;
+    *sent = *skipped = 0;
+    size_t i;
+    json_t *d;
+    json_array_foreach(due, i, d) {
+        json_t *out = NULL;
+        struct tb_err e = {0};
+        /* One without an address on record is left for the coordinator. */
+        if (impact_survey_send(st, a, ival(d, "placement_id"), sval(d, "respondent"), sval(d, "wave"), NULL, public_url,
+                               &out, &e) == 0)
+            ++*sent;
+        else
+            ++*skipped;
+        json_decref(out);
+    }
+    json_decref(due);
+    return 0;
+}
+
+int impact_comparison_put(struct store *st, const struct tb_actor *a, int64_t org_id, const json_t *firms,
+                          int *count, struct tb_err *err)
+{
+    size_t i;
+    json_t *f;
+    json_array_foreach(firms, i, f) {
+        char field[48];
+        snprintf(field, sizeof field, "firms[%zu].currency", i);
+        int y = (int)ival(f, "base_year");
+        if (rate_exists(st, sval(f, "currency"), y, field, err) < 0 ||
+            rate_exists(st, sval(f, "currency"), y + 1, field, err) < 0)
+            return -1;
+    }
+    int rc = store_begin(st, err);
+    json_array_foreach(firms, i, f) {
+        if (rc < 0)
+            break;
+        rc = store_impact_comparison_put(st, a, org_id, f, err);
+    }
+    if (rc < 0 || store_commit(st, err) < 0) {
+        store_rollback(st);
+        return -1;
+    }
+    *count = (int)json_array_size(firms);
+    return 0;
+}
+
+/* ---- measures ---- */
+
+/* One placement, reduced to numbers in the report's currency; NAN = missing. */
+struct unit {
+    const char *group;
+    int answered, asked, t_answered, t_asked, has_baseline;
+    double base, follow, change, attributable, cost, created, kept, nps, t_nps;
+    int kept_on, satisfaction, t_export_job, t_satisfaction;   /* -1 missing; satisfaction 0..2 */
+    int sector, band;
+    size_t order;   /* position in placement order */
+};
+
+static int cmp_group(const void *a, const void *b)
+{
+    const struct unit *x = a, *y = b;
+    int c = strcmp(x->group, y->group);
+    return c ? c : (x->order > y->order) - (x->order < y->order);
+}
+
+static int sat_index(const char *s)
+{
+    for (int i = 0; s && satisfactions[i]; i++)
+        if (!strcmp(s, satisfactions[i]))
+            return i;
+    return -1;
+}
+
+static int size_band(double employees)
+{
+    return employees < 10 ? 0 : employees < 50 ? 1 : employees < 250 ? 2 : 3;
+}
+
+/* The follow-up's sales, each converted at its own year's average rate. */
+static int sum_sales(const struct fx_table *fx, const json_t *sales, const char *to, double *out, struct tb_err *err)
+{
+    size_t i;
+    json_t *s;
+    *out = 0;
+    json_array_foreach(sales, i, s) {
+        double v;
+        if (convert(fx, ival(s, "amount_minor"), sval(s, "currency"), to, (int)ival(s, "year"), &v, "currency", err) < 0)
+            return -1;
+        *out += v;
+    }
+    return 0;
+}
+
+static const char *group_key(const json_t *r, const char *group, char *buf, size_t n)
+{
+    if (!strcmp(group, "cohort"))
+        return sval(r, "cohort") ? sval(r, "cohort") : "(no cohort)";
+    if (!strcmp(group, "year"))
+        return snprintf(buf, n, "%lld", (long long)ival(r, "year")), buf;
+    if (!strcmp(group, "country"))
+        return sval(r, "country");
+    if (!strcmp(group, "region"))
+        return sval(r, "region") ? sval(r, "region") : "(no region)";
+    if (!strcmp(group, "sector")) {
+        const char *nace = sval(r, "nace");
+        return nace ? (snprintf(buf, n, "NACE %.2s", nace), buf) : "(no sector)";
+    }
+    return "all";
+}
+
+struct keybuf {
+    char buf[64];
+};
+
+static int to_unit(const struct fx_table *fx, const json_t *r, const char *to, const char *group, struct keybuf *kb,
+                   struct unit *u, struct tb_err *err)
+{
+    memset(u, 0, sizeof *u);
+    u->group = group_key(r, group, kb->buf, sizeof kb->buf);
+    u->base = u->follow = u->change = u->attributable = u->cost = u->created = u->kept = u->nps = u->t_nps = NAN;
+    u->kept_on = u->satisfaction = u->t_export_job = u->t_satisfaction = -1;
+    u->asked = ival(r, "company_asked") > 0;
+    u->t_asked = ival(r, "trainee_asked") > 0;
+    const char *nace = sval(r, "nace");
+    u->sector = nace ? (int)strtol(nace, NULL, 10) : -1;
+    u->band = size_band((double)ival(r, "employees"));
+    if (sval(r, "base_currency")) {   /* the baseline year's sales, summed by the store, one currency */
+        u->has_baseline = 1;
+        if (convert(fx, (int64_t)json_number_value(json_object_get(r, "base_total")), sval(r, "base_currency"), to,
+                    (int)ival(r, "base_year"), &u->base, "currency", err) < 0)
+            return -1;
+    }
+    if (sval(r, "cost_currency")) {
+        double c;
+        if (convert(fx, ival(r, "operator_cost_minor") + ival(r, "company_fee_minor"), sval(r, "cost_currency"), to,
+                    (int)ival(r, "year"), &c, "currency", err) < 0)
+            return -1;
+        u->cost = c;
+    }
+    const json_t *ca = json_object_get(r, "company_answers");
+    if (json_is_object(ca)) {
+        u->answered = 1;
+        if (sum_sales(fx, json_object_get(ca, "export_sales"), to, &u->follow, err) < 0)
+            return -1;
+        if (u->has_baseline) {
+            u->change = u->follow - u->base;
+            u->attributable = u->change * (double)ival(ca, "attribution_pct") / 100.0;
+        }
+        u->created = json_number_value(json_object_get(ca, "jobs_created_fte"));
+        u->kept = json_number_value(json_object_get(ca, "jobs_kept_fte"));
+        u->kept_on = json_is_true(json_object_get(ca, "kept_on"));
+        u->satisfaction = sat_index(sval(ca, "satisfaction"));
+        u->nps = (double)ival(ca, "nps");
+    }
+    const json_t *ta = json_object_get(r, "trainee_answers");
+    if (json_is_object(ta)) {
+        u->t_answered = 1;
+        u->t_export_job = json_is_true(json_object_get(ta, "export_job"));
+        u->t_satisfaction = sat_index(sval(ta, "satisfaction"));
+        u->t_nps = (double)ival(ta, "nps");
+    }
+    return 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* mean, median and the BCa 95% interval of the non-missing values, with n;
+ * null when no one answered. */
+static json_t *figure(const struct unit *u, size_t n, size_t off, const struct impact_opts *o)
+{
+    double *x = malloc((n ? n : 1) * sizeof *x);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        double v = *(const double *)((const char *)&u[i] + off);
+        if (!isnan(v))
+            x[m++] = v;
+    }
+    json_t *f = json_pack("{s:I}", "n", (json_int_t)m);
+    if (m) {
+        double sum = 0;
+        for (size_t i = 0; i < m; i++)
+            sum += x[i];
+        json_object_set_new(f, "mean", json_real(sum / (double)m));
+        json_object_set_new(f, "total", json_real(sum));
+        qsort(x, m, sizeof *x, cmp_double);
+        json_object_set_new(f, "median", json_real(m % 2 ? x[m / 2] : (x[m / 2 - 1] + x[m / 2]) / 2));
+        struct boot_result b;
+        struct tb_err e = {0};
+        if (m >= 2 && impact_bootstrap(x, NULL, m, BOOT_MEAN, o->resamples, o->seed, &b, &e) == 0) {
+            json_object_set_new(f, "ci_low", isfinite(b.bca_low) ? json_real(b.bca_low) : json_real(b.pct_low));
+            json_object_set_new(f, "ci_high", isfinite(b.bca_high) ? json_real(b.bca_high) : json_real(b.pct_high));
+        }
+    }
+    free(x);
+    return f;
+}
+
+static json_t *distribution(const struct unit *u, size_t n, int trainee)
+{
+    int c[3] = {0}, m = 0;
+    for (size_t i = 0; i < n; i++) {
+        int s = trainee ? u[i].t_satisfaction : u[i].satisfaction;
+        if (s >= 0) {
+            c[s]++;
+            m++;
+        }
+    }
+    return json_pack("{s:i, s:i, s:i, s:i}", "exceeded", c[0], "met", c[1], "below", c[2], "n", m);
+}
+
+static json_t *nps(const struct unit *u, size_t n, int trainee)
+{
+    int pro = 0, det = 0, m = 0;
+    for (size_t i = 0; i < n; i++) {
+        double v = trainee ? u[i].t_nps : u[i].nps;
+        if (isnan(v))
+            continue;
+        m++;
+        pro += v >= 9;
+        det += v <= 6;
+    }
+    json_t *o = json_pack("{s:i, s:i, s:i, s:i}", "promoters", pro, "passives", m - pro - det, "detractors", det, "n", m);
+    json_object_set_new(o, "score", m ? json_real(100.0 * (pro - det) / m) : json_null());
+    return o;
+}
+
+static json_t *share(const struct unit *u, size_t n, size_t off)
+{
+    int yes = 0, m = 0;
+    for (size_t i = 0; i < n; i++) {
+        int v = *(const int *)((const char *)&u[i] + off);
+        if (v >= 0) {
+            m++;
+            yes += v;
+        }
+    }
+    json_t *o = json_pack("{s:i, s:i}", "yes", yes, "n", m);
+    json_object_set_new(o, "share", m ? json_real((double)yes / m) : json_null());
+    return o;
+}
+
+/* ROI = (sum attributable gain - sum cost) / sum cost over the units with
+ * both, bootstrapped as a ratio of sums. */
+static json_t *roi(const struct unit *u, size_t n, const struct impact_opts *o)
+{
+    double *g = malloc((n ? n : 1) * sizeof *g), *c = malloc((n ? n : 1) * sizeof *c);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(u[i].attributable) && !isnan(u[i].cost) && u[i].cost > 0) {
+            g[m] = u[i].attributable;
+            c[m++] = u[i].cost;
+        }
+    json_t *f = json_pack("{s:I}", "n", (json_int_t)m);
+    struct boot_result b;
+    struct tb_err e = {0};
+    if (m >= 2 && impact_bootstrap(g, c, m, BOOT_RATIO, o->resamples, o->seed, &b, &e) == 0) {
+        json_object_set_new(f, "estimate", json_real(b.estimate - 1));
+        json_object_set_new(f, "ci_low", json_real((isfinite(b.bca_low) ? b.bca_low : b.pct_low) - 1));
+        json_object_set_new(f, "ci_high", json_real((isfinite(b.bca_high) ? b.bca_high : b.pct_high) - 1));
+    } else if (m == 1) {
+        json_object_set_new(f, "estimate", json_real(g[0] / c[0] - 1));
+    }
+    free(g);
+    free(c);
+    return f;
+}
+
+static json_t *group_figures(const char *key, const struct unit *u, size_t n, const struct impact_opts *o)
+{
+    int answered = 0, asked = 0, t_answered = 0, t_asked = 0;
+    for (size_t i = 0; i < n; i++) {
+        answered += u[i].answered;
+        asked += u[i].asked;
+        t_answered += u[i].t_answered;
+        t_asked += u[i].t_asked;
+    }
+    json_t *g = json_pack("{s:s, s:I, s:i, s:i, s:i, s:i}", "key", key, "placements", (json_int_t)n, "asked", asked,
+                          "answered", answered, "trainees_asked", t_asked, "trainees_answered", t_answered);
+    json_object_set_new(g, "response_rate", n ? json_real((double)answered / (double)n) : json_null());
+    json_object_set_new(g, "export_change", figure(u, n, offsetof(struct unit, change), o));
+    json_object_set_new(g, "attributable_change", figure(u, n, offsetof(struct unit, attributable), o));
+    json_object_set_new(g, "exports_followup", figure(u, n, offsetof(struct unit, follow), o));
+    json_object_set_new(g, "jobs_created", figure(u, n, offsetof(struct unit, created), o));
+    json_object_set_new(g, "jobs_maintained", figure(u, n, offsetof(struct unit, kept), o));
+    json_object_set_new(g, "retention", share(u, n, offsetof(struct unit, kept_on)));
+    json_object_set_new(g, "satisfaction", distribution(u, n, 0));
+    json_object_set_new(g, "nps", nps(u, n, 0));
+    json_object_set_new(g, "roi", roi(u, n, o));
+    json_object_set_new(g, "trainees", json_pack("{s:o, s:o, s:o}", "export_job",
+                                                 share(u, n, offsetof(struct unit, t_export_job)), "satisfaction",
+                                                 distribution(u, n, 1), "nps", nps(u, n, 1)));
+    return g;
+}
+
+/* Participants who answered and have a baseline against comparison firms
+ * matched exactly on sector and size band, nearest on log baseline exports
+ * (with replacement); difference-in-differences of exports. */
+static json_t *comparison(struct store *st, const struct tb_actor *a, const struct fx_table *fx, const struct unit *u,
+                          size_t n, const struct impact_opts *o, const char *cur, struct tb_err *err)
+{
+    json_t *firms;
+    if (store_impact_comparison_list(st, a, o->org_id, &firms, err) < 0)
+        return NULL;
+    size_t nc = json_array_size(firms);
+    double *cb = calloc(nc + 1, sizeof *cb), *cf = calloc(nc + 1, sizeof *cf);
+    int *cs = calloc(nc + 1, sizeof *cs), *cbnd = calloc(nc + 1, sizeof *cbnd), *used = calloc(nc + 1, sizeof *used);
+    struct did_obs *obs = calloc(2 * (n + nc) + 1, sizeof *obs);
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < nc; i++) {
+        json_t *f = json_array_get(firms, i);
+        int y = (int)ival(f, "base_year");
+        rc = convert(fx, ival(f, "baseline_minor"), sval(f, "currency"), cur, y, &cb[i], "currency", err);
+        if (rc == 0)
+            rc = convert(fx, ival(f, "followup_minor"), sval(f, "currency"), cur, y + 1, &cf[i], "currency", err);
+        cs[i] = sval(f, "nace") ? (int)strtol(sval(f, "nace"), NULL, 10) : -1;
+        cbnd[i] = size_band((double)ival(f, "employees"));
+    }
+    json_t *out = NULL;
+    if (rc < 0)
+        goto done;
+    size_t m = 0, treated = 0, clusters = 0;
+    double tb = 0, ctrl_b = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (isnan(u[i].change))
+            continue;
+        long best = -1;
+        double bd = INFINITY, lb = log1p(fmax(u[i].base, 0));
+        for (size_t j = 0; j < nc; j++) {
+            if (cs[j] != u[i].sector || cbnd[j] != u[i].band)
+                continue;
+            double d = fabs(log1p(cb[j]) - lb);
+            if (d < bd) {
+                bd = d;
+                best = (long)j;
+            }
+        }
+        if (best < 0)
+            continue;
+        obs[m++] = (struct did_obs){.y = u[i].base, .cluster = (uint32_t)clusters, .treated = 1, .post = 0};
+        obs[m++] = (struct did_obs){.y = u[i].follow, .cluster = (uint32_t)clusters, .treated = 1, .post = 1};
+        clusters++;
+        treated++;
+        tb += u[i].base;
+        used[best]++;
+    }
+    size_t controls = 0;
+    for (size_t j = 0; j < nc; j++) {
+        if (!used[j])
+            continue;
+        /* A firm matched to several participants counts with their weight
+         * in the balance; it enters the panel once. */
+        obs[m++] = (struct did_obs){.y = cb[j], .cluster = (uint32_t)clusters, .treated = 0, .post = 0};
+        obs[m++] = (struct did_obs){.y = cf[j], .cluster = (uint32_t)clusters, .treated = 0, .post = 1};
+        clusters++;
+        controls++;
+        ctrl_b += cb[j] * used[j];
+    }
+    out = json_pack("{s:s, s:I, s:I, s:I}", "method",
+                    "difference-in-differences of export sales, matched exactly on sector (NACE division) and size "
+                    "band, nearest on log baseline exports; CR1 errors clustered by firm, t with G-1 df",
+                    "comparison_firms", (json_int_t)nc, "treated", (json_int_t)treated, "controls", (json_int_t)controls);
+    if (treated)
+        json_object_set_new(out, "balance", json_pack("{s:f, s:f}", "treated_baseline_mean", tb / (double)treated,
+                                                      "matched_baseline_mean", ctrl_b / (double)treated));
+    struct did_result d;
+    struct tb_err e = {0};
+    if (treated && controls && impact_did(obs, m, clusters, &d, &e) == 0) {
+        json_object_set_new(out, "estimate", json_real(d.estimate));
+        json_object_set_new(out, "se", json_real(d.se));
+        json_object_set_new(out, "p", json_real(d.p));
+        json_object_set_new(out, "ci_low", json_real(d.ci_low));
+        json_object_set_new(out, "ci_high", json_real(d.ci_high));
+        json_object_set_new(out, "trends", json_pack("{s:[f,f], s:[f,f]}", "treated", d.cell_mean[1][0],
+                                                     d.cell_mean[1][1], "comparison", d.cell_mean[0][0],
+                                                     d.cell_mean[0][1]));
+    } else {
+        json_object_set_new(out, "estimate", json_null());
+        json_object_set_new(out, "why", json_string(e.message[0] ? e.message
+                                                                   : "no participant has a matched comparison firm"));
+    }
+done:
+    free(cb);
+    free(cf);
+    free(cs);
+    free(cbnd);
+    free(used);
+    free(obs);
+    json_decref(firms);
+    return rc < 0 ? NULL : out;
+}
+
+/* Groups with fewer than k answering firms, and what would give them away
+ * from the total, lose their figures (core/impact suppression). */
+static int suppress_groups(json_t *groups, unsigned k, struct tb_err *err)
+{
+    size_t n = json_array_size(groups);
+    uint32_t *units = calloc(n + 1, sizeof *units);
+    uint8_t *mark = calloc(2 * (n + 1), 1);
+    for (size_t i = 0; i < n; i++)
+        units[i] = (uint32_t)ival(json_array_get(groups, i), "answered");
+    int rc = impact_suppress(units, NULL, n, 1, k, 0, mark, err);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        if (mark[i * 2] == CELL_SHOWN)
+            continue;
+        json_t *g = json_array_get(groups, i);
+        const char *key = sval(g, "key");
+        json_t *kept = json_pack("{s:s, s:s}", "key", key, "suppressed",
+                                 mark[i * 2] == CELL_PRIMARY ? "primary" : "secondary");
+        json_array_set_new(groups, i, kept);
+    }
+    free(units);
+    free(mark);
+    return rc;
+}
+
+static json_t *iris(const json_t *total)
+{
+    json_t *jc = json_object_get(total, "jobs_created"), *jm = json_object_get(total, "jobs_maintained");
+    json_t *ex = json_object_get(total, "exports_followup");
+    double c = json_number_value(json_object_get(jc, "total")), k = json_number_value(json_object_get(jm, "total"));
+    return json_pack("[{s:s, s:s, s:O, s:O}, {s:s, s:s, s:O, s:O}, {s:s, s:s, s:f, s:O}, {s:s, s:s, s:O, s:O}]",
+                     "id", "PI3687", "name", "Jobs created at directly supported enterprises", "value",
+                     json_object_get(jc, "total") ? json_object_get(jc, "total") : json_null(), "n",
+                     json_object_get(jc, "n"), "id", "PI5691", "name", "Jobs maintained at directly supported enterprises",
+                     "value", json_object_get(jm, "total") ? json_object_get(jm, "total") : json_null(), "n",
+                     json_object_get(jm, "n"), "id", "PI4874", "name", "Jobs in directly supported enterprises", "value",
+                     c + k, "n", json_object_get(jc, "n"), "id", "PI5920", "name", "Sales revenue: exports", "value",
+                     json_object_get(ex, "total") ? json_object_get(ex, "total") : json_null(), "n",
+                     json_object_get(ex, "n"));
+}
+
+/* Minor units of cur in major units. */
+static double major(const json_t *v, const char *cur)
+{
+    int digits = codes_currency_minor_units(cur);
+    return json_number_value(v) / pow(10, digits < 0 ? 2 : digits);
+}
+
+static void headline(json_t *out, const json_t *total, const json_t *cmp, const char *cur, const char *wave)
+{
+    const json_t *ec = json_object_get(total, "export_change"), *jc = json_object_get(total, "jobs_created");
+    char text[1024];
+    const char *when = !strcmp(wave, "m12") ? "In its first year after the placement"
+                       : !strcmp(wave, "m24") ? "In two years after the placement"
+                       : !strcmp(wave, "m6") ? "In six months after the placement" : "By the end of the placement";
+    if (json_object_get(total, "suppressed")) {
+        snprintf(text, sizeof text, "%s: too few companies have answered to publish the figures.", when);
+    } else if (!json_object_get(ec, "mean")) {
+        snprintf(text, sizeof text, "%s: no company has answered yet (N = 0 of %lld placements).", when,
+                 (long long)ival(total, "placements"));
+    } else {
+        int len = snprintf(text, sizeof text,
+                           "%s each trainee's company changed its exports by %.0f %s on average (95%% CI %.0f to %.0f, "
+                           "median %.0f, N = %lld of %lld placements, response rate %.0f%%) and created %.1f jobs (FTE).",
+                           when, major(json_object_get(ec, "mean"), cur), cur,
+                           major(json_object_get(ec, "ci_low"), cur),
+                           major(json_object_get(ec, "ci_high"), cur),
+                           major(json_object_get(ec, "median"), cur), (long long)ival(ec, "n"),
+                           (long long)ival(total, "placements"),
+                           100 * json_number_value(json_object_get(total, "response_rate")),
+                           json_number_value(json_object_get(jc, "mean")));
+        if (cmp && json_is_number(json_object_get(cmp, "estimate")) && len > 0 && (size_t)len < sizeof text)
+            snprintf(text + len, sizeof text - (size_t)len,
+                     " Against matched firms that did not take part: %.0f %s (95%% CI %.0f to %.0f, %lld firms each side).",
+                     major(json_object_get(cmp, "estimate"), cur), cur,
+                     major(json_object_get(cmp, "ci_low"), cur),
+                     major(json_object_get(cmp, "ci_high"), cur), (long long)ival(cmp, "treated"));
+    }
+    json_object_set_new(out, "headline", json_string(text));
+}
+
+int impact_measures(struct store *st, const struct tb_actor *a, const struct impact_opts *o_in, json_t **out,
+                    struct tb_err *err)
+{
+    struct impact_opts o = *o_in;
+    if (!o.wave)
+        o.wave = "m12";
+    if (!o.group)
+        o.group = "operator";
+    if (!o.seed)
+        o.seed = 20260101;
+    if (!o.resamples)
+        o.resamples = 10000;
+    json_t *settings = NULL;
+    int64_t org = o.org_id ? o.org_id : a->tenant_id;
+    if (org && store_impact_settings_get(st, a, org, &settings, err) < 0)
+        return -1;
+    if (!o.currency)
+        o.currency = sval(settings, "currency") ? sval(settings, "currency") : "EUR";
+    unsigned k = json_is_integer(json_object_get(settings, "min_cell")) ? (unsigned)ival(settings, "min_cell") : 5;
+    json_t *rows;
+    if (store_impact_rows(st, a, o.org_id, o.wave, &rows, err) < 0) {
+        json_decref(settings);
+        return -1;
+    }
+    /* Every currency the rows use. */
+    json_t *curs = json_pack("{s:b}", o.currency, 1);
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r) {
+        if (sval(r, "base_currency"))
+            json_object_set_new(curs, sval(r, "base_currency"), json_true());
+        if (sval(r, "cost_currency"))
+            json_object_set_new(curs, sval(r, "cost_currency"), json_true());
+        size_t j;
+        json_t *s;
+        json_array_foreach(json_object_get(json_object_get(r, "company_answers"), "export_sales"), j, s)
+            json_object_set_new(curs, sval(s, "currency"), json_true());
+    }
+    json_t *firms = NULL;
+    if (store_impact_comparison_list(st, a, o.org_id, &firms, err) == 0) {
+        json_array_foreach(firms, i, r)
+            json_object_set_new(curs, sval(r, "currency"), json_true());
+        json_decref(firms);
+    }
+    const char *names[FX_MAX_CURRENCIES] = {0};
+    int nc = 0;
+    const char *key;
+    json_t *v;
+    json_object_foreach(curs, key, v)
+        if (nc < FX_MAX_CURRENCIES)
+            names[nc++] = key;
+    struct fx_table fx;
+    int rc = load_rates(st, names, nc, &fx, err);
+    size_t n = json_array_size(rows);
+    struct unit *u = calloc(n + 1, sizeof *u);
+    struct keybuf *kb = calloc(n + 1, sizeof *kb);
+    for (i = 0; rc == 0 && i < n; i++)
+        rc = to_unit(&fx, json_array_get(rows, i), o.currency, o.group, &kb[i], &u[i], err);
+    json_t *groups = json_array(), *total = NULL, *cmp = NULL;
+    if (rc == 0) {
+        /* Units of one group are contiguous once sorted by key (ties by
+         * placement order, so the resamples see the same order every run). */
+        struct unit *sorted = malloc((n + 1) * sizeof *sorted);
+        memcpy(sorted, u, n * sizeof *u);
+        for (i = 0; i < n; i++)
+            sorted[i].order = i;
+        qsort(sorted, n, sizeof *sorted, cmp_group);
+        for (size_t start = 0, end; start < n; start = end) {
+            for (end = start + 1; end < n && !strcmp(sorted[end].group, sorted[start].group); end++)
+                ;
+            json_array_append_new(groups, group_figures(sorted[start].group, sorted + start, end - start, &o));
+        }
+        free(sorted);
+        /* One group is the total: computed once. */
+        if (json_array_size(groups) == 1) {
+            total = json_deep_copy(json_array_get(groups, 0));
+            json_object_set_new(total, "key", json_string("total"));
+        } else {
+            total = group_figures("total", u, n, &o);
+        }
+        cmp = comparison(st, a, &fx, u, n, &o, o.currency, err);
+        if (!cmp)
+            rc = -1;
+    }
+    if (rc == 0 && o.suppress) {
+        rc = suppress_groups(groups, k, err);
+        if (rc == 0 && ival(total, "answered") < (json_int_t)k) {
+            json_decref(total);
+            total = json_pack("{s:s, s:s}", "key", "total", "suppressed", "primary");
+        }
+    }
+    if (rc == 0) {
+        *out = json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:b, s:I}", "currency", o.currency, "wave", o.wave, "group",
+                         o.group, "conversion",
+                         "ECB euro reference rates, yearly average of the year each amount is for; cross rates through EUR",
+                         "seed", (json_int_t)o.seed, "resamples", (json_int_t)o.resamples, "suppressed", o.suppress,
+                         "min_cell", (json_int_t)k);
+        json_object_set_new(*out, "interval", json_string("bootstrap BCa 95% (percentile where BCa is undefined)"));
+        json_object_set_new(*out, "money_unit", json_string("minor units of the report currency"));
+        json_object_set_new(*out, "iris", json_object_get(total, "suppressed") ? json_array() : iris(total));
+        headline(*out, total, cmp, o.currency, o.wave);
+        json_object_set_new(*out, "groups", groups);
+        json_object_set_new(*out, "total", total);
+        json_object_set_new(*out, "comparison", o.suppress && ival(cmp, "treated") < (json_int_t)k
+                                                    ? json_pack("{s:s}", "suppressed", "primary")
+                                                    : json_incref(cmp));
+    } else {
+        json_decref(groups);
+        json_decref(total);
+    }
+    json_decref(cmp);
+    free(u);
+    free(kb);
+    fx_free(&fx);
+    json_decref(curs);
+    json_decref(rows);
+    json_decref(settings);
+    return rc;
+}
+
+/* ---- the comparison group from a CSV register extract ---- */
+
+struct firm_csv {
+    json_t *rows;
+    int col[10];
+};
+
+static const char *const firm_cols[10] = {"ref", "source", "nace", "employees", "currency", "base_year", "baseline",
+                                          "followup", "jobs_base", "jobs_followup"};
+
+static int firm_row(void *vctx, char **f, int n, long line, struct tb_err *err)
+{
+    struct firm_csv *c = vctx;
+    if (line == 1) {
+        for (int k = 0; k < 10; k++) {
+            c->col[k] = -1;
+            for (int i = 0; i < n; i++)
+                if (!strcmp(f[i], firm_cols[k]))
+                    c->col[k] = i;
+            if (c->col[k] < 0 && k != 1 && k != 2 && k < 8)
+                return TB_INVALID(err, firm_cols[k], "line 1: the header needs the columns ref, employees, currency, "
+                                  "base_year, baseline, followup (no column '%s')", firm_cols[k]);
+        }
+        return 0;
+    }
+    json_t *row = json_object();
+    json_array_append_new(c->rows, row);
+    json_object_set_new(row, "source", json_string("register"));
+    const char *cur = c->col[4] < n ? f[c->col[4]] : "";
+    for (int k = 0; k < 10; k++) {
+        if (c->col[k] < 0 || c->col[k] >= n || !*f[c->col[k]])
+            continue;
+        const char *v = f[c->col[k]];
+        char *end;
+        if (k == 6 || k == 7) {   /* money in major units of the row's currency */
+            int digits = codes_currency_minor_units(cur);
+            long long minor;
+            char why[120];
+            if (digits < 0)
+                return TB_INVALID(err, "currency", "line %ld: currency: '%s' is not an ISO 4217 currency", line, cur);
+            if (csv_money_parse(v, digits, &minor, why, sizeof why) < 0)
+                return TB_INVALID(err, firm_cols[k], "line %ld: %s: %s", line, firm_cols[k], why);
+            char key[24];
+            snprintf(key, sizeof key, "%s_minor", firm_cols[k]);
+            json_object_set_new(row, key, json_integer(minor));
+        } else if (k == 3 || k == 5) {
+            long long x = strtoll(v, &end, 10);
+            if (*end)
+                return TB_INVALID(err, firm_cols[k], "line %ld: %s: expected a whole number", line, firm_cols[k]);
+            json_object_set_new(row, firm_cols[k], json_integer(x));
+        } else if (k >= 8) {
+            double x = strtod(v, &end);
+            if (*end)
+                return TB_INVALID(err, firm_cols[k], "line %ld: %s: expected a number", line, firm_cols[k]);
+            json_object_set_new(row, firm_cols[k], json_real(x));
+        } else {
+            json_object_set_new(row, firm_cols[k], json_string(v));
+        }
+    }
+    return 0;
+}
+
+int impact_comparison_csv(struct store *st, const struct tb_actor *a, int64_t org_id, const char *buf, size_t len,
+                          int *count, struct tb_err *err)
+{
+    struct firm_csv c = {.rows = json_array()};
+    int rc = csvrows_each(buf, len, ',', firm_row, &c, err);
+    if (rc == 0 && !json_array_size(c.rows))
+        rc = TB_INVALID(err, "", "no rows after the header");
+    json_t *wrapped = rc == 0 ? json_pack("{s:O}", "firms", c.rows) : NULL;
+    if (wrapped)
+        rc = validate_object(wrapped, impact_comparison_fields, 0, err);
+    if (rc == 0)
+        rc = impact_comparison_put(st, a, org_id, c.rows, count, err);
+    json_decref(wrapped);
+    json_decref(c.rows);
+    return rc;
+}

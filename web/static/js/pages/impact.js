@@ -1,0 +1,182 @@
+// impact.js - impact (issue 14): the measures of the operator (or, for a
+// funder, its suppressed aggregates) with the headline, a chart per measure
+// with its table and N, satisfaction and NPS, the comparison group's
+// pre/post means; the report as PDF, XLSX or JSON; and the follow-up survey a
+// company or trainee answers through its link (no account; save as you go).
+import { h, clear } from '../dom.js';
+import { t, tv } from '../i18n.js';
+import { get, post, qs, isStaff } from '../api.js';
+import { pageHeader, section, notify, errorText, button } from '../ui.js';
+import { d3 } from '../vendor.js';
+
+const MEASURES = [
+  ['export_change', true, ''], ['attributable_change', true, ''], ['exports_followup', true, 'PI5920'],
+  ['jobs_created', false, 'PI3687'], ['jobs_maintained', false, 'PI5691'],
+];
+const GROUPS = ['operator', 'cohort', 'year', 'country', 'region', 'sector'];
+const WAVES = ['end', 'm6', 'm12', 'm24'];
+
+// Money arrives in minor units; shown in major units.
+const fmtNum = (v, money) => (v === null || v === undefined ? '–'
+  : Number(money ? v / 100 : v).toLocaleString('en', { maximumFractionDigits: money ? 0 : 1 }));
+
+function barChart(lib, groups, key, money, currency) {
+  const rows = groups.filter((g) => !g.suppressed && g[key] && g[key].mean !== undefined);
+  const width = 900, height = 260, left = 110, bottom = 40;
+  const vals = rows.flatMap((g) => [g[key].mean, g[key].ci_low ?? g[key].mean, g[key].ci_high ?? g[key].mean, 0]);
+  const scale = money ? 100 : 1;
+  const x = lib.scaleBand().domain(groups.map((g) => g.key)).range([left, width - 10]).padding(0.3);
+  const y = lib.scaleLinear().domain([Math.min(0, ...vals) / scale, Math.max(1, ...vals) / scale]).nice()
+    .range([height - bottom, 10]);
+  const svg = lib.create('svg').attr('viewBox', `0 0 ${width} ${height}`).attr('role', 'img')
+    .attr('aria-label', t('impact.chartLabel', { measure: t(`impact.m.${key}`), currency: money ? currency : 'FTE' }));
+  svg.append('g').attr('transform', `translate(0, ${height - bottom})`).call(lib.axisBottom(x));
+  svg.append('g').attr('transform', `translate(${left}, 0)`).call(lib.axisLeft(y).ticks(6));
+  svg.append('g').selectAll('rect').data(rows).join('rect').attr('class', 'impact-bar')
+    .attr('x', (g) => x(g.key)).attr('width', x.bandwidth())
+    .attr('y', (g) => y(Math.max(0, g[key].mean / scale))).attr('height', (g) => Math.abs(y(g[key].mean / scale) - y(0)));
+  svg.append('g').selectAll('line').data(rows.filter((g) => g[key].ci_low !== undefined)).join('line')
+    .attr('class', 'impact-ci').attr('x1', (g) => x(g.key) + x.bandwidth() / 2).attr('x2', (g) => x(g.key) + x.bandwidth() / 2)
+    .attr('y1', (g) => y(g[key].ci_low / scale)).attr('y2', (g) => y(g[key].ci_high / scale));
+  return svg.node();
+}
+
+function figureTable(groups, key, money) {
+  const head = ['impact.group', 'impact.answered', 'impact.n', 'impact.mean', 'impact.ci', 'impact.median', 'impact.total'];
+  return h('table', { class: 'table impact-table' }, h('caption', null, t(`impact.m.${key}`)),
+    h('thead', null, h('tr', null, head.map((k) => h('th', { scope: 'col' }, t(k))))),
+    h('tbody', null, groups.map((g) => {
+      if (g.suppressed) return h('tr', null, h('th', { scope: 'row' }, g.key), h('td', { colspan: 6 }, t('impact.suppressed')));
+      const f = g[key] || {};
+      return h('tr', null, h('th', { scope: 'row' }, g.key), h('td', { class: 'num' }, `${g.answered} / ${g.placements}`),
+        h('td', { class: 'num' }, String(f.n ?? 0)), h('td', { class: 'num' }, fmtNum(f.mean, money)),
+        h('td', { class: 'num' }, f.ci_low === undefined ? '–' : `${fmtNum(f.ci_low, money)} – ${fmtNum(f.ci_high, money)}`),
+        h('td', { class: 'num' }, fmtNum(f.median, money)), h('td', { class: 'num' }, fmtNum(f.total, money)));
+    })));
+}
+
+function reactionTable(groups) {
+  const head = ['impact.group', 'impact.exceeded', 'impact.met', 'impact.below', 'impact.n', 'impact.nps', 'impact.n', 'impact.keptOn'];
+  return h('table', { class: 'table impact-table' }, h('caption', null, t('impact.reaction')),
+    h('thead', null, h('tr', null, head.map((k) => h('th', { scope: 'col' }, t(k))))),
+    h('tbody', null, groups.map((g) => (g.suppressed
+      ? h('tr', null, h('th', { scope: 'row' }, g.key), h('td', { colspan: 7 }, t('impact.suppressed')))
+      : h('tr', null, h('th', { scope: 'row' }, g.key), ['exceeded', 'met', 'below', 'n'].map((k) => h('td', { class: 'num' }, String(g.satisfaction[k]))),
+        h('td', { class: 'num' }, g.nps.score === null ? '–' : g.nps.score.toFixed(0)), h('td', { class: 'num' }, String(g.nps.n)),
+        h('td', { class: 'num' }, `${g.retention.yes} / ${g.retention.n}`))))));
+}
+
+export async function dashboard({ query }) {
+  const state = { wave: query.wave || 'm12', group: query.group || 'cohort', suppress: !isStaff() };
+  const out = h('div', { id: 'impact-results' });
+  const select = (name, values, prefix) => h('label', { class: 'field' }, h('span', { class: 'label' }, t(`impact.${name}`)),
+    h('select', { name, class: 'input', onchange: (e) => { state[name] = e.target.value; run(); } },
+      values.map((v) => h('option', { value: v, selected: state[name] === v ? true : null }, t(`${prefix}.${v}`)))));
+  const controls = h('div', { class: 'impact-controls' }, select('wave', WAVES, 'impact.wave'), select('group', GROUPS, 'impact.by'));
+  const links = h('p', { class: 'impact-downloads' });
+
+  async function run() {
+    clear(out);
+    const params = { wave: state.wave, group: state.group, suppress: isStaff() && state.suppress ? 1 : null };
+    let r;
+    try {
+      r = await get(`/api/v1/impact/measures${qs(params)}`);
+    } catch (e) {
+      out.append(h('p', { class: 'error', role: 'alert' }, errorText(e)));
+      return;
+    }
+    clear(links);
+    for (const f of ['pdf', 'xlsx', 'json'])
+      links.append(h('a', { class: 'btn btn-small', href: `/api/v1/impact/report${qs({ ...params, format: f })}` }, t(`impact.download.${f}`)), ' ');
+    const lib = await d3();
+    out.append(h('p', { class: 'impact-headline', id: 'impact-headline' }, r.headline));
+    if (r.suppressed) out.append(h('p', { class: 'notice', role: 'note' }, t('impact.suppressedNote', { k: r.min_cell })));
+    out.append(h('p', { class: 'muted' }, t('impact.method', { conversion: r.conversion, interval: r.interval, seed: r.seed, resamples: r.resamples })));
+    for (const [key, money, iris] of MEASURES)
+      out.append(section(`${t(`impact.m.${key}`)}${iris ? ` (IRIS+ ${iris})` : ''}`,
+        h('figure', { class: 'impact-chart' }, barChart(lib, r.groups, key, money, r.currency)),
+        h('div', { class: 'table-wrap' }, figureTable(r.groups, key, money))));
+    out.append(section(t('impact.reaction'), h('div', { class: 'table-wrap' }, reactionTable(r.groups))));
+    const c = r.comparison || {};
+    out.append(section(t('impact.comparison'), c.suppressed ? h('p', null, t('impact.suppressed'))
+      : h('div', null, h('p', null, c.estimate === null || c.estimate === undefined ? t('impact.noEstimate', { why: c.why || '' })
+        : t('impact.did', { estimate: fmtNum(c.estimate, true), low: fmtNum(c.ci_low, true), high: fmtNum(c.ci_high, true),
+          currency: r.currency, treated: c.treated, controls: c.controls })),
+      c.trends ? h('table', { class: 'table impact-table' }, h('caption', null, t('impact.trends')),
+        h('thead', null, h('tr', null, h('th', null, t('impact.group')), h('th', null, t('impact.pre')), h('th', null, t('impact.post')))),
+        h('tbody', null, ['treated', 'comparison'].map((k) => h('tr', null, h('th', { scope: 'row' }, t(k === 'treated' ? 'impact.treated' : 'impact.comparison.group')),
+          h('td', { class: 'num' }, fmtNum(c.trends[k][0], true)), h('td', { class: 'num' }, fmtNum(c.trends[k][1], true))))))
+        : null)));
+  }
+  if (isStaff()) controls.append(h('label', { class: 'impact-preview' }, h('input', { type: 'checkbox', onchange: (e) => { state.suppress = e.target.checked; run(); } }),
+    ' ', t('impact.preview')));
+  const page = h('div', null, pageHeader(t('impact.title'), { sub: t('impact.sub') }), controls, links, out);
+  await run();
+  return page;
+}
+
+// ---- the survey a respondent answers through the link ----
+
+function questionInput(q, value) {
+  const name = q.name;
+  if (q.options) {
+    return h('select', { name, class: 'input' }, h('option', { value: '' }, '–'),
+      q.options.map((o) => h('option', { value: o, selected: value === o ? true : null }, tv('impact.opt', o))));
+  }
+  if (name === 'kept_on' || name === 'export_job') {
+    return h('select', { name, class: 'input' }, h('option', { value: '' }, '–'),
+      h('option', { value: 'true', selected: value === true ? true : null }, t('impact.yes')),
+      h('option', { value: 'false', selected: value === false ? true : null }, t('impact.no')));
+  }
+  if (name === 'export_sales') {
+    return h('textarea', { name, class: 'input', rows: 4, placeholder: 'DE 2024 SEK 1250000.00' },
+      (value || []).map((s) => `${s.market} ${s.year} ${s.currency} ${(s.amount_minor / 100).toFixed(2)}`).join('\n'));
+  }
+  const numeric = q.range !== undefined;
+  return h('input', { name, class: 'input', type: numeric ? 'number' : 'text', step: numeric ? 'any' : null,
+    min: numeric ? q.range[0] : null, max: numeric ? q.range[1] : null, value: value ?? '' });
+}
+
+function readAnswers(form, questions) {
+  const a = {};
+  for (const q of questions) {
+    const el = form.elements[q.name];
+    const v = el.value.trim();
+    if (v === '') continue;
+    if (q.name === 'export_sales') {
+      a.export_sales = v.split('\n').filter((l) => l.trim()).map((l) => {
+        const [market, year, currency, amount] = l.trim().split(/\s+/);
+        return { market, year: Number(year), currency, amount_minor: Math.round(Number(amount) * 100) };
+      });
+    } else if (q.name === 'kept_on' || q.name === 'export_job') a[q.name] = v === 'true';
+    else if (q.range !== undefined) a[q.name] = Number(v);
+    else a[q.name] = v;
+  }
+  return a;
+}
+
+export async function survey({ query }) {
+  const token = query.token || '';
+  let s;
+  try {
+    s = await post('/api/v1/impact-surveys/open', { token });
+  } catch (e) {
+    return h('div', null, pageHeader(t('impact.surveyTitle')), section(null, h('p', { class: 'error' }, errorText(e))));
+  }
+  const page = h('div', { class: 'impact-survey' });
+  const form = h('form', { class: 'form', onsubmit: (e) => { e.preventDefault(); send(true); } },
+    s.questions.map((q) => h('label', { class: 'field' }, h('span', { class: 'label' }, `${t(`impact.q.${q.name}`)}${q.required ? ' *' : ''}`),
+      questionInput(q, s.answers[q.name]))),
+    h('div', { class: 'actions' }, button(t('impact.save'), () => send(false)),
+      h('button', { type: 'submit', class: 'btn btn-primary' }, t('impact.submit'))));
+  async function send(submit) {
+    try {
+      await post('/api/v1/impact-surveys/answer', { token, answers: readAnswers(form, s.questions), submit });
+      if (submit) page.replaceChildren(pageHeader(t('impact.thanks')), section(null, h('p', { id: 'impact-thanks' }, t('impact.thanksText'))));
+      else notify(t('impact.saved'), 'success');
+    } catch (e) { notify(errorText(e), 'error'); }
+  }
+  page.append(pageHeader(t('impact.surveyTitle'), { sub: t(`impact.surveySub.${s.respondent}`, { wave: t(`impact.wave.${s.wave}`) }) }),
+    section(null, form));
+  return page;
+}
