@@ -51,6 +51,35 @@ OVERRIDES = {
 }
 
 
+# Statements written anew for PostgreSQL (no mechanical form): keyed by name
+# with the SQLite text they were written from, so a change there is noticed.
+WAVE = ("to_char(CAST(p.end_date AS date) + make_interval(months => CASE w.value WHEN 'end' THEN 0 "
+        "WHEN 'm6' THEN 6 WHEN 'm12' THEN 12 ELSE 24 END), 'YYYY-MM-DD')")
+REWRITTEN = {
+    # json_each joins and date(x, '+N months'): the waves due within the last 60 days
+    'IMPACT_SURVEYS_UNSENT': (
+        "SELECT p.id AS placement_id, p.org_id, w.value AS wave, r.value AS respondent FROM placements p "
+        "JOIN json_each(coalesce((SELECT json_extract(t.weights, '$.waves') FROM impact_settings t "
+        "WHERE t.org_id = p.org_id), '[\"end\",\"m6\",\"m12\",\"m24\"]')) w "
+        "JOIN json_each('[\"company\",\"trainee\"]') r "
+        "WHERE (:all = 1 OR p.org_id = :tenant) AND p.status IN ('signed', 'completed') "
+        "AND date(p.end_date, '+' || CASE w.value WHEN 'end' THEN 0 WHEN 'm6' THEN 6 WHEN 'm12' THEN 12 "
+        "ELSE 24 END || ' months') <= date(:now) AND date(p.end_date, '+' || CASE w.value WHEN 'end' THEN 0 "
+        "WHEN 'm6' THEN 6 WHEN 'm12' THEN 12 ELSE 24 END || ' months') > date(:now, '-60 days') "
+        "AND NOT EXISTS (SELECT 1 FROM impact_surveys s WHERE s.placement_id = p.id AND s.wave = w.value "
+        "AND s.respondent = r.value) ORDER BY p.id LIMIT 5000",
+        "SELECT p.id AS placement_id, p.org_id, w.value AS wave, r.value AS respondent FROM placements p "
+        "CROSS JOIN LATERAL jsonb_array_elements_text(COALESCE((SELECT CAST(t.weights AS jsonb) -> 'waves' "
+        "FROM impact_settings t WHERE t.org_id = p.org_id), CAST('[\"end\",\"m6\",\"m12\",\"m24\"]' AS jsonb))) w(value) "
+        "CROSS JOIN jsonb_array_elements_text(CAST('[\"company\",\"trainee\"]' AS jsonb)) r(value) "
+        "WHERE (:all = 1 OR p.org_id = :tenant) AND p.status IN ('signed', 'completed') "
+        "AND " + WAVE + " <= substr(:now, 1, 10) "
+        "AND " + WAVE + " > to_char(CAST(substr(:now, 1, 10) AS date) - 60, 'YYYY-MM-DD') "
+        "AND NOT EXISTS (SELECT 1 FROM impact_surveys s WHERE s.placement_id = p.id AND s.wave = w.value "
+        "AND s.respondent = r.value) ORDER BY p.id LIMIT 5000"),
+}
+
+
 def column_types():
     """Column name -> type over the PostgreSQL schema (BIGINT, TEXT, ...); None where tables disagree."""
     types = {}
@@ -84,6 +113,9 @@ def typed_null_tests(sql):
 
 
 def statement(name, sql):
+    if name in REWRITTEN:
+        assert sql == REWRITTEN[name][0], (name, 'changed in the SQLite set: rewrite it for PostgreSQL')
+        return REWRITTEN[name][1]
     sql = typed_null_tests(sql)
     for old, new in OVERRIDES.get(name, []):
         assert old in sql, (name, old)
@@ -101,7 +133,26 @@ def statement(name, sql):
     sql = re.sub(r'\bLIKE\b', 'ILIKE', sql)
     # SQLite takes an integer as a condition
     sql = re.sub(r' AND 1(?= AND | GROUP | ORDER |$)', ' AND true', sql)
-    sql = re.sub(r'\bIFNULL\(', 'COALESCE(', sql)
+    sql = re.sub(r'\bIFNULL\(', 'COALESCE(', sql, flags=re.I)
+    # SQLite sums a condition as 0 or 1
+    sql = re.sub(r"\bsum\((\w+\.\w+ (?:IN \([^)]*\)|= '[^']*'))\)", r'sum(CAST(\1 AS INTEGER))', sql)
+    # total(): a float sum, 0.0 over no rows
+    sql = re.sub(r"\btotal\((\(CAST\([\w.]+ AS jsonb\) ->> '\w+'\))\)",
+                 r'COALESCE(sum(CAST(\1 AS DOUBLE PRECISION)), 0.0)', sql)
+    # json_group_array(x): '[]' over no rows (json_agg: NULL)
+    while 'json_group_array(' in sql:
+        i = sql.index('json_group_array(') + len('json_group_array(')
+        depth, j = 1, i
+        while depth:
+            depth += {'(': 1, ')': -1}.get(sql[j], 0)
+            j += 1
+        sql = sql[:sql.index('json_group_array(')] + "COALESCE(CAST(json_agg(%s) AS TEXT), '[]')" % sql[i:j - 1] + sql[j:]
+    # an empty blob literal
+    sql = sql.replace("= X''", "= CAST('' AS BYTEA)")
+    # a JSON member compared with an integer column
+    sql = re.sub(r"(\(CAST\([\w.]+ AS jsonb\) ->> 'year'\)) = b\.year", r'CAST(\1 AS BIGINT) = b.year', sql)
+    # json_remove of one member (jsonb: the other members' order may change)
+    sql = re.sub(r"json_remove\((\w+), '\$\.(\w+)'\)", r"CAST(CAST(\1 AS jsonb) - '\2' AS TEXT)", sql)
     if re.match(r'\s*INSERT OR IGNORE\b', sql):
         sql = re.sub(r'INSERT OR IGNORE', 'INSERT', sql, count=1) + ' ON CONFLICT DO NOTHING'
     return sql

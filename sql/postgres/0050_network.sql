@@ -137,7 +137,8 @@ CREATE TABLE introduction_links (
 
 -- PostgreSQL: row-level security. Contacts and relationships shared with the
 -- federation are seen by every operator (the statements' NET_VIS says so)
--- and written only by their own; the rest as every tenant table.
+-- and written only by their own; an introduction's approval by the operators
+-- of both ends; the rest as every tenant table.
 -- tb_row_security() now keeps these two policies on every later call.
 CREATE OR REPLACE FUNCTION tb_row_security() RETURNS void LANGUAGE plpgsql AS $$
 DECLARE t TEXT;
@@ -155,6 +156,11 @@ BEGIN
         ELSIF t IN ('contacts', 'contact_links') THEN
             EXECUTE format('CREATE POLICY tenant ON %I USING (tb_tenant_ok(org_id) OR visibility = ''shared'') '
                            'WITH CHECK (tb_tenant_ok(org_id))', t);
+        ELSIF t = 'introduction_approvals' THEN
+            -- the approval is the target owner's row, made and read by the asker's operator too
+            EXECUTE format('CREATE POLICY tenant ON %I USING (tb_tenant_ok(org_id) OR EXISTS (SELECT 1 FROM introductions i '
+                           'WHERE i.id = introduction_id AND tb_tenant_ok(i.org_id))) WITH CHECK (tb_tenant_ok(org_id) '
+                           'OR EXISTS (SELECT 1 FROM introductions i WHERE i.id = introduction_id AND tb_tenant_ok(i.org_id)))', t);
         ELSE
             EXECUTE format('CREATE POLICY tenant ON %I USING (tb_tenant_ok(org_id)) WITH CHECK (tb_tenant_ok(org_id))', t);
         END IF;
