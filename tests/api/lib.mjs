@@ -206,6 +206,7 @@ export function dbExec(db, sql) {
     : [db, '.timeout 10000', sql];
   const r = spawnSync(pg ? 'psql' : 'sqlite3', args, { encoding: 'utf8' });
   assert.equal(r.status, 0, `${sql}: ${r.stderr}`);
+  return r.stdout.trim();   // rows as `a|b` lines on either backend
 }
 
 /** A fresh copy of the demo database (built once per cluster, then copied as a template). */
