@@ -125,6 +125,8 @@ def statement(name, sql):
     sql = re.sub(r"date\(:now, '\+' \|\| :days \|\| ' days'\)",
                  "to_char(CAST(substr(:now, 1, 10) AS date) + CAST(:days AS integer), 'YYYY-MM-DD')", sql)
     sql = re.sub(r"date\(:now\)", "substr(:now, 1, 10)", sql)
+    sql = re.sub(r"date\(([\w.]+), '\+' \|\| :months \|\| ' months'\)",
+                 r"to_char(CAST(\1 AS date) + make_interval(months => CAST(:months AS integer)), 'YYYY-MM-DD')", sql)
     sql = re.sub(r"SELECT value FROM json_each\((:\w+)\)",
                  r"SELECT value FROM json_array_elements_text(CAST(\1 AS json))", sql)
     # json_each over a JSON array: the elements as text (a string unquoted, an object as JSON text)
