@@ -10,6 +10,9 @@ want_build=(meson ninja-build pkg-config gcc clang libmicrohttpd-dev libjansson-
   libmagic-dev libqrencode-dev libgsl-dev libzip-dev libcairo2-dev libpango1.0-dev fonts-dejavu-core fonts-wqy-microhei nodejs npm sqlite3)
 want_test=(python3 python3-scipy python3-openpyxl python3-statsmodels python3-pandas chromium curl nginx openssl
   poppler-utils)
+# PostgreSQL backend (issue 18): libpq to build; the server (initdb, pg_ctl) for the api-pg tests.
+want_build+=(libpq-dev)
+want_test+=(postgresql)
 want_bench=(wrk nginx python3)
 # issue 17: the to-do calendar feed (RFC 5545) is written with libical.
 want_build+=(libical-dev)

@@ -46,7 +46,7 @@ static struct store *open_and_migrate(const char *cmd, const char *db_path)
 int cli_db_must_exist(const char *cmd, const char *db_path)
 {
     struct stat sb;
-    if (stat(db_path, &sb) == 0)
+    if (store_is_postgres(db_path) || stat(db_path, &sb) == 0)   /* PostgreSQL: the connection says */
         return 0;
     int e = errno;
     fprintf(stderr, "tradebridge %s: cannot open database %s: %s%s\n", cmd, db_path, strerror(e),
@@ -70,7 +70,8 @@ struct store *cli_create_store(const char *cmd, const char *db_path)
 int cli_lock_db(const char *cmd, const char *db_path)
 {
     static int held_fd = -1;
-    if (held_fd >= 0 || !strcmp(db_path, ":memory:"))
+    /* PostgreSQL serves several servers at once: no lock file. */
+    if (held_fd >= 0 || !strcmp(db_path, ":memory:") || store_is_postgres(db_path))
         return 0;
     char path[4096];
     if (snprintf(path, sizeof path, "%s.lock", db_path) >= (int)sizeof path) {

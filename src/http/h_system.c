@@ -9,7 +9,7 @@ int h_healthz(struct request *r, struct response *res, struct tb_err *err)
 {
     if (store_health(r->store, err) < 0)
         return tb_error(err, TB_E_UNAVAILABLE, "", "the database is not answering");
-    return respond_json(res, 200, json_pack("{s:s}", "status", "ok"));
+    return respond_json(res, 200, json_pack("{s:s, s:s}", "status", "ok", "database", store_backend_name(r->store)));
 }
 
 int h_metrics(struct request *r, struct response *res, struct tb_err *err)

@@ -107,7 +107,7 @@ static void decode_json_columns(enum entity e, json_t *row)
     }
 }
 
-static void bind_column(struct store *st, sqlite3_stmt *s, enum entity e, const char *col, json_t *v)
+static void bind_column(struct store *st, struct st_q *s, enum entity e, const char *col, json_t *v)
 {
     char name[80];
     snprintf(name, sizeof name, ":%s", col);
@@ -129,7 +129,7 @@ static void bind_column(struct store *st, sqlite3_stmt *s, enum entity e, const 
 int store_entity_get(struct store *st, const struct tb_actor *a, enum entity e, int64_t id,
                      json_t **out, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, stmt_of(e, ENT_OP_GET), a, err);
+    struct st_q *s = st_stmt(st, stmt_of(e, ENT_OP_GET), a, err);
     if (!s)
         return -1;
     st_bind_i64(st, s, ":id", id);
@@ -205,7 +205,7 @@ int store_entity_create(struct store *st, const struct tb_actor *a, enum entity 
     int rc = -1;
     if (check_foreign_keys(st, a, e, fields, org_id, err) < 0)
         goto out;
-    sqlite3_stmt *s = st_stmt(st, stmt_of(e, ENT_OP_INSERT), a, err);
+    struct st_q *s = st_stmt(st, stmt_of(e, ENT_OP_INSERT), a, err);
     if (!s)
         goto out;
     st_bind_i64(st, s, ":org_id", org_id);
@@ -213,11 +213,11 @@ int store_entity_create(struct store *st, const struct tb_actor *a, enum entity 
         bind_column(st, s, e, *c, json_object_get(fields, *c));
     if (st_step_done(st, s, entities[e].name, err) < 0)
         goto out;
-    if (sqlite3_changes(st->db) != 1) {
+    if (st_changes(st) != 1) {
         tb_fail(err, 403, "forbidden", "org_id", "org_id: not an operator you work for");
         goto out;
     }
-    *id = sqlite3_last_insert_rowid(st->db);
+    *id = st_last_id(st);
     json_t *shown = json_deep_copy(fields);
     json_object_del(shown, "org_id");
     const char *qk;
@@ -242,7 +242,7 @@ int store_entity_list(struct store *st, const struct tb_actor *a, enum entity e,
     int sort = st_sort_check(q->sort, entities[e].name_column ? sorts_named : sorts_plain, err);
     if (sort < 0)
         return -1;
-    sqlite3_stmt *s = st_stmt(st, stmt_of(e, sort == 1 ? ENT_OP_LIST_NAME : ENT_OP_LIST_ID), a, err);
+    struct st_q *s = st_stmt(st, stmt_of(e, sort == 1 ? ENT_OP_LIST_NAME : ENT_OP_LIST_ID), a, err);
     if (!s)
         return -1;
     st_bind_q(st, s, q->q);
@@ -275,7 +275,7 @@ int store_entity_update(struct store *st, const struct tb_actor *a, enum entity 
     int64_t org_id = json_integer_value(json_object_get(old, "org_id"));
     if (check_foreign_keys(st, a, e, changes, org_id, err) < 0)
         goto out;
-    sqlite3_stmt *s = st_stmt(st, stmt_of(e, ENT_OP_UPDATE), a, err);
+    struct st_q *s = st_stmt(st, stmt_of(e, ENT_OP_UPDATE), a, err);
     if (!s)
         goto out;
     st_bind_i64(st, s, ":id", id);
@@ -286,7 +286,7 @@ int store_entity_update(struct store *st, const struct tb_actor *a, enum entity 
     }
     if (st_step_done(st, s, entities[e].name, err) < 0)
         goto out;
-    if (sqlite3_changes(st->db) != 1) {
+    if (st_changes(st) != 1) {
         tb_fail(err, 412, "version_mismatch", "version", "version: the record was changed by someone else");
         goto out;
     }
@@ -315,7 +315,7 @@ int store_entity_delete(struct store *st, const struct tb_actor *a, enum entity 
     int rc = -1;
     if (store_entity_get(st, a, e, id, &old, err) < 0)
         goto out;
-    sqlite3_stmt *s = st_stmt(st, stmt_of(e, ENT_OP_REFS), a, err);
+    struct st_q *s = st_stmt(st, stmt_of(e, ENT_OP_REFS), a, err);
     if (!s)
         goto out;
     if (st_has_param(s, ":id"))   /* "0 AS unreferenced" for records nothing refers to */
@@ -363,7 +363,7 @@ int store_application_event(struct store *st, const struct tb_actor *a, int64_t 
                             int64_t application_id, const char *from, const char *to,
                             const char *note, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_APP_EVENT_INSERT, a, err);
+    struct st_q *s = st_stmt(st, STMT_APP_EVENT_INSERT, a, err);
     if (!s)
         return -1;
     st_bind_i64(st, s, ":org_id", org_id);
@@ -377,7 +377,7 @@ int store_application_event(struct store *st, const struct tb_actor *a, int64_t 
 int store_application_events(struct store *st, const struct tb_actor *a, int64_t application_id,
                              json_t **out, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_APP_EVENTS_LIST, a, err);
+    struct st_q *s = st_stmt(st, STMT_APP_EVENTS_LIST, a, err);
     if (!s)
         return -1;
     st_bind_i64(st, s, ":id", application_id);
@@ -390,7 +390,7 @@ int store_agreement_accept(struct store *st, const struct tb_actor *a, int64_t o
                            int64_t placement_id, const char *party, const char *terms_hash,
                            struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_AGREEMENT_INSERT, a, err);
+    struct st_q *s = st_stmt(st, STMT_AGREEMENT_INSERT, a, err);
     if (!s)
         return -1;
     st_bind_i64(st, s, ":org_id", org_id);
@@ -411,7 +411,7 @@ int store_agreement_accept(struct store *st, const struct tb_actor *a, int64_t o
 int store_agreement_list(struct store *st, const struct tb_actor *a, int64_t placement_id,
                          json_t **out, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_AGREEMENT_LIST, a, err);
+    struct st_q *s = st_stmt(st, STMT_AGREEMENT_LIST, a, err);
     if (!s)
         return -1;
     st_bind_i64(st, s, ":id", placement_id);
@@ -421,7 +421,7 @@ int store_agreement_list(struct store *st, const struct tb_actor *a, int64_t pla
 int store_agreement_clear(struct store *st, const struct tb_actor *a, int64_t placement_id,
                           struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_AGREEMENT_CLEAR, a, err);
+    struct st_q *s = st_stmt(st, STMT_AGREEMENT_CLEAR, a, err);
     if (!s)
         return -1;
     st_bind_i64(st, s, ":id", placement_id);
@@ -438,7 +438,7 @@ int store_cv_put(struct store *st, const struct tb_actor *a, int64_t graduate_id
         return -1;
     int64_t org_id = json_integer_value(json_object_get(g, "org_id"));
     json_decref(g);
-    sqlite3_stmt *s = st_stmt(st, STMT_CV_PUT, a, err);
+    struct st_q *s = st_stmt(st, STMT_CV_PUT, a, err);
     if (!s)
         return -1;
     st_bind_i64(st, s, ":graduate_id", graduate_id);
@@ -455,27 +455,27 @@ int store_cv_get(struct store *st, const struct tb_actor *a, int64_t graduate_id
     if (store_entity_get(st, a, ENT_GRADUATE, graduate_id, &g, err) < 0)
         return -1;
     json_decref(g);
-    sqlite3_stmt *s = st_stmt(st, STMT_CV_GET, a, err);
+    struct st_q *s = st_stmt(st, STMT_CV_GET, a, err);
     if (!s)
         return -1;
     st_bind_i64(st, s, ":graduate_id", graduate_id);
     int rc = st_step(st, s);
-    if (rc == SQLITE_ROW) {
-        *len = (size_t)sqlite3_column_bytes(s, 0);
+    if (rc == ST_ROW) {
+        *len = (size_t)st_col_bytes(s, 0);
         *data = malloc(*len ? *len : 1);
-        memcpy(*data, sqlite3_column_blob(s, 0), *len);
-        snprintf(sha256, 65, "%s", (const char *)sqlite3_column_text(s, 1));
+        memcpy(*data, st_col_blob(s, 0), *len);
+        snprintf(sha256, 65, "%s", st_col_text(s, 1));
     }
-    sqlite3_reset(s);
-    if (rc == SQLITE_DONE)
+    st_reset(s);
+    if (rc == ST_DONE)
         return TB_NOT_FOUND(err, "no CV uploaded for this graduate");
-    return rc == SQLITE_ROW ? 0 : st_db_fail(st, err, "CV");
+    return rc == ST_ROW ? 0 : st_db_fail(st, err, "CV");
 }
 
 int store_cv_delete(struct store *st, const struct tb_actor *a, int64_t graduate_id,
                     struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_CV_DELETE, a, err);
+    struct st_q *s = st_stmt(st, STMT_CV_DELETE, a, err);
     if (!s)
         return -1;
     st_bind_i64(st, s, ":graduate_id", graduate_id);
@@ -498,18 +498,18 @@ int store_programme_counts(struct store *st, const struct tb_actor *a, json_t **
         counted.roles = ROLE_BIT(ROLE_COORDINATOR);
     json_t *result = json_object();
     for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++) {
-        sqlite3_stmt *s = st_stmt(st, stmt_of(sets[i].e, ENT_OP_COUNTS), &counted, err);
+        struct st_q *s = st_stmt(st, stmt_of(sets[i].e, ENT_OP_COUNTS), &counted, err);
         if (!s) {
             json_decref(result);
             return -1;
         }
         json_t *counts = json_object();
         int rc;
-        while ((rc = st_step(st, s)) == SQLITE_ROW)
-            json_object_set_new(counts, (const char *)sqlite3_column_text(s, 0),
-                                json_integer(sqlite3_column_int64(s, 1)));
-        sqlite3_reset(s);
-        if (rc != SQLITE_DONE) {
+        while ((rc = st_step(st, s)) == ST_ROW)
+            json_object_set_new(counts, st_col_text(s, 0),
+                                json_integer(st_col_i64(s, 1)));
+        st_reset(s);
+        if (rc != ST_DONE) {
             json_decref(counts);
             json_decref(result);
             return st_db_fail(st, err, "counts");
@@ -533,7 +533,7 @@ int store_programme_counts(struct store *st, const struct tb_actor *a, json_t **
 static int run_by_id(struct store *st, const struct tb_actor *a, enum stmt id_stmt, const char *entity,
                      int64_t id, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, id_stmt, a, err);
+    struct st_q *s = st_stmt(st, id_stmt, a, err);
     if (!s)
         return -1;
     /* The erasure statements name the graduate (or user) :id or :graduate_id. */
@@ -560,7 +560,7 @@ int store_graduate_erase(struct store *st, const struct tb_actor *a, int64_t id,
     json_t *user = json_object_get(g, "user_id");
     if (json_is_integer(user)) {
         int64_t uid = json_integer_value(user);
-        sqlite3_stmt *s = st_stmt(st, STMT_USER_ERASE, a, err);
+        struct st_q *s = st_stmt(st, STMT_USER_ERASE, a, err);
         if (!s)
             goto out;
         st_bind_i64(st, s, ":id", uid);
@@ -602,16 +602,16 @@ out:
 int st_settings_get(struct store *st, const struct tb_actor *a, enum stmt get, int64_t org_id,
                     json_t **out, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, get, a, err);
+    struct st_q *s = st_stmt(st, get, a, err);
     if (!s)
         return -1;
     st_bind_i64(st, s, ":org_id", org_id);
     int rc = st_step(st, s);
     *out = NULL;
-    if (rc == SQLITE_ROW)
-        *out = json_loads((const char *)sqlite3_column_text(s, 0), 0, NULL);
-    sqlite3_reset(s);
-    return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? 0 : st_db_fail(st, err, "settings");
+    if (rc == ST_ROW)
+        *out = json_loads(st_col_text(s, 0), 0, NULL);
+    st_reset(s);
+    return (rc == ST_ROW || rc == ST_DONE) ? 0 : st_db_fail(st, err, "settings");
 }
 
 int st_settings_put(struct store *st, const struct tb_actor *a, enum stmt get, enum stmt put,
@@ -622,14 +622,14 @@ int st_settings_put(struct store *st, const struct tb_actor *a, enum stmt get, e
         return -1;
     json_t *old = NULL;
     int rc = st_settings_get(st, a, get, org_id, &old, err);
-    sqlite3_stmt *s = rc == 0 ? st_stmt(st, put, a, err) : NULL;
+    struct st_q *s = rc == 0 ? st_stmt(st, put, a, err) : NULL;
     if (s) {
         st_bind_i64(st, s, ":org_id", org_id);
         char *text = json_dumps(weights, JSON_COMPACT | JSON_SORT_KEYS);
         st_bind_text(st, s, ":weights", text);
         free(text);
         rc = st_step_done(st, s, "settings", err);
-        if (rc == 0 && sqlite3_changes(st->db) != 1)
+        if (rc == 0 && st_changes(st) != 1)
             rc = TB_NOT_FOUND(err, "organization not found");
         if (rc == 0) {
             json_t *d = json_pack("{s:{s:O, s:O}}", "weights", "old", old ? old : json_null(), "new", weights);
@@ -661,19 +661,19 @@ int store_match_settings_put(struct store *st, const struct tb_actor *a, int64_t
 int store_issuer_key_current(struct store *st, const struct tb_actor *a, int64_t org_id,
                              struct issuer_key *out, int *found, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_ISSUER_KEY_CURRENT, a, err);
+    struct st_q *s = st_stmt(st, STMT_ISSUER_KEY_CURRENT, a, err);
     if (!s)
         return -1;
     st_bind_i64(st, s, ":org_id", org_id);
     int rc = st_step(st, s);
-    *found = rc == SQLITE_ROW;
+    *found = rc == ST_ROW;
     if (*found) {
-        out->id = sqlite3_column_int64(s, 0);
-        snprintf(out->public_key, sizeof out->public_key, "%s", (const char *)sqlite3_column_text(s, 1));
-        snprintf(out->sealed_secret, sizeof out->sealed_secret, "%s", (const char *)sqlite3_column_text(s, 2));
+        out->id = st_col_i64(s, 0);
+        snprintf(out->public_key, sizeof out->public_key, "%s", st_col_text(s, 1));
+        snprintf(out->sealed_secret, sizeof out->sealed_secret, "%s", st_col_text(s, 2));
     }
-    sqlite3_reset(s);
-    return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? 0 : st_db_fail(st, err, "keys");
+    st_reset(s);
+    return (rc == ST_ROW || rc == ST_DONE) ? 0 : st_db_fail(st, err, "keys");
 }
 
 int store_issuer_key_rotate(struct store *st, const struct tb_actor *a, int64_t org_id,
@@ -683,7 +683,7 @@ int store_issuer_key_rotate(struct store *st, const struct tb_actor *a, int64_t 
     if (st_tx_begin(st, &owned, err) < 0)
         return -1;
     int rc = -1;
-    sqlite3_stmt *s = st_stmt(st, STMT_ISSUER_KEY_RETIRE, a, err);
+    struct st_q *s = st_stmt(st, STMT_ISSUER_KEY_RETIRE, a, err);
     if (!s)
         goto out;
     st_bind_i64(st, s, ":org_id", org_id);
@@ -697,13 +697,13 @@ int store_issuer_key_rotate(struct store *st, const struct tb_actor *a, int64_t 
     st_bind_text(st, s, ":sealed_secret", sealed_secret);
     if (st_step_done(st, s, "keys", err) < 0)
         goto out;
-    if (sqlite3_changes(st->db) != 1) {
+    if (st_changes(st) != 1) {
         TB_NOT_FOUND(err, "organization not found");
         goto out;
     }
     /* The public key is logged; the sealed secret never is. */
     json_t *d = json_pack("{s:{s:s}}", "public_key", "new", public_key);
-    rc = store_audit_add(st, a, org_id, "create", "issuer_key", sqlite3_last_insert_rowid(st->db), d, err);
+    rc = store_audit_add(st, a, org_id, "create", "issuer_key", st_last_id(st), d, err);
     json_decref(d);
 out:
     return st_tx_end(st, owned, rc, err);
@@ -711,7 +711,7 @@ out:
 
 int store_issuer_keys_public(struct store *st, int64_t org_id, json_t **out, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_ISSUER_KEYS_PUBLIC, NULL, err);
+    struct st_q *s = st_stmt(st, STMT_ISSUER_KEYS_PUBLIC, NULL, err);
     if (!s)
         return -1;
     st_bind_i64(st, s, ":org_id", org_id);
@@ -721,23 +721,23 @@ int store_issuer_keys_public(struct store *st, int64_t org_id, json_t **out, str
 int store_status_list_get(struct store *st, const struct tb_actor *a, int64_t org_id,
                           const char *purpose, char **encoded, int *found, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_STATUS_LIST_GET, a, err);
+    struct st_q *s = st_stmt(st, STMT_STATUS_LIST_GET, a, err);
     if (!s)
         return -1;
     st_bind_i64(st, s, ":org_id", org_id);
     st_bind_text(st, s, ":purpose", purpose);
     int rc = st_step(st, s);
-    *found = rc == SQLITE_ROW;
-    *encoded = *found ? strdup((const char *)sqlite3_column_text(s, 0)) : NULL;
-    sqlite3_reset(s);
-    return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? 0 : st_db_fail(st, err, "status list");
+    *found = rc == ST_ROW;
+    *encoded = *found ? strdup(st_col_text(s, 0)) : NULL;
+    st_reset(s);
+    return (rc == ST_ROW || rc == ST_DONE) ? 0 : st_db_fail(st, err, "status list");
 }
 
 int store_status_list_put(struct store *st, const struct tb_actor *a, int64_t org_id,
                           const char *purpose, const char *encoded, const json_t *credential,
                           struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_STATUS_LIST_PUT, a, err);
+    struct st_q *s = st_stmt(st, STMT_STATUS_LIST_PUT, a, err);
     if (!s)
         return -1;
     st_bind_i64(st, s, ":org_id", org_id);
@@ -748,23 +748,23 @@ int store_status_list_put(struct store *st, const struct tb_actor *a, int64_t or
     free(text);
     if (st_step_done(st, s, "status list", err) < 0)
         return -1;
-    return sqlite3_changes(st->db) == 1 ? 0 : TB_NOT_FOUND(err, "organization not found");
+    return st_changes(st) == 1 ? 0 : TB_NOT_FOUND(err, "organization not found");
 }
 
 int store_status_list_public(struct store *st, int64_t org_id, const char *purpose, json_t **out,
                              struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_STATUS_LIST_PUBLIC, NULL, err);
+    struct st_q *s = st_stmt(st, STMT_STATUS_LIST_PUBLIC, NULL, err);
     if (!s)
         return -1;
     st_bind_i64(st, s, ":org_id", org_id);
     st_bind_text(st, s, ":purpose", purpose);
     int rc = st_step(st, s);
     *out = NULL;
-    if (rc == SQLITE_ROW && sqlite3_column_type(s, 0) == SQLITE_TEXT)
-        *out = json_loads((const char *)sqlite3_column_text(s, 0), 0, NULL);
-    sqlite3_reset(s);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    if (rc == ST_ROW && st_col_type(s, 0) == ST_TEXT)
+        *out = json_loads(st_col_text(s, 0), 0, NULL);
+    st_reset(s);
+    if (rc != ST_ROW && rc != ST_DONE)
         return st_db_fail(st, err, "status list");
     return *out ? 0 : TB_NOT_FOUND(err, "no %s list has been published by this issuer", purpose);
 }
@@ -772,28 +772,28 @@ int store_status_list_public(struct store *st, int64_t org_id, const char *purpo
 int store_credential_next_index(struct store *st, const struct tb_actor *a, int64_t org_id,
                                 int64_t *index, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_CREDENTIAL_NEXT_INDEX, a, err);
+    struct st_q *s = st_stmt(st, STMT_CREDENTIAL_NEXT_INDEX, a, err);
     if (!s)
         return -1;
     st_bind_i64(st, s, ":org_id", org_id);
     int rc = st_step(st, s);
-    *index = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-    sqlite3_reset(s);
-    return rc == SQLITE_ROW ? 0 : st_db_fail(st, err, "credentials");
+    *index = rc == ST_ROW ? st_col_i64(s, 0) : 0;
+    st_reset(s);
+    return rc == ST_ROW ? 0 : st_db_fail(st, err, "credentials");
 }
 
 int store_accredited_on(struct store *st, int64_t org_id, const char *date, int *yes,
                         struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_ACCREDITED_ON, NULL, err);
+    struct st_q *s = st_stmt(st, STMT_ACCREDITED_ON, NULL, err);
     if (!s)
         return -1;
     st_bind_i64(st, s, ":org_id", org_id);
     st_bind_text(st, s, ":date", date);
     int rc = st_step(st, s);
-    *yes = rc == SQLITE_ROW && sqlite3_column_int64(s, 0) > 0;
-    sqlite3_reset(s);
-    return rc == SQLITE_ROW ? 0 : st_db_fail(st, err, "accreditation");
+    *yes = rc == ST_ROW && st_col_i64(s, 0) > 0;
+    st_reset(s);
+    return rc == ST_ROW ? 0 : st_db_fail(st, err, "accreditation");
 }
 
 int store_credential_set_status(struct store *st, const struct tb_actor *a, int64_t id,
@@ -806,7 +806,7 @@ int store_credential_set_status(struct store *st, const struct tb_actor *a, int6
     int rc = -1;
     if (store_entity_get(st, a, ENT_CREDENTIAL, id, &old, err) < 0)
         goto out;
-    sqlite3_stmt *s = st_stmt(st, STMT_CREDENTIAL_SET_STATUS, a, err);
+    struct st_q *s = st_stmt(st, STMT_CREDENTIAL_SET_STATUS, a, err);
     if (!s)
         goto out;
     st_bind_i64(st, s, ":id", id);
@@ -826,14 +826,14 @@ out:
 int store_credential_public(struct store *st, const char *credential_id, json_t **document,
                             struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_CREDENTIAL_PUBLIC, NULL, err);
+    struct st_q *s = st_stmt(st, STMT_CREDENTIAL_PUBLIC, NULL, err);
     if (!s)
         return -1;
     st_bind_text(st, s, ":credential_id", credential_id);
     int rc = st_step(st, s);
-    *document = rc == SQLITE_ROW ? json_loads((const char *)sqlite3_column_text(s, 0), 0, NULL) : NULL;
-    sqlite3_reset(s);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    *document = rc == ST_ROW ? json_loads(st_col_text(s, 0), 0, NULL) : NULL;
+    st_reset(s);
+    if (rc != ST_ROW && rc != ST_DONE)
         return st_db_fail(st, err, "credential");
     return *document ? 0 : TB_NOT_FOUND(err, "no credential with this id");
 }

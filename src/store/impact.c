@@ -10,7 +10,7 @@
 #include "store/entity.h"
 #include "store/shared_int.h"
 
-static void bind_json(struct store *st, sqlite3_stmt *s, const char *name, const json_t *v)
+static void bind_json(struct store *st, struct st_q *s, const char *name, const json_t *v)
 {
     char *text = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
     st_bind_text(st, s, name, text);
@@ -23,11 +23,11 @@ static int64_t int_of(const json_t *o, const char *k)
 }
 
 /* Stepped to the end; 404 `missing` when no row changed. */
-static int done_one(struct store *st, sqlite3_stmt *s, const char *what, const char *missing, struct tb_err *err)
+static int done_one(struct store *st, struct st_q *s, const char *what, const char *missing, struct tb_err *err)
 {
     if (st_step_done(st, s, what, err) < 0)
         return -1;
-    return sqlite3_changes(st->db) == 1 ? 0 : TB_NOT_FOUND(err, "%s", missing);
+    return st_changes(st) == 1 ? 0 : TB_NOT_FOUND(err, "%s", missing);
 }
 
 static int audited(struct store *st, const struct tb_actor *a, int rc, int64_t org_id, const char *entity,
@@ -49,7 +49,7 @@ static void decode(json_t *row, const char *key)
 static int one_by(struct store *st, const struct tb_actor *a, enum stmt id, const char *param, int64_t v,
                   const char *what, json_t **out, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, id, a, err);
+    struct st_q *s = st_stmt(st, id, a, err);
     if (!s)
         return -1;
     st_bind_i64(st, s, param, v);
@@ -64,7 +64,7 @@ int store_impact_baseline_put(struct store *st, const struct tb_actor *a, int64_
     int owned;
     if (st_tx_begin(st, &owned, err) < 0)
         return -1;
-    sqlite3_stmt *s = st_stmt(st, STMT_IMPACT_BASELINE_PUT, a, err);
+    struct st_q *s = st_stmt(st, STMT_IMPACT_BASELINE_PUT, a, err);
     int rc = -1;
     if (s) {
         st_bind_i64(st, s, ":company_id", company_id);
@@ -100,7 +100,7 @@ int store_impact_cost_put(struct store *st, const struct tb_actor *a, int64_t pl
     int owned;
     if (st_tx_begin(st, &owned, err) < 0)
         return -1;
-    sqlite3_stmt *s = st_stmt(st, STMT_IMPACT_COST_PUT, a, err);
+    struct st_q *s = st_stmt(st, STMT_IMPACT_COST_PUT, a, err);
     int rc = -1;
     if (s) {
         st_bind_i64(st, s, ":placement_id", placement_id);
@@ -134,7 +134,7 @@ int store_impact_survey_create(struct store *st, const struct tb_actor *a, int64
     int owned;
     if (st_tx_begin(st, &owned, err) < 0)
         return -1;
-    sqlite3_stmt *s = st_stmt(st, STMT_IMPACT_SURVEY_INSERT, a, err);
+    struct st_q *s = st_stmt(st, STMT_IMPACT_SURVEY_INSERT, a, err);
     int rc = -1;
     if (s) {
         st_bind_i64(st, s, ":placement_id", placement_id);
@@ -144,13 +144,13 @@ int store_impact_survey_create(struct store *st, const struct tb_actor *a, int64
         st_bind_text(st, s, ":token_hash", token_hash);
         st_bind_i64(st, s, ":expires_at", expires_at);
         rc = st_step_done(st, s, "survey", err);
-        if (rc == 0 && sqlite3_changes(st->db) != 1)
+        if (rc == 0 && st_changes(st) != 1)
             rc = tb_error(err, TB_E_CONFLICT, "wave",
                           "wave: the %s survey of this wave was sent already; send a reminder instead", respondent);
     }
     json_t *p = NULL;
     if (rc == 0) {
-        *id = sqlite3_last_insert_rowid(st->db);
+        *id = st_last_id(st);
         rc = store_entity_get(st, a, ENT_PLACEMENT, placement_id, &p, err);
     }
     rc = audited(st, a, rc, int_of(p, "org_id"), "impact_survey", rc == 0 ? *id : 0,
@@ -167,7 +167,7 @@ static int survey_gone(struct tb_err *err, const char *why)
 
 int store_impact_survey_peek(struct store *st, const char *token_hash, json_t **out, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_IMPACT_SURVEY_PEEK, NULL, err);
+    struct st_q *s = st_stmt(st, STMT_IMPACT_SURVEY_PEEK, NULL, err);
     if (!s)
         return -1;
     st_bind_text(st, s, ":token_hash", token_hash);
@@ -189,7 +189,7 @@ int store_impact_survey_peek(struct store *st, const char *token_hash, json_t **
 int store_impact_survey_save(struct store *st, const char *token_hash, const json_t *answers, int submit,
                              struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_IMPACT_SURVEY_SAVE, NULL, err);
+    struct st_q *s = st_stmt(st, STMT_IMPACT_SURVEY_SAVE, NULL, err);
     if (!s)
         return -1;
     bind_json(st, s, ":answers", answers);
@@ -197,7 +197,7 @@ int store_impact_survey_save(struct store *st, const char *token_hash, const jso
     st_bind_text(st, s, ":token_hash", token_hash);
     if (st_step_done(st, s, "survey", err) < 0)
         return -1;
-    return sqlite3_changes(st->db) == 1 ? 0 : survey_gone(err, "was answered already or has expired");
+    return st_changes(st) == 1 ? 0 : survey_gone(err, "was answered already or has expired");
 }
 
 int store_impact_survey_answered(struct store *st, const char *token_hash, const json_t *answers, int submit,
@@ -222,7 +222,7 @@ int store_impact_survey_answered(struct store *st, const char *token_hash, const
 int store_impact_survey_list(struct store *st, const struct tb_actor *a, int64_t placement_id, json_t **out,
                              struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_IMPACT_SURVEY_LIST, a, err);
+    struct st_q *s = st_stmt(st, STMT_IMPACT_SURVEY_LIST, a, err);
     if (!s)
         return -1;
     st_bind_i64(st, s, ":placement_id", placement_id);
@@ -238,7 +238,7 @@ int store_impact_survey_list(struct store *st, const struct tb_actor *a, int64_t
 int store_impact_survey_due(struct store *st, const struct tb_actor *a, const char *before, int max,
                             json_t **out, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_IMPACT_SURVEY_DUE, a, err);
+    struct st_q *s = st_stmt(st, STMT_IMPACT_SURVEY_DUE, a, err);
     if (!s)
         return -1;
     st_bind_text(st, s, ":before", before);
@@ -249,7 +249,7 @@ int store_impact_survey_due(struct store *st, const struct tb_actor *a, const ch
 int store_impact_survey_renew(struct store *st, const struct tb_actor *a, int64_t id, const char *token_hash,
                               int64_t expires_at, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_IMPACT_SURVEY_RENEW, a, err);
+    struct st_q *s = st_stmt(st, STMT_IMPACT_SURVEY_RENEW, a, err);
     if (!s)
         return -1;
     st_bind_i64(st, s, ":id", id);
@@ -263,7 +263,7 @@ int store_impact_survey_renew(struct store *st, const struct tb_actor *a, int64_
 int store_impact_rows(struct store *st, const struct tb_actor *a, int64_t org_id, const char *wave, json_t **out,
                       struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_IMPACT_ROWS, a, err);
+    struct st_q *s = st_stmt(st, STMT_IMPACT_ROWS, a, err);
     if (!s)
         return -1;
     st_bind_i64(st, s, ":org_id", org_id);
@@ -284,7 +284,7 @@ int store_impact_rows(struct store *st, const struct tb_actor *a, int64_t org_id
 int store_impact_comparison_put(struct store *st, const struct tb_actor *a, int64_t org_id, const json_t *row,
                                 struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_IMPACT_COMPARISON_PUT, a, err);
+    struct st_q *s = st_stmt(st, STMT_IMPACT_COMPARISON_PUT, a, err);
     if (!s)
         return -1;
     st_bind_i64(st, s, ":org_id", org_id);
@@ -316,7 +316,7 @@ int store_impact_comparison_put(struct store *st, const struct tb_actor *a, int6
 int store_impact_comparison_list(struct store *st, const struct tb_actor *a, int64_t org_id, json_t **out,
                                  struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_IMPACT_COMPARISON_LIST, a, err);
+    struct st_q *s = st_stmt(st, STMT_IMPACT_COMPARISON_LIST, a, err);
     if (!s)
         return -1;
     st_bind_i64(st, s, ":org_id", org_id);
@@ -338,6 +338,6 @@ int store_impact_settings_put(struct store *st, const struct tb_actor *a, int64_
 
 int store_impact_surveys_unsent(struct store *st, const struct tb_actor *a, json_t **out, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_IMPACT_SURVEYS_UNSENT, a, err);
+    struct st_q *s = st_stmt(st, STMT_IMPACT_SURVEYS_UNSENT, a, err);
     return s ? st_rows(st, s, out, err) : -1;
 }

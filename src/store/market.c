@@ -27,7 +27,7 @@ int store_trade_settings_put(struct store *st, const struct tb_actor *a, int64_t
 
 /* ---- tariffs entered by a person ---- */
 
-static void bind_tariff_key(struct store *st, sqlite3_stmt *s, int64_t org_id, const json_t *t)
+static void bind_tariff_key(struct store *st, struct st_q *s, int64_t org_id, const json_t *t)
 {
     const char *origin = json_string_value(json_object_get(t, "origin"));
     st_bind_i64(st, s, ":org_id", org_id);
@@ -44,7 +44,7 @@ int store_tariff_set(struct store *st, const struct tb_actor *a, int64_t org_id,
     if (st_tx_begin(st, &owned, err) < 0)
         return -1;
     int rc = -1;
-    sqlite3_stmt *s = st_stmt(st, STMT_TARIFF_DELETE_KEY, a, err);
+    struct st_q *s = st_stmt(st, STMT_TARIFF_DELETE_KEY, a, err);
     if (!s)
         goto out;
     bind_tariff_key(st, s, org_id, t);
@@ -59,11 +59,11 @@ int store_tariff_set(struct store *st, const struct tb_actor *a, int64_t org_id,
     st_bind_text(st, s, ":as_of", json_string_value(json_object_get(t, "as_of")));
     if (st_step_done(st, s, "tariff", err) < 0)
         goto out;
-    if (sqlite3_changes(st->db) != 1) {
+    if (st_changes(st) != 1) {
         tb_error(err, TB_E_NOT_FOUND, "company_id", "company_id: no such company of the operator");
         goto out;
     }
-    *id = sqlite3_last_insert_rowid(st->db);
+    *id = st_last_id(st);
     json_t *d = json_pack("{s:{s:O}}", "tariff", "new", t);
     rc = store_audit_add(st, a, org_id, "update", "trade_tariff", *id, d, err);
     json_decref(d);
@@ -74,7 +74,7 @@ out:
 int store_tariff_list(struct store *st, const struct tb_actor *a, int64_t org_id, int64_t company_id, int every,
                       json_t **out, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_TARIFF_LIST, a, err);
+    struct st_q *s = st_stmt(st, STMT_TARIFF_LIST, a, err);
     if (!s)
         return -1;
     st_bind_i64(st, s, ":org_id", org_id);
@@ -88,12 +88,12 @@ int store_tariff_delete(struct store *st, const struct tb_actor *a, int64_t org_
     int owned;
     if (st_tx_begin(st, &owned, err) < 0)
         return -1;
-    sqlite3_stmt *s = st_stmt(st, STMT_TARIFF_DELETE, a, err);
+    struct st_q *s = st_stmt(st, STMT_TARIFF_DELETE, a, err);
     int rc = -1;
     if (s) {
         st_bind_i64(st, s, ":id", id);
         rc = st_step_done(st, s, "tariff", err);
-        if (rc == 0 && sqlite3_changes(st->db) != 1)
+        if (rc == 0 && st_changes(st) != 1)
             rc = TB_NOT_FOUND(err, "tariff not found");
         if (rc == 0)
             rc = store_audit_add(st, a, org_id, "delete", "trade_tariff", id, NULL, err);
@@ -113,7 +113,7 @@ static void decode_doc(json_t *row)
 static int plan_read(struct store *st, const struct tb_actor *a, int64_t id, json_t **out,
                      struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_XPLAN_GET, a, err);
+    struct st_q *s = st_stmt(st, STMT_XPLAN_GET, a, err);
     if (!s)
         return -1;
     st_bind_i64(st, s, ":id", id);
@@ -123,7 +123,7 @@ static int plan_read(struct store *st, const struct tb_actor *a, int64_t id, jso
     return 0;
 }
 
-static void bind_write(struct store *st, sqlite3_stmt *s, const struct plan_write *w)
+static void bind_write(struct store *st, struct st_q *s, const struct plan_write *w)
 {
     st_bind_text(st, s, ":title", w->title);
     st_bind_text(st, s, ":status", w->status);
@@ -136,14 +136,14 @@ static void bind_write(struct store *st, sqlite3_stmt *s, const struct plan_writ
 static int plan_record(struct store *st, const struct tb_actor *a, int64_t org_id, int64_t id,
                        const char *change, json_t *audit, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_XPLAN_VERSION_INSERT, a, err);
+    struct st_q *s = st_stmt(st, STMT_XPLAN_VERSION_INSERT, a, err);
     if (!s)
         return -1;
     st_bind_i64(st, s, ":id", id);
     st_bind_text(st, s, ":change", change);
     if (st_step_done(st, s, "export plan version", err) < 0)
         return -1;
-    if (sqlite3_changes(st->db) != 1)
+    if (st_changes(st) != 1)
         return TB_NOT_FOUND(err, "export plan not found");
     return store_audit_add(st, a, org_id, !strcmp(change, "created") ? "create" : "update",
                            "export_plan", id, audit, err);
@@ -155,7 +155,7 @@ int store_export_plan_create(struct store *st, const struct tb_actor *a, const s
     int owned;
     if (st_tx_begin(st, &owned, err) < 0)
         return -1;
-    sqlite3_stmt *s = st_stmt(st, STMT_XPLAN_INSERT, a, err);
+    struct st_q *s = st_stmt(st, STMT_XPLAN_INSERT, a, err);
     int rc = -1;
     if (s) {
         st_bind_i64(st, s, ":org_id", w->org_id);
@@ -163,11 +163,11 @@ int store_export_plan_create(struct store *st, const struct tb_actor *a, const s
         st_bind_opt_i64(st, s, ":placement_id", w->placement_id);
         bind_write(st, s, w);
         rc = st_step_done(st, s, "export plan", err);
-        if (rc == 0 && sqlite3_changes(st->db) != 1)
+        if (rc == 0 && st_changes(st) != 1)
             rc = TB_NOT_FOUND(err, "organization not found");
     }
     if (rc == 0) {
-        *id = sqlite3_last_insert_rowid(st->db);
+        *id = st_last_id(st);
         json_t *d = json_pack("{s:{s:s}, s:{s:s}}", "title", "new", w->title, "status", "new", w->status);
         rc = plan_record(st, a, w->org_id, *id, "created", d, err);
         json_decref(d);
@@ -184,7 +184,7 @@ int store_export_plan_get(struct store *st, const struct tb_actor *a, int64_t id
 int store_export_plan_list(struct store *st, const struct tb_actor *a, const struct list_query *q,
                     struct list_page *page, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_XPLAN_LIST, a, err);
+    struct st_q *s = st_stmt(st, STMT_XPLAN_LIST, a, err);
     if (!s)
         return -1;
     st_bind_q(st, s, q->q);
@@ -216,7 +216,7 @@ int store_export_plan_update(struct store *st, const struct tb_actor *a, int64_t
     int rc = plan_read(st, a, id, &old, err);
     if (rc == 0)
         rc = st_version_mismatch(old, version, err);
-    sqlite3_stmt *s = rc == 0 ? st_stmt(st, STMT_XPLAN_UPDATE, a, err) : NULL;
+    struct st_q *s = rc == 0 ? st_stmt(st, STMT_XPLAN_UPDATE, a, err) : NULL;
     if (rc == 0 && !s)
         rc = -1;
     if (s) {
@@ -224,7 +224,7 @@ int store_export_plan_update(struct store *st, const struct tb_actor *a, int64_t
         st_bind_i64(st, s, ":version", json_integer_value(json_object_get(old, "version")));
         bind_write(st, s, w);
         rc = st_step_done(st, s, "export plan", err);
-        if (rc == 0 && sqlite3_changes(st->db) != 1)
+        if (rc == 0 && st_changes(st) != 1)
             rc = st_version_mismatch(old, -1, err);
     }
     if (rc == 0) {
@@ -242,15 +242,15 @@ int store_export_plan_update(struct store *st, const struct tb_actor *a, int64_t
 
 int store_export_plan_counts(struct store *st, const struct tb_actor *a, json_t **out, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_XPLAN_COUNTS, a, err);
+    struct st_q *s = st_stmt(st, STMT_XPLAN_COUNTS, a, err);
     if (!s)
         return -1;
     json_t *o = json_pack("{s:i, s:i, s:i, s:i}", "draft", 0, "active", 0, "under_review", 0, "closed", 0);
     int rc;
-    while ((rc = st_step(st, s)) == SQLITE_ROW)
-        json_object_set_new(o, (const char *)sqlite3_column_text(s, 0), json_integer(sqlite3_column_int64(s, 1)));
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE) {
+    while ((rc = st_step(st, s)) == ST_ROW)
+        json_object_set_new(o, st_col_text(s, 0), json_integer(st_col_i64(s, 1)));
+    st_reset(s);
+    if (rc != ST_DONE) {
         json_decref(o);
         return st_db_fail(st, err, "export plans");
     }
@@ -265,7 +265,7 @@ int store_export_plan_versions(struct store *st, const struct tb_actor *a, int64
     if (plan_read(st, a, id, &plan, err) < 0)
         return -1;
     json_decref(plan);
-    sqlite3_stmt *s = st_stmt(st, STMT_XPLAN_VERSIONS, a, err);
+    struct st_q *s = st_stmt(st, STMT_XPLAN_VERSIONS, a, err);
     if (!s)
         return -1;
     st_bind_i64(st, s, ":id", id);
@@ -279,7 +279,7 @@ int store_export_plan_version_get(struct store *st, const struct tb_actor *a, in
     if (plan_read(st, a, id, &plan, err) < 0)
         return -1;
     json_decref(plan);
-    sqlite3_stmt *s = st_stmt(st, STMT_XPLAN_VERSION_GET, a, err);
+    struct st_q *s = st_stmt(st, STMT_XPLAN_VERSION_GET, a, err);
     if (!s)
         return -1;
     st_bind_i64(st, s, ":id", id);
@@ -305,7 +305,7 @@ int store_fx_put(struct store *st, const struct fx_table *t, struct tb_err *err)
             double v = t->rate[(size_t)i * FX_MAX_CURRENCIES + c];
             if (isnan(v))
                 continue;
-            sqlite3_stmt *s = st_stmt(st, STMT_FX_PUT, NULL, err);
+            struct st_q *s = st_stmt(st, STMT_FX_PUT, NULL, err);
             if (!s) {
                 rc = -1;
                 break;
@@ -321,35 +321,35 @@ int store_fx_put(struct store *st, const struct fx_table *t, struct tb_err *err)
 
 int store_fx_load(struct store *st, const json_t *currencies, struct fx_table *t, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_FX_LOAD, NULL, err);
+    struct st_q *s = st_stmt(st, STMT_FX_LOAD, NULL, err);
     if (!s)
         return -1;
     char *list = json_dumps(currencies, JSON_COMPACT);
     st_bind_text(st, s, ":currencies", list);
     free(list);
     int rc;
-    while ((rc = st_step(st, s)) == SQLITE_ROW) {
+    while ((rc = st_step(st, s)) == ST_ROW) {
         int32_t day;
-        if (fx_day((const char *)sqlite3_column_text(s, 1), &day) < 0 ||
-            fx_set(t, day, (const char *)sqlite3_column_text(s, 0), sqlite3_column_double(s, 2), err) < 0) {
-            sqlite3_reset(s);
+        if (fx_day(st_col_text(s, 1), &day) < 0 ||
+            fx_set(t, day, st_col_text(s, 0), st_col_double(s, 2), err) < 0) {
+            st_reset(s);
             return err->status ? -1 : TB_INTERNAL(err, "a stored exchange rate has a bad date");
         }
     }
-    sqlite3_reset(s);
-    return rc == SQLITE_DONE ? 0 : st_db_fail(st, err, "exchange rates");
+    st_reset(s);
+    return rc == ST_DONE ? 0 : st_db_fail(st, err, "exchange rates");
 }
 
 int store_fx_summary(struct store *st, json_t **out, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_FX_SUMMARY, NULL, err);
+    struct st_q *s = st_stmt(st, STMT_FX_SUMMARY, NULL, err);
     if (!s)
         return -1;
     int rc = st_step(st, s);
-    if (rc == SQLITE_ROW)
-        *out = json_pack("{s:I, s:I, s:s?, s:s?}", "currencies", (json_int_t)sqlite3_column_int64(s, 0), "days",
-                         (json_int_t)sqlite3_column_int64(s, 1), "first", (const char *)sqlite3_column_text(s, 2),
-                         "last", (const char *)sqlite3_column_text(s, 3));
-    sqlite3_reset(s);
-    return rc == SQLITE_ROW ? 0 : st_db_fail(st, err, "exchange rates");
+    if (rc == ST_ROW)
+        *out = json_pack("{s:I, s:I, s:s?, s:s?}", "currencies", (json_int_t)st_col_i64(s, 0), "days",
+                         (json_int_t)st_col_i64(s, 1), "first", st_col_text(s, 2),
+                         "last", st_col_text(s, 3));
+    st_reset(s);
+    return rc == ST_ROW ? 0 : st_db_fail(st, err, "exchange rates");
 }

@@ -73,7 +73,7 @@ int store_contact_create(struct store *st, const struct tb_actor *a, const json_
         return -1;
     if (changes != 1)
         return TB_NOT_FOUND(err, "organization not found");
-    *id = sqlite3_last_insert_rowid(st->db);
+    *id = st_last_id(st);
     return audit(st, a, org, "create", "contact", *id, audit_of(c), err);
 }
 
@@ -223,7 +223,7 @@ int store_contact_alumnus(struct store *st, const struct tb_actor *a, int64_t gr
                                   : -1;
     if (changes != 1)
         return TB_INVALID(err, "graduate_id", "graduate_id: no graduate of yours with a completed placement");
-    *id = sqlite3_last_insert_rowid(st->db);
+    *id = st_last_id(st);
     json_t *c;
     if (store_contact_get(st, a, *id, &c, err) < 0)
         return -1;
@@ -251,7 +251,7 @@ int store_link_create(struct store *st, const struct tb_actor *a, const struct l
                                   : -1;
     if (changes != 1)
         return TB_NOT_FOUND(err, "contact not found");
-    *id = sqlite3_last_insert_rowid(st->db);
+    *id = st_last_id(st);
     return audit(st, a, w->org_id, "create", "contact_link", *id,
                            json_pack("{s:{s:I}, s:{s:I}, s:{s:s}}", "from_id", "new", (json_int_t)w->from_id, "to_id",
                                      "new", (json_int_t)w->to_id, "kind", "new", w->kind),
@@ -305,49 +305,49 @@ int store_graph_load(struct store *st, const struct tb_actor *a, struct store_gr
 {
     memset(g, 0, sizeof *g);
     size_t cap = 0, lcap = 0, scap = 0;
-    sqlite3_stmt *s = st_stmt(st, STMT_CONTACT_GRAPH_PEOPLE, a, err);
+    struct st_q *s = st_stmt(st, STMT_CONTACT_GRAPH_PEOPLE, a, err);
     int rc;
     if (!s)
         return -1;
-    while ((rc = st_step(st, s)) == SQLITE_ROW) {
+    while ((rc = st_step(st, s)) == ST_ROW) {
         size_t c0 = cap;
         if (grow((void **)&g->id, &c0, g->people, sizeof *g->id) < 0 ||
             (c0 != cap && (!(g->owner = realloc(g->owner, c0 * sizeof *g->owner)) ||
                            !(g->shared = realloc(g->shared, c0)))))
             goto oom;
         cap = c0;
-        g->id[g->people] = sqlite3_column_int64(s, 0);
-        g->owner[g->people] = sqlite3_column_int64(s, 1);
-        g->shared[g->people++] = (unsigned char)sqlite3_column_int(s, 2);
+        g->id[g->people] = st_col_i64(s, 0);
+        g->owner[g->people] = st_col_i64(s, 1);
+        g->shared[g->people++] = (unsigned char)st_col_int(s, 2);
     }
-    if (rc != SQLITE_DONE)
+    if (rc != ST_DONE)
         goto db;
     if (!(s = st_stmt(st, STMT_CONTACT_GRAPH_LINKS, a, err)))
         goto fail;
-    while ((rc = st_step(st, s)) == SQLITE_ROW) {
+    while ((rc = st_step(st, s)) == ST_ROW) {
         size_t c0 = lcap;
         if (grow((void **)&g->from, &c0, g->links, sizeof *g->from) < 0 ||
             (c0 != lcap && (!(g->to = realloc(g->to, c0 * sizeof *g->to)) || !(g->strength = realloc(g->strength, c0)) ||
                             !(g->last_contact = realloc(g->last_contact, c0 * sizeof *g->last_contact)))))
             goto oom;
         lcap = c0;
-        g->from[g->links] = sqlite3_column_int64(s, 0);
-        g->to[g->links] = sqlite3_column_int64(s, 1);
-        g->strength[g->links] = (unsigned char)sqlite3_column_int(s, 2);
-        const unsigned char *d = sqlite3_column_text(s, 3);
-        snprintf(g->last_contact[g->links++], 11, "%s", d ? (const char *)d : "");
+        g->from[g->links] = st_col_i64(s, 0);
+        g->to[g->links] = st_col_i64(s, 1);
+        g->strength[g->links] = (unsigned char)st_col_int(s, 2);
+        const char *d = st_col_text(s, 3);
+        snprintf(g->last_contact[g->links++], 11, "%s", d ? d : "");
     }
-    if (rc != SQLITE_DONE)
+    if (rc != ST_DONE)
         goto db;
     if (a->tenant_id) {
         if (!(s = st_stmt(st, STMT_CONTACT_SOURCES, a, err)))
             goto fail;
-        while ((rc = st_step(st, s)) == SQLITE_ROW) {
+        while ((rc = st_step(st, s)) == ST_ROW) {
             if (grow((void **)&g->sources, &scap, g->nsources, sizeof *g->sources) < 0)
                 goto oom;
-            g->sources[g->nsources++] = sqlite3_column_int64(s, 0);
+            g->sources[g->nsources++] = st_col_i64(s, 0);
         }
-        if (rc != SQLITE_DONE)
+        if (rc != ST_DONE)
             goto db;
     }
     return 0;
@@ -387,7 +387,7 @@ int store_intro_create(struct store *st, const struct tb_actor *a, const struct 
     if (rc == 0 && changes != 1)
         rc = TB_NOT_FOUND(err, "organization not found");
     if (rc == 0) {
-        *id = sqlite3_last_insert_rowid(st->db);
+        *id = st_last_id(st);
         rc = st_jrun(st, a, STMT_INTRO_EVENT_INSERT,
                      json_pack("{s:I, s:s?, s:s}", "id", (json_int_t)*id, "note", w->message, "by_name", w->asker_name),
                      "introduction event", NULL, err);

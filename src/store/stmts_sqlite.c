@@ -49,6 +49,8 @@ static const struct store_stmt_info stmts[STMT__MAX] = {
     [STMT_HEALTH] = {"HEALTH", "SELECT count(*) FROM schema_migrations", SYSTEM("reads no tenant data")},
     [STMT_MIGRATIONS_LIST] = {"MIGRATIONS_LIST",
         "SELECT version FROM schema_migrations ORDER BY version", SYSTEM("schema bookkeeping")},
+    [STMT_MIGRATION_INSERT] = {"MIGRATION_INSERT",
+        "INSERT INTO schema_migrations (version, applied_at) VALUES (:version, :now)", SYSTEM("schema bookkeeping")},
 
     [STMT_ORG_INSERT] = {"ORG_INSERT",
         "INSERT INTO orgs (kind, name, country, parent_id, created_at, updated_at) "

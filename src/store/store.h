@@ -24,10 +24,19 @@
 
 struct store;
 
-/* Opens (creating if needed), sets WAL, foreign keys, busy timeout,
- * synchronous=NORMAL, and prepares every statement. Does not migrate. */
+/* Opens `path`: a SQLite file (creating it if needed; WAL, foreign keys,
+ * busy timeout, synchronous=NORMAL), optionally prefixed `sqlite:`, or a
+ * PostgreSQL connection URL (`postgresql://...`). Does not migrate. */
 int store_open(const char *path, struct store **out, struct tb_err *err);
 void store_close(struct store *st);
+/* Whether a database name selects PostgreSQL; the backend's name ("sqlite",
+ * "postgresql") of an open store. */
+int store_is_postgres(const char *db);
+const char *store_backend_name(const struct store *st);
+/* Test builds, PostgreSQL: `sql` run as actor a's TENANT statements are, but
+ * outside the statement set (the row-level security test's unfiltered query). */
+int store_pg_unfiltered(struct store *st, const struct tb_actor *a, const char *sql, json_t **rows,
+                        struct tb_err *err);
 /* Applies pending migrations (all, or up to and including `upto` if not NULL).
  * *applied counts the files applied now. */
 int store_migrate(struct store *st, const char *upto, int *applied, struct tb_err *err);
@@ -57,7 +66,8 @@ struct store_stmt_info {
     enum stmt_scope scope;
     const char *reason;          /* GLOBAL and SYSTEM: why it must see across tenants */
 };
-const struct store_stmt_info *store_statements(int *count);
+const struct store_stmt_info *store_statements(int *count);       /* SQLite */
+const struct store_stmt_info *store_statements_pg(int *count);    /* PostgreSQL */
 const char *store_scope_name(enum stmt_scope s);
 /* Prepares every statement once; fails naming the first that does not
  * compile against the migrated schema (tests, start-up self-check). */

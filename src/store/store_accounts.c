@@ -2,7 +2,6 @@
  * store_accounts.c - organizations, users, their roles (memberships), and
  * the actor built from a user's roles.
  */
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +19,7 @@ int store_org_create(struct store *st, const struct tb_actor *a, const char *kin
     if (st_tx_begin(st, &owned, err) < 0)
         return -1;
     int rc = -1;
-    sqlite3_stmt *s = st_stmt(st, STMT_ORG_INSERT, a, err);
+    struct st_q *s = st_stmt(st, STMT_ORG_INSERT, a, err);
     if (!s)
         goto out;
     st_bind_text(st, s, ":kind", kind);
@@ -32,11 +31,11 @@ int store_org_create(struct store *st, const struct tb_actor *a, const char *kin
             tb_fail(err, 409, "conflict", "name", "name: an organization called '%s' already exists", name);
         goto out;
     }
-    if (sqlite3_changes(st->db) != 1) {
+    if (st_changes(st) != 1) {
         tb_fail(err, 403, "forbidden", "", "only the foundation can create organizations");
         goto out;
     }
-    *id = sqlite3_last_insert_rowid(st->db);
+    *id = st_last_id(st);
     json_t *fields = json_pack("{s:s, s:s, s:s?}", "kind", kind, "name", name, "country", country);
     json_t *d = st_diff(NULL, fields);
     rc = store_audit_add(st, a, *id, "create", "organization", *id, d, err);
@@ -51,7 +50,7 @@ out:
 int store_org_get(struct store *st, const struct tb_actor *a, int64_t id, json_t **out,
                   struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_ORG_GET, a, err);
+    struct st_q *s = st_stmt(st, STMT_ORG_GET, a, err);
     if (!s)
         return -1;
     st_bind_i64(st, s, ":id", id);
@@ -65,7 +64,7 @@ int store_org_list(struct store *st, const struct tb_actor *a, const struct list
     int sort = st_sort_check(q->sort, sorts, err);
     if (sort < 0)
         return -1;
-    sqlite3_stmt *s = st_stmt(st, sort == 1 ? STMT_ORG_LIST_NAME : STMT_ORG_LIST_ID, a, err);
+    struct st_q *s = st_stmt(st, sort == 1 ? STMT_ORG_LIST_NAME : STMT_ORG_LIST_ID, a, err);
     if (!s)
         return -1;
     st_bind_text(st, s, ":kind", q->f1);
@@ -87,7 +86,7 @@ int store_org_update(struct store *st, const struct tb_actor *a, int64_t id, int
         tb_fail(err, 403, "forbidden", "", "only coordinators and admins can change an organization");
         goto out;
     }
-    sqlite3_stmt *s = st_stmt(st, STMT_ORG_UPDATE, a, err);
+    struct st_q *s = st_stmt(st, STMT_ORG_UPDATE, a, err);
     if (!s)
         goto out;
     st_bind_i64(st, s, ":id", id);
@@ -101,7 +100,7 @@ int store_org_update(struct store *st, const struct tb_actor *a, int64_t id, int
             tb_fail(err, 409, "conflict", "name", "name: another organization already has this name");
         goto out;
     }
-    if (sqlite3_changes(st->db) != 1) {
+    if (st_changes(st) != 1) {
         tb_fail(err, 412, "version_mismatch", "version", "version: the record was changed by someone else");
         goto out;
     }
@@ -128,14 +127,14 @@ int store_org_delete(struct store *st, const struct tb_actor *a, int64_t id, str
         tb_fail(err, 403, "forbidden", "", "only the foundation can delete organizations");
         goto out;
     }
-    sqlite3_stmt *s = st_stmt(st, STMT_ORG_REFS, a, err);
+    struct st_q *s = st_stmt(st, STMT_ORG_REFS, a, err);
     if (!s)
         goto out;
     st_bind_i64(st, s, ":id", id);
-    if (st_step(st, s) == SQLITE_ROW) {
-        int64_t members = sqlite3_column_int64(s, 0), children = sqlite3_column_int64(s, 1);
-        int64_t records = sqlite3_column_int64(s, 3);
-        sqlite3_reset(s);
+    if (st_step(st, s) == ST_ROW) {
+        int64_t members = st_col_i64(s, 0), children = st_col_i64(s, 1);
+        int64_t records = st_col_i64(s, 3);
+        st_reset(s);
         if (members || children || records) {
             tb_fail(err, 409, "still_referenced", "",
                     "organization is still referenced by %lld role(s), %lld organization(s) and %lld programme record(s)",
@@ -143,7 +142,7 @@ int store_org_delete(struct store *st, const struct tb_actor *a, int64_t id, str
             goto out;
         }
     } else {
-        sqlite3_reset(s);
+        st_reset(s);
     }
     /* The entry goes to the foundation's log, where admins will look for it;
      * the deleted organization's own audit rows stay (audit_log has no FK). */
@@ -175,31 +174,31 @@ out:
 
 int store_org_foundation_id(struct store *st, int64_t *id, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_ORG_FOUNDATION, NULL, err);
+    struct st_q *s = st_stmt(st, STMT_ORG_FOUNDATION, NULL, err);
     if (!s)
         return -1;
     int rc = st_step(st, s);
-    *id = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-    sqlite3_reset(s);
-    if (rc == SQLITE_ROW)
+    *id = rc == ST_ROW ? st_col_i64(s, 0) : 0;
+    st_reset(s);
+    if (rc == ST_ROW)
         return 0;
-    if (rc == SQLITE_DONE)
+    if (rc == ST_DONE)
         return TB_NOT_FOUND(err, "no foundation organization exists yet (run 'tradebridge org add --foundation')");
     return st_db_fail(st, err, "organization");
 }
 
 int store_org_by_name(struct store *st, const char *name, int64_t *id, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_ORG_BY_NAME, NULL, err);
+    struct st_q *s = st_stmt(st, STMT_ORG_BY_NAME, NULL, err);
     if (!s)
         return -1;
     st_bind_text(st, s, ":name", name);
     int rc = st_step(st, s);
-    *id = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-    sqlite3_reset(s);
-    if (rc == SQLITE_ROW)
+    *id = rc == ST_ROW ? st_col_i64(s, 0) : 0;
+    st_reset(s);
+    if (rc == ST_ROW)
         return 0;
-    if (rc == SQLITE_DONE)
+    if (rc == ST_DONE)
         return TB_NOT_FOUND(err, "no organization called '%s'", name);
     return st_db_fail(st, err, "organization");
 }
@@ -214,7 +213,7 @@ int store_user_create(struct store *st, const struct tb_actor *a, const char *em
     if (st_tx_begin(st, &owned, err) < 0)
         return -1;
     int rc = -1;
-    sqlite3_stmt *s = st_stmt(st, STMT_USER_INSERT, a, err);
+    struct st_q *s = st_stmt(st, STMT_USER_INSERT, a, err);
     if (!s)
         goto out;
     st_bind_text(st, s, ":email", email);
@@ -226,11 +225,11 @@ int store_user_create(struct store *st, const struct tb_actor *a, const char *em
             tb_fail(err, 409, "conflict", "email", "email: a user with this address already exists");
         goto out;
     }
-    if (sqlite3_changes(st->db) != 1) {
+    if (st_changes(st) != 1) {
         tb_fail(err, 403, "forbidden", "", "only coordinators and admins can create accounts");
         goto out;
     }
-    *id = sqlite3_last_insert_rowid(st->db);
+    *id = st_last_id(st);
     /* Audited under the actor's tenant; the password hash is never logged. */
     json_t *fields = json_pack("{s:s, s:s, s:s}", "email", email, "name", name, "status", status);
     json_t *d = st_diff(NULL, fields);
@@ -241,23 +240,23 @@ out:
     return st_tx_end(st, owned, rc, err);
 }
 
-static int user_auth_row(struct store *st, sqlite3_stmt *s, struct user_auth *out,
+static int user_auth_row(struct store *st, struct st_q *s, struct user_auth *out,
                          struct tb_err *err)
 {
     int rc = st_step(st, s);
-    if (rc == SQLITE_ROW) {
+    if (rc == ST_ROW) {
         memset(out, 0, sizeof *out);
-        out->id = sqlite3_column_int64(s, 0);
-        snprintf(out->email, sizeof out->email, "%s", (const char *)sqlite3_column_text(s, 1));
-        snprintf(out->name, sizeof out->name, "%s", (const char *)sqlite3_column_text(s, 2));
-        const unsigned char *h = sqlite3_column_text(s, 3);
-        snprintf(out->password_hash, sizeof out->password_hash, "%s", h ? (const char *)h : "");
-        snprintf(out->status, sizeof out->status, "%s", (const char *)sqlite3_column_text(s, 4));
+        out->id = st_col_i64(s, 0);
+        snprintf(out->email, sizeof out->email, "%s", st_col_text(s, 1));
+        snprintf(out->name, sizeof out->name, "%s", st_col_text(s, 2));
+        const char *h = st_col_text(s, 3);
+        snprintf(out->password_hash, sizeof out->password_hash, "%s", h ? h : "");
+        snprintf(out->status, sizeof out->status, "%s", st_col_text(s, 4));
     }
-    sqlite3_reset(s);
-    if (rc == SQLITE_ROW)
+    st_reset(s);
+    if (rc == ST_ROW)
         return 0;
-    if (rc == SQLITE_DONE)
+    if (rc == ST_DONE)
         return TB_NOT_FOUND(err, "user not found");
     return st_db_fail(st, err, "user");
 }
@@ -265,7 +264,7 @@ static int user_auth_row(struct store *st, sqlite3_stmt *s, struct user_auth *ou
 int store_user_auth_by_email(struct store *st, const char *email, struct user_auth *out,
                              struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_USER_AUTH_BY_EMAIL, NULL, err);
+    struct st_q *s = st_stmt(st, STMT_USER_AUTH_BY_EMAIL, NULL, err);
     if (!s)
         return -1;
     st_bind_text(st, s, ":email", email);
@@ -275,7 +274,7 @@ int store_user_auth_by_email(struct store *st, const char *email, struct user_au
 int store_user_auth_by_id(struct store *st, int64_t id, struct user_auth *out,
                           struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_USER_AUTH_BY_ID, NULL, err);
+    struct st_q *s = st_stmt(st, STMT_USER_AUTH_BY_ID, NULL, err);
     if (!s)
         return -1;
     st_bind_i64(st, s, ":id", id);
@@ -285,7 +284,7 @@ int store_user_auth_by_id(struct store *st, int64_t id, struct user_auth *out,
 static int user_roles_scoped(struct store *st, const struct tb_actor *a, int64_t user_id,
                              json_t **out, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_MEMBERSHIPS_OF_USER_SCOPED, a, err);
+    struct st_q *s = st_stmt(st, STMT_MEMBERSHIPS_OF_USER_SCOPED, a, err);
     if (!s)
         return -1;
     st_bind_i64(st, s, ":user_id", user_id);
@@ -295,7 +294,7 @@ static int user_roles_scoped(struct store *st, const struct tb_actor *a, int64_t
 int store_user_get(struct store *st, const struct tb_actor *a, int64_t id, json_t **out,
                    struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_USER_GET, a, err);
+    struct st_q *s = st_stmt(st, STMT_USER_GET, a, err);
     if (!s)
         return -1;
     st_bind_i64(st, s, ":id", id);
@@ -317,7 +316,7 @@ int store_user_list(struct store *st, const struct tb_actor *a, const struct lis
     int sort = st_sort_check(q->sort, sorts, err);
     if (sort < 0)
         return -1;
-    sqlite3_stmt *s = st_stmt(st, sort == 1 ? STMT_USER_LIST_EMAIL : STMT_USER_LIST_ID, a, err);
+    struct st_q *s = st_stmt(st, sort == 1 ? STMT_USER_LIST_EMAIL : STMT_USER_LIST_ID, a, err);
     if (!s)
         return -1;
     st_bind_q(st, s, q->q);
@@ -367,7 +366,7 @@ int store_user_update(struct store *st, const struct tb_actor *a, int64_t id, in
         tb_fail(err, 422, "unprocessable", "status", "status: you cannot disable your own account");
         goto out;
     }
-    sqlite3_stmt *s = st_stmt(st, STMT_USER_UPDATE, a, err);
+    struct st_q *s = st_stmt(st, STMT_USER_UPDATE, a, err);
     if (!s)
         goto out;
     st_bind_i64(st, s, ":id", id);
@@ -377,13 +376,13 @@ int store_user_update(struct store *st, const struct tb_actor *a, int64_t id, in
     st_bind_text(st, s, ":status", json_string_value(status ? status : json_object_get(old, "status")));
     if (st_step_done(st, s, "user", err) < 0)
         goto out;
-    if (sqlite3_changes(st->db) != 1) {
+    if (st_changes(st) != 1) {
         tb_fail(err, 412, "version_mismatch", "version", "version: the record was changed by someone else");
         goto out;
     }
     if (status && strcmp(json_string_value(status), "active")) {
         /* A disabled account loses its sessions at once. */
-        sqlite3_stmt *d = st_stmt(st, STMT_SESSION_DELETE_USER, a, err);
+        struct st_q *d = st_stmt(st, STMT_SESSION_DELETE_USER, a, err);
         if (!d)
             goto out;
         st_bind_i64(st, d, ":user_id", id);
@@ -407,14 +406,14 @@ int store_user_set_password(struct store *st, const struct tb_actor *a, int64_t 
     if (st_tx_begin(st, &owned, err) < 0)
         return -1;
     int rc = -1;
-    sqlite3_stmt *s = st_stmt(st, STMT_USER_SET_PASSWORD, a, err);
+    struct st_q *s = st_stmt(st, STMT_USER_SET_PASSWORD, a, err);
     if (!s)
         goto out;
     st_bind_i64(st, s, ":id", id);
     st_bind_text(st, s, ":password_hash", password_hash);
     if (st_step_done(st, s, "user", err) < 0)
         goto out;
-    if (sqlite3_changes(st->db) != 1) {
+    if (st_changes(st) != 1) {
         TB_NOT_FOUND(err, "user not found");
         goto out;
     }
@@ -456,7 +455,7 @@ int store_membership_add(struct store *st, const struct tb_actor *a, int64_t use
     if (st_tx_begin(st, &owned, err) < 0)
         return -1;
     int rc = -1;
-    sqlite3_stmt *s = st_stmt(st, STMT_MEMBERSHIP_INSERT, a, err);
+    struct st_q *s = st_stmt(st, STMT_MEMBERSHIP_INSERT, a, err);
     if (!s)
         goto out;
     st_bind_i64(st, s, ":user_id", user_id);
@@ -469,13 +468,13 @@ int store_membership_add(struct store *st, const struct tb_actor *a, int64_t use
             tb_fail(err, 409, "conflict", "role", "role: the user already holds this role there");
         goto out;
     }
-    if (sqlite3_changes(st->db) != 1) {
+    if (st_changes(st) != 1) {
         TB_NOT_FOUND(err, "organization not found");
         goto out;
     }
     json_t *d = json_pack("{s:{s:s}, s:{s:I}}", "role", "new", role_name(role), "org_id", "new",
                           (json_int_t)org_id);
-    rc = store_audit_add(st, a, org_id, "create", "membership", sqlite3_last_insert_rowid(st->db), d, err);
+    rc = store_audit_add(st, a, org_id, "create", "membership", st_last_id(st), d, err);
     json_decref(d);
 out:
     return st_tx_end(st, owned, rc, err);
@@ -485,7 +484,7 @@ out:
  * first, then coordinator) is where the user works; roles elsewhere are not
  * merged into this tenant. */
 void st_actor_add_membership(struct tb_actor *a, int64_t org, const char *kind, const char *role_text,
-                             sqlite3_stmt *s, int subject_col)
+                             struct st_q *s, int subject_col)
 {
     enum tb_role role;
     if (!kind || !role_text || role_parse(role_text, &role) < 0)
@@ -498,8 +497,8 @@ void st_actor_add_membership(struct tb_actor *a, int64_t org, const char *kind, 
     if (org != a->tenant_id)
         return;
     a->roles |= ROLE_BIT(role);
-    if (!a->subject_id && sqlite3_column_type(s, subject_col) == SQLITE_INTEGER)
-        a->subject_id = sqlite3_column_int64(s, subject_col);
+    if (!a->subject_id && st_col_type(s, subject_col) == ST_INTEGER)
+        a->subject_id = st_col_i64(s, subject_col);
 }
 
 /* A foundation admin's actor carries the store's elevation; nothing else may. */
@@ -511,18 +510,18 @@ void st_actor_seal(struct tb_actor *a)
 
 int store_actor_load(struct store *st, int64_t user_id, struct tb_actor *out, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_MEMBERSHIPS_OF_USER, NULL, err);
+    struct st_q *s = st_stmt(st, STMT_MEMBERSHIPS_OF_USER, NULL, err);
     if (!s)
         return -1;
     st_bind_i64(st, s, ":user_id", user_id);
     memset(out, 0, sizeof *out);
     out->user_id = user_id;
     int rc;
-    while ((rc = st_step(st, s)) == SQLITE_ROW)
-        st_actor_add_membership(out, sqlite3_column_int64(s, 0), (const char *)sqlite3_column_text(s, 2),
-                                (const char *)sqlite3_column_text(s, 3), s, 5);
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE)
+    while ((rc = st_step(st, s)) == ST_ROW)
+        st_actor_add_membership(out, st_col_i64(s, 0), st_col_text(s, 2),
+                                st_col_text(s, 3), s, 5);
+    st_reset(s);
+    if (rc != ST_DONE)
         return st_db_fail(st, err, "roles");
     st_actor_seal(out);
     return 0;
@@ -530,7 +529,7 @@ int store_actor_load(struct store *st, int64_t user_id, struct tb_actor *out, st
 
 int store_user_roles(struct store *st, int64_t user_id, json_t **out, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_MEMBERSHIPS_OF_USER, NULL, err);
+    struct st_q *s = st_stmt(st, STMT_MEMBERSHIPS_OF_USER, NULL, err);
     if (!s)
         return -1;
     st_bind_i64(st, s, ":user_id", user_id);

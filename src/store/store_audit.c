@@ -1,7 +1,6 @@
 /*
  * store_audit.c - the audit log, and the change records written to it.
  */
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +14,7 @@ int store_audit_add(struct store *st, const struct tb_actor *a, int64_t org_id,
                     const char *action, const char *entity, int64_t entity_id,
                     const json_t *changes, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_AUDIT_INSERT, a, err);
+    struct st_q *s = st_stmt(st, STMT_AUDIT_INSERT, a, err);
     if (!s)
         return -1;
     st_bind_i64(st, s, ":org_id", org_id);
@@ -26,7 +25,7 @@ int store_audit_add(struct store *st, const struct tb_actor *a, int64_t org_id,
     st_bind_text(st, s, ":changes", text ? text : "{}");
     free(text);
     int rc = st_step_done(st, s, "audit", err);
-    if (rc == 0 && sqlite3_changes(st->db) != 1)
+    if (rc == 0 && st_changes(st) != 1)
         return tb_fail(err, 404, "not_found", "", "%s not found", entity);
     return rc;
 }
@@ -57,7 +56,7 @@ int store_audit_list(struct store *st, const struct tb_actor *a, const struct li
     int sort = st_sort_check(q->sort, sorts, err);
     if (sort < 0)
         return -1;
-    sqlite3_stmt *s = st_stmt(st, sort == 1 ? STMT_AUDIT_LIST_ASC : STMT_AUDIT_LIST_DESC, a, err);
+    struct st_q *s = st_stmt(st, sort == 1 ? STMT_AUDIT_LIST_ASC : STMT_AUDIT_LIST_DESC, a, err);
     if (!s)
         return -1;
     st_bind_text(st, s, ":entity", q->f1);

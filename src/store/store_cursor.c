@@ -1,7 +1,6 @@
 /*
  * store_cursor.c - lists: keyset pagination with opaque cursors, sort checks.
  */
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,7 +70,7 @@ int st_cursor_parse(const char *cursor, char **key, int64_t *id, struct tb_err *
 
 /* Binds the paging parameters; key_column names the sort key in each row
  * (NULL: sort by id only). Runs the statement, fills page. */
-int st_list_run(struct store *st, sqlite3_stmt *s, const struct list_query *q,
+int st_list_run(struct store *st, struct st_q *s, const struct list_query *q,
                     const char *key_column, int descending, struct list_page *page,
                     struct tb_err *err)
 {
@@ -93,10 +92,10 @@ int st_list_run(struct store *st, sqlite3_stmt *s, const struct list_query *q,
     page->items = json_array();
     page->next_cursor = NULL;
     int rc;
-    while ((rc = st_step(st, s)) == SQLITE_ROW)
+    while ((rc = st_step(st, s)) == ST_ROW)
         json_array_append_new(page->items, st_row_json(s));
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE) {
+    st_reset(s);
+    if (rc != ST_DONE) {
         list_page_free(page);
         return st_db_fail(st, err, "list");
     }

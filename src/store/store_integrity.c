@@ -4,7 +4,6 @@
  */
 #include "store/store_integrity.h"
 
-#include <sqlite3.h>
 
 #include "store/store_int.h"
 
@@ -14,7 +13,7 @@ int store_allowance_set(struct store *st, const struct tb_actor *a, int64_t org_
     int owned;
     if (st_tx_begin(st, &owned, err) < 0)
         return -1;
-    sqlite3_stmt *s = st_stmt(st, reason ? STMT_ALLOWANCE_PUT : STMT_ALLOWANCE_DELETE, a, err);
+    struct st_q *s = st_stmt(st, reason ? STMT_ALLOWANCE_PUT : STMT_ALLOWANCE_DELETE, a, err);
     int rc = -1;
     if (s) {
         st_bind_i64(st, s, ":placement_id", placement_id);
@@ -39,7 +38,7 @@ int store_allowance_get(struct store *st, const struct tb_actor *a, int64_t plac
                         struct tb_err *err)
 {
     json_t *rows;
-    sqlite3_stmt *s = st_stmt(st, STMT_ALLOWANCE_GET, a, err);
+    struct st_q *s = st_stmt(st, STMT_ALLOWANCE_GET, a, err);
     if (!s)
         return -1;
     st_bind_i64(st, s, ":placement_id", placement_id);
@@ -56,7 +55,7 @@ int store_placed_unallowed(struct store *st, const struct tb_actor *a, int64_t g
 {
     json_t *rows;
     *placement_id = 0;
-    sqlite3_stmt *s = st_stmt(st, STMT_PLACED_UNALLOWED, a, err);
+    struct st_q *s = st_stmt(st, STMT_PLACED_UNALLOWED, a, err);
     if (!s)
         return -1;
     st_bind_i64(st, s, ":graduate_id", graduate_id);

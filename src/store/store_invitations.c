@@ -14,7 +14,7 @@ int store_invitation_create(struct store *st, const struct tb_actor *a, const st
     if (st_tx_begin(st, &owned, err) < 0)
         return -1;
     int rc = -1;
-    sqlite3_stmt *s = st_stmt(st, STMT_INVITATION_INSERT, a, err);
+    struct st_q *s = st_stmt(st, STMT_INVITATION_INSERT, a, err);
     if (!s)
         goto out;
     st_bind_i64(st, s, ":org_id", inv->org_id);
@@ -27,11 +27,11 @@ int store_invitation_create(struct store *st, const struct tb_actor *a, const st
     st_bind_i64(st, s, ":expires_at", inv->expires_at);
     if (st_step_done(st, s, "invitation", err) < 0)
         goto out;
-    if (sqlite3_changes(st->db) != 1) {
+    if (st_changes(st) != 1) {
         TB_NOT_FOUND(err, "organization not found");
         goto out;
     }
-    *id = sqlite3_last_insert_rowid(st->db);
+    *id = st_last_id(st);
     json_t *d = json_pack("{s:{s:s}, s:{s:s}, s:{s:I}}", "email", "new", inv->email, "role", "new", inv->role,
                           "org_id", "new", (json_int_t)inv->org_id);
     rc = store_audit_add(st, a, inv->org_id, "create", "invitation", *id, d, err);
@@ -43,7 +43,7 @@ out:
 int store_invitation_get(struct store *st, const struct tb_actor *a, int64_t id, json_t **out,
                          struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_INVITATION_GET, a, err);
+    struct st_q *s = st_stmt(st, STMT_INVITATION_GET, a, err);
     if (!s)
         return -1;
     st_bind_i64(st, s, ":id", id);
@@ -53,7 +53,7 @@ int store_invitation_get(struct store *st, const struct tb_actor *a, int64_t id,
 int store_invitation_list(struct store *st, const struct tb_actor *a, const struct list_query *q,
                           struct list_page *page, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_INVITATION_LIST, a, err);
+    struct st_q *s = st_stmt(st, STMT_INVITATION_LIST, a, err);
     if (!s)
         return -1;
     return st_list_run(st, s, q, NULL, 1, page, err);
@@ -68,13 +68,13 @@ int store_invitation_withdraw(struct store *st, const struct tb_actor *a, int64_
     json_t *inv = NULL;
     if (store_invitation_get(st, a, id, &inv, err) < 0)
         goto out;
-    sqlite3_stmt *s = st_stmt(st, STMT_INVITATION_WITHDRAW, a, err);
+    struct st_q *s = st_stmt(st, STMT_INVITATION_WITHDRAW, a, err);
     if (!s)
         goto out;
     st_bind_i64(st, s, ":id", id);
     if (st_step_done(st, s, "invitation", err) < 0)
         goto out;
-    if (sqlite3_changes(st->db) != 1) {
+    if (st_changes(st) != 1) {
         tb_fail(err, 409, "invalid_transition", "", "the invitation is already %s",
                 json_string_value(json_object_get(inv, "status")));
         goto out;
@@ -91,16 +91,16 @@ out:
 int store_invitation_claim(struct store *st, const char *token_hash, const char *client_addr, json_t **out,
                            struct tb_actor *acting, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_INVITATION_CLAIM, NULL, err);
+    struct st_q *s = st_stmt(st, STMT_INVITATION_CLAIM, NULL, err);
     if (!s)
         return -1;
     st_bind_text(st, s, ":token_hash", token_hash);
     int rc = st_step(st, s);
-    *out = rc == SQLITE_ROW ? st_row_json(s) : NULL;
-    while (rc == SQLITE_ROW)
+    *out = rc == ST_ROW ? st_row_json(s) : NULL;
+    while (rc == ST_ROW)
         rc = st_step(st, s);
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE) {
+    st_reset(s);
+    if (rc != ST_DONE) {
         json_decref(*out);
         *out = NULL;
         return st_db_fail(st, err, "invitation");

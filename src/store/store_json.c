@@ -9,7 +9,7 @@
 
 /* ---- helpers: bind a JSON object's members by name ---------------------- */
 
-static void bind_params(struct store *st, sqlite3_stmt *s, const json_t *params)
+static void bind_params(struct store *st, struct st_q *s, const json_t *params)
 {
     const char *k;
     json_t *v;
@@ -33,10 +33,10 @@ static void bind_params(struct store *st, sqlite3_stmt *s, const json_t *params)
 
 /* The executor binds the actor's scope; the members of params bind the rest,
  * each of which the statement must have. */
-sqlite3_stmt *st_jprep(struct store *st, const struct tb_actor *a, enum stmt id, const json_t *params,
+struct st_q *st_jprep(struct store *st, const struct tb_actor *a, enum stmt id, const json_t *params,
                        struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, id, a, err);
+    struct st_q *s = st_stmt(st, id, a, err);
     if (s)
         bind_params(st, s, params);
     return s;
@@ -46,19 +46,19 @@ sqlite3_stmt *st_jprep(struct store *st, const struct tb_actor *a, enum stmt id,
 int st_jrun(struct store *st, const struct tb_actor *a, enum stmt id, json_t *params, const char *what,
             int *changes, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_jprep(st, a, id, params, err);
+    struct st_q *s = st_jprep(st, a, id, params, err);
     json_decref(params);
     if (!s || st_step_done(st, s, what, err) < 0)
         return -1;
     if (changes)
-        *changes = sqlite3_changes(st->db);
+        *changes = st_changes(st);
     return 0;
 }
 
 int st_jrows(struct store *st, const struct tb_actor *a, enum stmt id, json_t *params, json_t **out,
              struct tb_err *err)
 {
-    sqlite3_stmt *s = st_jprep(st, a, id, params, err);
+    struct st_q *s = st_jprep(st, a, id, params, err);
     json_decref(params);
     return s ? st_rows(st, s, out, err) : -1;
 }
@@ -66,7 +66,7 @@ int st_jrows(struct store *st, const struct tb_actor *a, enum stmt id, json_t *p
 int st_jone(struct store *st, const struct tb_actor *a, enum stmt id, json_t *params, const char *what,
             json_t **out, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_jprep(st, a, id, params, err);
+    struct st_q *s = st_jprep(st, a, id, params, err);
     json_decref(params);
     return s ? st_get_one(st, s, what, out, err) : -1;
 }

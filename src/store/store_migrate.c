@@ -1,39 +1,46 @@
 /*
- * store_migrate.c - applying the embedded migrations (sql/sqlite/NNNN_*.sql)
- * in order, each in its own transaction, recorded in schema_migrations.
+ * store_migrate.c - applying the backend's embedded migrations
+ * (sql/sqlite/NNNN_*.sql or sql/postgres/NNNN_*.sql) in order, each in its
+ * own transaction, recorded in schema_migrations.
  */
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "store/store_int.h"
-#include "core/embedded.h"
 
-extern const struct embedded_file sql_sqlite_files[];
-
-static int migration_applied(struct store *st, const char *version, int *yes, struct tb_err *err)
+/* The applied versions, from STMT_MIGRATIONS_LIST. */
+static int applied_versions(struct store *st, json_t **out, struct tb_err *err)
 {
-    sqlite3_stmt *s;
-    if (sqlite3_prepare_v2(st->db, "SELECT 1 FROM schema_migrations WHERE version = ?1", -1, &s,
-                           NULL) != SQLITE_OK)
-        return st_db_fail(st, err, "migrations");
-    sqlite3_bind_text(s, 1, version, -1, SQLITE_TRANSIENT);
-    int rc = sqlite3_step(s);
-    *yes = rc == SQLITE_ROW;
-    sqlite3_finalize(s);
-    return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? 0 : st_db_fail(st, err, "migrations");
+    struct st_q *s = st_stmt(st, STMT_MIGRATIONS_LIST, NULL, err);
+    if (!s)
+        return -1;
+    return st_rows(st, s, out, err);
+}
+
+static int is_applied(const json_t *rows, const char *version)
+{
+    size_t i;
+    json_t *row;
+    json_array_foreach(rows, i, row) {
+        const char *v = json_string_value(json_object_get(row, "version"));
+        if (v && !strcmp(v, version))
+            return 1;
+    }
+    return 0;
 }
 
 int store_migrate(struct store *st, const char *upto, int *applied, struct tb_err *err)
 {
     *applied = 0;
-    if (sqlite3_exec(st->db,
-                     "CREATE TABLE IF NOT EXISTS schema_migrations ("
-                     "version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)",
-                     NULL, NULL, NULL) != SQLITE_OK)
+    if (st_exec(st, "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                    "version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)") < 0)
         return st_db_fail(st, err, "migrations");
-    for (const struct embedded_file *f = sql_sqlite_files; f->name; f++) {
+    json_t *done = NULL;
+    if (applied_versions(st, &done, err) < 0)
+        return -1;
+    int rc = 0;
+    for (const struct embedded_file *f = st->be->migrations; f->name && rc == 0; f++) {
         char version[128];
         snprintf(version, sizeof version, "%s", f->name);
         char *dot = strrchr(version, '.');
@@ -41,58 +48,47 @@ int store_migrate(struct store *st, const char *upto, int *applied, struct tb_er
             *dot = '\0';
         if (upto && strcmp(version, upto) > 0)
             break;
-        int done = 0;
-        if (migration_applied(st, version, &done, err) < 0)
-            return -1;
-        if (done)
+        if (is_applied(done, version))
             continue;
-        if (store_begin(st, err) < 0)
-            return -1;
-        char *msg = NULL;
-        if (sqlite3_exec(st->db, (const char *)f->data, NULL, NULL, &msg) != SQLITE_OK) {
-            tb_fail(err, 500, "migration_failed", "", "migration %s failed: %s", version,
-                    msg ? msg : "unknown error");
-            sqlite3_free(msg);
-            store_rollback(st);
-            return -1;
+        if (store_begin(st, err) < 0) {
+            rc = -1;
+            break;
         }
-        sqlite3_stmt *s;
-        char now[32];
-        st_now_text(now);
-        if (sqlite3_prepare_v2(st->db, "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)",
-                               -1, &s, NULL) != SQLITE_OK) {
+        if (st_exec(st, (const char *)f->data) < 0) {
+            tb_fail(err, 500, "migration_failed", "", "migration %s failed: %s", version, st->be->errmsg(st));
             store_rollback(st);
-            return st_db_fail(st, err, "migrations");
+            rc = -1;
+            break;
         }
-        sqlite3_bind_text(s, 1, version, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(s, 2, now, -1, SQLITE_TRANSIENT);
-        int rc = sqlite3_step(s);
-        sqlite3_finalize(s);
-        if (rc != SQLITE_DONE) {
+        struct st_q *s = st_stmt(st, STMT_MIGRATION_INSERT, NULL, err);
+        if (s)
+            st_bind_text(st, s, ":version", version);
+        if (!s || st_step_done(st, s, "migrations", err) < 0) {
             store_rollback(st);
-            return st_db_fail(st, err, "migrations");
+            rc = -1;
+            break;
         }
-        if (store_commit(st, err) < 0)
-            return -1;
+        if (store_commit(st, err) < 0) {
+            rc = -1;
+            break;
+        }
         (*applied)++;
     }
-    return 0;
+    json_decref(done);
+    return rc;
 }
 
 int store_migrations_applied(struct store *st, json_t **out, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_MIGRATIONS_LIST, NULL, err);
-    if (!s)
+    json_t *rows;
+    if (applied_versions(st, &rows, err) < 0)
         return -1;
     json_t *arr = json_array();
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-        json_array_append_new(arr, json_string((const char *)sqlite3_column_text(s, 0)));
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE) {
-        json_decref(arr);
-        return st_db_fail(st, err, "migrations");
-    }
+    size_t i;
+    json_t *row;
+    json_array_foreach(rows, i, row)
+        json_array_append(arr, json_object_get(row, "version"));
+    json_decref(rows);
     *out = arr;
     return 0;
 }

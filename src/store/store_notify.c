@@ -4,37 +4,36 @@
  */
 #include "store/store_notify.h"
 
-#include <sqlite3.h>
 #include <string.h>
 
 #include "store/store_int.h"
 
-static sqlite3_stmt *mine(struct store *st, enum stmt id, const struct tb_actor *a, struct tb_err *err)
+static struct st_q *mine(struct store *st, enum stmt id, const struct tb_actor *a, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, id, a, err);
+    struct st_q *s = st_stmt(st, id, a, err);
     if (s)
         st_bind_i64(st, s, ":user_id", a->user_id);
     return s;
 }
 
 /* Runs s (NULL: st_stmt refused it); *changed: whether it changed one row. */
-static int step_changed(struct store *st, sqlite3_stmt *s, int *changed, struct tb_err *err)
+static int step_changed(struct store *st, struct st_q *s, int *changed, struct tb_err *err)
 {
     if (!s || st_step_done(st, s, "settings", err) < 0)
         return -1;
-    *changed = sqlite3_changes(st->db) == 1;
+    *changed = st_changes(st) == 1;
     return 0;
 }
 
 static int ensure(struct store *st, const struct tb_actor *a, struct tb_err *err)
 {
-    sqlite3_stmt *s = mine(st, STMT_USETTINGS_ENSURE, a, err);
+    struct st_q *s = mine(st, STMT_USETTINGS_ENSURE, a, err);
     return s ? st_step_done(st, s, "settings", err) : -1;
 }
 
 int store_settings_get(struct store *st, const struct tb_actor *a, json_t **out, struct tb_err *err)
 {
-    sqlite3_stmt *s = mine(st, STMT_USETTINGS_GET, a, err);
+    struct st_q *s = mine(st, STMT_USETTINGS_GET, a, err);
     if (!s)
         return -1;
     struct tb_err none;
@@ -56,7 +55,7 @@ int store_settings_set(struct store *st, const struct tb_actor *a, int set_local
 {
     if (ensure(st, a, err) < 0)
         return -1;
-    sqlite3_stmt *s = mine(st, STMT_USETTINGS_SET, a, err);
+    struct st_q *s = mine(st, STMT_USETTINGS_SET, a, err);
     if (!s)
         return -1;
     st_bind_i64(st, s, ":set_locale", set_locale);
@@ -69,7 +68,7 @@ int store_settings_calendar(struct store *st, const struct tb_actor *a, const ch
 {
     if (ensure(st, a, err) < 0)
         return -1;
-    sqlite3_stmt *s = mine(st, STMT_USETTINGS_CALENDAR, a, err);
+    struct st_q *s = mine(st, STMT_USETTINGS_CALENDAR, a, err);
     if (!s)
         return -1;
     st_bind_text(st, s, ":hash", token_hash);
@@ -90,7 +89,7 @@ int store_settings_digest_claim(struct store *st, const struct tb_actor *a, cons
     *claimed = 0;
     if (ensure(st, a, err) < 0)
         return -1;
-    sqlite3_stmt *s = mine(st, STMT_USETTINGS_DIGEST, a, err);
+    struct st_q *s = mine(st, STMT_USETTINGS_DIGEST, a, err);
     if (s)
         st_bind_text(st, s, ":today", today);
     return step_changed(st, s, claimed, err);
@@ -99,17 +98,17 @@ int store_settings_digest_claim(struct store *st, const struct tb_actor *a, cons
 static const char *locale_of(struct store *st, enum stmt id, const char *param, int64_t v)
 {
     struct tb_err err;
-    sqlite3_stmt *s = v > 0 ? st_stmt(st, id, NULL, &err) : NULL;
+    struct st_q *s = v > 0 ? st_stmt(st, id, NULL, &err) : NULL;
     if (!s)
         return "en";
     st_bind_i64(st, s, param, v);
     const char *lang = "en";
-    if (st_step(st, s) == SQLITE_ROW) {
-        const unsigned char *v = sqlite3_column_text(s, 0);
-        if (v && !strcmp((const char *)v, "sv"))
+    if (st_step(st, s) == ST_ROW) {
+        const char *v = st_col_text(s, 0);
+        if (v && !strcmp(v, "sv"))
             lang = "sv";
     }
-    sqlite3_reset(s);
+    st_reset(s);
     return lang;
 }
 
@@ -125,23 +124,23 @@ const char *store_locale_of_graduate(struct store *st, int64_t graduate_id)
 
 int store_calendar_owner(struct store *st, const char *token_hash, int64_t *user_id, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_CALENDAR_OWNER, NULL, err);
+    struct st_q *s = st_stmt(st, STMT_CALENDAR_OWNER, NULL, err);
     if (!s)
         return -1;
     st_bind_text(st, s, ":hash", token_hash);
     int rc = st_step(st, s);
-    *user_id = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-    sqlite3_reset(s);
-    if (rc == SQLITE_ROW)
+    *user_id = rc == ST_ROW ? st_col_i64(s, 0) : 0;
+    st_reset(s);
+    if (rc == ST_ROW)
         return 0;
-    return rc == SQLITE_DONE ? TB_NOT_FOUND(err, "no calendar at this address") : st_db_fail(st, err, "calendar");
+    return rc == ST_DONE ? TB_NOT_FOUND(err, "no calendar at this address") : st_db_fail(st, err, "calendar");
 }
 
 int store_todo_mark(struct store *st, const struct tb_actor *a, const char *item_key, int *is_new,
                     struct tb_err *err)
 {
     *is_new = 0;
-    sqlite3_stmt *s = mine(st, STMT_TODO_MAILED_ADD, a, err);
+    struct st_q *s = mine(st, STMT_TODO_MAILED_ADD, a, err);
     if (s)
         st_bind_text(st, s, ":key", item_key);
     return step_changed(st, s, is_new, err);
@@ -149,16 +148,16 @@ int store_todo_mark(struct store *st, const struct tb_actor *a, const char *item
 
 int store_todo_people(struct store *st, int64_t after_id, json_t **ids, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_TODO_PEOPLE, NULL, err);
+    struct st_q *s = st_stmt(st, STMT_TODO_PEOPLE, NULL, err);
     if (!s)
         return -1;
     st_bind_i64(st, s, ":after_id", after_id);
     *ids = json_array();
     int rc;
-    while ((rc = st_step(st, s)) == SQLITE_ROW)
-        json_array_append_new(*ids, json_integer(sqlite3_column_int64(s, 0)));
-    sqlite3_reset(s);
-    if (rc == SQLITE_DONE)
+    while ((rc = st_step(st, s)) == ST_ROW)
+        json_array_append_new(*ids, json_integer(st_col_i64(s, 0)));
+    st_reset(s);
+    if (rc == ST_DONE)
         return 0;
     json_decref(*ids);
     *ids = NULL;
@@ -173,7 +172,7 @@ int store_todo_rows(struct store *st, const struct tb_actor *a, enum todo_source
         [TODO_SRC_POSITIONS] = STMT_TODO_POSITIONS, [TODO_SRC_DELIVERABLES] = STMT_TODO_DELIVERABLES,
         [TODO_SRC_OFFERS] = STMT_TODO_OFFERS,
     };
-    sqlite3_stmt *s = st_stmt(st, stmts[src], a, err);
+    struct st_q *s = st_stmt(st, stmts[src], a, err);
     if (!s)
         return -1;
     if (st_has_param(s, ":party"))

@@ -1,7 +1,6 @@
 /*
  * store_outbox.c - mail waiting to be sent, claimed by one sender at a time.
  */
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +12,7 @@
 int store_outbox_add(struct store *st, const struct tb_actor *a, int64_t org_id,
                      const char *to, const char *subject, const char *body, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_OUTBOX_INSERT, a, err);
+    struct st_q *s = st_stmt(st, STMT_OUTBOX_INSERT, a, err);
     if (!s)
         return -1;
     char now[32];
@@ -25,7 +24,7 @@ int store_outbox_add(struct store *st, const struct tb_actor *a, int64_t org_id,
     st_bind_text(st, s, ":body", body);
     if (st_step_done(st, s, "mail", err) < 0)
         return -1;
-    if (sqlite3_changes(st->db) != 1)
+    if (st_changes(st) != 1)
         return TB_NOT_FOUND(err, "organization not found");
     return 0;
 }
@@ -61,22 +60,22 @@ int store_outbox_claim(struct store *st, const char *owner, int64_t now, int64_t
                        struct outbox_row *out, struct tb_err *err)
 {
     memset(out, 0, sizeof *out);
-    sqlite3_stmt *s = st_stmt(st, STMT_OUTBOX_CLAIM, NULL, err);
+    struct st_q *s = st_stmt(st, STMT_OUTBOX_CLAIM, NULL, err);
     if (!s)
         return -1;
     st_bind_text(st, s, ":owner", owner);
     st_bind_i64(st, s, ":now", now);
     st_bind_i64(st, s, ":lease", lease);
     int rc = st_step(st, s);
-    if (rc == SQLITE_ROW) {
-        out->id = sqlite3_column_int64(s, 0);
-        out->to = strdup((const char *)sqlite3_column_text(s, 1));
-        out->subject = strdup((const char *)sqlite3_column_text(s, 2));
-        out->body = strdup((const char *)sqlite3_column_text(s, 3));
-        out->attempts = sqlite3_column_int(s, 4);
+    if (rc == ST_ROW) {
+        out->id = st_col_i64(s, 0);
+        out->to = strdup(st_col_text(s, 1));
+        out->subject = strdup(st_col_text(s, 2));
+        out->body = strdup(st_col_text(s, 3));
+        out->attempts = st_col_int(s, 4);
     }
-    sqlite3_reset(s);
-    return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? 0 : st_db_fail(st, err, "mail");
+    st_reset(s);
+    return (rc == ST_ROW || rc == ST_DONE) ? 0 : st_db_fail(st, err, "mail");
 }
 
 void store_outbox_row_free(struct outbox_row *r)
@@ -90,7 +89,7 @@ void store_outbox_row_free(struct outbox_row *r)
 int store_outbox_mark(struct store *st, int64_t id, const char *owner, int ok, const char *error,
                       int64_t retry_at, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, ok ? STMT_OUTBOX_SENT : STMT_OUTBOX_FAILED, NULL, err);
+    struct st_q *s = st_stmt(st, ok ? STMT_OUTBOX_SENT : STMT_OUTBOX_FAILED, NULL, err);
     if (!s)
         return -1;
     st_bind_i64(st, s, ":id", id);

@@ -2,7 +2,6 @@
  * store_sessions.c - what authenticates a request or a person: sessions,
  * API tokens and single-use links (invitations, password resets).
  */
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +15,7 @@ int store_session_create(struct store *st, const char *token_hash, int64_t user_
                          const char *csrf, int64_t now, const char *client_addr,
                          struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_SESSION_INSERT, NULL, err);
+    struct st_q *s = st_stmt(st, STMT_SESSION_INSERT, NULL, err);
     if (!s)
         return -1;
     st_bind_text(st, s, ":token_hash", token_hash);
@@ -30,28 +29,28 @@ int store_session_create(struct store *st, const char *token_hash, int64_t user_
 int store_session_get(struct store *st, const char *token_hash, struct session_row *out,
                       struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_SESSION_GET, NULL, err);
+    struct st_q *s = st_stmt(st, STMT_SESSION_GET, NULL, err);
     if (!s)
         return -1;
     st_bind_text(st, s, ":token_hash", token_hash);
     int rc = st_step(st, s);
-    if (rc == SQLITE_ROW) {
-        out->user_id = sqlite3_column_int64(s, 0);
-        snprintf(out->csrf_token, sizeof out->csrf_token, "%s", (const char *)sqlite3_column_text(s, 1));
-        out->created_at = sqlite3_column_int64(s, 2);
-        out->last_seen_at = sqlite3_column_int64(s, 3);
+    if (rc == ST_ROW) {
+        out->user_id = st_col_i64(s, 0);
+        snprintf(out->csrf_token, sizeof out->csrf_token, "%s", st_col_text(s, 1));
+        out->created_at = st_col_i64(s, 2);
+        out->last_seen_at = st_col_i64(s, 3);
     }
-    sqlite3_reset(s);
-    if (rc == SQLITE_ROW)
+    st_reset(s);
+    if (rc == ST_ROW)
         return 0;
-    if (rc == SQLITE_DONE)
+    if (rc == ST_DONE)
         return TB_NOT_FOUND(err, "session not found");
     return st_db_fail(st, err, "session");
 }
 
 int store_session_touch(struct store *st, const char *token_hash, int64_t now, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_SESSION_TOUCH, NULL, err);
+    struct st_q *s = st_stmt(st, STMT_SESSION_TOUCH, NULL, err);
     if (!s)
         return -1;
     st_bind_text(st, s, ":token_hash", token_hash);
@@ -61,7 +60,7 @@ int store_session_touch(struct store *st, const char *token_hash, int64_t now, s
 
 int store_session_delete(struct store *st, const char *token_hash, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_SESSION_DELETE, NULL, err);
+    struct st_q *s = st_stmt(st, STMT_SESSION_DELETE, NULL, err);
     if (!s)
         return -1;
     st_bind_text(st, s, ":token_hash", token_hash);
@@ -71,7 +70,7 @@ int store_session_delete(struct store *st, const char *token_hash, struct tb_err
 int store_session_purge(struct store *st, int64_t idle_before, int64_t created_before,
                         struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_SESSION_PURGE, NULL, err);
+    struct st_q *s = st_stmt(st, STMT_SESSION_PURGE, NULL, err);
     if (!s)
         return -1;
     st_bind_i64(st, s, ":idle_before", idle_before);
@@ -89,7 +88,7 @@ int store_token_create(struct store *st, const struct tb_actor *a, const char *n
     if (st_tx_begin(st, &owned, err) < 0)
         return -1;
     int rc = -1;
-    sqlite3_stmt *s = st_stmt(st, STMT_TOKEN_INSERT, a, err);
+    struct st_q *s = st_stmt(st, STMT_TOKEN_INSERT, a, err);
     if (!s)
         goto out;
     st_bind_text(st, s, ":name", name);
@@ -99,7 +98,7 @@ int store_token_create(struct store *st, const struct tb_actor *a, const char *n
     st_bind_text(st, s, ":expires_at", expires_at);
     if (st_step_done(st, s, "token", err) < 0)
         goto out;
-    *id = sqlite3_last_insert_rowid(st->db);
+    *id = st_last_id(st);
     json_t *d = json_pack("{s:{s:s}, s:{s:s}, s:{s:s}, s:{s:s}}", "name", "new", name, "prefix", "new", prefix,
                           "scope", "new", scope, "expires_at", "new", expires_at);
     rc = store_audit_add(st, a, a->tenant_id, "create", "api_token", *id, d, err);
@@ -111,7 +110,7 @@ out:
 int store_token_list(struct store *st, const struct tb_actor *a, const struct list_query *q,
                      struct list_page *page, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_TOKEN_LIST, a, err);
+    struct st_q *s = st_stmt(st, STMT_TOKEN_LIST, a, err);
     if (!s)
         return -1;
     return st_list_run(st, s, q, NULL, 0, page, err);
@@ -123,13 +122,13 @@ int store_token_revoke(struct store *st, const struct tb_actor *a, int64_t id, s
     if (st_tx_begin(st, &owned, err) < 0)
         return -1;
     int rc = -1;
-    sqlite3_stmt *s = st_stmt(st, STMT_TOKEN_REVOKE, a, err);
+    struct st_q *s = st_stmt(st, STMT_TOKEN_REVOKE, a, err);
     if (!s)
         goto out;
     st_bind_i64(st, s, ":id", id);
     if (st_step_done(st, s, "token", err) < 0)
         goto out;
-    if (sqlite3_changes(st->db) != 1) {
+    if (st_changes(st) != 1) {
         TB_NOT_FOUND(err, "token not found (or already revoked)");
         goto out;
     }
@@ -143,7 +142,7 @@ out:
 int store_token_auth(struct store *st, const char *token_hash, struct token_auth *out,
                      struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_TOKEN_LOOKUP, NULL, err);
+    struct st_q *s = st_stmt(st, STMT_TOKEN_LOOKUP, NULL, err);
     if (!s)
         return -1;
     char now[32], stale[32];
@@ -158,21 +157,21 @@ int store_token_auth(struct store *st, const char *token_hash, struct token_auth
     memset(out, 0, sizeof *out);
     int rc, rows = 0, touch = 0;
     int64_t id = 0;
-    while ((rc = st_step(st, s)) == SQLITE_ROW) {
+    while ((rc = st_step(st, s)) == ST_ROW) {
         if (!rows++) {
-            id = sqlite3_column_int64(s, 0);
-            out->user_id = out->actor.user_id = sqlite3_column_int64(s, 1);
-            out->read_only = strcmp((const char *)sqlite3_column_text(s, 2), "read_write") != 0;
-            const char *used = (const char *)sqlite3_column_text(s, 3);
+            id = st_col_i64(s, 0);
+            out->user_id = out->actor.user_id = st_col_i64(s, 1);
+            out->read_only = strcmp(st_col_text(s, 2), "read_write") != 0;
+            const char *used = st_col_text(s, 3);
             touch = !used || strcmp(used, stale) < 0;
-            out->active = !strcmp((const char *)sqlite3_column_text(s, 4), "active");
+            out->active = !strcmp(st_col_text(s, 4), "active");
         }
-        if (sqlite3_column_type(s, 5) == SQLITE_INTEGER)
-            st_actor_add_membership(&out->actor, sqlite3_column_int64(s, 5), (const char *)sqlite3_column_text(s, 6),
-                                    (const char *)sqlite3_column_text(s, 7), s, 8);
+        if (st_col_type(s, 5) == ST_INTEGER)
+            st_actor_add_membership(&out->actor, st_col_i64(s, 5), st_col_text(s, 6),
+                                    st_col_text(s, 7), s, 8);
     }
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE)
+    st_reset(s);
+    if (rc != ST_DONE)
         return st_db_fail(st, err, "token");
     if (!rows)
         return TB_NOT_FOUND(err, "token not found");
@@ -204,7 +203,7 @@ int store_token_lookup(struct store *st, const char *token_hash, int64_t *user_i
 /* A user has at most one live link: the newest, or none once one is used. */
 static int revoke_other_links(struct store *st, int64_t user_id, const char *keep, struct tb_err *err)
 {
-    sqlite3_stmt *s = st_stmt(st, STMT_USER_TOKENS_REVOKE_OTHERS, NULL, err);
+    struct st_q *s = st_stmt(st, STMT_USER_TOKENS_REVOKE_OTHERS, NULL, err);
     if (!s)
         return -1;
     st_bind_i64(st, s, ":user_id", user_id);
@@ -219,7 +218,7 @@ int store_user_token_create(struct store *st, int64_t user_id, const char *purpo
     if (st_tx_begin(st, &owned, err) < 0)
         return -1;
     int rc = revoke_other_links(st, user_id, token_hash, err);
-    sqlite3_stmt *s = rc < 0 ? NULL : st_stmt(st, STMT_USER_TOKEN_INSERT, NULL, err);
+    struct st_q *s = rc < 0 ? NULL : st_stmt(st, STMT_USER_TOKEN_INSERT, NULL, err);
     if (s) {
         st_bind_i64(st, s, ":user_id", user_id);
         st_bind_text(st, s, ":purpose", purpose);
@@ -242,46 +241,46 @@ static int link_gone(struct tb_err *err)
  * first row's user id goes to *user_id. Returns the step's SQLite code, or -1
  * when the statement could not be had (err set); *out is the statement. */
 static int link_first_step(struct store *st, enum stmt id, const char *purpose, const char *token_hash,
-                           int64_t now, sqlite3_stmt **out, int64_t *user_id, struct tb_err *err)
+                           int64_t now, struct st_q **out, int64_t *user_id, struct tb_err *err)
 {
-    sqlite3_stmt *s = *out = st_stmt(st, id, NULL, err);
+    struct st_q *s = *out = st_stmt(st, id, NULL, err);
     if (!s)
         return -1;
     st_bind_text(st, s, ":purpose", purpose);
     st_bind_text(st, s, ":token_hash", token_hash);
     st_bind_i64(st, s, ":now", now);
     int rc = st_step(st, s);
-    if (rc == SQLITE_ROW)
-        *user_id = sqlite3_column_int64(s, 0);
+    if (rc == ST_ROW)
+        *user_id = st_col_i64(s, 0);
     return rc;
 }
 
 int store_user_token_peek(struct store *st, const char *purpose, const char *token_hash,
                           int64_t now, int64_t *user_id, struct tb_err *err)
 {
-    sqlite3_stmt *s;
+    struct st_q *s;
     int rc = link_first_step(st, STMT_USER_TOKEN_PEEK, purpose, token_hash, now, &s, user_id, err);
     if (rc < 0)
         return -1;
-    sqlite3_reset(s);
-    if (rc == SQLITE_DONE)
+    st_reset(s);
+    if (rc == ST_DONE)
         return link_gone(err);
-    return rc == SQLITE_ROW ? 0 : st_db_fail(st, err, "link");
+    return rc == ST_ROW ? 0 : st_db_fail(st, err, "link");
 }
 
 int store_user_token_consume(struct store *st, const char *purpose, const char *token_hash,
                              int64_t now, int64_t *user_id, struct tb_err *err)
 {
-    sqlite3_stmt *s;
+    struct st_q *s;
     int rc = link_first_step(st, STMT_USER_TOKEN_CONSUME, purpose, token_hash, now, &s, user_id, err);
     if (rc < 0)
         return -1;
-    while (rc == SQLITE_ROW)
+    while (rc == ST_ROW)
         rc = st_step(st, s);
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE)
+    st_reset(s);
+    if (rc != ST_DONE)
         return st_db_fail(st, err, "link");
-    if (sqlite3_changes(st->db) != 1)
+    if (st_changes(st) != 1)
         return link_gone(err);
     return revoke_other_links(st, *user_id, token_hash, err);
 }

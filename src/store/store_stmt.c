@@ -2,7 +2,6 @@
  * store_stmt.c - running the closed statement set: preparing, binding by
  * name, stepping, rows as JSON, and the database-error count.
  */
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +25,7 @@ int st_db_fail(struct store *st, struct tb_err *err, const char *what)
     }
     atomic_fetch_add(&db_errors, 1);
     /* The detail goes to the server log only; clients get a plain 500. */
-    fprintf(stderr, "store: %s: %s\n", what, st && st->db ? sqlite3_errmsg(st->db) : "no database");
+    fprintf(stderr, "store: %s: %s\n", what, st && st->db ? st->be->errmsg(st) : "no database");
     return TB_INTERNAL(err, "the database could not complete the request");
 }
 
@@ -116,30 +115,31 @@ static int refuse(struct store *st, struct tb_err *err, const char *stmt, const 
 
 static int prepare(struct store *st, enum stmt id, const struct store_stmt_info *info, struct tb_err *err)
 {
-    struct st_slot *sl = &st->slots[id];
-    if (sqlite3_prepare_v3(st->db, info->sql, -1, SQLITE_PREPARE_PERSISTENT, &sl->s, NULL) != SQLITE_OK)
+    struct st_q *sl = &st->slots[id];
+    sl->st = st;
+    int n = st->be->prepare(st, sl, info->sql);
+    if (n < 0)
         return st_db_fail(st, err, info->name);
-    int n = sqlite3_bind_parameter_count(sl->s);
     if (n > 64) {
-        sqlite3_finalize(sl->s);
-        sl->s = NULL;
+        st->be->finalize(sl);
+        sl->h = NULL;
         return refuse(st, err, info->name, "more than 64 parameters");
     }
     sl->params = n == 64 ? UINT64_MAX : (UINT64_C(1) << n) - 1;
     for (int p = 0; p < P__MAX; p++)
-        sl->ix[p] = (short)sqlite3_bind_parameter_index(sl->s, param_names[p]);
+        sl->ix[p] = (short)st->be->param_index(sl, param_names[p]);
     return 0;
 }
 
-static void bind_default(struct st_slot *sl, enum st_param p, int64_t v, int is_null)
+static void bind_default(struct st_q *sl, enum st_param p, int64_t v, int is_null)
 {
     int i = sl->ix[p];
     if (!i)
         return;
     if (is_null)
-        sqlite3_bind_null(sl->s, i);
+        sl->st->be->bind_null(sl, i, 1);
     else
-        sqlite3_bind_int64(sl->s, i, v);
+        sl->st->be->bind_i64(sl, i, v);
     sl->bound |= UINT64_C(1) << (i - 1);
 }
 
@@ -147,7 +147,7 @@ static void bind_default(struct st_slot *sl, enum st_param p, int64_t v, int is_
  * user its own company's records; a trainee their own record and open
  * positions; a mentor the placements they supervise; anyone else (a funder)
  * none of the individual records. */
-static void bind_role_scope(struct st_slot *sl, const struct tb_actor *a)
+static void bind_role_scope(struct st_q *sl, const struct tb_actor *a)
 {
     int64_t company = 0, graduate = 0, mentor = 0;
     int open_only = 0;
@@ -169,12 +169,22 @@ static void bind_role_scope(struct st_slot *sl, const struct tb_actor *a)
     bind_default(sl, P_OPEN_ONLY, open_only, 0);
 }
 
-sqlite3_stmt *st_stmt(struct store *st, enum stmt id, const struct tb_actor *a, struct tb_err *err)
+void st_tenant_of(const struct tb_actor *a, char out[24])
+{
+    if (a && a->all_tenants)
+        snprintf(out, 24, "all");
+    else if (a && a->tenant_id > 0)
+        snprintf(out, 24, "%lld", (long long)a->tenant_id);
+    else
+        snprintf(out, 24, "none");
+}
+
+struct st_q *st_stmt(struct store *st, enum stmt id, const struct tb_actor *a, struct tb_err *err)
 {
     int n;
-    const struct store_stmt_info *info = &store_statements(&n)[id];
-    struct st_slot *sl = &st->slots[id];
-    if (!sl->s && prepare(st, id, info, err) < 0)
+    const struct store_stmt_info *info = &st->be->statements(&n)[id];
+    struct st_q *sl = &st->slots[id];
+    if (!sl->h && prepare(st, id, info, err) < 0)
         return NULL;
     if (a && a->all_tenants && !st_elevation_name(a)) {
         refuse(st, err, info->name, "the actor claims all tenants without an elevation the store granted");
@@ -197,9 +207,9 @@ sqlite3_stmt *st_stmt(struct store *st, enum stmt id, const struct tb_actor *a, 
     case SCOPE_SYSTEM:
         break;
     }
-    sqlite3_stmt *s = sl->s;
-    sqlite3_reset(s);
-    sqlite3_clear_bindings(s);
+    struct st_q *s = sl;
+    st->be->clear(s);
+    st_tenant_of(a, s->tenant);
     sl->bound = 0;
     sl->refused = NULL;
     st->cur = (int)id;
@@ -215,38 +225,33 @@ sqlite3_stmt *st_stmt(struct store *st, enum stmt id, const struct tb_actor *a, 
     if (sl->ix[P_NOW]) {
         char text[32];
         st_now_text(text);
-        sqlite3_bind_text(s, sl->ix[P_NOW], text, -1, SQLITE_TRANSIENT);
+        st->be->bind_text(s, sl->ix[P_NOW], text);
         sl->bound |= UINT64_C(1) << (sl->ix[P_NOW] - 1);
     }
     if (sl->ix[P_CLIENT_ADDR]) {
         if (a && a->client_addr)
-            sqlite3_bind_text(s, sl->ix[P_CLIENT_ADDR], a->client_addr, -1, SQLITE_TRANSIENT);
+            st->be->bind_text(s, sl->ix[P_CLIENT_ADDR], a->client_addr);
         sl->bound |= UINT64_C(1) << (sl->ix[P_CLIENT_ADDR] - 1);
     }
     sl->defaults = sl->bound;
     return s;
 }
 
-static struct st_slot *slot_of(struct store *st, sqlite3_stmt *s)
+static struct st_q *slot_of(struct store *st, struct st_q *s)
 {
-    if (st->slots[st->cur].s == s)
-        return &st->slots[st->cur];
-    for (int i = 0; i < STMT__MAX; i++)
-        if (st->slots[i].s == s)
-            return &st->slots[i];
-    return NULL;
+    return s && s >= st->slots && s < st->slots + STMT__MAX ? s : NULL;
 }
 
-int st_has_param(sqlite3_stmt *s, const char *name)
+int st_has_param(struct st_q *s, const char *name)
 {
-    return sqlite3_bind_parameter_index(s, name) != 0;
+    return s->st->be->param_index(s, name) != 0;
 }
 
 /* The parameter index to bind `name` to, or 0 with the misuse recorded. */
-static int bind_index(struct store *st, sqlite3_stmt *s, const char *name)
+static int bind_index(struct store *st, struct st_q *s, const char *name)
 {
-    struct st_slot *sl = slot_of(st, s);
-    int i = sqlite3_bind_parameter_index(s, name);
+    struct st_q *sl = slot_of(st, s);
+    int i = sl ? st->be->param_index(s, name) : 0;
     const char *why = NULL;
     if (!sl)
         why = "not a statement of this store";
@@ -266,7 +271,7 @@ static int bind_index(struct store *st, sqlite3_stmt *s, const char *name)
     }
     if (why) {
         int n;
-        const struct store_stmt_info *info = store_statements(&n);
+        const struct store_stmt_info *info = st->be->statements(&n);
         fprintf(stderr, "store: %s: %s (%s)\n", sl ? info[sl - st->slots].name : "?", why, name);
         if (sl && !sl->refused)
             sl->refused = why;
@@ -275,50 +280,50 @@ static int bind_index(struct store *st, sqlite3_stmt *s, const char *name)
     return i;
 }
 
-void st_bind_i64(struct store *st, sqlite3_stmt *s, const char *name, int64_t v)
+void st_bind_i64(struct store *st, struct st_q *s, const char *name, int64_t v)
 {
     int i = bind_index(st, s, name);
     if (i)
-        sqlite3_bind_int64(s, i, v);
+        st->be->bind_i64(s, i, v);
 }
 
-void st_bind_text(struct store *st, sqlite3_stmt *s, const char *name, const char *v)
+void st_bind_text(struct store *st, struct st_q *s, const char *name, const char *v)
 {
     int i = bind_index(st, s, name);
     if (i) {
         if (v)
-            sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+            st->be->bind_text(s, i, v);
         else
-            sqlite3_bind_null(s, i);
+            st->be->bind_null(s, i, 0);
     }
 }
 
-void st_bind_blob(struct store *st, sqlite3_stmt *s, const char *name, const void *v, size_t len)
+void st_bind_blob(struct store *st, struct st_q *s, const char *name, const void *v, size_t len)
 {
     int i = bind_index(st, s, name);
     if (i)
-        sqlite3_bind_blob(s, i, v, (int)len, SQLITE_TRANSIENT);
+        st->be->bind_blob(s, i, v, len);
 }
 
-void st_bind_double(struct store *st, sqlite3_stmt *s, const char *name, double v)
+void st_bind_double(struct store *st, struct st_q *s, const char *name, double v)
 {
     int i = bind_index(st, s, name);
     if (i)
-        sqlite3_bind_double(s, i, v);
+        st->be->bind_double(s, i, v);
 }
 
-void st_bind_opt_i64(struct store *st, sqlite3_stmt *s, const char *name, int64_t v)
+void st_bind_opt_i64(struct store *st, struct st_q *s, const char *name, int64_t v)
 {
     int i = bind_index(st, s, name);
     if (i) {
         if (v)
-            sqlite3_bind_int64(s, i, v);
+            st->be->bind_i64(s, i, v);
         else
-            sqlite3_bind_null(s, i);
+            st->be->bind_null(s, i, 1);
     }
 }
 
-void st_bind_q(struct store *st, sqlite3_stmt *s, const char *q)
+void st_bind_q(struct store *st, struct st_q *s, const char *q)
 {
     st_bind_text(st, s, ":q", q);
     if (!st_has_param(s, ":q_like"))
@@ -330,7 +335,7 @@ void st_bind_q(struct store *st, sqlite3_stmt *s, const char *q)
     size_t n = strlen(q);
     char *esc = malloc(2 * n + 1), *o = esc;
     if (!esc) {
-        struct st_slot *sl = slot_of(st, s);
+        struct st_q *sl = slot_of(st, s);
         if (sl)
             sl->refused = "out of memory";
         return;
@@ -345,50 +350,50 @@ void st_bind_q(struct store *st, sqlite3_stmt *s, const char *q)
     free(esc);
 }
 
-int st_step(struct store *st, sqlite3_stmt *s)
+int st_step(struct store *st, struct st_q *s)
 {
-    struct st_slot *sl = slot_of(st, s);
+    struct st_q *sl = slot_of(st, s);
     const char *why = !sl ? "not a statement of this store"
                     : sl->refused ? sl->refused
                     : (sl->bound & sl->params) != sl->params ? "a parameter is not bound" : NULL;
     if (!why)
-        return sqlite3_step(s);
+        return st->be->step(s);
     st->refused = 1;
     int n;
-    const struct store_stmt_info *info = store_statements(&n);
+    const struct store_stmt_info *info = st->be->statements(&n);
     const char *name = "?";
     if (sl && !sl->refused)
         for (int i = 0; i < 64; i++)
             if ((sl->params >> i & 1) && !(sl->bound >> i & 1)) {
-                name = sqlite3_bind_parameter_name(s, i + 1);
+                name = st->be->param_name(s, i + 1);
                 break;
             }
     atomic_fetch_add(&db_errors, 1);
     fprintf(stderr, "store: refused to run %s: %s%s%s\n", sl ? info[sl - st->slots].name : "?", why,
             sl && !sl->refused ? ": " : "", sl && !sl->refused ? name : "");
     strict();
-    return SQLITE_MISUSE;
+    return ST_MISUSE;
 }
 
-json_t *st_row_json(sqlite3_stmt *s)
+json_t *st_row_json(struct st_q *s)
 {
     json_t *o = json_object();
-    int n = sqlite3_column_count(s);
+    int n = st_col_count(s);
     for (int i = 0; i < n; i++) {
-        const char *name = sqlite3_column_name(s, i);
+        const char *name = st_col_name(s, i);
         json_t *v;
-        switch (sqlite3_column_type(s, i)) {
-        case SQLITE_INTEGER:
-            v = json_integer(sqlite3_column_int64(s, i));
+        switch (st_col_type(s, i)) {
+        case ST_INTEGER:
+            v = json_integer(st_col_i64(s, i));
             break;
-        case SQLITE_FLOAT:
-            v = json_real(sqlite3_column_double(s, i));
+        case ST_FLOAT:
+            v = json_real(st_col_double(s, i));
             break;
-        case SQLITE_NULL:
+        case ST_NULL:
             v = json_null();
             break;
         default: {
-            const char *text = (const char *)sqlite3_column_text(s, i);
+            const char *text = st_col_text(s, i);
             /* Columns holding JSON documents are returned as structure. */
             if (!strcmp(name, "changes")) {
                 v = json_loads(text, 0, NULL);
@@ -404,41 +409,41 @@ json_t *st_row_json(sqlite3_stmt *s)
     return o;
 }
 
-int st_step_done(struct store *st, sqlite3_stmt *s, const char *what, struct tb_err *err)
+int st_step_done(struct store *st, struct st_q *s, const char *what, struct tb_err *err)
 {
     int rc = st_step(st, s);
-    sqlite3_reset(s);
-    if (rc == SQLITE_DONE)
+    st_reset(s);
+    if (rc == ST_DONE)
         return 0;
-    if (rc == SQLITE_CONSTRAINT)
+    if (rc == ST_CONSTRAINT)
         return tb_fail(err, 409, "conflict", "", "%s: already exists or still referenced", what);
     return st_db_fail(st, err, what);
 }
 
 /* One row as JSON; 404 when there is none. */
-int st_get_one(struct store *st, sqlite3_stmt *s, const char *what, json_t **out,
+int st_get_one(struct store *st, struct st_q *s, const char *what, json_t **out,
                    struct tb_err *err)
 {
     int rc = st_step(st, s);
-    if (rc == SQLITE_ROW) {
+    if (rc == ST_ROW) {
         *out = st_row_json(s);
-        sqlite3_reset(s);
+        st_reset(s);
         return 0;
     }
-    sqlite3_reset(s);
-    if (rc == SQLITE_DONE)
+    st_reset(s);
+    if (rc == ST_DONE)
         return TB_NOT_FOUND(err, "%s not found", what);
     return st_db_fail(st, err, what);
 }
 
-int st_rows(struct store *st, sqlite3_stmt *s, json_t **out, struct tb_err *err)
+int st_rows(struct store *st, struct st_q *s, json_t **out, struct tb_err *err)
 {
     json_t *arr = json_array();
     int rc;
-    while ((rc = st_step(st, s)) == SQLITE_ROW)
+    while ((rc = st_step(st, s)) == ST_ROW)
         json_array_append_new(arr, st_row_json(s));
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE) {
+    st_reset(s);
+    if (rc != ST_DONE) {
         json_decref(arr);
         return st_db_fail(st, err, "list");
     }
@@ -449,9 +454,9 @@ int st_rows(struct store *st, sqlite3_stmt *s, json_t **out, struct tb_err *err)
 int store_prepare_all(struct store *st, struct tb_err *err)
 {
     int n;
-    const struct store_stmt_info *info = store_statements(&n);
+    const struct store_stmt_info *info = st->be->statements(&n);
     for (int i = 0; i < n; i++)
-        if (!st->slots[i].s && prepare(st, (enum stmt)i, &info[i], err) < 0)
+        if (!st->slots[i].h && prepare(st, (enum stmt)i, &info[i], err) < 0)
             return tb_fail(err, 500, "internal_error", "", "statement %s does not compile", info[i].name);
     return 0;
 }
@@ -461,20 +466,37 @@ int store_stmt_probe(struct store *st, int index, const struct tb_actor *a, cons
 {
     if (index < 0 || index >= STMT__MAX)
         return TB_INTERNAL(err, "no such statement");
-    sqlite3_stmt *s = st_stmt(st, (enum stmt)index, a, err);
+    struct st_q *s = st_stmt(st, (enum stmt)index, a, err);
     if (!s)
         return -1;
     for (; names && *names; names++)
         st_bind_i64(st, s, *names, 1);
     /* Inside a transaction that is rolled back: a probe changes nothing. */
-    int owned = sqlite3_get_autocommit(st->db);
+    int owned = !st_in_tx(st);
     if (owned && store_begin(st, err) < 0)
         return -1;
     int rc;
-    while ((rc = st_step(st, s)) == SQLITE_ROW)
+    while ((rc = st_step(st, s)) == ST_ROW)
         ;
-    sqlite3_reset(s);
+    st_reset(s);
     if (owned)
         store_rollback(st);
-    return rc == SQLITE_DONE ? 0 : st_db_fail(st, err, "probe");
+    return rc == ST_DONE ? 0 : st_db_fail(st, err, "probe");
 }
+
+/* ---- columns and the backend's other operations ---------------------------- */
+
+int st_col_count(struct st_q *s) { return s->st->be->col_count(s); }
+const char *st_col_name(struct st_q *s, int i) { return s->st->be->col_name(s, i); }
+int st_col_type(struct st_q *s, int i) { return s->st->be->col_type(s, i); }
+int64_t st_col_i64(struct st_q *s, int i) { return s->st->be->col_i64(s, i); }
+int st_col_int(struct st_q *s, int i) { return (int)s->st->be->col_i64(s, i); }
+double st_col_double(struct st_q *s, int i) { return s->st->be->col_double(s, i); }
+const char *st_col_text(struct st_q *s, int i) { return s->st->be->col_text(s, i); }
+const void *st_col_blob(struct st_q *s, int i) { return s->st->be->col_blob(s, i); }
+size_t st_col_bytes(struct st_q *s, int i) { return s->st->be->col_bytes(s, i); }
+void st_reset(struct st_q *s) { s->st->be->reset(s); }
+int64_t st_changes(struct store *st) { return st->be->changes(st); }
+int64_t st_last_id(struct store *st) { return st->be->last_id(st); }
+int st_exec(struct store *st, const char *sql) { return st->be->exec(st, sql); }
+int st_in_tx(struct store *st) { return st->be->in_tx(st); }

@@ -90,7 +90,7 @@ int store_cversion_add(struct store *st, const struct tb_actor *a, int64_t curri
         return -1;
     if (n != 1)
         return TB_NOT_FOUND(err, "curriculum not found");
-    *version_id = sqlite3_last_insert_rowid(st->db);
+    *version_id = st_last_id(st);
     json_t *v;
     if (store_cversion_get(st, a, *version_id, &v, err) < 0)
         return -1;
@@ -120,7 +120,7 @@ int store_curriculum_create(struct store *st, const struct tb_actor *a, int64_t 
         TB_NOT_FOUND(err, "organization not found");
         goto out;
     }
-    *id = sqlite3_last_insert_rowid(st->db);
+    *id = st_last_id(st);
     if (audit(st, a, org_id, "create", "curriculum", *id,
               json_pack("{s:{s:s}, s:{s:s}}", "code", "new", code, "title", "new", title), err) < 0)
         goto out;
@@ -315,7 +315,7 @@ int store_plan_create(struct store *st, const struct tb_actor *a, int64_t placem
         rc = 0;   /* the plan exists */
         goto out;
     }
-    int64_t plan_id = sqlite3_last_insert_rowid(st->db);
+    int64_t plan_id = st_last_id(st);
     json_t *modules = json_object_get(json_object_get(cv, "content"), "modules");
     time_t from, to;
     if (parse_day(json_string_value(json_object_get(pl, "start_date")), &from) < 0 ||
@@ -539,7 +539,7 @@ int store_deliverable_submit(struct store *st, const struct tb_actor *a, int64_t
                           links, "sha256", hash);
     if (run(st, a, STMT_DVERSION_INSERT, p, "deliverable version", NULL, err) < 0)
         goto out;
-    *version_id = sqlite3_last_insert_rowid(st->db);
+    *version_id = st_last_id(st);
     if (module_state(st, a, module_id, "submitted", err) < 0 ||
         audit(st, a, org_of(m), "create", "deliverable_version", *version_id,
               json_pack("{s:{s:I}, s:{s:s}}", "plan_module_id", "new", (json_int_t)module_id, "sha256", "new", hash),
@@ -616,7 +616,7 @@ int store_deliverable_file_add(struct store *st, const struct tb_actor *a, int64
     }
     char hash[65];
     sha256_hex(data, len, hash);
-    sqlite3_stmt *s = prep(st, a, STMT_DFILE_INSERT, NULL, err);
+    struct st_q *s = prep(st, a, STMT_DFILE_INSERT, NULL, err);
     if (!s)
         goto out;
     st_bind_i64(st, s, ":version_id", version_id);
@@ -627,7 +627,7 @@ int store_deliverable_file_add(struct store *st, const struct tb_actor *a, int64
     st_bind_blob(st, s, ":data", data, len);
     if (st_step_done(st, s, "deliverable file", err) < 0)
         goto out;
-    *id = sqlite3_last_insert_rowid(st->db);
+    *id = st_last_id(st);
     rc = audit(st, a, org_of(v), "create", "deliverable_file", *id,
                json_pack("{s:{s:s}, s:{s:s}, s:{s:I}, s:{s:s}}", "name", "new", name, "mime", "new", mime, "size", "new",
                          (json_int_t)len, "sha256", "new", hash), err);
@@ -639,28 +639,28 @@ out:
 int store_deliverable_file_get(struct store *st, const struct tb_actor *a, int64_t id, json_t **meta, void **data,
                                size_t *len, struct tb_err *err)
 {
-    sqlite3_stmt *s = prep(st, a, STMT_DFILE_GET, NULL, err);
+    struct st_q *s = prep(st, a, STMT_DFILE_GET, NULL, err);
     if (!s)
         return -1;
     st_bind_i64(st, s, ":id", id);
     int rc = st_step(st, s);
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(s);
-        return rc == SQLITE_DONE ? TB_NOT_FOUND(err, "file not found") : st_db_fail(st, err, "file");
+    if (rc != ST_ROW) {
+        st_reset(s);
+        return rc == ST_DONE ? TB_NOT_FOUND(err, "file not found") : st_db_fail(st, err, "file");
     }
-    *len = (size_t)sqlite3_column_bytes(s, 6);
+    *len = (size_t)st_col_bytes(s, 6);
     *data = malloc(*len ? *len : 1);
     if (!*data) {
-        sqlite3_reset(s);
+        st_reset(s);
         return TB_INTERNAL(err, "out of memory");
     }
     if (*len)   /* an erased file's content is empty (the blob is then NULL) */
-        memcpy(*data, sqlite3_column_blob(s, 6), *len);
-    *meta = json_pack("{s:I, s:I, s:s, s:s, s:I, s:s, s:I}", "id", (json_int_t)sqlite3_column_int64(s, 0), "version_id",
-                      (json_int_t)sqlite3_column_int64(s, 1), "name", (const char *)sqlite3_column_text(s, 2), "mime",
-                      (const char *)sqlite3_column_text(s, 3), "size", (json_int_t)sqlite3_column_int64(s, 4), "sha256",
-                      (const char *)sqlite3_column_text(s, 5), "plan_module_id", (json_int_t)sqlite3_column_int64(s, 7));
-    sqlite3_reset(s);
+        memcpy(*data, st_col_blob(s, 6), *len);
+    *meta = json_pack("{s:I, s:I, s:s, s:s, s:I, s:s, s:I}", "id", (json_int_t)st_col_i64(s, 0), "version_id",
+                      (json_int_t)st_col_i64(s, 1), "name", st_col_text(s, 2), "mime",
+                      st_col_text(s, 3), "size", (json_int_t)st_col_i64(s, 4), "sha256",
+                      st_col_text(s, 5), "plan_module_id", (json_int_t)st_col_i64(s, 7));
+    st_reset(s);
     /* The file is the module's: readable by whoever may read the module. */
     json_t *m;
     if (store_plan_module_get(st, a, json_integer_value(json_object_get(*meta, "plan_module_id")), &m, err) < 0) {
@@ -702,7 +702,7 @@ int store_deliverable_review(struct store *st, const struct tb_actor *a, int64_t
                   "rubric", rv->rubric ? rv->rubric : json_null());
     if (run(st, a, STMT_DREVIEW_INSERT, p, "review", NULL, err) < 0)
         goto out;
-    int64_t review_id = sqlite3_last_insert_rowid(st->db);
+    int64_t review_id = st_last_id(st);
     int64_t module_id = json_integer_value(json_object_get(v, "plan_module_id"));
     if (module_state(st, a, module_id, approve ? "approved" : "changes_requested", err) < 0)
         goto out;
@@ -729,7 +729,7 @@ int store_review_link_create(struct store *st, const struct tb_actor *a, int64_t
                           "token_hash", token_hash, "expires_at", (json_int_t)expires_at);
     if (run(st, a, STMT_RLINK_INSERT, p, "review link", NULL, err) < 0)
         return -1;
-    return audit(st, a, org, "create", "review_link", sqlite3_last_insert_rowid(st->db),
+    return audit(st, a, org, "create", "review_link", st_last_id(st),
                  json_pack("{s:{s:I}, s:{s:s}}", "version_id", "new", (json_int_t)version_id, "email", "new", email), err);
 }
 
@@ -775,7 +775,7 @@ int store_attempt_start(struct store *st, const struct tb_actor *a, int64_t modu
                           "question_order", order, "deadline", (json_int_t)deadline);
     if (run(st, a, STMT_ATTEMPT_INSERT, p, "test attempt", NULL, err) < 0)
         return -1;
-    *id = sqlite3_last_insert_rowid(st->db);
+    *id = st_last_id(st);
     return audit(st, a, org, "create", "test_attempt", *id,
                  json_pack("{s:{s:I}, s:{s:I}}", "plan_module_id", "new", (json_int_t)module_id, "seed", "new",
                            (json_int_t)seed), err);
@@ -908,31 +908,31 @@ int store_progress_grid(struct store *st, const struct tb_actor *a, int64_t coho
         return -1;
     json_decref(cohort);
     /* 12,000 cells for a large cohort: each row handed over as it is read. */
-    sqlite3_stmt *s = prep(st, a, STMT_PROGRESS_GRID, NULL, err);
+    struct st_q *s = prep(st, a, STMT_PROGRESS_GRID, NULL, err);
     if (!s)
         return -1;
     st_bind_i64(st, s, ":cohort_id", cohort_id);
     int rc;
-    while ((rc = st_step(st, s)) == SQLITE_ROW) {
+    while ((rc = st_step(st, s)) == ST_ROW) {
         struct grid_row r = {
-            .placement_id = sqlite3_column_int64(s, 0),
-            .trainee = (const char *)sqlite3_column_text(s, 1),
-            .code = (const char *)sqlite3_column_text(s, 2),
-            .state = (const char *)sqlite3_column_text(s, 3),
-            .test_state = (const char *)sqlite3_column_text(s, 4),
-            .has_result = sqlite3_column_type(s, 5) != SQLITE_NULL,
-            .result = sqlite3_column_int(s, 5),
-            .selected = sqlite3_column_int(s, 6),
-            .late = sqlite3_column_int(s, 7),
-            .last_activity = (const char *)sqlite3_column_text(s, 8),
+            .placement_id = st_col_i64(s, 0),
+            .trainee = st_col_text(s, 1),
+            .code = st_col_text(s, 2),
+            .state = st_col_text(s, 3),
+            .test_state = st_col_text(s, 4),
+            .has_result = st_col_type(s, 5) != ST_NULL,
+            .result = st_col_int(s, 5),
+            .selected = st_col_int(s, 6),
+            .late = st_col_int(s, 7),
+            .last_activity = st_col_text(s, 8),
         };
         if (fn(ctx, &r) < 0) {
-            sqlite3_reset(s);
+            st_reset(s);
             return TB_INTERNAL(err, "out of memory");
         }
     }
-    sqlite3_reset(s);
-    return rc == SQLITE_DONE ? 0 : st_db_fail(st, err, "progress");
+    st_reset(s);
+    return rc == ST_DONE ? 0 : st_db_fail(st, err, "progress");
 }
 
 int store_progress_counts(struct store *st, const struct tb_actor *a, json_t **out, struct tb_err *err)

@@ -28,10 +28,10 @@ function assertSecurityHeaders(h, what) {
   assert.equal(h.get('referrer-policy'), 'same-origin', what);
 }
 
-test('GET /healthz answers {"status":"ok"}', async () => {
+test('GET /healthz answers {"status":"ok"} and names the database', async () => {
   const r = await request(srv.base, 'GET', '/healthz');
   assert.equal(r.status, 200);
-  assert.deepEqual(r.json, { status: 'ok' });
+  assert.deepEqual(r.json, { status: 'ok', database: process.env.TB_PG_ADMIN ? 'postgresql' : 'sqlite' });
   assert.match(r.headers.get('content-type'), /^application\/json/);
 });
 

@@ -6,8 +6,7 @@
 // funder, a coordinator and a company each see; erasure keeps the aggregates.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { startServer, login, assertError, request, linkToken, runCli, USERS } from './lib.mjs';
+import { startServer, login, assertError, request, linkToken, runCli, USERS, dbExec } from './lib.mjs';
 
 let srv, coord, coordSi, company, viewer, trainee, companyId, past, pastSi;
 
@@ -27,8 +26,15 @@ before(async () => {
 });
 after(async () => { if (srv) await srv.stop(); });
 
-/** Changes a stored value as time would (sqlite3, Debian's CLI). */
-const sql = (q) => assert.equal(spawnSync('sqlite3', [srv.db, q]).status, 0);
+/** Changes a stored value as time would (sqlite3 or psql: lib.mjs dbExec). */
+const sql = (q) => dbExec(srv.db, q);
+/** Today's UTC date moved by months and days, as SQLite's date('now', ...) moves it. */
+const dayFromNow = (months, days) => {
+  const d = new Date();
+  d.setUTCMonth(d.getUTCMonth() + months);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+};
 
 const baseline = (over = {}) => ({
   year: 2023, currency: 'SEK', turnover_minor: 4500000000, employees: 42, fte: 38.5,
@@ -157,7 +163,7 @@ test('an expired link is refused and stores nothing; reminders give a new link',
 test('the schedule: surveys that fall due are sent to the addresses on record, once', async () => {
   const placements = (await coord.get('/api/v1/placements?status=signed&limit=200')).json.items;
   const p = placements[0];
-  sql(`UPDATE placements SET end_date = date('now', '-10 days') WHERE id = ${p.id}`);
+  sql(`UPDATE placements SET end_date = '${dayFromNow(0, -10)}' WHERE id = ${p.id}`);
   const r = await coord.post('/api/v1/impact/remind', { days: 7 });
   assert.equal(r.status, 200, r.text);
   assert.ok(r.json.sent >= 1, r.text);
@@ -169,7 +175,7 @@ test('the schedule: surveys that fall due are sent to the addresses on record, o
   assert.equal(again.status, 200);
   // An operator that asks only at the end and after a year gets no 6-month survey.
   assert.equal((await coord.put('/api/v1/orgs/2/impact-settings', { currency: 'SEK', min_cell: 5, waves: ['end', 'm12'] })).status, 200);
-  sql(`UPDATE placements SET end_date = date('now', '-6 months', '-5 days') WHERE id = ${placements[1].id}`);
+  sql(`UPDATE placements SET end_date = '${dayFromNow(-6, -5)}' WHERE id = ${placements[1].id}`);
   await coord.post('/api/v1/impact/remind', { days: 7 });
   assert.equal((await coord.get(`/api/v1/impact-surveys?placement_id=${placements[1].id}`)).json.items.length, 0);
   await coord.put('/api/v1/orgs/2/impact-settings', { currency: 'SEK', min_cell: 5 });

@@ -3,7 +3,7 @@
 // sink that records what the server mails, and a small HTTP client that keeps
 // a session cookie and the CSRF token per signed-in user.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync, appendFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync, statSync, renameSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -182,17 +182,68 @@ export function linkToken(mail, page) {
 // ---- the server ---------------------------------------------------------------
 
 /**
- * Builds a fresh demo database in a temp dir and starts `tradebridge serve`
- * on a free port. opts.smtp: also start an SMTP sink and deliver mail to it.
- * opts.db: serve this existing database instead (a restart; no demo build).
- * opts.env: extra environment for the server (TRADEBRIDGE_* included).
- * Returns {base, port, db, dir, smtp, stderr(), stop(), kill(sig), exited}.
+ * Under the api-pg suite (TB_PG_ADMIN: the throw-away cluster's superuser URL,
+ * tests/pg/cluster.sh), each server gets a fresh database owned by the
+ * application's role; returns its URL, or null on SQLite.
  */
+let pgDatabases = 0;
+function psqlAdmin(sql) {
+  const r = spawnSync('psql', [process.env.TB_PG_ADMIN, '-qAt', '-v', 'ON_ERROR_STOP=1', '-c', sql], { encoding: 'utf8' });
+  assert.equal(r.status, 0, `psql ${sql}: ${r.stderr}`);
+  return r.stdout.trim();
+}
+function pgUrl(name) {
+  return process.env.TB_PG_ADMIN.replace(/\/\/[^@]*@/, '//tradebridge@').replace(/\/[^/]*$/, `/${name}`);
+}
+/**
+ * Runs one SQL statement on a server's database behind its back (to age a
+ * stored time, as the clock would): sqlite3 on SQLite, psql as the cluster's
+ * superuser (past row-level security) on PostgreSQL. Throws when it fails.
+ */
+export function dbExec(db, sql) {
+  const pg = db.startsWith('postgresql:');
+  const args = pg ? [process.env.TB_PG_ADMIN.replace(/\/[^/]*$/, db.slice(db.lastIndexOf('/'))), '-qAt', '-v', 'ON_ERROR_STOP=1', '-c', sql]
+    : [db, '.timeout 10000', sql];
+  const r = spawnSync(pg ? 'psql' : 'sqlite3', args, { encoding: 'utf8' });
+  assert.equal(r.status, 0, `${sql}: ${r.stderr}`);
+  return r.stdout.trim();   // rows as `a|b` lines on either backend
+}
+
+/** A fresh copy of the demo database (built once per cluster, then copied as a template). */
+function freshPgDatabase() {
+  if (!process.env.TB_PG_ADMIN) return null;
+  if (!psqlAdmin("SELECT 1 FROM pg_database WHERE datname = 'tb_demo'")) {
+    psqlAdmin('CREATE DATABASE tb_demo OWNER tradebridge');
+    // The demo takes a while on PostgreSQL; its dump is kept beside the binary
+    // for the next test file's cluster (rebuilt when the binary is newer).
+    const cache = join(dirname(BINARY), 'pg-demo.sql');
+    const run = (cmd, args) => {
+      const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 30 });
+      assert.equal(r.status, 0, `${cmd} ${args.join(' ')}: ${r.stderr}`);
+    };
+    if (existsSync(cache) && statSync(cache).mtimeMs > statSync(BINARY).mtimeMs) {
+      run('psql', [pgUrl('tb_demo'), '-q', '-v', 'ON_ERROR_STOP=1', '-f', cache]);
+    } else {
+      const demo = runCli(['demo', '--db', pgUrl('tb_demo'), '--no-serve', '--force'],
+        { cwd: tmpdir(), timeout: 900_000, env: { ASAN_OPTIONS: noLeakOptions() } });
+      assert.equal(demo.status, 0, `demo failed (${demo.status}):\n${demo.stdout}\n${demo.stderr}`);
+      const tmp = `${cache}.${process.pid}`;
+      // as the superuser: row-level security would stop pg_dump as the application's role
+      run('pg_dump', ['--no-owner', '--file', tmp, process.env.TB_PG_ADMIN.replace(/\/[^/]*$/, '/tb_demo')]);
+      renameSync(tmp, cache);
+    }
+  }
+  const name = `tb_${process.pid}_${++pgDatabases}`;
+  psqlAdmin(`CREATE DATABASE ${name} TEMPLATE tb_demo OWNER tradebridge`);
+  return pgUrl(name);
+}
+
 export async function startServer(opts = {}) {
   assert.ok(existsSync(BINARY), `TB_BINARY ${BINARY} does not exist; build it first`);
-  const dir = opts.db ? dirname(opts.db) : mkdtempSync(join(tmpdir(), 'tb-api-'));
-  const db = opts.db || join(dir, 't.db');
-  if (!opts.db) {
+  const dir = opts.db && !opts.db.startsWith('postgresql:') ? dirname(opts.db) : mkdtempSync(join(tmpdir(), 'tb-api-'));
+  const pg = !opts.db && freshPgDatabase();
+  const db = opts.db || pg || join(dir, 't.db');
+  if (!opts.db && !pg) {
     // Setup only: the demo build runs without LeakSanitizer so that a leak in
     // the CLI cannot mask the server tests; cli.test.mjs checks the demo
     // command itself with leak detection on.

@@ -129,7 +129,7 @@ const accessLines = () => srv.stderr().split('\n').filter((l) => / access /.test
 test('requests pass through nginx to the server', { skip }, async () => {
   const r = await viaNginx('GET', '/healthz');
   assert.equal(r.status, 200, r.text);
-  assert.deepEqual(r.json, { status: 'ok' });
+  assert.equal(r.json.status, 'ok');
   // The server writes its access line once the answer is queued: nginx may relay the answer first.
   for (let i = 0; i < 100 && !accessLines().some((l) => /GET \/healthz 200/.test(l)); i++) await sleep(20);
   assert.ok(accessLines().some((l) => /GET \/healthz 200/.test(l)), 'the server answered it');

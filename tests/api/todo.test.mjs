@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, login, request, runCli, assertError, USERS } from './lib.mjs';
+import { startServer, login, request, runCli, assertError, USERS, dbExec } from './lib.mjs';
 
 let srv, coord, company, trainee, mentor, comp, grad, cohort;
 let seq = 0;
@@ -82,10 +82,10 @@ test('an agreement waits on each party until they accept it; its start date is t
 
 test('a submitted deliverable waits for the placement\'s mentor, not for the coordinators', async () => {
   // a demo mentor with a deliverable waiting for review
-  const row = execFileSync('sqlite3', [srv.db, '.timeout 10000', `SELECT u.email || '|' || m.id || '|' || v.id FROM plan_modules m
+  const row = dbExec(srv.db, `SELECT u.email || '|' || m.id || '|' || v.id FROM plan_modules m
     JOIN placements p ON p.id = m.placement_id JOIN users u ON u.id = p.mentor_user_id
     JOIN deliverable_versions v ON v.plan_module_id = m.id AND v.status = 'submitted'
-    WHERE m.state = 'submitted' ORDER BY m.id LIMIT 1`], { encoding: 'utf8' }).trim();
+    WHERE m.state = 'submitted' ORDER BY m.id LIMIT 1`);
   assert.ok(row, 'the demo has a deliverable waiting for review');
   const [email, moduleId, versionId] = row.split('|');
   const m = await login(srv.base, email);
@@ -220,12 +220,13 @@ test('mail to a person with an account is in their language: a password reset in
 });
 
 test('a due-date reminder (tradebridge training remind) is in the trainee\'s language', async () => {
-  const sql = (q) => execFileSync('sqlite3', [srv.db, '.timeout 10000', q], { encoding: 'utf8' }).trim();
+  const sql = (q) => dbExec(srv.db, q);
+  const day = (days) => new Date(Date.now() + days * 86400000).toISOString().slice(0, 10);
   // a demo trainee with an account and a module due, who reads Swedish
   const user = sql(`SELECT g.user_id FROM plan_modules m JOIN placements p ON p.id = m.placement_id
     JOIN graduates g ON g.id = p.graduate_id WHERE g.user_id IS NOT NULL AND m.selected = 1 AND p.status = 'signed'
-    AND m.state IN ('planned', 'changes_requested') AND m.due_date <= date('now', '+60 days') AND g.erased_at IS NULL
-    AND (m.reminded_at IS NULL OR m.reminded_at < date('now')) ORDER BY m.due_date LIMIT 1`);
+    AND m.state IN ('planned', 'changes_requested') AND m.due_date <= '${day(60)}' AND g.erased_at IS NULL
+    AND (m.reminded_at IS NULL OR m.reminded_at < '${day(0)}') ORDER BY m.due_date LIMIT 1`);
   assert.ok(user, 'the demo has a trainee with a module due');
   sql(`INSERT INTO user_settings (user_id, locale, updated_at) VALUES (${user}, 'sv', 'now')
     ON CONFLICT (user_id) DO UPDATE SET locale = 'sv'`);

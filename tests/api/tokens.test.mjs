@@ -2,8 +2,7 @@
 // end with every other credential of their owner when the password changes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { startServer, login, bearer, assertError, runCli, USERS, PASSWORD } from './lib.mjs';
+import { startServer, login, bearer, assertError, runCli, dbExec, USERS, PASSWORD } from './lib.mjs';
 
 let srv, coord, viewer;
 
@@ -69,7 +68,7 @@ test('an expired token answers 401', async () => {
   const b = bearer(srv.base, t.json.token);
   assert.equal((await b.get('/api/v1/me')).status, 200);
   // Move its expiry into the past (the clock cannot wait a day in a test).
-  execFileSync('sqlite3', [srv.db, `.timeout 10000`, `UPDATE api_tokens SET expires_at = '2020-01-01T00:00:00Z' WHERE id = ${t.json.id}`]);
+  dbExec(srv.db, `UPDATE api_tokens SET expires_at = '2020-01-01T00:00:00Z' WHERE id = ${t.json.id}`);
   assertError(await b.get('/api/v1/me'), 401, 'unauthenticated');
 });
 

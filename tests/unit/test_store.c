@@ -633,13 +633,9 @@ static void load_tenant_tables(struct sqlp *p)
 
 static struct sqlp parser;
 
-static void every_statement_is_scoped(void **state)
+/* One backend's statement set; returns the scoped statements checked. */
+static int check_statement_set(const struct store_stmt_info *s, int n)
 {
-    (void)state;
-    load_tenant_tables(&parser);
-    assert_true(parser.ntt > 15);
-    int n;
-    const struct store_stmt_info *s = store_statements(&n);
     int checked = 0;
     for (int i = 0; i < n; i++) {
         assert_non_null(s[i].sql);
@@ -668,9 +664,28 @@ static void every_statement_is_scoped(void **state)
             break;
         }
     }
-    assert_true(checked > 100);
+    return checked;
+}
+
+/* Both backends' sets (SQLite, PostgreSQL): the same names with the same
+ * scopes, each statement guarded by the same rules. */
+static void every_statement_is_scoped(void **state)
+{
+    (void)state;
+    load_tenant_tables(&parser);
+    assert_true(parser.ntt > 15);
+    int n, npg;
+    const struct store_stmt_info *s = store_statements(&n), *pg = store_statements_pg(&npg);
+    assert_int_equal(n, npg);
+    for (int i = 0; i < n; i++) {
+        if (strcmp(s[i].name, pg[i].name) || s[i].scope != pg[i].scope)
+            fail_msg("statement %d: %s (%s) on SQLite, %s (%s) on PostgreSQL", i, s[i].name,
+                     store_scope_name(s[i].scope), pg[i].name, store_scope_name(pg[i].scope));
+    }
+    assert_true(check_statement_set(s, n) > 100);
     print_message("%d tenant-table references checked\n", tenant_refs_seen);
     assert_true(tenant_refs_seen > 250);   /* the parser found the references, subqueries included */
+    assert_true(check_statement_set(pg, npg) > 100);
 }
 
 

@@ -1,0 +1,114 @@
+/*
+ * test_store_pg.c - the PostgreSQL backend against a throw-away cluster
+ * (tests/pg/cluster.sh run sets TRADEBRIDGE_DB): migrations, and row-level
+ * security as the second fence: a query that forgets the tenant filter still
+ * returns nothing of another operator.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store.h"
+
+static struct store *open_pg(void)
+{
+    const char *url = getenv("TRADEBRIDGE_DB");
+    if (!url || !store_is_postgres(url))
+        fail_msg("run under tests/pg/cluster.sh run (TRADEBRIDGE_DB=postgresql://...)");
+    struct store *st;
+    struct tb_err err = {0};
+    int applied;
+    if (store_open(url, &st, &err) < 0)
+        fail_msg("%s", err.message);
+    if (store_migrate(st, NULL, &applied, &err) < 0)
+        fail_msg("%s", err.message);
+    assert_string_equal(store_backend_name(st), "postgresql");
+    return st;
+}
+
+static json_t *unfiltered(struct store *st, const struct tb_actor *a, const char *sql)
+{
+    json_t *rows = NULL;
+    struct tb_err err = {0};
+    if (store_pg_unfiltered(st, a, sql, &rows, &err) < 0)
+        fail_msg("%s", err.message);
+    return rows;
+}
+
+static void an_unfiltered_query_sees_only_its_operator(void **state)
+{
+    (void)state;
+    struct store *st = open_pg();
+    struct tb_actor sys = actor_system();
+    struct tb_err err = {0};
+    int64_t a_id, b_id;
+    assert_int_equal(store_org_create(st, &sys, "operator", "RLS Operator A", "SE", 0, &a_id, &err), 0);
+    assert_int_equal(store_org_create(st, &sys, "operator", "RLS Operator B", "FI", 0, &b_id, &err), 0);
+
+    /* Each new operator gets its default catalogue (achievements with its org_id). */
+    const char *sql = "SELECT org_id, count(*) AS n FROM achievements GROUP BY org_id ORDER BY org_id";
+    json_t *all = unfiltered(st, &sys, sql);
+    assert_true(json_array_size(all) >= 2);
+    json_decref(all);
+
+    struct tb_actor a = {.user_id = 1, .tenant_id = a_id, .roles = ROLE_BIT(ROLE_COORDINATOR)};
+    json_t *rows = unfiltered(st, &a, sql);
+    assert_int_equal(json_array_size(rows), 1);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(rows, 0), "org_id")), a_id);
+    json_decref(rows);
+
+    /* Another operator's rows cannot be changed either. */
+    char update[160];
+    snprintf(update, sizeof update, "UPDATE achievements SET name = 'taken' WHERE org_id = %lld RETURNING id",
+             (long long)b_id);
+    rows = unfiltered(st, &a, update);
+    assert_int_equal(json_array_size(rows), 0);
+    json_decref(rows);
+
+    /* The operators: A sees itself (and the foundation, shared), not B. */
+    rows = unfiltered(st, &a, "SELECT id FROM orgs WHERE kind = 'operator'");
+    assert_int_equal(json_array_size(rows), 1);
+    json_decref(rows);
+
+    /* No tenant at all: nothing. */
+    struct tb_actor nobody = {0};
+    rows = unfiltered(st, &nobody, "SELECT id FROM achievements");
+    assert_int_equal(json_array_size(rows), 0);
+    json_decref(rows);
+    store_close(st);
+}
+
+static void every_tenant_table_has_the_policy(void **state)
+{
+    (void)state;
+    struct store *st = open_pg();
+    struct tb_actor sys = actor_system();
+    json_t *rows = unfiltered(st, &sys,
+        "SELECT c.table_name FROM information_schema.columns c "
+        "JOIN pg_class k ON k.relname = c.table_name AND k.relkind = 'r' "
+        "JOIN pg_namespace s ON s.oid = k.relnamespace AND s.nspname = current_schema() "
+        "WHERE c.table_schema = current_schema() AND c.column_name = 'org_id' "
+        "AND NOT (k.relrowsecurity AND k.relforcerowsecurity AND EXISTS "
+        "(SELECT 1 FROM pg_policy p WHERE p.polrelid = k.oid))");
+    if (json_array_size(rows))
+        fail_msg("tenant tables without row-level security: %s", json_dumps(rows, JSON_COMPACT));
+    json_decref(rows);
+    rows = unfiltered(st, &sys, "SELECT count(*) AS n FROM pg_class WHERE relrowsecurity AND relforcerowsecurity");
+    assert_true(json_integer_value(json_object_get(json_array_get(rows, 0), "n")) > 15);
+    json_decref(rows);
+    store_close(st);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(an_unfiltered_query_sees_only_its_operator),
+        cmocka_unit_test(every_tenant_table_has_the_policy),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
