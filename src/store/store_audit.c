@@ -21,7 +21,7 @@ int store_audit_add(struct store *st, const struct tb_actor *a, int64_t org_id,
     st_bind_text(st, s, ":action", action);
     st_bind_text(st, s, ":entity", entity);
     st_bind_i64(st, s, ":entity_id", entity_id);
-    char *text = json_dumps(changes ? changes : json_object(), JSON_COMPACT | JSON_SORT_KEYS);
+    char *text = changes ? json_dumps(changes, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     st_bind_text(st, s, ":changes", text ? text : "{}");
     free(text);
     int rc = st_step_done(st, s, "audit", err);
