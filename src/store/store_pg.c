@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/arena.h"
 #include "store/store_int.h"
 
 extern const struct embedded_file sql_postgres_files[];
@@ -485,21 +486,16 @@ static int pg_schema_dump(struct store *st, char **out, struct tb_err *err)
         PQclear(r);
         return st_db_fail(st, err, "schema");
     }
-    size_t len = 0, cap = 4096;
-    char *buf = malloc(cap);
-    buf[0] = '\0';
+    struct abuf b;
+    abuf_init_heap(&b, (size_t)64 << 20);   /* a schema is a few hundred KiB */
     for (int i = 0; i < PQntuples(r); i++) {
         const char *line = PQgetvalue(r, i, 0);
-        size_t n = strlen(line);
-        while (len + n + 2 > cap)
-            buf = realloc(buf, cap *= 2);
-        memcpy(buf + len, line, n);
-        len += n;
-        buf[len++] = '\n';
-        buf[len] = '\0';
+        abuf_puts(&b, line ? line : "");
+        abuf_puts(&b, "\n");
     }
     PQclear(r);
-    *out = buf;
+    if (!(*out = abuf_take(&b)))
+        return TB_INTERNAL(err, "out of memory");
     return 0;
 }
 

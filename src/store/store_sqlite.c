@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/arena.h"
 #include "store/store_int.h"
 
 extern const struct embedded_file sql_sqlite_files[];
@@ -160,21 +161,16 @@ static int sq_schema_dump(struct store *st, char **out, struct tb_err *err)
                            "WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name",
                            -1, &s, NULL) != SQLITE_OK)
         return st_db_fail(st, err, "schema");
-    size_t len = 0, cap = 4096;
-    char *buf = malloc(cap);
-    buf[0] = '\0';
+    struct abuf b;
+    abuf_init_heap(&b, (size_t)64 << 20);   /* a schema is a few hundred KiB */
     while (sqlite3_step(s) == SQLITE_ROW) {
         const char *line = (const char *)sqlite3_column_text(s, 0);
-        size_t n = strlen(line);
-        while (len + n + 2 > cap)
-            buf = realloc(buf, cap *= 2);
-        memcpy(buf + len, line, n);
-        len += n;
-        buf[len++] = '\n';
-        buf[len] = '\0';
+        abuf_puts(&b, line ? line : "");
+        abuf_puts(&b, "\n");
     }
     sqlite3_finalize(s);
-    *out = buf;
+    if (!(*out = abuf_take(&b)))
+        return TB_INTERNAL(err, "out of memory");
     return 0;
 }
 
