@@ -29,6 +29,7 @@ int cli_impact_main(int argc, char **argv);
 int cli_impact_report_main(int argc, char **argv);   /* cli_impact_report.c (issue 14) */
 int cli_impact_remind_main(int argc, char **argv);
 int cli_impact_comparison_main(int argc, char **argv);
+int cli_impact_baseline_main(int argc, char **argv);
 
 /* The binary's subcommands, listed once in main.c for usage and the man page. */
 struct cli_subcommand {

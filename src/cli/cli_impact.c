@@ -477,5 +477,7 @@ int cli_impact_main(int argc, char **argv)
         return cli_impact_remind_main(argc - 1, argv + 1);
     if (!strcmp(argv[1], "comparison-import"))
         return cli_impact_comparison_main(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "baseline-import"))
+        return cli_impact_baseline_main(argc - 1, argv + 1);
     return usage(NULL, "unknown subcommand '%s': expected did, bootstrap, report or remind", argv[1]);
 }

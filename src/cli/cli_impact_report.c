@@ -13,12 +13,13 @@
 #include "cli/cli.h"
 #include "core/codes.h"
 #include "core/validate.h"
+#include "service/impact_evidence.h"
 #include "service/impact_service.h"
 #include "service/impact_report.h"
 
 static const char usage_report[] =
     "usage: tradebridge impact report --operator NAME|ID [--db PATH] [--format json|pdf|xlsx]\n"
-    "           [--wave end|m6|m12|m24] [--group operator|cohort|year|country|region|sector]\n"
+    "           [--wave end|m6|m12|m24] [--group operator|cohort|year|country|region|metro|sector]\n"
     "           [--currency CUR] [--seed S] [--resamples N] [--funder] [--output FILE]\n\n"
     "The operator's impact measures: export change against baseline, attributable change,\n"
     "jobs (IRIS+ PI3687, PI5691, PI4874, PI5920), retention, satisfaction, NPS and ROI, each\n"
@@ -40,6 +41,13 @@ static const char usage_comparison[] =
     "followup (export sales in major units of the currency, the base year and the year after),\n"
     "optional source (register|applicant), nace, jobs_base, jobs_followup. A bad row refuses\n"
     "the whole file; a ref seen before is replaced.\n";
+static const char usage_sales[] =
+    "usage: tradebridge impact baseline-import FILE.csv [--db PATH]\n\n"
+    "Stores export sales per company, market and year: baselines, the years before them (the\n"
+    "pre-period trends) and the sales of firms that applied but were never placed (the\n"
+    "comparison group). Columns: company_id, market (ISO 3166-1), year, currency (ISO 4217),\n"
+    "amount (major units, not negative). A bad row refuses the whole file, naming the row and\n"
+    "the column; a company, market and year seen before is replaced.\n";
 
 static int operator_id(struct store *st, const char *op, int64_t *id, struct tb_err *err)
 {
@@ -161,8 +169,10 @@ int cli_impact_remind_main(int argc, char **argv)
     return EXIT_OK;
 }
 
-int cli_impact_comparison_main(int argc, char **argv)
+/* comparison-import (sales = 0) and baseline-import (sales = 1). */
+static int csv_import_main(int argc, char **argv, int sales)
 {
+    const char *cmd = sales ? "impact baseline-import" : "impact comparison-import";
     static const struct option opts[] = {{"db", required_argument, 0, 'd'}, {"operator", required_argument, 0, 'o'},
                                          {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     const char *db = NULL, *op = NULL;
@@ -172,16 +182,16 @@ int cli_impact_comparison_main(int argc, char **argv)
         switch (c) {
         case 'd': db = optarg; break;
         case 'o': op = optarg; break;
-        case 'h': fputs(usage_comparison, stdout); return EXIT_OK;
-        default: return cli_usage("impact comparison-import", "unknown or incomplete option '%s'", argv[optind - 1]);
+        case 'h': fputs(sales ? usage_sales : usage_comparison, stdout); return EXIT_OK;
+        default: return cli_usage(cmd, "unknown or incomplete option '%s'", argv[optind - 1]);
         }
     }
-    if (!op || optind != argc - 1)
-        return cli_usage("impact comparison-import", "expected FILE.csv and --operator NAME|ID");
+    if ((!op && !sales) || optind != argc - 1)
+        return cli_usage(cmd, sales ? "expected FILE.csv" : "expected FILE.csv and --operator NAME|ID");
     size_t len;
     char *text = cli_read_file(argv[optind], (size_t)64 << 20, &len);
     if (!text) {
-        fprintf(stderr, "tradebridge impact comparison-import: cannot read %s: %s\n", argv[optind], strerror(errno));
+        fprintf(stderr, "tradebridge %s: cannot read %s: %s\n", cmd, argv[optind], strerror(errno));
         return EXIT_RUNTIME;
     }
     if (codes_init() < 0) {
@@ -189,7 +199,7 @@ int cli_impact_comparison_main(int argc, char **argv)
         return EXIT_RUNTIME;
     }
     validate_set_code_checker(codes_known);
-    struct store *st = cli_open_store("impact comparison-import", cli_db_path(db));
+    struct store *st = cli_open_store(cmd, cli_db_path(db));
     if (!st) {
         free(text);
         return EXIT_RUNTIME;
@@ -198,15 +208,25 @@ int cli_impact_comparison_main(int argc, char **argv)
     struct tb_actor a = actor_system();
     int64_t org = 0;
     int n = 0;
-    int rc = operator_id(st, op, &org, &err);
-    if (rc == 0 && org <= 0)
+    int rc = sales ? impact_sales_csv(st, &a, text, len, &n, &err) : operator_id(st, op, &org, &err);
+    if (!sales && rc == 0 && org <= 0)
         rc = TB_INVALID(&err, "operator", "--operator: name one operator");
-    if (rc == 0)
+    if (!sales && rc == 0)
         rc = impact_comparison_csv(st, &a, org, text, len, &n, &err);
     store_close(st);
     free(text);
     if (rc < 0)
-        return cli_fail("impact comparison-import", &err);
-    printf("%d comparison firm%s stored\n", n, n == 1 ? "" : "s");
+        return cli_fail(cmd, &err);
+    printf(sales ? "%d export-sales row%s stored\n" : "%d comparison firm%s stored\n", n, n == 1 ? "" : "s");
     return EXIT_OK;
+}
+
+int cli_impact_comparison_main(int argc, char **argv)
+{
+    return csv_import_main(argc, argv, 0);
+}
+
+int cli_impact_baseline_main(int argc, char **argv)
+{
+    return csv_import_main(argc, argv, 1);
 }

@@ -12,6 +12,7 @@
 #include "core/codes.h"
 #include "http/entity_http.h"
 #include "http/handlers.h"
+#include "service/impact_evidence.h"
 #include "service/impact_report.h"
 #include "service/impact_service.h"
 #include "store/impact.h"
@@ -184,7 +185,7 @@ int h_impact_settings_put(struct request *r, struct response *res, struct tb_err
 int impact_query_opts(struct request *r, struct impact_opts *o, struct tb_err *err)
 {
     memset(o, 0, sizeof *o);
-    static const char *const groups[] = {"operator", "cohort", "year", "country", "region", "sector", NULL};
+    static const char *const groups[] = {"operator", "cohort", "year", "country", "region", "metro", "sector", NULL};
     const char *w = req_query(r, "wave"), *g = req_query(r, "group"), *c = req_query(r, "currency");
     int ok = !w;
     for (int i = 0; w && impact_waves[i]; i++)
@@ -195,7 +196,7 @@ int impact_query_opts(struct request *r, struct impact_opts *o, struct tb_err *e
     for (int i = 0; g && groups[i]; i++)
         ok |= !strcmp(g, groups[i]);
     if (!ok)
-        return TB_INVALID(err, "group", "group: must be one of operator, cohort, year, country, region, sector");
+        return TB_INVALID(err, "group", "group: must be one of operator, cohort, year, country, region, metro, sector");
     if (c && !codes_find(CODES_CURRENCY, c))
         return TB_INVALID(err, "currency", "currency: '%s' is not an ISO 4217 currency code", c);
     static const char *const nums[] = {"seed", "resamples", "org_id", NULL};
@@ -265,11 +266,18 @@ int h_impact_report(struct request *r, struct response *res, struct tb_err *err)
 }
 
 /* POST /api/v1/impact/comparison.csv (text/csv; ?org_id= for the foundation). */
-int h_impact_comparison_csv(struct request *r, struct response *res, struct tb_err *err)
+static int csv_body(struct request *r, const char *what, struct tb_err *err)
 {
     const char *ct = req_header(r, "Content-Type");
     if (!ct || strncasecmp(ct, "text/csv", 8))
-        return tb_error(err, TB_E_UNSUPPORTED_MEDIA_TYPE, "Content-Type", "Content-Type: send the firms as text/csv");
+        return tb_error(err, TB_E_UNSUPPORTED_MEDIA_TYPE, "Content-Type", "Content-Type: send the %s as text/csv", what);
+    return 0;
+}
+
+int h_impact_comparison_csv(struct request *r, struct response *res, struct tb_err *err)
+{
+    if (csv_body(r, "firms", err) < 0)
+        return -1;
     const char *o = req_query(r, "org_id");
     json_t *ov = o ? json_integer(strtoll(o, NULL, 10)) : NULL;
     int64_t org;
@@ -280,4 +288,15 @@ int h_impact_comparison_csv(struct request *r, struct response *res, struct tb_e
     if (rc == 0)
         rc = impact_comparison_csv(r->store, &r->actor, org, r->raw_body, r->raw_len, &n, err);
     return rc < 0 ? -1 : respond_json(res, 200, json_pack("{s:i}", "stored", n));
+}
+
+/* POST /api/v1/impact/export-sales.csv (text/csv): export sales per company,
+ * market and year (baselines, earlier years, applicants' sales). */
+int h_impact_sales_csv(struct request *r, struct response *res, struct tb_err *err)
+{
+    int n = 0;
+    if (csv_body(r, "export sales", err) < 0 ||
+        impact_sales_csv(r->store, &r->actor, r->raw_body, r->raw_len, &n, err) < 0)
+        return -1;
+    return respond_json(res, 200, json_pack("{s:i}", "stored", n));
 }

@@ -216,6 +216,7 @@ HANDLER(h_impact_survey_answer);
 HANDLER(h_impact_remind);
 HANDLER(h_impact_comparison);
 HANDLER(h_impact_comparison_csv);
+HANDLER(h_impact_sales_csv);
 HANDLER(h_impact_settings_get);
 HANDLER(h_impact_settings_put);
 HANDLER(h_impact_measures);

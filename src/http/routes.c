@@ -391,6 +391,8 @@ const struct route routes[] = {
      "Store comparison-group firms (JSON)", "impact", "200:object", NULL},
     {"POST", "/api/v1/impact/comparison.csv", h_impact_comparison_csv, STAFF, NULL, ROUTE_RAW, 4L << 20,
      "Store comparison-group firms (register CSV)", "impact", "200:object", "text/csv"},
+    {"POST", "/api/v1/impact/export-sales.csv", h_impact_sales_csv, STAFF, NULL, ROUTE_RAW, 16L << 20,
+     "Import export sales per company, market and year (CSV)", "impact", "200:object", "text/csv"},
     {"GET", "/api/v1/orgs/{id}/impact-settings", h_impact_settings_get, STAFF, NULL, 0, 0,
      "The operator's impact settings (currency, minimum cell, survey schedule)", "impact", "200:object", NULL},
     {"PUT", "/api/v1/orgs/{id}/impact-settings", h_impact_settings_put, STAFF, impact_settings_fields, 0, 0,

@@ -18,11 +18,13 @@
 #include "core/csv_import.h"
 #include "core/trade/csvrows.h"
 #include "core/impact/impact.h"
+#include "core/impact/regions.h"
 #include "core/market/fx.h"
 #include "core/validate.h"
 #include "store/entity.h"
 #include "store/impact.h"
 #include "store/market.h"
+#include "service/impact_evidence.h"
 
 const char *const impact_waves[] = {"end", "m6", "m12", "m24", NULL};
 const char *const impact_respondents[] = {"company", "trainee", NULL};
@@ -410,6 +412,8 @@ struct unit {
     int kept_on, satisfaction, t_export_job, t_satisfaction;   /* -1 missing; satisfaction 0..2 */
     int sector, band;
     size_t order;   /* position in placement order */
+    double employees, learning, behaviour;   /* learning: L2 self-assessed gain; behaviour: L3 mentor rating */
+    int metro;                               /* 1 metropolitan, 0 periphery, -1 unclassified */
 };
 
 static int cmp_group(const void *a, const void *b)
@@ -457,6 +461,10 @@ static const char *group_key(const json_t *r, const char *group, char *buf, size
         return sval(r, "country");
     if (!strcmp(group, "region"))
         return sval(r, "region") ? sval(r, "region") : "(no region)";
+    if (!strcmp(group, "metro")) {
+        const char *m = impact_region_class(sval(r, "country"), sval(r, "region"));
+        return m ? m : "(unclassified)";
+    }
     if (!strcmp(group, "sector")) {
         const char *nace = sval(r, "nace");
         return nace ? (snprintf(buf, n, "NACE %.2s", nace), buf) : "(no sector)";
@@ -480,6 +488,10 @@ static int to_unit(const struct fx_table *fx, const json_t *r, const char *to, c
     const char *nace = sval(r, "nace");
     u->sector = nace ? (int)strtol(nace, NULL, 10) : -1;
     u->band = size_band((double)ival(r, "employees"));
+    u->employees = sval(r, "base_currency") ? (double)ival(r, "employees") : NAN;
+    u->learning = u->behaviour = NAN;
+    const char *m = impact_region_class(sval(r, "country"), sval(r, "region"));
+    u->metro = m ? !strcmp(m, "metropolitan") : -1;
     if (sval(r, "base_currency")) {   /* the baseline year's sales, summed by the store, one currency */
         u->has_baseline = 1;
         if (convert(fx, (int64_t)json_number_value(json_object_get(r, "base_total")), sval(r, "base_currency"), to,
@@ -646,6 +658,8 @@ static json_t *group_figures(const char *key, const struct unit *u, size_t n, co
     json_object_set_new(g, "satisfaction", distribution(u, n, 0));
     json_object_set_new(g, "nps", nps(u, n, 0));
     json_object_set_new(g, "roi", roi(u, n, o));
+    json_object_set_new(g, "learning", figure(u, n, offsetof(struct unit, learning), o));
+    json_object_set_new(g, "behaviour", figure(u, n, offsetof(struct unit, behaviour), o));
     json_object_set_new(g, "trainees", json_pack("{s:o, s:o, s:o}", "export_job",
                                                  share(u, n, offsetof(struct unit, t_export_job)), "satisfaction",
                                                  distribution(u, n, 1), "nps", nps(u, n, 1)));
@@ -656,11 +670,14 @@ static json_t *group_figures(const char *key, const struct unit *u, size_t n, co
  * matched exactly on sector and size band, nearest on log baseline exports
  * (with replacement); difference-in-differences of exports. */
 static json_t *comparison(struct store *st, const struct tb_actor *a, const struct fx_table *fx, const struct unit *u,
-                          size_t n, const struct impact_opts *o, const char *cur, struct tb_err *err)
+                          size_t n, const struct impact_opts *o, const char *cur, const json_t *applicants,
+                          struct tb_err *err)
 {
     json_t *firms;
     if (store_impact_comparison_list(st, a, o->org_id, &firms, err) < 0)
         return NULL;
+    size_t registered = json_array_size(firms);
+    json_array_extend(firms, (json_t *)applicants);   /* applied, never placed: from the sales history */
     size_t nc = json_array_size(firms);
     double *cb = calloc(nc + 1, sizeof *cb), *cf = calloc(nc + 1, sizeof *cf);
     int *cs = calloc(nc + 1, sizeof *cs), *cbnd = calloc(nc + 1, sizeof *cbnd), *used = calloc(nc + 1, sizeof *used);
@@ -719,6 +736,9 @@ static json_t *comparison(struct store *st, const struct tb_actor *a, const stru
                     "difference-in-differences of export sales, matched exactly on sector (NACE division) and size "
                     "band, nearest on log baseline exports; CR1 errors clustered by firm, t with G-1 df",
                     "comparison_firms", (json_int_t)nc, "treated", (json_int_t)treated, "controls", (json_int_t)controls);
+    json_object_set_new(out, "comparison_sources", json_pack("{s:I, s:I}", "stored", (json_int_t)registered,
+                                                             "applicants_never_placed",
+                                                             (json_int_t)(nc - registered)));
     if (treated)
         json_object_set_new(out, "balance", json_pack("{s:f, s:f}", "treated_baseline_mean", tb / (double)treated,
                                                       "matched_baseline_mean", ctrl_b / (double)treated));
@@ -829,6 +849,115 @@ static void headline(json_t *out, const json_t *total, const json_t *cmp, const 
     json_object_set_new(out, "headline", json_string(text));
 }
 
+/* ---- evidence beyond the surveys (service/impact_evidence.h) ---- */
+
+struct evidence {
+    json_t *applicants, *trends, *introductions;
+};
+
+/* Baselines from the imported sales history where no baseline was entered
+ * (the year before the placement started), the comparison firms that applied
+ * but were never placed, the pre-period trends, learning and behaviour. */
+static int evidence_add(struct store *st, const struct tb_actor *a, const struct impact_opts *o, const json_t *rows,
+                        struct unit *u, struct evidence *ev, struct tb_err *err)
+{
+    struct impact_history h;
+    if (impact_history_load(st, a, o->org_id, o->currency, &h, err) < 0)
+        return -1;
+    size_t n = json_array_size(rows);
+    for (size_t i = 0; i < n; i++) {
+        const json_t *r = json_array_get(rows, i);
+        const struct hist_company *c = impact_history_company(&h, ival(r, "company_id"));
+        double v = u[i].has_baseline || !c ? NAN : impact_history_value(&h, c->company_id, (int)ival(r, "year") - 1);
+        if (isnan(v))
+            continue;
+        u[i].has_baseline = 1;
+        u[i].base = v;
+        u[i].employees = (double)c->employees;
+        u[i].band = size_band((double)c->employees);
+        if (u[i].answered) {
+            u[i].change = u[i].follow - v;
+            u[i].attributable =
+                u[i].change * (double)ival(json_object_get(r, "company_answers"), "attribution_pct") / 100.0;
+        }
+    }
+    ev->applicants = impact_applicant_firms(&h, o->currency);
+    ev->trends = impact_trend_years(&h, rows);
+    impact_history_free(&h);
+    json_t *tr;
+    if (impact_training_load(st, a, o->org_id, &tr, err) < 0)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        char key[24];
+        snprintf(key, sizeof key, "%lld", (long long)ival(json_array_get(rows, i), "placement_id"));
+        json_t *l = json_object_get(json_object_get(tr, "learning"), key);
+        json_t *b = json_object_get(json_object_get(tr, "behaviour"), key);
+        u[i].learning = l ? json_number_value(l) : NAN;
+        u[i].behaviour = b ? json_number_value(b) : NAN;
+    }
+    json_decref(tr);
+    return impact_introductions(st, a, o->org_id, &ev->introductions, err);
+}
+
+static json_t *mean_of(const struct unit *u, size_t n, int answered, size_t off)
+{
+    double sum = 0;
+    int m = 0;
+    for (size_t i = 0; i < n; i++) {
+        double v = *(const double *)((const char *)&u[i] + off);
+        if (u[i].answered == answered && !isnan(v)) {
+            sum += v;
+            m++;
+        }
+    }
+    return json_pack("{s:i, s:o}", "n", m, "mean", m ? json_real(sum / m) : json_null());
+}
+
+/* Respondents against non-respondents on what is known before the survey:
+ * baseline exports, employees, the share in metropolitan regions. */
+static json_t *nonresponse(const struct unit *u, size_t n, unsigned k)
+{
+    json_t *out = json_object();
+    static const char *const side[2] = {"non_respondents", "respondents"};
+    for (int s = 0; s < 2; s++) {
+        int all = 0, metro = 0, classified = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (u[i].answered != s)
+                continue;
+            all++;
+            classified += u[i].metro >= 0;
+            metro += u[i].metro == 1;
+        }
+        if (k && all < (int)k) {
+            json_object_set_new(out, side[s], json_pack("{s:s}", "suppressed", "primary"));
+            continue;
+        }
+        json_t *g = json_pack("{s:i, s:o, s:o}", "n", all, "baseline_exports",
+                              mean_of(u, n, s, offsetof(struct unit, base)), "employees",
+                              mean_of(u, n, s, offsetof(struct unit, employees)));
+        json_object_set_new(g, "metropolitan", json_pack("{s:i, s:o}", "n", classified, "share",
+                                                         classified ? json_real((double)metro / classified)
+                                                                    : json_null()));
+        json_object_set_new(out, side[s], g);
+    }
+    return out;
+}
+
+static void evidence_report(json_t *out, const struct evidence *ev, const struct unit *u, size_t n, unsigned k)
+{
+    json_object_set_new(out, "nonresponse", nonresponse(u, n, k));
+    json_object_set_new(out, "introductions", k && ival(ev->introductions, "n") < (json_int_t)k
+                                                  ? json_pack("{s:s}", "suppressed", "primary")
+                                                  : json_incref(ev->introductions));
+}
+
+static void evidence_free(struct evidence *ev)
+{
+    json_decref(ev->applicants);
+    json_decref(ev->trends);
+    json_decref(ev->introductions);
+}
+
 int impact_measures(struct store *st, const struct tb_actor *a, const struct impact_opts *o_in, json_t **out,
                     struct tb_err *err)
 {
@@ -887,6 +1016,9 @@ int impact_measures(struct store *st, const struct tb_actor *a, const struct imp
     struct keybuf *kb = calloc(n + 1, sizeof *kb);
     for (i = 0; rc == 0 && i < n; i++)
         rc = to_unit(&fx, json_array_get(rows, i), o.currency, o.group, &kb[i], &u[i], err);
+    struct evidence ev = {0};
+    if (rc == 0)
+        rc = evidence_add(st, a, &o, rows, u, &ev, err);
     json_t *groups = json_array(), *total = NULL, *cmp = NULL;
     if (rc == 0) {
         /* Units of one group are contiguous once sorted by key (ties by
@@ -909,9 +1041,11 @@ int impact_measures(struct store *st, const struct tb_actor *a, const struct imp
         } else {
             total = group_figures("total", u, n, &o);
         }
-        cmp = comparison(st, a, &fx, u, n, &o, o.currency, err);
+        cmp = comparison(st, a, &fx, u, n, &o, o.currency, ev.applicants, err);
         if (!cmp)
             rc = -1;
+        else if (ev.trends)
+            json_object_set(cmp, "trend_years", ev.trends);
     }
     if (rc == 0 && o.suppress) {
         rc = suppress_groups(groups, k, err);
@@ -935,11 +1069,13 @@ int impact_measures(struct store *st, const struct tb_actor *a, const struct imp
         json_object_set_new(*out, "comparison", o.suppress && ival(cmp, "treated") < (json_int_t)k
                                                     ? json_pack("{s:s}", "suppressed", "primary")
                                                     : json_incref(cmp));
+        evidence_report(*out, &ev, u, n, o.suppress ? k : 0);
     } else {
         json_decref(groups);
         json_decref(total);
     }
     json_decref(cmp);
+    evidence_free(&ev);
     free(u);
     free(kb);
     fx_free(&fx);

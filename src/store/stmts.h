@@ -61,6 +61,7 @@ enum stmt {
 #include "store/stmts_notify.h"
 #include "store/stmts_integrity.h"
 #include "store/stmts_impact.h"
+#include "store/stmts_impact_evidence.h"
 #include "store/stmts_network.h"
     STMT__MAX
 };

@@ -336,6 +336,7 @@ static const struct store_stmt_info stmts[STMT__MAX] = {
 #include "store/stmts_notify_sqlite.inc"
 #include "store/stmts_integrity.inc"
 #include "store/stmts_impact_sqlite.inc"
+#include "store/stmts_impact_evidence_sqlite.inc"
 #include "store/stmts_network_sqlite.inc"
 };
 
