@@ -382,3 +382,17 @@ int impact_introductions(struct store *st, const struct tb_actor *a, int64_t org
                      started, "deals_closed", closed);
     return 0;
 }
+
+void impact_trend_suppress(json_t *trends, unsigned k)
+{
+    size_t i;
+    json_t *y;
+    json_array_foreach(trends, i, y) {
+        static const char *const side[2][2] = {{"treated_n", "treated_mean"}, {"comparison_n", "comparison_mean"}};
+        for (int s = 0; s < 2; s++)
+            if (ival(y, side[s][0]) < (json_int_t)k && json_is_number(json_object_get(y, side[s][1]))) {
+                json_object_set_new(y, side[s][1], json_null());
+                json_object_set_new(y, "suppressed", json_string("primary"));
+            }
+    }
+}

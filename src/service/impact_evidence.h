@@ -52,6 +52,8 @@ json_t *impact_applicant_firms(const struct impact_history *h, const char *curre
  * the year before they applied), for participants and applicants, for every
  * relative year either has; NULL when neither has more than two. */
 json_t *impact_trend_years(const struct impact_history *h, const json_t *rows);
+/* For funders: a mean over fewer than k firms becomes null (suppressed). */
+void impact_trend_suppress(json_t *trends, unsigned k);
 
 /* {learning: placement_id -> gain, behaviour: placement_id -> rating} lookups. */
 int impact_training_load(struct store *st, const struct tb_actor *a, int64_t org_id, json_t **out,

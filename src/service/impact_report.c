@@ -24,7 +24,18 @@ static const char *const measures[][4] = {
     {"exports_followup", "Export sales at follow-up", "PI5920", "exports in the follow-up year, per company"},
     {"jobs_created", "Jobs created (FTE)", "PI3687", "new jobs since the baseline, full-time equivalents"},
     {"jobs_maintained", "Jobs maintained (FTE)", "PI5691", "jobs kept that would otherwise be lost, FTE"},
+    {"learning", "Learning (level 2): self-assessed gain", "",
+     "per trainee, the mean of post minus pre self-assessed competency levels (1-4) over the competencies rated both "
+     "times (training records)"},
+    {"behaviour", "Behaviour (level 3): mentor's rating", "",
+     "per trainee, the mean of the mentor's ratings of on-the-job competency (levels 1-4, training records)"},
 };
+
+/* The unit a measure is shown in. */
+static const char *unit_of(const char *key, const char *cur)
+{
+    return strstr(key, "change") || strstr(key, "exports") ? cur : strstr(key, "jobs") ? "FTE" : "levels";
+}
 
 static double num(const json_t *o, const char *k)
 {
@@ -119,6 +130,106 @@ static void chart(struct pdf_doc *d, const json_t *groups, const char *key)
     d->y = top + h + 22;
 }
 
+/* Mean exports of participants and of firms that applied but were never
+ * placed, by year relative to each firm's base year: two lines, so a reader
+ * can judge whether the trends ran parallel before the programme. */
+static void trends(struct pdf_doc *d, const json_t *t, const char *cur)
+{
+    size_t n = json_array_size(t);
+    if (n < 3)
+        return;
+    pdf_text(d, "Pre-period trends: mean export sales by year around the base year (0)", "Sans Bold 11", 2);
+    double h = 120, w = A4_W - 2 * MARGIN, hi = 0, scale = money_scale(cur);
+    size_t i;
+    json_t *y;
+    json_array_foreach(t, i, y)
+        hi = fmax(hi, fmax(isnan(num(y, "treated_mean")) ? 0 : num(y, "treated_mean"),
+                           isnan(num(y, "comparison_mean")) ? 0 : num(y, "comparison_mean")));
+    if (hi <= 0)
+        hi = 1;
+    pdf_need(d, h + 40);
+    cairo_t *cr = d->cr;
+    double top = d->y, step = w / (double)(n - 1 ? n - 1 : 1);
+    static const char *const series[2] = {"treated_mean", "comparison_mean"};
+    static const double rgb[2][3] = {{0.16, 0.40, 0.65}, {0.80, 0.45, 0.10}};
+    cairo_set_line_width(cr, 1.2);
+    for (int s = 0; s < 2; s++) {
+        int pen = 0;
+        cairo_set_source_rgb(cr, rgb[s][0], rgb[s][1], rgb[s][2]);
+        json_array_foreach(t, i, y) {
+            double v = num(y, series[s]), x = MARGIN + step * (double)i, yy = top + h * (1 - v / hi);
+            if (isnan(v)) {
+                pen = 0;
+                continue;
+            }
+            if (pen)
+                cairo_line_to(cr, x, yy);
+            else
+                cairo_move_to(cr, x, yy);
+            pen = 1;
+        }
+        cairo_stroke(cr);
+    }
+    cairo_set_source_rgb(cr, 0.1, 0.1, 0.15);
+    cairo_set_font_size(cr, 7);
+    json_array_foreach(t, i, y) {
+        char label[16];
+        snprintf(label, sizeof label, "%+lld", (long long)json_integer_value(json_object_get(y, "year")));
+        cairo_move_to(cr, MARGIN + step * (double)i - 4, top + h + 12);
+        cairo_show_text(cr, label);
+    }
+    d->y = top + h + 20;
+    pdf_text(d, "Blue: participants; orange: firms that applied but were never placed.", "Sans Italic 8", 1);
+    json_array_foreach(t, i, y) {
+        char buf[240];
+        snprintf(buf, sizeof buf, "year %+lld: participants %.0f %s (N = %lld), comparison %.0f %s (N = %lld)",
+                 (long long)json_integer_value(json_object_get(y, "year")), num(y, "treated_mean") / scale, cur,
+                 (long long)json_integer_value(json_object_get(y, "treated_n")), num(y, "comparison_mean") / scale, cur,
+                 (long long)json_integer_value(json_object_get(y, "comparison_n")));
+        pdf_text(d, buf, "Sans 8", 1);
+    }
+    d->y += 4;
+}
+
+/* Respondents against non-respondents; introductions through the network. */
+static void evidence(struct pdf_doc *d, const json_t *r, const char *cur)
+{
+    char buf[600];
+    const json_t *nr = json_object_get(r, "nonresponse");
+    pdf_text(d, "Who answered: respondents against non-respondents (before the survey)", "Sans Bold 11", 2);
+    static const char *const sides[2][2] = {{"respondents", "Respondents"}, {"non_respondents", "Non-respondents"}};
+    for (int s = 0; s < 2; s++) {
+        const json_t *g = json_object_get(nr, sides[s][0]);
+        if (json_object_get(g, "suppressed")) {
+            snprintf(buf, sizeof buf, "%s: suppressed (small cell)", sides[s][1]);
+        } else {
+            const json_t *b = json_object_get(g, "baseline_exports"), *e = json_object_get(g, "employees"),
+                         *m = json_object_get(g, "metropolitan");
+            char share[24] = "-";
+            if (!isnan(num(m, "share")))
+                snprintf(share, sizeof share, "%.0f%%", 100 * num(m, "share"));
+            snprintf(buf, sizeof buf, "%s: %lld firms; baseline exports mean %.0f %s (N = %lld); employees mean %.1f "
+                     "(N = %lld); in metropolitan regions %s (N = %lld)", sides[s][1],
+                     (long long)json_integer_value(json_object_get(g, "n")), num(b, "mean") / money_scale(cur), cur,
+                     (long long)json_integer_value(json_object_get(b, "n")), num(e, "mean"),
+                     (long long)json_integer_value(json_object_get(e, "n")), share,
+                     (long long)json_integer_value(json_object_get(m, "n")));
+        }
+        pdf_text(d, buf, "Sans 9", 1);
+    }
+    const json_t *in = json_object_get(r, "introductions");
+    pdf_text(d, "Introductions through the trade network (participating companies)", "Sans Bold 11", 2);
+    if (json_object_get(in, "suppressed"))
+        snprintf(buf, sizeof buf, "Suppressed (small cell).");
+    else
+        snprintf(buf, sizeof buf, "%lld introductions asked; %lld led to a meeting, %lld to a deal started, %lld to a "
+                 "deal closed.", (long long)json_integer_value(json_object_get(in, "n")),
+                 (long long)json_integer_value(json_object_get(in, "meetings")),
+                 (long long)json_integer_value(json_object_get(in, "deals_started")),
+                 (long long)json_integer_value(json_object_get(in, "deals_closed")));
+    pdf_text(d, buf, "Sans 9", 6);
+}
+
 static int render_pdf(const json_t *r, unsigned char **pdf, size_t *len, struct tb_err *err)
 {
     struct pdf_doc d;
@@ -184,6 +295,8 @@ static int render_pdf(const json_t *r, unsigned char **pdf, size_t *len, struct 
         snprintf(buf, sizeof buf, "No estimate: %s", json_object_get(c, "suppressed") ? "too few firms to publish"
                                                                                        : str(c, "why"));
     pdf_text(&d, buf, "Sans 9", 6);
+    trends(&d, json_object_get(c, "trend_years"), cur);
+    evidence(&d, r, cur);
     snprintf(buf, sizeof buf, "Conversion: %s. Intervals: %s, %lld resamples, seed %lld (same seed, same interval). "
              "Missing answers are left out and show in N, never as zero.", str(r, "conversion"), str(r, "interval"),
              (long long)json_integer_value(json_object_get(r, "resamples")),
@@ -206,7 +319,7 @@ static int render_xlsx(const json_t *r, char **data, size_t *len, struct tb_err 
             double scale = is_money(measures[m][0]) ? money_scale(str(r, "currency")) : 1;
             json_t *sup = json_object_get(g, "suppressed");
             json_t *row = json_pack("{s:s, s:s, s:s, s:s, s:O}", "group", str(g, "key"), "measure", measures[m][1],
-                                    "iris_id", measures[m][2], "unit", is_money(measures[m][0]) ? str(r, "currency") : "FTE",
+                                    "iris_id", measures[m][2], "unit", unit_of(measures[m][0], str(r, "currency")),
                                     "suppressed", sup ? sup : json_null());
             static const char *const cols[] = {"n", "mean", "median", "ci_low", "ci_high", "total"};
             for (size_t k = 0; k < 6; k++) {

@@ -1044,8 +1044,11 @@ int impact_measures(struct store *st, const struct tb_actor *a, const struct imp
         cmp = comparison(st, a, &fx, u, n, &o, o.currency, ev.applicants, err);
         if (!cmp)
             rc = -1;
-        else if (ev.trends)
+        else if (ev.trends) {
+            if (o.suppress)
+                impact_trend_suppress(ev.trends, k);
             json_object_set(cmp, "trend_years", ev.trends);
+        }
     }
     if (rc == 0 && o.suppress) {
         rc = suppress_groups(groups, k, err);

@@ -95,9 +95,18 @@ test('firms that applied but were never placed become comparison firms, with pre
   // The same amounts again replace, not add.
   assert.equal((await csvPost(coord, `${lines.join('\n')}\n`)).status, 200);
   assert.equal((await measures()).comparison.trend_years.find((t) => t.year === 0).comparison_mean, 115000000);
-  // A funder never sees the trends of a comparison below the minimum cell.
+  // As a funder sees it: a mean over fewer firms than the minimum cell (one applicant here) is withheld.
   const f = (await viewer.get('/api/v1/impact/measures?resamples=50')).json;
   if (f.comparison.suppressed) assert.equal(f.comparison.trend_years, undefined);
+  else {
+    const hidden = f.comparison.trend_years.find((t) => t.year === 0);
+    assert.equal(hidden.comparison_mean, null);
+    assert.equal(hidden.suppressed, 'primary');
+  }
+  // The report draws them (PDF) and lists them.
+  const pdf = await coord.get('/api/v1/impact/report?format=pdf&resamples=50');
+  assert.equal(pdf.status, 200);
+  assert.equal(pdf.headers.get('content-type'), 'application/pdf');
 });
 
 test('a participant without an entered baseline gets it from the imported sales', async () => {
@@ -132,6 +141,9 @@ test('periphery against metropolitan regions (Eurostat metro regions typology)',
   assert.equal(m.groups.reduce((s, g) => s + g.placements, 0), m.total.placements);
   const rep = await coord.get('/api/v1/impact/report?format=json&group=metro&resamples=50');
   assert.equal(rep.status, 200, rep.text);
+  assert.deepEqual(JSON.parse(rep.text).groups.map((g) => g.key), keys);
+  const xlsx = await coord.get('/api/v1/impact/report?format=xlsx&group=metro&resamples=50');
+  assert.equal(xlsx.status, 200);
   assertError(await coord.get('/api/v1/impact/measures?group=metropolis'), 400, 'validation_failed', { field: 'group' });
 });
 
