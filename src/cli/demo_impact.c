@@ -15,6 +15,7 @@
 #include "core/auth.h"
 #include "store/entity.h"
 #include "store/impact.h"
+#include "store/impact_evidence.h"
 
 #define PAST_PER_COHORT 6
 
@@ -99,6 +100,29 @@ static json_t *trainee_answers(struct rng *r, const char *country)
                      x < 55 ? "exceeded" : x < 92 ? "met" : "below", "nps", x < 55 ? demo_rnd(r, 9, 10) : demo_rnd(r, 5, 9));
 }
 
+/* The same markets in the export-sales history for five years up to the
+ * baseline year (the three before it a little lower each year), so the
+ * report has pre-period trends. Deterministic: no draw from the rng. */
+static int sales_history(struct store *st, const struct tb_actor *a, int64_t company, const json_t *sales,
+                         int base_year, const char *cur, struct tb_err *err)
+{
+    size_t i;
+    json_t *s;
+    int rc = 0;
+    json_array_foreach(sales, i, s) {
+        int y = (int)json_integer_value(json_object_get(s, "year"));
+        long long v = json_integer_value(json_object_get(s, "amount_minor"));
+        for (int back = 0; rc == 0 && back <= (y == base_year - 1 ? 3 : 0); back++) {
+            json_t *row = json_pack("{s:I, s:s, s:i, s:s, s:I}", "company_id", (json_int_t)company, "market",
+                                    json_string_value(json_object_get(s, "market")), "year", y - back, "currency", cur,
+                                    "amount_minor", (json_int_t)(v * (100 - 4 * back) / 100));
+            rc = store_impact_sales_put(st, a, row, err);
+            json_decref(row);
+        }
+    }
+    return rc;
+}
+
 static int one_home(struct store *st, struct rng *r, const struct home_impact *h, json_t *companies,
                     json_t *graduates, int *n_placements, struct tb_err *err)
 {
@@ -159,6 +183,8 @@ static int one_home(struct store *st, struct rng *r, const struct home_impact *h
                                   employees * 0.9, "sales", sales);
             rc = store_impact_baseline_put(st, &a, company, b, err);
             json_decref(b);
+            if (rc == 0)
+                rc = sales_history(st, &a, company, sales, year - 1, h->currency, err);
             json_t *cost = json_pack("{s:s, s:I, s:I, s:I}", "currency", h->currency, "operator_cost_minor",
                                      (json_int_t)h->op_cost, "company_fee_minor", (json_int_t)h->fee, "grants_minor",
                                      (json_int_t)h->grant);

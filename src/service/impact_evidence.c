@@ -213,17 +213,22 @@ int impact_history_load(struct store *st, const struct tb_actor *a, int64_t org_
         for (size_t y = 0; y < span; y++)
             c->by_year[y] = NAN;
     }
+    /* A year the report currency has no rate for (one not published yet)
+     * is left out of the history - counted, never a zero - rather than
+     * failing the whole report over supplementary figures. */
     json_array_foreach(rows, i, r) {
         if (rc < 0)
             break;
         struct hist_company *c = (struct hist_company *)impact_history_company(h, ival(r, "company_id"));
         int y = (int)ival(r, "year");
         int64_t v;
-        rc = fx_convert_period(&fx, ival(r, "total"), sval(r, "currency"), currency, y, 0, &v, "currency", err);
-        if (rc == 0) {
-            double *slot = &c->by_year[y - c->first];
-            *slot = (isnan(*slot) ? 0 : *slot) + (double)v;
+        struct tb_err e = {0};
+        if (fx_convert_period(&fx, ival(r, "total"), sval(r, "currency"), currency, y, 0, &v, "currency", &e) < 0) {
+            h->unconverted++;
+            continue;
         }
+        double *slot = &c->by_year[y - c->first];
+        *slot = (isnan(*slot) ? 0 : *slot) + (double)v;
     }
     fx_free(&fx);
     json_decref(rows);

@@ -28,6 +28,7 @@ int impact_sales_csv(struct store *st, const struct tb_actor *a, const char *buf
 struct impact_history {
     struct hist_company *c;
     size_t n;
+    size_t unconverted;   /* company-years left out: no rate into the report currency */
 };
 struct hist_company {
     int64_t company_id, employees;

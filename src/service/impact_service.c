@@ -853,6 +853,7 @@ static void headline(json_t *out, const json_t *total, const json_t *cmp, const 
 
 struct evidence {
     json_t *applicants, *trends, *introductions;
+    size_t unconverted;
 };
 
 /* Baselines from the imported sales history where no baseline was entered
@@ -883,6 +884,7 @@ static int evidence_add(struct store *st, const struct tb_actor *a, const struct
     }
     ev->applicants = impact_applicant_firms(&h, o->currency);
     ev->trends = impact_trend_years(&h, rows);
+    ev->unconverted = h.unconverted;
     impact_history_free(&h);
     json_t *tr;
     if (impact_training_load(st, a, o->org_id, &tr, err) < 0)
@@ -946,6 +948,8 @@ static json_t *nonresponse(const struct unit *u, size_t n, unsigned k)
 static void evidence_report(json_t *out, const struct evidence *ev, const struct unit *u, size_t n, unsigned k)
 {
     json_object_set_new(out, "nonresponse", nonresponse(u, n, k));
+    if (ev->unconverted)   /* company-years of the sales history without a rate into the report currency */
+        json_object_set_new(out, "history_left_out", json_integer((json_int_t)ev->unconverted));
     json_object_set_new(out, "introductions", k && ival(ev->introductions, "n") < (json_int_t)k
                                                   ? json_pack("{s:s}", "suppressed", "primary")
                                                   : json_incref(ev->introductions));

@@ -20,7 +20,7 @@ test('a coordinator reads the impact page: headline, charts with their tables an
   const errors = consoleErrors(page);
   await open(page, '#/impact', 'Impact');
   await page.locator('#impact-headline').filter({ hasText: 'N = ' }).waitFor();
-  assert.equal(await page.locator('.impact-chart svg').count(), 5);
+  assert.equal(await page.locator('.impact-chart svg').count(), 7);   // five measures, learning, behaviour
   assert.ok(await page.locator('.impact-chart svg rect.impact-bar').count() >= 3);
   await page.getByRole('table', { name: 'Change in export sales', exact: true }).waitFor();
   await page.getByText('Difference-in-differences of export sales', { exact: false }).waitFor();
@@ -28,6 +28,11 @@ test('a coordinator reads the impact page: headline, charts with their tables an
   await page.screenshot({ path: shotPath('screenshot-impact.png'), fullPage: false });
   await page.locator('select[name="group"]').selectOption('year');
   await page.locator('.impact-table tbody tr').filter({ hasText: '2021' }).first().waitFor();
+  // Periphery against metropolitan regions; who answered against who did not.
+  await page.locator('select[name="group"]').selectOption('metro');
+  await page.locator('.impact-table tbody tr').filter({ hasText: 'metropolitan' }).first().waitFor();
+  await page.locator('#impact-nonresponse tbody tr').filter({ hasText: 'Non-respondents' }).waitFor();
+  await page.locator('#impact-introductions').waitFor();
   noProblems(page);
   assert.deepEqual(errors, [], 'no console error');
 });

@@ -12,8 +12,9 @@ import { d3 } from '../vendor.js';
 const MEASURES = [
   ['export_change', true, ''], ['attributable_change', true, ''], ['exports_followup', true, 'PI5920'],
   ['jobs_created', false, 'PI3687'], ['jobs_maintained', false, 'PI5691'],
+  ['learning', false, ''], ['behaviour', false, ''],
 ];
-const GROUPS = ['operator', 'cohort', 'year', 'country', 'region', 'sector'];
+const GROUPS = ['operator', 'cohort', 'year', 'country', 'region', 'metro', 'sector'];
 const WAVES = ['end', 'm6', 'm12', 'm24'];
 
 // Money arrives in minor units; shown in major units.
@@ -66,6 +67,32 @@ function reactionTable(groups) {
         h('td', { class: 'num' }, `${g.retention.yes} / ${g.retention.n}`))))));
 }
 
+// Pre-period trends: participants' and never-placed applicants' mean exports by year around the base year.
+function trendTable(years) {
+  const head = ['impact.relYear', 'impact.treated', 'impact.n', 'impact.comparison.group', 'impact.n'];
+  return h('table', { class: 'table impact-table', id: 'impact-trend-years' }, h('caption', null, t('impact.trendYears')),
+    h('thead', null, h('tr', null, head.map((k) => h('th', { scope: 'col' }, t(k))))),
+    h('tbody', null, years.map((y) => h('tr', null, h('th', { scope: 'row' }, y.year > 0 ? `+${y.year}` : String(y.year)),
+      h('td', { class: 'num' }, fmtNum(y.treated_mean, true)), h('td', { class: 'num' }, y.treated_n),
+      h('td', { class: 'num' }, fmtNum(y.comparison_mean, true)), h('td', { class: 'num' }, y.comparison_n)))));
+}
+
+// Respondents against non-respondents on what was known before the survey.
+function nonresponseTable(nr) {
+  const head = ['impact.group', 'impact.firms', 'impact.baselineExports', 'impact.n', 'impact.employees', 'impact.n', 'impact.metroShare'];
+  const share = (m) => (m.share === null || m.share === undefined ? '–' : `${Math.round(m.share * 100)}% (N = ${m.n})`);
+  return h('table', { class: 'table impact-table', id: 'impact-nonresponse' },
+    h('thead', null, h('tr', null, head.map((k) => h('th', { scope: 'col' }, t(k))))),
+    h('tbody', null, [['respondents', 'impact.respondents'], ['non_respondents', 'impact.nonRespondents']].map(([k, label]) => {
+      const g = nr[k] || {};
+      return g.suppressed ? h('tr', null, h('th', { scope: 'row' }, t(label)), h('td', { colspan: 6 }, t('impact.suppressed')))
+        : h('tr', null, h('th', { scope: 'row' }, t(label)), h('td', { class: 'num' }, g.n),
+          h('td', { class: 'num' }, fmtNum(g.baseline_exports.mean, true)), h('td', { class: 'num' }, g.baseline_exports.n),
+          h('td', { class: 'num' }, fmtNum(g.employees.mean, false)), h('td', { class: 'num' }, g.employees.n),
+          h('td', { class: 'num' }, share(g.metropolitan)));
+    })));
+}
+
 export async function dashboard({ query }) {
   const state = { wave: query.wave || 'm12', group: query.group || 'cohort', suppress: !isStaff() };
   const out = h('div', { id: 'impact-results' });
@@ -106,7 +133,12 @@ export async function dashboard({ query }) {
         h('thead', null, h('tr', null, h('th', null, t('impact.group')), h('th', null, t('impact.pre')), h('th', null, t('impact.post')))),
         h('tbody', null, ['treated', 'comparison'].map((k) => h('tr', null, h('th', { scope: 'row' }, t(k === 'treated' ? 'impact.treated' : 'impact.comparison.group')),
           h('td', { class: 'num' }, fmtNum(c.trends[k][0], true)), h('td', { class: 'num' }, fmtNum(c.trends[k][1], true))))))
-        : null)));
+        : null,
+      c.trend_years ? h('div', { class: 'table-wrap' }, trendTable(c.trend_years), h('p', { class: 'muted' }, t('impact.trendNote'))) : null)));
+    if (r.nonresponse) out.append(section(t('impact.nonresponse'), h('div', { class: 'table-wrap' }, nonresponseTable(r.nonresponse))));
+    const i = r.introductions;
+    if (i) out.append(section(t('impact.introductions'), h('p', { id: 'impact-introductions' }, i.suppressed ? t('impact.suppressed')
+      : t('impact.introText', { n: i.n, meetings: i.meetings, started: i.deals_started, closed: i.deals_closed }))));
   }
   if (isStaff()) controls.append(h('label', { class: 'impact-preview' }, h('input', { type: 'checkbox', onchange: (e) => { state.suppress = e.target.checked; run(); } }),
     ' ', t('impact.preview')));
