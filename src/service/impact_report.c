@@ -130,6 +130,15 @@ static void chart(struct pdf_doc *d, const json_t *groups, const char *key)
     d->y = top + h + 22;
 }
 
+/* "1234 SEK", or "-" for a missing figure (never "nan"). */
+static const char *amount(char *buf, size_t n, double v, double scale, const char *unit, const char *fmt)
+{
+    if (isnan(v))
+        return "-";
+    snprintf(buf, n, fmt, v / scale, unit);
+    return buf;
+}
+
 /* Mean exports of participants and of firms that applied but were never
  * placed, by year relative to each firm's base year: two lines, so a reader
  * can judge whether the trends ran parallel before the programme. */
@@ -138,6 +147,7 @@ static void trends(struct pdf_doc *d, const json_t *t, const char *cur)
     size_t n = json_array_size(t);
     if (n < 3)
         return;
+    pdf_need(d, 200);   /* the title stays with its chart */
     pdf_text(d, "Pre-period trends: mean export sales by year around the base year (0)", "Sans Bold 11", 2);
     double h = 120, w = A4_W - 2 * MARGIN, hi = 0, scale = money_scale(cur);
     size_t i;
@@ -149,7 +159,7 @@ static void trends(struct pdf_doc *d, const json_t *t, const char *cur)
         hi = 1;
     pdf_need(d, h + 40);
     cairo_t *cr = d->cr;
-    double top = d->y, step = w / (double)(n - 1 ? n - 1 : 1);
+    double top = d->y + 12, step = w / (double)(n - 1 ? n - 1 : 1);
     static const char *const series[2] = {"treated_mean", "comparison_mean"};
     static const double rgb[2][3] = {{0.16, 0.40, 0.65}, {0.80, 0.45, 0.10}};
     cairo_set_line_width(cr, 1.2);
@@ -170,8 +180,18 @@ static void trends(struct pdf_doc *d, const json_t *t, const char *cur)
         }
         cairo_stroke(cr);
     }
+    /* The axis from zero, and the top's value. */
+    cairo_set_source_rgb(cr, 0.5, 0.5, 0.5);
+    cairo_set_line_width(cr, 0.6);
+    cairo_move_to(cr, MARGIN, top + h);
+    cairo_line_to(cr, MARGIN + w, top + h);
+    cairo_stroke(cr);
     cairo_set_source_rgb(cr, 0.1, 0.1, 0.15);
     cairo_set_font_size(cr, 7);
+    char top_label[64];
+    snprintf(top_label, sizeof top_label, "%.0f %s", hi / scale, cur);
+    cairo_move_to(cr, MARGIN, top - 3);
+    cairo_show_text(cr, top_label);
     json_array_foreach(t, i, y) {
         char label[16];
         snprintf(label, sizeof label, "%+lld", (long long)json_integer_value(json_object_get(y, "year")));
@@ -181,10 +201,12 @@ static void trends(struct pdf_doc *d, const json_t *t, const char *cur)
     d->y = top + h + 20;
     pdf_text(d, "Blue: participants; orange: firms that applied but were never placed.", "Sans Italic 8", 1);
     json_array_foreach(t, i, y) {
-        char buf[240];
-        snprintf(buf, sizeof buf, "year %+lld: participants %.0f %s (N = %lld), comparison %.0f %s (N = %lld)",
-                 (long long)json_integer_value(json_object_get(y, "year")), num(y, "treated_mean") / scale, cur,
-                 (long long)json_integer_value(json_object_get(y, "treated_n")), num(y, "comparison_mean") / scale, cur,
+        char buf[240], a[64], b[64];
+        snprintf(buf, sizeof buf, "year %+lld: participants %s (N = %lld), comparison %s (N = %lld)",
+                 (long long)json_integer_value(json_object_get(y, "year")),
+                 amount(a, sizeof a, num(y, "treated_mean"), scale, cur, "%.0f %s"),
+                 (long long)json_integer_value(json_object_get(y, "treated_n")),
+                 amount(b, sizeof b, num(y, "comparison_mean"), scale, cur, "%.0f %s"),
                  (long long)json_integer_value(json_object_get(y, "comparison_n")));
         pdf_text(d, buf, "Sans 8", 1);
     }
@@ -208,10 +230,13 @@ static void evidence(struct pdf_doc *d, const json_t *r, const char *cur)
             char share[24] = "-";
             if (!isnan(num(m, "share")))
                 snprintf(share, sizeof share, "%.0f%%", 100 * num(m, "share"));
-            snprintf(buf, sizeof buf, "%s: %lld firms; baseline exports mean %.0f %s (N = %lld); employees mean %.1f "
+            char ba[64], em[64];
+            snprintf(buf, sizeof buf, "%s: %lld firms; baseline exports mean %s (N = %lld); employees mean %s "
                      "(N = %lld); in metropolitan regions %s (N = %lld)", sides[s][1],
-                     (long long)json_integer_value(json_object_get(g, "n")), num(b, "mean") / money_scale(cur), cur,
-                     (long long)json_integer_value(json_object_get(b, "n")), num(e, "mean"),
+                     (long long)json_integer_value(json_object_get(g, "n")),
+                     amount(ba, sizeof ba, num(b, "mean"), money_scale(cur), cur, "%.0f %s"),
+                     (long long)json_integer_value(json_object_get(b, "n")),
+                     amount(em, sizeof em, num(e, "mean"), 1, "", "%.1f%s"),
                      (long long)json_integer_value(json_object_get(e, "n")), share,
                      (long long)json_integer_value(json_object_get(m, "n")));
         }
