@@ -45,9 +45,10 @@ static const char usage_sales[] =
     "usage: tradebridge impact baseline-import FILE.csv [--db PATH]\n\n"
     "Stores export sales per company, market and year: baselines, the years before them (the\n"
     "pre-period trends) and the sales of firms that applied but were never placed (the\n"
-    "comparison group). Columns: company_id, market (ISO 3166-1), year, currency (ISO 4217),\n"
-    "amount (major units, not negative). A bad row refuses the whole file, naming the row and\n"
-    "the column; a company, market and year seen before is replaced.\n";
+    "comparison group). Columns: company_id (or registration_number), market (ISO 3166-1),\n"
+    "year, currency (ISO 4217), amount (major units, not negative). A bad row refuses the\n"
+    "whole file, naming the row and the column; a company, market and year seen before is\n"
+    "replaced.\n";
 
 static int operator_id(struct store *st, const char *op, int64_t *id, struct tb_err *err)
 {

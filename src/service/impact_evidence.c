@@ -28,8 +28,11 @@ static const char *sval(const json_t *o, const char *k)
 
 /* ---- export sales from CSV ---- */
 
-enum { C_COMPANY, C_MARKET, C_YEAR, C_CURRENCY, C_AMOUNT, C__N };
-static const char *const sales_cols[C__N] = {"company_id", "market", "year", "currency", "amount"};
+/* The company by company_id or, where that column is absent or empty, by
+ * its registration_number. */
+enum { C_COMPANY, C_MARKET, C_YEAR, C_CURRENCY, C_AMOUNT, C_REGNO, C__N };
+static const char *const sales_cols[C__N] = {"company_id", "market", "year", "currency", "amount",
+                                             "registration_number"};
 
 struct sales_csv {
     json_t *rows, *seen;   /* seen: "company/market/year" -> row number */
@@ -55,22 +58,29 @@ static int sales_row(void *vctx, char **f, int n, long line, struct tb_err *err)
             for (int i = 0; i < n; i++)
                 if (!strcmp(f[i], sales_cols[k]))
                     c->col[k] = i;
-            if (c->col[k] < 0)
-                return TB_INVALID(err, sales_cols[k], "row 1: the header needs the columns company_id, market, year, "
-                                  "currency, amount (no column '%s')", sales_cols[k]);
         }
+        for (int k = 0; k < C__N; k++)
+            if (c->col[k] < 0 && k != C_REGNO && (k != C_COMPANY || c->col[C_REGNO] < 0))
+                return TB_INVALID(err, sales_cols[k], "row 1: the header needs the columns company_id (or "
+                                  "registration_number), market, year, currency, amount (no column '%s')", sales_cols[k]);
         return 0;
     }
     const char *v[C__N];
-    for (int k = 0; k < C__N; k++) {
-        v[k] = c->col[k] < n ? f[c->col[k]] : "";
-        if (!*v[k])
+    for (int k = 0; k < C__N; k++)
+        v[k] = c->col[k] >= 0 && c->col[k] < n ? f[c->col[k]] : "";
+    int by_regno = !*v[C_COMPANY] && c->col[C_REGNO] >= 0;
+    for (int k = 0; k < C_REGNO; k++)
+        if (!*v[k] && !(k == C_COMPANY && by_regno))
             return row_err(err, k, line, "empty");
-    }
+    if (by_regno && !*v[C_REGNO])
+        return row_err(err, C_REGNO, line, "empty (and no company_id)");
     char *end;
-    long long company = strtoll(v[C_COMPANY], &end, 10);
-    if (*end || company <= 0)
-        return row_err(err, C_COMPANY, line, "'%s' is not a company id", v[C_COMPANY]);
+    long long company = 0;
+    if (!by_regno) {
+        company = strtoll(v[C_COMPANY], &end, 10);
+        if (*end || company <= 0)
+            return row_err(err, C_COMPANY, line, "'%s' is not a company id", v[C_COMPANY]);
+    }
     if (!codes_known(CODES_COUNTRY, v[C_MARKET]))
         return row_err(err, C_MARKET, line, "'%s' is not an ISO 3166-1 alpha-2 country",
                        v[C_MARKET]);
@@ -87,16 +97,23 @@ static int sales_row(void *vctx, char **f, int n, long line, struct tb_err *err)
         return row_err(err, C_AMOUNT, line, "export sales cannot be negative");
     if (csv_money_parse(v[C_AMOUNT], digits, &minor, why, sizeof why) < 0)
         return row_err(err, C_AMOUNT, line, "%s", why);
-    char key[80];
-    snprintf(key, sizeof key, "%lld/%s/%ld", company, v[C_MARKET], year);
+    char key[200], who[120];
+    if (by_regno)
+        snprintf(who, sizeof who, "registration number %s", v[C_REGNO]);
+    else
+        snprintf(who, sizeof who, "company %lld", company);
+    snprintf(key, sizeof key, "%s/%s/%ld", who, v[C_MARKET], year);
     json_t *prev = json_object_get(c->seen, key);
     if (prev)
-        return TB_INVALID(err, sales_cols[C_MARKET], "row %ld, column market: company %lld, market %s, year %ld is "
-                          "already on row %lld", line, company, v[C_MARKET], year, (long long)json_integer_value(prev));
+        return TB_INVALID(err, sales_cols[C_MARKET], "row %ld, column market: %s, market %s, year %ld is already on "
+                          "row %lld", line, who, v[C_MARKET], year, (long long)json_integer_value(prev));
     json_object_set_new(c->seen, key, json_integer(line));
-    json_array_append_new(c->rows, json_pack("{s:I, s:s, s:i, s:s, s:I, s:i}", "company_id", (json_int_t)company,
-                                             "market", v[C_MARKET], "year", (int)year, "currency", v[C_CURRENCY],
-                                             "amount_minor", (json_int_t)minor, "row", (int)line));
+    json_t *row = json_pack("{s:I, s:s, s:i, s:s, s:I, s:i, s:s}", "company_id", (json_int_t)company, "market",
+                            v[C_MARKET], "year", (int)year, "currency", v[C_CURRENCY], "amount_minor",
+                            (json_int_t)minor, "row", (int)line, "who", who);
+    if (by_regno)
+        json_object_set_new(row, "registration_number", json_string(v[C_REGNO]));
+    json_array_append_new(c->rows, row);
     return 0;
 }
 
@@ -136,10 +153,10 @@ int impact_sales_csv(struct store *st, const struct tb_actor *a, const char *buf
         json_t *r;
         json_array_foreach(c.rows, i, r) {
             if (store_impact_sales_put(st, a, r, err) < 0) {
-                rc = err->status == 404
-                         ? TB_INVALID(err, "company_id", "row %lld, column company_id: no company %lld at this operator",
-                                      (long long)ival(r, "row"), (long long)ival(r, "company_id"))
-                         : -1;
+                const char *col = sval(r, "registration_number") ? "registration_number" : "company_id";
+                rc = err->status == 404 ? TB_INVALID(err, col, "row %lld, column %s: no %s at this operator (or more "
+                                                     "than one)", (long long)ival(r, "row"), col, sval(r, "who"))
+                                        : -1;
                 break;
             }
         }

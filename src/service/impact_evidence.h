@@ -16,8 +16,9 @@
 #include "core/error.h"
 #include "store/store.h"
 
-/* CSV with the header company_id, market, year, currency, amount (major
- * units; optional columns are ignored). Checked whole - errors name the row
+/* CSV with the header company_id (or registration_number, used where
+ * company_id is absent or empty), market, year, currency, amount (major
+ * units; other columns are ignored). Checked whole - errors name the row
  * (as in a spreadsheet: the header is row 1) and the column - then stored in
  * one transaction (a later import of the same company, market and year
  * replaces the amount). */

@@ -12,6 +12,7 @@ int store_impact_sales_put(struct store *st, const struct tb_actor *a, const jso
     if (!s)
         return -1;
     st_bind_i64(st, s, ":company_id", json_integer_value(json_object_get(row, "company_id")));
+    st_bind_text(st, s, ":registration_number", json_string_value(json_object_get(row, "registration_number")));
     st_bind_text(st, s, ":market", json_string_value(json_object_get(row, "market")));
     st_bind_i64(st, s, ":year", json_integer_value(json_object_get(row, "year")));
     st_bind_text(st, s, ":currency", json_string_value(json_object_get(row, "currency")));

@@ -13,8 +13,9 @@
 #include "core/error.h"
 #include "store/store.h"
 
-/* One row {company_id, market, year, currency, amount_minor} (checked by the
- * service); 404 naming no field when the company is not the actor's. */
+/* One row {company_id (0: by registration_number), market, year, currency,
+ * amount_minor} (checked by the service); 404 when the company is not the
+ * actor's, or the registration number names more than one of its companies. */
 int store_impact_sales_put(struct store *st, const struct tb_actor *a, const json_t *row, struct tb_err *err);
 /* [{company_id, nace, employees, country, region, year, currency, total, applied_year, placed}] */
 int store_impact_sales_years(struct store *st, const struct tb_actor *a, int64_t org_id, json_t **out,

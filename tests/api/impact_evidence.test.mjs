@@ -61,6 +61,10 @@ test('export sales from CSV: bad rows are named by row and column, and nothing i
   for (const [rows, field, message] of cases)
     assertError(await csvPost(coord, head + rows), 400, 'validation_failed', { field, message });
   assertError(await csvPost(coord, 'company_id,market,year\n1,DE,2022\n'), 400, 'validation_failed', { field: 'currency' });
+  assertError(await csvPost(coord, 'market,year,currency,amount\nDE,2022,SEK,1\n'), 400, 'validation_failed', { field: 'company_id' });
+  // By registration number: one that is not the operator's is named by row and column.
+  assertError(await csvPost(coord, `registration_number,${head}${good}000000-0000,,DE,2022,SEK,5\n`.replace(`\n${applicant}`, `\n,${applicant}`)),
+    400, 'validation_failed', { field: 'registration_number', message: /row 3, column registration_number: no registration number 000000-0000/ });
   assertError(await csvPost(coord, `${head}${applicant},DE,2022,XAF,5\n`), 422, 'no_exchange_rate');
   assertError(await coord.post('/api/v1/impact/export-sales.csv', { rows: [] }), 415, 'unsupported_media_type');
   assertError(await csvPost(viewer, head + good), 403, 'forbidden');
@@ -109,6 +113,13 @@ test('firms that applied but were never placed become comparison firms, with pre
   const pdf = await coord.get('/api/v1/impact/report?format=pdf&resamples=50');
   assert.equal(pdf.status, 200);
   assert.equal(pdf.headers.get('content-type'), 'application/pdf');
+});
+
+test('export sales by the company\'s registration number', async () => {
+  const [id, regno] = sql(`SELECT id, registration_number FROM companies WHERE id = ${applicant}`).split('|');
+  const r = await csvPost(coord, `registration_number,market,year,currency,amount\n${regno},NO,2017,SEK,10\n`);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(sql(`SELECT amount_minor FROM impact_export_sales WHERE company_id = ${id} AND year = 2017`), '1000');
 });
 
 test('a participant without an entered baseline gets it from the imported sales', async () => {
