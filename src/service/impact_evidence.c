@@ -117,6 +117,19 @@ static int sales_row(void *vctx, char **f, int n, long line, struct tb_err *err)
     return 0;
 }
 
+/* Distinct companies named in the rows. */
+static size_t companies(const json_t *rows)
+{
+    json_t *set = json_object();
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r)
+        json_object_set_new(set, json_string_value(json_object_get(r, "who")), json_true());
+    size_t n = json_object_size(set);
+    json_decref(set);
+    return n;
+}
+
 int impact_sales_csv(struct store *st, const struct tb_actor *a, const char *buf, size_t len, int *count,
                      struct tb_err *err)
 {
@@ -159,6 +172,14 @@ int impact_sales_csv(struct store *st, const struct tb_actor *a, const char *buf
                                         : -1;
                 break;
             }
+        }
+        /* One audit record per file, under the importing operator: how many
+         * rows for how many companies (the amounts are in the table). */
+        if (rc == 0) {
+            json_t *changes = json_pack("{s:{s:I}, s:{s:I}}", "rows", "new", (json_int_t)json_array_size(c.rows),
+                                        "companies", "new", (json_int_t)companies(c.rows));
+            rc = store_audit_add(st, a, a->tenant_id, "update", "impact_export_sales", 0, changes, err);
+            json_decref(changes);
         }
         if (rc < 0 || store_commit(st, err) < 0) {
             store_rollback(st);

@@ -84,6 +84,9 @@ test('firms that applied but were never placed become comparison firms, with pre
   const r = await csvPost(coord, `${lines.join('\r\n')}\r\n`);
   assert.equal(r.status, 200, r.text);
   assert.equal(r.json.stored, lines.length - 1);
+  // One audit record per file: rows and companies.
+  const audit = sql("SELECT changes FROM audit_log WHERE entity = 'impact_export_sales' ORDER BY id DESC").split('\n')[0];
+  assert.deepEqual(JSON.parse(audit), { companies: { new: 2 }, rows: { new: lines.length - 1 } });
   const after = (await measures()).comparison;
   assert.equal(after.comparison_sources.applicants_never_placed, 1);
   assert.equal(after.comparison_firms, before.comparison_firms + 1);
