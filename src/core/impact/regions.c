@@ -76,13 +76,14 @@ const char *impact_region_type(const char *country, const char *region)
     if (!country || !region || !*region)
         return NULL;
     pthread_once(&once, load);
-    char *key = folded(region);
-    const char *type = NULL;
-    for (size_t i = 0; key && !type && i < nregions; i++)
+    char key[160];   /* folding only shrinks; no region name is this long */
+    if (strlen(region) >= sizeof key)
+        return NULL;
+    codes_fold(region, key);
+    for (size_t i = 0; i < nregions; i++)
         if (!strcmp(regions[i].country, country) && (!strcmp(regions[i].code, key) || !strcmp(regions[i].name, key)))
-            type = regions[i].type;
-    free(key);
-    return type;
+            return regions[i].type;
+    return NULL;
 }
 
 const char *impact_region_class(const char *country, const char *region)
