@@ -264,5 +264,11 @@ HANDLER(h_offer_matches);
 HANDLER(h_offer_interest);
 HANDLER(h_contact_merge);
 extern const struct field_spec contact_merge_fields[];
+/* h_offer_digest.c */
+HANDLER(h_offer_digest_settings_get);
+HANDLER(h_offer_digest_settings_put);
+HANDLER(h_offer_digest_send);
+HANDLER(h_offer_digest_unsubscribe);
+extern const struct field_spec offer_digest_settings_fields[], offer_digest_send_fields[], offer_digest_unsubscribe_fields[];
 
 #endif

@@ -459,6 +459,14 @@ const struct route routes[] = {
      "Companies and contacts that fit an offer, with score and reasons", "offers", "200:object", NULL},
     {"POST", "/api/v1/offers/{id}/interest", h_offer_interest, STAFF | COMPANY, offer_interest_fields, 0, 0,
      "A company is interested; an introduction follows", "offers", "201:object", NULL},
+    {"GET", "/api/v1/offer-digest/settings", h_offer_digest_settings_get, STAFF | COMPANY | TRAINEE, NULL, 0, 0,
+     "Whether you get the offers digest by mail", "offers", "200:object", NULL},
+    {"PUT", "/api/v1/offer-digest/settings", h_offer_digest_settings_put, STAFF | COMPANY | TRAINEE,
+     offer_digest_settings_fields, 0, 0, "Switch the offers digest on or off", "offers", "200:object", NULL},
+    {"POST", "/api/v1/offer-digest/send", h_offer_digest_send, STAFF, offer_digest_send_fields, 0, 0,
+     "Mail your companies the offers that fit them (each offer once)", "offers", "200:object", NULL},
+    {"POST", "/api/v1/offer-digest/unsubscribe", h_offer_digest_unsubscribe, PUBLIC, offer_digest_unsubscribe_fields,
+     ROUTE_NO_CSRF, 0, "No more offers digests (the link in a digest)", "offers", "200:object", NULL},
 };
 
 const int routes_count = (int)(sizeof routes / sizeof routes[0]);

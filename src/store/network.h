@@ -148,4 +148,19 @@ int store_offer_interests(struct store *st, const struct tb_actor *a, int64_t of
 int store_contact_merge(struct store *st, const struct tb_actor *a, int64_t keep, int64_t version, const json_t *merged,
                         const json_t *dropped, json_t **summary, struct tb_err *err);
 
+/* ---- the offers digest ---- */
+/* [{company_id, offer_id}] already told (the actor's operator's companies). */
+int store_digest_sent(struct store *st, const struct tb_actor *a, json_t **out, struct tb_err *err);
+int store_digest_sent_add(struct store *st, const struct tb_actor *a, int64_t company_id, int64_t offer_id, int score,
+                          int mails, struct tb_err *err);
+/* The company's managers who did not ask for no digest: [{id, email, name}]. */
+int store_digest_recipients(struct store *st, const struct tb_actor *a, int64_t company_id, json_t **out,
+                            struct tb_err *err);
+/* A person's digest setting: set ("on"/"off") and/or the hash of their newest
+ * unsubscribe link when not NULL; *out (when out is not NULL): {digest, updated_at}. */
+int store_digest_pref(struct store *st, const struct tb_actor *a, int64_t user_id, const char *set, const char *hash,
+                      json_t **out, struct tb_err *err);
+/* The link in a digest: digest off for its person; 404 (field token) for an unknown link. */
+int store_digest_unsubscribe(struct store *st, const char *hash, struct tb_err *err);
+
 #endif

@@ -278,3 +278,57 @@ int store_contact_merge(struct store *st, const struct tb_actor *a, int64_t keep
     }
     return rc;
 }
+
+/* ---- the offers digest ---- */
+
+int store_digest_sent(struct store *st, const struct tb_actor *a, json_t **out, struct tb_err *err)
+{
+    return st_jrows(st, a, STMT_DIGEST_SENT_LIST, json_object(), out, err);
+}
+
+int store_digest_sent_add(struct store *st, const struct tb_actor *a, int64_t company_id, int64_t offer_id, int score,
+                          int mails, struct tb_err *err)
+{
+    return st_jrun(st, a, STMT_DIGEST_SENT_ADD,
+                   json_pack("{s:I, s:I, s:i, s:i}", "company_id", (json_int_t)company_id, "offer_id",
+                             (json_int_t)offer_id, "score", score, "mails", mails),
+                   "digest", NULL, err);
+}
+
+int store_digest_recipients(struct store *st, const struct tb_actor *a, int64_t company_id, json_t **out,
+                            struct tb_err *err)
+{
+    return st_jrows(st, a, STMT_DIGEST_RECIPIENTS, json_pack("{s:I}", "company_id", (json_int_t)company_id), out, err);
+}
+
+int store_digest_pref(struct store *st, const struct tb_actor *a, int64_t user_id, const char *set, const char *hash,
+                      json_t **out, struct tb_err *err)
+{
+    json_t *rows;
+    int rc = 0;
+    if (set)
+        rc = st_jrun(st, a, STMT_DIGEST_PREF_SET, json_pack("{s:I, s:s}", "user_id", (json_int_t)user_id, "digest", set),
+                     "digest setting", NULL, err);
+    if (rc == 0 && hash)
+        rc = st_jrun(st, a, STMT_DIGEST_PREF_LINK, json_pack("{s:I, s:s}", "user_id", (json_int_t)user_id, "hash", hash),
+                     "digest setting", NULL, err);
+    if (rc < 0 || !out)
+        return rc;
+    if (st_jrows(st, a, STMT_DIGEST_PREF_GET, json_pack("{s:I}", "user_id", (json_int_t)user_id), &rows, err) < 0)
+        return -1;
+    json_t *row = json_array_get(rows, 0);
+    *out = json_pack("{s:s, s:O?}", "digest", row ? json_string_value(json_object_get(row, "digest")) : "on",
+                     "updated_at", row ? json_object_get(row, "updated_at") : NULL);
+    json_decref(rows);
+    return 0;
+}
+
+int store_digest_unsubscribe(struct store *st, const char *hash, struct tb_err *err)
+{
+    json_t *rows;
+    if (st_jrows(st, NULL, STMT_DIGEST_UNSUBSCRIBE, json_pack("{s:s}", "hash", hash), &rows, err) < 0)
+        return -1;
+    size_t n = json_array_size(rows);
+    json_decref(rows);
+    return n ? 0 : tb_fail(err, 404, "not_found", "token", "token: this link is not known (a newer digest has a newer one)");
+}

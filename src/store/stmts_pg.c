@@ -961,7 +961,7 @@ static const struct store_stmt_info stmts[STMT__MAX] = {
         "UPDATE offers SET kind = :kind, title = :title, description = :description, hs = :hs, countries = :countries, nace = :nace, contact_id = :contact_id, introducer_id = :introducer_id, visibility = :visibility, expires_on = :expires_on, closed_at = CASE WHEN :closed = 1 THEN coalesce(closed_at, :now) ELSE NULL END, updated_at = :now, version = version + 1 WHERE id = :id AND version = :version AND (:all = 1 OR offers.org_id = :tenant) AND (CAST(:scope_company AS BIGINT) IS NULL OR company_id = :scope_company)",
         SCOPE_TENANT, NULL},
     {"OFFER_MATCH_COMPANIES", /* in enum stmt order */
-        "SELECT c.id, c.legal_name AS name, c.country, c.nace, c.products AS hs, c.target_markets, c.export_markets FROM companies c WHERE (:all = 1 OR c.org_id = :tenant) AND (CAST(:scope_company AS BIGINT) IS NULL OR c.id = :scope_company) ORDER BY c.id",
+        "SELECT c.id, c.org_id, c.legal_name AS name, c.country, c.nace, c.products AS hs, c.target_markets, c.export_markets FROM companies c WHERE (:all = 1 OR c.org_id = :tenant) AND (CAST(:scope_company AS BIGINT) IS NULL OR c.id = :scope_company) ORDER BY c.id",
         SCOPE_TENANT, NULL},
     {"OFFER_MATCH_CONTACTS", /* in enum stmt order */
         "SELECT t.id, t.name, t.organisation, t.category, t.country, t.nace, t.hs, t.markets FROM contacts t WHERE t.removed_at IS NULL AND (:all = 1 OR t.org_id = :tenant OR t.visibility = 'shared') AND (:all = 1 OR :staff = 1 OR t.visibility = 'shared' OR t.created_by = :self) AND (t.country IN (SELECT value FROM json_array_elements_text(CAST(:countries AS json))) OR EXISTS (SELECT 1 FROM jsonb_array_elements_text(CAST(t.hs AS jsonb)) h(value) WHERE substr(h.value, 1, 2) IN (SELECT value FROM json_array_elements_text(CAST(:chapters AS json))))) ORDER BY t.id LIMIT 5000",
@@ -975,6 +975,27 @@ static const struct store_stmt_info stmts[STMT__MAX] = {
     {"OFFER_INTERESTS", /* in enum stmt order */
         "SELECT i.id, i.org_id, i.offer_id, i.company_id, (SELECT c.legal_name FROM companies c WHERE c.id = i.company_id) AS company_name, i.message, i.introduction_id, i.created_at FROM offer_interests i WHERE i.offer_id = :offer_id AND (:all = 1 OR i.org_id = :tenant) AND (CAST(:scope_company AS BIGINT) IS NULL OR i.company_id = :scope_company) ORDER BY i.id",
         SCOPE_TENANT, NULL},
+    {"DIGEST_SENT_LIST", /* in enum stmt order */
+        "SELECT t.company_id, t.offer_id FROM offer_digest_sent t WHERE (:all = 1 OR t.org_id = :tenant)",
+        SCOPE_TENANT, NULL},
+    {"DIGEST_SENT_ADD", /* in enum stmt order */
+        "INSERT INTO offer_digest_sent (org_id, company_id, offer_id, score, mails, at) SELECT c.org_id, c.id, :offer_id, :score, :mails, :now FROM companies c WHERE c.id = :company_id AND (:all = 1 OR c.org_id = :tenant) ON CONFLICT (company_id, offer_id) DO NOTHING RETURNING id",
+        SCOPE_TENANT, NULL},
+    {"DIGEST_RECIPIENTS", /* in enum stmt order */
+        "SELECT u.id, u.email, u.name FROM memberships m JOIN users u ON u.id = m.user_id AND u.status = 'active' WHERE m.role = 'company' AND m.subject_id = :company_id AND (:all = 1 OR m.org_id = :tenant) AND NOT EXISTS (SELECT 1 FROM offer_digest_prefs p WHERE p.user_id = u.id AND p.digest = 'off') ORDER BY u.id",
+        SCOPE_TENANT, NULL},
+    {"DIGEST_PREF_GET", /* in enum stmt order */
+        "SELECT digest, updated_at FROM offer_digest_prefs WHERE user_id = :user_id AND (:all = 1 OR :user_id = :self OR (:staff = 1 AND EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = :user_id AND m.org_id = :tenant)))",
+        SCOPE_USER, NULL},
+    {"DIGEST_PREF_SET", /* in enum stmt order */
+        "INSERT INTO offer_digest_prefs (user_id, digest, updated_at) SELECT :user_id, :digest, :now WHERE (:all = 1 OR :user_id = :self OR (:staff = 1 AND EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = :user_id AND m.org_id = :tenant))) ON CONFLICT (user_id) DO UPDATE SET digest = excluded.digest, updated_at = excluded.updated_at",
+        SCOPE_USER, NULL},
+    {"DIGEST_PREF_LINK", /* in enum stmt order */
+        "INSERT INTO offer_digest_prefs (user_id, unsubscribe_hash, updated_at) SELECT :user_id, :hash, :now WHERE (:all = 1 OR :user_id = :self OR (:staff = 1 AND EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = :user_id AND m.org_id = :tenant))) ON CONFLICT (user_id) DO UPDATE SET unsubscribe_hash = excluded.unsubscribe_hash",
+        SCOPE_USER, NULL},
+    {"DIGEST_UNSUBSCRIBE", /* in enum stmt order */
+        "UPDATE offer_digest_prefs SET digest = 'off', updated_at = :now WHERE unsubscribe_hash = :hash RETURNING user_id",
+        SCOPE_GLOBAL, "digest unsubscribe link: a person without a session asks for no more digests; the unguessable link names the row"},
 };
 
 const struct store_stmt_info *store_statements_pg(int *count)

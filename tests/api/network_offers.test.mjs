@@ -4,10 +4,11 @@
 // with a score and its reasons, a company's interest starting an
 // introduction; and merging a duplicate contact in one step (relationships,
 // introductions and offers move, the duplicate emptied, the audit keeps what
-// it was).
+// it was); the digest mail to the companies an offer fits, each offer once,
+// with an unsubscribe link and a setting.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, login, assertError, USERS } from './lib.mjs';
+import { startServer, login, assertError, linkToken, runCli, USERS } from './lib.mjs';
 
 let srv, coord, coordSi, company, trainee;
 const ids = {};
@@ -33,7 +34,7 @@ before(async () => {
 after(async () => { if (srv) await srv.stop(); });
 
 const offer = (over = {}) => ({
-  kind: 'distributor_sought', title: 'Distributor sought in DE for centrifugal pumps',
+  kind: 'distributor_sought', title: 'Distributor wanted in Hamburg for centrifugal pumps',
   description: 'A Hamburg firm looks for Nordic pump makers to distribute.', hs: ['8413'], countries: ['DE'], nace: '28.13',
   contact_id: ids.seeker, introducer_id: ids.introducer, expires_on: future, ...over,
 });
@@ -102,7 +103,7 @@ test('a company shows interest; an introduction follows and the introducer is ma
   assert.equal(intro.status, 200, intro.text);
   assert.equal(intro.json.target_id, ids.seeker);
   assert.equal(intro.json.introducer_id, ids.introducer);
-  assert.match(intro.json.purpose, /^Offer: Distributor sought in DE/);
+  assert.match(intro.json.purpose, /^Offer: Distributor wanted in Hamburg/);
   assert.equal(intro.json.company_id, 1);
   await srv.smtp.waitForMail((m) => m.to.includes('britt.offerdal@example.org') && m.data.includes('Henrike Pumpmann'));
   assertError(await company.post(`/api/v1/offers/${ids.offer}/interest`, {}), 409, 'conflict');
@@ -171,4 +172,50 @@ test('merging a duplicate contact moves its relationships, introductions and off
   assert.equal(entry.changes.was.phone, '+47 22 00 00 00', 'the audit keeps the duplicate to undo by hand');
   const again = await coord.get(`/api/v1/contacts/${a.id}`);
   assertError(await coord.post(`/api/v1/contacts/${a.id}/merge`, { from_id: b.id, version: again.json.version }), 409, 'conflict');
+});
+
+test('the digest mails each company\'s managers the offers that fit, once, with a link to stop it', async () => {
+  let r = await company.get('/api/v1/offer-digest/settings');
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.digest, 'on');
+  r = await coord.post('/api/v1/offers', offer({ title: 'Pump distributor sought in Belgium', countries: ['BE'], hs: ['841381'],
+    contact_id: undefined, introducer_id: undefined }));
+  assert.equal(r.status, 201, r.text);
+  r = await coord.post('/api/v1/offer-digest/send', {});
+  assert.equal(r.status, 200, r.text);
+  assert.ok(r.json.companies >= 1 && r.json.mails >= 1, r.text);
+  const mail = await srv.smtp.waitForMail((m) => m.to.includes(USERS.company.email) && m.data.includes('Pump distributor sought in Belgium'));
+  assert.match(mail.data, /Subject: Offers board: \d+ new offers? for Norrland Pumpteknik AB/);
+  assert.match(mail.data, /products: HS 841381 fits 841381/);
+  r = await coord.post('/api/v1/offer-digest/send', {});
+  assert.deepEqual(r.json, { companies: 0, mails: 0 }, 'each offer once per company');
+
+  const token = linkToken(mail, 'offer-digest-unsubscribe');
+  r = (await fetch(`${srv.base}/api/v1/offer-digest/unsubscribe`, { method: 'POST',
+    headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token }) }));
+  assert.equal(r.status, 200, await r.text());
+  assert.equal((await company.get('/api/v1/offer-digest/settings')).json.digest, 'off');
+  assertError(await company.post('/api/v1/offer-digest/unsubscribe', { token: 'x'.repeat(43) }), 404, 'not_found', { field: 'token' });
+  assertError(await company.post('/api/v1/offer-digest/unsubscribe', { token: 'short' }), 400, 'validation_failed', { field: 'token' });
+  await coord.post('/api/v1/offers', offer({ title: 'Second pump distributor sought in Belgium', countries: ['BE'], hs: ['841381'],
+    contact_id: undefined, introducer_id: undefined }));
+  r = await coord.post('/api/v1/offer-digest/send', { min_score: 95 });
+  assert.deepEqual(r.json, { companies: 1, mails: 0 }, 'a manager who asked for no digest gets none');
+  assertError(await company.post('/api/v1/offer-digest/send', {}), 403, 'forbidden');
+  assertError(await company.put('/api/v1/offer-digest/settings', { digest: 'weekly' }), 400, 'validation_failed', { field: 'digest' });
+  r = await company.put('/api/v1/offer-digest/settings', { digest: 'on' });
+  assert.equal(r.json.digest, 'on');
+});
+
+test('command line: the digest for every operator; bad options are usage errors', async () => {
+  await coordSi.post('/api/v1/offers', offer({ title: 'Hydraulic pumps wanted in Slovenia', countries: ['SI'], hs: ['8413'],
+    contact_id: undefined, introducer_id: undefined }));
+  let r = runCli(['network', 'digest', '--db', srv.db, '--public-url', 'http://test.local']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^network: offers digest for [1-9]\d* compan(y|ies), \d+ mails? queued$/m);
+  r = runCli(['network', 'digest', '--db', srv.db]);
+  assert.match(r.stdout, /offers digest for 0 companies, 0 mails queued/);
+  r = runCli(['network', 'digest', '--min-score', '0', '--db', srv.db]);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /--min-score: a number from 1 to 100/);
 });

@@ -1,7 +1,8 @@
 // network_offers.test.mjs - the offers board (issue 15) in Chromium with no
 // script error or CSP violation: the board with the demo's offers, posting
 // one, the companies that fit it with their reasons, a company showing
-// interest (an introduction follows); merging a duplicate contact from the
+// interest (an introduction follows) and switching the digest off and on;
+// the digest's unsubscribe page; merging a duplicate contact from the
 // contact page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -52,7 +53,21 @@ test('a company manager shows interest; an introduction follows', async () => {
   await page.locator('#offer-interest textarea[name="message"]').fill('We would share a stand.');
   await page.getByRole('button', { name: 'We are interested' }).click();
   await page.locator('#offer-interests li', { hasText: 'Norrland Pumpteknik AB' }).waitFor();
+  // the digest: switched off and on again from the board
+  await open(page, '#/network/offers', 'Offers board');
+  const box = page.locator('#offer-digest input[name="digest"]');
+  assert.equal(await box.isChecked(), true);
+  await box.uncheck();
+  await page.getByText('You will get no more offers digests.').waitFor();
+  await box.check();
+  await page.getByText('You will get the offers digest.').waitFor();
   noProblems(page);
+});
+
+test('the unsubscribe link of a digest: an unknown one says so', async () => {
+  const page = await newPage(browser, srv);
+  await open(page, `#/offer-digest-unsubscribe?token=${'x'.repeat(43)}`, 'Offers digest');
+  await page.locator('p.error').waitFor();
 });
 
 test('staff merge a duplicate contact from the contact page', async () => {

@@ -85,6 +85,7 @@ const routes = [
   ['introduction-answer', network.answer, { public: true }],
   ['network/offers', offers.board, { roles: [...STAFF, 'company', 'trainee'] }],   // the offers board (issue 15)
   ['network/offers/:id', offers.offer, { roles: [...STAFF, 'company', 'trainee'] }],
+  ['offer-digest-unsubscribe', offers.unsubscribe, { public: true }],
   [`:res(${RES})`, records.list, { roles: rec(0) }],
   [`:res(${RES})/new`, records.create, { roles: rec(1) }],
   [`:res(${RES})/:id`, records.detail, { roles: rec(2) }],

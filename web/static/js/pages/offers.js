@@ -59,7 +59,37 @@ export async function board({ query, go }) {
     h('tbody', null, rows))) : h('p', { class: 'muted', id: 'offers-empty' }, s('none'));
   return h('div', null,
     pageHeader(s('title'), { sub: s('sub'), back: ['#/network', t('net.title')] }),
-    isStaff() || hasRole('company') ? postForm(go) : null, filters, section(null, table));
+    isStaff() || hasRole('company') ? postForm(go) : null, filters, section(null, table), await digestBox());
+}
+
+// The digest: a company manager switches it on or off; staff send it now.
+async function digestBox() {
+  const me = await get('/api/v1/offer-digest/settings');
+  const box = h('input', { type: 'checkbox', name: 'digest', checked: me.digest === 'on', onchange: async () => {
+    try {
+      await put('/api/v1/offer-digest/settings', { digest: box.checked ? 'on' : 'off' });
+      notify(box.checked ? s('digestOn') : s('digestOff'), 'success');
+    } catch (e) { notify(errorText(e), 'error'); }
+  } });
+  const send = isStaff() ? button(s('digestSend'), async () => {
+    try {
+      const r = await post('/api/v1/offer-digest/send', {});
+      notify(s('digestSent', { companies: r.companies, mails: r.mails }), 'success');
+    } catch (e) { notify(errorText(e), 'error'); }
+  }, 'btn btn-secondary') : null;
+  return section(s('digest'), h('p', { class: 'muted' }, s('digestHint')),
+    hasRole('company') ? h('label', { id: 'offer-digest' }, box, ` ${s('digestMe')}`) : null, send);
+}
+
+// ---- the link in a digest: no more digests -----------------------------------
+
+export async function unsubscribe({ query }) {
+  try {
+    await post('/api/v1/offer-digest/unsubscribe', { token: query.token || '' });
+    return h('div', null, pageHeader(s('unsubTitle')), section(null, h('p', { id: 'offer-unsubscribed' }, s('unsubDone'))));
+  } catch (e) {
+    return h('div', null, pageHeader(s('unsubTitle')), section(null, h('p', { class: 'error' }, errorText(e))));
+  }
 }
 
 function matchTable(id, items, href) {
