@@ -81,6 +81,24 @@ test('shared offers are seen by every operator; private ones stay with their ope
   assertError(await company.get(`/api/v1/offers/${ids.offer}/matches`), 403, 'forbidden');
 });
 
+test('a company manager posts for their own company and may change only that offer', async () => {
+  let r = await company.post('/api/v1/offers', offer({ title: 'Supplier of pump seals sought', kind: 'supplier_sought',
+    company_id: 2, contact_id: undefined, introducer_id: undefined }));
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.company_id, 1, 'always their own company');
+  assert.equal(r.json.company_name, 'Norrland Pumpteknik AB');
+  const own = r.json;
+  r = await company.put(`/api/v1/offers/${own.id}`, { ...offer({ title: 'Supplier of pump seals sought in DE',
+    contact_id: undefined, introducer_id: undefined }), version: own.version });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.title, 'Supplier of pump seals sought in DE');
+  r = await coord.get(`/api/v1/offers/${ids.offer}`);
+  assertError(await company.put(`/api/v1/offers/${ids.offer}`, { ...offer({ contact_id: undefined, introducer_id: undefined }),
+    version: r.json.version }), 403, 'forbidden');
+  r = await coord.get(`/api/v1/offers/${own.id}/matches`);
+  assert.ok(!r.json.companies.some((c) => c.id === 1), 'the posting company is no match for its own offer');
+});
+
 test('matches: companies and contacts that fit, with a score and its reasons', async () => {
   const r = await coord.get(`/api/v1/offers/${ids.offer}/matches`);
   assert.equal(r.status, 200, r.text);
