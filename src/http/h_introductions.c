@@ -86,8 +86,10 @@ int h_introduction_create(struct request *r, struct response *res, struct tb_err
     if (introducer == target)
         return TB_INVALID(err, "target_id", "target_id: the introducer cannot be introduced to themself");
     json_t *c;
-    if (store_contact_get(r->store, &r->actor, introducer, &c, err) < 0)
-        return tb_fail(err, err->status, err->code, "introducer_id", "introducer_id: %s", err->message);
+    if (store_contact_get(r->store, &r->actor, introducer, &c, err) < 0) {
+        struct tb_err was = *err;   /* tb_fail must not read what it writes */
+        return tb_fail(err, was.status, was.code, "introducer_id", "introducer_id: %s", was.message);
+    }
     json_decref(c);
     int64_t org = r->actor.tenant_id;
     if (!org && store_org_foundation_id(r->store, &org, err) < 0)

@@ -165,6 +165,9 @@ test('merging a duplicate contact moves its relationships, introductions and off
   assertError(await coord.post(`/api/v1/contacts/${a.id}/merge`, { from_id: b.id, version: a.version + 5 }), 412, 'version_mismatch');
   assertError(await coordSi.post(`/api/v1/contacts/${ids.dealer}/merge`, { from_id: ids.seeker, version: 1 }), 403, 'forbidden');
   assertError(await coord.post(`/api/v1/contacts/${a.id}/merge`, { from_id: ids.hidden, version: a.version }), 404, 'not_found', { field: 'from_id' });
+  // (the same care for an introduction through a contact one may not see)
+  assertError(await coord.post('/api/v1/introductions', { introducer_id: ids.hidden, target_id: a.id, purpose: 'Hidden introducer' }),
+    404, 'not_found', { field: 'introducer_id' });
 
   r = await coord.post(`/api/v1/contacts/${a.id}/merge`, { from_id: b.id, version: a.version });
   assert.equal(r.status, 200, r.text);
