@@ -13,25 +13,30 @@
 #include "cli/cli.h"
 #include "core/codes.h"
 #include "service/network_service.h"
+#include "service/offers_service.h"
 
 static const char network_help[] =
     "usage: tradebridge network search [--country C] [--sector NACE] [--hs PREFIX] [--language L]\n"
     "                                  [--kind K] [--limit N] [--json] [--db PATH] WORDS...\n"
-    "       tradebridge network remind [--days N] [--public-url URL] [--db PATH]\n\n"
+    "       tradebridge network remind [--days N] [--public-url URL] [--db PATH]\n"
+    "       tradebridge network digest [--min-score N] [--public-url URL] [--db PATH]\n\n"
     "search: the directory by words (prefix, accents folded) and filters, best first, with why\n"
     "each matched. remind: a new single-use answer link, by mail through the outbox, to every\n"
     "introducer who has not answered for N days (default 7), at most once in N days.\n"
+    "digest: mail every company's managers the open offers on the offers board that fit the\n"
+    "company with a score of at least N (default 50) and it was not told about, each offer once;\n"
+    "run it from cron or a systemd timer (weekly, say).\n"
     "Exit status: 0 done, 1 the database refused, 2 usage.\n";
 
 int cli_network_main(int argc, char **argv)
 {
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
-        return argc < 2 ? cli_usage("network", "expected search or remind") : (fputs(network_help, stdout), EXIT_OK);
-    int search = !strcmp(argv[1], "search");
-    if (!search && strcmp(argv[1], "remind"))
-        return cli_usage("network", "expected search or remind");
+        return argc < 2 ? cli_usage("network", "expected search, remind or digest") : (fputs(network_help, stdout), EXIT_OK);
+    int search = !strcmp(argv[1], "search"), digest = !strcmp(argv[1], "digest");
+    if (!search && !digest && strcmp(argv[1], "remind"))
+        return cli_usage("network", "expected search, remind or digest");
     const char *db = NULL, *url = getenv("TRADEBRIDGE_PUBLIC_URL");
-    int days = 7, limit = 20, as_json = 0;
+    int days = 7, limit = 20, as_json = 0, min_score = OFFERS_DIGEST_MIN_SCORE;
     char words[1024] = "";
     json_t *filters = json_object();
     static const char *const flags[][2] = {{"--country", "country"}, {"--sector", "nace"}, {"--hs", "hs"},
@@ -52,6 +57,11 @@ int cli_network_main(int argc, char **argv)
             url = argv[++i];
         } else if (!strcmp(argv[i], "--json")) {
             as_json = 1;
+        } else if (!strcmp(argv[i], "--min-score") && i + 1 < argc) {
+            long v = strtol(argv[++i], &end, 10);
+            if (*end || v < 1 || v > 100)
+                return json_decref(filters), cli_usage("network", "--min-score: a number from 1 to 100");
+            min_score = (int)v;
         } else if ((!strcmp(argv[i], "--days") || !strcmp(argv[i], "--limit")) && i + 1 < argc) {
             int is_days = !strcmp(argv[i], "--days");
             long v = strtol(argv[++i], &end, 10);
@@ -101,6 +111,12 @@ int cli_network_main(int argc, char **argv)
                 free(why);
             }
         }
+    } else if (digest) {
+        int companies = 0;
+        rc = offers_digest(st, &sys, url, min_score, &companies, &sent, &err);
+        if (rc == 0)
+            printf("network: offers digest for %d compan%s, %d mail%s queued\n", companies, companies == 1 ? "y" : "ies",
+                   sent, sent == 1 ? "" : "s");
     } else {
         rc = network_intro_remind(st, &sys, days, url, &sent, &err);
         if (rc == 0)

@@ -4,7 +4,8 @@
  * markets (names from many languages, real countries, NACE and HS codes), a
  * third shared with the federation; alumni from the completed placements;
  * relationships (a few people know many); introductions in every state, some
- * across operators with the owner's approval. Deterministic: every value from
+ * across operators with the owner's approval; offers on the board.
+ * Deterministic: every value from
  * a fixed generator, none from the clock.
  */
 #include <stdio.h>
@@ -73,6 +74,55 @@ static int add(struct store *st, const struct tb_actor *a, json_t *c, int64_t *i
 static void recent(char out[11], int days_ago)
 {
     tb_day_to_iso((int32_t)(tb_days_from_civil(2026, 11, 1) - days_ago), out);
+}
+
+/* The offers board: four offers or requests per operator (one expired, one
+ * private), most naming the contact who seeks and the operator's staff
+ * contact who introduces; Norrland Pumpteknik shows interest in the first. */
+static const struct { const char *kind, *title, *hs, *country, *nace; } offer_templates[] = {
+    {"distributor_sought", "Distributor sought in DE for centrifugal pumps", "8413", "DE", "28.13"},
+    {"agent_sought", "Sales agent sought in Norway for frozen shrimp", "0306", "NO", "10.20"},
+    {"supplier_sought", "Supplier of tool inserts sought by a Finnish workshop chain", "8207", "FI", "25.73"},
+    {"buyer_sought", "Buyers sought in Poland for surgical instruments", "9018", "PL", "32.50"},
+    {"tender_partner", "Partner for a harbour work-boat tender in France", "8903", "FR", "30.12"},
+    {"distributor_sought", "Distributor sought in Italy for flow sensors", "9026", "IT", "26.51"},
+    {"supplier_sought", "Hydraulic motor supplier sought by a Czech machine builder", "8412", "CZ", "28.12"},
+    {"other", "Joint stand at a Danish food fair", "1905", "DK", "10.71"},
+};
+
+static int demo_offers(struct store *st, const struct tb_actor *sys, const int64_t org[3], int64_t side[3][64],
+                       const int64_t *ids, const int64_t *owner, size_t n, struct tb_err *err)
+{
+    size_t nt = sizeof offer_templates / sizeof offer_templates[0];
+    for (int k = 0; k < 12; k++) {
+        int o = k % 3;
+        size_t t = (size_t)k % nt, y = pick((uint32_t)n);
+        for (int tries = 0; owner[y] != o && tries < 1000; tries++)
+            y = pick((uint32_t)n);
+        while (owner[y] != o)
+            y = (y + 1) % n;
+        char desc[300];
+        snprintf(desc, sizeof desc, "Posted by %s for a partner met through the network. Write to the coordinator "
+                 "or show interest here; an introduction follows.", ops[o]);
+        json_t *offer = json_pack("{s:I, s:s, s:s, s:s, s:[s], s:[s], s:s, s:s, s:s}", "org_id", (json_int_t)org[o],
+                                  "kind", offer_templates[t].kind, "title", offer_templates[t].title, "description", desc,
+                                  "hs", offer_templates[t].hs, "countries", offer_templates[t].country, "nace",
+                                  offer_templates[t].nace, "visibility", k == 10 ? "private" : "shared", "expires_on",
+                                  k == 11 ? "2026-10-31" : k < 6 ? "2027-06-30" : "2027-03-31");
+        if (k != 7) {
+            json_object_set_new(offer, "contact_id", json_integer(ids[y]));
+            json_object_set_new(offer, "introducer_id", json_integer(side[o][1]));
+        }
+        int64_t id, interest;
+        int rc = store_offer_create(st, sys, offer, &id, err);
+        json_decref(offer);
+        if (rc < 0)
+            return -1;
+        struct tb_err e2;
+        if (k == 0)   /* the demo company manager's company (Norrland Pumpteknik AB) */
+            store_offer_interest(st, sys, id, 1, "We make exactly these pumps.", &interest, &e2);
+    }
+    return 0;
 }
 
 int demo_network(struct store *st, int *n_contacts, int *n_links, int *n_intros, struct tb_err *err)
@@ -234,6 +284,8 @@ int demo_network(struct store *st, int *n_contacts, int *n_links, int *n_intros,
         if (last == 7)
             store_intro_move(st, &sys, id, from, "dropped", NULL, who[o], "The company chose another market.", &e2);
     }
+    if (rc == 0 && n > 0)
+        rc = demo_offers(st, &sys, org, side, ids, owner, n, err);
     free(ids);
     free(owner);
     free(shared);

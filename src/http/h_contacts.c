@@ -5,7 +5,8 @@
  *   GET/PUT /api/v1/contacts/{id}, POST /api/v1/contacts/{id}/remove,
  *   POST /api/v1/contacts/alumni, POST /api/v1/contacts/{id}/links,
  *   DELETE /api/v1/contact-links/{id}, GET /api/v1/contacts/{id}/paths,
- *   GET /api/v1/network/paths (?country= &sector= &hs=).
+ *   GET /api/v1/network/paths (?country= &sector= &hs=),
+ *   POST /api/v1/contacts/{id}/merge (a duplicate into this contact).
  * Staff manage their operator's contacts; the foundation curates shared ones;
  * company managers and trainees see shared contacts and the ones they
  * recorded; other operators' private contacts are 404.
@@ -28,6 +29,10 @@ const struct field_spec contact_alumnus_fields[] = {
     {.name = "graduate_id", .type = FT_INT, .required = 1, .min = 1, .max = INT64_MAX},
     {.name = "roles", .type = FT_STRING, .max = 300},
     {.name = "visibility", .type = FT_ENUM, .allowed = visibilities}, {0},
+};
+const struct field_spec contact_merge_fields[] = {
+    {.name = "from_id", .type = FT_INT, .required = 1, .min = 1, .max = INT64_MAX},
+    {.name = "version", .type = FT_INT, .required = 1, .min = 1, .max = INT64_MAX}, {0},
 };
 const struct field_spec contact_link_fields[] = {
     {.name = "to_id", .type = FT_INT, .required = 1, .min = 1, .max = INT64_MAX},
@@ -283,4 +288,30 @@ int h_network_paths(struct request *r, struct response *res, struct tb_err *err)
     int rc = paths_reply(r, res, 0, f, err);
     json_decref(f);
     return rc;
+}
+
+/* POST /api/v1/contacts/{id}/merge {from_id, version}: the duplicate from_id
+ * goes into this contact; the answer is the merged contact with "merge" (what moved). */
+int h_contact_merge(struct request *r, struct response *res, struct tb_err *err)
+{
+    int64_t version;
+    json_t *summary = NULL;
+    if (req_version(r, &version, err) < 0 || store_begin(r->store, err) < 0)
+        return -1;
+    int rc = network_contact_merge(r->store, &r->actor, r->ids[0], version,
+                                   json_integer_value(json_object_get(r->body, "from_id")), &summary, err);
+    if (rc < 0 || store_commit(r->store, err) < 0) {
+        store_rollback(r->store);
+        json_decref(summary);
+        return -1;
+    }
+    json_t *c, *links;
+    if (store_contact_get(r->store, &r->actor, r->ids[0], &c, err) < 0) {
+        json_decref(summary);
+        return -1;
+    }
+    if (store_link_list(r->store, &r->actor, r->ids[0], &links, err) == 0)
+        json_object_set_new(c, "links", links);
+    json_object_set_new(c, "merge", summary);
+    return entity_reply(r, res, 200, c);
 }

@@ -47,7 +47,7 @@ const struct field_spec introduction_link_fields[] = {
     {.name = "note", .type = FT_TEXT, .max = 2000}, {0},
 };
 
-static const char *my_name(struct request *r)
+const char *net_my_name(struct request *r)
 {
     json_t *me;
     struct tb_err e;
@@ -59,7 +59,7 @@ static const char *my_name(struct request *r)
     return name;
 }
 
-static int finish(struct request *r, int rc, struct tb_err *err)
+int net_finish(struct request *r, int rc, struct tb_err *err)
 {
     if (rc < 0 || store_commit(r->store, err) < 0) {
         store_rollback(r->store);
@@ -86,8 +86,10 @@ int h_introduction_create(struct request *r, struct response *res, struct tb_err
     if (introducer == target)
         return TB_INVALID(err, "target_id", "target_id: the introducer cannot be introduced to themself");
     json_t *c;
-    if (store_contact_get(r->store, &r->actor, introducer, &c, err) < 0)
-        return tb_fail(err, err->status, err->code, "introducer_id", "introducer_id: %s", err->message);
+    if (store_contact_get(r->store, &r->actor, introducer, &c, err) < 0) {
+        struct tb_err was = *err;   /* tb_fail must not read what it writes */
+        return tb_fail(err, was.status, was.code, "introducer_id", "introducer_id: %s", was.message);
+    }
     json_decref(c);
     int64_t org = r->actor.tenant_id;
     if (!org && store_org_foundation_id(r->store, &org, err) < 0)
@@ -95,7 +97,7 @@ int h_introduction_create(struct request *r, struct response *res, struct tb_err
     struct intro_write w = {.org_id = org, .introducer_id = introducer, .target_id = target,
                             .company_id = json_integer_value(json_object_get(r->body, "company_id")),
                             .graduate_id = json_integer_value(json_object_get(r->body, "graduate_id")),
-                            .asker_name = my_name(r), .purpose = json_string_value(json_object_get(r->body, "purpose")),
+                            .asker_name = net_my_name(r), .purpose = json_string_value(json_object_get(r->body, "purpose")),
                             .message = json_string_value(json_object_get(r->body, "message"))};
     if (actor_has(&r->actor, ROLE_BIT(ROLE_COMPANY)) && !is_staff(r))
         w.company_id = r->actor.subject_id;
@@ -113,7 +115,7 @@ int h_introduction_create(struct request *r, struct response *res, struct tb_err
             rc = network_intro_send_link(r->store, &r->actor, v, r->cfg->public_url, 0, err);
         json_decref(v);
     }
-    if (finish(r, rc, err) < 0)
+    if (net_finish(r, rc, err) < 0)
         return -1;
     return reply_intro(r, res, 201, id, err);
 }
@@ -175,7 +177,7 @@ static int move(struct request *r, const struct tb_actor *actor, int64_t id, con
 
 int h_introduction_state(struct request *r, struct response *res, struct tb_err *err)
 {
-    if (move(r, &r->actor, r->ids[0], json_string_value(json_object_get(r->body, "state")), my_name(r),
+    if (move(r, &r->actor, r->ids[0], json_string_value(json_object_get(r->body, "state")), net_my_name(r),
              json_string_value(json_object_get(r->body, "note")), 0, err) < 0)
         return -1;
     return reply_intro(r, res, 200, r->ids[0], err);
@@ -195,7 +197,7 @@ int h_introduction_send_link(struct request *r, struct response *res, struct tb_
     else if (strcmp(json_string_value(json_object_get(v, "state")), "requested"))
         rc = tb_fail(err, 409, "conflict", "state", "state: the introducer already answered");
     if (rc == 0 && store_begin(r->store, err) == 0)
-        rc = finish(r, network_intro_send_link(r->store, &r->actor, v, r->cfg->public_url, 0, err), err);
+        rc = net_finish(r, network_intro_send_link(r->store, &r->actor, v, r->cfg->public_url, 0, err), err);
     json_decref(v);
     return rc < 0 ? -1 : respond_json(res, 202, json_pack("{s:b}", "sent", 1));
 }
@@ -283,7 +285,7 @@ int h_introduction_link_answer(struct request *r, struct response *res, struct t
     int rc = store_intro_link_claim(r->store, hash, err);   /* used up only by an answer that is stored */
     if (rc == 0)
         rc = move(r, &a, id, to, by, json_string_value(json_object_get(r->body, "note")), 1, err);
-    if (finish(r, rc, err) < 0)
+    if (net_finish(r, rc, err) < 0)
         return -1;
     return respond_json(res, 200, json_pack("{s:I, s:s}", "id", (json_int_t)id, "state", to));
 }

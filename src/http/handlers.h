@@ -252,5 +252,24 @@ HANDLER(h_introduction_link_open);
 HANDLER(h_introduction_link_answer);
 extern const struct field_spec introduction_fields[], introduction_state_fields[], introduction_approval_fields[],
     introduction_link_fields[];
+/* The signed-in person's name (for introductions); commit (or roll back on
+ * rc < 0) and wake the mailer. h_introductions.c, for the network's handlers. */
+const char *net_my_name(struct request *r);
+int net_finish(struct request *r, int rc, struct tb_err *err);
+/* h_offers.c (fields: core/network/offers.h); the contact merge in h_contacts.c */
+HANDLER(h_offer_list);
+HANDLER(h_offer_get);
+HANDLER(h_offer_create);
+HANDLER(h_offer_update);
+HANDLER(h_offer_matches);
+HANDLER(h_offer_interest);
+HANDLER(h_contact_merge);
+extern const struct field_spec contact_merge_fields[];
+/* h_offer_digest.c */
+HANDLER(h_offer_digest_settings_get);
+HANDLER(h_offer_digest_settings_put);
+HANDLER(h_offer_digest_send);
+HANDLER(h_offer_digest_unsubscribe);
+extern const struct field_spec offer_digest_settings_fields[], offer_digest_send_fields[], offer_digest_unsubscribe_fields[];
 
 #endif

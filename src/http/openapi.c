@@ -452,6 +452,7 @@ static const struct {
     {"export_plan", "Export plans, their versions and actual figures"},
     {"todo", "Your to-do list, notification settings and calendar feed"},
     {"network", "The trade network: contacts, relationships, introduction paths and introductions"},
+    {"offers", "The offers board: business offers and requests matched to companies and contacts"},
     {"impact", "Baselines, follow-up surveys, programme costs, measures and funder reports"},
 };
 

@@ -4,6 +4,7 @@
  * Roles are a set (ROLE_BIT mask): roles are kinds of people, not ranks.
  */
 #include "core/network/directory.h"
+#include "core/network/offers.h"
 #include "core/trade/tariff.h"
 #include "http/handlers.h"
 
@@ -445,6 +446,29 @@ const struct route routes[] = {
      "Open an introduction request from its link", "network", "200:object", NULL},
     {"POST", "/api/v1/introduction-links/answer", h_introduction_link_answer, PUBLIC, introduction_link_fields, ROUTE_NO_CSRF, 0,
      "Answer an introduction request from its link", "network", "200:object", NULL},
+    /* the offers board and duplicate merge (issue 15) */
+    {"POST", "/api/v1/contacts/{id}/merge", h_contact_merge, STAFF, contact_merge_fields, 0, 0,
+     "Merge a duplicate contact into this one (relationships, introductions, offers move)", "network", "200:object", NULL},
+    {"GET", "/api/v1/offers", h_offer_list, STAFF | COMPANY | TRAINEE, NULL, 0, 0,
+     "The offers board: business offers and requests (open, kind, country, HS)", "offers", "200:object", NULL},
+    {"POST", "/api/v1/offers", h_offer_create, STAFF | COMPANY, offer_create_fields, 0, 0,
+     "Post an offer or request (distributor sought, supplier sought, tender partner)", "offers", "201:object", NULL},
+    {"GET", "/api/v1/offers/{id}", h_offer_get, STAFF | COMPANY | TRAINEE, NULL, 0, 0,
+     "Read an offer with the interest shown", "offers", "200:object", NULL},
+    {"PUT", "/api/v1/offers/{id}", h_offer_update, STAFF | COMPANY, offer_update_fields, 0, 0,
+     "Change or close an offer", "offers", "200:object", NULL},
+    {"GET", "/api/v1/offers/{id}/matches", h_offer_matches, STAFF, NULL, 0, 0,
+     "Companies and contacts that fit an offer, with score and reasons", "offers", "200:object", NULL},
+    {"POST", "/api/v1/offers/{id}/interest", h_offer_interest, STAFF | COMPANY, offer_interest_fields, 0, 0,
+     "A company is interested; an introduction follows", "offers", "201:object", NULL},
+    {"GET", "/api/v1/offer-digest/settings", h_offer_digest_settings_get, STAFF | COMPANY | TRAINEE, NULL, 0, 0,
+     "Whether you get the offers digest by mail", "offers", "200:object", NULL},
+    {"PUT", "/api/v1/offer-digest/settings", h_offer_digest_settings_put, STAFF | COMPANY | TRAINEE,
+     offer_digest_settings_fields, 0, 0, "Switch the offers digest on or off", "offers", "200:object", NULL},
+    {"POST", "/api/v1/offer-digest/send", h_offer_digest_send, STAFF, offer_digest_send_fields, 0, 0,
+     "Mail your companies the offers that fit them (each offer once)", "offers", "200:object", NULL},
+    {"POST", "/api/v1/offer-digest/unsubscribe", h_offer_digest_unsubscribe, PUBLIC, offer_digest_unsubscribe_fields,
+     ROUTE_NO_CSRF, 0, "No more offers digests (the link in a digest)", "offers", "200:object", NULL},
 };
 
 const int routes_count = (int)(sizeof routes / sizeof routes[0]);

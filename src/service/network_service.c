@@ -463,3 +463,78 @@ int network_contact_duplicates(struct store *st, const struct tb_actor *a, const
     }
     return 0;
 }
+
+static int blank(const json_t *v)
+{
+    return !v || json_is_null(v) || (json_is_string(v) && !*json_string_value(v));
+}
+
+/* The union of two JSON lists of strings, a's first. */
+static json_t *joined(const json_t *a, const json_t *b, size_t cap)
+{
+    json_t *out = json_deep_copy(a && json_is_array(a) ? a : json_array());
+    size_t i, j;
+    json_t *v, *w;
+    json_array_foreach(b, i, v) {
+        int seen = 0;
+        json_array_foreach(out, j, w)
+            seen |= json_equal(v, w);
+        if (!seen && json_array_size(out) < cap)
+            json_array_append(out, v);
+    }
+    return out;
+}
+
+int network_contact_merge(struct store *st, const struct tb_actor *a, int64_t into, int64_t version, int64_t from,
+                          json_t **out, struct tb_err *err)
+{
+    static const char *const fill[] = {"organisation", "email", "phone", "country", "city", "nace", "source",
+                                       "legal_basis", NULL};
+    static const char *const lists[] = {"hs", "languages", "markets", "tags", NULL};
+    static const size_t caps[] = {50, 20, 60, 30};
+    static const char *const keep[] = {"kind", "category", "name", "roles", "visibility", "consent", NULL};
+    json_t *ka = NULL, *kb = NULL;
+    int rc = -1;
+    if (from == into)
+        return TB_INVALID(err, "from_id", "from_id: a contact cannot be merged into itself");
+    if (store_contact_get(st, a, into, &ka, err) < 0)
+        return -1;
+    if (store_contact_get(st, a, from, &kb, err) < 0) {
+        struct tb_err was = *err;
+        tb_fail(err, was.status, was.code, "from_id", "from_id: %s", was.message);
+        goto out;
+    }
+    if (!json_is_null(json_object_get(ka, "removed_at")) || !json_is_null(json_object_get(kb, "removed_at"))) {
+        tb_fail(err, 409, "conflict", "from_id", "from_id: a removed contact cannot be merged");
+        goto out;
+    }
+    if (!json_equal(json_object_get(ka, "kind"), json_object_get(kb, "kind"))) {
+        TB_INVALID(err, "from_id", "from_id: a person and an organisation are not duplicates");
+        goto out;
+    }
+    if (json_integer_value(json_object_get(ka, "org_id")) != json_integer_value(json_object_get(kb, "org_id")) ||
+        (!a->all_tenants && json_integer_value(json_object_get(ka, "org_id")) != a->tenant_id)) {
+        tb_fail(err, 403, "forbidden", "from_id", "only contacts your operator owns can be merged");
+        goto out;
+    }
+    json_t *m = json_object();
+    for (int i = 0; keep[i]; i++)
+        json_object_set(m, keep[i], json_object_get(ka, keep[i]));
+    for (int i = 0; fill[i]; i++) {
+        json_t *v = json_object_get(ka, fill[i]);
+        json_object_set(m, fill[i], blank(v) ? json_object_get(kb, fill[i]) : v);
+    }
+    if (blank(json_object_get(m, "roles")))
+        json_object_set(m, "roles", json_object_get(kb, "roles"));
+    for (int i = 0; lists[i]; i++)
+        json_object_set_new(m, lists[i], joined(json_object_get(ka, lists[i]), json_object_get(kb, lists[i]), caps[i]));
+    /* the shared side wins: a merge never hides a contact the federation saw */
+    if (!strcmp(json_string_value(json_object_get(kb, "visibility")), "shared"))
+        json_object_set_new(m, "visibility", json_string("shared"));
+    rc = store_contact_merge(st, a, into, version, m, kb, out, err);
+    json_decref(m);
+out:
+    json_decref(ka);
+    json_decref(kb);
+    return rc;
+}

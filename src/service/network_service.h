@@ -51,3 +51,13 @@ int network_contact_normalize(json_t *c, int staff, struct tb_err *err);
  * name, organisation, email, reason}]. */
 int network_contact_duplicates(struct store *st, const struct tb_actor *a, const json_t *c, json_t **out,
                                struct tb_err *err);
+
+/* Merges duplicate contact `from` into contact `into` (its `version`): into
+ * keeps its own values and takes the duplicate's where it has none; the
+ * lists (hs, languages, markets, tags) are joined; relationships,
+ * introductions and offers naming the duplicate move to it; the duplicate is
+ * emptied and audited with what it was. 400 (from_id) merging a contact into
+ * itself or a person with an organisation; 404 for contacts not seen; 403 for
+ * another operator's. *out: the summary of what moved. */
+int network_contact_merge(struct store *st, const struct tb_actor *a, int64_t into, int64_t version, int64_t from,
+                          json_t **out, struct tb_err *err);

@@ -110,4 +110,57 @@ int store_intro_reminded(struct store *st, const struct tb_actor *a, int64_t id,
 /* Deals started and closed per company, trainee, market and currency. */
 int store_intro_outcomes(struct store *st, const struct tb_actor *a, json_t **out, struct tb_err *err);
 
+/* ---- the offers board ---- */
+/* An offer as written ({org_id, company_id (0/absent: the operator's own),
+ * kind, title, description, hs[], countries[], nace, contact_id,
+ * introducer_id, visibility, expires_on}), checked by the caller; the
+ * contacts it names must be visible (404 naming the field), the company the
+ * operator's (a company manager: their own). */
+int store_offer_create(struct store *st, const struct tb_actor *a, const json_t *o, int64_t *id, struct tb_err *err);
+/* With owner_name, company_name, contact_name, introducer_name, open (not
+ * closed, not expired) and the number of interests. */
+int store_offer_get(struct store *st, const struct tb_actor *a, int64_t id, json_t **out, struct tb_err *err);
+/* Filters {open (bool), kind, country, hs (prefix either way)}; newest first, before before_id (0: from the top). */
+int store_offer_list(struct store *st, const struct tb_actor *a, const json_t *filters, int64_t before_id, int limit,
+                     json_t **out, struct tb_err *err);
+/* The whole offer replaces the stored one ("closed": true closes it); 412 on another version. */
+int store_offer_update(struct store *st, const struct tb_actor *a, int64_t id, int64_t version, const json_t *o,
+                       struct tb_err *err);
+/* Candidates to score: the actor's companies ({id, name, country, nace, hs[],
+ * target_markets[], export_markets[]}) and visible contacts in the offer's
+ * countries or HS chapters ({id, name, organisation, category, country, nace, hs[], markets[]}). */
+int store_offer_candidates(struct store *st, const struct tb_actor *a, const json_t *offer, json_t **companies,
+                           json_t **contacts, struct tb_err *err);
+/* A company's interest (409 twice or when the offer is closed). */
+int store_offer_interest(struct store *st, const struct tb_actor *a, int64_t offer_id, int64_t company_id,
+                         const char *message, int64_t *id, struct tb_err *err);
+int store_offer_interest_intro(struct store *st, const struct tb_actor *a, int64_t id, int64_t intro_id,
+                               struct tb_err *err);
+int store_offer_interests(struct store *st, const struct tb_actor *a, int64_t offer_id, json_t **out,
+                          struct tb_err *err);
+
+/* Merges contact `dropped` (a row of store_contact_get) into contact `keep`
+ * (at `version`): relationships, introductions, approvals and offers naming
+ * it move to keep (links that would repeat one or become a self-link are
+ * dropped), keep becomes `merged` (a whole contact record), the duplicate is
+ * emptied like a removal. Audited with the duplicate's record and what moved.
+ * *summary: {kept, merged, links_moved[], links_dropped[], introductions_moved[], ...}. */
+int store_contact_merge(struct store *st, const struct tb_actor *a, int64_t keep, int64_t version, const json_t *merged,
+                        const json_t *dropped, json_t **summary, struct tb_err *err);
+
+/* ---- the offers digest ---- */
+/* [{company_id, offer_id}] already told (the actor's operator's companies). */
+int store_digest_sent(struct store *st, const struct tb_actor *a, json_t **out, struct tb_err *err);
+int store_digest_sent_add(struct store *st, const struct tb_actor *a, int64_t company_id, int64_t offer_id, int score,
+                          int mails, struct tb_err *err);
+/* The company's managers who did not ask for no digest: [{id, email, name}]. */
+int store_digest_recipients(struct store *st, const struct tb_actor *a, int64_t company_id, json_t **out,
+                            struct tb_err *err);
+/* A person's digest setting: set ("on"/"off") and/or the hash of their newest
+ * unsubscribe link when not NULL; *out (when out is not NULL): {digest, updated_at}. */
+int store_digest_pref(struct store *st, const struct tb_actor *a, int64_t user_id, const char *set, const char *hash,
+                      json_t **out, struct tb_err *err);
+/* The link in a digest: digest off for its person; 404 (field token) for an unknown link. */
+int store_digest_unsubscribe(struct store *st, const char *hash, struct tb_err *err);
+
 #endif

@@ -942,6 +942,72 @@ static const struct store_stmt_info stmts[STMT__MAX] = {
     {"INTRO_OUTCOMES", /* in enum stmt order */
         "SELECT t.company_id, (SELECT c.legal_name FROM companies c WHERE c.id = t.company_id) AS company_name, t.graduate_id, t.market, t.currency, sum(CAST(t.state IN ('deal_started', 'deal_closed') AS INTEGER)) AS deals_started, sum(CAST(t.state = 'deal_closed' AS INTEGER)) AS deals_closed, sum(CASE WHEN t.state = 'deal_closed' THEN t.value_minor ELSE 0 END) AS value_minor FROM introductions t WHERE (:all = 1 OR t.org_id = :tenant) AND t.state IN ('deal_started', 'deal_closed') GROUP BY t.company_id, t.graduate_id, t.market, t.currency ORDER BY 1, 4",
         SCOPE_TENANT, NULL},
+    {"CONTACT_MERGE_LINKS_DROP", /* in enum stmt order */
+        "DELETE FROM contact_links WHERE (from_id = :b OR to_id = :b) AND (from_id = :a OR to_id = :a OR EXISTS (SELECT 1 FROM contact_links k WHERE k.kind = contact_links.kind AND k.id <> contact_links.id AND (:all = 1 OR k.org_id = :tenant) AND k.from_id = CASE WHEN contact_links.from_id = :b THEN :a ELSE contact_links.from_id END AND k.to_id = CASE WHEN contact_links.to_id = :b THEN :a ELSE contact_links.to_id END)) AND (:all = 1 OR contact_links.org_id = :tenant) AND EXISTS (SELECT 1 FROM contacts g WHERE g.id = :b AND g.removed_at IS NULL AND (:all = 1 OR g.org_id = :tenant)) AND EXISTS (SELECT 1 FROM contacts g WHERE g.id = :a AND g.removed_at IS NULL AND (:all = 1 OR g.org_id = :tenant)) RETURNING id",
+        SCOPE_TENANT, NULL},
+    {"CONTACT_MERGE_LINKS_MOVE", /* in enum stmt order */
+        "UPDATE contact_links SET from_id = CASE WHEN from_id = :b THEN :a ELSE from_id END, to_id = CASE WHEN to_id = :b THEN :a ELSE to_id END WHERE (from_id = :b OR to_id = :b) AND (:all = 1 OR contact_links.org_id = :tenant) AND EXISTS (SELECT 1 FROM contacts g WHERE g.id = :b AND g.removed_at IS NULL AND (:all = 1 OR g.org_id = :tenant)) AND EXISTS (SELECT 1 FROM contacts g WHERE g.id = :a AND g.removed_at IS NULL AND (:all = 1 OR g.org_id = :tenant)) RETURNING id",
+        SCOPE_TENANT, NULL},
+    {"CONTACT_MERGE_INTROS", /* in enum stmt order */
+        "UPDATE introductions SET introducer_id = CASE WHEN introducer_id = :b THEN :a ELSE introducer_id END, target_id = CASE WHEN target_id = :b THEN :a ELSE target_id END WHERE (introducer_id = :b OR target_id = :b) AND (:all = 1 OR introductions.org_id = :tenant) AND EXISTS (SELECT 1 FROM contacts g WHERE g.id = :b AND g.removed_at IS NULL AND (:all = 1 OR g.org_id = :tenant)) AND EXISTS (SELECT 1 FROM contacts g WHERE g.id = :a AND g.removed_at IS NULL AND (:all = 1 OR g.org_id = :tenant)) RETURNING id",
+        SCOPE_TENANT, NULL},
+    {"CONTACT_MERGE_APPROVALS", /* in enum stmt order */
+        "UPDATE introduction_approvals SET target_id = :a WHERE target_id = :b AND (:all = 1 OR introduction_approvals.org_id = :tenant) AND EXISTS (SELECT 1 FROM contacts g WHERE g.id = :b AND g.removed_at IS NULL AND (:all = 1 OR g.org_id = :tenant)) AND EXISTS (SELECT 1 FROM contacts g WHERE g.id = :a AND g.removed_at IS NULL AND (:all = 1 OR g.org_id = :tenant)) RETURNING id",
+        SCOPE_TENANT, NULL},
+    {"CONTACT_MERGE_OFFERS", /* in enum stmt order */
+        "UPDATE offers SET contact_id = CASE WHEN contact_id = :b THEN :a ELSE contact_id END, introducer_id = CASE WHEN introducer_id = :b THEN :a ELSE introducer_id END WHERE (contact_id = :b OR introducer_id = :b) AND (:all = 1 OR offers.org_id = :tenant) AND EXISTS (SELECT 1 FROM contacts g WHERE g.id = :b AND g.removed_at IS NULL AND (:all = 1 OR g.org_id = :tenant)) AND EXISTS (SELECT 1 FROM contacts g WHERE g.id = :a AND g.removed_at IS NULL AND (:all = 1 OR g.org_id = :tenant)) RETURNING id",
+        SCOPE_TENANT, NULL},
+    {"CONTACT_MERGED", /* in enum stmt order */
+        "UPDATE contacts SET name = 'Merged contact', organisation = NULL, roles = '', email = NULL, phone = NULL, city = NULL, hs = '[]', languages = '[]', markets = '[]', tags = '[]', source = 'merged into contact ' || :a, removed_at = :now, updated_at = :now, version = version + 1 WHERE id = :b AND (:all = 1 OR contacts.org_id = :tenant) AND EXISTS (SELECT 1 FROM contacts g WHERE g.id = :b AND g.removed_at IS NULL AND (:all = 1 OR g.org_id = :tenant)) AND EXISTS (SELECT 1 FROM contacts g WHERE g.id = :a AND g.removed_at IS NULL AND (:all = 1 OR g.org_id = :tenant))",
+        SCOPE_TENANT, NULL},
+    {"OFFER_INSERT", /* in enum stmt order */
+        "INSERT INTO offers (org_id, company_id, kind, title, description, hs, countries, nace, contact_id, introducer_id, visibility, expires_on, created_by, created_at, updated_at) SELECT :org_id, :company_id, :kind, :title, :description, :hs, :countries, :nace, :contact_id, :introducer_id, :visibility, :expires_on, NULLIF(:self, 0), :now, :now WHERE (:all = 1 OR :org_id = :tenant) AND (CAST(:scope_company AS BIGINT) IS NULL OR :company_id = :scope_company) AND (CAST(:company_id AS BIGINT) IS NULL OR EXISTS (SELECT 1 FROM companies c WHERE c.id = :company_id AND c.org_id = :org_id)) RETURNING id",
+        SCOPE_TENANT, NULL},
+    {"OFFER_GET", /* in enum stmt order */
+        "SELECT t.id, t.org_id, (SELECT o.name FROM orgs o WHERE o.id = t.org_id) AS owner_name, t.company_id, (SELECT c.legal_name FROM companies c WHERE c.id = t.company_id) AS company_name, t.kind, t.title, t.description, t.hs, t.countries, t.nace, t.contact_id, (SELECT c.name FROM contacts c WHERE c.id = t.contact_id) AS contact_name, t.introducer_id, (SELECT c.name FROM contacts c WHERE c.id = t.introducer_id) AS introducer_name, t.visibility, t.expires_on, t.closed_at, t.closed_at IS NULL AND t.expires_on >= substr(:now, 1, 10) AS open, (SELECT count(*) FROM offer_interests i WHERE i.offer_id = t.id AND (:all = 1 OR i.org_id = :tenant)) AS interests, t.created_at, t.updated_at, t.version FROM offers t WHERE t.id = :id AND (:all = 1 OR t.org_id = :tenant OR t.visibility = 'shared') AND (:all = 1 OR t.visibility = 'shared' OR :staff = 1 OR t.company_id = :scope_company)",
+        SCOPE_TENANT, NULL},
+    {"OFFER_LIST", /* in enum stmt order */
+        "SELECT t.id, t.org_id, (SELECT o.name FROM orgs o WHERE o.id = t.org_id) AS owner_name, t.company_id, (SELECT c.legal_name FROM companies c WHERE c.id = t.company_id) AS company_name, t.kind, t.title, t.description, t.hs, t.countries, t.nace, t.contact_id, (SELECT c.name FROM contacts c WHERE c.id = t.contact_id) AS contact_name, t.introducer_id, (SELECT c.name FROM contacts c WHERE c.id = t.introducer_id) AS introducer_name, t.visibility, t.expires_on, t.closed_at, t.closed_at IS NULL AND t.expires_on >= substr(:now, 1, 10) AS open, (SELECT count(*) FROM offer_interests i WHERE i.offer_id = t.id AND (:all = 1 OR i.org_id = :tenant)) AS interests, t.created_at, t.updated_at, t.version FROM offers t WHERE (:all = 1 OR t.org_id = :tenant OR t.visibility = 'shared') AND (:all = 1 OR t.visibility = 'shared' OR :staff = 1 OR t.company_id = :scope_company) AND (:before_id = 0 OR t.id < :before_id) AND (:f_open = 0 OR (t.closed_at IS NULL AND t.expires_on >= substr(:now, 1, 10))) AND (:f_kind IS NULL OR t.kind = :f_kind) AND (:f_country IS NULL OR EXISTS (SELECT 1 FROM jsonb_array_elements_text(CAST(t.countries AS jsonb)) c(value) WHERE c.value = :f_country)) AND (:f_hs IS NULL OR EXISTS (SELECT 1 FROM jsonb_array_elements_text(CAST(t.hs AS jsonb)) h(value) WHERE h.value ILIKE :f_hs || '%' OR :f_hs ILIKE h.value || '%')) ORDER BY t.id DESC LIMIT :limit",
+        SCOPE_TENANT, NULL},
+    {"OFFER_UPDATE", /* in enum stmt order */
+        "UPDATE offers SET kind = :kind, title = :title, description = :description, hs = :hs, countries = :countries, nace = :nace, contact_id = :contact_id, introducer_id = :introducer_id, visibility = :visibility, expires_on = :expires_on, closed_at = CASE WHEN :closed = 1 THEN coalesce(closed_at, :now) ELSE NULL END, updated_at = :now, version = version + 1 WHERE id = :id AND version = :version AND (:all = 1 OR offers.org_id = :tenant) AND (CAST(:scope_company AS BIGINT) IS NULL OR company_id = :scope_company)",
+        SCOPE_TENANT, NULL},
+    {"OFFER_MATCH_COMPANIES", /* in enum stmt order */
+        "SELECT c.id, c.org_id, c.legal_name AS name, c.country, c.nace, c.products AS hs, c.target_markets, c.export_markets FROM companies c WHERE (:all = 1 OR c.org_id = :tenant) AND (CAST(:scope_company AS BIGINT) IS NULL OR c.id = :scope_company) ORDER BY c.id",
+        SCOPE_TENANT, NULL},
+    {"OFFER_MATCH_CONTACTS", /* in enum stmt order */
+        "SELECT t.id, t.name, t.organisation, t.category, t.country, t.nace, t.hs, t.markets FROM contacts t WHERE t.removed_at IS NULL AND (:all = 1 OR t.org_id = :tenant OR t.visibility = 'shared') AND (:all = 1 OR :staff = 1 OR t.visibility = 'shared' OR t.created_by = :self) AND (t.country IN (SELECT value FROM json_array_elements_text(CAST(:countries AS json))) OR EXISTS (SELECT 1 FROM jsonb_array_elements_text(CAST(t.hs AS jsonb)) h(value) WHERE substr(h.value, 1, 2) IN (SELECT value FROM json_array_elements_text(CAST(:chapters AS json))))) ORDER BY t.id LIMIT 5000",
+        SCOPE_TENANT, NULL},
+    {"OFFER_INTEREST_INSERT", /* in enum stmt order */
+        "INSERT INTO offer_interests (org_id, offer_id, company_id, user_id, message, created_at) SELECT c.org_id, t.id, c.id, NULLIF(:self, 0), :message, :now FROM offers t JOIN companies c ON c.id = :company_id AND (:all = 1 OR c.org_id = :tenant) AND (CAST(:scope_company AS BIGINT) IS NULL OR c.id = :scope_company) WHERE t.id = :offer_id AND (:all = 1 OR t.org_id = :tenant OR t.visibility = 'shared') AND (:all = 1 OR t.visibility = 'shared' OR :staff = 1 OR t.company_id = :scope_company) AND t.closed_at IS NULL AND t.expires_on >= substr(:now, 1, 10) RETURNING id",
+        SCOPE_TENANT, NULL},
+    {"OFFER_INTEREST_INTRO", /* in enum stmt order */
+        "UPDATE offer_interests SET introduction_id = :introduction_id WHERE id = :id AND (:all = 1 OR offer_interests.org_id = :tenant)",
+        SCOPE_TENANT, NULL},
+    {"OFFER_INTERESTS", /* in enum stmt order */
+        "SELECT i.id, i.org_id, i.offer_id, i.company_id, (SELECT c.legal_name FROM companies c WHERE c.id = i.company_id) AS company_name, i.message, i.introduction_id, i.created_at FROM offer_interests i WHERE i.offer_id = :offer_id AND (:all = 1 OR i.org_id = :tenant) AND (CAST(:scope_company AS BIGINT) IS NULL OR i.company_id = :scope_company) ORDER BY i.id",
+        SCOPE_TENANT, NULL},
+    {"DIGEST_SENT_LIST", /* in enum stmt order */
+        "SELECT t.company_id, t.offer_id FROM offer_digest_sent t WHERE (:all = 1 OR t.org_id = :tenant)",
+        SCOPE_TENANT, NULL},
+    {"DIGEST_SENT_ADD", /* in enum stmt order */
+        "INSERT INTO offer_digest_sent (org_id, company_id, offer_id, score, mails, at) SELECT c.org_id, c.id, :offer_id, :score, :mails, :now FROM companies c WHERE c.id = :company_id AND (:all = 1 OR c.org_id = :tenant) ON CONFLICT (company_id, offer_id) DO NOTHING RETURNING id",
+        SCOPE_TENANT, NULL},
+    {"DIGEST_RECIPIENTS", /* in enum stmt order */
+        "SELECT u.id, u.email, u.name FROM memberships m JOIN users u ON u.id = m.user_id AND u.status = 'active' WHERE m.role = 'company' AND m.subject_id = :company_id AND (:all = 1 OR m.org_id = :tenant) AND NOT EXISTS (SELECT 1 FROM offer_digest_prefs p WHERE p.user_id = u.id AND p.digest = 'off') ORDER BY u.id",
+        SCOPE_TENANT, NULL},
+    {"DIGEST_PREF_GET", /* in enum stmt order */
+        "SELECT digest, updated_at FROM offer_digest_prefs WHERE user_id = :user_id AND (:all = 1 OR :user_id = :self OR (:staff = 1 AND EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = :user_id AND m.org_id = :tenant)))",
+        SCOPE_USER, NULL},
+    {"DIGEST_PREF_SET", /* in enum stmt order */
+        "INSERT INTO offer_digest_prefs (user_id, digest, updated_at) SELECT :user_id, :digest, :now WHERE (:all = 1 OR :user_id = :self OR (:staff = 1 AND EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = :user_id AND m.org_id = :tenant))) ON CONFLICT (user_id) DO UPDATE SET digest = excluded.digest, updated_at = excluded.updated_at",
+        SCOPE_USER, NULL},
+    {"DIGEST_PREF_LINK", /* in enum stmt order */
+        "INSERT INTO offer_digest_prefs (user_id, unsubscribe_hash, updated_at) SELECT :user_id, :hash, :now WHERE (:all = 1 OR :user_id = :self OR (:staff = 1 AND EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = :user_id AND m.org_id = :tenant))) ON CONFLICT (user_id) DO UPDATE SET unsubscribe_hash = excluded.unsubscribe_hash",
+        SCOPE_USER, NULL},
+    {"DIGEST_UNSUBSCRIBE", /* in enum stmt order */
+        "UPDATE offer_digest_prefs SET digest = 'off', updated_at = :now WHERE unsubscribe_hash = :hash RETURNING user_id",
+        SCOPE_GLOBAL, "digest unsubscribe link: a person without a session asks for no more digests; the unguessable link names the row"},
 };
 
 const struct store_stmt_info *store_statements_pg(int *count)

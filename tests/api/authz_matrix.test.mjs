@@ -168,6 +168,10 @@ before(async () => {
     const i = await c.post('/api/v1/introductions', { introducer_id: a, target_id: b, purpose: 'Matrix probe' });
     assert.equal(i.status, 201, i.text);
     Object.assign(net[op], { contacts: a, 'contact-links': l.json.links[0].id, introductions: i.json.id, c });
+    const o = await c.post('/api/v1/offers', { kind: 'other', title: 'Matrix probe', countries: ['DE'],
+      expires_on: '2099-01-01', visibility: 'private' });
+    assert.equal(o.status, 201, o.text);
+    net[op].offers = o.json.id;
   }
   for (const [op, other] of [['se', 'si'], ['si', 'se']]) {
     const c = net[other].c;
@@ -179,7 +183,7 @@ before(async () => {
     const ap = await net[op].c.get('/api/v1/introduction-approvals');
     net[op]['introduction-approvals'] = ap.json.items[0].id;
   }
-  for (const res of ['contacts', 'contact-links', 'introductions', 'introduction-approvals'])
+  for (const res of ['contacts', 'contact-links', 'introductions', 'introduction-approvals', 'offers'])
     ids[res] = plain(net.se[res], net.si[res]);
   // Training (issue 12): a curriculum of each operator's own; from the demo's
   // learning plans a module, a deliverable version and a test attempt; a file

@@ -20,6 +20,7 @@ import * as plans from './pages/plans.js';
 import * as todo from './pages/todo.js';
 import * as impact from './pages/impact.js';
 import * as network from './pages/network.js';
+import * as offers from './pages/offers.js';
 
 const RES = 'companies|graduates|cohorts|positions|applications|placements';
 // Who may open which page (the API decides what they see; a page a role may not use is not drawn).
@@ -82,6 +83,9 @@ const routes = [
   ['network/contacts/:id', network.contact, { roles: [...STAFF, 'company', 'trainee'] }],
   ['network/introductions', network.inbox, { roles: [...STAFF, 'company', 'trainee'] }],
   ['introduction-answer', network.answer, { public: true }],
+  ['network/offers', offers.board, { roles: [...STAFF, 'company', 'trainee'] }],   // the offers board (issue 15)
+  ['network/offers/:id', offers.offer, { roles: [...STAFF, 'company', 'trainee'] }],
+  ['offer-digest-unsubscribe', offers.unsubscribe, { public: true }],
   [`:res(${RES})`, records.list, { roles: rec(0) }],
   [`:res(${RES})/new`, records.create, { roles: rec(1) }],
   [`:res(${RES})/:id`, records.detail, { roles: rec(2) }],
@@ -210,6 +214,7 @@ function navItems() {
     items.push(['#/admin/users', 'nav.users', MORE], ['#/admin/audit', 'nav.audit', MORE]);
     items.push(['#/impact', 'nav.impact', MORE]);
     items.push(['#/network', 'nav.network', MORE]);   // the trade network (issue 15)
+    items.push(['#/network/offers', 'nav.offers', MORE]);
   } else if (role === 'company') {
     const s = subjectOf('company');
     if (s) items.push([`#/companies/${s.id}`, 'nav.myCompany']);
@@ -227,6 +232,7 @@ function navItems() {
     items.push(['#/training', 'nav.reviews'], ['#/placements', 'nav.placements'], ['#/export-plans', 'nav.exportPlans']);
   }
   if (role === 'company' || role === 'trainee') items.push(['#/network', 'nav.network', MORE]);   // the trade network (issue 15)
+  if (role === 'company' || role === 'trainee') items.push(['#/network/offers', 'nav.offers', MORE]);
   return items;
 }
 

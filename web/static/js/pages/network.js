@@ -45,7 +45,8 @@ export async function directory({ query, go }) {
       h('tbody', null, rows)))
     : h('p', { class: 'muted', id: 'net-empty' }, s('none'));
   return h('div', null,
-    pageHeader(s('title'), { sub: s('sub'), actions: [h('a', { class: 'btn', href: '#/network/introductions' }, s('inbox'))] }),
+    pageHeader(s('title'), { sub: s('sub'), actions: [h('a', { class: 'btn', href: '#/network/introductions' }, s('inbox')),
+      h('a', { class: 'btn btn-secondary', href: '#/network/offers' }, t('offers.title'))] }),
     form,
     h('div', { class: 'net-layout' },
       h('aside', { class: 'card net-facets', 'aria-label': s('filters') },
@@ -110,7 +111,22 @@ export async function contact({ params, go }) {
   return h('div', null, pageHeader(c.name, { back: ['#/network', s('title')], sub: c.removed_at ? s('removed') : c.organisation || '' }),
     section(s('details'), dl),
     section(s('paths'), h('div', { id: 'net-paths' }, pathCards)),
-    section(s('links'), links.length ? h('ul', { class: 'plain' }, links) : h('p', { class: 'muted' }, s('noLinks'))));
+    section(s('links'), links.length ? h('ul', { class: 'plain' }, links) : h('p', { class: 'muted' }, s('noLinks'))),
+    isStaff() && !c.removed_at ? mergeForm(c, go) : null);
+}
+
+// Merging a duplicate (its id, as in its address) into this contact.
+function mergeForm(c, go) {
+  const from = h('input', { name: 'from_id', type: 'number', min: 1, required: true, size: 8 });
+  return section(s('merge'), h('p', { class: 'muted' }, s('mergeHint')), h('form', { id: 'net-merge', onsubmit: async (e) => {
+    e.preventDefault();
+    try {
+      const r = await post(`/api/v1/contacts/${c.id}/merge`, { from_id: Number(from.value), version: c.version });
+      notify(s('merged', { links: r.merge.links_moved.length, intros: r.merge.introductions_moved.length }), 'success');
+      go(`#/network/contacts/${c.id}?r=${Date.now()}`);
+    } catch (err) { notify(errorText(err), 'error'); }
+  } }, h('label', { class: 'field' }, h('span', { class: 'label' }, s('mergeFrom')), from),
+  h('button', { type: 'submit', class: 'btn btn-secondary' }, s('mergeButton'))));
 }
 
 // ---- the introduction inbox ----------------------------------------------------
