@@ -5,6 +5,7 @@
  */
 #include "http/entity_http.h"
 #include "http/export.h"
+#include "core/json_text.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +54,39 @@ int entity_list(struct request *r, struct response *res, enum entity e, entity_d
 int entity_load(struct request *r, enum entity e, json_t **out, struct tb_err *err)
 {
     return store_entity_get(r->store, &r->actor, e, r->ids[0], out, err);
+}
+
+int entity_get_answer(struct request *r, struct response *res, enum entity e, const struct entity_extra *extra,
+                      struct tb_err *err)
+{
+    struct abuf text;
+    abuf_init(&text, r->arena, SIZE_MAX);
+    json_t *cols = NULL;
+    if (extra) {
+        cols = json_object();
+        for (const char *const *c = extra->reads; *c; c++)
+            json_object_set_new(cols, *c, json_null());
+    }
+    int64_t version;
+    if (store_entity_get_text(r->store, &r->actor, e, r->ids[0], &text, &version, cols, err) < 0) {
+        json_decref(cols);
+        return -1;
+    }
+    if (extra && !text.failed) {
+        json_t *v = extra->compute(cols);
+        text.len--;   /* the closing brace: one more member goes before it */
+        abuf_append(&text, ",", 1);
+        jt_key(&text, extra->member);
+        if (!v)
+            text.failed = 1;
+        else
+            jt_value(&text, v);
+        abuf_append(&text, "}", 1);
+        json_decref(v);
+    }
+    json_decref(cols);
+    res->etag = version >= 0 ? arena_printf(r->arena, "\"v%lld\"", (long long)version) : NULL;
+    return respond_json_text(res, 200, &text);
 }
 
 int entity_reply(struct request *r, struct response *res, int status, json_t *record)

@@ -17,6 +17,17 @@ int entity_list(struct request *r, struct response *res, enum entity e, entity_d
 /* Reads the record named by the path's first {id}; the caller owns *out. */
 int entity_load(struct request *r, enum entity e, json_t **out, struct tb_err *err);
 int entity_reply(struct request *r, struct response *res, int status, json_t *record);
+/* GET of one record (r->ids[0]) answered from its row without a JSON tree:
+ * the answer entity_load + decorate + entity_reply give, byte for byte. A
+ * resource whose decoration adds one member computed from a few columns
+ * names them: member = compute(an object of the columns in reads). */
+struct entity_extra {
+    const char *member;
+    const char *const *reads;
+    json_t *(*compute)(const json_t *columns);
+};
+int entity_get_answer(struct request *r, struct response *res, enum entity e, const struct entity_extra *extra,
+                      struct tb_err *err);
 /* The answer to a service call `rc` (0 or -1) that made *record: 200 and the
  * record, or the error. For `return entity_answer(r, res, svc(..., &out, err), &out);`. */
 int entity_answer(struct request *r, struct response *res, int rc, json_t **record);

@@ -34,11 +34,10 @@ int h_company_list(struct request *r, struct response *res, struct tb_err *err)
 
 int h_company_get(struct request *r, struct response *res, struct tb_err *err)
 {
-    json_t *c;
-    if (entity_load(r, ENT_COMPANY, &c, err) < 0)
-        return -1;
-    decorate_company(r, c);
-    return entity_reply(r, res, 200, c);
+    /* decorate_company's member, from the columns sme_check reads */
+    static const char *const sme_reads[] = {"employees", "currency", "turnover", "balance_sheet", NULL};
+    static const struct entity_extra sme = {"sme_check", sme_reads, sme_check};
+    return entity_get_answer(r, res, ENT_COMPANY, &sme, err);
 }
 
 int h_company_create(struct request *r, struct response *res, struct tb_err *err)

@@ -139,6 +139,36 @@ int store_entity_get(struct store *st, const struct tb_actor *a, enum entity e, 
     return 0;
 }
 
+int store_entity_get_text(struct store *st, const struct tb_actor *a, enum entity e, int64_t id,
+                          struct abuf *out, int64_t *version, json_t *pick, struct tb_err *err)
+{
+    struct st_q *s = st_stmt(st, stmt_of(e, ENT_OP_GET), a, err);
+    if (!s)
+        return -1;
+    st_bind_i64(st, s, ":id", id);
+    if (st_step_row(st, s, entities[e].name, err) < 0)
+        return -1;
+    *version = -1;
+    int n = st_col_count(s), failed = 0;
+    for (int i = 0; i < n; i++) {
+        const char *name = st_col_name(s, i);
+        if (!strcmp(name, "version") && st_col_type(s, i) == ST_INTEGER)
+            *version = st_col_i64(s, i);
+        if (!pick || !json_object_get(pick, name))
+            continue;
+        json_t *v = st_col_type(s, i) == ST_INTEGER ? json_integer(st_col_i64(s, i))
+                    : st_col_type(s, i) == ST_FLOAT ? json_real(st_col_double(s, i))
+                    : st_col_type(s, i) == ST_NULL  ? json_null()
+                                                    : json_string(st_col_text(s, i));
+        failed |= json_object_set_new(pick, name, v) < 0;
+    }
+    failed |= st_row_text(s, entities[e].json_columns, out) < 0;
+    st_reset(s);
+    if (failed)
+        return tb_error(err, TB_E_INTERNAL_ERROR, "", "out of memory");
+    return 0;
+}
+
 /* A referenced record must exist, be visible to the actor, and belong to the
  * same operator; otherwise the field is named in a 400. */
 static int check_foreign_keys(struct store *st, const struct tb_actor *a, enum entity e,

@@ -37,6 +37,13 @@ int store_entity_create(struct store *st, const struct tb_actor *a, enum entity 
                         const json_t *fields, int64_t *id, struct tb_err *err);
 int store_entity_get(struct store *st, const struct tb_actor *a, enum entity e, int64_t id,
                      json_t **out, struct tb_err *err);
+/* The same record as the JSON text of the API's answer, appended to out
+ * (the read path: no JSON tree is built); *version for its ETag; pick, when
+ * not NULL, names columns to fill in as values (what a resource's
+ * decoration reads, e.g. a company's size figures). */
+struct abuf;
+int store_entity_get_text(struct store *st, const struct tb_actor *a, enum entity e, int64_t id,
+                          struct abuf *out, int64_t *version, json_t *pick, struct tb_err *err);
 /* filters: {"name": "value"} for the filters the entity documents (see
  * entity_filters()); q: free text; sort: "id" | "name" (or the entity's
  * name column); all validated here. */

@@ -146,6 +146,13 @@ enum st_elevation {
 struct tb_actor st_elevate(const struct tb_actor *a, enum st_elevation why);
 const char *st_elevation_name(const struct tb_actor *a);   /* NULL when not elevated */
 json_t *st_row_json(struct st_q *s);
+/* The same row as the JSON text the server sends for it, JSON columns (and
+ * "changes") copied as stored; 0 or -1 (out failed). */
+/* Steps s to its one row, left there for st_col_* (the caller resets s);
+ * -1 with 404 naming what when there is none. */
+int st_step_row(struct store *st, struct st_q *s, const char *what, struct tb_err *err);
+struct abuf;
+int st_row_text(struct st_q *s, const char *const *json_columns, struct abuf *out);
 int st_step_done(struct store *st, struct st_q *s, const char *what, struct tb_err *err);
 /* Every row of s as a JSON array. */
 int st_rows(struct store *st, struct st_q *s, json_t **out, struct tb_err *err);

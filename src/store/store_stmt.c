@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "store/store_int.h"
+#include "core/json_text.h"
 #include <stdatomic.h>
 #include <time.h>
 
@@ -409,6 +410,44 @@ json_t *st_row_json(struct st_q *s)
     return o;
 }
 
+/* The row as JSON text, the bytes the server would send for st_row_json's
+ * object with json_columns decoded (its answers are compact ASCII dumps):
+ * stored JSON is copied, not parsed and dumped again. */
+int st_row_text(struct st_q *s, const char *const *json_columns, struct abuf *out)
+{
+    int n = st_col_count(s);
+    abuf_append(out, "{", 1);
+    for (int i = 0; i < n; i++) {
+        const char *name = st_col_name(s, i);
+        if (i)
+            abuf_append(out, ",", 1);
+        jt_key(out, name);
+        switch (st_col_type(s, i)) {
+        case ST_INTEGER:
+            jt_int(out, st_col_i64(s, i));
+            break;
+        case ST_FLOAT:
+            jt_real(out, st_col_double(s, i));
+            break;
+        case ST_NULL:
+            abuf_append(out, "null", 4);
+            break;
+        default: {
+            const char *text = st_col_text(s, i);
+            size_t len = strlen(text);   /* as st_row_json reads it, on every backend */
+            int stored = !strcmp(name, "changes");
+            for (const char *const *c = json_columns; *c && !stored; c++)
+                stored = !strcmp(*c, name);
+            if (stored)
+                jt_stored(out, text, len);
+            else
+                jt_string(out, text, len);
+        }
+        }
+    }
+    return abuf_append(out, "}", 1);
+}
+
 int st_step_done(struct store *st, struct st_q *s, const char *what, struct tb_err *err)
 {
     int rc = st_step(st, s);
@@ -420,20 +459,28 @@ int st_step_done(struct store *st, struct st_q *s, const char *what, struct tb_e
     return st_db_fail(st, err, what);
 }
 
-/* One row as JSON; 404 when there is none. */
-int st_get_one(struct store *st, struct st_q *s, const char *what, json_t **out,
-                   struct tb_err *err)
+/* Steps s to its one row (left there for st_col_*; the caller resets s);
+ * 404 naming what when there is none, reset. */
+int st_step_row(struct store *st, struct st_q *s, const char *what, struct tb_err *err)
 {
     int rc = st_step(st, s);
-    if (rc == ST_ROW) {
-        *out = st_row_json(s);
-        st_reset(s);
+    if (rc == ST_ROW)
         return 0;
-    }
     st_reset(s);
     if (rc == ST_DONE)
         return TB_NOT_FOUND(err, "%s not found", what);
     return st_db_fail(st, err, what);
+}
+
+/* One row as JSON; 404 when there is none. */
+int st_get_one(struct store *st, struct st_q *s, const char *what, json_t **out,
+                   struct tb_err *err)
+{
+    if (st_step_row(st, s, what, err) < 0)
+        return -1;
+    *out = st_row_json(s);
+    st_reset(s);
+    return 0;
 }
 
 int st_rows(struct store *st, struct st_q *s, json_t **out, struct tb_err *err)

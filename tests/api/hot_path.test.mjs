@@ -73,3 +73,35 @@ test('a request head of 12 KB is answered; one of 20 KB is refused with 431', as
   assert.equal(big.status, 431);
   agent.destroy();
 });
+
+// GET /companies/{id} writes its answer from the row (no JSON tree, issue 11):
+// it must be the same bytes as the company in the list (built the other
+// way), non-ASCII escaped alike, with the version as ETag; a company of
+// another operator is still not found.
+test('a company read alone is byte for byte the one in the list, with its ETag', async () => {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const raw = (path, token) => new Promise((resolveP, reject) => {
+    http.get({ host: '127.0.0.1', port: srv.port, path, agent, headers: { Authorization: `Bearer ${token}` } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => { text += d; });
+      res.on('end', () => resolveP({ status: res.statusCode, text, etag: res.headers.etag }));
+    }).on('error', reject);
+  });
+  const list = await raw('/api/v1/companies?limit=100', tokenSe);
+  assert.equal(list.status, 200);
+  const items = JSON.parse(list.text).items;
+  assert.ok(items.length > 3);
+  assert.ok(items.some((c) => /[^\x00-\x7f]/.test(JSON.stringify(c))), 'some company has non-ASCII text');
+  for (const c of items) {
+    const one = await raw(`/api/v1/companies/${c.id}`, tokenSe);
+    assert.equal(one.status, 200);
+    assert.ok(list.text.includes(one.text), `company ${c.id} answers the list's bytes`);
+    assert.deepEqual(JSON.parse(one.text), c);
+    assert.equal(one.etag, `"v${c.version}"`);
+    assert.ok('sme_check' in JSON.parse(one.text));
+  }
+  const other = await raw(`/api/v1/companies/${items[0].id}`, tokenSi);
+  assert.equal(other.status, 404);
+  agent.destroy();
+});
