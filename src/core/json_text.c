@@ -129,32 +129,37 @@ int jt_value(struct abuf *b, const json_t *v)
 }
 
 /* 1 when text is what jansson's compact ASCII dump would give back: no byte
- * outside printable ASCII, no whitespace outside strings, and no escape
- * jansson writes differently (\/, \u for a character it writes plainly or
- * with a short escape, lower-case hex). Anything else goes the slow way. */
-static int compact_ascii(const char *text, size_t n)
+ * outside printable ASCII, no whitespace outside strings, no escape jansson
+ * writes otherwise (\/, \u for a character it writes plainly or with a
+ * short escape), and only integers (a real may come back otherwise: 1e2 as
+ * 100.0). One pass; anything else goes the slow way. */
+static int as_jansson_writes(const char *text, size_t n)
 {
     int in_string = 0;
-    for (size_t i = 0; i < n; i++) {
+    unsigned char prev = 0;
+    for (size_t i = 0; i < n; prev = (unsigned char)text[i++]) {
         unsigned char c = (unsigned char)text[i];
         if (c < 0x20 || c >= 0x7F)
             return 0;
-        if (!in_string) {
-            if (c == ' ')
+        if (in_string) {
+            if (c == '"') {
+                in_string = 0;
+            } else if (c == '\\') {
+                if (++i == n || !strchr("\"\\bfnrt", text[i]))
+                    return 0;   /* \u, \/: let jansson decide how it writes them */
+            }
+        } else if (c == '"') {
+            in_string = 1;
+        } else if (c == 't' || c == 'f' || c == 'n') {   /* only as true, false, null */
+            const char *word = c == 't' ? "true" : c == 'f' ? "false" : "null";
+            size_t len = strlen(word);
+            if (n - i < len || memcmp(text + i, word, len))
                 return 0;
-            in_string = c == '"';
-            continue;
-        }
-        if (c == '"') {
-            in_string = 0;
-        } else if (c == '\\') {
-            if (++i == n)
-                return 0;
-            char e = text[i];
-            if (e == 'u')
-                return 0;   /* rare: let jansson decide how it writes it */
-            if (!strchr("\"\\bfnrt", e))
-                return 0;
+            i += len - 1;
+        } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z' && c != 'E')) {
+            return 0;
+        } else if (c == ' ' || c == '.' || c == '+' || ((c == 'e' || c == 'E') && prev >= '0' && prev <= '9')) {
+            return 0;
         }
     }
     return !in_string;
@@ -162,27 +167,8 @@ static int compact_ascii(const char *text, size_t n)
 
 int jt_stored(struct abuf *b, const char *text, size_t n)
 {
-    if (compact_ascii(text, n)) {
-        /* Numbers: jansson writes integers as they are; a real could be
-         * written otherwise (1e2 as 100.0): only digits, '-', and structure
-         * outside strings pass. */
-        int in_string = 0, plain = 1;
-        for (size_t i = 0; i < n && plain; i++) {
-            char c = text[i];
-            if (in_string) {
-                if (c == '\\')
-                    i++;
-                else if (c == '"')
-                    in_string = 0;
-            } else if (c == '"') {
-                in_string = 1;
-            } else if (c == '.' || c == 'e' || c == 'E' || c == '+') {
-                plain = 0;
-            }
-        }
-        if (plain)
-            return abuf_append(b, text, n);
-    }
+    if (as_jansson_writes(text, n))
+        return abuf_append(b, text, n);
     json_error_t e;
     json_t *v = json_loadb(text, n, JSON_DECODE_ANY, &e);
     int rc = v ? jt_value(b, v) : abuf_append(b, "null", 4);

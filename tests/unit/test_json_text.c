@@ -77,7 +77,7 @@ static void stored_json_comes_back_as_jansson_writes_it(void **state)
     static const char *const cases[] = {
         "[]", "{}", "[\"SE\",\"NO\"]", "{\"a\":[1,2,{\"b\":null}],\"c\":true}", "[1.5,2e3]",
         "[ \"spaced\" , 1 ]", "[\"caf\xc3\xa9\"]", "[\"\\u00e9\\/\"]", "\"scalar\"", "-3",
-        "[\"a\\\"b\\\\c\\n\"]", NULL};
+        "[\"a\\\"b\\\\c\\n\"]", "[true,false,null,{\"e\":-1}]", "[1E2]", NULL};
     struct arena *a = arena_new(0);
     for (int i = 0; cases[i]; i++) {
         struct abuf b;
@@ -91,6 +91,9 @@ static void stored_json_comes_back_as_jansson_writes_it(void **state)
     struct abuf b;
     abuf_init(&b, a, SIZE_MAX);
     assert_int_equal(jt_stored(&b, "not json", 8), 0);   /* as the tree path: null */
+    assert_string_equal(abuf_cstr(&b), "null");
+    abuf_init(&b, a, SIZE_MAX);
+    assert_int_equal(jt_stored(&b, "[ture]", 6), 0);       /* not JSON either: never copied */
     assert_string_equal(abuf_cstr(&b), "null");
     abuf_init(&b, a, 4);                                  /* a full buffer fails */
     assert_int_equal(jt_key(&b, "longer"), -1);
