@@ -6,6 +6,8 @@
 # wrk threads:
 #   reads   GET /api/v1/companies/1 with a coordinator's bearer token
 #   nginx   the same body, same size, from nginx's memory (`return 200`)
+#   list    GET /api/v1/companies?limit=LIST_LIMIT (10), same token: a page of records
+#   nginx-list  that page's body as a static file from nginx
 #   writes  POST /api/v1/companies (create a company, audited)
 #   mixed   WRITE_PCT (20) percent writes, the rest reads
 # Reports req/s, latency percentiles, non-2xx and socket errors per phase,
@@ -13,7 +15,7 @@
 # Exits 1 if TradeBridge answered any request with an error. Needs wrk and
 # nginx: scripts/install-deps.sh bench.
 #
-#   bench/api/load.sh [SECONDS]   env: ROUNDS PHASES CONNECTIONS THREADS WRITE_PCT BUILD
+#   bench/api/load.sh [SECONDS]   env: ROUNDS PHASES CONNECTIONS THREADS WRITE_PCT BUILD LIST_LIMIT
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 secs=${1:-10}
@@ -63,11 +65,18 @@ export TB_TOKEN TB_COMPANY_ID=${TB_COMPANY_ID:-1}
 curl -sf -H "Authorization: Bearer $TB_TOKEN" "$base/api/v1/companies/$TB_COMPANY_ID" >"$tmp/company.json" ||
   { echo "load.sh: the token cannot read company $TB_COMPANY_ID" >&2; exit 1; }
 size=$(stat -c %s "$tmp/company.json")
+list_path="/api/v1/companies?limit=${LIST_LIMIT:-10}"
+curl -sf -H "Authorization: Bearer $TB_TOKEN" "$base$list_path" >"$tmp/list.json" ||
+  { echo "load.sh: the token cannot list companies" >&2; exit 1; }
+list_size=$(stat -c %s "$tmp/list.json")
 
 # The peer: nginx returns the same JSON body from memory.
 nport=$(free_port)
 grep -q '[$]' "$tmp/company.json" && { echo "load.sh: the body has a \$, which nginx's return would expand" >&2; exit 1; }
 body=$(sed -e 's/\\/\\\\/g' -e "s/'/\\\\'/g" "$tmp/company.json")
+# The page is longer than a configuration parameter may be: nginx serves it
+# as a static file (from the page cache, with its descriptor cached).
+mkdir -p "$tmp/www" && cp "$tmp/list.json" "$tmp/www/list.json"
 user=""; [ "$(id -u)" -eq 0 ] && user="user root;"
 mkdir -p "$tmp/nginx"
 cat >"$tmp/nginx/nginx.conf" <<CONF
@@ -88,6 +97,7 @@ http {
     listen 127.0.0.1:$nport;
     keepalive_requests 1000000;
     location = /company.json { default_type application/json; return 200 '$body'; }
+    location = /list.json { default_type application/json; root $tmp/www; open_file_cache max=16; etag off; }
   }
 }
 CONF
@@ -96,11 +106,13 @@ npid=$!
 for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$nport/company.json" && break; sleep 0.05; done
 psize=$(curl -sf "http://127.0.0.1:$nport/company.json" | wc -c)
 [ "$psize" -eq "$size" ] || { echo "load.sh: nginx answers $psize bytes, TradeBridge $size" >&2; exit 1; }
+psize=$(curl -sf "http://127.0.0.1:$nport/list.json" | wc -c)
+[ "$psize" -eq "$list_size" ] || { echo "load.sh: nginx answers $psize bytes for the list, TradeBridge $list_size" >&2; exit 1; }
 
 echo "TradeBridge $(git -C "$root" rev-parse --short HEAD) on $(nproc) cores, $(date -u '+%Y-%m-%d %H:%M UTC')," \
   "load average $(cut -d' ' -f1-3 /proc/loadavg): $conns connections, $secs s per phase, $rounds rounds," \
   "wrk with $wthreads threads on the same cores; server: $(sed -n 's/.*(\([0-9]* worker threads\).*/\1/p' "$tmp/serve.out");" \
-  "nginx $("$nginx" -v 2>&1 | sed 's/.*nginx\///'), $(nproc) workers; body $size bytes"
+  "nginx $("$nginx" -v 2>&1 | sed 's/.*nginx\///'), $(nproc) workers; body $size bytes (list: $list_size)"
 rss_start=$(rss_kib "$spid")
 # Server RSS once a second while the load runs.
 ( while kill -0 "$spid" 2>/dev/null; do rss_kib "$spid" >>"$tmp/rss" || true; sleep 1; done ) &
@@ -116,10 +128,10 @@ nworkers=$(pgrep -P "$npid" | tr '\n' ' ')
 # load on a shared machine).
 run() {
   local out="$tmp/$1.out" pids=$spid
-  [ "$1" = nginx ] && pids=$nworkers
+  case $1 in nginx*) pids=$nworkers ;; esac
   # shellcheck disable=SC2086
   local c0; c0=$(cpu_ticks $pids)
-  WRITE_PCT=$3 TB_PATH=${4:-} wrk -t"$wthreads" -c"$conns" -d"${secs}s" --timeout 10s \
+  WRITE_PCT=$3 TB_PATH=${4:-} TB_READ_PATH=${5:-} wrk -t"$wthreads" -c"$conns" -d"${secs}s" --timeout 10s \
     -s "$root/bench/api/mixed.lua" "$2" >"$out" 2>"$tmp/$1.err"
   # shellcheck disable=SC2086
   local c1; c1=$(cpu_ticks $pids)
@@ -128,7 +140,7 @@ run() {
   res="$res cpu_us_per_req=$(awk -v t=$((c1 - c0)) -v hz="$hz" -v n="$n" 'BEGIN { printf "%.1f", t / hz * 1e6 / n }')"
   printf '%-7s %s\n' "$1" "$res"
   [ -s "$tmp/$1.err" ] && sed "s/^/$1 wrk: /" "$tmp/$1.err" | head -3
-  [ "$1" = nginx ] || grep -q 'non2xx=0 socket_errors=0' <<<"$res" || echo "$1" >>"$tmp/failed"
+  case $1 in nginx*) ;; *) grep -q 'non2xx=0 socket_errors=0' <<<"$res" || echo "$1" >>"$tmp/failed" ;; esac
   sed 's/.*req_per_s=\([0-9]*\).*/\1/' <<<"$res" >"$tmp/$1.rps"
   sed 's/.*cpu_us_per_req=\([0-9.]*\).*/\1/' <<<"$res" >"$tmp/$1.cpu"
 }
@@ -140,6 +152,8 @@ for r in $(seq "$rounds"); do
       writes) run writes "$base" 100 ;;
       mixed) run mixed "$base" "${WRITE_PCT:-20}" ;;
       nginx) run nginx "http://127.0.0.1:$nport" 0 /company.json ;;
+      list) run list "$base" 0 "" "$list_path" ;;
+      nginx-list) run nginx-list "http://127.0.0.1:$nport" 0 /list.json ;;
       *) echo "load.sh: unknown phase $p" >&2; exit 1 ;;
     esac
   done
@@ -148,6 +162,12 @@ for r in $(seq "$rounds"); do
       'BEGIN { printf "ratio   reads / nginx = %.2f (req/s)", a / b }'
     awk -v a="$(cat "$tmp/reads.cpu")" -v b="$(cat "$tmp/nginx.cpu")" \
       'BEGIN { printf ", nginx / reads = %.2f (CPU time per request)\n", b / a }'
+  fi
+  if [ -s "$tmp/list.rps" ] && [ -s "$tmp/nginx-list.rps" ]; then
+    awk -v a="$(cat "$tmp/list.rps")" -v b="$(cat "$tmp/nginx-list.rps")" \
+      'BEGIN { printf "ratio   list / nginx-list = %.2f (req/s)", a / b }'
+    awk -v a="$(cat "$tmp/list.cpu")" -v b="$(cat "$tmp/nginx-list.cpu")" \
+      'BEGIN { printf ", nginx / list = %.2f (CPU time per request)\n", b / a }'
   fi
 done
 

@@ -2,11 +2,14 @@
 -- (GET /api/v1/companies/ID) and writes (POST /api/v1/companies), WRITE_PCT
 -- percent writes. A response is an error unless it is 2xx. Environment:
 -- TB_TOKEN (bearer token), TB_COMPANY_ID, WRITE_PCT (default 20),
--- TB_PATH (set for the peer: plain GETs of that path, no token).
+-- TB_PATH (set for the peer: plain GETs of that path, no token),
+-- TB_READ_PATH (reads of that path instead of /api/v1/companies/ID).
 local token = os.getenv("TB_TOKEN")
 local company = os.getenv("TB_COMPANY_ID")
 local write_pct = tonumber(os.getenv("WRITE_PCT") or "20")
 local peer_path = os.getenv("TB_PATH")
+local read_path = os.getenv("TB_READ_PATH")
+if read_path == "" then read_path = nil end
 if peer_path == "" then peer_path = nil end
 local threads = {}
 
@@ -34,7 +37,7 @@ function request()
     return wrk.format("POST", "/api/v1/companies", h, body)
   end
   reads = reads + 1
-  return wrk.format("GET", "/api/v1/companies/" .. company, h)
+  return wrk.format("GET", read_path or ("/api/v1/companies/" .. company), h)
 end
 
 function response(status, headers, body)

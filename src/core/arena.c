@@ -19,6 +19,9 @@
 
 #define ARENA_ALIGN 16
 #define ARENA_MIN_BLOCK (16 * 1024)
+/* The largest size anything here allocates (PTRDIFF_MAX on our targets): the
+ * arithmetic on sizes up to it (rounding, doubling, + 1 for a NUL) cannot wrap. */
+#define ARENA_LARGEST (SIZE_MAX / 2)
 
 struct block {
     struct block *next;
@@ -125,6 +128,7 @@ void arena_reset(struct arena *a)
     a->last_n = 0;
 }
 
+/* Callers keep n <= ARENA_LARGEST, so the rounding cannot wrap. */
 static size_t round_up(size_t n)
 {
     return (n + (ARENA_ALIGN - 1)) & ~(size_t)(ARENA_ALIGN - 1);
@@ -144,22 +148,26 @@ void *arena_alloc(struct arena *a, size_t n)
 #endif
     if (n == 0)
         n = 1;
-    if (n > SIZE_MAX / 2)
+    if (n > ARENA_LARGEST)
         return failed(a);
     size_t need = round_up(n);
     struct block *b = a->head;
     if (!b || b->size - b->used < need) {
-        size_t size = ARENA_MIN_BLOCK;
+        size_t size = ARENA_MIN_BLOCK, bytes;
         if (b && b->size < (SIZE_MAX / 4))
             size = b->size * 2;
         if (size < need)
             size = need;
-        if (a->cap && a->total + size > a->cap) {
-            if (a->total + need > a->cap)
+        /* cap >= total always holds (arena_set_cap keeps it), so the room
+         * left is cap - total, compared without adding to total. */
+        if (a->cap && size > a->cap - a->total) {
+            if (need > a->cap - a->total)
                 return failed(a);
             size = need;
         }
-        struct block *nb = malloc(sizeof *nb + size);
+        if (__builtin_add_overflow(sizeof(struct block), size, &bytes))
+            return failed(a);
+        struct block *nb = malloc(bytes);
         if (!nb)
             return failed(a);
         nb->next = b;
@@ -178,11 +186,12 @@ void *arena_alloc(struct arena *a, size_t n)
 
 void *arena_calloc(struct arena *a, size_t count, size_t size)
 {
-    if (size && count > SIZE_MAX / size)
+    size_t n;
+    if (__builtin_mul_overflow(count, size, &n))
         return failed(a);
-    void *p = arena_alloc(a, count * size);
+    void *p = arena_alloc(a, n);
     if (p)
-        memset(p, 0, count * size);
+        memset(p, 0, n);
     return p;
 }
 
@@ -192,13 +201,13 @@ void *arena_realloc(struct arena *a, void *old, size_t old_n, size_t new_n)
         return arena_alloc(a, new_n);
     if (new_n <= old_n)
         return old;
-    if (new_n > SIZE_MAX / 2)
+    if (new_n > ARENA_LARGEST)
         return failed(a);   /* the same guard as arena_alloc: round_up must not wrap */
     struct block *b = a->head;
     if (old == a->last && b) {
         size_t need = round_up(new_n);
         size_t start = (size_t)((unsigned char *)old - b->data);
-        if (start + need <= b->size) {
+        if (need <= b->size - start) {
             b->used = start + need;
             a->last_n = need;
             return old;
@@ -212,6 +221,8 @@ void *arena_realloc(struct arena *a, void *old, size_t old_n, size_t new_n)
 
 char *arena_strndup(struct arena *a, const char *s, size_t n)
 {
+    if (n == SIZE_MAX)
+        return failed(a);   /* n + 1 for the NUL would wrap */
     char *p = arena_alloc(a, n + 1);
     if (p) {
         memcpy(p, s, n);
@@ -287,16 +298,24 @@ static int abuf_fail(struct abuf *b)
     return -1;
 }
 
+/* Every size here is checked before it is used, and none passes
+ * ARENA_LARGEST (as in arena_alloc; glibc refuses such sizes too): len <= max
+ * always holds, a request for n more bytes fails when len + n passes max or
+ * leaves no room for the NUL, and the capacity doubles up to max + 1, so
+ * abuf_init_heap(b, SIZE_MAX) is an unbounded buffer, not a wrapped one. */
 char *abuf_reserve(struct abuf *b, size_t n)
 {
-    if (b->failed || n > b->max || b->len > b->max - n)
+    if (b->failed || n > b->max - b->len || n >= ARENA_LARGEST - b->len)
         return abuf_fail(b), NULL;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 256;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        if (cap > b->max + 1)
-            cap = b->max + 1;
+    size_t need = b->len + n + 1;   /* <= ARENA_LARGEST, <= max + 1 */
+    if (need > b->cap) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap < need)
+            cap *= 2;               /* cap < need <= SIZE_MAX / 2 before: no wrap */
+        if (cap > ARENA_LARGEST)
+            cap = ARENA_LARGEST;
+        if (cap - 1 > b->max)
+            cap = b->max + 1;       /* >= need, and b->max < ARENA_LARGEST here */
         char *d = b->arena ? arena_realloc(b->arena, b->data, b->cap, cap) : realloc(b->data, cap);
         if (!d)
             return abuf_fail(b), NULL;

@@ -219,12 +219,12 @@ json_t *ob3_credential(const struct ob3_input *in)
     if (in->email && *in->email) {
         /* Salted hash: an employer who is told the address can check it;
          * nobody can read the address out of the credential. */
-        size_t n = strlen(in->email) + strlen(in->salt);
-        char *text = malloc(n + 1);
-        snprintf(text, n + 1, "%s%s", in->email, in->salt);
         unsigned char h[crypto_hash_sha256_BYTES];
-        crypto_hash_sha256(h, (const unsigned char *)text, n);
-        free(text);
+        crypto_hash_sha256_state hs;   /* sha256(email || salt), without a copy to allocate */
+        crypto_hash_sha256_init(&hs);
+        crypto_hash_sha256_update(&hs, (const unsigned char *)in->email, strlen(in->email));
+        crypto_hash_sha256_update(&hs, (const unsigned char *)in->salt, strlen(in->salt));
+        crypto_hash_sha256_final(&hs, h);
         char hex[65], hash[80];
         sodium_bin2hex(hex, sizeof hex, h, sizeof h);
         snprintf(hash, sizeof hash, "sha256$%s", hex);

@@ -12,14 +12,20 @@ static _Thread_local struct json_arena_window current;
 static void *json_arena_malloc(size_t n)
 {
     struct arena *a = current.alloc;
-    return a ? arena_alloc(a, n) : malloc(n);
+    if (!a)
+        return malloc(n);
+    void *p = arena_alloc(a, n);
+    current.live += p != NULL;
+    return p;
 }
 
 static void json_arena_free(void *p)
 {
     struct arena *a = current.owner;
-    if (a && arena_owns(a, p))
-        return;   /* released with the arena */
+    if (a && arena_owns(a, p)) {
+        current.live--;   /* its memory goes with the arena */
+        return;
+    }
     free(p);
 }
 
@@ -35,12 +41,15 @@ struct json_arena_window json_arena_push(struct arena *a)
     struct json_arena_window prev = current;
     current.alloc = a;
     current.owner = a;
+    current.live = 0;
     return prev;
 }
 
-void json_arena_pop(struct json_arena_window prev)
+int json_arena_pop(struct json_arena_window prev)
 {
+    size_t live = current.live;
     current = prev;
+    return live ? -1 : 0;
 }
 
 struct json_arena_window json_arena_suspend(void)
@@ -52,5 +61,5 @@ struct json_arena_window json_arena_suspend(void)
 
 void json_arena_resume(struct json_arena_window prev)
 {
-    current = prev;
+    current.alloc = prev.alloc;   /* keeps the count of releases made meanwhile */
 }

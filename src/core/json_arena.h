@@ -9,10 +9,14 @@
  * drops thousands of tiny JSON values per credential; malloc/free of those was
  * a quarter of the time it took to sign one.
  *
- * Rules for a window: every JSON value created in it must be released before
- * json_arena_pop(), and nothing long-lived (a cache, a shared document) may be
- * created or grown in it; code that does so wraps itself in
- * json_arena_suspend()/json_arena_resume().
+ * The rule of a window, checked: every JSON value created in it must be
+ * released before json_arena_pop() (a freed value costs nothing, its memory
+ * goes with the arena). The window counts the allocations it hands out and
+ * the ones released, and json_arena_pop() fails when any is left: a value
+ * still alive there is one something else may reach (a cache, a shared
+ * document, the caller) after the arena is gone. Code that makes long-lived
+ * values inside a window wraps itself in json_arena_suspend()/json_arena_resume()
+ * (those come from the heap and are not counted).
  */
 #ifndef TB_JSON_ARENA_H
 #define TB_JSON_ARENA_H
@@ -21,11 +25,14 @@
 
 struct json_arena_window {
     struct arena *alloc, *owner;
+    size_t live;   /* values (jansson allocations) made in the window, not yet released */
 };
 
 /* Opens a window on this thread; returns what to hand back to json_arena_pop(). */
 struct json_arena_window json_arena_push(struct arena *a);
-void json_arena_pop(struct json_arena_window prev);
+/* Closes the window: 0, or -1 when a value made in it was not released
+ * (a defect: the caller answers internal_error). */
+int json_arena_pop(struct json_arena_window prev);
 
 /* Inside a window: allocate from the heap again (for values that outlive it);
  * values of the window may still be released meanwhile. */

@@ -5,6 +5,7 @@
  */
 #include "http/entity_http.h"
 #include "http/export.h"
+#include "core/json_text.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,12 @@ int is_staff(const struct request *r)
 
 int entity_list(struct request *r, struct response *res, enum entity e, entity_decorate_fn decorate,
                 struct tb_err *err)
+{
+    return entity_list_with(r, res, e, decorate, NULL, err);
+}
+
+int entity_list_with(struct request *r, struct response *res, enum entity e, entity_decorate_fn decorate,
+                     const struct row_member *x, struct tb_err *err)
 {
     struct list_query q;
     enum export_format fmt;
@@ -32,27 +39,57 @@ int entity_list(struct request *r, struct response *res, enum entity e, entity_d
         }
         json_object_set_new(filters, *f, json_string(v));
     }
+    int rc;
     if (fmt) {   /* ?format=csv|xlsx: every page as a download (export.c) */
-        int rc = export_entity_list(r, res, fmt, e, &q, filters, decorate, err);
-        json_decref(filters);
-        return rc;
+        rc = export_entity_list(r, res, fmt, e, &q, filters, decorate, err);
+    } else if (decorate && !x) {   /* a decoration only a JSON tree can make */
+        struct list_page page;
+        rc = store_entity_list(r->store, &r->actor, e, &q, filters, &page, err);
+        if (rc == 0) {
+            size_t i;
+            json_t *row;
+            json_array_foreach(page.items, i, row)
+                decorate(r, row);
+            rc = respond_page(res, &page);
+        }
+    } else {   /* {"items": [...], "next_cursor": ...} as respond_page writes it */
+        struct abuf text;
+        char *next = NULL;
+        abuf_init(&text, r->arena, SIZE_MAX);
+        abuf_append(&text, "{", 1);
+        jt_key(&text, "items");
+        rc = store_entity_list_text(r->store, &r->actor, e, &q, filters, x, &text, &next, err);
+        if (rc == 0) {
+            abuf_append(&text, ",", 1);
+            jt_key(&text, "next_cursor");
+            if (next)
+                jt_string(&text, next, strlen(next));
+            else
+                abuf_append(&text, "null", 4);
+            abuf_append(&text, "}", 1);
+            free(next);
+            rc = respond_json_text(res, 200, &text);
+        }
     }
-    struct list_page page;
-    int rc = store_entity_list(r->store, &r->actor, e, &q, filters, &page, err);
     json_decref(filters);
-    if (rc < 0)
-        return -1;
-    size_t i;
-    json_t *row;
-    if (decorate)
-        json_array_foreach(page.items, i, row)
-            decorate(r, row);
-    return respond_page(res, &page);
+    return rc < 0 ? -1 : 0;
 }
 
 int entity_load(struct request *r, enum entity e, json_t **out, struct tb_err *err)
 {
     return store_entity_get(r->store, &r->actor, e, r->ids[0], out, err);
+}
+
+int entity_get_answer(struct request *r, struct response *res, enum entity e, const struct row_member *x,
+                      struct tb_err *err)
+{
+    struct abuf text;
+    abuf_init(&text, r->arena, SIZE_MAX);
+    int64_t version;
+    if (store_entity_get_text(r->store, &r->actor, e, r->ids[0], x, &text, &version, err) < 0)
+        return -1;
+    res->etag = version >= 0 ? arena_printf(r->arena, "\"v%lld\"", (long long)version) : NULL;
+    return respond_json_text(res, 200, &text);
 }
 
 int entity_reply(struct request *r, struct response *res, int status, json_t *record)

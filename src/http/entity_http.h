@@ -17,6 +17,16 @@ int entity_list(struct request *r, struct response *res, enum entity e, entity_d
 /* Reads the record named by the path's first {id}; the caller owns *out. */
 int entity_load(struct request *r, enum entity e, json_t **out, struct tb_err *err);
 int entity_reply(struct request *r, struct response *res, int status, json_t *record);
+/* GET of one record (r->ids[0]) answered from its row without a JSON tree:
+ * the answer entity_load + decorate + entity_reply give, byte for byte,
+ * when x computes what decorate adds (x NULL: no decoration). */
+int entity_get_answer(struct request *r, struct response *res, enum entity e, const struct row_member *x,
+                      struct tb_err *err);
+/* entity_list with the JSON page written from the rows (x as above); decorate
+ * still serves the exports (?format=csv|xlsx). entity_list is this with x
+ * NULL: the rows are written as text when there is no decorate either. */
+int entity_list_with(struct request *r, struct response *res, enum entity e, entity_decorate_fn decorate,
+                     const struct row_member *x, struct tb_err *err);
 /* The answer to a service call `rc` (0 or -1) that made *record: 200 and the
  * record, or the error. For `return entity_answer(r, res, svc(..., &out, err), &out);`. */
 int entity_answer(struct request *r, struct response *res, int rc, json_t **record);

@@ -8,22 +8,8 @@
 #include "http/handlers.h"
 #include "http/training.h"
 
-const struct field_spec cohort_create_fields[] = {
-    {.name = "name", .type = FT_STRING, .required = 1, .min = 2, .max = 120},
-    {.name = "start_date", .type = FT_DATE, .required = 1},
-    {.name = "end_date", .type = FT_DATE, .required = 1},
-    {.name = "curriculum_version", .type = FT_STRING, .max = 60},
-    {.name = "org_id", .type = FT_INT, .min = 1, .max = ID_MAX},
-    {0},
-};
-const struct field_spec cohort_update_fields[] = {
-    {.name = "name", .type = FT_STRING, .required = 1, .min = 2, .max = 120},
-    {.name = "start_date", .type = FT_DATE, .required = 1},
-    {.name = "end_date", .type = FT_DATE, .required = 1},
-    {.name = "curriculum_version", .type = FT_STRING, .max = 60},
-    {.name = "version", .type = FT_INT, .min = 1, .max = ID_MAX},
-    {0},
-};
+/* cohort_create_fields, cohort_update_fields: declared in records/cohort.json */
+#include "http/fields_cohort.inc"
 
 /* ISO dates compare correctly as strings. */
 static int dates_in_order(const json_t *body, const json_t *old, struct tb_err *err)

@@ -27,18 +27,18 @@ static int money_needs_currency(const json_t *body, const json_t *old, struct tb
     return 0;
 }
 
+/* decorate_company's member, written from the columns sme_check reads */
+static const char *const sme_reads[] = {"employees", "currency", "turnover", "balance_sheet", NULL};
+static const struct row_member sme = {"sme_check", sme_reads, sme_check};
+
 int h_company_list(struct request *r, struct response *res, struct tb_err *err)
 {
-    return entity_list(r, res, ENT_COMPANY, decorate_company, err);
+    return entity_list_with(r, res, ENT_COMPANY, decorate_company, &sme, err);
 }
 
 int h_company_get(struct request *r, struct response *res, struct tb_err *err)
 {
-    json_t *c;
-    if (entity_load(r, ENT_COMPANY, &c, err) < 0)
-        return -1;
-    decorate_company(r, c);
-    return entity_reply(r, res, 200, c);
+    return entity_get_answer(r, res, ENT_COMPANY, &sme, err);
 }
 
 int h_company_create(struct request *r, struct response *res, struct tb_err *err)

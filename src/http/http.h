@@ -46,6 +46,7 @@ struct response {
     const char *content_type;       /* for raw bodies */
     const void *raw;                /* static or arena memory */
     size_t raw_len;
+    int raw_kept;                   /* raw lives until the answer is sent: no copy */
     void *raw_owned;                /* malloc'd body freed after sending (large files) */
     const char *cache_control;
     const char *etag;
@@ -89,6 +90,8 @@ extern const int routes_count;
 int respond_json(struct response *res, int status, json_t *body);   /* steals body; returns 0 */
 int respond_page(struct response *res, struct list_page *page);     /* {"items","next_cursor"} */
 int respond_no_content(struct response *res);
+/* 200 or other status with JSON text already written (in the request's arena). */
+int respond_json_text(struct response *res, int status, const struct abuf *text);
 /* 200 with static or arena bytes and their ETag; 304 when If-None-Match has it. */
 int respond_bytes(struct request *r, struct response *res, const void *data, size_t size, const char *type,
                   const char *cache_control);

@@ -195,6 +195,8 @@ static char *path_template(const char *pattern, json_t *params)
 {
     static const char id_desc[] = "a record id (positive integer)";
     char *out = malloc(strlen(pattern) + 16);
+    if (!out)
+        return NULL;
     size_t n = 0;
     int ids = 0;
     for (const char *p = pattern; *p;) {
@@ -478,6 +480,7 @@ static json_t *build(void)
                   "message", "type", "string", "minLength", 1, "field", "type", "string", "description",
                   "the input field at fault"));
     json_t *paths = json_object(), *tags = json_array(), *seen = json_object();
+    int oom = 0;
     for (int i = 0; i < routes_count; i++) {
         const char *tag = routes[i].resource ? routes[i].resource : "other";
         if (!json_object_get(seen, tag)) {
@@ -486,6 +489,11 @@ static json_t *build(void)
         }
         json_t *params = json_array();
         char *tmpl = path_template(routes[i].pattern, params);
+        if (!tmpl) {
+            oom = 1;   /* an incomplete document is not served: no document */
+            json_decref(params);
+            break;
+        }
         json_t *item = json_object_get(paths, tmpl);
         if (!item) {
             item = json_object();
@@ -515,6 +523,10 @@ static json_t *build(void)
         "session", "token");
     json_object_set_new(doc, "tags", tags);
     json_decref(seen);
+    if (oom) {
+        json_decref(doc);
+        return NULL;
+    }
     return doc;
 }
 

@@ -157,6 +157,20 @@ int respond_page(struct response *res, struct list_page *page)
     return respond_json(res, 200, o);
 }
 
+int respond_json_text(struct response *res, int status, const struct abuf *text)
+{
+    json_decref(res->json);
+    res->json = NULL;
+    if (text->failed)
+        return respond_json(res, 500, NULL);
+    res->status = status;
+    res->raw = text->data;
+    res->raw_len = text->len;
+    res->raw_kept = 1;
+    res->content_type = "application/json";
+    return 0;
+}
+
 int respond_no_content(struct response *res)
 {
     res->status = 204;
@@ -730,7 +744,8 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, struct request
         if (resp)
             MHD_add_response_header(resp, "Content-Type", "application/json");
     } else {
-        resp = MHD_create_response_from_buffer(res->raw_len, (void *)res->raw, MHD_RESPMEM_MUST_COPY);
+        resp = MHD_create_response_from_buffer(res->raw_len, (void *)res->raw,
+                                               res->raw_kept ? MHD_RESPMEM_PERSISTENT : MHD_RESPMEM_MUST_COPY);
         if (res->content_type)
             MHD_add_response_header(resp, "Content-Type", res->content_type);
     }

@@ -139,6 +139,24 @@ int store_entity_get(struct store *st, const struct tb_actor *a, enum entity e, 
     return 0;
 }
 
+int store_entity_get_text(struct store *st, const struct tb_actor *a, enum entity e, int64_t id,
+                          const struct row_member *x, struct abuf *out, int64_t *version, struct tb_err *err)
+{
+    struct st_q *s = st_stmt(st, stmt_of(e, ENT_OP_GET), a, err);
+    if (!s)
+        return -1;
+    st_bind_i64(st, s, ":id", id);
+    if (st_step_row(st, s, entities[e].name, err) < 0)
+        return -1;
+    *version = -1;
+    for (int i = 0, n = st_col_count(s); i < n; i++)
+        if (!strcmp(st_col_name(s, i), "version") && st_col_type(s, i) == ST_INTEGER)
+            *version = st_col_i64(s, i);
+    int rc = st_row_text(s, entities[e].json_columns, x, out);
+    st_reset(s);
+    return rc < 0 ? tb_error(err, TB_E_INTERNAL_ERROR, "", "out of memory") : 0;
+}
+
 /* A referenced record must exist, be visible to the actor, and belong to the
  * same operator; otherwise the field is named in a 400. */
 static int check_foreign_keys(struct store *st, const struct tb_actor *a, enum entity e,
@@ -234,17 +252,18 @@ out:
     return st_tx_end(st, owned, rc, err);
 }
 
-int store_entity_list(struct store *st, const struct tb_actor *a, enum entity e,
-                      const struct list_query *q, const json_t *filters, struct list_page *page,
-                      struct tb_err *err)
+/* The list statement of e for q, every filter bound; *key_column, *descending for st_list_run. */
+static struct st_q *entity_list_stmt(struct store *st, const struct tb_actor *a, enum entity e,
+                                     const struct list_query *q, const json_t *filters, const char **key_column,
+                                     int *descending, struct tb_err *err)
 {
     const char *sorts_named[] = {"id", "name", NULL}, *sorts_plain[] = {"id", "-id", NULL};
     int sort = st_sort_check(q->sort, entities[e].name_column ? sorts_named : sorts_plain, err);
     if (sort < 0)
-        return -1;
+        return NULL;
     struct st_q *s = st_stmt(st, stmt_of(e, sort == 1 ? ENT_OP_LIST_NAME : ENT_OP_LIST_ID), a, err);
     if (!s)
-        return -1;
+        return NULL;
     st_bind_q(st, s, q->q);
     /* Every declared filter is bound: to its value, or NULL (no filter). */
     for (const char *const *f = entities[e].filters; *f; f++) {
@@ -252,14 +271,38 @@ int store_entity_list(struct store *st, const struct tb_actor *a, enum entity e,
         snprintf(name, sizeof name, ":f_%s", *f);
         st_bind_text(st, s, name, json_string_value(json_object_get(filters, *f)));
     }
-    const char *key_column = sort == 1 ? entities[e].name_column : NULL;
-    if (st_list_run(st, s, q, key_column, sort == 1 && !entities[e].name_column, page, err) < 0)
+    *key_column = sort == 1 ? entities[e].name_column : NULL;
+    *descending = sort == 1 && !entities[e].name_column;
+    return s;
+}
+
+int store_entity_list(struct store *st, const struct tb_actor *a, enum entity e,
+                      const struct list_query *q, const json_t *filters, struct list_page *page,
+                      struct tb_err *err)
+{
+    const char *key_column;
+    int descending;
+    struct st_q *s = entity_list_stmt(st, a, e, q, filters, &key_column, &descending, err);
+    if (!s || st_list_run(st, s, q, key_column, descending, page, err) < 0)
         return -1;
     size_t i;
     json_t *row;
     json_array_foreach(page->items, i, row)
         decode_json_columns(e, row);
     return 0;
+}
+
+int store_entity_list_text(struct store *st, const struct tb_actor *a, enum entity e,
+                           const struct list_query *q, const json_t *filters, const struct row_member *x,
+                           struct abuf *items, char **next_cursor, struct tb_err *err)
+{
+    const char *key_column;
+    int descending;
+    struct st_q *s = entity_list_stmt(st, a, e, q, filters, &key_column, &descending, err);
+    if (!s)
+        return -1;
+    return st_list_run_text(st, s, q, key_column, descending, entities[e].json_columns, x, items, next_cursor,
+                            err);
 }
 
 int store_entity_update(struct store *st, const struct tb_actor *a, enum entity e, int64_t id,

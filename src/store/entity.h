@@ -37,6 +37,12 @@ int store_entity_create(struct store *st, const struct tb_actor *a, enum entity 
                         const json_t *fields, int64_t *id, struct tb_err *err);
 int store_entity_get(struct store *st, const struct tb_actor *a, enum entity e, int64_t id,
                      json_t **out, struct tb_err *err);
+/* The same record as the JSON text of the API's answer (with x's member
+ * last, if x), appended to out: the read path builds no JSON tree;
+ * *version for its ETag. */
+struct abuf;
+int store_entity_get_text(struct store *st, const struct tb_actor *a, enum entity e, int64_t id,
+                          const struct row_member *x, struct abuf *out, int64_t *version, struct tb_err *err);
 /* filters: {"name": "value"} for the filters the entity documents (see
  * entity_filters()); q: free text; sort: "id" | "name" (or the entity's
  * name column); all validated here. */
@@ -49,6 +55,11 @@ int store_position_runs(struct store *st, const struct tb_actor *a, int64_t posi
 int store_entity_list(struct store *st, const struct tb_actor *a, enum entity e,
                       const struct list_query *q, const json_t *filters, struct list_page *page,
                       struct tb_err *err);
+/* The same page as JSON text: its items (a JSON array, each with x's member)
+ * into items, *next_cursor malloc'd or NULL on the last page. */
+int store_entity_list_text(struct store *st, const struct tb_actor *a, enum entity e,
+                           const struct list_query *q, const json_t *filters, const struct row_member *x,
+                           struct abuf *items, char **next_cursor, struct tb_err *err);
 /* Applies changes (only declared columns) if version matches (else 412). */
 int store_entity_update(struct store *st, const struct tb_actor *a, enum entity e, int64_t id,
                         int64_t version, const json_t *changes, json_t **out, struct tb_err *err);

@@ -95,6 +95,15 @@ struct list_page {
 };
 void list_page_free(struct list_page *p);
 
+/* Answers written as JSON text from rows (the read path, issue 11): a
+ * resource whose answer adds one member computed from a few columns of the
+ * record names them; member = compute(an object of the columns in reads). */
+struct row_member {
+    const char *member;
+    const char *const *reads;
+    json_t *(*compute)(const json_t *columns);
+};
+
 /* ---- organizations ---- */
 int store_org_create(struct store *st, const struct tb_actor *a, const char *kind,
                      const char *name, const char *country, int64_t parent_id,

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "store/store_int.h"
+#include "core/arena.h"
 #include <sodium.h>
 
 /* ---- lists and cursors --------------------------------------------------- */
@@ -70,9 +71,9 @@ int st_cursor_parse(const char *cursor, char **key, int64_t *id, struct tb_err *
 
 /* Binds the paging parameters; key_column names the sort key in each row
  * (NULL: sort by id only). Runs the statement, fills page. */
-int st_list_run(struct store *st, struct st_q *s, const struct list_query *q,
-                    const char *key_column, int descending, struct list_page *page,
-                    struct tb_err *err)
+/* Binds q's page (cursor, limit + 1) to s; the page's limit, or -1. */
+static int list_bind(struct store *st, struct st_q *s, const struct list_query *q, int descending,
+                     struct tb_err *err)
 {
     int limit = q->limit > 0 ? q->limit : 50;
     char *key = NULL;
@@ -89,6 +90,16 @@ int st_list_run(struct store *st, struct st_q *s, const struct list_query *q,
         st_bind_text(st, s, ":after_key", key ? key : "");
     free(key);
     st_bind_i64(st, s, ":limit", limit + 1);
+    return limit;
+}
+
+int st_list_run(struct store *st, struct st_q *s, const struct list_query *q,
+                    const char *key_column, int descending, struct list_page *page,
+                    struct tb_err *err)
+{
+    int limit = list_bind(st, s, q, descending, err);
+    if (limit < 0)
+        return -1;
     page->items = json_array();
     page->next_cursor = NULL;
     int rc;
@@ -105,6 +116,64 @@ int st_list_run(struct store *st, struct st_q *s, const struct list_query *q,
         json_t *last = json_array_get(page->items, n - 2);
         const char *k = key_column ? json_string_value(json_object_get(last, key_column)) : "";
         page->next_cursor = cursor_make(k, json_integer_value(json_object_get(last, "id")));
+    }
+    return 0;
+}
+
+int st_list_run_text(struct store *st, struct st_q *s, const struct list_query *q, const char *key_column,
+                     int descending, const char *const *json_columns, const struct row_member *x,
+                     struct abuf *out, char **next_cursor, struct tb_err *err)
+{
+    *next_cursor = NULL;
+    int limit = list_bind(st, s, q, descending, err);
+    if (limit < 0)
+        return -1;
+    int rc, rows = 0, key_col = -1, id_col = -1;
+    char *key = NULL;   /* the last row's sort key, for the cursor */
+    struct row_plan plan;
+    int64_t id = 0;
+    abuf_append(out, "[", 1);
+    while ((rc = st_step(st, s)) == ST_ROW) {
+        if (rows == limit) {   /* the one past the page: there is a next page */
+            *next_cursor = cursor_make(key ? key : "", id);
+            break;
+        }
+        if (rows == 0) {
+            if (st_row_plan(s, json_columns, x, &plan) < 0)
+                out->failed = 1;
+            for (int i = 0, n = st_col_count(s); i < n; i++) {
+                if (!strcmp(st_col_name(s, i), "id"))
+                    id_col = i;
+                if (key_column && !strcmp(st_col_name(s, i), key_column))
+                    key_col = i;
+            }
+        }
+        if (out->failed)
+            break;
+        if (rows++)
+            abuf_append(out, ",", 1);
+        st_row_text_planned(s, &plan, x, out);
+        id = id_col >= 0 ? st_col_i64(s, id_col) : 0;
+        if (key_col >= 0) {
+            free(key);
+            const char *k = st_col_text(s, key_col);
+            key = k ? strdup(k) : NULL;
+            if (k && !key)
+                out->failed = 1;
+        }
+    }
+    st_reset(s);
+    free(key);
+    abuf_append(out, "]", 1);
+    if (rc != ST_DONE && rc != ST_ROW) {
+        free(*next_cursor);
+        *next_cursor = NULL;
+        return st_db_fail(st, err, "list");
+    }
+    if (out->failed || (rc == ST_ROW && !*next_cursor)) {   /* out of memory there */
+        free(*next_cursor);
+        *next_cursor = NULL;
+        return tb_error(err, TB_E_INTERNAL_ERROR, "", "out of memory");
     }
     return 0;
 }

@@ -146,6 +146,30 @@ enum st_elevation {
 struct tb_actor st_elevate(const struct tb_actor *a, enum st_elevation why);
 const char *st_elevation_name(const struct tb_actor *a);   /* NULL when not elevated */
 json_t *st_row_json(struct st_q *s);
+/* Steps s to its one row, left there for st_col_* (the caller resets s);
+ * -1 with 404 naming what when there is none. */
+int st_step_row(struct store *st, struct st_q *s, const char *what, struct tb_err *err);
+/* The same row as the JSON text the server sends for it, JSON columns (and
+ * "changes") copied as stored, and x's member (if x) last; 0 or -1 (out
+ * failed). */
+struct abuf;
+/* The same for each row of a run, with the columns' plan made once (at the
+ * first row): st_row_plan fails past ROW_PLAN_MAX columns. */
+#define ROW_PLAN_MAX 96
+struct row_plan {
+    int n;
+    const char *name[ROW_PLAN_MAX];
+    size_t name_len[ROW_PLAN_MAX];
+    unsigned char plain_name[ROW_PLAN_MAX], stored[ROW_PLAN_MAX], read[ROW_PLAN_MAX];
+};
+int st_row_plan(struct st_q *s, const char *const *json_columns, const struct row_member *x, struct row_plan *p);
+int st_row_text_planned(struct st_q *s, const struct row_plan *p, const struct row_member *x, struct abuf *out);
+int st_row_text(struct st_q *s, const char *const *json_columns, const struct row_member *x, struct abuf *out);
+/* st_list_run writing the page's items as JSON text (an array) into out, each
+ * row as st_row_text writes it; *next_cursor as st_list_run's. */
+int st_list_run_text(struct store *st, struct st_q *s, const struct list_query *q, const char *key_column,
+                     int descending, const char *const *json_columns, const struct row_member *x,
+                     struct abuf *out, char **next_cursor, struct tb_err *err);
 int st_step_done(struct store *st, struct st_q *s, const char *what, struct tb_err *err);
 /* Every row of s as a JSON array. */
 int st_rows(struct store *st, struct st_q *s, json_t **out, struct tb_err *err);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "store/store_int.h"
+#include "core/json_text.h"
 #include <stdatomic.h>
 #include <time.h>
 
@@ -409,6 +410,117 @@ json_t *st_row_json(struct st_q *s)
     return o;
 }
 
+/* One column as a jansson value, as st_row_json makes it (for a row_member). */
+static json_t *col_value(struct st_q *s, int i)
+{
+    switch (st_col_type(s, i)) {
+    case ST_INTEGER:
+        return json_integer(st_col_i64(s, i));
+    case ST_FLOAT:
+        return json_real(st_col_double(s, i));
+    case ST_NULL:
+        return json_null();
+    default:
+        return json_string(st_col_text(s, i));
+    }
+}
+
+/* What st_row_text needs to know of a statement's columns, worked out once
+ * per statement run rather than per row (a page of rows has the same). */
+int st_row_plan(struct st_q *s, const char *const *json_columns, const struct row_member *x, struct row_plan *p)
+{
+    p->n = st_col_count(s);
+    if (p->n > ROW_PLAN_MAX)
+        return -1;
+    for (int i = 0; i < p->n; i++) {
+        const char *name = st_col_name(s, i);
+        p->name[i] = name;
+        p->name_len[i] = strlen(name);
+        p->plain_name[i] = strcspn(name, "\"\\") == p->name_len[i];
+        for (const unsigned char *c = (const unsigned char *)name; *c; c++)
+            p->plain_name[i] &= *c >= 0x20 && *c < 0x80;
+        p->stored[i] = !strcmp(name, "changes");
+        for (const char *const *c = json_columns; *c && !p->stored[i]; c++)
+            p->stored[i] = !strcmp(*c, name);
+        p->read[i] = 0;
+        for (const char *const *r = x ? x->reads : NULL; r && *r; r++)
+            p->read[i] |= !strcmp(*r, name);
+    }
+    return 0;
+}
+
+/* The row as JSON text, the bytes the server would send for st_row_json's
+ * object with json_columns decoded (its answers are compact ASCII dumps):
+ * stored JSON is copied, not parsed and dumped again. */
+int st_row_text_planned(struct st_q *s, const struct row_plan *p, const struct row_member *x, struct abuf *out)
+{
+    json_t *cols = x ? json_object() : NULL;
+    abuf_append(out, "{", 1);
+    for (int i = 0; i < p->n; i++) {
+        if (p->plain_name[i]) {
+            char *at = abuf_reserve(out, p->name_len[i] + 4);
+            if (at) {   /* ,"name": without escaping (checked once in the plan) */
+                char *q = at;
+                if (i)
+                    *q++ = ',';
+                *q++ = '"';
+                memcpy(q, p->name[i], p->name_len[i]);
+                q += p->name_len[i];
+                *q++ = '"';
+                *q++ = ':';
+                out->len += (size_t)(q - at);
+                out->data[out->len] = '\0';
+            }
+        } else {
+            abuf_append(out, ",", i > 0);
+            jt_key(out, p->name[i]);
+        }
+        if (p->read[i] && json_object_set_new(cols, p->name[i], col_value(s, i)) < 0)
+            out->failed = 1;
+        switch (st_col_type(s, i)) {
+        case ST_INTEGER:
+            jt_int(out, st_col_i64(s, i));
+            break;
+        case ST_FLOAT:
+            jt_real(out, st_col_double(s, i));
+            break;
+        case ST_NULL:
+            abuf_append(out, "null", 4);
+            break;
+        default: {
+            const char *text = st_col_text(s, i);
+            size_t len = strlen(text);   /* as st_row_json reads it, on every backend */
+            if (p->stored[i])
+                jt_stored(out, text, len);
+            else
+                jt_string(out, text, len);
+        }
+        }
+    }
+    if (x) {
+        json_t *v = cols ? x->compute(cols) : NULL;
+        abuf_append(out, ",", p->n > 0);
+        jt_key(out, x->member);
+        if (v)
+            jt_value(out, v);
+        else
+            out->failed = 1;
+        json_decref(v);
+        json_decref(cols);
+    }
+    return abuf_append(out, "}", 1);
+}
+
+int st_row_text(struct st_q *s, const char *const *json_columns, const struct row_member *x, struct abuf *out)
+{
+    struct row_plan p;
+    if (st_row_plan(s, json_columns, x, &p) < 0) {
+        out->failed = 1;
+        return -1;
+    }
+    return st_row_text_planned(s, &p, x, out);
+}
+
 int st_step_done(struct store *st, struct st_q *s, const char *what, struct tb_err *err)
 {
     int rc = st_step(st, s);
@@ -420,20 +532,28 @@ int st_step_done(struct store *st, struct st_q *s, const char *what, struct tb_e
     return st_db_fail(st, err, what);
 }
 
-/* One row as JSON; 404 when there is none. */
-int st_get_one(struct store *st, struct st_q *s, const char *what, json_t **out,
-                   struct tb_err *err)
+/* Steps s to its one row (left there for st_col_*; the caller resets s);
+ * 404 naming what when there is none, reset. */
+int st_step_row(struct store *st, struct st_q *s, const char *what, struct tb_err *err)
 {
     int rc = st_step(st, s);
-    if (rc == ST_ROW) {
-        *out = st_row_json(s);
-        st_reset(s);
+    if (rc == ST_ROW)
         return 0;
-    }
     st_reset(s);
     if (rc == ST_DONE)
         return TB_NOT_FOUND(err, "%s not found", what);
     return st_db_fail(st, err, what);
+}
+
+/* One row as JSON; 404 when there is none. */
+int st_get_one(struct store *st, struct st_q *s, const char *what, json_t **out,
+                   struct tb_err *err)
+{
+    if (st_step_row(st, s, what, err) < 0)
+        return -1;
+    *out = st_row_json(s);
+    st_reset(s);
+    return 0;
 }
 
 int st_rows(struct store *st, struct st_q *s, json_t **out, struct tb_err *err)

@@ -73,3 +73,57 @@ test('a request head of 12 KB is answered; one of 20 KB is refused with 431', as
   assert.equal(big.status, 431);
   agent.destroy();
 });
+
+// GET /companies/{id} and GET /companies write their answers from the rows
+// (no JSON tree, issue 11): the bytes must be those of the same company
+// built as a tree (the answer to its PATCH), non-ASCII escaped alike, JSON
+// columns included, with the version as ETag; pages chain by cursor; a
+// company of another operator is still not found.
+test('a company read alone and in the list is byte for byte the tree-built answer, with its ETag', async () => {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const raw = (method, path, token, body, headers = {}) => new Promise((resolveP, reject) => {
+    const h = { Authorization: `Bearer ${token}`, ...headers };
+    if (body) h['Content-Type'] = 'application/json';
+    const req = http.request({ host: '127.0.0.1', port: srv.port, method, path, agent, headers: h }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => { text += d; });
+      res.on('end', () => resolveP({ status: res.statusCode, text, etag: res.headers.etag }));
+    });
+    req.on('error', reject);
+    req.end(body ? JSON.stringify(body) : undefined);
+  });
+  const made = await raw('POST', '/api/v1/companies', tokenSe,
+    { legal_name: 'Åre Fjällvärme AB "Ö" \\ 🐟', country: 'SE', city: 'Åre', employees: 12, currency: 'SEK',
+      turnover: 1000000, products: ['8418'], export_markets: ['NO', 'FI'], target_markets: ['DE'] });
+  assert.equal(made.status, 201, made.text);
+  const id = JSON.parse(made.text).id;
+  const patched = await raw('PATCH', `/api/v1/companies/${id}`, tokenSe, { city: 'Östersund' }, { 'If-Match': made.etag });
+  assert.equal(patched.status, 200, patched.text);
+  const one = await raw('GET', `/api/v1/companies/${id}`, tokenSe);
+  assert.equal(one.status, 200);
+  assert.equal(one.text, patched.text, 'the same bytes as the tree-built answer');
+  assert.equal(one.etag, patched.etag);
+  assert.ok(/\\u00C5re/.test(one.text) && JSON.parse(one.text).sme_check);
+
+  const list = await raw('GET', '/api/v1/companies?limit=100', tokenSe);
+  assert.equal(list.status, 200);
+  assert.ok(list.text.includes(patched.text), 'the list holds the same bytes');
+  const all = JSON.parse(list.text);
+  assert.equal(all.next_cursor, null);
+  const seen = [];
+  for (let cursor = null, pages = 0; pages < 100; pages++) {
+    const page = await raw('GET', `/api/v1/companies?limit=7&sort=name${cursor ? `&cursor=${cursor}` : ''}`, tokenSe);
+    assert.equal(page.status, 200);
+    const p = JSON.parse(page.text);
+    seen.push(...p.items.map((c) => c.id));
+    if (!p.next_cursor) break;
+    cursor = p.next_cursor;
+  }
+  assert.deepEqual([...seen].sort((a, b) => a - b), all.items.map((c) => c.id).sort((a, b) => a - b));
+  const other = await raw('GET', `/api/v1/companies/${id}`, tokenSi);
+  assert.equal(other.status, 404);
+  const theirs = JSON.parse((await raw('GET', '/api/v1/companies?limit=100', tokenSi)).text);
+  assert.ok(!theirs.items.some((c) => c.id === id), 'another operator does not list it');
+  agent.destroy();
+});

@@ -110,7 +110,7 @@ static void json_window_allocates_from_the_arena(void **state)
     json_arena_resume(s);
     json_decref(before);
     json_decref(o);            /* releases the arena nodes, drops before's last ref */
-    json_arena_pop(w);
+    assert_int_equal(json_arena_pop(w), 0);   /* everything made in it was released */
     json_t *after = json_object();
     assert_false(arena_owns(a, after));
     json_decref(after);
@@ -197,6 +197,95 @@ static void abuf_on_the_heap(void **state)
     assert_null(b.data);
 }
 
+/* A value left alive at the end of a window (one a cache or the caller could
+ * still reach once the arena is gone) makes json_arena_pop() fail; releases
+ * made while suspended count, heap values made while suspended do not. */
+static void json_window_reports_an_escaped_value(void **state)
+{
+    (void)state;
+    struct arena *a = arena_new(0);
+    struct json_arena_window w = json_arena_push(a);
+    json_t *escaped = json_pack("{s:[i,s]}", "k", 1, "v");
+    assert_non_null(escaped);
+    assert_int_equal(json_arena_pop(w), -1);
+    (void)escaped;             /* never touched again: its memory goes with a */
+
+    w = json_arena_push(a);
+    json_t *o = json_pack("{s:s}", "k", "v");
+    struct json_arena_window s = json_arena_suspend();
+    json_t *kept = json_string("heap");
+    json_decref(o);            /* released while suspended: still counted */
+    json_arena_resume(s);
+    assert_int_equal(json_arena_pop(w), 0);
+    assert_false(arena_owns(a, kept));
+    json_decref(kept);
+    arena_free(a);
+}
+
+/* Edge sizes: no size computation of the arena or the buffer wraps; each
+ * impossible size is refused with NULL/-1 (and counted), never turned into a
+ * small allocation written past. The huge requests below are all refused
+ * before malloc is asked (a capped arena), so ASan sees none of them. */
+static void edge_sizes_are_refused_not_wrapped(void **state)
+{
+    (void)state;
+    struct arena *a = arena_new(1 << 20);
+    assert_non_null(a);
+    assert_null(arena_alloc(a, SIZE_MAX));
+    assert_null(arena_alloc(a, SIZE_MAX / 2 + 1));
+    assert_null(arena_alloc(a, SIZE_MAX / 2));      /* past the cap */
+    assert_null(arena_calloc(a, SIZE_MAX / 2, 3));
+    assert_null(arena_calloc(a, 3, SIZE_MAX / 2));
+    assert_null(arena_strndup(a, "x", SIZE_MAX));
+    char *p = arena_alloc(a, 16);
+    assert_non_null(p);
+    assert_null(arena_realloc(a, p, 16, SIZE_MAX));
+    assert_null(arena_realloc(a, p, 16, SIZE_MAX / 2));   /* in place: past the block */
+    assert_int_equal(arena_failures(a), 8);
+
+    struct abuf b;
+    abuf_init(&b, a, SIZE_MAX);                     /* no maximum but the arena's cap */
+    assert_int_equal(abuf_puts(&b, "abc"), 0);
+    assert_null(abuf_reserve(&b, SIZE_MAX));
+    assert_true(b.failed);
+    abuf_init(&b, a, SIZE_MAX);
+    assert_int_equal(abuf_puts(&b, "abc"), 0);
+    assert_null(abuf_reserve(&b, SIZE_MAX - 3));    /* len + n == SIZE_MAX: no room for the NUL */
+    abuf_init(&b, a, SIZE_MAX);
+    assert_int_equal(abuf_puts(&b, "abc"), 0);
+    assert_null(abuf_reserve(&b, SIZE_MAX / 2 - 8)); /* checked, then refused by the cap */
+    abuf_init(&b, a, SIZE_MAX - 1);
+    assert_int_equal(abuf_printf(&b, "%s-%d", "x", 1), 0);
+    assert_string_equal(abuf_cstr(&b), "x-1");
+
+    abuf_init(&b, a, 0);                            /* room for nothing but the NUL */
+    assert_string_equal(abuf_cstr(&b), "");
+    assert_int_equal(abuf_puts(&b, ""), 0);
+    assert_int_equal(abuf_puts(&b, "x"), -1);
+    abuf_init(&b, a, 256);                          /* max + 1 == the first capacity + 1 */
+    char big[257];
+    memset(big, 'y', sizeof big);
+    assert_int_equal(abuf_append(&b, big, 256), 0);
+    assert_int_equal(b.len, 256);
+    assert_int_equal(abuf_append(&b, big, 1), -1);
+    arena_free(a);
+
+    abuf_init_heap(&b, SIZE_MAX);                   /* crashed: max + 1 wrapped to 0 */
+    assert_int_equal(abuf_puts(&b, "hello"), 0);
+    for (int i = 0; i < 100; i++)
+        assert_int_equal(abuf_append(&b, big, sizeof big), 0);
+    assert_int_equal(b.len, 5 + 100 * sizeof big);
+    assert_true(b.cap > b.len);
+    assert_null(abuf_reserve(&b, SIZE_MAX));
+    assert_null(abuf_reserve(&b, SIZE_MAX - b.len));
+    assert_null(abuf_take(&b));                     /* failed: freed, nothing handed out */
+    abuf_init_heap(&b, SIZE_MAX);
+    assert_int_equal(abuf_puts(&b, "ok"), 0);
+    char *s = abuf_take(&b);
+    assert_string_equal(s, "ok");
+    free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -210,6 +299,8 @@ int main(void)
         cmocka_unit_test(injected_failures_are_counted),
         cmocka_unit_test(realloc_in_place_refuses_huge_sizes),
         cmocka_unit_test(abuf_on_the_heap),
+        cmocka_unit_test(json_window_reports_an_escaped_value),
+        cmocka_unit_test(edge_sizes_are_refused_not_wrapped),
     };
     return cmocka_run_group_tests_name("arena", tests, NULL, NULL);
 }

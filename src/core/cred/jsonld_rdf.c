@@ -782,11 +782,13 @@ int jsonld_to_rdf_opts(const json_t *doc, struct jsonld_loader *loader,
             if (rc == 0 && w.oom)
                 rc = jl_oom(&st);
         }
+        json_decref(m.idmap);
     }
-    /* No decref of the expanded form and the node map: every node of them was
-     * made in this window and shares nothing with the input (see own() in
-     * jsonld_expand.c), so the arena releases them. */
-    json_arena_pop(win);
+    /* Released (a walk, no free: the arena holds the memory) so that the
+     * window can check that nothing made in it is still alive. */
+    json_decref(expanded);
+    if (json_arena_pop(win) && rc == 0)
+        rc = tb_error(err, TB_E_INTERNAL_ERROR, "", "a JSON value outlived its arena window");
     return rc;
 }
 
