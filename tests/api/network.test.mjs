@@ -273,12 +273,12 @@ test('vCard import (folded lines, escapes, groups; bad cards named by line) and 
   assert.ok(vcf.text.split('\r\n').every((l) => Buffer.byteLength(l) <= 75), 'folded at 75 octets');
   const csv = await coord.get('/api/v1/contacts?q=ragnhild&format=csv&lang=en');
   assert.equal(csv.status, 200, csv.text);
-  assert.match(csv.text.split('\n')[0], /^"?Kind"?,"?Category"?,"?Name"?,"?Organisation"?/, 'human headers by default');
+  assert.match(csv.text.split('\n')[0], /^"?ID"?,"?Kind"?,"?Category"?,"?Name"?,"?Organisation"?/, 'human headers by default');
   assert.match(csv.text, /Ragnhild Øvrebø/);
   const sv = await coord.get('/api/v1/contacts?q=ragnhild&format=csv&lang=sv');
-  assert.match(sv.text.split('\n')[0], /^"?Typ"?,"?Kategori"?,"?Namn"?/, 'Swedish headers');
+  assert.match(sv.text.split('\n')[0], /^"?ID"?,"?Typ"?,"?Kategori"?,"?Namn"?/, 'Swedish headers');
   const machine = await coord.get('/api/v1/contacts?q=ragnhild&format=csv&headers=machine');
-  assert.match(machine.text.split('\n')[0], /^"?kind"?,"?category"?,"?name"?/, 'machine headers for scripts');
+  assert.match(machine.text.split('\n')[0], /^"?id"?,"?kind"?,"?category"?,"?name"?/, 'machine headers for scripts');
   assertError(await coord.get('/api/v1/contacts?format=pdf'), 400, 'validation_failed', { field: 'format' });
 });
 
