@@ -86,12 +86,8 @@ static int notice(struct request *r, int64_t org_id, const struct notice_to *to,
 static int notify(struct request *r, int64_t org_id, const struct notice_to *to, const char *lang, const char *key,
                   const char *const *vars, struct tb_err *err)
 {
-    char sk[64], bk[64];
-    snprintf(sk, sizeof sk, "%s.subject", key);
-    snprintf(bk, sizeof bk, "%s.body", key);
-    const char *subject = msg_format(r->arena, lang, sk, vars), *body = msg_format(r->arena, lang, bk, vars);
-    const char *text = body ? arena_printf(r->arena, "%s\n\n%s\n", body, msg_text(lang, "mail.signature")) : NULL;
-    if (!subject || !text)
+    const char *subject, *text;
+    if (msg_mail(r->arena, lang, key, vars, 0, &subject, &text) < 0)
         return TB_INTERNAL(err, "out of memory");
     return notice(r, org_id, to, subject, text, err);
 }

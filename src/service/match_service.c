@@ -260,11 +260,8 @@ static const char *suggestion_mail(struct arena *arena, const char *lang, const 
     const char *const vars[] = {"name", name ? name : "", "title", title ? title : "", "company", company ? company : "",
                                 "score", score, "reasons", reasons.failed ? "" : abuf_cstr(&reasons), "url", public_url,
                                 NULL};
-    const char *body = msg_format(arena, lang, "mail.suggestion.body", vars);
-    *subject = msg_format(arena, lang, "mail.suggestion.subject", vars);
-    return *subject && body && !reasons.failed
-               ? arena_printf(arena, "%s\n\n%s\n", body, msg_text(lang, "mail.signature"))
-               : NULL;
+    const char *body;
+    return msg_mail(arena, lang, "mail.suggestion", vars, 0, subject, &body) == 0 && !reasons.failed ? body : NULL;
 }
 
 /* A suggestion becomes an application at "offered"; the graduate is told by

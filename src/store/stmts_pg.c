@@ -811,7 +811,7 @@ static const struct store_stmt_info stmts[STMT__MAX] = {
         "SELECT s.id, s.placement_id, p.company_id, p.cohort_id, s.respondent, s.wave, s.sent_at, s.reminders, s.saved_at, s.submitted_at, s.answers FROM impact_surveys s JOIN placements p ON p.id = s.placement_id WHERE (:all = 1 OR s.org_id = :tenant) AND (CAST(:scope_company AS BIGINT) IS NULL OR (p.company_id = :scope_company AND s.respondent = 'company')) AND (CAST(:scope_graduate AS BIGINT) IS NULL OR (p.graduate_id = :scope_graduate AND s.respondent = 'trainee')) AND (CAST(:scope_mentor AS BIGINT) IS NULL OR p.mentor_user_id = :scope_mentor) AND (:placement_id = 0 OR s.placement_id = :placement_id) ORDER BY s.id LIMIT 1000",
         SCOPE_TENANT, NULL},
     {"IMPACT_SURVEY_DUE", /* in enum stmt order */
-        "SELECT s.id, s.org_id, s.placement_id, s.respondent, s.wave, s.email FROM impact_surveys s WHERE (:all = 1 OR s.org_id = :tenant) AND s.submitted_at IS NULL AND s.email IS NOT NULL AND s.reminders < :max_reminders AND coalesce(s.reminded_at, s.sent_at) < :before ORDER BY s.id",
+        "SELECT s.id, s.org_id, s.placement_id, s.respondent, s.wave, s.email, (SELECT p.graduate_id FROM placements p WHERE p.id = s.placement_id) AS graduate_id FROM impact_surveys s WHERE (:all = 1 OR s.org_id = :tenant) AND s.submitted_at IS NULL AND s.email IS NOT NULL AND s.reminders < :max_reminders AND coalesce(s.reminded_at, s.sent_at) < :before ORDER BY s.id",
         SCOPE_TENANT, NULL},
     {"IMPACT_SURVEY_RENEW", /* in enum stmt order */
         "UPDATE impact_surveys SET token_hash = :token_hash, expires_at = :expires_at, reminders = reminders + 1, reminded_at = :now WHERE id = :id AND submitted_at IS NULL AND (:all = 1 OR org_id = :tenant)",

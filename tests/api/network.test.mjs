@@ -162,6 +162,7 @@ test('an introduction to another operator\'s contact: approval, link, states, ou
   r = await coord.post(`/api/v1/introductions/${id}/send-link`);
   assert.equal(r.status, 202, r.text);
   const mail = await srv.smtp.waitForMail((m) => m.to.includes('leif.hvalstad@example.org'));
+  assert.match(mail.data, /asks whether you could introduce them to Mirela Cvetko/, 'in the sender\'s language: English');
   const token = linkToken(mail, 'introduction-answer');
   r = await coord.post('/api/v1/introduction-links/open', { token });
   assert.equal(r.status, 200, r.text);
@@ -190,10 +191,16 @@ test('an introduction to another operator\'s contact: approval, link, states, ou
 });
 
 test('an introduction inside the operator needs no approval and mails the introducer at once', async () => {
+  // the introducer has no account: the mail is in the sender's language (Swedish here)
+  assert.equal((await coord.patch('/api/v1/me/settings', { locale: 'sv' })).status, 200);
   const r = await coord.post('/api/v1/introductions', { introducer_id: ids.anna, target_id: ids.lars, purpose: 'Meet the buyer' });
+  assert.equal((await coord.patch('/api/v1/me/settings', { locale: 'en' })).status, 200);
   assert.equal(r.status, 201, r.text);
   assert.equal(r.json.approval, null);
-  await srv.smtp.waitForMail((m) => m.to.includes('anna@example.org') && m.data.includes('Leif Hvalstad'));
+  const mail = await srv.smtp.waitForMail((m) => m.to.includes('anna@example.org') && m.data.includes('Leif Hvalstad'));
+  assert.match(mail.data, /Hej Annika Bergfors,/);
+  assert.match(mail.data, /undrar om du kan presentera hen för Leif Hvalstad\.\r?\n\r?\nSyfte: Meet the buyer/);
+  assert.match(mail.data, /Svara här, inget konto behövs/);
   assertError(await coord.post('/api/v1/introductions', { introducer_id: ids.anna, target_id: ids.anna, purpose: 'Self' }),
     400, 'validation_failed', { field: 'target_id' });
   assertError(await coordSi.post('/api/v1/introductions', { introducer_id: ids.lars, target_id: ids.secret, purpose: 'Hidden' }),
