@@ -77,6 +77,32 @@ REWRITTEN = {
         "AND " + WAVE + " > to_char(CAST(substr(:now, 1, 10) AS date) - 60, 'YYYY-MM-DD') "
         "AND NOT EXISTS (SELECT 1 FROM impact_surveys s WHERE s.placement_id = p.id AND s.wave = w.value "
         "AND s.respondent = r.value) ORDER BY p.id LIMIT 5000"),
+    # the to-do list's survey waves (issue 17): the same json_each and date arithmetic
+    'TODO_SURVEYS': (
+        "SELECT 'survey' AS kind, p.id AS ref_id, p.id * 4 + CASE w.value WHEN 'end' THEN 0 WHEN 'm6' THEN 1 "
+        "WHEN 'm12' THEN 2 ELSE 3 END AS key_id, p.org_id, g.name AS title, c.legal_name AS detail, "
+        "date(p.end_date, '+' || CASE w.value WHEN 'end' THEN 0 WHEN 'm6' THEN 6 WHEN 'm12' THEN 12 "
+        "ELSE 24 END || ' months') AS due, p.end_date AS since, w.value AS wave "
+        "FROM placements p JOIN graduates g ON g.id = p.graduate_id JOIN companies c ON c.id = p.company_id "
+        "JOIN json_each(coalesce((SELECT json_extract(t.weights, '$.waves') FROM impact_settings t "
+        "WHERE t.org_id = p.org_id), '[\"end\",\"m6\",\"m12\",\"m24\"]')) w "
+        "WHERE (:all = 1 OR p.org_id = :tenant) AND p.status IN ('signed', 'completed') "
+        "AND date(p.end_date, '+' || CASE w.value WHEN 'end' THEN 0 WHEN 'm6' THEN 6 WHEN 'm12' THEN 12 "
+        "ELSE 24 END || ' months') <= date(:now, '+14 days') AND date(p.end_date, '+' || CASE w.value "
+        "WHEN 'end' THEN 0 WHEN 'm6' THEN 6 WHEN 'm12' THEN 12 ELSE 24 END || ' months') > date(:now, '-60 days') "
+        "AND (SELECT count(*) FROM impact_surveys s WHERE s.placement_id = p.id AND s.wave = w.value "
+        "AND s.submitted_at IS NOT NULL) < 2 ORDER BY 7, p.id LIMIT 200",
+        "SELECT 'survey' AS kind, p.id AS ref_id, p.id * 4 + CASE w.value WHEN 'end' THEN 0 WHEN 'm6' THEN 1 "
+        "WHEN 'm12' THEN 2 ELSE 3 END AS key_id, p.org_id, g.name AS title, c.legal_name AS detail, "
+        + WAVE + " AS due, p.end_date AS since, w.value AS wave "
+        "FROM placements p JOIN graduates g ON g.id = p.graduate_id JOIN companies c ON c.id = p.company_id "
+        "CROSS JOIN LATERAL jsonb_array_elements_text(COALESCE((SELECT CAST(t.weights AS jsonb) -> 'waves' "
+        "FROM impact_settings t WHERE t.org_id = p.org_id), CAST('[\"end\",\"m6\",\"m12\",\"m24\"]' AS jsonb))) w(value) "
+        "WHERE (:all = 1 OR p.org_id = :tenant) AND p.status IN ('signed', 'completed') "
+        "AND " + WAVE + " <= to_char(CAST(substr(:now, 1, 10) AS date) + 14, 'YYYY-MM-DD') "
+        "AND " + WAVE + " > to_char(CAST(substr(:now, 1, 10) AS date) - 60, 'YYYY-MM-DD') "
+        "AND (SELECT count(*) FROM impact_surveys s WHERE s.placement_id = p.id AND s.wave = w.value "
+        "AND s.submitted_at IS NOT NULL) < 2 ORDER BY 7, p.id LIMIT 200"),
 }
 
 

@@ -124,6 +124,14 @@ static const struct column contact_cols[] = {
     {"visibility", "visibility", C_TEXT, NULL},
     {"legal_basis", "legal_basis", C_TEXT, NULL},
     {"consent", "consent", C_TEXT, NULL},
+    {"id", "id", C_ID, NULL},
+    {"version", "version", C_VERSION, NULL},
+    {"org_id", "org_id", C_IGNORED, NULL},
+    {"org_name", "org_name", C_IGNORED, NULL},
+    {"owner_name", "owner_name", C_IGNORED, NULL},
+    {"graduate_id", "graduate_id", C_IGNORED, NULL},
+    {"created_at", "created_at", C_IGNORED, NULL},
+    {"updated_at", "updated_at", C_IGNORED, NULL},
     {NULL, NULL, C_TEXT, NULL},
 };
 static const char *const contact_names[] = {
@@ -168,7 +176,7 @@ const char *const *csv_import_columns(enum csv_import_kind k)
 
 const char *csv_import_column_name(enum csv_import_kind k, size_t i)
 {
-    const struct column *cols = k == CSV_IMPORT_COMPANIES ? company_cols : graduate_cols;
+    const struct column *cols = k == CSV_IMPORT_COMPANIES ? company_cols : k == CSV_IMPORT_CONTACTS ? contact_cols : graduate_cols;
     for (size_t n = 0; cols[n].name; n++)
         if (n == i)
             return cols[n].name;

@@ -93,6 +93,25 @@ const char *msg_format(struct arena *a, const char *lang, const char *key, const
     return b.failed ? NULL : abuf_cstr(&b);
 }
 
+int msg_mail(struct arena *a, const char *lang, const char *key, const char *const *vars, int reminder,
+             const char **subject, const char **body)
+{
+    char k[96];
+    struct abuf s, b;
+    abuf_init(&s, a, 4096);
+    abuf_init(&b, a, 1u << 20);
+    if (reminder)
+        msg_append(&s, lang, "mail.reminder", NULL);
+    snprintf(k, sizeof k, "%s.subject", key);
+    msg_append(&s, lang, k, vars);
+    snprintf(k, sizeof k, "%s.body", key);
+    msg_append(&b, lang, k, vars);
+    abuf_printf(&b, "\n\n%s\n", msg_text(lang, "mail.signature"));
+    *subject = s.failed ? NULL : abuf_cstr(&s);
+    *body = b.failed ? NULL : abuf_cstr(&b);
+    return *subject && *body ? 0 : -1;
+}
+
 const char *msg_date(struct arena *a, const char *lang, const char *iso)
 {
     int y, m, d;

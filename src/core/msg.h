@@ -22,6 +22,11 @@ const char *msg_text(const char *lang, const char *key);
 void msg_append(struct abuf *out, const char *lang, const char *key, const char *const *vars);
 /* The same in a (NULL when out of memory). */
 const char *msg_format(struct arena *a, const char *lang, const char *key, const char *const *vars);
+/* A mail: *subject from "KEY.subject" (after "mail.reminder" when
+ * reminder), the body from "KEY.body" and the signature; 0, or -1 when out
+ * of memory. */
+int msg_mail(struct arena *a, const char *lang, const char *key, const char *const *vars, int reminder,
+             const char **subject, const char **body);
 /* Every key of the English texts, as a NULL-terminated array (for tests). */
 const char *const *msg_keys(void);
 /* A date "YYYY-MM-DD" in words: "7 December 2026" / "7 december 2026";

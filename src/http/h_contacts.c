@@ -97,10 +97,13 @@ static int query_int(struct request *r, const char *name, long long lo, long lon
     return 0;
 }
 
-/* The columns of a directory export, as the CSV import reads them back. */
-static const char *const export_columns[] = {"kind", "category", "name", "organisation", "roles", "email", "phone",
-                                             "country", "city", "nace", "hs", "languages", "markets", "tags", "source",
-                                             "visibility", "legal_basis", "consent", NULL};
+/* The columns of a directory export, as the CSV import reads them back: id
+ * and version make an edited export update the contacts it names; the
+ * operator's name (owner_name, under org_name) is for reading only. */
+static const char *const export_columns[] = {"id", "kind", "category", "name", "organisation", "roles", "email",
+                                             "phone", "country", "city", "nace", "hs", "languages", "markets", "tags",
+                                             "source", "visibility", "legal_basis", "consent", "org_name", "version",
+                                             NULL};
 
 /* ?format=csv|xlsx|vcf: every contact the search finds (at most 10,000). */
 static int export_contacts(struct request *r, struct response *res, const char *format, json_t *f, struct tb_err *err)
@@ -117,6 +120,7 @@ static int export_contacts(struct request *r, struct response *res, const char *
         for (size_t i = 0; i < n; i++) {
             json_t *c = json_array_get(page, i), *row = json_object();
             after = json_integer_value(json_object_get(c, "id"));
+            json_object_set(c, "org_name", json_object_get(c, "owner_name"));
             for (int k = 0; export_columns[k]; k++)
                 json_object_set(row, export_columns[k], json_object_get(c, export_columns[k]) ? json_object_get(c, export_columns[k]) : json_null());
             json_array_append_new(all, row);

@@ -44,9 +44,11 @@ static const struct field_spec rubric_item = {.type = FT_OBJECT,
     {.name = "comments", .type = FT_ARRAY, .max = 50, .items = &comment_item}, \
     {.name = "rubric", .type = FT_ARRAY, .max = 20, .items = &rubric_item}
 const struct field_spec review_fields[] = {REVIEW_FIELDS, {0}};
+static const char *const mail_locales[] = MSG_LANGS;
 const struct field_spec review_link_fields[] = {
     {.name = "email", .type = FT_EMAIL, .required = 1, .min = 3, .max = 254},
     {.name = "name", .type = FT_STRING, .required = 1, .min = 1, .max = 120},
+    {.name = "locale", .type = FT_ENUM, .allowed = mail_locales},   /* the mail's; else the sender's */
     {0},
 };
 const struct field_spec review_link_open_fields[] = {
@@ -84,12 +86,8 @@ static int notice(struct request *r, int64_t org_id, const struct notice_to *to,
 static int notify(struct request *r, int64_t org_id, const struct notice_to *to, const char *lang, const char *key,
                   const char *const *vars, struct tb_err *err)
 {
-    char sk[64], bk[64];
-    snprintf(sk, sizeof sk, "%s.subject", key);
-    snprintf(bk, sizeof bk, "%s.body", key);
-    const char *subject = msg_format(r->arena, lang, sk, vars), *body = msg_format(r->arena, lang, bk, vars);
-    const char *text = body ? arena_printf(r->arena, "%s\n\n%s\n", body, msg_text(lang, "mail.signature")) : NULL;
-    if (!subject || !text)
+    const char *subject, *text;
+    if (msg_mail(r->arena, lang, key, vars, 0, &subject, &text) < 0)
         return TB_INTERNAL(err, "out of memory");
     return notice(r, org_id, to, subject, text, err);
 }
@@ -343,16 +341,17 @@ int h_review_link_create(struct request *r, struct response *res, struct tb_err 
     int rc = store_begin(r->store, err);
     if (rc == 0)
         rc = store_review_link_create(r->store, &r->actor, r->ids[0], email, name, hash, expires, err);
+    /* The reviewer has no account: the mail is in the language the sender
+     * picks ("locale"), else the sender's own. */
+    const char *locale = json_string_value(json_object_get(r->body, "locale"));
+    char number[24];
+    snprintf(number, sizeof number, "%lld", (long long)json_integer_value(json_object_get(v, "number")));
+    const char *const vars[] = {"name", name, "trainee", json_string_value(json_object_get(m, "graduate_name")),
+                                "title", json_string_value(json_object_get(m, "title")), "version", number,
+                                "url", arena_printf(r->arena, "%s/#/review?token=%s", r->cfg->public_url, token), NULL};
     if (rc == 0)
-        rc = notice(r, json_integer_value(json_object_get(v, "org_id")), &(struct notice_to){.email = email},
-                    arena_printf(r->arena, "Please review: %s", json_string_value(json_object_get(m, "title"))),
-                    arena_printf(r->arena, "Hello %s,\n\n%s asks you, as their mentor, to review the deliverable of the "
-                                 "module \"%s\" (version %lld). Open it here, no account needed (the link works once, "
-                                 "for 7 days, for this version only):\n%s/#/review?token=%s\n\n-- TradeBridge\n",
-                                 name, json_string_value(json_object_get(m, "graduate_name")),
-                                 json_string_value(json_object_get(m, "title")),
-                                 (long long)json_integer_value(json_object_get(v, "number")), r->cfg->public_url, token),
-                    err);
+        rc = notify(r, json_integer_value(json_object_get(v, "org_id")), &(struct notice_to){.email = email},
+                    locale ? locale : store_locale_of(r->store, r->actor.user_id), "mail.review_link", vars, err);
     json_decref(v);
     if (rc < 0 || store_commit(r->store, err) < 0) {
         store_rollback(r->store);

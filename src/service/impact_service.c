@@ -20,11 +20,13 @@
 #include "core/impact/impact.h"
 #include "core/impact/regions.h"
 #include "core/market/fx.h"
+#include "core/msg.h"
 #include "core/validate.h"
 #include "store/entity.h"
 #include "store/impact.h"
 #include "store/market.h"
 #include "service/impact_evidence.h"
+#include "store/store_notify.h"
 
 const char *const impact_waves[] = {"end", "m6", "m12", "m24", NULL};
 const char *const impact_respondents[] = {"company", "trainee", NULL};
@@ -173,27 +175,28 @@ int impact_cost_put(struct store *st, const struct tb_actor *a, int64_t placemen
 
 /* ---- surveys ---- */
 
-static const char *wave_words(const char *wave)
-{
-    return !strcmp(wave, "end") ? "at the end of the placement" : !strcmp(wave, "m6") ? "six months after the placement"
-           : !strcmp(wave, "m12") ? "a year after the placement" : "two years after the placement";
-}
-
-static int mail_link(struct store *st, const struct tb_actor *a, int64_t org_id, const char *email,
+/* The survey's mail in the respondent's language: a trainee's own choice,
+ * else (a host company has no account here) the sender's. */
+static int mail_link(struct store *st, const struct tb_actor *a, int64_t org_id, int64_t graduate_id, const char *email,
                      const char *respondent, const char *wave, const char *token, const char *public_url,
                      int reminder, struct tb_err *err)
 {
-    char subject[160], body[1400];
-    snprintf(subject, sizeof subject, "%sHow did the export trainee programme go? (%s)", reminder ? "Reminder: " : "",
-             wave_words(wave));
-    snprintf(body, sizeof body,
-             "Hello,\n\nWe ask every %s %s how the programme worked out: export sales, jobs, and how satisfied "
-             "you are. It takes five minutes; you can save and come back, no account needed. The link works once "
-             "and for 30 days:\n%s/#/impact-survey?token=%s\n\nYour answers feed the programme's impact figures; "
-             "funders only see totals of at least five firms.\n\n-- TradeBridge\n",
-             !strcmp(respondent, "company") ? "host company" : "trainee", wave_words(wave), public_url ? public_url : "",
-             token);
-    return store_outbox_add(st, a, org_id, email, subject, body, err);
+    const char *lang = !strcmp(respondent, "trainee") ? store_locale_chosen_of_graduate(st, graduate_id) : NULL;
+    lang = lang ? lang : store_locale_of(st, a->user_id);
+    char who[40], when[40];
+    snprintf(who, sizeof who, "mail.survey.who.%s", respondent);
+    snprintf(when, sizeof when, "mail.survey.when.%s", wave);
+    struct arena *ar = arena_new(0);
+    const char *const vars[] = {"who", msg_text(lang, who), "when", msg_text(lang, when), "url",
+                                ar ? arena_printf(ar, "%s/#/impact-survey?token=%s", public_url ? public_url : "", token)
+                                   : NULL,
+                                NULL};
+    const char *subject, *body;
+    int rc = !ar || !vars[5] || msg_mail(ar, lang, "mail.survey", vars, reminder, &subject, &body) < 0
+                 ? TB_INTERNAL(err, "out of memory")
+                 : store_outbox_add(st, a, org_id, email, subject, body, err);
+    arena_free(ar);
+    return rc;
 }
 
 /* The address a survey goes to when the coordinator names none. */
@@ -238,7 +241,8 @@ int impact_survey_send(struct store *st, const struct tb_actor *a, int64_t place
     if (rc == 0)
         rc = store_impact_survey_create(st, a, placement_id, respondent, wave, addr, hash, expires, &id, err);
     if (rc == 0)
-        rc = mail_link(st, a, ival(p, "org_id"), addr, respondent, wave, token, public_url, 0, err);
+        rc = mail_link(st, a, ival(p, "org_id"), ival(p, "graduate_id"), addr, respondent, wave, token, public_url, 0,
+                       err);
     if (rc < 0 || store_commit(st, err) < 0) {
         store_rollback(st);
         rc = -1;
@@ -338,8 +342,8 @@ int impact_survey_remind(struct store *st, const struct tb_actor *a, int days, c
         if (rc == 0)
             rc = store_impact_survey_renew(st, a, ival(s, "id"), hash, (int64_t)time(NULL) + IMPACT_LINK_TTL, err);
         if (rc == 0)
-            rc = mail_link(st, a, ival(s, "org_id"), sval(s, "email"), sval(s, "respondent"), sval(s, "wave"), token,
-                           public_url, 1, err);
+            rc = mail_link(st, a, ival(s, "org_id"), ival(s, "graduate_id"), sval(s, "email"), sval(s, "respondent"),
+                           sval(s, "wave"), token, public_url, 1, err);
         if (rc < 0 || store_commit(st, err) < 0) {
             store_rollback(st);
             rc = -1;

@@ -106,13 +106,56 @@ struct row_update {
     int64_t now, owner;    /* the record's version and operator today */
     int erased;
     json_t *changes;       /* what the row changes */
+    const json_t *old;     /* the record as stored */
 };
+
+static const char *kind_word(enum csv_import_kind k)
+{
+    return k == CSV_IMPORT_COMPANIES ? "company" : k == CSV_IMPORT_CONTACTS ? "contact" : "graduate";
+}
+
+/* A directory contact is written whole: the stored record with the row's
+ * changes, under the API's rules and without becoming a duplicate of another
+ * contact (issue 15). 0 written, 1 reported on the row, -1 the request fails;
+ * otherwise as store_contact_update (err set, status 4xx). */
+static int contact_update(struct store *st, const struct tb_actor *a, const struct row_update *u, struct tb_err *err)
+{
+    json_t *c = json_object();
+    const char *const *cols = csv_import_columns(CSV_IMPORT_CONTACTS);
+    for (size_t k = 0; c && cols[k]; k++) {
+        json_t *v = json_object_get(u->changes, cols[k]);
+        v = v ? v : json_object_get(u->old, cols[k]);
+        if (v && !json_is_null(v))
+            json_object_set(c, cols[k], v);
+    }
+    if (!c)
+        return TB_INTERNAL(err, "out of memory");
+    int rc = network_contact_normalize(c, 1, err);
+    json_t *dups = NULL;
+    if (rc == 0 && (json_object_get(u->changes, "email") || json_object_get(u->changes, "name") ||
+                    json_object_get(u->changes, "kind")))
+        rc = network_contact_duplicates(st, a, c, &dups, err);
+    for (size_t i = 0; rc == 0 && i < json_array_size(dups); i++) {
+        json_t *d = json_array_get(dups, i);
+        if (json_integer_value(json_object_get(d, "id")) == u->id)
+            continue;   /* itself */
+        csv_import_fail_record(u->imp, u->index, "", "duplicate_of", "duplicate of contact %lld (%s, %s): merge them instead",
+                               (long long)json_integer_value(json_object_get(d, "id")),
+                               json_string_value(json_object_get(d, "name")), json_string_value(json_object_get(d, "reason")));
+        rc = 1;
+    }
+    json_decref(dups);
+    if (rc == 0)
+        rc = store_contact_update(st, a, u->id, u->version, c, err);
+    json_decref(c);
+    return rc;
+}
 
 /* The checks and the write: 0 updated, 2 unchanged, 1 failed (reported), -1 the request fails. */
 static int update_checked(struct store *st, const struct tb_actor *a, enum entity e, const struct row_update *u,
                           int64_t org_id, struct tb_err *err)
 {
-    const char *what = u->kind == CSV_IMPORT_COMPANIES ? "company" : "graduate";
+    const char *what = kind_word(u->kind);
     json_t *out;
     struct tb_err e2 = {0};
     if (org_id > 0 && u->owner != org_id) {
@@ -122,7 +165,9 @@ static int update_checked(struct store *st, const struct tb_actor *a, enum entit
     }
     if (u->erased) {
         csv_import_fail_record(u->imp, u->index, "id", "id",
-                               "id: this graduate's personal data was erased; it cannot be updated");
+                               u->kind == CSV_IMPORT_CONTACTS
+                                   ? "id: this contact was removed on request; it cannot be updated"
+                                   : "id: this graduate's personal data was erased; it cannot be updated");
         return 1;
     }
     if (u->now != u->version) {
@@ -135,7 +180,18 @@ static int update_checked(struct store *st, const struct tb_actor *a, enum entit
     }
     if (!json_object_size(u->changes))
         return 2;
-    if (store_entity_update(st, a, e, u->id, u->version, u->changes, &out, &e2) == 0) {
+    /* A contact another operator shares is in the export, but only its operator changes it. */
+    if (u->kind == CSV_IMPORT_CONTACTS && !a->all_tenants && u->owner != a->tenant_id) {
+        csv_import_fail_record(u->imp, u->index, "id", "id",
+                               "id: contact %lld is shared by another operator; only that operator can change it",
+                               (long long)u->id);
+        return 1;
+    }
+    if (u->kind == CSV_IMPORT_CONTACTS) {
+        int rc = contact_update(st, a, u, &e2);
+        if (rc >= 0)
+            return rc;
+    } else if (store_entity_update(st, a, e, u->id, u->version, u->changes, &out, &e2) == 0) {
         json_decref(out);
         return 0;
     }
@@ -143,7 +199,7 @@ static int update_checked(struct store *st, const struct tb_actor *a, enum entit
         csv_import_fail_record(u->imp, u->index, "version", "version", "version: %s", e2.message);
     else if (e2.status == 409 && u->kind == CSV_IMPORT_GRADUATES)
         csv_import_fail_record(u->imp, u->index, "email", "email", "email: another graduate has this address");
-    else if (e2.status == 409 || e2.status == 400)
+    else if (e2.status == 409 || e2.status == 400 || e2.status == 403)
         csv_import_fail_record(u->imp, u->index, "", e2.field, "%s", e2.message);
     else {
         *err = e2;
@@ -162,18 +218,20 @@ static int update_row(struct store *st, const struct tb_actor *a, enum entity e,
     struct row_update u = {.imp = imp, .index = i, .kind = kind, .id = json_integer_value(json_object_get(rec, "id")),
                            .version = json_integer_value(json_object_get(rec, "version"))};
     struct tb_err e2 = {0};
-    if (store_entity_get(st, a, e, u.id, &old, &e2) < 0) {
+    if ((kind == CSV_IMPORT_CONTACTS ? store_contact_get(st, a, u.id, &old, &e2)
+                                     : store_entity_get(st, a, e, u.id, &old, &e2)) < 0) {
         if (e2.status != 404) {
             *err = e2;
             return -1;
         }
         csv_import_fail_record(imp, i, "id", "id", "id: no %s with id %lld here; remove the id to create a new one",
-                               kind == CSV_IMPORT_COMPANIES ? "company" : "graduate", (long long)u.id);
+                               kind_word(kind), (long long)u.id);
         return 1;
     }
     u.owner = json_integer_value(json_object_get(old, "org_id"));
     u.now = json_integer_value(json_object_get(old, "version"));
-    u.erased = json_is_string(json_object_get(old, "erased_at"));
+    u.erased = json_is_string(json_object_get(old, kind == CSV_IMPORT_CONTACTS ? "removed_at" : "erased_at"));
+    u.old = old;
     u.changes = json_object();
     /* Only what the spreadsheet changed: a row exported and imported back
      * unchanged writes nothing (no new version, nothing in the audit). */
@@ -187,9 +245,9 @@ static int update_row(struct store *st, const struct tb_actor *a, enum entity e,
         if (!same)
             json_object_set(u.changes, k, v);
     }
-    json_decref(old);
     int rc = u.changes ? update_checked(st, a, e, &u, org_id, err) : TB_INTERNAL(err, "out of memory");
     json_decref(u.changes);
+    json_decref(old);
     return rc;
 }
 
@@ -234,13 +292,6 @@ int import_run(struct store *st, const struct tb_actor *a, enum csv_import_kind 
          * duplicates; a failed INSERT leaves the transaction usable. */
         for (size_t i = 0; i < n; i++) {
             json_t *rec = json_array_get(imp.records, i);
-            if (json_object_get(rec, "id") && kind == CSV_IMPORT_CONTACTS) {
-                /* Contacts are matched by e-mail and folded name on import
-                 * (duplicates are reported), not updated by id. */
-                csv_import_fail_record(&imp, i, "id", "id",
-                                       "id: contacts cannot be updated from a file; leave id empty to add new contacts");
-                continue;
-            }
             if (json_object_get(rec, "id")) {
                 int rc = update_row(st, a, e, kind, &imp, i, org_id, err);
                 if (rc < 0) {

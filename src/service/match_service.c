@@ -13,9 +13,11 @@
 #include <time.h>
 
 #include "core/match_run.h"
+#include "core/msg.h"
 #include "service/mail_service.h"
 #include "service/pages.h"
 #include "store/entity.h"
+#include "store/store_notify.h"
 
 /* Appends to `into` each record of type e that a row of `rows` names in
  * `key`, once. */
@@ -222,25 +224,44 @@ static int check_version(struct store *st, const struct tb_actor *a, enum entity
     return 0;
 }
 
-/* The mail telling a graduate of a suggestion: subject and body, or NULL
- * (out of memory). */
-static const char *suggestion_mail(struct arena *arena, const json_t *pair, const char *name, const char *public_url,
-                                   const char **subject)
+/* A reason from the engine ("Required languages: Swedish C1 (B2 required)")
+ * with its criterion in the reader's language; the detail after the colon
+ * stays as the engine wrote it. */
+static const char *reason_text(struct arena *arena, const char *lang, const char *reason)
 {
-    const char *title = json_string_value(json_object_get(pair, "position_title"));
-    const char *company = json_string_value(json_object_get(pair, "company_name"));
-    const char *body = arena_printf(arena,
-        "Hello %s,\n\nYour programme coordinator proposes you for the position %s at %s: it fits your profile "
-        "(score %lld of 100).\nWhy it was suggested:\n", name ? name : "", title ? title : "", company ? company : "",
-        (long long)json_integer_value(json_object_get(pair, "score")) / 100);
+    static const char *const crit[][2] = {
+        {"Required languages", "match.crit.languages"}, {"Languages of the target markets", "match.crit.market_languages"},
+        {"Experience of the target markets", "match.crit.market_experience"}, {"Field of study", "match.crit.field"},
+        {"Products and sector", "match.crit.sector"}, {"Location and mobility", "match.crit.location"},
+        {"Availability", "match.crit.availability"},
+    };
+    const char *colon = reason ? strstr(reason, ": ") : NULL;
+    for (size_t k = 0; colon && k < sizeof crit / sizeof crit[0]; k++)
+        if (strlen(crit[k][0]) == (size_t)(colon - reason) && !strncmp(reason, crit[k][0], (size_t)(colon - reason)))
+            return arena_printf(arena, "%s%s", msg_text(lang, crit[k][1]), colon);
+    return reason ? reason : "";
+}
+
+/* The mail telling a graduate of a suggestion, in lang: subject and body, or
+ * NULL (out of memory). */
+static const char *suggestion_mail(struct arena *arena, const char *lang, const json_t *pair, const char *name,
+                                   const char *public_url, const char **subject)
+{
+    struct abuf reasons;
+    abuf_init(&reasons, arena, 1u << 16);
     size_t i;
     json_t *reason;
     json_array_foreach(json_object_get(pair, "reasons"), i, reason)
-        body = body ? arena_printf(arena, "%s- %s\n", body, json_string_value(reason)) : NULL;
-    body = body ? arena_printf(arena, "%s\nYou can accept or decline this offer in TradeBridge (%s/), under your "
-                               "applications.\n\n-- TradeBridge\n", body, public_url) : NULL;
-    *subject = arena_printf(arena, "Proposed for %s at %s", title ? title : "a position", company ? company : "a company");
-    return *subject ? body : NULL;
+        abuf_printf(&reasons, "- %s\n", reason_text(arena, lang, json_string_value(reason)));
+    char score[24];
+    snprintf(score, sizeof score, "%lld", (long long)json_integer_value(json_object_get(pair, "score")) / 100);
+    const char *title = json_string_value(json_object_get(pair, "position_title"));
+    const char *company = json_string_value(json_object_get(pair, "company_name"));
+    const char *const vars[] = {"name", name ? name : "", "title", title ? title : "", "company", company ? company : "",
+                                "score", score, "reasons", reasons.failed ? "" : abuf_cstr(&reasons), "url", public_url,
+                                NULL};
+    const char *body;
+    return msg_mail(arena, lang, "mail.suggestion", vars, 0, subject, &body) == 0 && !reasons.failed ? body : NULL;
 }
 
 /* A suggestion becomes an application at "offered"; the graduate is told by
@@ -279,8 +300,11 @@ static int offer_suggestion(struct store *st, const struct tb_actor *a, int64_t 
         return -1;
     const char *email = json_string_value(json_object_get(g, "email"));
     email = email && *email ? arena_strdup(arena, email) : NULL;
-    const char *subject, *body = suggestion_mail(arena, pair, json_string_value(json_object_get(g, "name")),
-                                                 public_url, &subject);
+    /* In the trainee's language; without an account (or a choice), the
+     * approving coordinator's. */
+    const char *lang = store_locale_chosen_of_graduate(st, gid);
+    const char *subject, *body = suggestion_mail(arena, lang ? lang : store_locale_of(st, a->user_id), pair,
+                                                 json_string_value(json_object_get(g, "name")), public_url, &subject);
     json_decref(g);
     if (!email)
         return 0;

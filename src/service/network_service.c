@@ -11,9 +11,11 @@
 #include "core/auth.h"
 #include "core/codes.h"
 #include "core/date.h"
+#include "core/msg.h"
 #include "core/network/directory.h"
 #include "core/network/paths.h"
 #include "store/network.h"
+#include "store/store_notify.h"
 
 int network_search(struct store *st, const struct tb_actor *a, const char *q, const json_t *filters,
                    int64_t after_id, int limit, json_t **out, struct tb_err *err)
@@ -305,24 +307,21 @@ int network_intro_send_link(struct store *st, const struct tb_actor *a, const js
     int64_t id = json_integer_value(json_object_get(intro, "id"));
     if (store_intro_link_create(st, a, id, email, hash, (int64_t)time(NULL) + INTRO_LINK_TTL, err) < 0)
         return -1;
-    char *subject = NULL, *body = NULL;
-    const char *asker = json_string_value(json_object_get(intro, "asker_name"));
-    const char *target = json_string_value(json_object_get(intro, "target_name"));
-    if (asprintf(&subject, "%sIntroduction request: %s would like to meet %s", reminder ? "Reminder: " : "", asker,
-                 target) < 0)
-        subject = NULL;
-    if (asprintf(&body,
-                 "Hello %s,\n\n%s asks whether you could introduce them to %s.\n\nPurpose: %s\n\n"
-                 "Answer here, no account needed (the link works once, for 7 days):\n%s/#/introduction-answer?token=%s\n\n"
-                 "-- TradeBridge\n",
-                 json_string_value(json_object_get(intro, "introducer_name")), asker, target,
-                 json_string_value(json_object_get(intro, "purpose")), public_url, token) < 0)
-        body = NULL;
-    int rc = subject && body ? store_outbox_add(st, a, json_integer_value(json_object_get(intro, "org_id")), email,
-                                                subject, body, err)
-                             : TB_INTERNAL(err, "out of memory");
-    free(subject);
-    free(body);
+    /* The introducer is a contact, without an account: the sender's language. */
+    const char *lang = store_locale_of(st, a->user_id);
+    struct arena *ar = arena_new(0);
+    const char *const vars[] = {"name", json_string_value(json_object_get(intro, "introducer_name")),
+                                "asker", json_string_value(json_object_get(intro, "asker_name")),
+                                "target", json_string_value(json_object_get(intro, "target_name")),
+                                "purpose", json_string_value(json_object_get(intro, "purpose")),
+                                "url", ar ? arena_printf(ar, "%s/#/introduction-answer?token=%s", public_url, token) : NULL,
+                                NULL};
+    const char *subject, *body;
+    int rc = !ar || !vars[9] || msg_mail(ar, lang, "mail.intro", vars, reminder, &subject, &body) < 0
+                 ? TB_INTERNAL(err, "out of memory")
+                 : store_outbox_add(st, a, json_integer_value(json_object_get(intro, "org_id")), email, subject, body,
+                                    err);
+    arena_free(ar);
     return rc;
 }
 

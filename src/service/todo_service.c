@@ -91,8 +91,17 @@ static int offers(struct store *st, const struct tb_actor *a, json_t *items, str
     return has(a, ROLE_TRAINEE) ? rows(st, a, TODO_SRC_OFFERS, NULL, "#/applications/", 0, items, err) : 0;
 }
 
+/* A follow-up survey of the impact schedule due (or overdue) and not answered
+ * by both company and trainee, for the operator's coordinators: the surveys
+ * to send (`impact remind` sends them; those without an address wait for
+ * the coordinator) or to chase. */
+static int surveys(struct store *st, const struct tb_actor *a, json_t *items, struct tb_err *err)
+{
+    return has(a, ROLE_COORDINATOR) ? rows(st, a, TODO_SRC_SURVEYS, NULL, "#/placements/", 0, items, err) : 0;
+}
+
 typedef int (*todo_source_fn)(struct store *, const struct tb_actor *, json_t *, struct tb_err *);
-static const todo_source_fn sources[] = {agreements, reviews, positions, deliverables, offers};
+static const todo_source_fn sources[] = {agreements, reviews, positions, deliverables, offers, surveys};
 
 /* ---- the list ------------------------------------------------------------------ */
 
@@ -116,7 +125,11 @@ static const char *item_text(struct arena *ar, const char *lang, const json_t *i
     snprintf(key, sizeof key, "todo.%s", json_string_value(json_object_get(it, "kind")));
     const char *title = json_string_value(json_object_get(it, "title"));
     const char *detail = json_string_value(json_object_get(it, "detail"));
-    const char *const vars[] = {"title", title ? title : "", "detail", detail ? detail : "", NULL};
+    const char *wave = json_string_value(json_object_get(it, "wave"));
+    char wkey[40];
+    snprintf(wkey, sizeof wkey, "todo.wave.%s", wave ? wave : "");
+    const char *const vars[] = {"title", title ? title : "", "detail", detail ? detail : "", "wave",
+                                wave ? msg_text(lang, wkey) : "", NULL};
     return msg_format(ar, lang, key, vars);
 }
 

@@ -95,21 +95,32 @@ int store_settings_digest_claim(struct store *st, const struct tb_actor *a, cons
     return step_changed(st, s, claimed, err);
 }
 
-static const char *locale_of(struct store *st, enum stmt id, const char *param, int64_t v)
+/* "en" or "sv" as chosen; NULL when not chosen (or no account). */
+static const char *locale_or_null(struct store *st, enum stmt id, const char *param, int64_t v)
 {
     struct tb_err err;
     struct st_q *s = v > 0 ? st_stmt(st, id, NULL, &err) : NULL;
     if (!s)
-        return "en";
+        return NULL;
     st_bind_i64(st, s, param, v);
-    const char *lang = "en";
+    const char *lang = NULL;
     if (st_step(st, s) == ST_ROW) {
         const char *v = st_col_text(s, 0);
-        if (v && !strcmp(v, "sv"))
-            lang = "sv";
+        lang = !v ? NULL : !strcmp(v, "sv") ? "sv" : !strcmp(v, "en") ? "en" : NULL;
     }
     st_reset(s);
     return lang;
+}
+
+static const char *locale_of(struct store *st, enum stmt id, const char *param, int64_t v)
+{
+    const char *lang = locale_or_null(st, id, param, v);
+    return lang ? lang : "en";
+}
+
+const char *store_locale_chosen_of_graduate(struct store *st, int64_t graduate_id)
+{
+    return locale_or_null(st, STMT_USETTINGS_LOCALE_OF_GRADUATE, ":graduate_id", graduate_id);
 }
 
 const char *store_locale_of(struct store *st, int64_t user_id)
@@ -170,7 +181,7 @@ int store_todo_rows(struct store *st, const struct tb_actor *a, enum todo_source
     static const enum stmt stmts[] = {
         [TODO_SRC_AGREEMENTS] = STMT_TODO_AGREEMENTS, [TODO_SRC_REVIEWS] = STMT_TODO_REVIEWS,
         [TODO_SRC_POSITIONS] = STMT_TODO_POSITIONS, [TODO_SRC_DELIVERABLES] = STMT_TODO_DELIVERABLES,
-        [TODO_SRC_OFFERS] = STMT_TODO_OFFERS,
+        [TODO_SRC_OFFERS] = STMT_TODO_OFFERS, [TODO_SRC_SURVEYS] = STMT_TODO_SURVEYS,
     };
     struct st_q *s = st_stmt(st, stmts[src], a, err);
     if (!s)

@@ -30,6 +30,9 @@ int store_settings_digest_claim(struct store *st, const struct tb_actor *a, cons
 const char *store_locale_of(struct store *st, int64_t user_id);
 /* The same for the trainee of a graduate record (English without an account). */
 const char *store_locale_of_graduate(struct store *st, int64_t graduate_id);
+/* The same, NULL when the trainee has no account or chose no language (the
+ * caller then picks, e.g. the sender's). */
+const char *store_locale_chosen_of_graduate(struct store *st, int64_t graduate_id);
 /* The person behind a calendar feed's secret (active accounts only); 404 otherwise. */
 int store_calendar_owner(struct store *st, const char *token_hash, int64_t *user_id, struct tb_err *err);
 
@@ -40,8 +43,9 @@ int store_todo_mark(struct store *st, const struct tb_actor *a, const char *item
 int store_todo_people(struct store *st, int64_t after_id, json_t **ids, struct tb_err *err);
 
 /* The to-do sources: each one statement answering the same columns
- * {kind, ref_id, key_id, org_id, title, detail, due, since}. */
-enum todo_source { TODO_SRC_AGREEMENTS, TODO_SRC_REVIEWS, TODO_SRC_POSITIONS, TODO_SRC_DELIVERABLES, TODO_SRC_OFFERS };
+ * {kind, ref_id, key_id, org_id, title, detail, due, since}; surveys also wave. */
+enum todo_source { TODO_SRC_AGREEMENTS, TODO_SRC_REVIEWS, TODO_SRC_POSITIONS, TODO_SRC_DELIVERABLES, TODO_SRC_OFFERS,
+                  TODO_SRC_SURVEYS };
 /* Appends the source's rows for the actor to items. party: the agreement
  * party the actor signs as (TODO_SRC_AGREEMENTS only, else NULL). */
 int store_todo_rows(struct store *st, const struct tb_actor *a, enum todo_source src, const char *party,

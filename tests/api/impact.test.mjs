@@ -142,6 +142,20 @@ test('a follow-up survey by mail: no account, partial saves, bad answers named, 
   assertError(await viewer.get('/api/v1/impact-surveys'), 403, 'forbidden');
 });
 
+test('the survey mail is in the sender\'s language for a host company (no account): Swedish', async () => {
+  assert.equal((await coord.patch('/api/v1/me/settings', { locale: 'sv' })).status, 200);
+  try {
+    const r = await coord.post(`/api/v1/placements/${past[1].id}/impact-surveys`, { respondent: 'company', wave: 'm24', email: 'vd@example.org' });
+    assert.equal(r.status, 201, r.text);
+    const mail = dbExec(srv.db, `SELECT subject || '|' || body FROM outbox WHERE to_addr = 'vd@example.org' ORDER BY id DESC LIMIT 1`);
+    assert.match(mail, /^Hur gick exportpraktikantprogrammet\? \(två år efter praktiken\)\|Hej,\n\nvi frågar varje värdföretag två år efter praktiken/, mail);
+    assert.match(mail, /inget konto behövs.*#\/impact-survey\?token=/s);
+    assert.doesNotMatch(mail, /How did|host company/);
+  } finally {
+    assert.equal((await coord.patch('/api/v1/me/settings', { locale: 'en' })).status, 200);
+  }
+});
+
 test('an expired link is refused and stores nothing; reminders give a new link', async () => {
   const p = past[2].id;
   assert.equal((await coord.post(`/api/v1/placements/${p}/impact-surveys`,

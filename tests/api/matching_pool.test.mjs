@@ -126,3 +126,24 @@ test('bad input: unknown source, weights all zero', async () => {
   const zero = { languages: 0, market_languages: 0, market_experience: 0, field: 0, sector: 0, location: 0, availability: 0 };
   expectError(await coord.put('/api/v1/match-weights', zero), 400, { field: 'weights' });
 });
+
+test('the suggestion mail is in the trainee\'s language, else the approving coordinator\'s: Swedish', async () => {
+  expect(await coord.patch('/api/v1/me/settings', { locale: 'sv' }), 200, 'the coordinator reads Swedish');
+  try {
+    const c = await icelandicCohort();
+    const run = expect(await coord.post('/api/v1/match-runs', { cohort_id: c.cohort.id, engine: 'assign', source: 'pool' }), 201);
+    const suggestion = run.result.pairs.find((p) => p.source === 'suggestion');
+    assert.ok(suggestion, 'a suggestion');
+    expect(await coord.post(`/api/v1/match-runs/${run.id}/approve`, {}), 200);
+    const email = expect(await coord.get(`/api/v1/graduates/${suggestion.graduate_id}`), 200).email;
+    const mail = await srv.smtp.waitFor(email, /föreslår dig för tjänsten/);
+    assert.match(mail.text, /Hej .*,/);
+    assert.match(mail.text, /poäng av 100/);
+    assert.match(mail.text, /Varför du föreslås:\r?\n- Språk som krävs: Icelandic/);
+    assert.match(mail.text, /tacka ja eller nej till erbjudandet/);
+    assert.doesNotMatch(mail.text, /Proposed for|accept or decline|Required languages/);
+  } finally {
+    expect(await coord.patch('/api/v1/me/settings', { locale: 'en' }), 200, 'back to English');
+  }
+});
+

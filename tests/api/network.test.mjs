@@ -162,6 +162,7 @@ test('an introduction to another operator\'s contact: approval, link, states, ou
   r = await coord.post(`/api/v1/introductions/${id}/send-link`);
   assert.equal(r.status, 202, r.text);
   const mail = await srv.smtp.waitForMail((m) => m.to.includes('leif.hvalstad@example.org'));
+  assert.match(mail.data, /asks whether you could introduce them to Mirela Cvetko/, 'in the sender\'s language: English');
   const token = linkToken(mail, 'introduction-answer');
   r = await coord.post('/api/v1/introduction-links/open', { token });
   assert.equal(r.status, 200, r.text);
@@ -190,10 +191,16 @@ test('an introduction to another operator\'s contact: approval, link, states, ou
 });
 
 test('an introduction inside the operator needs no approval and mails the introducer at once', async () => {
+  // the introducer has no account: the mail is in the sender's language (Swedish here)
+  assert.equal((await coord.patch('/api/v1/me/settings', { locale: 'sv' })).status, 200);
   const r = await coord.post('/api/v1/introductions', { introducer_id: ids.anna, target_id: ids.lars, purpose: 'Meet the buyer' });
+  assert.equal((await coord.patch('/api/v1/me/settings', { locale: 'en' })).status, 200);
   assert.equal(r.status, 201, r.text);
   assert.equal(r.json.approval, null);
-  await srv.smtp.waitForMail((m) => m.to.includes('anna@example.org') && m.data.includes('Leif Hvalstad'));
+  const mail = await srv.smtp.waitForMail((m) => m.to.includes('anna@example.org') && m.data.includes('Leif Hvalstad'));
+  assert.match(mail.data, /Hej Annika Bergfors,/);
+  assert.match(mail.data, /undrar om du kan presentera hen för Leif Hvalstad\.\r?\n\r?\nSyfte: Meet the buyer/);
+  assert.match(mail.data, /Svara här, inget konto behövs/);
   assertError(await coord.post('/api/v1/introductions', { introducer_id: ids.anna, target_id: ids.anna, purpose: 'Self' }),
     400, 'validation_failed', { field: 'target_id' });
   assertError(await coordSi.post('/api/v1/introductions', { introducer_id: ids.lars, target_id: ids.secret, purpose: 'Hidden' }),
@@ -273,12 +280,12 @@ test('vCard import (folded lines, escapes, groups; bad cards named by line) and 
   assert.ok(vcf.text.split('\r\n').every((l) => Buffer.byteLength(l) <= 75), 'folded at 75 octets');
   const csv = await coord.get('/api/v1/contacts?q=ragnhild&format=csv&lang=en');
   assert.equal(csv.status, 200, csv.text);
-  assert.match(csv.text.split('\n')[0], /^"?Kind"?,"?Category"?,"?Name"?,"?Organisation"?/, 'human headers by default');
+  assert.match(csv.text.split('\n')[0], /^"?ID"?,"?Kind"?,"?Category"?,"?Name"?,"?Organisation"?/, 'human headers by default');
   assert.match(csv.text, /Ragnhild Øvrebø/);
   const sv = await coord.get('/api/v1/contacts?q=ragnhild&format=csv&lang=sv');
-  assert.match(sv.text.split('\n')[0], /^"?Typ"?,"?Kategori"?,"?Namn"?/, 'Swedish headers');
+  assert.match(sv.text.split('\n')[0], /^"?ID"?,"?Typ"?,"?Kategori"?,"?Namn"?/, 'Swedish headers');
   const machine = await coord.get('/api/v1/contacts?q=ragnhild&format=csv&headers=machine');
-  assert.match(machine.text.split('\n')[0], /^"?kind"?,"?category"?,"?name"?/, 'machine headers for scripts');
+  assert.match(machine.text.split('\n')[0], /^"?id"?,"?kind"?,"?category"?,"?name"?/, 'machine headers for scripts');
   assertError(await coord.get('/api/v1/contacts?format=pdf'), 400, 'validation_failed', { field: 'format' });
 });
 

@@ -43,6 +43,31 @@ const exportCsv = async (path) => {
   return rows(r.text);
 };
 
+/** A dry run that reports no errors and [new, changed, unchanged] rows, then the commit; its answer. */
+async function importChecked(kind, body, counts) {
+  const dry = await coord.post(`/api/v1/import/${kind}?dry_run=true`, body, CSV);
+  assert.equal(dry.status, 200, dry.text);
+  assert.deepEqual(dry.json.errors, []);
+  assert.deepEqual([dry.json.new_rows, dry.json.changed_rows, dry.json.unchanged_rows], counts);
+  const done = await coord.post(`/api/v1/import/${kind}?dry_run=false`, body, CSV);
+  assert.equal(done.status, 201, done.text);
+  return done.json;
+}
+
+/** Exports kind (filtered) with Swedish and with machine headers and checks each imports back changing nothing; the counts of unchanged rows. */
+async function reimportsUnchanged(kind, filter = `q=${unique}`) {
+  const unchanged = [];
+  for (const q of ['lang=sv', 'headers=machine']) {
+    const r = await coord.get(`/api/v1/${kind}?format=csv&${q}&${filter}`);
+    const d = await coord.post(`/api/v1/import/${kind}?dry_run=true`, r.text, CSV);
+    assert.equal(d.status, 200, d.text);
+    assert.deepEqual(d.json.errors, [], q);
+    assert.equal(d.json.changed_rows, 0, q);
+    unchanged.push(d.json.unchanged_rows);
+  }
+  return unchanged;
+}
+
 test('human export: headers in the UI language, readable values, names next to ids; machine variant for scripts', async () => {
   const [header, ...data] = await exportCsv(`/api/v1/companies?format=csv&lang=en&q=${unique}&sort=name`);
   for (const h of ['ID', 'Operator', 'Legal name', 'Turnover', 'Contacts', 'Version', 'SME check', 'Created', 'Updated'])
@@ -79,15 +104,10 @@ test('a human CSV export, edited and imported back: updates what changed, adds n
   fresh[col('Country')] = 'SE';
   table.push(fresh);
   const body = toCsv(table);
-  const dry = await coord.post('/api/v1/import/companies?dry_run=true', body, CSV);
-  assert.equal(dry.status, 200, dry.text);
-  assert.deepEqual(dry.json.errors, []);
-  assert.deepEqual([dry.json.new_rows, dry.json.changed_rows, dry.json.unchanged_rows], [1, 1, 1]);
-  const done = await coord.post('/api/v1/import/companies?dry_run=false', body, CSV);
-  assert.equal(done.status, 201, done.text);
-  assert.deepEqual(done.json.updated_ids, [a.id]);
-  assert.equal(done.json.created, 1);
-  assert.equal(done.json.unchanged, 1);
+  const done = await importChecked('companies', body, [1, 1, 1]);
+  assert.deepEqual(done.updated_ids, [a.id]);
+  assert.equal(done.created, 1);
+  assert.equal(done.unchanged, 1);
   const now = (await coord.get(`/api/v1/companies/${a.id}`)).json;
   assert.equal(now.legal_name, `${unique} Alfa Aktiebolag`);
   assert.equal(now.website, null);
@@ -114,13 +134,7 @@ test('a human CSV export, edited and imported back: updates what changed, adds n
 });
 
 test('Swedish headers and the machine export import back too', async () => {
-  for (const q of ['lang=sv', 'headers=machine']) {
-    const r = await coord.get(`/api/v1/companies?format=csv&${q}&q=${unique}`);
-    const d = await coord.post('/api/v1/import/companies?dry_run=true', r.text, CSV);
-    assert.equal(d.status, 200, d.text);
-    assert.deepEqual(d.json.errors, [], q);
-    assert.equal(d.json.unchanged_rows, 3, q);
-  }
+  assert.deepEqual(await reimportsUnchanged('companies'), [3, 3]);
   const g = await coord.get('/api/v1/graduates?format=csv&lang=sv');
   const d = await coord.post('/api/v1/import/graduates?dry_run=true', g.text, CSV);
   assert.equal(d.status, 200, d.text);
@@ -133,28 +147,30 @@ function python() {
   return ['python3', '/usr/bin/python3'].find((exe) => spawnSync(exe, ['-c', 'import openpyxl'], { encoding: 'utf8' }).status === 0);
 }
 
-test('XLSX: an export edited in a spreadsheet program imports back (API and CLI)', async () => {
-  const res = await fetch(`${srv.base}/api/v1/companies?format=xlsx&lang=en&q=${unique}&sort=name`, { headers: { Cookie: `tb_session=${coord.cookie}` } });
+/** Downloads an XLSX export, edits it with openpyxl (`edit`: Python after the workbook is open as
+ * wb/ws with the header row in `head`; argv[2...] = args) as a spreadsheet program saves it; its path. */
+async function editedXlsx(path, name, edit, ...args) {
+  const res = await fetch(`${srv.base}${path}`, { headers: { Cookie: `tb_session=${coord.cookie}` } });
   assert.equal(res.status, 200);
-  const file = join(srv.dir, 'companies.xlsx');
+  const file = join(srv.dir, name);
   writeFileSync(file, Buffer.from(await res.arrayBuffer()));
   const py = python();
   assert.ok(py, 'openpyxl is needed (python3-openpyxl)');
+  const script = `import sys, openpyxl\nwb = openpyxl.load_workbook(sys.argv[1]); ws = wb.active\nhead = [c.value for c in ws[1]]\n${edit}\nwb.save(sys.argv[1])\n`;
+  const p = spawnSync(py, ['-c', script, file, ...args], { encoding: 'utf8' });
+  assert.equal(p.status, 0, p.stderr);
+  return file;
+}
+
+test('XLSX: an export edited in a spreadsheet program imports back (API and CLI)', async () => {
   // Change Beta's employees, add a row; saved by openpyxl (shared strings, its own styles).
-  const edit = `
-import sys, openpyxl
-wb = openpyxl.load_workbook(sys.argv[1]); ws = wb.active
-head = [c.value for c in ws[1]]
+  const file = await editedXlsx(`/api/v1/companies?format=xlsx&lang=en&q=${unique}&sort=name`, 'companies.xlsx', `
 for row in ws.iter_rows(min_row=2):
     if row[head.index('Legal name')].value.endswith('Beta AB'):
         row[head.index('Employees')].value = 7
 new = [None] * len(head)
 new[head.index('Legal name')] = sys.argv[2]; new[head.index('Country')] = 'SE'; new[head.index('Employees')] = 3
-ws.append(new)
-wb.save(sys.argv[1])
-`;
-  const p = spawnSync(py, ['-c', edit, file, `${unique} Delta AB`], { encoding: 'utf8' });
-  assert.equal(p.status, 0, p.stderr);
+ws.append(new)`, `${unique} Delta AB`);
   const bytes = readFileSync(file);
   const dry = await coord.post('/api/v1/import/companies?dry_run=true', bytes, { headers: { 'Content-Type': XLSX_TYPE } });
   assert.equal(dry.status, 200, dry.text);
@@ -176,4 +192,74 @@ wb.save(sys.argv[1])
   const junk = await coord.post('/api/v1/import/companies?dry_run=true', Buffer.from('PK\x03\x04 not really'), { headers: { 'Content-Type': XLSX_TYPE } });
   assert.equal(junk.status, 400);
   assert.equal(junk.json.error.field, 'file');
+});
+
+test('contacts (network directory): an export edited and imported back updates by id with the version check; shared contacts of another operator, stale rows and duplicates are reported on their rows', async () => {
+  const si = await login(srv.base, USERS.coordinatorSi.email);
+  const mk = async (c, body) => { const r = await c.post('/api/v1/contacts', body); assert.equal(r.status, 201, r.text); return r.json; };
+  // Icelandic (no demo contact speaks it) selects this test's contacts: the directory's full-text
+  // search (?q=) has no PostgreSQL form yet, its filters do.
+  const fisk = await mk(coord, { kind: 'organisation', category: 'importer', name: `${unique} Fisk AB`, email: `fisk.${unique}@example.org`,
+    country: 'SE', city: 'Göteborg', hs: ['0306'], languages: ['sv', 'is'], tags: ['seafood'], visibility: 'shared' });
+  const lena = await mk(coord, { kind: 'person', category: 'distributor', name: `Lena ${unique}`, organisation: 'Nordic Seafood AB',
+    roles: 'Buyer', email: `lena.${unique}@example.org`, country: 'SE', languages: ['is'], legal_basis: 'legitimate_interest', visibility: 'private' });
+  const ribe = await mk(si, { kind: 'organisation', category: 'agent', name: `${unique} Ribe Agent`, country: 'SI', languages: ['is'], visibility: 'shared' });
+  const olle = await mk(coord, { kind: 'person', category: 'agent', name: 'Olle Annan', email: 'olle.annan@example.org',
+    legal_basis: 'legitimate_interest', visibility: 'private' });   // not in the exported list
+
+  const table = await exportCsv(`/api/v1/contacts?format=csv&lang=en&language=is`);
+  const [header] = table;
+  const col = (h) => header.indexOf(h);
+  assert.equal(header[0], 'ID');
+  assert.ok(header.includes('Version') && header.includes('Operator'), header.join('|'));
+  const row = (id) => table.find((r) => r[col('ID')] === String(id));
+  assert.deepEqual([fisk.id, lena.id, ribe.id].map((id) => !!row(id)), [true, true, true], 'the shared contact of another operator is listed too');
+  assert.equal(row(fisk.id)[col('Operator')], 'ITM Sweden');
+  row(fisk.id)[col('City')] = 'Malmö';
+  row(fisk.id)[col('Tags')] = '';
+  row(lena.id)[col('Roles')] = 'Head of purchasing';
+  const fresh = header.map(() => '');
+  Object.assign(fresh, { [col('Kind')]: 'person', [col('Category')]: 'importer', [col('Name')]: `Hanna ${unique}`, [col('Country')]: 'SE',
+    [col('Languages')]: 'is', [col('Legal basis')]: 'legitimate_interest' });
+  table.push(fresh);
+  const body = toCsv(table);
+  const done = await importChecked('contacts', body, [1, 2, 1]);
+  assert.deepEqual(done.updated_ids.sort(), [fisk.id, lena.id].sort());
+  const now = (await coord.get(`/api/v1/contacts/${fisk.id}`)).json;
+  assert.deepEqual([now.city, now.tags, now.hs, now.languages, now.version, now.visibility], ['Malmö', [], ['0306'], ['sv', 'is'], 2, 'shared']);
+  assert.equal((await coord.get(`/api/v1/contacts/${lena.id}`)).json.roles, 'Head of purchasing');
+  assert.equal((await si.get(`/api/v1/contacts/${ribe.id}`)).json.version, 1, 'the unchanged row writes nothing');
+  assert.ok((await coord.get(`/api/v1/audit?entity=contact&entity_id=${fisk.id}`)).json.items.some((x) => x.action === 'update'), 'audited');
+
+  // The same file again: both versions are stale now - each on its row, nothing written (all or nothing).
+  const stale = await coord.post('/api/v1/import/contacts?dry_run=false', body, CSV);
+  assert.equal(stale.status, 422, stale.text);
+  const staleRows = stale.json.errors.filter((x) => x.field === 'version').map((x) => x.row).sort();
+  assert.deepEqual(staleRows, [table.indexOf(row(fisk.id)) + 1, table.indexOf(row(lena.id)) + 1].sort());
+  assert.match(stale.json.errors[0].message, /changed after this file was exported/);
+
+  // Another operator's shared contact, a duplicate e-mail, the API's rules: each on its row.
+  const again = await exportCsv(`/api/v1/contacts?format=csv&lang=en&language=is`);
+  const r2 = (id) => again.find((r) => r[col('ID')] === String(id));
+  r2(ribe.id)[col('City')] = 'Koper';
+  r2(lena.id)[col('Email')] = 'olle.annan@example.org';
+  r2(fisk.id)[col('Kind')] = 'person';   // a person needs a legal basis
+  const bad = await coord.post('/api/v1/import/contacts?dry_run=true', toCsv(again), CSV);
+  const at = (id, field) => bad.json.errors.find((x) => x.row === again.indexOf(r2(id)) + 1 && x.field === field);
+  assert.match(at(ribe.id, 'id')?.message ?? '', /shared by another operator/, JSON.stringify(bad.json.errors));
+  assert.match(at(lena.id, 'duplicate_of')?.message ?? '', new RegExp(`duplicate of contact ${olle.id} \\(Olle Annan, same e-mail\\)`), JSON.stringify(bad.json.errors));
+  assert.ok(at(fisk.id, 'legal_basis'), JSON.stringify(bad.json.errors));
+
+  // Swedish and machine headers import back unchanged.
+  assert.deepEqual(await reimportsUnchanged('contacts', 'language=is'), [4, 4]);
+
+  // XLSX, edited by a spreadsheet program.
+  const file = await editedXlsx(`/api/v1/contacts?format=xlsx&lang=en&language=is`, 'contacts.xlsx', `
+for row in ws.iter_rows(min_row=2):
+    if str(row[head.index('ID')].value) == sys.argv[2]:
+        row[head.index('Phone')].value = '+46 31 12 34 56'`, String(lena.id));
+  const x = await coord.post('/api/v1/import/contacts?dry_run=false', readFileSync(file), { headers: { 'Content-Type': XLSX_TYPE } });
+  assert.equal(x.status, 201, x.text);
+  assert.deepEqual(x.json.updated_ids, [lena.id]);
+  assert.equal((await coord.get(`/api/v1/contacts/${lena.id}`)).json.phone, '+46 31 12 34 56');
 });

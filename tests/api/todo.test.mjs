@@ -237,3 +237,51 @@ test('a due-date reminder (tradebridge training remind) is in the trainee\'s lan
   assert.match(mail, /^Senast \d{4}-\d{2}-\d{2}: .*\|Hej .*leverabeln för modulen/s, mail);
   assert.ok(sql(`SELECT count(*) FROM outbox WHERE subject LIKE 'Due %'`) > 0, 'the others still in English');
 });
+
+test('a follow-up survey that falls due waits for the operator\'s coordinators until company and trainee have answered; in the feed and the digest', async () => {
+  const day = (days) => new Date(Date.now() + days * 86400000).toISOString().slice(0, 10);
+  const monthsBefore = (iso, m) => { const d = new Date(`${iso}T00:00:00Z`); d.setUTCMonth(d.getUTCMonth() - m); return d.toISOString().slice(0, 10); };
+  const ended = ok(await coord.post('/api/v1/placements', {
+    graduate_id: grad.id, company_id: comp.id, cohort_id: cohort.id, start_date: day(-200), end_date: day(-3),
+  }), 201, 'a placement that ended three days ago');
+  // the 6-month wave of this one falls due in ten days; its end wave is long past
+  const earlier = ok(await coord.post('/api/v1/placements', {
+    graduate_id: grad.id, company_id: comp.id, cohort_id: cohort.id, start_date: monthsBefore(day(-190), 6), end_date: monthsBefore(day(10), 6),
+  }), 201, 'a placement that ended about six months ago');
+  dbExec(srv.db, `UPDATE placements SET status = 'completed' WHERE id IN (${ended.id}, ${earlier.id})`);
+
+  const items = ok(await coord.get('/api/v1/me/todo?lang=en'), 200, 'to-do').items;
+  const end = items.find((x) => x.key === `survey:${ended.id * 4}`);
+  assert.ok(end, `the end-of-placement survey is due: ${JSON.stringify(items.filter((x) => x.kind === 'survey'))}`);
+  assert.deepEqual({ kind: end.kind, wave: end.wave, due: end.due, overdue: end.overdue, href: end.href },
+    { kind: 'survey', wave: 'end', due: day(-3), overdue: true, href: `#/placements/${ended.id}` });
+  assert.match(end.text, /^Follow-up survey due \(end of placement\): Tilda Todo .* at /);
+  const m6 = items.find((x) => x.key === `survey:${earlier.id * 4 + 1}`);
+  assert.ok(m6, 'the 6-month survey due within two weeks is listed');
+  assert.equal(m6.overdue, false);
+  assert.ok(m6.due > day(0) && m6.due <= day(14), m6.due);
+  assert.ok(!items.some((x) => x.key === `survey:${earlier.id * 4}`), 'a wave more than 60 days past is left to the report');
+  for (const [who, c] of [['company', company], ['trainee', trainee], ['mentor', mentor], ['another operator', await login(srv.base, USERS.coordinatorSi.email)]])
+    assert.ok(!(await todo(c)).some((x) => x.kind === 'survey' && x.ref_id === ended.id), `not the ${who}'s`);
+
+  // in the coordinator's calendar feed (their language: Swedish, set above) ...
+  const feed = ok(await coord.post('/api/v1/me/calendar'), 201, 'feed');
+  const ics = (await request(srv.base, 'GET', new URL(feed.url).pathname)).text.replace(/\r\n[ \t]/g, '');
+  assert.match(ics, new RegExp(`UID:survey:${ended.id * 4}-\\d+@tradebridge`));
+  assert.match(ics, new RegExp(`DTSTART;VALUE=DATE:${day(-3).replaceAll('-', '')}`));
+  assert.match(ics, /SUMMARY:Dags för uppföljningsenkät \(vid praktikens slut\): Tilda Todo/);
+  // ... and in their daily digest
+  assert.ok(pass('2030-01-05T08:00:00Z') >= 1);
+  const digest = dbExec(srv.db, `SELECT body FROM outbox WHERE to_addr = '${USERS.coordinator.email}' ORDER BY id DESC LIMIT 1`);
+  assert.match(digest, /Dags för uppföljningsenkät \(vid praktikens slut\): Tilda Todo/);
+  assert.match(digest, new RegExp(`http://test\\.local/#/placements/${ended.id}`));
+
+  // answered by one: still waiting; by both: done
+  for (const respondent of ['company', 'trainee'])
+    ok(await coord.post(`/api/v1/placements/${ended.id}/impact-surveys`, { respondent, wave: 'end', email: `${respondent}.survey@example.org` }), 201, `send to the ${respondent}`);
+  const answer = (respondent) => dbExec(srv.db, `UPDATE impact_surveys SET submitted_at = '${day(0)}T10:00:00Z' WHERE placement_id = ${ended.id} AND respondent = '${respondent}'`);
+  answer('company');
+  assert.ok((await todo(coord)).some((x) => x.key === `survey:${ended.id * 4}`), 'the trainee has not answered');
+  answer('trainee');
+  assert.ok(!(await todo(coord)).some((x) => x.key === `survey:${ended.id * 4}`), 'both answered: done');
+});

@@ -123,6 +123,19 @@ test('deliverable: versions, files checked by content, mentor asks for changes, 
   const l = await trainee.post(`/api/v1/deliverable-versions/${v2.json.id}/review-links`, { email: 'outside.mentor@example.org', name: 'Ola Outside' });
   assert.equal(l.status, 201, l.text);
   const token = linkToken(await srv.smtp.waitForMail((m) => m.to.includes('outside.mentor@example.org')), 'review');
+  // The mail is in the language the sender picks, else the sender's own (the reviewer has no account).
+  assert.match((await srv.smtp.waitForMail((m) => m.to.includes('outside.mentor@example.org'))).data, /asks you, as their mentor, to review/);
+  assert.equal((await trainee.post(`/api/v1/deliverable-versions/${v2.json.id}/review-links`,
+    { email: 'svensk.mentor@example.org', name: 'Sven Svensk', locale: 'sv' })).status, 201);
+  const outbox = (to) => dbExec(srv.db, `SELECT subject || '|' || body FROM outbox WHERE to_addr = '${to}' ORDER BY id DESC LIMIT 1`);
+  assert.match(outbox('svensk.mentor@example.org'), /^Granska gärna: .*\|Hej Sven Svensk,\n\n.* ber dig som handledare att granska leverabeln för modulen .*\(version 2\).*inget konto behövs.*#\/review\?token=/s);
+  assert.equal((await trainee.patch('/api/v1/me/settings', { locale: 'sv' })).status, 200);
+  assert.equal((await trainee.post(`/api/v1/deliverable-versions/${v2.json.id}/review-links`,
+    { email: 'annan.mentor@example.org', name: 'Anna Annan' })).status, 201);
+  assert.match(outbox('annan.mentor@example.org'), /^Granska gärna: .*\|Hej Anna Annan,/s, 'the trainee reads Swedish');
+  assert.equal((await trainee.patch('/api/v1/me/settings', { locale: 'en' })).status, 200);
+  assertError(await trainee.post(`/api/v1/deliverable-versions/${v2.json.id}/review-links`,
+    { email: 'x.mentor@example.org', name: 'X', locale: 'de' }), 400, 'validation_failed', { field: 'locale' });
   const open = await request(srv.base, 'POST', '/api/v1/review-links/open', { token });
   assert.equal(open.status, 200, open.text);
   assert.equal(open.json.number, 2);

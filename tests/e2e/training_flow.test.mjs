@@ -46,8 +46,11 @@ test('one module from the plan to a verified credential that lists the competenc
   await page.locator('.tr-version h3', { hasText: 'Version 1' }).waitFor();
   await page.locator('#tr-link-email').fill('ola.outside@example.org');
   await page.locator('#tr-link-name').fill('Ola Outside');
+  await page.locator('#tr-link-locale').selectOption('sv');   // the mail's language (the reviewer has no account)
   await page.getByRole('button', { name: 'Send' }).click();
   const token = await srv.smtp.token('ola.outside@example.org', 'review');
+  assert.ok(srv.smtp.messages.some((m) => m.to.includes('ola.outside@example.org') && /ber dig som handledare att granska/.test(m.text)),
+    'the review link mail is in Swedish');
   noProblems(page);
 
   // The mentor, signed out, on a phone: approves with the rubric.

@@ -8,7 +8,9 @@ import { pageHeader, section, linkBtn, button, notify, errorText, confirmDialog 
 import { buildForm } from '../forms.js';
 
 /** An item in words, in the UI language (the API also sends it in the person's mail language). */
-export const itemLabel = (it) => t(`todo.kind.${it.kind}`, { title: it.title || '', detail: it.detail || '' });
+export const itemLabel = (it) => t(`todo.kind.${it.kind}`, {
+  title: it.title || '', detail: it.detail || '', wave: it.wave ? t(`impact.wave.${it.wave}`).toLowerCase() : '',
+});
 
 function todoList(items, limit) {
   if (!items.length) return h('p', { class: 'muted todo-empty' }, t('todo.empty'));

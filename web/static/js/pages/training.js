@@ -5,7 +5,7 @@
 // Strings: i18n keys "training.*" when a language file has them, else the
 // English below.
 import { h } from '../dom.js';
-import { t } from '../i18n.js';
+import { t, lang } from '../i18n.js';
 import { api, get, post, isStaff, hasRole, session } from '../api.js';
 import { pageHeader, section, notify, button, errorText } from '../ui.js';
 import { fmtDate, fmtDateTime } from '../fmt.js';
@@ -227,11 +227,15 @@ export async function module({ params, go }) {
     })) : null;
   const email = h('input', { type: 'email', id: 'tr-link-email', class: 'input' });
   const name = h('input', { type: 'text', id: 'tr-link-name', class: 'input' });
+  // the reviewer has no account: the mail is written in the language picked here
+  const locale = h('select', { id: 'tr-link-locale', class: 'input' },
+    [['en', 'English'], ['sv', 'Svenska']].map(([v, label]) => h('option', { value: v, selected: v === lang }, label)));
   const link = (trainee || isStaff()) && latest && latest.status === 'submitted' ? section(s('reviewLink'),
     h('label', { class: 'field' }, h('span', null, s('email')), email), h('label', { class: 'field' }, h('span', null, s('name')), name),
+    h('label', { class: 'field' }, h('span', null, t('invite.language')), locale),
     button(s('send'), async () => {
       try {
-        await post(`/api/v1/deliverable-versions/${latest.id}/review-links`, { email: email.value, name: name.value });
+        await post(`/api/v1/deliverable-versions/${latest.id}/review-links`, { email: email.value, name: name.value, locale: locale.value });
         notify(s('send'), 'success');
       } catch (e) { notify(errorText(e), 'error'); }
     })) : null;
