@@ -125,8 +125,12 @@ static void put_num(struct abuf *b, double v, double scale)
         return;
     }
     int digits = scale >= 1e6 ? 6 : scale >= 1e4 ? 4 : scale >= 1e3 ? 3 : 0;
-    if (!(fabs(x) < 9007199254740992.0)) {   /* beyond 2^53 (or infinite): as jansson prints it */
-        abuf_printf(b, "%.17g", x / scale);
+    if (!(fabs(x) < 9007199254740992.0)) {   /* beyond 2^53: as jansson prints a real */
+        char big[40];
+        snprintf(big, sizeof big, "%.17g", x / scale);
+        abuf_puts(b, big);
+        if (!strpbrk(big, ".e"))
+            abuf_append(b, ".0", 2);
         return;
     }
     long long n = (long long)x, p10 = 1;
@@ -188,6 +192,12 @@ static void put_str(struct abuf *b, const char *s)
         run = s + 1;
     }
     abuf_append(b, "\"", 1);
+}
+
+/* What json_real refuses (infinite), trade_result_json leaves out. */
+static int omitted(double v, double scale)
+{
+    return !isnan(v) && !isfinite(round(v * scale) / scale);
 }
 
 static void put_int(struct abuf *b, long long v)
@@ -258,6 +268,8 @@ int trade_markets_text(const struct trade_result *r, int limit, struct abuf *b)
                 break;
             default:
                 memcpy(&d, p, sizeof d);
+                if (omitted(d, col->kind == TRADE_COL_FRAC ? 1e6 : col->kind == TRADE_COL_BIG ? 1 : 1e3))
+                    break;
                 put_key(b, col->name, &first);
                 put_num(b, d, col->kind == TRADE_COL_FRAC ? 1e6 : col->kind == TRADE_COL_BIG ? 1 : 1e3);
             }
@@ -272,6 +284,8 @@ int trade_markets_text(const struct trade_result *r, int limit, struct abuf *b)
         put_key(b, "percentiles", &first);
         abuf_append(b, "{", 1);
         for (int k = 0, f2 = 1; k < TRADE_N_WEIGHTS; k++) {
+            if (omitted(m->pct[k], 1e4))
+                continue;
             put_key(b, trade_weight_names[k], &f2);
             put_num(b, m->pct[k], 1e4);
         }

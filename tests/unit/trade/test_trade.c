@@ -206,7 +206,8 @@ static void test_markets_text_strings(void **state)
 {
     (void)state;
     struct trade_market m = {.rank = 1, .code = 384, .iso2 = "CI", .iso3 = "CIV", .import_value = 1234.5678,
-                             .home_share = -0.0000004, .hhi = NAN, .gdp = 3e17, .score = 55.55};
+                             .home_share = -0.0000004, .hhi = NAN, .gdp = 3e17, .score = 55.55,
+                             .potential = 9.1e15, .untapped = INFINITY, .pct = {0.5, NAN, -INFINITY}};
     snprintf(m.explanation, sizeof m.explanation, "C\xc3\xb4te d\xe2\x80\x99Ivoire \xf0\x9f\x90\x9f \"q\" \\ \t%%");
     memcpy(m.why, m.explanation, strlen(m.explanation) + 1);
     struct trade_result r = {.n = 1, .m = &m, .home_iso3 = "VNM"};
