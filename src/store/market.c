@@ -151,6 +151,11 @@ static int link_partners(struct store *st, const struct tb_actor *a, int64_t org
     size_t i, k;
     json_array_foreach(markets, i, m) {
         json_t *ids = json_object_get(m, "channel_partner_contact_ids"), *linked = json_array();
+        json_object_del(m, "channel_partner_contacts");   /* a client's copy is replaced */
+        if (!json_array_size(ids)) {   /* free text only: nothing to show (nor to diff) */
+            json_decref(linked);
+            continue;
+        }
         json_object_set_new(m, "channel_partner_contacts", linked);
         for (k = 0; k < json_array_size(ids); k++) {
             id = json_array_get(ids, k);

@@ -244,7 +244,7 @@ test('channel partners: a contact of the operator\'s network directory by id, or
   const t = await coord.post('/api/v1/export-plans', plan({ markets: [market()] }));
   assert.equal(t.status, 201, t.text);
   assert.equal(t.json.doc.markets[0].channel_partners, 'Nordsee Import GmbH (talks)');
-  assert.deepEqual(t.json.doc.markets[0].channel_partner_contacts, []);
+  assert.equal(t.json.doc.markets[0].channel_partner_contacts, undefined, 'no links, nothing shown');
 
   // another operator's contact (shared or not), or none: 422 naming the field, nothing stored
   const before = await coord.get('/api/v1/export-plan-counts');
@@ -275,6 +275,16 @@ test('channel partners: a contact of the operator\'s network directory by id, or
   assert.match(pdfText, /Channel partners: Hamburg fish auction/);
   const strings = execFileSync('unzip', ['-p', await bytes('plan.xlsx'), 'xl/sharedStrings.xml'], { encoding: 'utf8' });
   assert.ok(strings.includes('Jonas Wendt (Nordsee Import GmbH)'), 'the XLSX names the linked contact');
+
+  // the person asks to be removed from the directory: the company still enters actuals, the link goes
+  const rm = await coord.post(`/api/v1/contacts/${own.json.id}/remove`, {});
+  assert.ok(rm.status === 200 || rm.status === 204, rm.text);
+  const act = await company.post(`/api/v1/export-plans/${cur.id}/actuals`, { version: cur.version,
+    actuals: [{ market: 'DE', quarter: '2024-Q1', currency: 'EUR', amount_minor: 700000 }] });
+  assert.equal(act.status, 200, act.text);
+  assert.deepEqual(act.json.doc.markets[0].channel_partner_contact_ids, []);
+  assert.deepEqual(act.json.doc.markets[0].channel_partner_contacts, []);
+  assert.equal(act.json.doc.markets[0].channel_partners, 'Hamburg fish auction (not in the directory)');
 });
 
 test('a plan in SEK with targets beyond the rates takes actuals in SEK; other currencies need a rate', async () => {
