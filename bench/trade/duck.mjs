@@ -54,20 +54,92 @@ SELECT *, 100 * (0.25 * percent_rank() OVER (ORDER BY m) + 0.25 * percent_rank()
 FROM p ORDER BY score DESC`);
 
 const jobs = readFileSync(jobsFile, 'utf8').trim().split('\n').map((l) => l.split(' ').map(Number));
-const ms = [], cpu = [];
-let out = 0;
-for (const [home, hs6] of jobs) {
-  const t = now(), c = process.cpuUsage();   // CPU of every thread of the process (DuckDB's two and node's)
-  rank.bindSmallInt(1, home);
-  rank.bindInteger(2, hs6);
-  const res = await (await rank.run()).getRows();
-  ms.push(now() - t);
-  const d = process.cpuUsage(c);
-  cpu.push((d.user + d.system) / 1000);
-  out += res.length;
+// Back to back, then paced like bench_rank (TB_BENCH_GAP_US, default 2000 us, before each query);
+// the rows as JS values (against bench_rank's "rank only"), then as a JSON body
+// (getRowObjectsJson + JSON.stringify, against its "warm (rank + JSON)").
+const gapMs = Number(process.env.TB_BENCH_GAP_US ?? 2000) / 1000;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+for (const json of [false, true]) {
+  for (const paced of [false, true]) {
+    const ms = [], cpu = [];
+    let out = 0;
+    for (const [home, hs6] of jobs) {
+      if (paced) await sleep(gapMs);
+      const t = now(), c = process.cpuUsage();   // CPU of every thread of the process (DuckDB's two and node's)
+      rank.bindSmallInt(1, home);
+      rank.bindInteger(2, hs6);
+      const result = await rank.run();
+      const res = json ? await result.getRowObjectsJson() : await result.getRows();
+      if (json) JSON.stringify(res);
+      ms.push(now() - t);
+      const d = process.cpuUsage(c);
+      cpu.push((d.user + d.system) / 1000);
+      out += res.length;
+    }
+    ms.sort((a, b) => a - b);
+    cpu.sort((a, b) => a - b);
+    const q = (v, f, digits = 2) => v[Math.min(v.length - 1, Math.floor(v.length * f))].toFixed(digits);
+    console.log(`duckdb rank${json ? ' + JSON' : ''}, ${paced ? 'paced' : 'back to back'}: ${ms.length} rankings, ` +
+      `${out} market rows, p50 ${q(ms, 0.5)} ms, p99 ${q(ms, 0.99)} ms, max ${ms[ms.length - 1].toFixed(2)} ms; ` +
+      `CPU p50 ${q(cpu, 0.5, 3)} ms, CPU p99 ${q(cpu, 0.99, 3)} ms`);
+  }
 }
-ms.sort((a, b) => a - b);
-cpu.sort((a, b) => a - b);
-const q = (v, f, digits = 2) => v[Math.min(v.length - 1, Math.floor(v.length * f))].toFixed(digits);
-console.log(`duckdb rank: ${ms.length} rankings, ${out} market rows, p50 ${q(ms, 0.5)} ms, ` +
-  `p99 ${q(ms, 0.99)} ms, max ${ms[ms.length - 1].toFixed(2)} ms; CPU p50 ${q(cpu, 0.5, 3)} ms, CPU p99 ${q(cpu, 0.99, 3)} ms`);
+
+// Interleaved (TB_BENCH_RANK="bench_rank DB YEAR"): for each job, TradeBridge's
+// ranking in bench_rank's serve mode (it times itself, and sleeps on its pipe
+// in between, like a server between requests), then DuckDB's query for the
+// same job, alternately, so that both see the same load from other processes.
+if (process.env.TB_BENCH_RANK) {
+  const { spawn } = await import('node:child_process');
+  const [bin, ...args] = process.env.TB_BENCH_RANK.split(' ');
+  const child = spawn(bin, [...args, 'serve'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  let pending = '', waiting = null;
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (d) => {
+    pending += d;
+    const nl = pending.indexOf('\n');
+    if (nl >= 0 && waiting) {
+      const line = pending.slice(0, nl);
+      pending = pending.slice(nl + 1);
+      const w = waiting;
+      waiting = null;
+      w(line);
+    }
+  });
+  const ours = (home, hs6, json) => new Promise((resolve) => {
+    waiting = resolve;
+    child.stdin.write(`${home} ${hs6} ${json ? 1 : 0}\n`);
+  });
+  const q = (v, f) => v[Math.min(v.length - 1, Math.floor(v.length * f))];
+  for (const json of [false, true]) {
+    const a = { ms: [], cpu: [], pre: 0 }, b = { ms: [], cpu: [] };
+    for (const [home, hs6] of jobs) {
+      const [ms, cpu, pre] = (await ours(home, hs6, json)).split(' ').map(Number);
+      a.ms.push(ms);
+      a.cpu.push(cpu);
+      a.pre += pre > 0;
+      const t = now(), c = process.cpuUsage();
+      rank.bindSmallInt(1, home);
+      rank.bindInteger(2, hs6);
+      const result = await rank.run();
+      const res = json ? await result.getRowObjectsJson() : await result.getRows();
+      if (json) JSON.stringify(res);
+      b.ms.push(now() - t);
+      const d = process.cpuUsage(c);
+      b.cpu.push((d.user + d.system) / 1000);
+    }
+    for (const v of [a.ms, a.cpu, b.ms, b.cpu]) v.sort((x, y) => x - y);
+    const what = json ? 'rank + JSON' : 'rank only';
+    for (const [label, f] of [['p50', 0.5], ['p99', 0.99]]) {
+      console.log(`interleaved ${what}, wall ${label}: TradeBridge ${q(a.ms, f).toFixed(2)} ms, DuckDB ` +
+        `${q(b.ms, f).toFixed(2)} ms, ratio ${(q(b.ms, f) / q(a.ms, f)).toFixed(1)}x`);
+    }
+    for (const [label, f] of [['p50', 0.5], ['p99', 0.99]]) {
+      console.log(`interleaved ${what}, CPU ${label}: TradeBridge ${q(a.cpu, f).toFixed(3)} ms, DuckDB ` +
+        `${q(b.cpu, f).toFixed(3)} ms, ratio ${(q(b.cpu, f) / q(a.cpu, f)).toFixed(1)}x`);
+    }
+    console.log(`interleaved ${what}: ${a.pre} of ${jobs.length} TradeBridge rankings preempted; ` +
+      `max ${a.ms[a.ms.length - 1].toFixed(2)} ms vs DuckDB ${b.ms[b.ms.length - 1].toFixed(2)} ms`);
+  }
+  child.stdin.end();
+}

@@ -62,6 +62,13 @@ static const struct field_spec target_fields[] = {
     MONEY("amount_minor", 1, 1000000000000000LL), {0},
 };
 static const struct field_spec target_item = {.type = FT_OBJECT, .items = target_fields};
+static const struct field_spec contact_id_item = {.type = FT_INT, .min = 1, .max = INT64_MAX};
+static const struct field_spec partner_contact_fields[] = {
+    {.name = "id", .type = FT_INT, .min = 1, .max = INT64_MAX}, {.name = "name", .type = FT_STRING, .max = 300},
+    {.name = "organisation", .type = FT_STRING, .max = 300}, {.name = "category", .type = FT_STRING, .max = 40},
+    {.name = "country", .type = FT_STRING, .max = 2}, {0},
+};
+static const struct field_spec partner_contact_item = {.type = FT_OBJECT, .items = partner_contact_fields};
 static const struct field_spec market_fields[] = {
     {.name = "country", .type = FT_CODE, .required = 1, .code_list = CODES_COUNTRY},
     {.name = "product", .type = FT_CODE, .required = 1, .code_list = CODES_HS},
@@ -70,7 +77,12 @@ static const struct field_spec market_fields[] = {
     {.name = "entry_mode", .type = FT_ENUM, .required = 1, .allowed = plan_entry_modes},
     {.name = "incoterm", .type = FT_ENUM, .required = 1, .allowed = plan_incoterms},
     {.name = "named_place", .type = FT_STRING, .required = 1, .min = 1, .max = 200},
-    {.name = "channel_partners", .type = FT_TEXT, .max = 5000},
+    {.name = "channel_partners", .type = FT_TEXT, .max = 5000},   /* free text: partners not in the directory */
+    /* contacts of the operator's network directory; the store checks them and
+     * keeps their name and organisation in channel_partner_contacts (a client
+     * sending that back has it replaced) */
+    {.name = "channel_partner_contact_ids", .type = FT_ARRAY, .max = 20, .items = &contact_id_item},
+    {.name = "channel_partner_contacts", .type = FT_ARRAY, .max = 20, .items = &partner_contact_item},
     {.name = "price", .type = FT_OBJECT, .items = price_fields},
     {.name = "targets", .type = FT_ARRAY, .max = 40, .items = &target_item}, {0},
 };

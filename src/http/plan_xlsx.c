@@ -12,6 +12,7 @@
 #include <xlsxwriter.h>
 
 #include "core/codes.h"
+#include "core/market/plan.h"
 
 static double major(const json_t *minor, const char *currency)
 {
@@ -60,7 +61,7 @@ static void sheets(lxw_workbook *wb, const json_t *plan, const json_t *progress)
     ws = workbook_add_worksheet(wb, "Markets");
     static const char *const mcols[] = {"Country", "Product", "Entry mode", "Incoterms", "Named place",
                                         "Price currency", "Ex works", "Price at rule", "Channel partners",
-                                        "Rationale", "Ranking", NULL};
+                                        "Rationale", "Ranking", "Channel partners (network directory)", NULL};
     header(ws, bold, mcols);
     size_t i;
     json_t *m;
@@ -79,7 +80,10 @@ static void sheets(lxw_workbook *wb, const json_t *plan, const json_t *progress)
         }
         worksheet_write_string(ws, row, 8, s(m, "channel_partners"), NULL);
         worksheet_write_string(ws, row, 9, s(m, "rationale"), NULL);
-        worksheet_write_string(ws, row++, 10, s(json_object_get(m, "ranking"), "rank_explanation"), NULL);
+        worksheet_write_string(ws, row, 10, s(json_object_get(m, "ranking"), "rank_explanation"), NULL);
+        char linked[1024];
+        plan_partner_contacts(m, linked, sizeof linked);
+        worksheet_write_string(ws, row++, 11, linked, NULL);
     }
 
     ws = workbook_add_worksheet(wb, "Plan vs actual");

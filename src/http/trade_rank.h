@@ -14,6 +14,9 @@ struct trade_rank_opts {
     int64_t org_id;        /* 0: the actor's operator (the foundation names one with ?org_id=) */
     int64_t company_id;    /* its tariffs apply too; 0 = the operator's only */
     int per_product, limit, no_tariffs;
+    /* When set, "markets" is left out of *out and written here as JSON text
+     * (trade_markets_text: the response is spliced, not built as a tree). */
+    struct abuf *markets_text;
 };
 /* The answer of GET /api/v1/trade/rank, with "data_stamp" (which import it
  * was computed from). Errors name the field (home, product, years, ...). */

@@ -123,11 +123,74 @@ static int plan_read(struct store *st, const struct tb_actor *a, int64_t id, jso
     return 0;
 }
 
-static void bind_write(struct store *st, struct st_q *s, const struct plan_write *w)
+/* Whether some market of the stored document links contact `id`. */
+static int was_linked(const json_t *old_doc, json_int_t id)
+{
+    json_t *m, *v;
+    size_t i, k;
+    json_array_foreach(json_object_get(old_doc, "markets"), i, m)
+        json_array_foreach(json_object_get(m, "channel_partner_contact_ids"), k, v)
+            if (json_integer_value(v) == id)
+                return 1;
+    return 0;
+}
+
+/* Channel partners from the network directory: every market's
+ * "channel_partner_contact_ids" must name contacts of the plan's operator
+ * (org_id); their name and organisation are kept in the version as
+ * "channel_partner_contacts" (what the plan, its PDF and XLSX show). A new
+ * link to a contact of another operator, or to none, is refused naming the
+ * field (422); one the stored version already had whose contact has since
+ * been removed is dropped, so that actuals can still be entered.
+ * *doc: a copy of `in` (the caller frees it). */
+static int link_partners(struct store *st, const struct tb_actor *a, int64_t org_id, const json_t *in,
+                         const json_t *old_doc, json_t **doc, struct tb_err *err)
+{
+    *doc = json_deep_copy(in);
+    json_t *markets = json_object_get(*doc, "markets"), *m, *id;
+    size_t i, k;
+    json_array_foreach(markets, i, m) {
+        json_t *ids = json_object_get(m, "channel_partner_contact_ids"), *linked = json_array();
+        json_object_del(m, "channel_partner_contacts");   /* a client's copy is replaced */
+        if (!json_array_size(ids)) {   /* free text only: nothing to show (nor to diff) */
+            json_decref(linked);
+            continue;
+        }
+        json_object_set_new(m, "channel_partner_contacts", linked);
+        for (k = 0; k < json_array_size(ids); k++) {
+            id = json_array_get(ids, k);
+            struct st_q *s = st_stmt(st, STMT_XPLAN_PARTNER_CONTACT, a, err);
+            if (!s)
+                return -1;
+            st_bind_i64(st, s, ":id", json_integer_value(id));
+            st_bind_i64(st, s, ":org_id", org_id);
+            json_t *c = NULL;
+            if (st_get_one(st, s, "contact", &c, err) == 0) {
+                json_array_append_new(linked, c);
+                continue;
+            }
+            if (err->status != 404)
+                return -1;
+            tb_err_clear(err);
+            if (was_linked(old_doc, json_integer_value(id))) {
+                json_array_remove(ids, k--);
+                continue;
+            }
+            char field[96];
+            snprintf(field, sizeof field, "markets[%u].channel_partner_contact_ids[%u]", (unsigned)(i % 1000),
+                     (unsigned)(k % 1000));   /* both at most 30 (validated) */
+            return tb_error(err, TB_E_UNPROCESSABLE, field, "%s: no contact %lld in this operator's network "
+                            "directory", field, (long long)json_integer_value(id));
+        }
+    }
+    return 0;
+}
+
+static void bind_write(struct store *st, struct st_q *s, const struct plan_write *w, const json_t *doc)
 {
     st_bind_text(st, s, ":title", w->title);
     st_bind_text(st, s, ":status", w->status);
-    char *text = json_dumps(w->doc, JSON_COMPACT | JSON_SORT_KEYS);
+    char *text = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS);
     st_bind_text(st, s, ":doc", text);
     free(text);
 }
@@ -155,13 +218,14 @@ int store_export_plan_create(struct store *st, const struct tb_actor *a, const s
     int owned;
     if (st_tx_begin(st, &owned, err) < 0)
         return -1;
-    struct st_q *s = st_stmt(st, STMT_XPLAN_INSERT, a, err);
+    json_t *doc = NULL;
+    struct st_q *s = link_partners(st, a, w->org_id, w->doc, NULL, &doc, err) < 0 ? NULL : st_stmt(st, STMT_XPLAN_INSERT, a, err);
     int rc = -1;
     if (s) {
         st_bind_i64(st, s, ":org_id", w->org_id);
         st_bind_i64(st, s, ":company_id", w->company_id);
         st_bind_opt_i64(st, s, ":placement_id", w->placement_id);
-        bind_write(st, s, w);
+        bind_write(st, s, w, doc);
         rc = st_step_done(st, s, "export plan", err);
         if (rc == 0 && st_changes(st) != 1)
             rc = TB_NOT_FOUND(err, "organization not found");
@@ -172,6 +236,7 @@ int store_export_plan_create(struct store *st, const struct tb_actor *a, const s
         rc = plan_record(st, a, w->org_id, *id, "created", d, err);
         json_decref(d);
     }
+    json_decref(doc);
     return st_tx_end(st, owned, rc, err);
 }
 
@@ -212,29 +277,33 @@ int store_export_plan_update(struct store *st, const struct tb_actor *a, int64_t
     int owned;
     if (st_tx_begin(st, &owned, err) < 0)
         return -1;
-    json_t *old = NULL;
+    json_t *old = NULL, *doc = NULL;
     int rc = plan_read(st, a, id, &old, err);
     if (rc == 0)
         rc = st_version_mismatch(old, version, err);
+    if (rc == 0)
+        rc = link_partners(st, a, json_integer_value(json_object_get(old, "org_id")), w->doc,
+                           json_object_get(old, "doc"), &doc, err);
     struct st_q *s = rc == 0 ? st_stmt(st, STMT_XPLAN_UPDATE, a, err) : NULL;
     if (rc == 0 && !s)
         rc = -1;
     if (s) {
         st_bind_i64(st, s, ":id", id);
         st_bind_i64(st, s, ":version", json_integer_value(json_object_get(old, "version")));
-        bind_write(st, s, w);
+        bind_write(st, s, w, doc);
         rc = st_step_done(st, s, "export plan", err);
         if (rc == 0 && st_changes(st) != 1)
             rc = st_version_mismatch(old, -1, err);
     }
     if (rc == 0) {
-        json_t *now = json_pack("{s:s, s:s, s:O}", "title", w->title, "status", w->status, "doc", w->doc);
+        json_t *now = json_pack("{s:s, s:s, s:O}", "title", w->title, "status", w->status, "doc", doc);
         json_t *d = st_diff(old, now);
         json_decref(now);
         rc = plan_record(st, a, json_integer_value(json_object_get(old, "org_id")), id, w->change, d, err);
         json_decref(d);
     }
     json_decref(old);
+    json_decref(doc);
     if (rc == 0)
         rc = plan_read(st, a, id, out, err);
     return st_tx_end(st, owned, rc, err);

@@ -702,6 +702,9 @@ static const struct store_stmt_info stmts[STMT__MAX] = {
     {"EXPORT_PLAN_VERSION_GET", /* in enum stmt order */
         "SELECT v.version, v.title, v.status, v.doc, v.change, v.changed_by, v.changed_at FROM export_plan_versions v WHERE v.plan_id = :id AND v.version = :version AND (:all = 1 OR v.org_id = :tenant)",
         SCOPE_TENANT, NULL},
+    {"EXPORT_PLAN_PARTNER_CONTACT", /* in enum stmt order */
+        "SELECT c.id, c.name, c.organisation, c.category, c.country FROM contacts c WHERE c.id = :id AND c.org_id = :org_id AND c.removed_at IS NULL AND (:all = 1 OR c.org_id = :tenant)",
+        SCOPE_TENANT, NULL},
     {"FX_PUT", /* in enum stmt order */
         "INSERT INTO fx_rates (currency, day, rate) VALUES (:currency, :day, :rate) ON CONFLICT (currency, day) DO UPDATE SET rate = excluded.rate",
         SCOPE_GLOBAL, "ECB reference rates are public data shared by every operator"},

@@ -6,6 +6,10 @@
 // by field with nothing stored.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startServer, login, assertError, USERS } from './lib.mjs';
 
 let activeSe, activeSi;
@@ -209,6 +213,78 @@ test('bad input names the field and stores nothing', async () => {
   assert.equal(now.json.version, v, 'nothing stored');
   assertError(await coord.get(`/api/v1/export-plans/${id}/progress?currency=XYZ`), 400, 'validation_failed', { field: 'currency' });
   assertError(await coord.get('/api/v1/fx?from=SEK&to=VND&date=2024-10-11'), 422, 'no_exchange_rate');
+});
+
+test('channel partners: a contact of the operator\'s network directory by id, or free text; another operator\'s is refused', async () => {
+  const contact = (name, organisation, over = {}) => ({ kind: 'person', category: 'distributor', name, organisation,
+    email: `${name.split(' ')[0].toLowerCase()}.plan@example.org`, country: 'DE', visibility: 'shared',
+    legal_basis: 'legitimate_interest', ...over });
+  const own = await coord.post('/api/v1/contacts', contact('Jonas Wendt', 'Nordsee Import GmbH'));
+  assert.equal(own.status, 201, own.text);
+  const other = await coordSi.post('/api/v1/contacts', contact('Mojca Kranjc', 'Adria Seafood d.o.o.', { country: 'SI' }));
+  assert.equal(other.status, 201, other.text);
+  assert.equal((await coord.get(`/api/v1/contacts/${other.json.id}`)).status, 200, 'shared: the operator sees it');
+
+  // by id, next to free text for a partner not in the directory
+  const body = plan({ markets: [market({ channel_partners: 'Hamburg fish auction (not in the directory)',
+    channel_partner_contact_ids: [own.json.id] })] });
+  const r = await coord.post('/api/v1/export-plans', body);
+  assert.equal(r.status, 201, r.text);
+  const m = r.json.doc.markets[0];
+  assert.equal(m.channel_partners, 'Hamburg fish auction (not in the directory)');
+  assert.deepEqual(m.channel_partner_contact_ids, [own.json.id]);
+  assert.equal(m.channel_partner_contacts.length, 1);
+  assert.equal(m.channel_partner_contacts[0].id, own.json.id);
+  assert.equal(m.channel_partner_contacts[0].name, 'Jonas Wendt');
+  assert.equal(m.channel_partner_contacts[0].organisation, 'Nordsee Import GmbH');
+  const got = await company.get(`/api/v1/export-plans/${r.json.id}`);
+  assert.equal(got.json.doc.markets[0].channel_partner_contacts[0].name, 'Jonas Wendt', 'the company sees who');
+
+  // free text only: no links
+  const t = await coord.post('/api/v1/export-plans', plan({ markets: [market()] }));
+  assert.equal(t.status, 201, t.text);
+  assert.equal(t.json.doc.markets[0].channel_partners, 'Nordsee Import GmbH (talks)');
+  assert.equal(t.json.doc.markets[0].channel_partner_contacts, undefined, 'no links, nothing shown');
+
+  // another operator's contact (shared or not), or none: 422 naming the field, nothing stored
+  const before = await coord.get('/api/v1/export-plan-counts');
+  for (const bad of [other.json.id, 99999999]) {
+    assertError(await coord.post('/api/v1/export-plans', plan({ markets: [market({ channel_partner_contact_ids: [own.json.id, bad] })] })),
+      422, 'unprocessable', { field: 'markets[0].channel_partner_contact_ids[1]' });
+  }
+  assert.deepEqual((await coord.get('/api/v1/export-plan-counts')).json, before.json);
+  const cur = r.json;
+  const upd = { ...plan(), version: cur.version, markets: [market(), market({ country: 'US', channel_partner_contact_ids: [other.json.id] })] };
+  delete upd.company_id;
+  assertError(await coord.put(`/api/v1/export-plans/${cur.id}`, upd), 422, 'unprocessable',
+    { field: 'markets[1].channel_partner_contact_ids[0]' });
+  assert.equal((await coord.get(`/api/v1/export-plans/${cur.id}`)).json.version, cur.version, 'nothing stored');
+  assertError(await coord.post('/api/v1/export-plans', plan({ markets: [market({ channel_partner_contact_ids: ['x'] })] })),
+    400, 'validation_failed', { field: 'markets[0].channel_partner_contact_ids[0]' });
+
+  // the PDF and the XLSX name the linked contact (pdftotext, unzip: poppler-utils, unzip)
+  const bytes = async (what) => {
+    const res = await fetch(`${srv.base}/api/v1/export-plans/${cur.id}/${what}`, { headers: { Cookie: `tb_session=${coord.cookie}` } });
+    assert.equal(res.status, 200, what);
+    const file = join(tmpdir(), `tb-plan-${process.pid}-${what}`);
+    writeFileSync(file, Buffer.from(await res.arrayBuffer()));
+    return file;
+  };
+  const pdfText = execFileSync('pdftotext', [await bytes('plan.pdf'), '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+  assert.match(pdfText, /Channel partners \(network directory\): Jonas Wendt \(Nordsee Import GmbH\)/);
+  assert.match(pdfText, /Channel partners: Hamburg fish auction/);
+  const strings = execFileSync('unzip', ['-p', await bytes('plan.xlsx'), 'xl/sharedStrings.xml'], { encoding: 'utf8' });
+  assert.ok(strings.includes('Jonas Wendt (Nordsee Import GmbH)'), 'the XLSX names the linked contact');
+
+  // the person asks to be removed from the directory: the company still enters actuals, the link goes
+  const rm = await coord.post(`/api/v1/contacts/${own.json.id}/remove`, {});
+  assert.ok(rm.status === 200 || rm.status === 204, rm.text);
+  const act = await company.post(`/api/v1/export-plans/${cur.id}/actuals`, { version: cur.version,
+    actuals: [{ market: 'DE', quarter: '2024-Q1', currency: 'EUR', amount_minor: 700000 }] });
+  assert.equal(act.status, 200, act.text);
+  assert.deepEqual(act.json.doc.markets[0].channel_partner_contact_ids, []);
+  assert.deepEqual(act.json.doc.markets[0].channel_partner_contacts, []);
+  assert.equal(act.json.doc.markets[0].channel_partners, 'Hamburg fish auction (not in the directory)');
 });
 
 test('a plan in SEK with targets beyond the rates takes actuals in SEK; other currencies need a rate', async () => {

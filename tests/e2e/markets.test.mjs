@@ -75,3 +75,31 @@ test('the export plan page: plan against actual chart, synthetic notice, version
   noProblems(page);
   assert.deepEqual(errors, [], 'no console error');
 });
+
+test('the export plan page names a channel partner linked from the network directory', async () => {
+  const page = await newPage(browser, srv, { width: 1280, height: 1000 });
+  await signIn(page, DEMO.coordinator);
+  const errors = consoleErrors(page);
+  await open(page, '#/export-plans', 'Export plans');
+  // the coordinator records a contact and links it from a plan (through the page's own API client)
+  const id = await page.evaluate(async () => {
+    const { get, post } = await import('/js/api.js');
+    const companies = await get('/companies');
+    const c = await post('/contacts', { kind: 'person', category: 'importer', name: 'Greta Lind',
+      organisation: 'Baltic Shrimp Trading', email: 'greta.lind@example.org', country: 'DE',
+      visibility: 'private', legal_basis: 'legitimate_interest' });
+    const plan = await post('/export-plans', { company_id: companies.items[0].id, title: 'Shrimp to Germany',
+      currency: 'EUR', markets: [{ country: 'DE', product: '030617', rationale: 'Largest EU importer.',
+        entry_mode: 'distributor', incoterm: 'CIF', named_place: 'Hamburg', channel_partners: 'Hamburg fish auction',
+        channel_partner_contact_ids: [c.id] }] });
+    return plan.id;
+  });
+  await open(page, `#/export-plans/${id}`);
+  const linked = page.locator('.plan-partner-contacts');
+  await linked.waitFor();
+  assert.match(await linked.innerText(), /Greta Lind \(Baltic Shrimp Trading\)/);
+  assert.match(await linked.locator('a').getAttribute('href'), /^#\/network\/contacts\/\d+$/);
+  await page.getByText('Hamburg fish auction').waitFor();
+  noProblems(page);
+  assert.deepEqual(errors, [], 'no console error');
+});

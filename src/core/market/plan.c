@@ -340,3 +340,19 @@ json_t *plan_diff(const json_t *a, const json_t *b)
     diff_at(a, b, "", out);
     return out;
 }
+
+void plan_partner_contacts(const json_t *market, char *buf, size_t n)
+{
+    size_t i, at = 0;
+    json_t *c;
+    buf[0] = '\0';
+    json_array_foreach(json_object_get(market, "channel_partner_contacts"), i, c) {
+        const char *name = json_string_value(json_object_get(c, "name"));
+        const char *org = json_string_value(json_object_get(c, "organisation"));
+        int w = snprintf(buf + at, n - at, "%s%s%s%s%s", i ? "; " : "", name ? name : "?", org && *org ? " (" : "",
+                         org && *org ? org : "", org && *org ? ")" : "");
+        if (w < 0 || (size_t)w >= n - at)
+            break;
+        at += (size_t)w;
+    }
+}

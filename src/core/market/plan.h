@@ -47,6 +47,10 @@ int plan_progress(const json_t *doc, const struct fx_table *fx, const char *curr
 
 /* What changed from a to b: [{path, old, new}] (absent = null), paths like
  * "markets[0].incoterm". */
+/* A market's channel partners from the network directory as one line,
+ * "Name (Organisation); Name" (its channel_partner_contacts); "" when none. */
+void plan_partner_contacts(const json_t *market, char *buf, size_t n);
+
 json_t *plan_diff(const json_t *a, const json_t *b);
 
 /* The plan as PDF (A4, cairo/pango, with the plan-vs-actual chart). `plan`

@@ -65,6 +65,12 @@ static void markets(struct pdf_doc *d, const json_t *doc)
         }
         snprintf(buf, sizeof buf, "Rationale: %s", s(m, "rationale"));
         pdf_text(d, buf, "Sans 9", 2);
+        char linked[900];
+        plan_partner_contacts(m, linked, sizeof linked);
+        if (*linked) {   /* from the network directory, then the free text */
+            snprintf(buf, sizeof buf, "Channel partners (network directory): %s", linked);
+            pdf_text(d, buf, "Sans 9", 2);
+        }
         if (*s(m, "channel_partners")) {
             snprintf(buf, sizeof buf, "Channel partners: %s", s(m, "channel_partners"));
             pdf_text(d, buf, "Sans 9", 2);

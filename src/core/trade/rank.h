@@ -141,5 +141,9 @@ int trade_params_parse(const struct trade_request *in, struct trade_params *out,
 #include <jansson.h>
 json_t *trade_result_json(const struct trade_result *r, const char *product, int revision,
                           int limit);
+/* The "markets" array of trade_result_json as compact JSON text appended to b
+ * (the same values; written directly, ~15x faster than the tree and
+ * json_dumps). 0, or -1 when b failed. */
+int trade_markets_text(const struct trade_result *r, int limit, struct abuf *b);
 
 #endif

@@ -122,6 +122,26 @@ static struct trade_builder *build(const struct trade_dict *d, const char *const
     return b;
 }
 
+/* The API's markets text (trade_markets_text) holds exactly the values of
+ * trade_result_json's "markets" array: same keys, numbers and strings. */
+static void check_markets_text(const struct trade_result *r, int limit)
+{
+    struct arena *ta = arena_new(0);
+    struct abuf b;
+    abuf_init(&b, ta, 64 << 20);
+    assert_int_equal(trade_markets_text(r, limit, &b), 0);
+    json_error_t je;
+    json_t *text = json_loads(abuf_cstr(&b), 0, &je), *tree = trade_result_json(r, "010101", 17, limit);
+    if (!text)
+        fail_msg("markets text does not parse: %s at %d", je.text, je.position);
+    assert_true(json_equal(text, json_object_get(tree, "markets")));
+    for (const char *c = abuf_cstr(&b); *c; c++)   /* ASCII, as the server sends JSON */
+        assert_true((unsigned char)*c < 0x80);
+    json_decref(text);
+    json_decref(tree);
+    arena_free(ta);
+}
+
 static const struct trade_market *find(const struct trade_result *r, const char *iso3,
                                        uint32_t hs6)
 {
@@ -180,6 +200,20 @@ static void test_toy_vector(void **state)
 
 /* Tariffs entered by a person correct the demand, TA = ((1+t)/(1+t_ref))^-sigma,
  * only where they apply (market, origin, HS prefix), and the explanation says so. */
+/* Text the markets carry (explanations, tariff sources) keeps every character,
+ * quotes and control characters escaped, non-ASCII as \u escapes. */
+static void test_markets_text_strings(void **state)
+{
+    (void)state;
+    struct trade_market m = {.rank = 1, .code = 384, .iso2 = "CI", .iso3 = "CIV", .import_value = 1234.5678,
+                             .home_share = -0.0000004, .hhi = NAN, .gdp = 3e17, .score = 55.55,
+                             .potential = 9.1e15, .untapped = INFINITY, .pct = {0.5, NAN, -INFINITY}};
+    snprintf(m.explanation, sizeof m.explanation, "C\xc3\xb4te d\xe2\x80\x99Ivoire \xf0\x9f\x90\x9f \"q\" \\ \t%%");
+    memcpy(m.why, m.explanation, strlen(m.explanation) + 1);
+    struct trade_result r = {.n = 1, .m = &m, .home_iso3 = "VNM"};
+    check_markets_text(&r, -1);
+}
+
 static void test_tariffs(void **state)
 {
     (void)state;
@@ -225,6 +259,7 @@ static void test_tariffs(void **state)
     assert_float_equal(bp->import_value, 90, 1e-12);            /* the raw figure stays */
     assert_float_equal(bp->demand, 90 * pow(1.1, -4), 1e-9);
     assert_ptr_equal(bp->tariff, &t[0]);
+    check_markets_text(&r, -1);
     assert_non_null(strstr(bp->explanation, "tariff 10% entered (Test schedule, 2026-01-01) lowers the potential by 32%"));
     assert_float_equal(bq->potential, 7.6809, 5e-5);             /* another product: untouched */
     assert_null(bq->tariff);
@@ -361,6 +396,7 @@ static void test_invariant_real_data(void **state)
         trade_weights_default(&q.weights);
         struct trade_result r;
         assert_int_equal(trade_rank(&q, a, &r, &err), 0);
+        check_markets_text(&r, n == 3 ? 7 : -1);
         int checked = 0;
         for (int i = 0; i < r.n; i++) {
             double pot = 0, act = 0;
@@ -407,6 +443,7 @@ int main(void)
         cmocka_unit_test(test_toy_vector),
         cmocka_unit_test(test_import_cagr),
         cmocka_unit_test(test_tariffs),
+        cmocka_unit_test(test_markets_text_strings),
         cmocka_unit_test(test_builder_rejects),
         cmocka_unit_test(test_invariant_real_data),
         cmocka_unit_test(test_weights),

@@ -77,7 +77,17 @@ function marketCard(m) {
     m.ranking ? h('p', { class: 'muted' }, `${m.ranking.synthetic ? `${t('plan.syntheticShort')} · ` : ''}${m.ranking.unavailable ? t('plan.rankingUnavailable', { why: m.ranking.unavailable }) : ''}${m.ranking.rank_explanation || ''}${m.ranking.explanation ? ` – ${m.ranking.explanation}` : ''}${m.ranking.taken_on ? ` (${t('plan.rankingTaken', { day: m.ranking.taken_on })})` : ''}`) : null,
     m.ranking && m.ranking.data_changed ? h('p', { class: 'notice', role: 'note' }, t('plan.rankingStale', { at: m.ranking.data_imported_now })) : null,
     h('p', null, h('strong', null, t('plan.rationale')), ' ', m.rationale),
+    partnerContacts(m),
     m.channel_partners ? h('p', null, h('strong', null, t('plan.partners')), ' ', m.channel_partners) : null);
+}
+
+/* Channel partners linked from the network directory: name (organisation), each a link to the contact. */
+function partnerContacts(m) {
+  const cs = m.channel_partner_contacts || [];
+  if (!cs.length) return null;
+  return h('p', { class: 'plan-partner-contacts' }, h('strong', null, t('plan.partnerContacts')), ' ',
+    ...cs.flatMap((c, i) => [i ? '; ' : null, h('a', { href: `#/network/contacts/${c.id}` }, c.name),
+      c.organisation ? ` (${c.organisation})` : null]));
 }
 
 function actualsForm(plan, reload) {
