@@ -43,6 +43,8 @@ struct st_q {
 
 /* A backend: SQLite (store_sqlite.c) or PostgreSQL (store_pg.c). Parameter
  * indexes are 1-based, columns 0-based, as in SQLite. */
+enum { ST_CONFLICT_LOST = 1, ST_CONNECTION_LOST = 2 };
+
 struct st_backend {
     const char *name;
     const struct store_stmt_info *(*statements)(int *n);
@@ -71,6 +73,11 @@ struct st_backend {
     int (*exec)(struct store *st, const char *sql);   /* 0, or -1 with errmsg set */
     int (*in_tx)(struct store *st);
     const char *(*errmsg)(struct store *st);
+    /* Why the last failure is worth repeating, and clears it: ST_CONFLICT_LOST
+     * (a concurrent writer won: PostgreSQL's serialization failure or deadlock;
+     * the transaction was rolled back), ST_CONNECTION_LOST (the database went
+     * away; the next statement reconnects), else 0. NULL: never. */
+    int (*transient)(struct store *st);
     void (*close)(struct store *st);
     int (*backup)(struct store *st, const char *dest_path, struct tb_err *err);
     int (*schema_dump)(struct store *st, char **out, struct tb_err *err);

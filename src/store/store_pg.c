@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/arena.h"
 #include "store/store_int.h"
@@ -48,8 +49,19 @@ struct pgconn {
     int in_tx;
     int64_t changes, last_id;
     char tenant[32];             /* the tenant setting of the open transaction, "" unknown */
+    int transient;               /* ST_CONFLICT_LOST, ST_CONNECTION_LOST or 0: the last failure */
     char err[512];
 };
+
+/* Serialization failure or deadlock detected: the transaction was rolled back. */
+static int is_conflict(const PGresult *r)
+{
+    const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    return state && (!strcmp(state, "40001") || !strcmp(state, "40P01"));
+}
+
+/* How often a statement outside a transaction is run again after a conflict. */
+#define CONFLICT_RETRIES 4
 
 #define C(st) ((struct pgconn *)(st)->db)
 #define Q(q) ((struct pgq *)(q)->h)
@@ -242,8 +254,10 @@ static void pg_bind_blob(struct st_q *sq, int i, const void *v, size_t len)
 static PGresult *run(struct pgconn *c, const char *sql)
 {
     PGresult *r = PQexec(c->c, sql);
-    if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
+    if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK) {
         set_err(c, PQerrorMessage(c->c));
+        c->transient = is_conflict(r) ? ST_CONFLICT_LOST : PQstatus(c->c) == CONNECTION_BAD ? ST_CONNECTION_LOST : 0;
+    }
     return r;
 }
 
@@ -253,6 +267,31 @@ static int run_ok(struct pgconn *c, const char *sql)
     int ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
     PQclear(r);
     return ok ? 0 : -1;
+}
+
+/* The session's settings: quiet NOTICEs (CREATE ... IF NOT EXISTS), the clock and text in UTC/UTF-8. */
+static void session_settings(struct pgconn *c)
+{
+    PQclear(PQexec(c->c, "SET client_min_messages = warning; SET TIME ZONE 'UTC'; SET client_encoding = 'UTF8'"));
+}
+
+/* Between transactions, a connection the server dropped (a restart, a
+ * failover) is opened again; while the database stays away each statement
+ * fails at once as ST_CONNECTION_LOST (503 to a client), and the first one
+ * after it is back reconnects: no server restart needed. */
+static int reconnect(struct pgconn *c)
+{
+    if (PQstatus(c->c) != CONNECTION_BAD)
+        return 0;
+    PQreset(c->c);
+    if (PQstatus(c->c) != CONNECTION_OK) {
+        set_err(c, PQerrorMessage(c->c));
+        c->transient = ST_CONNECTION_LOST;
+        return -1;
+    }
+    session_settings(c);
+    c->tenant[0] = '\0';
+    return 0;
 }
 
 /* The tenant setting for the statement about to run (see the comment at the top). */
@@ -321,6 +360,8 @@ static int pg_step(struct st_q *sq)
     struct store *st = sq->st;
     struct pgconn *c = C(st);
     struct pgq *q = Q(sq);
+    if (!q->res && !c->in_tx && reconnect(c) < 0)
+        return ST_ERROR;
     if (!q->res) {
         char tenant[32];
         tenant_for(st, sq, tenant);
@@ -329,12 +370,21 @@ static int pg_step(struct st_q *sq)
         if (c->in_tx)
             snprintf(c->tenant, sizeof c->tenant, "%s", tenant);
         q->res = execute(c, q, tenant, set, savepoint);
+        /* Alone (its own implicit transaction), a statement that lost a conflict
+         * with a concurrent writer left nothing behind: run it again, a few times. */
+        for (int retry = 1; !c->in_tx && is_conflict(q->res) && retry <= CONFLICT_RETRIES; retry++) {
+            clear_result(q);
+            struct timespec pause = {0, 2000000L * retry};
+            nanosleep(&pause, NULL);
+            q->res = execute(c, q, tenant, set, savepoint);
+        }
+        c->transient = is_conflict(q->res) ? ST_CONFLICT_LOST
+                       : PQstatus(c->c) == CONNECTION_BAD ? ST_CONNECTION_LOST : 0;
         ExecStatusType rs = PQresultStatus(q->res);
         if (rs != PGRES_COMMAND_OK && rs != PGRES_TUPLES_OK) {
             const char *state = q->res ? PQresultErrorField(q->res, PG_DIAG_SQLSTATE) : NULL;
             int constraint = state && !strncmp(state, "23", 2);
-            if (q->res)
-                set_err(c, PQresultErrorMessage(q->res));
+            set_err(c, q->res ? PQresultErrorMessage(q->res) : PQerrorMessage(c->c));
             if (getenv("TB_PG_DEBUG"))
                 fprintf(stderr, "pg: tenant %s: %s: %s\n", tenant, c->err, q->sql);
             clear_result(q);
@@ -441,9 +491,18 @@ static int64_t pg_last_id(struct store *st) { return C(st)->last_id; }
 static int pg_in_tx(struct store *st) { return C(st)->in_tx; }
 static const char *pg_errmsg(struct store *st) { return C(st)->err; }
 
+static int pg_transient(struct store *st)
+{
+    int was = C(st)->transient;
+    C(st)->transient = 0;
+    return was;
+}
+
 static int pg_exec(struct store *st, const char *sql)
 {
     struct pgconn *c = C(st);
+    if (!c->in_tx && reconnect(c) < 0)
+        return -1;
     if (run_ok(c, sql) < 0) {
         if (!strcmp(sql, "COMMIT") || !strcmp(sql, "ROLLBACK"))
             c->in_tx = 0;
@@ -512,7 +571,7 @@ const struct st_backend st_pg_backend = {
     .col_i64 = pg_col_i64, .col_double = pg_col_double, .col_text = pg_col_text,
     .col_blob = pg_col_blob, .col_bytes = pg_col_bytes,
     .changes = pg_changes, .last_id = pg_last_id,
-    .exec = pg_exec, .in_tx = pg_in_tx, .errmsg = pg_errmsg, .close = pg_close,
+    .exec = pg_exec, .in_tx = pg_in_tx, .errmsg = pg_errmsg, .transient = pg_transient, .close = pg_close,
     .backup = pg_backup, .schema_dump = pg_schema_dump,
     /* Read committed with the row locks the statements take, like SQLite's
      * single writer for what the store does in one transaction: SERIALIZABLE
@@ -534,8 +593,7 @@ int st_pg_open(const char *url, struct store *st, struct tb_err *err)
         free(c);
         return -1;
     }
-    /* Quiet NOTICEs (CREATE ... IF NOT EXISTS) and keep the session's clock and text in UTC/UTF-8. */
-    PQclear(PQexec(c->c, "SET client_min_messages = warning; SET TIME ZONE 'UTC'; SET client_encoding = 'UTF8'"));
+    session_settings(c);
     st->be = &st_pg_backend;
     st->db = c;
     return 0;

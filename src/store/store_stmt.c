@@ -24,6 +24,16 @@ int st_db_fail(struct store *st, struct tb_err *err, const char *what)
         st->refused = 0;
         return TB_INTERNAL(err, "the database could not complete the request");
     }
+    int transient = st && st->db && st->be->transient ? st->be->transient(st) : 0;
+    if (transient) {
+        /* A conflict with a concurrent writer (a lone statement's retries spent,
+         * or a transaction rolled back whole), or the database gone: nothing was
+         * saved, and the client may simply repeat. */
+        fprintf(stderr, "store: %s: %s\n", what, st->be->errmsg(st));
+        return tb_error(err, TB_E_UNAVAILABLE, "", transient == ST_CONFLICT_LOST
+                        ? "the database was busy with a conflicting change; nothing was saved, try again"
+                        : "the database is not reachable; nothing was saved, try again shortly");
+    }
     atomic_fetch_add(&db_errors, 1);
     /* The detail goes to the server log only; clients get a plain 500. */
     fprintf(stderr, "store: %s: %s\n", what, st && st->db ? st->be->errmsg(st) : "no database");

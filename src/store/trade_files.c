@@ -18,6 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "store/store.h"
+
 #define YEAR_MAGIC "TBTRADE2"
 #define GEO_MAGIC "TBGEO001"
 #define WDI_MAGIC "TBWDI001"
@@ -30,10 +32,40 @@ struct year_header {
     uint64_t off[N_SECTIONS], size[N_SECTIONS];
 };
 
+/* A postgresql:// database: TRADEBRIDGE_TRADE_DIR/NAME.trade, NAME the
+ * database's name (the URL's last segment without its query; a suffix the
+ * caller appended after the query, as ".synthetic", is kept). */
+static int pg_trade_dir(char *out, size_t n, const char *url, int create, struct tb_err *err)
+{
+    const char *base = getenv("TRADEBRIDGE_TRADE_DIR"), *seg = strrchr(url, '/');
+    seg = seg && seg > strstr(url, "://") + 2 ? seg + 1 : "";
+    size_t len = strcspn(seg, "?");
+    const char *dot = strrchr(seg, '.');
+    const char *suffix = seg[len] && dot && dot > seg + len && !strchr(dot, '=') && !strchr(dot, '&') ? dot : "";
+    if (!len)
+        return TB_INVALID(err, "db", "the PostgreSQL URL names no database");
+    if (!base || !*base) {
+        if (create)
+            return TB_INVALID(err, "db", "trade data of a PostgreSQL database are files: set TRADEBRIDGE_TRADE_DIR "
+                                         "to their directory (one every server can read)");
+        out[0] = '\0';   /* nothing stored: no such directory */
+        return 0;
+    }
+    if ((size_t)snprintf(out, n, "%s/%.*s%s.trade", base, (int)len, seg, suffix) >= n)
+        return TB_INVALID(err, "db", "database name too long");
+    if (create && mkdir(base, 0755) < 0 && errno != EEXIST)
+        return TB_INTERNAL(err, "cannot create %s: %s", base, strerror(errno));
+    return 0;
+}
+
 int trade_dir(char *out, size_t n, const char *db_path, int create, struct tb_err *err)
 {
-    if ((size_t)snprintf(out, n, "%s.trade", db_path) >= n)
+    if (store_is_postgres(db_path)) {
+        if (pg_trade_dir(out, n, db_path, create, err) < 0)
+            return -1;
+    } else if ((size_t)snprintf(out, n, "%s.trade", db_path) >= n) {
         return TB_INVALID(err, "db", "database path too long");
+    }
     if (create && mkdir(out, 0755) < 0 && errno != EEXIST)
         return TB_INTERNAL(err, "cannot create %s: %s", out, strerror(errno));
     return 0;

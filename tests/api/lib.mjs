@@ -3,7 +3,7 @@
 // sink that records what the server mails, and a small HTTP client that keeps
 // a session cookie and the CSRF token per signed-in user.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync, statSync, renameSync, appendFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync, statSync, renameSync, appendFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,7 +49,7 @@ export const SLOW_MS = 60_000;
 export function childEnv(extra = {}) {
   const env = {};
   for (const [k, v] of Object.entries(process.env))
-    if (!k.startsWith('TRADEBRIDGE_')) env[k] = v;
+    if (!k.startsWith('TRADEBRIDGE_') || k === 'TRADEBRIDGE_TRADE_DIR') env[k] = v;   // trade files on PostgreSQL
   return { ...env, ...extra };
 }
 
@@ -209,6 +209,19 @@ export function dbExec(db, sql) {
   return r.stdout.trim();   // rows as `a|b` lines on either backend
 }
 
+/**
+ * The demo's trade data (files, TRADEBRIDGE_TRADE_DIR/NAME.trade and
+ * NAME.synthetic.trade on PostgreSQL) copied from database `from` to `to`,
+ * either a database name or a directory prefix (the cache beside the binary).
+ */
+function copyTradeDirs(from, to) {
+  const base = process.env.TRADEBRIDGE_TRADE_DIR;
+  const path = (n) => (n.includes('/') ? n : join(base, n));
+  for (const suffix of ['.trade', '.synthetic.trade']) {
+    if (existsSync(path(from) + suffix)) cpSync(path(from) + suffix, path(to) + suffix, { recursive: true });
+  }
+}
+
 /** A fresh copy of the demo database (built once per cluster, then copied as a template). */
 function freshPgDatabase() {
   if (!process.env.TB_PG_ADMIN) return null;
@@ -223,6 +236,7 @@ function freshPgDatabase() {
     };
     if (existsSync(cache) && statSync(cache).mtimeMs > statSync(BINARY).mtimeMs) {
       run('psql', [pgUrl('tb_demo'), '-q', '-v', 'ON_ERROR_STOP=1', '-f', cache]);
+      copyTradeDirs(join(dirname(BINARY), 'pg-demo'), 'tb_demo');
     } else {
       const demo = runCli(['demo', '--db', pgUrl('tb_demo'), '--no-serve', '--force'],
         { cwd: tmpdir(), timeout: 900_000, env: { ASAN_OPTIONS: noLeakOptions() } });
@@ -230,11 +244,13 @@ function freshPgDatabase() {
       const tmp = `${cache}.${process.pid}`;
       // as the superuser: row-level security would stop pg_dump as the application's role
       run('pg_dump', ['--no-owner', '--file', tmp, process.env.TB_PG_ADMIN.replace(/\/[^/]*$/, '/tb_demo')]);
+      copyTradeDirs('tb_demo', join(dirname(BINARY), 'pg-demo'));
       renameSync(tmp, cache);
     }
   }
   const name = `tb_${process.pid}_${++pgDatabases}`;
   psqlAdmin(`CREATE DATABASE ${name} TEMPLATE tb_demo OWNER tradebridge`);
+  copyTradeDirs('tb_demo', name);
   return pgUrl(name);
 }
 

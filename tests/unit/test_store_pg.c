@@ -2,13 +2,14 @@
  * test_store_pg.c - the PostgreSQL backend against a throw-away cluster
  * (tests/pg/cluster.sh run sets TRADEBRIDGE_DB): migrations, and row-level
  * security as the second fence: a query that forgets the tenant filter still
- * returns nothing of another operator.
+ * returns nothing of another operator; a deadlock between two writers.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,11 +105,65 @@ static void every_tenant_table_has_the_policy(void **state)
     store_close(st);
 }
 
+/* One side of a deadlock: its second row, then (if it lost) its rollback, so
+ * the other side can go on. */
+struct side {
+    struct store *st;
+    char sql[160];
+    int rc;
+    struct tb_err err;
+};
+
+static void *second_update(void *p)
+{
+    struct side *s = p;
+    struct tb_actor sys = actor_system();
+    json_t *rows = NULL;
+    s->rc = store_pg_unfiltered(s->st, &sys, s->sql, &rows, &s->err);
+    json_decref(rows);
+    if (s->rc < 0)
+        store_rollback(s->st);
+    return NULL;
+}
+
+static void a_deadlock_victim_gets_503_and_the_other_commits(void **state)
+{
+    (void)state;
+    struct store *st[2] = {open_pg(), open_pg()};
+    struct tb_actor sys = actor_system();
+    struct tb_err err = {0};
+    int64_t id[2];
+    assert_int_equal(store_org_create(st[0], &sys, "operator", "Deadlock A", "SE", 0, &id[0], &err), 0);
+    assert_int_equal(store_org_create(st[0], &sys, "operator", "Deadlock B", "FI", 0, &id[1], &err), 0);
+    struct side side[2];
+    for (int i = 0; i < 2; i++) {   /* each locks its own row first ... */
+        memset(&side[i], 0, sizeof side[i]);
+        side[i].st = st[i];
+        char first[160];
+        snprintf(first, sizeof first, "UPDATE orgs SET name = name WHERE id = %lld", (long long)id[i]);
+        snprintf(side[i].sql, sizeof side[i].sql, "UPDATE orgs SET name = name WHERE id = %lld", (long long)id[1 - i]);
+        assert_int_equal(store_begin(st[i], &err), 0);
+        unfiltered(st[i], &sys, first);
+    }
+    pthread_t t;   /* ... then the other's: one of the two is chosen as the victim */
+    assert_int_equal(pthread_create(&t, NULL, second_update, &side[1]), 0);
+    second_update(&side[0]);
+    pthread_join(t, NULL);
+    assert_true((side[0].rc < 0) != (side[1].rc < 0));
+    struct side *lost = side[0].rc < 0 ? &side[0] : &side[1], *won = side[0].rc < 0 ? &side[1] : &side[0];
+    assert_int_equal(lost->err.status, 503);
+    assert_string_equal(lost->err.code, "unavailable");
+    assert_int_equal(store_commit(won->st, &err), 0);
+    store_close(st[0]);
+    store_close(st[1]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(an_unfiltered_query_sees_only_its_operator),
         cmocka_unit_test(every_tenant_table_has_the_policy),
+        cmocka_unit_test(a_deadlock_victim_gets_503_and_the_other_commits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
