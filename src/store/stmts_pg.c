@@ -634,7 +634,7 @@ static const struct store_stmt_info stmts[STMT__MAX] = {
         "SELECT r.competency, r.kind, r.level, r.at FROM competency_ratings r WHERE r.placement_id = :placement_id AND (:all = 1 OR r.org_id = :tenant) ORDER BY r.competency, r.kind",
         SCOPE_TENANT, NULL},
     {"PROGRESS_GRID", /* in enum stmt order */
-        "SELECT m.placement_id, g.name AS trainee, m.code, m.state, m.test_state, m.result, m.selected, (m.due_date < substr(:now, 1, 10) AND m.state NOT IN ('submitted', 'approved') AND m.selected = 1) AS late, m.last_activity FROM plan_modules m JOIN placements p ON p.id = m.placement_id JOIN graduates g ON g.id = p.graduate_id WHERE p.cohort_id = :cohort_id AND (:all = 1 OR m.org_id = :tenant) ORDER BY p.id, m.position",
+        "SELECT m.placement_id, g.name AS trainee, m.code, m.state, m.test_state, m.result, m.selected, m.due_date, m.last_activity FROM plan_modules m JOIN placements p ON p.id = m.placement_id JOIN graduates g ON g.id = p.graduate_id WHERE p.cohort_id = :cohort_id AND (:all = 1 OR m.org_id = :tenant) ORDER BY p.id, m.position",
         SCOPE_TENANT, NULL},
     {"PROGRESS_COUNTS", /* in enum stmt order */
         "SELECT m.org_id, m.state, count(*) AS modules FROM plan_modules m WHERE (:all = 1 OR m.org_id = :tenant) GROUP BY m.org_id, m.state ORDER BY m.org_id, m.state",

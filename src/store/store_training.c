@@ -912,6 +912,9 @@ int store_progress_grid(struct store *st, const struct tb_actor *a, int64_t coho
     if (!s)
         return -1;
     st_bind_i64(st, s, ":cohort_id", cohort_id);
+    char today[32];   /* late: due before today, selected, neither submitted nor approved */
+    st_now_text(today);
+    today[10] = '\0';
     int rc;
     while ((rc = st_step(st, s)) == ST_ROW) {
         struct grid_row r = {
@@ -923,9 +926,11 @@ int store_progress_grid(struct store *st, const struct tb_actor *a, int64_t coho
             .has_result = st_col_type(s, 5) != ST_NULL,
             .result = st_col_int(s, 5),
             .selected = st_col_int(s, 6),
-            .late = st_col_int(s, 7),
             .last_activity = st_col_text(s, 8),
         };
+        const char *due = st_col_text(s, 7);
+        r.late = r.selected && due && strcmp(due, today) < 0 && strcmp(r.state, "submitted") &&
+                 strcmp(r.state, "approved");
         if (fn(ctx, &r) < 0) {
             st_reset(s);
             return TB_INTERNAL(err, "out of memory");
