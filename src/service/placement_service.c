@@ -73,6 +73,19 @@ static int agreement_now(struct store *st, const struct tb_actor *a, const json_
     return 0;
 }
 
+int placement_service_terms_hash(struct store *st, const struct tb_actor *a, const json_t *placement, char hash[65],
+                                 struct tb_err *err)
+{
+    json_t *terms, *plan, *pterms;
+    char phash[65];
+    if (agreement_now(st, a, placement, &terms, hash, &plan, &pterms, phash, err) < 0)
+        return -1;
+    json_decref(terms);
+    json_decref(plan);
+    json_decref(pterms);
+    return 0;
+}
+
 static const char *const parties[] = {"trainee", "company", "operator", NULL};
 
 /* The parties without a row in acceptances (with plan_hash equal to `hash` when given). */
