@@ -675,6 +675,18 @@ static const struct store_stmt_info stmts[STMT__MAX] = {
     {"TR_ERASE_OUTBOX", /* in enum stmt order */
         "DELETE FROM outbox WHERE sent_at IS NULL AND (:all = 1 OR org_id = :tenant) AND org_id = (SELECT g.org_id FROM graduates g WHERE g.id = :id) AND lower(to_addr) IN (SELECT lower(g.email) FROM graduates g WHERE g.id = :id AND g.email IS NOT NULL UNION SELECT lower(u.email) FROM users u JOIN graduates g ON g.user_id = u.id WHERE g.id = :id)",
         SCOPE_TENANT, NULL},
+    {"PLAN_REBASE", /* in enum stmt order */
+        "UPDATE learning_plans SET curriculum_version_id = :curriculum_version_id, updated_at = :now, version = version + 1 WHERE id = :id AND (:all = 1 OR learning_plans.org_id = :tenant)",
+        SCOPE_TENANT, NULL},
+    {"PLAN_MODULE_REBASE", /* in enum stmt order */
+        "UPDATE plan_modules SET position = :position, title = :title, mandatory = :mandatory, selected = CASE WHEN :mandatory = 1 THEN 1 ELSE selected END, weight_test = :weight_test, weight_rubric = :weight_rubric, updated_at = :now, version = version + 1 WHERE id = :id AND (:all = 1 OR plan_modules.org_id = :tenant)",
+        SCOPE_TENANT, NULL},
+    {"PLAN_MODULE_RETIRE", /* in enum stmt order */
+        "UPDATE plan_modules SET position = :position, mandatory = 0, selected = 0, updated_at = :now, version = version + 1 WHERE id = :id AND (:all = 1 OR plan_modules.org_id = :tenant)",
+        SCOPE_TENANT, NULL},
+    {"PLAN_MODULE_DROP", /* in enum stmt order */
+        "DELETE FROM plan_modules WHERE id = :id AND (:all = 1 OR plan_modules.org_id = :tenant) AND NOT EXISTS (SELECT 1 FROM deliverable_versions d WHERE d.plan_module_id = plan_modules.id) AND NOT EXISTS (SELECT 1 FROM test_attempts t WHERE t.plan_module_id = plan_modules.id)",
+        SCOPE_TENANT, NULL},
     {"TRADE_SETTINGS_GET", /* in enum stmt order */
         "SELECT weights, updated_at FROM trade_settings WHERE org_id = :org_id AND (:all = 1 OR org_id = :tenant)",
         SCOPE_TENANT, NULL},
