@@ -13,6 +13,8 @@
 #include "core/codes.h"
 #include "core/date.h"
 #include "store/entity.h"
+#include "service/placement_service.h"
+#include "store/store_training.h"
 
 /* ---- writing ---------------------------------------------------------- */
 
@@ -221,6 +223,49 @@ static void learning_plan_text(struct demo *d, const struct position *p, char *o
              c->place->city, p->months, op_names[c->home]);
 }
 
+/* A placement that stays a draft gets its learning plan at once, as the API
+ * drafts it (placement_service_create): the parties read it in the agreement
+ * and accept the terms with it (the placement page, the trainee's plan and
+ * the cohort grid show it). Some companies have already chosen the
+ * elective and adapted the first deliverable to their product. */
+static int draft_plan(struct demo *d, const struct tb_actor *staff, int64_t id, const struct company *c,
+                      struct tb_err *err)
+{
+    int created;
+    json_t *plan;
+    if (store_plan_create(d->st, staff, id, &created, err) < 0)
+        return -1;
+    if (!created || id % 2)   /* not from d->r: the rest of the demo stays as it was */
+        return 0;
+    if (store_plan_get(d->st, staff, id, &plan, err) < 0)
+        return -1;
+    int rc = 0;
+    size_t i;
+    json_t *m;
+    json_array_foreach(json_object_get(plan, "modules"), i, m) {
+        json_t *changes = NULL, *out = NULL;
+        if (!json_integer_value(json_object_get(m, "mandatory"))) {
+            changes = json_pack("{s:b}", "selected", 1);
+        } else if (i == 0) {
+            json_t *dl = json_deep_copy(json_object_get(m, "deliverable"));
+            char text[400];
+            snprintf(text, sizeof text, "A market screen for %s's main product line: five candidate markets, "
+                     "ranked with the company's own sales data and the trade figures.", c->name);
+            json_object_set_new(dl, "description", json_string(text));
+            changes = json_pack("{s:o}", "deliverable", dl);
+        }
+        if (changes)
+            rc = store_plan_module_update(d->st, staff, json_integer_value(json_object_get(m, "id")),
+                                          json_integer_value(json_object_get(m, "version")), changes, &out, err);
+        json_decref(changes);
+        json_decref(out);
+        if (rc < 0)
+            break;
+    }
+    json_decref(plan);
+    return rc;
+}
+
 static int write_placement(struct demo *d, struct position *p, struct tb_err *err)
 {
     struct company *c = &d->co[p->company];
@@ -253,6 +298,11 @@ static int write_placement(struct demo *d, struct position *p, struct tb_err *er
     /* Who has accepted: all three for past cohorts; for the coming one the
      * operator first, then the company; the showcase trainee still has to sign. */
     int parties = p->cohort < 2 ? 3 : showcase_co ? 2 : demo_rnd(&d->r, 0, 2);
+    /* The demo trainee's own draft stays one from before curricula (no plan), for
+     * POST /placements/{id}/learning-plan and the tests that walk it. */
+    int showcase_trainee = g->user_id && g->user_id == d->people->trainee_user;
+    if (parties < 3 && !showcase_trainee && draft_plan(d, &staff, id, c, err) < 0)
+        return -1;
     if (!parties)
         return 0;
     json_t *row;
@@ -260,10 +310,10 @@ static int write_placement(struct demo *d, struct position *p, struct tb_err *er
     if (store_entity_get(d->st, &staff, ENT_PLACEMENT, id, &row, err) < 0)
         return -1;
     int64_t version = json_integer_value(json_object_get(row, "version"));
-    rc = agreement_terms_hash(row, hash);
+    rc = placement_service_terms_hash(d->st, &staff, row, hash, err);
     json_decref(row);
     if (rc < 0)
-        return tb_error(err, TB_E_INTERNAL_ERROR, "", "out of memory");
+        return -1;
     if (store_agreement_accept(d->st, &staff, staff.tenant_id, id, "operator", hash, err) < 0)
         return -1;
     if (parties >= 2) {

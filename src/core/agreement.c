@@ -74,6 +74,15 @@ json_t *agreement_plan_diff(const json_t *accepted, const json_t *current)
                                                      plan_term_fields[f], "old", ov, "new", nv));
         }
     }
+    /* a module no longer in the plan (its cohort moved to another curriculum) */
+    json_array_foreach(accepted, k, a) {
+        int still = 0;
+        json_array_foreach(current, i, c)
+            still |= json_equal(json_object_get(a, "code"), json_object_get(c, "code"));
+        if (!still)
+            json_array_append_new(out, json_pack("{s:O?, s:s, s:O, s:n}", "module", json_object_get(a, "code"), "field",
+                                                 "module", "old", a, "new"));
+    }
     return out;
 }
 

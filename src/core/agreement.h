@@ -29,7 +29,8 @@ int agreement_hash_of(const json_t *terms, char out[65]);
 json_t *agreement_plan_terms(const json_t *modules);
 
 /* What changed from the accepted plan terms to the current ones:
- * [{module, field, old, new}] (old absent for a module that was not there). */
+ * [{module, field, old, new}] (old absent for a module that was not there;
+ * field "module" with the old terms and new null for a module no longer there). */
 json_t *agreement_plan_diff(const json_t *accepted, const json_t *current);
 
 #endif

@@ -73,6 +73,19 @@ static int agreement_now(struct store *st, const struct tb_actor *a, const json_
     return 0;
 }
 
+int placement_service_terms_hash(struct store *st, const struct tb_actor *a, const json_t *placement, char hash[65],
+                                 struct tb_err *err)
+{
+    json_t *terms, *plan, *pterms;
+    char phash[65];
+    if (agreement_now(st, a, placement, &terms, hash, &plan, &pterms, phash, err) < 0)
+        return -1;
+    json_decref(terms);
+    json_decref(plan);
+    json_decref(pterms);
+    return 0;
+}
+
 static const char *const parties[] = {"trainee", "company", "operator", NULL};
 
 /* The parties without a row in acceptances (with plan_hash equal to `hash` when given). */
@@ -220,6 +233,62 @@ int placement_service_create(struct store *st, const struct tb_actor *a, const j
     return load(st, a, *id, out, err);
 }
 
+/* The body moves the placement to another cohort and changes nothing else. */
+static int cohort_only(const json_t *body)
+{
+    const char *k;
+    json_t *v;
+    json_object_foreach((json_t *)body, k, v)
+        if (strcmp(k, "cohort_id") && strcmp(k, "version"))
+            return 0;
+    return json_is_integer(json_object_get(body, "cohort_id"));
+}
+
+static int accepted_baseline(struct store *st, const struct tb_actor *a, int64_t id, struct tb_err *err);
+static int amended(struct store *st, const struct tb_actor *a, const json_t *p, struct tb_err *err);
+static int tx_done(struct store *st, int rc, json_t *const *held, size_t n, struct tb_err *err);
+
+/* A signed placement moved to another cohort by the operator: the rest of
+ * the signed terms stay locked; the learning plan follows the new cohort's
+ * curriculum version (store_plan_rebase: work kept where the modules are the
+ * same), which is a plan amendment the parties accept again
+ * (POST /placements/{id}/plan-acceptance), the operator by making it. */
+static int cohort_move(struct store *st, const struct tb_actor *a, int64_t id, int64_t version, const json_t *body,
+                       json_t **out, struct tb_err *err)
+{
+    json_t *p = NULL, *changes = json_pack("{s:O}", "cohort_id", json_object_get(body, "cohort_id"));
+    int rc = -1, changed, created;
+    *out = NULL;
+    if (!changes || store_begin(st, err) < 0) {
+        json_decref(changes);
+        return changes ? -1 : TB_INTERNAL(err, "out of memory");
+    }
+    if (accepted_baseline(st, a, id, err) < 0 ||
+        store_entity_update(st, a, ENT_PLACEMENT, id, version, changes, out, err) < 0 ||
+        store_plan_rebase(st, a, id, &changed, err) < 0 || store_plan_create(st, a, id, &created, err) < 0)
+        goto fail;
+    if (created) {   /* a plan made after signing: all of it is the amendment */
+        json_t *empty = json_array();
+        char ehash[65];
+        int done = empty && agreement_hash_of(empty, ehash) == 0 ? store_plan_accepted_set(st, a, id, empty, ehash, err)
+                                                                 : TB_INTERNAL(err, "out of memory");
+        json_decref(empty);
+        if (done < 0)
+            goto fail;
+    }
+    if (store_entity_get(st, a, ENT_PLACEMENT, id, &p, err) < 0 || amended(st, a, p, err) < 0)
+        goto fail;
+    rc = 0;
+fail:
+    json_decref(changes);
+    if (tx_done(st, rc, (json_t *[]){p}, 1, err) < 0 || placement_service_decorate(st, a, *out, err) < 0) {
+        json_decref(*out);
+        *out = NULL;
+        return -1;
+    }
+    return 0;
+}
+
 int placement_service_update(struct store *st, const struct tb_actor *a, int64_t id, int64_t version,
                              const json_t *body, json_t **out, struct tb_err *err)
 {
@@ -227,12 +296,16 @@ int placement_service_update(struct store *st, const struct tb_actor *a, int64_t
     if (store_entity_get(st, a, ENT_PLACEMENT, id, &old, err) < 0)
         return -1;
     int locked = json_is_string(json_object_get(old, "locked_at"));
+    int signed_ = !strcmp(json_string_value(json_object_get(old, "status")), "signed");
     int rc = check_dates(body, old, err);
     json_decref(old);
     if (rc < 0 || check_mentor(st, a, body, err) < 0)
         return -1;
+    if (locked && signed_ && cohort_only(body) && (a->all_tenants || actor_has(a, ROLES_STAFF)))
+        return cohort_move(st, a, id, version, body, out, err);
     if (locked)
-        return tb_error(err, TB_E_LOCKED, "", "the agreement is signed by all three parties; its terms are locked");
+        return tb_error(err, TB_E_LOCKED, "", "the agreement is signed by all three parties; its terms are locked "
+                        "(the operator may still move the placement to another cohort)");
     json_t *changes = json_deep_copy(body);
     if (!changes)
         return TB_INTERNAL(err, "out of memory");
@@ -245,9 +318,12 @@ int placement_service_update(struct store *st, const struct tb_actor *a, int64_t
     rc = terms_changed(body) ? store_agreement_clear(st, a, id, err) : 0;
     if (rc == 0)
         rc = store_entity_update(st, a, ENT_PLACEMENT, id, version, changes, out, err);
-    int created = 0;
-    if (rc == 0) {   /* a cohort with a curriculum: the plan is drafted and joins the terms */
-        rc = store_plan_create(st, a, id, &created, err);
+    int created = 0, rebased = 0;
+    if (rc == 0) {   /* a cohort with a curriculum: the plan is drafted (or follows another cohort's) and joins the terms */
+        if (json_object_get(body, "cohort_id"))
+            rc = store_plan_rebase(st, a, id, &rebased, err);
+        if (rc == 0)
+            rc = store_plan_create(st, a, id, &created, err);
         if (rc == 0 && created)
             rc = store_agreement_clear(st, a, id, err);
         if (rc < 0) {
@@ -480,6 +556,50 @@ static int tx_done(struct store *st, int rc, json_t *const *held, size_t n, stru
     return rc;
 }
 
+/* A signed placement's plan as it stands is the accepted one when it was
+ * signed before amendments were tracked. */
+static int accepted_baseline(struct store *st, const struct tb_actor *a, int64_t id, struct tb_err *err)
+{
+    json_t *plan, *pterms;
+    char phash[65];
+    if (plan_part(st, a, id, &plan, &pterms, phash, err) < 0)
+        return -1;
+    int rc = pterms && !json_is_string(json_object_get(json_object_get(plan, "plan"), "accepted_hash"))
+                 ? store_plan_accepted_set(st, a, id, pterms, phash, err)
+                 : 0;
+    json_decref(plan);
+    json_decref(pterms);
+    return rc;
+}
+
+/* After a change to a signed placement's plan: the parties' earlier acceptances
+ * of an amendment go; when the plan now differs from the accepted one, the
+ * amendment is audited on the placement and the party who made it has
+ * accepted it by making it. */
+static int amended(struct store *st, const struct tb_actor *a, const json_t *p, struct tb_err *err)
+{
+    int64_t id = json_integer_value(json_object_get(p, "id")), org = json_integer_value(json_object_get(p, "org_id"));
+    json_t *plan, *pterms;
+    char phash[65];
+    if (plan_part(st, a, id, &plan, &pterms, phash, err) < 0)
+        return -1;
+    json_t *row = json_object_get(plan, "plan");
+    const char *accepted = json_string_value(json_object_get(row, "accepted_hash"));
+    int rc = store_plan_acceptance_clear(st, a, id, err);
+    if (rc == 0 && pterms && accepted && strcmp(accepted, phash)) {
+        json_t *d = json_pack("{s:{s:s, s:s}, s:{s:o}}", "plan_hash", "old", accepted, "new", phash, "plan_amendment",
+                              "new", agreement_plan_diff(json_object_get(row, "accepted_terms"), pterms));
+        rc = store_audit_add(st, a, org, "update", "placement", id, d, err);
+        json_decref(d);
+        const char *party = party_of(a, p);
+        if (rc == 0 && party)
+            rc = store_plan_acceptance_add(st, a, org, id, party, phash, err);
+    }
+    json_decref(plan);
+    json_decref(pterms);
+    return rc;
+}
+
 /* A plan module changed by the company or the coordinator (dates, the adapted
  * deliverable, an elective chosen). Before signing the plan is part of the
  * terms: acceptances given go. After signing it is an amendment: logged with
@@ -488,7 +608,7 @@ static int tx_done(struct store *st, int rc, json_t *const *held, size_t n, stru
 int placement_service_plan_module_update(struct store *st, const struct tb_actor *a, int64_t module_id,
                                          int64_t version, const json_t *changes, json_t **out, struct tb_err *err)
 {
-    json_t *m, *p = NULL, *plan = NULL, *pterms = NULL;
+    json_t *m, *p = NULL;
     int rc = -1;
     if (store_plan_module_get(st, a, module_id, &m, err) < 0)
         return -1;
@@ -497,46 +617,18 @@ int placement_service_plan_module_update(struct store *st, const struct tb_actor
     *out = NULL;
     if (store_begin(st, err) < 0)
         return -1;
-    char phash[65];
     if (store_entity_get(st, a, ENT_PLACEMENT, id, &p, err) < 0)
         goto fail;
     int locked = json_is_string(json_object_get(p, "locked_at"));
-    if (locked) {   /* a plan signed before amendments were tracked: the plan as it stands is the accepted one */
-        if (plan_part(st, a, id, &plan, &pterms, phash, err) < 0)
-            goto fail;
-        if (pterms && !json_is_string(json_object_get(json_object_get(plan, "plan"), "accepted_hash")) &&
-            store_plan_accepted_set(st, a, id, pterms, phash, err) < 0)
-            goto fail;
-        json_decref(plan);
-        json_decref(pterms);
-        plan = pterms = NULL;
-    }
+    if (locked && accepted_baseline(st, a, id, err) < 0)
+        goto fail;
     if (store_plan_module_update(st, a, module_id, version, changes, out, err) < 0)
         goto fail;
-    if (!locked) {
-        if (store_agreement_clear(st, a, id, err) < 0)
-            goto fail;
-    } else {
-        if (plan_part(st, a, id, &plan, &pterms, phash, err) < 0)
-            goto fail;
-        json_t *row = json_object_get(plan, "plan");
-        const char *accepted = json_string_value(json_object_get(row, "accepted_hash"));
-        if (store_plan_acceptance_clear(st, a, id, err) < 0)
-            goto fail;
-        if (pterms && accepted && strcmp(accepted, phash)) {
-            json_t *d = json_pack("{s:{s:s, s:s}, s:{s:o}}", "plan_hash", "old", accepted, "new", phash,
-                                  "plan_amendment", "new", agreement_plan_diff(json_object_get(row, "accepted_terms"), pterms));
-            int audited = store_audit_add(st, a, json_integer_value(json_object_get(p, "org_id")), "update", "placement", id, d, err);
-            json_decref(d);
-            const char *party = party_of(a, p);
-            if (audited < 0 || (party && store_plan_acceptance_add(st, a, json_integer_value(json_object_get(p, "org_id")), id,
-                                                              party, phash, err) < 0))
-                goto fail;
-        }
-    }
+    if (!locked ? store_agreement_clear(st, a, id, err) < 0 : amended(st, a, p, err) < 0)
+        goto fail;
     rc = 0;
 fail:
-    if (tx_done(st, rc, (json_t *[]){p, plan, pterms}, 3, err) < 0) {
+    if (tx_done(st, rc, (json_t *[]){p}, 1, err) < 0) {
         json_decref(*out);
         *out = NULL;
         return -1;

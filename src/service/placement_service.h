@@ -22,6 +22,10 @@ int placement_service_create(struct store *st, const struct tb_actor *a, const j
 /* Changes of terms clear the acceptances given so far; locked terms: 409. */
 int placement_service_update(struct store *st, const struct tb_actor *a, int64_t id, int64_t version,
                              const json_t *body, json_t **out, struct tb_err *err);
+/* The agreement's terms hash as the parties read it now: the placement's terms
+ * with the learning plan's modules (the signed hash once locked). */
+int placement_service_terms_hash(struct store *st, const struct tb_actor *a, const json_t *placement, char hash[65],
+                                 struct tb_err *err);
 /* The actor's party accepts the terms it read (terms_hash); the third
  * acceptance signs and locks the agreement, in the same transaction. */
 int placement_service_accept(struct store *st, const struct tb_actor *a, int64_t id, const char *terms_hash,

@@ -600,6 +600,9 @@ int store_graduate_erase(struct store *st, const struct tb_actor *a, int64_t id,
         goto out;
     }
     int64_t org_id = json_integer_value(json_object_get(g, "org_id"));
+    /* queued mail first, while the graduate and the account still name the addresses */
+    if (run_by_id(st, a, STMT_TR_ERASE_OUTBOX, "graduate", id, err) < 0)
+        goto out;
     json_t *user = json_object_get(g, "user_id");
     if (json_is_integer(user)) {
         int64_t uid = json_integer_value(user);

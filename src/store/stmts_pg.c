@@ -634,7 +634,7 @@ static const struct store_stmt_info stmts[STMT__MAX] = {
         "SELECT r.competency, r.kind, r.level, r.at FROM competency_ratings r WHERE r.placement_id = :placement_id AND (:all = 1 OR r.org_id = :tenant) ORDER BY r.competency, r.kind",
         SCOPE_TENANT, NULL},
     {"PROGRESS_GRID", /* in enum stmt order */
-        "SELECT m.placement_id, g.name AS trainee, m.code, m.state, m.test_state, m.result, m.selected, (m.due_date < substr(:now, 1, 10) AND m.state NOT IN ('submitted', 'approved') AND m.selected = 1) AS late, m.last_activity FROM plan_modules m JOIN placements p ON p.id = m.placement_id JOIN graduates g ON g.id = p.graduate_id WHERE p.cohort_id = :cohort_id AND (:all = 1 OR m.org_id = :tenant) ORDER BY p.id, m.position",
+        "SELECT m.placement_id, g.name AS trainee, m.code, m.state, m.test_state, m.result, m.selected, m.due_date, m.last_activity FROM plan_modules m JOIN placements p ON p.id = m.placement_id JOIN graduates g ON g.id = p.graduate_id WHERE p.cohort_id = :cohort_id AND (:all = 1 OR m.org_id = :tenant) ORDER BY p.id, m.position",
         SCOPE_TENANT, NULL},
     {"PROGRESS_COUNTS", /* in enum stmt order */
         "SELECT m.org_id, m.state, count(*) AS modules FROM plan_modules m WHERE (:all = 1 OR m.org_id = :tenant) GROUP BY m.org_id, m.state ORDER BY m.org_id, m.state",
@@ -671,6 +671,21 @@ static const struct store_stmt_info stmts[STMT__MAX] = {
         SCOPE_TENANT, NULL},
     {"TR_ERASE_AUDIT", /* in enum stmt order */
         "UPDATE audit_log SET changes = '{\"erased\":true}' WHERE (:all = 1 OR org_id = :tenant) AND ((entity = 'deliverable_version' AND entity_id IN (SELECT d.id FROM deliverable_versions d WHERE d.plan_module_id IN (SELECT m.id FROM plan_modules m JOIN placements p ON p.id = m.placement_id WHERE p.graduate_id = :id AND (:all = 1 OR p.org_id = :tenant)))) OR (entity = 'deliverable_file' AND entity_id IN (SELECT f.id FROM deliverable_files f WHERE f.version_id IN (SELECT d.id FROM deliverable_versions d WHERE d.plan_module_id IN (SELECT m.id FROM plan_modules m JOIN placements p ON p.id = m.placement_id WHERE p.graduate_id = :id AND (:all = 1 OR p.org_id = :tenant))))) OR (entity = 'deliverable_review' AND entity_id IN (SELECT r.id FROM deliverable_reviews r WHERE r.version_id IN (SELECT d.id FROM deliverable_versions d WHERE d.plan_module_id IN (SELECT m.id FROM plan_modules m JOIN placements p ON p.id = m.placement_id WHERE p.graduate_id = :id AND (:all = 1 OR p.org_id = :tenant))))) OR (entity = 'test_attempt' AND entity_id IN (SELECT t.id FROM test_attempts t WHERE t.plan_module_id IN (SELECT m.id FROM plan_modules m JOIN placements p ON p.id = m.placement_id WHERE p.graduate_id = :id AND (:all = 1 OR p.org_id = :tenant)))))",
+        SCOPE_TENANT, NULL},
+    {"TR_ERASE_OUTBOX", /* in enum stmt order */
+        "DELETE FROM outbox WHERE sent_at IS NULL AND (:all = 1 OR org_id = :tenant) AND org_id = (SELECT g.org_id FROM graduates g WHERE g.id = :id) AND lower(to_addr) IN (SELECT lower(g.email) FROM graduates g WHERE g.id = :id AND g.email IS NOT NULL UNION SELECT lower(u.email) FROM users u JOIN graduates g ON g.user_id = u.id WHERE g.id = :id)",
+        SCOPE_TENANT, NULL},
+    {"PLAN_REBASE", /* in enum stmt order */
+        "UPDATE learning_plans SET curriculum_version_id = :curriculum_version_id, updated_at = :now, version = version + 1 WHERE id = :id AND (:all = 1 OR learning_plans.org_id = :tenant)",
+        SCOPE_TENANT, NULL},
+    {"PLAN_MODULE_REBASE", /* in enum stmt order */
+        "UPDATE plan_modules SET position = :position, title = :title, mandatory = :mandatory, selected = CASE WHEN :mandatory = 1 THEN 1 ELSE selected END, weight_test = :weight_test, weight_rubric = :weight_rubric, updated_at = :now, version = version + 1 WHERE id = :id AND (:all = 1 OR plan_modules.org_id = :tenant)",
+        SCOPE_TENANT, NULL},
+    {"PLAN_MODULE_RETIRE", /* in enum stmt order */
+        "UPDATE plan_modules SET position = :position, mandatory = 0, selected = 0, updated_at = :now, version = version + 1 WHERE id = :id AND (:all = 1 OR plan_modules.org_id = :tenant)",
+        SCOPE_TENANT, NULL},
+    {"PLAN_MODULE_DROP", /* in enum stmt order */
+        "DELETE FROM plan_modules WHERE id = :id AND (:all = 1 OR plan_modules.org_id = :tenant) AND NOT EXISTS (SELECT 1 FROM deliverable_versions d WHERE d.plan_module_id = plan_modules.id) AND NOT EXISTS (SELECT 1 FROM test_attempts t WHERE t.plan_module_id = plan_modules.id)",
         SCOPE_TENANT, NULL},
     {"TRADE_SETTINGS_GET", /* in enum stmt order */
         "SELECT weights, updated_at FROM trade_settings WHERE org_id = :org_id AND (:all = 1 OR org_id = :tenant)",

@@ -281,6 +281,48 @@ static void format_day(time_t t, char out[11])
     strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
+/* Module i of count of a curriculum version into the plan, its dates spread
+ * over the placement's, the deliverable as the curriculum words it, an
+ * elective not chosen. */
+static int module_insert(struct store *st, const struct tb_actor *a, const json_t *pl, int64_t plan_id,
+                         const json_t *m, size_t i, size_t count, struct tb_err *err)
+{
+    time_t from, to;
+    if (parse_day(json_string_value(json_object_get(pl, "start_date")), &from) < 0 ||
+        parse_day(json_string_value(json_object_get(pl, "end_date")), &to) < 0 || to < from)
+        from = to = time(NULL);
+    double span = difftime(to, from) / (double)(count ? count : 1);
+    char start[11], due[11];
+    format_day(from + (time_t)(span * (double)i), start);
+    format_day(from + (time_t)(span * (double)(i + 1)) - (i + 1 < count ? 86400 : 0), due);
+    int mandatory = json_is_true(json_object_get(m, "mandatory"));
+    json_t *w = json_object_get(m, "weights");
+    json_t *q = json_pack("{s:I, s:I, s:O, s:O, s:b, s:b, s:s, s:s, s:O, s:O, s:O}", "plan_id", (json_int_t)plan_id,
+                          "position", (json_int_t)i + 1, "code", json_object_get(m, "code"), "title",
+                          json_object_get(m, "title"), "mandatory", mandatory, "selected", mandatory,
+                          "planned_start", start, "due_date", due, "deliverable", json_object_get(m, "deliverable"),
+                          "weight_test", json_object_get(w, "test"), "weight_rubric", json_object_get(w, "rubric"));
+    return run(st, a, STMT_PLAN_MODULE_INSERT, q, "plan module", NULL, err);
+}
+
+/* The curriculum version the placement's cohort names (*cv NULL when it names
+ * none: no cohort, or a free label from before curricula were versioned). */
+static int cohort_version(struct store *st, const struct tb_actor *a, const json_t *pl, json_t **cv, const char **ref,
+                          json_t **cohort, struct tb_err *err)
+{
+    *cv = *cohort = NULL;
+    *ref = NULL;
+    int64_t cohort_id = json_integer_value(json_object_get(pl, "cohort_id"));
+    if (!cohort_id)
+        return 0;
+    if (store_entity_get(st, a, ENT_COHORT, cohort_id, cohort, err) < 0)
+        return -1;
+    *ref = json_string_value(json_object_get(*cohort, "curriculum_version"));
+    if (!*ref || !strchr(*ref, '@'))
+        return 0;
+    return store_cversion_by_ref(st, a, org_of(pl), *ref, cv, err);
+}
+
 int store_plan_create(struct store *st, const struct tb_actor *a, int64_t placement_id, int *created,
                       struct tb_err *err)
 {
@@ -292,16 +334,9 @@ int store_plan_create(struct store *st, const struct tb_actor *a, int64_t placem
     *created = 0;
     if (store_entity_get(st, a, ENT_PLACEMENT, placement_id, &pl, err) < 0)
         goto out;
-    int64_t org = org_of(pl), cohort_id = json_integer_value(json_object_get(pl, "cohort_id"));
-    rc = 0;
-    if (!cohort_id)
-        goto out;
-    if ((rc = store_entity_get(st, a, ENT_COHORT, cohort_id, &cohort, err)) < 0)
-        goto out;
-    const char *ref = json_string_value(json_object_get(cohort, "curriculum_version"));
-    if (!ref || !strchr(ref, '@'))
-        goto out;   /* a free label from before curricula were versioned */
-    if ((rc = store_cversion_by_ref(st, a, org, ref, &cv, err)) < 0)
+    int64_t org = org_of(pl);
+    const char *ref;
+    if ((rc = cohort_version(st, a, pl, &cv, &ref, &cohort, err)) < 0 || !cv)
         goto out;
     int64_t cv_id = json_integer_value(json_object_get(cv, "id"));
     rc = -1;
@@ -317,28 +352,11 @@ int store_plan_create(struct store *st, const struct tb_actor *a, int64_t placem
     }
     int64_t plan_id = st_last_id(st);
     json_t *modules = json_object_get(json_object_get(cv, "content"), "modules");
-    time_t from, to;
-    if (parse_day(json_string_value(json_object_get(pl, "start_date")), &from) < 0 ||
-        parse_day(json_string_value(json_object_get(pl, "end_date")), &to) < 0 || to < from)
-        from = to = time(NULL);
     size_t count = json_array_size(modules), i;
-    double span = difftime(to, from) / (double)(count ? count : 1);
     json_t *m;
-    json_array_foreach(modules, i, m) {
-        char start[11], due[11];
-        format_day(from + (time_t)(span * (double)i), start);
-        format_day(from + (time_t)(span * (double)(i + 1)) - (i + 1 < count ? 86400 : 0), due);
-        int mandatory = json_is_true(json_object_get(m, "mandatory"));
-        json_t *w = json_object_get(m, "weights");
-        json_t *q = json_pack("{s:I, s:I, s:O, s:O, s:b, s:b, s:s, s:s, s:O, s:O, s:O}", "plan_id", (json_int_t)plan_id,
-                              "position", (json_int_t)i + 1, "code", json_object_get(m, "code"), "title",
-                              json_object_get(m, "title"), "mandatory", mandatory, "selected", mandatory,
-                              "planned_start", start, "due_date", due, "deliverable",
-                              json_object_get(m, "deliverable"), "weight_test", json_object_get(w, "test"),
-                              "weight_rubric", json_object_get(w, "rubric"));
-        if (run(st, a, STMT_PLAN_MODULE_INSERT, q, "plan module", NULL, err) < 0)
+    json_array_foreach(modules, i, m)
+        if (module_insert(st, a, pl, plan_id, m, i, count, err) < 0)
             goto out;
-    }
     rc = audit(st, a, org, "create", "learning_plan", plan_id,
                json_pack("{s:{s:I}, s:{s:s}, s:{s:I}}", "placement_id", "new", (json_int_t)placement_id,
                          "curriculum_version", "new", ref, "modules", "new", (json_int_t)count), err);
@@ -351,6 +369,105 @@ out:
 }
 
 static const char *const MODULE_JSON[] = {"deliverable", NULL};
+
+/* The old plan's module with this code, or NULL. */
+static json_t *module_by_code(json_t *modules, const char *code)
+{
+    size_t i;
+    json_t *m;
+    json_array_foreach(modules, i, m)
+        if (!strcmp(json_string_value(json_object_get(m, "code")), code))
+            return m;
+    return NULL;
+}
+
+int store_plan_rebase(struct store *st, const struct tb_actor *a, int64_t placement_id, int *changed,
+                      struct tb_err *err)
+{
+    int owned;
+    if (st_tx_begin(st, &owned, err) < 0)
+        return -1;
+    int rc = -1;
+    json_t *pl = NULL, *plan = NULL, *cohort = NULL, *cv = NULL;
+    json_t *added = json_array(), *removed = json_array(), *kept_out = json_array(), *kept = json_array();
+    *changed = 0;
+    if (store_entity_get(st, a, ENT_PLACEMENT, placement_id, &pl, err) < 0 ||
+        store_plan_get(st, a, placement_id, &plan, err) < 0)
+        goto out;
+    json_t *row = json_object_get(plan, "plan");
+    const char *ref;
+    rc = 0;
+    if (json_is_null(row) || (rc = cohort_version(st, a, pl, &cv, &ref, &cohort, err)) < 0 || !cv)
+        goto out;   /* no plan, or no curriculum to follow: the plan stays as it is */
+    int64_t cv_id = json_integer_value(json_object_get(cv, "id")), plan_id = json_integer_value(json_object_get(row, "id"));
+    if (cv_id == json_integer_value(json_object_get(row, "curriculum_version_id")))
+        goto out;
+    rc = -1;
+    if (store_cversion_freeze(st, a, cv_id, err) < 0)
+        goto out;
+    json_t *olds = json_object_get(plan, "modules"), *modules = json_object_get(json_object_get(cv, "content"), "modules");
+    size_t count = json_array_size(modules), i;
+    json_t *m;
+    json_array_foreach(modules, i, m) {
+        const char *code = json_string_value(json_object_get(m, "code"));
+        json_t *old = code ? module_by_code(olds, code) : NULL, *w = json_object_get(m, "weights");
+        int r;
+        if (old) {   /* the same module: its dates, adapted deliverable, state and work stay */
+            r = run(st, a, STMT_PLAN_MODULE_REBASE,
+                    json_pack("{s:O, s:I, s:O, s:i, s:O, s:O}", "id", json_object_get(old, "id"), "position",
+                              (json_int_t)i + 1, "title", json_object_get(m, "title"), "mandatory",
+                              json_is_true(json_object_get(m, "mandatory")), "weight_test", json_object_get(w, "test"),
+                              "weight_rubric", json_object_get(w, "rubric")),
+                    "plan module", NULL, err);
+            json_array_append_new(kept, json_string(code));
+        } else {
+            r = module_insert(st, a, pl, plan_id, m, i, count, err);
+            json_array_append_new(added, json_string(code));
+        }
+        if (r < 0)
+            goto out;
+    }
+    size_t pos = count;
+    json_array_foreach(olds, i, m) {
+        const char *code = json_string_value(json_object_get(m, "code"));
+        if (module_by_code(modules, code))
+            continue;
+        int n;
+        if (run(st, a, STMT_PLAN_MODULE_DROP, json_pack("{s:O}", "id", json_object_get(m, "id")), "plan module", &n,
+                err) < 0)
+            goto out;
+        if (n) {
+            json_array_append_new(removed, json_string(code));
+            continue;
+        }
+        /* work was done in it: kept, out of the plan (not chosen, not mandatory) */
+        if (run(st, a, STMT_PLAN_MODULE_RETIRE,
+                json_pack("{s:O, s:I}", "id", json_object_get(m, "id"), "position", (json_int_t)++pos), "plan module",
+                NULL, err) < 0)
+            goto out;
+        json_array_append_new(kept_out, json_string(code));
+    }
+    if (run(st, a, STMT_PLAN_REBASE, json_pack("{s:I, s:I}", "id", (json_int_t)plan_id, "curriculum_version_id",
+                                               (json_int_t)cv_id), "learning plan", NULL, err) < 0 ||
+        audit(st, a, org_of(pl), "update", "learning_plan", plan_id,
+              json_pack("{s:{s:O, s:s}, s:{s:O}, s:{s:O}, s:{s:O}, s:{s:O}}", "curriculum_version", "old",
+                        json_object_get(row, "curriculum_ref"), "new", ref, "modules_kept", "new", kept,
+                        "modules_added", "new", added, "modules_removed", "new", removed,
+                        "modules_kept_out_of_plan", "new", kept_out), err) < 0)
+        goto out;
+    *changed = 1;
+    rc = 0;
+out:
+    json_decref(added);
+    json_decref(removed);
+    json_decref(kept_out);
+    json_decref(kept);
+    json_decref(pl);
+    json_decref(plan);
+    json_decref(cohort);
+    json_decref(cv);
+    return st_tx_end(st, owned, rc, err);
+}
 
 int store_plan_get(struct store *st, const struct tb_actor *a, int64_t placement_id, json_t **out,
                    struct tb_err *err)
@@ -912,6 +1029,9 @@ int store_progress_grid(struct store *st, const struct tb_actor *a, int64_t coho
     if (!s)
         return -1;
     st_bind_i64(st, s, ":cohort_id", cohort_id);
+    char today[32];   /* late: due before today, selected, neither submitted nor approved */
+    st_now_text(today);
+    today[10] = '\0';
     int rc;
     while ((rc = st_step(st, s)) == ST_ROW) {
         struct grid_row r = {
@@ -923,9 +1043,11 @@ int store_progress_grid(struct store *st, const struct tb_actor *a, int64_t coho
             .has_result = st_col_type(s, 5) != ST_NULL,
             .result = st_col_int(s, 5),
             .selected = st_col_int(s, 6),
-            .late = st_col_int(s, 7),
             .last_activity = st_col_text(s, 8),
         };
+        const char *due = st_col_text(s, 7);
+        r.late = r.selected && due && strcmp(due, today) < 0 && strcmp(r.state, "submitted") &&
+                 strcmp(r.state, "approved");
         if (fn(ctx, &r) < 0) {
             st_reset(s);
             return TB_INTERNAL(err, "out of memory");

@@ -44,6 +44,15 @@ int store_cversion_freeze(struct store *st, const struct tb_actor *a, int64_t id
  * cohort names no curriculum version or the plan exists. */
 int store_plan_create(struct store *st, const struct tb_actor *a, int64_t placement_id, int *created,
                       struct tb_err *err);
+/* The plan follows the placement's cohort into another curriculum version:
+ * modules with the same code keep their dates, adapted deliverable, state and
+ * work (position, title, mandatory and weights from the new version); new
+ * ones are added as store_plan_create words them; the others are dropped, or,
+ * where work was done in them, kept out of the plan (not chosen). Audited on
+ * the learning plan. *changed = 0 when there is no plan, the cohort names no
+ * curriculum version, or the plan follows that version already. */
+int store_plan_rebase(struct store *st, const struct tb_actor *a, int64_t placement_id, int *changed,
+                      struct tb_err *err);
 /* {"plan": {...} | null, "modules": [...]} of a placement the actor may read. */
 int store_plan_get(struct store *st, const struct tb_actor *a, int64_t placement_id, json_t **out,
                    struct tb_err *err);

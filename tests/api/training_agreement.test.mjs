@@ -5,6 +5,7 @@
 // accepts the amended plan (the party who made the change by making it).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { startServer, login, USERS, assertError } from './lib.mjs';
 
 let srv, coord, company, trainee, placement, mr;
@@ -107,4 +108,103 @@ test('after signing: a change is an amendment, audited with a diff, accepted aga
   assert.equal(o.json.agreement.terms.learning_plan_modules[0].due_date, newDue, 'the terms show the plan as accepted');
   assertError(await coord.post(`/api/v1/placements/${placement.id}/plan-acceptance`, { plan_hash: p.agreement.plan.plan_hash }),
     409, 'conflict');
+});
+
+// A placement moved to another cohort: the plan follows the new cohort's curriculum version
+// (work kept where the modules are the same), audited, and accepted again after signing.
+const DEFAULT = JSON.parse(readFileSync(new URL('../../data/curriculum/default.json', import.meta.url), 'utf8'));
+let moved;
+const movedCohort = async () => {
+  if (moved) return moved;
+  const d = structuredClone(DEFAULT);
+  d.code = 'MOVE-ITM';
+  d.modules = d.modules.filter((m) => m.code !== 'NEG');
+  const dig = d.modules.find((m) => m.code === 'DIG');
+  Object.assign(dig, { code: 'EXP', title: 'Export follow-up', mandatory: true });
+  d.modules[0].title = 'Market research, selection and entry';
+  const c = await coord.post('/api/v1/curricula', d);
+  assert.equal(c.status, 201, c.text);
+  const h = await coord.post('/api/v1/cohorts', { name: 'Moved-to cohort', start_date: '2027-01-10', end_date: '2027-12-20',
+    curriculum_version: 'MOVE-ITM@1' });
+  assert.equal(h.status, 201, h.text);
+  moved = h.json;
+  return moved;
+};
+const plan = (id) => coord.get(`/api/v1/placements/${id}/learning-plan`).then((r) => { assert.equal(r.status, 200, r.text); return r.json; });
+
+test('a draft moved to another cohort: its plan follows the new curriculum version, inside the terms', async () => {
+  const cohort = await movedCohort();
+  const g = (await coord.get('/api/v1/graduates?limit=2')).json.items[1];
+  const c = (await coord.get('/api/v1/companies?limit=1')).json.items[0];
+  const r = await coord.post('/api/v1/placements', { graduate_id: g.id, company_id: c.id, cohort_id: placement.cohort_id,
+    start_date: '2027-09-01', end_date: '2028-02-28' });
+  assert.equal(r.status, 201, r.text);
+  assert.equal((await plan(r.json.id)).plan.curriculum_ref, 'ITM@1');
+  const m = await coord.patch(`/api/v1/placements/${r.json.id}`, { cohort_id: cohort.id, version: r.json.version });
+  assert.equal(m.status, 200, m.text);
+  const after = await plan(r.json.id);
+  assert.equal(after.plan.curriculum_ref, 'MOVE-ITM@1');
+  assert.deepEqual(after.modules.map((x) => x.code), ['MR', 'MES', 'IMS', 'PPF', 'LCI', 'TLC', 'EXP']);
+  assert.deepEqual(m.json.agreement.terms.learning_plan_modules.map((x) => x.code), ['MR', 'MES', 'IMS', 'PPF', 'LCI', 'TLC', 'EXP']);
+});
+
+test('a signed placement moved to another cohort: work kept, the plan amended, audited, accepted again', async () => {
+  const cohort = await movedCohort();
+  const before = await plan(placement.id);
+  const neg = before.modules.find((x) => x.code === 'NEG');
+  // Work done in MR (same module in both) and in NEG (not in the new curriculum).
+  for (const x of [mr, neg]) {
+    const v = await coord.post(`/api/v1/plan-modules/${x.id}/deliverable-versions`, { body: `Work on ${x.code}`, links: [] });
+    assert.equal(v.status, 201, v.text);
+  }
+  const p0 = await get();
+  // Only the cohort may change after signing, and only by the operator.
+  assertError(await coord.patch(`/api/v1/placements/${placement.id}`, { cohort_id: cohort.id, stipend: 1, version: p0.version }),
+    409, 'locked');
+  const m = await coord.patch(`/api/v1/placements/${placement.id}`, { cohort_id: cohort.id, version: p0.version });
+  assert.equal(m.status, 200, m.text);
+  assert.equal(m.json.status, 'signed', 'the agreement stays signed; training goes on');
+  assert.equal(m.json.cohort_id, cohort.id);
+
+  const after = await plan(placement.id);
+  assert.equal(after.plan.curriculum_ref, 'MOVE-ITM@1');
+  assert.deepEqual(after.modules.map((x) => [x.code, x.selected]),
+    [['MR', 1], ['MES', 1], ['IMS', 1], ['PPF', 1], ['LCI', 1], ['TLC', 1], ['EXP', 1], ['NEG', 0]]);
+  const mr2 = after.modules[0];
+  assert.equal(mr2.id, mr.id, 'the same module row: its work stays');
+  assert.equal(mr2.state, 'submitted');
+  assert.equal(mr2.latest_version, 1);
+  assert.equal(mr2.title, 'Market research, selection and entry');
+  assert.equal(mr2.deliverable.title, mr.deliverable.title, 'the company\'s adaptation stays');
+  const neg2 = after.modules.find((x) => x.code === 'NEG');
+  assert.equal(neg2.id, neg.id, 'work done in a module the new curriculum lacks is kept, out of the plan');
+  assert.equal(neg2.latest_version, 1);
+
+  // An amendment the trainee and the company accept; the operator did by making it.
+  const am = m.json.agreement.plan.amendment;
+  assert.ok(am, 'an amendment waits');
+  assert.deepEqual(am.pending, ['trainee', 'company']);
+  assert.ok(am.changes.some((c) => c.module === 'EXP' && c.field === 'code' && c.new === 'EXP'), JSON.stringify(am.changes));
+  assert.ok(am.changes.some((c) => c.module === 'DIG' && c.field === 'module' && c.new === null));
+  assert.ok(am.changes.some((c) => c.module === 'NEG' && c.field === 'selected' && c.new === false));
+  assert.ok(am.changes.some((c) => c.module === 'MR' && c.field === 'title'));
+  const audit = (await coord.get(`/api/v1/audit?entity=learning_plan&entity_id=${after.plan.id}`)).json.items;
+  const moveLog = audit.find((a) => a.changes.curriculum_version && a.changes.curriculum_version.new === 'MOVE-ITM@1');
+  assert.ok(moveLog, JSON.stringify(audit.map((a) => a.changes)));
+  assert.equal(moveLog.changes.curriculum_version.old, 'ITM@1');
+  assert.deepEqual(moveLog.changes.modules_added.new, ['EXP']);
+  assert.deepEqual(moveLog.changes.modules_removed.new, ['DIG']);
+  assert.deepEqual(moveLog.changes.modules_kept_out_of_plan.new, ['NEG']);
+  const plog = (await coord.get(`/api/v1/audit?entity=placement&entity_id=${placement.id}`)).json.items;
+  assert.ok(plog.some((a) => a.changes.cohort_id && a.changes.cohort_id.new === cohort.id), 'the move is audited');
+
+  const hash = m.json.agreement.plan.plan_hash;
+  for (const who of [trainee, company]) {
+    const r = await who.post(`/api/v1/placements/${placement.id}/plan-acceptance`, { plan_hash: hash });
+    assert.equal(r.status, 200, r.text);
+  }
+  const p1 = await get();
+  assert.equal(p1.agreement.plan.amendment, null);
+  assert.equal(p1.agreement.plan.accepted_hash, hash);
+  assert.ok(p1.agreement.terms.learning_plan_modules.some((x) => x.code === 'EXP'), 'the terms show the plan as accepted');
 });

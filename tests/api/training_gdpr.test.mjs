@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { startServer, login, USERS } from './lib.mjs';
+import { startServer, login, USERS, dbExec } from './lib.mjs';
 
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
 const MARKER = 'GDPR-marker: our distributor in Osaka, Mr Tanaka';
@@ -69,8 +69,18 @@ test('erasure removes what the graduate wrote, uploaded and answered; the anonym
   const row = grid.trainees.find((t) => t.placement_id === placement.id);
   const before = (await coord.get(`/api/v1/placements/${placement.id}/learning-plan`)).json.modules;
 
+  // Mail still queued: the "changes requested" notice to the trainee, and one to someone else.
+  const email = (await coord.get(`/api/v1/graduates/${graduateId}`)).json.email;
+  const queued = (addr) => Number(dbExec(srv.db,
+    `SELECT count(*) FROM outbox WHERE sent_at IS NULL AND lower(to_addr) = lower('${addr.replace(/'/g, "''")}')`));
+  dbExec(srv.db, `INSERT INTO outbox (org_id, to_addr, subject, body, created_at) VALUES (${placement.org_id}, '${email.toUpperCase()}', 'Due soon: Tanaka', 'x', '2026-01-01T00:00:00Z'), (${placement.org_id}, 'someone.else@example.org', 'Other', 'y', '2026-01-01T00:00:00Z')`);
+  assert.ok(queued(email) >= 2, `mail queued to ${email}`);
+
   const e = await coord.post(`/api/v1/graduates/${graduateId}/erase`);
   assert.equal(e.status, 200, e.text);
+  // The graduate's unsent mail is gone (any case of the address); other people's stays.
+  assert.equal(queued(email), 0, 'no mail to the erased graduate is left in the outbox');
+  assert.equal(queued('someone.else@example.org'), 1);
 
   // Counts, the grid's states and results, and each module's state and scores are unchanged.
   assert.deepEqual((await coord.get('/api/v1/training/counts')).json, counts);

@@ -23,6 +23,21 @@ before(async () => {
 });
 after(async () => { if (srv) await srv.stop(); });
 
+test('the demo\'s drafts in a cohort with a curriculum have their plan in the agreement, accepted for those terms', async () => {
+  const drafts = (await coord.get('/api/v1/placements?status=draft&limit=100')).json.items
+    .filter((p) => p.id !== placement.id);   // the demo trainee's own draft is one from before curricula
+  assert.ok(drafts.length >= 2, 'the demo has other drafts');
+  let adapted = 0;
+  for (const d of drafts) {
+    const p = (await coord.get(`/api/v1/placements/${d.id}`)).json;
+    const mods = p.agreement.terms.learning_plan_modules;
+    assert.ok(mods && mods.length === 8, `draft ${d.id} has a learning plan in its terms`);
+    for (const a of p.agreement.acceptances) assert.equal(a.terms_hash, p.agreement.terms_hash, `draft ${d.id}: acceptance for these terms`);
+    adapted += mods.some((m) => m.code === 'DIG' && m.selected) ? 1 : 0;
+  }
+  assert.ok(adapted >= 1, 'some company has chosen the elective already');
+});
+
 test('signing the agreement makes the learning plan from the cohort\'s curriculum version', async () => {
   const before = await trainee.get(`/api/v1/placements/${placement.id}/learning-plan`);
   assert.equal(before.status, 200);

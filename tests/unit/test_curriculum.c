@@ -176,6 +176,16 @@ static void plan_terms_hash_and_diff(void **state)
     d = agreement_plan_diff(t1, t1);
     assert_int_equal(json_array_size(d), 0);
     json_decref(d);
+    /* a module gone from the plan: listed as the module, old terms, new null */
+    json_t *none = json_array();
+    d = agreement_plan_diff(t1, none);
+    assert_int_equal(json_array_size(d), 1);
+    c = json_array_get(d, 0);
+    assert_string_equal(json_string_value(json_object_get(c, "module")), "MR");
+    assert_string_equal(json_string_value(json_object_get(c, "field")), "module");
+    assert_true(json_is_null(json_object_get(c, "new")));
+    json_decref(d);
+    json_decref(none);
     json_decref(t1);
     json_decref(t2);
     json_decref(t3);
