@@ -518,41 +518,125 @@ static int to_unit(const struct fx_table *fx, const json_t *r, const char *to, c
     return 0;
 }
 
-static int cmp_double(const void *a, const void *b)
+/* The figures with intervals: five means and the ROI (a ratio of sums). */
+enum { FIG_MEANS = 5, FIG_ROI = FIG_MEANS, FIG_N };
+static const size_t fig_off[FIG_MEANS] = {offsetof(struct unit, change), offsetof(struct unit, attributable),
+                                          offsetof(struct unit, follow), offsetof(struct unit, created),
+                                          offsetof(struct unit, kept)};
+static const char *const fig_name[FIG_N] = {"export_change", "attributable_change", "exports_followup",
+                                            "jobs_created", "jobs_maintained", "roi"};
+
+static double fig_value(const struct unit *u, int f)
 {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
+    return *(const double *)((const char *)u + fig_off[f]);
 }
 
-/* mean, median and the BCa 95% interval of the non-missing values, with n;
- * null when no one answered. */
-static json_t *figure(const struct unit *u, size_t n, size_t off, const struct impact_opts *o)
+/* Whether the unit counts in figure f: a mean's value is there; the ROI needs
+ * the attributable gain and a positive cost. */
+static int fig_has(const struct unit *u, int f)
 {
-    double *x = malloc((n ? n : 1) * sizeof *x);
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++) {
-        double v = *(const double *)((const char *)&u[i] + off);
-        if (!isnan(v))
-            x[m++] = v;
-    }
+    if (f == FIG_ROI)
+        return !isnan(u->attributable) && !isnan(u->cost) && u->cost > 0;
+    return !isnan(fig_value(u, f));
+}
+
+/* mean, median and the BCa 95% interval of the non-missing values x[0..m-1]
+ * (b: the bootstrap, NULL when there is none), with n; null when no one
+ * answered. */
+static json_t *mean_figure(const double *x, size_t m, const struct boot_result *b, double *scratch)
+{
     json_t *f = json_pack("{s:I}", "n", (json_int_t)m);
-    if (m) {
-        double sum = 0;
-        for (size_t i = 0; i < m; i++)
-            sum += x[i];
-        json_object_set_new(f, "mean", json_real(sum / (double)m));
-        json_object_set_new(f, "total", json_real(sum));
-        qsort(x, m, sizeof *x, cmp_double);
-        json_object_set_new(f, "median", json_real(m % 2 ? x[m / 2] : (x[m / 2 - 1] + x[m / 2]) / 2));
-        struct boot_result b;
+    if (!m)
+        return f;
+    double sum = 0;
+    for (size_t i = 0; i < m; i++)
+        sum += x[i];
+    json_object_set_new(f, "mean", json_real(sum / (double)m));
+    json_object_set_new(f, "total", json_real(sum));
+    memcpy(scratch, x, m * sizeof *x);
+    json_object_set_new(f, "median", json_real(impact_median(scratch, m)));
+    if (b) {
+        json_object_set_new(f, "ci_low", isfinite(b->bca_low) ? json_real(b->bca_low) : json_real(b->pct_low));
+        json_object_set_new(f, "ci_high", isfinite(b->bca_high) ? json_real(b->bca_high) : json_real(b->pct_high));
+    }
+    return f;
+}
+
+/* ROI = (sum attributable gain - sum cost) / sum cost over the units with
+ * both, bootstrapped as a ratio of sums. */
+static json_t *roi_figure(const double *g, const double *c, size_t m, const struct boot_result *b)
+{
+    json_t *f = json_pack("{s:I}", "n", (json_int_t)m);
+    if (b) {
+        json_object_set_new(f, "estimate", json_real(b->estimate - 1));
+        json_object_set_new(f, "ci_low", json_real((isfinite(b->bca_low) ? b->bca_low : b->pct_low) - 1));
+        json_object_set_new(f, "ci_high", json_real((isfinite(b->bca_high) ? b->bca_high : b->pct_high) - 1));
+    } else if (m == 1) {
+        json_object_set_new(f, "estimate", json_real(g[0] / c[0] - 1));
+    }
+    return f;
+}
+
+/* The six figures of a group. Figures over the same units (usually all of
+ * them: the answering companies with a baseline) are bootstrapped together
+ * from one set of draws; each gets exactly what its own bootstrap would. */
+static void interval_figures(const struct unit *u, size_t n, const struct impact_opts *o, json_t *fig[FIG_N])
+{
+    double *col = malloc((FIG_N + 2) * (n ? n : 1) * sizeof *col);   /* means, ROI gain and cost, scratch */
+    int done[FIG_N] = {0};
+    for (int f = 0; f < FIG_N; f++) {
+        if (done[f])
+            continue;
+        int batch[FIG_N], nb = 0;
+        for (int g = f; g < FIG_N; g++) {
+            size_t i = 0;
+            if (done[g])
+                continue;
+            while (i < n && fig_has(&u[i], f) == fig_has(&u[i], g))
+                i++;
+            if (i == n) {
+                batch[nb++] = g;
+                done[g] = 1;
+            }
+        }
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (!fig_has(&u[i], f))
+                continue;
+            for (int k = 0; k < nb; k++) {
+                int g = batch[k];
+                if (g == FIG_ROI) {
+                    col[FIG_ROI * n + m] = u[i].attributable;
+                    col[(FIG_ROI + 1) * n + m] = u[i].cost;
+                } else {
+                    col[(size_t)g * n + m] = fig_value(&u[i], g);
+                }
+            }
+            m++;
+        }
+        struct boot_col bc[FIG_N];
+        struct boot_result br[FIG_N];
+        /* The ROI's gain is the attributable change: summed once when both are here. */
+        const double *gain = col + FIG_ROI * n;
+        for (int k = 0; k < nb; k++)
+            if (batch[k] == 1)
+                gain = col + n;
+        for (int k = 0; k < nb; k++) {
+            int g = batch[k];
+            bc[k] = g == FIG_ROI ? (struct boot_col){gain, col + (FIG_ROI + 1) * n, BOOT_RATIO}
+                                 : (struct boot_col){col + (size_t)g * n, NULL, BOOT_MEAN};
+        }
         struct tb_err e = {0};
-        if (m >= 2 && impact_bootstrap(x, NULL, m, BOOT_MEAN, o->resamples, o->seed, &b, &e) == 0) {
-            json_object_set_new(f, "ci_low", isfinite(b.bca_low) ? json_real(b.bca_low) : json_real(b.pct_low));
-            json_object_set_new(f, "ci_high", isfinite(b.bca_high) ? json_real(b.bca_high) : json_real(b.pct_high));
+        int ok = m >= 2 && impact_bootstrap_many(bc, (size_t)nb, m, o->resamples, o->seed, br, &e) == 0;
+        for (int k = 0; k < nb; k++) {
+            int g = batch[k];
+            /* Together they failed (a ratio undefined): each on its own. */
+            int own = ok || (m >= 2 && impact_bootstrap_many(&bc[k], 1, m, o->resamples, o->seed, &br[k], &e) == 0);
+            fig[g] = g == FIG_ROI ? roi_figure(bc[k].x, bc[k].denom, m, own ? &br[k] : NULL)
+                                  : mean_figure(bc[k].x, m, own ? &br[k] : NULL, col + (FIG_N + 1) * n);
         }
     }
-    free(x);
-    return f;
+    free(col);
 }
 
 static json_t *distribution(const struct unit *u, size_t n, int trainee)
@@ -599,32 +683,6 @@ static json_t *share(const struct unit *u, size_t n, size_t off)
     return o;
 }
 
-/* ROI = (sum attributable gain - sum cost) / sum cost over the units with
- * both, bootstrapped as a ratio of sums. */
-static json_t *roi(const struct unit *u, size_t n, const struct impact_opts *o)
-{
-    double *g = malloc((n ? n : 1) * sizeof *g), *c = malloc((n ? n : 1) * sizeof *c);
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++)
-        if (!isnan(u[i].attributable) && !isnan(u[i].cost) && u[i].cost > 0) {
-            g[m] = u[i].attributable;
-            c[m++] = u[i].cost;
-        }
-    json_t *f = json_pack("{s:I}", "n", (json_int_t)m);
-    struct boot_result b;
-    struct tb_err e = {0};
-    if (m >= 2 && impact_bootstrap(g, c, m, BOOT_RATIO, o->resamples, o->seed, &b, &e) == 0) {
-        json_object_set_new(f, "estimate", json_real(b.estimate - 1));
-        json_object_set_new(f, "ci_low", json_real((isfinite(b.bca_low) ? b.bca_low : b.pct_low) - 1));
-        json_object_set_new(f, "ci_high", json_real((isfinite(b.bca_high) ? b.bca_high : b.pct_high) - 1));
-    } else if (m == 1) {
-        json_object_set_new(f, "estimate", json_real(g[0] / c[0] - 1));
-    }
-    free(g);
-    free(c);
-    return f;
-}
-
 static json_t *group_figures(const char *key, const struct unit *u, size_t n, const struct impact_opts *o)
 {
     int answered = 0, asked = 0, t_answered = 0, t_asked = 0;
@@ -637,15 +695,14 @@ static json_t *group_figures(const char *key, const struct unit *u, size_t n, co
     json_t *g = json_pack("{s:s, s:I, s:i, s:i, s:i, s:i}", "key", key, "placements", (json_int_t)n, "asked", asked,
                           "answered", answered, "trainees_asked", t_asked, "trainees_answered", t_answered);
     json_object_set_new(g, "response_rate", n ? json_real((double)answered / (double)n) : json_null());
-    json_object_set_new(g, "export_change", figure(u, n, offsetof(struct unit, change), o));
-    json_object_set_new(g, "attributable_change", figure(u, n, offsetof(struct unit, attributable), o));
-    json_object_set_new(g, "exports_followup", figure(u, n, offsetof(struct unit, follow), o));
-    json_object_set_new(g, "jobs_created", figure(u, n, offsetof(struct unit, created), o));
-    json_object_set_new(g, "jobs_maintained", figure(u, n, offsetof(struct unit, kept), o));
+    json_t *fig[FIG_N];
+    interval_figures(u, n, o, fig);
+    for (int f = 0; f < FIG_MEANS; f++)
+        json_object_set_new(g, fig_name[f], fig[f]);
     json_object_set_new(g, "retention", share(u, n, offsetof(struct unit, kept_on)));
     json_object_set_new(g, "satisfaction", distribution(u, n, 0));
     json_object_set_new(g, "nps", nps(u, n, 0));
-    json_object_set_new(g, "roi", roi(u, n, o));
+    json_object_set_new(g, "roi", fig[FIG_ROI]);
     json_object_set_new(g, "trainees", json_pack("{s:o, s:o, s:o}", "export_job",
                                                  share(u, n, offsetof(struct unit, t_export_job)), "satisfaction",
                                                  distribution(u, n, 1), "nps", nps(u, n, 1)));

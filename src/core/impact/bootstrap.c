@@ -128,6 +128,21 @@ static double quantile_select(double *v, size_t n, double q)
     return a + frac * (b - a);
 }
 
+double impact_median(double *v, size_t n)
+{
+    if (n == 0)
+        return NAN;
+    select_kth(v, n, n / 2);
+    double hi = v[n / 2];
+    if (n % 2)
+        return hi;
+    double lo = v[0];
+    for (size_t i = 1; i < n / 2; i++)
+        if (v[i] > lo)
+            lo = v[i];
+    return 0.5 * (lo + hi);
+}
+
 static double median_sorted(const double *v, size_t n)
 {
     return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);

@@ -80,6 +80,9 @@ struct boot_col {
 int impact_bootstrap_many(const struct boot_col *cols, size_t ncols, size_t n, unsigned long resamples,
                           unsigned long seed, struct boot_result *out, struct tb_err *err);
 
+/* The median of v[0..n-1] by selection (v is reordered); NAN when n is 0. */
+double impact_median(double *v, size_t n);
+
 /* ---- small cells --------------------------------------------------------- */
 
 /* A table of rows x cols cells, each describing units[r*cols+c] firms, with
