@@ -410,6 +410,11 @@ struct unit {
     int kept_on, satisfaction, t_export_job, t_satisfaction;   /* -1 missing; satisfaction 0..2 */
     int sector, band;
     size_t order;   /* position in placement order */
+    /* Money as stored until the rates are loaded: units_money[money...] holds
+     * the baseline (has_baseline), the cost (has_cost), then n_sales sales. */
+    size_t money;
+    int has_cost, n_sales;
+    double attr_pct;
 };
 
 static int cmp_group(const void *a, const void *b)
@@ -432,21 +437,6 @@ static int size_band(double employees)
     return employees < 10 ? 0 : employees < 50 ? 1 : employees < 250 ? 2 : 3;
 }
 
-/* The follow-up's sales, each converted at its own year's average rate. */
-static int sum_sales(const struct fx_table *fx, const json_t *sales, const char *to, double *out, struct tb_err *err)
-{
-    size_t i;
-    json_t *s;
-    *out = 0;
-    json_array_foreach(sales, i, s) {
-        double v;
-        if (convert(fx, ival(s, "amount_minor"), sval(s, "currency"), to, (int)ival(s, "year"), &v, "currency", err) < 0)
-            return -1;
-        *out += v;
-    }
-    return 0;
-}
-
 static const char *group_key(const json_t *r, const char *group, char *buf, size_t n)
 {
     if (!strcmp(group, "cohort"))
@@ -464,15 +454,72 @@ static const char *group_key(const json_t *r, const char *group, char *buf, size
     return "all";
 }
 
-struct keybuf {
-    char buf[64];
+/* A money amount as stored: converted once every row has been read. */
+struct money {
+    int64_t minor;
+    int32_t year;
+    char cur[4];
 };
 
-static int to_unit(const struct fx_table *fx, const json_t *r, const char *to, const char *group, struct keybuf *kb,
-                   struct unit *u, struct tb_err *err)
+/* What the rows reduce to as they stream by from the store: the units, their
+ * money in its own currency, the group keys and the currencies seen. */
+struct unit_rows {
+    struct unit *u;
+    size_t n, cap;
+    struct money *m;
+    size_t nm, mcap;
+    json_t *keys;   /* group keys as a set; the object owns the strings */
+    json_t *curs;   /* currencies as a set */
+    char last_cur[4];
+    const char *group;
+};
+
+static int add_money(struct unit_rows *ur, int64_t minor, const char *cur, int year)
 {
+    if (ur->nm == ur->mcap) {
+        size_t cap = ur->mcap ? 2 * ur->mcap : 1024;
+        struct money *m = realloc(ur->m, cap * sizeof *m);
+        if (!m)
+            return -1;
+        ur->m = m;
+        ur->mcap = cap;
+    }
+    struct money *x = &ur->m[ur->nm++];
+    x->minor = minor;
+    x->year = year;
+    size_t len = cur ? strnlen(cur, 3) : 0;
+    memcpy(x->cur, cur ? cur : "", len);
+    x->cur[len] = 0;
+    if (strcmp(x->cur, ur->last_cur)) {
+        json_object_set_new(ur->curs, x->cur, json_true());
+        memcpy(ur->last_cur, x->cur, sizeof x->cur);
+    }
+    return 0;
+}
+
+/* One placement's row into a unit (impact_row_fn). */
+static int row_to_unit(void *ctx, const json_t *r, struct tb_err *err)
+{
+    struct unit_rows *ur = ctx;
+    if (ur->n == ur->cap) {
+        size_t cap = ur->cap ? 2 * ur->cap : 256;
+        struct unit *u = realloc(ur->u, (cap + 1) * sizeof *u);
+        if (!u)
+            return TB_INTERNAL(err, "out of memory for %zu placements", cap);
+        ur->u = u;
+        ur->cap = cap;
+    }
+    struct unit *u = &ur->u[ur->n++];
     memset(u, 0, sizeof *u);
-    u->group = group_key(r, group, kb->buf, sizeof kb->buf);
+    char buf[64];
+    const char *key = group_key(r, ur->group, buf, sizeof buf);
+    key = key ? key : "";
+    void *it = json_object_iter_at(ur->keys, key);
+    if (!it) {
+        json_object_set_new(ur->keys, key, json_true());
+        it = json_object_iter_at(ur->keys, key);
+    }
+    u->group = json_object_iter_key(it);
     u->base = u->follow = u->change = u->attributable = u->cost = u->created = u->kept = u->nps = u->t_nps = NAN;
     u->kept_on = u->satisfaction = u->t_export_job = u->t_satisfaction = -1;
     u->asked = ival(r, "company_asked") > 0;
@@ -480,28 +527,28 @@ static int to_unit(const struct fx_table *fx, const json_t *r, const char *to, c
     const char *nace = sval(r, "nace");
     u->sector = nace ? (int)strtol(nace, NULL, 10) : -1;
     u->band = size_band((double)ival(r, "employees"));
+    u->money = ur->nm;
+    int rc = 0;
     if (sval(r, "base_currency")) {   /* the baseline year's sales, summed by the store, one currency */
         u->has_baseline = 1;
-        if (convert(fx, (int64_t)json_number_value(json_object_get(r, "base_total")), sval(r, "base_currency"), to,
-                    (int)ival(r, "base_year"), &u->base, "currency", err) < 0)
-            return -1;
+        rc |= add_money(ur, (int64_t)json_number_value(json_object_get(r, "base_total")), sval(r, "base_currency"),
+                        (int)ival(r, "base_year"));
     }
     if (sval(r, "cost_currency")) {
-        double c;
-        if (convert(fx, ival(r, "operator_cost_minor") + ival(r, "company_fee_minor"), sval(r, "cost_currency"), to,
-                    (int)ival(r, "year"), &c, "currency", err) < 0)
-            return -1;
-        u->cost = c;
+        u->has_cost = 1;
+        rc |= add_money(ur, ival(r, "operator_cost_minor") + ival(r, "company_fee_minor"), sval(r, "cost_currency"),
+                        (int)ival(r, "year"));
     }
     const json_t *ca = json_object_get(r, "company_answers");
     if (json_is_object(ca)) {
         u->answered = 1;
-        if (sum_sales(fx, json_object_get(ca, "export_sales"), to, &u->follow, err) < 0)
-            return -1;
-        if (u->has_baseline) {
-            u->change = u->follow - u->base;
-            u->attributable = u->change * (double)ival(ca, "attribution_pct") / 100.0;
+        size_t i;
+        json_t *sale;
+        json_array_foreach(json_object_get(ca, "export_sales"), i, sale) {
+            rc |= add_money(ur, ival(sale, "amount_minor"), sval(sale, "currency"), (int)ival(sale, "year"));
+            u->n_sales++;
         }
+        u->attr_pct = (double)ival(ca, "attribution_pct");
         u->created = json_number_value(json_object_get(ca, "jobs_created_fte"));
         u->kept = json_number_value(json_object_get(ca, "jobs_kept_fte"));
         u->kept_on = json_is_true(json_object_get(ca, "kept_on"));
@@ -514,6 +561,35 @@ static int to_unit(const struct fx_table *fx, const json_t *r, const char *to, c
         u->t_export_job = json_is_true(json_object_get(ta, "export_job"));
         u->t_satisfaction = sat_index(sval(ta, "satisfaction"));
         u->t_nps = (double)ival(ta, "nps");
+    }
+    return rc ? TB_INTERNAL(err, "out of memory for the placements' amounts") : 0;
+}
+
+/* The unit's money into the report currency: the baseline at its year's
+ * average rate, the cost at the placement year's, each follow-up sale at its
+ * own year's. */
+static int convert_unit(const struct fx_table *fx, const struct money *m, const char *to, struct unit *u,
+                        struct tb_err *err)
+{
+    m += u->money;
+    if (u->has_baseline && convert(fx, m->minor, m->cur, to, m->year, &u->base, "currency", err) < 0)
+        return -1;
+    m += u->has_baseline;
+    if (u->has_cost && convert(fx, m->minor, m->cur, to, m->year, &u->cost, "currency", err) < 0)
+        return -1;
+    m += u->has_cost;
+    if (u->answered) {
+        u->follow = 0;
+        for (int i = 0; i < u->n_sales; i++) {
+            double v;
+            if (convert(fx, m[i].minor, m[i].cur, to, m[i].year, &v, "currency", err) < 0)
+                return -1;
+            u->follow += v;
+        }
+        if (u->has_baseline) {
+            u->change = u->follow - u->base;
+            u->attributable = u->change * u->attr_pct / 100.0;
+        }
     }
     return 0;
 }
@@ -905,25 +981,19 @@ int impact_measures(struct store *st, const struct tb_actor *a, const struct imp
     if (!o.currency)
         o.currency = sval(settings, "currency") ? sval(settings, "currency") : "EUR";
     unsigned k = json_is_integer(json_object_get(settings, "min_cell")) ? (unsigned)ival(settings, "min_cell") : 5;
-    json_t *rows;
-    if (store_impact_rows(st, a, o.org_id, o.wave, &rows, err) < 0) {
+    /* The rows stream by once; their money waits for the rates of every
+     * currency they use. */
+    struct unit_rows ur = {.keys = json_object(), .curs = json_pack("{s:b}", o.currency, 1), .group = o.group};
+    if (store_impact_rows_each(st, a, o.org_id, o.wave, row_to_unit, &ur, err) < 0) {
+        free(ur.u);
+        free(ur.m);
+        json_decref(ur.keys);
+        json_decref(ur.curs);
         json_decref(settings);
         return -1;
     }
-    /* Every currency the rows use. */
-    json_t *curs = json_pack("{s:b}", o.currency, 1);
+    json_t *curs = ur.curs, *r;
     size_t i;
-    json_t *r;
-    json_array_foreach(rows, i, r) {
-        if (sval(r, "base_currency"))
-            json_object_set_new(curs, sval(r, "base_currency"), json_true());
-        if (sval(r, "cost_currency"))
-            json_object_set_new(curs, sval(r, "cost_currency"), json_true());
-        size_t j;
-        json_t *s;
-        json_array_foreach(json_object_get(json_object_get(r, "company_answers"), "export_sales"), j, s)
-            json_object_set_new(curs, sval(s, "currency"), json_true());
-    }
     json_t *firms = NULL;
     if (store_impact_comparison_list(st, a, o.org_id, &firms, err) == 0) {
         json_array_foreach(firms, i, r)
@@ -939,11 +1009,11 @@ int impact_measures(struct store *st, const struct tb_actor *a, const struct imp
             names[nc++] = key;
     struct fx_table fx;
     int rc = load_rates(st, names, nc, &fx, err);
-    size_t n = json_array_size(rows);
-    struct unit *u = calloc(n + 1, sizeof *u);
-    struct keybuf *kb = calloc(n + 1, sizeof *kb);
+    size_t n = ur.n;
+    struct unit *u = ur.u ? ur.u : calloc(1, sizeof *u);
     for (i = 0; rc == 0 && i < n; i++)
-        rc = to_unit(&fx, json_array_get(rows, i), o.currency, o.group, &kb[i], &u[i], err);
+        rc = convert_unit(&fx, ur.m, o.currency, &u[i], err);
+    free(ur.m);
     json_t *groups = json_array(), *total = NULL, *cmp = NULL;
     if (rc == 0) {
         /* Units of one group are contiguous once sorted by key (ties by
@@ -998,10 +1068,9 @@ int impact_measures(struct store *st, const struct tb_actor *a, const struct imp
     }
     json_decref(cmp);
     free(u);
-    free(kb);
     fx_free(&fx);
     json_decref(curs);
-    json_decref(rows);
+    json_decref(ur.keys);
     json_decref(settings);
     return rc;
 }

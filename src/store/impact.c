@@ -260,23 +260,46 @@ int store_impact_survey_renew(struct store *st, const struct tb_actor *a, int64_
 
 /* ---- measures' rows, comparison group, settings ---- */
 
-int store_impact_rows(struct store *st, const struct tb_actor *a, int64_t org_id, const char *wave, json_t **out,
-                      struct tb_err *err)
+int store_impact_rows_each(struct store *st, const struct tb_actor *a, int64_t org_id, const char *wave,
+                           impact_row_fn fn, void *ctx, struct tb_err *err)
 {
     struct st_q *s = st_stmt(st, STMT_IMPACT_ROWS, a, err);
     if (!s)
         return -1;
     st_bind_i64(st, s, ":org_id", org_id);
     st_bind_text(st, s, ":wave", wave);
-    /* Only placements whose follow-up is due count (end, +6, +12, +24 months). */
+    /* Only placements whose follow-up is due (end, +6, +12, +24 months). */
     st_bind_i64(st, s, ":months", !strcmp(wave, "m6") ? 6 : !strcmp(wave, "m12") ? 12 : !strcmp(wave, "m24") ? 24 : 0);
-    if (st_rows(st, s, out, err) < 0)
-        return -1;
-    size_t i;
-    json_t *row;
-    json_array_foreach(*out, i, row) {
+    int rc;
+    while ((rc = st_step(st, s)) == ST_ROW) {
+        json_t *row = st_row_json(s);
         decode(row, "company_answers");
         decode(row, "trainee_answers");
+        int r = fn(ctx, row, err);
+        json_decref(row);
+        if (r < 0) {
+            st_reset(s);
+            return r;
+        }
+    }
+    st_reset(s);
+    return rc == ST_DONE ? 0 : st_db_fail(st, err, "impact rows");
+}
+
+static int append_row(void *ctx, const json_t *row, struct tb_err *err)
+{
+    (void)err;
+    return json_array_append(ctx, (json_t *)row);
+}
+
+int store_impact_rows(struct store *st, const struct tb_actor *a, int64_t org_id, const char *wave, json_t **out,
+                      struct tb_err *err)
+{
+    *out = json_array();
+    if (store_impact_rows_each(st, a, org_id, wave, append_row, *out, err) < 0) {
+        json_decref(*out);
+        *out = NULL;
+        return -1;
     }
     return 0;
 }
