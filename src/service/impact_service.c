@@ -882,30 +882,6 @@ done:
     return rc < 0 ? NULL : out;
 }
 
-/* Groups with fewer than k answering firms, and what would give them away
- * from the total, lose their figures (core/impact suppression). */
-static int suppress_groups(json_t *groups, unsigned k, struct tb_err *err)
-{
-    size_t n = json_array_size(groups);
-    uint32_t *units = calloc(n + 1, sizeof *units);
-    uint8_t *mark = calloc(2 * (n + 1), 1);
-    for (size_t i = 0; i < n; i++)
-        units[i] = (uint32_t)ival(json_array_get(groups, i), "answered");
-    int rc = impact_suppress(units, NULL, n, 1, k, 0, mark, err);
-    for (size_t i = 0; rc == 0 && i < n; i++) {
-        if (mark[i * 2] == CELL_SHOWN)
-            continue;
-        json_t *g = json_array_get(groups, i);
-        const char *key = sval(g, "key");
-        json_t *kept = json_pack("{s:s, s:s}", "key", key, "suppressed",
-                                 mark[i * 2] == CELL_PRIMARY ? "primary" : "secondary");
-        json_array_set_new(groups, i, kept);
-    }
-    free(units);
-    free(mark);
-    return rc;
-}
-
 static json_t *iris(const json_t *total)
 {
     json_t *jc = json_object_get(total, "jobs_created"), *jm = json_object_get(total, "jobs_maintained");
@@ -1023,28 +999,50 @@ int impact_measures(struct store *st, const struct tb_actor *a, const struct imp
         for (i = 0; i < n; i++)
             sorted[i].order = i;
         qsort(sorted, n, sizeof *sorted, cmp_group);
+        /* The groups and how many answered in each; the suppressed ones
+         * (when asked) are known before any figure is computed. */
+        size_t ng = 0, *bound = malloc((n + 1) * sizeof *bound);
+        uint32_t *answered = calloc(n + 1, sizeof *answered);
+        uint32_t answered_total = 0;
         for (size_t start = 0, end; start < n; start = end) {
             for (end = start + 1; end < n && !strcmp(sorted[end].group, sorted[start].group); end++)
                 ;
-            json_array_append_new(groups, group_figures(sorted[start].group, sorted + start, end - start, &o));
+            for (size_t j = start; j < end; j++)
+                answered[ng] += (uint32_t)sorted[j].answered;
+            answered_total += answered[ng];
+            bound[ng++] = start;
+        }
+        bound[ng] = n;
+        uint8_t *mark = calloc(2 * (ng + 1), 1);
+        if (o.suppress)
+            rc = impact_suppress(answered, NULL, ng, 1, k, 0, mark, err);
+        for (size_t g = 0; rc == 0 && g < ng; g++) {
+            const char *gk = sorted[bound[g]].group;
+            if (mark[g * 2] != CELL_SHOWN)
+                json_array_append_new(groups, json_pack("{s:s, s:s}", "key", gk, "suppressed",
+                                                        mark[g * 2] == CELL_PRIMARY ? "primary" : "secondary"));
+            else
+                json_array_append_new(groups, group_figures(gk, sorted + bound[g], bound[g + 1] - bound[g], &o));
         }
         free(sorted);
-        /* One group is the total: computed once. */
-        if (json_array_size(groups) == 1) {
+        free(bound);
+        free(answered);
+        free(mark);
+        if (rc < 0) {
+            /* refused below */
+        } else if (o.suppress && answered_total < k) {
+            total = json_pack("{s:s, s:s}", "key", "total", "suppressed", "primary");
+        } else if (ng == 1 && !json_object_get(json_array_get(groups, 0), "suppressed")) {
+            /* One group is the total: computed once. */
             total = json_deep_copy(json_array_get(groups, 0));
             json_object_set_new(total, "key", json_string("total"));
         } else {
             total = group_figures("total", u, n, &o);
         }
-        cmp = comparison(st, a, &fx, u, n, &o, o.currency, err);
-        if (!cmp)
-            rc = -1;
-    }
-    if (rc == 0 && o.suppress) {
-        rc = suppress_groups(groups, k, err);
-        if (rc == 0 && ival(total, "answered") < (json_int_t)k) {
-            json_decref(total);
-            total = json_pack("{s:s, s:s}", "key", "total", "suppressed", "primary");
+        if (rc == 0) {
+            cmp = comparison(st, a, &fx, u, n, &o, o.currency, err);
+            if (!cmp)
+                rc = -1;
         }
     }
     if (rc == 0) {
