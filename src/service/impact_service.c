@@ -18,6 +18,7 @@
 #include "core/csv_import.h"
 #include "core/trade/csvrows.h"
 #include "core/impact/impact.h"
+#include "core/json_arena.h"
 #include "core/market/fx.h"
 #include "core/validate.h"
 #include "store/entity.h"
@@ -491,7 +492,9 @@ static int add_money(struct unit_rows *ur, int64_t minor, const char *cur, int y
     memcpy(x->cur, cur ? cur : "", len);
     x->cur[len] = 0;
     if (strcmp(x->cur, ur->last_cur)) {
+        struct json_arena_window win = json_arena_suspend();   /* kept after the row */
         json_object_set_new(ur->curs, x->cur, json_true());
+        json_arena_resume(win);
         memcpy(ur->last_cur, x->cur, sizeof x->cur);
     }
     return 0;
@@ -516,7 +519,9 @@ static int row_to_unit(void *ctx, const json_t *r, struct tb_err *err)
     key = key ? key : "";
     void *it = json_object_iter_at(ur->keys, key);
     if (!it) {
+        struct json_arena_window win = json_arena_suspend();   /* kept after the row */
         json_object_set_new(ur->keys, key, json_true());
+        json_arena_resume(win);
         it = json_object_iter_at(ur->keys, key);
     }
     u->group = json_object_iter_key(it);
