@@ -54,7 +54,7 @@ static const char usage_boot[] =
     "  --ratio-to COL   the ratio sum(COL of --column)/sum(this column) instead, e.g.\n"
     "                   attributable export gain to programme cost\n"
     "  --resamples N    100 to 1000000, default 10000\n"
-    "  --seed S         seed of the MT19937 generator (GSL), default 1\n"
+    "  --seed S         seed of the xoshiro256** generator, default 1\n"
     "  --json           print JSON\n"
     "Exit: 0 ok, 1 the data cannot give an estimate, 2 usage or malformed input.\n";
 
@@ -435,7 +435,7 @@ static int bootstrap_main(int argc, char **argv)
             "ci95", "percentile", res.pct_low, res.pct_high, "bca", res.bca_low, res.bca_high,
             "bootstrap_se", res.boot_se, "z0", res.z0, "acceleration", res.accel,
             "n", (json_int_t)res.n, "missing", (json_int_t)missing, "resamples", (json_int_t)res.resamples,
-            "seed", (json_int_t)res.seed, "generator", "MT19937 (GSL gsl_rng_mt19937), indices by Lemire multiply-and-shift on its 32-bit words"));
+            "seed", (json_int_t)res.seed, "generator", "xoshiro256** seeded by splitmix64, indices by Lemire multiply-and-shift on its 32-bit words"));
     } else {
         if (ratio_to)
             printf("ratio of sums %s / %s: %.6g", column, ratio_to, res.estimate);
@@ -446,7 +446,7 @@ static int bootstrap_main(int argc, char **argv)
             printf(", %zu rows with an empty cell left out, not counted as 0", missing);
         printf(")\n95%% interval, BCa:        %.6g to %.6g\n", res.bca_low, res.bca_high);
         printf("95%% interval, percentile: %.6g to %.6g\n", res.pct_low, res.pct_high);
-        printf("%lu resamples of the rows, seed %lu (MT19937)\n", res.resamples, res.seed);
+        printf("%lu resamples of the rows, seed %lu (xoshiro256**)\n", res.resamples, res.seed);
     }
     goto done;
 fail:

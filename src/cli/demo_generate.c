@@ -14,6 +14,7 @@
 #include "cli/demo_programme.h"
 #include "core/codes.h"
 #include "core/date.h"
+#include "core/xoshiro.h"
 
 const char *const op_names[HOME__MAX] = {"ITM Sweden", "ITM Slovenia", "ITM Estonia"};
 const char *const pos_statuses[] = {"draft", "submitted", "approved", "open", "closed", "filled"};
@@ -24,35 +25,14 @@ static const int n_graduates[HOME__MAX] = {80, 60, 60};
 
 /* ---- randomness ------------------------------------------------------- */
 
-static uint64_t splitmix64(uint64_t *x)
-{
-    uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
 void demo_rng_seed(struct rng *r, uint64_t seed)
 {
-    for (int i = 0; i < 4; i++)
-        r->s[i] = splitmix64(&seed);
-}
-
-static uint64_t rotl(uint64_t x, int k)
-{
-    return (x << k) | (x >> (64 - k));
+    xoshiro256_seed(r->s, seed);
 }
 
 static uint64_t rng_next(struct rng *r)
 {
-    uint64_t *s = r->s, result = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
-    return result;
+    return xoshiro256_next(r->s);
 }
 
 /* Uniform in [lo, hi]. */

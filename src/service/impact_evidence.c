@@ -317,22 +317,20 @@ json_t *impact_applicant_firms(const struct impact_history *h, const char *curre
 #define REL_MIN (-6)
 #define REL_MAX 3
 
-json_t *impact_trend_years(const struct impact_history *h, const json_t *rows)
+json_t *impact_trend_years(const struct impact_history *h, const struct impact_participant *p, size_t n)
 {
     double sum[2][REL_MAX - REL_MIN + 1] = {{0}};
     int cnt[2][REL_MAX - REL_MIN + 1] = {{0}};
     /* Participants: each company once, anchored on its baseline year. */
     json_t *seen = json_object();
-    size_t i;
-    json_t *r;
-    json_array_foreach(rows, i, r) {
+    for (size_t i = 0; i < n; i++) {
         char key[24];
-        snprintf(key, sizeof key, "%lld", (long long)ival(r, "company_id"));
-        const struct hist_company *c = impact_history_company(h, ival(r, "company_id"));
+        snprintf(key, sizeof key, "%lld", (long long)p[i].company_id);
+        const struct hist_company *c = impact_history_company(h, p[i].company_id);
         if (!c || json_object_get(seen, key))
             continue;
         json_object_set_new(seen, key, json_true());
-        int base = ival(r, "base_year") ? (int)ival(r, "base_year") : (int)ival(r, "year") - 1;
+        int base = p[i].base_year;
         for (int rel = REL_MIN; rel <= REL_MAX; rel++) {
             double v = value_of(c, base + rel);
             if (!isnan(v)) {

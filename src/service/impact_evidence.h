@@ -53,7 +53,12 @@ json_t *impact_applicant_firms(const struct impact_history *h, const char *curre
  * baseline year, else the year before the placement started; applicants:
  * the year before they applied), for participants and applicants, for every
  * relative year either has; NULL when neither has more than two. */
-json_t *impact_trend_years(const struct impact_history *h, const json_t *rows);
+struct impact_participant {
+    int64_t company_id;
+    int base_year;   /* the baseline year, else the year before the placement started */
+};
+/* p[0..n-1]: the placements in placement order (a company's first one anchors it). */
+json_t *impact_trend_years(const struct impact_history *h, const struct impact_participant *p, size_t n);
 /* For funders: a mean over fewer than k firms becomes null (suppressed). */
 void impact_trend_suppress(json_t *trends, unsigned k);
 

@@ -19,6 +19,7 @@
 #include "core/trade/csvrows.h"
 #include "core/impact/impact.h"
 #include "core/impact/regions.h"
+#include "core/json_arena.h"
 #include "core/market/fx.h"
 #include "core/msg.h"
 #include "core/validate.h"
@@ -418,6 +419,13 @@ struct unit {
     size_t order;   /* position in placement order */
     double employees, learning, behaviour;   /* learning: L2 self-assessed gain; behaviour: L3 mentor rating */
     int metro;                               /* 1 metropolitan, 0 periphery, -1 unclassified */
+    int64_t company_id, placement_id;
+    int year, base_year;                     /* the placement's start year; the baseline's (0: none) */
+    /* Money as stored until the rates are loaded: units_money[money...] holds
+     * the baseline (has_baseline), the cost (has_cost), then n_sales sales. */
+    size_t money;
+    int has_cost, n_sales;
+    double attr_pct;
 };
 
 static int cmp_group(const void *a, const void *b)
@@ -438,21 +446,6 @@ static int sat_index(const char *s)
 static int size_band(double employees)
 {
     return employees < 10 ? 0 : employees < 50 ? 1 : employees < 250 ? 2 : 3;
-}
-
-/* The follow-up's sales, each converted at its own year's average rate. */
-static int sum_sales(const struct fx_table *fx, const json_t *sales, const char *to, double *out, struct tb_err *err)
-{
-    size_t i;
-    json_t *s;
-    *out = 0;
-    json_array_foreach(sales, i, s) {
-        double v;
-        if (convert(fx, ival(s, "amount_minor"), sval(s, "currency"), to, (int)ival(s, "year"), &v, "currency", err) < 0)
-            return -1;
-        *out += v;
-    }
-    return 0;
 }
 
 static const char *group_key(const json_t *r, const char *group, char *buf, size_t n)
@@ -476,15 +469,76 @@ static const char *group_key(const json_t *r, const char *group, char *buf, size
     return "all";
 }
 
-struct keybuf {
-    char buf[64];
+/* A money amount as stored: converted once every row has been read. */
+struct money {
+    int64_t minor;
+    int32_t year;
+    char cur[4];
 };
 
-static int to_unit(const struct fx_table *fx, const json_t *r, const char *to, const char *group, struct keybuf *kb,
-                   struct unit *u, struct tb_err *err)
+/* What the rows reduce to as they stream by from the store: the units, their
+ * money in its own currency, the group keys and the currencies seen. */
+struct unit_rows {
+    struct unit *u;
+    size_t n, cap;
+    struct money *m;
+    size_t nm, mcap;
+    json_t *keys;   /* group keys as a set; the object owns the strings */
+    json_t *curs;   /* currencies as a set */
+    char last_cur[4];
+    const char *group;
+};
+
+static int add_money(struct unit_rows *ur, int64_t minor, const char *cur, int year)
 {
+    if (ur->nm == ur->mcap) {
+        size_t cap = ur->mcap ? 2 * ur->mcap : 1024;
+        struct money *m = realloc(ur->m, cap * sizeof *m);
+        if (!m)
+            return -1;
+        ur->m = m;
+        ur->mcap = cap;
+    }
+    struct money *x = &ur->m[ur->nm++];
+    x->minor = minor;
+    x->year = year;
+    size_t len = cur ? strnlen(cur, 3) : 0;
+    memcpy(x->cur, cur ? cur : "", len);
+    x->cur[len] = 0;
+    if (strcmp(x->cur, ur->last_cur)) {
+        struct json_arena_window win = json_arena_suspend();   /* kept after the row */
+        json_object_set_new(ur->curs, x->cur, json_true());
+        json_arena_resume(win);
+        memcpy(ur->last_cur, x->cur, sizeof x->cur);
+    }
+    return 0;
+}
+
+/* One placement's row into a unit (impact_row_fn). */
+static int row_to_unit(void *ctx, const json_t *r, struct tb_err *err)
+{
+    struct unit_rows *ur = ctx;
+    if (ur->n == ur->cap) {
+        size_t cap = ur->cap ? 2 * ur->cap : 256;
+        struct unit *u = realloc(ur->u, (cap + 1) * sizeof *u);
+        if (!u)
+            return TB_INTERNAL(err, "out of memory for %zu placements", cap);
+        ur->u = u;
+        ur->cap = cap;
+    }
+    struct unit *u = &ur->u[ur->n++];
     memset(u, 0, sizeof *u);
-    u->group = group_key(r, group, kb->buf, sizeof kb->buf);
+    char buf[64];
+    const char *key = group_key(r, ur->group, buf, sizeof buf);
+    key = key ? key : "";
+    void *it = json_object_iter_at(ur->keys, key);
+    if (!it) {
+        struct json_arena_window win = json_arena_suspend();   /* kept after the row */
+        json_object_set_new(ur->keys, key, json_true());
+        json_arena_resume(win);
+        it = json_object_iter_at(ur->keys, key);
+    }
+    u->group = json_object_iter_key(it);
     u->base = u->follow = u->change = u->attributable = u->cost = u->created = u->kept = u->nps = u->t_nps = NAN;
     u->kept_on = u->satisfaction = u->t_export_job = u->t_satisfaction = -1;
     u->asked = ival(r, "company_asked") > 0;
@@ -496,28 +550,32 @@ static int to_unit(const struct fx_table *fx, const json_t *r, const char *to, c
     u->learning = u->behaviour = NAN;
     const char *m = impact_region_class(sval(r, "country"), sval(r, "region"));
     u->metro = m ? !strcmp(m, "metropolitan") : -1;
+    u->company_id = ival(r, "company_id");
+    u->placement_id = ival(r, "placement_id");
+    u->year = (int)ival(r, "year");
+    u->base_year = (int)ival(r, "base_year");
+    u->money = ur->nm;
+    int rc = 0;
     if (sval(r, "base_currency")) {   /* the baseline year's sales, summed by the store, one currency */
         u->has_baseline = 1;
-        if (convert(fx, (int64_t)json_number_value(json_object_get(r, "base_total")), sval(r, "base_currency"), to,
-                    (int)ival(r, "base_year"), &u->base, "currency", err) < 0)
-            return -1;
+        rc |= add_money(ur, (int64_t)json_number_value(json_object_get(r, "base_total")), sval(r, "base_currency"),
+                        (int)ival(r, "base_year"));
     }
     if (sval(r, "cost_currency")) {
-        double c;
-        if (convert(fx, ival(r, "operator_cost_minor") + ival(r, "company_fee_minor"), sval(r, "cost_currency"), to,
-                    (int)ival(r, "year"), &c, "currency", err) < 0)
-            return -1;
-        u->cost = c;
+        u->has_cost = 1;
+        rc |= add_money(ur, ival(r, "operator_cost_minor") + ival(r, "company_fee_minor"), sval(r, "cost_currency"),
+                        (int)ival(r, "year"));
     }
     const json_t *ca = json_object_get(r, "company_answers");
     if (json_is_object(ca)) {
         u->answered = 1;
-        if (sum_sales(fx, json_object_get(ca, "export_sales"), to, &u->follow, err) < 0)
-            return -1;
-        if (u->has_baseline) {
-            u->change = u->follow - u->base;
-            u->attributable = u->change * (double)ival(ca, "attribution_pct") / 100.0;
+        size_t i;
+        json_t *sale;
+        json_array_foreach(json_object_get(ca, "export_sales"), i, sale) {
+            rc |= add_money(ur, ival(sale, "amount_minor"), sval(sale, "currency"), (int)ival(sale, "year"));
+            u->n_sales++;
         }
+        u->attr_pct = (double)ival(ca, "attribution_pct");
         u->created = json_number_value(json_object_get(ca, "jobs_created_fte"));
         u->kept = json_number_value(json_object_get(ca, "jobs_kept_fte"));
         u->kept_on = json_is_true(json_object_get(ca, "kept_on"));
@@ -531,44 +589,159 @@ static int to_unit(const struct fx_table *fx, const json_t *r, const char *to, c
         u->t_satisfaction = sat_index(sval(ta, "satisfaction"));
         u->t_nps = (double)ival(ta, "nps");
     }
+    return rc ? TB_INTERNAL(err, "out of memory for the placements' amounts") : 0;
+}
+
+/* The unit's money into the report currency: the baseline at its year's
+ * average rate, the cost at the placement year's, each follow-up sale at its
+ * own year's. */
+static int convert_unit(const struct fx_table *fx, const struct money *m, const char *to, struct unit *u,
+                        struct tb_err *err)
+{
+    m += u->money;
+    if (u->has_baseline && convert(fx, m->minor, m->cur, to, m->year, &u->base, "currency", err) < 0)
+        return -1;
+    m += u->has_baseline;
+    if (u->has_cost && convert(fx, m->minor, m->cur, to, m->year, &u->cost, "currency", err) < 0)
+        return -1;
+    m += u->has_cost;
+    if (u->answered) {
+        u->follow = 0;
+        for (int i = 0; i < u->n_sales; i++) {
+            double v;
+            if (convert(fx, m[i].minor, m[i].cur, to, m[i].year, &v, "currency", err) < 0)
+                return -1;
+            u->follow += v;
+        }
+        if (u->has_baseline) {
+            u->change = u->follow - u->base;
+            u->attributable = u->change * u->attr_pct / 100.0;
+        }
+    }
     return 0;
 }
 
-static int cmp_double(const void *a, const void *b)
+/* The figures with intervals: seven means (the survey's five, learning and
+ * behaviour) and the ROI (a ratio of sums). */
+enum { FIG_LEARNING = 5, FIG_BEHAVIOUR, FIG_MEANS, FIG_ROI = FIG_MEANS, FIG_N };
+static const size_t fig_off[FIG_MEANS] = {offsetof(struct unit, change), offsetof(struct unit, attributable),
+                                          offsetof(struct unit, follow), offsetof(struct unit, created),
+                                          offsetof(struct unit, kept), offsetof(struct unit, learning),
+                                          offsetof(struct unit, behaviour)};
+static const char *const fig_name[FIG_N] = {"export_change", "attributable_change", "exports_followup",
+                                            "jobs_created", "jobs_maintained", "learning", "behaviour", "roi"};
+
+static double fig_value(const struct unit *u, int f)
 {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
+    return *(const double *)((const char *)u + fig_off[f]);
 }
 
-/* mean, median and the BCa 95% interval of the non-missing values, with n;
- * null when no one answered. */
-static json_t *figure(const struct unit *u, size_t n, size_t off, const struct impact_opts *o)
+/* Whether the unit counts in figure f: a mean's value is there; the ROI needs
+ * the attributable gain and a positive cost. */
+static int fig_has(const struct unit *u, int f)
 {
-    double *x = malloc((n ? n : 1) * sizeof *x);
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++) {
-        double v = *(const double *)((const char *)&u[i] + off);
-        if (!isnan(v))
-            x[m++] = v;
-    }
+    if (f == FIG_ROI)
+        return !isnan(u->attributable) && !isnan(u->cost) && u->cost > 0;
+    return !isnan(fig_value(u, f));
+}
+
+/* mean, median and the BCa 95% interval of the non-missing values x[0..m-1]
+ * (b: the bootstrap, NULL when there is none), with n; null when no one
+ * answered. */
+static json_t *mean_figure(const double *x, size_t m, const struct boot_result *b, double *scratch)
+{
     json_t *f = json_pack("{s:I}", "n", (json_int_t)m);
-    if (m) {
-        double sum = 0;
-        for (size_t i = 0; i < m; i++)
-            sum += x[i];
-        json_object_set_new(f, "mean", json_real(sum / (double)m));
-        json_object_set_new(f, "total", json_real(sum));
-        qsort(x, m, sizeof *x, cmp_double);
-        json_object_set_new(f, "median", json_real(m % 2 ? x[m / 2] : (x[m / 2 - 1] + x[m / 2]) / 2));
-        struct boot_result b;
+    if (!m)
+        return f;
+    double sum = 0;
+    for (size_t i = 0; i < m; i++)
+        sum += x[i];
+    json_object_set_new(f, "mean", json_real(sum / (double)m));
+    json_object_set_new(f, "total", json_real(sum));
+    memcpy(scratch, x, m * sizeof *x);
+    json_object_set_new(f, "median", json_real(impact_median(scratch, m)));
+    if (b) {
+        json_object_set_new(f, "ci_low", isfinite(b->bca_low) ? json_real(b->bca_low) : json_real(b->pct_low));
+        json_object_set_new(f, "ci_high", isfinite(b->bca_high) ? json_real(b->bca_high) : json_real(b->pct_high));
+    }
+    return f;
+}
+
+/* ROI = (sum attributable gain - sum cost) / sum cost over the units with
+ * both, bootstrapped as a ratio of sums. */
+static json_t *roi_figure(const double *g, const double *c, size_t m, const struct boot_result *b)
+{
+    json_t *f = json_pack("{s:I}", "n", (json_int_t)m);
+    if (b) {
+        json_object_set_new(f, "estimate", json_real(b->estimate - 1));
+        json_object_set_new(f, "ci_low", json_real((isfinite(b->bca_low) ? b->bca_low : b->pct_low) - 1));
+        json_object_set_new(f, "ci_high", json_real((isfinite(b->bca_high) ? b->bca_high : b->pct_high) - 1));
+    } else if (m == 1) {
+        json_object_set_new(f, "estimate", json_real(g[0] / c[0] - 1));
+    }
+    return f;
+}
+
+/* The six figures of a group. Figures over the same units (usually all of
+ * them: the answering companies with a baseline) are bootstrapped together
+ * from one set of draws; each gets exactly what its own bootstrap would. */
+static void interval_figures(const struct unit *u, size_t n, const struct impact_opts *o, json_t *fig[FIG_N])
+{
+    double *col = malloc((FIG_N + 2) * (n ? n : 1) * sizeof *col);   /* means, ROI gain and cost, scratch */
+    int done[FIG_N] = {0};
+    for (int f = 0; f < FIG_N; f++) {
+        if (done[f])
+            continue;
+        int batch[FIG_N], nb = 0;
+        for (int g = f; g < FIG_N; g++) {
+            size_t i = 0;
+            if (done[g])
+                continue;
+            while (i < n && fig_has(&u[i], f) == fig_has(&u[i], g))
+                i++;
+            if (i == n) {
+                batch[nb++] = g;
+                done[g] = 1;
+            }
+        }
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (!fig_has(&u[i], f))
+                continue;
+            for (int k = 0; k < nb; k++) {
+                int g = batch[k];
+                if (g == FIG_ROI) {
+                    col[FIG_ROI * n + m] = u[i].attributable;
+                    col[(FIG_ROI + 1) * n + m] = u[i].cost;
+                } else {
+                    col[(size_t)g * n + m] = fig_value(&u[i], g);
+                }
+            }
+            m++;
+        }
+        struct boot_col bc[FIG_N];
+        struct boot_result br[FIG_N];
+        /* The ROI's gain is the attributable change: summed once when both are here. */
+        const double *gain = col + FIG_ROI * n;
+        for (int k = 0; k < nb; k++)
+            if (batch[k] == 1)
+                gain = col + n;
+        for (int k = 0; k < nb; k++) {
+            int g = batch[k];
+            bc[k] = g == FIG_ROI ? (struct boot_col){gain, col + (FIG_ROI + 1) * n, BOOT_RATIO}
+                                 : (struct boot_col){col + (size_t)g * n, NULL, BOOT_MEAN};
+        }
         struct tb_err e = {0};
-        if (m >= 2 && impact_bootstrap(x, NULL, m, BOOT_MEAN, o->resamples, o->seed, &b, &e) == 0) {
-            json_object_set_new(f, "ci_low", isfinite(b.bca_low) ? json_real(b.bca_low) : json_real(b.pct_low));
-            json_object_set_new(f, "ci_high", isfinite(b.bca_high) ? json_real(b.bca_high) : json_real(b.pct_high));
+        int ok = m >= 2 && impact_bootstrap_many(bc, (size_t)nb, m, o->resamples, o->seed, br, &e) == 0;
+        for (int k = 0; k < nb; k++) {
+            int g = batch[k];
+            /* Together they failed (a ratio undefined): each on its own. */
+            int own = ok || (m >= 2 && impact_bootstrap_many(&bc[k], 1, m, o->resamples, o->seed, &br[k], &e) == 0);
+            fig[g] = g == FIG_ROI ? roi_figure(bc[k].x, bc[k].denom, m, own ? &br[k] : NULL)
+                                  : mean_figure(bc[k].x, m, own ? &br[k] : NULL, col + (FIG_N + 1) * n);
         }
     }
-    free(x);
-    return f;
+    free(col);
 }
 
 static json_t *distribution(const struct unit *u, size_t n, int trainee)
@@ -615,32 +788,6 @@ static json_t *share(const struct unit *u, size_t n, size_t off)
     return o;
 }
 
-/* ROI = (sum attributable gain - sum cost) / sum cost over the units with
- * both, bootstrapped as a ratio of sums. */
-static json_t *roi(const struct unit *u, size_t n, const struct impact_opts *o)
-{
-    double *g = malloc((n ? n : 1) * sizeof *g), *c = malloc((n ? n : 1) * sizeof *c);
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++)
-        if (!isnan(u[i].attributable) && !isnan(u[i].cost) && u[i].cost > 0) {
-            g[m] = u[i].attributable;
-            c[m++] = u[i].cost;
-        }
-    json_t *f = json_pack("{s:I}", "n", (json_int_t)m);
-    struct boot_result b;
-    struct tb_err e = {0};
-    if (m >= 2 && impact_bootstrap(g, c, m, BOOT_RATIO, o->resamples, o->seed, &b, &e) == 0) {
-        json_object_set_new(f, "estimate", json_real(b.estimate - 1));
-        json_object_set_new(f, "ci_low", json_real((isfinite(b.bca_low) ? b.bca_low : b.pct_low) - 1));
-        json_object_set_new(f, "ci_high", json_real((isfinite(b.bca_high) ? b.bca_high : b.pct_high) - 1));
-    } else if (m == 1) {
-        json_object_set_new(f, "estimate", json_real(g[0] / c[0] - 1));
-    }
-    free(g);
-    free(c);
-    return f;
-}
-
 static json_t *group_figures(const char *key, const struct unit *u, size_t n, const struct impact_opts *o)
 {
     int answered = 0, asked = 0, t_answered = 0, t_asked = 0;
@@ -653,17 +800,16 @@ static json_t *group_figures(const char *key, const struct unit *u, size_t n, co
     json_t *g = json_pack("{s:s, s:I, s:i, s:i, s:i, s:i}", "key", key, "placements", (json_int_t)n, "asked", asked,
                           "answered", answered, "trainees_asked", t_asked, "trainees_answered", t_answered);
     json_object_set_new(g, "response_rate", n ? json_real((double)answered / (double)n) : json_null());
-    json_object_set_new(g, "export_change", figure(u, n, offsetof(struct unit, change), o));
-    json_object_set_new(g, "attributable_change", figure(u, n, offsetof(struct unit, attributable), o));
-    json_object_set_new(g, "exports_followup", figure(u, n, offsetof(struct unit, follow), o));
-    json_object_set_new(g, "jobs_created", figure(u, n, offsetof(struct unit, created), o));
-    json_object_set_new(g, "jobs_maintained", figure(u, n, offsetof(struct unit, kept), o));
+    json_t *fig[FIG_N];
+    interval_figures(u, n, o, fig);
+    for (int f = 0; f < FIG_LEARNING; f++)
+        json_object_set_new(g, fig_name[f], fig[f]);
     json_object_set_new(g, "retention", share(u, n, offsetof(struct unit, kept_on)));
     json_object_set_new(g, "satisfaction", distribution(u, n, 0));
     json_object_set_new(g, "nps", nps(u, n, 0));
-    json_object_set_new(g, "roi", roi(u, n, o));
-    json_object_set_new(g, "learning", figure(u, n, offsetof(struct unit, learning), o));
-    json_object_set_new(g, "behaviour", figure(u, n, offsetof(struct unit, behaviour), o));
+    json_object_set_new(g, "roi", fig[FIG_ROI]);
+    json_object_set_new(g, "learning", fig[FIG_LEARNING]);
+    json_object_set_new(g, "behaviour", fig[FIG_BEHAVIOUR]);
     json_object_set_new(g, "trainees", json_pack("{s:o, s:o, s:o}", "export_job",
                                                  share(u, n, offsetof(struct unit, t_export_job)), "satisfaction",
                                                  distribution(u, n, 1), "nps", nps(u, n, 1)));
@@ -773,30 +919,6 @@ done:
     return rc < 0 ? NULL : out;
 }
 
-/* Groups with fewer than k answering firms, and what would give them away
- * from the total, lose their figures (core/impact suppression). */
-static int suppress_groups(json_t *groups, unsigned k, struct tb_err *err)
-{
-    size_t n = json_array_size(groups);
-    uint32_t *units = calloc(n + 1, sizeof *units);
-    uint8_t *mark = calloc(2 * (n + 1), 1);
-    for (size_t i = 0; i < n; i++)
-        units[i] = (uint32_t)ival(json_array_get(groups, i), "answered");
-    int rc = impact_suppress(units, NULL, n, 1, k, 0, mark, err);
-    for (size_t i = 0; rc == 0 && i < n; i++) {
-        if (mark[i * 2] == CELL_SHOWN)
-            continue;
-        json_t *g = json_array_get(groups, i);
-        const char *key = sval(g, "key");
-        json_t *kept = json_pack("{s:s, s:s}", "key", key, "suppressed",
-                                 mark[i * 2] == CELL_PRIMARY ? "primary" : "secondary");
-        json_array_set_new(groups, i, kept);
-    }
-    free(units);
-    free(mark);
-    return rc;
-}
-
 static json_t *iris(const json_t *total)
 {
     json_t *jc = json_object_get(total, "jobs_created"), *jm = json_object_get(total, "jobs_maintained");
@@ -862,18 +984,23 @@ struct evidence {
 
 /* Baselines from the imported sales history where no baseline was entered
  * (the year before the placement started), the comparison firms that applied
- * but were never placed, the pre-period trends, learning and behaviour. */
-static int evidence_add(struct store *st, const struct tb_actor *a, const struct impact_opts *o, const json_t *rows,
-                        struct unit *u, struct evidence *ev, struct tb_err *err)
+ * but were never placed, the pre-period trends, learning and behaviour: from
+ * the units (in placement order), not the rows they were streamed from. */
+static int evidence_add(struct store *st, const struct tb_actor *a, const struct impact_opts *o, struct unit *u,
+                        size_t n, struct evidence *ev, struct tb_err *err)
 {
     struct impact_history h;
     if (impact_history_load(st, a, o->org_id, o->currency, &h, err) < 0)
         return -1;
-    size_t n = json_array_size(rows);
+    struct impact_participant *p = malloc((n + 1) * sizeof *p);
+    if (!p) {
+        impact_history_free(&h);
+        return TB_INTERNAL(err, "out of memory for %zu placements", n);
+    }
     for (size_t i = 0; i < n; i++) {
-        const json_t *r = json_array_get(rows, i);
-        const struct hist_company *c = impact_history_company(&h, ival(r, "company_id"));
-        double v = u[i].has_baseline || !c ? NAN : impact_history_value(&h, c->company_id, (int)ival(r, "year") - 1);
+        p[i] = (struct impact_participant){u[i].company_id, u[i].base_year ? u[i].base_year : u[i].year - 1};
+        const struct hist_company *c = impact_history_company(&h, u[i].company_id);
+        double v = u[i].has_baseline || !c ? NAN : impact_history_value(&h, c->company_id, u[i].year - 1);
         if (isnan(v))
             continue;
         u[i].has_baseline = 1;
@@ -882,22 +1009,22 @@ static int evidence_add(struct store *st, const struct tb_actor *a, const struct
         u[i].band = size_band((double)c->employees);
         if (u[i].answered) {
             u[i].change = u[i].follow - v;
-            u[i].attributable =
-                u[i].change * (double)ival(json_object_get(r, "company_answers"), "attribution_pct") / 100.0;
+            u[i].attributable = u[i].change * u[i].attr_pct / 100.0;
         }
     }
     ev->applicants = impact_applicant_firms(&h, o->currency);
-    ev->trends = impact_trend_years(&h, rows);
+    ev->trends = impact_trend_years(&h, p, n);
     ev->unconverted = h.unconverted;
+    free(p);
     impact_history_free(&h);
     json_t *tr;
     if (impact_training_load(st, a, o->org_id, &tr, err) < 0)
         return -1;
+    json_t *learning = json_object_get(tr, "learning"), *behaviour = json_object_get(tr, "behaviour");
     for (size_t i = 0; i < n; i++) {
         char key[24];
-        snprintf(key, sizeof key, "%lld", (long long)ival(json_array_get(rows, i), "placement_id"));
-        json_t *l = json_object_get(json_object_get(tr, "learning"), key);
-        json_t *b = json_object_get(json_object_get(tr, "behaviour"), key);
+        snprintf(key, sizeof key, "%lld", (long long)u[i].placement_id);
+        json_t *l = json_object_get(learning, key), *b = json_object_get(behaviour, key);
         u[i].learning = l ? json_number_value(l) : NAN;
         u[i].behaviour = b ? json_number_value(b) : NAN;
     }
@@ -985,25 +1112,19 @@ int impact_measures(struct store *st, const struct tb_actor *a, const struct imp
     if (!o.currency)
         o.currency = sval(settings, "currency") ? sval(settings, "currency") : "EUR";
     unsigned k = json_is_integer(json_object_get(settings, "min_cell")) ? (unsigned)ival(settings, "min_cell") : 5;
-    json_t *rows;
-    if (store_impact_rows(st, a, o.org_id, o.wave, &rows, err) < 0) {
+    /* The rows stream by once; their money waits for the rates of every
+     * currency they use. */
+    struct unit_rows ur = {.keys = json_object(), .curs = json_pack("{s:b}", o.currency, 1), .group = o.group};
+    if (store_impact_rows_each(st, a, o.org_id, o.wave, row_to_unit, &ur, err) < 0) {
+        free(ur.u);
+        free(ur.m);
+        json_decref(ur.keys);
+        json_decref(ur.curs);
         json_decref(settings);
         return -1;
     }
-    /* Every currency the rows use. */
-    json_t *curs = json_pack("{s:b}", o.currency, 1);
+    json_t *curs = ur.curs, *r;
     size_t i;
-    json_t *r;
-    json_array_foreach(rows, i, r) {
-        if (sval(r, "base_currency"))
-            json_object_set_new(curs, sval(r, "base_currency"), json_true());
-        if (sval(r, "cost_currency"))
-            json_object_set_new(curs, sval(r, "cost_currency"), json_true());
-        size_t j;
-        json_t *s;
-        json_array_foreach(json_object_get(json_object_get(r, "company_answers"), "export_sales"), j, s)
-            json_object_set_new(curs, sval(s, "currency"), json_true());
-    }
     json_t *firms = NULL;
     if (store_impact_comparison_list(st, a, o.org_id, &firms, err) == 0) {
         json_array_foreach(firms, i, r)
@@ -1019,14 +1140,14 @@ int impact_measures(struct store *st, const struct tb_actor *a, const struct imp
             names[nc++] = key;
     struct fx_table fx;
     int rc = load_rates(st, names, nc, &fx, err);
-    size_t n = json_array_size(rows);
-    struct unit *u = calloc(n + 1, sizeof *u);
-    struct keybuf *kb = calloc(n + 1, sizeof *kb);
+    size_t n = ur.n;
+    struct unit *u = ur.u ? ur.u : calloc(1, sizeof *u);
     for (i = 0; rc == 0 && i < n; i++)
-        rc = to_unit(&fx, json_array_get(rows, i), o.currency, o.group, &kb[i], &u[i], err);
+        rc = convert_unit(&fx, ur.m, o.currency, &u[i], err);
+    free(ur.m);
     struct evidence ev = {0};
     if (rc == 0)
-        rc = evidence_add(st, a, &o, rows, u, &ev, err);
+        rc = evidence_add(st, a, &o, u, n, &ev, err);
     json_t *groups = json_array(), *total = NULL, *cmp = NULL;
     if (rc == 0) {
         /* Units of one group are contiguous once sorted by key (ties by
@@ -1036,33 +1157,55 @@ int impact_measures(struct store *st, const struct tb_actor *a, const struct imp
         for (i = 0; i < n; i++)
             sorted[i].order = i;
         qsort(sorted, n, sizeof *sorted, cmp_group);
+        /* The groups and how many answered in each; the suppressed ones
+         * (when asked) are known before any figure is computed. */
+        size_t ng = 0, *bound = malloc((n + 1) * sizeof *bound);
+        uint32_t *answered = calloc(n + 1, sizeof *answered);
+        uint32_t answered_total = 0;
         for (size_t start = 0, end; start < n; start = end) {
             for (end = start + 1; end < n && !strcmp(sorted[end].group, sorted[start].group); end++)
                 ;
-            json_array_append_new(groups, group_figures(sorted[start].group, sorted + start, end - start, &o));
+            for (size_t j = start; j < end; j++)
+                answered[ng] += (uint32_t)sorted[j].answered;
+            answered_total += answered[ng];
+            bound[ng++] = start;
+        }
+        bound[ng] = n;
+        uint8_t *mark = calloc(2 * (ng + 1), 1);
+        if (o.suppress)
+            rc = impact_suppress(answered, NULL, ng, 1, k, 0, mark, err);
+        for (size_t g = 0; rc == 0 && g < ng; g++) {
+            const char *gk = sorted[bound[g]].group;
+            if (mark[g * 2] != CELL_SHOWN)
+                json_array_append_new(groups, json_pack("{s:s, s:s}", "key", gk, "suppressed",
+                                                        mark[g * 2] == CELL_PRIMARY ? "primary" : "secondary"));
+            else
+                json_array_append_new(groups, group_figures(gk, sorted + bound[g], bound[g + 1] - bound[g], &o));
         }
         free(sorted);
-        /* One group is the total: computed once. */
-        if (json_array_size(groups) == 1) {
+        free(bound);
+        free(answered);
+        free(mark);
+        if (rc < 0) {
+            /* refused below */
+        } else if (o.suppress && answered_total < k) {
+            total = json_pack("{s:s, s:s}", "key", "total", "suppressed", "primary");
+        } else if (ng == 1 && !json_object_get(json_array_get(groups, 0), "suppressed")) {
+            /* One group is the total: computed once. */
             total = json_deep_copy(json_array_get(groups, 0));
             json_object_set_new(total, "key", json_string("total"));
         } else {
             total = group_figures("total", u, n, &o);
         }
-        cmp = comparison(st, a, &fx, u, n, &o, o.currency, ev.applicants, err);
-        if (!cmp)
-            rc = -1;
-        else if (ev.trends) {
-            if (o.suppress)
-                impact_trend_suppress(ev.trends, k);
-            json_object_set(cmp, "trend_years", ev.trends);
-        }
-    }
-    if (rc == 0 && o.suppress) {
-        rc = suppress_groups(groups, k, err);
-        if (rc == 0 && ival(total, "answered") < (json_int_t)k) {
-            json_decref(total);
-            total = json_pack("{s:s, s:s}", "key", "total", "suppressed", "primary");
+        if (rc == 0) {
+            cmp = comparison(st, a, &fx, u, n, &o, o.currency, ev.applicants, err);
+            if (!cmp)
+                rc = -1;
+            else if (ev.trends) {
+                if (o.suppress)
+                    impact_trend_suppress(ev.trends, k);
+                json_object_set(cmp, "trend_years", ev.trends);
+            }
         }
     }
     if (rc == 0) {
@@ -1088,10 +1231,9 @@ int impact_measures(struct store *st, const struct tb_actor *a, const struct imp
     json_decref(cmp);
     evidence_free(&ev);
     free(u);
-    free(kb);
     fx_free(&fx);
     json_decref(curs);
-    json_decref(rows);
+    json_decref(ur.keys);
     json_decref(settings);
     return rc;
 }

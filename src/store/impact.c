@@ -4,6 +4,8 @@
  */
 #include "store/impact.h"
 
+#include "core/json_arena.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -260,23 +262,59 @@ int store_impact_survey_renew(struct store *st, const struct tb_actor *a, int64_
 
 /* ---- measures' rows, comparison group, settings ---- */
 
-int store_impact_rows(struct store *st, const struct tb_actor *a, int64_t org_id, const char *wave, json_t **out,
-                      struct tb_err *err)
+int store_impact_rows_each(struct store *st, const struct tb_actor *a, int64_t org_id, const char *wave,
+                           impact_row_fn fn, void *ctx, struct tb_err *err)
 {
     struct st_q *s = st_stmt(st, STMT_IMPACT_ROWS, a, err);
     if (!s)
         return -1;
     st_bind_i64(st, s, ":org_id", org_id);
     st_bind_text(st, s, ":wave", wave);
-    /* Only placements whose follow-up is due count (end, +6, +12, +24 months). */
+    /* Only placements whose follow-up is due (end, +6, +12, +24 months). */
     st_bind_i64(st, s, ":months", !strcmp(wave, "m6") ? 6 : !strcmp(wave, "m12") ? 12 : !strcmp(wave, "m24") ? 24 : 0);
-    if (st_rows(st, s, out, err) < 0)
-        return -1;
-    size_t i;
-    json_t *row;
-    json_array_foreach(*out, i, row) {
+    /* Each row's JSON lives in an arena window, released at once after fn:
+     * 100,000 rows were as many small trees for malloc to build and take
+     * apart. */
+    struct arena *ar = arena_new(0);
+    if (!ar) {
+        st_reset(s);
+        return TB_INTERNAL(err, "out of memory for the impact rows");
+    }
+    int rc, r = 0;
+    while (r == 0 && (rc = st_step(st, s)) == ST_ROW) {
+        struct json_arena_window win = json_arena_push(ar);
+        json_t *row = st_row_json(s);
         decode(row, "company_answers");
         decode(row, "trainee_answers");
+        r = arena_failures(ar) ? TB_INTERNAL(err, "out of memory for an impact row") : fn(ctx, row, err);
+        json_decref(row);
+        json_arena_pop(win);
+        arena_reset(ar);
+    }
+    arena_free(ar);
+    st_reset(s);
+    if (r < 0)
+        return r;
+    return rc == ST_DONE ? 0 : st_db_fail(st, err, "impact rows");
+}
+
+static int append_row(void *ctx, const json_t *row, struct tb_err *err)
+{
+    (void)err;
+    struct json_arena_window win = json_arena_suspend();   /* kept: outside the row's arena */
+    int rc = json_array_append_new(ctx, json_deep_copy(row));
+    json_arena_resume(win);
+    return rc;
+}
+
+int store_impact_rows(struct store *st, const struct tb_actor *a, int64_t org_id, const char *wave, json_t **out,
+                      struct tb_err *err)
+{
+    *out = json_array();
+    if (store_impact_rows_each(st, a, org_id, wave, append_row, *out, err) < 0) {
+        json_decref(*out);
+        *out = NULL;
+        return -1;
     }
     return 0;
 }

@@ -57,6 +57,14 @@ int store_impact_surveys_unsent(struct store *st, const struct tb_actor *a, json
 int store_impact_rows(struct store *st, const struct tb_actor *a, int64_t org_id, const char *wave, json_t **out,
                       struct tb_err *err);
 
+/* The same rows one at a time, without holding them all: fn gets each row
+ * (valid during the call); a negative return stops and is returned. fn runs
+ * inside a JSON arena window (core/json_arena.h): JSON it keeps must be
+ * made under json_arena_suspend(). */
+typedef int (*impact_row_fn)(void *ctx, const json_t *row, struct tb_err *err);
+int store_impact_rows_each(struct store *st, const struct tb_actor *a, int64_t org_id, const char *wave,
+                           impact_row_fn fn, void *ctx, struct tb_err *err);
+
 /* row: {ref, source, nace, employees, currency, base_year, baseline_minor,
  * followup_minor, jobs_base?, jobs_followup?}; a later row of the same ref replaces it. */
 int store_impact_comparison_put(struct store *st, const struct tb_actor *a, int64_t org_id, const json_t *row,

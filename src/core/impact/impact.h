@@ -7,8 +7,9 @@
  * every figure (see docs/impact.md): CR1 clustered errors as Stata,
  * statsmodels (cov_type='cluster') and fixest compute them; p-values from
  * Student's t with G-1 degrees of freedom; percentile and BCa bootstrap
- * intervals from GSL's MT19937 generator seeded with the caller's seed
- * (indices from its 32-bit words by Lemire's unbiased multiply-and-shift).
+ * intervals from a xoshiro256** generator seeded with the caller's seed
+ * through splitmix64 (indices from its 32-bit words by Lemire's unbiased
+ * multiply-and-shift).
  */
 #ifndef TB_IMPACT_H
 #define TB_IMPACT_H
@@ -66,6 +67,21 @@ struct boot_result {
 int impact_bootstrap(const double *x, const double *denom, size_t n, enum boot_stat stat,
                      unsigned long resamples, unsigned long seed, struct boot_result *out,
                      struct tb_err *err);
+
+/* Several statistics of the same n units from the same resamples (one set of
+ * draws): out[c] is what impact_bootstrap(cols[c].x, cols[c].denom, n,
+ * cols[c].stat, resamples, seed) gives, computed in one pass. */
+struct boot_col {
+    const double *x;       /* n values */
+    const double *denom;   /* BOOT_RATIO: n denominators */
+    enum boot_stat stat;
+};
+
+int impact_bootstrap_many(const struct boot_col *cols, size_t ncols, size_t n, unsigned long resamples,
+                          unsigned long seed, struct boot_result *out, struct tb_err *err);
+
+/* The median of v[0..n-1] by selection (v is reordered); NAN when n is 0. */
+double impact_median(double *v, size_t n);
 
 /* ---- small cells --------------------------------------------------------- */
 

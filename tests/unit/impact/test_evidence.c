@@ -61,10 +61,8 @@ static void trend_years_around_each_base_year(void **state)
     (void)state;
     /* The participant's row: baseline year 2020 (company 4 has no baseline:
      * the year before its placement started, 2022 - 1). */
-    json_t *rows = json_pack("[{s:i, s:i, s:i}, {s:i, s:i, s:i}, {s:i, s:i, s:i}]", "company_id", 1, "base_year", 2020,
-                             "year", 2021, "company_id", 4, "base_year", 0, "year", 2022, "company_id", 1, "base_year",
-                             2020, "year", 2021);
-    json_t *t = impact_trend_years(&hist, rows);
+    static const struct impact_participant rows[] = {{1, 2020}, {4, 2022 - 1}, {1, 2020}};
+    json_t *t = impact_trend_years(&hist, rows, 3);
     assert_non_null(t);
     json_t *z = year(t, 0);   /* participants 130 (1) and 5 (4, 2021); applicant 2 in 2020: 90, 3 in 2021: none */
     assert_int_equal(json_integer_value(json_object_get(z, "treated_n")), 2);   /* company 1 counted once */
@@ -85,7 +83,6 @@ static void trend_years_around_each_base_year(void **state)
     assert_string_equal(json_string_value(json_object_get(z, "suppressed")), "primary");
     assert_true(json_real_value(json_object_get(z, "treated_mean")) == 67.5);
     json_decref(t);
-    json_decref(rows);
 }
 
 static void two_periods_are_no_trend(void **state)
@@ -94,9 +91,8 @@ static void two_periods_are_no_trend(void **state)
     static double a[] = {1, 2};
     struct hist_company one = {.company_id = 7, .placed = 1, .first = 2020, .last = 2021, .by_year = a};
     struct impact_history h = {.c = &one, .n = 1};
-    json_t *rows = json_pack("[{s:i, s:i, s:i}]", "company_id", 7, "base_year", 2021, "year", 2022);
-    assert_null(impact_trend_years(&h, rows));
-    json_decref(rows);
+    static const struct impact_participant rows[] = {{7, 2021}};
+    assert_null(impact_trend_years(&h, rows, 1));
 }
 
 int main(void)

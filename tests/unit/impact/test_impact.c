@@ -105,6 +105,39 @@ static void bootstrap_median_and_ratio(void **state)
     assert_int_equal(impact_bootstrap(x, NULL, 5, BOOT_MEAN, 10, 3, &r, &err), -1);
 }
 
+/* A report's figures over the same units share one set of draws: each
+ * column comes out exactly as its own bootstrap with the same seed. */
+static void bootstrap_many_equals_one_at_a_time(void **state)
+{
+    (void)state;
+    enum { N = 301 };
+    double x[N], y[N], cost[N];
+    for (int i = 0; i < N; i++) {
+        x[i] = exp(0.013 * i * (i % 5)) - 3;
+        y[i] = (i * 37) % 11;
+        cost[i] = 10 + i % 4;
+    }
+    struct boot_col cols[] = {{x, NULL, BOOT_MEAN}, {y, NULL, BOOT_MEDIAN}, {x, cost, BOOT_RATIO},
+                              {y, NULL, BOOT_MEAN}};
+    struct boot_result many[4], one;
+    struct tb_err err = {0};
+    assert_int_equal(impact_bootstrap_many(cols, 4, N, 1500, 11, many, &err), 0);
+    for (int c = 0; c < 4; c++) {
+        assert_int_equal(impact_bootstrap(cols[c].x, cols[c].denom, N, cols[c].stat, 1500, 11, &one, &err), 0);
+        assert_true(memcmp(&one, &many[c], sizeof one) == 0);
+        assert_true(one.pct_low <= one.pct_high && one.bca_low <= one.bca_high);
+    }
+    /* The percentile ends are the 2.5% and 97.5% quantiles of the estimates:
+     * with the ratio's denominator all 1 the ratio is the mean times n. */
+    double ones[N];
+    for (int i = 0; i < N; i++)
+        ones[i] = 1;
+    struct boot_col r[] = {{x, NULL, BOOT_MEAN}, {x, ones, BOOT_RATIO}};
+    assert_int_equal(impact_bootstrap_many(r, 2, N, 1000, 5, many, &err), 0);
+    assert_close(many[1].pct_low, many[0].pct_low, 1e-12);
+    assert_close(many[1].bca_high, many[0].bca_high, 1e-12);
+}
+
 /* Rows: regions; columns: sectors. One small cell: alone it would be its row
  * total minus the others, so a partner must go in its row and its column. */
 static void suppression_protects_a_lone_small_cell(void **state)
@@ -164,6 +197,7 @@ int main(void)
         cmocka_unit_test(bootstrap_is_reproducible_from_its_seed),
         cmocka_unit_test(bootstrap_of_a_constant_is_that_constant),
         cmocka_unit_test(bootstrap_median_and_ratio),
+        cmocka_unit_test(bootstrap_many_equals_one_at_a_time),
         cmocka_unit_test(suppression_protects_a_lone_small_cell),
         cmocka_unit_test(suppression_dominance_and_floor),
     };
