@@ -210,6 +210,8 @@ int cli_demo_main(int argc, char **argv)
     int contacts = 0, links = 0, intros = 0;   /* the trade network (issue 15) */
     if (rc == 0)
         rc = demo_network(st, &contacts, &links, &intros, &err);
+    if (rc == 0)   /* a PostgreSQL demo is often copied as a template */
+        rc = store_log_sequences(st, &err);
     store_close(st);
     if (rc < 0)
         return cli_fail("demo", &err);

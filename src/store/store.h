@@ -37,6 +37,10 @@ const char *store_backend_name(const struct store *st);
  * outside the statement set (the row-level security test's unfiltered query). */
 int store_pg_unfiltered(struct store *st, const struct tb_actor *a, const char *sql, json_t **rows,
                         struct tb_err *err);
+/* PostgreSQL: WAL-logs every sequence's current value, so that a copy made
+ * with CREATE DATABASE ... TEMPLATE keeps its ids after a crash (see
+ * store_pg.c); 0 on SQLite. */
+int store_log_sequences(struct store *st, struct tb_err *err);
 /* Applies pending migrations (all, or up to and including `upto` if not NULL).
  * *applied counts the files applied now. */
 int store_migrate(struct store *st, const char *upto, int *applied, struct tb_err *err);

@@ -599,6 +599,26 @@ int st_pg_open(const char *url, struct store *st, struct tb_err *err)
     return 0;
 }
 
+/* A database copied with CREATE DATABASE ... TEMPLATE (PostgreSQL 15+'s
+ * default WAL_LOG strategy) copies each sequence's page together with the
+ * values its last WAL record fetched ahead (log_cnt), but not that record:
+ * the copy's next nextval() writes no WAL, and after a crash or an immediate
+ * shutdown recovery puts the sequence back, so the next insert reuses an id
+ * (a duplicate key, 409). setval() WAL-logs each sequence with nothing
+ * fetched ahead, so the first nextval() in a copy logs its own record.
+ * For a database about to serve as a template (the demo); no-op on SQLite. */
+int store_log_sequences(struct store *st, struct tb_err *err)
+{
+    if (st->be != &st_pg_backend)
+        return 0;
+    if (pg_exec(st, "DO $$DECLARE s record; BEGIN "
+                    "FOR s IN SELECT format('%I.%I', schemaname, sequencename) AS name, last_value "
+                    "FROM pg_sequences WHERE sequenceowner = current_user AND last_value IS NOT NULL LOOP "
+                    "PERFORM setval(s.name::regclass, s.last_value, true); END LOOP; END$$") < 0)
+        return st_db_fail(st, err, "sequences");
+    return 0;
+}
+
 #ifdef TB_FAULT_INJECTION
 /* For the row-level security test only (test builds): runs `sql`, outside the
  * closed set and deliberately without a tenant filter, with the tenant setting
