@@ -31,7 +31,7 @@ static const struct cli_subcommand subcommands[] = {
     {"backup", cli_backup_main, "write a consistent copy of the database (online)"},
     {"match", cli_match_main, "solve assignment and stable-matching problems from files"},
     {"credential", cli_credential_main, "sign, verify and canonicalize credentials"},
-    {"impact", cli_impact_main, "impact estimators on files: difference-in-differences, bootstrap intervals"},
+    {"impact", cli_impact_main, "impact: funder reports, survey reminders, baseline and comparison imports, estimators on files"},
     {"curriculum", cli_curriculum_main, "import or export a curriculum (JSON) of an operator"},
     {"training", cli_training_main, "queue due-date reminders of learning plans; export a cohort's results (CSV)"},
     {"routes", cli_routes_main, "print the HTTP route table with the roles each route admits"},

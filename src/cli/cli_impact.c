@@ -27,7 +27,11 @@ static const char usage_top[] =
     "                              [--treated COL] [--post COL] [--json]\n"
     "       tradebridge impact bootstrap FILE.csv --column COL [--stat mean|median]\n"
     "                              [--ratio-to COL] [--resamples N] [--seed S] [--json]\n"
-    "See docs/impact.md for the methods and conventions.\n";
+    "       tradebridge impact report --operator NAME|ID [--format json|pdf|xlsx] ...\n"
+    "       tradebridge impact remind [--days N]\n"
+    "       tradebridge impact baseline-import FILE.csv\n"
+    "       tradebridge impact comparison-import FILE.csv --operator NAME|ID\n"
+    "Each subcommand's --help tells more; docs/impact.md has the methods and conventions.\n";
 
 static const char usage_did[] =
     "usage: tradebridge impact did PANEL.csv --outcome COL [--unit COL] [--period COL]\n"
@@ -462,7 +466,7 @@ done:
 int cli_impact_main(int argc, char **argv)
 {
     if (argc < 2)
-        return usage(NULL, "%s", "expected did, bootstrap, report or remind");
+        return usage(NULL, "%s", "expected did, bootstrap, report, remind, baseline-import or comparison-import");
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         fputs(usage_top, stdout);
         return EXIT_OK;
@@ -479,5 +483,5 @@ int cli_impact_main(int argc, char **argv)
         return cli_impact_comparison_main(argc - 1, argv + 1);
     if (!strcmp(argv[1], "baseline-import"))
         return cli_impact_baseline_main(argc - 1, argv + 1);
-    return usage(NULL, "unknown subcommand '%s': expected did, bootstrap, report or remind", argv[1]);
+    return usage(NULL, "unknown subcommand '%s': expected did, bootstrap, report, remind, baseline-import or comparison-import", argv[1]);
 }

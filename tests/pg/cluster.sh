@@ -51,7 +51,9 @@ down() {
 stop() {
     dir=$1
     [ -d "$dir/data" ] && as_owner "$bindir/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1 || true
-    rm -rf "$dir"
+    # A server process may still be writing as it exits: one more try, and
+    # never let the clean-up turn the tests' own exit status into a failure.
+    rm -rf "$dir" 2>/dev/null || { sleep 1; rm -rf "$dir"; } || true
 }
 
 case "${1:-}" in
@@ -68,7 +70,12 @@ run)
     TRADEBRIDGE_TRADE_DIR=$dir/trade   # trade data files, DATABASE.trade inside
     TB_PG_DIR=$dir                     # for `cluster.sh down/up` in a test
     export TRADEBRIDGE_DB TB_PG_ADMIN TRADEBRIDGE_TRADE_DIR TB_PG_DIR
+    set +e
     "$@"
+    rc=$?
+    trap - EXIT INT TERM
+    stop "$dir"
+    exit $rc
     ;;
 *) echo "usage: cluster.sh start DIR | stop DIR | run CMD..." >&2; exit 2 ;;
 esac

@@ -115,6 +115,9 @@ export async function dashboard({ query }) {
     clear(links);
     for (const f of ['pdf', 'xlsx', 'json'])
       links.append(h('a', { class: 'btn btn-small', href: `/api/v1/impact/report${qs({ ...params, format: f })}` }, t(`impact.download.${f}`)), ' ');
+    // The metro grouping's keys are classification words; show them in the reader's language.
+    if (state.group === 'metro')
+      for (const g of r.groups || []) g.key = t(`impact.metro.${g.key.replace(/[()]/g, '')}`);
     const lib = await d3();
     out.append(h('p', { class: 'impact-headline', id: 'impact-headline' }, r.headline));
     if (r.suppressed) out.append(h('p', { class: 'notice', role: 'note' }, t('impact.suppressedNote', { k: r.min_cell })));
