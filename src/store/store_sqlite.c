@@ -129,10 +129,13 @@ static int sq_backup(struct store *st, const char *dest_path, struct tb_err *err
         return -1;
     }
     int rc;
-    /* Copy in chunks so writers are held up only briefly between steps;
-     * a step that sees a concurrent change restarts transparently. */
+    /* One step: the whole copy under one read transaction. The database is
+     * in WAL mode, so writers go on meanwhile and the copy is the snapshot
+     * the step began with. Copying in chunks instead restarts from the first
+     * page whenever another process writes between two chunks, and under a
+     * steady stream of writes it never finished. */
     do {
-        rc = sqlite3_backup_step(b, 256);
+        rc = sqlite3_backup_step(b, -1);
         if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
             sqlite3_sleep(20);
     } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);

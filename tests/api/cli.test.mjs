@@ -95,6 +95,7 @@ test('`serve --listen 127.0.0.1:99999` (bad port) exits 2', () => {
 
 test('a backup taken while the API writes exits 0 and is a consistent, usable copy', async () => {
   const srv = await startServer();
+  let stop = false;
   try {
     if (srv.db.startsWith('postgresql:')) {
       // PostgreSQL: the database's own tools, said in one line; nothing written
@@ -107,7 +108,7 @@ test('a backup taken while the API writes exits 0 and is a consistent, usable co
       return;
     }
     const admin = await login(srv.base, USERS.admin.email);
-    let stop = false, writes = 0;
+    let writes = 0;
     const failures = [];
     const writer = (async () => {
       for (let i = 0; !stop; i++) {
@@ -153,6 +154,7 @@ test('a backup taken while the API writes exits 0 and is a consistent, usable co
     const live = await admin.get('/api/v1/orgs?limit=200');
     assert.equal(live.status, 200);
   } finally {
+    stop = true;   // a failed assertion above must not leave the writer looping against a stopped server
     await srv.stop();
   }
 });
