@@ -19,7 +19,8 @@ ninja -C "$root/build" tradebridge >/dev/null
 cc=${CC:-cc}
 $cc -O2 -o "$work/gen_baci" "$root/bench/trade/gen_baci.c" -lm
 $cc -std=c17 -O2 -D_GNU_SOURCE -I"$root/src" "$root/bench/trade/bench_rank.c" \
-    "$root/src/store/trade_files.c" "$root/build/libtbcore.a" -ljansson -lcsv -lz -lm -o "$work/bench_rank"
+    "$root/build/libtbapp.a" "$root/build/libtbcore.a" -ljansson -lcsv -lz -lm -lsqlite3 -lpq -lsodium \
+    -o "$work/bench_rank"
 $cc -std=c17 -O2 -D_GNU_SOURCE -I"$root/src" "$root/bench/trade/bench_parse.c" \
     "$root/build/libtbcore.a" -ljansson -lcsv -lm -o "$work/bench_parse"
 csv=$work/BACI_HS17_Y2022_synthetic.csv
