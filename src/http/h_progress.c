@@ -67,30 +67,21 @@ struct grid {
     struct arena *arena;
     const char *codes[GRID_MODULES_MAX];   /* the modules in order of first appearance */
     size_t nm;
-    struct cell *cells;
-    size_t ncells, cellcap;
+    struct cell *cells;   /* views of the two buffers below, kept current as they grow */
+    size_t ncells;
     struct trainee_out *out;
-    size_t n, cap;
+    size_t n;
+    struct abuf cellbuf, outbuf;
 };
 
-/* Grows *p (of *cap elements of size sz) to hold n + 1; 0 or -1. */
-static int grow(void **p, size_t *cap, size_t n, size_t sz)
+/* One more element of sz bytes at the end of an array kept in an abuf (the
+ * request's arena: checked sizes, freed with the request); 0 or -1. */
+static int push(struct abuf *b, size_t sz)
 {
-    if (n < *cap)
-        return 0;
-    size_t c = *cap ? *cap * 2 : 1024;
-    void *q = realloc(*p, c * sz);
-    if (!q)
+    if (!abuf_reserve(b, sz))
         return -1;
-    *p = q;
-    *cap = c;
+    b->len += sz;
     return 0;
-}
-
-static void grid_free(struct grid *g)
-{
-    free(g->out);
-    free(g->cells);
 }
 
 /* The module's index: plans list their modules in the same order, so the
@@ -112,8 +103,9 @@ static int grid_row(void *ctx, const struct grid_row *row)
     struct grid *g = ctx;
     struct trainee_out *t = g->n ? &g->out[g->n - 1] : NULL;
     if (!t || row->placement_id != t->placement_id) {
-        if (grow((void **)&g->out, &g->cap, g->n, sizeof *g->out) < 0)
+        if (push(&g->outbuf, sizeof *g->out) < 0)
             return -1;
+        g->out = (struct trainee_out *)(void *)g->outbuf.data;
         t = &g->out[g->n++];
         *t = (struct trainee_out){.name = arena_strdup(g->arena, row->trainee ? row->trainee : ""),
                                   .placement_id = row->placement_id, .first = g->ncells};
@@ -121,8 +113,9 @@ static int grid_row(void *ctx, const struct grid_row *row)
             return -1;
     }
     int at = module_of(g, t->count, row->code);
-    if (at < 0 || grow((void **)&g->cells, &g->cellcap, g->ncells, sizeof *g->cells) < 0)
+    if (at < 0 || push(&g->cellbuf, sizeof *g->cells) < 0)
         return -1;
+    g->cells = (struct cell *)(void *)g->cellbuf.data;
     enum cell_state st = cell_state(row);
     g->cells[g->ncells++] = (struct cell){.module = (unsigned short)at, .state = (signed char)st,
                                           .result = (short)(row->has_result ? row->result : -1)};
@@ -343,6 +336,8 @@ int h_cohort_progress(struct request *r, struct response *res, struct tb_err *er
     if (!g)
         return TB_INTERNAL(err, "out of memory");
     g->arena = r->arena;
+    abuf_init(&g->cellbuf, r->arena, SIZE_MAX / 4);
+    abuf_init(&g->outbuf, r->arena, SIZE_MAX / 4);
     int rc = store_progress_grid(r->store, &r->actor, r->ids[0], grid_row, g, err);
     if (rc < 0 && !err->status)
         rc = TB_INTERNAL(err, "out of memory");
@@ -356,7 +351,6 @@ int h_cohort_progress(struct request *r, struct response *res, struct tb_err *er
             rc = grid_json(r, res, g, r->ids[0], cutoff, days, err);
         }
     }
-    grid_free(g);
     return rc;
 }
 
