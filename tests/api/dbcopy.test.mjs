@@ -32,8 +32,8 @@ function oneLine(stderr) {
 function verification(stdout) {
   assert.match(stdout, /^table\s+rows\s+checksum\s+ok$/m);
   const rows = {};
-  for (const m of stdout.matchAll(/^([a-z_0-9]+)\s+(\d+)\s+([0-9a-f]{32})\s+(ok|DIFFERS)$/gm))
-    rows[m[1]] = { rows: Number(m[2]), sum: m[3], ok: m[4] === 'ok' };
+  for (const m of stdout.matchAll(/^([a-z_0-9]+)\s+(\d+(?:\/\d+)?)\s+([0-9a-f]{32})\s+(ok|DIFFERS)$/gm))
+    rows[m[1]] = { rows: m[2].includes('/') ? m[2] : Number(m[2]), sum: m[3], ok: m[4] === 'ok' };
   return rows;
 }
 
@@ -77,6 +77,16 @@ test('db copy: SQLite demo to PostgreSQL, verified, served the same', { skip: !p
   assert.equal(replaced.status, 0, replaced.stderr);
   assert.match(replaced.stdout, /replaced/);
   assert.doesNotMatch(dbExec(url, 'SELECT name FROM orgs WHERE id = 2'), /kept/);
+
+  // A difference the verification finds (a test build leaves a row out):
+  // exit 1, the table says where, and nothing is written.
+  const fresh = createDatabase(`tb_copy_diff_${process.pid}`);
+  const differs = runCli(['db', 'copy', '--from', src, '--to', fresh], { env: { TB_FAULT_DBCOPY_DROP: 'audit_log' }, timeout: 600_000 });
+  assert.equal(differs.status, 1, differs.stdout);
+  assert.equal(verification(differs.stdout).audit_log.ok, false);
+  assert.equal(verification(differs.stdout).users.ok, true);
+  assert.match(oneLine(differs.stderr), /verification failed: 1 table\(s\) differ; nothing was written/);
+  assert.equal(dbExec(fresh, 'SELECT count(*) FROM orgs') + dbExec(fresh, 'SELECT count(*) FROM audit_log'), '00');
 
   // A wrong URL and an older source: a one-line reason each.
   const bad = runCli(['db', 'copy', '--from', src, '--to', 'postgresql://tradebridge@127.0.0.1:1/none']);
