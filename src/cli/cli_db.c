@@ -2,11 +2,14 @@
  * cli_db.c - `tradebridge db copy` (issue 18): moving an installation from
  * its SQLite file to PostgreSQL; the work is the store's (store_copy.c).
  */
+#include <dirent.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "store/trade_files.h"
@@ -29,8 +32,39 @@ static int fail_line(const struct tb_err *err)
     return EXIT_RUNTIME;
 }
 
-/* Trade data are files beside the database, not in it: says where they go. */
-static void trade_note(const char *from, const char *to)
+/* One regular file into dir, under a temporary name renamed over the old one,
+ * with its times (the data's import time and stamp go by them). */
+static int copy_file(const char *src, const struct stat *sb, const char *dir, const char *name)
+{
+    char tmp[4608], dst[4608];
+    snprintf(tmp, sizeof tmp, "%s/.%s.copy", dir, name);
+    snprintf(dst, sizeof dst, "%s/%s", dir, name);
+    FILE *in = fopen(src, "rb"), *out = in ? fopen(tmp, "wb") : NULL;
+    char buf[1 << 16];
+    size_t n;
+    int rc = in && out ? 0 : -1;
+    while (rc == 0 && (n = fread(buf, 1, sizeof buf, in)) > 0)
+        rc = fwrite(buf, 1, n, out) == n ? 0 : -1;
+    if (in && ferror(in))
+        rc = -1;
+    struct timespec times[2] = {sb->st_atim, sb->st_mtim};
+    if (out && (fflush(out) != 0 || futimens(fileno(out), times) != 0 || fsync(fileno(out)) != 0))
+        rc = -1;
+    if (in)
+        fclose(in);
+    if (out && fclose(out) != 0)
+        rc = -1;
+    if (rc == 0 && rename(tmp, dst) != 0)
+        rc = -1;
+    if (rc < 0)
+        unlink(tmp);
+    return rc;
+}
+
+/* Trade data are files beside the database (DB.trade/, DB.synthetic.trade/),
+ * not in it: copied to the target's place ($TRADEBRIDGE_TRADE_DIR/NAME.trade/),
+ * file by file; 0, or -1 with a one-line reason printed. */
+static int copy_trade(const char *from, const char *to)
 {
     static const char *const kinds[] = {"", ".synthetic"};
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
@@ -41,12 +75,39 @@ static void trade_note(const char *from, const char *to)
         snprintf(dst_db, sizeof dst_db, "%s%s", to, kinds[i]);
         if (trade_dir(src, sizeof src, src_db, 0, &err) < 0 || stat(src, &sb) < 0 || !S_ISDIR(sb.st_mode))
             continue;
-        if (trade_dir(dst, sizeof dst, dst_db, 0, &err) < 0 || !dst[0])
-            printf("note: trade data files in %s are not in the database: set TRADEBRIDGE_TRADE_DIR for the "
-                   "servers and copy the folder there (see README)\n", src);
-        else
-            printf("note: trade data files in %s are not in the database: copy the folder to %s\n", src, dst);
+        if (trade_dir(dst, sizeof dst, dst_db, 0, &err) < 0 || !dst[0]) {
+            printf("note: trade data files in %s were not copied: set TRADEBRIDGE_TRADE_DIR (the servers' "
+                   "directory for them) and run the copy again with --replace, or copy the folder there\n", src);
+            continue;
+        }
+        DIR *d = opendir(src);
+        if (!d || trade_dir(dst, sizeof dst, dst_db, 1, &err) < 0) {
+            int e = errno;
+            if (d)
+                closedir(d);
+            fprintf(stderr, "tradebridge db copy: the database was copied, its trade data files were not: %s\n",
+                    d ? err.message : strerror(e));
+            return -1;
+        }
+        int files = 0, rc = 0;
+        struct dirent *e;
+        while (rc == 0 && (e = readdir(d))) {
+            char path[4608];
+            snprintf(path, sizeof path, "%s/%s", src, e->d_name);
+            if (e->d_name[0] == '.' || stat(path, &sb) < 0 || !S_ISREG(sb.st_mode))
+                continue;
+            rc = copy_file(path, &sb, dst, e->d_name);
+            if (rc < 0)
+                fprintf(stderr, "tradebridge db copy: the database was copied, its trade data file %s was not: "
+                        "%s\n", path, strerror(errno));
+            files++;
+        }
+        closedir(d);
+        if (rc < 0)
+            return -1;
+        printf("trade data: %d file(s) copied from %s to %s\n", files, src, dst);
     }
+    return 0;
 }
 
 static int copy_main(int argc, char **argv)
@@ -125,8 +186,7 @@ static int copy_main(int argc, char **argv)
     printf("copied %d tables, %lld rows%s, verified, in %.2f s\n", res.n, (long long)res.rows,
            res.replaced ? " (the target's rows replaced)" : "", secs);
     store_copy_result_free(&res);
-    trade_note(path, to);
-    return EXIT_OK;
+    return copy_trade(path, to) < 0 ? EXIT_RUNTIME : EXIT_OK;
 }
 
 int cli_db_main(int argc, char **argv)

@@ -1,9 +1,10 @@
 // dbcopy.test.mjs - moving an installation (issue 18): `tradebridge db copy`
 // from a demo SQLite database to a fresh PostgreSQL database, verified per
-// table; a server on the copy signs the demo users in and lists the same
-// records as a server on the original; a non-empty target is refused (and
-// left as it was) unless --replace; a wrong URL or an older source gives a
-// one-line reason. Needs a PostgreSQL cluster: runs in the api-pg suite only.
+// table, trade data files included; a server on the copy signs the demo
+// users in and lists the same records (and market ranking) as a server on the
+// original; a non-empty target is refused (and left as it was) unless
+// --replace; a verification difference writes nothing; a wrong URL or an
+// older source gives a one-line reason. Needs a PostgreSQL cluster: runs in the api-pg suite only.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -54,6 +55,7 @@ test('db copy: SQLite demo to PostgreSQL, verified, served the same', { skip: !p
     assert.ok(table[t], `the verification lists ${t}`);
   assert.ok(Object.values(table).every((r) => r.ok), 'every table verified');
   assert.doesNotMatch(copy.stdout, /DIFFERS/);
+  assert.match(copy.stdout, /^trade data: \d+ file\(s\) copied from .*tb\.db\.trade to /m, 'the trade data files too');
   for (const t of ['users', 'audit_log', 'issuer_keys', 'contacts']) {
     assert.equal(table[t].rows, Number(dbExec(src, `SELECT count(*) FROM ${t}`)), `${t} rows in the source`);
     assert.equal(Number(dbExec(url, `SELECT count(*) FROM ${t}`)), table[t].rows, `${t} rows in the target`);
@@ -111,6 +113,13 @@ test('db copy: SQLite demo to PostgreSQL, verified, served the same', { skip: !p
     const b = await login(onPg.base, USERS.admin.email);
     for (const path of ['/api/v1/orgs', '/api/v1/users', '/api/v1/graduates', '/api/v1/companies', '/api/v1/credentials'])
       assert.deepEqual(await b.all(path, 100), await a.all(path, 100), `${path} lists the same records`);
+    // The ranking reads the trade data files the copy put in TRADEBRIDGE_TRADE_DIR.
+    const rank = '/api/v1/trade/rank?product=030617&limit=3';
+    const [ra, rb] = [await (await login(onSqlite.base, USERS.company.email)).get(rank),
+      await (await login(onPg.base, USERS.company.email)).get(rank)];
+    assert.equal(ra.status, 200, ra.text);
+    assert.equal(rb.status, 200, rb.text);
+    assert.deepEqual(rb.json, ra.json, 'the same ranking');
   } finally {
     await onSqlite.stop();
     await onPg.stop();
