@@ -66,7 +66,7 @@ static int raw_prepare(struct store *st, struct raw *r, const char *sql, struct 
     struct tb_actor sys = actor_system();
     st_tenant_of(&sys, r->q.tenant);
     if (st->be->prepare(st, &r->q, sql) < 0) {
-        tb_fail(err, 500, "copy_failed", "", "%s: cannot prepare a statement: %s", st->be->name, st->be->errmsg(st));
+        TB_INTERNAL(err, "%s: cannot prepare a statement: %s", st->be->name, st->be->errmsg(st));
         return -1;
     }
     r->ok = 1;
@@ -87,7 +87,7 @@ static int raw_step(struct raw *r, const char *what, struct tb_err *err)
     int rc = st->be->step(&r->q);
     if (rc == ST_ROW || rc == ST_DONE)
         return rc;
-    tb_fail(err, 500, "copy_failed", "", "%s (%s): %s", what, st->be->name, st->be->errmsg(st));
+    TB_INTERNAL(err, "%s (%s): %s", what, st->be->name, st->be->errmsg(st));
     return -1;
 }
 
@@ -142,14 +142,14 @@ static int target_tables(struct store *to, struct ctable *t, int *n, struct tb_e
         const char *tn = to->be->col_text(&r.q, 0), *cn = to->be->col_text(&r.q, 1),
                    *ty = to->be->col_text(&r.q, 2);
         if (!plain_name(tn) || !plain_name(cn)) {
-            rc = tb_fail(err, 500, "copy_failed", "", "the target has a table or column named %s.%s, "
+            rc = TB_INTERNAL(err, "the target has a table or column named %s.%s, "
                          "which this copy does not handle", tn ? tn : "?", cn ? cn : "?");
             break;
         }
         struct ctable *x = find_table(t, *n, tn);
         if (!x) {
             if (*n >= COPY_MAX_TABLES) {
-                rc = tb_fail(err, 500, "copy_failed", "", "more than %d tables", COPY_MAX_TABLES);
+                rc = TB_INTERNAL(err, "more than %d tables", COPY_MAX_TABLES);
                 break;
             }
             x = &t[(*n)++];
@@ -157,7 +157,7 @@ static int target_tables(struct store *to, struct ctable *t, int *n, struct tb_e
             snprintf(x->name, sizeof x->name, "%s", tn);
         }
         if (x->ncols >= COPY_MAX_COLS) {
-            rc = tb_fail(err, 500, "copy_failed", "", "table %s has more than %d columns", tn, COPY_MAX_COLS);
+            rc = TB_INTERNAL(err, "table %s has more than %d columns", tn, COPY_MAX_COLS);
             break;
         }
         snprintf(x->col[x->ncols], 64, "%s", cn);
@@ -208,10 +208,10 @@ static int check_source(struct store *from, struct ctable *t, int n, struct tb_e
             if (!strcmp(x->col[i], cn))
                 c = i;
         if (c < 0 && x)
-            rc = tb_fail(err, 409, "copy_refused", "", "the source's column %s.%s has no counterpart in the "
+            rc = TB_CONFLICT(err, "the source's column %s.%s has no counterpart in the "
                          "target's schema: not the same version of TradeBridge", tn, cn ? cn : "?");
         else if (c < 0)
-            rc = tb_fail(err, 409, "copy_refused", "", "the source's table %s has no counterpart in the "
+            rc = TB_CONFLICT(err, "the source's table %s has no counterpart in the "
                          "target's schema: not the same version of TradeBridge", tn ? tn : "?");
         if (c < 0)
             break;
@@ -224,7 +224,7 @@ static int check_source(struct store *from, struct ctable *t, int n, struct tb_e
     for (int i = 0; i < n; i++)
         for (int c = 0; c < t[i].ncols; c++)
             if (!(seen[i][c / 32] & (1u << (c % 32))))
-                return tb_fail(err, 409, "copy_refused", "", "the target's column %s.%s is not in the source: "
+                return TB_CONFLICT(err, "the target's column %s.%s is not in the source: "
                                "not the same version of TradeBridge", t[i].name, t[i].col[c]);
     return 0;
 }
@@ -366,7 +366,7 @@ static json_t *value_json(struct store *st, struct st_q *q, const struct ctable 
     if (t->kind[c] == K_JSON) {
         json_t *v = json_loads(st->be->col_text(q, c), JSON_DECODE_ANY, NULL);
         if (!v)
-            tb_fail(err, 500, "copy_failed", "", "%s.%s holds a value that is not JSON", t->name, t->col[c]);
+            TB_INTERNAL(err, "%s.%s holds a value that is not JSON", t->name, t->col[c]);
         return v;
     }
     if (type == ST_INTEGER)
@@ -374,14 +374,14 @@ static json_t *value_json(struct store *st, struct st_q *q, const struct ctable 
     if (type == ST_FLOAT) {
         json_t *v = json_real(st->be->col_double(q, c));
         if (!v)
-            tb_fail(err, 500, "copy_failed", "", "%s.%s holds a number PostgreSQL cannot store (NaN or infinite)",
+            TB_INTERNAL(err, "%s.%s holds a number PostgreSQL cannot store (NaN or infinite)",
                     t->name, t->col[c]);
         return v;
     }
     const char *s = st->be->col_text(q, c);
     json_t *v = json_stringn(s ? s : "", st->be->col_bytes(q, c));
     if (!v)
-        tb_fail(err, 500, "copy_failed", "", "%s.%s holds text that is not UTF-8 (or has a NUL byte)", t->name,
+        TB_INTERNAL(err, "%s.%s holds text that is not UTF-8 (or has a NUL byte)", t->name,
                 t->col[c]);
     return v;
 }
@@ -586,14 +586,14 @@ static int same_version(struct store *st, const char *which, struct tb_err *err)
         for (const struct embedded_file *f = st->be->migrations; f->name && !found; f++)
             found = name && !strncmp(f->name, name, strlen(name)) && f->name[strlen(name)] == '.';
         if (!found) {
-            rc = tb_fail(err, 409, "copy_refused", "", "the %s database has migration %s, which this binary does "
+            rc = TB_CONFLICT(err, "the %s database has migration %s, which this binary does "
                          "not know: it is newer than this TradeBridge; use the newer binary", which,
                          name ? name : "?");
             break;
         }
     }
     if (rc == 0 && json_array_size(applied) != known)
-        rc = tb_fail(err, 409, "copy_refused", "", "the %s database is at an older schema (%zu of %zu migrations, "
+        rc = TB_CONFLICT(err, "the %s database is at an older schema (%zu of %zu migrations, "
                      "this binary's last is %s): run 'tradebridge migrate --db ...' on it first", which,
                      json_array_size(applied), known, last ? last : "?");
     json_decref(applied);
@@ -604,7 +604,7 @@ int store_copy(struct store *from, struct store *to, int replace, struct store_c
 {
     memset(out, 0, sizeof *out);
     if (from->be == &st_pg_backend || to->be != &st_pg_backend)
-        return tb_fail(err, 400, "copy_refused", "to", "copies from SQLite (--from) to PostgreSQL (--to) only");
+        return TB_INVALID(err, "to", "copies from SQLite (--from) to PostgreSQL (--to) only");
     if (same_version(from, "source", err) < 0)
         return -1;
     int applied;
@@ -636,7 +636,7 @@ int store_copy(struct store *from, struct store *to, int replace, struct store_c
     if (failed)
         goto done;
     if (busy && !replace) {
-        tb_fail(err, 409, "copy_refused", "to", "the target database is not empty (table %s has rows): "
+        TB_CONFLICT(err, "the target database is not empty (table %s has rows): "
                 "use --replace to empty it first", busy);
         goto done;
     }
@@ -679,7 +679,7 @@ int store_copy(struct store *from, struct store *to, int replace, struct store_c
         out->mismatches += !r->ok;
     }
     if (out->mismatches) {
-        tb_fail(err, 500, "copy_mismatch", "", "verification failed: %d table(s) differ; nothing was written",
+        TB_INTERNAL(err, "verification failed: %d table(s) differ; nothing was written",
                 out->mismatches);
         goto done;
     }
