@@ -90,6 +90,13 @@ test('db copy: SQLite demo to PostgreSQL, verified, served the same', { skip: !p
   assert.match(oneLine(differs.stderr), /verification failed: 1 table\(s\) differ; nothing was written/);
   assert.equal(dbExec(fresh, 'SELECT count(*) FROM orgs') + dbExec(fresh, 'SELECT count(*) FROM audit_log'), '00');
 
+  // A failed --replace leaves the target as it was (the emptying is rolled back too).
+  const auditRows = dbExec(url, 'SELECT count(*) FROM audit_log');
+  const failed = runCli(['db', 'copy', '--from', src, '--to', url, '--replace'], { env: { TB_FAULT_DBCOPY_DROP: 'audit_log' }, timeout: 600_000 });
+  assert.equal(failed.status, 1, failed.stdout);
+  assert.equal(dbExec(url, 'SELECT count(*) FROM audit_log'), auditRows);
+  assert.equal(dbExec(url, 'SELECT count(*) FROM orgs'), dbExec(src, 'SELECT count(*) FROM orgs'));
+
   // A wrong URL and an older source: a one-line reason each.
   const bad = runCli(['db', 'copy', '--from', src, '--to', 'postgresql://tradebridge@127.0.0.1:1/none']);
   assert.equal(bad.status, 1);
