@@ -40,6 +40,7 @@ static const struct cli_subcommand subcommands[] = {
     {"openapi", cli_openapi_main, "print the OpenAPI 3.1 document of the HTTP API"},
     {"todo", cli_todo_main, "queue the to-do mail (new items, daily digests) in the outbox"},
     {"network", cli_network_main, "search the trade network's directory; remind introducers by mail"},
+    {"db", cli_db_main, "copy an installation from SQLite to PostgreSQL, verified (db copy)"},
     {"version", version_main, "print the version"},
 };
 

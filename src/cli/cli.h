@@ -85,4 +85,6 @@ int cli_openapi_main(int argc, char **argv);
 /* the trade network (issue 15): cli_network.c */
 int cli_network_main(int argc, char **argv);
 
+int cli_db_main(int argc, char **argv);   /* cli_db.c: db copy (issue 18) */
+
 #endif

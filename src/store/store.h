@@ -41,6 +41,28 @@ int store_pg_unfiltered(struct store *st, const struct tb_actor *a, const char *
  * with CREATE DATABASE ... TEMPLATE keeps its ids after a crash (see
  * store_pg.c); 0 on SQLite. */
 int store_log_sequences(struct store *st, struct tb_err *err);
+/* Moving an installation (issue 18, store_copy.c): every table of the SQLite
+ * store `from` into the PostgreSQL store `to` (migrated first), ids, times,
+ * files and sealed keys as stored, in one transaction on `to`, verified
+ * (per table: rows and a checksum of every row on both sides) before it
+ * commits. Refuses (409) a source or target at another schema version than
+ * the binary's, and a target with rows unless `replace` (which empties its
+ * tables in the same transaction). On a verification mismatch nothing is
+ * written and out->tables says where; free it with store_copy_result_free. */
+struct store_copy_table {
+    char name[64];
+    int64_t rows_from, rows_to;
+    char sum_from[33], sum_to[33];
+    int ok;
+};
+struct store_copy_result {
+    struct store_copy_table *tables;   /* in the order copied */
+    int n, mismatches, replaced;
+    int64_t rows;
+};
+int store_copy(struct store *from, struct store *to, int replace, struct store_copy_result *out,
+               struct tb_err *err);
+void store_copy_result_free(struct store_copy_result *r);
 /* Applies pending migrations (all, or up to and including `upto` if not NULL).
  * *applied counts the files applied now. */
 int store_migrate(struct store *st, const char *upto, int *applied, struct tb_err *err);
