@@ -18,7 +18,7 @@ FIELD_TYPES = {'string': 'FT_STRING', 'text': 'FT_TEXT', 'int': 'FT_INT', 'bool'
                'code': 'FT_CODE', 'array': 'FT_ARRAY', 'object': 'FT_OBJECT'}
 # Field keys a declaration may use; anything else is a typo and fails the generator.
 FIELD_KEYS = {'name', 'type', 'required', 'min', 'max', 'code_list', 'items', 'input', 'export',
-              'references', 'about'}
+              'references', 'about', 'audit'}
 
 
 def declarations():
@@ -77,15 +77,18 @@ def field_lists(decl):
 # Records only staff see: every role scope must be unset.
 STAFF_ONLY = "(:scope_company IS NULL AND :scope_graduate IS NULL AND :scope_mentor IS NULL)"
 
+# What a declaration does not say yet: the name column, computed members, row scope, search,
+# filters and the references that block a delete (SQL fragments); table and columns come from
+# records/<type>.json.
 ENTS = {
- 'COMPANY': dict(table='companies', cols=None,  # from records/company.json
+ 'COMPANY': dict(
    name='legal_name', extra='',
    scope="(:scope_company IS NULL OR t.id = :scope_company) AND (:scope_graduate IS NULL OR t.id IN (SELECT company_id FROM positions WHERE status = 'open')) AND (:scope_mentor IS NULL OR t.id IN (SELECT company_id FROM placements WHERE mentor_user_id = :scope_mentor))",
    q="t.legal_name LIKE '%' || :q_like || '%' ESCAPE '!' OR t.city LIKE '%' || :q_like || '%' ESCAPE '!' OR t.registration_number = :q",
    filters={'country': "t.country = :f_country", 'nace': "(t.nace = :f_nace OR t.nace LIKE :f_nace || '%')",
             'target_market': "EXISTS (SELECT 1 FROM json_each(t.target_markets) j WHERE j.value = :f_target_market)"},
    refs="(SELECT count(*) FROM positions WHERE company_id = :id) AS positions, (SELECT count(*) FROM placements WHERE company_id = :id) AS placements, (SELECT count(*) FROM memberships WHERE subject_type = 'company' AND subject_id = :id) AS company_logins"),
- 'GRADUATE': dict(table='graduates', cols=None,  # from records/graduate.json
+ 'GRADUATE': dict(
    name='name', extra='',
    scope="(:scope_graduate IS NULL OR t.id = :scope_graduate) AND (:scope_company IS NULL OR t.id IN (SELECT a.graduate_id FROM applications a JOIN positions p ON p.id = a.position_id WHERE p.company_id = :scope_company AND a.stage IN ('shortlisted', 'offered', 'accepted')) OR t.id IN (SELECT graduate_id FROM placements WHERE company_id = :scope_company)) AND (:scope_mentor IS NULL OR t.id IN (SELECT graduate_id FROM placements WHERE mentor_user_id = :scope_mentor))",
    q="t.name LIKE '%' || :q_like || '%' ESCAPE '!' OR t.email LIKE '%' || :q_like || '%' ESCAPE '!' OR t.university LIKE '%' || :q_like || '%' ESCAPE '!'",
@@ -93,13 +96,13 @@ ENTS = {
             'nationality': "t.nationality = :f_nationality", 'field': "t.field LIKE :f_field || '%'", 'eqf_level': "t.eqf_level = :f_eqf_level",
             'erased': "(CASE WHEN t.erased_at IS NULL THEN 'false' ELSE 'true' END) = :f_erased"},
    refs="(SELECT count(*) FROM applications WHERE graduate_id = :id) AS applications, (SELECT count(*) FROM placements WHERE graduate_id = :id) AS placements, (SELECT count(*) FROM match_constraints WHERE graduate_id = :id) AS match_constraints, (SELECT count(*) FROM credentials WHERE graduate_id = :id) AS credentials, (SELECT count(*) FROM memberships WHERE subject_type = 'graduate' AND subject_id = :id) AS trainee_logins"),
- 'COHORT': dict(table='cohorts', cols=None,  # from records/cohort.json
+ 'COHORT': dict(
    name='name', extra=", (SELECT count(*) FROM placements pl WHERE pl.cohort_id = t.id) AS placement_count",
    scope="1",
    q="t.name LIKE '%' || :q_like || '%' ESCAPE '!'",
    filters={},
    refs="(SELECT count(*) FROM positions WHERE cohort_id = :id) AS positions, (SELECT count(*) FROM placements WHERE cohort_id = :id) AS placements, (SELECT count(*) FROM match_runs WHERE cohort_id = :id) AS match_runs, (SELECT count(*) FROM match_constraints WHERE cohort_id = :id) AS match_constraints"),
- 'POSITION': dict(table='positions', cols=None,  # from records/position.json
+ 'POSITION': dict(
    name='title', extra=", (SELECT c.legal_name FROM companies c WHERE c.id = t.company_id) AS company_name",
    scope="(:scope_company IS NULL OR t.company_id = :scope_company) AND (:open_only = 0 OR t.status = 'open' OR t.id IN (SELECT position_id FROM applications WHERE graduate_id = :scope_graduate)) AND (:scope_mentor IS NULL OR t.id IN (SELECT position_id FROM placements WHERE mentor_user_id = :scope_mentor))",
    q="t.title LIKE '%' || :q_like || '%' ESCAPE '!' OR t.description LIKE '%' || :q_like || '%' ESCAPE '!' OR t.location_city LIKE '%' || :q_like || '%' ESCAPE '!'",
@@ -107,7 +110,7 @@ ENTS = {
             'target_market': "EXISTS (SELECT 1 FROM json_each(t.target_markets) j WHERE j.value = :f_target_market)",
             'language': "EXISTS (SELECT 1 FROM json_each(t.languages) j WHERE json_extract(j.value, '$.code') = :f_language)"},
    refs="(SELECT count(*) FROM applications WHERE position_id = :id) AS applications, (SELECT count(*) FROM placements WHERE position_id = :id) AS placements, (SELECT count(*) FROM match_constraints WHERE position_id = :id) AS match_constraints"),
- 'APPLICATION': dict(table='applications', cols='graduate_id position_id stage graduate_rank company_rank notes'.split(),
+ 'APPLICATION': dict(
    name=None, extra=", (SELECT g.name FROM graduates g WHERE g.id = t.graduate_id) AS graduate_name, (SELECT p.title FROM positions p WHERE p.id = t.position_id) AS position_title, (SELECT p.company_id FROM positions p WHERE p.id = t.position_id) AS company_id, (SELECT c.legal_name FROM positions p JOIN companies c ON c.id = p.company_id WHERE p.id = t.position_id) AS company_name",
    scope="(:scope_graduate IS NULL OR t.graduate_id = :scope_graduate) AND (:scope_company IS NULL OR (t.position_id IN (SELECT id FROM positions WHERE company_id = :scope_company) AND (t.stage IN ('shortlisted', 'offered', 'accepted', 'declined') OR (t.stage IN ('rejected', 'withdrawn') AND EXISTS (SELECT 1 FROM application_events e WHERE e.application_id = t.id AND e.to_stage = 'shortlisted'))))) AND (:scope_mentor IS NULL OR (t.graduate_id IN (SELECT graduate_id FROM placements WHERE mentor_user_id = :scope_mentor) AND t.position_id IN (SELECT p.id FROM positions p JOIN placements pl ON pl.company_id = p.company_id WHERE pl.mentor_user_id = :scope_mentor)))",
    q="t.graduate_id IN (SELECT id FROM graduates WHERE name LIKE '%' || :q_like || '%' ESCAPE '!') OR t.position_id IN (SELECT id FROM positions WHERE title LIKE '%' || :q_like || '%' ESCAPE '!')",
@@ -115,7 +118,7 @@ ENTS = {
             'company_id': "t.position_id IN (SELECT id FROM positions WHERE company_id = :f_company_id)",
             'cohort_id': "t.position_id IN (SELECT id FROM positions WHERE cohort_id = :f_cohort_id)"},
    refs="0 AS unreferenced"),
- 'PLACEMENT': dict(table='placements', cols=None,  # from records/placement.json
+ 'PLACEMENT': dict(
    name=None, extra=", (SELECT g.name FROM graduates g WHERE g.id = t.graduate_id) AS graduate_name, (SELECT c.legal_name FROM companies c WHERE c.id = t.company_id) AS company_name, (SELECT h.name FROM cohorts h WHERE h.id = t.cohort_id) AS cohort_name, (SELECT u.name FROM users u WHERE u.id = t.mentor_user_id) AS mentor_name, (SELECT count(*) FROM agreement_acceptances x WHERE x.placement_id = t.id) AS acceptance_count",
    scope="(:scope_graduate IS NULL OR t.graduate_id = :scope_graduate) AND (:scope_company IS NULL OR t.company_id = :scope_company) AND (:scope_mentor IS NULL OR t.mentor_user_id = :scope_mentor)",
    q="t.graduate_id IN (SELECT id FROM graduates WHERE name LIKE '%' || :q_like || '%' ESCAPE '!') OR t.company_id IN (SELECT id FROM companies WHERE legal_name LIKE '%' || :q_like || '%' ESCAPE '!')",
@@ -123,31 +126,31 @@ ENTS = {
             # issue forms: placements without an unrevoked credential of this achievement
             'without_credential': "NOT EXISTS (SELECT 1 FROM credentials c WHERE c.placement_id = t.id AND c.org_id = t.org_id AND c.achievement_id = :f_without_credential AND c.status <> 'revoked')"},
    refs="(SELECT count(*) FROM agreement_acceptances WHERE placement_id = :id) AS acceptances, (SELECT count(*) FROM credentials WHERE placement_id = :id) AS credentials"),
- 'MATCH_RUN': dict(table='match_runs', cols='cohort_id engine options input_hash result status created_by approved_at approved_by'.split(),
+ 'MATCH_RUN': dict(
    name=None, extra=", (SELECT h.name FROM cohorts h WHERE h.id = t.cohort_id) AS cohort_name, (SELECT u.name FROM users u WHERE u.id = t.created_by) AS created_by_name",
    scope=STAFF_ONLY,
    q="t.engine = :q",
    filters={'cohort_id': "t.cohort_id = :f_cohort_id", 'status': "t.status = :f_status", 'engine': "t.engine = :f_engine"},
    refs="0 AS unreferenced"),
- 'MATCH_CONSTRAINT': dict(table='match_constraints', cols='cohort_id graduate_id position_id kind note created_by'.split(),
+ 'MATCH_CONSTRAINT': dict(
    name=None, extra=", (SELECT g.name FROM graduates g WHERE g.id = t.graduate_id) AS graduate_name, (SELECT p.title FROM positions p WHERE p.id = t.position_id) AS position_title",
    scope=STAFF_ONLY,
    q="t.note LIKE '%' || :q_like || '%' ESCAPE '!'",
    filters={'cohort_id': "t.cohort_id = :f_cohort_id", 'kind': "t.kind = :f_kind"},
    refs="0 AS unreferenced"),
-    'ACHIEVEMENT': dict(table='achievements', cols='name description criteria eqf_level credits alignments image'.split(),
+ 'ACHIEVEMENT': dict(
    name='name', extra=", (SELECT count(*) FROM credentials c WHERE c.achievement_id = t.id) AS issued_count",
    scope="1",
    q="t.name LIKE '%' || :q_like || '%' ESCAPE '!' OR t.description LIKE '%' || :q_like || '%' ESCAPE '!'",
    filters={'eqf_level': "t.eqf_level = :f_eqf_level"},
    refs="(SELECT count(*) FROM credentials WHERE achievement_id = :id) AS credentials"),
- 'ACCREDITATION': dict(table='accreditations', cols='valid_from valid_until note'.split(),
+ 'ACCREDITATION': dict(
    name=None, extra=", (SELECT o.name FROM orgs o WHERE o.id = t.org_id) AS org_name",
    scope="1",
    q="t.note LIKE '%' || :q_like || '%' ESCAPE '!'",
    filters={'org_id': "t.org_id = :f_org_id"},
    refs="0 AS unreferenced"),
- 'CREDENTIAL': dict(table='credentials', cols='achievement_id graduate_id placement_id credential_id status_index document issued_at status status_reason override_reason'.split(),
+ 'CREDENTIAL': dict(
    name=None, extra=", (SELECT g.name FROM graduates g WHERE g.id = t.graduate_id) AS graduate_name, (SELECT a.name FROM achievements a WHERE a.id = t.achievement_id) AS achievement_name",
    scope="(:scope_graduate IS NULL OR t.graduate_id = :scope_graduate) AND (:scope_company IS NULL OR t.graduate_id IN (SELECT graduate_id FROM placements WHERE company_id = :scope_company)) AND (:scope_mentor IS NULL OR t.graduate_id IN (SELECT graduate_id FROM placements WHERE mentor_user_id = :scope_mentor))",
    q="t.credential_id = :q OR t.graduate_id IN (SELECT id FROM graduates WHERE name LIKE '%' || :q_like || '%' ESCAPE '!')",
@@ -159,7 +162,11 @@ REFS_REASON = "counts references to a row the caller has just read through its t
 
 
 def generate():
-    for E, decl in declarations().items():
+    decls = declarations()
+    if set(decls) != set(ENTS):
+        sys.exit(f'gen-entity-sql: records/<type>.json and the statement table disagree: {sorted(set(decls) ^ set(ENTS))}')
+    for E, decl in decls.items():
+        ENTS[E]['table'] = decl['table']
         ENTS[E]['cols'] = [f['name'] for f in decl['fields']]  # every column, "input": false ones too
     out = ["/* generated by scripts/gen-entity-sql.py from its table of columns - do not edit */"]
     cols_out = ["/* generated by scripts/gen-entity-sql.py - do not edit */"]
@@ -194,15 +201,24 @@ def generate():
 
 
 def entity_decl():
-    """src/store/entity_decl.inc: the JSON columns and foreign keys of the declared types
-    (entity.c's entities[] rows point at them)."""
+    """src/store/entity_decl.inc: entity.c's entities[] table - each type's columns, filters,
+    name column, JSON columns, foreign keys - and the columns the audit log records only
+    as changed ("audit": "changed")."""
     out = ["/* generated by scripts/gen-entity-sql.py from records/<type>.json - do not edit */"]
-    for E, decl in declarations().items():
+    decls = declarations()
+    for E, decl in decls.items():
         low = E.lower()
         out.append(f"static const char *const {low}_json[] = {{" + "".join(f'"{c}", ' for c in json_columns(decl)) + "NULL};")
         fks = [f for f in decl['fields'] if 'references' in f]
         out.append(f"static const struct foreign_key {low}_fks[] = {{" +
                    "".join(f'{{"{f["name"]}", ENT_{f["references"].upper()}}}, ' for f in fks) + "{NULL, 0}};")
+    out.append("static const struct entity_desc entities[ENT__MAX] = {")
+    for E in ENTS:
+        low = E.lower()
+        out.append(f'    [ENT_{E}] = {{"{low}", {low}_columns, {low}_filters, {low}_name_column, {low}_json, {low}_fks}},')
+    out.append("};")
+    quiet = sorted({f['name'] for d in decls.values() for f in d['fields'] if f.get('audit') == 'changed'})
+    out.append("static const char *const quiet_columns[] = {" + "".join(f'"{c}", ' for c in quiet) + "NULL};")
     return "\n".join(out) + "\n"
 
 
@@ -275,7 +291,8 @@ if __name__ == '__main__':
                'src/store/entity_decl.inc': entity_decl(), 'src/http/export_hidden.inc': export_hidden(),
                'docs/records.md': records_md()}
     for E, decl in declarations().items():
-        targets[fields_inc(decl)] = field_lists(decl)
+        if decl.get('field_lists', True):
+            targets[fields_inc(decl)] = field_lists(decl)
     targets = {os.path.join(ROOT, p): text for p, text in targets.items()}
     if '--check' in sys.argv:
         stale = [os.path.relpath(p, ROOT) for p, text in targets.items()
