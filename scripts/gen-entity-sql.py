@@ -1,13 +1,20 @@
 #!/usr/bin/env python3
-"""Writes the SQL of the programme's entities (src/store/stmts_entities.inc)
-and their column lists (src/store/entity_columns.inc) from one table, so the
-literal statements and the C descriptors cannot drift apart. The outputs are
-committed; tests/unit/test_store.c parses the statements to check their tenant filters and
-`scripts/gen-entity-sql.py --check` that the files are up to date.
+"""Generates what follows from the record declarations (records/<type>.json, see
+docs/record-declaration.md and docs/adding-a-record-type.md) and this script's table of
+SQL fragments (ENTS: name column, computed members, row scope, search, filters, delete
+references), so the literal statements, the C descriptors, the API's field specs and the
+documents cannot drift apart:
 
-Issue 11 item 3, first step: a record type declared in records/<type>.json
-(see docs/record-declaration.md) takes its columns from the declaration, and
-its API field lists (src/http/fields_<type>.inc) are generated from it."""
+  src/store/stmts_entities.inc    the generic statements of every type
+  src/store/entity_columns.inc    column, filter and name-column lists
+  src/store/entity_decl.inc       entity.c's entities[] (JSON columns, foreign keys), quiet columns
+  src/{http,core}/fields_*.inc    <type>_create_fields / <type>_update_fields
+  src/http/openapi_records.inc    read-only columns of the OpenAPI record schemas
+  src/http/export_hidden.inc      columns CSV/XLSX downloads leave out
+  docs/records.md                 the field table of every type
+
+The outputs are committed; tests/unit/test_store.c parses the statements to check their
+tenant filters, and `--check` (make check, unit test records-fresh) fails when one is stale."""
 import json
 import os
 import sys
@@ -19,6 +26,7 @@ FIELD_TYPES = {'string': 'FT_STRING', 'text': 'FT_TEXT', 'int': 'FT_INT', 'bool'
 # Field keys a declaration may use; anything else is a typo and fails the generator.
 FIELD_KEYS = {'name', 'type', 'required', 'min', 'max', 'code_list', 'items', 'input', 'export',
               'references', 'about', 'audit'}
+TYPE_KEYS = {'type', 'table', 'about', 'fields', 'fields_inc', 'field_lists', 'rules'}
 
 
 def declarations():
@@ -29,14 +37,20 @@ def declarations():
         if name.endswith('.json'):
             with open(os.path.join(d, name)) as f:
                 decl = json.load(f)
+            check(name, decl)
             out[decl['type'].upper()] = decl
     return out
 
 
+def check(name, decl):
+    """Refuses a key or type the generator does not know: a typo must not drop a rule."""
+    bad = sorted(set(decl) - TYPE_KEYS) + [f'{f.get("name")}: {k}' for f in decl['fields'] for k in sorted(set(f) - FIELD_KEYS)]
+    bad += [f'{f["name"]}: type {f["type"]}' for f in decl['fields'] if f['type'] not in FIELD_TYPES]
+    if bad:
+        sys.exit(f'gen-entity-sql: records/{name}: unknown ' + ', '.join(bad))
+
+
 def field_line(f):
-    unknown = set(f) - FIELD_KEYS
-    if unknown or f['type'] not in FIELD_TYPES:
-        sys.exit(f'gen-entity-sql: field {f["name"]}: unknown key or type: {sorted(unknown) or f["type"]}')
     parts = [f'.name = "{f["name"]}"', f'.type = {FIELD_TYPES[f["type"]]}']
     if f.get('required'):
         parts.append('.required = 1')
