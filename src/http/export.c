@@ -233,7 +233,7 @@ static void add_org_name(struct export_ctx *c, json_t *out, const json_t *org_id
  * next to ids, no internal columns; the keys stay (the headers are looked up). */
 static void humanize(struct export_ctx *c, json_t *row)
 {
-    static const char *const hidden[] = {"user_id", "cv_sha256", NULL};
+#include "http/export_hidden.inc"   /* hidden[]: "export": false in records/<type>.json */
     json_t *out = json_object();
     if (!out)
         return;

@@ -28,25 +28,7 @@ static const struct field_spec alignment_fields[] = {
 };
 static const struct field_spec alignment_item = {.type = FT_OBJECT, .items = alignment_fields};
 
-#define ACHIEVEMENT_FIELDS(req)                                                                \
-    {.name = "name", .type = FT_STRING, .required = req, .min = 2, .max = 200},                 \
-    {.name = "description", .type = FT_TEXT, .required = req, .min = 1, .max = 5000},           \
-    {.name = "criteria", .type = FT_TEXT, .required = req, .min = 1, .max = 10000},             \
-    {.name = "eqf_level", .type = FT_CODE, .code_list = CODES_EQF},                             \
-    {.name = "credits", .type = FT_INT, .min = 0, .max = 400},                                  \
-    {.name = "alignments", .type = FT_ARRAY, .max = 50, .items = &alignment_item},             \
-    {.name = "image", .type = FT_STRING, .max = 200000}
-
-const struct field_spec achievement_create_fields[] = {
-    ACHIEVEMENT_FIELDS(1),
-    {.name = "org_id", .type = FT_INT, .min = 1, .max = ID_MAX},
-    {0},
-};
-const struct field_spec achievement_update_fields[] = {
-    ACHIEVEMENT_FIELDS(1),
-    {.name = "version", .type = FT_INT, .min = 1, .max = ID_MAX},
-    {0},
-};
+#include "http/fields_achievement.inc"   /* from records/achievement.json */
 const struct field_spec accreditation_create_fields[] = {
     {.name = "org_id", .type = FT_INT, .required = 1, .min = 1, .max = ID_MAX},
     {.name = "valid_from", .type = FT_DATE, .required = 1},

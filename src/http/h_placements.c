@@ -10,29 +10,7 @@
 #include "http/handlers.h"
 #include "service/placement_service.h"
 
-#define PLACEMENT_FIELDS(req)                                                             \
-    {.name = "graduate_id", .type = FT_INT, .required = req, .min = 1, .max = ID_MAX},     \
-    {.name = "company_id", .type = FT_INT, .required = req, .min = 1, .max = ID_MAX},      \
-    {.name = "cohort_id", .type = FT_INT, .min = 1, .max = ID_MAX},                             \
-    {.name = "position_id", .type = FT_INT, .min = 1, .max = ID_MAX},                           \
-    {.name = "mentor_user_id", .type = FT_INT, .min = 1, .max = ID_MAX},                        \
-    {.name = "start_date", .type = FT_DATE, .required = req},                              \
-    {.name = "end_date", .type = FT_DATE, .required = req},                                \
-    {.name = "currency", .type = FT_CODE, .code_list = CODES_CURRENCY},                         \
-    {.name = "stipend", .type = FT_INT, .min = 0, .max = MONEY_MAX},                            \
-    {.name = "objectives", .type = FT_TEXT, .max = 10000},                                      \
-    {.name = "learning_plan", .type = FT_TEXT, .max = 20000}
-
-const struct field_spec placement_create_fields[] = {
-    PLACEMENT_FIELDS(1),
-    {.name = "org_id", .type = FT_INT, .min = 1, .max = ID_MAX},
-    {0},
-};
-const struct field_spec placement_update_fields[] = {
-    PLACEMENT_FIELDS(1),
-    {.name = "version", .type = FT_INT, .min = 1, .max = ID_MAX},
-    {0},
-};
+#include "http/fields_placement.inc"  /* from records/placement.json */
 const struct field_spec placement_accept_fields[] = {
     {.name = "terms_hash", .type = FT_STRING, .required = 1, .min = 64, .max = 64},
     {0},

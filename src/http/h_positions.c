@@ -9,33 +9,7 @@
 #include "core/fields.h"
 #include "http/handlers.h"
 
-#define POSITION_FIELDS(req)                                                              \
-    {.name = "company_id", .type = FT_INT, .required = req, .min = 1, .max = ID_MAX},      \
-    {.name = "cohort_id", .type = FT_INT, .min = 1, .max = ID_MAX},                             \
-    {.name = "title", .type = FT_STRING, .required = req, .min = 2, .max = 200},           \
-    {.name = "description", .type = FT_TEXT, .max = 10000},                                     \
-    {.name = "target_markets", .type = FT_ARRAY, .max = 50, .items = &country_item},           \
-    {.name = "products", .type = FT_ARRAY, .max = 50, .items = &hs_item},                      \
-    {.name = "languages", .type = FT_ARRAY, .max = 10, .items = &language_requirement_item},   \
-    {.name = "fields", .type = FT_ARRAY, .max = 20, .items = &isced_item},                     \
-    {.name = "location_country", .type = FT_CODE, .code_list = CODES_COUNTRY},                  \
-    {.name = "location_city", .type = FT_STRING, .max = 100},                                   \
-    {.name = "start_date", .type = FT_DATE},                                                    \
-    {.name = "duration_months", .type = FT_INT, .min = 1, .max = 36},                           \
-    {.name = "currency", .type = FT_CODE, .code_list = CODES_CURRENCY},                         \
-    {.name = "pay", .type = FT_INT, .min = 0, .max = MONEY_MAX},                                \
-    {.name = "places", .type = FT_INT, .min = 1, .max = 100}
-
-const struct field_spec position_create_fields[] = {
-    POSITION_FIELDS(1),
-    {.name = "org_id", .type = FT_INT, .min = 1, .max = ID_MAX},
-    {0},
-};
-const struct field_spec position_update_fields[] = {
-    POSITION_FIELDS(1),
-    {.name = "version", .type = FT_INT, .min = 1, .max = ID_MAX},
-    {0},
-};
+#include "http/fields_position.inc"   /* from records/position.json */
 
 static const char *const position_statuses[] = {"draft", "submitted", "approved", "open", "closed", "filled", NULL};
 

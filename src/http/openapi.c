@@ -22,6 +22,8 @@
 
 static json_t *field_schema(const struct field_spec *f);
 
+#include "http/openapi_records.inc"   /* record_columns[]: read-only columns, from records/<type>.json */
+
 /* The properties and required names of declared fields. */
 static json_t *object_schema(const struct field_spec *fields, int closed, int nullable_optional)
 {
@@ -145,6 +147,9 @@ static json_t *record_schema(const char *resource)
             json_object_del(props, key);
     }
     json_object_del(o, "required");
+    for (const struct record_column *c = record_columns; c->resource; c++)
+        if (!strcmp(c->resource, resource) && !json_object_get(props, c->name))
+            json_object_set_new(props, c->name, json_pack("{s:[s, s], s:b}", "type", c->type, "null", "readOnly", 1));
     json_object_set_new(props, "id", json_pack("{s:s, s:i}", "type", "integer", "minimum", 1));
     json_object_set_new(props, "version", json_pack("{s:s, s:i, s:s}", "type", "integer", "minimum", 1,
                                                     "description", "send it back as If-Match when changing the record"));

@@ -26,50 +26,16 @@ struct entity_desc {
     const struct foreign_key *fks;
 };
 
-static const char *const company_json[] = {"products", "export_markets", "target_markets", "contacts", NULL};
-static const char *const graduate_json[] = {"languages", "countries", "skills", "mobility", "consent", NULL};
-static const char *const position_json[] = {"target_markets", "products", "languages", "fields", NULL};
-static const char *const match_run_json[] = {"options", "result", NULL};
-static const char *const achievement_json[] = {"alignments", NULL};
-static const char *const credential_json[] = {"document", NULL};
-static const char *const none[] = {NULL};
-
-static const struct foreign_key position_fks[] = {
-    {"company_id", ENT_COMPANY}, {"cohort_id", ENT_COHORT}, {NULL, 0}};
-static const struct foreign_key application_fks[] = {
-    {"graduate_id", ENT_GRADUATE}, {"position_id", ENT_POSITION}, {NULL, 0}};
-static const struct foreign_key placement_fks[] = {
-    {"graduate_id", ENT_GRADUATE}, {"company_id", ENT_COMPANY}, {"cohort_id", ENT_COHORT},
-    {"position_id", ENT_POSITION}, {NULL, 0}};
-static const struct foreign_key match_run_fks[] = {{"cohort_id", ENT_COHORT}, {NULL, 0}};
-static const struct foreign_key match_constraint_fks[] = {
-    {"cohort_id", ENT_COHORT}, {"graduate_id", ENT_GRADUATE}, {"position_id", ENT_POSITION}, {NULL, 0}};
-static const struct foreign_key credential_fks[] = {
-    {"achievement_id", ENT_ACHIEVEMENT}, {"graduate_id", ENT_GRADUATE}, {"placement_id", ENT_PLACEMENT}, {NULL, 0}};
-static const struct foreign_key no_fks[] = {{NULL, 0}};
-
-static const struct entity_desc entities[ENT__MAX] = {
-    [ENT_COMPANY] = {"company", company_columns, company_filters, company_name_column, company_json, no_fks},
-    [ENT_GRADUATE] = {"graduate", graduate_columns, graduate_filters, graduate_name_column, graduate_json, no_fks},
-    [ENT_COHORT] = {"cohort", cohort_columns, cohort_filters, cohort_name_column, none, no_fks},
-    [ENT_POSITION] = {"position", position_columns, position_filters, position_name_column, position_json, position_fks},
-    [ENT_APPLICATION] = {"application", application_columns, application_filters, application_name_column, none, application_fks},
-    [ENT_PLACEMENT] = {"placement", placement_columns, placement_filters, placement_name_column, none, placement_fks},
-    [ENT_MATCH_RUN] = {"match_run", match_run_columns, match_run_filters, match_run_name_column, match_run_json, match_run_fks},
-    [ENT_MATCH_CONSTRAINT] = {"match_constraint", match_constraint_columns, match_constraint_filters,
-                              match_constraint_name_column, none, match_constraint_fks},
-    [ENT_ACHIEVEMENT] = {"achievement", achievement_columns, achievement_filters, achievement_name_column,
-                         achievement_json, no_fks},
-    [ENT_ACCREDITATION] = {"accreditation", accreditation_columns, accreditation_filters,
-                           accreditation_name_column, none, no_fks},
-    [ENT_CREDENTIAL] = {"credential", credential_columns, credential_filters, credential_name_column,
-                        credential_json, credential_fks},
-};
+/* entities[] and quiet_columns[], from records/<type>.json */
+#include "store/entity_decl.inc"
 
 /* Columns too large for the audit log: it records that they changed. */
 static int quiet_column(const char *col)
 {
-    return !strcmp(col, "result") || !strcmp(col, "document") || !strcmp(col, "image");
+    for (const char *const *q = quiet_columns; *q; q++)
+        if (!strcmp(*q, col))
+            return 1;
+    return 0;
 }
 
 const char *entity_name(enum entity e)

@@ -91,3 +91,17 @@ test('the API reference page is served under the strict CSP and loads only same-
   assert.match(js.text, /fetch\('\/api\/v1\/openapi\.json'\)/);
   assert.doesNotMatch(js.text, /innerHTML|eval\(|new Function/);
 });
+
+test('record schemas carry the read-only columns their declarations name (records/<type>.json, "input": false)', async () => {
+  const doc = (await request(srv.base, 'GET', '/api/v1/openapi.json')).json;
+  const s = doc.components.schemas;
+  assert.deepEqual(s.position.properties.status, { type: ['string', 'null'], readOnly: true });
+  assert.deepEqual(s.graduate.properties.consent, { type: ['object', 'null'], readOnly: true });
+  assert.equal(s.placement.properties.locked_at.readOnly, true);
+  // what a client sends stays writable, and a read-only column is never in a body's schema
+  assert.equal(s.position.properties.title.readOnly, undefined);
+  assert.equal(s.postPositionsBody.properties.status, undefined);
+  // and the API answers it: a listed position carries its status
+  const pos = (await coord.get('/api/v1/positions?limit=1')).json.items[0];
+  assert.equal(typeof pos.status, 'string');
+});

@@ -3,11 +3,12 @@
  */
 #include "core/network/vcard.h"
 
+#include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "core/arena.h"
 #include "core/utf8.h"
 
 /* ---- reading ---- */
@@ -39,12 +40,10 @@ static const char *unescape(const char *v, char *out, char stop)
     return v;
 }
 
-/* The first component of a structured value (before an unescaped ';'). */
-static char *component(const char *v, int index)
+/* Component `index` of a structured value (between unescaped ';') into out
+ * (at least strlen(v)+1 bytes). */
+static char *component(const char *v, int index, char *out)
 {
-    char *out = malloc(strlen(v) + 1);
-    if (!out)
-        return NULL;
     for (int i = 0;; i++) {
         v = unescape(v, out, ';');
         if (i == index)
@@ -57,12 +56,15 @@ static char *component(const char *v, int index)
     }
 }
 
-static void set_text(json_t *fields, const char *key, const char *v, int overwrite)
+/* Every value is part of one unfolded line, so it decodes into
+ * VCARD_MAX_LINE + 1 bytes: the reader's two scratch buffers. */
+struct scratch {
+    char *a, *b;
+};
+
+static void set_text(json_t *fields, const char *key, const char *v, int overwrite, char *t)
 {
     if (!*v || (!overwrite && json_object_get(fields, key)))
-        return;
-    char *t = malloc(strlen(v) + 1);
-    if (!t)
         return;
     unescape(v, t, 0);
     for (char *p = t; *p; p++)
@@ -70,20 +72,16 @@ static void set_text(json_t *fields, const char *key, const char *v, int overwri
             *p = ' ';
     if (*t)
         json_object_set_new(fields, key, json_string(t));
-    free(t);
 }
 
 /* A comma-separated list value (CATEGORIES, LANG): appended to fields[key]. */
-static void add_list(json_t *fields, const char *key, const char *v, int lower)
+static void add_list(json_t *fields, const char *key, const char *v, int lower, char *item)
 {
     json_t *list = json_object_get(fields, key);
     if (!list) {
         list = json_array();
         json_object_set_new(fields, key, list);
     }
-    char *item = malloc(strlen(v) + 1);
-    if (!item)
-        return;
     while (*v) {
         v = unescape(v, item, ',');
         char *s = item;
@@ -99,7 +97,6 @@ static void add_list(json_t *fields, const char *key, const char *v, int lower)
         if (*v == ',')
             v++;
     }
-    free(item);
 }
 
 /* Splits "group.NAME;PARAM=x;P2="a;b":value" into name (upper-cased, no
@@ -135,17 +132,23 @@ static int split(char *line, char **name, char **params, char **value)
     return 0;
 }
 
-/* Unfolds data into lines; -1 on a line longer than VCARD_MAX_LINE. */
-static int unfold(const char *data, size_t len, struct line **out, size_t *n, long *bad_line)
+/* Unfolds data into lines, carved from a: the texts go one after another
+ * into one buffer of len + 1 bytes (unfolding only drops bytes, and each
+ * line's NUL takes the place of its line break) and there are at most one
+ * more lines than '\n's, so both are allocated once at their final size.
+ * -1 on a line longer than VCARD_MAX_LINE, -2 when the arena is exhausted. */
+static int unfold(struct arena *a, const char *data, size_t len, size_t max_lines, struct line **out, size_t *n,
+                  long *bad_line)
 {
-    size_t cap = 64;
-    struct line *lines = malloc(cap * sizeof *lines);
-    char *buf = malloc(VCARD_MAX_LINE + 1);
+    struct line *lines = arena_calloc(a, max_lines, sizeof *lines);
+    char *w = arena_alloc(a, len + 1);
     size_t used = 0;
     long physical = 1, start = 1;
     *n = 0;
-    if (!lines || !buf)
-        goto oom;
+    *out = lines;
+    *bad_line = 0;
+    if (!lines || !w)
+        return -2;
     for (size_t i = 0; i <= len; i++) {
         int eol = i == len || data[i] == '\n';
         if (!eol) {
@@ -153,11 +156,9 @@ static int unfold(const char *data, size_t len, struct line **out, size_t *n, lo
                 continue;
             if (used >= VCARD_MAX_LINE) {
                 *bad_line = start;
-                free(buf);
-                *out = lines;
                 return -1;
             }
-            buf[used++] = data[i];
+            w[used++] = data[i];
             continue;
         }
         if (i < len && i + 1 < len && (data[i + 1] == ' ' || data[i + 1] == '\t')) {
@@ -166,78 +167,57 @@ static int unfold(const char *data, size_t len, struct line **out, size_t *n, lo
             continue;
         }
         if (used) {
-            if (*n == cap) {
-                struct line *m = realloc(lines, 2 * cap * sizeof *lines);
-                if (!m)
-                    goto oom;
-                lines = m;
-                cap *= 2;
-            }
-            buf[used] = '\0';
-            lines[*n].text = strdup(buf);
-            lines[*n].number = start;
-            if (!lines[(*n)++].text)
-                goto oom;
+            w[used] = '\0';
+            lines[*n].text = w;
+            lines[(*n)++].number = start;
+            w += used + 1;
         }
         used = 0;
         start = ++physical;
     }
-    free(buf);
-    *out = lines;
     return 0;
-oom:
-    free(buf);
-    *out = lines;
-    *bad_line = 0;
-    return -2;
 }
 
-static void apply(json_t *fields, const char *name, const char *params, const char *value)
+static void one_line(char *s)
+{
+    for (; *s; s++)
+        if (*s == '\n' || *s == '\r')
+            *s = ' ';   /* a name is one line, as FN's */
+}
+
+static void apply(json_t *fields, const char *name, const char *params, const char *value, const struct scratch *t)
 {
     if (!strcmp(name, "FN")) {
-        set_text(fields, "name", value, 1);
+        set_text(fields, "name", value, 1, t->a);
     } else if (!strcmp(name, "N") && !json_object_get(fields, "name")) {
-        char *family = component(value, 0), *given = component(value, 1);
-        if (family && given) {
-            char *both = malloc(strlen(family) + strlen(given) + 2);
-            if (both) {
-                sprintf(both, "%s%s%s", given, *given && *family ? " " : "", family);
-                for (char *q = both; *q; q++)
-                    if (*q == '\n' || *q == '\r')
-                        *q = ' ';   /* a name is one line, as FN's */
-                if (*both)
-                    json_object_set_new(fields, "name", json_string(both));
-                free(both);
-            }
-        }
-        free(family);
-        free(given);
+        char *family = component(value, 0, t->a), *given = component(value, 1, t->b);
+        one_line(family);
+        one_line(given);
+        if (*family || *given)
+            json_object_set_new(fields, "name", json_sprintf("%s%s%s", given, *given && *family ? " " : "", family));
     } else if (!strcmp(name, "ORG")) {
-        char *org = component(value, 0);
-        if (org && *org)
+        char *org = component(value, 0, t->a);
+        if (*org)
             json_object_set_new(fields, "organisation", json_string(org));
-        free(org);
     } else if (!strcmp(name, "TITLE") || !strcmp(name, "ROLE")) {
-        set_text(fields, "roles", value, 0);
+        set_text(fields, "roles", value, 0, t->a);
     } else if (!strcmp(name, "EMAIL")) {
-        set_text(fields, "email", value, 0);
+        set_text(fields, "email", value, 0, t->a);
     } else if (!strcmp(name, "TEL")) {
-        set_text(fields, "phone", !strncasecmp(value, "tel:", 4) ? value + 4 : value, 0);
+        set_text(fields, "phone", !strncasecmp(value, "tel:", 4) ? value + 4 : value, 0, t->a);
     } else if (!strcmp(name, "ADR")) {
-        char *city = component(value, 3), *country = component(value, 6);
-        if (city && *city && !json_object_get(fields, "city"))
+        char *city = component(value, 3, t->a), *country = component(value, 6, t->b);
+        if (*city && !json_object_get(fields, "city"))
             json_object_set_new(fields, "city", json_string(city));
-        if (country && strlen(country) == 2 && !json_object_get(fields, "country")) {
+        if (strlen(country) == 2 && !json_object_get(fields, "country")) {
             country[0] = (char)(country[0] >= 'a' && country[0] <= 'z' ? country[0] - 32 : country[0]);
             country[1] = (char)(country[1] >= 'a' && country[1] <= 'z' ? country[1] - 32 : country[1]);
             json_object_set_new(fields, "country", json_string(country));
         }
-        free(city);
-        free(country);
     } else if (!strcmp(name, "LANG")) {
-        add_list(fields, "languages", value, 1);
+        add_list(fields, "languages", value, 1, t->a);
     } else if (!strcmp(name, "CATEGORIES")) {
-        add_list(fields, "tags", value, 0);
+        add_list(fields, "tags", value, 0, t->a);
     } else if (!strcmp(name, "KIND")) {
         json_object_set_new(fields, "kind", json_string(!strcasecmp(value, "org") ? "organisation" : "person"));
     }
@@ -256,14 +236,23 @@ int vcard_read(const char *data, size_t len, json_t **cards, json_t **errors, st
     }
     if (!valid_utf8(data, len) || memchr(data, '\0', len))
         return TB_INVALID(err, "file", "file: not UTF-8 text");
+    /* Everything the reader allocates, in one arena of checked size: the
+     * lines, their texts and two scratch buffers; blocks round up, hence 2x. */
+    size_t max_lines = 1, need, cap;
+    for (size_t i = 0; i < len; i++)
+        max_lines += data[i] == '\n';
+    if (__builtin_mul_overflow(max_lines, sizeof(struct line), &need) ||
+        __builtin_add_overflow(need, len + 1 + 2 * (VCARD_MAX_LINE + 1), &need) ||
+        __builtin_mul_overflow(need, 2, &cap) || __builtin_add_overflow(cap, 64 * 1024, &cap))
+        return TB_INTERNAL(err, "out of memory");
+    struct arena *a = arena_new(cap);
+    struct scratch t = {a ? arena_alloc(a, VCARD_MAX_LINE + 1) : NULL, a ? arena_alloc(a, VCARD_MAX_LINE + 1) : NULL};
     struct line *lines = NULL;
     size_t n = 0;
     long bad = 0;
-    int rc = unfold(data, len, &lines, &n, &bad);
+    int rc = t.a && t.b ? unfold(a, data, len, max_lines, &lines, &n, &bad) : -2;
     if (rc < 0) {
-        for (size_t i = 0; i < n; i++)
-            free(lines[i].text);
-        free(lines);
+        arena_free(a);
         return rc == -2 ? TB_INTERNAL(err, "out of memory")
                         : TB_INVALID(err, "file", "line %ld: longer than %d bytes", bad, VCARD_MAX_LINE);
     }
@@ -313,15 +302,13 @@ int vcard_read(const char *data, size_t len, json_t **cards, json_t **errors, st
             version = 1;
             continue;
         }
-        apply(card, name, params, value);
+        apply(card, name, params, value, &t);
     }
     if (card) {
         add_error(*errors, begin, "file", "BEGIN:VCARD without END:VCARD");
         json_decref(card);
     }
-    for (size_t i = 0; i < n; i++)
-        free(lines[i].text);
-    free(lines);
+    arena_free(a);
     if (!json_array_size(*cards) && !json_array_size(*errors))
         return TB_INVALID(err, "file", "file: no vCard in it (BEGIN:VCARD ... END:VCARD)");
     return 0;
@@ -329,48 +316,70 @@ int vcard_read(const char *data, size_t len, json_t **cards, json_t **errors, st
 
 /* ---- writing ---- */
 
+/* The text grows in one heap abuf (checked sizes, a failure sticks); content
+ * lines are written a character at a time and folded as they go. */
 struct out {
-    char *buf;
-    size_t len, cap;
-    int failed;
+    struct abuf b;
+    size_t col;   /* octets on the current physical line */
 };
 
 static void put(struct out *o, const char *s, size_t n)
 {
-    if (o->failed)
-        return;
-    if (o->len + n + 1 > o->cap) {
-        size_t cap = (o->cap ? o->cap * 2 : 4096) + n;
-        char *b = realloc(o->buf, cap);
-        if (!b) {
-            o->failed = 1;
-            return;
-        }
-        o->buf = b;
-        o->cap = cap;
-    }
-    memcpy(o->buf + o->len, s, n);
-    o->len += n;
-    o->buf[o->len] = '\0';
+    abuf_append(&o->b, s, n);
 }
 
-/* One content line, folded at 75 octets without cutting a character. */
-static void line(struct out *o, const char *text)
+/* One character (n octets) of a content line, folded at 75 octets. */
+static void ch(struct out *o, const char *c, size_t n)
 {
-    size_t n = strlen(text), col = 0;
-    for (size_t i = 0; i < n;) {
-        size_t clen = 1;
-        while (i + clen < n && ((unsigned char)text[i + clen] & 0xC0) == 0x80)
-            clen++;
-        if (col + clen > 75) {
-            put(o, "\r\n ", 3);
-            col = 1;
-        }
-        put(o, text + i, clen);
-        col += clen;
-        i += clen;
+    if (o->col + n > 75) {
+        put(o, "\r\n ", 3);
+        o->col = 1;
     }
+    put(o, c, n);
+    o->col += n;
+}
+
+static size_t char_len(const char *s)
+{
+    size_t n = 1;
+    while (s[n] && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n++;
+    return n;
+}
+
+/* text as part of a content line; with `special`, those characters
+ * backslash-escaped, line breaks written as \n, carriage returns dropped. */
+static void text(struct out *o, const char *t, const char *special)
+{
+    while (t && *t) {
+        size_t n = char_len(t);
+        if (special && *t == '\r') {
+            t++;
+            continue;
+        }
+        if (special && *t == '\n') {
+            ch(o, "\\", 1);
+            ch(o, "n", 1);
+            t++;
+            continue;
+        }
+        if (special && strchr(special, *t))
+            ch(o, "\\", 1);
+        ch(o, t, n);
+        t += n;
+    }
+}
+
+static void end_line(struct out *o)
+{
     put(o, "\r\n", 2);
+    o->col = 0;
+}
+
+static void line(struct out *o, const char *t)
+{
+    text(o, t, NULL);
+    end_line(o);
 }
 
 /* NAME:escaped value (',' ';' '\\' and newlines escaped). */
@@ -378,28 +387,29 @@ static void prop(struct out *o, const char *name, const char *value, int keep_se
 {
     if (!value || !*value)
         return;
-    size_t n = strlen(value);
-    char *t = malloc(strlen(name) + 2 * n + 2);
-    if (!t) {
-        o->failed = 1;
+    text(o, name, NULL);
+    ch(o, ":", 1);
+    text(o, value, keep_semicolons ? "\\," : "\\,;");
+    end_line(o);
+}
+
+/* CATEGORIES: a list; each value escaped, joined by unescaped commas (no
+ * line when the list would be empty: one tag with nothing to write). */
+static void categories(struct out *o, const json_t *tags)
+{
+    int any = json_array_size(tags) > 1;
+    for (size_t k = 0; k < json_array_size(tags) && !any; k++)
+        for (const char *t = json_string_value(json_array_get(tags, k)); t && *t && !any; t++)
+            any = *t != '\r';
+    if (!any)
         return;
+    text(o, "CATEGORIES:", NULL);
+    for (size_t k = 0; k < json_array_size(tags); k++) {
+        if (k)
+            ch(o, ",", 1);
+        text(o, json_string_value(json_array_get(tags, k)), ",;\\");
     }
-    char *p = t + sprintf(t, "%s:", name);
-    for (const char *v = value; *v; v++) {
-        if (*v == '\r')
-            continue;   /* a line break is written as \n alone */
-        if (*v == '\n') {
-            *p++ = '\\';
-            *p++ = 'n';
-            continue;
-        }
-        if (*v == '\\' || *v == ',' || (*v == ';' && !keep_semicolons))
-            *p++ = '\\';
-        *p++ = *v;
-    }
-    *p = '\0';
-    line(o, t);
-    free(t);
+    end_line(o);
 }
 
 static const char *str(const json_t *c, const char *k)
@@ -409,9 +419,10 @@ static const char *str(const json_t *c, const char *k)
 
 char *vcard_write(const json_t *contacts, size_t *len)
 {
-    struct out o = {0};
+    struct out o = {.col = 0};
     size_t i;
     json_t *c;
+    abuf_init_heap(&o.b, SIZE_MAX / 4);
     json_array_foreach(contacts, i, c) {
         line(&o, "BEGIN:VCARD");
         line(&o, "VERSION:4.0");
@@ -435,50 +446,12 @@ char *vcard_write(const json_t *contacts, size_t *len)
             snprintf(adr, sizeof adr, ";;;%s;;;%s", city, str(c, "country") ? str(c, "country") : "");
             prop(&o, "ADR", adr, 1);
         }
-        json_t *langs = json_object_get(c, "languages"), *tags = json_object_get(c, "tags");
+        json_t *langs = json_object_get(c, "languages");
         for (size_t k = 0; k < json_array_size(langs); k++)
             prop(&o, "LANG", json_string_value(json_array_get(langs, k)), 0);   /* one language a line */
-        if (json_array_size(tags)) {
-            /* CATEGORIES: a list; each value escaped, joined by unescaped commas */
-            struct out v = {0};
-            for (size_t k = 0; k < json_array_size(tags); k++) {
-                const char *tag = json_string_value(json_array_get(tags, k));
-                if (k)
-                    put(&v, ",", 1);
-                for (; tag && *tag; tag++) {
-                    if (*tag == '\r')
-                        continue;
-                    if (*tag == '\n') {
-                        put(&v, "\\n", 2);
-                        continue;
-                    }
-                    if (*tag == ',' || *tag == ';' || *tag == '\\')
-                        put(&v, "\\", 1);
-                    put(&v, tag, 1);
-                }
-            }
-            if (v.failed)
-                o.failed = 1;
-            else if (v.buf) {
-                char *t = malloc(v.len + 12);
-                if (t) {
-                    sprintf(t, "CATEGORIES:%s", v.buf);
-                    line(&o, t);
-                    free(t);
-                } else {
-                    o.failed = 1;
-                }
-            }
-            free(v.buf);
-        }
+        categories(&o, json_object_get(c, "tags"));
         line(&o, "END:VCARD");
     }
-    if (o.failed) {
-        free(o.buf);
-        return NULL;
-    }
-    if (!o.buf)
-        o.buf = calloc(1, 1);
-    *len = o.len;
-    return o.buf;
+    *len = o.b.len;
+    return abuf_take(&o.b);   /* NULL after a failure */
 }
