@@ -448,24 +448,22 @@ static int size_band(double employees)
     return employees < 10 ? 0 : employees < 50 ? 1 : employees < 250 ? 2 : 3;
 }
 
-static const char *group_key(const json_t *r, const char *group, char *buf, size_t n)
+static const char *group_key(const struct impact_row *r, const char *group, char *buf, size_t n)
 {
     if (!strcmp(group, "cohort"))
-        return sval(r, "cohort") ? sval(r, "cohort") : "(no cohort)";
+        return r->cohort ? r->cohort : "(no cohort)";
     if (!strcmp(group, "year"))
-        return snprintf(buf, n, "%lld", (long long)ival(r, "year")), buf;
+        return snprintf(buf, n, "%d", r->year), buf;
     if (!strcmp(group, "country"))
-        return sval(r, "country");
+        return r->country;
     if (!strcmp(group, "region"))
-        return sval(r, "region") ? sval(r, "region") : "(no region)";
+        return r->region ? r->region : "(no region)";
     if (!strcmp(group, "metro")) {
-        const char *m = impact_region_class(sval(r, "country"), sval(r, "region"));
+        const char *m = impact_region_class(r->country, r->region);
         return m ? m : "(unclassified)";
     }
-    if (!strcmp(group, "sector")) {
-        const char *nace = sval(r, "nace");
-        return nace ? (snprintf(buf, n, "NACE %.2s", nace), buf) : "(no sector)";
-    }
+    if (!strcmp(group, "sector"))
+        return r->nace ? (snprintf(buf, n, "NACE %.2s", r->nace), buf) : "(no sector)";
     return "all";
 }
 
@@ -514,8 +512,15 @@ static int add_money(struct unit_rows *ur, int64_t minor, const char *cur, int y
     return 0;
 }
 
+/* Submitted answers (JSON text) parsed in the row's arena window; NULL when
+ * there are none. */
+static json_t *answers_of(const char *text)
+{
+    return text ? json_loads(text, 0, NULL) : NULL;
+}
+
 /* One placement's row into a unit (impact_row_fn). */
-static int row_to_unit(void *ctx, const json_t *r, struct tb_err *err)
+static int row_to_unit(void *ctx, const struct impact_row *r, struct tb_err *err)
 {
     struct unit_rows *ur = ctx;
     if (ur->n == ur->cap) {
@@ -541,32 +546,29 @@ static int row_to_unit(void *ctx, const json_t *r, struct tb_err *err)
     u->group = json_object_iter_key(it);
     u->base = u->follow = u->change = u->attributable = u->cost = u->created = u->kept = u->nps = u->t_nps = NAN;
     u->kept_on = u->satisfaction = u->t_export_job = u->t_satisfaction = -1;
-    u->asked = ival(r, "company_asked") > 0;
-    u->t_asked = ival(r, "trainee_asked") > 0;
-    const char *nace = sval(r, "nace");
-    u->sector = nace ? (int)strtol(nace, NULL, 10) : -1;
-    u->band = size_band((double)ival(r, "employees"));
-    u->employees = sval(r, "base_currency") ? (double)ival(r, "employees") : NAN;
+    u->asked = r->company_asked > 0;
+    u->t_asked = r->trainee_asked > 0;
+    u->sector = r->nace ? (int)strtol(r->nace, NULL, 10) : -1;
+    u->band = size_band((double)r->employees);
+    u->employees = r->base_currency ? (double)r->employees : NAN;
     u->learning = u->behaviour = NAN;
-    const char *m = impact_region_class(sval(r, "country"), sval(r, "region"));
+    const char *m = impact_region_class(r->country, r->region);
     u->metro = m ? !strcmp(m, "metropolitan") : -1;
-    u->company_id = ival(r, "company_id");
-    u->placement_id = ival(r, "placement_id");
-    u->year = (int)ival(r, "year");
-    u->base_year = (int)ival(r, "base_year");
+    u->company_id = r->company_id;
+    u->placement_id = r->placement_id;
+    u->year = r->year;
+    u->base_year = r->base_year;
     u->money = ur->nm;
     int rc = 0;
-    if (sval(r, "base_currency")) {   /* the baseline year's sales, summed by the store, one currency */
+    if (r->base_currency) {   /* the baseline year's sales, totalled when stored, one currency */
         u->has_baseline = 1;
-        rc |= add_money(ur, (int64_t)json_number_value(json_object_get(r, "base_total")), sval(r, "base_currency"),
-                        (int)ival(r, "base_year"));
+        rc |= add_money(ur, (int64_t)r->base_total, r->base_currency, r->base_year);
     }
-    if (sval(r, "cost_currency")) {
+    if (r->cost_currency) {
         u->has_cost = 1;
-        rc |= add_money(ur, ival(r, "operator_cost_minor") + ival(r, "company_fee_minor"), sval(r, "cost_currency"),
-                        (int)ival(r, "year"));
+        rc |= add_money(ur, r->operator_cost_minor + r->company_fee_minor, r->cost_currency, r->year);
     }
-    const json_t *ca = json_object_get(r, "company_answers");
+    json_t *ca = answers_of(r->company_answers);
     if (json_is_object(ca)) {
         u->answered = 1;
         size_t i;
@@ -582,13 +584,15 @@ static int row_to_unit(void *ctx, const json_t *r, struct tb_err *err)
         u->satisfaction = sat_index(sval(ca, "satisfaction"));
         u->nps = (double)ival(ca, "nps");
     }
-    const json_t *ta = json_object_get(r, "trainee_answers");
+    json_decref(ca);
+    json_t *ta = answers_of(r->trainee_answers);
     if (json_is_object(ta)) {
         u->t_answered = 1;
         u->t_export_job = json_is_true(json_object_get(ta, "export_job"));
         u->t_satisfaction = sat_index(sval(ta, "satisfaction"));
         u->t_nps = (double)ival(ta, "nps");
     }
+    json_decref(ta);
     return rc ? TB_INTERNAL(err, "out of memory for the placements' amounts") : 0;
 }
 
