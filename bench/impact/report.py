@@ -26,8 +26,10 @@ ap.add_argument("--bin", required=True)
 ap.add_argument("--companies", type=int, default=100000)
 ap.add_argument("--resamples", type=int, default=1000)
 ap.add_argument("--repeat", type=int, default=3)
+ap.add_argument("--keep", metavar="DIR", help="build the database in DIR, keep it and write DIR/report.json "
+                "(to compare the report's bytes between two builds)")
 args = ap.parse_args()
-tmp = tempfile.mkdtemp(prefix="tb-bench-report-")
+tmp = args.keep or tempfile.mkdtemp(prefix="tb-bench-report-")
 db = os.path.join(tmp, "bench.db")
 subprocess.run([args.bin, "demo", "--db", db, "--no-serve", "--force"], check=True, capture_output=True, cwd=tmp)
 
@@ -154,6 +156,9 @@ def theirs():
 
 
 a, report = best(ours)
+if args.keep:
+    with open(os.path.join(tmp, "report.json"), "w") as f:
+        json.dump(report, f, indent=1, sort_keys=True)
 b, peer = best(theirs)
 ours_mean = {g["key"]: g["export_change"]["mean"] for g in report["groups"]}
 for k, fig in peer.items():

@@ -149,6 +149,102 @@ static uint32_t intern(GHashTable *map, const char *name, uint32_t *count)
     return (*count)++;
 }
 
+/* Periods in order: as numbers when both are (2019 < 2020, 9 < 10), else as text. */
+struct period_rank {
+    const char *name;
+    uint32_t pi;
+};
+
+static int cmp_period(const void *a, const void *b)
+{
+    const struct period_rank *x = a, *y = b;
+    char *ex, *ey;
+    double vx = strtod(x->name, &ex), vy = strtod(y->name, &ey);
+    if (ex != x->name && !*ex && ey != y->name && !*ey && vx != vy)
+        return vx < vy ? -1 : 1;
+    return strcmp(x->name, y->name);
+}
+
+/* Treated units whose first period with post = 1 differs (staggered
+ * adoption): the pooled estimate can be biased, so each start period gets
+ * its own estimate - its units against the units never treated, post = the
+ * periods from that start on (the Callaway-Sant'Anna idea, without
+ * weighting). NULL when every treated unit starts in the same period. */
+static json_t *did_staggered(const struct did_obs *obs, const uint32_t *obs_period, size_t n, size_t clusters,
+                             const uint32_t *cluster_unit, const uint8_t *unit_treated, const int32_t *unit_start,
+                             const char **period_name, uint32_t nperiods, struct tb_err *err)
+{
+    struct period_rank *pr = malloc((nperiods + 1) * sizeof *pr);
+    uint32_t *rank = malloc((nperiods + 1) * sizeof *rank);
+    uint32_t *count = calloc(nperiods + 1, sizeof *count);
+    uint8_t *keep = malloc(clusters + 1);
+    struct did_obs *sub = malloc((n + 1) * sizeof *sub);
+    json_t *out = NULL;
+    if (!pr || !rank || !count || !keep || !sub) {
+        TB_INTERNAL(err, "out of memory");
+        goto done;
+    }
+    for (uint32_t i = 0; i < nperiods; i++)
+        pr[i] = (struct period_rank){period_name[i], i};
+    qsort(pr, nperiods, sizeof *pr, cmp_period);
+    for (uint32_t i = 0; i < nperiods; i++)
+        rank[pr[i].pi] = i;
+    size_t never = 0, starts = 0;
+    for (size_t c = 0; c < clusters; c++) {
+        uint32_t ui = cluster_unit[c];
+        if (!unit_treated[ui])
+            never++;
+        else if (unit_start[ui] >= 0 && count[rank[unit_start[ui]]]++ == 0)
+            starts++;
+    }
+    out = json_object();
+    if (starts < 2)
+        goto done;
+    json_t *list = json_array();
+    GString *names = g_string_new(NULL);
+    for (uint32_t r = 0; r < nperiods; r++) {
+        if (!count[r])
+            continue;
+        for (size_t c = 0; c < clusters; c++) {
+            uint32_t ui = cluster_unit[c];
+            keep[c] = !unit_treated[ui] || (unit_start[ui] >= 0 && rank[unit_start[ui]] == r);
+        }
+        for (size_t i = 0; i < n; i++) {
+            sub[i] = obs[i];
+            sub[i].post = rank[obs_period[i]] >= r;
+        }
+        json_t *e = json_pack("{s:s, s:I, s:I}", "period", pr[r].name, "treated_units", (json_int_t)count[r],
+                              "comparison_units", (json_int_t)never);
+        struct did_result d;
+        struct tb_err de = {0};
+        if (impact_did_subset(sub, n, clusters, keep, &d, &de) == 0)
+            json_object_update_new(e, json_pack("{s:f, s:f, s:f, s:[f,f]}", "estimate", d.estimate, "se", d.se, "p",
+                                                d.p, "ci95", d.ci_low, d.ci_high));
+        else
+            json_object_update_new(e, json_pack("{s:n, s:s}", "estimate", "why", de.message));
+        json_array_append_new(list, e);
+        g_string_append_printf(names, "%s%s: %u unit%s", names->len ? ", " : "", pr[r].name, count[r],
+                               count[r] == 1 ? "" : "s");
+    }
+    char *warning = g_strdup_printf(
+        "treated units start in different periods (%s): a difference-in-differences estimate that pools them "
+        "can be biased when the effect differs between start periods or changes over time (two-way fixed "
+        "effects with staggered adoption); see the estimate per start period, each against the %zu units never "
+        "treated",
+        names->str, never);
+    json_object_set_new(out, "warning", json_string(warning));
+    json_object_set_new(out, "start_periods", list);
+    g_free(warning);
+    g_string_free(names, TRUE);
+done:
+    free(pr);
+    free(rank);
+    free(count);
+    free(keep);
+    free(sub);
+    return out;
+}
+
 static int did_main(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -194,6 +290,9 @@ static int did_main(int argc, char **argv)
     uint8_t *unit_treated = NULL;
     uint32_t *row_unit = NULL, *cluster_of = NULL;
     const char **period_name = NULL;
+    uint32_t *obs_period = NULL, *cluster_unit = NULL;
+    int32_t *unit_start = NULL;
+    json_t *stag = NULL;
     int rc = EXIT_OK;
     if (!a) {
         TB_INTERNAL(&err, "out of memory");
@@ -213,7 +312,11 @@ static int did_main(int argc, char **argv)
     row_unit = malloc(rows * sizeof *row_unit);
     cluster_of = malloc(rows * sizeof *cluster_of);
     period_name = malloc(rows * sizeof *period_name);
-    if (!obs || !ps || !keys || !unit_treated || !row_unit || !cluster_of || !period_name) {
+    obs_period = malloc(rows * sizeof *obs_period);
+    cluster_unit = malloc(rows * sizeof *cluster_unit);
+    unit_start = malloc(rows * sizeof *unit_start);
+    if (!obs || !ps || !keys || !unit_treated || !row_unit || !cluster_of || !period_name || !obs_period ||
+        !cluster_unit || !unit_start) {
         TB_INTERNAL(&err, "out of memory");
         goto fail;
     }
@@ -235,9 +338,10 @@ static int did_main(int argc, char **argv)
             goto fail;
         uint32_t before = nunits;
         uint32_t ui = intern(units, unit, &nunits);
-        if (ui == before)
+        if (ui == before) {
             unit_treated[ui] = treated;
-        else if (unit_treated[ui] != treated) {
+            unit_start[ui] = -1;
+        } else if (unit_treated[ui] != treated) {
             TB_INVALID(&err, cols[3], "line %zu: unit '%s' is marked treated in some rows and not in others", line, unit);
             goto fail;
         }
@@ -245,6 +349,10 @@ static int did_main(int argc, char **argv)
         uint32_t pi = intern(periods, period, &nperiods);
         if (pi == before)
             period_name[pi] = period;
+        if (treated && post &&
+            (unit_start[ui] < 0 || cmp_period(&(struct period_rank){period, 0},
+                                              &(struct period_rank){period_name[unit_start[ui]], 0}) < 0))
+            unit_start[ui] = (int32_t)pi;   /* the unit's first period after it started */
         keys[r] = (struct row_key){((uint64_t)ui << 32) | pi, (uint32_t)r};
         row_unit[r] = ui;
         if (miss) {
@@ -253,6 +361,7 @@ static int did_main(int argc, char **argv)
         }
         ps[pi].sum[treated] += y;
         ps[pi].n[treated]++;
+        obs_period[n] = pi;
         obs[n++] = (struct did_obs){.y = y, .cluster = ui, .treated = treated, .post = post};
     }
     qsort(keys, t.nrows, sizeof *keys, cmp_row_key);
@@ -268,12 +377,18 @@ static int did_main(int argc, char **argv)
         cluster_of[i] = UINT32_MAX;
     size_t clusters = 0;
     for (size_t i = 0; i < n; i++) {
-        if (cluster_of[obs[i].cluster] == UINT32_MAX)
+        if (cluster_of[obs[i].cluster] == UINT32_MAX) {
+            cluster_unit[clusters] = obs[i].cluster;
             cluster_of[obs[i].cluster] = (uint32_t)clusters++;
+        }
         obs[i].cluster = cluster_of[obs[i].cluster];
     }
     struct did_result res;
     if (impact_did(obs, n, clusters, &res, &err) < 0)
+        goto fail;
+    stag = did_staggered(obs, obs_period, n, clusters, cluster_unit, unit_treated, unit_start, period_name, nperiods,
+                         &err);
+    if (!stag)
         goto fail;
 
     if (json_out) {
@@ -285,7 +400,7 @@ static int did_main(int argc, char **argv)
                 (json_int_t)s->n[1], "comparison_mean", s->n[0] ? json_real(s->sum[0] / (double)s->n[0]) : json_null(),
                 "comparison_n", (json_int_t)s->n[0]));
         }
-        print_json(json_pack(
+        json_t *doc = json_pack(
             "{s:s, s:s, s:f, s:f, s:f, s:f, s:i, s:[f,f], s:I, s:I, s:I, s:I, "
             "s:{s:{s:f,s:f}, s:{s:f,s:f}, s:{s:f,s:f}, s:{s:f,s:f}}, "
             "s:{s:{s:f,s:I}, s:{s:f,s:I}, s:{s:f,s:I}, s:{s:f,s:I}}, s:o}",
@@ -304,7 +419,10 @@ static int did_main(int argc, char **argv)
             "treated_post", "mean", res.cell_mean[1][1], "n", (json_int_t)res.cell_n[1][1],
             "comparison_pre", "mean", res.cell_mean[0][0], "n", (json_int_t)res.cell_n[0][0],
             "comparison_post", "mean", res.cell_mean[0][1], "n", (json_int_t)res.cell_n[0][1],
-            "trends", trend));
+            "trends", trend);
+        if (json_object_size(stag))
+            json_object_set(doc, "staggered", stag);
+        print_json(doc);
     } else {
         printf("difference-in-differences of %s (OLS, standard errors clustered by unit, CR1)\n", cols[0]);
         printf("estimate      %.6g\n", res.estimate);
@@ -318,6 +436,23 @@ static int did_main(int argc, char **argv)
             printf("  (%zu rows without %s left out, not counted as 0)", missing, cols[0]);
         printf("\nmeans         treated %.6g before, %.6g after; comparison %.6g before, %.6g after\n",
                res.cell_mean[1][0], res.cell_mean[1][1], res.cell_mean[0][0], res.cell_mean[0][1]);
+        if (json_object_size(stag)) {
+            printf("warning       %s\n", json_string_value(json_object_get(stag, "warning")));
+            size_t i;
+            json_t *e;
+            json_array_foreach(json_object_get(stag, "start_periods"), i, e) {
+                const json_t *est = json_object_get(e, "estimate");
+                printf("  from %-8s %lld treated: ", json_string_value(json_object_get(e, "period")),
+                       (long long)json_integer_value(json_object_get(e, "treated_units")));
+                if (json_is_number(est))
+                    printf("estimate %.6g, std. error %.6g, 95%% interval %.6g to %.6g\n", json_number_value(est),
+                           json_number_value(json_object_get(e, "se")),
+                           json_number_value(json_array_get(json_object_get(e, "ci95"), 0)),
+                           json_number_value(json_array_get(json_object_get(e, "ci95"), 1)));
+                else
+                    printf("no estimate (%s)\n", json_string_value(json_object_get(e, "why")));
+            }
+        }
     }
     goto done;
 fail:
@@ -330,6 +465,10 @@ done:
     free(row_unit);
     free(cluster_of);
     free(period_name);
+    free(obs_period);
+    free(cluster_unit);
+    free(unit_start);
+    json_decref(stag);
     g_hash_table_destroy(units);
     g_hash_table_destroy(periods);
     arena_free(a);

@@ -213,6 +213,34 @@ static void trends(struct pdf_doc *d, const json_t *t, const char *cur)
     d->y += 4;
 }
 
+/* Participants who started in different years: the warning, then the
+ * estimate per start year beside the pooled one. */
+static void staggered(struct pdf_doc *d, const json_t *st, const char *cur)
+{
+    if (!st)
+        return;
+    pdf_text(d, str(st, "warning"), "Sans Bold 9", 2);
+    size_t i;
+    const json_t *y;
+    double scale = money_scale(cur);
+    json_array_foreach(json_object_get(st, "start_years"), i, y) {
+        char buf[400];
+        long long year = (long long)json_integer_value(json_object_get(y, "year"));
+        if (json_object_get(y, "suppressed"))
+            snprintf(buf, sizeof buf, "Started %lld: suppressed (small cell)", year);
+        else if (json_is_number(json_object_get(y, "estimate")))
+            snprintf(buf, sizeof buf, "Started %lld: %.0f %s (95%% CI %.0f to %.0f, p = %.3f); %lld participants "
+                     "against %lld matched firms", year, num(y, "estimate") / scale, cur, num(y, "ci_low") / scale,
+                     num(y, "ci_high") / scale, num(y, "p"), (long long)json_integer_value(json_object_get(y, "treated")),
+                     (long long)json_integer_value(json_object_get(y, "controls")));
+        else
+            snprintf(buf, sizeof buf, "Started %lld: no estimate (%s); %lld participants", year, str(y, "why"),
+                     (long long)json_integer_value(json_object_get(y, "treated")));
+        pdf_text(d, buf, "Sans 9", 1);
+    }
+    d->y += 4;
+}
+
 /* Respondents against non-respondents; introductions through the network. */
 static void evidence(struct pdf_doc *d, const json_t *r, const char *cur)
 {
@@ -320,6 +348,7 @@ static int render_pdf(const json_t *r, unsigned char **pdf, size_t *len, struct 
         snprintf(buf, sizeof buf, "No estimate: %s", json_object_get(c, "suppressed") ? "too few firms to publish"
                                                                                        : str(c, "why"));
     pdf_text(&d, buf, "Sans 9", 6);
+    staggered(&d, json_object_get(c, "staggered"), cur);
     trends(&d, json_object_get(c, "trend_years"), cur);
     evidence(&d, r, cur);
     snprintf(buf, sizeof buf, "Conversion: %s. Intervals: %s, %lld resamples, seed %lld (same seed, same interval). "

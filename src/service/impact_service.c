@@ -448,24 +448,22 @@ static int size_band(double employees)
     return employees < 10 ? 0 : employees < 50 ? 1 : employees < 250 ? 2 : 3;
 }
 
-static const char *group_key(const json_t *r, const char *group, char *buf, size_t n)
+static const char *group_key(const struct impact_row *r, const char *group, char *buf, size_t n)
 {
     if (!strcmp(group, "cohort"))
-        return sval(r, "cohort") ? sval(r, "cohort") : "(no cohort)";
+        return r->cohort ? r->cohort : "(no cohort)";
     if (!strcmp(group, "year"))
-        return snprintf(buf, n, "%lld", (long long)ival(r, "year")), buf;
+        return snprintf(buf, n, "%d", r->year), buf;
     if (!strcmp(group, "country"))
-        return sval(r, "country");
+        return r->country;
     if (!strcmp(group, "region"))
-        return sval(r, "region") ? sval(r, "region") : "(no region)";
+        return r->region ? r->region : "(no region)";
     if (!strcmp(group, "metro")) {
-        const char *m = impact_region_class(sval(r, "country"), sval(r, "region"));
+        const char *m = impact_region_class(r->country, r->region);
         return m ? m : "(unclassified)";
     }
-    if (!strcmp(group, "sector")) {
-        const char *nace = sval(r, "nace");
-        return nace ? (snprintf(buf, n, "NACE %.2s", nace), buf) : "(no sector)";
-    }
+    if (!strcmp(group, "sector"))
+        return r->nace ? (snprintf(buf, n, "NACE %.2s", r->nace), buf) : "(no sector)";
     return "all";
 }
 
@@ -514,8 +512,15 @@ static int add_money(struct unit_rows *ur, int64_t minor, const char *cur, int y
     return 0;
 }
 
+/* Submitted answers (JSON text) parsed in the row's arena window; NULL when
+ * there are none. */
+static json_t *answers_of(const char *text)
+{
+    return text ? json_loads(text, 0, NULL) : NULL;
+}
+
 /* One placement's row into a unit (impact_row_fn). */
-static int row_to_unit(void *ctx, const json_t *r, struct tb_err *err)
+static int row_to_unit(void *ctx, const struct impact_row *r, struct tb_err *err)
 {
     struct unit_rows *ur = ctx;
     if (ur->n == ur->cap) {
@@ -541,32 +546,29 @@ static int row_to_unit(void *ctx, const json_t *r, struct tb_err *err)
     u->group = json_object_iter_key(it);
     u->base = u->follow = u->change = u->attributable = u->cost = u->created = u->kept = u->nps = u->t_nps = NAN;
     u->kept_on = u->satisfaction = u->t_export_job = u->t_satisfaction = -1;
-    u->asked = ival(r, "company_asked") > 0;
-    u->t_asked = ival(r, "trainee_asked") > 0;
-    const char *nace = sval(r, "nace");
-    u->sector = nace ? (int)strtol(nace, NULL, 10) : -1;
-    u->band = size_band((double)ival(r, "employees"));
-    u->employees = sval(r, "base_currency") ? (double)ival(r, "employees") : NAN;
+    u->asked = r->company_asked > 0;
+    u->t_asked = r->trainee_asked > 0;
+    u->sector = r->nace ? (int)strtol(r->nace, NULL, 10) : -1;
+    u->band = size_band((double)r->employees);
+    u->employees = r->base_currency ? (double)r->employees : NAN;
     u->learning = u->behaviour = NAN;
-    const char *m = impact_region_class(sval(r, "country"), sval(r, "region"));
+    const char *m = impact_region_class(r->country, r->region);
     u->metro = m ? !strcmp(m, "metropolitan") : -1;
-    u->company_id = ival(r, "company_id");
-    u->placement_id = ival(r, "placement_id");
-    u->year = (int)ival(r, "year");
-    u->base_year = (int)ival(r, "base_year");
+    u->company_id = r->company_id;
+    u->placement_id = r->placement_id;
+    u->year = r->year;
+    u->base_year = r->base_year;
     u->money = ur->nm;
     int rc = 0;
-    if (sval(r, "base_currency")) {   /* the baseline year's sales, summed by the store, one currency */
+    if (r->base_currency) {   /* the baseline year's sales, totalled when stored, one currency */
         u->has_baseline = 1;
-        rc |= add_money(ur, (int64_t)json_number_value(json_object_get(r, "base_total")), sval(r, "base_currency"),
-                        (int)ival(r, "base_year"));
+        rc |= add_money(ur, (int64_t)r->base_total, r->base_currency, r->base_year);
     }
-    if (sval(r, "cost_currency")) {
+    if (r->cost_currency) {
         u->has_cost = 1;
-        rc |= add_money(ur, ival(r, "operator_cost_minor") + ival(r, "company_fee_minor"), sval(r, "cost_currency"),
-                        (int)ival(r, "year"));
+        rc |= add_money(ur, r->operator_cost_minor + r->company_fee_minor, r->cost_currency, r->year);
     }
-    const json_t *ca = json_object_get(r, "company_answers");
+    json_t *ca = answers_of(r->company_answers);
     if (json_is_object(ca)) {
         u->answered = 1;
         size_t i;
@@ -582,13 +584,15 @@ static int row_to_unit(void *ctx, const json_t *r, struct tb_err *err)
         u->satisfaction = sat_index(sval(ca, "satisfaction"));
         u->nps = (double)ival(ca, "nps");
     }
-    const json_t *ta = json_object_get(r, "trainee_answers");
+    json_decref(ca);
+    json_t *ta = answers_of(r->trainee_answers);
     if (json_is_object(ta)) {
         u->t_answered = 1;
         u->t_export_job = json_is_true(json_object_get(ta, "export_job"));
         u->t_satisfaction = sat_index(sval(ta, "satisfaction"));
         u->t_nps = (double)ival(ta, "nps");
     }
+    json_decref(ta);
     return rc ? TB_INTERNAL(err, "out of memory for the placements' amounts") : 0;
 }
 
@@ -685,9 +689,11 @@ static json_t *roi_figure(const double *g, const double *c, size_t m, const stru
 /* The six figures of a group. Figures over the same units (usually all of
  * them: the answering companies with a baseline) are bootstrapped together
  * from one set of draws; each gets exactly what its own bootstrap would. */
-static void interval_figures(const struct unit *u, size_t n, const struct impact_opts *o, json_t *fig[FIG_N])
+static int interval_figures(const struct unit *u, size_t n, const struct impact_opts *o, json_t *fig[FIG_N])
 {
     double *col = malloc((FIG_N + 2) * (n ? n : 1) * sizeof *col);   /* means, ROI gain and cost, scratch */
+    if (!col)
+        return -1;
     int done[FIG_N] = {0};
     for (int f = 0; f < FIG_N; f++) {
         if (done[f])
@@ -742,6 +748,7 @@ static void interval_figures(const struct unit *u, size_t n, const struct impact
         }
     }
     free(col);
+    return 0;
 }
 
 static json_t *distribution(const struct unit *u, size_t n, int trainee)
@@ -788,8 +795,12 @@ static json_t *share(const struct unit *u, size_t n, size_t off)
     return o;
 }
 
+/* A group's figures, or NULL when memory ran out. */
 static json_t *group_figures(const char *key, const struct unit *u, size_t n, const struct impact_opts *o)
 {
+    json_t *fig[FIG_N];
+    if (interval_figures(u, n, o, fig) < 0)
+        return NULL;
     int answered = 0, asked = 0, t_answered = 0, t_asked = 0;
     for (size_t i = 0; i < n; i++) {
         answered += u[i].answered;
@@ -800,8 +811,6 @@ static json_t *group_figures(const char *key, const struct unit *u, size_t n, co
     json_t *g = json_pack("{s:s, s:I, s:i, s:i, s:i, s:i}", "key", key, "placements", (json_int_t)n, "asked", asked,
                           "answered", answered, "trainees_asked", t_asked, "trainees_answered", t_answered);
     json_object_set_new(g, "response_rate", n ? json_real((double)answered / (double)n) : json_null());
-    json_t *fig[FIG_N];
-    interval_figures(u, n, o, fig);
     for (int f = 0; f < FIG_LEARNING; f++)
         json_object_set_new(g, fig_name[f], fig[f]);
     json_object_set_new(g, "retention", share(u, n, offsetof(struct unit, kept_on)));
@@ -816,12 +825,105 @@ static json_t *group_figures(const char *key, const struct unit *u, size_t n, co
     return g;
 }
 
+/* Participants who started in different years: the pooled estimate averages
+ * over them and can be biased when the effect differs between start years or
+ * changes with time (two-way fixed effects with staggered adoption). Adds
+ * `staggered` {warning, start_years: [{year, treated, controls, estimate, se,
+ * p, ci_low, ci_high}]} with the estimate per start year against the firms
+ * matched to that year's participants (impact-statistics.md). Participants
+ * are clusters 0..treated-1. k > 0: start years of fewer firms suppressed. */
+static int staggered_starts(json_t *out, const struct did_obs *obs, size_t m, size_t clusters, const int *start,
+                            const size_t *match, size_t treated, const size_t *ctrl_cluster, unsigned k,
+                            struct tb_err *err)
+{
+    enum { MAX_YEARS = 64 };
+    int year[MAX_YEARS];
+    uint32_t count[MAX_YEARS + 1];
+    size_t ny = 0;
+    for (size_t c = 0; c < treated; c++) {
+        size_t y = 0;
+        while (y < ny && year[y] != start[c])
+            y++;
+        if (y == ny) {
+            if (ny == MAX_YEARS)
+                continue;
+            year[ny] = start[c];
+            count[ny++] = 0;
+        }
+        count[y]++;
+    }
+    if (ny < 2)
+        return 0;
+    for (size_t i = 1; i < ny; i++)   /* ascending years */
+        for (size_t j = i; j > 0 && year[j - 1] > year[j]; j--) {
+            int ty = year[j];
+            uint32_t tc = count[j];
+            year[j] = year[j - 1], count[j] = count[j - 1];
+            year[j - 1] = ty, count[j - 1] = tc;
+        }
+    uint8_t mark[2 * (MAX_YEARS + 1)] = {0};
+    if (k && impact_suppress(count, NULL, ny, 1, k, 0, mark, err) < 0)
+        return -1;
+    uint8_t *keep = calloc(clusters + 1, 1);
+    if (!keep)
+        return TB_INTERNAL(err, "out of memory for %zu firms", clusters);
+    json_t *years = json_array();
+    char text[2048];
+    size_t len = 0;
+    for (size_t y = 0; y < ny; y++) {
+        if (mark[y * 2] != CELL_SHOWN) {
+            json_array_append_new(years, json_pack("{s:i, s:s}", "year", year[y], "suppressed",
+                                                   mark[y * 2] == CELL_PRIMARY ? "primary" : "secondary"));
+            if (len < sizeof text)
+                len += (size_t)snprintf(text + len, sizeof text - len, "%s%d: suppressed", y ? ", " : "", year[y]);
+            continue;
+        }
+        memset(keep, 0, clusters + 1);
+        size_t controls = 0;
+        for (size_t c = 0; c < treated; c++)
+            if (start[c] == year[y]) {
+                keep[c] = 1;
+                size_t cc = ctrl_cluster[match[c]];
+                controls += !keep[cc];
+                keep[cc] = 1;
+            }
+        json_t *e = json_pack("{s:i, s:i, s:I}", "year", year[y], "treated", (int)count[y], "controls",
+                              (json_int_t)controls);
+        struct did_result d;
+        struct tb_err de = {0};
+        if (impact_did_subset(obs, m, clusters, keep, &d, &de) == 0) {
+            json_object_set_new(e, "estimate", json_real(d.estimate));
+            json_object_set_new(e, "se", json_real(d.se));
+            json_object_set_new(e, "p", json_real(d.p));
+            json_object_set_new(e, "ci_low", json_real(d.ci_low));
+            json_object_set_new(e, "ci_high", json_real(d.ci_high));
+        } else {
+            json_object_set_new(e, "estimate", json_null());
+            json_object_set_new(e, "why", json_string(de.message));
+        }
+        json_array_append_new(years, e);
+        if (len < sizeof text)
+            len += (size_t)snprintf(text + len, sizeof text - len, "%s%d: %u firm%s", y ? ", " : "", year[y],
+                                    (unsigned)count[y], count[y] == 1 ? "" : "s");
+    }
+    free(keep);
+    char warning[2600];
+    snprintf(warning, sizeof warning,
+             "Participants started in different years (%s). A difference-in-differences estimate that pools "
+             "firms with different start years can be biased when the effect differs between start years or "
+             "changes over time (two-way fixed effects with staggered adoption); the estimate per start year, "
+             "each against the firms matched to that year's participants, is shown beside the pooled one.",
+             text);
+    json_object_set_new(out, "staggered", json_pack("{s:s, s:o}", "warning", warning, "start_years", years));
+    return 0;
+}
+
 /* Participants who answered and have a baseline against comparison firms
  * matched exactly on sector and size band, nearest on log baseline exports
  * (with replacement); difference-in-differences of exports. */
 static json_t *comparison(struct store *st, const struct tb_actor *a, const struct fx_table *fx, const struct unit *u,
                           size_t n, const struct impact_opts *o, const char *cur, const json_t *applicants,
-                          struct tb_err *err)
+                          unsigned min_cell, struct tb_err *err)
 {
     json_t *firms;
     if (store_impact_comparison_list(st, a, o->org_id, &firms, err) < 0)
@@ -832,7 +934,13 @@ static json_t *comparison(struct store *st, const struct tb_actor *a, const stru
     double *cb = calloc(nc + 1, sizeof *cb), *cf = calloc(nc + 1, sizeof *cf);
     int *cs = calloc(nc + 1, sizeof *cs), *cbnd = calloc(nc + 1, sizeof *cbnd), *used = calloc(nc + 1, sizeof *used);
     struct did_obs *obs = calloc(2 * (n + nc) + 1, sizeof *obs);
+    /* Per cluster: the start year of a participant's placement and the
+     * firm matched to it; the firm's cluster (for the per-year estimates). */
+    int *start = calloc(n + nc + 1, sizeof *start);
+    size_t *match = calloc(n + 1, sizeof *match), *ctrl_cluster = calloc(nc + 1, sizeof *ctrl_cluster);
     int rc = 0;
+    if (!cb || !cf || !cs || !cbnd || !used || !obs || !start || !match || !ctrl_cluster)
+        rc = TB_INTERNAL(err, "out of memory for %zu comparison firms", nc);
     for (size_t i = 0; rc == 0 && i < nc; i++) {
         json_t *f = json_array_get(firms, i);
         int y = (int)ival(f, "base_year");
@@ -865,6 +973,8 @@ static json_t *comparison(struct store *st, const struct tb_actor *a, const stru
             continue;
         obs[m++] = (struct did_obs){.y = u[i].base, .cluster = (uint32_t)clusters, .treated = 1, .post = 0};
         obs[m++] = (struct did_obs){.y = u[i].follow, .cluster = (uint32_t)clusters, .treated = 1, .post = 1};
+        start[clusters] = u[i].year;
+        match[clusters] = (size_t)best;
         clusters++;
         treated++;
         tb += u[i].base;
@@ -878,6 +988,7 @@ static json_t *comparison(struct store *st, const struct tb_actor *a, const stru
          * in the balance; it enters the panel once. */
         obs[m++] = (struct did_obs){.y = cb[j], .cluster = (uint32_t)clusters, .treated = 0, .post = 0};
         obs[m++] = (struct did_obs){.y = cf[j], .cluster = (uint32_t)clusters, .treated = 0, .post = 1};
+        ctrl_cluster[j] = clusters;
         clusters++;
         controls++;
         ctrl_b += cb[j] * used[j];
@@ -908,7 +1019,13 @@ static json_t *comparison(struct store *st, const struct tb_actor *a, const stru
         json_object_set_new(out, "why", json_string(e.message[0] ? e.message
                                                                    : "no participant has a matched comparison firm"));
     }
+    if (staggered_starts(out, obs, m, clusters, start, match, treated, ctrl_cluster, min_cell,
+                         err) < 0)
+        rc = -1;
 done:
+    free(start);
+    free(match);
+    free(ctrl_cluster);
     free(cb);
     free(cf);
     free(cs);
@@ -945,7 +1062,7 @@ static double major(const json_t *v, const char *cur)
 static void headline(json_t *out, const json_t *total, const json_t *cmp, const char *cur, const char *wave)
 {
     const json_t *ec = json_object_get(total, "export_change"), *jc = json_object_get(total, "jobs_created");
-    char text[1024];
+    char text[2048];
     const char *when = !strcmp(wave, "m12") ? "In its first year after the placement"
                        : !strcmp(wave, "m24") ? "In two years after the placement"
                        : !strcmp(wave, "m6") ? "In six months after the placement" : "By the end of the placement";
@@ -1153,14 +1270,21 @@ int impact_measures(struct store *st, const struct tb_actor *a, const struct imp
         /* Units of one group are contiguous once sorted by key (ties by
          * placement order, so the resamples see the same order every run). */
         struct unit *sorted = malloc((n + 1) * sizeof *sorted);
-        memcpy(sorted, u, n * sizeof *u);
-        for (i = 0; i < n; i++)
-            sorted[i].order = i;
-        qsort(sorted, n, sizeof *sorted, cmp_group);
-        /* The groups and how many answered in each; the suppressed ones
-         * (when asked) are known before any figure is computed. */
         size_t ng = 0, *bound = malloc((n + 1) * sizeof *bound);
         uint32_t *answered = calloc(n + 1, sizeof *answered);
+        uint8_t *mark = calloc(2 * (n + 1), 1);
+        if (!u || !sorted || !bound || !answered || !mark) {
+            rc = TB_INTERNAL(err, "out of memory for %zu placements", n);
+            n = 0;   /* nothing is sorted or grouped; the buffers are freed below */
+        } else {
+            memcpy(sorted, u, n * sizeof *u);
+        }
+        for (i = 0; i < n; i++)
+            sorted[i].order = i;
+        if (n)
+            qsort(sorted, n, sizeof *sorted, cmp_group);
+        /* The groups and how many answered in each; the suppressed ones
+         * (when asked) are known before any figure is computed. */
         uint32_t answered_total = 0;
         for (size_t start = 0, end; start < n; start = end) {
             for (end = start + 1; end < n && !strcmp(sorted[end].group, sorted[start].group); end++)
@@ -1170,17 +1294,17 @@ int impact_measures(struct store *st, const struct tb_actor *a, const struct imp
             answered_total += answered[ng];
             bound[ng++] = start;
         }
-        bound[ng] = n;
-        uint8_t *mark = calloc(2 * (ng + 1), 1);
-        if (o.suppress)
+        if (bound)
+            bound[ng] = n;
+        if (o.suppress && rc == 0)
             rc = impact_suppress(answered, NULL, ng, 1, k, 0, mark, err);
         for (size_t g = 0; rc == 0 && g < ng; g++) {
             const char *gk = sorted[bound[g]].group;
             if (mark[g * 2] != CELL_SHOWN)
                 json_array_append_new(groups, json_pack("{s:s, s:s}", "key", gk, "suppressed",
                                                         mark[g * 2] == CELL_PRIMARY ? "primary" : "secondary"));
-            else
-                json_array_append_new(groups, group_figures(gk, sorted + bound[g], bound[g + 1] - bound[g], &o));
+            else if (json_array_append_new(groups, group_figures(gk, sorted + bound[g], bound[g + 1] - bound[g], &o)))
+                rc = TB_INTERNAL(err, "out of memory for the figures of %s", gk);
         }
         free(sorted);
         free(bound);
@@ -1194,11 +1318,11 @@ int impact_measures(struct store *st, const struct tb_actor *a, const struct imp
             /* One group is the total: computed once. */
             total = json_deep_copy(json_array_get(groups, 0));
             json_object_set_new(total, "key", json_string("total"));
-        } else {
-            total = group_figures("total", u, n, &o);
+        } else if (!(total = group_figures("total", u, n, &o))) {
+            rc = TB_INTERNAL(err, "out of memory for the total's figures");
         }
         if (rc == 0) {
-            cmp = comparison(st, a, &fx, u, n, &o, o.currency, ev.applicants, err);
+            cmp = comparison(st, a, &fx, u, n, &o, o.currency, ev.applicants, o.suppress ? k : 0, err);
             if (!cmp)
                 rc = -1;
             else if (ev.trends) {

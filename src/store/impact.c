@@ -262,6 +262,18 @@ int store_impact_survey_renew(struct store *st, const struct tb_actor *a, int64_
 
 /* ---- measures' rows, comparison group, settings ---- */
 
+/* The IMPACT_ROWS columns, in order. */
+enum {
+    R_PLACEMENT, R_ORG, R_COMPANY, R_COHORT_ID, R_COHORT, R_YEAR, R_COUNTRY, R_REGION, R_NACE, R_BASE_YEAR,
+    R_BASE_CURRENCY, R_BASE_TOTAL, R_EMPLOYEES, R_FTE, R_COST_CURRENCY, R_OPERATOR_COST, R_COMPANY_FEE, R_GRANTS,
+    R_COMPANY_ANSWERS, R_TRAINEE_ANSWERS, R_COMPANY_ASKED, R_TRAINEE_ASKED, R__N
+};
+
+static const char *col_text(struct st_q *s, int i)
+{
+    return st_col_type(s, i) == ST_NULL ? NULL : st_col_text(s, i);
+}
+
 int store_impact_rows_each(struct store *st, const struct tb_actor *a, int64_t org_id, const char *wave,
                            impact_row_fn fn, void *ctx, struct tb_err *err)
 {
@@ -272,9 +284,9 @@ int store_impact_rows_each(struct store *st, const struct tb_actor *a, int64_t o
     st_bind_text(st, s, ":wave", wave);
     /* Only placements whose follow-up is due (end, +6, +12, +24 months). */
     st_bind_i64(st, s, ":months", !strcmp(wave, "m6") ? 6 : !strcmp(wave, "m12") ? 12 : !strcmp(wave, "m24") ? 24 : 0);
-    /* Each row's JSON lives in an arena window, released at once after fn:
-     * 100,000 rows were as many small trees for malloc to build and take
-     * apart. */
+    /* What fn parses of a row (the answers) lives in an arena window,
+     * released at once after fn: 100,000 rows were as many small trees for
+     * malloc to build and take apart. */
     struct arena *ar = arena_new(0);
     if (!ar) {
         st_reset(s);
@@ -282,12 +294,24 @@ int store_impact_rows_each(struct store *st, const struct tb_actor *a, int64_t o
     }
     int rc, r = 0;
     while (r == 0 && (rc = st_step(st, s)) == ST_ROW) {
+        if (st_col_count(s) != R__N) {
+            r = TB_INTERNAL(err, "impact rows: %d columns, expected %d", st_col_count(s), R__N);
+            break;
+        }
+        struct impact_row row = {
+            .placement_id = st_col_i64(s, R_PLACEMENT), .org_id = st_col_i64(s, R_ORG),
+            .company_id = st_col_i64(s, R_COMPANY), .cohort = col_text(s, R_COHORT),
+            .year = (int)st_col_i64(s, R_YEAR), .country = col_text(s, R_COUNTRY), .region = col_text(s, R_REGION),
+            .nace = col_text(s, R_NACE), .base_year = (int)st_col_i64(s, R_BASE_YEAR),
+            .base_currency = col_text(s, R_BASE_CURRENCY), .base_total = st_col_double(s, R_BASE_TOTAL),
+            .employees = st_col_i64(s, R_EMPLOYEES), .cost_currency = col_text(s, R_COST_CURRENCY),
+            .operator_cost_minor = st_col_i64(s, R_OPERATOR_COST), .company_fee_minor = st_col_i64(s, R_COMPANY_FEE),
+            .company_answers = col_text(s, R_COMPANY_ANSWERS), .trainee_answers = col_text(s, R_TRAINEE_ANSWERS),
+            .company_asked = st_col_i64(s, R_COMPANY_ASKED), .trainee_asked = st_col_i64(s, R_TRAINEE_ASKED)};
         struct json_arena_window win = json_arena_push(ar);
-        json_t *row = st_row_json(s);
-        decode(row, "company_answers");
-        decode(row, "trainee_answers");
-        r = arena_failures(ar) ? TB_INTERNAL(err, "out of memory for an impact row") : fn(ctx, row, err);
-        json_decref(row);
+        r = fn(ctx, &row, err);
+        if (r == 0 && arena_failures(ar))
+            r = TB_INTERNAL(err, "out of memory for an impact row");
         json_arena_pop(win);
         arena_reset(ar);
     }
@@ -296,27 +320,6 @@ int store_impact_rows_each(struct store *st, const struct tb_actor *a, int64_t o
     if (r < 0)
         return r;
     return rc == ST_DONE ? 0 : st_db_fail(st, err, "impact rows");
-}
-
-static int append_row(void *ctx, const json_t *row, struct tb_err *err)
-{
-    (void)err;
-    struct json_arena_window win = json_arena_suspend();   /* kept: outside the row's arena */
-    int rc = json_array_append_new(ctx, json_deep_copy(row));
-    json_arena_resume(win);
-    return rc;
-}
-
-int store_impact_rows(struct store *st, const struct tb_actor *a, int64_t org_id, const char *wave, json_t **out,
-                      struct tb_err *err)
-{
-    *out = json_array();
-    if (store_impact_rows_each(st, a, org_id, wave, append_row, *out, err) < 0) {
-        json_decref(*out);
-        *out = NULL;
-        return -1;
-    }
-    return 0;
 }
 
 int store_impact_comparison_put(struct store *st, const struct tb_actor *a, int64_t org_id, const json_t *row,

@@ -52,16 +52,30 @@ int store_impact_surveys_unsent(struct store *st, const struct tb_actor *a, json
 
 /* Per placement (signed, completed, terminated) of org_id (0 = every
  * operator the actor reaches): cohort, year, country, region, nace,
- * baseline, cost, the submitted answers of `wave` and how many were asked;
- * only placements whose `wave` follow-up is due (ended 0/6/12/24 months ago). */
-int store_impact_rows(struct store *st, const struct tb_actor *a, int64_t org_id, const char *wave, json_t **out,
-                      struct tb_err *err);
+ * baseline (its base-year export total as stored), cost, the submitted
+ * answers of `wave` and how many were asked; only placements whose `wave`
+ * follow-up is due (ended 0/6/12/24 months ago). Plain values, read from
+ * the columns without building a JSON object per row; strings are valid
+ * during the call, NULL when the column is. */
+struct impact_row {
+    int64_t placement_id, org_id, company_id;
+    const char *cohort, *country, *region, *nace;
+    int year;
+    int base_year;                 /* 0: no baseline */
+    const char *base_currency;     /* NULL: no baseline */
+    double base_total;             /* minor units of base_currency */
+    int64_t employees;
+    const char *cost_currency;     /* NULL: no cost */
+    int64_t operator_cost_minor, company_fee_minor;
+    const char *company_answers, *trainee_answers;   /* JSON text of submitted answers, or NULL */
+    int64_t company_asked, trainee_asked;
+};
 
-/* The same rows one at a time, without holding them all: fn gets each row
- * (valid during the call); a negative return stops and is returned. fn runs
- * inside a JSON arena window (core/json_arena.h): JSON it keeps must be
- * made under json_arena_suspend(). */
-typedef int (*impact_row_fn)(void *ctx, const json_t *row, struct tb_err *err);
+/* The rows one at a time, without holding them all: fn gets each row (valid
+ * during the call); a negative return stops and is returned. fn runs inside
+ * a JSON arena window (core/json_arena.h): JSON it keeps must be made under
+ * json_arena_suspend(). */
+typedef int (*impact_row_fn)(void *ctx, const struct impact_row *row, struct tb_err *err);
 int store_impact_rows_each(struct store *st, const struct tb_actor *a, int64_t org_id, const char *wave,
                            impact_row_fn fn, void *ctx, struct tb_err *err);
 

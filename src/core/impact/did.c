@@ -138,3 +138,32 @@ int impact_did(const struct did_obs *obs, size_t n, size_t clusters, struct did_
     }
     return 0;
 }
+
+int impact_did_subset(const struct did_obs *obs, size_t n, size_t clusters, const uint8_t *keep,
+                      struct did_result *out, struct tb_err *err)
+{
+    struct did_obs *sub = malloc((n + 1) * sizeof *sub);
+    uint32_t *renum = malloc((clusters + 1) * sizeof *renum);
+    if (!sub || !renum) {
+        free(sub);
+        free(renum);
+        memset(out, 0, sizeof *out);
+        return TB_INTERNAL(err, "out of memory for %zu observations", n);
+    }
+    for (size_t c = 0; c < clusters; c++)
+        renum[c] = UINT32_MAX;
+    size_t m = 0, g = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t c = obs[i].cluster;
+        if (c >= clusters || !keep[c])
+            continue;
+        if (renum[c] == UINT32_MAX)
+            renum[c] = (uint32_t)g++;
+        sub[m] = obs[i];
+        sub[m++].cluster = renum[c];
+    }
+    int rc = impact_did(sub, m, g, out, err);
+    free(sub);
+    free(renum);
+    return rc;
+}

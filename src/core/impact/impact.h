@@ -46,6 +46,12 @@ struct did_result {
 int impact_did(const struct did_obs *obs, size_t n, size_t clusters, struct did_result *out,
                struct tb_err *err);
 
+/* The same estimate over the clusters with keep[cluster] set (numbered
+ * again from 0), e.g. the units that started in one year and their
+ * comparison units: the per-start-year estimates beside a pooled one. */
+int impact_did_subset(const struct did_obs *obs, size_t n, size_t clusters, const uint8_t *keep,
+                      struct did_result *out, struct tb_err *err);
+
 /* ---- bootstrap ---------------------------------------------------------- */
 
 enum boot_stat { BOOT_MEAN, BOOT_MEDIAN, BOOT_RATIO };

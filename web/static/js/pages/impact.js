@@ -77,6 +77,53 @@ function trendTable(years) {
       h('td', { class: 'num' }, fmtNum(y.comparison_mean, true)), h('td', { class: 'num' }, y.comparison_n)))));
 }
 
+// The same years as a chart: one line per group (a year without a mean, or
+// suppressed for a funder, leaves a gap). Styled by classes (strict CSP).
+function trendChart(lib, years) {
+  const width = 900, height = 260, left = 110, bottom = 40;
+  const series = [['treated', 'treated_mean', 'impact.treated'], ['comparison', 'comparison_mean', 'impact.comparison.group']];
+  const vals = years.flatMap((y) => series.map(([, k]) => y[k])).filter((v) => v !== null && v !== undefined).map((v) => v / 100);
+  const x = lib.scalePoint().domain(years.map((y) => y.year)).range([left, width - 200]).padding(0.3);
+  const yScale = lib.scaleLinear().domain([Math.min(0, ...vals), Math.max(1, ...vals)]).nice().range([height - bottom, 10]);
+  const svg = lib.create('svg').attr('viewBox', `0 0 ${width} ${height}`).attr('role', 'img').attr('id', 'impact-trend-chart')
+    .attr('aria-label', t('impact.trendChart'));
+  svg.append('g').attr('transform', `translate(0, ${height - bottom})`)
+    .call(lib.axisBottom(x).tickFormat((v) => (v > 0 ? `+${v}` : String(v))));
+  svg.append('g').attr('transform', `translate(${left}, 0)`).call(lib.axisLeft(yScale).ticks(6));
+  series.forEach(([name, key, label], i) => {
+    const pts = years.filter((y) => y[key] !== null && y[key] !== undefined);
+    const line = lib.line().defined((y) => y[key] !== null && y[key] !== undefined)
+      .x((y) => x(y.year)).y((y) => yScale(y[key] / 100));
+    svg.append('path').datum(years).attr('class', `impact-line impact-line-${name}`).attr('data-series', name).attr('d', line);
+    svg.append('g').selectAll('circle').data(pts).join('circle').attr('class', `impact-dot impact-line-${name}`)
+      .attr('r', 3.5).attr('cx', (y) => x(y.year)).attr('cy', (y) => yScale(y[key] / 100));
+    svg.append('text').attr('class', `impact-legend impact-line-${name}`).attr('x', width - 185).attr('y', 20 + 18 * i)
+      .text(t(label));
+  });
+  return svg.node();
+}
+
+// Participants who started in different years: the warning, then the
+// estimate per start year beside the pooled one.
+function staggeredBlock(c, currency) {
+  const st = c.staggered;
+  const years = st.start_years.map((y) => (y.suppressed ? t('impact.staggeredHidden', { year: y.year })
+    : t('impact.staggeredCount', { year: y.year, n: y.treated }))).join(', ');
+  const ci = (e) => (e.ci_low === undefined ? '–' : `${fmtNum(e.ci_low, true)} – ${fmtNum(e.ci_high, true)}`);
+  const head = ['impact.startYear', 'impact.treated', 'impact.matched', 'impact.estimate', 'impact.ci'];
+  const row = (label, e) => h('tr', null, h('th', { scope: 'row' }, label), h('td', { class: 'num' }, String(e.treated)),
+    h('td', { class: 'num' }, String(e.controls)),
+    h('td', { class: 'num' }, typeof e.estimate === 'number' ? `${fmtNum(e.estimate, true)} ${currency}` : (e.why || '–')),
+    h('td', { class: 'num' }, ci(e)));
+  return h('div', null, h('p', { class: 'notice', role: 'note', id: 'impact-staggered' }, t('impact.staggered', { years })),
+    h('div', { class: 'table-wrap' }, h('table', { class: 'table impact-table', id: 'impact-start-years' },
+      h('caption', null, t('impact.byStartYear')),
+      h('thead', null, h('tr', null, head.map((k) => h('th', { scope: 'col' }, t(k))))),
+      h('tbody', null, row(t('impact.pooled'), c), st.start_years.map((y) => (y.suppressed
+        ? h('tr', null, h('th', { scope: 'row' }, String(y.year)), h('td', { colspan: 4 }, t('impact.suppressed')))
+        : row(String(y.year), y)))))));
+}
+
 // Respondents against non-respondents on what was known before the survey.
 function nonresponseTable(nr) {
   const head = ['impact.group', 'impact.firms', 'impact.baselineExports', 'impact.n', 'impact.employees', 'impact.n', 'impact.metroShare'];
@@ -132,11 +179,13 @@ export async function dashboard({ query }) {
       : h('div', null, h('p', null, c.estimate === null || c.estimate === undefined ? t('impact.noEstimate', { why: c.why || '' })
         : t('impact.did', { estimate: fmtNum(c.estimate, true), low: fmtNum(c.ci_low, true), high: fmtNum(c.ci_high, true),
           currency: r.currency, treated: c.treated, controls: c.controls })),
+      c.staggered ? staggeredBlock(c, r.currency) : null,
       c.trends ? h('table', { class: 'table impact-table' }, h('caption', null, t('impact.trends')),
         h('thead', null, h('tr', null, h('th', null, t('impact.group')), h('th', null, t('impact.pre')), h('th', null, t('impact.post')))),
         h('tbody', null, ['treated', 'comparison'].map((k) => h('tr', null, h('th', { scope: 'row' }, t(k === 'treated' ? 'impact.treated' : 'impact.comparison.group')),
           h('td', { class: 'num' }, fmtNum(c.trends[k][0], true)), h('td', { class: 'num' }, fmtNum(c.trends[k][1], true))))))
         : null,
+      c.trend_years ? h('figure', { class: 'impact-chart' }, trendChart(lib, c.trend_years)) : null,
       c.trend_years ? h('div', { class: 'table-wrap' }, trendTable(c.trend_years), h('p', { class: 'muted' }, t('impact.trendNote'))) : null)));
     if (r.nonresponse) out.append(section(t('impact.nonresponse'), h('div', { class: 'table-wrap' }, nonresponseTable(r.nonresponse))));
     const i = r.introductions;
