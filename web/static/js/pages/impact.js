@@ -108,7 +108,7 @@ function trendChart(lib, years) {
 function staggeredBlock(c, currency) {
   const st = c.staggered;
   const years = st.start_years.map((y) => (y.suppressed ? t('impact.staggeredHidden', { year: y.year })
-    : t('impact.staggeredCount', { year: y.year, n: y.treated }))).join(', ');
+    : t(y.treated === 1 ? 'impact.staggeredCountOne' : 'impact.staggeredCount', { year: y.year, n: y.treated }))).join(', ');
   const ci = (e) => (e.ci_low === undefined ? '–' : `${fmtNum(e.ci_low, true)} – ${fmtNum(e.ci_high, true)}`);
   const head = ['impact.startYear', 'impact.treated', 'impact.matched', 'impact.estimate', 'impact.ci'];
   const row = (label, e) => h('tr', null, h('th', { scope: 'row' }, label), h('td', { class: 'num' }, String(e.treated)),
