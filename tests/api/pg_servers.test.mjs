@@ -1,13 +1,14 @@
 // pg_servers.test.mjs - several servers on one PostgreSQL database (issue 18):
 // two servers, each with its own mail relay, drain one outbox and every mail
 // is delivered once (claims skip a row the other server holds); revocations
-// through both at once all keep their status-list bit. Reads of one
+// through both at once all keep their status-list bit; failed logins over
+// both count towards one limit. Reads of one
 // server's writes on the other: cli.test.mjs. SQLite allows one server per database
 // (cli.test.mjs checks the lock), so this file runs in the api-pg suite only.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gunzipSync } from 'node:zlib';
-import { startServer, dbExec, sleep, login, USERS, SLOW_MS } from './lib.mjs';
+import { startServer, dbExec, sleep, login, request, assertError, USERS, PASSWORD, SLOW_MS } from './lib.mjs';
 
 const pg = !!process.env.TB_PG_ADMIN;
 const DEMO_KEK = 'VHJhZGVCcmlkZ2UtZGVtby1vbmx5LWtleS1lbmNyeXA=';   // what `tradebridge demo` seals keys with
@@ -70,3 +71,23 @@ test('two servers revoking at once: every revocation bit survives', { skip: !pg 
   }
 });
 
+// Login throttling counts in the database: failed logins to one account,
+// spread over two servers, trip its limit (5 in 15 minutes) as they would on
+// one; then both servers refuse even the right password.
+test('two servers: failed logins split over both trip the account limit', { skip: !pg && 'PostgreSQL only' }, async () => {
+  const one = await startServer();
+  const two = await startServer({ db: one.db });
+  try {
+    const servers = [one, two];
+    const email = USERS.mentor.email;
+    const statuses = [];
+    for (let i = 0; i < 6; i++)
+      statuses.push((await request(servers[i % 2].base, 'POST', '/api/v1/auth/login', { email, password: `wrong-${i}` })).status);
+    assert.deepEqual(statuses, [401, 401, 401, 401, 401, 429], 'the sixth attempt is over the limit, three on each server');
+    for (const srv of servers)
+      assertError(await request(srv.base, 'POST', '/api/v1/auth/login', { email, password: PASSWORD }), 429, 'too_many_attempts');
+  } finally {
+    await two.stop();
+    await one.stop();
+  }
+});
