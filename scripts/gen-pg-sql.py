@@ -44,6 +44,10 @@ OVERRIDES = {
     # several servers claim from one outbox: a row another server is claiming
     # is skipped, not waited for (and then found claimed), so each takes the next
     'OUTBOX_CLAIM': [('ORDER BY id LIMIT 1)', 'ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)')],
+    # two servers changing one operator's status lists at once: the second
+    # waits for the first's commit, then reads the list with the first's bit
+    # (FOR NO KEY UPDATE: foreign-key checks on the operator's rows go on)
+    'STATUS_LIST_LOCK': [('AND (:all = 1 OR id = :tenant)', 'AND (:all = 1 OR id = :tenant) FOR NO KEY UPDATE')],
     'PLAN_MODULE_RESULT': [('max(COALESCE(test_score, 0), :test_score)',
                             'GREATEST(COALESCE(test_score, 0), CAST(:test_score AS BIGINT))')],
     # FTS5 (contacts_fts) as PostgreSQL full-text search: the stored document

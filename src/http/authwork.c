@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "core/throttle.h"
+#include "store/store_cluster.h"
 
 /* The request's job id travels in a value added to the request itself
  * (MHD_set_connection_value): it lives exactly as long as the request, so a
@@ -54,6 +55,9 @@ static struct {
     pthread_t reset_thread;
     const struct config *cfg;
     struct auth_limits limits;
+    /* What each limit is called in the database and its numbers (issue 18). */
+    struct limit_def { const struct throttle *t; const char *bucket; int max, window; } defs[7];
+    int ndefs;
 } w = {.lock = PTHREAD_MUTEX_INITIALIZER,
        .work = PTHREAD_COND_INITIALIZER,
        .reset_work = PTHREAD_COND_INITIALIZER};
@@ -264,6 +268,60 @@ static void *reset_thread(void *arg)
     return NULL;
 }
 
+/* ---- limits shared through the database (issue 18) ----------------------------- */
+
+static struct throttle *limit_new(const char *bucket, int max, int window, size_t capacity)
+{
+    struct throttle *t = throttle_new(max, window, capacity);
+    w.defs[w.ndefs++] = (struct limit_def){t, bucket, max, window};
+    return t;
+}
+
+static const struct limit_def *limit_def(const struct throttle *t)
+{
+    for (int i = 0; i < w.ndefs; i++)
+        if (w.defs[i].t == t)
+            return &w.defs[i];
+    return NULL;
+}
+
+/* The counters live in the database, so the limit holds across every
+ * server on it; when the database cannot be reached, this process's own
+ * table counts instead (core/throttle.h). */
+int auth_limit_check(struct store *st, struct throttle *t, const char *key, int64_t now)
+{
+    const struct limit_def *d = limit_def(t);
+    struct tb_err err;
+    int wait;
+    if (d && store_throttle_check(st, d->bucket, key, d->max, d->window, now, &wait, &err) == 0)
+        return wait;
+    return throttle_check(t, key, now);
+}
+
+void auth_limit_hit(struct store *st, struct throttle *t, const char *key, int64_t now)
+{
+    const struct limit_def *d = limit_def(t);
+    struct tb_err err;
+    if (!d || store_throttle_hit(st, d->bucket, key, d->window, now, &err) < 0)
+        throttle_hit(t, key, now);
+}
+
+void auth_limit_forgive(struct store *st, struct throttle *t, const char *key)
+{
+    const struct limit_def *d = limit_def(t);
+    struct tb_err err;
+    if (!d || store_throttle_forgive(st, d->bucket, key, &err) < 0)
+        throttle_forgive(t, key);
+}
+
+void auth_limit_reset(struct store *st, struct throttle *t, const char *key)
+{
+    const struct limit_def *d = limit_def(t);
+    struct tb_err err;
+    if (!d || store_throttle_reset(st, d->bucket, key, &err) < 0)
+        throttle_reset(t, key);
+}
+
 /* ---- lifecycle --------------------------------------------------------------- */
 
 int authwork_start(const struct config *cfg)
@@ -272,13 +330,14 @@ int authwork_start(const struct config *cfg)
     struct auth_limits *l = &w.limits;
     /* Bounded tables hold 4096 keys; see throttle.h for why a flood of made-up
      * keys can only push out other made-up keys, never an account's count. */
-    l->fail_account = throttle_new(5, 15 * 60, 0);
-    l->fail_unknown = throttle_new(5, 15 * 60, 4096);
-    l->fail_address = throttle_new(30, 15 * 60, 4096);
-    l->ok_account = throttle_new(10, 60, 0);
-    l->ok_address = throttle_new(30, 60, 4096);
-    l->reset_address = throttle_new(10, 15 * 60, 4096);
-    l->reset_account = throttle_new(3, 60 * 60, 0);
+    w.ndefs = 0;
+    l->fail_account = limit_new("fail_account", 5, 15 * 60, 0);
+    l->fail_unknown = limit_new("fail_unknown", 5, 15 * 60, 4096);
+    l->fail_address = limit_new("fail_address", 30, 15 * 60, 4096);
+    l->ok_account = limit_new("ok_account", 10, 60, 0);
+    l->ok_address = limit_new("ok_address", 30, 60, 4096);
+    l->reset_address = limit_new("reset_address", 10, 15 * 60, 4096);
+    l->reset_account = limit_new("reset_account", 3, 60 * 60, 0);
     int n = cfg->password_threads > 0 ? cfg->password_threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
     if (n < 1)
         n = 1;

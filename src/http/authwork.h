@@ -65,5 +65,13 @@ struct auth_limits {
     struct throttle *reset_account;  /* reset links mailed per account */
 };
 const struct auth_limits *auth_limits(void);
+/* The limits' counters, kept in the database (store_cluster.h) so that they
+ * hold across several servers on one database (issue 18); the same meaning
+ * as throttle_check/hit/forgive/reset on `t`, which counts instead when the
+ * database cannot be reached. */
+int auth_limit_check(struct store *st, struct throttle *t, const char *key, int64_t now);
+void auth_limit_hit(struct store *st, struct throttle *t, const char *key, int64_t now);
+void auth_limit_forgive(struct store *st, struct throttle *t, const char *key);
+void auth_limit_reset(struct store *st, struct throttle *t, const char *key);
 
 #endif

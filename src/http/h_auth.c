@@ -126,10 +126,10 @@ static int login_start(struct request *r, struct response *res, const char *emai
 {
     const struct auth_limits *lim = auth_limits();
     int64_t now = time(NULL);
-    int wait = throttle_check(lim->fail_address, addr, now);
+    int wait = auth_limit_check(r->store, lim->fail_address, addr, now);
     if (wait)
         return too_many(r, res, wait, "too many failed attempts from your address", err);
-    if ((wait = throttle_check(lim->ok_address, addr, now)))
+    if ((wait = auth_limit_check(r->store, lim->ok_address, addr, now)))
         return too_many(r, res, wait, "too many sign-ins from your address", err);
     struct user_auth u;
     struct tb_err e;
@@ -141,15 +141,15 @@ static int login_start(struct request *r, struct response *res, const char *emai
     int64_t uid = found ? u.id : 0;
     char acct[300];
     account_key(uid, email, acct);
-    if ((wait = throttle_check(failures_of(uid), acct, now)))
+    if ((wait = auth_limit_check(r->store, failures_of(uid), acct, now)))
         return too_many(r, res, wait, "too many failed attempts", err);
-    if (found && (wait = throttle_check(lim->ok_account, acct, now)))
+    if (found && (wait = auth_limit_check(r->store, lim->ok_account, acct, now)))
         return too_many(r, res, wait, "too many sign-ins to this account", err);
-    throttle_hit(failures_of(uid), acct, now);
-    throttle_hit(lim->fail_address, addr, now);
+    auth_limit_hit(r->store, failures_of(uid), acct, now);
+    auth_limit_hit(r->store, lim->fail_address, addr, now);
     if (pwjob_submit(r, res, PW_VERIFY, found ? u.password_hash : "", password, NULL, uid, err) < 0) {
-        throttle_forgive(failures_of(uid), acct);
-        throttle_forgive(lim->fail_address, addr);
+        auth_limit_forgive(r->store, failures_of(uid), acct);
+        auth_limit_forgive(r->store, lim->fail_address, addr);
         return -1;
     }
     return 0;
@@ -186,10 +186,10 @@ int h_login(struct request *r, struct response *res, struct tb_err *err)
     int64_t now = time(NULL);
     char acct[300];
     account_key(u.id, email, acct);
-    throttle_reset(lim->fail_account, acct);
-    throttle_forgive(lim->fail_address, addr);
-    throttle_hit(lim->ok_account, acct, now);
-    throttle_hit(lim->ok_address, addr, now);
+    auth_limit_reset(r->store, lim->fail_account, acct);
+    auth_limit_forgive(r->store, lim->fail_address, addr);
+    auth_limit_hit(r->store, lim->ok_account, acct, now);
+    auth_limit_hit(r->store, lim->ok_address, addr, now);
     char token[TOKEN_LEN + 1], hash[TOKEN_HASH_LEN + 1], csrf[TOKEN_LEN + 1];
     auth_random_token(token);
     auth_random_token(csrf);
@@ -382,10 +382,10 @@ int h_password_reset(struct request *r, struct response *res, struct tb_err *err
     address_key(r, addr);
     const struct auth_limits *lim = auth_limits();
     int64_t now = time(NULL);
-    int wait = throttle_check(lim->reset_address, addr, now);
+    int wait = auth_limit_check(r->store, lim->reset_address, addr, now);
     if (wait)
         return too_many(r, res, wait, "too many password-reset requests from your address", err);
-    throttle_hit(lim->reset_address, addr, now);
+    auth_limit_hit(r->store, lim->reset_address, addr, now);
     if (reset_enqueue(email) < 0)
         return busy(res, err);
     return respond_json(res, 202, json_pack("{s:s}", "status",
@@ -405,9 +405,9 @@ void password_reset_work(struct store *st, const struct config *cfg, const char 
     char acct[300];
     account_key(u.id, email, acct);
     int64_t now = time(NULL);
-    if (throttle_check(auth_limits()->reset_account, acct, now))
+    if (auth_limit_check(st, auth_limits()->reset_account, acct, now))
         return;
-    throttle_hit(auth_limits()->reset_account, acct, now);
+    auth_limit_hit(st, auth_limits()->reset_account, acct, now);
     struct request r = {0};
     r.arena = arena_new(1u << 16);
     if (!r.arena)

@@ -12,6 +12,7 @@
 #include "core/cred/keys.h"
 #include "core/cred/statuslist.h"
 #include "core/issuing.h"
+#include "store/store_cluster.h"
 #include "service/training_evidence.h"
 
 static const char *const purposes[] = {"revocation", "suspension"};
@@ -205,8 +206,10 @@ int issuing_issue_ex(const struct issuing_ctx *c, int64_t gid, int64_t aid, int6
         owned = 0;
         goto out;
     }
+    /* The lock first: two servers issuing at once would take the same index. */
     int64_t index;
-    if (store_credential_next_index(c->st, c->actor, org_id, &index, err) < 0)
+    if (store_status_list_lock(c->st, c->actor, org_id, err) < 0 ||
+        store_credential_next_index(c->st, c->actor, org_id, &index, err) < 0)
         goto out;
     char uuid[46], now[32], salt[33];
     urn_uuid(uuid);
@@ -325,8 +328,9 @@ int issuing_change_status(const struct issuing_ctx *c, int64_t cid, const char *
         return tb_error(err, TB_E_INVALID_TRANSITION, "status", "status: only a suspended credential can be reinstated");
     if (store_begin(c->st, err) < 0)
         return -1;
-    int rc = 0;
-    if (!strcmp(to, "revoked"))
+    /* Another server may be changing a bit of the same lists (issue 18). */
+    int rc = store_status_list_lock(c->st, c->actor, org, err);
+    if (rc == 0 && !strcmp(to, "revoked"))
         rc = update_status_list(c, org, "revocation", index, 1, err);
     if (rc == 0 && (!strcmp(to, "suspended") || !strcmp(from, "suspended")))
         rc = update_status_list(c, org, "suspension", index, !strcmp(to, "suspended"), err);

@@ -17,6 +17,7 @@
 
 #include "core/arena.h"
 #include "service/todo_service.h"
+#include "store/store_cluster.h"
 
 static pthread_t thread;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -181,6 +182,7 @@ static void *run(void *arg)
         time_t now = time(NULL);
         if (now - last_purge > 300) {
             store_session_purge(st, now - mcfg->session_idle, now - mcfg->session_max, &err);
+            store_throttle_purge(st, now - 24 * 3600, &err);   /* every window is an hour or less */
             last_purge = now;
         }
         /* To-do mail (issue 17): new items at once, digests once a day. */

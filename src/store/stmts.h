@@ -64,6 +64,7 @@ enum stmt {
 #include "store/stmts_impact.h"
 #include "store/stmts_impact_evidence.h"
 #include "store/stmts_network.h"
+#include "store/stmts_cluster.h"
     STMT__MAX
 };
 

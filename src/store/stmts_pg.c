@@ -1029,6 +1029,24 @@ static const struct store_stmt_info stmts[STMT__MAX] = {
     {"DIGEST_UNSUBSCRIBE", /* in enum stmt order */
         "UPDATE offer_digest_prefs SET digest = 'off', updated_at = :now WHERE unsubscribe_hash = :hash RETURNING user_id",
         SCOPE_GLOBAL, "digest unsubscribe link: a person without a session asks for no more digests; the unguessable link names the row"},
+    {"STATUS_LIST_LOCK", /* in enum stmt order */
+        "SELECT id FROM orgs WHERE id = :org_id AND (:all = 1 OR id = :tenant) FOR NO KEY UPDATE",
+        SCOPE_TENANT, NULL},
+    {"THROTTLE_CHECK", /* in enum stmt order */
+        "SELECT hits, window_start FROM auth_throttle WHERE bucket = :bucket AND key = :key AND window_start > :since",
+        SCOPE_SYSTEM, "login throttling counts attempts before anyone is signed in"},
+    {"THROTTLE_HIT", /* in enum stmt order */
+        "INSERT INTO auth_throttle (bucket, key, hits, window_start) VALUES (:bucket, :key, 1, :now) ON CONFLICT (bucket, key) DO UPDATE SET hits = CASE WHEN auth_throttle.window_start <= :since THEN 1 ELSE auth_throttle.hits + 1 END, window_start = CASE WHEN auth_throttle.window_start <= :since THEN :now ELSE auth_throttle.window_start END",
+        SCOPE_SYSTEM, "login throttling counts attempts before anyone is signed in"},
+    {"THROTTLE_FORGIVE", /* in enum stmt order */
+        "UPDATE auth_throttle SET hits = hits - 1 WHERE bucket = :bucket AND key = :key AND hits > 0",
+        SCOPE_SYSTEM, "login throttling counts attempts before anyone is signed in"},
+    {"THROTTLE_RESET", /* in enum stmt order */
+        "DELETE FROM auth_throttle WHERE bucket = :bucket AND key = :key",
+        SCOPE_SYSTEM, "login throttling counts attempts before anyone is signed in"},
+    {"THROTTLE_PURGE", /* in enum stmt order */
+        "DELETE FROM auth_throttle WHERE window_start <= :before",
+        SCOPE_SYSTEM, "counters whose window is over are dropped for every operator"},
 };
 
 const struct store_stmt_info *store_statements_pg(int *count)

@@ -338,6 +338,7 @@ static const struct store_stmt_info stmts[STMT__MAX] = {
 #include "store/stmts_impact_sqlite.inc"
 #include "store/stmts_impact_evidence_sqlite.inc"
 #include "store/stmts_network_sqlite.inc"
+#include "store/stmts_cluster_sqlite.inc"
 };
 
 const struct store_stmt_info *store_statements(int *count)

@@ -8,87 +8,24 @@
 // (scripts/install-deps.sh test installs it).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import net from 'node:net';
 import tls from 'node:tls';
 import https from 'node:https';
 import http from 'node:http';
 import { startServer, parseRawResponse, sleep, SLOW_MS } from './lib.mjs';
+import { NGINX_SKIP as skip, startNginx } from './nginx_lib.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const NGINX = ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/bin/nginx'].find((p) => existsSync(p));
-const OPENSSL = ['/usr/bin/openssl', '/usr/local/bin/openssl'].find((p) => existsSync(p));
-const skip = !NGINX ? 'nginx is not installed (scripts/install-deps.sh test installs it)'
-  : !OPENSSL ? 'openssl is not installed (needed for a test certificate)' : false;
-
-let srv, dir, nginx, nginxErr = '', tlsPort, plainPort;
-
-function freePort() {
-  return new Promise((r, j) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => r(port)); });
-    s.on('error', j);
-  });
-}
-
-/** deploy/nginx.conf with the test's ports, certificate and a short header timeout. */
-function derivedConfig(upstreamPort) {
-  let c = readFileSync(resolve(here, '../../deploy/nginx.conf'), 'utf8');
-  const sub = (re, to) => {
-    assert.match(c, re, `deploy/nginx.conf still has ${re}`);
-    c = c.replace(re, to);
-  };
-  sub(/server 127\.0\.0\.1:8080;/, `server 127.0.0.1:${upstreamPort};`);
-  sub(/listen 80;/, `listen 127.0.0.1:${plainPort};`);
-  sub(/listen 443 ssl;/, `listen 127.0.0.1:${tlsPort} ssl;`);
-  c = c.replace(/^\s*listen \[::\]:\d+.*$/gm, '');
-  sub(/ssl_certificate\s+\S+;/, `ssl_certificate ${dir}/cert.pem;`);
-  sub(/ssl_certificate_key\s+\S+;/, `ssl_certificate_key ${dir}/key.pem;`);
-  sub(/client_header_timeout \S+;/, 'client_header_timeout 2s;');
-  const asRoot = process.getuid && process.getuid() === 0 ? 'user root;' : '';
-  return `${asRoot}\nworker_processes 1;\ndaemon off;\npid ${dir}/nginx.pid;\nerror_log ${dir}/error.log info;\n` +
-    `events { worker_connections 256; }\nhttp {\n  access_log ${dir}/access.log;\n` +
-    ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `  ${t}_temp_path ${dir}/${t};\n`).join('') +
-    `${c}\n}\n`;
-}
+let srv, nginx, tlsPort, plainPort;
 
 before(async () => {
   if (skip) return;
   srv = await startServer({ logLevel: 'info' });
-  dir = mkdtempSync(join(tmpdir(), 'tb-nginx-'));
-  tlsPort = await freePort();
-  plainPort = await freePort();
-  const cert = spawnSync(OPENSSL, ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost',
-    '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { encoding: 'utf8' });
-  assert.equal(cert.status, 0, cert.stderr);
-  writeFileSync(join(dir, 'nginx.conf'), derivedConfig(srv.port));
-  const t = spawnSync(NGINX, ['-t', '-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log')], { encoding: 'utf8' });
-  assert.equal(t.status, 0, `nginx -t:\n${t.stderr}`);
-  nginx = spawn(NGINX, ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log')], { stdio: ['ignore', 'ignore', 'pipe'] });
-  nginx.stderr.setEncoding('utf8').on('data', (d) => { nginxErr += d; });
-  for (let i = 0; ; i++) {
-    const up = await new Promise((r) => {
-      const s = net.connect(tlsPort, '127.0.0.1', () => { s.destroy(); r(true); });
-      s.on('error', () => r(false));
-    });
-    if (up) break;
-    assert.ok(i < SLOW_MS / 50 && nginx.exitCode === null, `nginx did not start:\n${nginxErr}`);
-    await sleep(50);
-  }
+  nginx = await startNginx([srv.port], { headerTimeout: '2s' });
+  ({ tlsPort, plainPort } = nginx);
 });
 
 after(async () => {
-  if (nginx && nginx.exitCode === null) {
-    const gone = new Promise((r) => nginx.on('exit', r));
-    nginx.kill('SIGQUIT');   // graceful shutdown
-    await Promise.race([gone, sleep(10_000)]);
-    if (nginx.exitCode === null) nginx.kill('SIGKILL');
-  }
+  if (nginx) await nginx.stop();
   if (srv) await srv.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 /** Raw bytes over TLS to nginx; everything it answers until it closes (or timeoutMs). */

@@ -277,7 +277,7 @@ static int terms_of(const struct sqlp *p, const int *ix, int n, struct term *out
         int stop = !k || (depth == 0 && (kw(k, "WHERE") || kw(k, "ON") || kw(k, "GROUP") || kw(k, "ORDER") ||
                                          kw(k, "LIMIT") || kw(k, "RETURNING") || kw(k, "JOIN") || kw(k, "LEFT") ||
                                          kw(k, "INNER") || kw(k, "CROSS") || kw(k, "AND") || kw(k, "DO") ||
-                                         kw(k, "SET")));
+                                         kw(k, "SET") || kw(k, "FOR")));   /* FOR UPDATE: a row lock ends it */
         if (stop) {
             if (in_pred && i > start && nt < max)
                 out[nt++] = (struct term){start, i};
