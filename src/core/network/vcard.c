@@ -383,13 +383,13 @@ static void line(struct out *o, const char *t)
 }
 
 /* NAME:escaped value (',' ';' '\\' and newlines escaped). */
-static void prop(struct out *o, const char *name, const char *value, int keep_semicolons)
+static void prop(struct out *o, const char *name, const char *value)
 {
     if (!value || !*value)
         return;
     text(o, name, NULL);
     ch(o, ":", 1);
-    text(o, value, keep_semicolons ? "\\," : "\\,;");
+    text(o, value, "\\,;");
     end_line(o);
 }
 
@@ -428,27 +428,23 @@ char *vcard_write(const json_t *contacts, size_t *len)
         line(&o, "VERSION:4.0");
         const char *kind = str(c, "kind");
         line(&o, kind && !strcmp(kind, "organisation") ? "KIND:org" : "KIND:individual");
-        prop(&o, "FN", str(c, "name"), 0);
-        prop(&o, "ORG", str(c, "organisation"), 0);
-        prop(&o, "TITLE", str(c, "roles"), 0);
-        prop(&o, "EMAIL", str(c, "email"), 0);
-        prop(&o, "TEL", str(c, "phone"), 0);
+        prop(&o, "FN", str(c, "name"));
+        prop(&o, "ORG", str(c, "organisation"));
+        prop(&o, "TITLE", str(c, "roles"));
+        prop(&o, "EMAIL", str(c, "email"));
+        prop(&o, "TEL", str(c, "phone"));
         if (str(c, "city") || str(c, "country")) {
-            /* ADR: PO box; extended; street; locality; region; postal code; country */
-            char adr[1024];
-            char city[400] = "", *p = city;
-            for (const char *v = str(c, "city") ? str(c, "city") : ""; *v && p < city + sizeof city - 3; v++) {
-                if (*v == ',' || *v == ';' || *v == '\\')
-                    *p++ = '\\';
-                *p++ = *v;
-            }
-            *p = '\0';
-            snprintf(adr, sizeof adr, ";;;%s;;;%s", city, str(c, "country") ? str(c, "country") : "");
-            prop(&o, "ADR", adr, 1);
+            /* ADR: PO box; extended; street; locality; region; postal code; country.
+             * Each component escaped once here; the separators stay bare. */
+            text(&o, "ADR:;;;", NULL);
+            text(&o, str(c, "city"), "\\,;");
+            text(&o, ";;;", NULL);
+            text(&o, str(c, "country"), "\\,;");
+            end_line(&o);
         }
         json_t *langs = json_object_get(c, "languages");
         for (size_t k = 0; k < json_array_size(langs); k++)
-            prop(&o, "LANG", json_string_value(json_array_get(langs, k)), 0);   /* one language a line */
+            prop(&o, "LANG", json_string_value(json_array_get(langs, k)));   /* one language a line */
         categories(&o, json_object_get(c, "tags"));
         line(&o, "END:VCARD");
     }

@@ -46,6 +46,29 @@ static void reads_and_writes_a_card(void **state)
     json_decref(errors);
 }
 
+/* A city with the characters vCard escapes comes back as it went out: each
+ * ADR component is escaped once (it was escaped twice: "a,b" read back "a\,b"). */
+static void an_address_with_separators_survives_a_round_trip(void **state)
+{
+    (void)state;
+    json_t *list = json_pack("[{s:s, s:s, s:s}]", "name", "Ana", "city", "Frankfurt, am Main; Ost\\Nord",
+                             "country", "DE");
+    size_t len;
+    char *text = vcard_write(list, &len);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "\r\nADR:;;;Frankfurt\\, am Main\\; Ost\\\\Nord;;;DE\r\n"));
+    json_t *cards, *errors;
+    struct tb_err err = {0};
+    assert_int_equal(vcard_read(text, len, &cards, &errors, &err), 0);
+    json_t *f = json_object_get(json_array_get(cards, 0), "fields");
+    assert_string_equal(json_string_value(json_object_get(f, "city")), "Frankfurt, am Main; Ost\\Nord");
+    assert_string_equal(json_string_value(json_object_get(f, "country")), "DE");
+    free(text);
+    json_decref(list);
+    json_decref(cards);
+    json_decref(errors);
+}
+
 static void folds_long_lines_between_characters(void **state)
 {
     (void)state;
@@ -122,6 +145,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(reads_and_writes_a_card),
+        cmocka_unit_test(an_address_with_separators_survives_a_round_trip),
         cmocka_unit_test(folds_long_lines_between_characters),
         cmocka_unit_test(every_reader_allocation_may_fail),
         cmocka_unit_test(refuses_a_line_past_the_limit),
