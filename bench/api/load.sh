@@ -18,6 +18,8 @@
 #   bench/api/load.sh [SECONDS]   env: ROUNDS PHASES CONNECTIONS THREADS WRITE_PCT BUILD LIST_LIMIT
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=bench/api/common.sh
+. "$root/bench/api/common.sh"
 secs=${1:-10}
 rounds=${ROUNDS:-2}
 phases=${PHASES:-reads nginx writes}
@@ -46,11 +48,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 "$bin" demo --db "$tmp/bench.db" --no-serve --force >/dev/null
 "$bin" serve --db "$tmp/bench.db" --listen 127.0.0.1:0 --log-level warn --max-connections-per-address 0 >"$tmp/serve.out" 2>"$tmp/serve.err" &
 spid=$!
-for _ in $(seq 200); do
-  port=$(sed -n 's/^tradebridge: listening on http:\/\/127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$tmp/serve.out")
-  [ -n "$port" ] && break
-  sleep 0.05
-done
+port=$(listening_port "$tmp/serve.out")
 [ -n "$port" ] || { echo "load.sh: the server did not start:" >&2; cat "$tmp/serve.err" >&2; exit 1; }
 base=http://127.0.0.1:$port
 
@@ -77,22 +75,8 @@ body=$(sed -e 's/\\/\\\\/g' -e "s/'/\\\\'/g" "$tmp/company.json")
 # The page is longer than a configuration parameter may be: nginx serves it
 # as a static file (from the page cache, with its descriptor cached).
 mkdir -p "$tmp/www" && cp "$tmp/list.json" "$tmp/www/list.json"
-user=""; [ "$(id -u)" -eq 0 ] && user="user root;"
-mkdir -p "$tmp/nginx"
-cat >"$tmp/nginx/nginx.conf" <<CONF
-$user
-worker_processes $(nproc);
-daemon off;
-pid $tmp/nginx/nginx.pid;
-error_log $tmp/nginx/error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $tmp/nginx/body;
-  proxy_temp_path $tmp/nginx/proxy;
-  fastcgi_temp_path $tmp/nginx/fastcgi;
-  uwsgi_temp_path $tmp/nginx/uwsgi;
-  scgi_temp_path $tmp/nginx/scgi;
+mkdir -p "$tmp/nginx" && nginx_head "$tmp/nginx" >"$tmp/nginx/nginx.conf"
+cat >>"$tmp/nginx/nginx.conf" <<CONF
   server {
     listen 127.0.0.1:$nport;
     keepalive_requests 1000000;
