@@ -484,8 +484,8 @@ static json_t *joined(const json_t *a, const json_t *b, size_t cap)
     return out;
 }
 
-int network_contact_merge(struct store *st, const struct tb_actor *a, int64_t into, int64_t version, int64_t from,
-                          json_t **out, struct tb_err *err)
+static int merge(struct store *st, const struct tb_actor *a, int64_t into, int64_t version, int64_t from,
+                 json_t **out, struct tb_err *err)
 {
     static const char *const fill[] = {"organisation", "email", "phone", "country", "city", "nace", "source",
                                        "legal_basis", NULL};
@@ -536,4 +536,30 @@ out:
     json_decref(ka);
     json_decref(kb);
     return rc;
+}
+
+struct merge_unit {
+    const struct tb_actor *a;
+    int64_t into, version, from;
+    json_t *summary;
+};
+
+static int merge_work(struct store *st, void *ctx, struct tb_err *err)
+{
+    struct merge_unit *u = ctx;
+    json_decref(u->summary);   /* a run again starts afresh */
+    u->summary = NULL;
+    return merge(st, u->a, u->into, u->version, u->from, &u->summary, err);
+}
+
+int network_contact_merge(struct store *st, const struct tb_actor *a, int64_t into, int64_t version, int64_t from,
+                          json_t **out, struct tb_err *err)
+{
+    struct merge_unit u = {.a = a, .into = into, .version = version, .from = from};
+    if (store_in_tx(st, merge_work, &u, err) < 0) {
+        json_decref(u.summary);
+        return -1;
+    }
+    *out = u.summary;
+    return 0;
 }
