@@ -325,6 +325,21 @@ int network_intro_send_link(struct store *st, const struct tb_actor *a, const js
     return rc;
 }
 
+struct remind_unit {
+    const struct tb_actor *a;
+    const json_t *row;
+    const char *public_url;
+};
+
+/* One reminder: a new link, and the introduction marked as reminded. */
+static int remind_work(struct store *st, void *ctx, struct tb_err *err)
+{
+    struct remind_unit *u = ctx;
+    if (network_intro_send_link(st, u->a, u->row, u->public_url, 1, err) < 0)
+        return -1;
+    return store_intro_reminded(st, u->a, json_integer_value(json_object_get(u->row, "id")), err);
+}
+
 int network_intro_remind(struct store *st, const struct tb_actor *a, int days, const char *public_url, int *sent,
                          struct tb_err *err)
 {
@@ -346,16 +361,10 @@ int network_intro_remind(struct store *st, const struct tb_actor *a, int days, c
             continue;   /* waiting for, or refused by, the owning operator */
         if (!json_is_string(json_object_get(row, "introducer_email")))
             continue;
-        if (store_begin(st, err) < 0)
+        struct remind_unit u = {.a = a, .row = row, .public_url = public_url};
+        rc = store_in_tx(st, remind_work, &u, err);
+        if (rc < 0)
             break;
-        rc = network_intro_send_link(st, a, row, public_url, 1, err);
-        if (rc == 0)
-            rc = store_intro_reminded(st, a, json_integer_value(json_object_get(row, "id")), err);
-        if (rc < 0 || store_commit(st, err) < 0) {
-            store_rollback(st);
-            rc = -1;
-            break;
-        }
         ++*sent;
     }
     json_decref(due);

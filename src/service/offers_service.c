@@ -274,17 +274,21 @@ static int tell(struct store *st, const struct tb_actor *a, const json_t *c, con
     return rc;
 }
 
-int offers_digest(struct store *st, const struct tb_actor *a, const char *public_url, int min_score, int *companies,
-                  int *mails, struct tb_err *err)
+struct digest_unit {
+    const struct tb_actor *a;
+    const char *public_url;
+    int min_score, companies, mails;
+};
+
+static int digest_work(struct store *st, void *ctx, struct tb_err *err)
 {
+    struct digest_unit *u = ctx;
+    const struct tb_actor *a = u->a;
+    const char *public_url = u->public_url;
+    int min_score = u->min_score, *companies = &u->companies, *mails = &u->mails;
     json_t *cos = NULL, *contacts = NULL, *offers = NULL, *sent = NULL, *none = json_pack("{s:[], s:[]}", "hs", "countries");
     json_t *f = json_pack("{s:b}", "open", 1);
     *companies = *mails = 0;
-    if (store_begin(st, err) < 0) {
-        json_decref(none);
-        json_decref(f);
-        return -1;
-    }
     int rc = store_offer_candidates(st, a, none, &cos, &contacts, err);
     if (rc == 0)
         rc = store_offer_list(st, a, f, 0, 200, &offers, err);
@@ -308,10 +312,18 @@ int offers_digest(struct store *st, const struct tb_actor *a, const char *public
     json_decref(contacts);
     json_decref(offers);
     json_decref(sent);
-    if (rc < 0 || store_commit(st, err) < 0) {
-        store_rollback(st);
+    return rc;
+}
+
+int offers_digest(struct store *st, const struct tb_actor *a, const char *public_url, int min_score, int *companies,
+                  int *mails, struct tb_err *err)
+{
+    struct digest_unit u = {.a = a, .public_url = public_url, .min_score = min_score};
+    *companies = *mails = 0;
+    if (store_in_tx(st, digest_work, &u, err) < 0)
         return -1;
-    }
+    *companies = u.companies;
+    *mails = u.mails;
     return 0;
 }
 

@@ -208,6 +208,24 @@ int placement_service_get(struct store *st, const struct tb_actor *a, int64_t id
     return load(st, a, id, out, err);
 }
 
+struct create_unit {
+    const struct tb_actor *a;
+    const json_t *fields;
+    int64_t id;
+};
+
+/* The placement and, drafted at once from the cohort's curriculum version,
+ * its learning plan, so the parties read and accept it as part of the
+ * agreement: one unit of work. */
+static int create_work(struct store *st, void *ctx, struct tb_err *err)
+{
+    struct create_unit *u = ctx;
+    int created;
+    if (store_entity_create(st, u->a, ENT_PLACEMENT, u->fields, &u->id, err) < 0)
+        return -1;
+    return store_plan_create(st, u->a, u->id, &created, err);
+}
+
 int placement_service_create(struct store *st, const struct tb_actor *a, const json_t *body, int64_t *id,
                              json_t **out, struct tb_err *err)
 {
@@ -217,19 +235,12 @@ int placement_service_create(struct store *st, const struct tb_actor *a, const j
     if (!fields)
         return TB_INTERNAL(err, "out of memory");
     json_object_set_new(fields, "status", json_string("draft"));
-    if (store_begin(st, err) < 0) {
-        json_decref(fields);
-        return -1;
-    }
-    /* The learning plan is drafted at once from the cohort's curriculum version,
-     * so the parties read and accept it as part of the agreement. */
-    int created;
-    int rc = store_entity_create(st, a, ENT_PLACEMENT, fields, id, err);
+    struct create_unit u = {.a = a, .fields = fields};
+    int rc = store_in_tx(st, create_work, &u, err);
     json_decref(fields);
-    if (rc < 0 || store_plan_create(st, a, *id, &created, err) < 0 || store_commit(st, err) < 0) {
-        store_rollback(st);
+    if (rc < 0)
         return -1;
-    }
+    *id = u.id;
     return load(st, a, *id, out, err);
 }
 
@@ -448,6 +459,32 @@ static int blank(const char *s)
     return 1;
 }
 
+struct end_unit {
+    const struct tb_actor *a;
+    int64_t id, version, org_id;
+    const char *to, *reason;
+    int early;
+    json_t *out;
+};
+
+/* The new status and, when given, its reason in the audit log beside it. */
+static int end_work(struct store *st, void *ctx, struct tb_err *err)
+{
+    struct end_unit *u = ctx;
+    json_decref(u->out);   /* a run again starts afresh */
+    u->out = NULL;
+    json_t *changes = json_pack("{s:s}", "status", u->to);
+    int rc = changes ? store_entity_update(st, u->a, ENT_PLACEMENT, u->id, u->version, changes, &u->out, err)
+                     : TB_INTERNAL(err, "out of memory");
+    json_decref(changes);
+    if (rc < 0 || blank(u->reason))
+        return rc;
+    json_t *d = json_pack("{s:{s:s}, s:{s:b}}", "status_reason", "new", u->reason, "before_end_date", "new", u->early);
+    rc = d ? store_audit_add(st, u->a, u->org_id, "update", "placement", u->id, d, err) : TB_INTERNAL(err, "out of memory");
+    json_decref(d);
+    return rc;
+}
+
 int placement_service_end(struct store *st, const struct tb_actor *a, int64_t id, const char *to, const char *reason,
                           json_t **out, struct tb_err *err)
 {
@@ -468,26 +505,13 @@ int placement_service_end(struct store *st, const struct tb_actor *a, int64_t id
     if (early && blank(reason))
         return tb_error(err, TB_E_REASON_REQUIRED, "reason",
                         "reason: the placement ends on %s; completing it earlier needs a written reason", end);
-    if (store_begin(st, err) < 0)
-        return -1;
-    json_t *changes = json_pack("{s:s}", "status", to);
-    int rc = changes ? store_entity_update(st, a, ENT_PLACEMENT, id, version, changes, out, err)
-                     : TB_INTERNAL(err, "out of memory");
-    json_decref(changes);
-    if (rc == 0 && !blank(reason)) {
-        /* The reason stays in the audit log beside the status change. */
-        json_t *d = json_pack("{s:{s:s}, s:{s:b}}", "status_reason", "new", reason, "before_end_date", "new", early);
-        rc = d ? store_audit_add(st, a, org_id, "update", "placement", id, d, err) : TB_INTERNAL(err, "out of memory");
-        json_decref(d);
-        if (rc < 0)
-            json_decref(*out);
-    }
-    if (rc < 0 || store_commit(st, err) < 0) {
-        if (rc == 0)
-            json_decref(*out);
-        store_rollback(st);
+    struct end_unit u = {.a = a, .id = id, .version = version, .org_id = org_id, .to = to, .reason = reason,
+                         .early = early};
+    if (store_in_tx(st, end_work, &u, err) < 0) {
+        json_decref(u.out);
         return -1;
     }
+    *out = u.out;
     if (placement_service_decorate(st, a, *out, err) < 0) {
         json_decref(*out);
         return -1;
@@ -510,6 +534,22 @@ int placement_service_allow_applications(struct store *st, const struct tb_actor
     return load(st, a, id, out, err);
 }
 
+struct plan_unit {
+    const struct tb_actor *a;
+    int64_t id;
+    int draft, created;
+};
+
+/* The plan; a draft's plan joins its agreement's terms: acceptances given
+ * before were for other terms. */
+static int plan_work(struct store *st, void *ctx, struct tb_err *err)
+{
+    struct plan_unit *u = ctx;
+    if (store_plan_create(st, u->a, u->id, &u->created, err) < 0)
+        return -1;
+    return u->created && u->draft ? store_agreement_clear(st, u->a, u->id, err) : 0;
+}
+
 int placement_service_learning_plan(struct store *st, const struct tb_actor *a, int64_t id, json_t **out,
                                     struct tb_err *err)
 {
@@ -522,15 +562,10 @@ int placement_service_learning_plan(struct store *st, const struct tb_actor *a, 
     json_decref(p);
     if (!ok)
         return tb_error(err, TB_E_INVALID_TRANSITION, "", "a plan is made for a placement in draft or signed");
-    int created;
-    if (store_begin(st, err) < 0)
+    struct plan_unit u = {.a = a, .id = id, .draft = draft};
+    if (store_in_tx(st, plan_work, &u, err) < 0)
         return -1;
-    /* A draft's plan joins its agreement's terms: acceptances given before were for other terms. */
-    if (store_plan_create(st, a, id, &created, err) < 0 || (created && draft && store_agreement_clear(st, a, id, err) < 0) ||
-        store_commit(st, err) < 0) {
-        store_rollback(st);
-        return -1;
-    }
+    int created = u.created;
     if (store_plan_get(st, a, id, out, err) < 0)
         return -1;
     if (created)
