@@ -144,11 +144,7 @@ static int stage_work(struct store *st, void *ctx, struct tb_err *err)
     struct stage_unit *u = ctx;
     json_decref(u->out);   /* a run again starts afresh */
     u->out = NULL;
-    json_t *changes = json_pack("{s:s}", "stage", u->to);
-    int rc = changes ? store_entity_update(st, u->a, ENT_APPLICATION, u->id, u->version, changes, &u->out, err)
-                     : TB_INTERNAL(err, "out of memory");
-    json_decref(changes);
-    if (rc < 0)
+    if (store_entity_set_text(st, u->a, ENT_APPLICATION, u->id, u->version, "stage", u->to, &u->out, err) < 0)
         return -1;
     return store_application_event(st, u->a, u->org_id, u->id, u->from, u->to, u->note, err);
 }

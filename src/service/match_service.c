@@ -382,10 +382,7 @@ static int approve_work(struct store *st, void *ctx, struct tb_err *err)
                     (long long)app_id, stage);
             goto fail;
         }
-        json_t *changes = json_pack("{s:s}", "stage", "offered");
-        int rc = store_entity_update(st, a, ENT_APPLICATION, app_id, version, changes, &updated, err);
-        json_decref(changes);
-        if (rc < 0)
+        if (store_entity_set_text(st, a, ENT_APPLICATION, app_id, version, "stage", "offered", &updated, err) < 0)
             goto fail;
         json_decref(updated);
         if (store_application_event(st, a, org_id, app_id, stage, "offered", note, err) < 0)

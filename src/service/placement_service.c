@@ -473,10 +473,7 @@ static int end_work(struct store *st, void *ctx, struct tb_err *err)
     struct end_unit *u = ctx;
     json_decref(u->out);   /* a run again starts afresh */
     u->out = NULL;
-    json_t *changes = json_pack("{s:s}", "status", u->to);
-    int rc = changes ? store_entity_update(st, u->a, ENT_PLACEMENT, u->id, u->version, changes, &u->out, err)
-                     : TB_INTERNAL(err, "out of memory");
-    json_decref(changes);
+    int rc = store_entity_set_text(st, u->a, ENT_PLACEMENT, u->id, u->version, "status", u->to, &u->out, err);
     if (rc < 0 || blank(u->reason))
         return rc;
     json_t *d = json_pack("{s:{s:s}, s:{s:b}}", "status_reason", "new", u->reason, "before_end_date", "new", u->early);
