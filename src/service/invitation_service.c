@@ -255,21 +255,28 @@ static int invitee_account(struct store *st, const struct invitation_acceptance 
                              user_id, err);
 }
 
-int invitation_service_accept(struct store *st, const struct invitation_acceptance *in, struct arena *arena,
-                              const char **email_out, struct tb_err *err)
+struct accept_unit {
+    const struct invitation_acceptance *in;
+    struct arena *arena;
+    const char *hash, *email;
+    int not_pending;   /* the token names no pending invitation */
+};
+
+/* The claim, the account, its membership and, for a trainee, the graduate
+ * record's login: one unit of work. */
+static int accept_work(struct store *st, void *ctx, struct tb_err *err)
 {
-    char hash[TOKEN_HASH_LEN + 1];
-    auth_token_hash(in->token, hash);
-    if (store_begin(st, err) < 0)
-        return -1;
+    struct accept_unit *x = ctx;
+    const struct invitation_acceptance *in = x->in;
+    struct arena *arena = x->arena;
     json_t *inv = NULL;
     struct tb_err e;
     struct tb_actor sys;   /* staff of the invitation's operator, granted by the store */
-    if (store_invitation_claim(st, hash, in->client_addr, &inv, &sys, &e) < 0) {
-        store_rollback(st);
-        if (e.status == 404)
-            return 1;
-        *err = e;
+    x->not_pending = 0;
+    if (store_invitation_claim(st, x->hash, in->client_addr, &inv, &sys, &e) < 0) {
+        x->not_pending = e.status == 404;   /* the caller may try older kinds of link */
+        if (!x->not_pending)
+            *err = e;
         return -1;
     }
     int64_t org_id = json_integer_value(json_object_get(inv, "org_id"));
@@ -307,16 +314,23 @@ int invitation_service_accept(struct store *st, const struct invitation_acceptan
             goto fail;
     }
     json_decref(inv);
-    if (!email) {
-        store_rollback(st);
+    if (!email)
         return TB_INTERNAL(err, "out of memory");
-    }
-    if (store_commit(st, err) < 0)
-        return -1;
-    *email_out = email;
+    x->email = email;
     return 0;
 fail:
     json_decref(inv);
-    store_rollback(st);
     return -1;
+}
+
+int invitation_service_accept(struct store *st, const struct invitation_acceptance *in, struct arena *arena,
+                              const char **email_out, struct tb_err *err)
+{
+    char hash[TOKEN_HASH_LEN + 1];
+    auth_token_hash(in->token, hash);
+    struct accept_unit x = {.in = in, .arena = arena, .hash = hash};
+    if (store_in_tx(st, accept_work, &x, err) < 0)
+        return x.not_pending ? 1 : -1;
+    *email_out = x.email;
+    return 0;
 }
