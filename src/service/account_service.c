@@ -49,3 +49,30 @@ int account_link_set_password(struct store *st, const char *purpose, const char 
     *user_id = u.user_id;
     return 0;
 }
+
+struct create_unit {
+    const struct tb_actor *a;
+    const char *email, *name, *password_hash;
+    int64_t org_id, user_id;
+    enum tb_role role;
+};
+
+static int create_work(struct store *st, void *ctx, struct tb_err *err)
+{
+    struct create_unit *u = ctx;
+    if (store_user_create(st, u->a, u->email, u->name, u->password_hash, "active", &u->user_id, err) < 0)
+        return -1;
+    return store_membership_add(st, u->a, u->user_id, u->org_id, u->role, NULL, 0, err);
+}
+
+int account_create(struct store *st, const struct tb_actor *a, const char *email, const char *name,
+                   const char *password_hash, int64_t org_id, enum tb_role role, int64_t *user_id,
+                   struct tb_err *err)
+{
+    struct create_unit u = {.a = a, .email = email, .name = name, .password_hash = password_hash,
+                            .org_id = org_id, .role = role};
+    if (store_in_tx(st, create_work, &u, err) < 0)
+        return -1;
+    *user_id = u.user_id;
+    return 0;
+}
