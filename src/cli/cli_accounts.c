@@ -13,6 +13,7 @@
 #include "core/auth.h"
 #include "core/codes.h"
 #include "core/validate.h"
+#include "service/account_service.h"
 #include "service/pages.h"
 
 struct common {
@@ -238,16 +239,7 @@ int cli_user_main(int argc, char **argv)
             rc = cli_resolve_org(st, o.org, &org_id, &err);
             sys.tenant_id = org_id;
             if (rc == 0)
-                rc = store_begin(st, &err);
-            if (rc == 0) {
-                rc = store_user_create(st, &sys, args[0], o.name, hash, "active", &user_id, &err);
-                if (rc == 0)
-                    rc = store_membership_add(st, &sys, user_id, org_id, role, NULL, 0, &err);
-                if (rc == 0)
-                    rc = store_commit(st, &err);
-                else
-                    store_rollback(st);
-            }
+                rc = account_create(st, &sys, args[0], o.name, hash, org_id, role, &user_id, &err);
         } else {
             struct user_auth u;
             rc = store_user_auth_by_email(st, args[0], &u, &err);

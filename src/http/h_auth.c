@@ -14,6 +14,7 @@
 #include "core/throttle.h"
 #include "http/authwork.h"
 #include "http/handlers.h"
+#include "service/account_service.h"
 #include "store/store_notify.h"
 
 const struct field_spec login_fields[] = {
@@ -293,42 +294,9 @@ static int link_flow(struct request *r, struct response *res, const char *purpos
         return busy(res, err);
     if (!pw.hashed)
         return TB_INTERNAL(err, "could not hash the password (out of memory)");
-    if (store_begin(r->store, err) < 0)
-        return -1;
-    int64_t user_id = 0;
-    struct user_auth who;
-    if (store_user_token_consume(r->store, purpose, hash, time(NULL), &user_id, err) < 0 ||
-        store_user_auth_by_id(r->store, user_id, &who, err) < 0) {
-        store_rollback(r->store);
-        return -1;
-    }
-    if (!strcmp(who.status, "disabled")) {
-        store_rollback(r->store);
-        return tb_error(err, TB_E_ACCOUNT_DISABLED, "token", "token: this account is disabled; ask your coordinator");
-    }
-    /* The link authenticates its person: they act as themself. */
-    struct tb_actor self;
-    if (store_actor_load(r->store, user_id, &self, err) < 0) {
-        store_rollback(r->store);
-        return -1;
-    }
-    self.client_addr = r->client_addr;
-    if (store_user_set_password(r->store, &self, user_id, pw.hash, err) < 0) {
-        store_rollback(r->store);
-        return -1;
-    }
-    json_t *name = json_object_get(r->body, "name");
-    if (name) {
-        json_t *user = NULL, *changes = json_pack("{s:O}", "name", name);
-        int rc = store_user_update(r->store, &self, user_id, 0, changes, &user, err);
-        json_decref(changes);
-        json_decref(user);
-        if (rc < 0) {
-            store_rollback(r->store);
-            return -1;
-        }
-    }
-    if (store_commit(r->store, err) < 0)
+    int64_t user_id;
+    if (account_link_set_password(r->store, purpose, hash, pw.hash, json_object_get(r->body, "name"), r->client_addr,
+                                  &user_id, err) < 0)
         return -1;
     struct user_auth u;
     if (store_user_auth_by_id(r->store, user_id, &u, err) < 0)

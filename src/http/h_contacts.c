@@ -300,15 +300,10 @@ int h_contact_merge(struct request *r, struct response *res, struct tb_err *err)
 {
     int64_t version;
     json_t *summary = NULL;
-    if (req_version(r, &version, err) < 0 || store_begin(r->store, err) < 0)
+    if (req_version(r, &version, err) < 0 ||
+        network_contact_merge(r->store, &r->actor, r->ids[0], version,
+                              json_integer_value(json_object_get(r->body, "from_id")), &summary, err) < 0)
         return -1;
-    int rc = network_contact_merge(r->store, &r->actor, r->ids[0], version,
-                                   json_integer_value(json_object_get(r->body, "from_id")), &summary, err);
-    if (rc < 0 || store_commit(r->store, err) < 0) {
-        store_rollback(r->store);
-        json_decref(summary);
-        return -1;
-    }
     json_t *c, *links;
     if (store_contact_get(r->store, &r->actor, r->ids[0], &c, err) < 0) {
         json_decref(summary);

@@ -72,57 +72,12 @@ static const char *const allowed_types[] = {
     NULL,
 };
 
-/* Queues a notice about a deliverable (in the record's operator) to an
- * address, or to the user or trainee the record names (the store looks the
- * address up: store_training_notice). */
-static int notice(struct request *r, int64_t org_id, const struct notice_to *to, const char *subject,
-                  const char *body, struct tb_err *err)
-{
-    return store_training_notice(r->store, &r->actor, org_id, to, subject, body, err);
-}
-
-/* The same with the words of msg key ("KEY.subject", "KEY.body") in the
- * recipient's language (issue 17). */
-static int notify(struct request *r, int64_t org_id, const struct notice_to *to, const char *lang, const char *key,
-                  const char *const *vars, struct tb_err *err)
-{
-    const char *subject, *text;
-    if (msg_mail(r->arena, lang, key, vars, 0, &subject, &text) < 0)
-        return TB_INTERNAL(err, "out of memory");
-    return notice(r, org_id, to, subject, text, err);
-}
-
 int training_deliverable_submit(struct request *r, int64_t module_id, const char *body, const json_t *links,
                                 const struct deliverable_file *file, int64_t *vid, struct tb_err *err)
 {
-    json_t *m;
-    json_t *empty = json_array();
-    if (store_begin(r->store, err) < 0) {
-        json_decref(empty);
+    if (deliverable_submit(r->store, &r->actor, r->arena, r->cfg->public_url, module_id, body, links, file, vid,
+                           err) < 0)
         return -1;
-    }
-    int rc = store_deliverable_submit(r->store, &r->actor, module_id, body, links ? links : empty, vid, err);
-    json_decref(empty);
-    int64_t fid;
-    if (rc == 0 && file)
-        rc = store_deliverable_file_add(r->store, &r->actor, *vid, file->name, file->mime, file->data, file->len, &fid,
-                                        err);
-    if (rc == 0)
-        rc = store_plan_module_get(r->store, &r->actor, module_id, &m, err);
-    if (rc == 0) {
-        struct notice_to mentor = {.user_id = json_integer_value(json_object_get(m, "mentor_user_id"))};
-        const char *const vars[] = {"title", json_string_value(json_object_get(m, "title")),
-                                    "trainee", json_string_value(json_object_get(m, "graduate_name")),
-                                    "url", arena_printf(r->arena, "%s/#/plan-modules/%lld", r->cfg->public_url,
-                                                        (long long)module_id), NULL};
-        rc = notify(r, json_integer_value(json_object_get(m, "org_id")), &mentor, store_locale_of(r->store, mentor.user_id),
-                    "mail.review", vars, err);
-        json_decref(m);
-    }
-    if (rc < 0 || store_commit(r->store, err) < 0) {
-        store_rollback(r->store);
-        return -1;
-    }
     http_mail_wake();
     return 0;
 }
@@ -284,28 +239,12 @@ static int do_review(struct request *r, const struct tb_actor *actor, int64_t ve
     json_t *none = json_array();
     struct review_in rv = {.reviewer_id = actor->user_id, .reviewer_name = name, .via = via, .decision = decision,
                            .comments = comments ? comments : none, .rubric = levels, .rubric_percent = pct};
-    int rc = store_begin(r->store, err);
-    json_t *claimed = NULL;
-    if (rc == 0 && link_hash)   /* the link is used up only by a review that is stored */
-        rc = store_review_link_claim(r->store, link_hash, &claimed, err);
-    json_decref(claimed);
-    if (rc == 0)
-        rc = store_deliverable_review(r->store, actor, version_id, &rv, err);
-    if (rc == 0 && strcmp(decision, "approve")) {
-        int64_t graduate = json_integer_value(json_object_get(m, "graduate_id"));
-        const char *const vars[] = {"title", json_string_value(json_object_get(m, "title")), "reviewer", name,
-                                    "url", arena_printf(r->arena, "%s/#/plan-modules/%lld", r->cfg->public_url,
-                                                        (long long)json_integer_value(json_object_get(m, "id"))), NULL};
-        rc = notify(r, json_integer_value(json_object_get(v, "org_id")), &(struct notice_to){.graduate_id = graduate},
-                    store_locale_of_graduate(r->store, graduate), "mail.changes", vars, err);
-    }
+    int rc = deliverable_review(r->store, actor, r->arena, r->cfg->public_url, version_id, v, &rv, link_hash, err);
     json_decref(none);
     json_decref(levels);
     json_decref(v);
-    if (rc < 0 || store_commit(r->store, err) < 0) {
-        store_rollback(r->store);
+    if (rc < 0)
         return -1;
-    }
     http_mail_wake();
     return 0;
 }
@@ -331,32 +270,18 @@ int h_review_link_create(struct request *r, struct response *res, struct tb_err 
     json_t *v;
     if (store_deliverable_version_get(r->store, &r->actor, r->ids[0], &v, err) < 0)
         return -1;
-    json_t *m = json_object_get(v, "module");
     char token[TOKEN_LEN + 1], hash[TOKEN_HASH_LEN + 1];
     auth_random_token(token);
     auth_token_hash(token, hash);
     const char *email = json_string_value(json_object_get(r->body, "email"));
     const char *name = json_string_value(json_object_get(r->body, "name"));
     int64_t expires = (int64_t)time(NULL) + REVIEW_LINK_TTL;
-    int rc = store_begin(r->store, err);
-    if (rc == 0)
-        rc = store_review_link_create(r->store, &r->actor, r->ids[0], email, name, hash, expires, err);
-    /* The reviewer has no account: the mail is in the language the sender
-     * picks ("locale"), else the sender's own. */
-    const char *locale = json_string_value(json_object_get(r->body, "locale"));
-    char number[24];
-    snprintf(number, sizeof number, "%lld", (long long)json_integer_value(json_object_get(v, "number")));
-    const char *const vars[] = {"name", name, "trainee", json_string_value(json_object_get(m, "graduate_name")),
-                                "title", json_string_value(json_object_get(m, "title")), "version", number,
-                                "url", arena_printf(r->arena, "%s/#/review?token=%s", r->cfg->public_url, token), NULL};
-    if (rc == 0)
-        rc = notify(r, json_integer_value(json_object_get(v, "org_id")), &(struct notice_to){.email = email},
-                    locale ? locale : store_locale_of(r->store, r->actor.user_id), "mail.review_link", vars, err);
+    struct review_link_in in = {.email = email, .name = name, .locale = json_string_value(json_object_get(r->body, "locale")),
+                                .token = token, .token_hash = hash, .expires = expires};
+    int rc = deliverable_review_link(r->store, &r->actor, r->arena, r->cfg->public_url, r->ids[0], v, &in, err);
     json_decref(v);
-    if (rc < 0 || store_commit(r->store, err) < 0) {
-        store_rollback(r->store);
+    if (rc < 0)
         return -1;
-    }
     http_mail_wake();
     char when[32];
     time_t t = (time_t)expires;

@@ -17,6 +17,7 @@
 #include "core/network/directory.h"
 #include "http/entity_http.h"
 #include "http/handlers.h"
+#include "service/introductions_service.h"
 #include "service/network_service.h"
 #include "store/network.h"
 
@@ -59,16 +60,6 @@ const char *net_my_name(struct request *r)
     return name;
 }
 
-int net_finish(struct request *r, int rc, struct tb_err *err)
-{
-    if (rc < 0 || store_commit(r->store, err) < 0) {
-        store_rollback(r->store);
-        return -1;
-    }
-    http_mail_wake();
-    return 0;
-}
-
 static int reply_intro(struct request *r, struct response *res, int status, int64_t id, struct tb_err *err)
 {
     json_t *v;
@@ -104,19 +95,9 @@ int h_introduction_create(struct request *r, struct response *res, struct tb_err
     if (actor_has(&r->actor, ROLE_BIT(ROLE_TRAINEE)) && !is_staff(r))
         w.graduate_id = r->actor.subject_id;
     int64_t id;
-    int approval;
-    if (store_begin(r->store, err) < 0)
+    if (intro_request(r->store, &r->actor, &w, r->cfg->public_url, &id, err) < 0)
         return -1;
-    int rc = store_intro_create(r->store, &r->actor, &w, &id, &approval, err);
-    if (rc == 0 && !approval) {
-        json_t *v;
-        rc = store_intro_get(r->store, &r->actor, id, &v, err);
-        if (rc == 0)
-            rc = network_intro_send_link(r->store, &r->actor, v, r->cfg->public_url, 0, err);
-        json_decref(v);
-    }
-    if (net_finish(r, rc, err) < 0)
-        return -1;
+    http_mail_wake();
     return reply_intro(r, res, 201, id, err);
 }
 
@@ -141,65 +122,22 @@ int h_introduction_get(struct request *r, struct response *res, struct tb_err *e
     return reply_intro(r, res, 200, r->ids[0], err);
 }
 
-/* A move by `actor`: checks the state machine, the approval and the outcome. */
-static int move(struct request *r, const struct tb_actor *actor, int64_t id, const char *to, const char *by,
-                const char *note, int as_introducer, struct tb_err *err)
-{
-    json_t *v;
-    if (store_intro_get(r->store, actor, id, &v, err) < 0)
-        return -1;
-    const char *from = arena_strdup(r->arena, json_string_value(json_object_get(v, "state")));
-    const char *approval = json_string_value(json_object_get(v, "approval"));
-    int refused = approval && !strcmp(approval, "refused"), pending = approval && !strcmp(approval, "pending");
-    json_decref(v);
-    if (!net_intro_can_move(from, to))
-        return tb_fail(err, 409, "conflict", "state", "state: an introduction that is '%s' cannot become '%s'", from, to);
-    int answer = !strcmp(to, "accepted") || !strcmp(to, "declined");
-    if (answer && !as_introducer && !is_staff(r))
-        return tb_fail(err, 403, "forbidden", "state", "state: only the introducer (or staff for them) answers");
-    if (!strcmp(to, "accepted") && (pending || refused))
-        return tb_fail(err, 409, "conflict", "state", "state: the operator that owns the contact %s",
-                       pending ? "has not approved this introduction yet" : "refused this introduction");
-    struct intro_outcome o = {0};
-    if (!strcmp(to, "deal_closed")) {
-        static const char *const need[] = {"value_minor", "currency", "market", "hs", NULL};
-        for (int i = 0; need[i]; i++)
-            if (!json_object_get(r->body, need[i]))
-                return TB_INVALID(err, need[i], "%s: a closed deal records its value, currency, market and HS code",
-                                  need[i]);
-        o = (struct intro_outcome){.value_minor = json_integer_value(json_object_get(r->body, "value_minor")),
-                                   .currency = json_string_value(json_object_get(r->body, "currency")),
-                                   .market = json_string_value(json_object_get(r->body, "market")),
-                                   .hs = json_string_value(json_object_get(r->body, "hs"))};
-    }
-    return store_intro_move(r->store, actor, id, from, to, &o, by, note, err);
-}
-
 int h_introduction_state(struct request *r, struct response *res, struct tb_err *err)
 {
-    if (move(r, &r->actor, r->ids[0], json_string_value(json_object_get(r->body, "state")), net_my_name(r),
-             json_string_value(json_object_get(r->body, "note")), 0, err) < 0)
+    struct intro_move_in in = {.to = json_string_value(json_object_get(r->body, "state")), .by = net_my_name(r),
+                               .note = json_string_value(json_object_get(r->body, "note")), .outcome = r->body,
+                               .staff = is_staff(r)};
+    if (intro_move(r->store, &r->actor, r->ids[0], &in, err) < 0)
         return -1;
     return reply_intro(r, res, 200, r->ids[0], err);
 }
 
 int h_introduction_send_link(struct request *r, struct response *res, struct tb_err *err)
 {
-    json_t *v;
-    if (store_intro_get(r->store, &r->actor, r->ids[0], &v, err) < 0)
+    if (intro_send_link(r->store, &r->actor, r->ids[0], r->cfg->public_url, err) < 0)
         return -1;
-    const char *approval = json_string_value(json_object_get(v, "approval"));
-    int rc = 0;
-    if (approval && strcmp(approval, "approved"))
-        rc = tb_fail(err, 409, "conflict", "approval", "approval: the operator that owns the contact has not approved");
-    else if (!json_is_string(json_object_get(v, "introducer_email")))
-        rc = TB_INVALID(err, "introducer_id", "introducer_id: the introducer has no e-mail address");
-    else if (strcmp(json_string_value(json_object_get(v, "state")), "requested"))
-        rc = tb_fail(err, 409, "conflict", "state", "state: the introducer already answered");
-    if (rc == 0 && store_begin(r->store, err) == 0)
-        rc = net_finish(r, network_intro_send_link(r->store, &r->actor, v, r->cfg->public_url, 0, err), err);
-    json_decref(v);
-    return rc < 0 ? -1 : respond_json(res, 202, json_pack("{s:b}", "sent", 1));
+    http_mail_wake();
+    return respond_json(res, 202, json_pack("{s:b}", "sent", 1));
 }
 
 int h_introduction_outcomes(struct request *r, struct response *res, struct tb_err *err)
@@ -280,12 +218,10 @@ int h_introduction_link_answer(struct request *r, struct response *res, struct t
         return -1;
     const char *by = arena_printf(r->arena, "%s (by link)", json_string_value(json_object_get(v, "introducer_name")));
     json_decref(v);
-    if (store_begin(r->store, err) < 0)
+    struct intro_move_in in = {.to = to, .by = by, .note = json_string_value(json_object_get(r->body, "note")),
+                               .outcome = r->body, .as_introducer = 1, .staff = is_staff(r)};
+    if (intro_link_answer(r->store, &a, hash, id, &in, err) < 0)
         return -1;
-    int rc = store_intro_link_claim(r->store, hash, err);   /* used up only by an answer that is stored */
-    if (rc == 0)
-        rc = move(r, &a, id, to, by, json_string_value(json_object_get(r->body, "note")), 1, err);
-    if (net_finish(r, rc, err) < 0)
-        return -1;
+    http_mail_wake();
     return respond_json(res, 200, json_pack("{s:I, s:s}", "id", (json_int_t)id, "state", to));
 }

@@ -98,9 +98,7 @@ int h_offer_create(struct request *r, struct response *res, struct tb_err *err)
     if (!is_staff(r) && !r->actor.all_tenants)   /* a company manager posts for their company */
         json_object_set_new(o, "company_id", json_integer(r->actor.subject_id));
     int64_t id = 0;
-    int rc = store_begin(r->store, err);
-    if (rc == 0)
-        rc = net_finish(r, store_offer_create(r->store, &r->actor, o, &id, err), err);
+    int rc = offers_create(r->store, &r->actor, o, &id, err);
     json_decref(o);
     return rc < 0 ? -1 : reply_offer(r, res, 201, id, err);
 }
@@ -110,8 +108,7 @@ int h_offer_update(struct request *r, struct response *res, struct tb_err *err)
     int64_t version;
     if (req_version(r, &version, err) < 0)
         return -1;
-    if (store_begin(r->store, err) < 0 ||
-        net_finish(r, store_offer_update(r->store, &r->actor, r->ids[0], version, r->body, err), err) < 0)
+    if (offers_update(r->store, &r->actor, r->ids[0], version, r->body, err) < 0)
         return -1;
     return reply_offer(r, res, 200, r->ids[0], err);
 }
@@ -134,12 +131,9 @@ int h_offer_interest(struct request *r, struct response *res, struct tb_err *err
     if (!company)
         return TB_INVALID(err, "company_id", "company_id: which company is interested");
     json_t *out = NULL;
-    if (store_begin(r->store, err) < 0 ||
-        net_finish(r, offers_interest(r->store, &r->actor, r->ids[0], company,
-                                json_string_value(json_object_get(r->body, "message")), net_my_name(r),
-                                r->cfg->public_url, &out, err), err) < 0) {
-        json_decref(out);
+    if (offers_interest(r->store, &r->actor, r->ids[0], company, json_string_value(json_object_get(r->body, "message")),
+                        net_my_name(r), r->cfg->public_url, &out, err) < 0)
         return -1;
-    }
+    http_mail_wake();
     return respond_json(res, 201, out);
 }

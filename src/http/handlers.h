@@ -252,10 +252,9 @@ HANDLER(h_introduction_link_open);
 HANDLER(h_introduction_link_answer);
 extern const struct field_spec introduction_fields[], introduction_state_fields[], introduction_approval_fields[],
     introduction_link_fields[];
-/* The signed-in person's name (for introductions); commit (or roll back on
- * rc < 0) and wake the mailer. h_introductions.c, for the network's handlers. */
+/* The signed-in person's name (for introductions). h_introductions.c, for the
+ * network's handlers; their workflows are in src/service/ (introductions_service.c). */
 const char *net_my_name(struct request *r);
-int net_finish(struct request *r, int rc, struct tb_err *err);
 /* h_offers.c (fields: core/network/offers.h); the contact merge in h_contacts.c */
 HANDLER(h_offer_list);
 HANDLER(h_offer_get);

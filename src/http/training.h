@@ -6,6 +6,7 @@
 #define TB_TRAINING_H
 
 #include "http/http.h"
+#include "service/deliverables_service.h"
 
 /* A curriculum document ({"code","title","description","modules"}) parsed
  * and checked; *content is what a version stores. */
@@ -23,11 +24,6 @@ int training_module_definition(struct request *r, const json_t *module, json_t *
  * an optional file, and the notice to the mentor: what
  * POST /api/v1/plan-modules/{id}/deliverable-versions does; the export plan
  * submits itself through it. */
-struct deliverable_file {
-    const char *name, *mime;
-    const void *data;
-    size_t len;
-};
 int training_deliverable_submit(struct request *r, int64_t module_id, const char *body, const json_t *links,
                                 const struct deliverable_file *file, int64_t *vid, struct tb_err *err);
 

@@ -45,6 +45,31 @@ unsigned application_mover(const struct tb_actor *a)
     return 0;
 }
 
+
+struct apply_unit {
+    const struct tb_actor *a;
+    const json_t *fields;
+    int64_t id;
+    json_t *out;
+};
+
+/* The application and its first event, one unit of work. */
+static int apply_work(struct store *st, void *ctx, struct tb_err *err)
+{
+    struct apply_unit *u = ctx;
+    json_decref(u->out);   /* a run again starts afresh */
+    u->out = NULL;
+    if (store_entity_create(st, u->a, ENT_APPLICATION, u->fields, &u->id, err) < 0) {
+        if (err->status == 409)
+            tb_error(err, TB_E_CONFLICT, "position_id", "position_id: this graduate has already applied to this position");
+        return -1;
+    }
+    if (store_entity_get(st, u->a, ENT_APPLICATION, u->id, &u->out, err) < 0)
+        return -1;
+    return store_application_event(st, u->a, json_integer_value(json_object_get(u->out, "org_id")), u->id, NULL,
+                                   "applied", NULL, err);
+}
+
 int application_service_create(struct store *st, const struct tb_actor *a, const json_t *body, int64_t *id,
                                json_t **out, struct tb_err *err)
 {
@@ -93,27 +118,35 @@ int application_service_create(struct store *st, const struct tb_actor *a, const
         goto out;
     }
     json_object_set_new(fields, "stage", json_string("applied"));
-    if (store_begin(st, err) < 0)
-        goto out;
-    if (store_entity_create(st, a, ENT_APPLICATION, fields, id, err) < 0) {
-        if (err->status == 409)
-            tb_error(err, TB_E_CONFLICT, "position_id", "position_id: this graduate has already applied to this position");
-        store_rollback(st);
+    struct apply_unit u = {.a = a, .fields = fields};
+    if (store_in_tx(st, apply_work, &u, err) < 0) {
+        json_decref(u.out);
         goto out;
     }
-    if (store_entity_get(st, a, ENT_APPLICATION, *id, out, err) < 0 ||
-        store_application_event(st, a, json_integer_value(json_object_get(*out, "org_id")), *id,
-                                NULL, "applied", NULL, err) < 0 ||
-        store_commit(st, err) < 0) {
-        store_rollback(st);
-        json_decref(*out);
-        *out = NULL;
-        goto out;
-    }
+    *id = u.id;
+    *out = u.out;
     rc = 0;
 out:
     json_decref(fields);
     return rc;
+}
+
+struct stage_unit {
+    const struct tb_actor *a;
+    int64_t id, version, org_id;
+    const char *from, *to, *note;
+    json_t *out;
+};
+
+/* The move and its event, one unit of work. */
+static int stage_work(struct store *st, void *ctx, struct tb_err *err)
+{
+    struct stage_unit *u = ctx;
+    json_decref(u->out);   /* a run again starts afresh */
+    u->out = NULL;
+    if (store_entity_set_text(st, u->a, ENT_APPLICATION, u->id, u->version, "stage", u->to, &u->out, err) < 0)
+        return -1;
+    return store_application_event(st, u->a, u->org_id, u->id, u->from, u->to, u->note, err);
 }
 
 int application_service_stage(struct store *st, const struct tb_actor *a, int64_t id, const char *to,
@@ -137,20 +170,13 @@ int application_service_stage(struct store *st, const struct tb_actor *a, int64_
         return tb_error(err, TB_E_INVALID_TRANSITION, "stage", "stage: an application cannot go from %s to %s", from, to);
     if (!(m->who & application_mover(a)))
         return tb_error(err, TB_E_FORBIDDEN, "stage", "stage: your role cannot move an application from %s to %s", from, to);
-    if (store_begin(st, err) < 0)
-        return -1;
-    json_t *changes = json_pack("{s:s}", "stage", to);
-    int rc = changes ? store_entity_update(st, a, ENT_APPLICATION, id, version, changes, out, err)
-                     : TB_INTERNAL(err, "out of memory");
-    json_decref(changes);
-    if (rc < 0 || store_application_event(st, a, org_id, id, from, to, note, err) < 0 ||
-        store_commit(st, err) < 0) {
-        if (rc == 0)
-            json_decref(*out);
-        *out = NULL;
-        store_rollback(st);
+    struct stage_unit u = {.a = a, .id = id, .version = version, .org_id = org_id, .from = from, .to = to,
+                           .note = note};
+    if (store_in_tx(st, stage_work, &u, err) < 0) {
+        json_decref(u.out);
         return -1;
     }
+    *out = u.out;
     json_t *history;
     if (store_application_events(st, a, id, &history, err) == 0)
         json_object_set_new(*out, "history", history);

@@ -68,6 +68,33 @@ int graduate_service_consent(struct store *st, const struct tb_actor *a, int64_t
     return set_and_reload(st, a, id, version, json_pack("{s:o}", "consent", consent), out, err);
 }
 
+struct cv_unit {
+    const struct tb_actor *a;
+    int64_t id;
+    const void *data;
+    size_t len;
+    const char *hex, *name;
+    json_t *out;
+};
+
+/* The file and the graduate's record of it, one unit of work. */
+static int cv_work(struct store *st, void *ctx, struct tb_err *err)
+{
+    struct cv_unit *u = ctx;
+    json_t *g;
+    json_decref(u->out);   /* a run again starts afresh */
+    u->out = NULL;
+    if (store_entity_get(st, u->a, ENT_GRADUATE, u->id, &g, err) < 0)
+        return -1;
+    int64_t version = json_integer_value(json_object_get(g, "version"));
+    json_decref(g);
+    if (store_cv_put(st, u->a, u->id, u->data, u->len, u->hex, err) < 0)
+        return -1;
+    json_t *changes = json_pack("{s:s, s:I, s:s}", "cv_sha256", u->hex, "cv_size", (json_int_t)u->len,
+                                "cv_name", u->name ? u->name : "cv.pdf");
+    return set_and_reload(st, u->a, u->id, version, changes, &u->out, err);
+}
+
 int graduate_service_cv_put(struct store *st, const struct tb_actor *a, int64_t id, const char *content_type,
                             const void *data, size_t len, const char *name, json_t **out, struct tb_err *err)
 {
@@ -86,23 +113,13 @@ int graduate_service_cv_put(struct store *st, const struct tb_actor *a, int64_t 
     sodium_bin2hex(hex, sizeof hex, h, sizeof h);
     if (name && (strlen(name) > 200 || !valid_utf8(name, strlen(name))))
         return TB_INVALID(err, "filename", "filename: at most 200 bytes of UTF-8");
-    json_t *g;
-    if (store_begin(st, err) < 0)
+    struct cv_unit u = {.a = a, .id = id, .data = data, .len = len, .hex = hex, .name = name};
+    if (store_in_tx(st, cv_work, &u, err) < 0) {
+        json_decref(u.out);
         return -1;
-    if (store_entity_get(st, a, ENT_GRADUATE, id, &g, err) < 0)
-        goto fail;
-    int64_t version = json_integer_value(json_object_get(g, "version"));
-    json_decref(g);
-    if (store_cv_put(st, a, id, data, len, hex, err) < 0)
-        goto fail;
-    json_t *changes = json_pack("{s:s, s:I, s:s}", "cv_sha256", hex, "cv_size", (json_int_t)len,
-                                "cv_name", name ? name : "cv.pdf");
-    if (set_and_reload(st, a, id, version, changes, out, err) < 0 || store_commit(st, err) < 0)
-        goto fail;
+    }
+    *out = u.out;
     return 0;
-fail:
-    store_rollback(st);
-    return -1;
 }
 
 /* ---- GDPR ---- */

@@ -89,6 +89,61 @@ static int check_subject(struct store *st, const struct tb_actor *a, enum tb_rol
     return 0;
 }
 
+struct invite_unit {
+    const struct tb_actor *a;
+    const struct invitation_input *in;
+    const struct invitation_new *inv;
+    const char *public_url, *org_name, *token;
+    struct arena *arena;
+    int64_t id;
+};
+
+/* The invitation and its mail (through the outbox): one unit of work. */
+static int invite_work(struct store *st, void *ctx, struct tb_err *err)
+{
+    struct invite_unit *x = ctx;
+    const struct tb_actor *a = x->a;
+    const struct invitation_input *in = x->in;
+    const char *email = in->email, *name = in->name, *role_text = in->role, *org_name = x->org_name;
+    const char *public_url = x->public_url, *token = x->token;
+    struct arena *arena = x->arena;
+    int64_t org_id = x->inv->org_id;
+    struct user_auth inviter, u;
+    struct tb_err e = {0};
+    if (store_invitation_create(st, a, x->inv, &x->id, err) < 0 ||
+        store_user_auth_by_id(st, a->user_id, &inviter, err) < 0)
+        return -1;
+    /* Only the mail, which goes to the address's owner, depends on whether
+     * the address has an account: the inviter's answer never does. */
+    int has_account = store_user_auth_by_email(st, email, &u, &e) == 0 && u.password_hash[0];
+    if (!has_account && e.status != 404 && e.status) {
+        *err = e;
+        return -1;
+    }
+    /* The invited person's language: as asked, else their account's, else
+     * the inviter's (a new person has no setting yet). */
+    const char *lang = in->locale ? in->locale
+                       : store_locale_of(st, has_account ? u.id : a->user_id);
+    char role_key[48];
+    snprintf(role_key, sizeof role_key, "role.%s", role_text);
+    const char *const vars[] = {"name", has_account ? u.name : name, "inviter", inviter.name, "org", org_name,
+                                "role", msg_text(lang, role_key), NULL};
+    const char *intro = msg_format(arena, lang, "mail.invite.intro", vars);
+    const char *url = arena_printf(arena, "%s/#/accept-invitation?token=%s", public_url, token);
+    const char *body = !intro || !url ? NULL
+        : has_account
+        ? arena_printf(arena, "%s\n\n%s\n%s\n\n%s\n\n%s\n", intro, msg_text(lang, "mail.invite.existing"), url,
+                       msg_text(lang, "mail.invite.existing_ignore"), msg_text(lang, "mail.signature"))
+        : arena_printf(arena, "%s\n\n%s\n%s\n\n%s\n\n%s\n", intro, msg_text(lang, "mail.link.invite"), url,
+                       msg_text(lang, "mail.link.ignore"), msg_text(lang, "mail.signature"));
+    const char *subject = msg_format(arena, lang, "mail.invite.subject", vars);
+    if (!body || !subject) {
+        TB_INTERNAL(err, "out of memory");
+        return -1;
+    }
+    return store_outbox_add(st, a, org_id, email, subject, body, err);
+}
+
 int invitation_service_create(struct store *st, const struct tb_actor *a, const char *public_url,
                               const struct invitation_input *in, struct arena *arena, int64_t *id,
                               struct tb_err *err)
@@ -123,50 +178,13 @@ int invitation_service_create(struct store *st, const struct tb_actor *a, const 
     auth_token_hash(token, hash);
     struct invitation_new inv = {org_id, email, name, role_text, in->subject_type, in->subject_id, hash,
                                  time(NULL) + INVITATION_TTL};
-    struct user_auth inviter, u;
-    struct tb_err e = {0};
-    if (store_begin(st, err) < 0)
+    struct invite_unit x = {.a = a, .in = in, .inv = &inv, .public_url = public_url, .org_name = org_name,
+                            .token = token, .arena = arena};
+    if (store_in_tx(st, invite_work, &x, err) < 0)
         return -1;
-    if (store_invitation_create(st, a, &inv, id, err) < 0 ||
-        store_user_auth_by_id(st, a->user_id, &inviter, err) < 0)
-        goto fail;
-    /* Only the mail, which goes to the address's owner, depends on whether
-     * the address has an account: the inviter's answer never does. */
-    int has_account = store_user_auth_by_email(st, email, &u, &e) == 0 && u.password_hash[0];
-    if (!has_account && e.status != 404 && e.status) {
-        *err = e;
-        goto fail;
-    }
-    /* The invited person's language: as asked, else their account's, else
-     * the inviter's (a new person has no setting yet). */
-    const char *lang = in->locale ? in->locale
-                       : store_locale_of(st, has_account ? u.id : a->user_id);
-    char role_key[48];
-    snprintf(role_key, sizeof role_key, "role.%s", role_text);
-    const char *const vars[] = {"name", has_account ? u.name : name, "inviter", inviter.name, "org", org_name,
-                                "role", msg_text(lang, role_key), NULL};
-    const char *intro = msg_format(arena, lang, "mail.invite.intro", vars);
-    const char *url = arena_printf(arena, "%s/#/accept-invitation?token=%s", public_url, token);
-    const char *body = !intro || !url ? NULL
-        : has_account
-        ? arena_printf(arena, "%s\n\n%s\n%s\n\n%s\n\n%s\n", intro, msg_text(lang, "mail.invite.existing"), url,
-                       msg_text(lang, "mail.invite.existing_ignore"), msg_text(lang, "mail.signature"))
-        : arena_printf(arena, "%s\n\n%s\n%s\n\n%s\n\n%s\n", intro, msg_text(lang, "mail.link.invite"), url,
-                       msg_text(lang, "mail.link.ignore"), msg_text(lang, "mail.signature"));
-    const char *subject = msg_format(arena, lang, "mail.invite.subject", vars);
-    if (!body || !subject) {
-        TB_INTERNAL(err, "out of memory");
-        goto fail;
-    }
-    if (store_outbox_add(st, a, org_id, email, subject, body, err) < 0)
-        goto fail;
-    if (store_commit(st, err) < 0)
-        return -1;
+    *id = x.id;
     mailer_wake();
     return 0;
-fail:
-    store_rollback(st);
-    return -1;
 }
 
 /* ---- accepting ---- */
@@ -237,21 +255,28 @@ static int invitee_account(struct store *st, const struct invitation_acceptance 
                              user_id, err);
 }
 
-int invitation_service_accept(struct store *st, const struct invitation_acceptance *in, struct arena *arena,
-                              const char **email_out, struct tb_err *err)
+struct accept_unit {
+    const struct invitation_acceptance *in;
+    struct arena *arena;
+    const char *hash, *email;
+    int not_pending;   /* the token names no pending invitation */
+};
+
+/* The claim, the account, its membership and, for a trainee, the graduate
+ * record's login: one unit of work. */
+static int accept_work(struct store *st, void *ctx, struct tb_err *err)
 {
-    char hash[TOKEN_HASH_LEN + 1];
-    auth_token_hash(in->token, hash);
-    if (store_begin(st, err) < 0)
-        return -1;
+    struct accept_unit *x = ctx;
+    const struct invitation_acceptance *in = x->in;
+    struct arena *arena = x->arena;
     json_t *inv = NULL;
     struct tb_err e;
     struct tb_actor sys;   /* staff of the invitation's operator, granted by the store */
-    if (store_invitation_claim(st, hash, in->client_addr, &inv, &sys, &e) < 0) {
-        store_rollback(st);
-        if (e.status == 404)
-            return 1;
-        *err = e;
+    x->not_pending = 0;
+    if (store_invitation_claim(st, x->hash, in->client_addr, &inv, &sys, &e) < 0) {
+        x->not_pending = e.status == 404;   /* the caller may try older kinds of link */
+        if (!x->not_pending)
+            *err = e;
         return -1;
     }
     int64_t org_id = json_integer_value(json_object_get(inv, "org_id"));
@@ -289,16 +314,23 @@ int invitation_service_accept(struct store *st, const struct invitation_acceptan
             goto fail;
     }
     json_decref(inv);
-    if (!email) {
-        store_rollback(st);
+    if (!email)
         return TB_INTERNAL(err, "out of memory");
-    }
-    if (store_commit(st, err) < 0)
-        return -1;
-    *email_out = email;
+    x->email = email;
     return 0;
 fail:
     json_decref(inv);
-    store_rollback(st);
     return -1;
+}
+
+int invitation_service_accept(struct store *st, const struct invitation_acceptance *in, struct arena *arena,
+                              const char **email_out, struct tb_err *err)
+{
+    char hash[TOKEN_HASH_LEN + 1];
+    auth_token_hash(in->token, hash);
+    struct accept_unit x = {.in = in, .arena = arena, .hash = hash};
+    if (store_in_tx(st, accept_work, &x, err) < 0)
+        return x.not_pending ? 1 : -1;
+    *email_out = x.email;
+    return 0;
 }

@@ -309,6 +309,27 @@ out:
     return rc;
 }
 
+struct status_unit {
+    const struct issuing_ctx *c;
+    int64_t cid, org, index;
+    const char *from, *to, *reason;
+};
+
+/* The status lists' bits and the credential's status, one unit of work. */
+static int status_work(struct store *st, void *ctx, struct tb_err *err)
+{
+    struct status_unit *u = ctx;
+    /* Another server may be changing a bit of the same lists (issue 18). */
+    int rc = store_status_list_lock(st, u->c->actor, u->org, err);
+    if (rc == 0 && !strcmp(u->to, "revoked"))
+        rc = update_status_list(u->c, u->org, "revocation", u->index, 1, err);
+    if (rc == 0 && (!strcmp(u->to, "suspended") || !strcmp(u->from, "suspended")))
+        rc = update_status_list(u->c, u->org, "suspension", u->index, !strcmp(u->to, "suspended"), err);
+    if (rc < 0)
+        return -1;
+    return store_credential_set_status(st, u->c->actor, u->cid, u->to, u->reason, err);
+}
+
 int issuing_change_status(const struct issuing_ctx *c, int64_t cid, const char *to, const char *reason,
                           struct tb_err *err)
 {
@@ -326,18 +347,7 @@ int issuing_change_status(const struct issuing_ctx *c, int64_t cid, const char *
         return tb_error(err, TB_E_INVALID_TRANSITION, "status", "status: the credential is already %s", to);
     if (!strcmp(to, "active") && strcmp(from, "suspended"))
         return tb_error(err, TB_E_INVALID_TRANSITION, "status", "status: only a suspended credential can be reinstated");
-    if (store_begin(c->st, err) < 0)
-        return -1;
-    /* Another server may be changing a bit of the same lists (issue 18). */
-    int rc = store_status_list_lock(c->st, c->actor, org, err);
-    if (rc == 0 && !strcmp(to, "revoked"))
-        rc = update_status_list(c, org, "revocation", index, 1, err);
-    if (rc == 0 && (!strcmp(to, "suspended") || !strcmp(from, "suspended")))
-        rc = update_status_list(c, org, "suspension", index, !strcmp(to, "suspended"), err);
-    if (rc < 0 || store_credential_set_status(c->st, c->actor, cid, to, reason, err) < 0 ||
-        store_commit(c->st, err) < 0) {
-        store_rollback(c->st);
-        return -1;
-    }
-    return 0;
+    struct status_unit u = {.c = c, .cid = cid, .org = org, .index = index, .from = from, .to = to,
+                            .reason = reason};
+    return store_in_tx(c->st, status_work, &u, err);
 }

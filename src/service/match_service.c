@@ -318,14 +318,26 @@ static int offer_suggestion(struct store *st, const struct tb_actor *a, int64_t 
  * a new application at "offered". One transaction: on any error nothing is
  * approved. A run whose cohort, graduates or positions changed since is
  * refused (409 stale_run). */
-int match_service_approve(struct store *st, const struct tb_actor *a, int64_t id, const char *public_url,
-                          struct arena *arena, json_t **out, struct tb_err *err)
+struct approve_unit {
+    const struct tb_actor *a;
+    int64_t id;
+    const char *public_url;
+    struct arena *arena;
+    json_t *out;
+    int mailed;
+};
+
+static int approve_work(struct store *st, void *ctx, struct tb_err *err)
 {
-    json_t *run = NULL;
-    int mailed = 0;
-    *out = NULL;
-    if (store_begin(st, err) < 0)
-        return -1;
+    struct approve_unit *u = ctx;
+    const struct tb_actor *a = u->a;
+    int64_t id = u->id;
+    const char *public_url = u->public_url;
+    struct arena *arena = u->arena;
+    json_t *run = NULL, **out = &u->out;
+    json_decref(u->out);   /* a run again starts afresh */
+    u->out = NULL;
+    u->mailed = 0;
     if (store_entity_get(st, a, ENT_MATCH_RUN, id, &run, err) < 0)
         goto fail;
     if (strcmp(json_string_value(json_object_get(run, "status")), "proposed")) {
@@ -353,7 +365,7 @@ int match_service_approve(struct store *st, const struct tb_actor *a, int64_t id
         if (app_id == 0) {
             if (offer_suggestion(st, a, org_id, pair, note, public_url, arena, err) < 0)
                 goto fail;
-            mailed = 1;
+            u->mailed = 1;
             continue;
         }
         json_t *app, *updated;
@@ -370,26 +382,34 @@ int match_service_approve(struct store *st, const struct tb_actor *a, int64_t id
                     (long long)app_id, stage);
             goto fail;
         }
-        json_t *changes = json_pack("{s:s}", "stage", "offered");
-        int rc = store_entity_update(st, a, ENT_APPLICATION, app_id, version, changes, &updated, err);
-        json_decref(changes);
-        if (rc < 0)
+        if (store_entity_set_text(st, a, ENT_APPLICATION, app_id, version, "stage", "offered", &updated, err) < 0)
             goto fail;
         json_decref(updated);
         if (store_application_event(st, a, org_id, app_id, stage, "offered", note, err) < 0)
             goto fail;
     }
-    if (set_run_status(st, a, id, json_integer_value(json_object_get(run, "version")), "approved", err, out) < 0 ||
-        store_commit(st, err) < 0)
+    if (set_run_status(st, a, id, json_integer_value(json_object_get(run, "version")), "approved", err, out) < 0)
         goto fail;
     json_decref(run);
-    if (mailed)
-        mailer_wake();
     return 0;
 fail:
     json_decref(run);
-    store_rollback(st);
     return -1;
+}
+
+int match_service_approve(struct store *st, const struct tb_actor *a, int64_t id, const char *public_url,
+                          struct arena *arena, json_t **out, struct tb_err *err)
+{
+    struct approve_unit u = {.a = a, .id = id, .public_url = public_url, .arena = arena};
+    *out = NULL;
+    if (store_in_tx(st, approve_work, &u, err) < 0) {
+        json_decref(u.out);
+        return -1;
+    }
+    *out = u.out;
+    if (u.mailed)
+        mailer_wake();
+    return 0;
 }
 
 int match_service_discard(struct store *st, const struct tb_actor *a, int64_t id, json_t **out, struct tb_err *err)

@@ -325,6 +325,21 @@ int network_intro_send_link(struct store *st, const struct tb_actor *a, const js
     return rc;
 }
 
+struct remind_unit {
+    const struct tb_actor *a;
+    const json_t *row;
+    const char *public_url;
+};
+
+/* One reminder: a new link, and the introduction marked as reminded. */
+static int remind_work(struct store *st, void *ctx, struct tb_err *err)
+{
+    struct remind_unit *u = ctx;
+    if (network_intro_send_link(st, u->a, u->row, u->public_url, 1, err) < 0)
+        return -1;
+    return store_intro_reminded(st, u->a, json_integer_value(json_object_get(u->row, "id")), err);
+}
+
 int network_intro_remind(struct store *st, const struct tb_actor *a, int days, const char *public_url, int *sent,
                          struct tb_err *err)
 {
@@ -346,16 +361,10 @@ int network_intro_remind(struct store *st, const struct tb_actor *a, int days, c
             continue;   /* waiting for, or refused by, the owning operator */
         if (!json_is_string(json_object_get(row, "introducer_email")))
             continue;
-        if (store_begin(st, err) < 0)
+        struct remind_unit u = {.a = a, .row = row, .public_url = public_url};
+        rc = store_in_tx(st, remind_work, &u, err);
+        if (rc < 0)
             break;
-        rc = network_intro_send_link(st, a, row, public_url, 1, err);
-        if (rc == 0)
-            rc = store_intro_reminded(st, a, json_integer_value(json_object_get(row, "id")), err);
-        if (rc < 0 || store_commit(st, err) < 0) {
-            store_rollback(st);
-            rc = -1;
-            break;
-        }
         ++*sent;
     }
     json_decref(due);
@@ -484,8 +493,8 @@ static json_t *joined(const json_t *a, const json_t *b, size_t cap)
     return out;
 }
 
-int network_contact_merge(struct store *st, const struct tb_actor *a, int64_t into, int64_t version, int64_t from,
-                          json_t **out, struct tb_err *err)
+static int merge(struct store *st, const struct tb_actor *a, int64_t into, int64_t version, int64_t from,
+                 json_t **out, struct tb_err *err)
 {
     static const char *const fill[] = {"organisation", "email", "phone", "country", "city", "nace", "source",
                                        "legal_basis", NULL};
@@ -536,4 +545,30 @@ out:
     json_decref(ka);
     json_decref(kb);
     return rc;
+}
+
+struct merge_unit {
+    const struct tb_actor *a;
+    int64_t into, version, from;
+    json_t *summary;
+};
+
+static int merge_work(struct store *st, void *ctx, struct tb_err *err)
+{
+    struct merge_unit *u = ctx;
+    json_decref(u->summary);   /* a run again starts afresh */
+    u->summary = NULL;
+    return merge(st, u->a, u->into, u->version, u->from, &u->summary, err);
+}
+
+int network_contact_merge(struct store *st, const struct tb_actor *a, int64_t into, int64_t version, int64_t from,
+                          json_t **out, struct tb_err *err)
+{
+    struct merge_unit u = {.a = a, .into = into, .version = version, .from = from};
+    if (store_in_tx(st, merge_work, &u, err) < 0) {
+        json_decref(u.summary);
+        return -1;
+    }
+    *out = u.summary;
+    return 0;
 }

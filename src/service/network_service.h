@@ -58,6 +58,7 @@ int network_contact_duplicates(struct store *st, const struct tb_actor *a, const
  * introductions and offers naming the duplicate move to it; the duplicate is
  * emptied and audited with what it was. 400 (from_id) merging a contact into
  * itself or a person with an organisation; 404 for contacts not seen; 403 for
- * another operator's. *out: the summary of what moved. */
+ * another operator's. *out: the summary of what moved. One unit of work
+ * (store_in_tx). */
 int network_contact_merge(struct store *st, const struct tb_actor *a, int64_t into, int64_t version, int64_t from,
                           json_t **out, struct tb_err *err);

@@ -86,14 +86,22 @@ int offers_matches(struct store *st, const struct tb_actor *a, int64_t id, int l
     return 0;
 }
 
-int offers_interest(struct store *st, const struct tb_actor *a, int64_t id, int64_t company_id, const char *message,
-                    const char *asker_name, const char *public_url, json_t **out, struct tb_err *err)
+struct interest_unit {
+    const struct tb_actor *a;
+    int64_t id, company_id;
+    const char *message, *asker_name, *public_url;
+    json_t *out;
+};
+
+static int interest_work(struct store *st, void *ctx, struct tb_err *err)
 {
+    struct interest_unit *u = ctx;
+    const struct tb_actor *a = u->a;
     int64_t interest, intro = 0;
     int approval = 0;
     json_t *offer;
-    if (store_offer_interest(st, a, id, company_id, message, &interest, err) < 0 ||
-        store_offer_get(st, a, id, &offer, err) < 0)
+    if (store_offer_interest(st, a, u->id, u->company_id, u->message, &interest, err) < 0 ||
+        store_offer_get(st, a, u->id, &offer, err) < 0)
         return -1;
     int64_t target = json_integer_value(json_object_get(offer, "contact_id"));
     int64_t introducer = json_integer_value(json_object_get(offer, "introducer_id"));
@@ -101,9 +109,9 @@ int offers_interest(struct store *st, const struct tb_actor *a, int64_t id, int6
     if (target && introducer) {
         char purpose[300];
         snprintf(purpose, sizeof purpose, "Offer: %.280s", json_string_value(json_object_get(offer, "title")));
-        struct intro_write w = {.org_id = a->tenant_id, .company_id = company_id, .introducer_id = introducer,
-                                .target_id = target, .asker_name = asker_name, .purpose = purpose,
-                                .message = message};
+        struct intro_write w = {.org_id = a->tenant_id, .company_id = u->company_id, .introducer_id = introducer,
+                                .target_id = target, .asker_name = u->asker_name, .purpose = purpose,
+                                .message = u->message};
         rc = store_intro_create(st, a, &w, &intro, &approval, err);
         if (rc == 0)
             rc = store_offer_interest_intro(st, a, interest, intro, err);
@@ -111,16 +119,62 @@ int offers_interest(struct store *st, const struct tb_actor *a, int64_t id, int6
             json_t *v = NULL;
             rc = store_intro_get(st, a, intro, &v, err);
             if (rc == 0)
-                rc = network_intro_send_link(st, a, v, public_url, 0, err);
+                rc = network_intro_send_link(st, a, v, u->public_url, 0, err);
             json_decref(v);
         }
     }
     json_decref(offer);
     if (rc < 0)
         return -1;
-    *out = json_pack("{s:I, s:o, s:b}", "interest_id", (json_int_t)interest, "introduction_id",
-                     intro ? json_integer(intro) : json_null(), "approval", approval);
+    json_decref(u->out);   /* a run again starts afresh */
+    u->out = json_pack("{s:I, s:o, s:b}", "interest_id", (json_int_t)interest, "introduction_id",
+                       intro ? json_integer(intro) : json_null(), "approval", approval);
     return 0;
+}
+
+int offers_interest(struct store *st, const struct tb_actor *a, int64_t id, int64_t company_id, const char *message,
+                    const char *asker_name, const char *public_url, json_t **out, struct tb_err *err)
+{
+    struct interest_unit u = {.a = a, .id = id, .company_id = company_id, .message = message,
+                              .asker_name = asker_name, .public_url = public_url};
+    if (store_in_tx(st, interest_work, &u, err) < 0) {
+        json_decref(u.out);
+        return -1;
+    }
+    *out = u.out;
+    return 0;
+}
+
+/* ---- posting and changing an offer --------------------------------------- */
+
+struct offer_unit {
+    const struct tb_actor *a;
+    const json_t *body;
+    int64_t id, version;
+    int update;            /* 0: a new offer, id set */
+};
+
+static int offer_work(struct store *st, void *ctx, struct tb_err *err)
+{
+    struct offer_unit *u = ctx;
+    return u->update ? store_offer_update(st, u->a, u->id, u->version, u->body, err)
+                      : store_offer_create(st, u->a, u->body, &u->id, err);
+}
+
+int offers_create(struct store *st, const struct tb_actor *a, const json_t *offer, int64_t *id, struct tb_err *err)
+{
+    struct offer_unit u = {.a = a, .body = offer};
+    if (store_in_tx(st, offer_work, &u, err) < 0)
+        return -1;
+    *id = u.id;
+    return 0;
+}
+
+int offers_update(struct store *st, const struct tb_actor *a, int64_t id, int64_t version, const json_t *changes,
+                  struct tb_err *err)
+{
+    struct offer_unit u = {.a = a, .body = changes, .id = id, .version = version, .update = 1};
+    return store_in_tx(st, offer_work, &u, err);
 }
 
 /* The offers that fit company c and it was not told about: [{offer, score, reasons}]. */
@@ -220,17 +274,21 @@ static int tell(struct store *st, const struct tb_actor *a, const json_t *c, con
     return rc;
 }
 
-int offers_digest(struct store *st, const struct tb_actor *a, const char *public_url, int min_score, int *companies,
-                  int *mails, struct tb_err *err)
+struct digest_unit {
+    const struct tb_actor *a;
+    const char *public_url;
+    int min_score, companies, mails;
+};
+
+static int digest_work(struct store *st, void *ctx, struct tb_err *err)
 {
+    struct digest_unit *u = ctx;
+    const struct tb_actor *a = u->a;
+    const char *public_url = u->public_url;
+    int min_score = u->min_score, *companies = &u->companies, *mails = &u->mails;
     json_t *cos = NULL, *contacts = NULL, *offers = NULL, *sent = NULL, *none = json_pack("{s:[], s:[]}", "hs", "countries");
     json_t *f = json_pack("{s:b}", "open", 1);
     *companies = *mails = 0;
-    if (store_begin(st, err) < 0) {
-        json_decref(none);
-        json_decref(f);
-        return -1;
-    }
     int rc = store_offer_candidates(st, a, none, &cos, &contacts, err);
     if (rc == 0)
         rc = store_offer_list(st, a, f, 0, 200, &offers, err);
@@ -254,10 +312,18 @@ int offers_digest(struct store *st, const struct tb_actor *a, const char *public
     json_decref(contacts);
     json_decref(offers);
     json_decref(sent);
-    if (rc < 0 || store_commit(st, err) < 0) {
-        store_rollback(st);
+    return rc;
+}
+
+int offers_digest(struct store *st, const struct tb_actor *a, const char *public_url, int min_score, int *companies,
+                  int *mails, struct tb_err *err)
+{
+    struct digest_unit u = {.a = a, .public_url = public_url, .min_score = min_score};
+    *companies = *mails = 0;
+    if (store_in_tx(st, digest_work, &u, err) < 0)
         return -1;
-    }
+    *companies = u.companies;
+    *mails = u.mails;
     return 0;
 }
 

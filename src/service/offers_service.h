@@ -16,13 +16,19 @@
 int offers_matches(struct store *st, const struct tb_actor *a, int64_t id, int limit, json_t **out,
                    struct tb_err *err);
 
-/* Company `company_id` is interested in offer `id` (inside the caller's
- * transaction). When the offer names who seeks (contact_id) and who
+/* Company `company_id` is interested in offer `id` (one unit of work,
+ * store_in_tx; inside a caller's transaction, part of it). When the offer names who seeks (contact_id) and who
  * introduces (introducer_id), an introduction request follows, asked in
  * asker_name for the company, and the introducer is mailed a link when no
  * approval is needed. *out: {interest_id, introduction_id (or null), approval}. */
 int offers_interest(struct store *st, const struct tb_actor *a, int64_t id, int64_t company_id, const char *message,
                     const char *asker_name, const char *public_url, json_t **out, struct tb_err *err);
+
+/* An offer posted (store_offer_create's fields; *id the new one) or changed
+ * (its `version`), each one unit of work. */
+int offers_create(struct store *st, const struct tb_actor *a, const json_t *offer, int64_t *id, struct tb_err *err);
+int offers_update(struct store *st, const struct tb_actor *a, int64_t id, int64_t version, const json_t *changes,
+                  struct tb_err *err);
 
 /* The digest: every company of the actor's operator (all operators for the
  * system) is told, by mail through the outbox to its managers, about the

@@ -208,6 +208,24 @@ int placement_service_get(struct store *st, const struct tb_actor *a, int64_t id
     return load(st, a, id, out, err);
 }
 
+struct create_unit {
+    const struct tb_actor *a;
+    const json_t *fields;
+    int64_t id;
+};
+
+/* The placement and, drafted at once from the cohort's curriculum version,
+ * its learning plan, so the parties read and accept it as part of the
+ * agreement: one unit of work. */
+static int create_work(struct store *st, void *ctx, struct tb_err *err)
+{
+    struct create_unit *u = ctx;
+    int created;
+    if (store_entity_create(st, u->a, ENT_PLACEMENT, u->fields, &u->id, err) < 0)
+        return -1;
+    return store_plan_create(st, u->a, u->id, &created, err);
+}
+
 int placement_service_create(struct store *st, const struct tb_actor *a, const json_t *body, int64_t *id,
                              json_t **out, struct tb_err *err)
 {
@@ -217,19 +235,12 @@ int placement_service_create(struct store *st, const struct tb_actor *a, const j
     if (!fields)
         return TB_INTERNAL(err, "out of memory");
     json_object_set_new(fields, "status", json_string("draft"));
-    if (store_begin(st, err) < 0) {
-        json_decref(fields);
-        return -1;
-    }
-    /* The learning plan is drafted at once from the cohort's curriculum version,
-     * so the parties read and accept it as part of the agreement. */
-    int created;
-    int rc = store_entity_create(st, a, ENT_PLACEMENT, fields, id, err);
+    struct create_unit u = {.a = a, .fields = fields};
+    int rc = store_in_tx(st, create_work, &u, err);
     json_decref(fields);
-    if (rc < 0 || store_plan_create(st, a, *id, &created, err) < 0 || store_commit(st, err) < 0) {
-        store_rollback(st);
+    if (rc < 0)
         return -1;
-    }
+    *id = u.id;
     return load(st, a, *id, out, err);
 }
 
@@ -246,23 +257,32 @@ static int cohort_only(const json_t *body)
 
 static int accepted_baseline(struct store *st, const struct tb_actor *a, int64_t id, struct tb_err *err);
 static int amended(struct store *st, const struct tb_actor *a, const json_t *p, struct tb_err *err);
-static int tx_done(struct store *st, int rc, json_t *const *held, size_t n, struct tb_err *err);
+static int let_go(int rc, json_t *const *held, size_t n);
 
 /* A signed placement moved to another cohort by the operator: the rest of
  * the signed terms stay locked; the learning plan follows the new cohort's
  * curriculum version (store_plan_rebase: work kept where the modules are the
  * same), which is a plan amendment the parties accept again
  * (POST /placements/{id}/plan-acceptance), the operator by making it. */
-static int cohort_move(struct store *st, const struct tb_actor *a, int64_t id, int64_t version, const json_t *body,
-                       json_t **out, struct tb_err *err)
+struct cohort_unit {
+    const struct tb_actor *a;
+    int64_t id, version;
+    const json_t *body;
+    json_t *out;
+};
+
+static int cohort_work(struct store *st, void *ctx, struct tb_err *err)
 {
-    json_t *p = NULL, *changes = json_pack("{s:O}", "cohort_id", json_object_get(body, "cohort_id"));
+    struct cohort_unit *u = ctx;
+    const struct tb_actor *a = u->a;
+    int64_t id = u->id, version = u->version;
+    json_t **out = &u->out;
+    json_decref(u->out);   /* a run again starts afresh */
+    u->out = NULL;
+    json_t *p = NULL, *changes = json_pack("{s:O}", "cohort_id", json_object_get(u->body, "cohort_id"));
     int rc = -1, changed, created;
-    *out = NULL;
-    if (!changes || store_begin(st, err) < 0) {
-        json_decref(changes);
-        return changes ? -1 : TB_INTERNAL(err, "out of memory");
-    }
+    if (!changes)
+        return TB_INTERNAL(err, "out of memory");
     if (accepted_baseline(st, a, id, err) < 0 ||
         store_entity_update(st, a, ENT_PLACEMENT, id, version, changes, out, err) < 0 ||
         store_plan_rebase(st, a, id, &changed, err) < 0 || store_plan_create(st, a, id, &created, err) < 0)
@@ -280,13 +300,48 @@ static int cohort_move(struct store *st, const struct tb_actor *a, int64_t id, i
         goto fail;
     rc = 0;
 fail:
-    json_decref(changes);
-    if (tx_done(st, rc, (json_t *[]){p}, 1, err) < 0 || placement_service_decorate(st, a, *out, err) < 0) {
-        json_decref(*out);
-        *out = NULL;
+    return let_go(rc, (json_t *[]){p, changes}, 2);
+}
+
+static int cohort_move(struct store *st, const struct tb_actor *a, int64_t id, int64_t version, const json_t *body,
+                       json_t **out, struct tb_err *err)
+{
+    struct cohort_unit u = {.a = a, .id = id, .version = version, .body = body};
+    *out = NULL;
+    if (store_in_tx(st, cohort_work, &u, err) < 0 || placement_service_decorate(st, a, u.out, err) < 0) {
+        json_decref(u.out);
         return -1;
     }
+    *out = u.out;
     return 0;
+}
+
+struct update_unit {
+    const struct tb_actor *a;
+    int64_t id, version;
+    const json_t *body, *changes;
+    json_t *out;
+};
+
+static int update_work(struct store *st, void *ctx, struct tb_err *err)
+{
+    struct update_unit *u = ctx;
+    const struct tb_actor *a = u->a;
+    int64_t id = u->id;
+    json_decref(u->out);   /* a run again starts afresh */
+    u->out = NULL;
+    /* New terms need new acceptances: earlier ones were for other text. */
+    if ((terms_changed(u->body) && store_agreement_clear(st, a, id, err) < 0) ||
+        store_entity_update(st, a, ENT_PLACEMENT, id, u->version, u->changes, &u->out, err) < 0)
+        return -1;
+    /* A cohort with a curriculum: the plan is drafted (or follows another
+     * cohort's) and joins the terms. */
+    int created = 0, rebased = 0;
+    if (json_object_get(u->body, "cohort_id") && store_plan_rebase(st, a, id, &rebased, err) < 0)
+        return -1;
+    if (store_plan_create(st, a, id, &created, err) < 0)
+        return -1;
+    return created ? store_agreement_clear(st, a, id, err) : 0;
 }
 
 int placement_service_update(struct store *st, const struct tb_actor *a, int64_t id, int64_t version,
@@ -310,38 +365,14 @@ int placement_service_update(struct store *st, const struct tb_actor *a, int64_t
     if (!changes)
         return TB_INTERNAL(err, "out of memory");
     json_object_del(changes, "version");
-    if (store_begin(st, err) < 0) {
-        json_decref(changes);
-        return -1;
-    }
-    /* New terms need new acceptances: earlier ones were for other text. */
-    rc = terms_changed(body) ? store_agreement_clear(st, a, id, err) : 0;
-    if (rc == 0)
-        rc = store_entity_update(st, a, ENT_PLACEMENT, id, version, changes, out, err);
-    int created = 0, rebased = 0;
-    if (rc == 0) {   /* a cohort with a curriculum: the plan is drafted (or follows another cohort's) and joins the terms */
-        if (json_object_get(body, "cohort_id"))
-            rc = store_plan_rebase(st, a, id, &rebased, err);
-        if (rc == 0)
-            rc = store_plan_create(st, a, id, &created, err);
-        if (rc == 0 && created)
-            rc = store_agreement_clear(st, a, id, err);
-        if (rc < 0) {
-            json_decref(*out);
-            *out = NULL;
-        }
-    }
+    struct update_unit u = {.a = a, .id = id, .version = version, .body = body, .changes = changes};
+    rc = store_in_tx(st, update_work, &u, err);
     json_decref(changes);
-    if (rc < 0 || store_commit(st, err) < 0) {
-        if (rc == 0)
-            json_decref(*out);
-        store_rollback(st);
+    if (rc < 0 || placement_service_decorate(st, a, u.out, err) < 0) {
+        json_decref(u.out);
         return -1;
     }
-    if (placement_service_decorate(st, a, *out, err) < 0) {
-        json_decref(*out);
-        return -1;
-    }
+    *out = u.out;
     return 0;
 }
 
@@ -357,18 +388,27 @@ static const char *party_of(const struct tb_actor *a, const json_t *p)
     return NULL;
 }
 
-int placement_service_accept(struct store *st, const struct tb_actor *a, int64_t id, const char *terms_hash,
-                             json_t **out, struct tb_err *err)
+struct accept_unit {
+    const struct tb_actor *a;
+    int64_t id;
+    const char *terms_hash;
+};
+
+/* One party's acceptance; the third signs and locks the agreement and fixes
+ * the learning plan as signed: one unit of work. */
+static int accept_work(struct store *st, void *ctx, struct tb_err *err)
 {
+    struct accept_unit *u = ctx;
+    const struct tb_actor *a = u->a;
+    int64_t id = u->id;
+    const char *terms_hash = u->terms_hash;
     json_t *p, *acceptances, *terms, *plan, *pterms;
-    if (store_begin(st, err) < 0)
-        return -1;
     if (store_entity_get(st, a, ENT_PLACEMENT, id, &p, err) < 0)
-        goto fail;
+        return -1;
     char hash[65], phash[65];
     if (agreement_now(st, a, p, &terms, hash, &plan, &pterms, phash, err) < 0) {
         json_decref(p);
-        goto fail;
+        return -1;
     }
     json_decref(terms);
     json_decref(plan);
@@ -380,20 +420,20 @@ int placement_service_accept(struct store *st, const struct tb_actor *a, int64_t
     json_decref(p);
     if (!party) {
         tb_error(err, TB_E_FORBIDDEN, "", "only the trainee, the company and the operator accept this agreement");
-        goto fail;
+        return -1;
     }
     if (locked) {
         tb_error(err, TB_E_LOCKED, "", "the agreement is already signed by all three parties");
-        goto fail;
+        return -1;
     }
     if (!terms_hash || strcmp(hash, terms_hash)) {
         tb_error(err, TB_E_TERMS_CHANGED, "terms_hash",
                 "terms_hash: the terms changed since you read them; reload and read them again");
-        goto fail;
+        return -1;
     }
     if (store_agreement_accept(st, a, org_id, id, party, hash, err) < 0 ||
         store_agreement_list(st, a, id, &acceptances, err) < 0)
-        goto fail;
+        return -1;
     size_t n = json_array_size(acceptances);
     json_decref(acceptances);
     if (n == 3) {
@@ -409,26 +449,30 @@ int placement_service_accept(struct store *st, const struct tb_actor *a, int64_t
                          : TB_INTERNAL(err, "out of memory");
         json_decref(changes);
         if (rc < 0)
-            goto fail;
+            return -1;
         json_decref(signed_);
         /* Signed: the learning plan follows from the cohort's curriculum version (training). */
         int created;
         if (store_plan_create(st, a, id, &created, err) < 0 ||
             plan_part(st, a, id, &plan, &pterms, phash, err) < 0)
-            goto fail;
+            return -1;
         /* The plan as signed: later changes are amendments the parties accept. */
         rc = pterms ? store_plan_accepted_set(st, a, id, pterms, phash, err) : 0;
         json_decref(plan);
         json_decref(pterms);
         if (rc < 0)
-            goto fail;
+            return -1;
     }
-    if (store_commit(st, err) < 0)
-        goto fail;
+    return 0;
+}
+
+int placement_service_accept(struct store *st, const struct tb_actor *a, int64_t id, const char *terms_hash,
+                             json_t **out, struct tb_err *err)
+{
+    struct accept_unit u = {.a = a, .id = id, .terms_hash = terms_hash};
+    if (store_in_tx(st, accept_work, &u, err) < 0)
+        return -1;
     return load(st, a, id, out, err);
-fail:
-    store_rollback(st);
-    return -1;
 }
 
 /* Today as YYYY-MM-DD (UTC). */
@@ -446,6 +490,29 @@ static int blank(const char *s)
         if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
             return 0;
     return 1;
+}
+
+struct end_unit {
+    const struct tb_actor *a;
+    int64_t id, version, org_id;
+    const char *to, *reason;
+    int early;
+    json_t *out;
+};
+
+/* The new status and, when given, its reason in the audit log beside it. */
+static int end_work(struct store *st, void *ctx, struct tb_err *err)
+{
+    struct end_unit *u = ctx;
+    json_decref(u->out);   /* a run again starts afresh */
+    u->out = NULL;
+    int rc = store_entity_set_text(st, u->a, ENT_PLACEMENT, u->id, u->version, "status", u->to, &u->out, err);
+    if (rc < 0 || blank(u->reason))
+        return rc;
+    json_t *d = json_pack("{s:{s:s}, s:{s:b}}", "status_reason", "new", u->reason, "before_end_date", "new", u->early);
+    rc = d ? store_audit_add(st, u->a, u->org_id, "update", "placement", u->id, d, err) : TB_INTERNAL(err, "out of memory");
+    json_decref(d);
+    return rc;
 }
 
 int placement_service_end(struct store *st, const struct tb_actor *a, int64_t id, const char *to, const char *reason,
@@ -468,26 +535,13 @@ int placement_service_end(struct store *st, const struct tb_actor *a, int64_t id
     if (early && blank(reason))
         return tb_error(err, TB_E_REASON_REQUIRED, "reason",
                         "reason: the placement ends on %s; completing it earlier needs a written reason", end);
-    if (store_begin(st, err) < 0)
-        return -1;
-    json_t *changes = json_pack("{s:s}", "status", to);
-    int rc = changes ? store_entity_update(st, a, ENT_PLACEMENT, id, version, changes, out, err)
-                     : TB_INTERNAL(err, "out of memory");
-    json_decref(changes);
-    if (rc == 0 && !blank(reason)) {
-        /* The reason stays in the audit log beside the status change. */
-        json_t *d = json_pack("{s:{s:s}, s:{s:b}}", "status_reason", "new", reason, "before_end_date", "new", early);
-        rc = d ? store_audit_add(st, a, org_id, "update", "placement", id, d, err) : TB_INTERNAL(err, "out of memory");
-        json_decref(d);
-        if (rc < 0)
-            json_decref(*out);
-    }
-    if (rc < 0 || store_commit(st, err) < 0) {
-        if (rc == 0)
-            json_decref(*out);
-        store_rollback(st);
+    struct end_unit u = {.a = a, .id = id, .version = version, .org_id = org_id, .to = to, .reason = reason,
+                         .early = early};
+    if (store_in_tx(st, end_work, &u, err) < 0) {
+        json_decref(u.out);
         return -1;
     }
+    *out = u.out;
     if (placement_service_decorate(st, a, *out, err) < 0) {
         json_decref(*out);
         return -1;
@@ -510,6 +564,22 @@ int placement_service_allow_applications(struct store *st, const struct tb_actor
     return load(st, a, id, out, err);
 }
 
+struct plan_unit {
+    const struct tb_actor *a;
+    int64_t id;
+    int draft, created;
+};
+
+/* The plan; a draft's plan joins its agreement's terms: acceptances given
+ * before were for other terms. */
+static int plan_work(struct store *st, void *ctx, struct tb_err *err)
+{
+    struct plan_unit *u = ctx;
+    if (store_plan_create(st, u->a, u->id, &u->created, err) < 0)
+        return -1;
+    return u->created && u->draft ? store_agreement_clear(st, u->a, u->id, err) : 0;
+}
+
 int placement_service_learning_plan(struct store *st, const struct tb_actor *a, int64_t id, json_t **out,
                                     struct tb_err *err)
 {
@@ -522,15 +592,10 @@ int placement_service_learning_plan(struct store *st, const struct tb_actor *a, 
     json_decref(p);
     if (!ok)
         return tb_error(err, TB_E_INVALID_TRANSITION, "", "a plan is made for a placement in draft or signed");
-    int created;
-    if (store_begin(st, err) < 0)
+    struct plan_unit u = {.a = a, .id = id, .draft = draft};
+    if (store_in_tx(st, plan_work, &u, err) < 0)
         return -1;
-    /* A draft's plan joins its agreement's terms: acceptances given before were for other terms. */
-    if (store_plan_create(st, a, id, &created, err) < 0 || (created && draft && store_agreement_clear(st, a, id, err) < 0) ||
-        store_commit(st, err) < 0) {
-        store_rollback(st);
-        return -1;
-    }
+    int created = u.created;
     if (store_plan_get(st, a, id, out, err) < 0)
         return -1;
     if (created)
@@ -543,14 +608,10 @@ int placement_service_learning_plan(struct store *st, const struct tb_actor *a, 
                              "cohort_id: the placement's cohort names no curriculum version (CODE@N)");
 }
 
-/* Commits (rc 0) or rolls back, and lets go of the n records read on the way
- * (any may be NULL); 0 or -1. */
-static int tx_done(struct store *st, int rc, json_t *const *held, size_t n, struct tb_err *err)
+/* Lets go of the n records a unit of work read on the way (any may be NULL);
+ * returns rc. */
+static int let_go(int rc, json_t *const *held, size_t n)
 {
-    if (rc == 0 && store_commit(st, err) < 0)
-        rc = -1;
-    if (rc < 0)
-        store_rollback(st);
     for (size_t i = 0; i < n; i++)
         json_decref(held[i]);
     return rc;
@@ -605,47 +666,71 @@ static int amended(struct store *st, const struct tb_actor *a, const json_t *p, 
  * terms: acceptances given go. After signing it is an amendment: logged with
  * what changed since the parties last accepted the plan, and accepted again by
  * each party (the one who made the change has accepted it by making it). */
-int placement_service_plan_module_update(struct store *st, const struct tb_actor *a, int64_t module_id,
-                                         int64_t version, const json_t *changes, json_t **out, struct tb_err *err)
+struct module_unit {
+    const struct tb_actor *a;
+    int64_t id, module_id, version;
+    const json_t *changes;
+    json_t *out;
+};
+
+static int module_work(struct store *st, void *ctx, struct tb_err *err)
 {
-    json_t *m, *p = NULL;
+    struct module_unit *u = ctx;
+    const struct tb_actor *a = u->a;
+    int64_t id = u->id;
+    json_t *p = NULL;
     int rc = -1;
-    if (store_plan_module_get(st, a, module_id, &m, err) < 0)
-        return -1;
-    int64_t id = json_integer_value(json_object_get(m, "placement_id"));
-    json_decref(m);
-    *out = NULL;
-    if (store_begin(st, err) < 0)
-        return -1;
+    json_decref(u->out);   /* a run again starts afresh */
+    u->out = NULL;
     if (store_entity_get(st, a, ENT_PLACEMENT, id, &p, err) < 0)
         goto fail;
     int locked = json_is_string(json_object_get(p, "locked_at"));
     if (locked && accepted_baseline(st, a, id, err) < 0)
         goto fail;
-    if (store_plan_module_update(st, a, module_id, version, changes, out, err) < 0)
+    if (store_plan_module_update(st, a, u->module_id, u->version, u->changes, &u->out, err) < 0)
         goto fail;
     if (!locked ? store_agreement_clear(st, a, id, err) < 0 : amended(st, a, p, err) < 0)
         goto fail;
     rc = 0;
 fail:
-    if (tx_done(st, rc, (json_t *[]){p}, 1, err) < 0) {
-        json_decref(*out);
-        *out = NULL;
+    return let_go(rc, (json_t *[]){p}, 1);
+}
+
+int placement_service_plan_module_update(struct store *st, const struct tb_actor *a, int64_t module_id,
+                                         int64_t version, const json_t *changes, json_t **out, struct tb_err *err)
+{
+    json_t *m;
+    if (store_plan_module_get(st, a, module_id, &m, err) < 0)
+        return -1;
+    struct module_unit u = {.a = a, .id = json_integer_value(json_object_get(m, "placement_id")),
+                            .module_id = module_id, .version = version, .changes = changes};
+    json_decref(m);
+    *out = NULL;
+    if (store_in_tx(st, module_work, &u, err) < 0) {
+        json_decref(u.out);
         return -1;
     }
+    *out = u.out;
     return 0;
 }
 
 /* A party accepts the amended plan of a signed agreement, by its hash; the
  * third acceptance makes it the accepted plan. */
-int placement_service_plan_accept(struct store *st, const struct tb_actor *a, int64_t id, const char *plan_hash,
-                                  json_t **out, struct tb_err *err)
+struct plan_accept_unit {
+    const struct tb_actor *a;
+    int64_t id;
+    const char *plan_hash;
+};
+
+static int plan_accept_work(struct store *st, void *ctx, struct tb_err *err)
 {
+    struct plan_accept_unit *u = ctx;
+    const struct tb_actor *a = u->a;
+    int64_t id = u->id;
+    const char *plan_hash = u->plan_hash;
     json_t *p = NULL, *plan = NULL, *pterms = NULL, *acc = NULL;
     char phash[65];
     int rc = -1;
-    if (store_begin(st, err) < 0)
-        return -1;
     if (store_entity_get(st, a, ENT_PLACEMENT, id, &p, err) < 0 || plan_part(st, a, id, &plan, &pterms, phash, err) < 0)
         goto fail;
     const char *party = party_of(a, p);
@@ -687,7 +772,14 @@ int placement_service_plan_accept(struct store *st, const struct tb_actor *a, in
     }
     rc = 0;
 fail:
-    if (tx_done(st, rc, (json_t *[]){p, plan, pterms, acc}, 4, err) < 0)
+    return let_go(rc, (json_t *[]){p, plan, pterms, acc}, 4);
+}
+
+int placement_service_plan_accept(struct store *st, const struct tb_actor *a, int64_t id, const char *plan_hash,
+                                  json_t **out, struct tb_err *err)
+{
+    struct plan_accept_unit u = {.a = a, .id = id, .plan_hash = plan_hash};
+    if (store_in_tx(st, plan_accept_work, &u, err) < 0)
         return -1;
     return load(st, a, id, out, err);
 }

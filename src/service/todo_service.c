@@ -264,17 +264,20 @@ static int queue_mail(struct store *st, const struct tb_actor *a, const char *la
     return rc;
 }
 
-/* One person's share of a pass, in one transaction. */
-static int mail_person(struct store *st, const char *url, int64_t uid, const char *today, int digest_time,
-                       int *queued, struct tb_err *err)
-{
+struct person_unit {
     struct tb_actor a;
-    if (store_actor_load(st, uid, &a, err) < 0)
-        return -1;
-    if (!a.roles)
-        return 0;   /* no role anywhere: nothing waits for them */
-    if (store_begin(st, err) < 0)
-        return -1;
+    const char *url, *today;
+    int digest_time, queued;
+};
+
+/* One person's share of a pass: one unit of work. */
+static int person_work(struct store *st, void *ctx, struct tb_err *err)
+{
+    struct person_unit *u = ctx;
+    struct tb_actor a = u->a;
+    const char *url = u->url, *today = u->today;
+    int digest_time = u->digest_time, *queued = &u->queued;
+    *queued = 0;
     json_t *settings = NULL, *items = NULL, *fresh = json_array(), *it;
     int first = 0, digest = 0, rc = fresh ? 0 : TB_INTERNAL(err, "out of memory");
     if (rc == 0)
@@ -302,10 +305,20 @@ static int mail_person(struct store *st, const char *url, int64_t uid, const cha
     json_decref(settings);
     json_decref(items);
     json_decref(fresh);
-    if (rc < 0 || store_commit(st, err) < 0) {
-        store_rollback(st);
+    return rc;
+}
+
+static int mail_person(struct store *st, const char *url, int64_t uid, const char *today, int digest_time,
+                       int *queued, struct tb_err *err)
+{
+    struct person_unit u = {.url = url, .today = today, .digest_time = digest_time};
+    if (store_actor_load(st, uid, &u.a, err) < 0)
         return -1;
-    }
+    if (!u.a.roles)
+        return 0;   /* no role anywhere: nothing waits for them */
+    if (store_in_tx(st, person_work, &u, err) < 0)
+        return -1;
+    *queued += u.queued;
     return 0;
 }
 
@@ -425,13 +438,17 @@ static int audit(struct store *st, const struct tb_actor *a, json_t *changes, st
     return rc;
 }
 
-int todo_settings_update(struct store *st, const struct tb_actor *a, const json_t *body, json_t **out,
-                         struct tb_err *err)
+struct settings_unit {
+    const struct tb_actor *a;
+    const json_t *body;
+};
+
+static int settings_work(struct store *st, void *ctx, struct tb_err *err)
 {
-    const json_t *locale = json_object_get(body, "locale");
-    const char *mail = json_string_value(json_object_get(body, "todo_mail"));
-    if (store_begin(st, err) < 0)
-        return -1;
+    struct settings_unit *u = ctx;
+    const struct tb_actor *a = u->a;
+    const json_t *locale = json_object_get(u->body, "locale");
+    const char *mail = json_string_value(json_object_get(u->body, "todo_mail"));
     json_t *old;
     int rc = store_settings_get(st, a, &old, err);
     if (rc == 0) {
@@ -447,26 +464,36 @@ int todo_settings_update(struct store *st, const struct tb_actor *a, const json_
         else
             json_decref(changes);
     }
-    if (rc < 0 || store_commit(st, err) < 0) {
-        store_rollback(st);
+    return rc;
+}
+
+int todo_settings_update(struct store *st, const struct tb_actor *a, const json_t *body, json_t **out,
+                         struct tb_err *err)
+{
+    struct settings_unit u = {.a = a, .body = body};
+    if (store_in_tx(st, settings_work, &u, err) < 0)
         return -1;
-    }
     return todo_settings_get(st, a, out, err);
+}
+
+struct calendar_unit {
+    const struct tb_actor *a;
+    const char *hash, *what;
+};
+
+static int calendar_work(struct store *st, void *ctx, struct tb_err *err)
+{
+    struct calendar_unit *u = ctx;
+    if (store_settings_calendar(st, u->a, u->hash, err) < 0)
+        return -1;
+    return audit(st, u->a, json_pack("{s:{s:s}}", "calendar", "new", u->what), err);
 }
 
 static int calendar_set(struct store *st, const struct tb_actor *a, const char *hash, const char *what,
                         struct tb_err *err)
 {
-    if (store_begin(st, err) < 0)
-        return -1;
-    int rc = store_settings_calendar(st, a, hash, err);
-    if (rc == 0)
-        rc = audit(st, a, json_pack("{s:{s:s}}", "calendar", "new", what), err);
-    if (rc < 0 || store_commit(st, err) < 0) {
-        store_rollback(st);
-        return -1;
-    }
-    return 0;
+    struct calendar_unit u = {.a = a, .hash = hash, .what = what};
+    return store_in_tx(st, calendar_work, &u, err);
 }
 
 int todo_calendar_new(struct store *st, const struct tb_actor *a, char token[CALENDAR_TOKEN_LEN + 1],

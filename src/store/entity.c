@@ -314,6 +314,15 @@ out:
     return st_tx_end(st, owned, rc, err);
 }
 
+int store_entity_set_text(struct store *st, const struct tb_actor *a, enum entity e, int64_t id, int64_t version,
+                          const char *field, const char *value, json_t **out, struct tb_err *err)
+{
+    json_t *changes = json_pack("{s:s}", field, value);
+    int rc = changes ? store_entity_update(st, a, e, id, version, changes, out, err) : TB_INTERNAL(err, "out of memory");
+    json_decref(changes);
+    return rc;
+}
+
 int store_entity_delete(struct store *st, const struct tb_actor *a, enum entity e, int64_t id,
                         struct tb_err *err)
 {

@@ -64,6 +64,9 @@ int store_entity_list_text(struct store *st, const struct tb_actor *a, enum enti
 int store_entity_update(struct store *st, const struct tb_actor *a, enum entity e, int64_t id,
                         int64_t version, const json_t *changes, json_t **out, struct tb_err *err);
 /* Refused with 409 while other records refer to it; the message says by what. */
+/* store_entity_update of one text field: {field: value}. */
+int store_entity_set_text(struct store *st, const struct tb_actor *a, enum entity e, int64_t id, int64_t version,
+                          const char *field, const char *value, json_t **out, struct tb_err *err);
 int store_entity_delete(struct store *st, const struct tb_actor *a, enum entity e, int64_t id,
                         struct tb_err *err);
 /* Names of list filters an entity accepts, NULL-terminated. */

@@ -308,4 +308,21 @@ int store_begin(struct store *st, struct tb_err *err);
 int store_commit(struct store *st, struct tb_err *err);
 void store_rollback(struct store *st);
 
+/* A unit of work: store calls only, returning 0 or -1 with err set. */
+typedef int (*store_work_fn)(struct store *st, void *ctx, struct tb_err *err);
+/* Runs `work` in one transaction: begin, work, commit; on failure nothing of
+ * it is kept. When the unit lost a conflict with a concurrent writer
+ * (PostgreSQL's serialization failure or deadlock: 503 `unavailable`) it is
+ * rolled back and run again from the start, up to STORE_TX_ATTEMPTS times in
+ * all, with a short jittered pause between; SQLite's single writer never loses
+ * one, so there it runs once. Inside a transaction the caller already holds it
+ * just runs `work` (the outermost unit retries). So `work` must have no effect
+ * outside the database (mail goes through the outbox table) and must start
+ * from `ctx` afresh each time: reset any output it fills. */
+#define STORE_TX_ATTEMPTS 4
+int store_in_tx(struct store *st, store_work_fn work, void *ctx, struct tb_err *err);
+/* For tests: fails as a statement that lost a conflict does (503
+ * `unavailable`, and store_in_tx runs the unit again). */
+int store_fail_conflict(struct store *st, struct tb_err *err);
+
 #endif

@@ -9,6 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#include <sodium.h>
 
 #include "store/store_int.h"
 
@@ -40,6 +43,38 @@ void store_rollback(struct store *st)
 {
     if (st_in_tx(st))
         st_exec(st, "ROLLBACK");
+}
+
+int store_fail_conflict(struct store *st, struct tb_err *err)
+{
+    st->conflict_lost = 1;
+    return tb_error(err, TB_E_UNAVAILABLE, "",
+                    "the database was busy with a conflicting change; nothing was saved, try again");
+}
+
+int store_in_tx(struct store *st, store_work_fn work, void *ctx, struct tb_err *err)
+{
+    if (st_in_tx(st))   /* the caller's transaction: its owner commits and retries */
+        return work(st, ctx, err);
+    for (int attempt = 1;; attempt++) {
+        st->conflict_lost = 0;
+        int rc = store_begin(st, err);
+        if (rc == 0) {
+            rc = work(st, ctx, err);
+            if (rc < 0)
+                store_rollback(st);
+            else
+                rc = store_commit(st, err);
+        }
+        if (rc == 0 || !st->conflict_lost || attempt >= STORE_TX_ATTEMPTS)
+            return rc;
+        /* Lost to a concurrent writer, nothing kept: a pause that grows and
+         * differs between the two sides, then the whole unit again. */
+        fprintf(stderr, "store: transaction lost a conflict, attempt %d of %d\n", attempt + 1,
+                STORE_TX_ATTEMPTS);
+        struct timespec pause = {0, 1000000L * (2L * attempt + (long)randombytes_uniform(4000) / 1000)};
+        nanosleep(&pause, NULL);
+    }
 }
 
 /* Starts a transaction unless the caller already holds one; *owned says

@@ -90,6 +90,7 @@ struct store {
     void *db;                        /* the backend's connection */
     int cur;                         /* the statement st_stmt handed out last */
     int refused;                     /* st_step refused the last run (already logged) */
+    int conflict_lost;               /* a statement lost a conflict since store_in_tx began */
     struct st_q slots[STMT__MAX];
 };
 

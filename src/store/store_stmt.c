@@ -26,6 +26,8 @@ int st_db_fail(struct store *st, struct tb_err *err, const char *what)
     }
     int transient = st && st->db && st->be->transient ? st->be->transient(st) : 0;
     if (transient) {
+        if (transient == ST_CONFLICT_LOST)
+            st->conflict_lost = 1;
         /* A conflict with a concurrent writer (a lone statement's retries spent,
          * or a transaction rolled back whole), or the database gone: nothing was
          * saved, and the client may simply repeat. */

@@ -885,6 +885,61 @@ static void referenced_org_cannot_be_deleted(void **state)
     done(f.st);
 }
 
+/* ---- store_in_tx: one unit of work, run again whole after a lost conflict */
+
+struct unit {
+    int runs, conflicts;        /* calls so far; how many of the first lose a conflict */
+    const char *name;
+    int64_t id;
+};
+
+static int create_org_unit(struct store *st, void *ctx, struct tb_err *err)
+{
+    struct unit *u = ctx;
+    struct tb_actor sys = actor_system();
+    u->runs++;
+    if (store_org_create(st, &sys, "operator", u->name, "SE", 0, &u->id, err) < 0)
+        return -1;
+    /* The row is written, then the unit loses: nothing of this run may stay. */
+    return u->runs <= u->conflicts ? store_fail_conflict(st, err) : 0;
+}
+
+static void a_unit_that_loses_a_conflict_runs_again_whole(void **state)
+{
+    (void)state;
+    struct store *st = fresh();
+    struct tb_err err = {0};
+    int64_t id;
+
+    struct unit once = {.conflicts = 1, .name = "Retried Once"};
+    assert_int_equal(store_in_tx(st, create_org_unit, &once, &err), 0);
+    assert_int_equal(once.runs, 2);
+    assert_int_equal(store_org_by_name(st, "Retried Once", &id, &err), 0);   /* one row, the second run's */
+    assert_int_equal(id, once.id);
+
+    /* Always losing: given up after STORE_TX_ATTEMPTS runs, 503, nothing kept. */
+    struct unit never = {.conflicts = 1000, .name = "Never Saved"};
+    assert_int_equal(store_in_tx(st, create_org_unit, &never, &err), -1);
+    assert_int_equal(never.runs, STORE_TX_ATTEMPTS);
+    assert_int_equal(err.status, 503);
+    assert_string_equal(err.code, "unavailable");
+    assert_int_equal(store_org_by_name(st, "Never Saved", &id, &err), -1);
+
+    /* Another failure is not repeated: one run, its error, nothing kept. */
+    struct unit dup = {.name = "Retried Once"};
+    assert_int_equal(store_in_tx(st, create_org_unit, &dup, &err), -1);
+    assert_int_equal(dup.runs, 1);
+    assert_int_equal(err.status, 409);
+
+    /* Inside the caller's transaction the unit just runs; the caller owns it. */
+    struct unit inner = {.name = "Inner Unit"};
+    assert_int_equal(store_begin(st, &err), 0);
+    assert_int_equal(store_in_tx(st, create_org_unit, &inner, &err), 0);
+    store_rollback(st);
+    assert_int_equal(store_org_by_name(st, "Inner Unit", &id, &err), -1);
+    done(st);
+}
+
 static void pages_cover_every_row_once(void **state)
 {
     (void)state;
@@ -1310,6 +1365,7 @@ int main(void)
         cmocka_unit_test(a_newer_link_ends_the_older_ones),
         cmocka_unit_test(backup_is_a_complete_copy),
         cmocka_unit_test(outbox_mail_is_claimed_by_one_sender),
+        cmocka_unit_test(a_unit_that_loses_a_conflict_runs_again_whole),
     };
     return cmocka_run_group_tests_name("store", tests, NULL, NULL);
 }

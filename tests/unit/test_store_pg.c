@@ -2,7 +2,8 @@
  * test_store_pg.c - the PostgreSQL backend against a throw-away cluster
  * (tests/pg/cluster.sh run sets TRADEBRIDGE_DB): migrations, and row-level
  * security as the second fence: a query that forgets the tenant filter still
- * returns nothing of another operator; a deadlock between two writers.
+ * returns nothing of another operator; a deadlock between two writers (503
+ * in a bare transaction, run again whole by store_in_tx).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -158,12 +159,77 @@ static void a_deadlock_victim_gets_503_and_the_other_commits(void **state)
     store_close(st[1]);
 }
 
+/* The same deadlock, each side one store_in_tx unit: the victim's unit is
+ * rolled back and run again whole, so both commit and nobody sees a 503. */
+struct unit_side {
+    struct store *st;
+    int64_t mine, theirs;
+    int runs, rc;
+    pthread_barrier_t *both_locked;
+    struct tb_err err;
+};
+
+static int update_org(struct store *st, int64_t id, struct tb_err *err)
+{
+    struct tb_actor sys = actor_system();
+    char sql[160];
+    snprintf(sql, sizeof sql, "UPDATE orgs SET name = name WHERE id = %lld", (long long)id);
+    json_t *rows = NULL;
+    int rc = store_pg_unfiltered(st, &sys, sql, &rows, err);
+    json_decref(rows);
+    return rc;
+}
+
+static int crossing_unit(struct store *st, void *ctx, struct tb_err *err)
+{
+    struct unit_side *s = ctx;
+    if (update_org(st, s->mine, err) < 0)
+        return -1;
+    if (++s->runs == 1)   /* only the first runs cross: each holds its row, then wants the other's */
+        pthread_barrier_wait(s->both_locked);
+    return update_org(st, s->theirs, err);
+}
+
+static void *run_unit(void *p)
+{
+    struct unit_side *s = p;
+    s->rc = store_in_tx(s->st, crossing_unit, s, &s->err);
+    return NULL;
+}
+
+static void a_deadlock_victims_unit_runs_again_and_both_commit(void **state)
+{
+    (void)state;
+    struct store *st[2] = {open_pg(), open_pg()};
+    struct tb_actor sys = actor_system();
+    struct tb_err err = {0};
+    int64_t id[2];
+    assert_int_equal(store_org_create(st[0], &sys, "operator", "Retry A", "SE", 0, &id[0], &err), 0);
+    assert_int_equal(store_org_create(st[0], &sys, "operator", "Retry B", "FI", 0, &id[1], &err), 0);
+    pthread_barrier_t both_locked;
+    pthread_barrier_init(&both_locked, NULL, 2);
+    struct unit_side side[2];
+    for (int i = 0; i < 2; i++)
+        side[i] = (struct unit_side){.st = st[i], .mine = id[i], .theirs = id[1 - i], .both_locked = &both_locked};
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, run_unit, &side[1]), 0);
+    run_unit(&side[0]);
+    pthread_join(t, NULL);
+    pthread_barrier_destroy(&both_locked);
+    if (side[0].rc < 0 || side[1].rc < 0)
+        fail_msg("a unit failed: %s / %s", side[0].err.message, side[1].err.message);
+    assert_int_equal(side[0].runs + side[1].runs, 3);   /* the victim's unit ran twice */
+    store_close(st[0]);
+    store_close(st[1]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(an_unfiltered_query_sees_only_its_operator),
         cmocka_unit_test(every_tenant_table_has_the_policy),
         cmocka_unit_test(a_deadlock_victim_gets_503_and_the_other_commits),
+        cmocka_unit_test(a_deadlock_victims_unit_runs_again_and_both_commit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
