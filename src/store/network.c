@@ -3,6 +3,10 @@
  */
 #include "store/network.h"
 
+#include "core/arena.h"
+
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -275,18 +279,9 @@ int store_link_delete(struct store *st, const struct tb_actor *a, int64_t id, st
 
 /* ---- the graph ---- */
 
-static int grow(void **p, size_t *cap, size_t n, size_t size)
-{
-    if (n < *cap)
-        return 0;
-    size_t c = *cap ? *cap * 2 : 1024;
-    void *q = realloc(*p, c * size);
-    if (!q)
-        return -1;
-    *p = q;
-    *cap = c;
-    return 0;
-}
+/* The graph's arrays grow in heap abufs (src/core/arena.h: checked sizes, the
+ * old block kept and freed on failure) and are handed over with abuf_take. */
+enum { G_ID, G_OWNER, G_SHARED, G_FROM, G_TO, G_STRENGTH, G_LAST, G_SOURCES, G_N };
 
 void store_graph_free(struct store_graph *g)
 {
@@ -304,38 +299,35 @@ void store_graph_free(struct store_graph *g)
 int store_graph_load(struct store *st, const struct tb_actor *a, struct store_graph *g, struct tb_err *err)
 {
     memset(g, 0, sizeof *g);
-    size_t cap = 0, lcap = 0, scap = 0;
+    struct abuf b[G_N];
+    for (int i = 0; i < G_N; i++)
+        abuf_init_heap(&b[i], SIZE_MAX);
     struct st_q *s = st_stmt(st, STMT_CONTACT_GRAPH_PEOPLE, a, err);
     int rc;
     if (!s)
-        return -1;
+        goto fail;
     while ((rc = st_step(st, s)) == ST_ROW) {
-        size_t c0 = cap;
-        if (grow((void **)&g->id, &c0, g->people, sizeof *g->id) < 0 ||
-            (c0 != cap && (!(g->owner = realloc(g->owner, c0 * sizeof *g->owner)) ||
-                           !(g->shared = realloc(g->shared, c0)))))
+        int64_t id = st_col_i64(s, 0), owner = st_col_i64(s, 1);
+        unsigned char shared = (unsigned char)st_col_int(s, 2);
+        if (abuf_append(&b[G_ID], &id, sizeof id) < 0 || abuf_append(&b[G_OWNER], &owner, sizeof owner) < 0 ||
+            abuf_append(&b[G_SHARED], &shared, 1) < 0)
             goto oom;
-        cap = c0;
-        g->id[g->people] = st_col_i64(s, 0);
-        g->owner[g->people] = st_col_i64(s, 1);
-        g->shared[g->people++] = (unsigned char)st_col_int(s, 2);
+        g->people++;
     }
     if (rc != ST_DONE)
         goto db;
     if (!(s = st_stmt(st, STMT_CONTACT_GRAPH_LINKS, a, err)))
         goto fail;
     while ((rc = st_step(st, s)) == ST_ROW) {
-        size_t c0 = lcap;
-        if (grow((void **)&g->from, &c0, g->links, sizeof *g->from) < 0 ||
-            (c0 != lcap && (!(g->to = realloc(g->to, c0 * sizeof *g->to)) || !(g->strength = realloc(g->strength, c0)) ||
-                            !(g->last_contact = realloc(g->last_contact, c0 * sizeof *g->last_contact)))))
-            goto oom;
-        lcap = c0;
-        g->from[g->links] = st_col_i64(s, 0);
-        g->to[g->links] = st_col_i64(s, 1);
-        g->strength[g->links] = (unsigned char)st_col_int(s, 2);
+        int64_t from = st_col_i64(s, 0), to = st_col_i64(s, 1);
+        unsigned char strength = (unsigned char)st_col_int(s, 2);
+        char last[11] = "";
         const char *d = st_col_text(s, 3);
-        snprintf(g->last_contact[g->links++], 11, "%s", d ? d : "");
+        snprintf(last, sizeof last, "%s", d ? d : "");
+        if (abuf_append(&b[G_FROM], &from, sizeof from) < 0 || abuf_append(&b[G_TO], &to, sizeof to) < 0 ||
+            abuf_append(&b[G_STRENGTH], &strength, 1) < 0 || abuf_append(&b[G_LAST], last, sizeof last) < 0)
+            goto oom;
+        g->links++;
     }
     if (rc != ST_DONE)
         goto db;
@@ -343,21 +335,34 @@ int store_graph_load(struct store *st, const struct tb_actor *a, struct store_gr
         if (!(s = st_stmt(st, STMT_CONTACT_SOURCES, a, err)))
             goto fail;
         while ((rc = st_step(st, s)) == ST_ROW) {
-            if (grow((void **)&g->sources, &scap, g->nsources, sizeof *g->sources) < 0)
+            int64_t id = st_col_i64(s, 0);
+            if (abuf_append(&b[G_SOURCES], &id, sizeof id) < 0)
                 goto oom;
-            g->sources[g->nsources++] = st_col_i64(s, 0);
+            g->nsources++;
         }
         if (rc != ST_DONE)
             goto db;
     }
+    g->id = (int64_t *)(void *)abuf_take(&b[G_ID]);
+    g->owner = (int64_t *)(void *)abuf_take(&b[G_OWNER]);
+    g->shared = (unsigned char *)abuf_take(&b[G_SHARED]);
+    g->from = (int64_t *)(void *)abuf_take(&b[G_FROM]);
+    g->to = (int64_t *)(void *)abuf_take(&b[G_TO]);
+    g->strength = (unsigned char *)abuf_take(&b[G_STRENGTH]);
+    g->last_contact = (char (*)[11])(void *)abuf_take(&b[G_LAST]);
+    g->sources = (int64_t *)(void *)abuf_take(&b[G_SOURCES]);
     return 0;
 oom:
-    store_graph_free(g);
+    for (int i = 0; i < G_N; i++)
+        abuf_release(&b[i]);
+    memset(g, 0, sizeof *g);
     return TB_INTERNAL(err, "out of memory");
 db:
     st_db_fail(st, err, "network graph");
 fail:
-    store_graph_free(g);
+    for (int i = 0; i < G_N; i++)
+        abuf_release(&b[i]);
+    memset(g, 0, sizeof *g);
     return -1;
 }
 
