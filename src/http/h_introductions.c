@@ -18,7 +18,7 @@
 #include "http/entity_http.h"
 #include "http/handlers.h"
 #include "service/network_service.h"
-#include "store/network.h"
+#include "store/plan_partners.h"
 
 const struct field_spec introduction_fields[] = {
     {.name = "introducer_id", .type = FT_INT, .required = 1, .min = 1, .max = INT64_MAX},
@@ -172,7 +172,7 @@ static int move(struct request *r, const struct tb_actor *actor, int64_t id, con
                                    .market = json_string_value(json_object_get(r->body, "market")),
                                    .hs = json_string_value(json_object_get(r->body, "hs"))};
     }
-    return store_intro_move(r->store, actor, id, from, to, &o, by, note, err);
+    return store_intro_move_with_partners(r->store, actor, id, from, to, &o, by, note, err);   /* -> plan partners */
 }
 
 int h_introduction_state(struct request *r, struct response *res, struct tb_err *err)
