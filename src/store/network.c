@@ -161,16 +161,116 @@ int store_contact_list(struct store *st, const struct tb_actor *a, const json_t 
     return 0;
 }
 
+/* Appends " AND facets : (tokens)" to the match: each token a prefix and its
+ * value's letters and digits (sql/sqlite/0053_contact_search_facets.sql). */
+static void facet(struct abuf *b, const char *prefix, const char *value, int starts)
+{
+    abuf_puts(b, " AND facets : (\"");
+    abuf_puts(b, prefix);
+    for (const char *c = value; *c; c++)
+        if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9'))
+            abuf_append(b, c, 1);
+    abuf_puts(b, starts ? "\"*)" : "\")");
+}
+
+/* On SQLite the filters go into the full-text match, so that the bounded set
+ * of matches ranked holds only rows of the filters asked for (the statement
+ * still checks them exactly, and who may see each row):
+ * "{name organisation roles tags city} : (words) AND facets : ("cSE") ...". */
+static char *sqlite_match(const char *words, int whole, const json_t *f)
+{
+    struct abuf b;
+    abuf_init_heap(&b, 4096);
+    abuf_puts(&b, "{name organisation roles tags city} : (");
+    for (const char *c = words; *c; c++)
+        if (*c != '*' || !whole)   /* "w"* -> "w": the words are letters and digits */
+            abuf_append(&b, c, 1);
+    abuf_puts(&b, ")");
+    const char *v;
+    if ((v = json_string_value(json_object_get(f, "country"))))
+        facet(&b, "c", v, 0);
+    if ((v = json_string_value(json_object_get(f, "kind"))))
+        facet(&b, "k", v, 0);
+    if ((v = json_string_value(json_object_get(f, "nace"))))
+        facet(&b, "n", v, 1);
+    if ((v = json_string_value(json_object_get(f, "hs"))))
+        facet(&b, "h", v, 1);
+    if ((v = json_string_value(json_object_get(f, "language"))))
+        facet(&b, "l", v, 0);
+    return abuf_take(&b);
+}
+
+/* One pass of search over the first `cap` matches of `match`; rows not yet in
+ * *out are appended (up to limit). *more: the cap held matches back. */
+static int search_pass(struct store *st, const struct tb_actor *a, const json_t *filters, const char *match,
+                       int limit, int cap, json_t *out, int *more, struct tb_err *err)
+{
+    json_t *p = filter_params(filters), *rows, *row, *have;
+    json_object_set_new(p, "match", json_string(match));
+    json_object_set_new(p, "limit", json_integer(limit));
+    if (cap)
+        json_object_set_new(p, "cap", json_integer(cap));
+    if (st_jrows(st, a, STMT_CONTACT_SEARCH, p, &rows, err) < 0)
+        return -1;
+    size_t i, k;
+    *more = json_array_size(rows) &&
+            json_integer_value(json_object_get(json_array_get(rows, 0), "candidates")) >= cap;
+    json_array_foreach(rows, i, row) {
+        int dup = 0;
+        json_array_foreach(out, k, have)
+            dup |= json_equal(json_object_get(have, "id"), json_object_get(row, "id"));
+        json_object_del(row, "candidates");
+        if (!dup && (int)json_array_size(out) < limit)
+            json_array_append(out, row);
+    }
+    json_decref(rows);
+    return 0;
+}
+
+/* On SQLite, search ranks a bounded set of matches, in passes until `limit`
+ * results: the whole words first (the first SEARCH_FIRST contacts holding
+ * them: "holm" finds Holm), then words as prefixes ("holm" finds Holmberg
+ * too) over the first SEARCH_FIRST matches, and when those were cut short
+ * while some results were kept out (who may see what, a filter the index
+ * holds only roughly), over the first SEARCH_WIDE. Each pass keeps the rows
+ * of the passes before it on top. PostgreSQL ranks every match in one pass. */
+#define SEARCH_FIRST 1000
+#define SEARCH_WIDE 20000
+
 int store_contact_search(struct store *st, const struct tb_actor *a, const char *match, const json_t *filters,
                          int limit, json_t **out, struct tb_err *err)
 {
-    json_t *p = filter_params(filters);
-    json_object_set_new(p, "match", json_string(match));
-    json_object_set_new(p, "limit", json_integer(limit));
-    if (st_jrows(st, a, STMT_CONTACT_SEARCH, p, out, err) < 0)
-        return -1;
+    int more = 0;
+    *out = json_array();
+    if (strcmp(store_backend_name(st), "sqlite")) {
+        if (search_pass(st, a, filters, match, limit, 0, *out, &more, err) < 0)
+            goto fail;
+        decode_all(*out);
+        return 0;
+    }
+    char *prefix = sqlite_match(match, 0, filters), *whole = sqlite_match(match, 1, filters);
+    if (!prefix || !whole) {
+        free(whole);
+        free(prefix);
+        json_decref(*out);
+        *out = NULL;
+        return TB_INTERNAL(err, "out of memory");
+    }
+    int rc = search_pass(st, a, filters, whole, limit, SEARCH_FIRST, *out, &more, err);
+    if (rc == 0 && (int)json_array_size(*out) < limit)
+        rc = search_pass(st, a, filters, prefix, limit, SEARCH_FIRST, *out, &more, err);
+    if (rc == 0 && (int)json_array_size(*out) < limit && more)
+        rc = search_pass(st, a, filters, prefix, limit, SEARCH_WIDE, *out, &more, err);
+    free(prefix);
+    free(whole);
+    if (rc < 0)
+        goto fail;
     decode_all(*out);
     return 0;
+fail:
+    json_decref(*out);
+    *out = NULL;
+    return -1;
 }
 
 static json_t *plain_filters(const json_t *f)
