@@ -54,9 +54,10 @@ OVERRIDES = {
     # contacts.search, the match as a prefix tsquery, ts_rank for bm25
     # (sql/postgres/0070_contact_search.sql); one pass over contacts, not a
     # join the planner may repeat per row
-    'CONTACT_SEARCH': [('(SELECT rowid AS id, bm25(contacts_fts, 10.0, 5.0, 3.0, 2.0, 2.0) AS rank '
-                        'FROM contacts_fts WHERE contacts_fts MATCH :match LIMIT 20000) f JOIN contacts t ON t.id = f.id',
-                        'contacts t CROSS JOIN LATERAL (SELECT tb_contact_rank(t.search, m.q) AS rank '
+    'CONTACT_SEARCH': [('(SELECT id, rank, count(*) OVER () AS candidates FROM '
+                        '(SELECT rowid AS id, bm25(contacts_fts, 10.0, 5.0, 3.0, 2.0, 2.0, 0.0) AS rank '
+                        'FROM contacts_fts WHERE contacts_fts MATCH :match LIMIT :cap)) f JOIN contacts t ON t.id = f.id',
+                        'contacts t CROSS JOIN LATERAL (SELECT tb_contact_rank(t.search, m.q) AS rank, 0 AS candidates '
                         'FROM tb_fts_query(CAST(:match AS TEXT)) m(q) WHERE t.search @@ m.q) f')],
 }
 

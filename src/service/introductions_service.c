@@ -10,6 +10,7 @@
 #include "core/network/directory.h"
 #include "service/introductions_service.h"
 #include "service/network_service.h"
+#include "store/plan_partners.h"
 
 /* ---- a request ----------------------------------------------------------- */
 
@@ -133,7 +134,7 @@ static int move(struct store *st, const struct tb_actor *a, int64_t id, const st
     struct intro_outcome o;
     if (rc < 0 || outcome_of(in, &o, err) < 0)
         return -1;
-    return store_intro_move(st, a, id, from, in->to, &o, in->by, in->note, err);
+    return store_intro_move_with_partners(st, a, id, from, in->to, &o, in->by, in->note, err);   /* -> plan partners */
 }
 
 struct move_unit {

@@ -3,6 +3,10 @@
  */
 #include "store/network.h"
 
+#include "core/arena.h"
+
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -157,16 +161,116 @@ int store_contact_list(struct store *st, const struct tb_actor *a, const json_t 
     return 0;
 }
 
+/* Appends " AND facets : (tokens)" to the match: each token a prefix and its
+ * value's letters and digits (sql/sqlite/0053_contact_search_facets.sql). */
+static void facet(struct abuf *b, const char *prefix, const char *value, int starts)
+{
+    abuf_puts(b, " AND facets : (\"");
+    abuf_puts(b, prefix);
+    for (const char *c = value; *c; c++)
+        if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9'))
+            abuf_append(b, c, 1);
+    abuf_puts(b, starts ? "\"*)" : "\")");
+}
+
+/* On SQLite the filters go into the full-text match, so that the bounded set
+ * of matches ranked holds only rows of the filters asked for (the statement
+ * still checks them exactly, and who may see each row):
+ * "{name organisation roles tags city} : (words) AND facets : ("cSE") ...". */
+static char *sqlite_match(const char *words, int whole, const json_t *f)
+{
+    struct abuf b;
+    abuf_init_heap(&b, 4096);
+    abuf_puts(&b, "{name organisation roles tags city} : (");
+    for (const char *c = words; *c; c++)
+        if (*c != '*' || !whole)   /* "w"* -> "w": the words are letters and digits */
+            abuf_append(&b, c, 1);
+    abuf_puts(&b, ")");
+    const char *v;
+    if ((v = json_string_value(json_object_get(f, "country"))))
+        facet(&b, "c", v, 0);
+    if ((v = json_string_value(json_object_get(f, "kind"))))
+        facet(&b, "k", v, 0);
+    if ((v = json_string_value(json_object_get(f, "nace"))))
+        facet(&b, "n", v, 1);
+    if ((v = json_string_value(json_object_get(f, "hs"))))
+        facet(&b, "h", v, 1);
+    if ((v = json_string_value(json_object_get(f, "language"))))
+        facet(&b, "l", v, 0);
+    return abuf_take(&b);
+}
+
+/* One pass of search over the first `cap` matches of `match`; rows not yet in
+ * *out are appended (up to limit). *more: the cap held matches back. */
+static int search_pass(struct store *st, const struct tb_actor *a, const json_t *filters, const char *match,
+                       int limit, int cap, json_t *out, int *more, struct tb_err *err)
+{
+    json_t *p = filter_params(filters), *rows, *row, *have;
+    json_object_set_new(p, "match", json_string(match));
+    json_object_set_new(p, "limit", json_integer(limit));
+    if (cap)
+        json_object_set_new(p, "cap", json_integer(cap));
+    if (st_jrows(st, a, STMT_CONTACT_SEARCH, p, &rows, err) < 0)
+        return -1;
+    size_t i, k;
+    *more = json_array_size(rows) &&
+            json_integer_value(json_object_get(json_array_get(rows, 0), "candidates")) >= cap;
+    json_array_foreach(rows, i, row) {
+        int dup = 0;
+        json_array_foreach(out, k, have)
+            dup |= json_equal(json_object_get(have, "id"), json_object_get(row, "id"));
+        json_object_del(row, "candidates");
+        if (!dup && (int)json_array_size(out) < limit)
+            json_array_append(out, row);
+    }
+    json_decref(rows);
+    return 0;
+}
+
+/* On SQLite, search ranks a bounded set of matches, in passes until `limit`
+ * results: the whole words first (the first SEARCH_FIRST contacts holding
+ * them: "holm" finds Holm), then words as prefixes ("holm" finds Holmberg
+ * too) over the first SEARCH_FIRST matches, and when those were cut short
+ * while some results were kept out (who may see what, a filter the index
+ * holds only roughly), over the first SEARCH_WIDE. Each pass keeps the rows
+ * of the passes before it on top. PostgreSQL ranks every match in one pass. */
+#define SEARCH_FIRST 1000
+#define SEARCH_WIDE 20000
+
 int store_contact_search(struct store *st, const struct tb_actor *a, const char *match, const json_t *filters,
                          int limit, json_t **out, struct tb_err *err)
 {
-    json_t *p = filter_params(filters);
-    json_object_set_new(p, "match", json_string(match));
-    json_object_set_new(p, "limit", json_integer(limit));
-    if (st_jrows(st, a, STMT_CONTACT_SEARCH, p, out, err) < 0)
-        return -1;
+    int more = 0;
+    *out = json_array();
+    if (strcmp(store_backend_name(st), "sqlite")) {
+        if (search_pass(st, a, filters, match, limit, 0, *out, &more, err) < 0)
+            goto fail;
+        decode_all(*out);
+        return 0;
+    }
+    char *prefix = sqlite_match(match, 0, filters), *whole = sqlite_match(match, 1, filters);
+    if (!prefix || !whole) {
+        free(whole);
+        free(prefix);
+        json_decref(*out);
+        *out = NULL;
+        return TB_INTERNAL(err, "out of memory");
+    }
+    int rc = search_pass(st, a, filters, whole, limit, SEARCH_FIRST, *out, &more, err);
+    if (rc == 0 && (int)json_array_size(*out) < limit)
+        rc = search_pass(st, a, filters, prefix, limit, SEARCH_FIRST, *out, &more, err);
+    if (rc == 0 && (int)json_array_size(*out) < limit && more)
+        rc = search_pass(st, a, filters, prefix, limit, SEARCH_WIDE, *out, &more, err);
+    free(prefix);
+    free(whole);
+    if (rc < 0)
+        goto fail;
     decode_all(*out);
     return 0;
+fail:
+    json_decref(*out);
+    *out = NULL;
+    return -1;
 }
 
 static json_t *plain_filters(const json_t *f)
@@ -275,18 +379,9 @@ int store_link_delete(struct store *st, const struct tb_actor *a, int64_t id, st
 
 /* ---- the graph ---- */
 
-static int grow(void **p, size_t *cap, size_t n, size_t size)
-{
-    if (n < *cap)
-        return 0;
-    size_t c = *cap ? *cap * 2 : 1024;
-    void *q = realloc(*p, c * size);
-    if (!q)
-        return -1;
-    *p = q;
-    *cap = c;
-    return 0;
-}
+/* The graph's arrays grow in heap abufs (src/core/arena.h: checked sizes, the
+ * old block kept and freed on failure) and are handed over with abuf_take. */
+enum { G_ID, G_OWNER, G_SHARED, G_FROM, G_TO, G_STRENGTH, G_LAST, G_SOURCES, G_N };
 
 void store_graph_free(struct store_graph *g)
 {
@@ -304,38 +399,35 @@ void store_graph_free(struct store_graph *g)
 int store_graph_load(struct store *st, const struct tb_actor *a, struct store_graph *g, struct tb_err *err)
 {
     memset(g, 0, sizeof *g);
-    size_t cap = 0, lcap = 0, scap = 0;
+    struct abuf b[G_N];
+    for (int i = 0; i < G_N; i++)
+        abuf_init_heap(&b[i], SIZE_MAX);
     struct st_q *s = st_stmt(st, STMT_CONTACT_GRAPH_PEOPLE, a, err);
     int rc;
     if (!s)
-        return -1;
+        goto fail;
     while ((rc = st_step(st, s)) == ST_ROW) {
-        size_t c0 = cap;
-        if (grow((void **)&g->id, &c0, g->people, sizeof *g->id) < 0 ||
-            (c0 != cap && (!(g->owner = realloc(g->owner, c0 * sizeof *g->owner)) ||
-                           !(g->shared = realloc(g->shared, c0)))))
+        int64_t id = st_col_i64(s, 0), owner = st_col_i64(s, 1);
+        unsigned char shared = (unsigned char)st_col_int(s, 2);
+        if (abuf_append(&b[G_ID], &id, sizeof id) < 0 || abuf_append(&b[G_OWNER], &owner, sizeof owner) < 0 ||
+            abuf_append(&b[G_SHARED], &shared, 1) < 0)
             goto oom;
-        cap = c0;
-        g->id[g->people] = st_col_i64(s, 0);
-        g->owner[g->people] = st_col_i64(s, 1);
-        g->shared[g->people++] = (unsigned char)st_col_int(s, 2);
+        g->people++;
     }
     if (rc != ST_DONE)
         goto db;
     if (!(s = st_stmt(st, STMT_CONTACT_GRAPH_LINKS, a, err)))
         goto fail;
     while ((rc = st_step(st, s)) == ST_ROW) {
-        size_t c0 = lcap;
-        if (grow((void **)&g->from, &c0, g->links, sizeof *g->from) < 0 ||
-            (c0 != lcap && (!(g->to = realloc(g->to, c0 * sizeof *g->to)) || !(g->strength = realloc(g->strength, c0)) ||
-                            !(g->last_contact = realloc(g->last_contact, c0 * sizeof *g->last_contact)))))
-            goto oom;
-        lcap = c0;
-        g->from[g->links] = st_col_i64(s, 0);
-        g->to[g->links] = st_col_i64(s, 1);
-        g->strength[g->links] = (unsigned char)st_col_int(s, 2);
+        int64_t from = st_col_i64(s, 0), to = st_col_i64(s, 1);
+        unsigned char strength = (unsigned char)st_col_int(s, 2);
+        char last[11] = "";
         const char *d = st_col_text(s, 3);
-        snprintf(g->last_contact[g->links++], 11, "%s", d ? d : "");
+        snprintf(last, sizeof last, "%s", d ? d : "");
+        if (abuf_append(&b[G_FROM], &from, sizeof from) < 0 || abuf_append(&b[G_TO], &to, sizeof to) < 0 ||
+            abuf_append(&b[G_STRENGTH], &strength, 1) < 0 || abuf_append(&b[G_LAST], last, sizeof last) < 0)
+            goto oom;
+        g->links++;
     }
     if (rc != ST_DONE)
         goto db;
@@ -343,21 +435,34 @@ int store_graph_load(struct store *st, const struct tb_actor *a, struct store_gr
         if (!(s = st_stmt(st, STMT_CONTACT_SOURCES, a, err)))
             goto fail;
         while ((rc = st_step(st, s)) == ST_ROW) {
-            if (grow((void **)&g->sources, &scap, g->nsources, sizeof *g->sources) < 0)
+            int64_t id = st_col_i64(s, 0);
+            if (abuf_append(&b[G_SOURCES], &id, sizeof id) < 0)
                 goto oom;
-            g->sources[g->nsources++] = st_col_i64(s, 0);
+            g->nsources++;
         }
         if (rc != ST_DONE)
             goto db;
     }
+    g->id = (int64_t *)(void *)abuf_take(&b[G_ID]);
+    g->owner = (int64_t *)(void *)abuf_take(&b[G_OWNER]);
+    g->shared = (unsigned char *)abuf_take(&b[G_SHARED]);
+    g->from = (int64_t *)(void *)abuf_take(&b[G_FROM]);
+    g->to = (int64_t *)(void *)abuf_take(&b[G_TO]);
+    g->strength = (unsigned char *)abuf_take(&b[G_STRENGTH]);
+    g->last_contact = (char (*)[11])(void *)abuf_take(&b[G_LAST]);
+    g->sources = (int64_t *)(void *)abuf_take(&b[G_SOURCES]);
     return 0;
 oom:
-    store_graph_free(g);
+    for (int i = 0; i < G_N; i++)
+        abuf_release(&b[i]);
+    memset(g, 0, sizeof *g);
     return TB_INTERNAL(err, "out of memory");
 db:
     st_db_fail(st, err, "network graph");
 fail:
-    store_graph_free(g);
+    for (int i = 0; i < G_N; i++)
+        abuf_release(&b[i]);
+    memset(g, 0, sizeof *g);
     return -1;
 }
 

@@ -103,6 +103,29 @@ test('search: prefix, accent folding, filters, and why each matched', async () =
   assert.ok(r.json.country.some((f) => f.value === 'SE' && f.n >= 1));
 });
 
+test('search at scale: whole words rank first, filters are kept in the index and follow edits', async () => {
+  const mk = async (over) => {
+    const r = await coord.post('/api/v1/contacts', person({ email: null, ...over }));
+    assert.equal(r.status, 201, r.text);
+    return r.json;
+  };
+  const berg = await mk({ name: 'Ulla Holmberg', organisation: 'Kattegat Trading', category: 'operator_office',
+    nace: '52.29', country: 'DK' });
+  const holm = await mk({ name: 'Ulla Holm', organisation: 'Kattegat Trading', category: 'operator_office',
+    nace: '52.29', country: 'DK' });
+  let r = await coord.get('/api/v1/contacts?q=ulla%20holm');
+  assert.deepEqual(r.json.items.map((c) => c.id).slice(0, 2), [holm.id, berg.id], 'the whole word first, then the prefix');
+  r = await coord.get('/api/v1/contacts?q=kattegat&kind=operator_office&nace=52&country=DK');
+  assert.deepEqual(r.json.items.map((c) => c.id).sort(), [berg.id, holm.id].sort());
+  const up = await coord.put(`/api/v1/contacts/${holm.id}`, { ...person({ email: null }), name: 'Ulla Holm',
+    organisation: 'Kattegat Trading', category: 'agent', nace: '52.29', country: 'SE', version: holm.version });
+  assert.equal(up.status, 200, up.text);
+  r = await coord.get('/api/v1/contacts?q=kattegat&country=DK');
+  assert.deepEqual(r.json.items.map((c) => c.id), [berg.id], 'moved to SE: no longer found in DK');
+  r = await coord.get('/api/v1/contacts?q=kattegat&country=SE&kind=agent');
+  assert.deepEqual(r.json.items.map((c) => c.id), [holm.id]);
+});
+
 test('relationships: no self-links, no doubles; who can introduce me, explained in words', async () => {
   assertError(await coord.post(`/api/v1/contacts/${ids.anna}/links`, { to_id: ids.anna, kind: 'knows', strength: 3 }),
     400, 'validation_failed', { field: 'to_id' });
