@@ -12,9 +12,9 @@
 #include "cli/cli.h"
 #include "cli/training_cli.h"
 #include "core/auth.h"
+#include "core/curriculum.h"
 #include "core/embedded.h"
 #include "core/msg.h"
-#include "http/training.h"
 #include "store/store_notify.h"
 #include "store/store_training.h"
 
@@ -39,7 +39,7 @@ int training_import_default(struct store *st, const struct tb_actor *a, int64_t 
     json_t *doc, *content;
     if (!f)
         return TB_INTERNAL(err, "the default curriculum is missing from this build");
-    if (training_document_parse((const char *)f->data, f->size, &doc, &content, err) < 0)
+    if (curriculum_document_parse((const char *)f->data, f->size, &doc, &content, err) < 0)
         return -1;
     int rc = store_curriculum_import(st, a, org_id, json_string_value(json_object_get(doc, "code")),
                                      json_string_value(json_object_get(content, "title")), content, version, err);
@@ -133,7 +133,7 @@ int cli_curriculum_main(int argc, char **argv)
     if (rc == 0 && import && builtin)
         rc = training_import_default(st, &sys, org_id, &v, &err);
     else if (rc == 0 && import) {
-        rc = training_document_parse(data, len, &doc, &content, &err);
+        rc = curriculum_document_parse(data, len, &doc, &content, &err);
         if (rc == 0)
             rc = store_curriculum_import(st, &sys, org_id, json_string_value(json_object_get(doc, "code")),
                                          json_string_value(json_object_get(content, "title")), content, &v, &err);
@@ -150,7 +150,7 @@ int cli_curriculum_main(int argc, char **argv)
         printf("%s: version %s (%s)\n", json_string_value(json_object_get(v, "code")),
                json_string_value(json_object_get(v, "ref")), json_string_value(json_object_get(v, "status")));
     } else {
-        json_t *out = training_document_of(v);
+        json_t *out = curriculum_document_of(v);
         FILE *f = strcmp(file, "-") ? fopen(file, "w") : stdout;
         int bad = !f || json_dumpf(out, f, JSON_INDENT(1)) < 0;
         if (f && f != stdout)

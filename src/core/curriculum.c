@@ -1,6 +1,7 @@
 /*
- * curriculum.c - checks of a curriculum's content, version diff, the answer
- * key kept from trainees, seeded question order, automatic grading.
+ * curriculum.c - the curriculum document (parse, check, export), checks of a
+ * curriculum's content, version diff, the answer key kept from trainees, seeded
+ * question order, automatic grading.
  */
 #include "core/curriculum.h"
 
@@ -445,4 +446,53 @@ int curriculum_grade(const json_t *test, const json_t *answers, int *score, int 
         }
     }
     return 0;
+}
+
+int curriculum_document_parse(const char *data, size_t len, json_t **doc, json_t **content, struct tb_err *err)
+{
+    json_error_t je;
+    *doc = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
+    *content = NULL;
+    if (!*doc)
+        return TB_INVALID(err, "body", "body: not valid JSON (line %d: %s)", je.line, je.text);
+    if (!json_is_object(*doc)) {
+        json_decref(*doc);
+        *doc = NULL;
+        return TB_INVALID(err, "body", "body: expected a curriculum document (a JSON object)");
+    }
+    const char *code = json_string_value(json_object_get(*doc, "code"));
+    size_t n = code ? strlen(code) : 0;
+    int ok = n >= 1 && n <= 20;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = (code[i] >= 'A' && code[i] <= 'Z') || (code[i] >= 'a' && code[i] <= 'z') || (code[i] >= '0' && code[i] <= '9') ||
+             code[i] == '-' || code[i] == '_';
+    if (!ok) {
+        json_decref(*doc);
+        *doc = NULL;
+        return TB_INVALID(err, "code", "code: 1 to 20 letters, digits, '-' or '_'");
+    }
+    *content = json_object();
+    static const char *const keys[] = {"title", "description", "modules", NULL};
+    for (int i = 0; keys[i]; i++)
+        if (json_object_get(*doc, keys[i]))
+            json_object_set(*content, keys[i], json_object_get(*doc, keys[i]));
+    if (curriculum_validate(*content, err) < 0) {
+        json_decref(*doc);
+        json_decref(*content);
+        *doc = *content = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+json_t *curriculum_document_of(const json_t *version)
+{
+    json_t *content = json_object_get(version, "content");
+    json_t *doc = json_pack("{s:O, s:O, s:O}", "code", json_object_get(version, "code"), "version",
+                            json_object_get(version, "number"), "title", json_object_get(content, "title"));
+    if (doc && json_object_get(content, "description"))
+        json_object_set(doc, "description", json_object_get(content, "description"));
+    if (doc)
+        json_object_set(doc, "modules", json_object_get(content, "modules"));
+    return doc;
 }

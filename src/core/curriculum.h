@@ -52,4 +52,11 @@ json_t *curriculum_questions_for(const json_t *test, const json_t *order);
 int curriculum_grade(const json_t *test, const json_t *answers, int *score, int *max_score,
                      int *pending, struct tb_err *err);
 
+/* A curriculum document - the file the CLI imports and exports and the API's
+ * body: {"code","title","description","modules"} - parsed and checked; *content
+ * is what a version stores. */
+int curriculum_document_parse(const char *data, size_t len, json_t **doc, json_t **content, struct tb_err *err);
+/* The document of a version (as read from the store), for export. */
+json_t *curriculum_document_of(const json_t *version);
+
 #endif

@@ -1,6 +1,6 @@
 /*
  * training.h - what the training handlers (issue 12) share with each other,
- * with h_cohorts.c and h_placements.c, and with the CLI.
+ * with h_cohorts.c and h_placements.c.
  */
 #ifndef TB_TRAINING_H
 #define TB_TRAINING_H
@@ -8,11 +8,6 @@
 #include "http/http.h"
 #include "service/deliverables_service.h"
 
-/* A curriculum document ({"code","title","description","modules"}) parsed
- * and checked; *content is what a version stores. */
-int training_document_parse(const char *data, size_t len, json_t **doc, json_t **content, struct tb_err *err);
-/* The document of a version (as read from the store), for export. */
-json_t *training_document_of(const json_t *version);
 /* A cohort naming "CODE@N": the version must exist for the operator; it is frozen. */
 int training_cohort_curriculum(struct request *r, const json_t *body, const json_t *old, struct tb_err *err);
 
