@@ -197,7 +197,7 @@ static void a_deadlock_victim_gets_503_and_the_other_commits(void **state)
         snprintf(first, sizeof first, "UPDATE orgs SET name = name WHERE id = %lld", (long long)id[i]);
         snprintf(side[i].sql, sizeof side[i].sql, "UPDATE orgs SET name = name WHERE id = %lld", (long long)id[1 - i]);
         assert_int_equal(store_begin(st[i], &err), 0);
-        unfiltered(st[i], &sys, first);
+        json_decref(unfiltered(st[i], &sys, first));
     }
     pthread_t t;   /* ... then the other's: one of the two is chosen as the victim */
     assert_int_equal(pthread_create(&t, NULL, second_update, &side[1]), 0);
