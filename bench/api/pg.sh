@@ -56,8 +56,8 @@ mkdir -p "$TRADEBRIDGE_TRADE_DIR"
 pgurl=$("$cluster" start "$pgdir")
 "$bin" db copy --from "sqlite:$tmp/bench.db" --to "$pgurl" >"$tmp/copy.out" 2>&1 ||
   { echo "pg.sh: db copy failed:" >&2; tail -5 "$tmp/copy.out" >&2; exit 1; }
-# Planner statistics and the visibility map, as after a restore (the copy does
-# not analyze), so autovacuum does not run into the measurements.
+# Planner statistics and the visibility map, as after a restore (the copy
+# analyzes, it does not vacuum), so autovacuum does not run into the measurements.
 psql "${pgurl/tradebridge@/postgres@}" -qAt -v ON_ERROR_STOP=1 -c "VACUUM ANALYZE" >/dev/null
 
 # serve NAME DB: starts a server on a free port, sets port[NAME].

@@ -600,6 +600,20 @@ static int same_version(struct store *st, const char *which, struct tb_err *err)
     return rc;
 }
 
+/* Runs `verb` (TRUNCATE, ANALYZE) on every copied table in one statement. */
+static int on_all_tables(struct store *to, const char *verb, const struct ctable *t, int n)
+{
+    struct abuf b;
+    abuf_init_heap(&b, 1 << 20);
+    abuf_printf(&b, "%s ", verb);
+    for (int i = 0; i < n; i++)
+        abuf_printf(&b, "%s\"%s\"", i ? ", " : "", t[i].name);
+    char *sql = abuf_take(&b);
+    int ok = sql && st_exec(to, sql) == 0;
+    free(sql);
+    return ok ? 0 : -1;
+}
+
 int store_copy(struct store *from, struct store *to, int replace, struct store_copy_result *out, struct tb_err *err)
 {
     memset(out, 0, sizeof *out);
@@ -641,15 +655,7 @@ int store_copy(struct store *from, struct store *to, int replace, struct store_c
         goto done;
     }
     if (busy) {
-        struct abuf b;
-        abuf_init_heap(&b, 1 << 20);
-        abuf_puts(&b, "TRUNCATE ");
-        for (int i = 0; i < n; i++)
-            abuf_printf(&b, "%s\"%s\"", i ? ", " : "", t[i].name);
-        char *sql = abuf_take(&b);
-        int ok = sql && st_exec(to, sql) == 0;
-        free(sql);
-        if (!ok) {
+        if (on_all_tables(to, "TRUNCATE", t, n) < 0) {
             st_db_fail(to, err, "emptying the target");
             goto done;
         }
@@ -684,6 +690,11 @@ int store_copy(struct store *from, struct store *to, int replace, struct store_c
         goto done;
     }
     rc = store_commit(to, err);
+    /* Statistics for the planner, as after a restore: without them PostgreSQL
+     * plans the copied tables as empty until autovacuum comes round. The copy
+     * stands if this fails (the operator can run ANALYZE). */
+    if (rc == 0 && on_all_tables(to, "ANALYZE", t, n) < 0)
+        fprintf(stderr, "db copy: ANALYZE failed (%s): run ANALYZE on the target\n", to->be->errmsg(to));
 done:
     store_rollback(to);
     if (st_in_tx(from))

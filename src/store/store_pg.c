@@ -15,6 +15,18 @@
  * PostgreSQL aborts a transaction at the first failing statement, SQLite does
  * not: a write inside a transaction runs under a savepoint, so a constraint
  * failure the store handles (409) leaves the transaction usable, as on SQLite.
+ *
+ * A statement of the closed set is prepared on the server once per connection,
+ * on its first run, under the name s<ID> (its enum stmt), and later runs only
+ * bind and execute it: PostgreSQL parses and plans it once, not per request.
+ * The connection keeps which ones it prepared (with their parameter types: a
+ * run with other types goes unnamed); it forgets them when it is opened again
+ * (a new session has none), after SQL run with exec (migrations may change
+ * what a plan returns: DEALLOCATE ALL), and when PostgreSQL reports a stale one
+ * (0A000 "cached plan must not change result type", 26000, 42P05), after which
+ * a statement outside a transaction is run once more. Row-level security holds:
+ * the policies read the tenant setting at execution (current_setting), not at
+ * planning. SQL made at run time (db copy, the test's probe) stays unnamed.
  */
 #include <libpq-fe.h>
 #include <stdio.h>
@@ -46,6 +58,8 @@ struct pgq {
 
 struct pgconn {
     PGconn *c;
+    Oid *prepared[STMT__MAX];    /* s<ID> on the server: [0] parameters, then their types; NULL not */
+    int deallocate;              /* the server may hold statements this list forgot: DEALLOCATE ALL first */
     int in_tx;
     int64_t changes, last_id;
     char tenant[32];             /* the tenant setting of the open transaction, "" unknown */
@@ -72,6 +86,25 @@ static void set_err(struct pgconn *c, const char *msg)
     size_t n = strlen(c->err);
     while (n && c->err[n - 1] == '\n')
         c->err[--n] = '\0';
+}
+
+/* Forgets the statements prepared on this connection; `on_server`: they may
+ * still exist there (the session goes on), so the next run deallocates them. */
+static void forget_prepared(struct pgconn *c, int on_server)
+{
+    for (int i = 0; i < STMT__MAX; i++) {
+        free(c->prepared[i]);
+        c->prepared[i] = NULL;
+    }
+    c->deallocate = on_server;
+}
+
+/* A prepared statement the server no longer runs as prepared: its plan would
+ * change what it returns (a migration), it is gone, or already there. */
+static int is_stale(const PGresult *r)
+{
+    const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    return state && (!strcmp(state, "0A000") || !strcmp(state, "26000") || !strcmp(state, "42P05"));
 }
 
 /* ":name" -> "$n": skips string literals, quoted identifiers and "::" casts. */
@@ -291,7 +324,14 @@ static int reconnect(struct pgconn *c)
     }
     session_settings(c);
     c->tenant[0] = '\0';
+    forget_prepared(c, 0);
     return 0;
+}
+
+/* The statement's id in the closed set, -1 outside it (db copy, the test's probe). */
+static int stmt_id(const struct store *st, const struct st_q *sq)
+{
+    return sq >= st->slots && sq < st->slots + STMT__MAX ? (int)(sq - st->slots) : -1;
 }
 
 /* The tenant setting for the statement about to run (see the comment at the top). */
@@ -299,30 +339,57 @@ static void tenant_for(struct store *st, const struct st_q *sq, char out[32])
 {
     int n;
     const struct store_stmt_info *info = store_statements_pg(&n);
-    int in_set = sq >= st->slots && sq < st->slots + STMT__MAX;   /* else the test's probe: TENANT */
-    if (in_set && info[sq - st->slots].scope != SCOPE_TENANT)
+    int id = stmt_id(st, sq);   /* outside the set, the test's probe: TENANT */
+    if (id >= 0 && info[id].scope != SCOPE_TENANT)
         snprintf(out, 32, "all");
     else
         snprintf(out, 32, "%s", sq->tenant);
 }
 
+/* Whether s<id> was prepared with the parameter types of this run. */
+static int prepared_as(const struct pgconn *c, int id, const struct pgq *q)
+{
+    const Oid *p = c->prepared[id];
+    return p && p[0] == (Oid)q->n && !memcmp(p + 1, q->types, (size_t)q->n * sizeof *q->types);
+}
+
+static void remember_prepared(struct pgconn *c, int id, const struct pgq *q)
+{
+    Oid *p = malloc(((size_t)q->n + 1) * sizeof *p);
+    if (!p)
+        return;   /* then s<id> goes unnamed: prepared_as() never matches */
+    p[0] = (Oid)q->n;
+    memcpy(p + 1, q->types, (size_t)q->n * sizeof *q->types);
+    free(c->prepared[id]);
+    c->prepared[id] = p;
+}
+
 /* Runs the statement in one round trip (libpq's pipeline mode): the tenant
- * setting, a savepoint around a write inside a transaction, the statement and
- * the savepoint's release. Outside a transaction the pipeline is one implicit
- * transaction, so the SET LOCAL holds for the statement alone. */
-static PGresult *execute(struct pgconn *c, struct pgq *q, const char *tenant, int set, int savepoint)
+ * setting, a savepoint around a write inside a transaction, the statement
+ * (prepared first if it is of the closed set and not yet prepared on this
+ * connection) and the savepoint's release. Outside a transaction the pipeline
+ * is one implicit transaction, so the SET LOCAL holds for the statement alone. */
+static PGresult *execute(struct pgconn *c, struct pgq *q, int id, const char *tenant, int set, int savepoint)
 {
     const char *tv[1] = {tenant};
     PGresult *res = NULL;
     if (!PQenterPipelineMode(c->c))
         return NULL;
-    int sent = 0, mine = -1;
+    int sent = 0, mine = -1, dealloc = -1, prep = -1;
+    char name[16];
+    snprintf(name, sizeof name, "s%d", id);
+    int named = id >= 0 && (!c->prepared[id] || prepared_as(c, id, q));
+    if (c->deallocate && PQsendQueryParams(c->c, "DEALLOCATE ALL", 0, NULL, NULL, NULL, NULL, 0))
+        dealloc = sent++;
     if (set && PQsendQueryParams(c->c, "SELECT set_config('tradebridge.tenant', $1, true)", 1, NULL, tv, NULL,
                                  NULL, 0))
         sent++;
     if (savepoint && PQsendQueryParams(c->c, "SAVEPOINT st", 0, NULL, NULL, NULL, NULL, 0))
         sent++;
-    if (PQsendQueryParams(c->c, q->sql, q->n, q->types, (const char *const *)q->vals, q->lens, q->fmts, 0))
+    if (named && !c->prepared[id] && PQsendPrepare(c->c, name, q->sql, q->n, q->types))
+        prep = sent++;
+    if (named ? PQsendQueryPrepared(c->c, name, q->n, (const char *const *)q->vals, q->lens, q->fmts, 0)
+              : PQsendQueryParams(c->c, q->sql, q->n, q->types, (const char *const *)q->vals, q->lens, q->fmts, 0))
         mine = sent++;
     if (savepoint && PQsendQueryParams(c->c, "RELEASE SAVEPOINT st", 0, NULL, NULL, NULL, NULL, 0))
         sent++;
@@ -341,7 +408,12 @@ static PGresult *execute(struct pgconn *c, struct pgq *q, const char *tenant, in
             PQclear(r);
             break;
         }
-        if (k == mine && !res)
+        if (k == dealloc && rs == PGRES_COMMAND_OK)
+            c->deallocate = 0;
+        if (k == prep && rs == PGRES_COMMAND_OK)
+            remember_prepared(c, id, q);
+        /* A statement that does not prepare reports why, not the aborted run. */
+        if ((k == mine || (k == prep && rs == PGRES_FATAL_ERROR)) && !res)
             res = r;
         else {
             if (rs == PGRES_FATAL_ERROR && !res)
@@ -369,14 +441,24 @@ static int pg_step(struct st_q *sq)
         int set = !c->in_tx || strcmp(c->tenant, tenant);
         if (c->in_tx)
             snprintf(c->tenant, sizeof c->tenant, "%s", tenant);
-        q->res = execute(c, q, tenant, set, savepoint);
+        int id = stmt_id(st, sq);
+        q->res = execute(c, q, id, tenant, set, savepoint);
+        /* A stale prepared statement: forget them all (DEALLOCATE ALL), and
+         * alone (its own implicit transaction, nothing ran) run it once more. */
+        if (id >= 0 && is_stale(q->res)) {
+            forget_prepared(c, PQstatus(c->c) == CONNECTION_OK);
+            if (!c->in_tx) {
+                clear_result(q);
+                q->res = execute(c, q, id, tenant, set, savepoint);
+            }
+        }
         /* Alone (its own implicit transaction), a statement that lost a conflict
          * with a concurrent writer left nothing behind: run it again, a few times. */
         for (int retry = 1; !c->in_tx && is_conflict(q->res) && retry <= CONFLICT_RETRIES; retry++) {
             clear_result(q);
             struct timespec pause = {0, 2000000L * retry};
             nanosleep(&pause, NULL);
-            q->res = execute(c, q, tenant, set, savepoint);
+            q->res = execute(c, q, id, tenant, set, savepoint);
         }
         c->transient = is_conflict(q->res) ? ST_CONFLICT_LOST
                        : PQstatus(c->c) == CONNECTION_BAD ? ST_CONNECTION_LOST : 0;
@@ -513,6 +595,8 @@ static int pg_exec(struct store *st, const char *sql)
         c->tenant[0] = '\0';
     } else if (!strcmp(sql, "COMMIT") || !strcmp(sql, "ROLLBACK")) {
         c->in_tx = 0;
+    } else {
+        forget_prepared(c, 1);   /* schema SQL (a migration): plans may return other columns */
     }
     return 0;
 }
@@ -521,6 +605,7 @@ static void pg_close(struct store *st)
 {
     for (int i = 0; i < STMT__MAX; i++)
         pg_finalize(&st->slots[i]);
+    forget_prepared(C(st), 0);
     PQfinish(C(st)->c);
     free(C(st));
 }

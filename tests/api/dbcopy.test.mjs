@@ -68,6 +68,10 @@ test('db copy: SQLite demo to PostgreSQL, verified, served the same', { skip: !p
   assert.equal(Number(dbExec(url, "SELECT last_value FROM pg_sequences WHERE sequencename = 'users_id_seq'")),
     Number(dbExec(url, 'SELECT max(id) FROM users')));
 
+  // Planner statistics for the copied tables: the copy ran ANALYZE (autovacuum's own runs count apart).
+  assert.ok(Number(dbExec(url, "SELECT min(analyze_count) FROM pg_stat_user_tables " +
+    "WHERE relname IN ('users', 'audit_log', 'graduates', 'companies')")) >= 1, 'the copy analyzed the tables');
+
   // A non-empty target is refused and left as it was.
   dbExec(url, "UPDATE orgs SET name = name || ' (kept)' WHERE id = 2");
   const again = runCli(['db', 'copy', '--from', src, '--to', url]);

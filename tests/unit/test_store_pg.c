@@ -3,7 +3,9 @@
  * (tests/pg/cluster.sh run sets TRADEBRIDGE_DB): migrations, and row-level
  * security as the second fence: a query that forgets the tenant filter still
  * returns nothing of another operator; a deadlock between two writers (503
- * in a bare transaction, run again whole by store_in_tx).
+ * in a bare transaction, run again whole by store_in_tx); the statements
+ * prepared once per connection, forgotten after schema SQL and prepared again
+ * when the server lost them.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -115,6 +117,58 @@ struct side {
     struct tb_err err;
 };
 
+/* The names of the statements prepared on the store's connection (the probe itself runs unnamed). */
+static size_t prepared_count(struct store *st)
+{
+    struct tb_actor sys = actor_system();
+    json_t *rows = unfiltered(st, &sys, "SELECT name FROM pg_prepared_statements WHERE name LIKE 's%'");
+    size_t n = json_array_size(rows);
+    json_decref(rows);
+    return n;
+}
+
+static void statements_are_prepared_once_per_connection(void **state)
+{
+    (void)state;
+    struct store *st = open_pg();
+    struct tb_actor sys = actor_system();
+    struct tb_err err = {0};
+    int64_t id;
+    assert_int_equal(store_org_create(st, &sys, "operator", "Prepared Operator", "SE", 0, &id, &err), 0);
+    struct tb_actor a = {.user_id = 1, .tenant_id = id, .roles = ROLE_BIT(ROLE_COORDINATOR)};
+    json_t *org = NULL;
+    assert_int_equal(store_org_get(st, &a, id, &org, &err), 0);
+    json_decref(org);
+    size_t first = prepared_count(st);
+    assert_true(first >= 1);
+    /* Past PostgreSQL's five custom plans: the same statements, no new ones, the same answer
+     * (row-level security reads the tenant at execution, not from the plan). */
+    for (int i = 0; i < 8; i++) {
+        assert_int_equal(store_org_get(st, &a, id, &org, &err), 0);
+        assert_string_equal(json_string_value(json_object_get(org, "name")), "Prepared Operator");
+        json_decref(org);
+    }
+    assert_int_equal(prepared_count(st), first);
+
+    /* Schema SQL (a migration run) forgets them all: deallocated, prepared again on use
+     * (left: the one statement the run used after its schema SQL, the applied list). */
+    int applied;
+    assert_true(first > 1);
+    assert_int_equal(store_migrate(st, NULL, &applied, &err), 0);
+    assert_int_equal(prepared_count(st), 1);
+    assert_int_equal(store_org_get(st, &a, id, &org, &err), 0);
+    json_decref(org);
+    assert_true(prepared_count(st) >= 1);
+
+    /* Gone on the server behind the store's back (26000): prepared again, the request answered. */
+    json_decref(unfiltered(st, &sys, "DEALLOCATE ALL"));
+    assert_int_equal(store_org_get(st, &a, id, &org, &err), 0);
+    assert_string_equal(json_string_value(json_object_get(org, "name")), "Prepared Operator");
+    json_decref(org);
+    assert_true(prepared_count(st) >= 1);
+    store_close(st);
+}
+
 static void *second_update(void *p)
 {
     struct side *s = p;
@@ -144,7 +198,7 @@ static void a_deadlock_victim_gets_503_and_the_other_commits(void **state)
         snprintf(first, sizeof first, "UPDATE orgs SET name = name WHERE id = %lld", (long long)id[i]);
         snprintf(side[i].sql, sizeof side[i].sql, "UPDATE orgs SET name = name WHERE id = %lld", (long long)id[1 - i]);
         assert_int_equal(store_begin(st[i], &err), 0);
-        unfiltered(st[i], &sys, first);
+        json_decref(unfiltered(st[i], &sys, first));
     }
     pthread_t t;   /* ... then the other's: one of the two is chosen as the victim */
     assert_int_equal(pthread_create(&t, NULL, second_update, &side[1]), 0);
@@ -230,6 +284,7 @@ int main(void)
         cmocka_unit_test(every_tenant_table_has_the_policy),
         cmocka_unit_test(a_deadlock_victim_gets_503_and_the_other_commits),
         cmocka_unit_test(a_deadlock_victims_unit_runs_again_and_both_commit),
+        cmocka_unit_test(statements_are_prepared_once_per_connection),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
