@@ -64,19 +64,37 @@ OVERRIDES = {
 
 # Statements written anew for PostgreSQL (no mechanical form): keyed by name
 # with the SQLite text they were written from, so a change there is noticed.
-WAVE = ("to_char(CAST(p.end_date AS date) + make_interval(months => CASE w.value WHEN 'end' THEN 0 "
-        "WHEN 'm6' THEN 6 WHEN 'm12' THEN 12 ELSE 24 END), 'YYYY-MM-DD')")
+def add_months(sql):
+    """add_months(x, n) (a SQLite function of the store's: x moved by n months, clamped
+    to the end of a shorter month) -> PostgreSQL's date + interval, which clamps alike."""
+    while 'add_months(' in sql:
+        at = sql.index('add_months(')
+        i = j = at + len('add_months(')
+        depth, comma = 1, None
+        while depth:
+            c = sql[j]
+            depth += {'(': 1, ')': -1}.get(c, 0)
+            if c == ',' and depth == 1 and comma is None:
+                comma = j
+            j += 1
+        x, n = sql[i:comma].strip(), sql[comma + 1:j - 1].strip()
+        if re.fullmatch(r':\w+', n):
+            n = 'CAST(%s AS integer)' % n
+        sql = sql[:at] + "to_char(CAST(%s AS date) + make_interval(months => %s), 'YYYY-MM-DD')" % (x, n) + sql[j:]
+    return sql
+
+
+SQ_WAVE = "add_months(p.end_date, CASE w.value WHEN 'end' THEN 0 WHEN 'm6' THEN 6 WHEN 'm12' THEN 12 ELSE 24 END)"
+WAVE = add_months(SQ_WAVE)
 REWRITTEN = {
-    # json_each joins and date(x, '+N months'): the waves due within the last 60 days
+    # json_each joins and add_months: the waves due within the last 60 days
     'IMPACT_SURVEYS_UNSENT': (
         "SELECT p.id AS placement_id, p.org_id, w.value AS wave, r.value AS respondent FROM placements p "
         "JOIN json_each(coalesce((SELECT json_extract(t.weights, '$.waves') FROM impact_settings t "
         "WHERE t.org_id = p.org_id), '[\"end\",\"m6\",\"m12\",\"m24\"]')) w "
         "JOIN json_each('[\"company\",\"trainee\"]') r "
         "WHERE (:all = 1 OR p.org_id = :tenant) AND p.status IN ('signed', 'completed') "
-        "AND date(p.end_date, '+' || CASE w.value WHEN 'end' THEN 0 WHEN 'm6' THEN 6 WHEN 'm12' THEN 12 "
-        "ELSE 24 END || ' months') <= date(:now) AND date(p.end_date, '+' || CASE w.value WHEN 'end' THEN 0 "
-        "WHEN 'm6' THEN 6 WHEN 'm12' THEN 12 ELSE 24 END || ' months') > date(:now, '-60 days') "
+        "AND " + SQ_WAVE + " <= date(:now) AND " + SQ_WAVE + " > date(:now, '-60 days') "
         "AND NOT EXISTS (SELECT 1 FROM impact_surveys s WHERE s.placement_id = p.id AND s.wave = w.value "
         "AND s.respondent = r.value) ORDER BY p.id LIMIT 5000",
         "SELECT p.id AS placement_id, p.org_id, w.value AS wave, r.value AS respondent FROM placements p "
@@ -92,15 +110,12 @@ REWRITTEN = {
     'TODO_SURVEYS': (
         "SELECT 'survey' AS kind, p.id AS ref_id, p.id * 4 + CASE w.value WHEN 'end' THEN 0 WHEN 'm6' THEN 1 "
         "WHEN 'm12' THEN 2 ELSE 3 END AS key_id, p.org_id, g.name AS title, c.legal_name AS detail, "
-        "date(p.end_date, '+' || CASE w.value WHEN 'end' THEN 0 WHEN 'm6' THEN 6 WHEN 'm12' THEN 12 "
-        "ELSE 24 END || ' months') AS due, p.end_date AS since, w.value AS wave "
+        + SQ_WAVE + " AS due, p.end_date AS since, w.value AS wave "
         "FROM placements p JOIN graduates g ON g.id = p.graduate_id JOIN companies c ON c.id = p.company_id "
         "JOIN json_each(coalesce((SELECT json_extract(t.weights, '$.waves') FROM impact_settings t "
         "WHERE t.org_id = p.org_id), '[\"end\",\"m6\",\"m12\",\"m24\"]')) w "
         "WHERE (:all = 1 OR p.org_id = :tenant) AND p.status IN ('signed', 'completed') "
-        "AND date(p.end_date, '+' || CASE w.value WHEN 'end' THEN 0 WHEN 'm6' THEN 6 WHEN 'm12' THEN 12 "
-        "ELSE 24 END || ' months') <= date(:now, '+14 days') AND date(p.end_date, '+' || CASE w.value "
-        "WHEN 'end' THEN 0 WHEN 'm6' THEN 6 WHEN 'm12' THEN 12 ELSE 24 END || ' months') > date(:now, '-60 days') "
+        "AND " + SQ_WAVE + " <= date(:now, '+14 days') AND " + SQ_WAVE + " > date(:now, '-60 days') "
         "AND (SELECT count(*) FROM impact_surveys s WHERE s.placement_id = p.id AND s.wave = w.value "
         "AND s.submitted_at IS NOT NULL) < 2 ORDER BY 7, p.id LIMIT 200",
         "SELECT 'survey' AS kind, p.id AS ref_id, p.id * 4 + CASE w.value WHEN 'end' THEN 0 WHEN 'm6' THEN 1 "
@@ -162,8 +177,7 @@ def statement(name, sql):
     sql = re.sub(r"date\(:now, '\+' \|\| :days \|\| ' days'\)",
                  "to_char(CAST(substr(:now, 1, 10) AS date) + CAST(:days AS integer), 'YYYY-MM-DD')", sql)
     sql = re.sub(r"date\(:now\)", "substr(:now, 1, 10)", sql)
-    sql = re.sub(r"date\(([\w.]+), '\+' \|\| :months \|\| ' months'\)",
-                 r"to_char(CAST(\1 AS date) + make_interval(months => CAST(:months AS integer)), 'YYYY-MM-DD')", sql)
+    sql = add_months(sql)
     sql = re.sub(r"SELECT value FROM json_each\((:\w+)\)",
                  r"SELECT value FROM json_array_elements_text(CAST(\1 AS json))", sql)
     # json_each over a JSON array: the elements as text (a string unquoted, an object as JSON text)

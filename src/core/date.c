@@ -79,3 +79,21 @@ void tb_day_to_iso(int32_t day, char out[11])
     }
     out[10] = '\0';
 }
+
+int tb_iso_add_months(const char *iso, int64_t n, char out[11])
+{
+    int32_t day;
+    if (tb_day_from_iso(iso, &day) < 0 || n < -120000 || n > 120000)
+        return -1;
+    int y, m, d;
+    tb_civil_from_days(day, &y, &m, &d);
+    int64_t months = (int64_t)y * 12 + (m - 1) + n;
+    if (months < 0 || months >= 10000 * 12)
+        return -1;
+    y = (int)(months / 12);
+    m = (int)(months % 12) + 1;
+    while (!tb_date_exists(y, m, d))
+        d--;
+    tb_day_to_iso((int32_t)tb_days_from_civil(y, m, d), out);
+    return 0;
+}

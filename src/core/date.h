@@ -18,5 +18,9 @@ int tb_date_exists(int y, int m, int d);
 int tb_day_from_iso(const char *s, int32_t *day);
 /* A day number to "YYYY-MM-DD"; years outside 0..9999 give "0000-00-00". */
 void tb_day_to_iso(int32_t day, char out[11]);
+/* "YYYY-MM-DD" moved by n calendar months, a day past the end of the shorter
+ * month clamped to its last day (2026-08-31 + 6 = 2027-02-28, as PostgreSQL's
+ * date + interval 'n months'); 0, or -1 on an invalid date or a year outside 0..9999. */
+int tb_iso_add_months(const char *iso, int64_t n, char out[11]);
 
 #endif

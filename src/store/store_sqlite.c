@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "core/arena.h"
+#include "core/date.h"
 #include "store/store_int.h"
 
 extern const struct embedded_file sql_sqlite_files[];
@@ -198,6 +199,22 @@ const struct st_backend st_sqlite_backend = {
     .migrations = sql_sqlite_files,
 };
 
+/* add_months(date, n): the date n calendar months on, clamped to the end of
+ * a shorter month (2026-08-31 + 6 = 2027-02-28) as PostgreSQL's date +
+ * make_interval(months => n) does - date(x, '+n months') would overflow into
+ * the next month. NULL for NULL or an invalid date (issue 18). */
+static void sq_add_months(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    char out[11];
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL ||
+        tb_iso_add_months((const char *)sqlite3_value_text(argv[0]), sqlite3_value_int64(argv[1]), out) < 0) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    sqlite3_result_text(ctx, out, 10, SQLITE_TRANSIENT);
+}
+
 int st_sqlite_open(const char *path, struct store *st, struct tb_err *err)
 {
     sqlite3 *db = NULL;
@@ -205,6 +222,12 @@ int st_sqlite_open(const char *path, struct store *st, struct tb_err *err)
     if (rc != SQLITE_OK) {
         tb_fail(err, 500, "database_unavailable", "", "cannot open database %s: %s", path,
                 db ? sqlite3_errmsg(db) : "out of memory");
+        sqlite3_close(db);
+        return -1;
+    }
+    if (sqlite3_create_function(db, "add_months", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+                                sq_add_months, NULL, NULL) != SQLITE_OK) {
+        tb_fail(err, 500, "database_unavailable", "", "cannot configure database %s: %s", path, sqlite3_errmsg(db));
         sqlite3_close(db);
         return -1;
     }

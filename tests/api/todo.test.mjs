@@ -285,3 +285,29 @@ test('a follow-up survey that falls due waits for the operator\'s coordinators u
   answer('trainee');
   assert.ok(!(await todo(coord)).some((x) => x.key === `survey:${ended.id * 4}`), 'both answered: done');
 });
+
+test('a follow-up wave six months after the 31st falls on the last day of a shorter month, on both backends', async (t) => {
+  // 2026-08-31 + 6 months is 2027-02-28 (PostgreSQL's date + interval), not
+  // 2027-03-03 (SQLite's date(x, '+6 months')). The to-do list shows a wave's
+  // due date from 60 days back to 14 ahead of today, so the placement ends on
+  // the 31st six months before the latest such month end in that window.
+  const iso = (d) => d.toISOString().slice(0, 10);
+  const today = new Date(`${iso(new Date())}T00:00:00Z`);
+  const lo = iso(new Date(today.getTime() - 60 * 86400000)), hi = iso(new Date(today.getTime() + 14 * 86400000));
+  let due = null, end = null;
+  for (let k = 1; k >= -3 && !due; k--) {
+    const last = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() + k + 1, 0));  // the month's last day
+    const from = new Date(Date.UTC(last.getUTCFullYear(), last.getUTCMonth() - 6 + 1, 0));   // 6 months before, its last day
+    if (from.getUTCDate() === 31 && last.getUTCDate() < 31 && iso(last) > lo && iso(last) <= hi)
+      [due, end] = [iso(last), iso(from)];
+  }
+  if (!due)
+    return t.skip('no month end of a shorter month in the window today (early February, early September)');
+  const p = ok(await coord.post('/api/v1/placements', {
+    graduate_id: grad.id, company_id: comp.id, cohort_id: cohort.id, start_date: `${end.slice(0, 8)}01`, end_date: end,
+  }), 201, `a placement ending ${end}`);
+  dbExec(srv.db, `UPDATE placements SET status = 'completed' WHERE id = ${p.id}`);
+  const m6 = (await todo(coord)).find((x) => x.key === `survey:${p.id * 4 + 1}`);
+  assert.ok(m6, `the 6-month wave of a placement ending ${end} is listed (due ${due})`);
+  assert.equal(m6.due, due);
+});

@@ -9,6 +9,7 @@
 
 #include "core/auth.h"
 #include "core/config.h"
+#include "core/date.h"
 #include "core/proxy.h"
 #include "core/throttle.h"
 #include "core/validate.h"
@@ -311,10 +312,35 @@ static void config_trusted_proxies(void **state)
     assert_string_equal(e.field, "--trusted-proxies");
 }
 
+/* Follow-up waves (end of placement + 6/12/24 months) fall on the last day of
+ * a shorter month, as in PostgreSQL, not in the month after (issue 18). */
+static void add_months_clamps_to_the_end_of_the_month(void **state)
+{
+    (void)state;
+    static const struct { const char *from; int n; const char *to; } cases[] = {
+        {"2027-01-31", 1, "2027-02-28"}, {"2028-01-31", 1, "2028-02-29"}, {"2026-08-31", 6, "2027-02-28"},
+        {"2026-12-31", 2, "2027-02-28"}, {"2026-03-31", 6, "2026-09-30"}, {"2028-02-29", 12, "2029-02-28"},
+        {"2026-08-15", 6, "2027-02-15"}, {"2026-05-31", 0, "2026-05-31"}, {"2026-11-30", 24, "2028-11-30"},
+        {"2027-03-31", -1, "2027-02-28"}, {"2026-01-31", -2, "2025-11-30"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char out[11];
+        assert_int_equal(tb_iso_add_months(cases[i].from, cases[i].n, out), 0);
+        assert_string_equal(out, cases[i].to);
+    }
+    char out[11];
+    const char *bad[] = {NULL, "", "2026-02-30", "2026-8-31", "2026-08-31T00:00:00Z", "not a date"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_int_equal(tb_iso_add_months(bad[i], 6, out), -1);
+    assert_int_equal(tb_iso_add_months("9999-12-31", 1, out), -1);
+    assert_int_equal(tb_iso_add_months("0000-01-31", -1, out), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(fields_are_checked_and_named),
+        cmocka_unit_test(add_months_clamps_to_the_end_of_the_month),
         cmocka_unit_test(utf8_is_strict),
         cmocka_unit_test(utf8_cuts_at_character_boundaries),
         cmocka_unit_test(passwords_hash_and_verify),
