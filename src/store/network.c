@@ -233,7 +233,8 @@ static int search_pass(struct store *st, const struct tb_actor *a, const json_t 
  * too) over the first SEARCH_FIRST matches, and when those were cut short
  * while some results were kept out (who may see what, a filter the index
  * holds only roughly), over the first SEARCH_WIDE. Each pass keeps the rows
- * of the passes before it on top. PostgreSQL ranks every match in one pass. */
+ * of the passes before it on top. PostgreSQL ranks every match in one pass,
+ * whole words ahead of prefixes (tb_contact_rank, sql/postgres/0072). */
 #define SEARCH_FIRST 1000
 #define SEARCH_WIDE 20000
 
