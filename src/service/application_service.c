@@ -45,7 +45,6 @@ unsigned application_mover(const struct tb_actor *a)
     return 0;
 }
 
-
 struct apply_unit {
     const struct tb_actor *a;
     const json_t *fields;
